@@ -1,0 +1,119 @@
+"""Settings, read from the environment once. A bad value stops start-up and names the variable."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from store.enums import Role
+
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+class ConfigError(Exception):
+    """Configuration that cannot work; the message names the variable and the fix."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    port: int = 3000
+    admins: frozenset[str] = field(default_factory=frozenset)
+    default_role: Role = Role.SALES
+    intake_secret: str | None = None
+    data_dir: Path = Path("data")
+
+    @property
+    def socket_mode(self) -> bool:
+        return bool(self.slack_app_token)
+
+    @property
+    def has_slack_credentials(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    def require_slack(self) -> None:
+        """For `serve`: without both credentials Slack cannot reach us, or we it."""
+        missing = [
+            name
+            for name, value in (
+                ("SLACK_BOT_TOKEN", self.slack_bot_token),
+                ("SLACK_SIGNING_SECRET", self.slack_signing_secret),
+            )
+            if not value
+        ]
+        if missing:
+            raise ConfigError(
+                f"{' and '.join(missing)} not set. Copy them from your Slack app's settings "
+                "(see README, 'Create the Slack app'), or run `orderdesk console` to try "
+                "Orderdesk with the built-in Slack sandbox."
+            )
+        if not self.slack_bot_token.startswith("xoxb-"):
+            raise ConfigError("SLACK_BOT_TOKEN must be a bot token starting with 'xoxb-'.")
+        if self.slack_app_token and not self.slack_app_token.startswith("xapp-"):
+            raise ConfigError("SLACK_APP_TOKEN must be an app-level token starting with 'xapp-'.")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("ORDERDESK_DATA_DIR", "data"))
+        database_url = env.get("DATABASE_URL") or _default_sqlite_url(data_dir)
+        if "://" not in database_url:
+            raise ConfigError(
+                f"DATABASE_URL={database_url!r} is not a URL. Use e.g. "
+                "postgresql://user:pass@host/dbname or sqlite:///path/orderdesk.sqlite3."
+            )
+        return cls(
+            database_url=database_url,
+            slack_bot_token=env.get("SLACK_BOT_TOKEN") or None,
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET") or None,
+            slack_app_token=env.get("SLACK_APP_TOKEN") or None,
+            slack_api_url=_api_url(env.get("SLACK_API_URL") or DEFAULT_SLACK_API_URL),
+            port=_port(env.get("PORT", "3000")),
+            admins=_admins(env.get("ORDERDESK_ADMINS", "")),
+            default_role=_role(env.get("ORDERDESK_DEFAULT_ROLE", Role.SALES.value)),
+            intake_secret=env.get("ORDERDESK_INTAKE_SECRET") or None,
+            data_dir=data_dir,
+        )
+
+
+def _default_sqlite_url(data_dir: Path) -> str:
+    return f"sqlite:///{(data_dir / 'orderdesk.sqlite3').resolve()}"
+
+
+def _api_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ConfigError(f"SLACK_API_URL={value!r} must start with http:// or https://.")
+    return value if value.endswith("/") else value + "/"
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise ConfigError(f"PORT={value!r} must be a number from 1 to 65535.")
+    return int(value)
+
+
+def _admins(value: str) -> frozenset[str]:
+    ids = [part.strip() for part in value.split(",") if part.strip()]
+    bad = [i for i in ids if not _USER_ID.match(i)]
+    if bad:
+        raise ConfigError(
+            f"ORDERDESK_ADMINS has {', '.join(bad)}, which is not a Slack user id. "
+            "List member ids like U012AB3CD, comma-separated (Slack profile > ⋮ > Copy member ID)."
+        )
+    return frozenset(ids)
+
+
+def _role(value: str) -> Role:
+    try:
+        return Role(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(r.value for r in Role)
+        raise ConfigError(f"ORDERDESK_DEFAULT_ROLE={value!r} must be one of: {allowed}.") from None

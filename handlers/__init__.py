@@ -1,0 +1,1 @@
+"""Slack listeners, one module per feature. Each module exposes register(app, deps)."""

@@ -1,0 +1,1 @@
+"""Block Kit builders: pure functions from store views to Slack payload dicts."""

@@ -1,0 +1,1 @@
+"""The order desk's data and rules. Knows nothing about Slack."""

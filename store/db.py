@@ -1,0 +1,106 @@
+"""Engines and transactions.
+
+SQLite on a shared file needs three things, measured in DESIGN.md: WAL, busy_timeout
+set before anything else, and BEGIN IMMEDIATE for writes (a deferred BEGIN that later
+writes fails with "database is locked" instead of waiting). PostgreSQL needs none of it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+_BEGIN_OPTION = "orderdesk_sqlite_begin"
+
+
+def sqlite_url_for(data_dir: str | os.PathLike) -> str:
+    path = Path(data_dir).expanduser().resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path / 'orderdesk.sqlite3'}"
+
+
+def normalise_url(url: str) -> str:
+    """Accept the postgres:// and postgresql:// URLs platforms hand out; use psycopg 3."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def make_engine(url: str, **kwargs) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        return _sqlite_engine(url, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
+
+
+def _sqlite_engine(url: str, **kwargs) -> Engine:
+    in_memory = url in ("sqlite://", "sqlite:///:memory:")
+    connect_args = {"check_same_thread": False}
+    if in_memory:
+        # Bolt runs listeners on worker threads: one shared connection or they see no tables.
+        kwargs.setdefault("poolclass", StaticPool)
+    engine = create_engine(url, connect_args=connect_args, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection, _record):
+        # Hand transaction control to us (the "begin" hook below) instead of pysqlite.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn):
+        mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+class Database:
+    """One engine, two kinds of transaction: `read()` and `write()`.
+
+    Each store operation opens exactly one of these and closes it before
+    returning, so no caller ever holds a transaction across a Slack API call.
+    """
+
+    def __init__(self, engine: Engine):
+        self.engine = engine
+        self.dialect = engine.dialect.name
+        self._reader = sessionmaker(bind=engine, expire_on_commit=False)
+        writer_bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.dialect == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        with self._reader() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        with self._writer() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, **engine_kwargs) -> Database:
+    return Database(make_engine(url, **engine_kwargs))

@@ -1,0 +1,128 @@
+"""The value sets the order desk works with, stored as VARCHAR + CHECK."""
+
+from enum import StrEnum
+
+
+class OrderStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    COMPLETED = "completed"
+    CANCELED = "canceled"
+
+
+class FulfilmentStatus(StrEnum):
+    UNFULFILLED = "unfulfilled"
+    ALLOCATED = "allocated"
+    PICKING = "picking"
+    PACKED = "packed"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    PARTIALLY_RETURNED = "partially_returned"
+    RETURNED = "returned"
+
+
+class PaymentStatus(StrEnum):
+    AWAITING = "awaiting"
+    AUTHORIZED = "authorized"
+    CAPTURED = "captured"
+    FAILED = "failed"
+    PARTIALLY_REFUNDED = "partially_refunded"
+    REFUNDED = "refunded"
+
+
+class HoldReason(StrEnum):
+    """Shopify-style hold reasons: the ready list of why an order is stopped."""
+
+    AWAITING_PAYMENT = "awaiting_payment"
+    HIGH_RISK = "high_risk"
+    INCORRECT_ADDRESS = "incorrect_address"
+    INVENTORY_OUT_OF_STOCK = "inventory_out_of_stock"
+    CREDIT_HOLD = "credit_hold"
+    CUSTOMER_REQUEST = "customer_request"
+    OTHER = "other"
+
+
+class DiscrepancyType(StrEnum):
+    PRICE_MISMATCH = "price_mismatch"
+    INSUFFICIENT_STOCK = "insufficient_stock"
+    BAD_ADDRESS = "bad_address"
+    PAYMENT_ERROR = "payment_error"
+    UNKNOWN_SKU = "unknown_sku"
+    DUPLICATE_ORDER = "duplicate_order"
+    CREDIT_LIMIT = "credit_limit"
+    LATE = "late"
+    OTHER = "other"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class DiscrepancyStatus(StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    SNOOZED = "snoozed"
+    ESCALATED = "escalated"
+    RESOLVED = "resolved"
+
+
+class ReturnOutcome(StrEnum):
+    REFUND = "refund"
+    REPLACE = "replace"
+    EXCHANGE = "exchange"
+    CLAIM = "claim"
+
+
+class ReturnStatus(StrEnum):
+    REQUESTED = "requested"
+    AWAITING_APPROVAL = "awaiting_approval"
+    APPROVED = "approved"
+    RECEIVED = "received"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+
+
+class ApprovalKind(StrEnum):
+    REFUND = "refund"
+    DISCOUNT = "discount"
+    PRICE_OVERRIDE = "price_override"
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Role(StrEnum):
+    SALES = "sales"
+    PROCESSOR = "processor"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class DigestPeriod(StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    MONTHLY = "monthly"
+
+
+class DigestRunStatus(StrEnum):
+    CLAIMED = "claimed"
+    POSTED = "posted"
+    FAILED = "failed"
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+class AddressKind(StrEnum):
+    SHIPPING = "shipping"
+    BILLING = "billing"

@@ -1,0 +1,80 @@
+"""Typed domain errors. Each carries a message a person can act on: what, where, what to do."""
+
+
+class OrderdeskError(Exception):
+    """Base of every error a user may see. `str(err)` is safe to show them."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(OrderdeskError):
+    pass
+
+
+class OrderNotFound(NotFound):
+    def __init__(self, ref: str):
+        super().__init__(
+            f"No order `{ref}` found. Try `/order <customer name, PO or SKU>` to search."
+        )
+        self.ref = ref
+
+
+class CustomerNotFound(NotFound):
+    def __init__(self, query: str):
+        super().__init__(f"No customer matches `{query}`. Try part of the name or the code.")
+        self.query = query
+
+
+class ProductNotFound(NotFound):
+    def __init__(self, sku: str):
+        super().__init__(f"No product with SKU `{sku}`. Try `/stock <part of the name>`.")
+        self.sku = sku
+
+
+class ValidationFailed(OrderdeskError):
+    """One or more fields are wrong. `errors` maps a field name to what is wrong with it."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = dict(errors)
+        summary = "; ".join(f"{field}: {msg}" for field, msg in self.errors.items())
+        super().__init__(f"Please fix: {summary}")
+
+
+class StaleEdit(OrderdeskError):
+    """Someone saved the record after this edit started; nothing was overwritten."""
+
+    def __init__(self, what: str, changes: list[str] | None = None):
+        self.changes = list(changes or [])
+        detail = f" Changed meanwhile: {', '.join(self.changes)}." if self.changes else ""
+        super().__init__(
+            f"{what} was changed by someone else after you opened it, so nothing was saved."
+            f"{detail} Reopen it to see the current values."
+        )
+
+
+class NotAllowed(OrderdeskError):
+    """The user's role does not permit the action."""
+
+    def __init__(self, action: str, role: str, allowed_roles: list[str]):
+        self.action = action
+        self.role = role
+        self.allowed_roles = list(allowed_roles)
+        who = " or ".join(allowed_roles)
+        super().__init__(
+            f"You can't {action}: your role is {role}; it needs {who}. "
+            "Ask an Orderdesk admin to change your role with `/orders role`."
+        )
+
+
+class InvalidTransition(OrderdeskError):
+    pass
+
+
+class SchemaOutOfDate(OrderdeskError):
+    def __init__(self, current: str | None, head: str):
+        super().__init__(
+            f"The database schema is at revision {current or 'none'} but this version of "
+            f"Orderdesk needs {head}. Run `orderdesk db upgrade` (back up first), then start again."
+        )

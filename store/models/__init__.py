@@ -1,0 +1,28 @@
+"""All tables, importable from one place so metadata is complete wherever it is used."""
+
+from store.models.audit import Event
+from store.models.base import Base
+from store.models.catalog import Product, StockLevel, Warehouse
+from store.models.customers import Customer, CustomerAddress, CustomerContact, CustomerPrice
+from store.models.digests import DigestRun, DigestSubscription
+from store.models.orders import Order, OrderHold, OrderLine, Shipment, ShipmentLine
+from store.models.returns import Approval, Return, ReturnLine
+from store.models.triage import Discrepancy
+from store.models.workspace import (
+    ChannelRoute,
+    Counter,
+    Follow,
+    ImportRun,
+    OutboxMessage,
+    PostedCard,
+    ProcessedEvent,
+    User,
+)
+
+__all__ = [
+    "Approval", "Base", "ChannelRoute", "Counter", "Customer", "CustomerAddress",
+    "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
+    "Event", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OutboxMessage",
+    "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
+    "ShipmentLine", "StockLevel", "User", "Warehouse",
+]

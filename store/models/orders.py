@@ -1,0 +1,147 @@
+"""Orders, their lines and holds, and the shipments that carry them out.
+
+An order's state is three separate axes (order, fulfilment, payment) plus holds,
+as Saleor, Medusa, ERPNext and Odoo model it.
+"""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from store.enums import FulfilmentStatus, HoldReason, OrderStatus, PaymentStatus
+from store.models.base import Base, created_at_column, enum_column, money_column
+from store.models.catalog import Product, Warehouse
+from store.models.customers import Customer
+
+
+class Order(Base):
+    __tablename__ = "orders"
+    __table_args__ = (
+        Index("ix_orders_customer_id_ordered_at", "customer_id", "ordered_at"),
+        Index("ix_orders_ordered_at", "ordered_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ref: Mapped[str] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    po_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    currency: Mapped[str] = mapped_column(String(3))
+    ordered_at: Mapped[datetime]
+    requested_date: Mapped[date | None]
+    promised_date: Mapped[date | None]
+    status: Mapped[OrderStatus] = enum_column(OrderStatus, "order_status", default=OrderStatus.OPEN)
+    fulfilment_status: Mapped[FulfilmentStatus] = enum_column(
+        FulfilmentStatus, "fulfilment_status", default=FulfilmentStatus.UNFULFILLED
+    )
+    payment_status: Mapped[PaymentStatus] = enum_column(
+        PaymentStatus, "payment_status", default=PaymentStatus.AWAITING
+    )
+    payment_status_at: Mapped[datetime | None]
+    shipping_minor: Mapped[int] = money_column(default=0)
+    ship_name: Mapped[str | None] = mapped_column(String(200))
+    ship_line1: Mapped[str | None] = mapped_column(String(200))
+    ship_line2: Mapped[str | None] = mapped_column(String(200))
+    ship_city: Mapped[str | None] = mapped_column(String(100))
+    ship_region: Mapped[str | None] = mapped_column(String(100))
+    ship_postal_code: Mapped[str | None] = mapped_column(String(32))
+    ship_country: Mapped[str | None] = mapped_column(String(2))
+    shipping_instructions: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    sales_rep_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Where the order came from: import, intake, modal, seed.
+    source: Mapped[str] = mapped_column(String(16), default="modal")
+    canceled_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = created_at_column()
+    updated_at: Mapped[datetime] = created_at_column()
+    version_id: Mapped[int] = mapped_column(nullable=False)
+
+    __mapper_args__ = {"version_id_col": version_id}
+
+    customer: Mapped[Customer] = relationship()
+    lines: Mapped[list["OrderLine"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.line_no"
+    )
+    holds: Mapped[list["OrderHold"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="OrderHold.id"
+    )
+    shipments: Mapped[list["Shipment"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="Shipment.id"
+    )
+
+
+class OrderLine(Base):
+    __tablename__ = "order_lines"
+    __table_args__ = (UniqueConstraint("order_id", "line_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
+    line_no: Mapped[int]
+    # The SKU as the customer sent it; product_id stays empty when it matches nothing.
+    sku: Mapped[str] = mapped_column(String(64), index=True)
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
+    description: Mapped[str | None] = mapped_column(String(200))
+    quantity: Mapped[int]
+    unit_price_minor: Mapped[int] = money_column()
+    quantity_backordered: Mapped[int] = mapped_column(default=0)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    # Units of this line currently reserved against stock.
+    quantity_reserved: Mapped[int] = mapped_column(default=0)
+
+    order: Mapped[Order] = relationship(back_populates="lines")
+    product: Mapped[Product | None] = relationship()
+    warehouse: Mapped[Warehouse | None] = relationship()
+
+
+class OrderHold(Base):
+    __tablename__ = "order_holds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    reason: Mapped[HoldReason] = enum_column(HoldReason, "hold_reason")
+    note: Mapped[str | None] = mapped_column(Text)
+    placed_by: Mapped[str | None] = mapped_column(String(32))
+    placed_at: Mapped[datetime] = created_at_column()
+    released_by: Mapped[str | None] = mapped_column(String(32))
+    released_at: Mapped[datetime | None]
+
+    order: Mapped[Order] = relationship(back_populates="holds")
+
+
+class Shipment(Base):
+    __tablename__ = "shipments"
+    __table_args__ = (Index("ix_shipments_shipped_at", "shipped_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
+    carrier: Mapped[str] = mapped_column(String(32))
+    service: Mapped[str | None] = mapped_column(String(64))
+    shipped_at: Mapped[datetime]
+    delivered_at: Mapped[datetime | None]
+    tracking_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Set when the goods arrived damaged or the paperwork was wrong (perfect-order metric).
+    damaged: Mapped[bool] = mapped_column(default=False)
+    documents_ok: Mapped[bool] = mapped_column(default=True)
+    # Replacement or exchange shipments point back at the return that caused them.
+    return_id: Mapped[int | None] = mapped_column(ForeignKey("returns.id"))
+    created_by: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = created_at_column()
+
+    order: Mapped[Order] = relationship(back_populates="shipments")
+    lines: Mapped[list["ShipmentLine"]] = relationship(
+        back_populates="shipment", cascade="all, delete-orphan"
+    )
+
+
+class ShipmentLine(Base):
+    __tablename__ = "shipment_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shipment_id: Mapped[int] = mapped_column(ForeignKey("shipments.id"), index=True)
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("order_lines.id"), index=True)
+    # Exchanges ship a product the order never had, so a line may name its product directly.
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"))
+    quantity: Mapped[int]
+
+    shipment: Mapped[Shipment] = relationship(back_populates="lines")

@@ -1,0 +1,50 @@
+"""Shared fixtures. The suite runs on SQLite by default and on PostgreSQL when
+ORDERDESK_TEST_DATABASE_URL names a server (`.ci/run` runs it both ways)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from store.db import Database, make_engine, normalise_url
+from store.models import Base
+
+PG_URL = os.environ.get("ORDERDESK_TEST_DATABASE_URL", "")
+
+
+def _is_postgres() -> bool:
+    return PG_URL.startswith(("postgres", "postgresql"))
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """A URL for a fresh, empty database for this test session."""
+    if _is_postgres():
+        return normalise_url(PG_URL)
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'session.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def _schema_engine(database_url):
+    engine = make_engine(database_url)
+    Base.metadata.drop_all(engine)
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def db(_schema_engine, tmp_path) -> Database:
+    """A Database with the current schema and no rows, on SQLite or PostgreSQL."""
+    if _schema_engine.dialect.name == "postgresql":
+        names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+        with _schema_engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        return Database(_schema_engine)
+    engine = make_engine(f"sqlite:///{tmp_path / 'orderdesk.sqlite3'}")
+    Base.metadata.create_all(engine)
+    database = Database(engine)
+    yield database
+    engine.dispose()
