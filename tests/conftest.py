@@ -42,7 +42,8 @@ def db(_schema_engine, tmp_path) -> Database:
         names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
         with _schema_engine.begin() as conn:
             conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        return Database(_schema_engine)
+        yield Database(_schema_engine)
+        return
     engine = make_engine(f"sqlite:///{tmp_path / 'orderdesk.sqlite3'}")
     Base.metadata.create_all(engine)
     database = Database(engine)

@@ -1,0 +1,36 @@
+"""create_app(): the Bolt app with every feature registered, explicitly, by name."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.config import Settings
+from bot.deps import Deps
+from bot.errors import handle_error
+from bot.slack_client import make_web_client
+from handlers import lookup, roles
+from store.db import Database
+
+
+def create_app(settings: Settings, *, db: Database, client: WebClient | None = None) -> App:
+    settings.require_slack()
+    app = App(
+        token=settings.slack_bot_token,
+        signing_secret=settings.slack_signing_secret,
+        client=client or make_web_client(settings),
+        logger=logging.getLogger("orderdesk.bolt"),
+        # Verified lazily on the first request, so a restart never blocks on Slack.
+        token_verification_enabled=False,
+    )
+    app.error(handle_error)
+    deps = Deps(settings=settings, db=db)
+
+    lookup.register(app, deps)
+    roles.register(app, deps)
+
+    deps.order_command.install(app)
+    deps.orders_command.install(app)
+    return app

@@ -1,0 +1,28 @@
+"""What every handler module gets from the composition root."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.commands import CommandRouter
+from bot.config import Settings
+from store.db import Database
+from store.types import utcnow
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: Settings
+    db: Database
+    order_command: CommandRouter = field(default_factory=lambda: CommandRouter("/order"))
+    orders_command: CommandRouter = field(default_factory=lambda: CommandRouter("/orders"))
+    now: Callable[[], datetime] = utcnow
+
+    def require(self, user_id: str, action: str):
+        """Check the user's role for `action` on every entry point; raises NotAllowed."""
+        from store.roles import require
+
+        return require(self.db, user_id=user_id, action=action, admins=self.settings.admins,
+                       default_role=self.settings.default_role)

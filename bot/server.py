@@ -1,0 +1,88 @@
+"""Running the app: gunicorn for production HTTP, Socket Mode when an app token is set,
+and a small in-process threaded server for the console and end-to-end tests."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from socketserver import ThreadingMixIn
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from bot.config import Settings
+
+log = logging.getLogger("orderdesk")
+
+
+def build_web_app(settings: Settings):
+    """Open the database, check the schema, build Bolt and wrap it in WSGI (one per process)."""
+    from bot.app import create_app
+    from bot.web import create_wsgi_app
+    from store.db import open_database
+    from store.schema import ensure_current
+
+    db = open_database(settings.database_url)
+    ensure_current(db)
+    return create_wsgi_app(create_app(settings, db=db), db)
+
+
+def serve(settings: Settings) -> None:
+    settings.require_slack()
+    if settings.socket_mode:
+        return _serve_socket_mode(settings)
+    _serve_gunicorn(settings)
+
+
+def _serve_socket_mode(settings: Settings) -> None:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from bot.app import create_app
+    from store.db import open_database
+    from store.schema import ensure_current
+
+    db = open_database(settings.database_url)
+    ensure_current(db)
+    SocketModeHandler(create_app(settings, db=db), settings.slack_app_token).start()
+
+
+def _serve_gunicorn(settings: Settings) -> None:
+    from gunicorn.app.base import BaseApplication
+
+    # Fail before forking workers if the schema is out of date: one clear message, not N.
+    from store.db import open_database
+    from store.schema import ensure_current
+
+    probe = open_database(settings.database_url)
+    ensure_current(probe)
+    probe.dispose()
+
+    class Gunicorn(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"0.0.0.0:{settings.port}")
+            self.cfg.set("workers", int(os.environ.get("WEB_CONCURRENCY", "2")))
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", int(os.environ.get("ORDERDESK_THREADS", "8")))
+            self.cfg.set("timeout", 30)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return build_web_app(settings)
+
+    Gunicorn().run()
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format, *args):  # noqa: A002 - wsgiref's signature
+        log.debug("%s - %s", self.address_string(), format % args)
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+def start_background_server(wsgi_app, host: str = "127.0.0.1", port: int = 0):
+    """Serve `wsgi_app` on a daemon thread; returns (server, base_url). For console and tests."""
+    server = make_server(host, port, wsgi_app, server_class=_ThreadingWSGIServer,
+                         handler_class=_QuietHandler)
+    threading.Thread(target=server.serve_forever, name="orderdesk-web", daemon=True).start()
+    return server, f"http://{host}:{server.server_port}"

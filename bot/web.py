@@ -1,0 +1,44 @@
+"""The WSGI application: Slack's requests, the health check, and room for other endpoints."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy import text
+
+from store.db import Database
+
+WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
+
+
+def create_wsgi_app(bolt_app: App, db: Database) -> WsgiApp:
+    slack = SlackRequestHandler(bolt_app, path="/slack/events")
+
+    def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz" and method in ("GET", "HEAD"):
+            return _healthz(db, start_response)
+        if path == "/slack/events":
+            return slack(environ, start_response)
+        return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
+
+    return application
+
+
+def _healthz(db: Database, start_response: Callable) -> Iterable[bytes]:
+    try:
+        with db.read() as session:
+            session.execute(text("SELECT 1"))
+    except Exception as exc:  # the point of a health check: report, never raise
+        return _json(start_response, "503 Service Unavailable",
+                     {"ok": False, "database": "unreachable", "error": type(exc).__name__})
+    return _json(start_response, "200 OK", {"ok": True, "database": db.dialect})
+
+
+def _json(start_response: Callable, status: str, payload: dict) -> Iterable[bytes]:
+    body = json.dumps(payload).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    return [body]

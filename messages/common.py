@@ -1,0 +1,30 @@
+"""Small messages every feature uses: usage, errors, confirmations."""
+
+from __future__ import annotations
+
+from messages.render import render
+from messages.text import mrkdwn
+
+
+def usage_message(command: str, entries: list[tuple[str, str]], *, unknown: str | None = None) -> dict:
+    lines = [f"`{mrkdwn(usage)}`  {mrkdwn(summary)}" for usage, summary in entries]
+    return render("usage.json.j2", command=command, lines=lines, unknown=unknown)
+
+
+def error_message(message: str, *, hint: str | None = None) -> dict:
+    """A domain error, already phrased for people by store/errors.py. Not escaped further:
+    those messages are ours, with `code` spans; user text inside them is escaped here."""
+    return render("notice.json.j2", text=message, icon=":warning:", body=mrkdwn(message, 2900),
+                  hint=hint)
+
+
+def unexpected_error_message(reference: str) -> dict:
+    text = (f"Something went wrong on our side and nothing was changed. "
+            f"If it happens again, give your admin this reference: {reference}")
+    return render("notice.json.j2", text=text, icon=":x:", body=mrkdwn(text), hint=None)
+
+
+def confirmation_message(body: str, *, fallback: str | None = None) -> dict:
+    """`body` is mrkdwn the caller built: user text in it must already be escaped."""
+    return render("notice.json.j2", text=fallback or body, icon=":white_check_mark:", body=body,
+                  hint=None)

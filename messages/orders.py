@@ -1,0 +1,120 @@
+"""Order messages: the card, "did you mean" candidates, no-match help, all lines, history."""
+
+from __future__ import annotations
+
+import re
+
+from messages.actions import OrderActions
+from messages.render import render
+from messages.text import day, label, money, mrkdwn, when
+
+CARD_LINES = 15  # lines shown on the card itself; the rest behind a button
+LINES_PER_SECTION = 20
+_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
+
+
+def order_card(order, *, shareable: bool = False) -> dict:
+    """The order card. `shareable` adds "Share in channel" (for the ephemeral lookup answer)."""
+    shown = order.lines[:CARD_LINES]
+    return render(
+        "order_card.json.j2",
+        order=order,
+        ids=OrderActions,
+        shareable=shareable,
+        line_text=_lines_text(shown, order.currency) or "_No lines._",
+        hidden_lines=len(order.lines) - len(shown),
+        ship_to_text=address_text(order.ship_to),
+        shipments_text=_shipments_text(order.shipments),
+        discrepancy_text=_discrepancies_text(order.open_discrepancies),
+        event_texts=[event_text(e) for e in order.recent_events[:3]],
+    )
+
+
+def actor(actor_id: str) -> str:
+    """A Slack user as a mention; system actors (import, intake) as words."""
+    return f"<@{actor_id}>" if _USER_ID.match(actor_id or "") else mrkdwn(actor_id, 40)
+
+
+def event_text(event) -> str:
+    return f"{when(event.at)} · {actor(event.actor_id)} {mrkdwn(event.summary, 300)}"
+
+
+def address_text(address) -> str:
+    lines = [mrkdwn(line, 200) for line in address.lines()] if address else []
+    return "\n".join(lines) or "_No address._"
+
+
+def _lines_text(lines, currency: str) -> str:
+    rows = []
+    for line in lines:
+        name = mrkdwn(line.product_name, 60) if line.product_name else "_unknown SKU_"
+        shipped = f" · shipped {line.quantity_shipped}" if line.quantity_shipped else ""
+        back = f" · backordered {line.quantity_backordered}" if line.quantity_backordered else ""
+        rows.append(
+            f"`{mrkdwn(line.sku, 64)}` {name} × {line.quantity} @ "
+            f"{money(line.unit_price_minor, currency)} = *{money(line.line_total_minor, currency)}*"
+            f"{shipped}{back}"
+        )
+    return "\n".join(rows)
+
+
+def _shipments_text(shipments) -> str:
+    if not shipments:
+        return "_Not shipped yet._"
+    rows = []
+    for s in shipments[-5:]:
+        number = mrkdwn(s.tracking_number or "no tracking", 64)
+        tracking = f"<{s.tracking_url}|{number}>" if s.tracking_url else number
+        service = f" {mrkdwn(s.service, 40)}" if s.service else ""
+        delivered = f", delivered {day(s.delivered_at)}" if s.delivered_at else ""
+        rows.append(f"{mrkdwn(s.carrier, 20)}{service} · {day(s.shipped_at)}{delivered} · {tracking}")
+    return "\n".join(rows)
+
+
+def _discrepancies_text(items) -> str:
+    rows = [f":warning: *{label(d.type)}* ({d.severity}, {label(d.status).lower()}) — "
+            f"{mrkdwn(d.title, 200)}" for d in items[:8]]
+    if len(items) > 8:
+        rows.append(f"…and {len(items) - 8} more")
+    return "\n".join(rows)
+
+
+def all_lines_modal(order) -> dict:
+    """Every line of a long order, LINES_PER_SECTION to a section, within the 100-block limit."""
+    chunks = [order.lines[i:i + LINES_PER_SECTION]
+              for i in range(0, len(order.lines), LINES_PER_SECTION)][:95]
+    return render("order_lines_modal.json.j2", order=order,
+                  sections=[_lines_text(chunk, order.currency) for chunk in chunks],
+                  truncated=len(order.lines) > 95 * LINES_PER_SECTION)
+
+
+def candidates_message(result) -> dict:
+    rows = [
+        {
+            "ref": c.ref,
+            "text": (f"*{mrkdwn(c.ref, 64)}* · {mrkdwn(c.customer_name, 120)}"
+                     f"{' · PO ' + mrkdwn(c.po_number, 64) if c.po_number else ''}\n"
+                     f"{day(c.ordered_at)} · {label(c.status)} · {label(c.fulfilment_status)} · "
+                     f"{money(c.total_minor, c.currency)} · _{mrkdwn(c.matched_on, 200)}_"),
+        }
+        for c in result.candidates
+    ]
+    return render("order_candidates.json.j2", query=result.query, rows=rows, ids=OrderActions)
+
+
+def no_match_message(result) -> dict:
+    searched = ", ".join(result.searched) or "orders"
+    return render("order_no_match.json.j2", query=result.query, searched=searched)
+
+
+def history_message(page) -> dict:
+    return render("order_history.json.j2", page=page, ids=OrderActions,
+                  rows=[_history_row(e) for e in page.events])
+
+
+def _history_row(event) -> str:
+    text = event_text(event)
+    for change in event.changes[:10]:
+        text += (f"\n    • {mrkdwn(change.field, 60)}: {mrkdwn(change.before or '—', 300)}"
+                 f" → {mrkdwn(change.after or '—', 300)}")
+    return text[:2900]

@@ -1,0 +1,45 @@
+"""One Jinja2 environment that renders Block Kit JSON templates safely.
+
+Every value passes through `mrkdwn` (escapes & < >, so a customer named
+`<!channel>` pings nobody) or `plain`, and then `tojson`, so quotes and newlines
+stay valid JSON. StrictUndefined turns a missing field into an error, not a blank.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from messages import text
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+_env = Environment(
+    loader=FileSystemLoader(TEMPLATES),
+    undefined=StrictUndefined,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=False,
+)
+_env.filters.update(
+    mrkdwn=text.mrkdwn,
+    plain=text.plain,
+    money=text.money,
+    when=text.when,
+    day=text.day,
+    label=text.label,
+    tojson=lambda value: json.dumps(value, ensure_ascii=False),
+)
+
+
+def render(template: str, **context: Any) -> Any:
+    """Render `template` (a .json.j2 file) and parse it: the result is a plain dict or list."""
+    source = _env.get_template(template).render(**context)
+    try:
+        return json.loads(source)
+    except json.JSONDecodeError as exc:  # a template bug, never user input: say where
+        raise ValueError(f"{template} rendered invalid JSON at {exc.lineno}:{exc.colno}: {exc.msg}")

@@ -1,0 +1,76 @@
+"""Text helpers shared by every template: escaping, truncation, money and time display."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+ELLIPSIS = "…"
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
+ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK"}
+
+
+def mrkdwn(value: object, limit: int | None = None) -> str:
+    """User text made safe for mrkdwn: no mentions, links or broadcasts can be smuggled in."""
+    raw = "" if value is None else str(value)
+    escaped = _escape(raw)
+    if limit is None or len(escaped) <= limit:
+        return escaped
+    # Escape character by character so the cut never splits an entity like &amp;.
+    out, size = [], len(ELLIPSIS)
+    for char in raw:
+        piece = _escape(char)
+        if size + len(piece) > limit:
+            break
+        out.append(piece)
+        size += len(piece)
+    return "".join(out) + ELLIPSIS
+
+
+def _escape(raw: str) -> str:
+    for char, entity in _ESCAPES:
+        raw = raw.replace(char, entity)
+    return raw
+
+
+def plain(value: object, limit: int | None = None) -> str:
+    """For plain_text fields (headers, buttons, titles): no escaping, just a length limit."""
+    raw = "" if value is None else str(value)
+    if limit is not None and len(raw) > limit:
+        return raw[: limit - 1] + ELLIPSIS
+    return raw
+
+
+def money(minor: int | None, currency: str) -> str:
+    if minor is None:
+        return "—"
+    symbol = CURRENCY_SYMBOLS.get(currency, "")
+    sign = "-" if minor < 0 else ""
+    minor = abs(minor)
+    if currency in ZERO_DECIMAL:
+        amount = f"{minor:,}"
+    else:
+        amount = f"{minor // 100:,}.{minor % 100:02d}"
+    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
+
+
+def when(value: datetime | None) -> str:
+    """A UTC timestamp as people read it; Slack's <!date> would localise, but we keep text plain."""
+    if value is None:
+        return "—"
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def day(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC).date()
+    return value.strftime("%a %d %b %Y")
+
+
+def label(value: object) -> str:
+    """An enum value as words: partially_shipped -> Partially shipped."""
+    text = "" if value is None else str(getattr(value, "value", value))
+    return text.replace("_", " ").capitalize()

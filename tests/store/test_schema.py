@@ -1,0 +1,50 @@
+"""Migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+
+from store import schema
+from store.db import Database, make_engine
+from store.errors import SchemaOutOfDate
+from store.models import Base
+
+
+@pytest.fixture
+def empty_db(database_url, tmp_path):
+    """A database with no tables at all (the session's PostgreSQL database is emptied first)."""
+    if database_url.startswith("sqlite"):
+        engine = make_engine(f"sqlite:///{tmp_path / 'migrate.sqlite3'}")
+    else:
+        engine = make_engine(database_url)
+        Base.metadata.drop_all(engine)
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    yield Database(engine)
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        Base.metadata.drop_all(engine)
+        Base.metadata.create_all(engine)
+    engine.dispose()
+
+
+def test_upgrade_builds_the_schema_the_models_describe(empty_db):
+    schema.upgrade(empty_db)
+
+    with empty_db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+    assert schema.current_revision(empty_db) == schema.head_revision()
+
+
+def test_an_unmigrated_database_is_refused_with_the_command_to_run(empty_db):
+    with pytest.raises(SchemaOutOfDate, match="orderdesk db upgrade"):
+        schema.ensure_current(empty_db)
+
+
+def test_upgrade_twice_is_harmless(empty_db):
+    schema.upgrade(empty_db)
+    schema.upgrade(empty_db)
+    schema.ensure_current(empty_db)
