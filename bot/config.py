@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from store.db import sqlite_url_for
 from store.enums import Role
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
@@ -85,7 +86,7 @@ class Settings:
 
 
 def _default_sqlite_url(data_dir: Path) -> str:
-    return f"sqlite:///{(data_dir / 'orderdesk.sqlite3').resolve()}"
+    return sqlite_url_for(data_dir)
 
 
 def _api_url(value: str) -> str:

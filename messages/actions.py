@@ -16,7 +16,7 @@ class OrderActions:
 
 class EditOrderIds:
     CALLBACK = "edit_order.submit"
-    ADD_LINE = "edit_order.add_line"
+    REOPEN = "edit_order.reopen"
 
 
 class CustomerActions:

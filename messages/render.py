@@ -29,6 +29,7 @@ _env.filters.update(
     mrkdwn=text.mrkdwn,
     plain=text.plain,
     money=text.money,
+    amount=text.amount,
     when=text.when,
     day=text.day,
     label=text.label,

@@ -55,6 +55,16 @@ def money(minor: int | None, currency: str) -> str:
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
 
 
+def amount(minor: int | None, currency: str) -> str:
+    """A plain decimal amount for an input field: 1250 USD -> "12.50", 1200 JPY -> "1200"."""
+    if minor is None:
+        return ""
+    sign, minor = ("-" if minor < 0 else ""), abs(minor)
+    if currency in ZERO_DECIMAL:
+        return f"{sign}{minor}"
+    return f"{sign}{minor // 100}.{minor % 100:02d}"
+
+
 def when(value: datetime | None) -> str:
     """A UTC timestamp as people read it; Slack's <!date> would localise, but we keep text plain."""
     if value is None:

@@ -20,10 +20,10 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 _BEGIN_OPTION = "orderdesk_sqlite_begin"
 
 
-def sqlite_url_for(data_dir: str | os.PathLike) -> str:
+def sqlite_url_for(data_dir: str | os.PathLike, *, name: str = "orderdesk.sqlite3") -> str:
     path = Path(data_dir).expanduser().resolve()
     path.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path / 'orderdesk.sqlite3'}"
+    return f"sqlite:///{path / name}"
 
 
 def normalise_url(url: str) -> str:

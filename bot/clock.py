@@ -1,0 +1,28 @@
+"""The clock process: the only place scheduled work runs (Procfile `clock`).
+
+One BlockingScheduler, in one process. Running it twice is harmless by design:
+each job claims its work in the database before acting (DESIGN.md, Scheduling).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+
+from bot.config import Settings
+from store.db import Database
+
+log = logging.getLogger("orderdesk.clock")
+
+
+def build_scheduler(settings: Settings, db: Database, *, scheduler=None):
+    scheduler = scheduler or BlockingScheduler(timezone="UTC")
+    # Features add their periodic jobs here as they land (digests, SLA nudges, outbox).
+    return scheduler
+
+
+def run_clock(settings: Settings, db: Database) -> None:
+    scheduler = build_scheduler(settings, db)
+    log.warning("clock started with %d job(s)", len(scheduler.get_jobs()))
+    scheduler.start()

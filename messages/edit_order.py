@@ -1,0 +1,71 @@
+"""The order editor modal, its "not saved" answer, and the saved confirmation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from messages.actions import EditOrderIds
+from messages.render import render
+from messages.text import label, money, mrkdwn
+
+EDIT_LINES = 25  # 3 blocks a line; the rest of the modal takes ~22 of Slack's 100
+
+
+@dataclass(frozen=True)
+class EditMetadata:
+    """What the modal remembers between opening and submit (private_metadata)."""
+
+    ref: str
+    version: int
+    channel_id: str | None = None
+    line_nos: tuple[int, ...] = ()
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: str) -> EditMetadata:
+        data = json.loads(text)
+        return cls(ref=data["ref"], version=int(data["version"]), channel_id=data.get("channel_id"),
+                   line_nos=tuple(data.get("line_nos", ())))
+
+
+def edit_order_modal(order, *, channel_id: str | None, hold_reasons: list[str]) -> dict:
+    lines = order.lines[:EDIT_LINES]
+    metadata = EditMetadata(ref=order.ref, version=order.version, channel_id=channel_id,
+                            line_nos=tuple(line.line_no for line in lines))
+    return render(
+        "edit_order_modal.json.j2",
+        order=order,
+        ids=EditOrderIds,
+        metadata=metadata.dumps(),
+        summary=(f"*{mrkdwn(order.customer_name, 200)}* · {label(order.status)} · "
+                 f"{label(order.fulfilment_status)} · payment {label(order.payment_status).lower()}"
+                 f" · total {money(order.total_minor, order.currency)}"),
+        lines=lines,
+        hidden_lines=len(order.lines) - len(lines),
+        remove_options=[{"text": f"Line {line.line_no}: {line.sku} × {line.quantity}",
+                         "value": str(line.line_no)} for line in lines],
+        transition_options=[{"text": label(status), "value": status}
+                            for status in order.allowed_transitions],
+        release_options=[{"text": f"{label(hold.reason)}: {hold.note or 'no note'}",
+                          "value": str(hold.id)} for hold in order.holds[:10]],
+        hold_options=[{"text": label(reason), "value": reason} for reason in hold_reasons],
+    )
+
+
+def stale_edit_modal(*, ref: str, message: str, channel_id: str | None) -> dict:
+    metadata = json.dumps({"ref": ref, "channel_id": channel_id}, separators=(",", ":"))
+    return render("stale_edit_modal.json.j2", callback=EditOrderIds.REOPEN, metadata=metadata,
+                  message=message)
+
+
+def edit_saved_text(ref: str, changes) -> str:
+    """mrkdwn for the confirmation: what changed, field by field."""
+    if not changes:
+        return f"Nothing changed on *{mrkdwn(ref)}*: the values you saved were already there."
+    rows = [f"• {mrkdwn(c.field, 60)}: {mrkdwn(c.before or '—', 200)} → {mrkdwn(c.after or '—', 200)}"
+            for c in changes[:20]]
+    more = f"\n…and {len(changes) - 20} more" if len(changes) > 20 else ""
+    return f"Saved *{mrkdwn(ref)}*:\n" + "\n".join(rows) + more

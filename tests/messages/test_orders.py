@@ -1,0 +1,114 @@
+"""Order messages: what they show, that they are valid Block Kit, and that user text is inert."""
+
+import json
+
+from messages.actions import OrderActions
+from messages.edit_order import EDIT_LINES, EditMetadata, edit_order_modal
+from messages.orders import (
+    all_lines_modal,
+    candidates_message,
+    no_match_message,
+    order_card,
+)
+from sandbox.blockkit import validate_message_blocks, validate_view
+from tests.factories import HOSTILE, candidate, hostile_order, line, lookup_result, order
+
+
+def action_ids(blocks):
+    return [e["action_id"] for b in blocks for e in b.get("elements", []) if "action_id" in e] + [
+        b["accessory"]["action_id"] for b in blocks if "accessory" in b
+    ]
+
+
+def all_text(payload) -> str:
+    return json.dumps(payload, ensure_ascii=False)
+
+
+def test_order_card_shows_ref_customer_status_axes_and_totals():
+    card = order_card(order())
+    text = all_text(card)
+    assert card["blocks"][0]["text"]["text"] == "SO-1042 · Acme Corp"
+    assert "Open · Allocated · payment captured" in text
+    assert "$50.00" in text and "$9.95" in text and "$59.95" in text
+    assert "`WID-1001-BL` Widget 1 × 2 @ $12.50 = *$25.00*" in text
+    assert validate_message_blocks(card["blocks"]) == []
+
+
+def test_order_card_buttons_carry_the_ref():
+    card = order_card(order(), shareable=True)
+    ids = action_ids(card["blocks"])
+    assert ids == [OrderActions.EDIT, OrderActions.FLAG, OrderActions.HISTORY,
+                   OrderActions.FOLLOW, OrderActions.SHARE]
+    assert OrderActions.SHARE not in action_ids(order_card(order())["blocks"])
+
+
+def test_hostile_text_is_escaped_everywhere_and_stays_valid():
+    card = order_card(hostile_order())
+    mrkdwn_texts = [t for t in _mrkdwn_strings(card["blocks"])]
+    assert mrkdwn_texts, "the card has mrkdwn"
+    for text in mrkdwn_texts:
+        assert "<!channel>" not in text and "<b>" not in text
+    assert any("&lt;!channel&gt;" in t for t in mrkdwn_texts)
+    assert validate_message_blocks(card["blocks"]) == []
+
+
+def test_long_orders_are_summarised_with_a_button_for_all_lines():
+    many = tuple(line(n) for n in range(1, 201))
+    card = order_card(order(lines=many))
+    assert OrderActions.ALL_LINES in action_ids(card["blocks"])
+    assert validate_message_blocks(card["blocks"]) == []
+    modal = all_lines_modal(order(lines=many))
+    assert validate_view(modal) == []
+    assert "WID-1200-BL" in all_text(modal)
+
+
+def test_candidates_have_unique_open_buttons_with_refs():
+    result = lookup_result(candidates=tuple(candidate(f"SO-{n}") for n in range(1, 6)))
+    message = candidates_message(result)
+    buttons = [b["accessory"] for b in message["blocks"] if "accessory" in b]
+    assert [b["value"] for b in buttons] == [f"SO-{n}" for n in range(1, 6)]
+    assert len({b["action_id"] for b in buttons}) == 5
+    assert validate_message_blocks(message["blocks"]) == []
+
+
+def test_no_match_says_what_was_searched_and_escapes_the_query():
+    message = no_match_message(lookup_result(query=HOSTILE))
+    text = all_text(message)
+    assert "order refs, customer names" in text
+    assert "<!channel>" not in text.replace("\\u003c", "<").split('"text": "Nothing')[0]
+    assert validate_message_blocks(message["blocks"]) == []
+
+
+def test_edit_modal_is_valid_prefilled_and_remembers_the_version():
+    modal = edit_order_modal(order(), channel_id="C1", hold_reasons=["credit_hold", "other"])
+    assert validate_view(modal) == []
+    assert EditMetadata.loads(modal["private_metadata"]) == EditMetadata(
+        ref="SO-1042", version=3, channel_id="C1", line_nos=(1, 2))
+    blocks = {b.get("block_id"): b for b in modal["blocks"]}
+    assert blocks["ship_to.city"]["element"]["initial_value"] == "Springfield"
+    assert blocks["lines.1.unit_price"]["element"]["initial_value"] == "12.50"
+    assert blocks["requested_date"]["element"]["initial_date"] == "2026-12-01"
+
+
+def test_edit_modal_stays_within_slacks_block_limit_for_huge_orders():
+    huge = order(lines=tuple(line(n) for n in range(1, 301)))
+    modal = edit_order_modal(huge, channel_id=None, hold_reasons=["other"])
+    assert validate_view(modal) == []
+    assert len([b for b in modal["blocks"] if b.get("block_id", "").endswith(".quantity")]) == \
+        EDIT_LINES + 1  # the lines shown, plus the "add a line" quantity
+
+
+def test_edit_modal_with_hostile_values_is_valid():
+    assert validate_view(edit_order_modal(hostile_order(), channel_id="C1",
+                                          hold_reasons=["other"])) == []
+
+
+def _mrkdwn_strings(node):
+    if isinstance(node, dict):
+        if node.get("type") == "mrkdwn":
+            yield node["text"]
+        for value in node.values():
+            yield from _mrkdwn_strings(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _mrkdwn_strings(item)
