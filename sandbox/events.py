@@ -1,0 +1,85 @@
+"""Events API deliveries: mentions, DMs, channel messages, raw events and retries.
+
+Human messages are stored in the workspace first (so conversations.history/replies see them),
+then the event is sent as Slack sends it: a signed JSON `event_callback` envelope.
+Mixed into SlackSandbox, which provides `self.ws` and `self.player`.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sandbox import payloads
+from sandbox.locate import resolve_channel
+from sandbox.model import Channel, Delivery, Message
+from sandbox.player import Player
+from sandbox.state import Workspace
+
+
+class Events:
+    ws: Workspace
+    player: Player
+
+    def _human_message(self, chan: Channel, user: str, text: str,
+                       thread_ts: str | None) -> tuple[Message, dict]:
+        msg = self.ws.add_message(Message(channel=chan.id, ts=self.ws.next_ts(), user=user,
+                                          text=text, thread_ts=thread_ts))
+        event = {"type": "message", "user": user, "text": text, "ts": msg.ts,
+                 "channel": chan.id, "event_ts": msg.ts, "client_msg_id": str(uuid.uuid4()),
+                 "channel_type": "im" if chan.is_im else "group" if chan.is_private
+                 else "channel"}
+        if thread_ts:
+            parent = self.ws.find_message(chan.id, thread_ts)
+            event["thread_ts"] = thread_ts
+            event["parent_user_id"] = parent.user if parent is not None else None
+        return msg, event
+
+    def mention(self, text: str, *, user: str, channel: str,
+                thread_ts: str | None = None) -> Delivery:
+        """"@orderdesk <text>" in a channel: the message is posted, then app_mention is sent."""
+        chan = resolve_channel(self.ws, channel)
+        _, event = self._human_message(chan, user, f"<@{self.ws.bot_user}> {text}", thread_ts)
+        event["type"] = "app_mention"
+        event.pop("channel_type")
+        if self.ws.bot_user not in chan.members:
+            return Delivery(kind="event", status=0, body=None, ack_ms=0.0, request_headers={},
+                            sent=False, problems=["the bot is not in the channel: Slack sends "
+                                                  "no app_mention"])
+        return self.send_event(event)
+
+    def dm(self, text: str, *, user: str, thread_ts: str | None = None) -> Delivery:
+        """A message to the bot in the user's IM channel (channel_type "im")."""
+        _, event = self._human_message(self.ws.open_im(user), user, text, thread_ts)
+        return self.send_event(event)
+
+    def say(self, text: str, *, user: str, channel: str,
+            thread_ts: str | None = None) -> Delivery:
+        """A plain message in a channel (or thread): a `message` event."""
+        _, event = self._human_message(resolve_channel(self.ws, channel), user, text, thread_ts)
+        return self.send_event(event)
+
+    def send_event(self, event: dict, *, retry_num: int | None = None,
+                   retry_reason: str | None = None, event_id: str | None = None) -> Delivery:
+        """Send an event (or a whole envelope, e.g. `d.payload` to replay it as a retry)."""
+        if event.get("type") == "event_callback":
+            envelope = dict(event)
+            envelope["event_id"] = event_id or envelope.get("event_id")
+        else:
+            envelope = payloads.event_envelope(self.ws, event, event_id=event_id)
+        headers = {}
+        if retry_num is not None:
+            headers["X-Slack-Retry-Num"] = str(retry_num)
+            headers["X-Slack-Retry-Reason"] = retry_reason or "http_timeout"
+        return self.player.send_json("event", envelope["event"].get("type", "?"), envelope,
+                                     extra_headers=headers)
+
+    def url_verification(self, challenge: str | None = None) -> Delivery:
+        """The Events API handshake: the app must echo the challenge."""
+        payload = {"token": payloads.VERIFICATION_TOKEN, "type": "url_verification",
+                   "challenge": challenge or uuid.uuid4().hex}
+        delivery = self.player.send_json("url_verification", "url_verification", payload)
+        body = delivery.body
+        echoed = body.get("challenge") if isinstance(body, dict) else body
+        if echoed != payload["challenge"]:
+            delivery.problems.append(f"challenge not echoed: got {body!r}")
+        return delivery
