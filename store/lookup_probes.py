@@ -1,0 +1,138 @@
+"""The database side of lookup: index probes that turn keys into order ids.
+
+Every probe is an indexed equality or IN lookup (refs unique, po_number, tracking_number,
+order_lines.sku, customers.code), so each costs well under a millisecond at 1M orders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from store.models import Customer, Order, OrderLine, Shipment
+from store.order_view import REF_PREFIX, ref_candidates
+from store.query_plan import NUMBER, PO, REF, TRACKING, Key, neighbours
+
+
+def _spellings(text: str) -> list[str]:
+    return list(dict.fromkeys([text, text.strip(), text.strip().upper(), text.strip().lower()]))
+
+
+def po_spellings(key: Key) -> list[str]:
+    body = key.value
+    forms = [key.text, body, f"PO-{body}", f"PO{body}", f"PO {body}", f"PO#{body}"]
+    return list(dict.fromkeys(f for text in forms for f in _spellings(text)))
+
+
+def orders_by_ref(session: Session, refs: Collection[str]) -> list[int]:
+    if not refs:
+        return []
+    return list(session.scalars(select(Order.id).where(Order.ref.in_(list(refs)))))
+
+
+def orders_by_po(session: Session, spellings: Collection[str], limit: int) -> list[int]:
+    if not spellings:
+        return []
+    return list(session.scalars(
+        select(Order.id).where(Order.po_number.in_(list(spellings)))
+        .order_by(Order.ordered_at.desc()).limit(limit)
+    ))
+
+
+def orders_by_tracking(session: Session, numbers: Collection[str], limit: int) -> list[int]:
+    if not numbers:
+        return []
+    return list(session.scalars(
+        select(Shipment.order_id).where(Shipment.tracking_number.in_(list(numbers)))
+        .order_by(Shipment.order_id.desc()).limit(limit)
+    ))
+
+
+def exact_order_hits(session: Session, key: Key, limit: int) -> list[tuple[int, str]]:
+    """(order id, matched_on) for exact ref / PO / tracking matches of one key."""
+    hits: list[tuple[int, str]] = []
+    if key.kind in (REF, NUMBER):
+        for oid in orders_by_ref(session, ref_candidates(key.value)):
+            hits.append((oid, f"order ref {REF_PREFIX}{int(key.value)}"))
+    if key.kind != REF:
+        spellings = po_spellings(key) if key.kind == PO else _spellings(key.text)
+        hits += [(oid, f"PO {key.text}") for oid in orders_by_po(session, spellings, limit)]
+    if key.kind == TRACKING or (key.kind not in (REF, PO) and len(key.value) >= 8):
+        numbers = list(dict.fromkeys([key.value, *_spellings(key.text)]))
+        hits += [(oid, f"tracking {key.value}")
+                 for oid in orders_by_tracking(session, numbers, limit)]
+    return hits
+
+
+def near_order_hits(session: Session, key: Key, limit: int) -> list[tuple[int, str]]:
+    """Orders whose ref / PO / tracking number is one typo away from the key."""
+    hits: list[tuple[int, str]] = []
+    if key.kind in (REF, NUMBER):
+        refs = [f"{REF_PREFIX}{n}" for n in neighbours(key.value) if not n.startswith("0")]
+        hits += [(oid, f"order ref ~ '{key.text}'")
+                 for oid in _newest(session, orders_by_ref(session, refs), limit)]
+    if key.kind != REF:
+        body = key.value if key.kind == PO else key.text.upper()
+        variants = neighbours(body)
+        if key.kind == PO:
+            variants += [f"PO-{v}" for v in variants]
+        hits += [(oid, f"PO ~ '{key.text}'") for oid in orders_by_po(session, variants, limit)]
+    if key.kind == TRACKING:
+        hits += [(oid, f"tracking ~ '{key.text}'")
+                 for oid in orders_by_tracking(session, neighbours(key.value), limit)]
+    return hits
+
+
+def _newest(session: Session, order_ids: Sequence[int], limit: int) -> list[int]:
+    if len(order_ids) <= limit:
+        return list(order_ids)
+    return list(session.scalars(
+        select(Order.id).where(Order.id.in_(order_ids))
+        .order_by(Order.ordered_at.desc()).limit(limit)
+    ))
+
+
+def customers_by_code(session: Session, text: str) -> list[tuple[int, str, str]]:
+    rows = session.execute(
+        select(Customer.id, Customer.code, Customer.name)
+        .where(Customer.code.in_(_spellings(text)))
+    )
+    return [tuple(row) for row in rows]
+
+
+def skus_in_orders(session: Session, text: str) -> list[str]:
+    """SKUs as stored on order lines (unknown ones included) that equal the text."""
+    return list(session.scalars(
+        select(OrderLine.sku).where(OrderLine.sku.in_(_spellings(text))).distinct()
+    ))
+
+
+def newest_orders_of_customer(session: Session, customer_id: int, limit: int) -> list[int]:
+    return list(session.scalars(
+        select(Order.id).where(Order.customer_id == customer_id)
+        .order_by(Order.ordered_at.desc()).limit(limit)
+    ))
+
+
+def newest_orders_with_skus(session: Session, skus: Collection[str], limit: int,
+                            customer_ids: Collection[int] | None = None) -> list[int]:
+    stmt = (
+        select(Order.id).join(OrderLine, OrderLine.order_id == Order.id)
+        .where(OrderLine.sku.in_(list(skus)))
+        .group_by(Order.id, Order.ordered_at)
+        .order_by(Order.ordered_at.desc()).limit(limit)
+    )
+    if customer_ids is not None:
+        stmt = stmt.where(Order.customer_id.in_(list(customer_ids)))
+    return list(session.scalars(stmt))
+
+
+def customer_of_orders(session: Session, order_ids: Collection[int]) -> dict[int, int]:
+    if not order_ids:
+        return {}
+    rows = session.execute(
+        select(Order.id, Order.customer_id).where(Order.id.in_(list(order_ids)))
+    )
+    return {order_id: customer_id for order_id, customer_id in rows}
