@@ -82,6 +82,17 @@ class Inspection:
                     "ephemerals": [m for m in self.ws.ephemerals if m.rev > version],
                     "views": [v for v in self.ws.views.values() if v.rev > version]}
 
+    def wait_for_change(self, since: int, timeout: float) -> bool:
+        """True as soon as the version moves past `since`; False after `timeout` seconds."""
+        deadline = time.monotonic() + timeout
+        with self.ws.changed:
+            while self.ws.version == since:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self.ws.changed.wait(remaining)
+            return True
+
     def wait_for(self, predicate: Callable[[], object], timeout: float = 5.0, *,
                  message: str | None = None) -> bool:
         """Wait until predicate() is truthy; it is re-checked whenever the sandbox changes.

@@ -44,7 +44,7 @@ class SandboxServer:
         self._httpd.daemon_threads = True
         bound_host, bound_port = self._httpd.server_address[:2]
         self.ws.base_url = f"http://{bound_host}:{bound_port}/"
-        self._thread = threading.Thread(target=self._httpd.serve_forever,
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,),
                                         name="slack-sandbox", daemon=True)
         self._thread.start()
         return self.ws.base_url

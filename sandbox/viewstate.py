@@ -157,7 +157,7 @@ def client_errors(blocks: list, values: dict) -> dict[str, str]:
 
 
 def _value_problem(el: dict, entry: dict) -> str | None:
-    value = entry.get("value")
+    value = next(v for k, v in entry.items() if k != "type")
     etype = el.get("type")
     if etype == "plain_text_input":
         if len(value) < el.get("min_length", 0):

@@ -142,8 +142,10 @@ def show_response(ws: Workspace, resp: ResponseUrl, payload: dict) -> tuple[int,
     if flag(payload, "replace_original") and target:
         original = ws.find_any_message(target)
         if original is not None and not original.deleted:
-            for key, value in content.items():
-                setattr(original, key, value)
+            # Unlike chat.update, a replacement is a whole new message: no old blocks stay.
+            original.text = content.get("text", "")
+            original.blocks = content.get("blocks", [])
+            original.attachments = content.get("attachments", [])
             ws.touch(original)
             return 200, "ok"
     if resp.channel is None:

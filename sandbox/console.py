@@ -1,0 +1,93 @@
+"""`orderdesk console`: talk to the app through the sandbox from a terminal.
+
+A REPL in the spirit of Hubot's shell adapter and Errbot's text backend. Each line is one
+thing a Slack user does; afterwards the console prints what changed (new and updated
+messages, ephemerals for you, modals opened/updated/closed), rendered as text.
+"""
+
+from __future__ import annotations
+
+import builtins
+import shlex
+import sys
+from typing import Any, Callable, TextIO
+
+from sandbox.console_actions import ConsoleActions
+
+HELP = """\
+  /order SO-1042           run a slash command in the current channel
+  @orderdesk where is X    mention the bot here (in the current thread, if any)
+  dm <text>                send the bot a direct message
+  <any other text>         say something in the current channel/thread
+  click <label|action_id> [n]   press a button (newest first; n = message number)
+  select <action_id> <value>    pick an option (value or its text) in a select/picker
+  submit field=value a="two words"   submit the open modal (fields: action_id or label)
+  close                    close the open modal
+  as <user>                act as another user (id or name: U0SALES1, sam)
+  in #channel              move to another channel
+  thread <n> | thread      enter the thread of message n | leave the thread
+  show [#channel]          list a channel's messages (or the current thread)
+  views                    show your open modals and App Home
+  help | quit"""
+
+
+def run_console(sb: Any, *, user: str = "U0PROC1", channel: str = "C0ORDERS",
+                input_fn: Callable[[str], str] = input, output: TextIO = sys.stdout) -> None:
+    """Run the REPL until `quit` or end of input."""
+    console = Console(sb, user=user, channel=channel, output=output)
+    echo = input_fn is not builtins.input  # scripted input: show it so transcripts read well
+    console.say("Orderdesk console - you are talking to the app through the Slack sandbox. "
+                "Type `help`.")
+    while True:
+        prompt = console.prompt()
+        try:
+            line = input_fn(prompt)
+        except (EOFError, KeyboardInterrupt):
+            break
+        if echo:
+            console.say(prompt + line)
+        if not console.handle(line.strip()):
+            break
+    console.say("bye")
+
+
+class Console(ConsoleActions):
+    """Parses one line at a time; the actions themselves live in ConsoleActions."""
+
+    def handle(self, line: str) -> bool:
+        """Run one line; False means quit."""
+        if not line:
+            return True
+        try:
+            return self._dispatch(line)
+        except (LookupError, ValueError) as exc:
+            self.say(f"! {exc.args[0] if exc.args else exc}")
+            return True
+
+    def _dispatch(self, line: str) -> bool:
+        word, _, rest = line.partition(" ")
+        word, rest = word.lower(), rest.strip()
+        if word in ("quit", "exit"):
+            return False
+        if line.startswith("/"):
+            self.do_slash(line.split(" ")[0], rest)
+        elif word in ("@orderdesk", "@bot", f"<@{self.sb.bot_user_id.lower()}>"):
+            self.do_mention(rest)
+        elif word in self._COMMANDS:
+            getattr(self, self._COMMANDS[word])(rest)
+        elif word in ("help", "?"):
+            self.say(HELP)
+        else:
+            self.do_say(line)
+        return True
+
+    _COMMANDS = {"dm": "do_dm", "click": "do_click", "select": "do_select",
+                 "submit": "do_submit", "close": "do_close", "as": "do_as", "in": "do_in",
+                 "thread": "do_thread", "show": "do_show", "views": "do_views"}
+
+    @staticmethod
+    def split(rest: str) -> list[str]:
+        try:
+            return shlex.split(rest)
+        except ValueError as exc:
+            raise ValueError(f"could not parse {rest!r}: {exc}") from exc
