@@ -92,8 +92,9 @@ class ConsoleActions:
             self.say("(nothing changed)")
 
     def _describe(self, msg: Message, names: dict, updated: bool) -> str:
-        where = "" if msg.channel == self.channel else \
-            f"in #{self.sb.ws.channels[msg.channel].name}: "
+        chan = self.sb.ws.channels[msg.channel]
+        label = f"DM with @{names.get(chan.im_user)}" if chan.is_im else f"#{chan.name}"
+        where = "" if msg.channel == self.channel else f"in {label}: "
         state = "deleted " if msg.deleted else "updated " if updated else ""
         if msg.is_reply and not msg.reply_broadcast:
             number = self._number(msg.thread_ts) if msg.channel == self.channel else None

@@ -20,6 +20,10 @@ def select(action_id: str = "pick", n: int = 3, **extra) -> dict:
             **extra}
 
 
+def actions(*elements: dict) -> dict:
+    return {"type": "actions", "elements": list(elements)}
+
+
 RICH_MESSAGE = [
     {"type": "header", "text": plain("Order SO-1042")},
     section("*Acme* ordered 3 items", accessory=button("order.open", "Open")),
@@ -77,7 +81,8 @@ def long(n: int) -> str:
 
 @pytest.mark.parametrize(("blocks", "expected"), [
     ([section(long(3001))], "blocks[0].text.text: 3001 characters, max 3000"),
-    ([{"type": "header", "text": plain(long(151))}], "blocks[0].text.text: 151 characters, max 150"),
+    ([{"type": "header", "text": plain(long(151))}],
+     "blocks[0].text.text: 151 characters, max 150"),
     ([{"type": "actions", "elements": [button("a", long(76))]}],
      "blocks[0].elements[0].text.text: 76 characters, max 75"),
     ([{"type": "actions", "elements": [button(long(256))]}],
@@ -92,9 +97,9 @@ def long(n: int) -> str:
      "blocks[0].elements: 26 items, max 25"),
     ([{"type": "actions", "elements": [select(n=101)]}],
      "blocks[0].elements[0].options: 101 items, max 100"),
-    ([{"type": "actions", "elements": [select(options=[{"text": plain(long(76)), "value": "v"}])]}],
+    ([actions(select(options=[{"text": plain(long(76)), "value": "v"}]))],
      "blocks[0].elements[0].options[0].text.text: 76 characters, max 75"),
-    ([{"type": "actions", "elements": [select(options=[{"text": plain("t"), "value": long(151)}])]}],
+    ([actions(select(options=[{"text": plain("t"), "value": long(151)}]))],
      "blocks[0].elements[0].options[0].value: 151 characters, max 150"),
     ([{"type": "actions", "elements": [button("a", value=long(2001))]}],
      "blocks[0].elements[0].value: 2001 characters, max 2000"),
@@ -122,7 +127,7 @@ def long(n: int) -> str:
     ([{"type": "image", "image_url": "https://x.test/a.png"}], "blocks[0].alt_text: required"),
     ([{"type": "actions", "elements": [{**button("a"), "style": "blue"}]}],
      "blocks[0].elements[0].style: must be 'primary' or 'danger'"),
-    ([{"type": "actions", "elements": [select(initial_option={"text": plain("X"), "value": "nope"})]}],
+    ([actions(select(initial_option={"text": plain("X"), "value": "nope"}))],
      "blocks[0].elements[0].initial_option: value 'nope' is not one of options"),
     ([{"type": "actions", "elements": [{"type": "datepicker", "action_id": "d",
                                         "initial_date": "01/05/2024"}]}],
