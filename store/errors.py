@@ -78,3 +78,19 @@ class SchemaOutOfDate(OrderdeskError):
             f"The database schema is at revision {current or 'none'} but this version of "
             f"Orderdesk needs {head}. Run `orderdesk db upgrade` (back up first), then start again."
         )
+
+
+# --- lookup / edit / customers (store.lookup, store.orders, store.customers) ---
+
+
+class CustomerUnclear(CustomerNotFound):
+    """No customer matched clearly; `candidates` holds (code, name) of the closest ones."""
+
+    def __init__(self, query: str, candidates: list[tuple[str, str]]):
+        super().__init__(query)
+        self.candidates = list(candidates)
+        shown = "; ".join(f"{name} (`{code}`)" for code, name in self.candidates[:5])
+        self.message = (f"No customer matches `{query}` clearly. Closest: {shown}. "
+                        "Use the code to pick one, e.g. `/customer "
+                        f"{self.candidates[0][0]}`.")
+        self.args = (self.message,)

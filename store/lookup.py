@@ -127,8 +127,11 @@ class _OrderSearch:
 
     def _match_words(self, words: str) -> None:
         self._note("customer codes", "customer names")
-        if " " not in words and self._match_customer_code(words):
-            return
+        if " " not in words:
+            if self._match_customer_code(words):
+                return
+            for sku in probes.skus_in_orders(self.session, words):  # 'CLP-BK-SS': no digits
+                self.skus[sku] = (EXACT, f"SKU {sku}")
         for i, score in match_names(self.snap, words, limit=self.limit, cutoff=NAME_CUTOFF):
             for cid in self.snap.name_ids[i]:
                 self.customers.setdefault(cid, (score, f"customer name ~ '{words}'"))

@@ -1,4 +1,5 @@
-"""Order operations: open one, edit it (one transaction, version-checked, logged), remember cards."""
+"""Order operations: open one, edit it (one transaction, version-checked, logged), and
+remember where its cards were posted."""
 
 from __future__ import annotations
 

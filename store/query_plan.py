@@ -82,9 +82,9 @@ def classify_token(token: str) -> Key | None:
         return Key(TRACKING, stripped, clean_tracking_number(stripped))
     if (m := _PO.match(stripped)) and any(c.isdigit() for c in stripped):
         return Key(PO, stripped, m.group(1).upper())
-    has_digit = any(c.isdigit() for c in stripped)
-    has_separator = any(c in "-_/." for c in stripped.strip("-_/."))
-    if has_digit or (has_separator and len(stripped) >= 4):
+    # Letters only ('Thomas-Collins', 'S.A.R.L.') is a word: names are hyphenated far more
+    # often than SKUs lack digits, and words still get an exact code / SKU probe.
+    if any(c.isdigit() for c in stripped):
         return Key(CODE, stripped, stripped.upper())
     return None
 

@@ -129,7 +129,8 @@ def _build(db: Database, signature: tuple) -> Snapshot:
     )
 
 
-def match_names(snap: Snapshot, query: str, *, limit: int, cutoff: float) -> list[tuple[int, float]]:
+def match_names(snap: Snapshot, query: str, *, limit: int,
+                cutoff: float) -> list[tuple[int, float]]:
     """(index into snap.names, score), best first, WRatio as DESIGN.md measured."""
     text = default_process(query)
     if not text or not snap.names:
