@@ -28,6 +28,7 @@ HELP = """\
   thread <n> | thread      enter the thread of message n | leave the thread
   show [#channel]          list a channel's messages (or the current thread)
   views                    show your open modals and App Home
+  home                     open the app's Home tab
   help | quit"""
 
 
@@ -83,7 +84,8 @@ class Console(ConsoleActions):
 
     _COMMANDS = {"dm": "do_dm", "click": "do_click", "select": "do_select",
                  "submit": "do_submit", "close": "do_close", "as": "do_as", "in": "do_in",
-                 "thread": "do_thread", "show": "do_show", "views": "do_views"}
+                 "thread": "do_thread", "show": "do_show", "views": "do_views",
+                 "home": "do_home"}
 
     @staticmethod
     def split(rest: str) -> list[str]:

@@ -215,6 +215,9 @@ class ConsoleActions:
         if not msgs:
             self.say("(no messages)")
 
+    def do_home(self, rest: str) -> None:
+        self._act(lambda: self.sb.open_home(self.user))
+
     def do_views(self, rest: str) -> None:
         names = self._names()
         home = self.sb.home(self.user)

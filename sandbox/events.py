@@ -42,9 +42,18 @@ class Events:
         event["type"] = "app_mention"
         event.pop("channel_type")
         if self.ws.bot_user not in chan.members:
-            return Delivery(kind="event", status=0, body=None, ack_ms=0.0, request_headers={},
-                            sent=False, problems=["the bot is not in the channel: Slack sends "
-                                                  "no app_mention"])
+            return _not_sent("the bot is not in the channel: Slack sends no app_mention")
+        return self.send_event(event)
+
+    def open_home(self, user: str) -> Delivery:
+        """The user opens the app's Home tab: app_home_opened (with the current view, if any)."""
+        with self.ws.lock:
+            chan = self.ws.open_im(user)
+            event = {"type": "app_home_opened", "user": user, "channel": chan.id, "tab": "home",
+                     "event_ts": self.ws.next_ts()}
+            home = self.ws.views.get(self.ws.homes.get(user, ""))
+            if home is not None:
+                event["view"] = payloads.view_obj(self.ws, home)
         return self.send_event(event)
 
     def dm(self, text: str, *, user: str, thread_ts: str | None = None) -> Delivery:
@@ -55,7 +64,10 @@ class Events:
     def say(self, text: str, *, user: str, channel: str,
             thread_ts: str | None = None) -> Delivery:
         """A plain message in a channel (or thread): a `message` event."""
-        _, event = self._human_message(resolve_channel(self.ws, channel), user, text, thread_ts)
+        chan = resolve_channel(self.ws, channel)
+        _, event = self._human_message(chan, user, text, thread_ts)
+        if self.ws.bot_user not in chan.members and not chan.is_im:
+            return _not_sent("the bot is not in the channel: Slack sends no message event")
         return self.send_event(event)
 
     def send_event(self, event: dict, *, retry_num: int | None = None,
@@ -83,3 +95,8 @@ class Events:
         if echoed != payload["challenge"]:
             delivery.problems.append(f"challenge not echoed: got {body!r}")
         return delivery
+
+
+def _not_sent(why: str) -> Delivery:
+    return Delivery(kind="event", status=0, body=None, ack_ms=0.0, request_headers={},
+                    sent=False, problems=[why])

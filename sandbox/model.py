@@ -69,6 +69,7 @@ class Message:
     attachments: list = field(default_factory=list)
     reply_broadcast: bool = False
     recipient: str | None = None
+    reactions: dict[str, list[str]] = field(default_factory=dict)
     rev: int = 0
 
     @property
@@ -97,6 +98,9 @@ class Message:
             msg["files"] = copy.deepcopy(self.files)
         if self.metadata:
             msg["metadata"] = copy.deepcopy(self.metadata)
+        if self.reactions:
+            msg["reactions"] = [{"name": name, "users": list(users), "count": len(users)}
+                                for name, users in self.reactions.items()]
         return msg
 
 

@@ -1,4 +1,4 @@
-"""auth.test, users.* and conversations.* methods."""
+"""auth.test, users.*, conversations.* and reactions.* methods."""
 
 from __future__ import annotations
 
@@ -77,6 +77,50 @@ def _open_mpim(ws: Workspace, users: list[str]) -> Channel:
     ws.channels[chan.id] = chan
     ws.messages.setdefault(chan.id, [])
     return chan
+
+
+@method("conversations.list")
+def conversations_list(ws: Workspace, params: dict) -> dict:
+    types = set(str(params.get("types") or "public_channel").split(","))
+    wanted = [c for c in ws.channels.values() if not c.is_im and (
+        ("private_channel" in types and c.is_private and ws.bot_user in c.members)
+        or ("public_channel" in types and not c.is_private))]
+    channels, meta = _page([c.to_api(bot_user=ws.bot_user) for c in wanted], params)
+    return {"channels": channels, "response_metadata": meta}
+
+
+@method("reactions.add")
+def reactions_add(ws: Workspace, params: dict) -> dict:
+    msg, name = _reaction_target(ws, params)
+    users = msg.reactions.setdefault(name, [])
+    if ws.bot_user in users:
+        raise ApiError("already_reacted")
+    users.append(ws.bot_user)
+    ws.touch(msg)
+    return {}
+
+
+@method("reactions.remove")
+def reactions_remove(ws: Workspace, params: dict) -> dict:
+    msg, name = _reaction_target(ws, params)
+    if ws.bot_user not in msg.reactions.get(name, []):
+        raise ApiError("no_reaction")
+    msg.reactions[name].remove(ws.bot_user)
+    if not msg.reactions[name]:
+        del msg.reactions[name]
+    ws.touch(msg)
+    return {}
+
+
+def _reaction_target(ws: Workspace, params: dict) -> tuple[Message, str]:
+    chan = channel_param(ws, params)
+    msg = ws.find_message(chan.id, str(params.get("timestamp") or ""))
+    if msg is None or msg.deleted:
+        raise ApiError("message_not_found")
+    name = str(params.get("name") or "").strip(":")
+    if not name:
+        raise ApiError("invalid_name")
+    return msg, name
 
 
 @method("conversations.members")

@@ -54,6 +54,12 @@ def desk(app):
     def on_mention(event, say):
         say(text="SO-1042 ships tomorrow", thread_ts=event["ts"])
 
+    @app.event("app_home_opened")
+    def on_home(event, client):
+        client.views_publish(user_id=event["user"], view={"type": "home", "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "Today"}},
+            section("3 orders on hold")]})
+
     @app.event("message")
     def on_dm(event, say):
         if event.get("channel_type") == "im":
@@ -101,6 +107,12 @@ def test_a_sales_rep_asks_in_a_thread_and_by_dm(sb, desk):
     assert sb.thread("C0ORDERS", sb.messages("C0ORDERS")[0].ts)[-1].text == "thanks!"
     assert "in DM with @sam: [2] @orderdesk:\n  You said: hello" in out
     assert "[1] @sam:\n  @orderdesk where is SO-1042?" in out  # `show` lists the channel
+
+
+def test_a_manager_opens_the_home_tab(sb, desk):
+    out = drive(sb, ["as max", "home", "views"])
+    assert "App Home updated:\n+-- App Home (home, V" in out
+    assert "  TODAY\n  3 orders on hold" in out
 
 
 def test_mistakes_are_explained_not_fatal(sb, desk):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 
 from slack_sdk.http_retry import builtin_handlers
@@ -187,3 +188,16 @@ def test_files_upload_from_a_handler(sb, app):
     sb.slash("/export", "", user="U0MGR1", channel="C0MGR")
     sb.wait_for(lambda: sb.files("C0MGR"))
     assert sb.files("C0MGR")[0].data == b"ref,total\nSO-1,100\n"
+
+
+def test_a_late_ack_is_flagged_and_its_text_not_shown(sb, app):
+    def slow(ack):
+        time.sleep(3.05)  # the app itself is slow: that is what is under test
+        ack("too late")
+
+    app.command("/slow")(slow)
+    delivery = sb.slash("/slow", "", user="U0PROC1", channel="C0ORDERS")
+    assert delivery.late and delivery.ack_ms > 3000
+    assert any("operation_timeout" in p for p in delivery.problems)
+    assert delivery.status == 404  # Bolt itself gives up waiting for ack() after 3 s
+    assert sb.ephemerals(user="U0PROC1") == []

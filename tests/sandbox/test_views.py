@@ -197,3 +197,23 @@ def test_mentions_dms_messages_and_retried_events(sb, app, client):
     assert events[2:] == [("im", "status please", None), ("channel", "thanks", parent.ts)]
     assert delivery.payload["event_id"].startswith("Ev")
     assert sb.messages(sb.im_channel("U0SALES2"))[0].text == "status please"
+
+
+def test_opening_the_home_tab_lets_the_app_publish_it(sb, app, client):
+    @app.event("app_home_opened")
+    def on_home(event, client):
+        client.views_publish(user_id=event["user"], view={
+            "type": "home", "blocks": [section(f"Hello <@{event['user']}>")]})
+
+    delivery = sb.open_home("U0MGR1")
+    assert delivery.status == 200 and delivery.payload["event"]["tab"] == "home"
+    sb.wait_for(lambda: sb.home("U0MGR1"))
+    assert sb.home("U0MGR1").blocks[0]["text"]["text"] == "Hello <@U0MGR1>"
+    assert "view" in sb.open_home("U0MGR1").payload["event"]  # the second time it has one
+
+
+def test_a_channel_without_the_bot_gets_no_events(sb, app):
+    sb.add_channel("C0QUIET", "quiet", members=["U0SALES1"], bot_member=False)
+    assert sb.say("hi", user="U0SALES1", channel="C0QUIET").sent is False
+    assert sb.mention("hi", user="U0SALES1", channel="C0QUIET").sent is False
+    assert [m.text for m in sb.messages("C0QUIET")] == ["hi", "<@U0BOT> hi"]

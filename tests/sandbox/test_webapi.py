@@ -189,3 +189,20 @@ def test_every_call_is_recorded(sb, client):
     assert calls[0].params["blocks"][0]["elements"][0]["action_id"] == "go"  # JSON decoded
     sb.reset_calls()
     assert sb.calls() == []
+
+
+def test_reactions_and_conversations_list(sb, client):
+    ts = client.chat_postMessage(channel="C0TRIAGE", text="fixed")["ts"]
+    client.reactions_add(channel="C0TRIAGE", timestamp=ts, name="white_check_mark")
+    assert sb.last_message("C0TRIAGE").reactions == {"white_check_mark": ["U0BOT"]}
+    assert error_of(lambda: client.reactions_add(channel="C0TRIAGE", timestamp=ts,
+                                                 name="white_check_mark")
+                    ).response["error"] == "already_reacted"
+    client.reactions_remove(channel="C0TRIAGE", timestamp=ts, name="white_check_mark")
+    assert sb.last_message("C0TRIAGE").reactions == {}
+    sb.add_channel("C0PRIV", "vip-orders", is_private=True)
+    public = {c["name"] for c in client.conversations_list()["channels"]}
+    both = {c["name"] for c in client.conversations_list(
+        types="public_channel,private_channel")["channels"]}
+    assert public == {"orders", "order-triage", "desk-managers", "warehouse"}
+    assert both == public | {"vip-orders"}
