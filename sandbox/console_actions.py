@@ -71,11 +71,8 @@ class ConsoleActions:
                 return
 
     def _report(self, delivery: Delivery | None, since: int, known: set) -> None:
-        if delivery is not None:
-            if delivery.sent and delivery.status != 200:
-                self.say(f"! the app answered HTTP {delivery.status}: {delivery.body!r}"[:300])
-            for problem in delivery.problems:
-                self.say(f"! {problem}")
+        for problem in delivery.problems if delivery is not None else []:
+            self.say(f"! {problem}"[:400])
         changes = self.sb.changed_since(since)
         names = self._names()
         for msg in changes["messages"]:

@@ -32,6 +32,11 @@ DEFAULT_CHANNELS = (("C0ORDERS", "orders"), ("C0TRIAGE", "order-triage"),
                     ("C0MGR", "desk-managers"), ("C0WH", "warehouse"))
 
 
+class NotStartedError(RuntimeError, AttributeError):
+    """Raised for sb.api_url before start(); an AttributeError so getattr(sb, "api_url",
+    None) answers None."""
+
+
 class SlackSandbox(Interactions, Events, Inspection):
     """A Slack workspace in a box; see the module docstring and sandbox/README in the report."""
 
@@ -73,7 +78,7 @@ class SlackSandbox(Interactions, Events, Inspection):
     @property
     def base_url(self) -> str:
         if not self.ws.base_url:
-            raise RuntimeError("SlackSandbox.start() has not been called")
+            raise NotStartedError("SlackSandbox.start() has not been called")
         return self.ws.base_url
 
     @property

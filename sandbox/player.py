@@ -76,8 +76,9 @@ class Player:
         with self._lock:
             self.acks.append(Ack(kind=kind, name=name, status=status, ack_ms=ack_ms))
         if status != 200:
-            delivery.problems.append(f"the app answered HTTP {status}: Slack shows the user an "
-                                     f"error ({text[:200]!r})")
+            effect = "Slack retries the event" if kind == "event" else "Slack shows an error"
+            delivery.problems.append(f"the app answered HTTP {status}: {effect} "
+                                     f"({text[:200]!r})")
         if delivery.late:
             delivery.problems.append(f"ack took {ack_ms:.0f} ms (> 3000): Slack shows "
                                      "operation_timeout and ignores the response")

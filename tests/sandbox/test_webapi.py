@@ -206,3 +206,14 @@ def test_reactions_and_conversations_list(sb, client):
         types="public_channel,private_channel")["channels"]}
     assert public == {"orders", "order-triage", "desk-managers", "warehouse"}
     assert both == public | {"vip-orders"}
+
+
+def test_urls_exist_only_once_started():
+    from sandbox import SlackSandbox
+
+    box = SlackSandbox()
+    assert getattr(box, "api_url", None) is None
+    with pytest.raises(RuntimeError):
+        box.api_url  # noqa: B018
+    with box:
+        assert box.api_url.startswith("http://127.0.0.1:") and box.api_url.endswith("/api/")
