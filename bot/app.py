@@ -11,15 +11,15 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import handle_error
 from bot.slack_client import make_web_client
-from handlers import lookup, roles
+from handlers import edit_order, lookup, roles
 from store.db import Database
 
 
 def create_app(settings: Settings, *, db: Database, client: WebClient | None = None) -> App:
     settings.require_slack()
     app = App(
-        token=settings.slack_bot_token,
         signing_secret=settings.slack_signing_secret,
+        # The client carries the token; one factory builds it for every caller.
         client=client or make_web_client(settings),
         logger=logging.getLogger("orderdesk.bolt"),
         # Verified lazily on the first request, so a restart never blocks on Slack.
@@ -29,6 +29,7 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     deps = Deps(settings=settings, db=db)
 
     lookup.register(app, deps)
+    edit_order.register(app, deps)
     roles.register(app, deps)
 
     deps.order_command.install(app)

@@ -19,15 +19,14 @@ DEMO_ADMIN = "U0ADMIN"
 
 
 def start_stack(settings: Settings, *, db, sandbox=None):
-    """Sandbox + app wired together over HTTP. Returns (sandbox, app_server, app_settings)."""
+    """Sandbox + app wired together over HTTP. Returns (sandbox, running_app, app_settings);
+    `running_app.stop()` stops the app's server."""
     from bot.app import create_app
-    from bot.server import start_background_server
     from bot.web import create_wsgi_app
     from sandbox import SlackSandbox
+    from sandbox.appserver import serve_wsgi
 
-    sandbox = sandbox or SlackSandbox()
-    if not getattr(sandbox, "api_url", None):
-        sandbox.start()
+    sandbox = sandbox or SlackSandbox().start()
     app_settings = dataclasses.replace(
         settings,
         slack_bot_token=sandbox.bot_token,
@@ -37,9 +36,9 @@ def start_stack(settings: Settings, *, db, sandbox=None):
         admins=settings.admins | {DEMO_ADMIN},
     )
     wsgi_app = create_wsgi_app(create_app(app_settings, db=db), db)
-    server, base_url = start_background_server(wsgi_app)
-    sandbox.app_url = f"{base_url}/slack/events"
-    return sandbox, server, app_settings
+    running = serve_wsgi(wsgi_app)
+    sandbox.app_url = running.url
+    return sandbox, running, app_settings
 
 
 def run(settings: Settings, *, orders: int, user: str) -> int:
@@ -66,11 +65,11 @@ def run(settings: Settings, *, orders: int, user: str) -> int:
     for user_id, role in DEMO_ROLES.items():
         set_role(db, actor=DEMO_ADMIN, user_id=user_id, role=role,
                  admins=frozenset({DEMO_ADMIN}), default_role=settings.default_role)
-    sandbox, server, _ = start_stack(settings, db=db)
+    sandbox, running, _ = start_stack(settings, db=db)
     try:
         run_console(sandbox, user=user, channel="C0ORDERS")
     finally:
-        server.shutdown()
+        running.stop()
         sandbox.stop()
     return 0
 

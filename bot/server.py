@@ -1,13 +1,10 @@
-"""Running the app: gunicorn for production HTTP, Socket Mode when an app token is set,
-and a small in-process threaded server for the console and end-to-end tests."""
+"""Running the app: gunicorn for production HTTP, Socket Mode when an app token is set.
+(The console and end-to-end tests serve the same WSGI app in-process: sandbox.appserver.)"""
 
 from __future__ import annotations
 
 import logging
 import os
-import threading
-from socketserver import ThreadingMixIn
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.config import Settings
 
@@ -69,20 +66,3 @@ def _serve_gunicorn(settings: Settings) -> None:
             return build_web_app(settings)
 
     Gunicorn().run()
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - wsgiref's signature
-        log.debug("%s - %s", self.address_string(), format % args)
-
-
-class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
-    daemon_threads = True
-
-
-def start_background_server(wsgi_app, host: str = "127.0.0.1", port: int = 0):
-    """Serve `wsgi_app` on a daemon thread; returns (server, base_url). For console and tests."""
-    server = make_server(host, port, wsgi_app, server_class=_ThreadingWSGIServer,
-                         handler_class=_QuietHandler)
-    threading.Thread(target=server.serve_forever, name="orderdesk-web", daemon=True).start()
-    return server, f"http://{host}:{server.server_port}"

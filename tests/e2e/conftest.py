@@ -1,0 +1,43 @@
+"""The whole stack for end-to-end tests: the Slack sandbox and Orderdesk talking over real
+HTTP, with real signatures, on the test database (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from bot.config import Settings
+from bot.console import DEMO_ADMIN, DEMO_ROLES, start_stack
+from sandbox import SlackSandbox
+from store.db import Database
+from store.roles import set_role
+from tests.store.test_orders_builder import build
+
+PROCESSOR, SALES, MANAGER, ADMIN = "U0PROC1", "U0SALES1", "U0MGR1", DEMO_ADMIN
+CHANNEL = "C0ORDERS"
+
+
+@dataclass
+class Stack:
+    sb: SlackSandbox
+    db: Database
+    settings: Settings
+
+
+@pytest.fixture
+def stack(db):
+    settings = Settings.from_env({"ORDERDESK_ADMINS": ADMIN})
+    sandbox, running, app_settings = start_stack(settings, db=db)
+    for user_id, role in DEMO_ROLES.items():
+        set_role(db, actor=ADMIN, user_id=user_id, role=role, admins=frozenset({ADMIN}),
+                 default_role=settings.default_role)
+    yield Stack(sb=sandbox, db=db, settings=app_settings)
+    running.stop()
+    sandbox.stop()
+
+
+@pytest.fixture
+def desk(stack):
+    """The small hand-made desk (SO-1042..SO-1046) in the stack's database."""
+    return build(stack.db)

@@ -1,0 +1,83 @@
+"""/order through the sandbox: every kind of key, typos, no match, sharing, escaping."""
+
+import json
+
+import pytest
+
+from messages.actions import OrderActions
+from tests.e2e.conftest import CHANNEL, PROCESSOR, SALES
+
+
+def ask(stack, text, user=PROCESSOR):
+    delivery = stack.sb.slash("/order", text, user=user, channel=CHANNEL)
+    assert delivery.status == 200 and not delivery.problems, delivery.problems
+    shown = stack.sb.ephemerals(user=user, channel=CHANNEL)
+    assert shown, "the answer is shown to the user"
+    return shown[-1]
+
+
+def card_ref(message) -> str:
+    return message.blocks[0]["text"]["text"].split(" · ")[0]
+
+
+@pytest.mark.parametrize("query", ["SO-1042", "so-1042", "1042", "PO-7781", "po7781"])
+def test_exact_keys_open_the_order_card(stack, desk, query):
+    message = ask(stack, query)
+    assert message.blocks[0]["type"] == "header"
+    assert card_ref(message) == "SO-1042"
+
+
+def test_a_tracking_number_opens_its_order(stack, desk):
+    assert card_ref(ask(stack, "1Z999AA10123456784")) == "SO-1044"
+
+
+def test_a_typod_customer_name_offers_candidates_with_open_buttons(stack, desk):
+    message = ask(stack, "acme corportaion")
+    refs = [b["accessory"]["value"] for b in message.blocks if "accessory" in b]
+    assert "SO-1042" in refs and "SO-1045" in refs
+
+    button = message.blocks[1]["accessory"]
+    stack.sb.click(button["action_id"], user=PROCESSOR, message=message)
+    # The button answers after its ack, through response_url, replacing the candidates.
+    stack.sb.wait_for(lambda: message.blocks[0]["type"] == "header")
+    assert card_ref(message) == button["value"]
+
+
+def test_a_typod_sku_finds_orders_with_it(stack, desk):
+    message = ask(stack, "GIZ-2001-RE")
+    text = json.dumps(message.blocks)
+    assert "SO-1042" in text or card_ref(message) in ("SO-1042", "SO-1043")
+
+
+def test_no_match_says_what_was_searched(stack, desk):
+    message = ask(stack, "zzqx nothing like this")
+    text = json.dumps(message.blocks)
+    assert "Nothing found" in text and "I searched" in text
+
+
+def test_share_posts_the_card_in_the_channel_for_everyone(stack, desk):
+    answer = ask(stack, "SO-1042", user=SALES)
+    stack.sb.click(OrderActions.SHARE, user=SALES, message=answer)
+    stack.sb.wait_for(lambda: stack.sb.messages(CHANNEL))
+    posted = stack.sb.messages(CHANNEL)[-1]
+    assert not posted.is_ephemeral and card_ref(posted) == "SO-1042"
+    assert OrderActions.SHARE not in json.dumps(posted.blocks)
+
+
+def test_a_customer_named_like_a_broadcast_pings_nobody(stack, desk):
+    from sqlalchemy import update
+
+    from store.models import Customer
+
+    with stack.db.write() as session:
+        session.execute(update(Customer).where(Customer.code == "ACME")
+                        .values(name="<!channel> *Bold* & <b>Co</b>"))
+    message = ask(stack, "SO-1042")
+    mrkdwn = json.dumps([b for b in message.blocks if b["type"] != "header"])
+    assert "<!channel>" not in mrkdwn and "&lt;!channel&gt;" in mrkdwn
+    assert "&lt;b&gt;Co&lt;/b&gt;" in mrkdwn
+
+
+def test_help_and_unknown_words_get_usage(stack, desk):
+    text = json.dumps(ask(stack, "help").blocks)
+    assert "/order edit" in text and "/order &lt;ref" in text
