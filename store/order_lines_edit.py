@@ -22,7 +22,8 @@ MAX_QUANTITY = 1_000_000
 class LineEdit:
     """line_no None adds a line. quantity as typed ("3") or an int. unit_price: a decimal
     string in major units as typed ("12.50"), an int in minor units, or None (existing line:
-    unchanged; new line: the customer's price, else the catalog price)."""
+    unchanged; new line: the customer's price, else the catalog price). An empty string on
+    an existing line is a cleared box and refused; on a new line it means None."""
 
     line_no: int | None
     sku: str
@@ -110,6 +111,8 @@ def _change_line(session, order, line, edit, shipped: int, errors: dict) -> list
         line.quantity = quantity
         release_reservation(line, keep=min(line.quantity_reserved, quantity))
     price, problem = parse_price(edit.unit_price, order.currency)
+    if isinstance(edit.unit_price, str) and not edit.unit_price.strip():
+        problem = f"Enter the unit price in {order.currency}, e.g. 12.50."  # a cleared box
     if problem:
         errors[f"{key}.unit_price"] = problem
     elif price is not None and price != line.unit_price_minor:

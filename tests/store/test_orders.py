@@ -132,6 +132,13 @@ def test_validation_errors_are_keyed_by_field(db, desk):
     assert "only become completed or canceled" in errors["transition"]
 
 
+def test_a_cleared_price_box_is_refused_but_none_leaves_the_price(db, desk):
+    with pytest.raises(ValidationFailed) as caught:
+        edit(db, OrderEdit(lines=(LineEdit(1, "", "2", " "),)))
+    assert "Enter the unit price in USD" in caught.value.errors["lines.1.unit_price"]
+    assert edit(db, OrderEdit(lines=(LineEdit(1, "", "2", None),))).changed_fields == ()
+
+
 def test_a_refused_edit_writes_nothing(db, desk):
     before = get_order(db, ref="SO-1042")
     with pytest.raises(ValidationFailed):
