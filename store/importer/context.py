@@ -1,0 +1,54 @@
+"""The state one import run carries from batch to batch."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from store.db import Database
+from store.importer.reading import Table
+from store.importer.report import Tally
+from store.models import ImportRun
+
+Progress = Callable[[int, int], object]
+
+
+@dataclass
+class ImportContext:
+    db: Database
+    table: Table
+    columns: dict[str, int]
+    tally: Tally
+    run_id: int
+    actor: str
+    total_rows: int
+    progress: Progress | None = None
+
+    @property
+    def filename(self) -> str:
+        return self.table.path.name
+
+    def cells(self, cells: list[str]) -> dict[str, str]:
+        """The known columns of one row by name; absent optional columns read as ''."""
+        return {name: cells[i] for name, i in self.columns.items()}
+
+    def save_counts(self, session: Session) -> None:
+        """Called inside each batch's transaction, so the run's counts match what is committed."""
+        t = self.tally
+        session.execute(
+            update(ImportRun)
+            .where(ImportRun.id == self.run_id)
+            .values(
+                rows_total=self.total_rows,
+                rows_imported=t.rows_imported,
+                rows_unchanged=t.rows_unchanged,
+                rows_rejected=t.rows_rejected,
+            )
+        )
+
+    def batch_done(self) -> None:
+        if self.progress is not None:
+            self.progress(self.tally.rows_done, self.total_rows)

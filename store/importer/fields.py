@@ -1,0 +1,141 @@
+"""Field parsers shared by the importers. Each raises FieldError with a reason a person can act on:
+what is wrong, and what to write instead."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+
+from store.enums import PaymentStatus
+from store.importer.money import MoneyError, parse_currency, parse_decimal, to_minor
+
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+
+
+class FieldError(Exception):
+    """One cell (or, with column None, one row) is wrong."""
+
+    def __init__(self, column: str | None, reason: str):
+        super().__init__(reason)
+        self.column = column
+        self.reason = reason
+
+
+def text(value: str, column: str, max_len: int) -> str | None:
+    """Optional text: blank -> None; too long for its column -> FieldError."""
+    if not value:
+        return None
+    if len(value) > max_len:
+        raise FieldError(column, f"{column} is {len(value)} characters long; the most is {max_len}")
+    return value
+
+
+def required_text(value: str, column: str, max_len: int, what: str) -> str:
+    if not value:
+        raise FieldError(column, f"{column} is empty; every row needs {what}")
+    return text(value, column, max_len)
+
+
+def whole_number(value: str, column: str, *, minimum: int) -> int:
+    """An integer >= minimum; '3.0' is accepted as 3 (spreadsheets write that)."""
+    rule = ("a positive whole number like 3" if minimum > 0
+            else "a whole number of 0 or more, like 12")
+    if not value:
+        raise FieldError(column, f"{column} is empty; use {rule}")
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite() or number != number.to_integral_value():
+        raise FieldError(column, f"{column} '{value}' is not a whole number; use {rule}")
+    if number < minimum:
+        problem = "not positive" if minimum > 0 else "negative"
+        raise FieldError(column, f"{column} '{value}' is {problem}; use {rule}")
+    return int(number)
+
+
+def amount(value: str, column: str) -> Decimal:
+    try:
+        return parse_decimal(value)
+    except MoneyError as err:
+        raise FieldError(column, f"{column} {err}") from None
+
+
+def minor_units(value: Decimal, currency: str, column: str, original: str) -> int:
+    try:
+        return to_minor(value, currency, original=original)
+    except MoneyError as err:
+        raise FieldError(column, f"{column} {err}") from None
+
+
+def currency(value: str, column: str = "currency") -> str:
+    try:
+        return parse_currency(value)
+    except MoneyError as err:
+        raise FieldError(column, f"{column} {err}") from None
+
+
+def timestamp(value: str, column: str) -> datetime | None:
+    """ISO 8601 date or date-time -> aware UTC; no offset means UTC, a bare date means midnight."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise FieldError(
+            column,
+            f"{column} '{value}' is not a date; use ISO 8601 like 2024-05-01 "
+            "or 2024-05-01T14:30:00Z",
+        ) from None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def optional_date(value: str, column: str) -> date | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value).date()
+    except ValueError:
+        raise FieldError(
+            column, f"{column} '{value}' is not a date; use ISO 8601 like 2024-05-01"
+        ) from None
+
+
+def payment_status(value: str, column: str = "payment_status") -> PaymentStatus:
+    if not value:
+        return PaymentStatus.AWAITING
+    try:
+        return PaymentStatus(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(s.value for s in PaymentStatus)
+        raise FieldError(
+            column, f"{column} '{value}' is not one we know; use one of {allowed} (or leave empty)"
+        ) from None
+
+
+def slack_user(value: str, column: str) -> str | None:
+    if not value:
+        return None
+    if not _SLACK_USER.match(value):
+        raise FieldError(
+            column,
+            f"{column} '{value}' is not a Slack user id; use the member id like U012AB3CD "
+            "(Slack profile -> ⋮ -> Copy member ID)",
+        )
+    return value
+
+
+def country(value: str, column: str) -> str | None:
+    if not value:
+        return None
+    code = value.upper()
+    if not _COUNTRY.match(code):
+        raise FieldError(
+            column,
+            f"{column} '{value}' is not a 2-letter ISO country code; use e.g. US, DE, FR or JP",
+        )
+    return code

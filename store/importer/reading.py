@@ -1,0 +1,143 @@
+"""Reading CSV and XLSX files into numbered rows of text cells.
+
+Row numbers are what a person sees: the header is row 1; for CSV a row is numbered by the
+line it starts on (quoted cells may span lines), for XLSX by its spreadsheet row.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+
+from store.importer.errors import MissingColumns, UnreadableFile
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+_DELIMITERS = (",", ";", "\t")
+
+
+def normalise_header(name: object) -> str:
+    """'  Order Ref ' -> 'order_ref': case, surrounding spaces and inner spacing don't matter."""
+    text = "" if name is None else str(name)
+    return re.sub(r"[\s\-]+", "_", text.strip().lstrip("\ufeff").strip()).lower()
+
+
+@dataclass(frozen=True)
+class Table:
+    """An opened import file: its normalised header and a way to iterate its data rows."""
+
+    path: Path
+    header: tuple[str, ...]
+
+    def rows(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells as stripped text) for each non-blank data row."""
+        suffix = self.path.suffix.lower()
+        raw = _xlsx_rows(self.path) if suffix in XLSX_SUFFIXES else _csv_rows(self.path)
+        width = len(self.header)
+        for row_no, cells in raw:
+            if row_no == 1:
+                continue
+            if not any(cells):
+                continue
+            if len(cells) < width:
+                cells = cells + [""] * (width - len(cells))
+            yield row_no, cells
+
+    def columns(self, *, kind: str, expected: list[str], required: list[str]) -> dict[str, int]:
+        """Column name -> cell index for the expected columns present; raises MissingColumns
+        naming the required ones that are absent."""
+        index: dict[str, int] = {}
+        for i, name in enumerate(self.header):
+            index.setdefault(name, i)
+        missing = [name for name in required if name not in index]
+        if missing:
+            raise MissingColumns(self.path.name, kind, missing, expected)
+        return {name: index[name] for name in expected if name in index}
+
+
+def open_table(path: Path) -> Table:
+    path = Path(path)
+    if not path.is_file():
+        raise UnreadableFile(str(path), "no such file.")
+    suffix = path.suffix.lower()
+    if suffix not in CSV_SUFFIXES | XLSX_SUFFIXES:
+        raise UnreadableFile(
+            path.name, f"'{suffix or 'no extension'}' files aren't supported; use .csv or .xlsx."
+        )
+    reader = _xlsx_rows(path) if suffix in XLSX_SUFFIXES else _csv_rows(path)
+    try:
+        first = next(reader, None)
+    finally:
+        reader.close()
+    if first is None or first[0] != 1 or not any(first[1]):
+        raise UnreadableFile(path.name, "the first row must be the header row with column names.")
+    return Table(path=path, header=tuple(normalise_header(c) for c in first[1]))
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {d: first_line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    # utf-8-sig drops the byte-order mark Excel writes at the start of "CSV UTF-8" files.
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        try:
+            first_line = handle.readline()
+            handle.seek(0)
+            reader = csv.reader(handle, delimiter=_sniff_delimiter(first_line))
+            consumed = 0
+            for cells in reader:
+                start, consumed = consumed + 1, reader.line_num
+                yield start, [c.strip() for c in cells]
+        except UnicodeDecodeError as err:
+            raise UnreadableFile(
+                path.name,
+                f"it is not UTF-8 text (byte {err.start} of a chunk can't be decoded). "
+                "Save it as 'CSV UTF-8' and try again.",
+            ) from None
+        except csv.Error as err:
+            raise UnreadableFile(path.name, f"line {reader.line_num}: {err}.") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    from openpyxl import load_workbook  # imported here: only XLSX imports pay for it
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as err:
+        raise UnreadableFile(path.name, f"it is not a readable .xlsx workbook ({err}).") from None
+    try:
+        sheet = workbook.worksheets[0]
+        for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield row_no, [_cell_text(v) for v in values]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    return str(value).strip()
