@@ -25,6 +25,7 @@ from sandbox.faults import Faults
 from sandbox.model import Call
 from sandbox.state import Workspace
 from sandbox.webapi_chat import use_response_url
+from sandbox.webapi_core import decode_json_params
 from sandbox.webapi_files import receive_upload
 
 log = logging.getLogger(__name__)
@@ -88,8 +89,6 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- Web API -------------------------------------------------------------------------
     def _api(self, name: str, body: bytes) -> None:
-        if self._fault(name):
-            return
         params = dict(parse_qsl(urlsplit(self.path).query, keep_blank_values=True))
         ctype = self.headers.get("Content-Type", "")
         if "json" in ctype:
@@ -97,13 +96,15 @@ class _Handler(BaseHTTPRequestHandler):
         elif body:
             params.update(parse_qsl(body.decode("utf-8"), keep_blank_values=True))
         token = params.pop("token", None)
+        if self._fault(name, params):
+            return
         auth = self.headers.get("Authorization", "")
         if auth.startswith("Bearer "):
             token = auth.removeprefix("Bearer ").strip()
         result = webapi.handle(self.sandbox.ws, name, params, token, self.sandbox.tokens)
         self._send(200, "application/json; charset=utf-8", json.dumps(result).encode())
 
-    def _fault(self, name: str) -> bool:
+    def _fault(self, name: str, params: dict | None = None) -> bool:
         """Apply an injected fault; True if the request was answered by it."""
         fault = self.sandbox.faults.take(name)
         if fault is None:
@@ -115,8 +116,8 @@ class _Handler(BaseHTTPRequestHandler):
         status = fault.status or 200
         error = fault.error or ("ratelimited" if status == 429 else f"http_{status}")
         headers = {"Retry-After": str(fault.retry_after)} if status == 429 else {}
-        self.sandbox.ws.record_call(Call(method=name, params={}, ok=False, error=error,
-                                         status=status))
+        self.sandbox.ws.record_call(Call(method=name, params=decode_json_params(params or {}),
+                                         ok=False, error=error, status=status))
         body = json.dumps({"ok": False, "error": error}).encode()
         self._send(status, "application/json; charset=utf-8", body, headers)
         return True

@@ -98,8 +98,9 @@ def test_429_with_retry_after_is_retried_by_slack_sdks_handler(sb, monkeypatch):
                        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=3)])
     resp = client.chat_postMessage(channel="C0ORDERS", text="eventually")
     assert resp["ok"] and [int(w) for w in waits] == [2, 2]  # Retry-After (+ jitter < 1 s)
-    assert [(c.status, c.error) for c in sb.calls("chat.postMessage")] == [
-        (429, "ratelimited"), (429, "ratelimited"), (200, None)]
+    assert [(c.status, c.error, c.params["text"]) for c in sb.calls("chat.postMessage")] == [
+        (429, "ratelimited", "eventually"), (429, "ratelimited", "eventually"),
+        (200, None, "eventually")]
     assert [m.text for m in sb.messages("C0ORDERS")] == ["eventually"]
 
 
