@@ -11,7 +11,7 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import handle_error
 from bot.slack_client import make_web_client
-from handlers import edit_order, lookup, roles
+from handlers import customers, edit_order, history, lookup, roles, stock
 from store.db import Database
 
 
@@ -30,6 +30,9 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
 
     lookup.register(app, deps)
     edit_order.register(app, deps)
+    history.register(app, deps)
+    customers.register(app, deps)
+    stock.register(app, deps)
     roles.register(app, deps)
 
     deps.order_command.install(app)

@@ -1,0 +1,59 @@
+"""Customer and stock messages: the customer card and editor, SKU availability."""
+
+from __future__ import annotations
+
+import json
+
+from messages.actions import CustomerActions, OrderActions, StockActions
+from messages.orders import actor, address_text
+from messages.render import render
+from messages.text import day, label, money, mrkdwn
+from store.views import AddressView
+
+
+def customer_card(customer) -> dict:
+    limit = customer.credit_limit_minor
+    used = money(customer.credit_used_minor, customer.currency)
+    credit = (f"{used} used of {money(limit, customer.currency)}"
+              + (" :warning: *over limit*" if customer.credit_used_minor > limit else "")
+              if limit is not None else f"{used} used · no limit")
+    contacts = "\n".join(
+        " · ".join(mrkdwn(part, 200) for part in (c.name, c.role, c.email, c.phone) if part)
+        for c in customer.contacts[:5])
+    orders = [{"ref": o.ref, "text": (f"*{mrkdwn(o.ref)}* · {day(o.ordered_at)} · "
+                                      f"{label(o.status)} · {label(o.fulfilment_status)} · "
+                                      f"{money(o.total_minor, o.currency)}")}
+              for o in customer.open_orders[:10]]
+    return render("customer_card.json.j2", customer=customer, ids=CustomerActions,
+                  order_ids=OrderActions, credit=credit, contacts=contacts, orders=orders,
+                  owner=actor(customer.sales_rep_id) if customer.sales_rep_id else "—",
+                  address=address_text(customer.default_shipping))
+
+
+def customer_edit_modal(customer, *, channel_id: str | None) -> dict:
+    metadata = json.dumps({"code": customer.code, "version": customer.version,
+                           "channel_id": channel_id}, separators=(",", ":"))
+    return render("customer_edit_modal.json.j2", customer=customer, ids=CustomerActions,
+                  metadata=metadata, contact=customer.contacts[0] if customer.contacts else None,
+                  address=customer.default_shipping or AddressView())
+
+
+def stock_card(stock) -> dict:
+    rows = [f"`{mrkdwn(r.warehouse_code, 32)}` {mrkdwn(r.warehouse_name, 80)}: "
+            f"{r.on_hand:,} on hand · {r.reserved:,} reserved · *{r.available:,} available*"
+            for r in stock.warehouses]
+    rows.append(f"*All warehouses: {stock.total_on_hand:,} on hand · {stock.total_reserved:,} "
+                f"reserved · {stock.total_available:,} available*")
+    return render("stock_card.json.j2", stock=stock, table="\n".join(rows))
+
+
+def product_candidates(query: str, matches) -> dict:
+    if matches:
+        intro = f"No SKU `{mrkdwn(query, 100)}`. Did you mean:"
+    else:
+        intro = (f":mag: Nothing matches `{mrkdwn(query, 100)}`. Try a SKU or words from the "
+                 "product name.")
+    rows = [{"sku": m.sku, "text": f"`{mrkdwn(m.sku, 64)}` {mrkdwn(m.name, 150)}"
+             + ("" if m.active else " _(inactive)_")} for m in matches[:10]]
+    return render("product_candidates.json.j2", query=query, intro=intro, rows=rows,
+                  ids=StockActions)
