@@ -11,7 +11,17 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.errors import handle_error
 from bot.slack_client import make_web_client
-from handlers import customers, edit_order, history, lookup, roles, stock
+from handlers import (
+    customers,
+    digests,
+    edit_order,
+    history,
+    lookup,
+    roles,
+    stock,
+    threads,
+    triage,
+)
 from store.db import Database
 
 
@@ -33,6 +43,9 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     history.register(app, deps)
     customers.register(app, deps)
     stock.register(app, deps)
+    triage.register(app, deps)
+    threads.register(app, deps)
+    digests.register(app, deps)
     roles.register(app, deps)
 
     deps.order_command.install(app)

@@ -11,18 +11,23 @@ import logging
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.config import Settings
+from bot.jobs import digests, triage
+from bot.slack_client import make_web_client
 from store.db import Database
 
 log = logging.getLogger("orderdesk.clock")
 
 
-def build_scheduler(settings: Settings, db: Database, *, scheduler=None):
+def build_scheduler(settings: Settings, db: Database, *, scheduler=None, client=None):
     scheduler = scheduler or BlockingScheduler(timezone="UTC")
-    # Features add their periodic jobs here as they land (digests, SLA nudges, outbox).
+    client = client or make_web_client(settings)
+    for feature in (triage, digests):
+        feature.register_jobs(scheduler, settings=settings, db=db, client=client)
     return scheduler
 
 
 def run_clock(settings: Settings, db: Database) -> None:
+    settings.require_slack()
     scheduler = build_scheduler(settings, db)
     log.warning("clock started with %d job(s)", len(scheduler.get_jobs()))
     scheduler.start()
