@@ -1,0 +1,181 @@
+"""The outbox: Slack posts committed in the same transaction as the change that caused them.
+
+A caller enqueues inside its own write transaction; a deliverer (bot/outbox.py) later claims
+pending rows, sends them, and records the result. If the process dies between commit and
+post, the row is still pending and the next sweep sends it. A `dedupe_key` is unique, so a
+replayed operation never queues the same post twice; claiming stamps a lease
+(`next_attempt_at` in the future) inside a write transaction, so two deliverers never send
+the same row at the same time.
+
+`target` says where the resulting message ts goes, e.g. "discrepancy:42" (the parent
+message of a discrepancy). `payload` may hold "{target_ts}"-style references resolved at
+delivery time: see `resolve_refs`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from store.db import Database
+from store.enums import OutboxStatus
+from store.models import OutboxMessage
+from store.types import utcnow
+
+# A claimed row is leased for this long; a deliverer killed mid-send frees it after.
+LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 50  # ~ hours of backoff before a row is marked dead
+BACKOFF_CAP_S = 300
+
+# "discrepancy:42" -> a function that stores ts on that record; filled by the owners of targets.
+TargetHook = Callable[[Session, str, str, str], None]  # (session, target_id, channel, ts)
+_TARGET_HOOKS: dict[str, TargetHook] = {}
+# A payload whose "thread_ts"/"ts" is {"$target": "discrepancy:42"} waits for that target's ts.
+TargetResolver = Callable[[Session, str], tuple[str | None, str | None]]  # -> (channel, ts)
+_TARGET_RESOLVERS: dict[str, TargetResolver] = {}
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    method: str
+    payload: dict
+    target: str | None
+    attempts: int
+
+
+def enqueue(session: Session, *, method: str, payload: dict, dedupe_key: str | None = None,
+            target: str | None = None) -> int | None:
+    """Queue one Web API call inside the caller's write transaction.
+
+    Returns the new row id, or None when a row with `dedupe_key` already exists (nothing
+    queued). `payload` is the call's JSON arguments (channel, text, blocks, thread_ts...).
+    """
+    now = utcnow()
+    values = dict(method=method, payload=payload, dedupe_key=dedupe_key, target=target,
+                  status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
+    if dedupe_key is None:
+        row = OutboxMessage(**values)
+        session.add(row)
+        session.flush()
+        return row.id
+    make = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    # RETURNING, not rowcount: psycopg 3 reports -1 for ON CONFLICT inserts (DESIGN.md).
+    return session.execute(
+        make(OutboxMessage).values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(OutboxMessage.id)
+    ).scalar_one_or_none()
+
+
+def register_target(kind: str, *, store_ts: TargetHook, resolve: TargetResolver) -> None:
+    """Let rows with target "<kind>:<id>" store their ts, and payloads refer to it."""
+    _TARGET_HOOKS[kind] = store_ts
+    _TARGET_RESOLVERS[kind] = resolve
+
+
+def claim_due(db: Database, *, limit: int = 20, now: datetime | None = None,
+              ids: list[int] | None = None) -> list[OutboxItem]:
+    """Lease up to `limit` due rows, oldest first, so no other deliverer takes them."""
+    now = now or utcnow()
+    with db.write() as session:
+        query = (select(OutboxMessage)
+                 .where(OutboxMessage.status == OutboxStatus.PENDING,
+                        OutboxMessage.next_attempt_at <= now)
+                 .order_by(OutboxMessage.id).limit(limit))
+        if ids is not None:
+            query = query.where(OutboxMessage.id.in_(ids))
+        if db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        rows = list(session.scalars(query))
+        items = []
+        for row in rows:
+            payload, ready = resolve_refs(session, row.payload)
+            if not ready:  # the message it threads under is not posted yet: try again soon
+                row.next_attempt_at = now + timedelta(seconds=1)
+                continue
+            # Lease by pushing next_attempt_at ahead: a row claimed here is invisible to others.
+            row.next_attempt_at = now + LEASE
+            row.attempts += 1
+            items.append(OutboxItem(row.id, row.method, payload, row.target, row.attempts))
+        return items
+
+
+def resolve_refs(session: Session, payload: dict) -> tuple[dict, bool]:
+    """Replace {"$target": "kind:id"} values with that target's ts (or channel for 'channel')."""
+    out = dict(payload)
+    for key, value in payload.items():
+        if isinstance(value, dict) and "$target" in value:
+            kind, _, target_id = value["$target"].partition(":")
+            channel, ts = _TARGET_RESOLVERS[kind](session, target_id)
+            if ts is None:
+                return payload, False
+            out[key] = channel if key == "channel" else ts
+    return out, True
+
+
+def mark_sent(db: Database, *, item_id: int, channel: str | None, ts: str | None) -> None:
+    with db.write() as session:
+        row = session.get(OutboxMessage, item_id)
+        if row is None or row.status != OutboxStatus.PENDING:
+            return
+        row.status = OutboxStatus.SENT
+        row.sent_at = utcnow()
+        row.result_ts = ts
+        row.last_error = None
+        if row.target and ts and channel:
+            kind, _, target_id = row.target.partition(":")
+            hook = _TARGET_HOOKS.get(kind)
+            if hook is not None:
+                hook(session, target_id, channel, ts)
+
+
+def mark_failed(db: Database, *, item_id: int, error: str, retry_after_s: float | None = None,
+                permanent: bool = False) -> None:
+    """Schedule another attempt (Retry-After if Slack gave one, else backoff), or give up."""
+    with db.write() as session:
+        row = session.get(OutboxMessage, item_id)
+        if row is None or row.status != OutboxStatus.PENDING:
+            return
+        row.last_error = error[:2000]
+        if permanent or row.attempts >= MAX_ATTEMPTS:
+            row.status = OutboxStatus.DEAD
+            return
+        delay = retry_after_s if retry_after_s is not None else min(
+            BACKOFF_CAP_S, 0.5 * 2 ** min(row.attempts, 10))
+        row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+
+
+def pending_count(db: Database) -> int:
+    with db.read() as session:
+        return session.scalar(select(func.count()).select_from(OutboxMessage)
+                              .where(OutboxMessage.status == OutboxStatus.PENDING))
+
+
+def next_due_at(db: Database) -> datetime | None:
+    with db.read() as session:
+        return session.scalar(
+            select(OutboxMessage.next_attempt_at)
+            .where(OutboxMessage.status == OutboxStatus.PENDING)
+            .order_by(OutboxMessage.next_attempt_at).limit(1))
+
+
+def release(db: Database, *, ids: list[int]) -> None:
+    """Give leased rows back at once (a deliverer shutting down cleanly)."""
+    if not ids:
+        return
+    with db.write() as session:
+        session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
+            .values(next_attempt_at=utcnow()))
+
+
+__all__ = ["OutboxItem", "claim_due", "enqueue", "mark_failed", "mark_sent", "next_due_at",
+           "pending_count", "register_target", "release", "resolve_refs"]

@@ -1,0 +1,64 @@
+"""The outbox: enqueue inside the caller's transaction, dedupe, claim once, retry, give up."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from store import outbox
+from store.enums import OutboxStatus
+from store.models import OutboxMessage
+from store.types import utcnow
+
+
+def _enqueue(db, **kwargs):
+    with db.write() as session:
+        return outbox.enqueue(session, method="chat.postMessage",
+                              payload={"channel": "C1", "text": "hi"}, **kwargs)
+
+
+def test_enqueue_returns_the_row_id_and_a_repeated_dedupe_key_returns_none(db):
+    first = _enqueue(db, dedupe_key="k1")
+    assert isinstance(first, int)
+    assert _enqueue(db, dedupe_key="k1") is None
+    assert isinstance(_enqueue(db), int) and isinstance(_enqueue(db), int)
+    assert outbox.pending_count(db) == 3
+
+
+def test_a_rolled_back_transaction_queues_nothing(db):
+    try:
+        with db.write() as session:
+            outbox.enqueue(session, method="chat.postMessage", payload={}, dedupe_key="gone")
+            raise RuntimeError("the caller's change failed")
+    except RuntimeError:
+        pass
+    assert outbox.pending_count(db) == 0
+    assert _enqueue(db, dedupe_key="gone") is not None
+
+
+def test_a_claimed_row_is_not_claimed_again_until_its_lease_ends(db):
+    row_id = _enqueue(db)
+    assert [i.id for i in outbox.claim_due(db)] == [row_id]
+    assert outbox.claim_due(db) == []
+    later = utcnow() + outbox.LEASE + timedelta(seconds=1)
+    assert [i.attempts for i in outbox.claim_due(db, now=later)] == [2]
+
+
+def test_failure_schedules_retry_after_and_sent_rows_are_done(db):
+    row_id = _enqueue(db)
+    outbox.claim_due(db)
+    outbox.mark_failed(db, item_id=row_id, error="ratelimited", retry_after_s=30)
+    assert outbox.claim_due(db) == []
+    assert outbox.claim_due(db, now=utcnow() + timedelta(seconds=31))[0].id == row_id
+    outbox.mark_sent(db, item_id=row_id, channel="C1", ts="1.0002")
+    with db.read() as session:
+        row = session.get(OutboxMessage, row_id)
+        assert (row.status, row.result_ts) == (OutboxStatus.SENT, "1.0002")
+    assert outbox.claim_due(db, now=utcnow() + timedelta(hours=1)) == []
+
+
+def test_a_permanent_failure_marks_the_row_dead(db):
+    row_id = _enqueue(db)
+    outbox.claim_due(db)
+    outbox.mark_failed(db, item_id=row_id, error="channel_not_found", permanent=True)
+    with db.read() as session:
+        assert session.get(OutboxMessage, row_id).status == OutboxStatus.DEAD
