@@ -3,6 +3,10 @@
 Raised before ack(): the error becomes the ack's body (slash command reply, or modal
 field errors). Raised after: an ephemeral message to the user. Anything unexpected
 is logged with a reference the user can quote; the user never sees a stack trace.
+
+Listeners do everything that can fail (role checks, store operations, rendering) BEFORE
+ack(), and only Slack calls after it: Bolt (1.30) resets an already-given ack to "none"
+when a listener raises right after acking, and Slack then sees a 404 after 3 s.
 """
 
 from __future__ import annotations

@@ -27,9 +27,9 @@ def register(app: App, deps: Deps) -> None:
         ack(customer_card(get_customer(deps.db, query=query)))
 
     def on_edit_button(ack, body, action, client):
-        ack()
         deps.require(body["user"]["id"], "edit_customer")
         customer = get_customer(deps.db, query=action["value"])
+        ack()
         client.views_open(trigger_id=body["trigger_id"], view=customer_edit_modal(
             customer, channel_id=(body.get("channel") or {}).get("id")))
 

@@ -24,24 +24,24 @@ HOLD_REASONS = [reason.value for reason in HoldReason]
 
 
 def register(app: App, deps: Deps) -> None:
-    def open_editor(client, *, user_id: str, ref: str, trigger_id: str, channel_id: str | None):
+    def editor(*, user_id: str, ref: str, channel_id: str | None) -> dict:
         deps.require(user_id, "edit_order")
-        order = get_order(deps.db, ref=ref)
-        client.views_open(trigger_id=trigger_id, view=edit_order_modal(
-            order, channel_id=channel_id, hold_reasons=HOLD_REASONS))
+        return edit_order_modal(get_order(deps.db, ref=ref), channel_id=channel_id,
+                                hold_reasons=HOLD_REASONS)
 
     def on_edit_command(*, ack, command, client, **_):
         ref = command["text"].strip()
         if not ref:
             raise ValidationFailed({"ref": f"which order? Usage: `{USAGE}`"})
+        view = editor(user_id=command["user_id"], ref=ref, channel_id=command.get("channel_id"))
         ack()
-        open_editor(client, user_id=command["user_id"], ref=ref,
-                    trigger_id=command["trigger_id"], channel_id=command.get("channel_id"))
+        client.views_open(trigger_id=command["trigger_id"], view=view)
 
     def on_edit_button(ack, body, action, client):
+        view = editor(user_id=body["user"]["id"], ref=action["value"],
+                      channel_id=(body.get("channel") or {}).get("id"))
         ack()
-        open_editor(client, user_id=body["user"]["id"], ref=action["value"],
-                    trigger_id=body["trigger_id"], channel_id=(body.get("channel") or {}).get("id"))
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
     def on_edit_submit(ack, body, view, client):
         user_id = body["user"]["id"]

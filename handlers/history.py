@@ -24,17 +24,17 @@ def register(app: App, deps: Deps) -> None:
         ack(history_message(order_history(deps.db, ref=ref)))
 
     def on_history_button(ack, body, action, respond):
-        ack()
         deps.require(body["user"]["id"], "lookup")
-        respond({"replace_original": False, **history_message(
-            order_history(deps.db, ref=action["value"]))})
+        page = order_history(deps.db, ref=action["value"])
+        ack()
+        respond({**history_message(page), "replace_original": False})
 
     def on_page_button(ack, body, action, respond):
-        ack()
         deps.require(body["user"]["id"], "lookup")
         ref, _, page = action["value"].rpartition("|")
-        respond({**history_message(order_history(deps.db, ref=ref, page=int(page))),
-                 "replace_original": True})
+        history = order_history(deps.db, ref=ref, page=int(page))
+        ack()
+        respond({**history_message(history), "replace_original": True})
 
     deps.order_command.add("history", on_history_command, usage=USAGE,
                            summary="who changed what, newest first")

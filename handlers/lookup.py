@@ -27,26 +27,25 @@ def register(app: App, deps: Deps) -> None:
             ack(no_match_message(result))
 
     def on_open_button(ack, body, action, respond):
-        ack()
         deps.require(body["user"]["id"], "lookup")
         order = get_order(deps.db, ref=action["value"])
+        ack()
         respond({"replace_original": True, **order_card(order, shareable=True)})
 
     def on_share_button(ack, body, action, client, respond):
-        ack()
         deps.require(body["user"]["id"], "lookup")
         order = get_order(deps.db, ref=action["value"])
-        card = order_card(order)
-        posted = client.chat_postMessage(channel=body["channel"]["id"], **card)
+        ack()
+        posted = client.chat_postMessage(channel=body["channel"]["id"], **order_card(order))
         record_posted_card(deps.db, ref=order.ref, channel_id=posted["channel"],
                            message_ts=posted["ts"])
         respond({"delete_original": True})
 
     def on_all_lines_button(ack, body, action, client):
-        ack()
         deps.require(body["user"]["id"], "lookup")
-        order = get_order(deps.db, ref=action["value"])
-        client.views_open(trigger_id=body["trigger_id"], view=all_lines_modal(order))
+        view = all_lines_modal(get_order(deps.db, ref=action["value"]))
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=view)
 
     deps.order_command.fallback(on_lookup_command, usage=LOOKUP_USAGE,
                                 summary="find an order by anything you know about it")

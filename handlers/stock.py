@@ -31,9 +31,10 @@ def register(app: App, deps: Deps) -> None:
         ack(answer(query))
 
     def on_open_button(ack, body, action, respond):
-        ack()
         deps.require(body["user"]["id"], "lookup")
-        respond({"replace_original": True, **answer(action["value"])})
+        message = answer(action["value"])
+        ack()
+        respond({"replace_original": True, **message})
 
     app.command("/stock")(on_stock_command)
     app.action(re.compile(rf"^{re.escape(StockActions.OPEN)}(:\d+)?$"))(on_open_button)

@@ -113,3 +113,10 @@ def test_an_edit_updates_every_shared_card_in_place(stack, desk):
     stack.sb.submit(view, {"ship_to.city": "Capital City"}, user=PROCESSOR)
     stack.sb.wait_for(lambda: "Capital City" in json.dumps(shared.blocks))
     assert shared.edited and len(stack.sb.messages(CHANNEL)) == 1
+
+
+def test_a_refused_edit_command_is_answered_at_once_not_after_a_timeout(stack, desk):
+    delivery = stack.sb.slash("/order", "edit SO-1042", user=SALES, channel=CHANNEL)
+    assert delivery.status == 200 and not delivery.late
+    assert "your role is sales" in json.dumps(delivery.body)
+    assert stack.sb.views(user=SALES) == []
