@@ -10,12 +10,19 @@ from slack_bolt import App
 from bot.deps import Deps
 from messages.actions import EditOrderIds, OrderActions
 from messages.common import confirmation_message
-from messages.edit_order import EditMetadata, edit_order_modal, edit_saved_text, stale_edit_modal
+from messages.edit_order import (
+    EditMetadata,
+    edit_order_modal,
+    edit_saved_text,
+    order_closed_modal,
+    stale_edit_modal,
+)
 from messages.orders import order_card
 from store.enums import HoldReason
 from store.errors import StaleEdit, ValidationFailed
 from store.order_edit import OrderEdit
 from store.order_lines_edit import LineEdit
+from store.order_status import CLOSED_STATES
 from store.orders import edit_order, get_order
 from store.views import ADDRESS_FIELDS, AddressView
 
@@ -26,8 +33,10 @@ HOLD_REASONS = [reason.value for reason in HoldReason]
 def register(app: App, deps: Deps) -> None:
     def editor(*, user_id: str, ref: str, channel_id: str | None) -> dict:
         deps.require(user_id, "edit_order")
-        return edit_order_modal(get_order(deps.db, ref=ref), channel_id=channel_id,
-                                hold_reasons=HOLD_REASONS)
+        order = get_order(deps.db, ref=ref)
+        if order.status in CLOSED_STATES:
+            return order_closed_modal(order)
+        return edit_order_modal(order, channel_id=channel_id, hold_reasons=HOLD_REASONS)
 
     def on_edit_command(*, ack, command, client, **_):
         ref = command["text"].strip()

@@ -55,6 +55,11 @@ def edit_order_modal(order, *, channel_id: str | None, hold_reasons: list[str]) 
     )
 
 
+def order_closed_modal(order) -> dict:
+    """A completed or canceled order: say why it can't be edited instead of a form that fails."""
+    return render("order_closed_modal.json.j2", order=order)
+
+
 def stale_edit_modal(*, ref: str, message: str, channel_id: str | None) -> dict:
     metadata = json.dumps({"ref": ref, "channel_id": channel_id}, separators=(",", ":"))
     return render("stale_edit_modal.json.j2", callback=EditOrderIds.REOPEN, metadata=metadata,

@@ -120,3 +120,9 @@ def test_a_refused_edit_command_is_answered_at_once_not_after_a_timeout(stack, d
     assert delivery.status == 200 and not delivery.late
     assert "your role is sales" in json.dumps(delivery.body)
     assert stack.sb.views(user=SALES) == []
+
+
+def test_a_canceled_order_opens_an_explanation_not_a_form(stack, desk):
+    view = open_editor(stack, ref="SO-1046")
+    assert view.submit is None
+    assert "is canceled" in json.dumps(view.blocks)
