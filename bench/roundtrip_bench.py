@@ -1,0 +1,184 @@
+"""/order round trip through the real HTTP server (gunicorn), with real request signing.
+
+    .venv/bin/python bench/roundtrip_bench.py [ORDERS] [--db sqlite|postgresql|both]
+        [--concurrency 1,20,50] [--requests 600] [--pg-url postgresql://root@127.0.0.1/postgres]
+
+Starts the Slack sandbox (for the Web API), then `orderdesk serve` (gunicorn, gthread) on the
+seeded database (reused from bench/lookup_bench.py: bench/out/lookup_<N>.sqlite3 and
+od_lookup_bench_<N>), and sends signed /order slash commands from C concurrent senders: a mix
+of exact refs (70 %) and typo'd customer names (30 %). Next to it, the same gunicorn serving a
+Bolt app whose /order only acks (bench/trivial_app.py): the ratio is our own cost.
+Prints p50/p99 latency, throughput, and the resident memory of the web processes.
+Budget (issue 3): p99 <= 300 ms with 20 senders; web RSS <= 500 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from lookup_bench import OUT, _name_typo, open_seeded, pg_url  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from sandbox import SlackSandbox  # noqa: E402
+from sandbox.player import signed_headers  # noqa: E402
+from store.models import Customer, Order  # noqa: E402
+
+SECRET = "bench-signing-secret"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(argv: list[str], env: dict, port: int) -> subprocess.Popen:
+    proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return proc
+        except OSError:
+            if proc.poll() is not None:
+                raise SystemExit(f"server exited: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+    raise SystemExit("server did not start in 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    os.killpg(proc.pid, signal.SIGTERM)
+    proc.wait(timeout=30)
+
+
+def rss_mb(proc: subprocess.Popen) -> float:
+    """Resident memory of the gunicorn master and its workers."""
+    pids = [proc.pid] + [int(p) for p in subprocess.run(
+        ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()]
+    total = 0
+    for pid in pids:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def queries(db, n: int, seed: int = 11) -> list[str]:
+    rng = random.Random(seed)
+    with db.read() as s:
+        top = s.scalar(select(func.max(Order.id)))
+        refs = list(s.scalars(select(Order.ref).where(
+            Order.id.in_([rng.randint(1, top) for _ in range(n)]))))
+        names = list(s.scalars(select(Customer.name).limit(2000)))
+    out = [rng.choice(refs) if rng.random() < 0.7 else _name_typo(rng, rng.choice(names))
+           for _ in range(n)]
+    return out
+
+
+def send(url: str, text: str) -> float:
+    body = urlencode({"command": "/order", "text": text, "user_id": "U0PROC1",
+                      "user_name": "priya", "channel_id": "C0ORDERS", "team_id": "T0ORDERDESK",
+                      "trigger_id": "bench.trigger", "response_url": "http://127.0.0.1:9/r"}).encode()
+    headers = signed_headers(SECRET, body, "application/x-www-form-urlencoded")
+    started = time.perf_counter()
+    req = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    with urllib.request.urlopen(req, timeout=30) as resp:  # noqa: S310 - loopback
+        resp.read()
+        if resp.status != 200:
+            raise RuntimeError(f"HTTP {resp.status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def load(url: str, texts: list[str], concurrency: int) -> dict:
+    for text in texts[:10]:  # warm the process: fuzzy index, connection pool
+        send(url, text)
+    lock, latencies, errors = threading.Lock(), [], 0
+    started = time.perf_counter()
+
+    def one(text: str) -> None:
+        nonlocal errors
+        try:
+            ms = send(url, text)
+            with lock:
+                latencies.append(ms)
+        except Exception:  # counted, reported: a benchmark keeps going
+            with lock:
+                errors += 1
+
+    with ThreadPoolExecutor(concurrency) as pool:
+        list(pool.map(one, texts))
+    wall = time.perf_counter() - started
+    latencies.sort()
+    q = statistics.quantiles(latencies, n=100)
+    return {"p50": q[49], "p99": q[98], "rps": len(latencies) / wall, "errors": errors}
+
+
+def run_db(label: str, url: str, orders: int, sb: SlackSandbox, args) -> None:
+    db = open_seeded(url, orders)
+    texts = queries(db, args.requests)
+    db.dispose()
+    env = {**os.environ, "SLACK_BOT_TOKEN": sb.bot_token, "SLACK_SIGNING_SECRET": SECRET,
+           "SLACK_API_URL": sb.api_url, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    port, base_port = free_port(), free_port()
+    app = start_server([sys.executable, "-m", "bot.cli", "serve"], {**env, "PORT": str(port)},
+                       port)
+    base = start_server([sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{base_port}",
+                         "-k", "gthread", "-w", os.environ.get("WEB_CONCURRENCY", "2"),
+                         "--threads", "8", "bench.trivial_app:application"], env, base_port)
+    try:
+        print(f"\n{label}, {orders:,} orders: /order round trip, {args.requests} requests "
+              "per row")
+        print(f"  {'senders':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} {'errors':>6}"
+              f"   {'baseline p50':>12} {'p99':>6} {'req/s':>7}   ratio p50/p99")
+        for c in args.concurrency:
+            ours = load(f"http://127.0.0.1:{port}/slack/events", texts, c)
+            triv = load(f"http://127.0.0.1:{base_port}/slack/events", texts, c)
+            print(f"  {c:>7} {ours['p50']:>8.1f} {ours['p99']:>8.1f} {ours['rps']:>7.0f} "
+                  f"{ours['errors']:>6}   {triv['p50']:>12.1f} {triv['p99']:>6.1f} "
+                  f"{triv['rps']:>7.0f}   {ours['p50'] / triv['p50']:.1f}x / "
+                  f"{ours['p99'] / triv['p99']:.1f}x")
+        print(f"  web processes' resident memory (master + workers): {rss_mb(app):.0f} MB "
+              f"(baseline {rss_mb(base):.0f} MB)")
+    finally:
+        stop_server(app)
+        stop_server(base)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("orders", type=int, nargs="?", default=20_000)
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--concurrency", default="1,20,50",
+                        type=lambda v: [int(x) for x in v.split(",")])
+    parser.add_argument("--requests", type=int, default=600)
+    parser.add_argument("--pg-url", default="postgresql://root@127.0.0.1/postgres")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    with SlackSandbox(signing_secret=SECRET) as sb:
+        if args.db in ("sqlite", "both"):
+            run_db("SQLite", f"sqlite:///{OUT / f'lookup_{args.orders}.sqlite3'}", args.orders,
+                   sb, args)
+        if args.db in ("postgresql", "both"):
+            run_db("PostgreSQL", pg_url(args.pg_url, args.orders), args.orders, sb, args)
+
+
+if __name__ == "__main__":
+    main()
