@@ -1,0 +1,59 @@
+"""Customer and stock messages: content, escaping, valid Block Kit."""
+
+import json
+
+from messages.customers import customer_card, customer_edit_modal, product_candidates, stock_card
+from sandbox.blockkit import validate_message_blocks, validate_view
+from store.views import AddressView, ContactView, CustomerView, ProductMatch, StockRow, StockView
+from tests.factories import HOSTILE, candidate
+
+
+def customer(**overrides) -> CustomerView:
+    values = dict(
+        id=1, code="ACME", name="Acme Corp", email="orders@acme.example", phone="+1 555 0100",
+        sales_rep_id="U0SALES1", currency="USD", credit_limit_minor=500_000,
+        credit_used_minor=612_345,
+        contacts=(ContactView(name="Ann Buyer", email="ann@acme.example", phone=None,
+                              role="Purchasing"),),
+        addresses=(), default_shipping=AddressView(name="Dock 4", line1="1 Main St",
+                                                   city="Springfield", country="US"),
+        open_orders=(candidate("SO-1"), candidate("SO-2")), open_order_count=2, version="abc")
+    return CustomerView(**{**values, **overrides})
+
+
+def test_customer_card_shows_credit_against_limit_and_flags_over_limit():
+    card = customer_card(customer())
+    text = json.dumps(card)
+    assert "$6,123.45 used of $5,000.00" in text and "over limit" in text
+    assert "<@U0SALES1>" in text
+    assert validate_message_blocks(card["blocks"]) == []
+
+
+def test_customer_without_limit_says_so():
+    assert "no limit" in json.dumps(customer_card(customer(credit_limit_minor=None)))
+
+
+def test_hostile_customer_text_is_escaped_and_valid():
+    card = customer_card(customer(name=HOSTILE, email=HOSTILE, contacts=(
+        ContactView(name=HOSTILE, email=None, phone=None, role=HOSTILE),)))
+    sections = json.dumps([b for b in card["blocks"] if b["type"] != "header"])
+    assert "<!channel>" not in sections
+    assert validate_message_blocks(card["blocks"]) == []
+    assert validate_view(customer_edit_modal(customer(name=HOSTILE), channel_id="C1")) == []
+
+
+def test_stock_card_totals_and_inactive_products():
+    stock = StockView(sku="WID-1", name="Widget", unit_price_minor=1250, currency="USD",
+                      active=False, warehouses=(StockRow("EAST", "East DC", 100, 10, 90),),
+                      total_on_hand=100, total_reserved=10, total_available=90)
+    card = stock_card(stock)
+    text = json.dumps(card)
+    assert "*90 available*" in text and "inactive" in text
+    assert validate_message_blocks(card["blocks"]) == []
+
+
+def test_product_candidates_and_no_match():
+    found = product_candidates("WID", (ProductMatch("WID-1", "Widget", 90.0, True),))
+    assert [b["accessory"]["value"] for b in found["blocks"] if "accessory" in b] == ["WID-1"]
+    assert "Nothing matches" in json.dumps(product_candidates("zzz", ()))
+    assert validate_message_blocks(found["blocks"]) == []
