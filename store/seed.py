@@ -84,6 +84,8 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
     started = time.perf_counter()
     if orders < 0:
         raise ValueError("orders must be 0 or more")
+    if now is not None and now.tzinfo is None:
+        raise ValueError(f"naive datetime {now!r}: pass an aware 'now' (UTC)")
     _refuse_unless_empty(db)
     now_s = epoch(now or utcnow())
     rng = random.Random(seed)
