@@ -94,3 +94,21 @@ class CustomerUnclear(CustomerNotFound):
                         "Use the code to pick one, e.g. `/customer "
                         f"{self.candidates[0][0]}`.")
         self.args = (self.message,)
+
+
+# --- triage (store.discrepancies, store.intake) ---
+
+
+class DiscrepancyNotFound(NotFound):
+    def __init__(self, discrepancy_id):
+        super().__init__(f"No discrepancy #{discrepancy_id}. Try `/orders queue` for the open ones.")
+        self.discrepancy_id = discrepancy_id
+
+
+class IntakeRejected(OrderdeskError):
+    """An intake request that can't be taken; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, *, field: str | None = None, status: int = 400):
+        super().__init__(message)
+        self.field = field
+        self.status = status

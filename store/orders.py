@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from store.checks import check_orders
 from store.db import Database
 from store.errors import StaleEdit, ValidationFailed
 from store.models import Event, Order, PostedCard
@@ -61,6 +62,8 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
                 raise ValidationFailed(errors)
             if changed:
                 _log_edit(session, order, actor, changed)
+                # Same transaction: new findings open, fixed ones resolve, with the edit.
+                check_orders(session, [order.id], actor=actor, recheck=True)
             view = order_view(session, order)
             cards = _posted_cards(session, order.id)
     except StaleDataError:

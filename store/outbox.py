@@ -7,9 +7,13 @@ replayed operation never queues the same post twice; claiming stamps a lease
 (`next_attempt_at` in the future) inside a write transaction, so two deliverers never send
 the same row at the same time.
 
-`target` says where the resulting message ts goes, e.g. "discrepancy:42" (the parent
-message of a discrepancy). `payload` may hold "{target_ts}"-style references resolved at
-delivery time: see `resolve_refs`.
+`target` names the record a row is about, e.g. "discrepancy:42". Rows of one target are
+delivered in order (a row waits while an older row of its target is pending), so a parent
+post goes out before its updates and thread replies. A hook registered for the target's kind
+stores the resulting ts on the record, in the same transaction that marks the row sent.
+
+Payloads are the Web API call's arguments. Keys starting with "$" are for the deliverer
+(e.g. "$render": render the record's current state at send time; see bot/outbox.py).
 """
 
 from __future__ import annotations
@@ -18,10 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from store.db import Database
 from store.enums import OutboxStatus
@@ -33,12 +37,9 @@ LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 50  # ~ hours of backoff before a row is marked dead
 BACKOFF_CAP_S = 300
 
-# "discrepancy:42" -> a function that stores ts on that record; filled by the owners of targets.
-TargetHook = Callable[[Session, str, str, str], None]  # (session, target_id, channel, ts)
+# "discrepancy" -> stores the ts of a sent row on that record: (session, target_id, channel, ts).
+TargetHook = Callable[[Session, str, str, str], None]
 _TARGET_HOOKS: dict[str, TargetHook] = {}
-# A payload whose "thread_ts"/"ts" is {"$target": "discrepancy:42"} waits for that target's ts.
-TargetResolver = Callable[[Session, str], tuple[str | None, str | None]]  # -> (channel, ts)
-_TARGET_RESOLVERS: dict[str, TargetResolver] = {}
 
 
 @dataclass(frozen=True)
@@ -74,50 +75,34 @@ def enqueue(session: Session, *, method: str, payload: dict, dedupe_key: str | N
     ).scalar_one_or_none()
 
 
-def register_target(kind: str, *, store_ts: TargetHook, resolve: TargetResolver) -> None:
-    """Let rows with target "<kind>:<id>" store their ts, and payloads refer to it."""
+def register_target(kind: str, *, store_ts: TargetHook) -> None:
+    """Rows with target "<kind>:<id>" call `store_ts` when sent (inside mark_sent's transaction)."""
     _TARGET_HOOKS[kind] = store_ts
-    _TARGET_RESOLVERS[kind] = resolve
 
 
-def claim_due(db: Database, *, limit: int = 20, now: datetime | None = None,
-              ids: list[int] | None = None) -> list[OutboxItem]:
-    """Lease up to `limit` due rows, oldest first, so no other deliverer takes them."""
+def claim_due(db: Database, *, limit: int = 20, now: datetime | None = None) -> list[OutboxItem]:
+    """Lease up to `limit` due rows, oldest first, so no other deliverer takes them.
+
+    A row whose target has an older pending row waits for it (per-target order)."""
     now = now or utcnow()
+    older = aliased(OutboxMessage)
+    blocked = exists().where(older.target == OutboxMessage.target,
+                             older.status == OutboxStatus.PENDING, older.id < OutboxMessage.id)
     with db.write() as session:
         query = (select(OutboxMessage)
                  .where(OutboxMessage.status == OutboxStatus.PENDING,
-                        OutboxMessage.next_attempt_at <= now)
+                        OutboxMessage.next_attempt_at <= now, ~blocked)
                  .order_by(OutboxMessage.id).limit(limit))
-        if ids is not None:
-            query = query.where(OutboxMessage.id.in_(ids))
         if db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
-        rows = list(session.scalars(query))
         items = []
-        for row in rows:
-            payload, ready = resolve_refs(session, row.payload)
-            if not ready:  # the message it threads under is not posted yet: try again soon
-                row.next_attempt_at = now + timedelta(seconds=1)
-                continue
-            # Lease by pushing next_attempt_at ahead: a row claimed here is invisible to others.
+        for row in session.scalars(query):
+            # The lease: next_attempt_at moves ahead, so the row is not due for anyone else.
             row.next_attempt_at = now + LEASE
             row.attempts += 1
-            items.append(OutboxItem(row.id, row.method, payload, row.target, row.attempts))
+            items.append(OutboxItem(row.id, row.method, dict(row.payload), row.target,
+                                    row.attempts))
         return items
-
-
-def resolve_refs(session: Session, payload: dict) -> tuple[dict, bool]:
-    """Replace {"$target": "kind:id"} values with that target's ts (or channel for 'channel')."""
-    out = dict(payload)
-    for key, value in payload.items():
-        if isinstance(value, dict) and "$target" in value:
-            kind, _, target_id = value["$target"].partition(":")
-            channel, ts = _TARGET_RESOLVERS[kind](session, target_id)
-            if ts is None:
-                return payload, False
-            out[key] = channel if key == "channel" else ts
-    return out, True
 
 
 def mark_sent(db: Database, *, item_id: int, channel: str | None, ts: str | None) -> None:
@@ -178,4 +163,4 @@ def release(db: Database, *, ids: list[int]) -> None:
 
 
 __all__ = ["OutboxItem", "claim_due", "enqueue", "mark_failed", "mark_sent", "next_due_at",
-           "pending_count", "register_target", "release", "resolve_refs"]
+           "pending_count", "register_target", "release"]

@@ -163,12 +163,13 @@ def _same_as_stored(session: Session, order_id: int, order: dict, lines: list[di
 
 
 def write_orders(session: Session, todo: list[tuple[OrderDraft, dict, list[dict]]], *,
-                 actor: str, filename: str) -> None:
+                 actor: str, filename: str, source: str = "import") -> list[int]:
+    """Insert the orders; returns their ids (in `todo` order)."""
     if not todo:
-        return
+        return []
     now = utcnow()
     common = {"status": OrderStatus.OPEN, "fulfilment_status": FulfilmentStatus.UNFULFILLED,
-              "source": "import", "created_at": now, "updated_at": now, "version_id": 1,
+              "source": source, "created_at": now, "updated_at": now, "version_id": 1,
               "shipping_minor": 0}
     ids = allocate_ids(session, Order.__table__, len(todo))
     order_rows, line_rows, event_rows = [], [], []
@@ -184,3 +185,4 @@ def write_orders(session: Session, todo: list[tuple[OrderDraft, dict, list[dict]
     insert_rows(session, Order.__table__, order_rows)
     insert_rows(session, OrderLine.__table__, line_rows)
     insert_rows(session, Event.__table__, event_rows)
+    return list(ids)

@@ -23,7 +23,8 @@ Columns (header names are case-insensitive; extra columns are ignored):
 Outcomes per order (each of its rows counts the same way):
 - imported: a new order_ref; status open, unfulfilled, source "import", one "imported" event.
   Business problems (an unknown SKU, a price off the catalog, more than in stock, a failed
-  payment) are imported as they are; triage flags them later.
+  payment) are imported as they are; the order checks (store.checks) open a discrepancy for
+  each in the same transaction.
 - unchanged: the order_ref exists and this file's content for it was imported before (or
   equals the stored order). Re-importing a file changes nothing, even after edits in Slack.
 - rejected: a row is wrong (bad number, date, currency, status; unknown customer; no
@@ -86,6 +87,8 @@ def run(ctx: ImportContext, last_row_of: dict[str, int]) -> None:
 
 def _write_batch(ctx: ImportContext, drafts: list[OrderDraft]) -> None:
     """One transaction: every order in it goes in whole, or (on a crash) none does."""
+    from store.checks import check_orders  # here: store.checks -> money_format -> store.importer
+
     with ctx.db.write() as session:
         found = order_batch.load_lookups(session, drafts) if drafts else None
         todo = []
@@ -93,7 +96,10 @@ def _write_batch(ctx: ImportContext, drafts: list[OrderDraft]) -> None:
             decided = order_batch.decide(session, draft, found, ctx.tally)
             if decided is not None:
                 todo.append((draft, *decided))
-        order_batch.write_orders(session, todo, actor=ctx.actor, filename=ctx.filename)
+        ids = order_batch.write_orders(session, todo, actor=ctx.actor, filename=ctx.filename)
+        # Checks run in the batch's transaction: an order and its discrepancies (and their
+        # queued Slack posts) commit together.
+        check_orders(session, ids, actor=ctx.actor)
         ctx.tally.rows_imported += sum(len(d.rows) for d, _, _ in todo)
         ctx.save_counts(session)
     ctx.batch_done()

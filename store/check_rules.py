@@ -1,0 +1,109 @@
+"""The one place that says how strict the order checks are, and how triage behaves.
+
+Every tolerance, window, severity and SLA target the checks and the triage flow use lives in
+`RULES` below (README, "Triage", has the same table for admins). Change a value here and
+restart; tests build their own `CheckRules(...)` with `dataclasses.replace(RULES, ...)`.
+
+Severities: low < medium < high < critical. SLA targets are how long an item may stay open
+before it is nudged in its thread; `escalate_after` later it is escalated to the manager route.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from store.enums import DiscrepancyType as T
+from store.enums import Severity as S
+
+
+def _severities() -> dict[str, S]:
+    return {
+        "unknown_sku": S.HIGH,           # a line nobody can pick
+        "inactive_sku": S.MEDIUM,        # discontinued product ordered
+        "price_under": S.HIGH,           # charging less than the agreed price: money lost
+        "price_over": S.MEDIUM,          # charging more: an unhappy customer
+        "insufficient_stock": S.MEDIUM,
+        "no_stock": S.HIGH,              # nothing at all to ship
+        "address_missing": S.HIGH,
+        "address_postal_code": S.MEDIUM,
+        "payment_failed": S.HIGH,
+        "payment_awaiting": S.MEDIUM,
+        "duplicate_po": S.HIGH,
+        "duplicate_lines": S.MEDIUM,
+        "credit_limit": S.HIGH,
+        "late": S.MEDIUM,
+        "manual": S.MEDIUM,              # flagged by a person
+    }
+
+
+def _sla() -> dict[T, timedelta]:
+    h = timedelta(hours=1)
+    return {
+        T.PAYMENT_ERROR: 4 * h, T.CREDIT_LIMIT: 4 * h, T.DUPLICATE_ORDER: 4 * h,
+        T.UNKNOWN_SKU: 8 * h, T.PRICE_MISMATCH: 8 * h, T.BAD_ADDRESS: 8 * h,
+        T.INSUFFICIENT_STOCK: 24 * h, T.LATE: 8 * h, T.OTHER: 24 * h,
+    }
+
+
+# Postal codes per ISO country (whole string, case-insensitive, after trimming). A country not
+# listed is not checked: better silent than a false alarm on every order to it.
+POSTAL_CODES: dict[str, re.Pattern] = {code: re.compile(rx, re.IGNORECASE) for code, rx in {
+    "US": r"\d{5}(-\d{4})?",
+    "CA": r"[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z] ?\d[ABCEGHJ-NPRSTV-Z]\d",
+    "GB": r"(GIR ?0AA|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2})",
+    "DE": r"\d{5}",
+    "FR": r"\d{5}",
+    "JP": r"\d{3}-?\d{4}",
+    "ES": r"(0[1-9]|[1-4]\d|5[0-2])\d{3}",
+    "NL": r"[1-9]\d{3} ?[A-Z]{2}",
+    "IT": r"\d{5}",
+    "AU": r"\d{4}",
+    "AT": r"\d{4}",
+    "BE": r"\d{4}",
+    "CH": r"\d{4}",
+}.items()}
+
+
+@dataclass(frozen=True)
+class CheckRules:
+    # Price: a line is off when |found - expected| > max(expected * pct / 100, abs minor units).
+    price_tolerance_pct: float = 2.0
+    price_tolerance_minor: int = 1
+    # Payment: still "awaiting" this long after the order (or the last payment change) is a problem.
+    payment_awaiting_days: int = 7
+    # Duplicates: same customer + same PO (any time), or same customer + same lines within this.
+    duplicate_window: timedelta = timedelta(days=2)
+    # Requested date: the desk needs this many days from order (or today) to ship.
+    min_lead_days: int = 2
+    # Address parts that must be present for a label to print.
+    address_required: tuple[str, ...] = ("line1", "city", "postal_code", "country")
+    severities: dict[str, S] = field(default_factory=_severities)
+    sla: dict[T, timedelta] = field(default_factory=_sla)
+    # An overdue item is nudged in its thread at its SLA, escalated this long after the nudge.
+    escalate_after: timedelta = timedelta(hours=2)
+    # Noise: more new items than this in one channel within an hour are batched into a summary.
+    batch_threshold: int = 10
+    batch_window: timedelta = timedelta(hours=1)
+    # Snooze choices on the parent message: value -> (label, delta or None for "tomorrow 09:00").
+    snooze_choices: tuple[tuple[str, str, timedelta | None], ...] = (
+        ("1h", "1 hour", timedelta(hours=1)),
+        ("4h", "4 hours", timedelta(hours=4)),
+        ("tomorrow", "Tomorrow 09:00 UTC", None),
+    )
+    tomorrow_hour_utc: int = 9
+    # Order states the checks look at: finished or canceled orders are history.
+    checked_statuses: tuple[str, ...] = ("draft", "open")
+
+    def severity(self, kind: str) -> S:
+        return self.severities.get(kind, S.MEDIUM)
+
+    def sla_for(self, dtype: T) -> timedelta:
+        return self.sla.get(dtype, timedelta(hours=24))
+
+
+RULES = CheckRules()
+
+# Where each discrepancy type goes when no route names it: the "default" route.
+ROUTE_KEYS = tuple(t.value for t in T) + ("default", "manager", "warehouse")

@@ -1,0 +1,139 @@
+"""Discrepancies: the triage operations in one place.
+
+    flag_order(db, ref=, actor=, reason=)              a person's flag -> FlagResult
+    assign / resolve / snooze / escalate / apply_fix    buttons on the parent -> ActionResult
+    get_discrepancy(db, discrepancy_id=)                -> DiscrepancyView
+    wake_snoozed / nudge_overdue / escalate_overdue     the clock's SLA work -> count
+
+Every operation is one write transaction that also queues its Slack posts (store.outbox).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from store.check_findings import Finding
+from store.check_rules import RULES, CheckRules
+from store.db import Database
+from store.discrepancy_actions import (
+    RESOLUTION_REASONS,
+    ActionResult,
+    assign,
+    escalate,
+    raise_to_managers,
+    record,
+    resolve,
+    snooze,
+)
+from store.discrepancy_fixes import apply_fix
+from store.discrepancy_open import open_findings
+from store.discrepancy_views import (
+    OPEN_STATES,
+    DiscrepancyView,
+    discrepancy_view,
+    get_discrepancy,
+    get_note,
+    load_discrepancy,
+)
+from store.enums import DiscrepancyStatus as St
+from store.enums import DiscrepancyType
+from store.errors import ValidationFailed
+from store.models import Discrepancy
+from store.order_view import load_order
+from store.types import utcnow
+
+__all__ = [
+    "RESOLUTION_REASONS", "ActionResult", "DiscrepancyView", "FlagResult", "apply_fix",
+    "assign", "escalate", "escalate_overdue", "flag_order", "get_discrepancy", "get_note",
+    "nudge_overdue", "resolve", "snooze", "wake_snoozed",
+]
+MAX_REASON = 500
+
+
+@dataclass(frozen=True)
+class FlagResult:
+    discrepancy: DiscrepancyView
+    created: bool  # False: the same person already flagged this order for the same reason
+
+
+def flag_order(db: Database, *, ref: str, actor: str, reason: str,
+               now: datetime | None = None, rules: CheckRules = RULES) -> FlagResult:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationFailed({"reason": "Say what is wrong with the order."})
+    reason = reason[:MAX_REASON]
+    now = now or utcnow()
+    key = hashlib.sha256(f"{actor}|{reason.lower()}".encode()).hexdigest()[:16]
+    with db.write() as session:
+        order = load_order(session, ref)
+        finding = Finding(order.id, DiscrepancyType.OTHER, rules.severity("manual"),
+                          f"manual:{key}", f"Flagged: {reason}"[:200],
+                          {"expected": None, "found": reason, "flagged_by": actor})
+        created = bool(open_findings(session, [finding], actor=actor, now=now, rules=rules))
+        d_id = session.scalar(select(Discrepancy.id).where(
+            Discrepancy.order_id == order.id, Discrepancy.fingerprint == finding.fingerprint))
+        return FlagResult(discrepancy_view(load_discrepancy(session, d_id), now=now), created)
+
+
+def _due(db: Database, *where) -> list[int]:
+    with db.read() as session:
+        return list(session.scalars(select(Discrepancy.id).where(*where)
+                                    .order_by(Discrepancy.id).limit(500)))
+
+
+def wake_snoozed(db: Database, *, now: datetime | None = None) -> int:
+    """Snoozes that ended: back to the queue (assigned if someone owns it)."""
+    now = now or utcnow()
+    woken = 0
+    for d_id in _due(db, Discrepancy.status == St.SNOOZED, Discrepancy.snoozed_until <= now):
+        with db.write() as session:
+            d = load_discrepancy(session, d_id, for_update=True)
+            if d.status != St.SNOOZED or d.snoozed_until is None or d.snoozed_until > now:
+                continue  # another clock got here first, or it was re-snoozed
+            d.status, d.snoozed_until = (St.ASSIGNED if d.owner_id else St.NEW), None
+            record(session, d, actor="system", kind="triage.woken", now=now,
+                   summary="snooze ended")
+            woken += 1
+    return woken
+
+
+def nudge_overdue(db: Database, *, now: datetime | None = None) -> int:
+    """Past its SLA target and not nudged yet: one reminder in its thread."""
+    now = now or utcnow()
+    nudged = 0
+    active = (St.NEW, St.ASSIGNED, St.ESCALATED)
+    for d_id in _due(db, Discrepancy.status.in_(active), Discrepancy.sla_due_at <= now,
+                     Discrepancy.nudged_at.is_(None)):
+        with db.write() as session:
+            d = load_discrepancy(session, d_id, for_update=True)
+            if d.status not in active or d.nudged_at is not None:
+                continue
+            d.nudged_at = now
+            record(session, d, actor="system", kind="triage.nudged", now=now,
+                   summary="is past its SLA target")
+            nudged += 1
+    return nudged
+
+
+def escalate_overdue(db: Database, *, now: datetime | None = None,
+                     rules: CheckRules = RULES) -> int:
+    """Nudged, still open `escalate_after` later, never escalated: escalate it."""
+    now = now or utcnow()
+    escalated = 0
+    for d_id in _due(db, Discrepancy.status.in_((St.NEW, St.ASSIGNED)),
+                     Discrepancy.nudged_at <= now - rules.escalate_after,
+                     Discrepancy.escalated_at.is_(None)):
+        with db.write() as session:
+            d = load_discrepancy(session, d_id, for_update=True)
+            if d.status not in (St.NEW, St.ASSIGNED) or d.escalated_at is not None:
+                continue
+            raise_to_managers(session, d, actor="system", now=now)
+            escalated += 1
+    return escalated
+
+
+OPEN = OPEN_STATES
