@@ -1,0 +1,29 @@
+"""manifest.json is what an admin pastes into Slack: everything it declares must be handled."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import CHANNEL, PROCESSOR
+
+MANIFEST = json.loads((Path(__file__).parents[2] / "manifest.json").read_text())
+COMMANDS = [c["command"] for c in MANIFEST["features"]["slash_commands"]]
+
+
+def test_the_manifest_points_every_url_at_the_one_events_endpoint():
+    settings = MANIFEST["settings"]
+    urls = [c["url"] for c in MANIFEST["features"]["slash_commands"]] + [
+        settings["event_subscriptions"]["request_url"],
+        settings["interactivity"]["request_url"],
+        settings["interactivity"]["message_menu_options_url"],
+    ]
+    assert {u.rsplit("/", 2)[-2:] == ["slack", "events"] for u in urls} == {True}
+    assert all(c["should_escape"] for c in MANIFEST["features"]["slash_commands"])
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_declared_command_answers_help(stack, command):
+    delivery = stack.sb.slash(command, "help", user=PROCESSOR, channel=CHANNEL)
+    assert delivery.status == 200 and not delivery.problems, delivery.problems
+    assert command in json.dumps(stack.sb.ephemerals(user=PROCESSOR)[-1].blocks)
