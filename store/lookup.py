@@ -165,7 +165,7 @@ class _OrderSearch:
             for oid in probes.newest_orders_of_customer(self.session, cid, self.limit):
                 out.append((oid, score, phrase))
         for sku, (score, phrase) in top_skus.items():
-            for oid in probes.newest_orders_with_skus(self.session, [sku], self.limit):
+            for oid in probes.newest_orders_with_skus(self.session, sku, self.limit):
                 out.append((oid, score, phrase))
         return out
 
@@ -173,7 +173,7 @@ class _OrderSearch:
         out = []
         for sku, (sku_score, sku_phrase) in skus.items():
             owners = probes.customer_of_orders(self.session, probes.newest_orders_with_skus(
-                self.session, [sku], self.limit, customer_ids=list(customers)))
+                self.session, sku, self.limit, customer_ids=list(customers)))
             for oid, cid in owners.items():
                 score, phrase = customers[cid]
                 out.append((oid, (score + sku_score) / 2, f"{phrase} + {sku_phrase}"))

@@ -181,21 +181,22 @@ def candidates(session: Session, scored: Sequence[tuple[int, float, str]]) -> li
     if not ids:
         return []
     rows = session.execute(
-        select(Order, Customer.name).join(Customer, Customer.id == Order.customer_id)
-        .where(Order.id.in_(ids))
+        select(Order.id, Order.ref, Order.po_number, Order.ordered_at, Order.status,
+               Order.fulfilment_status, Order.shipping_minor, Order.currency, Customer.name)
+        .join(Customer, Customer.id == Order.customer_id).where(Order.id.in_(ids))
     ).all()
-    by_id = {order.id: (order, name) for order, name in rows}
+    by_id = {row.id: row for row in rows}
     totals = subtotals(session, ids)
     out = []
     for order_id, score, matched_on in scored:
-        if order_id not in by_id:
+        row = by_id.get(order_id)
+        if row is None:
             continue
-        order, name = by_id[order_id]
         out.append(Candidate(
-            ref=order.ref, customer_name=name, po_number=order.po_number,
-            ordered_at=order.ordered_at, status=str(order.status.value),
-            fulfilment_status=str(order.fulfilment_status.value),
-            total_minor=totals.get(order_id, 0) + order.shipping_minor, currency=order.currency,
+            ref=row.ref, customer_name=row.name, po_number=row.po_number,
+            ordered_at=row.ordered_at, status=str(row.status.value),
+            fulfilment_status=str(row.fulfilment_status.value),
+            total_minor=totals.get(order_id, 0) + row.shipping_minor, currency=row.currency,
             score=round(float(score), 1), matched_on=matched_on,
         ))
     return out
