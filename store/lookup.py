@@ -8,12 +8,10 @@ memory (store.search_index), and join the winners to orders through indexes.
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import lookup_probes as probes
 from store.db import Database
-from store.models import Order
 from store.order_view import candidates, load_order, order_view
 from store.query_plan import CODE, NUMBER, PO, REF, TRACKING, Key, Plan, classify
 from store.search_index import (
@@ -50,8 +48,7 @@ def find_orders(db: Database, *, query: str, limit: int = 5) -> LookupResult:
         search = _OrderSearch(session, snap, plan, limit)
         exact_id = search.run()
         if exact_id is not None:
-            ref = session.scalar(select(Order.ref).where(Order.id == exact_id))
-            view = order_view(session, load_order(session, ref))
+            view = order_view(session, load_order(session, plan.text, order_id=exact_id))
             return LookupResult(plan.text, view, (), search.searched_phrases())
         found = candidates(session, search.scored())
     ranked = sorted(found, key=lambda c: (-c.score, -c.ordered_at.timestamp()))

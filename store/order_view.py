@@ -40,11 +40,15 @@ def ref_candidates(text: str) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
-def load_order(session: Session, ref: str, *, for_update: bool = False) -> Order:
-    """The order named by `ref` in any usual spelling, with lines, holds and shipments."""
+def load_order(session: Session, ref: str, *, for_update: bool = False,
+               order_id: int | None = None) -> Order:
+    """The order named by `ref` in any usual spelling (or by `order_id`), with lines, holds
+    and shipments."""
+    where = Order.id == order_id if order_id is not None else Order.ref.in_(
+        ref_candidates(ref) or [""])
     stmt = (
         select(Order)
-        .where(Order.ref.in_(ref_candidates(ref) or [""]))
+        .where(where)
         .options(
             selectinload(Order.lines).joinedload(OrderLine.product),
             selectinload(Order.holds),
