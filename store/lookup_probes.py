@@ -104,10 +104,15 @@ def customers_by_code(session: Session, text: str) -> list[tuple[int, str, str]]
 
 
 def skus_in_orders(session: Session, text: str) -> list[str]:
-    """SKUs as stored on order lines (unknown ones included) that equal the text."""
-    return list(session.scalars(
-        select(OrderLine.sku).where(OrderLine.sku.in_(_spellings(text))).distinct()
-    ))
+    """SKUs as stored on order lines (unknown ones included) that equal the text.
+
+    One LIMIT 1 probe per spelling: DISTINCT over a popular SKU read 26k rows (150 ms)."""
+    found = []
+    for spelling in _spellings(text):
+        stmt = select(OrderLine.sku).where(OrderLine.sku == spelling).limit(1)
+        if session.scalar(stmt) is not None:
+            found.append(spelling)
+    return found
 
 
 def newest_orders_of_customer(session: Session, customer_id: int, limit: int) -> list[int]:
