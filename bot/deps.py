@@ -8,6 +8,7 @@ from datetime import datetime
 
 from bot.commands import CommandRouter
 from bot.config import Settings
+from bot.outbox import kick
 from store.db import Database
 from store.types import utcnow
 
@@ -19,6 +20,9 @@ class Deps:
     order_command: CommandRouter = field(default_factory=lambda: CommandRouter("/order"))
     orders_command: CommandRouter = field(default_factory=lambda: CommandRouter("/orders"))
     now: Callable[[], datetime] = utcnow
+    # Deliver queued Slack posts (store.outbox) soon after a commit, off the request thread:
+    # called as deps.kick_outbox(deps.db, client). Tests may swap it.
+    kick_outbox: Callable[..., None] = kick
 
     def require(self, user_id: str, action: str):
         """Check the user's role for `action` on every entry point; raises NotAllowed."""

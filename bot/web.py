@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
+from bot.intake import intake_request
+from bot.outbox import kick
 from store.db import Database
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def create_wsgi_app(bolt_app: App, db: Database) -> WsgiApp:
+def create_wsgi_app(bolt_app: App, db: Database, *, intake_secret: str | None = None) -> WsgiApp:
+    """`intake_secret` defaults to ORDERDESK_INTAKE_SECRET (unset: /intake/orders answers 503)."""
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
+    secret = intake_secret or os.environ.get("ORDERDESK_INTAKE_SECRET") or None
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -23,6 +28,11 @@ def create_wsgi_app(bolt_app: App, db: Database) -> WsgiApp:
             return _healthz(db, start_response)
         if path == "/slack/events":
             return slack(environ, start_response)
+        if path == "/intake/orders":
+            status, answer = intake_request(environ, db=db, secret=secret)
+            if status in ("200 OK", "201 Created"):
+                kick(db, bolt_app.client)  # post the triage items now, off this request
+            return _json(start_response, status, answer)
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
 
     return application

@@ -1,9 +1,20 @@
-"""Slack listeners of the triage feature."""
+"""Slack listeners of the triage feature, registered from one place:
+
+- handlers.triage_buttons: the buttons on a discrepancy, and the resolve modal
+- handlers.flag: /order flag, the Flag button, the "Flag an order" shortcut
+- handlers.new_order: /order new, the "New order" shortcut, its searching selects
+- handlers.routes: /orders route, /orders queue
+- handlers.triage_posts: rendering queued posts at send time (used by bot/outbox.py)
+"""
 
 from slack_bolt import App
 
 from bot.deps import Deps
+from handlers import flag, new_order, routes, triage_buttons
 
 
 def register(app: App, deps: Deps) -> None:
-    """Registers the triage listeners (filled in by the triage feature)."""
+    triage_buttons.register(app, deps)
+    flag.register(app, deps)
+    new_order.register(app, deps)
+    routes.register(app, deps)

@@ -27,3 +27,26 @@ class CustomerActions:
 
 class StockActions:
     OPEN = "stock.open"
+
+
+class TriageActions:
+    """Buttons on a discrepancy's parent message and the queue (handlers/triage*.py). Each is
+    suffixed ":<discrepancy id>" so a queue listing several items keeps action ids unique."""
+
+    ASSIGN_ME = "triage.assign_me"
+    ASSIGN = "triage.assign"
+    RESOLVE = "triage.resolve"
+    FIX = "triage.fix"
+    ESCALATE = "triage.escalate"
+    SNOOZE = "triage.snooze"
+    QUEUE = "triage.queue"  # "Open the queue" on a batch summary; "Next" in the queue
+    RESOLVE_CALLBACK = "triage.resolve_submit"
+    FLAG_CALLBACK = "flag.submit"
+    FLAG_SHORTCUT = "flag.shortcut"
+
+
+class NewOrderIds:
+    CALLBACK = "new_order.submit"
+    SHORTCUT = "new_order.shortcut"
+    CUSTOMER = "new_order.customer"
+    SKU = "new_order.sku"  # suffixed ".<line n>"

@@ -105,5 +105,15 @@ class CheckRules:
 
 RULES = CheckRules()
 
+# How a discrepancy can be resolved (the Resolve modal's choices): value -> what people read.
+RESOLUTION_REASONS = {
+    "fixed": "Fixed on the order", "accepted": "Accepted as it is",
+    "customer_confirmed": "Confirmed with the customer", "canceled": "Order canceled",
+    "duplicate": "Duplicate, handled on the other order", "false_alarm": "False alarm",
+    "other": "Other",
+}
+# Set by the system, never offered in the modal.
+AUTOMATIC_REASONS = {"no_longer_found": "No longer found on the order"}
+
 # Where each discrepancy type goes when no route names it: the "default" route.
 ROUTE_KEYS = tuple(t.value for t in T) + ("default", "manager", "warehouse")

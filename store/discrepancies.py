@@ -11,6 +11,7 @@ Every operation is one write transaction that also queues its Slack posts (store
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,8 +32,8 @@ from store.discrepancy_actions import (
 )
 from store.discrepancy_fixes import apply_fix
 from store.discrepancy_open import open_findings
+from store.discrepancy_posts import batch_message
 from store.discrepancy_views import (
-    OPEN_STATES,
     DiscrepancyView,
     discrepancy_view,
     get_discrepancy,
@@ -41,15 +42,15 @@ from store.discrepancy_views import (
 )
 from store.enums import DiscrepancyStatus as St
 from store.enums import DiscrepancyType
-from store.errors import ValidationFailed
+from store.errors import OrderNotFound, ValidationFailed
 from store.models import Discrepancy
 from store.order_view import load_order
 from store.types import utcnow
 
 __all__ = [
     "RESOLUTION_REASONS", "ActionResult", "DiscrepancyView", "FlagResult", "apply_fix",
-    "assign", "escalate", "escalate_overdue", "flag_order", "get_discrepancy", "get_note",
-    "nudge_overdue", "resolve", "snooze", "wake_snoozed",
+    "assign", "batch_state", "escalate", "escalate_overdue", "flag_order", "get_discrepancy", "get_note",
+    "nudge_overdue", "order_ref_in", "resolve", "snooze", "wake_snoozed",
 ]
 MAX_REASON = 500
 
@@ -136,4 +137,24 @@ def escalate_overdue(db: Database, *, now: datetime | None = None,
     return escalated
 
 
-OPEN = OPEN_STATES
+
+def batch_state(db: Database, *, counter: str) -> tuple[str | None, int]:
+    """(ts of a batch summary message if posted, how many items its counter holds)."""
+    with db.read() as session:
+        return batch_message(session, counter)
+
+
+_REF_IN_TEXT = re.compile(r"\b([A-Z]{1,6}-?\d{3,12})\b", re.IGNORECASE)
+
+
+def order_ref_in(db: Database, *, text: str) -> str | None:
+    """The first order ref in a message's text that names an existing order ("SO-1042",
+    "so 1042" is not guessed: a message shortcut acts on what is written)."""
+    tokens = list(dict.fromkeys(m.group(1) for m in _REF_IN_TEXT.finditer(text or "")))[:20]
+    with db.read() as session:
+        for token in tokens:
+            try:
+                return load_order(session, token).ref
+            except OrderNotFound:
+                continue
+    return None

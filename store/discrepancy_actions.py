@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from store import discrepancy_posts as posts
-from store.check_rules import RULES, CheckRules
+from store.check_rules import AUTOMATIC_REASONS, RESOLUTION_REASONS, RULES, CheckRules
 from store.db import Database
 from store.discrepancy_open import reps_of
 from store.discrepancy_views import DiscrepancyView, discrepancy_view, load_discrepancy
@@ -23,12 +23,6 @@ from store.models import Discrepancy, Event
 from store.routing import MANAGER, route_map
 from store.types import utcnow
 
-RESOLUTION_REASONS = {
-    "fixed": "Fixed on the order", "accepted": "Accepted as it is",
-    "customer_confirmed": "Confirmed with the customer", "canceled": "Order canceled",
-    "duplicate": "Duplicate, handled on the other order", "false_alarm": "False alarm",
-    "other": "Other",
-}
 NO_LONGER_FOUND = "no_longer_found"
 
 
@@ -102,7 +96,7 @@ def close(session: Session, d: Discrepancy, *, actor: str, reason: str, note: st
     before = d.status.value
     d.status, d.resolved_at, d.resolved_by = St.RESOLVED, now, actor
     d.resolution_reason, d.resolution_note, d.snoozed_until = reason, note, None
-    label = RESOLUTION_REASONS.get(reason, reason.replace("_", " "))
+    label = {**RESOLUTION_REASONS, **AUTOMATIC_REASONS}.get(reason, reason.replace("_", " "))
     record(session, d, actor=actor, kind="triage.resolved", now=now,
            summary=f"resolved: {label}" + (f" — {note}" if note else ""),
            changes=[{"field": "status", "before": before, "after": "resolved"}])

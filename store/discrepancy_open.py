@@ -104,5 +104,6 @@ def _tell_reps(session, by_id: dict[int, Finding], *, now, rules: CheckRules) ->
         for d_id in ids[:room]:
             posts.rep_dm(session, d_id, rep, "flagged")
         if ids[room:]:
+            # A DM's channel id is only known once posted, so its summary is not updated later.
             posts.batch_summary(session, render=posts.DM_BATCH, channel=rep, counter=counter,
-                                threshold=rules.batch_threshold)
+                                threshold=rules.batch_threshold, updates=False)

@@ -84,13 +84,13 @@ def bump(session: Session, name: str, n: int) -> int:
 
 
 def batch_summary(session: Session, *, render: str, channel: str, counter: str,
-                  threshold: int) -> None:
+                  threshold: int, updates: bool = True) -> None:
     """One summary message per channel (or DM) per hour for the items past the threshold:
-    posted once, then updated as more arrive."""
+    posted once, then (with `updates`) kept current as more arrive."""
     target = f"batch:{counter}"
     payload = {"$render": render, "channel": channel, "counter": counter, "threshold": threshold}
     if outbox.enqueue(session, method=POST, dedupe_key=target, target=target,
-                      payload=payload) is not None:
+                      payload=payload) is not None or not updates:
         return
     waiting = session.scalar(select(OutboxMessage.id).where(
         OutboxMessage.target == target, OutboxMessage.status == OutboxStatus.PENDING,

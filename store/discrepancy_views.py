@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from store.check_rules import AUTOMATIC_REASONS, RESOLUTION_REASONS
 from store.db import Database
 from store.enums import DiscrepancyStatus
 from store.errors import DiscrepancyNotFound
@@ -43,6 +44,7 @@ class DiscrepancyView:
     resolved_at: datetime | None
     resolved_by: str | None
     resolution_reason: str | None
+    resolution_label: str | None
     resolution_note: str | None
     channel_id: str | None
     message_ts: str | None
@@ -67,9 +69,16 @@ def discrepancy_view(d: Discrepancy, *, now: datetime | None = None) -> Discrepa
         overdue=bool(open_ and d.sla_due_at and d.sla_due_at <= now),
         snoozed_until=d.snoozed_until, escalated_at=d.escalated_at, resolved_at=d.resolved_at,
         resolved_by=d.resolved_by, resolution_reason=d.resolution_reason,
+        resolution_label=_reason_label(d.resolution_reason),
         resolution_note=d.resolution_note, channel_id=d.channel_id, message_ts=d.message_ts,
         version=d.version_id,
     )
+
+
+def _reason_label(reason: str | None) -> str | None:
+    if reason is None:
+        return None
+    return {**RESOLUTION_REASONS, **AUTOMATIC_REASONS}.get(reason, reason.replace("_", " "))
 
 
 def _text(value) -> str | None:

@@ -33,6 +33,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "digest_subscribe": MANAGERS,
     "set_role": ADMINS,
     "route": ADMINS,
+    # triage (handlers/triage*.py, handlers/flag.py, handlers/new_order.py)
+    "assign": DESK,
+    "escalate": DESK,
+    "snooze": DESK,
+    "apply_fix": DESK,
+    "enter_order": DESK,
 }
 
 # How a refusal names the action: "You can't <phrase>".
@@ -42,6 +48,9 @@ ACTION_PHRASES: dict[str, str] = {
     "claim": "claim discrepancies", "resolve": "resolve discrepancies",
     "approve": "approve changes", "digest_subscribe": "subscribe channels to digests",
     "set_role": "set roles", "route": "route channels",
+    "assign": "assign discrepancies", "escalate": "escalate discrepancies",
+    "snooze": "snooze discrepancies", "apply_fix": "apply fixes to orders",
+    "enter_order": "enter orders",
 }
 
 

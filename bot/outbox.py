@@ -1,0 +1,176 @@
+"""Delivering the outbox (store.outbox) to Slack: until Slack takes each post, once.
+
+    deliver_due(db, client)            one sweep: claim due rows, send, record (the clock job)
+    kick(db, client)                   the web process, right after a commit: a background
+                                       thread delivers now, so no ack waits for Slack
+
+A row is claimed (leased) before it is sent, so two deliverers never send the same row.
+429 -> retry after Retry-After; 5xx, network errors and Slack's transient errors -> retry
+with backoff; other Slack errors (channel_not_found, invalid_blocks...) mark the row dead
+with the error, for an admin to see. Rows whose payload says "$render" are rendered from the
+record's current state just before sending (handlers.triage_posts).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from store import outbox
+from store.db import Database
+from store.types import utcnow
+
+log = logging.getLogger("orderdesk.outbox")
+TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
+             "request_timeout", "team_added_to_org"}
+Renderer = Callable[[Database, dict], dict | None]
+IDLE_WAIT_S = 30.0  # longest sleep while rows are pending but not due
+
+
+def _renderers() -> dict[str, Renderer]:
+    from handlers.triage_posts import RENDERERS  # bot wires handlers, as bot/app.py does
+
+    return RENDERERS
+
+
+def sending_client(client: WebClient) -> WebClient:
+    """The same workspace, without slack_sdk's own retries: the outbox retries, and a sleeping
+    retry inside one call would hold the row's lease and the deliverer."""
+    return WebClient(token=client.token, base_url=client.base_url, timeout=10, retry_handlers=[])
+
+
+def deliver_due(db: Database, client: WebClient, *, limit: int = 20,
+                max_rounds: int = 50) -> int:
+    """Send what is due now; returns how many rows Slack accepted."""
+    sent = 0
+    for _ in range(max_rounds):
+        items = outbox.claim_due(db, limit=limit)
+        if not items:
+            break
+        for item in items:
+            sent += _deliver(db, client, item)
+    return sent
+
+
+def _deliver(db: Database, client: WebClient, item: outbox.OutboxItem) -> int:
+    try:
+        args = _arguments(db, item)
+    except Exception as exc:  # a renderer bug must not wedge the queue: park the row
+        log.exception("outbox row %s could not be rendered", item.id)
+        outbox.mark_failed(db, item_id=item.id, error=f"render: {exc!r}", permanent=True)
+        return 0
+    if args is None:
+        outbox.mark_failed(db, item_id=item.id, error="nothing to send (record gone or "
+                           "its parent message never posted)", permanent=True)
+        return 0
+    try:
+        response = client.api_call(item.method, json=args)
+    except SlackApiError as err:
+        _failed(db, item, err)
+        return 0
+    except Exception as exc:  # network: URLError, timeouts, connection resets
+        outbox.mark_failed(db, item_id=item.id, error=f"network: {exc!r}")
+        return 0
+    outbox.mark_sent(db, item_id=item.id, channel=response.get("channel"),
+                     ts=response.get("ts"))
+    return 1
+
+
+def _arguments(db: Database, item: outbox.OutboxItem) -> dict | None:
+    payload = item.payload
+    name = payload.get("$render")
+    if name is None:
+        return {k: v for k, v in payload.items() if not k.startswith("$")}
+    rendered = _renderers()[name](db, {**payload, "$method": item.method})
+    return rendered
+
+
+def _failed(db: Database, item: outbox.OutboxItem, err: SlackApiError) -> None:
+    status = getattr(err.response, "status_code", 0) or 0
+    error = (err.response.get("error") if hasattr(err.response, "get") else None) or ""
+    headers = getattr(err.response, "headers", {}) or {}
+    if status == 429 or error == "ratelimited":
+        retry = headers.get("Retry-After") or headers.get("retry-after") or "1"
+        outbox.mark_failed(db, item_id=item.id, error=f"429 {error}",
+                           retry_after_s=float(retry))
+    elif status >= 500 or error in TRANSIENT:
+        outbox.mark_failed(db, item_id=item.id, error=f"{status} {error}")
+    else:
+        log.warning("outbox row %s refused by Slack: %s", item.id, error)
+        outbox.mark_failed(db, item_id=item.id, error=f"{status} {error}", permanent=True)
+
+
+class Worker:
+    """A background thread that delivers when kicked and keeps retrying what is pending
+    (sleeping until the next row is due); it ends when nothing is left, and the next kick
+    starts another. The clock's sweep covers whatever a process leaves behind."""
+
+    def __init__(self, db: Database, client: WebClient, key: tuple):
+        self.db, self.client, self.key = db, sending_client(client), key
+        self._wake, self._stop = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
+        self._thread.start()
+
+    def kick(self) -> None:
+        self._wake.set()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._wake.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        wait = 0.0
+        while not self._stop.is_set():
+            self._wake.wait(wait)
+            self._wake.clear()
+            if self._stop.is_set():
+                return
+            try:
+                deliver_due(self.db, self.client)
+                wait = self._wait_s()
+            except Exception:  # the database may be away; the clock sweeps meanwhile
+                log.exception("outbox delivery failed; retrying later")
+                wait = 5.0
+            if wait is None and self._retire():
+                return
+
+    def _wait_s(self) -> float | None:
+        due = outbox.next_due_at(self.db)
+        if due is None:
+            return None
+        return max(0.2, min(IDLE_WAIT_S, (due - utcnow()).total_seconds()))
+
+    def _retire(self) -> bool:
+        with _lock:
+            if self._wake.is_set():
+                return False  # kicked meanwhile: one more round
+            _workers.pop(self.key, None)
+            return True
+
+
+_workers: dict[tuple, Worker] = {}
+_lock = threading.Lock()
+
+
+def kick(db: Database, client: WebClient) -> None:
+    """Deliver soon, off the request thread. Never raises: the row is safe in the outbox."""
+    key = (id(db), client.base_url, client.token)
+    with _lock:
+        worker = _workers.get(key)
+        if worker is None:
+            worker = _workers[key] = Worker(db, client, key)
+        worker.kick()
+
+
+def stop_all() -> None:
+    """Stop every delivery thread (tests; a process shutting down)."""
+    with _lock:
+        workers = list(_workers.values())
+        _workers.clear()
+    for worker in workers:
+        worker.stop()

@@ -1,0 +1,133 @@
+"""Triage messages: a discrepancy's parent message (kept current), its thread notes, the account
+owner's DMs, batch summaries, escalations, the queue, replies to buttons, and routes."""
+
+from __future__ import annotations
+
+from messages.actions import TriageActions
+from messages.orders import actor
+from messages.render import render
+from messages.text import label, mrkdwn, when
+
+SEVERITY_ICONS = {"low": ":white_circle:", "medium": ":large_yellow_circle:",
+                  "high": ":large_orange_circle:", "critical": ":red_circle:"}
+QUEUE_ITEMS = 15  # 2 blocks each + header and footer stays well under Slack's 50
+OUTCOMES = {
+    "assigned": "Assigned.", "resolved": "Resolved.", "snoozed": "Snoozed.",
+    "escalated": "Escalated to the managers.", "fixed": "Fix applied and resolved.",
+    "escalated_no_route": ("Escalated, but no manager channel is routed: an admin can set one "
+                           "with `/orders route manager #channel`."),
+    "already_resolved": "Nothing to do: it is already resolved.",
+    "already_assigned": "Nothing to do: it is already assigned to that person.",
+    "already_snoozed": "Nothing to do: it is already snoozed until then.",
+    "already_escalated": "Nothing to do: it was already escalated.",
+}
+
+
+def headline(d) -> str:
+    icon = SEVERITY_ICONS.get(d.severity, ":white_circle:")
+    return (f"{icon} *{label(d.type)}* · {d.severity} · *{mrkdwn(d.order_ref, 64)}* · "
+            f"{mrkdwn(d.customer_name, 200)}\n{mrkdwn(d.title, 500)}")
+
+
+def status_text(d) -> str:
+    if d.status == "resolved":
+        reason = mrkdwn(d.resolution_label or "resolved", 200)
+        note = f" — {mrkdwn(d.resolution_note, 500)}" if d.resolution_note else ""
+        return (f":white_check_mark: Resolved by {actor(d.resolved_by or 'system')} "
+                f"{when(d.resolved_at)}: {reason}{note}")
+    parts = [label(d.status)]
+    if d.owner_id:
+        parts.append(f"owner {actor(d.owner_id)}")
+    if d.snoozed_until and d.status == "snoozed":
+        parts.append(f"snoozed until {when(d.snoozed_until)}")
+    if d.escalated_at:
+        parts.append(f"escalated {when(d.escalated_at)}")
+    parts.append(f"opened {when(d.opened_at)} by {actor(d.opened_by or 'system')}")
+    if d.sla_due_at:
+        parts.append((":alarm_clock: *overdue* since " if d.overdue else "due ")
+                     + when(d.sla_due_at))
+    return " · ".join(parts)
+
+
+def _context(d, snooze_options) -> dict:
+    return dict(d=d, ids=TriageActions, suffix=f":{d.id}", headline=headline(d),
+                status=status_text(d), expected=mrkdwn(d.expected or "—", 900),
+                found=mrkdwn(d.found or "—", 900), snooze_options=snooze_options)
+
+
+def parent_message(d, *, snooze_options: list[tuple[str, str]]) -> dict:
+    """The one message a discrepancy has in its channel; buttons only while it is open."""
+    return render("triage_parent.json.j2", **_context(d, snooze_options))
+
+
+def thread_note(note) -> dict:
+    e = note.event
+    return render("triage_note.json.j2", text=f"{actor(e.actor_id)} {mrkdwn(e.summary, 2000)}",
+                  fallback=f"{e.actor_id} {e.summary}")
+
+
+def rep_dm(d, *, what: str) -> dict:
+    where = f" in <#{d.channel_id}>" if d.channel_id else " (see `/orders queue`)"
+    if what == "resolved":
+        body = (f":white_check_mark: Your account's order *{mrkdwn(d.order_ref, 64)}* "
+                f"({mrkdwn(d.customer_name, 200)}) is sorted: {mrkdwn(d.title, 500)}.\n"
+                f"{status_text(d)}")
+    else:
+        body = (f":warning: Your account's order *{mrkdwn(d.order_ref, 64)}* "
+                f"({mrkdwn(d.customer_name, 200)}) was flagged{where}: {mrkdwn(d.title, 500)}")
+    return render("triage_notice.json.j2", body=body, fallback=f"{d.order_ref}: {d.title}",
+                  button=None, ids=TriageActions)
+
+
+def batch_summary(*, count: int, channel_id: str | None) -> dict:
+    where = f" to keep <#{channel_id}> quiet" if channel_id else ""
+    body = (f":package: *{count}* more new discrepanc{'y' if count == 1 else 'ies'} this hour "
+            f"were batched{where}. Work them from the queue: `/orders queue`.")
+    return render("triage_notice.json.j2", body=body, fallback=f"{count} more in the queue",
+                  button="Open the queue", ids=TriageActions)
+
+
+def dm_batch_summary(*, count: int) -> dict:
+    body = (f":package: *{count}* more of your accounts' orders were flagged this hour. "
+            "See them with `/orders queue`.")
+    return render("triage_notice.json.j2", body=body, fallback=f"{count} more flagged",
+                  button=None, ids=TriageActions)
+
+
+def escalation_message(d, *, by: str) -> dict:
+    where = f" Thread in <#{d.channel_id}>." if d.channel_id else ""
+    body = f":rotating_light: Escalated by {actor(by)}.{where}\n{headline(d)}"
+    return render("triage_escalation.json.j2", body=body, status=status_text(d),
+                  fallback=f"Escalated: {d.order_ref} {d.title}")
+
+
+def action_reply(result) -> dict:
+    text = OUTCOMES.get(result.outcome, "Done.")
+    d = result.discrepancy
+    body = f"{text} *{mrkdwn(d.order_ref, 64)}* · {label(d.type)}: {mrkdwn(d.title, 300)}"
+    return render("notice.json.j2", text=f"{text} {d.order_ref}", icon=(
+        ":information_source:" if result.outcome.startswith("already") else ":white_check_mark:"),
+        body=body, hint=None)
+
+
+def queue_message(page, *, snooze_options: list[tuple[str, str]]) -> dict:
+    items = [_context(d, snooze_options) for d in page.items[:QUEUE_ITEMS]]
+    shown = len(items)
+    more = page.total - page.offset - shown
+    title = (f"*{page.total}* open discrepanc{'y' if page.total == 1 else 'ies'}"
+             f"{' · ' + mrkdwn(page.filter, 40) if page.filter else ''}, oldest first")
+    if page.total:
+        title += f" (showing {page.offset + 1}–{page.offset + shown})"
+    return render("triage_queue.json.j2", title=title, items=items, ids=TriageActions,
+                  more=max(0, more), next_value=f"{page.filter}|{page.offset + shown}")
+
+
+def routes_message(routes, keys: tuple[str, ...]) -> dict:
+    by_key = {r.key: r.channel_id for r in routes}
+    rows = [f"`{k}` → {('<#' + by_key[k] + '>') if k in by_key else '_default_'}"
+            for k in keys if k in by_key or k not in ("default", "manager", "warehouse")]
+    if "default" not in by_key:
+        rows.append("`default` → _not set: unrouted items only show in `/orders queue`_")
+    body = "*Triage routes*\n" + "\n".join(rows)
+    return render("notice.json.j2", text="Triage routes", icon=":twisted_rightwards_arrows:",
+                  body=body, hint="Change one with `/orders route <type|default|manager> #channel`.")
