@@ -31,6 +31,8 @@ class Settings:
     default_role: Role = Role.SALES
     intake_secret: str | None = None
     data_dir: Path = Path("data")
+    # What a sales rep sees of another rep's account in threads: "full" or "status".
+    rep_visibility: str = "status"
 
     @property
     def socket_mode(self) -> bool:
@@ -82,6 +84,7 @@ class Settings:
             default_role=_role(env.get("ORDERDESK_DEFAULT_ROLE", Role.SALES.value)),
             intake_secret=env.get("ORDERDESK_INTAKE_SECRET") or None,
             data_dir=data_dir,
+            rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),
         )
 
 
@@ -118,3 +121,12 @@ def _role(value: str) -> Role:
     except ValueError:
         allowed = ", ".join(r.value for r in Role)
         raise ConfigError(f"ORDERDESK_DEFAULT_ROLE={value!r} must be one of: {allowed}.") from None
+
+
+def _rep_visibility(value: str) -> str:
+    policy = value.strip().lower()
+    if policy not in ("full", "status"):
+        raise ConfigError(
+            f"ORDERDESK_REP_VISIBILITY={value!r} must be 'status' (other reps' accounts show "
+            "status and dates only; the default) or 'full' (every rep sees everything).")
+    return policy

@@ -50,3 +50,11 @@ class NewOrderIds:
     SHORTCUT = "new_order.shortcut"
     CUSTOMER = "new_order.customer"
     SKU = "new_order.sku"  # suffixed ".<line n>"
+
+
+class ThreadActions:
+    """Buttons on answers in threads (handlers/threads.py)."""
+
+    FOLLOW = "threads.follow"
+    UNFOLLOW = "threads.unfollow"
+    SHOW = "threads.show"  # "Details" / "This one"; suffixed ":<n>" to stay unique per message

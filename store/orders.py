@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from store.checks import check_orders
 from store.db import Database
 from store.errors import StaleEdit, ValidationFailed
+from store.follows import notify_edit
 from store.models import Event, Order, PostedCard
 from store.money_format import format_money, parse_money
 from store.order_edit import UNSET, EditResult, OrderEdit, apply_edit
@@ -62,6 +63,7 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
                 raise ValidationFailed(errors)
             if changed:
                 _log_edit(session, order, actor, changed)
+                notify_edit(session, order, changed)  # threads following the order hear of it
                 # Same transaction: new findings open, fixed ones resolve, with the edit.
                 check_orders(session, [order.id], actor=actor, recheck=True)
             view = order_view(session, order)

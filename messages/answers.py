@@ -1,0 +1,281 @@
+"""Answers to questions asked in threads and DMs: one order, a compact list, "which one?",
+nothing found, follow confirmations. Pure: Answer views in, Block Kit dicts out."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from messages.actions import ThreadActions
+from messages.render import render
+from messages.text import label, money, mrkdwn
+from store.question_views import (
+    BLOCKED,
+    CANCELED,
+    CANDIDATES,
+    DELIVERED,
+    FOLLOWED,
+    HELP,
+    LATE,
+    NEEDS_ORDER,
+    NO_MATCH,
+    OPEN,
+    ORDER,
+    ORDERS,
+    SHIPPED,
+    UNFOLLOWED,
+    Answer,
+    DateRange,
+    OrderAnswer,
+)
+
+FILTER_WORDS = {LATE: "late", BLOCKED: "on hold or flagged", OPEN: "open", CANCELED: "canceled"}
+SHIPPED_STAGES = ("in_transit", "delivered", "partially_shipped", "returned",
+                  "partially_returned")
+STAGE_ICONS = {"canceled": ":x:", "returned": ":leftwards_arrow_with_hook:",
+               "partially_returned": ":leftwards_arrow_with_hook:",
+               "delivered": ":white_check_mark:", "in_transit": ":truck:",
+               "partially_shipped": ":package:", "draft": ":memo:", "on_hold": ":no_entry:",
+               "blocked": ":warning:", "late": ":hourglass:", "completed": ":white_check_mark:",
+               "preparing": ":package:", "awaiting_fulfilment": ":hourglass_flowing_sand:"}
+
+
+def answer_message(answer: Answer) -> dict:
+    """The reply to post in the question's thread: {"text": ..., "blocks": [...]}."""
+    return _BUILDERS[answer.kind](answer)
+
+
+def _order(answer: Answer) -> dict:
+    order = answer.orders[0]
+    return render("answer_order.json.j2", o=order, ids=ThreadActions,
+                  title=_title(order), headline=headline(order, answer.question.wants),
+                  fields=_fields(order), blockers=[_blocker(b) for b in order.blockers[:8]],
+                  shipments=[_shipment(s) for s in order.shipments[-5:]],
+                  details=_details(order), restricted=_restricted(order),
+                  note=mrkdwn(answer.note, 500) if answer.note else None)
+
+
+def _list(answer: Answer) -> dict:
+    shown = len(answer.orders)
+    total = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
+    more = (f"Showing {shown} of {total}. Add a date, a status or a customer to narrow it."
+            if answer.total > shown or answer.total_is_floor else None)
+    return render("answer_orders.json.j2", ids=ThreadActions, intro=_intro(answer),
+                  fallback_text=_plain_intro(answer),
+                  rows=[{"ref": o.ref, "text": row_text(o)} for o in answer.orders],
+                  button="This one" if answer.kind == CANDIDATES else "Details", more=more,
+                  note=mrkdwn(answer.note, 500) if answer.note else None)
+
+
+def _no_match(answer: Answer) -> dict:
+    q = answer.question
+    what = q.words or " ".join(k.text for k in q.keys) or q.text
+    searched = ", ".join(answer.searched) or "orders"
+    scope = f" ordered {dates_text(q.dates)}" if q.dates else ""
+    text = f":mag: Nothing found for `{mrkdwn(what, 300)}`{scope}. I searched {searched}."
+    return render("answer_notice.json.j2", text=text, fallback=f"Nothing found for {what}",
+                  hint="Try an order ref (`SO-1042`), a PO or tracking number, or part of the "
+                       "customer's name; add a date like `last week` or `since Monday`.")
+
+
+def _needs_order(answer: Answer) -> dict:
+    return render("answer_notice.json.j2", fallback="Which order?",
+                  text=":thinking_face: Which order do you mean? Give me a ref, PO, tracking "
+                       "number or customer name.", hint=_HELP_HINT)
+
+
+def _help(answer: Answer) -> dict:
+    return render("answer_notice.json.j2", fallback="Ask me about orders",
+                  text="Ask me about orders in plain words, here or in a DM:\n" + "\n".join(
+                      f"• `{example}`" for example in _EXAMPLES), hint=_HELP_HINT)
+
+
+def followed_message(refs, *, in_dm: bool = False) -> dict:
+    """The thread now follows `refs`; `in_dm`: a Follow pressed on a private card, answered in
+    the user's DM, whose thread then carries the updates."""
+    shown = ", ".join(f"*{mrkdwn(r, 64)}*" for r in refs)
+    who = "You now follow" if in_dm else "This thread now follows"
+    text = (f":bell: {who} {shown}. I'll post in this thread when it ships, is delayed, "
+            "flagged, resolved, returned or edited.")
+    return render("answer_follow.json.j2", text=text, fallback=f"Following {', '.join(refs)}",
+                  refs=list(refs), ids=ThreadActions, following=True)
+
+
+def unfollowed_message(refs) -> dict:
+    if not refs:
+        return render("answer_notice.json.j2", text="This thread wasn't following any order.",
+                      fallback="Not following anything", hint=None)
+    shown = ", ".join(f"*{mrkdwn(r, 64)}*" for r in refs)
+    return render("answer_follow.json.j2", text=f":no_bell: Stopped following {shown} here.",
+                  fallback=f"Stopped following {', '.join(refs)}",
+                  refs=list(refs), ids=ThreadActions, following=False)
+
+
+_BUILDERS = {ORDER: _order, ORDERS: _list, CANDIDATES: _list, NO_MATCH: _no_match,
+             NEEDS_ORDER: _needs_order, HELP: _help,
+             FOLLOWED: lambda answer: followed_message(answer.refs),
+             UNFOLLOWED: lambda answer: unfollowed_message(answer.refs)}
+_EXAMPLES = ("status of SO-1042?", "where's the Acme order from last week", "has PO 7781 shipped?",
+             "anything late for Globex?", "tracking for 1Z999AA10123456784",
+             "what did Initech order yesterday", "follow SO-1042", "unfollow")
+_HELP_HINT = ("Mention me in a channel or thread, or DM me. `follow SO-1042` posts changes to "
+              "that order into the thread.")
+
+
+def headline(o: OrderAnswer, wants=frozenset()) -> str:
+    """Where the order is, in one sentence; a yes/no first when the question was one."""
+    text = _stage_text(o)
+    if SHIPPED in wants or DELIVERED in wants:
+        done = o.stage == "delivered" if DELIVERED in wants else o.stage in SHIPPED_STAGES
+        text = f"{'Yes' if done else 'No'} — {text[0].lower()}{text[1:]}"
+    return f"{STAGE_ICONS.get(o.stage, '')} {text}".strip()
+
+
+def _stage_text(o: OrderAnswer) -> str:  # noqa: C901 - one sentence per stage
+    due = f"due to ship {short_day(o.due_date)}" if o.due_date else "no ship date set"
+    carrier = o.shipments[-1].carrier if o.shipments else None
+    via = f" via {mrkdwn(carrier, 40)}" if carrier else ""
+    eta = f"; expected {short_day(o.expected_delivery)} (est.)" if o.expected_delivery else ""
+    if o.stage == "canceled":
+        return "Canceled."
+    if o.stage in ("returned", "partially_returned"):
+        return f"{label(o.stage)}."
+    if o.stage == "delivered":
+        return f"Delivered {short_day(o.delivered_at)}." if o.delivered_at else "Delivered."
+    if o.stage == "in_transit":
+        return f"Shipped {short_day(o.shipped_at)}{via}{eta}."
+    if o.stage == "partially_shipped":
+        return f"Partly shipped {short_day(o.shipped_at)}{via}; the rest is {due}."
+    if o.stage == "draft":
+        return "Still a draft: not released to the warehouse yet."
+    if o.stage == "on_hold":
+        return f"On hold, not shipping until it is released ({due})."
+    if o.stage == "blocked":
+        return f"Held up by an open problem ({due})."
+    if o.stage == "late":
+        days = f", {o.days_late} day{'s' if o.days_late != 1 else ''} ago" if o.days_late else ""
+        return f"Late: was due to ship {short_day(o.due_date)}{days}; not shipped yet."
+    if o.stage == "completed":
+        return "Completed."
+    if o.stage == "preparing":
+        return f"Being prepared ({label(o.fulfilment_status).lower()}), {due}."
+    return f"Not shipped yet, {due}."
+
+
+def row_text(o: OrderAnswer) -> str:
+    """One order on two lines, for lists."""
+    po = f" · PO {mrkdwn(o.po_number, 64)}" if o.po_number else ""
+    tracking = [f"<{s.tracking_url}|{mrkdwn(s.tracking_number, 64)}>"
+                for s in o.shipments if s.tracking_url and s.tracking_number][:2]
+    return (f"*{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 120)}{po} · ordered "
+            f"{short_day(o.ordered_at)}\n{headline(o)} {_axes(o)}"
+            + (f" · {' '.join(tracking)}" if tracking else ""))[:2900]
+
+
+def _axes(o: OrderAnswer) -> str:
+    return (f"_{label(o.status)} · {label(o.fulfilment_status)} · "
+            f"payment {label(o.payment_status).lower()}_")
+
+
+def _title(o: OrderAnswer) -> str:
+    po = f" · PO {mrkdwn(o.po_number, 64)}" if o.po_number else ""
+    return f"*{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 200)}{po}"
+
+
+def _fields(o: OrderAnswer) -> list[str]:
+    fields = [f"*Status*\n{label(o.status)} · {label(o.fulfilment_status)}",
+              f"*Payment*\n{label(o.payment_status)}",
+              f"*Ordered*\n{short_day(o.ordered_at)}",
+              f"*Ship by*\n{short_day(o.due_date) if o.due_date else '—'}"]
+    if o.shipped_at:
+        fields.append(f"*Shipped*\n{short_day(o.shipped_at)}")
+    if o.delivered_at or o.expected_delivery:
+        fields.append(f"*Delivered*\n{short_day(o.delivered_at)}" if o.delivered_at
+                      else f"*Expected delivery*\n{short_day(o.expected_delivery)} (est.)")
+    return fields
+
+
+def _blocker(b) -> str:
+    icon = ":no_entry: *On hold:*" if b.is_hold else ":warning:"
+    severity = f" ({b.severity})" if b.severity else ""
+    detail = f" — {mrkdwn(b.detail, 300)}" if b.detail else ""
+    return f"{icon} {label(b.kind)}{severity}{detail} · since {short_day(b.since)}"
+
+
+def _shipment(s) -> str:
+    service = f" {mrkdwn(s.service, 40)}" if s.service else ""
+    number = mrkdwn(s.tracking_number, 64) if s.tracking_number else None
+    tracking = (f" · <{s.tracking_url}|{number}>" if s.tracking_url and number
+                else f" · {number}" if number else "")
+    arrival = (f", delivered {short_day(s.delivered_at)}" if s.delivered_at
+               else f", expected {short_day(s.expected_delivery)} (est.)"
+               if s.expected_delivery else "")
+    return f":truck: {mrkdwn(s.carrier, 32)}{service} · shipped {short_day(s.shipped_at)}" \
+           f"{arrival}{tracking}"
+
+
+def _details(o: OrderAnswer) -> dict | None:
+    d = o.details
+    if d is None:
+        return None
+    lines = [f"`{mrkdwn(line.sku, 64)}` {mrkdwn(line.name or 'unknown SKU', 60)} × "
+             f"{line.quantity}{f' (shipped {line.quantity_shipped})' if line.quantity_shipped else ''}"
+             f" · {money(line.line_total_minor, d.currency)}" for line in d.lines]
+    if d.line_count > len(d.lines):
+        lines.append(f"…and {d.line_count - len(d.lines)} more lines")
+    ship_to = ", ".join(mrkdwn(part, 200) for part in d.ship_to) or "—"
+    notes = f"\n:memo: {mrkdwn(d.shipping_instructions, 500)}" if d.shipping_instructions else ""
+    return {"lines": "\n".join(lines) or "_No lines._",
+            "summary": f"*Total {money(d.total_minor, d.currency)}* · ship to {ship_to}{notes}"}
+
+
+def _restricted(o: OrderAnswer) -> str | None:
+    if not o.restricted:
+        return None
+    owner = f"<@{o.owner_id}>'s account" if o.owner_id else "not your account"
+    return (f":lock: Status only: {mrkdwn(o.customer_name, 120)} is {owner}. Prices, lines and "
+            "addresses are for the account's rep and the desk.")
+
+
+def _intro(answer: Answer) -> str:
+    q = answer.question
+    names = " and ".join(mrkdwn(n, 120) for n in answer.customers[:5])
+    filters = " ".join(FILTER_WORDS[f] for f in q.filters)
+    when = f" ordered {dates_text(q.dates)}" if q.dates else ""
+    if answer.fallback:
+        nothing = f"Nothing {filters}" if filters else "No orders"
+        return f"{nothing} for {names or 'them'}{when}. The latest instead:"
+    if answer.kind == CANDIDATES:
+        if len(answer.customers) > 1:
+            return f":thinking_face: `{mrkdwn(q.text, 200)}` matches {names}. Which one?"
+        return f":thinking_face: No exact match for `{mrkdwn(q.text, 200)}`. Did you mean:"
+    scope = " · ".join(filter(None, [names, filters, when.strip(),
+                                     "your accounts" if q.mine else None]))
+    count = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
+    return f"*{count} order{'s' if answer.total != 1 else ''}*" + (f" · {scope}" if scope else "")
+
+
+def _plain_intro(answer: Answer) -> str:
+    refs = ", ".join(o.ref for o in answer.orders[:10])
+    return ("Which one? " if answer.kind == CANDIDATES else "Orders: ") + refs
+
+
+def dates_text(dates: DateRange | None) -> str:
+    if dates is None:
+        return ""
+    start, end = dates.start, dates.end
+    last = end - timedelta(days=1) if end else None
+    if start and last and start.date() == last.date():
+        span = short_day(start)
+    elif start and last:
+        span = f"{short_day(start)} – {short_day(last)}"
+    else:
+        span = f"from {short_day(start)}" if start else f"until {short_day(last)}"
+    return f"{mrkdwn(dates.phrase, 100)} ({span})"
+
+
+def short_day(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC).date()
+    return value.strftime("%a %d %b %Y")

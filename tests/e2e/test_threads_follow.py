@@ -1,0 +1,127 @@
+"""Following an order: by words or buttons, in channel threads, DMs and from the order card;
+an edit posts into every following thread (through the outbox); unfollow stops it."""
+
+import json
+
+from slack_sdk import WebClient
+from sqlalchemy import func, select
+
+from bot.outbox import deliver_due
+from messages.actions import OrderActions, ThreadActions
+from store.models import Follow, OutboxMessage
+from tests.e2e.threads_desk import frozen_clock, tstack  # noqa: F401 - fixtures
+from tests.e2e.threads_kit import (
+    CHANNEL,
+    answer_in,
+    ask,
+    bot_replies,
+    buttons,
+    outcomes,  # noqa: F401 - fixture
+)
+
+SALES1, SALES2, PROCESSOR = "U0SALES1", "U0SALES2", "U0PROC1"
+
+
+def edit_requested_date(stack, ref: str, day: str) -> None:
+    """A processor changes the order in the editor modal, as in Slack."""
+    sb = stack.sb
+    sb.slash("/order", f"edit {ref}", user=PROCESSOR, channel=CHANNEL)
+    sb.wait_for(lambda: sb.views(user=PROCESSOR))
+    delivery = sb.submit(sb.views(user=PROCESSOR)[-1], {"requested_date": day}, user=PROCESSOR)
+    assert delivery.status == 200 and not delivery.problems, delivery.problems
+
+
+def deliver_outbox(stack) -> int:
+    """What the web process's outbox worker (or the clock) does after a commit."""
+    return deliver_due(stack.db, WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token))
+
+
+def follows(stack) -> list[tuple[str, str]]:
+    with stack.db.read() as session:
+        return [tuple(row) for row in session.execute(
+            select(Follow.channel_id, Follow.thread_ts).order_by(Follow.id))]
+
+
+def texts(messages) -> list[str]:
+    return [json.dumps(m.blocks, ensure_ascii=False) for m in messages]
+
+
+def test_follow_by_words_then_an_edit_posts_into_the_thread_and_unfollow_stops_it(tstack):
+    sb = tstack.sb
+    channel, thread = ask(sb, "follow SO-1042", user=SALES1, how="thread")
+    confirmed = answer_in(sb, channel, thread)
+    assert "now follows *SO-1042*" in texts([confirmed])[0]
+
+    edit_requested_date(tstack, "SO-1042", "2026-12-03")
+    assert deliver_outbox(tstack) >= 1
+    notice = answer_in(sb, channel, thread, count=2)
+    assert "SO-1042 was edited: requested date → 2026-12-03" in notice.text
+    assert "unfollow" in texts([notice])[0]
+
+    # The thread follows an order now: a plain reply needs no mention.
+    sb.say("unfollow", user=SALES1, channel=channel, thread_ts=thread)
+    stopped = answer_in(sb, channel, thread, count=3)
+    assert "Stopped following *SO-1042*" in texts([stopped])[0]
+    edit_requested_date(tstack, "SO-1042", "2026-12-04")
+    deliver_outbox(tstack)
+    assert len(bot_replies(sb, channel, thread)) == 3
+    with tstack.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Follow)) == 0
+
+
+def test_one_change_posts_once_into_each_following_thread(tstack):
+    sb = tstack.sb
+    first = ask(sb, "follow SO-1050", user=SALES2)
+    second = ask(sb, "keep me posted on SO-1050", user=SALES1, how="dm")
+    for channel, thread in (first, second):
+        answer_in(sb, channel, thread)
+    edit_requested_date(tstack, "SO-1050", "2026-11-30")
+    deliver_outbox(tstack)
+    deliver_outbox(tstack)  # a second sweep finds nothing left to send
+    for channel, thread in (first, second):
+        notice = answer_in(sb, channel, thread, count=2)
+        assert "SO-1050 was edited" in notice.text
+        assert len(bot_replies(sb, channel, thread)) == 2
+    with tstack.db.read() as session:
+        keys = list(session.scalars(select(OutboxMessage.dedupe_key)
+                                    .where(OutboxMessage.dedupe_key.like("edited:%"))))
+    assert len(keys) == 2 == len(set(keys))
+
+
+def test_follow_several_by_words_and_unfollow_one_by_its_button(tstack):
+    sb = tstack.sb
+    channel, thread = ask(sb, "follow SO-1042 and SO-1044", user=SALES1)
+    confirmed = answer_in(sb, channel, thread)
+    undo = [b for b in buttons(confirmed, ThreadActions.UNFOLLOW) if b["value"] == "SO-1044"]
+    sb.click(undo[0]["action_id"], user=SALES1, message=confirmed)
+    assert "Stopped following *SO-1044*" in texts([answer_in(sb, channel, thread, count=2)])[0]
+    assert follows(tstack) == [(channel, thread)]
+
+
+def test_follow_on_a_private_order_card_starts_a_thread_in_the_users_dm(tstack):
+    sb = tstack.sb
+    sb.slash("/order", "SO-1044", user=SALES1, channel=CHANNEL)
+    card = sb.ephemerals(user=SALES1, channel=CHANNEL)[-1]
+    sb.click(OrderActions.FOLLOW, user=SALES1, message=card)
+    dm = sb.im_channel(SALES1)
+    sb.wait_for(lambda: sb.messages(dm))
+    started = sb.messages(dm)[-1]
+    assert "You now follow *SO-1044*" in texts([started])[0]
+    sb.wait_for(lambda: follows(tstack) == [(dm, started.ts)])  # written just after the post
+
+
+def test_follow_on_a_shared_order_card_follows_in_the_cards_thread(tstack):
+    sb = tstack.sb
+    sb.slash("/order", "SO-1042", user=SALES1, channel=CHANNEL)
+    sb.click(OrderActions.SHARE, user=SALES1, message=sb.ephemerals(user=SALES1)[-1])
+    sb.wait_for(lambda: sb.messages(CHANNEL))
+    card = sb.messages(CHANNEL)[-1]
+    sb.click(OrderActions.FOLLOW, user=SALES1, message=card)
+    assert "now follows *SO-1042*" in texts([answer_in(sb, CHANNEL, card.ts)])[0]
+
+
+def test_follow_without_an_order_asks_which_and_follows_nothing(tstack):
+    channel, thread = ask(tstack.sb, "follow", user=SALES1)
+    assert "Which order" in texts([answer_in(tstack.sb, channel, thread)])[0]
+    with tstack.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(Follow)) == 0
