@@ -6,7 +6,8 @@ transaction. The intake body (JSON, one order) uses the import's column names:
 
     {"order_ref": "WEB-1001",            required; the idempotency key
      "customer_code": "ACME",            required
-     "order_date": "2026-11-26T10:00Z",  optional, ISO 8601; default: now
+     "order_date": "2026-11-26T10:00Z",  required, ISO 8601 (as in the import; part of the
+                                         content, so a resend is recognised as the same order)
      "po_number", "requested_date", "currency", "payment_status", "sales_rep", "notes",
      "ship_name", "ship_line1", "ship_line2", "ship_city", "ship_region",
      "ship_postal_code", "ship_country": optional, as in the import (no ship_*: the
@@ -86,8 +87,6 @@ def _rows(body: object) -> list[dict[str, str]]:
     if not isinstance(lines, list) or not lines or len(lines) > MAX_LINES:
         raise IntakeRejected(f"'lines' must be a list of 1 to {MAX_LINES} lines.", field="lines")
     head = {k: _cell(body.get(k), k) for k in HEAD_FIELDS}
-    if not head["order_date"]:
-        head["order_date"] = utcnow().isoformat()
     rows = []
     for n, line in enumerate(lines):
         if not isinstance(line, dict):

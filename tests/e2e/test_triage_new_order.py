@@ -1,0 +1,70 @@
+"""The New order modal: pickers fed by the fuzzy lookup, validation under the fields, and the
+checks running on the new order."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import select
+
+from messages.actions import NewOrderIds
+from store.models import Order
+from tests.e2e.conftest import CHANNEL, PROCESSOR, SALES
+from tests.e2e.test_triage_support import text_of, triage  # noqa: F401
+
+
+def open_modal(t, user=PROCESSOR):
+    answer = t.sb.slash("/order", "new", user=user, channel=CHANNEL)
+    assert answer.status == 200 and not answer.problems, answer.problems
+    t.sb.wait_for(lambda: t.sb.views(user=user))
+    return t.sb.views(user=user)[-1]
+
+
+def test_pickers_search_customers_and_products(triage):
+    t = triage
+    view = open_modal(t)
+    customers = t.sb.block_suggestion(NewOrderIds.CUSTOMER, "acme corp", user=PROCESSOR,
+                                      view=view)
+    assert not customers.problems
+    assert customers.body["options"][0]["value"] == "ACME"
+    products = t.sb.block_suggestion(f"{NewOrderIds.SKU}.1", "gizmo", user=PROCESSOR, view=view)
+    assert [o["value"] for o in products.body["options"]][0] == "GIZ-2002-RD"
+    discontinued = t.sb.block_suggestion(f"{NewOrderIds.SKU}.1", "OLD-0003-BK", user=PROCESSOR,
+                                         view=view)
+    assert "OLD-0003-BK" not in json.dumps(discontinued.body)
+
+
+def test_a_new_order_is_created_checked_and_confirmed(triage):
+    t = triage
+    view = open_modal(t)
+    delivery = t.sb.submit(view, {
+        NewOrderIds.CUSTOMER: "ACME", "po_number": "PO-NEW-1",
+        f"line.1.sku.{NewOrderIds.SKU}.1": "WID-1001-BL", "line.1.quantity": "2",
+        f"line.2.sku.{NewOrderIds.SKU}.2": "BRK-3003-SS", "line.2.quantity": "3",
+        "line.2.unit_price": "1.00",
+    }, user=PROCESSOR)
+    assert delivery.status == 200 and not delivery.problems, delivery.problems
+    assert not view.is_open
+    with t.db.read() as s:
+        order = s.scalars(select(Order).where(Order.po_number == "PO-NEW-1")).one()
+        assert (order.source, len(order.lines), order.lines[0].unit_price_minor) == (
+            "modal", 2, 1250)
+    confirmation = t.sb.ephemerals(user=PROCESSOR)[-1]
+    assert order.ref in text_of(confirmation) and "1 problem(s)" in text_of(confirmation)
+    assert "price mismatch" in t.parent(order.ref).text.replace("_", " ")
+
+
+def test_bad_input_comes_back_under_its_field(triage):
+    t = triage
+    view = open_modal(t)
+    t.sb.submit(view, {NewOrderIds.CUSTOMER: "ACME", f"line.1.sku.{NewOrderIds.SKU}.1": "WID-1001-BL",
+                       "line.1.quantity": "1", "line.1.unit_price": "abc"},
+                user=PROCESSOR)
+    assert view.is_open and "line.1.unit_price" in view.errors
+
+
+def test_sales_reps_cannot_enter_orders(triage):
+    t = triage
+    answer = t.sb.slash("/order", "new", user=SALES, channel=CHANNEL)
+    assert "your role is sales" in json.dumps(answer.body)
+    assert t.sb.views(user=SALES) == []
