@@ -43,9 +43,8 @@ def find_orders(db: Database, *, query: str, limit: int = 5) -> LookupResult:
     plan = classify(query)
     if not plan.text:
         return LookupResult(query=query.strip(), exact=None, candidates=(), searched=())
-    snap = snapshot(db)
     with db.read() as session:
-        search = _OrderSearch(session, snap, plan, limit)
+        search = _OrderSearch(db, session, plan, limit)
         exact_id = search.run()
         if exact_id is not None:
             view = order_view(session, load_order(session, plan.text, order_id=exact_id))
@@ -58,12 +57,20 @@ def find_orders(db: Database, *, query: str, limit: int = 5) -> LookupResult:
 class _OrderSearch:
     """One lookup's state: what was searched, and the scored hits so far."""
 
-    def __init__(self, session: Session, snap: Snapshot, plan: Plan, limit: int):
-        self.session, self.snap, self.plan, self.limit = session, snap, plan, limit
+    def __init__(self, db: Database, session: Session, plan: Plan, limit: int):
+        self.db, self.session, self.plan, self.limit = db, session, plan, limit
+        self._snap: Snapshot | None = None
         self.searched: dict[str, None] = {}
         self.orders: dict[int, tuple[float, str]] = {}
         self.customers: dict[int, tuple[float, str]] = {}
         self.skus: dict[str, tuple[float, str]] = {}
+
+    @property
+    def snap(self) -> Snapshot:
+        """The fuzzy index, fetched only when a fuzzy step runs (refs and POs never need it)."""
+        if self._snap is None:
+            self._snap = snapshot(self.db, self.session)
+        return self._snap
 
     def searched_phrases(self) -> tuple[str, ...]:
         return tuple(self.searched)
@@ -127,7 +134,7 @@ class _OrderSearch:
         if " " not in words:
             if self._match_customer_code(words):
                 return
-            for sku in probes.skus_in_orders(self.session, words):  # 'CLP-BK-SS': no digits
+            for sku in probes.catalog_skus(self.session, words):  # 'CLP-BK-SS': no digits
                 self.skus[sku] = (EXACT, f"SKU {sku}")
         for i, score in match_names(self.snap, words, limit=self.limit, cutoff=NAME_CUTOFF):
             for cid in self.snap.name_ids[i]:
@@ -158,9 +165,10 @@ class _OrderSearch:
             if both:
                 return both
         out = []
-        for cid, (score, phrase) in top_customers.items():
-            for oid in probes.newest_orders_of_customer(self.session, cid, self.limit):
-                out.append((oid, score, phrase))
+        for cid, oid in probes.newest_orders_of_customers(self.session, list(top_customers),
+                                                          self.limit):
+            score, phrase = top_customers[cid]
+            out.append((oid, score, phrase))
         for sku, (score, phrase) in top_skus.items():
             for oid in probes.newest_orders_with_skus(self.session, sku, self.limit):
                 out.append((oid, score, phrase))
@@ -186,9 +194,9 @@ def find_customers(db: Database, *, query: str, limit: int = 5) -> tuple[Custome
     text = " ".join(query.split())
     if not text:
         return ()
-    snap = snapshot(db)
     with db.read() as session:
         exact = probes.customers_by_code(session, text)
+        snap = snapshot(db, session)
     found = {cid: CustomerMatch(id=cid, code=code, name=name, score=EXACT)
              for cid, code, name in exact}
     for i, score in match_names(snap, text, limit=limit, cutoff=NAME_CUTOFF - 15):

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
-from store.models import Customer, Order, OrderLine, Shipment
+from store.models import Customer, Order, OrderLine, Product, Shipment
 from store.order_view import REF_PREFIX, ref_candidates
 from store.query_plan import NUMBER, PO, REF, TRACKING, Key, neighbours
 
@@ -103,6 +103,10 @@ def customers_by_code(session: Session, text: str) -> list[tuple[int, str, str]]
     return [tuple(row) for row in rows]
 
 
+def catalog_skus(session: Session, text: str) -> list[str]:
+    return list(session.scalars(select(Product.sku).where(Product.sku.in_(_spellings(text)))))
+
+
 def skus_in_orders(session: Session, text: str) -> list[str]:
     """SKUs as stored on order lines (unknown ones included) that equal the text.
 
@@ -115,11 +119,19 @@ def skus_in_orders(session: Session, text: str) -> list[str]:
     return found
 
 
-def newest_orders_of_customer(session: Session, customer_id: int, limit: int) -> list[int]:
-    return list(session.scalars(
-        select(Order.id).where(Order.customer_id == customer_id)
-        .order_by(Order.ordered_at.desc()).limit(limit)
-    ))
+def newest_orders_of_customers(session: Session, customer_ids: Sequence[int],
+                               limit: int) -> list[tuple[int, int]]:
+    """(customer id, order id): each customer's newest `limit` orders, in one round trip
+    (UNION ALL of per-customer index range scans on (customer_id, ordered_at))."""
+    if not customer_ids:
+        return []
+    parts = [
+        select(Order.customer_id, Order.id).where(Order.customer_id == cid)
+        .order_by(Order.ordered_at.desc()).limit(limit).subquery()
+        for cid in customer_ids
+    ]
+    stmt = union_all(*[select(p.c.customer_id, p.c.id) for p in parts])
+    return [(cid, oid) for cid, oid in session.execute(stmt)]
 
 
 def newest_orders_with_skus(session: Session, sku: str, limit: int,

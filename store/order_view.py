@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -167,30 +167,22 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
-def subtotals(session: Session, order_ids: Iterable[int]) -> dict[int, int]:
-    ids = list(order_ids)
-    if not ids:
-        return {}
-    rows = session.execute(
-        select(OrderLine.order_id, func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
-        .where(OrderLine.order_id.in_(ids))
-        .group_by(OrderLine.order_id)
-    )
-    return {order_id: int(total or 0) for order_id, total in rows}
-
-
 def candidates(session: Session, scored: Sequence[tuple[int, float, str]]) -> list[Candidate]:
     """(order id, score, matched_on) -> Candidates in the same order, with totals."""
     ids = [order_id for order_id, _, _ in scored]
     if not ids:
         return []
+    subtotal = (
+        select(func.coalesce(func.sum(OrderLine.quantity * OrderLine.unit_price_minor), 0))
+        .where(OrderLine.order_id == Order.id).correlate(Order).scalar_subquery()
+    )
     rows = session.execute(
         select(Order.id, Order.ref, Order.po_number, Order.ordered_at, Order.status,
-               Order.fulfilment_status, Order.shipping_minor, Order.currency, Customer.name)
+               Order.fulfilment_status, Order.shipping_minor, Order.currency, Customer.name,
+               subtotal.label("subtotal"))
         .join(Customer, Customer.id == Order.customer_id).where(Order.id.in_(ids))
     ).all()
     by_id = {row.id: row for row in rows}
-    totals = subtotals(session, ids)
     out = []
     for order_id, score, matched_on in scored:
         row = by_id.get(order_id)
@@ -200,7 +192,7 @@ def candidates(session: Session, scored: Sequence[tuple[int, float, str]]) -> li
             ref=row.ref, customer_name=row.name, po_number=row.po_number,
             ordered_at=row.ordered_at, status=str(row.status.value),
             fulfilment_status=str(row.fulfilment_status.value),
-            total_minor=totals.get(order_id, 0) + row.shipping_minor, currency=row.currency,
+            total_minor=int(row.subtotal) + row.shipping_minor, currency=row.currency,
             score=round(float(score), 1), matched_on=matched_on,
         ))
     return out

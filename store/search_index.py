@@ -4,7 +4,7 @@ rapidfuzz needs the strings in process memory; customers and products are small 
 to orders (tens of thousands at a million orders), so we keep them here and let the
 database join the winners to orders through its indexes. DESIGN.md "Fuzzy lookup".
 
-Freshness: every search compares max(id) of both tables (an index probe), and at most
+Freshness: every fuzzy search compares max(id) of both tables (an index probe), and at most
 every CHECK_SECONDS also the row counts; a write that renames things calls invalidate().
 Readers work on an immutable snapshot swapped in under a lock, so this is thread-safe.
 """
@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from store.db import Database
 from store.models import Customer, Product
@@ -80,43 +81,47 @@ def invalidate(db: Database) -> None:
         holder.snapshot = None
 
 
-def snapshot(db: Database) -> Snapshot:
-    """The current index, rebuilt first if the tables changed since it was built."""
+def snapshot(db: Database, session: Session | None = None) -> Snapshot:
+    """The current index, rebuilt first if the tables changed since it was built.
+
+    Pass the caller's session when one is open: a second transaction on the one shared
+    connection of an in-memory SQLite database would fail."""
+    if session is None:
+        with db.read() as own:
+            return snapshot(db, own)
     holder = _holder(db)
-    signature = _signature(db, holder)
+    signature = _signature(session, holder)
     current = holder.snapshot
     if current is not None and current.signature == signature:
         return current
     with holder.lock:
         current = holder.snapshot
         if current is None or current.signature != signature:
-            current = holder.snapshot = _build(db, signature)
+            current = holder.snapshot = _build(session, signature)
         return current
 
 
-def _signature(db: Database, holder: _Holder) -> tuple:
+def _signature(session: Session, holder: _Holder) -> tuple:
     now = time.monotonic()
-    with db.read() as session:
-        maxima = tuple(session.execute(
-            select(select(func.max(Customer.id)).scalar_subquery(),
-                   select(func.max(Product.id)).scalar_subquery())
+    maxima = tuple(session.execute(
+        select(select(func.max(Customer.id)).scalar_subquery(),
+               select(func.max(Product.id)).scalar_subquery())
+    ).one())
+    if holder.counts is None or now - holder.counts_checked_at >= CHECK_SECONDS:
+        # Deletes don't move max(id); counts catch them, checked less often.
+        holder.counts = tuple(session.execute(
+            select(select(func.count()).select_from(Customer).scalar_subquery(),
+                   select(func.count()).select_from(Product).scalar_subquery())
         ).one())
-        if holder.counts is None or now - holder.counts_checked_at >= CHECK_SECONDS:
-            # Deletes don't move max(id); counts catch them, checked less often.
-            holder.counts = tuple(session.execute(
-                select(select(func.count()).select_from(Customer).scalar_subquery(),
-                       select(func.count()).select_from(Product).scalar_subquery())
-            ).one())
-            holder.counts_checked_at = now
+        holder.counts_checked_at = now
     return maxima + holder.counts
 
 
-def _build(db: Database, signature: tuple) -> Snapshot:
-    with db.read() as session:
-        customer_rows = session.execute(select(Customer.id, Customer.code, Customer.name)).all()
-        product_rows = session.execute(
-            select(Product.sku, Product.name, Product.active).order_by(Product.id)
-        ).all()
+def _build(session: Session, signature: tuple) -> Snapshot:
+    customer_rows = session.execute(select(Customer.id, Customer.code, Customer.name)).all()
+    product_rows = session.execute(
+        select(Product.sku, Product.name, Product.active).order_by(Product.id)
+    ).all()
     by_name: dict[str, list[int]] = {}
     for cid, _code, name in customer_rows:
         by_name.setdefault(default_process(name or ""), []).append(cid)
