@@ -172,3 +172,21 @@ def test_past_the_wratio_limit_names_are_prefiltered_and_still_found(db, desk, m
         "SO-1043", "SO-1044"}
     assert [m.code for m in find_customers(db, query="globx ltd")][:1] == ["GLOBEX"]
     assert [m.code for m in find_customers(db, query="industrial")][:1] == ["BETA"]
+
+
+def test_lookup_and_edit_work_on_an_in_memory_database():
+    """One shared connection (StaticPool): the fuzzy index must not open a second transaction."""
+    from store.db import open_database
+    from store.models import Base
+    from store.orders import OrderEdit, edit_order
+
+    memory = open_database("sqlite://")
+    Base.metadata.create_all(memory.engine)
+    build(memory)
+    assert [c.ref for c in find_orders(memory, query="globex ltd").candidates] == ["SO-1046"]
+    assert find_customers(memory, query="Acme Corporation")[0].code == "ACME"
+    order = find_orders(memory, query="SO-1042").exact
+    saved = edit_order(memory, ref="SO-1042", actor="U0PROC1", expected_version=order.version,
+                       changes=OrderEdit(shipping_instructions="Dock 4"))
+    assert saved.order.shipping_instructions == "Dock 4"
+    memory.dispose()
