@@ -218,7 +218,7 @@ def _details(o: OrderAnswer) -> dict | None:
     if d is None:
         return None
     lines = [f"`{mrkdwn(line.sku, 64)}` {mrkdwn(line.name or 'unknown SKU', 60)} × "
-             f"{line.quantity}{f' (shipped {line.quantity_shipped})' if line.quantity_shipped else ''}"
+             f"{line.quantity}{_shipped(line.quantity_shipped)}"
              f" · {money(line.line_total_minor, d.currency)}" for line in d.lines]
     if d.line_count > len(d.lines):
         lines.append(f"…and {d.line_count - len(d.lines)} more lines")
@@ -226,6 +226,10 @@ def _details(o: OrderAnswer) -> dict | None:
     notes = f"\n:memo: {mrkdwn(d.shipping_instructions, 500)}" if d.shipping_instructions else ""
     return {"lines": "\n".join(lines) or "_No lines._",
             "summary": f"*Total {money(d.total_minor, d.currency)}* · ship to {ship_to}{notes}"}
+
+
+def _shipped(quantity: int) -> str:
+    return f" (shipped {quantity})" if quantity else ""
 
 
 def _restricted(o: OrderAnswer) -> str | None:

@@ -79,7 +79,7 @@ def _either(prefix: str) -> str:
             rf"|{PERIOD.replace('?P<', f'?P<{prefix}b_')})")
 
 
-_BOUND_RE = re.compile(rf"\b(?P<word>since|after|before|until|till)\s+{_either('x')}\b",
+_BOUND_RE = re.compile(rf"(?<!day )\b(?P<word>since|after|before|until|till)\s+{_either('x')}\b",
                        re.IGNORECASE)
 _BETWEEN_RE = re.compile(
     rf"\b(?:between|from)\s+{_either('l')}\s+(?:and|to|until|till|through|thru|-)\s+"
@@ -87,15 +87,29 @@ _BETWEEN_RE = re.compile(
 
 
 def find_dates(text: str, now: datetime) -> tuple[DateRange | None, str]:
-    """The first date phrase in `text` as a range, and the text with that phrase blanked out."""
+    """The first date phrase in `text` as a range, and the text with every date phrase blanked
+    out (a second date is not used, but must not be read as an order number either)."""
     today = now.astimezone(UTC).date()
-    found = _between(text, today) or _bounded(text, today) or _first(text, today)
-    if found is None:
+    first = _earliest(text, today)
+    if first is None:
         return None, text
-    (start, end), (lo, hi) = found
-    phrase = " ".join(text[lo:hi].split())
-    blanked = text[:lo] + " " * (hi - lo) + text[hi:]
-    return DateRange(start=_at(start), end=_at(end), phrase=phrase), blanked
+    (start, end), (lo, hi) = first
+    found = DateRange(start=_at(start), end=_at(end), phrase=" ".join(text[lo:hi].split()))
+    span: tuple[int, int] | None = (lo, hi)
+    for _ in range(3):
+        text = text[:span[0]] + " " * (span[1] - span[0]) + text[span[1]:]
+        more = _earliest(text, today)
+        if more is None:
+            break
+        span = more[1]
+    return found, text
+
+
+def _earliest(text: str, today: date):
+    candidates = [f for f in (_between(text, today), _bounded(text, today),
+                              _first(text, today)) if f is not None]
+    # The first phrase in the text wins; at one place, the longest ("since Nov 20" > "Nov 20").
+    return min(candidates, key=lambda f: (f[1][0], -f[1][1])) if candidates else None
 
 
 def _first(text: str, today: date):

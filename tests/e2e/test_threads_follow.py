@@ -16,7 +16,6 @@ from tests.e2e.threads_kit import (
     ask,
     bot_replies,
     buttons,
-    outcomes,  # noqa: F401 - fixture
 )
 
 SALES1, SALES2, PROCESSOR = "U0SALES1", "U0SALES2", "U0PROC1"
