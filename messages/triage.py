@@ -105,7 +105,7 @@ def action_reply(result) -> dict:
     text = OUTCOMES.get(result.outcome, "Done.")
     d = result.discrepancy
     body = f"{text} *{mrkdwn(d.order_ref, 64)}* · {label(d.type)}: {mrkdwn(d.title, 300)}"
-    return render("notice.json.j2", text=f"{text} {d.order_ref}", icon=(
+    return render("notice.json.j2", text=f"{text} {mrkdwn(d.order_ref, 64)}", icon=(
         ":information_source:" if result.outcome.startswith("already") else ":white_check_mark:"),
         body=body, hint=None)
 
@@ -123,11 +123,19 @@ def queue_message(page, *, snooze_options: list[tuple[str, str]]) -> dict:
 
 
 def routes_message(routes, keys: tuple[str, ...]) -> dict:
+    """Each key and where it goes; a type with no route of its own follows `default`."""
     by_key = {r.key: r.channel_id for r in routes}
-    rows = [f"`{k}` → {('<#' + by_key[k] + '>') if k in by_key else '_default_'}"
-            for k in keys if k in by_key or k not in ("default", "manager", "warehouse")]
-    if "default" not in by_key:
-        rows.append("`default` → _not set: unrouted items only show in `/orders queue`_")
+    special = ("default", "manager", "warehouse")
+    rows = []
+    for key in keys:
+        if key in by_key:
+            rows.append(f"`{key}` → <#{by_key[key]}>")
+        elif key in special:
+            rows.append(f"`{key}` → _not set_")
+        else:
+            rows.append(f"`{key}` → _as default_")
     body = "*Triage routes*\n" + "\n".join(rows)
+    hint = ("Without a `default` route, unrouted items only show in `/orders queue`. "
+            "Change a route with `/orders route <type|default|manager> #channel`.")
     return render("notice.json.j2", text="Triage routes", icon=":twisted_rightwards_arrows:",
-                  body=body, hint="Change one with `/orders route <type|default|manager> #channel`.")
+                  body=body, hint=hint)

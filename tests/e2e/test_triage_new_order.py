@@ -49,6 +49,7 @@ def test_a_new_order_is_created_checked_and_confirmed(triage):
         order = s.scalars(select(Order).where(Order.po_number == "PO-NEW-1")).one()
         assert (order.source, len(order.lines), order.lines[0].unit_price_minor) == (
             "modal", 2, 1250)
+    t.sb.wait_for(lambda: t.sb.ephemerals(user=PROCESSOR))
     confirmation = t.sb.ephemerals(user=PROCESSOR)[-1]
     assert order.ref in text_of(confirmation) and "1 problem(s)" in text_of(confirmation)
     assert "price mismatch" in t.parent(order.ref).text.replace("_", " ")

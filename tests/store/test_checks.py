@@ -147,9 +147,9 @@ def test_an_edit_that_fixes_the_price_resolves_the_item_in_the_same_save(db, imp
 def test_an_edit_that_creates_a_problem_opens_one(db, imported):
     version = get_order(db, ref="SO-9010").version
     result = edit_order(db, ref="SO-9010", actor="U0PROC1", expected_version=version,
-                        changes=OrderEdit(lines=(LineEdit(line_no=1, sku="", quantity=8,
-                                                          unit_price="1.00"),)))
-    assert [d.type for d in result.order.open_discrepancies] == ["price_mismatch"]
+                        changes=OrderEdit(lines=(LineEdit(line_no=1, sku="", quantity=500,
+                                                          unit_price="12.50"),)))
+    assert [d.type for d in result.order.open_discrepancies] == ["insufficient_stock"]
 
 
 def test_rules_are_configuration(db, imported):

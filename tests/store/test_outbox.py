@@ -62,3 +62,25 @@ def test_a_permanent_failure_marks_the_row_dead(db):
     outbox.mark_failed(db, item_id=row_id, error="channel_not_found", permanent=True)
     with db.read() as session:
         assert session.get(OutboxMessage, row_id).status == OutboxStatus.DEAD
+
+
+def test_rows_of_one_target_go_out_in_order_and_a_dead_one_unblocks_the_rest(db):
+    with db.write() as session:
+        ids = [outbox.enqueue(session, method="chat.postMessage", payload={"n": n},
+                              target="discrepancy:1") for n in range(3)]
+        other = outbox.enqueue(session, method="chat.postMessage", payload={}, target="x:2")
+    assert [i.id for i in outbox.claim_due(db)] == [ids[0], other]
+    assert outbox.claim_due(db) == []  # ids[1] waits for ids[0], which is in flight
+    outbox.mark_failed(db, item_id=ids[0], error="channel_not_found", permanent=True)
+    assert [i.id for i in outbox.claim_due(db)] == [ids[1]]
+
+
+def test_a_sent_target_row_stores_its_ts_through_the_hook(db):
+    seen = []
+    outbox.register_target("test", store_ts=lambda s, tid, ch, ts: seen.append((tid, ch, ts)))
+    with db.write() as session:
+        row_id = outbox.enqueue(session, method="chat.postMessage", payload={}, target="test:7")
+    outbox.claim_due(db)
+    outbox.mark_sent(db, item_id=row_id, channel="C1", ts="9.1")
+    outbox.mark_sent(db, item_id=row_id, channel="C1", ts="9.1")  # a repeat changes nothing
+    assert seen == [("7", "C1", "9.1")]

@@ -1,0 +1,151 @@
+"""Triage operations in the store: each action acts once, logs, and queues its posts in the
+same transaction; flags dedupe per person and reason; the clock's SLA work is idempotent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from store import discrepancies as triage
+from store.enums import DiscrepancyStatus, OutboxStatus
+from store.errors import ValidationFailed
+from store.models import Discrepancy, Event, OutboxMessage
+from store.routing import set_route
+from tests.store.test_checks_support import import_problems, row, triage_desk
+
+
+@pytest.fixture
+def items(db, tmp_path) -> dict[str, int]:
+    triage_desk(db)
+    set_route(db, actor="U0ADMIN", key="default", channel_id="C0TRIAGE")
+    set_route(db, actor="U0ADMIN", key="manager", channel_id="C0MGR")
+    import_problems(db, tmp_path)
+    with db.read() as s:
+        return {d.type.value: d.id for d in s.scalars(select(Discrepancy))}
+
+
+def queued(db, render: str | None = None) -> list[dict]:
+    with db.read() as s:
+        rows = s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+        return [r.payload for r in rows if render is None or r.payload.get("$render") == render]
+
+
+def count(db, model, *where) -> int:
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_opening_queues_one_parent_per_item_and_a_dm_for_its_rep(db, items):
+    parents = queued(db, "triage.parent")
+    assert sorted(p["discrepancy_id"] for p in parents) == sorted(items.values())
+    assert {p["channel"] for p in parents} == {"C0TRIAGE"}
+    dms = queued(db, "triage.rep_dm")
+    assert sorted(p["channel"] for p in dms) == ["U0SALES1"] * 7 + ["U0SALES2"]
+
+
+def test_assign_twice_acts_once_and_logs_once(db, items):
+    d_id = items["price_mismatch"]
+    first = triage.assign(db, discrepancy_id=d_id, actor="U0PROC1", assignee="U0PROC1")
+    second = triage.assign(db, discrepancy_id=d_id, actor="U0PROC1", assignee="U0PROC1")
+    assert (first.outcome, second.outcome) == ("assigned", "already_assigned")
+    assert first.discrepancy.status == "assigned" and first.discrepancy.owner_id == "U0PROC1"
+    assert count(db, Event, Event.kind == "triage.assigned") == 1
+    assert len(queued(db, "triage.note")) == 1 and len(queued(db, "triage.parent")) == 9
+
+
+def test_resolving_twice_is_a_no_op_that_says_so_and_the_rep_hears_once(db, items):
+    d_id = items["payment_error"]
+    done = triage.resolve(db, discrepancy_id=d_id, actor="U0PROC1", reason="accepted",
+                          note="paid by wire")
+    again = triage.resolve(db, discrepancy_id=d_id, actor="U0MGR1", reason="other")
+    assert (done.outcome, again.outcome) == ("resolved", "already_resolved")
+    assert again.discrepancy.resolved_by == "U0PROC1"
+    assert [p["what"] for p in queued(db, "triage.rep_dm") if p["discrepancy_id"] == d_id] == [
+        "flagged", "resolved"]
+    with pytest.raises(ValidationFailed):
+        triage.resolve(db, discrepancy_id=items["late"], actor="U0PROC1", reason="because")
+
+
+def test_snooze_choices_and_the_clock_wakes_them(db, items):
+    d_id = items["late"]
+    now = datetime(2026, 11, 26, 15, 30, tzinfo=UTC)
+    tomorrow = triage.snooze(db, discrepancy_id=d_id, actor="U0PROC1", choice="tomorrow",
+                             now=now)
+    assert tomorrow.discrepancy.snoozed_until == datetime(2026, 11, 27, 9, tzinfo=UTC)
+    again = triage.snooze(db, discrepancy_id=d_id, actor="U0PROC1", choice="tomorrow",
+                          now=now + timedelta(seconds=1))
+    assert again.outcome == "already_snoozed"
+    assert triage.wake_snoozed(db, now=now) == 0
+    assert triage.wake_snoozed(db, now=datetime(2026, 11, 27, 9, 1, tzinfo=UTC)) == 1
+    assert triage.get_discrepancy(db, discrepancy_id=d_id).status == "new"
+
+
+def test_overdue_items_are_nudged_once_then_escalated_once(db, items):
+    later = datetime.now(UTC) + timedelta(days=2)
+    assert triage.nudge_overdue(db, now=later) == len(items)
+    assert triage.nudge_overdue(db, now=later) == 0
+    assert triage.escalate_overdue(db, now=later + timedelta(minutes=1)) == 0
+    assert triage.escalate_overdue(db, now=later + timedelta(hours=3)) == len(items)
+    assert triage.escalate_overdue(db, now=later + timedelta(hours=4)) == 0
+    assert len(queued(db, "triage.escalation")) == len(items)
+    assert {p["channel"] for p in queued(db, "triage.escalation")} == {"C0MGR"}
+
+
+def test_escalating_by_hand_twice_posts_to_the_managers_once(db, items):
+    d_id = items["credit_limit"]
+    outcomes = [triage.escalate(db, discrepancy_id=d_id, actor="U0PROC1").outcome
+                for _ in range(2)]
+    assert outcomes == ["escalated", "already_escalated"]
+    assert len(queued(db, "triage.escalation")) == 1
+
+
+def test_apply_fix_reprices_resolves_and_logs_an_edit_with_the_item(db, items):
+    d_id = items["price_mismatch"]
+    result = triage.apply_fix(db, discrepancy_id=d_id, actor="U0PROC1")
+    assert (result.outcome, result.discrepancy.status) == ("fixed", "resolved")
+    with db.read() as s:
+        edit = s.scalars(select(Event).where(Event.kind == "edited")).one()
+    assert edit.discrepancy_id == d_id and edit.changes[0]["after"] == "$12.50"
+    assert triage.apply_fix(db, discrepancy_id=d_id, actor="U0PROC1").outcome == (
+        "already_resolved")
+    with pytest.raises(ValidationFailed):
+        triage.apply_fix(db, discrepancy_id=items["payment_error"], actor="U0PROC1")
+
+
+def test_the_address_fix_uses_the_address_on_file(db, items):
+    triage.apply_fix(db, discrepancy_id=items["bad_address"], actor="U0PROC1")
+    from store.orders import get_order
+    assert get_order(db, ref="SO-9004").ship_to.postal_code == "62701"
+
+
+def test_a_flag_dedupes_per_person_and_reason(db, items):
+    first = triage.flag_order(db, ref="SO-9010", actor="U0SALES1", reason="Wrong colour")
+    same = triage.flag_order(db, ref="so-9010", actor="U0SALES1", reason="wrong  colour")
+    other = triage.flag_order(db, ref="SO-9010", actor="U0PROC1", reason="wrong colour")
+    assert (first.created, same.created, other.created) == (True, False, True)
+    assert same.discrepancy.id == first.discrepancy.id != other.discrepancy.id
+    assert first.discrepancy.type == "other" and first.discrepancy.found == "Wrong colour"
+
+
+def test_a_flood_past_the_threshold_is_counted_into_one_summary(db, tmp_path):
+    triage_desk(db)
+    set_route(db, actor="U0ADMIN", key="default", channel_id="C0TRIAGE")
+    import_problems(db, tmp_path, [row(f"SO-{n}", "WID-1001-BL", n, "1.00")
+                                   for n in range(1, 26)])
+    assert len(queued(db, "triage.parent")) == 10
+    summaries = queued(db, "triage.batch")
+    assert len(summaries) == 1 and summaries[0]["threshold"] == 10
+    assert triage.batch_state(db, counter=summaries[0]["counter"]) == (None, 25)
+    with db.read() as s:
+        assert s.scalar(select(func.count()).select_from(Discrepancy)
+                        .where(Discrepancy.channel_id.is_(None))) == 15
+
+
+def test_unrouted_items_open_without_a_parent(db, tmp_path):
+    triage_desk(db)
+    import_problems(db, tmp_path)
+    assert queued(db, "triage.parent") == []
+    assert count(db, Discrepancy, Discrepancy.status == DiscrepancyStatus.NEW) == 8
+    assert count(db, OutboxMessage, OutboxMessage.status == OutboxStatus.PENDING) == 8  # DMs
