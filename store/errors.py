@@ -112,3 +112,40 @@ class IntakeRejected(OrderdeskError):
         super().__init__(message)
         self.field = field
         self.status = status
+
+
+# --- fulfilment (store.allocation, store.shipments, store.returns, store.approvals, store.cancel) ---
+
+
+class NotReady(OrderdeskError):
+    """The order can't go to the warehouse yet; `reasons` says what stops it."""
+
+    def __init__(self, ref: str, reasons: list[str]):
+        self.reasons = list(reasons)
+        super().__init__(f"{ref} is not ready for the warehouse: {'; '.join(self.reasons)}.")
+
+
+class WrongStage(OrderdeskError):
+    """A pick/pack/ship step that doesn't fit where the order is."""
+
+
+class NothingToShip(OrderdeskError):
+    pass
+
+
+class NothingToReturn(OrderdeskError):
+    pass
+
+
+class CannotCancel(OrderdeskError):
+    pass
+
+
+class ApprovalNotFound(NotFound):
+    def __init__(self, approval_id):
+        super().__init__(f"No approval request #{approval_id}.")
+        self.approval_id = approval_id
+
+
+class ApprovalRefused(OrderdeskError):
+    """Deciding this approval isn't possible: your own request, already decided, or stale."""

@@ -94,7 +94,7 @@ def apply_edit(session: Session, order: Order, edit: OrderEdit, *, actor: str, t
     if edit.shipping_instructions is not UNSET:
         changes += _edit_instructions(order, edit.shipping_instructions)
     if edit.lines:
-        changes += edit_lines(session, order, edit.lines, errors)
+        changes += edit_lines(session, order, edit.lines, errors, actor=actor)
     changes += _edit_holds(order, edit, actor, errors)
     if edit.transition_to:
         changes += _edit_transition(order, edit.transition_to, errors)

@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
+from store.approvals import gate_price_change
 from store.models import CustomerPrice, Order, OrderLine, Product, StockLevel
 from store.money_format import MoneyError, format_money, parse_money
 from store.order_view import shipped_quantities
@@ -32,7 +33,8 @@ class LineEdit:
     remove: bool = False
 
 
-def edit_lines(session: Session, order: Order, edits, errors: dict) -> list[FieldChange]:
+def edit_lines(session: Session, order: Order, edits, errors: dict, *,
+               actor: str = "system") -> list[FieldChange]:
     shipped = shipped_quantities(session, [line.id for line in order.lines])
     by_no = {line.line_no: line for line in order.lines}
     next_no = max(by_no, default=0)
@@ -51,7 +53,8 @@ def edit_lines(session: Session, order: Order, edits, errors: dict) -> list[Fiel
         elif edit.remove:
             out += _remove_line(order, line, shipped.get(line.id, 0), errors)
         else:
-            out += _change_line(session, order, line, edit, shipped.get(line.id, 0), errors)
+            out += _change_line(session, order, line, edit, shipped.get(line.id, 0), errors,
+                                actor=actor)
     if not order.lines and "lines.remove" not in errors:
         errors["lines.remove"] = ("An order needs at least one line; to drop everything, "
                                   "cancel the order instead.")
@@ -88,7 +91,8 @@ def line_text(sku: str, quantity: int, price_minor: int, currency: str) -> str:
     return f"{sku} × {quantity} @ {format_money(price_minor, currency)}"
 
 
-def _change_line(session, order, line, edit, shipped: int, errors: dict) -> list[FieldChange]:
+def _change_line(session, order, line, edit, shipped: int, errors: dict, *,
+                 actor: str) -> list[FieldChange]:
     key, out = f"lines.{line.line_no}", []
     sku = str(edit.sku or "").strip()
     if sku and sku != line.sku:
@@ -116,10 +120,14 @@ def _change_line(session, order, line, edit, shipped: int, errors: dict) -> list
     if problem:
         errors[f"{key}.unit_price"] = problem
     elif price is not None and price != line.unit_price_minor:
+        # A big price move waits for a manager (store.approvals); the price stays until then.
+        waiting = gate_price_change(session, order, line, price, actor=actor)
         out.append(FieldChange(f"line {line.line_no} unit price",
                                format_money(line.unit_price_minor, order.currency),
-                               format_money(price, order.currency)))
-        line.unit_price_minor = price
+                               format_money(price, order.currency)
+                               + (f" ({waiting})" if waiting else "")))
+        if not waiting:
+            line.unit_price_minor = price
     return out
 
 

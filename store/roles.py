@@ -39,6 +39,12 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "snooze": DESK,
     "apply_fix": DESK,
     "enter_order": DESK,
+    # fulfilment (handlers/fulfilment.py, returns.py, cancel.py; approvals use "approve")
+    "ship": DESK,
+    "pick": DESK,
+    "allocate": DESK,
+    "return": DESK,
+    "cancel": DESK,
 }
 
 # How a refusal names the action: "You can't <phrase>".
@@ -51,6 +57,9 @@ ACTION_PHRASES: dict[str, str] = {
     "assign": "assign discrepancies", "escalate": "escalate discrepancies",
     "snooze": "snooze discrepancies", "apply_fix": "apply fixes to orders",
     "enter_order": "enter orders",
+    "ship": "record shipments", "pick": "update pick requests",
+    "allocate": "release orders to the warehouse", "return": "record returns",
+    "cancel": "cancel orders",
 }
 
 
