@@ -12,11 +12,15 @@ from bot.deps import Deps
 from bot.errors import handle_error
 from bot.slack_client import make_web_client
 from handlers import (
+    approvals,
+    cancel,
     customers,
     digests,
     edit_order,
+    fulfilment,
     history,
     lookup,
+    returns,
     roles,
     stock,
     threads,
@@ -47,6 +51,10 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     threads.register(app, deps)
     digests.register(app, deps)
     roles.register(app, deps)
+    fulfilment.register(app, deps)
+    returns.register(app, deps)
+    approvals.register(app, deps)
+    cancel.register(app, deps)
 
     deps.order_command.install(app)
     deps.orders_command.install(app)

@@ -58,3 +58,41 @@ class ThreadActions:
     FOLLOW = "threads.follow"
     UNFOLLOW = "threads.unfollow"
     SHOW = "threads.show"  # "Details" / "This one"; suffixed ":<n>" to stay unique per message
+
+
+class FulfilmentActions:
+    """Shipping and the warehouse's pick request (handlers/fulfilment.py). SHIP is the order
+    card's Ship button and the pick request's Shipped button: both open the ship modal."""
+
+    SHIP = "fulfilment.ship"
+    PICKED = "fulfilment.picked"
+    PACKED = "fulfilment.packed"
+    SHIP_CALLBACK = "fulfilment.ship_submit"
+
+
+class ReturnActions:
+    """The order card's Return button and the return modal (handlers/returns.py)."""
+
+    START = "returns.start"
+    CALLBACK = "returns.submit"
+
+
+class ApprovalActions:
+    """Approve / Reject on a manager post, and the reject-reason modal (handlers/approvals.py)."""
+
+    APPROVE = "approval.approve"
+    REJECT = "approval.reject"
+    REJECT_CALLBACK = "approval.reject_submit"
+
+
+class CancelActions:
+    """The cancel-reason modal of /order cancel (handlers/cancel.py)."""
+
+    CALLBACK = "cancel.submit"
+
+
+class DigestActions:
+    """Drill-down buttons on digests and reports (handlers/digests.py); suffixed ":<kind>" so
+    each button of one digest keeps a unique action id."""
+
+    DRILL = "digest.drill"

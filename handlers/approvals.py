@@ -1,0 +1,48 @@
+"""Approve and Reject on a manager post (managers and admins, never on their own request);
+Reject asks for a reason in a modal. The requester hears the outcome by DM (queued by
+store.approvals with the decision)."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers.fulfilment import after_step, channel_of, state_value
+from messages.actions import ApprovalActions
+from messages.approvals import decided_text, reject_modal
+from store.approvals import decide, get_approval
+
+
+def register(app: App, deps: Deps) -> None:
+    def on_approve_button(ack, body, action, client):
+        user = body["user"]["id"]
+        deps.require(user, "approve")
+        result = decide(deps.db, approval_id=action["value"], actor=user, approve=True)
+        ack()
+        after_step(deps, client, result, user=user, channel=channel_of(body),
+                   text=decided_text(result.approval))
+
+    def on_reject_button(ack, body, action, client):
+        user = body["user"]["id"]
+        deps.require(user, "approve")
+        # Refused here (own request, already decided) rather than after typing a reason.
+        approval = get_approval(deps.db, approval_id=action["value"], actor=user)
+        view = reject_modal(approval, channel_id=channel_of(body))
+        ack()
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+    def on_reject_submit(ack, body, view, client):
+        user = body["user"]["id"]
+        deps.require(user, "approve")
+        meta = json.loads(view["private_metadata"])
+        result = decide(deps.db, approval_id=meta["approval_id"], actor=user, approve=False,
+                        reason=state_value(view, "reason"))
+        ack()
+        after_step(deps, client, result, user=user, channel=meta.get("channel_id"),
+                   text=decided_text(result.approval))
+
+    app.action(ApprovalActions.APPROVE)(on_approve_button)
+    app.action(ApprovalActions.REJECT)(on_reject_button)
+    app.view(ApprovalActions.REJECT_CALLBACK)(on_reject_submit)

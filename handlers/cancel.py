@@ -1,0 +1,50 @@
+"""/order cancel <ref> [reason]: cancel now when a reason is given, else ask for one in a
+modal. Refused once goods have shipped, before any modal opens."""
+
+from __future__ import annotations
+
+import json
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers.fulfilment import after_step, state_value
+from messages.actions import CancelActions
+from messages.common import confirmation_message
+from messages.fulfilment import cancel_modal, canceled_text
+from store.cancel import cancel_order, check_cancel
+from store.errors import ValidationFailed
+
+USAGE = "/order cancel <ref> [reason]"
+
+
+def register(app: App, deps: Deps) -> None:
+    def on_cancel_command(*, ack, command, client, **_):
+        user = command["user_id"]
+        deps.require(user, "cancel")
+        ref, _, reason = command["text"].strip().partition(" ")
+        if not ref:
+            raise ValidationFailed({"ref": f"which order? Usage: `{USAGE}`"})
+        if reason.strip():
+            result = cancel_order(deps.db, ref=ref, actor=user, reason=reason)
+            ack(confirmation_message(canceled_text(result)))
+            after_step(deps, client, result)
+            return
+        view = cancel_modal(ref=check_cancel(deps.db, ref=ref),
+                            channel_id=command.get("channel_id"))
+        ack()
+        client.views_open(trigger_id=command["trigger_id"], view=view)
+
+    def on_cancel_submit(ack, body, view, client):
+        user = body["user"]["id"]
+        deps.require(user, "cancel")
+        meta = json.loads(view["private_metadata"])
+        result = cancel_order(deps.db, ref=meta["ref"], actor=user,
+                              reason=state_value(view, "reason") or "")
+        ack()
+        after_step(deps, client, result, user=user, channel=meta.get("channel_id"),
+                   text=canceled_text(result))
+
+    deps.order_command.add("cancel", on_cancel_command, usage=USAGE,
+                           summary="cancel an order that hasn't shipped, with a reason")
+    app.view(CancelActions.CALLBACK)(on_cancel_submit)

@@ -1,0 +1,49 @@
+"""Approval messages: the manager post (kept current), the reject-reason modal, the
+requester's DM, and the decider's confirmation."""
+
+from __future__ import annotations
+
+import json
+
+from messages.actions import ApprovalActions
+from messages.orders import actor
+from messages.render import render
+from messages.text import label, money, mrkdwn, when
+
+
+def approval_request(approval) -> dict:
+    return render("approval_request.json.j2", approval=approval, ids=ApprovalActions,
+                  requester=actor(approval.requested_by), outcome_text=_outcome(approval))
+
+
+def _outcome(a) -> str:
+    if a.pending:
+        return ""
+    icon = ":white_check_mark:" if a.status == "approved" else ":x:"
+    reason = f"\n>{mrkdwn(a.decision_reason, 1000)}" if a.decision_reason else ""
+    return f"{icon} *{label(a.status)}* by {actor(a.decided_by)} · {when(a.decided_at)}{reason}"
+
+
+def approval_outcome(approval) -> dict:
+    a = approval
+    what = (f"your {label(a.kind).lower()} request #{a.id} on *{mrkdwn(a.ref, 64)}* "
+            f"({money(a.amount_minor, a.currency)})")
+    if a.status == "approved":
+        headline = f":white_check_mark: {actor(a.decided_by)} approved {what}."
+    else:
+        reason = f"\n>{mrkdwn(a.decision_reason, 1000)}" if a.decision_reason else ""
+        headline = f":x: {actor(a.decided_by)} rejected {what}.{reason}"
+    return render("approval_outcome.json.j2", approval=a, headline=headline)
+
+
+def reject_modal(approval, *, channel_id: str | None) -> dict:
+    metadata = json.dumps({"approval_id": approval.id, "channel_id": channel_id},
+                          separators=(",", ":"))
+    return render("approval_reject_modal.json.j2", approval=approval, ids=ApprovalActions,
+                  metadata=metadata)
+
+
+def decided_text(approval) -> str:
+    verb = "Approved" if approval.status == "approved" else "Rejected"
+    return (f"{verb} #{approval.id} ({label(approval.kind).lower()} on "
+            f"*{mrkdwn(approval.ref, 64)}*). {actor(approval.requested_by)} is told by DM.")

@@ -1,0 +1,113 @@
+"""Shipping messages: the ship modal, the warehouse's pick request, the cancel modal and the
+rep's cancel DM, and the confirmations people see after each step."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from messages.actions import CancelActions, FulfilmentActions
+from messages.orders import actor, address_text
+from messages.render import render
+from messages.text import label, mrkdwn
+
+TRACKING_HINT = ("UPS: 1Z + 16 letters/digits · FedEx: 12, 15, 20 or 22 digits · USPS: 20-22 "
+                 "digits or XX123456789US · DHL: 10 digits or JJD… · Other: anything")
+
+
+@dataclass(frozen=True)
+class ShipMetadata:
+    """What the ship modal remembers (private_metadata): the order and the line keys shown."""
+
+    ref: str
+    keys: tuple[str, ...]
+    channel_id: str | None = None
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: str) -> ShipMetadata:
+        data = json.loads(text)
+        return cls(ref=data["ref"], keys=tuple(data.get("keys", ())),
+                   channel_id=data.get("channel_id"))
+
+
+def ship_modal(form, *, channel_id: str | None) -> dict:
+    metadata = ShipMetadata(ref=form.ref, keys=tuple(line.key for line in form.lines),
+                            channel_id=channel_id)
+    return render("ship_modal.json.j2", form=form, ids=FulfilmentActions,
+                  metadata=metadata.dumps(), tracking_hint=TRACKING_HINT,
+                  summary=(f"*{mrkdwn(form.ref, 64)}* · {mrkdwn(form.customer_name, 200)} · "
+                           f"{label(form.stage)}\nPartial shipments are fine: enter what "
+                           "left today."))
+
+
+def pick_request(pick) -> dict:
+    buttons = []
+    if pick.can_pick:
+        buttons.append({"action_id": FulfilmentActions.PICKED, "text": "Picked", "primary": True})
+    if pick.can_pack:
+        buttons.append({"action_id": FulfilmentActions.PACKED, "text": "Packed", "primary": True})
+    if pick.can_ship:
+        buttons.append({"action_id": FulfilmentActions.SHIP, "text": "Shipped…",
+                        "primary": not buttons})
+    return render("pick_request.json.j2", pick=pick, buttons=buttons,
+                  stage_text=label(pick.stage), ship_to_text=address_text(pick.ship_to),
+                  lines_text=_pick_lines(pick.lines))
+
+
+def _pick_lines(lines) -> str:
+    rows = []
+    for line in lines[:40]:
+        name = mrkdwn(line.name, 60) if line.name else "_unknown SKU_"
+        where = f" · {mrkdwn(line.warehouse_code, 32)}" if line.warehouse_code else ""
+        extra = "".join([f" · shipped {line.shipped}" if line.shipped else "",
+                         f" · *backordered {line.backordered}*" if line.backordered else ""])
+        tick = ":white_check_mark: " if not line.to_ship else ""
+        rows.append(f"{tick}`{mrkdwn(line.sku, 64)}` {name} × *{line.to_ship}*{where}{extra}")
+    if len(lines) > 40:
+        rows.append(f"…and {len(lines) - 40} more line(s)")
+    return "\n".join(rows)[:2900] or "_No lines._"
+
+
+def step_text(verb: str, result) -> str:
+    """mrkdwn for "Marked SO-1042 picked." plus any notes the step left."""
+    text = f"*{mrkdwn(result.order.ref)}* {verb}."
+    return _with_notes(text, result.notes)
+
+
+def shipped_text(result) -> str:
+    number = result.order.shipments[-1].tracking_number if result.order.shipments else None
+    link = f"<{result.tracking_url}|{mrkdwn(number)}>" if result.tracking_url else mrkdwn(
+        number or "no tracking number")
+    left = "Everything has shipped." if result.complete else (
+        f"Now {label(result.order.fulfilment_status).lower()}; the rest can ship later.")
+    return _with_notes(f"Recorded {result.units} unit(s) shipped on *{mrkdwn(result.order.ref)}* "
+                       f"({link}). {left}", result.notes)
+
+
+def allocated_text(result) -> str:
+    reserved = sum(line.reserved for line in result.pick.lines) if result.pick else 0
+    return _with_notes(f"*{mrkdwn(result.order.ref)}* is released to the warehouse: {reserved} "
+                       "unit(s) reserved and a pick request posted.", result.notes)
+
+
+def canceled_text(result) -> str:
+    rep = f" {actor(result.rep_id)} was told." if result.rep_id else \
+        " Nobody owns the account, so no rep was told."
+    return (f"*{mrkdwn(result.order.ref)}* is canceled; {result.released} reserved unit(s) "
+            f"went back to stock.{rep}")
+
+
+def _with_notes(text: str, notes) -> str:
+    return text + "".join(f"\n:information_source: {note}" for note in notes)
+
+
+def cancel_modal(*, ref: str, channel_id: str | None) -> dict:
+    metadata = json.dumps({"ref": ref, "channel_id": channel_id}, separators=(",", ":"))
+    return render("cancel_modal.json.j2", ids=CancelActions, ref=ref, metadata=metadata)
+
+
+def cancel_notice(notice) -> dict:
+    return render("cancel_notice.json.j2", notice=notice, actor_text=actor(notice.actor))

@@ -1,0 +1,69 @@
+"""The return modal and the "return recorded" confirmation."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+
+from messages.actions import ReturnActions
+from messages.render import render
+from messages.text import label, money, mrkdwn
+
+POLICY_TEXT = {
+    "pro_rata": "Refunds: the goods' price for refunds and claims; shipping pro rata to the "
+                "goods refunded. Replacements and exchanges refund nothing.",
+    "whole_order": "Refunds: the goods' price for refunds and claims; shipping once the whole "
+                   "order is refunded. Replacements and exchanges refund nothing.",
+    "never": "Refunds: the goods' price for refunds and claims; shipping is not refunded. "
+             "Replacements and exchanges refund nothing.",
+}
+
+
+@dataclass(frozen=True)
+class ReturnMetadata:
+    ref: str
+    line_nos: tuple[int, ...]
+    channel_id: str | None = None
+
+    def dumps(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: str) -> ReturnMetadata:
+        data = json.loads(text)
+        return cls(ref=data["ref"], line_nos=tuple(int(n) for n in data.get("line_nos", ())),
+                   channel_id=data.get("channel_id"))
+
+
+def return_modal(form, *, channel_id: str | None, policy: str) -> dict:
+    metadata = ReturnMetadata(ref=form.ref, line_nos=tuple(x.line_no for x in form.lines),
+                              channel_id=channel_id)
+    rows = [{"line_no": x.line_no, "returnable": x.returnable,
+             "text": (f"*Line {x.line_no}* · `{mrkdwn(x.sku, 64)}` {mrkdwn(x.name, 120)} · "
+                      f"{money(x.unit_price_minor, form.currency)} each · shipped {x.shipped}"
+                      f"{f', returned {x.returned}' if x.returned else ''}")}
+            for x in form.lines]
+    return render("return_modal.json.j2", form=form, rows=rows, ids=ReturnActions,
+                  metadata=metadata.dumps(), policy_text=POLICY_TEXT[policy],
+                  summary=(f"*{mrkdwn(form.ref, 64)}* · {mrkdwn(form.customer_name, 200)}\n"
+                           "Fill in the lines that come back; leave the others empty."))
+
+
+def return_recorded_text(result) -> str:
+    ret, currency = result.ret, result.ret.currency
+    lines = "\n".join(
+        f"• Line {x.line_no} `{mrkdwn(x.sku, 64)}` × {x.quantity}: {label(x.outcome).lower()}"
+        f"{f' → `{mrkdwn(x.exchange_sku, 64)}`' if x.exchange_sku else ''}"
+        f"{f' · refund {money(x.refund_minor, currency)}' if x.refund_minor else ''}"
+        for x in ret.lines[:20])
+    refund = (f"Refund *{money(ret.total_refund_minor, currency)}* "
+              f"({money(ret.refund_minor, currency)} goods + "
+              f"{money(ret.shipping_refund_minor, currency)} shipping)")
+    waits = (f"\n:hourglass: The refund waits for a manager's approval (#{ret.approval_id}); "
+             "you'll get a DM with the decision." if ret.approval_id else "")
+    goes_out = any(x.outcome in ("replace", "exchange") for x in ret.lines)
+    ship = ("\nReplacement and exchange goods ship through the Ship form once approved."
+            if goes_out else "")
+    notes = "".join(f"\n:information_source: {note}" for note in result.notes)
+    return (f"Recorded *{mrkdwn(ret.rma)}* on *{mrkdwn(result.order.ref)}*:\n{lines}\n"
+            f"{refund}.{waits}{ship}{notes}")
