@@ -1,0 +1,93 @@
+"""Shipping through the sandbox: release to the warehouse, pick -> pack -> ship by buttons,
+a partial shipment then the rest, tracking validated per carrier, stock counted throughout."""
+
+from sqlalchemy import select
+
+from messages.actions import FulfilmentActions
+from store.models import Shipment
+from tests.e2e.test_fulfilment_support import buttons, ful, text_of  # noqa: F401
+from tests.store.test_shipments_desk import reserved_lines, stock
+
+PROCESSOR = "U0PROC1"
+
+
+def test_pick_pack_and_ship_by_buttons_moves_the_order_and_the_stock(ful):
+    answer = ful.slash("release SO-2001")
+    assert "released to the warehouse" in text_of_body(answer)
+    pick = ful.pick_message()
+    assert buttons(pick) == [FulfilmentActions.PICKED, FulfilmentActions.SHIP]
+    assert stock(ful.db, "WID-1042-BL") == (100, 14)
+    assert stock(ful.db, "CBL-5005-BK") == (50, 10)
+    assert stock(ful.db, "BRK-3003-SS") == (30, 2)
+    assert reserved_lines(ful.db) == [4, 10, 2]
+
+    ful.click(FulfilmentActions.PICKED, pick)
+    ful.sb.wait_for(lambda: FulfilmentActions.PACKED in buttons(pick))
+    assert "Picking" in text_of(pick) and ful.order().fulfilment_status.value == "picking"
+    ful.click(FulfilmentActions.PACKED, pick)
+    ful.sb.wait_for(lambda: buttons(pick) == [FulfilmentActions.SHIP])
+    assert ful.order().fulfilment_status.value == "packed"
+
+    ful.click(FulfilmentActions.SHIP, pick)
+    ful.sb.wait_for(lambda: ful.sb.views(user=PROCESSOR))
+    view = ful.sb.views(user=PROCESSOR)[-1]
+    assert view.callback_id == FulfilmentActions.SHIP_CALLBACK
+    ful.submit(view, {"carrier": "UPS", "service": "Ground",
+                      "tracking": "1Z 999 AA1 0123456784"})
+    assert not view.is_open
+    ful.sb.wait_for(lambda: buttons(pick) == [])
+    assert "Nothing left to pick or ship" in text_of(pick)
+    ful.said(PROCESSOR, "https://www.ups.com/track?tracknum=1Z999AA10123456784")
+    assert ful.order().fulfilment_status.value == "shipped"
+    assert stock(ful.db, "WID-1042-BL") == (96, 10)
+    assert stock(ful.db, "CBL-5005-BK") == (40, 0)
+    assert stock(ful.db, "BRK-3003-SS") == (28, 0)
+    assert reserved_lines(ful.db) == [0, 0, 0]
+
+
+def test_a_partial_shipment_then_the_rest(ful):
+    ful.slash("release SO-2001")
+    view = ful.modal("ship SO-2001")
+    bad = ful.sb.submit(view, {"carrier": "UPS", "tracking": "12345", "qty.l1": "5"},
+                        user=PROCESSOR)
+    assert bad.status == 200 and not bad.problems and view.is_open
+    assert "not a UPS tracking number" in view.errors["tracking"]
+    assert "Only 4 left" in view.errors["qty.l1"]
+    assert stock(ful.db, "WID-1042-BL") == (100, 14)  # nothing saved
+
+    ful.submit(view, {"carrier": "FedEx", "tracking": "123456789012", "qty.l1": "2",
+                      "qty.l2": "10", "qty.l3": "0"})
+    assert not view.is_open
+    ful.said(PROCESSOR, "the rest can ship later")
+    assert ful.order().fulfilment_status.value == "partially_shipped"
+    assert stock(ful.db, "WID-1042-BL") == (98, 12)
+    assert stock(ful.db, "CBL-5005-BK") == (40, 0)
+    assert reserved_lines(ful.db) == [2, 0, 2]
+    pick = ful.pick_message()
+    ful.sb.wait_for(lambda: buttons(pick) == [FulfilmentActions.SHIP])  # no pick/pack now
+
+    rest = ful.modal("ship SO-2001")
+    shown = [b["block_id"] for b in rest.blocks if b.get("block_id", "").startswith("qty.")]
+    assert shown == ["qty.l1", "qty.l3"]
+    ful.submit(rest, {"carrier": "USPS", "tracking": "9400111899223344556677"})
+    ful.said(PROCESSOR, "Everything has shipped")
+    assert ful.order().fulfilment_status.value == "shipped"
+    assert stock(ful.db, "WID-1042-BL") == (96, 10)
+    assert stock(ful.db, "BRK-3003-SS") == (28, 0)
+    assert reserved_lines(ful.db) == [0, 0, 0]
+    with ful.db.read() as s:
+        carriers = list(s.scalars(select(Shipment.carrier).where(Shipment.order_id == ful.order().id)
+                                  .order_by(Shipment.id)))
+    assert carriers == ["FedEx", "USPS"]
+    ful.sb.wait_for(lambda: "Nothing left to pick or ship" in text_of(pick))
+
+
+def test_nothing_left_to_ship_is_said_at_once(ful):
+    answer = ful.slash("ship SO-1044")
+    assert "Everything on SO-1044 has shipped" in text_of_body(answer)
+    assert ful.sb.views(user=PROCESSOR) == []
+
+
+def text_of_body(answer) -> str:
+    import json
+    return json.dumps(answer.body)
