@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from rapidfuzz import fuzz
+from rapidfuzz.utils import default_process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +23,8 @@ from store.search_index import Snapshot, match_names
 NAME_CUTOFF = 80.0      # whole leftover words vs customer names (WRatio)
 WORD_CUTOFF = 86.0      # one word at a time, when the whole phrase matched nothing
 TIE_MARGIN = 3.0        # names scoring this close to the best are equally likely
+TIEBREAK_MARGIN = 10.0  # ...unless one matches the whole words this much better
+MATCH_LIMIT = 20        # names taken from the fuzzy index before breaking ties
 COUNT_CAP = 1000        # count matching orders up to here; beyond, say "1,000+"
 MAX_CUSTOMERS = 5
 
@@ -93,18 +97,28 @@ def match_customers(session: Session, snap: Snapshot, words: str,
 
 
 def _add_names(hits: dict, snap: Snapshot, text: str, cutoff: float) -> None:
-    for i, score in match_names(snap, text, limit=MAX_CUSTOMERS, cutoff=cutoff):
+    for i, score in match_names(snap, text, limit=MATCH_LIMIT, cutoff=cutoff):
         for cid in snap.name_ids[i]:
             if cid not in hits or hits[cid].score < score:
                 hits[cid] = CustomerHit(cid, snap.customers[cid][1], round(float(score), 1))
 
 
-def likely(hits: list[CustomerHit]) -> list[CustomerHit]:
-    """The best hit and those tied with it: more than one means the name is ambiguous."""
+def likely(hits: list[CustomerHit], words: str = "") -> list[CustomerHit]:
+    """The best hit and those tied with it: more than one means the name is ambiguous.
+
+    WRatio scores a partial match ('Jones Group' in 'Jones, Reed and Jonhson') as high as
+    a whole one with a typo; among tied names, a clear winner on the whole words wins."""
     if not hits:
         return []
     best = hits[0].score
-    return [h for h in hits if h.score >= best - TIE_MARGIN][:MAX_CUSTOMERS]
+    tied = [h for h in hits if h.score >= best - TIE_MARGIN]
+    if len(tied) > 1 and words:
+        text = default_process(words)
+        ranked = sorted(((fuzz.token_set_ratio(text, default_process(h.name)), h)
+                         for h in tied), key=lambda pair: -pair[0])
+        if ranked[0][0] - ranked[1][0] >= TIEBREAK_MARGIN:
+            return [ranked[0][1]]
+    return tied[:MAX_CUSTOMERS]
 
 
 def select_orders(session: Session, *, today: date, customer_ids: list[int] | None = None,

@@ -67,6 +67,8 @@ WANTS = {
 }
 _INTENT = {word: want for want, words in WANTS.items() for word in words}
 
+# Kept inside a customer's name when they sit between two of its words.
+CONNECTORS = frozenset({"and", "&", "of", "the", "und", "et", "y", "de", "la", "von", "van"})
 STOPWORDS = frozenset("""
 a an the of for from to in on at by with about into onto over under via per and or but nor
 is are was were be been being am has have had having do does did done doing will would shall
@@ -124,23 +126,43 @@ def _command(text: str) -> tuple[str, str]:
 
 def _tokens(text: str) -> tuple[list[Key], list[str], set[str]]:
     keys: list[Key] = []
-    words: list[str] = []
+    words: list[str | None] = []  # None: a word that is not part of a name
     wants: set[str] = set()
     for token in _glue(_split(text)):
         key = classify_token(token)
-        if key is not None:
+        if key is not None and (key.kind != CODE or _is_key_worth_searching(key)):
+            # (a short code like '3M' falls through: it may be a customer's name)
             if _is_key_worth_searching(key):
                 keys.append(key)
-            if key.kind != CODE:
-                continue
-            if _is_key_worth_searching(key):
-                continue  # a short code like '3M' may still be a customer's name
+            words.append(None)
+            continue
         lowered = token.lower()
         if lowered in _INTENT:
             wants.add(_INTENT[lowered])
-        if lowered not in STOPWORDS and lowered not in _INTENT and len(lowered) > 1:
+        if lowered in CONNECTORS:
             words.append(token)
-    return list(dict.fromkeys(keys)), words, wants
+        elif lowered not in STOPWORDS and lowered not in _INTENT and len(lowered) > 1:
+            words.append(token)
+        else:
+            words.append(None)
+    return list(dict.fromkeys(keys)), _name_words(words), wants
+
+
+def _name_words(words: list[str | None]) -> list[str]:
+    """Name words, keeping 'and' / 'of' only between two of them ('Jones, Reed and Johnson',
+    'Bank of America'): names match far better whole."""
+    out = []
+    for i, word in enumerate(words):
+        if word is None:
+            continue
+        if word.lower() in CONNECTORS:
+            before = words[i - 1] if i else None
+            after = words[i + 1] if i + 1 < len(words) else None
+            if not (before and after and before.lower() not in CONNECTORS
+                    and after.lower() not in CONNECTORS):
+                continue
+        out.append(word)
+    return out
 
 
 def _split(text: str) -> list[str]:

@@ -11,11 +11,14 @@ everything; a rep sees their own accounts in full and others' per `policy`.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from store import follows
 from store.db import Database
 from store.enums import Role
+from store.order_view import load_order
+from store.query_plan import CODE
 from store.question_facts import Viewer, order_answers
 from store.question_find import (
     Found,
@@ -34,6 +37,7 @@ from store.question_views import (
     IGNORED,
     NEEDS_ORDER,
     NO_MATCH,
+    OPEN,
     ORDER,
     ORDERS,
     UNFOLLOW,
@@ -75,8 +79,6 @@ def answer_question(db: Database, *, text: str, user_id: str, role: Role | str, 
 def answer_order(db: Database, *, ref: str, user_id: str, role: Role | str, policy: str,
                  now: datetime) -> Answer:
     """One order in detail (a Details / candidate button). Raises OrderNotFound."""
-    from store.order_view import load_order
-
     question = parse_question(ref, now=now)
     with db.read() as session:
         order = load_order(session, ref)
@@ -141,7 +143,8 @@ def _by_customer(session, snap, question: Question, *, viewer: Viewer, now: date
     customer_ids = None
     if question.words or _codes(question):
         searched += ["customer names", "customer codes"]
-        hits = likely(match_customers(session, snap, question.words, _codes(question)))
+        hits = likely(match_customers(session, snap, question.words, _codes(question)),
+                      question.words)
         found.customers = [h.name for h in hits]
         if not hits:
             return found, tuple(searched)
@@ -166,8 +169,6 @@ def _by_customer(session, snap, question: Question, *, viewer: Viewer, now: date
 
 def _current_orders(session, now: datetime, customer_ids: list[int], limit: int):
     """A customer's orders still in progress; if none, its latest three."""
-    from store.question_views import OPEN
-
     ids, total, floor = select_orders(session, today=now.date(), customer_ids=customer_ids,
                                       filters=(OPEN,), limit=limit)
     if ids:
@@ -176,8 +177,6 @@ def _current_orders(session, now: datetime, customer_ids: list[int], limit: int)
 
 
 def _codes(question: Question) -> tuple[str, ...]:
-    from store.query_plan import CODE
-
     return tuple(k.text for k in question.keys if k.kind == CODE)
 
 
@@ -193,8 +192,10 @@ def _follow_command(db: Database, question: Question, *, user_id: str, thread: T
         return Answer(kind=UNFOLLOWED, question=question, refs=refs)
     asked = _ask(db, question, viewer=viewer, now=now, thread=thread, limit=limit)
     exact = asked.kind == ORDER or (asked.kind == ORDERS and question.keys)
+    if asked.kind in (ORDERS, CANDIDATES) and not exact:
+        return replace(asked, note="Which one? Open it with its button and press Follow")
     if not exact:
-        return asked if asked.kind != NEEDS_ORDER else Answer(kind=NEEDS_ORDER, question=question)
+        return asked
     refs = []
     for order in asked.orders:
         follows.follow(db, ref=order.ref, channel_id=thread.channel_id,

@@ -110,6 +110,23 @@ def test_ambiguous_customer_names_give_candidates(desk):
     assert sorted(answer.customers) == ["Stark Industrial Supply", "Stark Industries"]
 
 
+def test_a_whole_name_with_a_typo_beats_names_sharing_one_word(desk):
+    from store.models import Customer
+    from tests.store.test_orders_builder import add_order
+
+    with desk.write() as session:
+        for code, name in (("J1", "Jones Group"), ("J2", "Gibson-Jones"),
+                           ("J3", "Jones, Reed and Johnson")):
+            customer = Customer(code=code, name=name, currency="USD")
+            session.add(customer)
+            session.flush()
+            add_order(session, f"SO-2{code[1]}00", customer.id, NOW, lines=[])
+    answer = ask(desk, "anything for Jones, Reed and Jonhson?")
+    assert (answer.kind, answer.customers, refs(answer)) == (
+        ORDER, ("Jones, Reed and Johnson",), ["SO-2300"])
+    assert ask(desk, "jones").kind == CANDIDATES
+
+
 def test_long_lists_are_capped_and_counted(desk):
     answer = ask(desk, "orders this month", user=PROCESSOR, role=Role.PROCESSOR, limit=3)
     assert answer.kind == ORDERS and len(answer.orders) == 3

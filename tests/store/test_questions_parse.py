@@ -58,6 +58,9 @@ def test_order_keys_are_found_however_they_are_written(text, expected):
     ("hey can you check on beta industrial supply pls", "beta industrial supply"),
     ("Globex's stuff", "Globex stuff"),
     ("3M order", "3M"),
+    ("anything late for Jones, Reed and Johnson?", "Jones Reed and Johnson"),
+    ("Bank of America orders", "Bank of America"),
+    ("the acme and the", "acme"),
     ("status of SO-1042", ""),
 ])
 def test_what_is_left_may_name_a_customer(text, words):
