@@ -57,18 +57,21 @@ def pick_request(pick) -> dict:
                   lines_text=_pick_lines(pick.lines))
 
 
-def _pick_lines(lines) -> str:
-    rows = []
-    for line in lines[:40]:
+def _pick_lines(lines, budget: int = 2900) -> str:
+    """One row a line, as many as fit in a section (3000 characters), then a count."""
+    rows: list[str] = []
+    for n, line in enumerate(lines):
         name = mrkdwn(line.name, 60) if line.name else "_unknown SKU_"
         where = f" · {mrkdwn(line.warehouse_code, 32)}" if line.warehouse_code else ""
         extra = "".join([f" · shipped {line.shipped}" if line.shipped else "",
                          f" · *backordered {line.backordered}*" if line.backordered else ""])
         tick = ":white_check_mark: " if not line.to_ship else ""
-        rows.append(f"{tick}`{mrkdwn(line.sku, 64)}` {name} × *{line.to_ship}*{where}{extra}")
-    if len(lines) > 40:
-        rows.append(f"…and {len(lines) - 40} more line(s)")
-    return "\n".join(rows)[:2900] or "_No lines._"
+        row = f"{tick}`{mrkdwn(line.sku, 64)}` {name} × *{line.to_ship}*{where}{extra}"
+        if sum(len(r) + 1 for r in rows) + len(row) > budget - 40:
+            rows.append(f"…and {len(lines) - n} more line(s)")
+            break
+        rows.append(row)
+    return "\n".join(rows) or "_No lines._"
 
 
 def step_text(verb: str, result) -> str:

@@ -1,0 +1,44 @@
+"""The clock's fulfilment sweep against the sandbox: late orders flagged, ready orders
+released to the warehouse with their pick requests posted, and the job registered."""
+
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.jobs.fulfilment import register_jobs, run_sweep
+from store.models import Discrepancy, Order
+from tests.e2e.test_fulfilment_support import ful, text_of  # noqa: F401
+from tests.store.test_shipments_desk import WAREHOUSE_CHANNEL, reserved_lines
+
+
+class RecordingScheduler:
+    def __init__(self):
+        self.jobs = []
+
+    def add_job(self, func, trigger, **options):
+        self.jobs.append((func, trigger, options))
+
+
+def test_the_sweep_flags_late_orders_and_releases_ready_ones(ful):
+    client = WebClient(base_url=ful.sb.api_url, token=ful.sb.bot_token)
+    now = datetime(2026, 12, 2, 8, tzinfo=UTC)
+    assert run_sweep(ful.db, client, now=now) == (1, 2, 0)
+    assert run_sweep(ful.db, client, now=now) == (0, 0, 0)
+    with ful.db.read() as s:
+        late = s.scalars(select(Discrepancy).where(Discrepancy.fingerprint == "late")).one()
+        assert s.get(Order, late.order_id).ref == "SO-2001"  # and so it is not released
+    ful.sb.wait_for(lambda: len(ful.sb.messages(WAREHOUSE_CHANNEL)) == 2)
+    posted = [m.text for m in ful.sb.messages(WAREHOUSE_CHANNEL)]
+    assert "SO-1042" in posted[0] and "SO-2002" in posted[1]
+    assert reserved_lines(ful.db) == [0, 0, 0]
+    assert reserved_lines(ful.db, "SO-2002") == [3]
+
+
+def test_register_jobs_adds_one_sweep(ful):
+    scheduler = RecordingScheduler()
+    register_jobs(scheduler, settings=ful.stack.settings, db=ful.db,
+                  client=WebClient(base_url=ful.sb.api_url, token=ful.sb.bot_token))
+    ((func, trigger, options),) = scheduler.jobs
+    assert (func, trigger, options["id"], options["seconds"]) == (
+        run_sweep, "interval", "fulfilment.sweep", 300)

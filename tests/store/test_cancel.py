@@ -1,0 +1,61 @@
+"""Canceling: refused once anything shipped, else stock back, approvals dropped, rep told."""
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from store.allocation import allocate
+from store.cancel import cancel_order, check_cancel
+from store.errors import CannotCancel, ValidationFailed
+from store.models import Approval, Customer, Event, OutboxMessage
+from store.order_edit import OrderEdit
+from store.order_lines_edit import LineEdit
+from store.orders import edit_order, get_order
+from store.shipments import ShipRequest, ship_order
+from tests.store.test_shipments_desk import REF, fulfil_desk, reserved_lines, stock
+
+ACTOR = "U0PROC1"
+
+
+@pytest.fixture
+def desk(db):
+    ids = fulfil_desk(db)
+    with db.write() as s:
+        s.get(Customer, ids["ACME"]).sales_rep_id = "U0SALES1"
+    return ids
+
+
+def test_canceling_releases_stock_drops_waiting_approvals_and_tells_the_rep(db, desk):
+    allocate(db, ref=REF, actor=ACTOR)
+    edit_order(db, ref=REF, actor=ACTOR, expected_version=get_order(db, ref=REF).version,
+               changes=OrderEdit(lines=(LineEdit(1, "", 4, "5.00"),)))
+    result = cancel_order(db, ref=REF, actor=ACTOR, reason=" customer   changed their mind ")
+    assert (result.order.status, result.order.fulfilment_status) == ("canceled", "unfulfilled")
+    assert (result.released, result.rep_id) == (16, "U0SALES1")
+    assert reserved_lines(db) == [0, 0, 0] and stock(db, "WID-1042-BL") == (100, 10)
+    assert not result.pick.can_ship and result.pick.canceled
+    with db.read() as s:
+        approval = s.scalars(select(Approval)).one()
+        assert (approval.status.value, approval.decision_reason) == (
+            "rejected", "SO-2001 was canceled")
+        dm = s.scalars(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key == f"cancel:{result.order.id}:rep")).one()
+        assert dm.payload["channel"] == "U0SALES1"
+        event = s.scalars(select(Event).where(Event.kind == "canceled")).one()
+        assert event.summary == "canceled it: customer changed their mind"
+    with pytest.raises(CannotCancel, match="already canceled"):
+        cancel_order(db, ref=REF, actor=ACTOR, reason="again")
+
+
+def test_a_reason_is_required_and_shipped_goods_block_canceling(db, desk):
+    with pytest.raises(ValidationFailed, match="Say why"):
+        cancel_order(db, ref=REF, actor=ACTOR, reason="")
+    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
+    ship_order(db, ref=REF, actor=ACTOR, now=now, request=ShipRequest(
+        "Other", None, now.date(), None, {"l1": "1"}))
+    with pytest.raises(CannotCancel, match="Start a return"):
+        check_cancel(db, ref=REF)
+    with pytest.raises(CannotCancel, match="Start a return"):
+        cancel_order(db, ref=REF, actor=ACTOR, reason="too late")
+    assert check_cancel(db, ref="so-1045") == "SO-1045"  # a draft can be canceled

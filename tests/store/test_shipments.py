@@ -1,0 +1,118 @@
+"""Shipments: validation keyed by the modal's blocks, stock taken from the shelf and the
+reservation, the pick request's stages, and the pick post kept current in the outbox."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from store import outbox, warehouse
+from store.allocation import allocate
+from store.errors import NothingToShip, ValidationFailed, WrongStage
+from store.models import Event, OutboxMessage, Shipment
+from store.order_edit import OrderEdit
+from store.orders import edit_order, get_order
+from store.shipments import ShipRequest, ship_form, ship_order
+from store.warehouse import mark_packed, mark_picked
+from tests.store.test_shipments_desk import REF, fulfil_desk, reserved_lines, stock
+
+ACTOR = "U0PROC1"
+NOW = datetime(2026, 11, 26, 15, tzinfo=UTC)
+TODAY = NOW.date()
+
+
+@pytest.fixture
+def desk(db):
+    return fulfil_desk(db)
+
+
+def ship(db, carrier="UPS", tracking=None, day=TODAY, ref=REF, **quantities):
+    request = ShipRequest(carrier, "Ground", day, tracking,
+                          {k: str(v) for k, v in quantities.items()})
+    return ship_order(db, ref=ref, actor=ACTOR, request=request, now=NOW)
+
+
+@pytest.mark.parametrize("carrier,good,bad", [
+    ("UPS", "1z999aa1-0123456784", "123456789012"),
+    ("FedEx", "123456789012345", "1Z999AA10123456784"),
+    ("USPS", "EC123456789US", "12345"),
+    ("DHL", "JJD0123456789012345678", "1Z999AA10123456784"),
+])
+def test_tracking_numbers_must_fit_their_carrier(db, desk, carrier, good, bad):
+    with pytest.raises(ValidationFailed) as refused:
+        ship(db, carrier, bad, l1=1)
+    assert f"not a {carrier} tracking number" in refused.value.errors["tracking"]
+    result = ship(db, carrier, good, l1=1)
+    assert result.tracking_url and result.units == 1
+
+
+def test_every_field_is_checked_and_nothing_is_saved_on_error(db, desk):
+    with pytest.raises(ValidationFailed) as refused:
+        ship(db, "Pigeon", day=date(2026, 12, 25), l1="x", l2=11, l9=1)
+    assert set(refused.value.errors) == {"carrier", "ship_date", "qty.l1", "qty.l2", "qty.l9"}
+    with pytest.raises(ValidationFailed, match="can't have shipped before"):
+        ship(db, day=date(2026, 11, 1), l1=1)
+    with pytest.raises(ValidationFailed, match="at least one line"):
+        ship(db, l1=0, l2="")
+    with db.read() as s:
+        assert s.scalars(select(Shipment)).all()[0].order.ref == "SO-1044"  # the builder's only
+    assert stock(db, "WID-1042-BL") == (100, 10)
+
+
+def test_shipping_takes_the_reservation_first_and_only_free_stock_beyond_it(db, desk):
+    allocate(db, ref="SO-1042", actor=ACTOR)  # widgets reserved; 1 gizmo backordered
+    with pytest.raises(ValidationFailed, match="Only 0 of GIZ-2001-RD can ship"):
+        ship(db, ref="SO-1042", l2=1)
+    result = ship(db, ref="SO-1042", l1=2)
+    assert stock(db, "WID-1042-BL") == (98, 8) and result.order.fulfilment_status == \
+        "partially_shipped"
+    with db.read() as s:
+        shipment = s.scalars(select(Shipment).order_by(Shipment.id.desc())).first()
+        assert (shipment.warehouse_id, shipment.created_by) == (desk["east"], ACTOR)
+        event = s.scalars(select(Event).where(Event.kind == "shipped")).one()
+        assert "1 unit(s) still to ship" in event.summary
+
+
+def test_held_or_closed_orders_do_not_ship(db, desk):
+    edit_order(db, ref=REF, actor=ACTOR, expected_version=get_order(db, ref=REF).version,
+               changes=OrderEdit(place_hold=("customer_request", None)))
+    with pytest.raises(WrongStage, match="release the hold"):
+        ship_form(db, ref=REF)
+    with pytest.raises(WrongStage, match="only open orders ship"):
+        ship(db, ref="SO-1046", l1=1)
+    with pytest.raises(NothingToShip):
+        ship_form(db, ref="SO-1044")
+
+
+def test_pick_and_pack_follow_in_order(db, desk):
+    with pytest.raises(WrongStage, match="needs to be allocated first"):
+        mark_picked(db, ref=REF, actor=ACTOR)
+    allocate(db, ref=REF, actor=ACTOR)
+    with pytest.raises(WrongStage, match="needs to be picking first"):
+        mark_packed(db, ref=REF, actor=ACTOR)
+    assert mark_picked(db, ref=REF, actor=ACTOR).pick.can_pack
+    with pytest.raises(WrongStage, match="already marked picked"):
+        mark_picked(db, ref=REF, actor=ACTOR)
+    packed = mark_packed(db, ref=REF, actor=ACTOR)
+    assert (packed.pick.can_pick, packed.pick.can_pack, packed.pick.can_ship) == (
+        False, False, True)
+
+
+def test_the_pick_post_is_rewritten_until_sent_then_updated_in_place(db, desk, monkeypatch):
+    monkeypatch.setitem(warehouse._RENDERERS, warehouse.PICK,
+                        lambda pick: {"text": f"{pick.ref} {pick.stage}"})
+    first = allocate(db, ref=REF, actor=ACTOR)
+    (post_id,) = first.queued
+    assert mark_picked(db, ref=REF, actor=ACTOR).queued == ()  # rewritten before sending
+    with db.read() as s:
+        assert s.get(OutboxMessage, post_id).payload == {"channel": "C0WH",
+                                                         "text": "SO-2001 picking"}
+    (claimed,) = outbox.claim_due(db)
+    outbox.mark_sent(db, item_id=claimed.id, channel="C0WH", ts="111.222")
+    (update_id,) = mark_packed(db, ref=REF, actor=ACTOR).queued
+    with db.read() as s:
+        row = s.get(OutboxMessage, update_id)
+        assert (row.method, row.payload, row.target) == (
+            "chat.update", {"channel": "C0WH", "text": "SO-2001 packed", "ts": "111.222"},
+            claimed.target)
+    assert reserved_lines(db) == [4, 10, 2]
