@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+from datetime import date
 from pathlib import Path
 
 from bot.config import ConfigError, Settings
@@ -51,6 +52,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=["catalog", "customers", "orders"])
     p.add_argument("file", type=Path)
     p.set_defaults(run=_import)
+
+    p = sub.add_parser("digest", help="post a digest now (the clock posts them on schedule)")
+    p.add_argument("action", choices=["run"])
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--subscription", type=int, help="a subscription's id (posted once)")
+    which.add_argument("--period", choices=["daily", "weekly", "monthly"],
+                       help="an extra digest of this period, to --channel")
+    p.add_argument("--channel", help="channel id for --period, e.g. C0123ABCD")
+    p.add_argument("--at", type=date.fromisoformat, metavar="YYYY-MM-DD",
+                   help="any day in the period (default: the last complete one)")
+    p.set_defaults(run=_digest)
 
     p = sub.add_parser("seed", help="fill an empty database with realistic demo data")
     p.add_argument("--orders", type=int, default=20_000)
@@ -118,6 +130,20 @@ def _import(settings: Settings, args) -> int:
         print(f"  row {rejection.row}{column}: {rejection.reason}", file=sys.stderr)
     print(report.summary_line())
     return 1 if report.rows_rejected else 0
+
+
+def _digest(settings: Settings, args) -> int:
+    from bot.digest_runner import run_digest_command
+    from bot.slack_client import make_web_client
+
+    if args.period and not args.channel:
+        raise ConfigError("--period needs --channel (a channel id like C0123ABCD).")
+    settings.require_slack()
+    outcome = run_digest_command(_open(settings), make_web_client(settings),
+                                 timezone=settings.timezone, subscription_id=args.subscription,
+                                 kind=args.period, channel=args.channel, at=args.at)
+    print(outcome.summary_line())
+    return 0 if outcome.status == "posted" else 1
 
 
 def _seed(settings: Settings, args) -> int:

@@ -31,6 +31,8 @@ class Settings:
     default_role: Role = Role.SALES
     intake_secret: str | None = None
     data_dir: Path = Path("data")
+    # The workspace time zone: digests and reports count local days in it (IANA name).
+    timezone: str = "UTC"
     # What a sales rep sees of another rep's account in threads: "full" or "status".
     rep_visibility: str = "status"
 
@@ -84,6 +86,7 @@ class Settings:
             default_role=_role(env.get("ORDERDESK_DEFAULT_ROLE", Role.SALES.value)),
             intake_secret=env.get("ORDERDESK_INTAKE_SECRET") or None,
             data_dir=data_dir,
+            timezone=_timezone(env.get("ORDERDESK_TIMEZONE", "UTC")),
             rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),
         )
 
@@ -130,3 +133,16 @@ def _rep_visibility(value: str) -> str:
             f"ORDERDESK_REP_VISIBILITY={value!r} must be 'status' (other reps' accounts show "
             "status and dates only; the default) or 'full' (every rep sees everything).")
     return policy
+
+
+def _timezone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    name = value.strip() or "UTC"
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"ORDERDESK_TIMEZONE={value!r} is not a time zone. Use an IANA name like UTC, "
+            "Europe/Berlin or America/New_York (digests count days in it).") from None
+    return name

@@ -1,9 +1,188 @@
-"""Slack listeners of the digests feature."""
+"""/orders digest ... (subscriptions), /orders report ... (on demand), drill-down buttons.
+
+    /orders digest subscribe daily|weekly|monthly [#channel] [at HH:MM] [timezone]
+    /orders digest unsubscribe <id | period [#channel]>
+    /orders digest list
+    /orders report daily|weekly|monthly [from] [to] [csv]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
 
 from slack_bolt import App
 
 from bot.deps import Deps
+from messages.actions import DigestActions
+from messages.common import confirmation_message, usage_message
+from messages.digest import DrillRef, digest_message, drill_message, subscriptions_message
+from store.digest_periods import (
+    Period,
+    canonical_zone,
+    check_kind,
+    check_time,
+    custom_period,
+    last_complete_period,
+    local_date,
+    period_containing,
+)
+from store.digests import list_digest_subscriptions, subscribe_digest, unsubscribe_digest
+from store.errors import ValidationFailed
+from store.metrics import build_digest
+from store.metrics_drill import drill_orders
+from store.metrics_export import orders_csv
+
+DIGEST_USAGE = ("/orders digest subscribe daily|weekly|monthly [#channel] [at HH:MM] [timezone]"
+                " | unsubscribe <id or period [#channel]> | list")
+REPORT_USAGE = "/orders report daily|weekly|monthly [from YYYY-MM-DD] [to YYYY-MM-DD] [csv]"
+_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]{2,})$")
+_TIME = re.compile(r"^\d{1,2}:\d{2}$")
+_ID = re.compile(r"^#?(\d+)$")
+DEFAULT_TIME = "08:00"
+
+
+@dataclass(frozen=True)
+class SubscribeArgs:
+    period: str
+    channel_id: str
+    at_time: str | None
+    timezone: str | None
+
+
+@dataclass(frozen=True)
+class ReportArgs:
+    period: Period
+    csv: bool
+
+
+def channel_of(token: str) -> str | None:
+    match = _CHANNEL.match(token)
+    if match:
+        return match.group(1) or match.group(2)
+    if token.startswith("#"):
+        raise ValidationFailed({"channel": (
+            f"`{token}` came through as plain text. Pick the channel from Slack's suggestions "
+            "(type # and choose it) so it arrives as a link.")})
+    return None
+
+
+def parse_subscribe(words: list[str], *, channel_id: str) -> SubscribeArgs:
+    if not words:
+        raise ValidationFailed({"period": f"which digest? Usage: `{DIGEST_USAGE}`"})
+    period, channel, at_time, timezone = check_kind(words[0]), channel_id, None, None
+    rest = iter(words[1:])
+    for word in rest:
+        if word.lower() == "at":
+            at_time = check_time(next(rest, ""))
+        elif _TIME.match(word):
+            at_time = check_time(word)
+        elif (found := channel_of(word)) is not None:
+            channel = found
+        else:
+            timezone = canonical_zone(word)
+    return SubscribeArgs(period, channel, at_time, timezone)
+
+
+def parse_report(text: str, *, today: date) -> ReportArgs:
+    words = text.split()
+    csv = any(w.lower() == "csv" for w in words)
+    words = [w for w in words if w.lower() != "csv"]
+    if not words:
+        raise ValidationFailed({"period": f"which period? Usage: `{REPORT_USAGE}`"})
+    kind, dates = check_kind(words[0]), [_date(w) for w in words[1:]]
+    if len(dates) > 2:
+        raise ValidationFailed({"to": f"at most two dates. Usage: `{REPORT_USAGE}`"})
+    if len(dates) == 2:
+        return ReportArgs(custom_period(*dates), csv)
+    if len(dates) == 1:
+        return ReportArgs(period_containing(kind, dates[0]), csv)
+    return ReportArgs(last_complete_period(kind, today), csv)
+
+
+def _date(word: str) -> date:
+    try:
+        return date.fromisoformat(word)
+    except ValueError:
+        raise ValidationFailed({"from": f"`{word}` is not a date. Write it as YYYY-MM-DD."}) \
+            from None
 
 
 def register(app: App, deps: Deps) -> None:
-    """Registers the digests listeners (filled in by the digests feature)."""
+    deps.orders_command.add("digest", digest_command(deps), usage=DIGEST_USAGE,
+                            summary="scheduled digests for a channel (managers)")
+    deps.orders_command.add("report", report_command(deps), usage=REPORT_USAGE,
+                            summary="the figures of a period, now, or its orders as CSV")
+    app.action(re.compile(rf"^{re.escape(DigestActions.DRILL)}:\w+$"))(drill_button(deps))
+
+
+def digest_command(deps: Deps):
+    def on_digest_command(*, ack, command, **_):
+        user = command["user_id"]
+        deps.require(user, "digest_subscribe")
+        action, _, rest = command["text"].strip().partition(" ")
+        words, action = rest.split(), action.lower()
+        if action == "subscribe":
+            ack(_subscribe(deps, parse_subscribe(words, channel_id=command["channel_id"]), user))
+        elif action == "unsubscribe":
+            ack(_unsubscribe(deps, words, channel_id=command["channel_id"], actor=user))
+        elif action == "list":
+            ack(subscriptions_message(list_digest_subscriptions(deps.db)))
+        else:
+            ack(usage_message("/orders digest", [(DIGEST_USAGE, "digests for a channel")],
+                              unknown=action or None))
+    return on_digest_command
+
+
+def _subscribe(deps: Deps, args: SubscribeArgs, actor: str) -> dict:
+    result = subscribe_digest(deps.db, period=args.period, channel_id=args.channel_id,
+                              at_time=args.at_time or DEFAULT_TIME,
+                              timezone=args.timezone or deps.settings.timezone, actor=actor)
+    s = result.subscription
+    verb = "will get" if result.created else "now gets"
+    return confirmation_message(
+        f"<#{s.channel_id}> {verb} the *{s.period}* digest at {s.at_time} {s.timezone} "
+        f"(subscription `#{s.id}`). The first one comes when the current period is over.")
+
+
+def _unsubscribe(deps: Deps, words: list[str], *, channel_id: str, actor: str) -> dict:
+    if not words:
+        raise ValidationFailed({"id": f"which one? Usage: `{DIGEST_USAGE}`"})
+    if match := _ID.match(words[0]):
+        s = unsubscribe_digest(deps.db, actor=actor, subscription_id=int(match.group(1)))
+    else:
+        channel = next((c for w in words[1:] if (c := channel_of(w))), channel_id)
+        s = unsubscribe_digest(deps.db, actor=actor, period=words[0], channel_id=channel)
+    return confirmation_message(f"<#{s.channel_id}> no longer gets the *{s.period}* digest "
+                                f"(subscription `#{s.id}` stopped).")
+
+
+def report_command(deps: Deps):
+    def on_report_command(*, ack, command, respond, client, **_):
+        user, tz = command["user_id"], deps.settings.timezone
+        deps.require(user, "report")
+        args = parse_report(command["text"], today=local_date(deps.now(), tz))
+        ack(confirmation_message(f"Counting {args.period.label()}…"))
+        if not args.csv:
+            view = build_digest(deps.db, period=args.period, timezone=tz, now=deps.now())
+            respond(digest_message(view, ephemeral=True, title="Report"))
+            return
+        export = orders_csv(deps.db, period=args.period, timezone=tz)
+        dm = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(channel=dm, file=export.content, filename=export.filename,
+                               title=f"Orders · {args.period.label()}",
+                               initial_comment=f"{export.rows:,} orders behind the report for "
+                                               f"{args.period.label()}.")
+        respond(confirmation_message(f"The CSV ({export.rows:,} orders) is in your DMs."))
+    return on_report_command
+
+
+def drill_button(deps: Deps):
+    def on_drill_button(ack, body, action, respond):
+        ack()
+        deps.require(body["user"]["id"], "report")
+        ref = DrillRef.from_value(action["value"])
+        respond(drill_message(drill_orders(deps.db, kind=ref.kind, period=ref.period,
+                                           timezone=ref.timezone)))
+    return on_drill_button

@@ -149,3 +149,27 @@ class ApprovalNotFound(NotFound):
 
 class ApprovalRefused(OrderdeskError):
     """Deciding this approval isn't possible: your own request, already decided, or stale."""
+
+
+# --- digests (store.digests, store.digest_runs, store.metrics) ---
+
+
+class DigestSubscriptionNotFound(NotFound):
+    def __init__(self, what: str):
+        super().__init__(f"No digest subscription {what}. `/orders digest list` shows them.")
+        self.what = what
+
+
+class DigestAlreadyPosted(OrderdeskError):
+    def __init__(self, subscription_id: int, period: str):
+        super().__init__(
+            f"The digest of subscription #{subscription_id} for {period} was already posted; "
+            "each period is posted once. Use `--period ... --channel ...` for an extra copy.")
+        self.subscription_id = subscription_id
+
+
+class PeriodNotOver(OrderdeskError):
+    def __init__(self, period: str):
+        super().__init__(
+            f"{period} is not over yet, so its digest is not due. Pick an earlier `--at` "
+            "date, or use `--period ... --channel ...` to post the figures so far.")

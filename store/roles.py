@@ -31,6 +31,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "resolve": DESK,
     "approve": MANAGERS,
     "digest_subscribe": MANAGERS,
+    "report": DESK,
     "set_role": ADMINS,
     "route": ADMINS,
     # triage (handlers/triage*.py, handlers/flag.py, handlers/new_order.py)
@@ -53,6 +54,7 @@ ACTION_PHRASES: dict[str, str] = {
     "follow": "follow orders", "edit_order": "edit orders", "edit_customer": "edit customers",
     "claim": "claim discrepancies", "resolve": "resolve discrepancies",
     "approve": "approve changes", "digest_subscribe": "subscribe channels to digests",
+    "report": "see reports",
     "set_role": "set roles", "route": "route channels",
     "assign": "assign discrepancies", "escalate": "escalate discrepancies",
     "snooze": "snooze discrepancies", "apply_fix": "apply fixes to orders",

@@ -1,0 +1,191 @@
+"""Claim -> build -> post -> record, for the clock (every due period) and the CLI (one).
+
+No database transaction is open during a Slack call: the claim commits first, the figures
+are read in their own transaction, then the post, then the record. The chart goes up in
+the digest's thread only after the post is recorded, so a failed upload never re-posts.
+A retried claim first looks for its own earlier post (message metadata carries the run
+id), because Slack may have taken a post whose answer never came back.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from messages.charts import digest_chart
+from messages.digest import digest_message
+from store.db import Database
+from store.digest_periods import (
+    Period,
+    due_at,
+    due_periods,
+    last_complete_period,
+    local_date,
+    period_containing,
+)
+from store.digest_runs import (
+    ClaimedRun,
+    claim_digest_run,
+    record_digest_failed,
+    record_digest_posted,
+    run_states,
+)
+from store.digests import SubscriptionView, get_subscription, list_digest_subscriptions
+from store.errors import DigestAlreadyPosted, PeriodNotOver
+from store.metrics import build_digest
+from store.types import utcnow
+
+log = logging.getLogger("orderdesk.digests")
+EVENT_TYPE = "orderdesk_digest"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    period: Period
+    channel_id: str
+    status: str  # posted, skipped (another clock has it, or it is posted), failed
+    subscription_id: int | None = None
+    message_ts: str | None = None
+    error: str | None = None
+
+    def summary_line(self) -> str:
+        where = f"#{self.subscription_id} " if self.subscription_id else ""
+        detail = f" ts={self.message_ts}" if self.message_ts else ""
+        why = f": {self.error}" if self.error else ""
+        return f"digest {where}{self.period.kind} {self.period.label()} -> {self.channel_id}: " \
+               f"{self.status}{detail}{why}"
+
+
+def clock_identity() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:64]
+
+
+def run_due_digests(db: Database, client: WebClient, *, now: datetime, claimed_by: str,
+                    clock: Callable[[], datetime] = utcnow) -> list[Outcome]:
+    """Post every period each active subscription owes as of `now`, oldest first.
+    Periods already posted are skipped without a claim attempt."""
+    owed = [(sub, period) for sub in list_digest_subscriptions(db)
+            for period in due_periods(sub.period, at_time=sub.at_time, tz=sub.timezone,
+                                      since=sub.created_at, now=now)]
+    if not owed:
+        return []
+    states = run_states(db, subscription_ids={s.id for s, _ in owed},
+                        since=min(p.start for _, p in owed))
+    outcomes = []
+    for sub, period in sorted(owed, key=lambda sp: (due_at(sp[1], at_time=sp[0].at_time,
+                                                           tz=sp[0].timezone), sp[0].id)):
+        state = states.get((sub.id, period.start))
+        if state is not None and state.status == "posted":
+            continue
+        outcomes.append(run_subscription_digest(db, client, subscription=sub, period=period,
+                                                claimed_by=claimed_by, clock=clock))
+    return outcomes
+
+
+def run_subscription_digest(db: Database, client: WebClient, *, subscription: SubscriptionView,
+                            period: Period, claimed_by: str,
+                            clock: Callable[[], datetime] = utcnow) -> Outcome:
+    channel = subscription.channel_id
+    run = claim_digest_run(db, subscription_id=subscription.id, period=period,
+                           claimed_by=claimed_by, at=clock())
+    if run is None:
+        return Outcome(period, channel, "skipped", subscription.id)
+    try:
+        view = build_digest(db, period=period, timezone=subscription.timezone, now=clock())
+        ts = (_earlier_post(client, channel, run) if run.retry else None) \
+            or post_digest(client, channel=channel, view=view, run_id=run.id)
+    except Exception as error:  # noqa: BLE001 - any failure gives the claim back for a retry
+        record_digest_failed(db, run=run, at=clock())
+        log.exception("digest #%s %s failed; retried later", subscription.id, period.label())
+        return Outcome(period, channel, "failed", subscription.id, error=_reason(error))
+    if not record_digest_posted(db, run=run, channel_id=channel, message_ts=ts, at=clock()):
+        log.warning("digest #%s %s posted but its claim was taken over", subscription.id,
+                    period.label())
+    upload_chart(client, channel=channel, thread_ts=ts, view=view)
+    return Outcome(period, channel, "posted", subscription.id, message_ts=ts)
+
+
+def post_digest(client: WebClient, *, channel: str, view, run_id: int | None = None) -> str:
+    message = digest_message(view)
+    extra = {}
+    if run_id is not None:
+        extra["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"run_id": run_id}}
+    posted = client.chat_postMessage(channel=channel, text=message["text"],
+                                     blocks=message["blocks"], **extra)
+    return posted["ts"]
+
+
+def upload_chart(client: WebClient, *, channel: str, thread_ts: str, view) -> bool:
+    title = f"Orders and discrepancy rate · {view.period.label()}"
+    try:
+        png = digest_chart(view.days, title=title)
+        client.files_upload_v2(channel=channel, thread_ts=thread_ts, file=png,
+                               filename=f"digest-{view.period.start.isoformat()}.png",
+                               title=title, alt_txt=title)
+        return True
+    except SlackApiError as error:
+        log.warning("digest chart not uploaded to %s: %s", channel, _reason(error))
+        return False
+
+
+def _earlier_post(client: WebClient, channel: str, run: ClaimedRun) -> str | None:
+    """The ts of this run's own message if an earlier attempt did post it."""
+    try:
+        history = client.conversations_history(channel=channel, limit=200,
+                                               include_all_metadata=True)
+    except SlackApiError as error:  # e.g. missing channels:history: post, at worst twice
+        log.warning("could not check %s for an earlier digest post: %s", channel,
+                    _reason(error))
+        return None
+    for message in history.get("messages", []):
+        meta = message.get("metadata") or {}
+        if meta.get("event_type") == EVENT_TYPE and \
+                (meta.get("event_payload") or {}).get("run_id") == run.id:
+            return message["ts"]
+    return None
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, SlackApiError):
+        return str(error.response.get("error", error))
+    return f"{type(error).__name__}: {error}"
+
+
+# --- the command line (`orderdesk digest run`) ---
+
+
+def run_digest_command(db: Database, client: WebClient, *, timezone: str,
+                       subscription_id: int | None = None, kind: str | None = None,
+                       channel: str | None = None, at: date | None = None,
+                       now: datetime | None = None) -> Outcome:
+    """A subscription's period, through the claim (never posted twice), or an ad-hoc digest
+    of `kind` to `channel` in the workspace zone (no claim: an extra copy on purpose)."""
+    now = now or utcnow()
+    if subscription_id is not None:
+        sub = get_subscription(db, subscription_id=subscription_id)
+        period = _pick_period(sub.period, at, sub.timezone, now)
+        if period.end > local_date(now, sub.timezone):
+            raise PeriodNotOver(period.label())
+        outcome = run_subscription_digest(db, client, subscription=sub, period=period,
+                                          claimed_by=f"cli:{clock_identity()}")
+        if outcome.status == "skipped":
+            raise DigestAlreadyPosted(sub.id, period.label())
+        return outcome
+    period = _pick_period(kind, at, timezone, now)
+    view = build_digest(db, period=period, timezone=timezone, now=now)
+    ts = post_digest(client, channel=channel, view=view)
+    upload_chart(client, channel=channel, thread_ts=ts, view=view)
+    return Outcome(period, channel, "posted", message_ts=ts)
+
+
+def _pick_period(kind: str, at: date | None, timezone: str, now: datetime) -> Period:
+    if at is not None:
+        return period_containing(kind, at)
+    return last_complete_period(kind, local_date(now, timezone))

@@ -1,0 +1,233 @@
+"""Digest and report messages: the figures with their change, drill-down lists, subscriptions.
+
+Pure: views in, Block Kit dicts out. Text that carries user data (customer names, channel
+ids typed by people) is escaped here; the templates only place it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from messages.actions import DigestActions
+from messages.render import render
+from messages.text import day, label, money, mrkdwn, when
+from store.digest_periods import CUSTOM, Period
+
+ROWS_PER_SECTION = 10
+KIND_TITLES = {"daily": "Daily digest", "weekly": "Weekly digest", "monthly": "Monthly digest",
+               CUSTOM: "Report"}
+DRILLS = (("late", "Late"), ("short", "Backordered"), ("imperfect", "Not perfect"),
+          ("returned", "Returns"), ("backlog", "Backlog"))
+DRILL_TITLES = {"late": "Shipped late", "short": "Shipped with a line backordered",
+                "imperfect": "Not perfect orders", "returned": "Orders with a return opened",
+                "backlog": "Backlog at the end of the period"}
+REASONS = {"late": "late", "backordered": "backordered",
+           "problem_shipment": "damaged or bad documents", "returned": "returned",
+           "unshipped": "not shipped by the end"}
+
+
+@dataclass(frozen=True)
+class DrillRef:
+    """A drill-down button's value: which list, over which period, read in which zone."""
+
+    kind: str
+    period_kind: str
+    start: str
+    end: str
+    timezone: str
+
+    def to_value(self) -> str:
+        return json.dumps({"k": self.kind, "p": self.period_kind, "s": self.start,
+                           "e": self.end, "z": self.timezone}, separators=(",", ":"))
+
+    @classmethod
+    def from_value(cls, value: str) -> DrillRef:
+        data = json.loads(value)
+        return cls(kind=data["k"], period_kind=data["p"], start=data["s"], end=data["e"],
+                   timezone=data["z"])
+
+    @property
+    def period(self) -> Period:
+        return Period(self.period_kind, date.fromisoformat(self.start),
+                      date.fromisoformat(self.end))
+
+
+def digest_message(view, *, ephemeral: bool = False, title: str | None = None) -> dict:
+    """The digest (posted by the clock) or an on-demand report (`ephemeral`)."""
+    cur, prev = view.current, view.previous
+    title = title or KIND_TITLES.get(view.period.kind, "Report")
+    heading = f"{title} · {view.period.label()}" + (" (so far)" if view.partial else "")
+    return render(
+        "digest_message.json.j2", ephemeral=ephemeral, heading=heading,
+        fallback=f"{heading}: {cur.orders_received:,} orders received, "
+                 f"{cur.orders_shipped:,} shipped",
+        context=(f"{mrkdwn(view.timezone)} · compared with {view.period.previous().label()} · "
+                 f"built {when(view.built_at)}"),
+        empty=cur.is_empty, volume=volume_fields(cur, prev), service=service_fields(cur, prev),
+        triage=triage_text(view), customers=customers_text(view.top_customers),
+        buttons=drill_buttons(view),
+    )
+
+
+def volume_fields(cur, prev) -> list[str]:
+    return [
+        _field("Orders received", _count(cur.orders_received), _delta(cur.orders_received,
+                                                                      prev.orders_received)),
+        _field("Lines received", _count(cur.lines_received), _delta(cur.lines_received,
+                                                                    prev.lines_received)),
+        _field("Value received", _values(cur.value_received),
+               _value_delta(cur.value_received, prev.value_received)),
+        _field("Orders shipped", _count(cur.orders_shipped), _delta(cur.orders_shipped,
+                                                                    prev.orders_shipped)),
+        _field("Backlog at the end", _count(cur.backlog), _delta(cur.backlog, prev.backlog)),
+    ]
+
+
+def service_fields(cur, prev) -> list[str]:
+    rates = (("Order fill rate", "order_fill_rate"), ("Line fill rate", "line_fill_rate"),
+             ("On-time shipping", "on_time_rate"), ("Perfect orders", "perfect_order_rate"),
+             ("Backorder rate", "backorder_rate"), ("Return rate", "return_rate"))
+    fields = [_field(name, _pct(getattr(cur, attr)), _pt(getattr(cur, attr),
+                                                         getattr(prev, attr)))
+              for name, attr in rates]
+    fields.append(_field("Cycle time, median", _h(cur.cycle_median_hours),
+                         _h_delta(cur.cycle_median_hours, prev.cycle_median_hours)))
+    fields.append(_field("Cycle time, 90th percentile", _h(cur.cycle_p90_hours),
+                         _h_delta(cur.cycle_p90_hours, prev.cycle_p90_hours)))
+    return fields
+
+
+def triage_text(view) -> str:
+    cur, prev = view.current, view.previous
+    lines = [f"*Discrepancies* opened {cur.discrepancies_opened:,} "
+             f"{_delta(cur.discrepancies_opened, prev.discrepancies_opened)} · resolved "
+             f"{cur.discrepancies_resolved:,} "
+             f"{_delta(cur.discrepancies_resolved, prev.discrepancies_resolved)} · median time "
+             f"to resolve {_h(cur.resolve_median_hours)} "
+             f"{_h_delta(cur.resolve_median_hours, prev.resolve_median_hours)}"]
+    for row in view.discrepancy_types[:8]:
+        lines.append(f"• {mrkdwn(label(row.type))}: opened {row.opened} "
+                     f"(before {row.previous_opened}), resolved {row.resolved} "
+                     f"(before {row.previous_resolved})")
+    ages = " · ".join(f"{b.label} {b.count}" for b in view.open_by_age)
+    lines.append(f"Open at the end: {ages}")
+    return "\n".join(lines)
+
+
+def customers_text(customers) -> str:
+    if not customers:
+        return "_No orders received._"
+    return "\n".join(
+        f"{n}. {mrkdwn(c.name, 120)} (`{mrkdwn(c.code, 40)}`) — {c.orders:,} orders "
+        f"(before {c.previous_orders:,}) · {_values(c.value)}"
+        for n, c in enumerate(customers, start=1))
+
+
+def drill_buttons(view) -> list[dict]:
+    cur = view.current
+    counts = {"late": cur.orders_shipped - cur.shipped_on_time,
+              "short": cur.orders_shipped - cur.shipped_complete,
+              "imperfect": cur.orders_shipped - cur.shipped_perfect,
+              "returned": cur.orders_returned, "backlog": cur.backlog}
+    return [{"action_id": f"{DigestActions.DRILL}:{kind}", "text": f"{name} ({counts[kind]:,})",
+             "value": DrillRef(kind, view.period.kind, view.period.start.isoformat(),
+                               view.period.end.isoformat(), view.timezone).to_value()}
+            for kind, name in DRILLS if counts[kind] > 0]
+
+
+def drill_message(view) -> dict:
+    """The orders behind one figure, as an ephemeral list."""
+    title = f"{DRILL_TITLES.get(view.kind, view.kind)} · {view.period.label()}"
+    shown = len(view.orders)
+    summary = (f"{view.total:,} orders" + (f", the first {shown} shown" if shown < view.total
+                                           else "")) if view.total else "No orders."
+    rows = [_drill_row(o) for o in view.orders]
+    chunks = ["\n".join(rows[i:i + ROWS_PER_SECTION])
+              for i in range(0, len(rows), ROWS_PER_SECTION)]
+    return render("digest_drill.json.j2", title=title, summary=summary, chunks=chunks)
+
+
+def _drill_row(order) -> str:
+    parts = [f"`{mrkdwn(order.ref, 64)}` {mrkdwn(order.customer_name, 80)}",
+             f"ordered {day(order.ordered_at)}"]
+    if order.due_date:
+        parts.append(f"due {day(order.due_date)}")
+    if order.first_shipped_at:
+        parts.append(f"shipped {day(order.first_shipped_at)}")
+    if order.rma:
+        parts.append(mrkdwn(order.rma, 32))
+    reasons = ", ".join(REASONS.get(r, r) for r in order.reasons)
+    return " · ".join(parts) + (f" — _{reasons}_" if reasons else "")
+
+
+def subscriptions_message(subscriptions) -> dict:
+    rows = [f"`#{s.id}` *{s.period}* in <#{mrkdwn(s.channel_id, 32)}> at {mrkdwn(s.at_time)} "
+            f"{mrkdwn(s.timezone, 64)} · last posted "
+            f"{when(s.last_posted_at) if s.last_posted_at else 'never'}" for s in subscriptions]
+    return render("digest_subscriptions.json.j2",
+                  body="\n".join(rows) if rows else "No digest subscriptions yet. "
+                  "`/orders digest subscribe weekly #channel` starts one.")
+
+
+# --- formatting ---
+
+
+def _field(name: str, value: str, change: str) -> str:
+    return f"*{name}*\n{value}  {change}".rstrip()
+
+
+def _count(n: int) -> str:
+    return f"{n:,}"
+
+
+def _delta(now: int, before: int, before_text: str | None = None) -> str:
+    shown = before_text if before_text is not None else f"{before:,}"
+    if now == before:
+        return "(= before)"
+    if not before:
+        return f"(before {shown})"
+    change = (now - before) / before * 100
+    return f"({'▲' if change > 0 else '▼'} {abs(change):.1f}% vs {shown})"
+
+
+def _values(values) -> str:
+    return " + ".join(money(v.minor, v.currency) for v in values) or "0"
+
+
+def _value_delta(now, before) -> str:
+    if len({v.currency for v in (*now, *before)}) > 1:  # no percentage across currencies
+        return f"(before {_values(before)})"
+    return _delta(now[0].minor if now else 0, before[0].minor if before else 0,
+                  _values(before))
+
+
+def _pct(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def _pt(now: float | None, before: float | None) -> str:
+    if now is None or before is None:
+        return f"(before {_pct(before)})"
+    points = (now - before) * 100
+    if abs(points) < 0.05:
+        return f"(= {_pct(before)})"
+    return f"({'▲' if points > 0 else '▼'} {abs(points):.1f} pt vs {_pct(before)})"
+
+
+def _h(hours: float | None) -> str:
+    if hours is None:
+        return "—"
+    return f"{hours:.1f} h" if hours < 72 else f"{hours / 24:.1f} days"
+
+
+def _h_delta(now: float | None, before: float | None) -> str:
+    if now is None or before is None:
+        return f"(before {_h(before)})"
+    if abs(now - before) < 0.05:
+        return f"(= {_h(before)})"
+    return f"({'▲' if now > before else '▼'} {abs(now - before):.1f} h vs {_h(before)})"
+
+
+__all__ = ["DrillRef", "digest_message", "drill_message", "subscriptions_message"]

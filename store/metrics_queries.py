@@ -1,0 +1,199 @@
+"""The aggregate queries behind one period's figures. Each returns plain numbers; every row
+count happens in the database (README, "Digests and metrics", has the definitions)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import Integer, and_, case, desc, exists, func, literal, or_, select, union_all
+from sqlalchemy.orm import Session, aliased
+
+from store.enums import OrderStatus
+from store.metrics_sql import (
+    NOT_COUNTED,
+    NOT_OWED,
+    backordered_line,
+    due_date,
+    first_shipments,
+    hours_between,
+    id_range,
+    line_counts,
+    local_day,
+    nearest_rank,
+    ordinal,
+    problem_flag,
+)
+from store.metrics_views import AgeBucket, Money
+from store.models import Customer, Discrepancy, Order, OrderLine, Return, Shipment
+
+AGE_BUCKETS = (("under 1 day", 1), ("1–3 days", 3), ("3–7 days", 7), ("7 days or more", None))
+
+
+def received_in(start: datetime, end: datetime):
+    return and_(Order.ordered_at >= start, Order.ordered_at < end,
+                Order.status.notin_(NOT_COUNTED))
+
+
+def received(session: Session, start: datetime, end: datetime) -> dict:
+    where = received_in(start, end)
+    orders, owed = session.execute(
+        select(func.count(), func.sum(ordinal(Order.status.notin_(NOT_OWED)))).where(where)).one()
+    lines, value, low, high = session.execute(
+        select(func.count(), func.sum(OrderLine.quantity * OrderLine.unit_price_minor),
+               func.min(Order.currency), func.max(Order.currency))
+        .select_from(Order).join(OrderLine, OrderLine.order_id == Order.id).where(where)).one()
+    if low is not None and low != high:  # rare: more than one currency, so sum each apart
+        values = tuple(Money(c, int(v)) for c, v in session.execute(
+            select(Order.currency, func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
+            .select_from(Order).join(OrderLine, OrderLine.order_id == Order.id).where(where)
+            .group_by(Order.currency).order_by(Order.currency)))
+    else:
+        values = (Money(low, int(value)),) if low is not None else ()
+    backordered = session.scalar(
+        select(func.count(func.distinct(Order.id))).select_from(Order)
+        .join(OrderLine, and_(OrderLine.order_id == Order.id, backordered_line(OrderLine)))
+        .where(where))
+    return {"orders_received": orders, "owed_received": int(owed or 0), "lines_received": lines,
+            "value_received": values, "orders_backordered": backordered}
+
+
+def shipped(session: Session, dialect: str, start: datetime, end: datetime,
+            offset_minutes: int) -> dict:
+    """The orders whose first shipment left in [start, end), one row of sums."""
+    cohort = first_shipments(dialect, start, end)
+    lines, shorts, line_joins = line_counts(dialect, cohort)
+    bad, bad_joins = problem_flag(dialect, cohort)
+    on_time = or_(due_date().is_(None),
+                  local_day(dialect, cohort.c.first_at, offset_minutes) <= due_date())
+    owed = Order.status.notin_(NOT_OWED)
+    on_order = Order.id == cohort.c.order_id
+    if dialect != "sqlite":
+        on_order = and_(on_order, Order.id.between(*id_range(cohort)))
+    source = cohort.join(Order, on_order)
+    for table, on in line_joins:
+        source = source.join(table, on)
+    for table, on in bad_joins:
+        source = source.outerjoin(table, on)
+    facts = select(
+        hours_between(dialect, cohort.c.first_at, Order.ordered_at).label("cycle"),
+        ordinal(on_time).label("on_time"), lines.label("lines"), shorts.label("short_lines"),
+        bad.label("bad"),
+        ordinal(and_(owed, Order.ordered_at < start)).label("owed_before"),
+        ordinal(and_(owed, Order.ordered_at >= start)).label("owed_within"),
+    ).select_from(source).subquery("facts")
+    ranked = select(facts, func.row_number().over(order_by=facts.c.cycle).label("rn"),
+                    func.count().over().label("n")).subquery("ranked")
+    complete = ranked.c.short_lines == 0
+    row = session.execute(select(
+        func.count(), func.sum(ranked.c.on_time), func.sum(ordinal(complete)),
+        func.sum(ordinal(and_(ranked.c.on_time == 1, complete, ranked.c.bad == 0))),
+        func.sum(ranked.c.lines), func.sum(ranked.c.lines - ranked.c.short_lines),
+        nearest_rank(ranked, ranked.c.cycle, 1, 2), nearest_rank(ranked, ranked.c.cycle, 9, 10),
+        func.sum(ranked.c.owed_before), func.sum(ranked.c.owed_within),
+    )).one()
+    count, on_time_n, complete_n, perfect_n, lines_n, filled_n, median, p90, before, within = row
+    return {"orders_shipped": count, "shipped_on_time": int(on_time_n or 0),
+            "shipped_complete": int(complete_n or 0), "shipped_perfect": int(perfect_n or 0),
+            "lines_shipped": int(lines_n or 0), "lines_filled": int(filled_n or 0),
+            "cycle_median_hours": _hours(median), "cycle_p90_hours": _hours(p90),
+            "owed_shipped_before": int(before or 0), "owed_shipped_within": int(within or 0)}
+
+
+def _hours(value) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def returned(session: Session, start: datetime, end: datetime) -> int:
+    return session.scalar(select(func.count(func.distinct(Return.order_id)))
+                          .where(Return.created_at >= start, Return.created_at < end))
+
+
+def backlog_at(session: Session, dialect: str, moment: datetime) -> int:
+    """Orders received before `moment` that had not shipped by then (README definition)."""
+    s = aliased(Shipment, name="s")
+    unshipped = session.scalar(
+        select(func.count()).select_from(Order)
+        .where(Order.status == OrderStatus.OPEN, Order.ordered_at < moment,
+               ~exists().where(s.order_id == Order.id, s.return_id.is_(None))))
+    later = first_shipments(dialect, moment, None)
+    shipped_later = session.scalar(
+        select(func.count()).select_from(later.join(Order, Order.id == later.c.order_id))
+        .where(Order.ordered_at < moment, Order.status.notin_(NOT_OWED)))
+    return unshipped + shipped_later
+
+
+def discrepancies(session: Session, dialect: str, start: datetime, end: datetime) -> dict:
+    d = Discrepancy
+    opened = dict(session.execute(select(d.type, func.count()).where(
+        d.opened_at >= start, d.opened_at < end).group_by(d.type)).all())
+    resolved_in = and_(d.resolved_at >= start, d.resolved_at < end)
+    resolved = dict(session.execute(select(d.type, func.count()).where(resolved_in)
+                                    .group_by(d.type)).all())
+    took = hours_between(dialect, d.resolved_at, d.opened_at)
+    ranked = select(took.label("took"), func.row_number().over(order_by=took).label("rn"),
+                    func.count().over().label("n")).where(resolved_in).subquery("ranked")
+    median = session.scalar(select(nearest_rank(ranked, ranked.c.took, 1, 2)))
+    return {"opened_by_type": {str(k): v for k, v in opened.items()},
+            "resolved_by_type": {str(k): v for k, v in resolved.items()},
+            "discrepancies_opened": sum(opened.values()),
+            "discrepancies_resolved": sum(resolved.values()),
+            "resolve_median_hours": _hours(median)}
+
+
+def open_by_age(session: Session, moment: datetime) -> tuple[AgeBucket, ...]:
+    """Discrepancies open at `moment` (opened before it, not resolved by then), by age."""
+    d = Discrepancy
+    whens = [(d.opened_at > moment - timedelta(days=days), i)
+             for i, (_, days) in enumerate(AGE_BUCKETS) if days is not None]
+    bucket = case(*whens, else_=len(AGE_BUCKETS) - 1)
+    counts = dict(session.execute(
+        select(bucket, func.count()).where(
+            d.opened_at < moment, or_(d.resolved_at.is_(None), d.resolved_at >= moment))
+        .group_by(bucket)).all())
+    return tuple(AgeBucket(label, counts.get(i, 0)) for i, (label, _) in enumerate(AGE_BUCKETS))
+
+
+def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> list[tuple]:
+    """(orders received, discrepancies opened) for each [lo, hi) in `bounds`: one small
+    indexed range count per day, so local days in any time zone come out exact."""
+    if not bounds:
+        return []
+    parts = []
+    for i, (lo, hi) in enumerate(bounds):
+        orders = select(func.count()).where(received_in(lo, hi)).scalar_subquery()
+        opened = (select(func.count()).where(Discrepancy.opened_at >= lo,
+                                             Discrepancy.opened_at < hi).scalar_subquery())
+        parts.append(select(literal(i, Integer).label("i"), orders.label("orders"),
+                            opened.label("opened")))
+    rows = session.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
+    found = {i: (n, m) for i, n, m in rows}
+    return [found[i] for i in range(len(bounds))]
+
+
+def top_customers(session: Session, current: tuple, previous: tuple, limit: int) -> list[dict]:
+    """Customers with the most orders received in `current`, with their value and their
+    orders in `previous` (ties: lower customer id first)."""
+    n = func.count().label("n")
+    top = session.execute(select(Order.customer_id, n).where(received_in(*current))
+                          .group_by(Order.customer_id).order_by(desc(n), Order.customer_id)
+                          .limit(limit)).all()
+    ids = [cid for cid, _ in top]
+    if not ids:
+        return []
+    names = {cid: (code, name) for cid, code, name in session.execute(
+        select(Customer.id, Customer.code, Customer.name).where(Customer.id.in_(ids)))}
+    values: dict[int, list[Money]] = {cid: [] for cid in ids}
+    for cid, currency, value in session.execute(
+            select(Order.customer_id, Order.currency,
+                   func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
+            .select_from(Order).join(OrderLine, OrderLine.order_id == Order.id)
+            .where(Order.customer_id.in_(ids), received_in(*current))
+            .group_by(Order.customer_id, Order.currency).order_by(Order.currency)):
+        values[cid].append(Money(currency, int(value)))
+    before = dict(session.execute(
+        select(Order.customer_id, func.count()).where(Order.customer_id.in_(ids),
+                                                      received_in(*previous))
+        .group_by(Order.customer_id)).all())
+    return [{"code": names[cid][0], "name": names[cid][1], "orders": count,
+             "value": tuple(values[cid]), "previous_orders": before.get(cid, 0)}
+            for cid, count in top]

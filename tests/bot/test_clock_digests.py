@@ -1,0 +1,142 @@
+"""The clock's digest tick against the Slack sandbox: each due period posted once, as valid
+Block Kit, with its chart in the thread; catch-up after downtime; failed posts retried."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from apscheduler.schedulers.background import BackgroundScheduler
+from slack_sdk import WebClient
+
+from bot.clock import build_scheduler
+from bot.config import Settings
+from bot.digest_runner import EVENT_TYPE, run_due_digests
+from bot.jobs.digests import tick
+from sandbox import SlackSandbox
+from store.digest_runs import RETRY_AFTER, run_states
+from store.digests import subscribe_digest
+from store.types import utcnow
+from tests.store.test_metrics_desk import build_desk
+
+CHANNEL = "C0MGR"
+
+
+@pytest.fixture
+def sb():
+    box = SlackSandbox().start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture
+def client(sb) -> WebClient:
+    return WebClient(base_url=sb.api_url, token=sb.bot_token)
+
+
+def subscribe(db, period="daily", *, created: datetime, at_time="08:00", tz="UTC",
+              channel=CHANNEL):
+    return subscribe_digest(db, period=period, channel_id=channel, at_time=at_time,
+                            timezone=tz, actor="U0MGR1", now=created).subscription
+
+
+def digests(sb, channel=CHANNEL) -> list:
+    return [m for m in sb.messages(channel) if m.blocks and m.blocks[0]["type"] == "header"]
+
+
+def test_a_tick_posts_the_due_digest_once_with_its_chart_in_the_thread(db, sb, client):
+    build_desk(db)
+    subscribe(db, "weekly", created=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    now = datetime(2026, 11, 9, 8, 1, tzinfo=UTC)
+
+    outcomes = tick(db=db, client=client, claimed_by="clock-1", now=now)
+    again = tick(db=db, client=client, claimed_by="clock-1", now=now + timedelta(hours=1))
+
+    assert [o.status for o in outcomes] == ["posted"] and again == []
+    (posted,) = digests(sb)
+    assert posted.blocks[0]["text"]["text"] == "Weekly digest · Week 45 2026, 2–8 Nov 2026"
+    assert posted.metadata["event_type"] == EVENT_TYPE
+    assert all(c.ok for c in sb.calls("chat.postMessage"))  # the sandbox validated the blocks
+    (chart,) = sb.thread(CHANNEL, posted.ts)
+    assert chart.files and sb.files(CHANNEL)[0].data.startswith(b"\x89PNG")
+    (state,) = run_states(db, subscription_ids=[1], since=date(2026, 11, 2)).values()
+    assert (state.status, state.message_ts) == ("posted", posted.ts)
+
+
+def test_nothing_is_posted_before_the_digest_is_due(db, sb, client):
+    subscribe(db, created=datetime(2026, 11, 24, 9, tzinfo=UTC))
+    assert tick(db=db, client=client, claimed_by="c", now=datetime(2026, 11, 25, 7, 59,
+                                                                     tzinfo=UTC)) == []
+    assert digests(sb) == []
+
+
+def test_a_clock_that_was_down_posts_every_missed_period_oldest_first(db, sb, client):
+    subscribe(db, created=datetime(2026, 11, 20, 9, tzinfo=UTC))
+    outcomes = tick(db=db, client=client, claimed_by="c",
+                    now=datetime(2026, 11, 25, 8, 30, tzinfo=UTC))
+    assert [o.period.start.day for o in outcomes] == [20, 21, 22, 23, 24]
+    titles = [m.blocks[0]["text"]["text"] for m in digests(sb)]
+    assert titles == [f"Daily digest · {d} Nov 2026" for d in
+                      ("Fri 20", "Sat 21", "Sun 22", "Mon 23", "Tue 24")]
+
+
+def test_an_empty_period_posts_a_quiet_digest_not_an_error(db, sb, client):
+    subscribe(db, created=datetime(2026, 11, 24, 9, tzinfo=UTC))
+    (outcome,) = tick(db=db, client=client, claimed_by="c",
+                      now=datetime(2026, 11, 25, 9, tzinfo=UTC))
+    assert outcome.status == "posted"
+    assert "A quiet period" in str(digests(sb)[0].blocks)
+
+
+def test_a_failed_post_is_retried_after_a_pause_and_posted_once(db, sb, client):
+    subscribe(db, created=datetime(2026, 11, 24, 9, tzinfo=UTC))
+    now = datetime(2026, 11, 25, 9, tzinfo=UTC)
+    sb.faults.add(method="chat.postMessage", error="not_in_channel")
+    clock = [utcnow()]
+
+    first = run_due_digests(db, client, now=now, claimed_by="c", clock=lambda: clock[0])
+    soon = run_due_digests(db, client, now=now, claimed_by="c", clock=lambda: clock[0])
+    clock[0] += RETRY_AFTER
+    later = run_due_digests(db, client, now=now, claimed_by="c", clock=lambda: clock[0])
+
+    assert [o.status for o in first] == ["failed"] and first[0].error == "not_in_channel"
+    assert [o.status for o in soon] == ["skipped"]
+    assert [o.status for o in later] == ["posted"] and len(digests(sb)) == 1
+
+
+class LostAnswer(WebClient):
+    """Slack takes the post but the answer never arrives (a timeout after the fact)."""
+
+    def chat_postMessage(self, **kwargs):  # noqa: N802 - slack_sdk's name
+        super().chat_postMessage(**kwargs)
+        raise TimeoutError("read timed out")
+
+
+def test_a_retry_finds_its_own_earlier_post_instead_of_posting_twice(db, sb):
+    subscribe(db, created=datetime(2026, 11, 24, 9, tzinfo=UTC))
+    now, clock = datetime(2026, 11, 25, 9, tzinfo=UTC), [utcnow()]
+    lossy = LostAnswer(base_url=sb.api_url, token=sb.bot_token)
+    plain = WebClient(base_url=sb.api_url, token=sb.bot_token)
+
+    (first,) = run_due_digests(db, lossy, now=now, claimed_by="c", clock=lambda: clock[0])
+    clock[0] += RETRY_AFTER
+    (retry,) = run_due_digests(db, plain, now=now, claimed_by="c", clock=lambda: clock[0])
+
+    assert first.status == "failed" and retry.status == "posted"
+    (posted,) = digests(sb)
+    assert retry.message_ts == posted.ts
+
+
+def test_the_clock_registers_a_tick_that_runs_at_start_and_catches_up(db, sb, client):
+    subscribe(db, created=utcnow() - timedelta(days=3), at_time="00:00")
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": sb.bot_token, "SLACK_SIGNING_SECRET": "s",
+                                  "SLACK_API_URL": sb.api_url})
+    scheduler = build_scheduler(settings, db, scheduler=BackgroundScheduler(timezone="UTC"),
+                                client=client)
+    assert {"digests.tick", "digests.statistics"} <= {j.id for j in scheduler.get_jobs()}
+    scheduler.start()
+    try:
+        sb.wait_for(lambda: len(digests(sb)) == 3, timeout=30)
+    finally:
+        scheduler.shutdown(wait=True)
+    assert len(digests(sb)) == 3  # and nothing more once it stopped

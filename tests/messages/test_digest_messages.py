@@ -1,0 +1,147 @@
+"""Digest, report, drill-down and subscription messages: valid Block Kit, figures and their
+changes shown, user text escaped. Pure: views built by hand."""
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from messages.actions import DigestActions
+from messages.charts import digest_chart
+from messages.digest import DrillRef, digest_message, drill_message, subscriptions_message
+from sandbox.blockkit import validate_message_blocks
+from store.digest_periods import period_containing
+from store.digests import SubscriptionView
+from store.metrics_views import (
+    AgeBucket,
+    CustomerFigure,
+    DayPoint,
+    DigestView,
+    DrillOrder,
+    DrillView,
+    Money,
+    PeriodFigures,
+    TypeCount,
+)
+from tests.factories import HOSTILE
+
+WEEK = period_containing("weekly", date(2026, 11, 2))
+START, END = datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 9, tzinfo=UTC)
+
+
+def figures(**kw) -> PeriodFigures:
+    values = dict(start=START, end=END, orders_received=8, lines_received=10,
+                  value_received=(Money("USD", 990000),), orders_backordered=1, orders_shipped=6,
+                  shipped_on_time=5, shipped_complete=5, shipped_perfect=2, lines_shipped=8,
+                  lines_filled=7, cycle_median_hours=24.0, cycle_p90_hours=72.0,
+                  orders_returned=1, backlog=3, discrepancies_opened=4,
+                  discrepancies_resolved=3, resolve_median_hours=48.0)
+    return PeriodFigures(**{**values, **kw})
+
+
+def view(**kw) -> DigestView:
+    values = dict(
+        period=WEEK, timezone="UTC", current=figures(),
+        previous=figures(start=START - timedelta(days=7), end=START, orders_received=4,
+                         orders_shipped=1, shipped_on_time=1, shipped_complete=1,
+                         shipped_perfect=1, lines_shipped=1, lines_filled=1,
+                         value_received=(Money("USD", 260000),), backlog=2),
+        days=tuple(DayPoint(d, n, n % 2) for n, d in enumerate(WEEK.days)),
+        top_customers=(CustomerFigure("ACME", HOSTILE, 4, (Money("USD", 630000),), 2),),
+        discrepancy_types=(TypeCount("price_mismatch", 2, 1, 0, 0),),
+        open_by_age=(AgeBucket("under 1 day", 1), AgeBucket("7 days or more", 1)),
+        built_at=datetime(2026, 11, 9, 8, tzinfo=UTC))
+    return DigestView(**{**values, **kw})
+
+
+def text_of(message) -> str:
+    return json.dumps(message["blocks"], ensure_ascii=False)
+
+
+def test_the_digest_is_valid_block_kit_with_every_figure_and_its_change():
+    message = digest_message(view())
+    assert validate_message_blocks(message["blocks"]) == []
+    assert message["blocks"][0]["text"]["text"] == "Weekly digest · Week 45 2026, 2–8 Nov 2026"
+    text = text_of(message)
+    for expected in ("Orders received*\\n8  (▲ 100.0% vs 4)", "$9,900.00",
+                     "Perfect orders*\\n33.3%", "▼ 66.7 pt vs 100.0%",
+                     "Cycle time, median*\\n24.0 h", "Backlog at the end*\\n3",
+                     "Price mismatch: opened 2", "Open at the end: under 1 day 1"):
+        assert expected in text, expected
+    assert "response_type" not in message
+
+
+def test_customer_names_cannot_ping_the_channel():
+    text = text_of(digest_message(view()))
+    assert "<!channel>" not in text and "&lt;!channel&gt;" in text
+
+
+def test_drill_buttons_have_unique_ids_and_carry_the_period():
+    message = digest_message(view())
+    (actions,) = [b for b in message["blocks"] if b["type"] == "actions"]
+    ids = [e["action_id"] for e in actions["elements"]]
+    assert len(set(ids)) == len(ids) and all(i.startswith(DigestActions.DRILL + ":") for i in ids)
+    late = next(e for e in actions["elements"] if e["action_id"].endswith(":late"))
+    assert late["text"]["text"] == "Late (1)"
+    ref = DrillRef.from_value(late["value"])
+    assert (ref.kind, ref.period, ref.timezone) == ("late", WEEK, "UTC")
+
+
+def test_an_empty_period_says_so_and_shows_no_rates_or_buttons():
+    empty = figures(orders_received=0, lines_received=0, value_received=(), orders_backordered=0,
+                    orders_shipped=0, shipped_on_time=0, shipped_complete=0, shipped_perfect=0,
+                    lines_shipped=0, lines_filled=0, cycle_median_hours=None,
+                    cycle_p90_hours=None, orders_returned=0, backlog=0, discrepancies_opened=0,
+                    discrepancies_resolved=0, resolve_median_hours=None)
+    message = digest_message(view(current=empty, previous=empty, top_customers=(),
+                                  discrepancy_types=()))
+    assert validate_message_blocks(message["blocks"]) == []
+    text = text_of(message)
+    assert "A quiet period" in text and "Order fill rate*\\n—" in text
+    assert "No orders received" in text
+    assert not [b for b in message["blocks"] if b["type"] == "actions"]
+
+
+def test_a_report_is_ephemeral_and_a_running_period_says_so_far():
+    partial = view(built_at=datetime(2026, 11, 5, tzinfo=UTC))
+    message = digest_message(partial, ephemeral=True, title="Report")
+    assert message["response_type"] == "ephemeral"
+    assert message["blocks"][0]["text"]["text"].startswith("Report · Week 45")
+    assert message["blocks"][0]["text"]["text"].endswith("(so far)")
+
+
+def test_the_drill_list_splits_long_lists_and_escapes_names():
+    orders = tuple(DrillOrder(ref=f"SO-{n}", customer_name=HOSTILE,
+                              ordered_at=START, first_shipped_at=START + timedelta(days=1),
+                              due_date=date(2026, 11, 2), reasons=("late", "backordered"))
+                   for n in range(20))
+    message = drill_message(DrillView("late", WEEK, "UTC", 57, orders))
+    assert validate_message_blocks(message["blocks"]) == []
+    assert len(message["blocks"]) == 3 and message["response_type"] == "ephemeral"
+    text = text_of(message)
+    assert "57 orders, the first 20 shown" in text and "<!channel>" not in text
+    assert "_late, backordered_" in text
+
+
+def test_an_empty_drill_list_says_no_orders():
+    message = drill_message(DrillView("backlog", WEEK, "UTC", 0, ()))
+    assert validate_message_blocks(message["blocks"]) == [] and "No orders." in text_of(message)
+
+
+def test_the_subscription_list_names_channel_time_and_last_post():
+    subs = (SubscriptionView(3, "weekly", "C0MGR", "08:00", "Europe/Berlin", True, "U0MGR1",
+                             START, last_posted_at=END),)
+    text = text_of(subscriptions_message(subs))
+    assert "`#3` *weekly* in <#C0MGR> at 08:00 Europe/Berlin" in text
+    assert "2026-11-09 00:00 UTC" in text
+    assert "No digest subscriptions yet" in text_of(subscriptions_message(()))
+
+
+@pytest.mark.parametrize("days", [
+    tuple(DayPoint(d, 10 + n, n) for n, d in enumerate(WEEK.days)),
+    tuple(DayPoint(d, 0, 0) for d in WEEK.days),
+    (),
+])
+def test_the_chart_is_a_png_even_with_nothing_to_draw(days):
+    png = digest_chart(days, title="Orders and discrepancy rate")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
