@@ -1,0 +1,117 @@
+"""/orders digest and /orders report through the sandbox, and the drill-down buttons on a
+posted digest: real signed requests, Block Kit validated on the wire."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+
+from slack_sdk import WebClient
+
+from bot.jobs.digests import tick
+from messages.actions import DigestActions
+from store.digests import list_digest_subscriptions
+from tests.e2e.conftest import MANAGER, PROCESSOR, SALES
+from tests.store.test_metrics_desk import build_desk
+
+MGR_CHANNEL = "C0MGR"
+
+
+def slash(stack, command_text, *, user, channel=MGR_CHANNEL):
+    delivery = stack.sb.slash("/orders", command_text, user=user, channel=channel)
+    assert delivery.status == 200 and not delivery.problems, delivery.problems
+    return delivery
+
+
+def last_ephemeral(stack, user, channel=MGR_CHANNEL):
+    return stack.sb.ephemerals(user=user, channel=channel)[-1]
+
+
+def text(message) -> str:
+    return json.dumps(message.blocks, ensure_ascii=False)
+
+
+def test_a_manager_subscribes_a_channel_lists_and_unsubscribes(stack):
+    slash(stack, "digest subscribe weekly <#C0WH|warehouse> at 09:30 europe/berlin",
+          user=MANAGER)
+    assert "<#C0WH> will get the *weekly* digest at 09:30 Europe/Berlin" in \
+        text(last_ephemeral(stack, MANAGER))
+    slash(stack, "digest subscribe daily", user=MANAGER)  # here, 08:00, workspace zone
+    (weekly, daily) = list_digest_subscriptions(stack.db)
+    assert (daily.channel_id, daily.at_time, daily.timezone) == (MGR_CHANNEL, "08:00", "UTC")
+
+    slash(stack, "digest list", user=MANAGER)
+    listed = text(last_ephemeral(stack, MANAGER))
+    assert f"`#{weekly.id}` *weekly* in <#C0WH>" in listed and "*daily* in <#C0MGR>" in listed
+
+    slash(stack, f"digest unsubscribe #{weekly.id}", user=MANAGER)
+    slash(stack, "digest unsubscribe daily", user=MANAGER)
+    assert "no longer gets the *daily* digest" in text(last_ephemeral(stack, MANAGER))
+    assert list_digest_subscriptions(stack.db) == ()
+
+
+def test_only_managers_and_admins_manage_digests(stack):
+    slash(stack, "digest subscribe daily", user=SALES)
+    assert "You can't subscribe channels to digests" in text(last_ephemeral(stack, SALES))
+    slash(stack, "digest subscribe daily", user=PROCESSOR)
+    assert "it needs manager or admin" in text(last_ephemeral(stack, PROCESSOR))
+    assert list_digest_subscriptions(stack.db) == ()
+
+
+def test_a_channel_typed_as_plain_text_is_explained(stack):
+    slash(stack, "digest subscribe daily #desk-managers", user=MANAGER)
+    assert "Pick the channel from Slack" in text(last_ephemeral(stack, MANAGER))
+
+
+def test_a_report_answers_only_the_asker_and_drills_into_the_late_orders(stack):
+    build_desk(stack.db)
+    slash(stack, "report weekly 2026-11-02", user=PROCESSOR)
+    stack.sb.wait_for(lambda: "Report · Week 45" in text(last_ephemeral(stack, PROCESSOR)))
+    report = last_ephemeral(stack, PROCESSOR)
+    assert "Orders received*\\n8" in text(report) and not stack.sb.messages(MGR_CHANNEL)
+
+    stack.sb.click(f"{DigestActions.DRILL}:late", user=PROCESSOR, message=report)
+    stack.sb.wait_for(lambda: "Shipped late" in text(last_ephemeral(stack, PROCESSOR)))
+    assert "`SO-O2`" in text(last_ephemeral(stack, PROCESSOR))
+
+
+def test_a_report_as_csv_lands_in_the_askers_dms(stack):
+    build_desk(stack.db)
+    slash(stack, "report weekly 2026-11-02 csv", user=PROCESSOR)
+    stack.sb.wait_for(lambda: "is in your DMs" in text(last_ephemeral(stack, PROCESSOR)))
+    (export,) = stack.sb.files(stack.sb.im_channel(PROCESSOR))
+    assert export.name == "orders-weekly-2026-11-02-to-2026-11-08.csv"
+    assert export.data.decode().count("\n") == 10  # header + 9 orders
+
+
+def test_sales_reps_cannot_see_reports(stack):
+    slash(stack, "report monthly", user=SALES)
+    assert "You can't see reports" in text(last_ephemeral(stack, SALES))
+
+
+def test_a_bad_date_is_explained(stack):
+    slash(stack, "report weekly 02/11/2026", user=PROCESSOR)
+    assert "Write it as YYYY-MM-DD" in text(last_ephemeral(stack, PROCESSOR))
+
+
+def test_a_posted_digests_buttons_answer_the_clicker_alone(stack):
+    build_desk(stack.db)
+    slash(stack, "digest subscribe weekly", user=MANAGER)
+    from sqlalchemy import update
+
+    from store.models import DigestSubscription
+
+    with stack.db.write() as s:  # subscribed before the week ended
+        s.execute(update(DigestSubscription).values(created_at=datetime(2026, 11, 2, 9,
+                                                                        tzinfo=UTC)))
+    client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
+    tick(db=stack.db, client=client, claimed_by="clock",
+         now=datetime(2026, 11, 9, 8, 1, tzinfo=UTC))
+    (digest,) = stack.sb.messages(MGR_CHANNEL)
+    assert stack.sb.thread(MGR_CHANNEL, digest.ts)[0].files  # the chart
+
+    stack.sb.click(f"{DigestActions.DRILL}:backlog", user=MANAGER, message=digest)
+    stack.sb.wait_for(lambda: "Backlog at the end" in text(last_ephemeral(stack, MANAGER)))
+    shown = text(last_ephemeral(stack, MANAGER))
+    assert "`SO-P3`" in shown and "`SO-O9`" in shown
+    assert len(stack.sb.messages(MGR_CHANNEL)) == 1  # nothing new for everyone
