@@ -9,7 +9,7 @@ import json
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.fulfilment import after_step, channel_of, state_value
+from handlers.fulfilment import Reply, channel_of, state_value
 from messages.actions import ApprovalActions
 from messages.approvals import decided_text, reject_modal
 from store.approvals import decide, get_approval
@@ -20,9 +20,10 @@ def register(app: App, deps: Deps) -> None:
         user = body["user"]["id"]
         deps.require(user, "approve")
         result = decide(deps.db, approval_id=action["value"], actor=user, approve=True)
+        reply = Reply.of(result, user=user, channel=channel_of(body),
+                         text=decided_text(result.approval))
         ack()
-        after_step(deps, client, result, user=user, channel=channel_of(body),
-                   text=decided_text(result.approval))
+        reply.send(deps, client)
 
     def on_reject_button(ack, body, action, client):
         user = body["user"]["id"]
@@ -39,9 +40,10 @@ def register(app: App, deps: Deps) -> None:
         meta = json.loads(view["private_metadata"])
         result = decide(deps.db, approval_id=meta["approval_id"], actor=user, approve=False,
                         reason=state_value(view, "reason"))
+        reply = Reply.of(result, user=user, channel=meta.get("channel_id"),
+                         text=decided_text(result.approval))
         ack()
-        after_step(deps, client, result, user=user, channel=meta.get("channel_id"),
-                   text=decided_text(result.approval))
+        reply.send(deps, client)
 
     app.action(ApprovalActions.APPROVE)(on_approve_button)
     app.action(ApprovalActions.REJECT)(on_reject_button)

@@ -8,7 +8,7 @@ import json
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.fulfilment import after_step, state_value
+from handlers.fulfilment import Reply, state_value
 from messages.actions import CancelActions
 from messages.common import confirmation_message
 from messages.fulfilment import cancel_modal, canceled_text
@@ -27,8 +27,9 @@ def register(app: App, deps: Deps) -> None:
             raise ValidationFailed({"ref": f"which order? Usage: `{USAGE}`"})
         if reason.strip():
             result = cancel_order(deps.db, ref=ref, actor=user, reason=reason)
-            ack(confirmation_message(canceled_text(result)))
-            after_step(deps, client, result)
+            reply, answer = Reply.of(result), confirmation_message(canceled_text(result))
+            ack(answer)
+            reply.send(deps, client)
             return
         view = cancel_modal(ref=check_cancel(deps.db, ref=ref),
                             channel_id=command.get("channel_id"))
@@ -41,9 +42,10 @@ def register(app: App, deps: Deps) -> None:
         meta = json.loads(view["private_metadata"])
         result = cancel_order(deps.db, ref=meta["ref"], actor=user,
                               reason=state_value(view, "reason") or "")
+        reply = Reply.of(result, user=user, channel=meta.get("channel_id"),
+                         text=canceled_text(result))
         ack()
-        after_step(deps, client, result, user=user, channel=meta.get("channel_id"),
-                   text=canceled_text(result))
+        reply.send(deps, client)
 
     deps.order_command.add("cancel", on_cancel_command, usage=USAGE,
                            summary="cancel an order that hasn't shipped, with a reason")

@@ -4,6 +4,7 @@ order to the warehouse now); the pick request's Picked, Packed and Shipped butto
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 
 from slack_bolt import App
@@ -48,25 +49,27 @@ def register(app: App, deps: Deps) -> None:
         deps.require(user, "ship")
         meta = ShipMetadata.loads(view["private_metadata"])
         result = ship_order(deps.db, ref=meta.ref, actor=user, request=parse_ship(view, meta))
+        reply = Reply.of(result, user=user, channel=meta.channel_id, text=shipped_text(result))
         ack()
-        after_step(deps, client, result, user=user, channel=meta.channel_id,
-                   text=shipped_text(result))
+        reply.send(deps, client)
 
     def on_release_command(*, ack, command, client, **_):
         user = command["user_id"]
         deps.require(user, "allocate")
         result = allocate(deps.db, ref=command_ref(command, RELEASE_USAGE), actor=user)
-        ack(confirmation_message(allocated_text(result)))
-        after_step(deps, client, result)
+        reply, answer = Reply.of(result), confirmation_message(allocated_text(result))
+        ack(answer)
+        reply.send(deps, client)
 
     def stage_button(step, verb: str):
         def on_button(ack, body, action, client):
             user = body["user"]["id"]
             deps.require(user, "pick")
             result = step(deps.db, ref=action["value"], actor=user)
+            reply = Reply.of(result, user=user, channel=channel_of(body),
+                             text=step_text(verb, result))
             ack()
-            after_step(deps, client, result, user=user, channel=channel_of(body),
-                       text=step_text(verb, result))
+            reply.send(deps, client)
         return on_button
 
     deps.order_command.add("ship", on_ship_command, usage=SHIP_USAGE,
@@ -108,16 +111,31 @@ def parse_ship(view: dict, meta: ShipMetadata) -> ShipRequest:
         quantities={key: state_value(view, f"qty.{key}") or "" for key in meta.keys})
 
 
-def after_step(deps: Deps, client, result, *, user: str | None = None,
-               channel: str | None = None, text: str | None = None) -> None:
-    """After the ack: deliver the queued posts, refresh shared order cards, confirm."""
-    deps.kick_outbox(deps.db, client)
-    card = order_card(result.order)
-    for channel_id, ts in result.posted_cards:
-        try:
-            client.chat_update(channel=channel_id, ts=ts, **card)
-        except SlackApiError as err:  # a deleted card must not hide the confirmation
-            log.warning("order card %s/%s not updated: %s", channel_id, ts, err.response.get(
-                "error"))
-    if user and channel and text:
-        client.chat_postEphemeral(channel=channel, user=user, **confirmation_message(text))
+@dataclass(frozen=True)
+class Reply:
+    """What a step sends after its ack, rendered before it (a render error then reaches the
+    person through the ack, not after it): shared order cards to refresh, a confirmation."""
+
+    card: dict
+    cards: tuple[tuple[str, str], ...]
+    user: str | None = None
+    channel: str | None = None
+    confirmation: dict | None = None
+
+    @classmethod
+    def of(cls, result, *, user: str | None = None, channel: str | None = None,
+           text: str | None = None) -> Reply:
+        confirm = confirmation_message(text) if (user and channel and text) else None
+        return cls(order_card(result.order), result.posted_cards, user, channel, confirm)
+
+    def send(self, deps: Deps, client) -> None:
+        """After the ack: deliver the queued posts, refresh shared order cards, confirm."""
+        deps.kick_outbox(deps.db, client)
+        for channel_id, ts in self.cards:
+            try:
+                client.chat_update(channel=channel_id, ts=ts, **self.card)
+            except SlackApiError as err:  # a deleted card must not hide the confirmation
+                log.warning("order card %s/%s not updated: %s", channel_id, ts,
+                            err.response.get("error"))
+        if self.confirmation:
+            client.chat_postEphemeral(channel=self.channel, user=self.user, **self.confirmation)

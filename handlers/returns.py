@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.fulfilment import after_step, channel_of, command_ref, state_value
+from handlers.fulfilment import Reply, channel_of, command_ref, state_value
 from messages.actions import ReturnActions
 from messages.returns import ReturnMetadata, return_modal, return_recorded_text
 from store.fulfilment_rules import RULES
@@ -37,9 +37,10 @@ def register(app: App, deps: Deps) -> None:
         meta = ReturnMetadata.loads(view["private_metadata"])
         result = create_return(deps.db, ref=meta.ref, actor=user, lines=parse_return(view, meta),
                                note=state_value(view, "note"))
+        reply = Reply.of(result, user=user, channel=meta.channel_id,
+                         text=return_recorded_text(result))
         ack()
-        after_step(deps, client, result, user=user, channel=meta.channel_id,
-                   text=return_recorded_text(result))
+        reply.send(deps, client)
 
     deps.order_command.add("return", on_return_command, usage=USAGE,
                            summary="record a return: refund, replacement, exchange or claim")

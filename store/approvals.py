@@ -183,12 +183,12 @@ def get_approval(db: Database, *, approval_id: int, actor: str | None = None) ->
         return approval_view(session, approval)
 
 
-def _load(session: Session, approval_id, *, for_update: bool = False) -> Approval:
+def _load(session: Session, approval_id) -> Approval:
     try:
         key = int(approval_id)
     except (TypeError, ValueError):
         raise ApprovalNotFound(approval_id) from None
-    approval = session.get(Approval, key, with_for_update=for_update)
+    approval = session.get(Approval, key)
     if approval is None:
         raise ApprovalNotFound(approval_id)
     return approval
@@ -211,9 +211,11 @@ def decide(db: Database, *, approval_id: int, actor: str, approve: bool,
     if not approve and not reason:
         raise ValidationFailed({"reason": "Say why it is rejected; the requester will read it."})
     with db.write() as session:
-        approval = _load(session, approval_id, for_update=True)
-        _check_decider(approval, actor)
+        approval = _load(session, approval_id)
+        # The order's lock first, then the approval's: the order the editor and cancel use.
         order = load_order(session, session.get(Order, approval.order_id).ref, for_update=True)
+        session.refresh(approval, with_for_update=True)
+        _check_decider(approval, actor)
         queued = settle(session, approval, order, actor=actor, approve=approve, reason=reason)
         base = finish_step(session, order, queued)
         return DecisionResult(**vars(base), approval=approval_view(session, approval))

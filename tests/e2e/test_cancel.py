@@ -3,7 +3,9 @@ the pick request says stop, the rep told by DM), with the reason inline, and ref
 shipment with the reason why."""
 
 from messages.actions import CancelActions
-from tests.e2e.test_fulfilment_support import PROCESSOR, REP, buttons, ful, text_of  # noqa: F401
+from tests.e2e.test_fulfilment_support import (  # noqa: F401  (ful is a fixture)
+    PROCESSOR, REP, buttons, ful, text_of,
+)
 from tests.store.test_shipments_desk import reserved_lines, stock
 
 

@@ -1,11 +1,15 @@
 """Shipping through the sandbox: release to the warehouse, pick -> pack -> ship by buttons,
 a partial shipment then the rest, tracking validated per carrier, stock counted throughout."""
 
+import json
+
 from sqlalchemy import select
 
 from messages.actions import FulfilmentActions
 from store.models import Shipment
-from tests.e2e.test_fulfilment_support import buttons, ful, text_of  # noqa: F401
+from tests.e2e.test_fulfilment_support import (  # noqa: F401  (ful is a fixture)
+    buttons, ful, text_of,
+)
 from tests.store.test_shipments_desk import reserved_lines, stock
 
 PROCESSOR = "U0PROC1"
@@ -75,8 +79,9 @@ def test_a_partial_shipment_then_the_rest(ful):
     assert stock(ful.db, "WID-1042-BL") == (96, 10)
     assert stock(ful.db, "BRK-3003-SS") == (28, 0)
     assert reserved_lines(ful.db) == [0, 0, 0]
+    order_id = ful.order().id
     with ful.db.read() as s:
-        carriers = list(s.scalars(select(Shipment.carrier).where(Shipment.order_id == ful.order().id)
+        carriers = list(s.scalars(select(Shipment.carrier).where(Shipment.order_id == order_id)
                                   .order_by(Shipment.id)))
     assert carriers == ["FedEx", "USPS"]
     ful.sb.wait_for(lambda: "Nothing left to pick or ship" in text_of(pick))
@@ -89,5 +94,4 @@ def test_nothing_left_to_ship_is_said_at_once(ful):
 
 
 def text_of_body(answer) -> str:
-    import json
     return json.dumps(answer.body)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bot.jobs.fulfilment import register_jobs, run_sweep
 from store.models import Discrepancy, Order
-from tests.e2e.test_fulfilment_support import ful, text_of  # noqa: F401
+from tests.e2e.test_fulfilment_support import ful  # noqa: F401  (ful is a fixture)
 from tests.store.test_shipments_desk import WAREHOUSE_CHANNEL, reserved_lines
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from messages.actions import ReturnActions
 from store.models import Return, Shipment, ShipmentLine
-from tests.e2e.test_fulfilment_support import PROCESSOR, ful, text_of  # noqa: F401
+from tests.e2e.test_fulfilment_support import PROCESSOR, ful  # noqa: F401  (ful is a fixture)
 from tests.store.test_shipments_desk import reserved_lines, stock
 
 

@@ -76,7 +76,8 @@ def test_returning_everything_refunds_everything_under_whole_order(db, shipped):
 
 def test_replacements_and_exchanges_refund_nothing_but_still_count_as_returned(db, shipped):
     result = create_return(db, ref=REF, actor=ACTOR, lines=[
-        Line(1, "1", "replace", "defective"), Line(2, "2", "exchange", "wrong_item", "BRK-3003-SS")])
+        Line(1, "1", "replace", "defective"),
+        Line(2, "2", "exchange", "wrong_item", "BRK-3003-SS")])
     assert (result.ret.total_refund_minor, [x.exchange_sku for x in result.ret.lines]) == (
         0, [None, "BRK-3003-SS"])
     assert axes(db) == ("partially_returned", "awaiting")
