@@ -27,7 +27,7 @@ def register(app: App, deps: Deps) -> None:
             ack(routes_message(list_routes(deps.db), ROUTE_KEYS))
             return
         if len(parts) != 2:
-            raise ValidationFailed({"text": f"expected a key and a channel. Usage: `{ROUTE_USAGE}`"})
+            raise ValidationFailed({"text": f"expected a key and a channel: `{ROUTE_USAGE}`"})
         route = set_route(deps.db, actor=user, key=parts[0], channel_id=parse_channel(parts[1]))
         ack(confirmation_message(f"`{route.key}` now goes to <#{route.channel_id}>. "
                                  "Invite me there if I'm not in it yet."))

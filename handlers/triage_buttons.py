@@ -71,6 +71,20 @@ def register(app: App, deps: Deps) -> None:
     for action_id, (permission, act) in buttons.items():
         app.action(action_pattern(action_id))(on_button(permission, act))
 
+    def on_queue_button(ack, body, action, respond):
+        deps.require(body["user"]["id"], "lookup")
+        flt, _, offset = (action.get("value") or "|0").partition("|")
+        page = list_queue(deps.db, user_id=body["user"]["id"], filter=flt,
+                          offset=int(offset or 0))
+        ack()
+        respond(queue_message(page, snooze_options=SNOOZE_OPTIONS))
+
+    app.action(A.QUEUE)(on_queue_button)
+    _register_resolve(app, deps)
+
+
+def _register_resolve(app: App, deps: Deps) -> None:
+    """Resolve opens a modal (reason + note); submitting it resolves."""
     def on_resolve_button(ack, body, action, client, respond):
         deps.require(body["user"]["id"], "resolve")
         d = get_discrepancy(deps.db, discrepancy_id=item_id(action))
@@ -98,17 +112,8 @@ def register(app: App, deps: Deps) -> None:
             client.chat_postEphemeral(channel=meta.channel_id, user=user,
                                       **action_reply(result))
 
-    def on_queue_button(ack, body, action, respond):
-        deps.require(body["user"]["id"], "lookup")
-        flt, _, offset = (action.get("value") or "|0").partition("|")
-        page = list_queue(deps.db, user_id=body["user"]["id"], filter=flt,
-                          offset=int(offset or 0))
-        ack()
-        respond(queue_message(page, snooze_options=SNOOZE_OPTIONS))
-
     app.action(action_pattern(A.RESOLVE))(on_resolve_button)
     app.view(A.RESOLVE_CALLBACK)(on_resolve_submit)
-    app.action(A.QUEUE)(on_queue_button)
 
 
 def _already(d) -> ActionResult:

@@ -88,8 +88,10 @@ class Facts:
     customer_prices: dict[tuple[int, int], int] = field(default_factory=dict)
     available: dict[int, int] = field(default_factory=dict)  # product id -> on hand - reserved
     customers: dict[int, CustomerFacts] = field(default_factory=dict)
-    # Orders of the same customers near in time or sharing a PO: duplicate candidates.
+    # Orders of the same customers near in time with the same shape: duplicate candidates.
     neighbours: dict[int, list[OrderFacts]] = field(default_factory=dict)  # customer id -> orders
+    # (customer id, PO) -> the first order that used it: (ordered_at, id, ref).
+    first_po: dict[tuple[int, str], tuple] = field(default_factory=dict)
 
 
 def chunks(values, size: int = _CHUNK):
@@ -107,6 +109,7 @@ def load_facts(session: Session, order_ids: list[int], *, window) -> Facts:
     facts.available = _available(session, product_ids)
     facts.customers = _customers(session, customer_ids)
     facts.neighbours = _neighbours(session, facts.orders, window)
+    facts.first_po = _first_po(session, facts.orders)
     return facts
 
 
@@ -217,24 +220,53 @@ def _default_addresses(session: Session, ids) -> dict[int, dict]:
     return out
 
 
+def _shape(customer_id, lines, units, first_sku, last_sku) -> tuple:
+    return customer_id, int(lines), int(units or 0), first_sku, last_sku
+
+
+def _first_po(session: Session, orders: list[OrderFacts]) -> dict[tuple[int, str], tuple]:
+    """For each (customer, PO) in the batch, the first live order that used it."""
+    customers = {o.customer_id for o in orders}
+    out: dict[tuple[int, str], tuple] = {}
+    rows = [(o.customer_id, o.po_number, o.ordered_at, o.id, o.ref) for o in orders
+            if o.po_number and o.status != OrderStatus.CANCELED.value]
+    for part in chunks({o.po_number for o in orders if o.po_number}):
+        rows.extend(session.execute(
+            select(Order.customer_id, Order.po_number, Order.ordered_at, Order.id, Order.ref)
+            .where(Order.po_number.in_(part), Order.customer_id.in_(customers),
+                   Order.status != OrderStatus.CANCELED)).all())
+    for cid, po, at, oid, ref in rows:
+        key = (cid, po)
+        if key not in out or (at, oid) < out[key][:2]:
+            out[key] = (at, oid, ref)
+    return out
+
+
 def _neighbours(session: Session, orders: list[OrderFacts], window) -> dict[int, list]:
-    """Other orders of the same customers that share a PO or fall within the window."""
+    """Other orders of the same customers within the window with the same number of lines
+    and units and the same first and last SKU (a cheap SQL prefilter; the exact comparison
+    of lines happens in store.check_findings)."""
     if not orders:
         return {}
     customers = {o.customer_id for o in orders}
-    pos = {o.po_number for o in orders if o.po_number}
+    shapes = {_shape(o.customer_id, len(o.lines), sum(ln.quantity for ln in o.lines),
+                     min((ln.sku for ln in o.lines), default=None),
+                     max((ln.sku for ln in o.lines), default=None)) for o in orders}
     start = min(o.ordered_at for o in orders) - window
     end = max(o.ordered_at for o in orders) + window
     ids: set[int] = set()
-    alive = Order.status != OrderStatus.CANCELED
     for part in chunks(customers):
-        ids.update(session.scalars(select(Order.id).where(
-            Order.customer_id.in_(part), Order.ordered_at.between(start, end), alive)))
-    for part in chunks(pos):
-        ids.update(session.scalars(select(Order.id).where(Order.po_number.in_(part), alive)))
+        rows = session.execute(
+            select(Order.id, Order.customer_id, func.count(OrderLine.id),
+                   func.sum(OrderLine.quantity), func.min(OrderLine.sku), func.max(OrderLine.sku))
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .where(Order.customer_id.in_(part), Order.ordered_at.between(start, end),
+                   Order.status != OrderStatus.CANCELED)
+            .group_by(Order.id, Order.customer_id))
+        ids.update(row[0] for row in rows if _shape(*row[1:]) in shapes)
     ids -= {o.id for o in orders}
     out: dict[int, list[OrderFacts]] = defaultdict(list)
     for other in [*orders, *load_orders(session, sorted(ids))]:
-        if other.customer_id in customers and other.status != OrderStatus.CANCELED.value:
+        if other.status != OrderStatus.CANCELED.value:
             out[other.customer_id].append(other)
     return out

@@ -172,16 +172,17 @@ def check_payment(order, facts, rules, now):
 
 
 def check_duplicates(order, facts, rules, now):
+    first = facts.first_po.get((order.customer_id, order.po_number)) if order.po_number else None
+    if first and (first[0], first[1]) < (order.ordered_at, order.id):
+        yield _finding(order, T.DUPLICATE_ORDER, "duplicate_po", rules, f"po:{first[2]}",
+                       f"Same PO {order.po_number} as {first[2]}", "a new PO number",
+                       f"PO {order.po_number} already on {first[2]}", other_ref=first[2])
+        return
     for other in facts.neighbours.get(order.customer_id, ()):
-        if other.id == order.id or not _earlier(other, order):
+        if other.id == order.id or not _earlier(other, order) or not order.lines:
             continue
-        if order.po_number and other.po_number == order.po_number:
-            yield _finding(order, T.DUPLICATE_ORDER, "duplicate_po", rules, f"po:{other.ref}",
-                           f"Same PO {order.po_number} as {other.ref}", "a new PO number",
-                           f"PO {order.po_number} already on {other.ref}", other_ref=other.ref)
-            return
         if (abs(order.ordered_at - other.ordered_at) <= rules.duplicate_window
-                and order.lines and other.signature == order.signature):
+                and other.signature == order.signature):
             yield _finding(order, T.DUPLICATE_ORDER, "duplicate_lines", rules,
                            f"lines:{other.ref}", f"Same lines as {other.ref}, "
                            f"{_gap(order.ordered_at - other.ordered_at)} apart",
@@ -208,9 +209,9 @@ def check_credit(order, facts, rules, now):
     if customer.exposure_minor <= customer.credit_limit_minor:
         return
     money = lambda v: format_money(v, order.currency)  # noqa: E731
+    over = customer.exposure_minor - customer.credit_limit_minor
     yield _finding(order, T.CREDIT_LIMIT, "credit_limit", rules, "over",
-                   f"{customer.code} is {money(customer.exposure_minor - customer.credit_limit_minor)}"
-                   " over its credit limit",
+                   f"{customer.code} is {money(over)} over its credit limit",
                    f"at most {money(customer.credit_limit_minor)} unpaid",
                    f"{money(customer.exposure_minor)} unpaid with this order")
 

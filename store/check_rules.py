@@ -105,6 +105,11 @@ class CheckRules:
 
 RULES = CheckRules()
 
+
+def active(rules: CheckRules | None = None) -> CheckRules:
+    """The rules given, else RULES as it is at call time (a bench or test may swap RULES)."""
+    return rules if rules is not None else RULES
+
 # How a discrepancy can be resolved (the Resolve modal's choices): value -> what people read.
 RESOLUTION_REASONS = {
     "fixed": "Fixed on the order", "accepted": "Accepted as it is",

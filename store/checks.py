@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from store.check_facts import chunks, load_facts
 from store.check_findings import Finding, find_problems
-from store.check_rules import RULES, CheckRules
+from store.check_rules import CheckRules, active
 from store.db import Database
 from store.discrepancy_actions import close_vanished
 from store.discrepancy_open import open_findings
@@ -39,17 +39,17 @@ class CheckReport:
 
 
 def findings_for(session: Session, order_ids: list[int], *, now: datetime | None = None,
-                 rules: CheckRules = RULES) -> list[Finding]:
+                 rules: CheckRules | None = None) -> list[Finding]:
     """What the checks find on these orders, without opening anything."""
-    now = now or utcnow()
+    now, rules = now or utcnow(), active(rules)
     facts = load_facts(session, list(order_ids), window=rules.duplicate_window)
     return [f for order in facts.orders for f in find_problems(order, facts, rules, now)]
 
 
 def check_orders(session: Session, order_ids: list[int], *, actor: str,
-                 now: datetime | None = None, rules: CheckRules = RULES,
+                 now: datetime | None = None, rules: CheckRules | None = None,
                  recheck: bool = False) -> CheckReport:
-    now = now or utcnow()
+    now, rules = now or utcnow(), active(rules)
     ids = list(dict.fromkeys(order_ids))
     findings = findings_for(session, ids, now=now, rules=rules)
     opened = open_findings(session, findings, actor=actor, now=now, rules=rules)
@@ -73,7 +73,7 @@ def _open_automatic(session: Session, order_ids: list[int]) -> list[Discrepancy]
 
 
 def check_stored_orders(db: Database, *, order_ids: list[int], actor: str = "system",
-                        batch: int = 500, rules: CheckRules = RULES) -> CheckReport:
+                        batch: int = 500, rules: CheckRules | None = None) -> CheckReport:
     """Check orders already in the database, one transaction per `batch` (bench, backfill)."""
     totals = [0, 0, [], []]
     for part in chunks(order_ids, batch):

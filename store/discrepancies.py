@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from store.check_findings import Finding
-from store.check_rules import RULES, CheckRules
+from store.check_rules import CheckRules, active
 from store.db import Database
 from store.discrepancy_actions import (
     RESOLUTION_REASONS,
@@ -49,7 +49,8 @@ from store.types import utcnow
 
 __all__ = [
     "RESOLUTION_REASONS", "ActionResult", "DiscrepancyView", "FlagResult", "apply_fix",
-    "assign", "batch_state", "escalate", "escalate_overdue", "flag_order", "get_discrepancy", "get_note",
+    "assign", "batch_state", "escalate", "escalate_overdue", "flag_order", "get_discrepancy",
+    "get_note",
     "nudge_overdue", "order_ref_in", "resolve", "snooze", "wake_snoozed",
 ]
 MAX_REASON = 500
@@ -62,17 +63,17 @@ class FlagResult:
 
 
 def flag_order(db: Database, *, ref: str, actor: str, reason: str,
-               now: datetime | None = None, rules: CheckRules = RULES) -> FlagResult:
+               now: datetime | None = None, rules: CheckRules | None = None) -> FlagResult:
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationFailed({"reason": "Say what is wrong with the order."})
-    reason = reason[:MAX_REASON]
+    reason, rules = reason[:MAX_REASON], active(rules)
     now = now or utcnow()
     key = hashlib.sha256(f"{actor}|{reason.lower()}".encode()).hexdigest()[:16]
     with db.write() as session:
         order = load_order(session, ref)
         finding = Finding(order.id, DiscrepancyType.OTHER, rules.severity("manual"),
-                          f"manual:{key}", f"Flagged: {reason}"[:200],
+                          f"manual:{key}", reason[:200],
                           {"expected": None, "found": reason, "flagged_by": actor})
         created = bool(open_findings(session, [finding], actor=actor, now=now, rules=rules))
         d_id = session.scalar(select(Discrepancy.id).where(
@@ -121,9 +122,9 @@ def nudge_overdue(db: Database, *, now: datetime | None = None) -> int:
 
 
 def escalate_overdue(db: Database, *, now: datetime | None = None,
-                     rules: CheckRules = RULES) -> int:
+                     rules: CheckRules | None = None) -> int:
     """Nudged, still open `escalate_after` later, never escalated: escalate it."""
-    now = now or utcnow()
+    now, rules = now or utcnow(), active(rules)
     escalated = 0
     for d_id in _due(db, Discrepancy.status.in_((St.NEW, St.ASSIGNED)),
                      Discrepancy.nudged_at <= now - rules.escalate_after,

@@ -13,12 +13,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from store import discrepancy_posts as posts
-from store.check_rules import AUTOMATIC_REASONS, RESOLUTION_REASONS, RULES, CheckRules
+from store.check_rules import AUTOMATIC_REASONS, RESOLUTION_REASONS, CheckRules, active
 from store.db import Database
 from store.discrepancy_open import reps_of
 from store.discrepancy_views import DiscrepancyView, discrepancy_view, load_discrepancy
 from store.enums import DiscrepancyStatus as St
 from store.errors import ValidationFailed
+from store.follows import notify_followers
 from store.models import Discrepancy, Event
 from store.routing import MANAGER, route_map
 from store.types import utcnow
@@ -103,6 +104,8 @@ def close(session: Session, d: Discrepancy, *, actor: str, reason: str, note: st
     rep = reps_of(session, [d.order_id]).get(d.order_id)
     if rep:
         posts.rep_dm(session, d.id, rep, "resolved")
+    notify_followers(session, order_id=d.order_id, text=f"Resolved: {d.title} ({label})",
+                     dedupe_key=f"triage-resolved:{d.id}")
 
 
 def close_vanished(session: Session, d: Discrepancy, *, actor: str, now: datetime) -> None:
@@ -111,7 +114,8 @@ def close_vanished(session: Session, d: Discrepancy, *, actor: str, now: datetim
           note="the order no longer has this problem")
 
 
-def snooze_until(choice: str, now: datetime, rules: CheckRules = RULES) -> datetime:
+def snooze_until(choice: str, now: datetime, rules: CheckRules | None = None) -> datetime:
+    rules = active(rules)
     for value, _label, delta in rules.snooze_choices:
         if value == choice:
             if delta is not None:
@@ -123,7 +127,7 @@ def snooze_until(choice: str, now: datetime, rules: CheckRules = RULES) -> datet
 
 
 def snooze(db: Database, *, discrepancy_id: int, actor: str, choice: str,
-           now: datetime | None = None, rules: CheckRules = RULES) -> ActionResult:
+           now: datetime | None = None, rules: CheckRules | None = None) -> ActionResult:
     def act(session, d, now):
         until = snooze_until(choice, now, rules)
         if d.status == St.RESOLVED:

@@ -14,13 +14,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from store import discrepancy_posts as posts
+from store.check_facts import chunks
 from store.check_findings import Finding
 from store.check_rules import CheckRules
 from store.enums import DiscrepancyStatus
-from store.models import Customer, Discrepancy, Order
+from store.follows import notify_followers
+from store.models import Customer, Discrepancy, Follow, Order
 from store.routing import channel_for, route_map
 
-_CHUNK = 500
 
 
 def open_findings(session: Session, findings: list[Finding], *, actor: str, now: datetime,
@@ -32,22 +33,22 @@ def open_findings(session: Session, findings: list[Finding], *, actor: str, now:
     by_id = {d_id: f for d_id, f in new}
     _route_and_post(session, by_id, now=now, rules=rules)
     _tell_reps(session, by_id, now=now, rules=rules)
+    _tell_followers(session, by_id)
     return list(by_id)
 
 
 def _insert(session, findings, *, actor, now, rules) -> list[tuple[int, Finding]]:
     make = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     by_key = {(f.order_id, f.fingerprint): f for f in findings}
-    out: list[tuple[int, Finding]] = []
-    keys = list(by_key)
-    for i in range(0, len(keys), _CHUNK):
-        rows = [_row(by_key[k], actor=actor, now=now, rules=rules) for k in keys[i:i + _CHUNK]]
-        # RETURNING, not rowcount: psycopg 3 reports -1 for ON CONFLICT inserts (DESIGN.md).
-        result = session.execute(
-            make(Discrepancy).values(rows)
-            .on_conflict_do_nothing(index_elements=["order_id", "fingerprint"])
+    if not by_key:
+        return []
+    # One statement, many parameter sets: SQLAlchemy batches it ("insertmanyvalues") and
+    # compiles it once. RETURNING, not rowcount: psycopg 3 reports -1 for ON CONFLICT inserts.
+    stmt = (make(Discrepancy).on_conflict_do_nothing(index_elements=["order_id", "fingerprint"])
             .returning(Discrepancy.id, Discrepancy.order_id, Discrepancy.fingerprint))
-        out.extend((r.id, by_key[(r.order_id, r.fingerprint)]) for r in result)
+    rows = [_row(f, actor=actor, now=now, rules=rules) for f in by_key.values()]
+    result = session.execute(stmt, rows)
+    out = [(r.id, by_key[(r.order_id, r.fingerprint)]) for r in result]
     return sorted(out, key=lambda pair: pair[0])
 
 
@@ -83,12 +84,27 @@ def _route_and_post(session, by_id: dict[int, Finding], *, now, rules: CheckRule
                                 threshold=rules.batch_threshold)
 
 
+def _tell_followers(session, by_id: dict[int, Finding]) -> None:
+    """Threads following an order hear it was flagged (one query finds the followed orders)."""
+    order_ids = {f.order_id for f in by_id.values()}
+    followed = set()
+    for part in chunks(order_ids):
+        followed.update(session.scalars(select(Follow.order_id).where(Follow.order_id.in_(part))))
+    for d_id, f in by_id.items():
+        if f.order_id in followed:
+            notify_followers(session, order_id=f.order_id, text=f"Flagged: {f.title}",
+                             dedupe_key=f"triage-flagged:{d_id}")
+
+
 def reps_of(session: Session, order_ids) -> dict[int, str]:
     """order id -> the account owner (the customer's rep, else the order's)."""
-    rows = session.execute(
-        select(Order.id, Customer.sales_rep_id, Order.sales_rep_id)
-        .join(Customer, Customer.id == Order.customer_id).where(Order.id.in_(list(order_ids))))
-    return {oid: rep or order_rep for oid, rep, order_rep in rows if rep or order_rep}
+    out = {}
+    for part in chunks(order_ids):
+        rows = session.execute(
+            select(Order.id, Customer.sales_rep_id, Order.sales_rep_id)
+            .join(Customer, Customer.id == Order.customer_id).where(Order.id.in_(part)))
+        out.update({oid: rep or order_rep for oid, rep, order_rep in rows if rep or order_rep})
+    return out
 
 
 def _tell_reps(session, by_id: dict[int, Finding], *, now, rules: CheckRules) -> None:

@@ -31,7 +31,7 @@ from store.checks import check_orders
 from store.db import Database
 from store.errors import IntakeRejected, ValidationFailed
 from store.importer.order_batch import decide, load_lookups, write_orders
-from store.importer.order_rows import HEAD_COLUMNS, OrderDraft, build_draft
+from store.importer.order_rows import OrderDraft, build_draft
 from store.importer.orders import COLUMNS
 from store.importer.report import Tally
 from store.models import Order
@@ -43,8 +43,8 @@ from store.views import OrderView
 MAX_LINES = 500
 LINE_FIELDS = ("sku", "quantity", "unit_price")
 HEAD_FIELDS = tuple(c for c in COLUMNS if c not in LINE_FIELDS)
-PENDING_REF = "NEW"
-SOURCES = {"intake": "the intake endpoint", "modal": "the New order modal"}  # the modal's order gets its ref inside the write transaction
+PENDING_REF = "NEW"  # the modal's order gets its ref inside the write transaction
+SOURCES = {"intake": "the intake endpoint", "modal": "the New order modal"}
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,8 @@ def _rows(body: object) -> list[dict[str, str]]:
                                  field=f"lines[{n}]")
         extra = sorted(set(line) - set(LINE_FIELDS))
         if extra:
-            raise IntakeRejected(f"Unknown line field '{extra[0]}'.", field=f"lines[{n}].{extra[0]}")
+            raise IntakeRejected(f"Unknown line field '{extra[0]}'.",
+                                 field=f"lines[{n}].{extra[0]}")
         cells = {k: _cell(line.get(k), f"lines[{n}].{k}") for k in LINE_FIELDS}
         rows.append({**(head if n == 0 else {k: "" for k in HEAD_FIELDS}), **cells})
     return rows

@@ -58,7 +58,8 @@ def test_a_new_order_is_created_checked_and_confirmed(triage):
 def test_bad_input_comes_back_under_its_field(triage):
     t = triage
     view = open_modal(t)
-    t.sb.submit(view, {NewOrderIds.CUSTOMER: "ACME", f"line.1.sku.{NewOrderIds.SKU}.1": "WID-1001-BL",
+    t.sb.submit(view, {NewOrderIds.CUSTOMER: "ACME",
+                       f"line.1.sku.{NewOrderIds.SKU}.1": "WID-1001-BL",
                        "line.1.quantity": "1", "line.1.unit_price": "abc"},
                 user=PROCESSOR)
     assert view.is_open and "line.1.unit_price" in view.errors

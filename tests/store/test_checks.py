@@ -16,7 +16,13 @@ from store.models import Discrepancy, Order
 from store.orders import OrderEdit, edit_order, get_order
 from store.order_lines_edit import LineEdit
 from store.types import utcnow
-from tests.store.test_checks_support import EXPECTED, import_problems, problem_rows, row, triage_desk
+from tests.store.test_checks_support import (
+    EXPECTED,
+    import_problems,
+    problem_rows,
+    row,
+    triage_desk,
+)
 
 
 def ids_by_ref(db) -> dict[str, int]:

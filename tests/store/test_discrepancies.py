@@ -149,3 +149,13 @@ def test_unrouted_items_open_without_a_parent(db, tmp_path):
     assert queued(db, "triage.parent") == []
     assert count(db, Discrepancy, Discrepancy.status == DiscrepancyStatus.NEW) == 8
     assert count(db, OutboxMessage, OutboxMessage.status == OutboxStatus.PENDING) == 8  # DMs
+
+
+def test_threads_following_the_order_hear_it_was_flagged_and_resolved(db, items):
+    from store.follows import follow
+    follow(db, ref="SO-9010", channel_id="C0ORDERS", thread_ts="1.1", user_id="U0SALES1")
+    flagged = triage.flag_order(db, ref="SO-9010", actor="U0SALES1", reason="dented <box>")
+    triage.resolve(db, discrepancy_id=flagged.discrepancy.id, actor="U0PROC1", reason="fixed")
+    texts = [p["text"] for p in queued(db) if p.get("thread_ts") == "1.1"]
+    assert texts == ["Flagged: dented &lt;box&gt;",
+                     "Resolved: dented &lt;box&gt; (Fixed on the order)"]
