@@ -64,6 +64,8 @@ def register(app: App, deps: Deps) -> None:
                 ref=meta.ref, message=stale.message, channel_id=meta.channel_id))
             return
         ack()
+        # An edit may have queued posts (held price approvals, pick request updates).
+        deps.kick_outbox(deps.db, client)
         card = order_card(result.order)
         for channel_id, ts in result.posted_cards:
             client.chat_update(channel=channel_id, ts=ts, **card)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from messages.actions import OrderActions
+from messages.actions import FulfilmentActions, OrderActions, ReturnActions
 from messages.render import render
 from messages.text import day, label, money, mrkdwn, when
 
@@ -20,6 +20,8 @@ def order_card(order, *, shareable: bool = False) -> dict:
         "order_card.json.j2",
         order=order,
         ids=OrderActions,
+        ship_id=FulfilmentActions.SHIP,
+        return_id=ReturnActions.START,
         shareable=shareable,
         line_text=_lines_text(shown, order.currency) or "_No lines._",
         hidden_lines=len(order.lines) - len(shown),

@@ -2,7 +2,7 @@
 
 import json
 
-from messages.actions import OrderActions
+from messages.actions import FulfilmentActions, OrderActions, ReturnActions
 from messages.edit_order import EDIT_LINES, EditMetadata, edit_order_modal
 from messages.orders import (
     all_lines_modal,
@@ -38,7 +38,8 @@ def test_order_card_buttons_carry_the_ref():
     card = order_card(order(), shareable=True)
     ids = action_ids(card["blocks"])
     assert ids == [OrderActions.EDIT, OrderActions.FLAG, OrderActions.HISTORY,
-                   OrderActions.FOLLOW, OrderActions.SHARE]
+                   OrderActions.FOLLOW, FulfilmentActions.SHIP, ReturnActions.START,
+                   OrderActions.SHARE]
     assert OrderActions.SHARE not in action_ids(order_card(order())["blocks"])
 
 
