@@ -56,9 +56,15 @@ def _order(answer: Answer) -> dict:
 
 def _list(answer: Answer) -> dict:
     shown = len(answer.orders)
-    total = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
-    more = (f"Showing {shown} of {total}. Add a date, a status or a customer to narrow it."
-            if answer.total > shown or answer.total_is_floor else None)
+    if answer.total_is_floor and answer.total <= shown:
+        more = f"Showing the {shown} newest; there are more."
+    elif answer.total > shown or answer.total_is_floor:
+        total = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
+        more = f"Showing {shown} of {total}."
+    else:
+        more = None
+    if more:
+        more += " Add a date, a status or a customer to narrow it."
     return render("answer_orders.json.j2", ids=ThreadActions, intro=_intro(answer),
                   fallback_text=_plain_intro(answer),
                   rows=[{"ref": o.ref, "text": row_text(o)} for o in answer.orders],

@@ -152,3 +152,8 @@ def test_follow_messages_offer_the_way_back():
     stopped = unfollowed_message(["SO-1042"])
     assert stopped["blocks"][1]["elements"][0]["action_id"].startswith(ThreadActions.FOLLOW)
     assert "You now follow" in blocks_text(followed_message(["SO-1"], in_dm=True))
+
+
+def test_an_uncounted_list_says_there_are_more():
+    answer = replace(ALL_KINDS[1], total=2, total_is_floor=True)
+    assert "Showing the 2 newest; there are more." in blocks_text(answer_message(answer))

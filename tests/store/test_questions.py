@@ -178,3 +178,17 @@ def test_answer_order_is_one_order_in_detail_or_not_found(desk):
     with pytest.raises(OrderNotFound):
         answer_order(desk, ref="SO-4040", user_id=SALES2, role=Role.SALES, policy="status",
                      now=NOW)
+
+
+def test_a_status_filter_over_every_account_is_not_counted(desk):
+    from sqlalchemy import update
+
+    from store.models import Order
+
+    with desk.write() as session:  # make every open order late
+        session.execute(update(Order).values(promised_date=date(2026, 11, 1)))
+    answer = ask(desk, "anything late?", user=PROCESSOR, role=Role.PROCESSOR, limit=2)
+    assert (len(answer.orders), answer.total, answer.total_is_floor) == (2, 2, True)
+    scoped = ask(desk, "anything late for acme?", user=PROCESSOR, role=Role.PROCESSOR,
+                 limit=1)
+    assert (scoped.total, scoped.total_is_floor) == (2, False)
