@@ -43,7 +43,9 @@ def digest_chart(days, *, title: str) -> bytes:
                     ha="center", va="center", color="#666666")
     handles = volume.get_legend_handles_labels()[0] + rate.get_legend_handles_labels()[0]
     volume.legend(handles=handles, loc="upper left", fontsize=8, frameon=False)
-    figure.tight_layout()
+    # Fixed margins: tight_layout() draws the figure an extra time (~0.13 s of ~0.3 s).
+    figure.subplots_adjust(left=0.08, right=0.9, bottom=0.22 if len(days) > 7 else 0.12,
+                           top=0.88)
     out = io.BytesIO()
     figure.savefig(out, format="png")
     return out.getvalue()

@@ -8,10 +8,13 @@ handful of rows that come back. Definitions: README, "Digests and metrics".
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from store import metrics_queries as q
 from store.db import Database
@@ -26,6 +29,7 @@ from store.metrics_views import (
 from store.types import utcnow
 
 TOP_CUSTOMERS = 5
+REPORT_THREADS = 2
 ONE_DAY = timedelta(days=1)
 # SQLite reads big periods through the OS page cache; memory-mapping it saves a copy per page.
 SQLITE_MMAP_BYTES = 1 << 30
@@ -38,28 +42,46 @@ def build_digest(db: Database, *, period: Period, timezone: str,
     """The figures of `period` (local days in `timezone`) and of the period before it."""
     zone(timezone)
     now = now or utcnow()
-    current_bounds = period.utc_bounds(timezone)
-    previous_bounds = period.previous().utc_bounds(timezone)
-    with db.read() as session:
-        tune_for_reports(session, db.dialect)
-        current = _period(session, db.dialect, current_bounds, timezone)
-        previous = _period(session, db.dialect, previous_bounds, timezone)
-        backlog_end = q.backlog_at(session, db.dialect, current_bounds[1])
-        ages = q.open_by_age(session, min(current_bounds[1], now))
-        day_bounds = [(local_midnight(d, timezone), local_midnight(d + ONE_DAY, timezone))
-                      for d in period.days]
-        day_counts = q.daily_counts(session, day_bounds)
-        customers = q.top_customers(session, current_bounds, previous_bounds, top)
-    backlog_start = _backlog_at_start(backlog_end, current)
+    dialect = db.dialect
+    cur, prev = period.utc_bounds(timezone), period.previous().utc_bounds(timezone)
+    day_bounds = [(local_midnight(d, timezone), local_midnight(d + ONE_DAY, timezone))
+                  for d in period.days]
+    found = _run_reads(db, {
+        "current": lambda s: _period(s, dialect, cur, timezone),
+        "previous": lambda s: _period(s, dialect, prev, timezone),
+        "backlog": lambda s: (q.backlog_at(s, dialect, cur[1]),
+                              q.open_by_age(s, min(cur[1], now))),
+        "context": lambda s: (q.daily_counts(s, day_bounds),
+                              q.top_customers(s, cur, prev, top)),
+    })
+    current, previous = found["current"], found["previous"]
+    (backlog_end, ages), (day_counts, customers) = found["backlog"], found["context"]
     return DigestView(
         period=period, timezone=timezone,
-        current=_figures(current_bounds, current, backlog_end),
-        previous=_figures(previous_bounds, previous, backlog_start),
+        current=_figures(cur, current, backlog_end),
+        previous=_figures(prev, previous, _backlog_at_start(backlog_end, current)),
         days=tuple(DayPoint(d, n, m) for d, (n, m) in zip(period.days, day_counts, strict=True)),
         top_customers=tuple(CustomerFigure(**c) for c in customers),
         discrepancy_types=_types(current, previous),
         open_by_age=ages, built_at=now,
     )
+
+
+def _run_reads(db: Database, steps: dict[str, Callable[[Session], object]]) -> dict:
+    """Each step in its own short read transaction; on a connection pool, two at a time (the
+    periods are independent, and SQLite and PostgreSQL both run them on separate cores).
+    One shared in-memory SQLite connection cannot, so there they run one after another."""
+
+    def read(step):
+        with db.read() as session:
+            tune_for_reports(session, db.dialect)
+            return step(session)
+
+    if isinstance(db.engine.pool, StaticPool):
+        return {name: read(step) for name, step in steps.items()}
+    with ThreadPoolExecutor(max_workers=REPORT_THREADS, thread_name_prefix="digest") as pool:
+        futures = {name: pool.submit(read, step) for name, step in steps.items()}
+        return {name: future.result() for name, future in futures.items()}
 
 
 def _period(session: Session, dialect: str, bounds: tuple[datetime, datetime],

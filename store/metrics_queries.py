@@ -174,8 +174,12 @@ def top_customers(session: Session, current: tuple, previous: tuple, limit: int)
     """Customers with the most orders received in `current`, with their value and their
     orders in `previous` (ties: lower customer id first)."""
     n = func.count().label("n")
-    top = session.execute(select(Order.customer_id, n).where(received_in(*current))
-                          .group_by(Order.customer_id).order_by(desc(n), Order.customer_id)
+    # "+ 0": grouping by an expression keeps SQLite on the (ordered_at, status, customer_id)
+    # index for the period; grouping by the bare column made it skip-scan every customer's
+    # orders through the table (0.8 s instead of 0.15 s at 1M orders).
+    customer = (Order.customer_id + 0).label("customer_id")
+    top = session.execute(select(customer, n).where(received_in(*current))
+                          .group_by(customer).order_by(desc(n), customer)
                           .limit(limit)).all()
     ids = [cid for cid, _ in top]
     if not ids:

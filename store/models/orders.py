@@ -6,7 +6,7 @@ as Saleor, Medusa, ERPNext and Odoo model it.
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.enums import FulfilmentStatus, HoldReason, OrderStatus, PaymentStatus
@@ -20,6 +20,10 @@ class Order(Base):
     __table_args__ = (
         Index("ix_orders_customer_id_ordered_at", "customer_id", "ordered_at"),
         Index("ix_orders_ordered_at", "ordered_at"),
+        # Digests (store/metrics_queries.py): open orders by age for the backlog, and the
+        # orders received in a period counted from the index alone.
+        Index("ix_orders_status_ordered_at", "status", "ordered_at"),
+        Index("ix_orders_ordered_at_status_customer_id", "ordered_at", "status", "customer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,7 +76,13 @@ class Order(Base):
 
 class OrderLine(Base):
     __tablename__ = "order_lines"
-    __table_args__ = (UniqueConstraint("order_id", "line_no"),)
+    __table_args__ = (
+        UniqueConstraint("order_id", "line_no"),
+        # Digests: the few backordered lines, probed per shipped order.
+        Index("ix_order_lines_backordered", "order_id",
+              sqlite_where=text("quantity_backordered > 0"),
+              postgresql_where=text("quantity_backordered > 0")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"))
@@ -110,7 +120,17 @@ class OrderHold(Base):
 
 class Shipment(Base):
     __tablename__ = "shipments"
-    __table_args__ = (Index("ix_shipments_shipped_at", "shipped_at"),)
+    __table_args__ = (
+        Index("ix_shipments_shipped_at", "shipped_at"),
+        # Digests: an order's first shipment (probe by order), the shipments of a period
+        # read from the index alone, and the few damaged or badly documented ones.
+        Index("ix_shipments_order_id_shipped_at", "order_id", "shipped_at", "return_id"),
+        Index("ix_shipments_shipped_at_return_id_order_id", "shipped_at", "return_id",
+              "order_id"),
+        Index("ix_shipments_problems", "order_id",
+              sqlite_where=text("damaged = 1 OR documents_ok = 0"),
+              postgresql_where=text("damaged OR NOT documents_ok")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id"), index=True)

@@ -1,0 +1,212 @@
+"""Monthly digest build time at N orders, against one hand-written SQL aggregate.
+
+    .venv/bin/python bench/digest_bench.py [ORDERS] [--db sqlite|postgresql|both]
+        [--repeat 3] [--pg-url postgresql://root@127.0.0.1/test]
+        [--from-sqlite bench/out/other.sqlite3] [--from-pg other_database] [--profile]
+
+Uses bench/out/digest_<N>.sqlite3 and the PostgreSQL database od_digest_bench_<N>, seeded with
+store.seed.seed_demo (N orders over 90 days) unless they hold N orders already; --from-sqlite
+and --from-pg copy another helper's seeded database instead of seeding (a few seconds, not
+minutes). The schema is upgraded (the digest indexes are migration 0002), discrepancies are
+added if there are none (the demo seed has none: ~3 % of orders, most resolved), and planner
+statistics are refreshed, as the clock does daily.
+
+What is timed, for the last complete month before the newest order: build_digest (that month
+and the one before, every figure), the chart PNG and the message, cold (first run) and warm
+(median of --repeat). The baseline is one aggregate over the same month's orders and lines.
+Budgets (the issue): 1,000,000 orders, <= 2 s on SQLite, <= 1 s on PostgreSQL, chart included.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import shutil
+import statistics
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, insert, select, text
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from messages.charts import digest_chart  # noqa: E402
+from messages.digest import digest_message  # noqa: E402
+from store import metrics_queries as q  # noqa: E402
+from store.db import Database, open_database  # noqa: E402
+from store.digest_periods import last_complete_period, local_date  # noqa: E402
+from store.metrics import build_digest, refresh_planner_statistics, tune_for_reports  # noqa: E402
+from store.models import Discrepancy, Order  # noqa: E402
+from store.schema import upgrade  # noqa: E402
+from store.seed import seed_demo  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+BUDGET_S = {"sqlite": 2.0, "postgresql": 1.0}
+TYPES = ("price_mismatch", "insufficient_stock", "bad_address", "payment_error", "unknown_sku",
+         "duplicate_order", "credit_limit", "late", "other")
+
+
+def main() -> None:
+    args = _args()
+    results = []
+    if args.db in ("sqlite", "both"):
+        path = OUT / f"digest_{args.orders}.sqlite3"
+        if args.from_sqlite and not path.exists():
+            print(f"copying {args.from_sqlite} -> {path}")
+            shutil.copyfile(args.from_sqlite, path)
+        results.append(run("sqlite", f"sqlite:///{path}", args))
+    if args.db in ("postgresql", "both"):
+        results.append(run("postgresql", pg_url(args.pg_url, args.orders, args.from_pg), args))
+    print()
+    print(f"{'database':<11} {'orders':>10} {'month rows':>10} {'cold s':>7} {'warm s':>7} "
+          f"{'digest s':>8} {'chart s':>7} {'baseline s':>10} {'ratio':>6}  budget")
+    for r in results:
+        verdict = "OK" if r["warm"] <= BUDGET_S[r["db"]] else f"over {BUDGET_S[r['db']]:.0f} s"
+        print(f"{r['db']:<11} {r['orders']:>10,} {r['month']:>10,} {r['cold']:>7.2f} "
+              f"{r['warm']:>7.2f} {r['digest']:>8.2f} {r['chart']:>7.2f} {r['baseline']:>10.3f} "
+              f"{r['warm'] / r['baseline']:>6.1f}  {verdict}")
+
+
+def _args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("orders", nargs="?", type=int, default=20_000)
+    parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pg-url", default="postgresql://root@127.0.0.1/test")
+    parser.add_argument("--from-sqlite", type=Path, help="copy this seeded file instead of seeding")
+    parser.add_argument("--from-pg", help="copy this seeded PostgreSQL database (a template)")
+    parser.add_argument("--profile", action="store_true", help="time each query too")
+    return parser.parse_args()
+
+
+def run(name: str, url: str, args) -> dict:
+    print(f"[{name}] {url}")
+    db = prepare(url, args.orders)
+    with db.read() as s:
+        newest = s.scalar(select(func.max(Order.ordered_at)))
+    period = last_complete_period("monthly", local_date(newest, "UTC"))
+    start, end = period.utc_bounds("UTC")
+    with db.read() as s:
+        month = s.scalar(select(func.count()).where(Order.ordered_at >= start,
+                                                    Order.ordered_at < end))
+    print(f"  {period.label()}: {month:,} orders in the month; digest as of {newest:%Y-%m-%d}")
+    times = [timed_digest(db, period, newest) for _ in range(1 + max(1, args.repeat))]
+    cold, warm = times[0], times[1:]
+    baseline = statistics.median(timed_baseline(db, start, end) for _ in range(3))
+    if args.profile:
+        profile(db, start, end)
+    pick = sorted(warm, key=lambda t: t["total"])[len(warm) // 2]
+    runs = ", ".join(f"{t['total']:.2f}" for t in warm)
+    print(f"  cold {cold['total']:.2f} s; warm runs {runs} s; baseline {baseline:.3f} s")
+    db.dispose()
+    return {"db": name, "orders": args.orders, "month": month, "cold": cold["total"],
+            "warm": pick["total"], "digest": pick["digest"], "chart": pick["chart"],
+            "baseline": baseline}
+
+
+def prepare(url: str, orders: int) -> Database:
+    db = open_database(url)
+    upgrade(db)
+    with db.read() as s:
+        have = s.scalar(select(func.count()).select_from(Order))
+    if have == 0:
+        started = time.perf_counter()
+        print(f"  seeding {orders:,} orders …", flush=True)
+        print("  " + seed_demo(db, orders=orders, seed=42).summary_line()
+              + f" (wall {time.perf_counter() - started:.0f} s)")
+    elif have != orders:
+        raise SystemExit(f"{url} holds {have:,} orders, not {orders:,}: drop it or pick N")
+    add_discrepancies(db)
+    refresh_planner_statistics(db)
+    if db.dialect == "postgresql":  # a fresh copy has no statistics until autovacuum runs
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+    return db
+
+
+def add_discrepancies(db: Database, share: float = 0.03, seed: int = 7) -> None:
+    """~3 % of orders get one, opened within a day of the order, 85 % resolved 1-96 h later."""
+    with db.read() as s:
+        if s.scalar(select(func.count()).select_from(Discrepancy)):
+            return
+        orders = s.execute(select(Order.id, Order.ordered_at)).all()
+    rng = random.Random(seed)
+    rows = []
+    for order_id, ordered_at in orders:
+        if rng.random() >= share:
+            continue
+        opened = ordered_at + timedelta(hours=rng.uniform(0.1, 24))
+        resolved = opened + timedelta(hours=rng.uniform(1, 96)) if rng.random() < 0.85 else None
+        kind = rng.choice(TYPES)
+        rows.append({"order_id": order_id, "type": kind, "severity": "medium",
+                     "status": "resolved" if resolved else "new", "fingerprint": f"bench:{kind}",
+                     "title": f"bench {kind}", "evidence": {}, "opened_at": opened,
+                     "resolved_at": resolved, "version_id": 1})
+    for i in range(0, len(rows), 5000):
+        with db.write() as s:
+            s.execute(insert(Discrepancy), rows[i:i + 5000])
+    print(f"  added {len(rows):,} discrepancies")
+
+
+def timed_digest(db: Database, period, now) -> dict:
+    started = time.perf_counter()
+    view = build_digest(db, period=period, timezone="UTC", now=now)
+    built = time.perf_counter()
+    png = digest_chart(view.days, title=f"Orders and discrepancy rate · {period.label()}")
+    digest_message(view)
+    done = time.perf_counter()
+    assert png.startswith(b"\x89PNG")
+    return {"digest": built - started, "chart": done - built, "total": done - started}
+
+
+def timed_baseline(db: Database, start, end) -> float:
+    """One hand-written aggregate over the month's orders and lines: the floor to compare with."""
+    sql = text("SELECT count(*), sum(l.quantity * l.unit_price_minor) FROM orders o "
+               "JOIN order_lines l ON l.order_id = o.id "
+               "WHERE o.ordered_at >= :a AND o.ordered_at < :b AND o.status <> 'draft'")
+    params = {"a": start, "b": end}
+    if db.dialect == "sqlite":  # SQLite stores the UTC wall time as text
+        params = {k: v.strftime("%Y-%m-%d %H:%M:%S.%f") for k, v in params.items()}
+    with db.read() as s:
+        tune_for_reports(s, db.dialect)
+        started = time.perf_counter()
+        s.execute(sql, params).one()
+        return time.perf_counter() - started
+
+
+def profile(db: Database, start, end) -> None:
+    previous = (start - (end - start), start)
+    steps = {
+        "received": lambda s: q.received(s, start, end),
+        "shipped": lambda s: q.shipped(s, db.dialect, start, end, 0),
+        "returned": lambda s: q.returned(s, start, end),
+        "backlog": lambda s: q.backlog_at(s, db.dialect, end),
+        "discrepancies": lambda s: q.discrepancies(s, db.dialect, start, end),
+        "open_by_age": lambda s: q.open_by_age(s, end),
+        "top_customers": lambda s: q.top_customers(s, (start, end), previous, 5),
+    }
+    for name, step in steps.items():
+        with db.read() as s:
+            tune_for_reports(s, db.dialect)
+            started = time.perf_counter()
+            step(s)
+            print(f"    {name:<14} {time.perf_counter() - started:6.3f} s (one period)")
+
+
+def pg_url(base: str, orders: int, template: str | None) -> str:
+    name = f"od_digest_bench_{orders}"
+    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"),
+                          isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("select 1 from pg_database where datname = :n"), {"n": name}):
+            source = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'create database "{name}"{source}'))
+    admin.dispose()
+    return base.rsplit("/", 1)[0] + "/" + name
+
+
+if __name__ == "__main__":
+    main()
