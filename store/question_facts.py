@@ -52,14 +52,20 @@ class Viewer:
             owner_id is not None and owner_id == self.user_id)
 
 
+def _active():
+    """Order.status in ACTIVE, written so no index on status is used: SQLite otherwise walks
+    every open order by (status, ordered_at) instead of one customer's orders (265 ms vs a few
+    at 1M orders, measured); across all accounts the ordered_at walk is as fast."""
+    return func.lower(Order.status).in_([s.value for s in ACTIVE])
+
+
 def is_late_clause(today: date):
     """SQL: open, not (fully) shipped, and past its due date or flagged late."""
     due = func.coalesce(Order.promised_date, Order.requested_date)
     flagged = exists().where(Discrepancy.order_id == Order.id,
                              Discrepancy.type == DiscrepancyType.LATE,
                              Discrepancy.status != DiscrepancyStatus.RESOLVED)
-    return and_(Order.status.in_(ACTIVE), Order.fulfilment_status.in_(NOT_SHIPPED),
-                or_(due < today, flagged))
+    return and_(_active(), Order.fulfilment_status.in_(NOT_SHIPPED), or_(due < today, flagged))
 
 
 def is_blocked_clause():
@@ -70,7 +76,7 @@ def is_blocked_clause():
 
 
 def is_open_clause():
-    return and_(Order.status.in_(ACTIVE), Order.fulfilment_status.not_in(DONE))
+    return and_(_active(), Order.fulfilment_status.not_in(DONE))
 
 
 def order_answers(session: Session, order_ids: Sequence[int], *, viewer: Viewer, today: date,

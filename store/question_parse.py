@@ -50,6 +50,8 @@ _UNFOLLOW = re.compile(
 _HELP = re.compile(r"^(?:help|\?|what\s+can\s+you\s+do\??|how\s+does\s+this\s+work\??)$",
                    re.IGNORECASE)
 _DOTTED_PO = re.compile(r"\bp\.\s?o\.?(?=[\s#:]|$)", re.IGNORECASE)
+_LOOKALIKE_REF = re.compile(r"^(SO[-#:]?)([\dOoIl]{3,})$", re.IGNORECASE)
+_LOOKALIKES = str.maketrans("OoIl", "0011")
 _MINE = re.compile(r"\bmy\s+(?:accounts?|customers?|clients?|orders?)\b", re.IGNORECASE)
 
 WANTS = {
@@ -128,7 +130,7 @@ def _tokens(text: str) -> tuple[list[Key], list[str], set[str]]:
     keys: list[Key] = []
     words: list[str | None] = []  # None: a word that is not part of a name
     wants: set[str] = set()
-    for token in _glue(_split(text)):
+    for token in map(_digits, _glue(_split(text))):
         key = classify_token(token)
         if key is not None and (key.kind != CODE or _is_key_worth_searching(key)):
             # (a short code like '3M' falls through: it may be a customer's name)
@@ -172,6 +174,14 @@ def _split(text: str) -> list[str]:
         if token:
             tokens.append(token)
     return tokens
+
+
+def _digits(token: str) -> str:
+    """'SO-1O42' -> 'SO-1042': letters typed for the digits they look like, in a ref."""
+    m = _LOOKALIKE_REF.match(token)
+    if m is None or sum(c.isdigit() for c in m.group(2)) < 2:
+        return token
+    return m.group(1) + m.group(2).translate(_LOOKALIKES)
 
 
 def _glue(tokens: list[str]) -> list[str]:

@@ -51,6 +51,7 @@ PHRASINGS = [
     _p("where is order #1045", "SO-1045", "order"),
     _p("Any update on P.O. 7781?", "SO-1042", "order", how="dm"),
     _p("trakcing for 1Z 999 AA1 01 2345 6784", "SO-1044", "order", why="spaced UPS number"),
+    _p("so-1O42 status", "SO-1042", "order", how="dm", why="the letter O for a zero"),
     # Several orders in one question.
     _p("SO-1042 and SO-1044", "SO-1042 SO-1044", "orders"),
     _p("so 1042, so 1043 and 1044 please", "SO-1042 SO-1043 SO-1044", "orders", how="thread"),
@@ -84,6 +85,10 @@ PHRASINGS = [
     # Ambiguous: which one?
     _p("stark order", "SO-1057 SO-1058", "candidates", why="two Stark customers"),
     _p("where's the stark order from last week", "SO-1057 SO-1058", "candidates"),
+    _p("where's 104?", "SO-1042 SO-1043 SO-1044 SO-1045 SO-1046 SO-1054", "candidates",
+       why="a digit short: every ref one typo away"),
+    _p("whats up w/ the Stark Industrial Supply order", "SO-1058", "order", how="thread",
+       why="the whole name picks one of the two Starks"),
     # Nothing found.
     _p("what did Hooli order yesterday", "", "no_match"),
     _p("SO-9999", "", "no_match", how="dm"),

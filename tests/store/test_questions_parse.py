@@ -46,6 +46,8 @@ def test_slack_markup_becomes_plain_words():
     ("tracking for 1Z999AA10123456784", [("tracking", "1Z999AA10123456784")]),
     ("1z 999 aa1 01 2345 6784 where?", [("tracking", "1Z999AA10123456784")]),
     ("SO-1042's status", [("ref", "1042")]),
+    ("so-1O42 and so 1O43", [("ref", "1042"), ("ref", "1043")]),
+    ("so long, solo", []),
     ("the 3 orders from acme", []),  # a small number is a quantity, not a ref
 ])
 def test_order_keys_are_found_however_they_are_written(text, expected):
