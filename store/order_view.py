@@ -50,7 +50,7 @@ def load_order(session: Session, ref: str, *, for_update: bool = False,
         select(Order)
         .where(where)
         .options(
-            selectinload(Order.lines).joinedload(OrderLine.product),
+            joinedload(Order.lines).joinedload(OrderLine.product),  # one round trip fewer
             selectinload(Order.holds),
             selectinload(Order.shipments),
             joinedload(Order.customer),
@@ -58,7 +58,7 @@ def load_order(session: Session, ref: str, *, for_update: bool = False,
     )
     if for_update:
         stmt = stmt.with_for_update(of=Order)
-    order = session.scalars(stmt).first()
+    order = session.scalars(stmt).unique().first()
     if order is None:
         raise OrderNotFound(ref.strip())
     return order
