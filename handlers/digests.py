@@ -17,7 +17,13 @@ from slack_bolt import App
 from bot.deps import Deps
 from messages.actions import DigestActions
 from messages.common import confirmation_message, usage_message
-from messages.digest import DrillRef, digest_message, drill_message, subscriptions_message
+from messages.digest import (
+    DrillRef,
+    digest_message,
+    drill_message,
+    subscriptions_message,
+    working_message,
+)
 from store.digest_periods import (
     Period,
     canonical_zone,
@@ -163,7 +169,7 @@ def report_command(deps: Deps):
         user, tz = command["user_id"], deps.settings.timezone
         deps.require(user, "report")
         args = parse_report(command["text"], today=local_date(deps.now(), tz))
-        ack(confirmation_message(f"Counting {args.period.label()}…"))
+        ack(working_message(args.period))
         if not args.csv:
             view = build_digest(deps.db, period=args.period, timezone=tz, now=deps.now())
             respond(digest_message(view, ephemeral=True, title="Report"))

@@ -162,6 +162,13 @@ def _drill_row(order) -> str:
     return " · ".join(parts) + (f" — _{reasons}_" if reasons else "")
 
 
+def working_message(period) -> dict:
+    """The instant answer to a report command while the figures are counted."""
+    text = f"Counting {period.label()}… the figures follow in a moment."
+    return render("notice.json.j2", text=text, icon=":hourglass_flowing_sand:",
+                  body=mrkdwn(text), hint=None)
+
+
 def subscriptions_message(subscriptions) -> dict:
     rows = [f"`#{s.id}` *{s.period}* in <#{mrkdwn(s.channel_id, 32)}> at {mrkdwn(s.at_time)} "
             f"{mrkdwn(s.timezone, 64)} · last posted "
@@ -230,4 +237,5 @@ def _h_delta(now: float | None, before: float | None) -> str:
     return f"({'▲' if now > before else '▼'} {abs(now - before):.1f} h vs {_h(before)})"
 
 
-__all__ = ["DrillRef", "digest_message", "drill_message", "subscriptions_message"]
+__all__ = ["DrillRef", "digest_message", "drill_message", "subscriptions_message",
+           "working_message"]

@@ -8,7 +8,13 @@ import pytest
 
 from messages.actions import DigestActions
 from messages.charts import digest_chart
-from messages.digest import DrillRef, digest_message, drill_message, subscriptions_message
+from messages.digest import (
+    DrillRef,
+    digest_message,
+    drill_message,
+    subscriptions_message,
+    working_message,
+)
 from sandbox.blockkit import validate_message_blocks
 from store.digest_periods import period_containing
 from store.digests import SubscriptionView
@@ -145,3 +151,9 @@ def test_the_subscription_list_names_channel_time_and_last_post():
 def test_the_chart_is_a_png_even_with_nothing_to_draw(days):
     png = digest_chart(days, title="Orders and discrepancy rate")
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
+
+
+def test_the_report_first_answers_that_it_is_counting():
+    message = working_message(WEEK)
+    assert validate_message_blocks(message["blocks"]) == []
+    assert "Counting Week 45 2026, 2–8 Nov 2026" in text_of(message)
