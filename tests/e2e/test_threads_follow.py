@@ -61,7 +61,7 @@ def test_follow_by_words_then_an_edit_posts_into_the_thread_and_unfollow_stops_i
     assert "now follows *SO-1042*" in texts([confirmed])[0]
 
     edit_requested_date(tstack, "SO-1042", "2026-12-03")
-    assert deliver_outbox(tstack) >= 1
+    deliver_outbox(tstack)  # the editor's own kick may have sent it already
     notice = reply_with(sb, channel, thread, "was edited")
     assert "SO-1042 was edited: requested date → 2026-12-03" in notice.text
     assert "unfollow" in texts([notice])[0]
