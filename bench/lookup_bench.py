@@ -6,11 +6,14 @@
 Seeds ORDERS orders (default 20,000) with store.seed.seed_demo into bench/out/lookup_<N>.sqlite3
 and the PostgreSQL database od_lookup_bench_<N>, reusing either when it already holds N orders.
 Budgets (the issue): exact refs p95 <= 30 ms, fuzzy customer names p95 <= 50 ms, in process.
+"right" counts answers that contain what the query was made from (the order, PO, SKU or
+customer); "cpu p50" is this process's CPU time per lookup (PostgreSQL's own work excluded).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -129,34 +132,38 @@ def measure(db: Database, queries: dict[str, list[tuple[str, str]]]) -> dict[str
             continue
         for q, _ in items[:10]:
             find_orders(db, query=q)  # warm caches and the statement cache
-        times, right = [], 0
+        times, cpu, right = [], [], 0
         for q, expected in items:
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             result = find_orders(db, query=q)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
             right += is_right(result, expected)
         times.sort()
         results[kind] = {
             "n": len(times), "p50": statistics.median(times),
             "p95": times[int(0.95 * (len(times) - 1))], "p99": times[int(0.99 * (len(times) - 1))],
-            "right": right,
+            "right": right, "cpu": statistics.median(cpu),
         }
     return results
 
 
 def report(label: str, results: dict[str, dict]) -> None:
     print(f"\n{label}")
-    print(f"  {'query kind':<22}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}  right  budget")
+    print(f"  {'query kind':<22}{'n':>5}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+          f"{'cpu p50':>9}  right  budget")
     for kind, r in results.items():
         budget = BUDGETS.get(kind)
         verdict = "" if budget is None else (
             f"p95 <= {budget:.0f} {'OK' if r['p95'] <= budget else 'OVER'}")
         print(f"  {kind:<22}{r['n']:>5}{r['p50']:>9.1f}{r['p95']:>9.1f}{r['p99']:>9.1f}"
-              f"  {r['right']:>5}  {verdict}")
+              f"{r['cpu']:>9.1f}  {r['right']:>5}  {verdict}")
 
 
 def run(label: str, url: str, orders: int, n: int) -> None:
-    print(f"{label}: {orders:,} orders")
+    load = os.getloadavg()[0]
+    print(f"{label}: {orders:,} orders (load average {load:.1f} on {os.cpu_count()} cores; "
+          "other work on the machine inflates wall times, not 'cpu')")
     db = open_seeded(url, orders)
     started = time.perf_counter()
     snap = snapshot(db)
