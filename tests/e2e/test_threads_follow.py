@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from bot.outbox import deliver_due
 from messages.actions import OrderActions, ThreadActions
 from store.models import Follow, OutboxMessage
+from store.outbox import pending_count
 from tests.e2e.threads_desk import frozen_clock, tstack  # noqa: F401 - fixtures
 from tests.e2e.threads_kit import (
     CHANNEL,
@@ -30,9 +31,11 @@ def edit_requested_date(stack, ref: str, day: str) -> None:
     assert delivery.status == 200 and not delivery.problems, delivery.problems
 
 
-def deliver_outbox(stack) -> int:
-    """What the web process's outbox worker (or the clock) does after a commit."""
-    return deliver_due(stack.db, WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token))
+def deliver_outbox(stack) -> None:
+    """What the web process's outbox worker (or the clock) does after a commit; the app kicks
+    its own worker too, so wait until nothing is left pending, whoever sent it."""
+    deliver_due(stack.db, WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token))
+    stack.sb.wait_for(lambda: pending_count(stack.db) == 0, message="the outbox drained")
 
 
 def follows(stack) -> list[tuple[str, str]]:
@@ -72,7 +75,7 @@ def test_follow_by_words_then_an_edit_posts_into_the_thread_and_unfollow_stops_i
     before = len(bot_replies(sb, channel, thread))
     edit_requested_date(tstack, "SO-1042", "2026-12-04")
     deliver_outbox(tstack)
-    assert len(bot_replies(sb, channel, thread)) == before
+    assert len(bot_replies(sb, channel, thread)) == before, texts(bot_replies(sb, channel, thread))
     with tstack.db.read() as session:
         assert session.scalar(select(func.count()).select_from(Follow)) == 0
 
