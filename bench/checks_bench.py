@@ -117,7 +117,8 @@ def run_intake(label: str, db: Database, count: int) -> None:
     from bot.outbox import stop_all
     from tests.store.test_checks_support import triage_desk
 
-    check_rules.RULES = dataclasses.replace(check_rules.RULES, batch_threshold=10**9)
+    saved = check_rules.RULES
+    check_rules.RULES = dataclasses.replace(saved, batch_threshold=10**9)
     triage_desk(db)
     set_route(db, actor="bench", key="default", channel_id="C0TRIAGE")
     os.environ["ORDERDESK_INTAKE_SECRET"] = SECRET  # start_stack passes no secret to the web app
@@ -142,6 +143,7 @@ def run_intake(label: str, db: Database, count: int) -> None:
                         timeout=10)
             latencies.append(time.perf_counter() - started)
     finally:
+        check_rules.RULES = saved
         stop_all()
         running.stop()
         sb.stop()

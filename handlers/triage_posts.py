@@ -47,7 +47,7 @@ def _rep_dm(db: Database, p: dict) -> dict:
 def _batch(db: Database, p: dict) -> dict | None:
     ts, value = batch_state(db, counter=p["counter"])
     count = max(0, value - int(p["threshold"]))
-    if p["channel"].startswith(("U", "W")):
+    if p["$render"] == posts.DM_BATCH:
         return {"channel": p["channel"], **dm_batch_summary(count=count)}
     message = batch_summary(count=count, channel_id=p["channel"])
     if p["$method"] == posts.POST:

@@ -4,6 +4,7 @@
     assign / resolve / snooze / escalate / apply_fix    buttons on the parent -> ActionResult
     get_discrepancy(db, discrepancy_id=)                -> DiscrepancyView
     wake_snoozed / nudge_overdue / escalate_overdue     the clock's SLA work -> count
+    order_ref_in(db, text=)                             the order a message talks about
 
 Every operation is one write transaction that also queues its Slack posts (store.outbox).
 """
@@ -50,10 +51,11 @@ from store.types import utcnow
 __all__ = [
     "RESOLUTION_REASONS", "ActionResult", "DiscrepancyView", "FlagResult", "apply_fix",
     "assign", "batch_state", "escalate", "escalate_overdue", "flag_order", "get_discrepancy",
-    "get_note",
-    "nudge_overdue", "order_ref_in", "resolve", "snooze", "wake_snoozed",
+    "get_note", "nudge_overdue", "order_ref_in", "resolve", "snooze", "wake_snoozed",
 ]
 MAX_REASON = 500
+# Order refs as people write them in messages: SO-1042, WEB-77, PO-less refs like AB1234.
+_REF_IN_TEXT = re.compile(r"\b([A-Z]{1,6}-?\d{3,12})\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -138,19 +140,15 @@ def escalate_overdue(db: Database, *, now: datetime | None = None,
     return escalated
 
 
-
 def batch_state(db: Database, *, counter: str) -> tuple[str | None, int]:
     """(ts of a batch summary message if posted, how many items its counter holds)."""
     with db.read() as session:
         return batch_message(session, counter)
 
 
-_REF_IN_TEXT = re.compile(r"\b([A-Z]{1,6}-?\d{3,12})\b", re.IGNORECASE)
-
-
 def order_ref_in(db: Database, *, text: str) -> str | None:
-    """The first order ref in a message's text that names an existing order ("SO-1042",
-    "so 1042" is not guessed: a message shortcut acts on what is written)."""
+    """The first token of a message's text that names an existing order (SO-1042, so-1042);
+    nothing is guessed beyond that: a message shortcut acts on what is written."""
     tokens = list(dict.fromkeys(m.group(1) for m in _REF_IN_TEXT.finditer(text or "")))[:20]
     with db.read() as session:
         for token in tokens:
