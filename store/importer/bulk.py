@@ -16,6 +16,16 @@ def is_postgres(session: Session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
+def refresh_statistics(db, tables: Sequence[Table]) -> None:
+    """ANALYZE on PostgreSQL, so the planner keeps using the indexes while a big import grows
+    tables from empty (autovacuum may lag or be off). SQLite's planner needs no statistics
+    to pick these indexes, so nothing is done there."""
+    if db.is_sqlite:
+        return
+    with db.write() as session:
+        session.execute(text("ANALYZE " + ", ".join(f'"{t.name}"' for t in tables)))
+
+
 def allocate_ids(session: Session, table: Table, count: int) -> list[int]:
     """`count` fresh primary keys for `table`, safe against concurrent writers: PostgreSQL
     draws them from the table's sequence; SQLite writes are serialised by BEGIN IMMEDIATE,

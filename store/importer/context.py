@@ -26,6 +26,7 @@ class ImportContext:
     actor: str
     total_rows: int
     progress: Progress | None = None
+    batches: int = 0  # transactions committed so far
 
     @property
     def filename(self) -> str:
