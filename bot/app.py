@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -27,9 +29,12 @@ from handlers import (
     triage,
 )
 from store.db import Database
+from store.types import utcnow
 
 
-def create_app(settings: Settings, *, db: Database, client: WebClient | None = None) -> App:
+def create_app(settings: Settings, *, db: Database, client: WebClient | None = None,
+               now: Callable[[], datetime] = utcnow) -> App:
+    """`now` is the app's clock: tests pin it so "yesterday" means the same day every run."""
     settings.require_slack()
     app = App(
         signing_secret=settings.slack_signing_secret,
@@ -40,7 +45,7 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
         token_verification_enabled=False,
     )
     app.error(handle_error)
-    deps = Deps(settings=settings, db=db)
+    deps = Deps(settings=settings, db=db, now=now)
 
     lookup.register(app, deps)
     edit_order.register(app, deps)

@@ -11,7 +11,7 @@ import logging
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.config import Settings
-from bot.jobs import digests, fulfilment, triage
+from bot.jobs import digests, fulfilment, threads, triage
 from bot.slack_client import make_web_client
 from store.db import Database
 
@@ -21,7 +21,7 @@ log = logging.getLogger("orderdesk.clock")
 def build_scheduler(settings: Settings, db: Database, *, scheduler=None, client=None):
     scheduler = scheduler or BlockingScheduler(timezone="UTC")
     client = client or make_web_client(settings)
-    for feature in (triage, digests, fulfilment):
+    for feature in (triage, digests, fulfilment, threads):
         feature.register_jobs(scheduler, settings=settings, db=db, client=client)
     return scheduler
 

@@ -13,12 +13,13 @@ import sys
 
 from bot.config import Settings
 from store.enums import Role
+from store.types import utcnow
 
 DEMO_ROLES = {"U0PROC1": Role.PROCESSOR, "U0MGR1": Role.MANAGER}
 DEMO_ADMIN = "U0ADMIN"
 
 
-def start_stack(settings: Settings, *, db, sandbox=None):
+def start_stack(settings: Settings, *, db, sandbox=None, now=None):
     """Sandbox + app wired together over HTTP. Returns (sandbox, running_app, app_settings);
     `running_app.stop()` stops the app's server."""
     from bot.app import create_app
@@ -35,7 +36,8 @@ def start_stack(settings: Settings, *, db, sandbox=None):
         slack_api_url=sandbox.api_url,
         admins=settings.admins | {DEMO_ADMIN},
     )
-    wsgi_app = create_wsgi_app(create_app(app_settings, db=db), db)
+    app = create_app(app_settings, db=db, now=now or utcnow)
+    wsgi_app = create_wsgi_app(app, db, intake_secret=app_settings.intake_secret)
     running = serve_wsgi(wsgi_app)
     sandbox.app_url = running.url
     return sandbox, running, app_settings

@@ -20,7 +20,7 @@ def build_web_app(settings: Settings):
 
     db = open_database(settings.database_url)
     ensure_current(db)
-    return create_wsgi_app(create_app(settings, db=db), db)
+    return create_wsgi_app(create_app(settings, db=db), db, intake_secret=settings.intake_secret)
 
 
 def serve(settings: Settings) -> None:

@@ -60,3 +60,16 @@ def test_postgres_urls_from_platforms_are_accepted():
 def test_api_url_gets_a_trailing_slash():
     assert Settings.from_env({"SLACK_API_URL": "http://127.0.0.1:9/api"}).slack_api_url == \
         "http://127.0.0.1:9/api/"
+
+
+def test_the_clock_schedules_every_features_periodic_work():
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.clock import build_scheduler
+    from store.db import open_database
+
+    settings = Settings.from_env(GOOD)
+    scheduler = build_scheduler(settings, open_database("sqlite://"),
+                                scheduler=BackgroundScheduler(timezone="UTC"))
+    ids = {job.id for job in scheduler.get_jobs()}
+    assert {"triage.outbox", "digests.tick", "fulfilment.sweep", "threads.forget_events"} <= ids

@@ -7,7 +7,6 @@ Sun 22 Nov, "since Monday" from Mon 23 Nov, "in October" October 2026.
 
 from __future__ import annotations
 
-import functools
 from datetime import UTC, date, datetime
 
 import pytest
@@ -110,19 +109,15 @@ def _add(s, ids, ref, code, ordered, fulfilment, status, po, requested, promised
 
 
 @pytest.fixture
-def frozen_clock(monkeypatch):
-    """create_app builds Deps itself: give it our clock, so 'yesterday' is always Nov 24."""
-    import bot.app
-    from bot.deps import Deps
-
-    monkeypatch.setattr(bot.app, "Deps", functools.partial(Deps, now=lambda: NOW))
+def frozen_clock():
+    """The app's clock in these tests (start() pins it), so 'yesterday' is always Nov 24."""
     return NOW
 
 
 def start(db, env: dict | None = None, sandbox=None):
     """The stack of tests/e2e/conftest.py, with extra settings; call after frozen_clock."""
     settings = Settings.from_env({"ORDERDESK_ADMINS": ADMIN, **(env or {})})
-    sb, running, app_settings = start_stack(settings, db=db, sandbox=sandbox)
+    sb, running, app_settings = start_stack(settings, db=db, sandbox=sandbox, now=lambda: NOW)
     for user_id, role in DEMO_ROLES.items():
         set_role(db, actor=ADMIN, user_id=user_id, role=role, admins=frozenset({ADMIN}),
                  default_role=settings.default_role)
