@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from store.enums import DiscrepancyStatus, OrderStatus
 from store.errors import OrderNotFound
+from store.importer.order_batch import FINGERPRINT_FIELD
 from store.models import Customer, Discrepancy, Event, Order, OrderLine, ShipmentLine
 from store.order_status import allowed_transitions
 from store.tracking import tracking_url
@@ -157,7 +158,9 @@ def event_view(event: Event) -> EventView:
     changes = tuple(
         FieldChange(field=str(c.get("field", "")), before=_text(c.get("before")),
                     after=_text(c.get("after")))
-        for c in (event.changes or []) if isinstance(c, dict)
+        for c in (event.changes or [])
+        # The importer keeps its content fingerprint here; it is bookkeeping, not a change.
+        if isinstance(c, dict) and c.get("field") != FINGERPRINT_FIELD
     )
     return EventView(id=event.id, at=event.at, actor_id=event.actor_id, kind=event.kind,
                      summary=event.summary, changes=changes)

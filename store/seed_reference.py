@@ -12,6 +12,9 @@ from faker import Faker
 SALES_REPS = ("U0SALES1", "U0SALES2", "U0SALES3")
 _REP_WEIGHTS = (45, 40, 15)  # the two sandbox reps own most accounts, so the demo has data
 HOSTILE_NAMES = ("<!channel> Alerts Ltd", "*Bold* & <b>Co</b>")
+# Names the README and the sales-rep examples use ("where's the Acme order?"), so they work
+# on the demo data too.
+FAMILIAR_NAMES = {0: "Acme Corporation", 1: "Globex Ltd", 3: "Initech"}
 WAREHOUSES = (
     (1, "EAST", "East Coast DC, Newark NJ"),
     (2, "WEST", "West Coast DC, Reno NV"),
@@ -100,6 +103,7 @@ def make_customers(rng: random.Random, count: int, catalog: Catalog, seed: int,
         name = fake.company()
         if i in (2, 5):  # two hostile names, early so small seeds include them
             name = HOSTILE_NAMES[0 if i == 2 else 1]
+        name = FAMILIAR_NAMES.get(i, name)
         _add_customer(out, rng, fake, i + 1, name, country, warehouses, start_epoch)
         _add_prices(out, rng, i + 1, catalog)
     return out

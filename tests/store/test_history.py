@@ -42,3 +42,16 @@ def test_an_order_without_events_has_one_empty_page(db, edited):
 def test_history_of_an_unknown_order_raises(db, edited):
     with pytest.raises(OrderNotFound):
         order_history(db, ref="SO-404")
+
+
+def test_the_importers_fingerprint_is_not_shown_as_a_change(db, tmp_path):
+    from store.history import order_history
+    from store.importer import import_file
+    from tests.store.test_import_support import load_reference, order_row, write_csv
+    from tests.store.test_import_support import ORDER_HEADER
+
+    load_reference(db)
+    path = write_csv(tmp_path / "orders.csv", ORDER_HEADER, [order_row("SO-77")])
+    assert import_file(db, kind="orders", path=path).rows_imported == 1
+    events = order_history(db, ref="SO-77").events
+    assert events and all(c.field != "import_fingerprint" for e in events for c in e.changes)

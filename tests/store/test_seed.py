@@ -205,3 +205,10 @@ def test_seeding_a_database_that_has_data_is_refused(seeded):
         seed_demo(db, orders=10, seed=1, now=NOW)
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Order)) == ORDERS
+
+
+def test_the_names_the_readme_uses_are_in_the_demo_data(seeded):
+    db, _ = seeded
+    with db.read() as s:
+        names = set(s.scalars(select(Customer.name)))
+    assert {"Acme Corporation", "Globex Ltd", "Initech"} <= names
