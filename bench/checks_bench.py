@@ -23,7 +23,6 @@ import dataclasses
 import hashlib
 import hmac
 import json
-import os
 import statistics
 import sys
 import time
@@ -121,7 +120,6 @@ def run_intake(label: str, db: Database, count: int) -> None:
     check_rules.RULES = dataclasses.replace(saved, batch_threshold=10**9)
     triage_desk(db)
     set_route(db, actor="bench", key="default", channel_id="C0TRIAGE")
-    os.environ["ORDERDESK_INTAKE_SECRET"] = SECRET  # start_stack passes no secret to the web app
     sb, running, _ = start_stack(Settings.from_env({"ORDERDESK_INTAKE_SECRET": SECRET}), db=db)
     url = running.url.replace("/slack/events", "/intake/orders")
     latencies, acks = [], []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable
 
 from slack_bolt import App
@@ -18,9 +17,9 @@ WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
 def create_wsgi_app(bolt_app: App, db: Database, *, intake_secret: str | None = None) -> WsgiApp:
-    """`intake_secret` defaults to ORDERDESK_INTAKE_SECRET (unset: /intake/orders answers 503)."""
+    """`intake_secret`: settings.intake_secret (None: /intake/orders answers 503)."""
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
-    secret = intake_secret or os.environ.get("ORDERDESK_INTAKE_SECRET") or None
+    secret = intake_secret or None
 
     def application(environ: dict, start_response: Callable) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")

@@ -15,19 +15,28 @@ import pytest
 from bot.app import create_app
 from bot.web import create_wsgi_app
 from store.types import utcnow
-from tests.e2e.test_triage_support import triage  # noqa: F401
+from bot.config import Settings
+from bot.console import DEMO_ROLES, start_stack
+from bot.outbox import stop_all
+from store.roles import set_role
+from tests.e2e.conftest import ADMIN, Stack
+from tests.e2e.test_triage_support import triage_on
 
 SECRET = "intake-s3cret"
 
 
 @pytest.fixture
-def secret_env(monkeypatch):
-    monkeypatch.setenv("ORDERDESK_INTAKE_SECRET", SECRET)
-
-
-@pytest.fixture
-def intake(secret_env, triage):
-    return triage
+def intake(db):
+    """The stack as `stack` builds it, with an intake secret in the app's settings."""
+    settings = Settings.from_env({"ORDERDESK_ADMINS": ADMIN, "ORDERDESK_INTAKE_SECRET": SECRET})
+    sandbox, running, app_settings = start_stack(settings, db=db)
+    for user_id, role in DEMO_ROLES.items():
+        set_role(db, actor=ADMIN, user_id=user_id, role=role, admins=frozenset({ADMIN}),
+                 default_role=settings.default_role)
+    yield triage_on(Stack(sb=sandbox, db=db, settings=app_settings))
+    stop_all()
+    running.stop()
+    sandbox.stop()
 
 
 def post(t, body, *, secret=SECRET, signature=None, raw: bytes | None = None):
@@ -90,9 +99,10 @@ def test_a_wrong_signature_or_a_non_json_body_is_refused(intake):
     assert (status, answer["ok"], answer["field"]) == (400, False, None)
 
 
-def test_without_a_secret_the_endpoint_says_it_is_off(stack, monkeypatch):
-    monkeypatch.delenv("ORDERDESK_INTAKE_SECRET", raising=False)
-    app = create_wsgi_app(create_app(stack.settings, db=stack.db), stack.db)
+def test_without_a_secret_the_endpoint_says_it_is_off(stack):
+    assert stack.settings.intake_secret is None
+    app = create_wsgi_app(create_app(stack.settings, db=stack.db), stack.db,
+                          intake_secret=stack.settings.intake_secret)
     body = json.dumps(order()).encode()
     seen = {}
     answer = app({"PATH_INFO": "/intake/orders", "REQUEST_METHOD": "POST",

@@ -88,11 +88,15 @@ def route(sb: SlackSandbox, key: str, channel: str, name: str) -> None:
     assert "now goes to" in json.dumps(answer.body)
 
 
-@pytest.fixture
-def triage(stack):
+def triage_on(stack: Stack) -> Triage:
     ids = triage_desk(stack.db)
     route(stack.sb, "default", TRIAGE, "order-triage")
     route(stack.sb, "insufficient_stock", WAREHOUSE, "warehouse")
     route(stack.sb, "manager", MANAGERS, "desk-managers")
-    yield Triage(stack, ids)
+    return Triage(stack, ids)
+
+
+@pytest.fixture
+def triage(stack):
+    yield triage_on(stack)
     delivery.stop_all()
