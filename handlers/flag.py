@@ -34,7 +34,7 @@ def register(app: App, deps: Deps) -> None:
         deps.require(user, "flag")
         ref, _, reason = command["text"].strip().partition(" ")
         if ref and reason.strip():
-            result = flag_order(deps.db, ref=ref, actor=user, reason=reason)
+            result = flag_order(deps.db, ref=ref, actor=user, reason=reason, now=deps.now())
             ack(confirmation_message(flagged_text(result)))
             deps.kick_outbox(deps.db, client)
             return
@@ -62,7 +62,7 @@ def register(app: App, deps: Deps) -> None:
         values = view["state"]["values"]
         ref = (values["ref"]["ref"].get("value") or "").strip()
         reason = values["reason"]["reason"].get("value") or ""
-        result = flag_order(deps.db, ref=ref, actor=user, reason=reason)
+        result = flag_order(deps.db, ref=ref, actor=user, reason=reason, now=deps.now())
         ack()
         deps.kick_outbox(deps.db, client)
         channel = ModalMetadata.loads(view["private_metadata"]).channel_id

@@ -57,16 +57,18 @@ def register(app: App, deps: Deps) -> None:
             done(act(user, item_id(action), action), body, client, respond)
         return listener
 
+    def at(op, **extra):
+        """Bind a store operation to the item, the clicker and the app's clock."""
+        return lambda u, i, a: op(deps.db, discrepancy_id=i, actor=u, now=deps.now(),
+                                  **{k: f(u, a) for k, f in extra.items()})
+
     buttons = {
-        A.ASSIGN_ME: ("assign", lambda u, i, a: assign(deps.db, discrepancy_id=i, actor=u,
-                                                       assignee=u)),
-        A.ASSIGN: ("assign", lambda u, i, a: assign(deps.db, discrepancy_id=i, actor=u,
-                                                    assignee=a["selected_user"])),
-        A.FIX: ("apply_fix", lambda u, i, a: apply_fix(deps.db, discrepancy_id=i, actor=u)),
-        A.ESCALATE: ("escalate", lambda u, i, a: escalate(deps.db, discrepancy_id=i, actor=u)),
-        A.SNOOZE: ("snooze", lambda u, i, a: snooze(
-            deps.db, discrepancy_id=i, actor=u,
-            choice=a["selected_option"]["value"].split("|", 1)[1])),
+        A.ASSIGN_ME: ("assign", at(assign, assignee=lambda u, a: u)),
+        A.ASSIGN: ("assign", at(assign, assignee=lambda u, a: a["selected_user"])),
+        A.FIX: ("apply_fix", at(apply_fix)),
+        A.ESCALATE: ("escalate", at(escalate)),
+        A.SNOOZE: ("snooze", at(snooze, choice=lambda u, a: (
+            a["selected_option"]["value"].split("|", 1)[1]))),
     }
     for action_id, (permission, act) in buttons.items():
         app.action(action_pattern(action_id))(on_button(permission, act))
@@ -105,7 +107,7 @@ def _register_resolve(app: App, deps: Deps) -> None:
                   or {}).get("value")
         note = (values.get("note", {}).get("note") or {}).get("value")
         result = resolve(deps.db, discrepancy_id=meta.discrepancy_id, actor=user,
-                         reason=reason or "", note=note)
+                         reason=reason or "", note=note, now=deps.now())
         ack()
         deps.kick_outbox(deps.db, client)
         if not result.changed and meta.channel_id:
