@@ -14,17 +14,18 @@ def usage_message(command: str, entries: list[tuple[str, str]], *, unknown: str 
 def error_message(message: str, *, hint: str | None = None) -> dict:
     """A domain error, already phrased for people by store/errors.py. Not escaped further:
     those messages are ours, with `code` spans; user text inside them is escaped here."""
-    return render("notice.json.j2", text=message, icon=":warning:", body=mrkdwn(message, 2900),
-                  hint=hint)
+    return render("notice.json.j2", text=mrkdwn(message, 3000), icon=":warning:",
+                  body=mrkdwn(message, 2900), hint=hint)
 
 
 def unexpected_error_message(reference: str) -> dict:
     text = (f"Something went wrong on our side and nothing was changed. "
             f"If it happens again, give your admin this reference: {reference}")
-    return render("notice.json.j2", text=text, icon=":x:", body=mrkdwn(text), hint=None)
+    return render("notice.json.j2", text=mrkdwn(text), icon=":x:", body=mrkdwn(text), hint=None)
 
 
 def confirmation_message(body: str, *, fallback: str | None = None) -> dict:
-    """`body` is mrkdwn the caller built: user text in it must already be escaped."""
-    return render("notice.json.j2", text=fallback or body, icon=":white_check_mark:", body=body,
-                  hint=None)
+    """`body` is mrkdwn the caller built: user text in it must already be escaped.
+    `fallback` (notification text) is plain and gets escaped here."""
+    text = mrkdwn(fallback, 3000) if fallback else body
+    return render("notice.json.j2", text=text, icon=":white_check_mark:", body=body, hint=None)

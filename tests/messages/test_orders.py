@@ -50,6 +50,8 @@ def test_hostile_text_is_escaped_everywhere_and_stays_valid():
     for text in mrkdwn_texts:
         assert "<!channel>" not in text and "<b>" not in text
     assert any("&lt;!channel&gt;" in t for t in mrkdwn_texts)
+    # The fallback text shows in notifications and is mrkdwn too: it must not ping either.
+    assert "<!channel>" not in card["text"] and "&lt;!channel&gt;" in card["text"]
     assert validate_message_blocks(card["blocks"]) == []
 
 
