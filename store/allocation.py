@@ -22,7 +22,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from store.check_findings import Finding
+from store.check_findings import LATE_FINGERPRINT, Finding
 from store.check_rules import RULES as CHECK_RULES
 from store.check_rules import CheckRules
 from store.db import Database
@@ -212,9 +212,6 @@ def take_stock(session: Session, line: OrderLine, quantity: int,
 
 NOT_SHIPPED = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED, FulfilmentStatus.PICKING,
                FulfilmentStatus.PACKED, FulfilmentStatus.PARTIALLY_SHIPPED)
-LATE_FINGERPRINT = "late"
-
-
 def flag_late_orders(db: Database, *, now: datetime | None = None, limit: int = 500,
                      rules: CheckRules = CHECK_RULES) -> int:
     """The clock's sweep: an open order past its promised date with goods still to ship

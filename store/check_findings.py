@@ -31,6 +31,11 @@ class Finding:
     evidence: dict
 
 
+# The clock's late-order sweep (store.allocation) owns this finding, not the checks: a recheck
+# after an edit must not resolve it because the checks did not find it again.
+LATE_FINGERPRINT = "late"
+
+
 def find_problems(order: OrderFacts, facts: Facts, rules: CheckRules, now: datetime) -> list:
     if order.status not in rules.checked_statuses:
         return []

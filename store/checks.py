@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.check_facts import chunks, load_facts
-from store.check_findings import Finding, find_problems
+from store.check_findings import LATE_FINGERPRINT, Finding, find_problems
 from store.check_rules import CheckRules, active
 from store.db import Database
 from store.discrepancy_actions import close_vanished
@@ -68,7 +68,8 @@ def _open_automatic(session: Session, order_ids: list[int]) -> list[Discrepancy]
     for part in chunks(order_ids):
         out.extend(session.scalars(select(Discrepancy).where(
             Discrepancy.order_id.in_(part), Discrepancy.status != DiscrepancyStatus.RESOLVED,
-            ~Discrepancy.fingerprint.startswith(MANUAL_PREFIX)).order_by(Discrepancy.id)))
+            ~Discrepancy.fingerprint.startswith(MANUAL_PREFIX),
+            Discrepancy.fingerprint != LATE_FINGERPRINT).order_by(Discrepancy.id)))
     return out
 
 

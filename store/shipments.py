@@ -20,7 +20,8 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.allocation import LATE_FINGERPRINT, best_level, take_stock
+from store.allocation import best_level, take_stock
+from store.check_findings import LATE_FINGERPRINT
 from store.db import Database
 from store.discrepancy_actions import close_vanished
 from store.enums import DiscrepancyStatus, OrderStatus, ReturnOutcome, ReturnStatus
