@@ -17,6 +17,9 @@ from store.types import utcnow
 
 DEMO_ROLES = {"U0PROC1": Role.PROCESSOR, "U0MGR1": Role.MANAGER}
 DEMO_ADMIN = "U0ADMIN"
+# The sandbox's channels, routed the way a desk would route them.
+DEMO_ROUTES = {"default": "C0TRIAGE", "manager": "C0MGR", "warehouse": "C0WH"}
+DEMO_CHECK_DAYS = 14  # check the last two weeks of demo orders, so triage has real items
 
 
 def start_stack(settings: Settings, *, db, sandbox=None, now=None):
@@ -43,12 +46,18 @@ def start_stack(settings: Settings, *, db, sandbox=None, now=None):
     return sandbox, running, app_settings
 
 
-def run(settings: Settings, *, orders: int, user: str) -> int:
+def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
+    """`console_io` (input_fn, output) lets tests script the session."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from bot.clock import build_scheduler
     from bot.progress import progress_bar
     from sandbox.console import run_console
     from store import schema
     from store.db import open_database, sqlite_url_for
+    from store.checks import check_stored_orders
     from store.roles import set_role
+    from store.routing import set_route
     from store.seed import seed_demo
 
     if settings.has_slack_credentials:
@@ -60,20 +69,43 @@ def run(settings: Settings, *, orders: int, user: str) -> int:
     db = open_database(url)
     # The console is for trying things: it brings its own database up to date.
     schema.upgrade(db)
-    if _is_empty(db):
+    fresh = _is_empty(db)
+    if fresh:
         print(f"Seeding {orders:,} demo orders into {db.engine.url.render_as_string()} …")
         with progress_bar("seed", unit="orders") as progress:
             print(seed_demo(db, orders=orders, seed=42, progress=progress).summary_line())
     for user_id, role in DEMO_ROLES.items():
         set_role(db, actor=DEMO_ADMIN, user_id=user_id, role=role,
                  admins=frozenset({DEMO_ADMIN}), default_role=settings.default_role)
-    sandbox, running, _ = start_stack(settings, db=db)
+    for key, channel_id in DEMO_ROUTES.items():
+        set_route(db, actor=DEMO_ADMIN, key=key, channel_id=channel_id)
+    if fresh:
+        report = check_stored_orders(db, order_ids=_recent_order_ids(db), actor="system")
+        print(f"checked the last {DEMO_CHECK_DAYS} days of orders: {report.findings:,} problems "
+              "found; see #order-triage (`in #order-triage`) or `/orders queue`")
+    sandbox, running, app_settings = start_stack(settings, db=db)
+    # The console is one process, so it also runs the clock's work (outbox, SLAs, digests).
+    clock = build_scheduler(app_settings, db, scheduler=BackgroundScheduler(timezone="UTC"))
+    clock.start()
     try:
-        run_console(sandbox, user=user, channel="C0ORDERS")
+        run_console(sandbox, user=user, channel="C0ORDERS", **console_io)
     finally:
+        clock.shutdown(wait=False)
         running.stop()
         sandbox.stop()
     return 0
+
+
+def _recent_order_ids(db) -> list[int]:
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from store.models import Order
+
+    since = utcnow() - timedelta(days=DEMO_CHECK_DAYS)
+    with db.read() as session:
+        return list(session.scalars(select(Order.id).where(Order.ordered_at >= since)))
 
 
 def _is_empty(db) -> bool:
