@@ -5,26 +5,33 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, desc, exists, func, literal, or_, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    desc,
+    exists,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session
 
 from store.enums import OrderStatus
 from store.metrics_sql import (
     NOT_COUNTED,
     NOT_OWED,
     backordered_line,
-    due_date,
-    first_shipments,
     hours_between,
-    id_range,
-    line_counts,
     local_day,
     nearest_rank,
     ordinal,
-    problem_flag,
 )
 from store.metrics_views import AgeBucket, Money
-from store.models import Customer, Discrepancy, Order, OrderLine, Return, Shipment
+from store.models import Customer, Discrepancy, Order, OrderLine, OrderShipFacts, Return
 
 AGE_BUCKETS = (("under 1 day", 1), ("1–3 days", 3), ("3–7 days", 7), ("7 days or more", None))
 
@@ -59,28 +66,18 @@ def received(session: Session, start: datetime, end: datetime) -> dict:
 
 def shipped(session: Session, dialect: str, start: datetime, end: datetime,
             offset_minutes: int) -> dict:
-    """The orders whose first shipment left in [start, end), one row of sums."""
-    cohort = first_shipments(dialect, start, end)
-    lines, shorts, line_joins = line_counts(dialect, cohort)
-    bad, bad_joins = problem_flag(dialect, cohort)
-    on_time = or_(due_date().is_(None),
-                  local_day(dialect, cohort.c.first_at, offset_minutes) <= due_date())
-    owed = Order.status.notin_(NOT_OWED)
-    on_order = Order.id == cohort.c.order_id
-    if dialect != "sqlite":
-        on_order = and_(on_order, Order.id.between(*id_range(cohort)))
-    source = cohort.join(Order, on_order)
-    for table, on in line_joins:
-        source = source.join(table, on)
-    for table, on in bad_joins:
-        source = source.outerjoin(table, on)
+    """The orders whose first shipment left in [start, end), one row of sums, read from the
+    per-order facts (store/ship_facts.py) through their first_shipped_at index."""
+    f = OrderShipFacts
+    on_time = or_(f.due_date.is_(None),
+                  local_day(dialect, f.first_shipped_at, offset_minutes) <= f.due_date)
     facts = select(
-        hours_between(dialect, cohort.c.first_at, Order.ordered_at).label("cycle"),
-        ordinal(on_time).label("on_time"), lines.label("lines"), shorts.label("short_lines"),
-        bad.label("bad"),
-        ordinal(and_(owed, Order.ordered_at < start)).label("owed_before"),
-        ordinal(and_(owed, Order.ordered_at >= start)).label("owed_within"),
-    ).select_from(source).subquery("facts")
+        f.cycle_hours.label("cycle"), ordinal(on_time).label("on_time"),
+        f.line_count.label("lines"), f.short_lines.label("short_lines"),
+        ordinal(f.problem == true()).label("bad"),
+        ordinal(and_(f.owed == true(), f.ordered_at < start)).label("owed_before"),
+        ordinal(and_(f.owed == true(), f.ordered_at >= start)).label("owed_within"),
+    ).where(f.first_shipped_at >= start, f.first_shipped_at < end).subquery("facts")
     ranked = select(facts, func.row_number().over(order_by=facts.c.cycle).label("rn"),
                     func.count().over().label("n")).subquery("ranked")
     complete = ranked.c.short_lines == 0
@@ -109,16 +106,17 @@ def returned(session: Session, start: datetime, end: datetime) -> int:
 
 
 def backlog_at(session: Session, dialect: str, moment: datetime) -> int:
-    """Orders received before `moment` that had not shipped by then (README definition)."""
-    s = aliased(Shipment, name="s")
+    """Orders received before `moment` that had not shipped by then (README definition):
+    open orders that never shipped, plus owed orders whose first shipment left at or after
+    `moment`. An order has a facts row exactly when it has shipped (store/ship_facts.py)."""
+    f = OrderShipFacts
     unshipped = session.scalar(
         select(func.count()).select_from(Order)
         .where(Order.status == OrderStatus.OPEN, Order.ordered_at < moment,
-               ~exists().where(s.order_id == Order.id, s.return_id.is_(None))))
-    later = first_shipments(dialect, moment, None)
+               ~exists().where(f.order_id == Order.id)))
     shipped_later = session.scalar(
-        select(func.count()).select_from(later.join(Order, Order.id == later.c.order_id))
-        .where(Order.ordered_at < moment, Order.status.notin_(NOT_OWED)))
+        select(func.count()).where(f.first_shipped_at >= moment, f.ordered_at < moment,
+                                   f.owed == true()))
     return unshipped + shipped_later
 
 
