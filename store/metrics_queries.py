@@ -11,6 +11,7 @@ from sqlalchemy import (
     case,
     desc,
     exists,
+    false,
     func,
     literal,
     or_,
@@ -24,6 +25,7 @@ from store.enums import OrderStatus
 from store.metrics_sql import (
     NOT_COUNTED,
     NOT_OWED,
+    ZERO,
     backordered_line,
     hours_between,
     local_day,
@@ -66,34 +68,37 @@ def received(session: Session, start: datetime, end: datetime) -> dict:
 
 def shipped(session: Session, dialect: str, start: datetime, end: datetime,
             offset_minutes: int) -> dict:
-    """The orders whose first shipment left in [start, end), one row of sums, read from the
-    per-order facts (store/ship_facts.py) through their first_shipped_at index."""
+    """The orders whose first shipment left in [start, end), read from the per-order facts
+    (store/ship_facts.py) through their covering first_shipped_at index: one statement (one
+    snapshot) of two parts, the sums and the cycle-time percentiles. Apart, the percentile
+    sort carries one number a row instead of every fact (SQLite: 0.5 s instead of 1.0 s
+    for a month at 1M orders)."""
     f = OrderShipFacts
+    period = and_(f.first_shipped_at >= start, f.first_shipped_at < end)
     on_time = or_(f.due_date.is_(None),
                   local_day(dialect, f.first_shipped_at, offset_minutes) <= f.due_date)
-    facts = select(
-        f.cycle_hours.label("cycle"), ordinal(on_time).label("on_time"),
-        f.line_count.label("lines"), f.short_lines.label("short_lines"),
-        ordinal(f.problem == true()).label("bad"),
-        ordinal(and_(f.owed == true(), f.ordered_at < start)).label("owed_before"),
-        ordinal(and_(f.owed == true(), f.ordered_at >= start)).label("owed_within"),
-    ).where(f.first_shipped_at >= start, f.first_shipped_at < end).subquery("facts")
-    ranked = select(facts, func.row_number().over(order_by=facts.c.cycle).label("rn"),
-                    func.count().over().label("n")).subquery("ranked")
-    complete = ranked.c.short_lines == 0
-    row = session.execute(select(
-        func.count(), func.sum(ranked.c.on_time), func.sum(ordinal(complete)),
-        func.sum(ordinal(and_(ranked.c.on_time == 1, complete, ranked.c.bad == 0))),
-        func.sum(ranked.c.lines), func.sum(ranked.c.lines - ranked.c.short_lines),
-        nearest_rank(ranked, ranked.c.cycle, 1, 2), nearest_rank(ranked, ranked.c.cycle, 9, 10),
-        func.sum(ranked.c.owed_before), func.sum(ranked.c.owed_within),
-    )).one()
-    count, on_time_n, complete_n, perfect_n, lines_n, filled_n, median, p90, before, within = row
-    return {"orders_shipped": count, "shipped_on_time": int(on_time_n or 0),
-            "shipped_complete": int(complete_n or 0), "shipped_perfect": int(perfect_n or 0),
-            "lines_shipped": int(lines_n or 0), "lines_filled": int(filled_n or 0),
-            "cycle_median_hours": _hours(median), "cycle_p90_hours": _hours(p90),
-            "owed_shipped_before": int(before or 0), "owed_shipped_within": int(within or 0)}
+    complete = f.short_lines == ZERO
+    owed = f.owed == true()
+    sums = select(
+        func.count().label("n"), func.sum(ordinal(on_time)).label("on_time"),
+        func.sum(ordinal(complete)).label("complete"),
+        func.sum(ordinal(and_(on_time, complete, f.problem == false()))).label("perfect"),
+        func.sum(f.line_count).label("lines"),
+        func.sum(f.line_count - f.short_lines).label("filled"),
+        func.sum(ordinal(and_(owed, f.ordered_at < start))).label("before"),
+        func.sum(ordinal(and_(owed, f.ordered_at >= start))).label("within"),
+    ).where(period).subquery("sums")
+    ranked = select(f.cycle_hours.label("cycle"),
+                    func.row_number().over(order_by=f.cycle_hours).label("rn"),
+                    func.count().over().label("n")).where(period).subquery("ranked")
+    cycles = select(nearest_rank(ranked, ranked.c.cycle, 1, 2).label("median"),
+                    nearest_rank(ranked, ranked.c.cycle, 9, 10).label("p90")).subquery("cycles")
+    row = session.execute(select(sums, cycles).select_from(sums.join(cycles, true()))).one()
+    return {"orders_shipped": row.n, "shipped_on_time": int(row.on_time or 0),
+            "shipped_complete": int(row.complete or 0), "shipped_perfect": int(row.perfect or 0),
+            "lines_shipped": int(row.lines or 0), "lines_filled": int(row.filled or 0),
+            "cycle_median_hours": _hours(row.median), "cycle_p90_hours": _hours(row.p90),
+            "owed_shipped_before": int(row.before or 0), "owed_shipped_within": int(row.within or 0)}
 
 
 def _hours(value) -> float | None:
