@@ -10,7 +10,6 @@ from sqlalchemy import (
     and_,
     case,
     desc,
-    exists,
     false,
     func,
     literal,
@@ -115,10 +114,12 @@ def backlog_at(session: Session, dialect: str, moment: datetime) -> int:
     open orders that never shipped, plus owed orders whose first shipment left at or after
     `moment`. An order has a facts row exactly when it has shipped (store/ship_facts.py)."""
     f = OrderShipFacts
+    # A LIMIT 1 probe, not NOT EXISTS: PostgreSQL turned that into a hash anti-join over the
+    # whole facts table (0.38 s at 1M orders) where probing the ~20k open orders takes 0.13 s.
+    probe = select(f.order_id).where(f.order_id == Order.id).limit(1).scalar_subquery()
     unshipped = session.scalar(
         select(func.count()).select_from(Order)
-        .where(Order.status == OrderStatus.OPEN, Order.ordered_at < moment,
-               ~exists().where(f.order_id == Order.id)))
+        .where(Order.status == OrderStatus.OPEN, Order.ordered_at < moment, probe.is_(None)))
     shipped_later = session.scalar(
         select(func.count()).where(f.first_shipped_at >= moment, f.ordered_at < moment,
                                    f.owed == true()))
