@@ -87,17 +87,30 @@ def shipped(session: Session, dialect: str, start: datetime, end: datetime,
         func.sum(ordinal(and_(owed, f.ordered_at < start))).label("before"),
         func.sum(ordinal(and_(owed, f.ordered_at >= start))).label("within"),
     ).where(period).subquery("sums")
-    ranked = select(f.cycle_hours.label("cycle"),
-                    func.row_number().over(order_by=f.cycle_hours).label("rn"),
-                    func.count().over().label("n")).where(period).subquery("ranked")
-    cycles = select(nearest_rank(ranked, ranked.c.cycle, 1, 2).label("median"),
-                    nearest_rank(ranked, ranked.c.cycle, 9, 10).label("p90")).subquery("cycles")
+    cycles = _cycle_percentiles(dialect, period)
     row = session.execute(select(sums, cycles).select_from(sums.join(cycles, true()))).one()
     return {"orders_shipped": row.n, "shipped_on_time": int(row.on_time or 0),
             "shipped_complete": int(row.complete or 0), "shipped_perfect": int(row.perfect or 0),
             "lines_shipped": int(row.lines or 0), "lines_filled": int(row.filled or 0),
             "cycle_median_hours": _hours(row.median), "cycle_p90_hours": _hours(row.p90),
             "owed_shipped_before": int(row.before or 0), "owed_shipped_within": int(row.within or 0)}
+
+
+def _cycle_percentiles(dialect: str, period):
+    """(median, p90) nearest-rank. PostgreSQL's percentile_disc is exactly that (the first
+    value whose cumulative share reaches p, i.e. rank ceil(p * n)) with one sort and no
+    window pass (0.37 s -> 0.13 s a month at 1M orders); ceil(p * n) in floats equals the
+    integer rank for p 0.5 and 0.9 at every n up to 5M (checked). SQLite has no such aggregate."""
+    f = OrderShipFacts
+    if dialect == "postgresql":
+        return select(func.percentile_disc(0.5).within_group(f.cycle_hours).label("median"),
+                      func.percentile_disc(0.9).within_group(f.cycle_hours).label("p90")) \
+            .where(period).subquery("cycles")
+    ranked = select(f.cycle_hours.label("cycle"),
+                    func.row_number().over(order_by=f.cycle_hours).label("rn"),
+                    func.count().over().label("n")).where(period).subquery("ranked")
+    return select(nearest_rank(ranked, ranked.c.cycle, 1, 2).label("median"),
+                  nearest_rank(ranked, ranked.c.cycle, 9, 10).label("p90")).subquery("cycles")
 
 
 def _hours(value) -> float | None:
