@@ -2,7 +2,8 @@
 
     .venv/bin/python bench/digest_bench.py [ORDERS] [--db sqlite|postgresql|both]
         [--repeat 3] [--pg-url postgresql://root@127.0.0.1/test]
-        [--from-sqlite bench/out/other.sqlite3] [--from-pg other_database] [--profile]
+        [--from-sqlite bench/out/other.sqlite3] [--from-pg other_database] [--pg-name NAME]
+        [--profile]
 
 Uses bench/out/digest_<N>.sqlite3 and the PostgreSQL database od_digest_bench_<N>, seeded with
 store.seed.seed_demo (N orders over 90 days) unless they hold N orders already; --from-sqlite
@@ -60,7 +61,8 @@ def main() -> None:
             shutil.copyfile(args.from_sqlite, path)
         results.append(run("sqlite", f"sqlite:///{path}", args))
     if args.db in ("postgresql", "both"):
-        results.append(run("postgresql", pg_url(args.pg_url, args.orders, args.from_pg), args))
+        results.append(run("postgresql", pg_url(args.pg_url, args.orders, args.from_pg,
+                                              args.pg_name), args))
     print()
     print(f"{'database':<11} {'orders':>10} {'month rows':>10} {'cold s':>7} {'warm s':>7} "
           f"{'digest s':>8} {'chart s':>7} {'baseline s':>10} {'ratio':>6}  budget")
@@ -79,6 +81,7 @@ def _args():
     parser.add_argument("--pg-url", default="postgresql://root@127.0.0.1/test")
     parser.add_argument("--from-sqlite", type=Path, help="copy this seeded file instead of seeding")
     parser.add_argument("--from-pg", help="copy this seeded PostgreSQL database (a template)")
+    parser.add_argument("--pg-name", help="the PostgreSQL database (default od_digest_bench_N)")
     parser.add_argument("--profile", action="store_true", help="time each query too")
     return parser.parse_args()
 
@@ -201,8 +204,8 @@ def profile(db: Database, start, end) -> None:
             print(f"    {name:<14} {time.perf_counter() - started:6.3f} s (one period)")
 
 
-def pg_url(base: str, orders: int, template: str | None) -> str:
-    name = f"od_digest_bench_{orders}"
+def pg_url(base: str, orders: int, template: str | None, name: str | None = None) -> str:
+    name = name or f"od_digest_bench_{orders}"
     admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"),
                           isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:

@@ -5,26 +5,34 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, and_, case, desc, exists, func, literal, or_, select, union_all
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    desc,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.orm import Session
 
 from store.enums import OrderStatus
 from store.metrics_sql import (
     NOT_COUNTED,
     NOT_OWED,
+    ZERO,
     backordered_line,
-    due_date,
-    first_shipments,
     hours_between,
-    id_range,
-    line_counts,
     local_day,
     nearest_rank,
     ordinal,
-    problem_flag,
 )
 from store.metrics_views import AgeBucket, Money
-from store.models import Customer, Discrepancy, Order, OrderLine, Return, Shipment
+from store.models import Customer, Discrepancy, Order, OrderLine, OrderShipFacts, Return
 
 AGE_BUCKETS = (("under 1 day", 1), ("1–3 days", 3), ("3–7 days", 7), ("7 days or more", None))
 
@@ -59,44 +67,50 @@ def received(session: Session, start: datetime, end: datetime) -> dict:
 
 def shipped(session: Session, dialect: str, start: datetime, end: datetime,
             offset_minutes: int) -> dict:
-    """The orders whose first shipment left in [start, end), one row of sums."""
-    cohort = first_shipments(dialect, start, end)
-    lines, shorts, line_joins = line_counts(dialect, cohort)
-    bad, bad_joins = problem_flag(dialect, cohort)
-    on_time = or_(due_date().is_(None),
-                  local_day(dialect, cohort.c.first_at, offset_minutes) <= due_date())
-    owed = Order.status.notin_(NOT_OWED)
-    on_order = Order.id == cohort.c.order_id
-    if dialect != "sqlite":
-        on_order = and_(on_order, Order.id.between(*id_range(cohort)))
-    source = cohort.join(Order, on_order)
-    for table, on in line_joins:
-        source = source.join(table, on)
-    for table, on in bad_joins:
-        source = source.outerjoin(table, on)
-    facts = select(
-        hours_between(dialect, cohort.c.first_at, Order.ordered_at).label("cycle"),
-        ordinal(on_time).label("on_time"), lines.label("lines"), shorts.label("short_lines"),
-        bad.label("bad"),
-        ordinal(and_(owed, Order.ordered_at < start)).label("owed_before"),
-        ordinal(and_(owed, Order.ordered_at >= start)).label("owed_within"),
-    ).select_from(source).subquery("facts")
-    ranked = select(facts, func.row_number().over(order_by=facts.c.cycle).label("rn"),
-                    func.count().over().label("n")).subquery("ranked")
-    complete = ranked.c.short_lines == 0
-    row = session.execute(select(
-        func.count(), func.sum(ranked.c.on_time), func.sum(ordinal(complete)),
-        func.sum(ordinal(and_(ranked.c.on_time == 1, complete, ranked.c.bad == 0))),
-        func.sum(ranked.c.lines), func.sum(ranked.c.lines - ranked.c.short_lines),
-        nearest_rank(ranked, ranked.c.cycle, 1, 2), nearest_rank(ranked, ranked.c.cycle, 9, 10),
-        func.sum(ranked.c.owed_before), func.sum(ranked.c.owed_within),
-    )).one()
-    count, on_time_n, complete_n, perfect_n, lines_n, filled_n, median, p90, before, within = row
-    return {"orders_shipped": count, "shipped_on_time": int(on_time_n or 0),
-            "shipped_complete": int(complete_n or 0), "shipped_perfect": int(perfect_n or 0),
-            "lines_shipped": int(lines_n or 0), "lines_filled": int(filled_n or 0),
-            "cycle_median_hours": _hours(median), "cycle_p90_hours": _hours(p90),
-            "owed_shipped_before": int(before or 0), "owed_shipped_within": int(within or 0)}
+    """The orders whose first shipment left in [start, end), read from the per-order facts
+    (store/ship_facts.py) through their covering first_shipped_at index: one statement (one
+    snapshot) of two parts, the sums and the cycle-time percentiles. Apart, the percentile
+    sort carries one number a row instead of every fact (SQLite: 0.5 s instead of 1.0 s
+    for a month at 1M orders)."""
+    f = OrderShipFacts
+    period = and_(f.first_shipped_at >= start, f.first_shipped_at < end)
+    on_time = or_(f.due_date.is_(None),
+                  local_day(dialect, f.first_shipped_at, offset_minutes) <= f.due_date)
+    complete = f.short_lines == ZERO
+    owed = f.owed == true()
+    sums = select(
+        func.count().label("n"), func.sum(ordinal(on_time)).label("on_time"),
+        func.sum(ordinal(complete)).label("complete"),
+        func.sum(ordinal(and_(on_time, complete, f.problem == false()))).label("perfect"),
+        func.sum(f.line_count).label("lines"),
+        func.sum(f.line_count - f.short_lines).label("filled"),
+        func.sum(ordinal(and_(owed, f.ordered_at < start))).label("before"),
+        func.sum(ordinal(and_(owed, f.ordered_at >= start))).label("within"),
+    ).where(period).subquery("sums")
+    cycles = _cycle_percentiles(dialect, period)
+    row = session.execute(select(sums, cycles).select_from(sums.join(cycles, true()))).one()
+    return {"orders_shipped": row.n, "shipped_on_time": int(row.on_time or 0),
+            "shipped_complete": int(row.complete or 0), "shipped_perfect": int(row.perfect or 0),
+            "lines_shipped": int(row.lines or 0), "lines_filled": int(row.filled or 0),
+            "cycle_median_hours": _hours(row.median), "cycle_p90_hours": _hours(row.p90),
+            "owed_shipped_before": int(row.before or 0), "owed_shipped_within": int(row.within or 0)}
+
+
+def _cycle_percentiles(dialect: str, period):
+    """(median, p90) nearest-rank. PostgreSQL's percentile_disc is exactly that (the first
+    value whose cumulative share reaches p, i.e. rank ceil(p * n)) with one sort and no
+    window pass (0.37 s -> 0.13 s a month at 1M orders); ceil(p * n) in floats equals the
+    integer rank for p 0.5 and 0.9 at every n up to 5M (checked). SQLite has no such aggregate."""
+    f = OrderShipFacts
+    if dialect == "postgresql":
+        return select(func.percentile_disc(0.5).within_group(f.cycle_hours).label("median"),
+                      func.percentile_disc(0.9).within_group(f.cycle_hours).label("p90")) \
+            .where(period).subquery("cycles")
+    ranked = select(f.cycle_hours.label("cycle"),
+                    func.row_number().over(order_by=f.cycle_hours).label("rn"),
+                    func.count().over().label("n")).where(period).subquery("ranked")
+    return select(nearest_rank(ranked, ranked.c.cycle, 1, 2).label("median"),
+                  nearest_rank(ranked, ranked.c.cycle, 9, 10).label("p90")).subquery("cycles")
 
 
 def _hours(value) -> float | None:
@@ -109,16 +123,19 @@ def returned(session: Session, start: datetime, end: datetime) -> int:
 
 
 def backlog_at(session: Session, dialect: str, moment: datetime) -> int:
-    """Orders received before `moment` that had not shipped by then (README definition)."""
-    s = aliased(Shipment, name="s")
+    """Orders received before `moment` that had not shipped by then (README definition):
+    open orders that never shipped, plus owed orders whose first shipment left at or after
+    `moment`. An order has a facts row exactly when it has shipped (store/ship_facts.py)."""
+    f = OrderShipFacts
+    # A LIMIT 1 probe, not NOT EXISTS: PostgreSQL turned that into a hash anti-join over the
+    # whole facts table (0.38 s at 1M orders) where probing the ~20k open orders takes 0.13 s.
+    probe = select(f.order_id).where(f.order_id == Order.id).limit(1).scalar_subquery()
     unshipped = session.scalar(
         select(func.count()).select_from(Order)
-        .where(Order.status == OrderStatus.OPEN, Order.ordered_at < moment,
-               ~exists().where(s.order_id == Order.id, s.return_id.is_(None))))
-    later = first_shipments(dialect, moment, None)
+        .where(Order.status == OrderStatus.OPEN, Order.ordered_at < moment, probe.is_(None)))
     shipped_later = session.scalar(
-        select(func.count()).select_from(later.join(Order, Order.id == later.c.order_id))
-        .where(Order.ordered_at < moment, Order.status.notin_(NOT_OWED)))
+        select(func.count()).where(f.first_shipped_at >= moment, f.ordered_at < moment,
+                                   f.owed == true()))
     return unshipped + shipped_later
 
 

@@ -5,7 +5,14 @@ from store.models.base import Base
 from store.models.catalog import Product, StockLevel, Warehouse
 from store.models.customers import Customer, CustomerAddress, CustomerContact, CustomerPrice
 from store.models.digests import DigestRun, DigestSubscription
-from store.models.orders import Order, OrderHold, OrderLine, Shipment, ShipmentLine
+from store.models.orders import (
+    Order,
+    OrderHold,
+    OrderLine,
+    OrderShipFacts,
+    Shipment,
+    ShipmentLine,
+)
 from store.models.returns import Approval, Return, ReturnLine
 from store.models.triage import Discrepancy
 from store.models.workspace import (
@@ -22,7 +29,8 @@ from store.models.workspace import (
 __all__ = [
     "Approval", "Base", "ChannelRoute", "Counter", "Customer", "CustomerAddress",
     "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
-    "Event", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OutboxMessage",
+    "Event", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderShipFacts",
+    "OutboxMessage",
     "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
     "ShipmentLine", "StockLevel", "User", "Warehouse",
 ]

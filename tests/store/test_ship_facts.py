@@ -1,0 +1,111 @@
+"""order_ship_facts always equals a from-scratch recomputation (done here in Python from the
+orders, lines and shipments) after every kind of write that changes its inputs."""
+
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import select, update
+
+from store.allocation import allocate
+from store.models import Order, OrderLine, OrderShipFacts, Shipment
+from store.order_edit import OrderEdit
+from store.orders import edit_order, get_order
+from store.returns import ReturnLineRequest as Line
+from store.returns import create_return
+from store.seed import seed_demo
+from store.ship_facts import refresh_ship_facts
+from store.shipments import ShipRequest, ship_form, ship_order
+from tests.store.test_shipments_desk import REF, fulfil_desk
+
+ACTOR = "U0PROC1"
+NOW = datetime(2026, 11, 26, 15, tzinfo=UTC)
+
+
+def expected(db) -> dict:
+    with db.read() as s:
+        orders = s.scalars(select(Order)).all()
+        found = {}
+        for order in orders:
+            own = [x for x in order.shipments if x.return_id is None]
+            if not own:
+                continue
+            first = min(x.shipped_at for x in own)
+            found[order.id] = (
+                first, order.ordered_at, order.promised_date or order.requested_date,
+                order.status.value not in ("draft", "canceled"), len(order.lines),
+                sum(1 for line in order.lines if line.quantity_backordered > 0),
+                any(x.damaged or not x.documents_ok for x in own),
+                round((first - order.ordered_at).total_seconds() / 3600, 4))
+        return found
+
+
+def stored(db) -> dict:
+    with db.read() as s:
+        return {f.order_id: (f.first_shipped_at, f.ordered_at, f.due_date, bool(f.owed),
+                             f.line_count, f.short_lines, bool(f.problem),
+                             round(f.cycle_hours, 4))
+                for f in s.scalars(select(OrderShipFacts))}
+
+
+def ship(db, ref=REF, day=NOW.date(), **quantities):
+    request = ShipRequest("Other", None, day, None, {k: str(v) for k, v in quantities.items()})
+    return ship_order(db, ref=ref, actor=ACTOR, request=request, now=NOW)
+
+
+@pytest.fixture
+def desk(db):
+    fulfil_desk(db)
+    assert stored(db) == expected(db)
+
+
+def test_shipping_allocating_and_backordering_keep_the_facts_exact(db, desk):
+    allocate(db, ref="SO-1042", actor=ACTOR)  # one gizmo line backordered
+    ship(db, ref="SO-1042", day=date(2026, 11, 24), l1=1)
+    ship(db, ref="SO-1042", l1=1)  # a later shipment does not move the first one
+    facts = stored(db)
+    assert facts == expected(db)
+    order_id = get_order(db, ref="SO-1042").id
+    assert facts[order_id][0].date() == date(2026, 11, 24)
+    assert facts[order_id][5] == 1  # the backordered gizmo
+
+
+def test_a_replacement_shipment_never_counts_as_the_first(db, desk):
+    ship(db, day=date(2026, 11, 25), l1=4, l2=10, l3=2)
+    before = stored(db)
+    ret = create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "1", "replace", "defective")])
+    keys = [x.key for x in ship_form(db, ref=REF).lines if x.key.startswith("r")]
+    assert keys, ret
+    ship(db, **{keys[0]: 1})
+    assert stored(db) == expected(db) == before
+
+
+def test_edits_and_flags_written_through_the_orm_refresh_the_facts(db, desk):
+    ship(db, l1=1)
+    edit_order(db, ref=REF, actor=ACTOR, expected_version=get_order(db, ref=REF).version,
+               changes=OrderEdit(requested_date=date(2026, 12, 20)))
+    with db.write() as s:  # a carrier claim marks the shipment damaged
+        shipment = s.scalars(select(Shipment).join(Order).where(Order.ref == REF)).one()
+        shipment.damaged = True
+        s.get(Order, shipment.order_id).lines[1].quantity_backordered = 3
+    facts, order_id = stored(db), get_order(db, ref=REF).id
+    assert facts == expected(db)
+    assert facts[order_id][6] is True and facts[order_id][5] == 1
+
+
+def test_core_writes_are_caught_by_calling_the_refresh(db, desk):
+    ship(db, l1=1)
+    order_id = get_order(db, ref=REF).id
+    with db.write() as s:  # a bulk write bypasses the ORM: this is what the refresh is for
+        s.execute(update(OrderLine).where(OrderLine.order_id == order_id)
+                  .values(quantity_backordered=1))
+    assert stored(db) != expected(db)
+    with db.write() as s:
+        refresh_ship_facts(s, order_ids=[order_id])
+    assert stored(db) == expected(db)
+
+
+def test_the_bulk_seed_writes_exact_facts(db):
+    seed_demo(db, orders=400, seed=3)
+    facts = stored(db)
+    assert len(facts) > 100
+    assert facts == expected(db)
