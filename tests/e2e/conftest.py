@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from slack_sdk import WebClient
 
+from bot import outbox as delivery
 from bot.config import Settings
 from bot.console import DEMO_ADMIN, DEMO_ROLES, start_stack
 from sandbox import SlackSandbox
@@ -23,6 +25,29 @@ class Stack:
     sb: SlackSandbox
     db: Database
     settings: Settings
+
+
+@dataclass
+class OnStack:
+    """Base of the feature helpers (triage, fulfilment): the stack plus the desk's ids."""
+
+    stack: Stack
+    ids: dict
+
+    @property
+    def sb(self) -> SlackSandbox:
+        return self.stack.sb
+
+    @property
+    def db(self) -> Database:
+        return self.stack.db
+
+    def client(self) -> WebClient:
+        return WebClient(base_url=self.sb.api_url, token=self.sb.bot_token)
+
+    def deliver(self) -> None:
+        """What the web process does after a commit (and the clock every few seconds)."""
+        delivery.kick(self.db, self.client())
 
 
 @pytest.fixture

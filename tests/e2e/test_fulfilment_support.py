@@ -11,36 +11,18 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bot import outbox as delivery
-from sandbox import SlackSandbox
-from store.db import Database
 from store.models import Customer, Order
-from tests.e2e.conftest import CHANNEL, PROCESSOR, Stack
+from tests.e2e.conftest import CHANNEL, PROCESSOR, OnStack
 from tests.store.test_shipments_desk import MANAGER_CHANNEL, WAREHOUSE_CHANNEL, fulfil_desk
 
 REP = "U0SALES1"
 
 
 @dataclass
-class Ful:
-    stack: Stack
-    ids: dict
-
-    @property
-    def sb(self) -> SlackSandbox:
-        return self.stack.sb
-
-    @property
-    def db(self) -> Database:
-        return self.stack.db
-
-    def deliver(self) -> None:
-        """What the clock does every few seconds (for posts queued outside our handlers)."""
-        delivery.kick(self.db, WebClient(base_url=self.sb.api_url, token=self.sb.bot_token))
-
+class Ful(OnStack):
     def slash(self, text: str, user: str = PROCESSOR):
         answer = self.sb.slash("/order", text, user=user, channel=CHANNEL)
         assert answer.status == 200 and not answer.problems, answer.problems

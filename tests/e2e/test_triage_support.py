@@ -11,37 +11,17 @@ import json
 from dataclasses import dataclass
 
 import pytest
-from slack_sdk import WebClient
 
 from bot import outbox as delivery
 from sandbox import SlackSandbox
-from store.db import Database
-from tests.e2e.conftest import ADMIN, Stack
+from tests.e2e.conftest import ADMIN, OnStack, Stack
 from tests.store.test_checks_support import import_problems, triage_desk
 
 TRIAGE, WAREHOUSE, MANAGERS = "C0TRIAGE", "C0WH", "C0MGR"
 
 
 @dataclass
-class Triage:
-    stack: Stack
-    ids: dict
-
-    @property
-    def sb(self) -> SlackSandbox:
-        return self.stack.sb
-
-    @property
-    def db(self) -> Database:
-        return self.stack.db
-
-    def client(self) -> WebClient:
-        return WebClient(base_url=self.sb.api_url, token=self.sb.bot_token)
-
-    def deliver(self) -> None:
-        """What the web process does after a commit (and the clock every few seconds)."""
-        delivery.kick(self.db, self.client())
-
+class Triage(OnStack):
     def import_problems(self, tmp_path, rows=None):
         report = import_problems(self.db, tmp_path, rows)
         assert report.rows_rejected == 0, report.rejections
