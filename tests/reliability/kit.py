@@ -1,0 +1,148 @@
+"""Helpers for the reliability suite (no tests here): nasty text, answer checks, signed and
+forged requests. bench/reliability_report.py reuses them to print counts."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+
+from sandbox.player import signed_headers
+
+# One stack per test, many examples through it: the function-scoped fixture is intended.
+FAST = settings(max_examples=40, deadline=None, derandomize=False, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow, HealthCheck.data_too_large])
+
+FRAGMENTS = [
+    "<!channel>", "<!here>", "<@U0ADMIN>", "<#C0TRIAGE|order-triage>", "<https://x.io|y>",
+    "SO-1042", "SO-", "so 1043", "ACME", "Acme Corp", "WID-1001-BL", "\x00", "\x1b[31m",
+    "\u202e", "\ufeff", "🙂", "&amp;", "&lt;", "*bold*", "`code`", "'; DROP TABLE orders;--",
+    "%s%n", "{{ 7*7 }}", "9" * 30, "-1", "0", "1e309", "NaN", "daily", "weekly", "monthly",
+    "processor", "sales", "manager", "admin", "default", "insufficient_stock", "#orders",
+    "edit", "flag", "history", "list", "off", "on", "\n", "\t", " ", "'", '"', "\\", "/",
+]
+WORDS = st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=12))
+TEXT = st.one_of(
+    st.lists(WORDS, max_size=8).map(" ".join),
+    st.text(max_size=60),
+    st.tuples(st.sampled_from(FRAGMENTS + ["x", "é"]), st.integers(1000, 4000)).map(
+        lambda t: (t[0] * 4000)[:t[1]]),
+)
+REFERENCE = "give your admin this reference"
+
+
+def blocks_text(message) -> str:
+    return json.dumps([message.text, message.blocks], ensure_ascii=False)
+
+
+def unexpected_errors(sb) -> list[str]:
+    """Every 'something went wrong ... reference' the sandbox showed anyone."""
+    shown = [blocks_text(m) for m in sb.ephemerals()]
+    for channel in ("C0ORDERS",):
+        shown += [blocks_text(m) for m in sb.messages(channel)]
+    return [s[:300] for s in shown if REFERENCE in s]
+
+
+class ErrorLog(logging.Handler):
+    """Counts the app's 'unexpected error ref=' log lines (bot/errors.py)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.seen: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if "unexpected error" in record.getMessage() or record.exc_info:
+            self.seen.append(record.getMessage())
+
+    def __enter__(self) -> ErrorLog:
+        logging.getLogger().addHandler(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        logging.getLogger().removeHandler(self)
+
+
+def answer_marks(sb, user: str) -> tuple[int, int]:
+    """What shows an answer later: modals opened, ephemerals shown to `user`."""
+    opened = sum(1 for c in sb.calls("views.open") if c.ok)
+    return opened, len(sb.ephemerals(user=user))
+
+
+def shows_an_answer(sb, delivery, user: str, before: tuple[int, int]) -> bool:
+    """The ack carried a message, or a modal/ephemeral followed it."""
+    body = delivery.body if isinstance(delivery.body, dict) else {}
+    if body.get("text") or body.get("blocks") or (isinstance(delivery.body, str)
+                                                   and delivery.body.strip()):
+        return True
+    return sb.wait_for(lambda: any(a > b for a, b in zip(answer_marks(sb, user), before)),
+                       timeout=3.0)
+
+
+# --- requests that must be refused -------------------------------------------------------
+
+SLASH_BODY = (b"command=%2Forder&text=SO-1042&user_id=U0PROC1&channel_id=C0ORDERS"
+              b"&team_id=T0ORDERDESK")
+FORM = "application/x-www-form-urlencoded"
+
+
+def forged(sb, n: int) -> str:
+    """A made-up signature, different each time."""
+    return "v0=" + hashlib.sha256(f"forged-{n}".encode()).hexdigest()
+
+
+def other_secret(sb, n: int) -> str:
+    return signed_headers(f"not-the-secret-{n}", SLASH_BODY, FORM, None)["X-Slack-Signature"]
+
+
+def send_forged(sb, signature: str | None = None, timestamp: int | None = None,
+                body: bytes = SLASH_BODY) -> int:
+    return sb.player.send("slash_command", "/order", body, FORM, signature=signature,
+                          timestamp=timestamp).status
+
+
+def replayed_with_new_text(sb, n: int) -> int:
+    """A genuine signature over one body, sent with another body (same timestamp)."""
+    ts = int(time.time())
+    signature = signed_headers(sb.signing_secret, SLASH_BODY, FORM, ts)["X-Slack-Signature"]
+    changed = SLASH_BODY.replace(b"SO-1042", f"SO-104{n % 10}x".encode())
+    return send_forged(sb, signature=signature, timestamp=ts, body=changed)
+
+
+def stale_timestamp(n: int) -> int:
+    return int(time.time()) - 301 - n * 37
+
+
+def future_timestamp(n: int) -> int:
+    return int(time.time()) + 301 + n * 37
+
+
+def intake_url(sb) -> str:
+    return sb.app_url.replace("/slack/events", "/intake/orders")
+
+
+def intake_post(sb, data: bytes, signature: str | None) -> tuple[int, dict | None]:
+    headers = {"Content-Type": "application/json"}
+    if signature is not None:
+        headers["X-Orderdesk-Signature"] = signature
+    request = urllib.request.Request(intake_url(sb), data=data, method="POST", headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
+            raw, status = response.read(), response.status
+    except urllib.error.HTTPError as err:
+        raw, status = err.read(), err.code
+    try:
+        return status, json.loads(raw)
+    except ValueError:
+        return status, None
+
+
+def intake_signature(secret: str, data: bytes) -> str:
+    return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
