@@ -90,32 +90,12 @@ def shows_an_answer(sb, delivery, user: str, before: tuple[int, int]) -> bool:
 
 # --- requests that must be refused -------------------------------------------------------
 
-SLASH_BODY = (b"command=%2Forder&text=SO-1042&user_id=U0PROC1&channel_id=C0ORDERS"
-              b"&team_id=T0ORDERDESK")
 FORM = "application/x-www-form-urlencoded"
 
 
 def forged(sb, n: int) -> str:
     """A made-up signature, different each time."""
     return "v0=" + hashlib.sha256(f"forged-{n}".encode()).hexdigest()
-
-
-def other_secret(sb, n: int) -> str:
-    return signed_headers(f"not-the-secret-{n}", SLASH_BODY, FORM, None)["X-Slack-Signature"]
-
-
-def send_forged(sb, signature: str | None = None, timestamp: int | None = None,
-                body: bytes = SLASH_BODY) -> int:
-    return sb.player.send("slash_command", "/order", body, FORM, signature=signature,
-                          timestamp=timestamp).status
-
-
-def replayed_with_new_text(sb, n: int) -> int:
-    """A genuine signature over one body, sent with another body (same timestamp)."""
-    ts = int(time.time())
-    signature = signed_headers(sb.signing_secret, SLASH_BODY, FORM, ts)["X-Slack-Signature"]
-    changed = SLASH_BODY.replace(b"SO-1042", f"SO-104{n % 10}x".encode())
-    return send_forged(sb, signature=signature, timestamp=ts, body=changed)
 
 
 def stale_timestamp(n: int) -> int:
@@ -148,3 +128,58 @@ def intake_post(sb, data: bytes, signature: str | None) -> tuple[int, dict | Non
 
 def intake_signature(secret: str, data: bytes) -> str:
     return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
+
+
+def flag_body(sb, note: str) -> bytes:
+    """A complete /order flag command: if the app ever acted on it, a discrepancy appears."""
+    from urllib.parse import urlencode
+
+    from sandbox import payloads
+    from sandbox.locate import resolve_channel
+
+    chan = resolve_channel(sb.ws, "C0ORDERS")
+    fields = payloads.slash_fields(sb.ws, "/order", f"flag SO-1042 {note}", user="U0PROC1",
+                                   chan=chan, response_url=sb.api_url + "/response/none",
+                                   trigger_id=sb.ws.issue_trigger("U0PROC1"))
+    return urlencode(fields).encode()
+
+
+def discrepancies(db) -> int:
+    from sqlalchemy import func, select
+
+    from store.models import Discrepancy
+
+    with db.read() as s:
+        return s.scalar(select(func.count()).select_from(Discrepancy))
+
+
+# name -> how one attempt of that kind is made: (signature, timestamp, body) from (sb, n)
+def slack_forgeries() -> dict:
+    def genuine(sb, body, ts):
+        return signed_headers(sb.signing_secret, body, FORM, ts)["X-Slack-Signature"]
+
+    def replay(sb, n):
+        ts = int(time.time())
+        return genuine(sb, flag_body(sb, "original"), ts), ts, flag_body(sb, f"changed {n}")
+
+    return {
+        "forged signatures": lambda sb, n: (forged(sb, n), None, flag_body(sb, f"f{n}")),
+        "signatures with another secret": lambda sb, n: (
+            signed_headers(f"other-{n}", flag_body(sb, f"o{n}"), FORM, None)[
+                "X-Slack-Signature"], None, flag_body(sb, f"o{n}")),
+        "stale timestamps (>300 s)": lambda sb, n: _resigned(sb, n, stale_timestamp(n)),
+        "future timestamps (>300 s)": lambda sb, n: _resigned(sb, n, future_timestamp(n)),
+        "replayed signatures over a changed body": replay,
+    }
+
+
+def _resigned(sb, n: int, ts: int):
+    """Correctly signed, but at a timestamp Slack's 5-minute window refuses."""
+    body = flag_body(sb, f"t{n}")
+    return signed_headers(sb.signing_secret, body, FORM, ts)["X-Slack-Signature"], ts, body
+
+
+def send_forgery(sb, kind: str, n: int) -> int:
+    signature, ts, body = slack_forgeries()[kind](sb, n)
+    return sb.player.send("slash_command", "/order", body, FORM, signature=signature,
+                          timestamp=ts).status
