@@ -130,7 +130,7 @@ def intake_signature(secret: str, data: bytes) -> str:
     return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
 
 
-def flag_body(sb, note: str) -> bytes:
+def flag_body(sb, note: str, ref: str = "SO-1042") -> bytes:
     """A complete /order flag command: if the app ever acted on it, a discrepancy appears."""
     from urllib.parse import urlencode
 
@@ -138,7 +138,7 @@ def flag_body(sb, note: str) -> bytes:
     from sandbox.locate import resolve_channel
 
     chan = resolve_channel(sb.ws, "C0ORDERS")
-    fields = payloads.slash_fields(sb.ws, "/order", f"flag SO-1042 {note}", user="U0PROC1",
+    fields = payloads.slash_fields(sb.ws, "/order", f"flag {ref} {note}", user="U0PROC1",
                                    chan=chan, response_url=sb.api_url + "/response/none",
                                    trigger_id=sb.ws.issue_trigger("U0PROC1"))
     return urlencode(fields).encode()
@@ -154,32 +154,33 @@ def discrepancies(db) -> int:
 
 
 # name -> how one attempt of that kind is made: (signature, timestamp, body) from (sb, n)
-def slack_forgeries() -> dict:
+def slack_forgeries(ref: str = "SO-1042") -> dict:
     def genuine(sb, body, ts):
         return signed_headers(sb.signing_secret, body, FORM, ts)["X-Slack-Signature"]
 
     def replay(sb, n):
         ts = int(time.time())
-        return genuine(sb, flag_body(sb, "original"), ts), ts, flag_body(sb, f"changed {n}")
+        return (genuine(sb, flag_body(sb, "original", ref), ts), ts,
+                flag_body(sb, f"changed {n}", ref))
 
     return {
-        "forged signatures": lambda sb, n: (forged(sb, n), None, flag_body(sb, f"f{n}")),
+        "forged signatures": lambda sb, n: (forged(sb, n), None, flag_body(sb, f"f{n}", ref)),
         "signatures with another secret": lambda sb, n: (
-            signed_headers(f"other-{n}", flag_body(sb, f"o{n}"), FORM, None)[
-                "X-Slack-Signature"], None, flag_body(sb, f"o{n}")),
-        "stale timestamps (>300 s)": lambda sb, n: _resigned(sb, n, stale_timestamp(n)),
-        "future timestamps (>300 s)": lambda sb, n: _resigned(sb, n, future_timestamp(n)),
+            signed_headers(f"other-{n}", flag_body(sb, f"o{n}", ref), FORM, None)[
+                "X-Slack-Signature"], None, flag_body(sb, f"o{n}", ref)),
+        "stale timestamps (>300 s)": lambda sb, n: _resigned(sb, n, stale_timestamp(n), ref),
+        "future timestamps (>300 s)": lambda sb, n: _resigned(sb, n, future_timestamp(n), ref),
         "replayed signatures over a changed body": replay,
     }
 
 
-def _resigned(sb, n: int, ts: int):
+def _resigned(sb, n: int, ts: int, ref: str):
     """Correctly signed, but at a timestamp Slack's 5-minute window refuses."""
-    body = flag_body(sb, f"t{n}")
+    body = flag_body(sb, f"t{n}", ref)
     return signed_headers(sb.signing_secret, body, FORM, ts)["X-Slack-Signature"], ts, body
 
 
-def send_forgery(sb, kind: str, n: int) -> int:
-    signature, ts, body = slack_forgeries()[kind](sb, n)
+def send_forgery(sb, kind: str, n: int, ref: str = "SO-1042") -> int:
+    signature, ts, body = slack_forgeries(ref)[kind](sb, n)
     return sb.player.send("slash_command", "/order", body, FORM, signature=signature,
                           timestamp=ts).status
