@@ -62,7 +62,8 @@ class ErrorLog(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         if "unexpected error" in record.getMessage() or record.exc_info:
-            self.seen.append(record.getMessage())
+            trace = logging.Formatter().format(record).splitlines()
+            self.seen.append(" | ".join(trace[:1] + trace[-6:]))
 
     def __enter__(self) -> ErrorLog:
         logging.getLogger().addHandler(self)

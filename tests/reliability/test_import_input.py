@@ -61,6 +61,7 @@ def test_any_order_cells_are_imported_whole_or_rejected_with_a_reason(db, tmp_pa
     @given(rows=st.lists(ROW, min_size=1, max_size=6))
     @example(rows=[{"ref": "A"}, {"ref": "A", "quantity": "1e20"}])  # found: INTEGER overflow
     @example(rows=[{"ref": "A", "order_date": "9999-12-31T23:59:59Z"}])  # found: date overflow
+    @example(rows=[{"ref": "C", "unit_price": "9" * 20}])  # found: BIGINT overflow
     @example(rows=[{"ref": "B", "order_date": "0001-01-01T00:00:00+05:00"}])
     def check(rows):
         n = next(_files)
