@@ -53,6 +53,12 @@ def unexpected_errors(sb) -> list[str]:
     return [s[:300] for s in shown if REFERENCE in s]
 
 
+def pings(sb) -> list[str]:
+    """Answers where a broadcast mention the user typed came back live."""
+    shown = [blocks_text(m) for m in sb.ephemerals()]
+    return [s[:300] for s in shown if "<!channel>" in s or "<!here>" in s]
+
+
 class ErrorLog(logging.Handler):
     """Counts the app's 'unexpected error ref=' log lines (bot/errors.py)."""
 

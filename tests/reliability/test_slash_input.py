@@ -7,7 +7,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from tests.e2e.conftest import ADMIN, CHANNEL, MANAGER, PROCESSOR, SALES
-from tests.reliability.kit import FAST, TEXT, ErrorLog, answer_marks, shows_an_answer, unexpected_errors
+from tests.reliability.kit import (
+    FAST, TEXT, ErrorLog, answer_marks, pings, shows_an_answer, unexpected_errors,
+)
 
 ORDER_FORMS = [("/order", ""), ("/order", "edit "), ("/order", "history "),
                ("/order", "flag "), ("/customer", ""), ("/stock", "")]
@@ -25,6 +27,7 @@ def send_and_check(stack, command: str, prefix: str, text: str, user: str) -> No
     assert not delivery.problems, (label, delivery.problems)
     assert shows_an_answer(sb, delivery, user, before), label
     assert unexpected_errors(sb) == [], label
+    assert pings(sb) == [], label  # user text echoed back is escaped, never a live mention
     for view in sb.views(user=user):  # keep the user's modal stack short
         sb.close_view(view, user=user)
 
@@ -41,6 +44,7 @@ def run_forms(stack, forms, examples):
             assert errors.seen == [], errors.seen
 
         check()
+        assert errors.seen == [], errors.seen
     assert unexpected_errors(stack.sb) == []
     assert len(stack.sb.acks) >= examples  # the examples really went through the app
 
