@@ -12,6 +12,13 @@ from store.importer.money import MoneyError, parse_currency, parse_decimal, to_m
 
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
+# INTEGER on PostgreSQL (and what SQLite's driver binds): a bigger count can't be stored.
+MAX_WHOLE = 2_147_483_647
+# A line's quantity: the order editor's limit (store.order_lines_edit.MAX_QUANTITY), so every
+# door takes the same orders and quantity x price stays inside 64 bits.
+MAX_LINE_QUANTITY = 1_000_000
+# Far from datetime's edges, so date arithmetic (check windows, periods) can't overflow.
+YEARS = range(1900, 3000)
 
 
 class FieldError(Exception):
@@ -38,7 +45,7 @@ def required_text(value: str, column: str, max_len: int, what: str) -> str:
     return text(value, column, max_len)
 
 
-def whole_number(value: str, column: str, *, minimum: int) -> int:
+def whole_number(value: str, column: str, *, minimum: int, maximum: int = MAX_WHOLE) -> int:
     """An integer >= minimum; '3.0' is accepted as 3 (spreadsheets write that)."""
     rule = ("a positive whole number like 3" if minimum > 0
             else "a whole number of 0 or more, like 12")
@@ -53,6 +60,8 @@ def whole_number(value: str, column: str, *, minimum: int) -> int:
     if number < minimum:
         problem = "not positive" if minimum > 0 else "negative"
         raise FieldError(column, f"{column} '{value}' is {problem}; use {rule}")
+    if number > maximum:
+        raise FieldError(column, f"{column} '{value}' is more than {maximum:,}; use {rule}")
     return int(number)
 
 
@@ -89,20 +98,29 @@ def timestamp(value: str, column: str) -> datetime | None:
             f"{column} '{value}' is not a date; use ISO 8601 like 2024-05-01 "
             "or 2024-05-01T14:30:00Z",
         ) from None
+    _in_years(parsed, value, column)
     if parsed.tzinfo is None:
         return parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+def _in_years(parsed: date, value: str, column: str) -> None:
+    if parsed.year not in YEARS:
+        raise FieldError(column, f"{column} '{value}' is not between {YEARS.start} and "
+                                 f"{YEARS.stop - 1}; use a real date like 2024-05-01")
 
 
 def optional_date(value: str, column: str) -> date | None:
     if not value:
         return None
     try:
-        return datetime.fromisoformat(value).date()
+        parsed = datetime.fromisoformat(value).date()
     except ValueError:
         raise FieldError(
             column, f"{column} '{value}' is not a date; use ISO 8601 like 2024-05-01"
         ) from None
+    _in_years(parsed, value, column)
+    return parsed
 
 
 def payment_status(value: str, column: str = "payment_status") -> PaymentStatus:

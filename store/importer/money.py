@@ -22,6 +22,10 @@ _EXPONENT_2 = {
     "TZS", "UAH", "USD", "UYU", "UZS", "VES", "WST", "XCD", "YER", "ZAR", "ZMW", "ZWG",
 }
 
+# A unit price above this is a typo, and it keeps quantity x price (at most 1,000,000 x 10**12)
+# inside a 64-bit integer, which the database's sums and products need.
+MAX_MINOR = 10**12
+
 CURRENCY_EXPONENTS: dict[str, int] = {
     **{code: 2 for code in _EXPONENT_2},
     **{code: 0 for code in _EXPONENT_0},
@@ -77,6 +81,10 @@ def to_minor(value: Decimal, currency: str, *, original: str | None = None) -> i
             f"'{shown}' has more decimals than {currency} allows ({exponent}); "
             f"write it like {example}"
         )
+    if scaled > MAX_MINOR:
+        shown = original if original is not None else str(value)
+        raise MoneyError(f"'{shown}' is more than {format_minor(MAX_MINOR, currency)} "
+                         f"{currency}; check the amount")
     return int(scaled)
 
 

@@ -113,7 +113,8 @@ def _parse_line(row: dict[str, str], errors: list[f.FieldError]) -> LineDraft | 
     except f.FieldError as err:
         errors.append(err)
     try:
-        quantity = f.whole_number(row.get("quantity", ""), "quantity", minimum=1)
+        quantity = f.whole_number(row.get("quantity", ""), "quantity", minimum=1,
+                                  maximum=f.MAX_LINE_QUANTITY)
     except f.FieldError as err:
         errors.append(err)
     price_text = row.get("unit_price", "")
