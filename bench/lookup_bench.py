@@ -3,8 +3,8 @@
     .venv/bin/python bench/lookup_bench.py [ORDERS] [--db sqlite|postgresql|both]
                                            [--queries 300] [--pg-url postgresql://...]
 
-Seeds ORDERS orders (default 20,000) with store.seed.seed_demo into bench/out/lookup_<N>.sqlite3
-and the PostgreSQL database od_lookup_bench_<N>, reusing either when it already holds N orders.
+Uses the shared benchmark datasets (bench/dataset.py: bench/out/orders_<N>.sqlite3 and the
+PostgreSQL database od_orders_<N>, seeded once with store.seed.seed_demo and reused).
 Budgets (the issue): exact refs p95 <= 30 ms, fuzzy customer names p95 <= 50 ms, in process.
 "right" counts answers that contain what the query was made from (the order, PO, SKU or
 customer); "cpu p50" is this process's CPU time per lookup (PostgreSQL's own work excluded).
@@ -20,52 +20,18 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from store.db import Database, open_database  # noqa: E402
+from bench.dataset import DEFAULT_PG, seeded  # noqa: E402
+from store.db import Database  # noqa: E402
 from store.lookup import find_orders  # noqa: E402
 from store.models import Customer, Order, Product, Shipment  # noqa: E402
-from store.schema import upgrade  # noqa: E402
 from store.search_index import snapshot  # noqa: E402
-from store.seed import seed_demo  # noqa: E402
 
-OUT = ROOT / "bench" / "out"
 BUDGETS = {"exact ref": 30.0, "customer name ~typo": 50.0}
-
-
-def open_seeded(url: str, orders: int) -> Database:
-    db = open_database(url)
-    upgrade(db)
-    with db.read() as s:
-        have = s.scalar(select(func.count()).select_from(Order))
-    if have == orders:
-        print(f"  reusing {have:,} orders at {db.engine.url.render_as_string()}")
-        return db
-    if have:
-        raise SystemExit(f"{url} holds {have:,} orders, not {orders:,}: drop it or pick N")
-    started = time.perf_counter()
-    report = seed_demo(db, orders=orders, seed=42, progress=_progress)
-    print(f"\n  {report.summary_line()} (wall {time.perf_counter() - started:.0f} s)")
-    return db
-
-
-def _progress(done: int, total: int) -> None:
-    print(f"\r  seeding {done:,}/{total:,}", end="", flush=True)
-
-
-def pg_url(base: str, orders: int) -> str:
-    name = f"od_lookup_bench_{orders}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        exists = conn.scalar(text("select 1 from pg_database where datname = :n"), {"n": name})
-        if not exists:
-            conn.execute(text(f'create database "{name}"'))
-    admin.dispose()
-    return base.rsplit("/", 1)[0] + "/" + name
 
 
 def typo(rng: random.Random, word: str) -> str:
@@ -160,17 +126,20 @@ def report(label: str, results: dict[str, dict]) -> None:
               f"{r['cpu']:>9.1f}  {r['right']:>5}  {verdict}")
 
 
-def run(label: str, url: str, orders: int, n: int) -> None:
+def run(backend: str, orders: int, n: int, pg_base: str = DEFAULT_PG) -> dict[str, dict]:
+    label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
     load = os.getloadavg()[0]
     print(f"{label}: {orders:,} orders (load average {load:.1f} on {os.cpu_count()} cores; "
           "other work on the machine inflates wall times, not 'cpu')")
-    db = open_seeded(url, orders)
+    db = seeded(backend, orders, pg_base)
     started = time.perf_counter()
     snap = snapshot(db)
     print(f"  fuzzy index: {len(snap.names):,} names, {len(snap.skus):,} SKUs, built in "
           f"{(time.perf_counter() - started) * 1000:.0f} ms")
-    report(f"{label}, {orders:,} orders", measure(db, sample_queries(db, n)))
+    results = measure(db, sample_queries(db, n))
+    report(f"{label}, {orders:,} orders", results)
     db.dispose()
+    return results
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -178,14 +147,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("orders", nargs="?", type=int, default=20_000)
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--queries", type=int, default=300)
-    parser.add_argument("--pg-url", default="postgresql://root@127.0.0.1/test")
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="the server's admin database")
     args = parser.parse_args(argv)
-    OUT.mkdir(parents=True, exist_ok=True)
-    if args.db in ("sqlite", "both"):
-        run("SQLite", f"sqlite:///{OUT / f'lookup_{args.orders}.sqlite3'}", args.orders,
-            args.queries)
-    if args.db in ("postgresql", "both"):
-        run("PostgreSQL", pg_url(args.pg_url, args.orders), args.orders, args.queries)
+    for backend in ("sqlite", "postgresql"):
+        if args.db in (backend, "both"):
+            run(backend, args.orders, args.queries, args.pg_url)
 
 
 if __name__ == "__main__":

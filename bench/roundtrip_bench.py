@@ -4,8 +4,7 @@
         [--concurrency 1,20,50] [--requests 600] [--pg-url postgresql://root@127.0.0.1/postgres]
 
 Starts the Slack sandbox (for the Web API), then `orderdesk serve` (gunicorn, gthread) on the
-seeded database (reused from bench/lookup_bench.py: bench/out/lookup_<N>.sqlite3 and
-od_lookup_bench_<N>), and sends signed /order slash commands from C concurrent senders: a mix
+shared benchmark dataset (bench/dataset.py), and sends signed /order slash commands from C concurrent senders: a mix
 of exact refs (70 %) and typo'd customer names (30 %). Next to it, the same gunicorn serving a
 Bolt app whose /order only acks (bench/trivial_app.py): the ratio is our own cost.
 Prints p50/p99 latency, throughput, and the resident memory of the web processes.
@@ -31,11 +30,11 @@ from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from lookup_bench import OUT, _name_typo, open_seeded, pg_url  # noqa: E402
 from sqlalchemy import func, select  # noqa: E402
 
+from bench.dataset import DEFAULT_PG, seeded, url_for  # noqa: E402
+from bench.lookup_bench import _name_typo  # noqa: E402
 from sandbox import SlackSandbox  # noqa: E402
 from sandbox.player import signed_headers  # noqa: E402
 from store.models import Customer, Order  # noqa: E402
@@ -131,9 +130,12 @@ def load(url: str, texts: list[str], concurrency: int) -> dict:
     return {"p50": q[49], "p99": q[98], "rps": len(latencies) / wall, "errors": errors}
 
 
-def run_db(label: str, url: str, orders: int, sb: SlackSandbox, args) -> None:
-    db = open_seeded(url, orders)
-    texts = queries(db, args.requests)
+def measure(backend: str, orders: int, sb: SlackSandbox, concurrency: list[int],
+            requests: int, pg_base: str = DEFAULT_PG) -> dict:
+    """Per number of senders, ours and the baseline's p50/p99/req/s; both servers' RSS."""
+    url = url_for(backend, orders, pg_base)
+    db = seeded(backend, orders, pg_base, quiet=True)
+    texts = queries(db, requests)
     db.dispose()
     env = {**os.environ, "SLACK_BOT_TOKEN": sb.bot_token, "SLACK_SIGNING_SECRET": SECRET,
            "SLACK_API_URL": sb.api_url, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
@@ -144,22 +146,29 @@ def run_db(label: str, url: str, orders: int, sb: SlackSandbox, args) -> None:
                          "-k", "gthread", "-w", os.environ.get("WEB_CONCURRENCY", "2"),
                          "--threads", "8", "bench.trivial_app:application"], env, base_port)
     try:
-        print(f"\n{label}, {orders:,} orders: /order round trip, {args.requests} requests "
-              "per row")
-        print(f"  {'senders':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} {'errors':>6}"
-              f"   {'baseline p50':>12} {'p99':>6} {'req/s':>7}   ratio p50/p99")
-        for c in args.concurrency:
-            ours = load(f"http://127.0.0.1:{port}/slack/events", texts, c)
-            triv = load(f"http://127.0.0.1:{base_port}/slack/events", texts, c)
-            print(f"  {c:>7} {ours['p50']:>8.1f} {ours['p99']:>8.1f} {ours['rps']:>7.0f} "
-                  f"{ours['errors']:>6}   {triv['p50']:>12.1f} {triv['p99']:>6.1f} "
-                  f"{triv['rps']:>7.0f}   {ours['p50'] / triv['p50']:.1f}x / "
-                  f"{ours['p99'] / triv['p99']:.1f}x")
-        print(f"  web processes' resident memory (master + workers): {rss_mb(app):.0f} MB "
-              f"(baseline {rss_mb(base):.0f} MB)")
+        rows = {c: {"ours": load(f"http://127.0.0.1:{port}/slack/events", texts, c),
+                    "baseline": load(f"http://127.0.0.1:{base_port}/slack/events", texts, c)}
+                for c in concurrency}
+        return {"requests": requests, "senders": rows, "rss_mb": rss_mb(app),
+                "baseline_rss_mb": rss_mb(base)}
     finally:
         stop_server(app)
         stop_server(base)
+
+
+def report(label: str, orders: int, result: dict) -> None:
+    print(f"\n{label}, {orders:,} orders: /order round trip, {result['requests']} requests "
+          "per row")
+    print(f"  {'senders':>7} {'p50 ms':>8} {'p99 ms':>8} {'req/s':>7} {'errors':>6}"
+          f"   {'baseline p50':>12} {'p99':>6} {'req/s':>7}   ratio p50/p99")
+    for c, row in result["senders"].items():
+        ours, triv = row["ours"], row["baseline"]
+        print(f"  {c:>7} {ours['p50']:>8.1f} {ours['p99']:>8.1f} {ours['rps']:>7.0f} "
+              f"{ours['errors']:>6}   {triv['p50']:>12.1f} {triv['p99']:>6.1f} "
+              f"{triv['rps']:>7.0f}   {ours['p50'] / triv['p50']:.1f}x / "
+              f"{ours['p99'] / triv['p99']:.1f}x")
+    print(f"  web processes' resident memory (master + workers): {result['rss_mb']:.0f} MB "
+          f"(baseline {result['baseline_rss_mb']:.0f} MB)")
 
 
 def main() -> None:
@@ -169,15 +178,14 @@ def main() -> None:
     parser.add_argument("--concurrency", default="1,20,50",
                         type=lambda v: [int(x) for x in v.split(",")])
     parser.add_argument("--requests", type=int, default=600)
-    parser.add_argument("--pg-url", default="postgresql://root@127.0.0.1/postgres")
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="the server's admin database")
     args = parser.parse_args()
-    OUT.mkdir(parents=True, exist_ok=True)
     with SlackSandbox(signing_secret=SECRET) as sb:
-        if args.db in ("sqlite", "both"):
-            run_db("SQLite", f"sqlite:///{OUT / f'lookup_{args.orders}.sqlite3'}", args.orders,
-                   sb, args)
-        if args.db in ("postgresql", "both"):
-            run_db("PostgreSQL", pg_url(args.pg_url, args.orders), args.orders, sb, args)
+        for backend, label in (("sqlite", "SQLite"), ("postgresql", "PostgreSQL")):
+            if args.db in (backend, "both"):
+                result = measure(backend, args.orders, sb, args.concurrency, args.requests,
+                                 args.pg_url)
+                report(label, args.orders, result)
 
 
 if __name__ == "__main__":

@@ -1,13 +1,10 @@
 """Answer latency for questions asked in threads: p50/p95/p99 per kind of question.
 
     .venv/bin/python bench/thread_bench.py [ORDERS] [--db sqlite|postgresql|both]
-        [--queries 200] [--e2e 60] [--pg-url postgresql://root@127.0.0.1/test]
-        [--copy-sqlite PATH] [--pg-template DBNAME]
+        [--queries 200] [--e2e 60] [--pg-url postgresql://root@127.0.0.1/postgres]
 
-Seeds ORDERS orders (default 20,000) with store.seed.seed_demo into
-bench/out/threads_<N>.sqlite3 and the PostgreSQL database od_threads_bench_<N>, reusing either
-when it already holds N orders. --copy-sqlite / --pg-template start from an already seeded
-database instead (a file copy / CREATE DATABASE ... TEMPLATE), which saves minutes at 1M.
+Uses the shared benchmark datasets (bench/dataset.py: bench/out/orders_<N>.sqlite3 and the
+PostgreSQL database od_orders_<N>, seeded once and reused).
 
 "answer" is what the event listener does apart from Slack: claim the event, check the role,
 parse, find, state the facts, render the Block Kit reply. "e2e" (SQLite only, --e2e N) asks
@@ -20,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import shutil
 import statistics
 import sys
 import time
@@ -28,14 +24,13 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from lookup_bench import _name_typo, open_seeded  # noqa: E402
-
+from bench.dataset import DEFAULT_PG, seeded  # noqa: E402
+from bench.lookup_bench import _name_typo  # noqa: E402
 from messages.answers import answer_message  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.enums import Role  # noqa: E402
@@ -44,8 +39,6 @@ from store.models import Customer, Order, Shipment  # noqa: E402
 from store.questions import answer_question  # noqa: E402
 from store.roles import require  # noqa: E402
 from store.search_index import snapshot  # noqa: E402
-
-OUT = ROOT / "bench" / "out"
 
 
 def sample(db: Database, n: int, seed: int = 11) -> tuple[list[tuple[str, str, object]], object]:
@@ -172,30 +165,20 @@ def report(label: str, results: dict[str, dict], e2e: dict | None) -> None:
               f"{e2e['p99']:>9.1f}")
 
 
-def pg_database(base: str, orders: int, template: str | None) -> str:
-    name = f"od_threads_bench_{orders}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("select 1 from pg_database where datname = :n"), {"n": name}):
-            suffix = f' TEMPLATE "{template}"' if template else ""
-            conn.execute(text(f'create database "{name}"{suffix}'))
-    admin.dispose()
-    return base.rsplit("/", 1)[0] + "/" + name
-
-
-def run(label: str, url: str, orders: int, queries: int, e2e: int) -> None:
+def run(backend: str, orders: int, queries: int, e2e: int, pg_base: str = DEFAULT_PG) -> dict:
+    label = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}[backend]
     print(f"{label}: {orders:,} orders")
-    db = open_seeded(url, orders)
+    db = seeded(backend, orders, pg_base)
     started = time.perf_counter()
     snap = snapshot(db)
     print(f"  fuzzy index: {len(snap.names):,} names, built in "
           f"{(time.perf_counter() - started) * 1000:.0f} ms")
     questions, now = sample(db, queries)
     results = measure(db, questions, now)
-    report(f"{label}, {orders:,} orders, asked at {now:%Y-%m-%d %H:%M} UTC", results,
-           measure_e2e(db, questions, now, e2e) if e2e else None)
+    e2e_result = measure_e2e(db, questions, now, e2e) if e2e else None
+    report(f"{label}, {orders:,} orders, asked at {now:%Y-%m-%d %H:%M} UTC", results, e2e_result)
     db.dispose()
+    return {"answer": results, "e2e": e2e_result}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -204,19 +187,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--e2e", type=int, default=60, help="questions through the sandbox")
-    parser.add_argument("--pg-url", default="postgresql://root@127.0.0.1/test")
-    parser.add_argument("--copy-sqlite", type=Path, help="start from this seeded SQLite file")
-    parser.add_argument("--pg-template", help="start from this seeded PostgreSQL database")
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="the server's admin database")
     args = parser.parse_args(argv)
-    OUT.mkdir(parents=True, exist_ok=True)
     if args.db in ("sqlite", "both"):
-        path = OUT / f"threads_{args.orders}.sqlite3"
-        if args.copy_sqlite and not path.exists():
-            shutil.copyfile(args.copy_sqlite, path)
-        run("SQLite", f"sqlite:///{path}", args.orders, args.queries, args.e2e)
-    if args.db in ("postgresql", "both"):
-        url = pg_database(args.pg_url, args.orders, args.pg_template)
-        run("PostgreSQL", url, args.orders, args.queries, 0)
+        run("sqlite", args.orders, args.queries, args.e2e, args.pg_url)
+    if args.db in ("postgresql", "both"):  # e2e goes through the in-process stack: SQLite only
+        run("postgresql", args.orders, args.queries, 0, args.pg_url)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,80 @@
+"""Resident memory of the clock process once it has done its heaviest regular job.
+
+Starts `orderdesk clock` as its own process on the dataset, with a monthly digest owed to a
+benchmark channel (a subscription dated 40 days back, its earlier runs removed), waits until
+the digest is posted to the sandbox, then reads the process's VmRSS and its peak (VmHWM).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import delete, select
+
+from bench.dataset import DEFAULT_PG, url_for
+from bench.roundtrip_bench import SECRET, stop_server
+from sandbox import SlackSandbox
+from store.db import open_database
+from store.digests import subscribe_digest
+from store.enums import DigestRunStatus
+from store.models import DigestRun
+from store.types import utcnow
+
+ROOT = Path(__file__).resolve().parents[1]
+CHANNEL = "C0BENCHDIGEST"
+
+
+def measure(backend: str, orders: int, sb: SlackSandbox, pg_base: str = DEFAULT_PG,
+            timeout_s: float = 600) -> dict:
+    url = url_for(backend, orders, pg_base)
+    db = open_database(url)
+    subscription = subscribe_digest(db, period="monthly", channel_id=CHANNEL, at_time="07:00",
+                                    timezone="UTC", actor="bench",
+                                    now=utcnow() - timedelta(days=40)).subscription
+    with db.write() as s:  # so the period is owed again on every run
+        s.execute(delete(DigestRun).where(DigestRun.subscription_id == subscription.id))
+    sb.add_channel(CHANNEL, "bench-digest")
+    env = {**os.environ, "DATABASE_URL": url, "SLACK_BOT_TOKEN": sb.bot_token,
+           "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": sb.api_url, "PYTHONPATH": str(ROOT)}
+    started = time.perf_counter()
+    clock = subprocess.Popen([sys.executable, "-m", "bot.cli", "clock"], env=env, cwd=ROOT,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             start_new_session=True)
+    try:
+        status = _wait_for_run(db, subscription.id, clock, timeout_s)
+        posted_s = time.perf_counter() - started
+        memory = _memory_mb(clock.pid)
+    finally:
+        stop_server(clock)
+        db.dispose()
+    print(f"  clock: digest {status} {posted_s:.1f} s after start; RSS {memory['rss']:.0f} MB, "
+          f"peak {memory['peak']:.0f} MB", flush=True)
+    return {"status": status, "posted_after_s": posted_s, "rss_mb": memory["rss"],
+            "peak_mb": memory["peak"]}
+
+
+def _wait_for_run(db, subscription_id: int, clock: subprocess.Popen, timeout_s: float) -> str:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if clock.poll() is not None:
+            raise SystemExit(f"clock exited: {clock.stderr.read().decode()[-2000:]}")
+        with db.read() as s:
+            status = s.scalar(select(DigestRun.status).where(
+                DigestRun.subscription_id == subscription_id,
+                DigestRun.status != DigestRunStatus.CLAIMED))
+        if status is not None:
+            return str(status)
+        time.sleep(0.5)
+    raise SystemExit(f"the clock posted no digest in {timeout_s:.0f} s")
+
+
+def _memory_mb(pid: int) -> dict[str, float]:
+    fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text()
+                  .splitlines() if ":" in line)
+    return {"rss": int(fields["VmRSS"].split()[0]) / 1024,
+            "peak": int(fields["VmHWM"].split()[0]) / 1024}

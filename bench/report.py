@@ -1,0 +1,176 @@
+"""The table bench/run.py prints and writes into docs/benchmarks.md (pure: results in, text out)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+BEGIN, END = "<!-- bench/run.py: begin -->", "<!-- bench/run.py: end -->"
+LABELS = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+LOOKUP_KINDS = (("exact ref", "exact ref", 30.0), ("PO", "PO number", None),
+                ("SKU", "SKU", None), ("customer name ~typo", "customer name with a typo", 50.0))
+ROUNDTRIP_P99_BUDGET_MS = 300.0
+DIGEST_BUDGET_S = {"sqlite": 2.0, "postgresql": 1.0}
+WEB_RSS_BUDGET_MB = 500.0
+
+
+def render_markdown(results: dict) -> str:
+    m, p = results["machine"], results["profile"]
+    by_db = results["by_db"]
+    dbs = list(by_db)
+    head = [
+        f"## Latest run: `bench/run.py`{' --quick' if p['orders'] < 1_000_000 else ''}, "
+        f"{p['orders']:,} orders",
+        "",
+        f"Machine: {m['cpu']}, {m['memory_gib']} GiB, {m['os']}; Python {m['python']}, "
+        f"SQLite {m['sqlite']}, PostgreSQL {m['postgresql']} on the same host.  ",
+        f"Run: {m['date']}, commit `{m['commit']}`, load average "
+        f"{results['started_load'][0]:.1f} at the start and {results['ended_load'][0]:.1f} at "
+        f"the end, {results['seconds']:,.0f} s in all.",
+        "",
+        "| measure | " + " | ".join(LABELS[d] for d in dbs) + " | budget |",
+        "|---|" + "---|" * len(dbs) + "---|",
+    ]
+    rows: list[list[str]] = []
+
+    def row(label: str, cell, budget: str = "") -> None:
+        rows.append([label, *(cell(d, by_db[d]) for d in dbs), budget])
+
+    row(f"seed {p['orders']:,} orders (when the dataset was made)", _seed)
+    row("database size after seeding", lambda d, r: f"{r['size_mb']:,.0f} MB")
+    if _any(by_db, "lookup"):
+        for key, label, budget in LOOKUP_KINDS:
+            row(f"lookup in process, {label}: p50 / p95 / p99", _lookup(key, budget),
+                f"p95 ≤ {budget:.0f} ms" if budget else "")
+    if _any(by_db, "roundtrip"):
+        for senders in p["senders"]:
+            budget = f"p99 ≤ {ROUNDTRIP_P99_BUDGET_MS:.0f} ms" if senders == 20 else ""
+            row(f"`/order` over HTTP, {senders} sender{'s' * (senders > 1)}: p50 / p99, req/s",
+                _roundtrip(senders, "ours"), budget)
+            row(f"  baseline, Bolt app that only acks, {senders} sender{'s' * (senders > 1)}",
+                _roundtrip(senders, "baseline"))
+            row("  ratio to the baseline, p50 / p99", _ratio(senders))
+        row("web processes' RSS, master + workers (baseline)", _web_rss,
+            f"≤ {WEB_RSS_BUDGET_MB:.0f} MB")
+    if _any(by_db, "threads"):
+        row("thread question answered, in process: p50 / p99", _thread("answer"))
+        row("thread question through the sandbox, mention → reply: p50 / p99", _thread("e2e"))
+    if _any(by_db, "digest"):
+        row("monthly digest with chart: warm (cold)", _digest, "≤ 2 s SQLite, ≤ 1 s PostgreSQL")
+        row("  baseline, one hand-written aggregate over the month; ratio", _digest_baseline)
+    if _any(by_db, "import"):
+        row(f"import with checks, {p['import_orders']:,} orders", _import)
+    if _any(by_db, "clock"):
+        row("clock process RSS after posting a monthly digest (peak)", _clock)
+    return "\n".join(head + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
+
+
+def write_docs(path: Path, table: str) -> None:
+    """Put the table between the markers, keeping the hand-written text around them."""
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+    if BEGIN not in text:
+        text = text.rstrip() + f"\n\n{BEGIN}\n{END}\n"
+    block = f"{BEGIN}\n{table}{END}"
+    path.write_text(re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text,
+                           flags=re.S))
+
+
+def _any(by_db: dict, section: str) -> bool:
+    return any(section in r for r in by_db.values())
+
+
+def _missing(r: dict, section: str) -> bool:
+    return not r.get(section)
+
+
+def _verdict(value: float, budget: float | None) -> str:
+    if budget is None:
+        return ""
+    return " ✅" if value <= budget else " ❌"
+
+
+def _seed(d: str, r: dict) -> str:
+    seed = r.get("seed")
+    if not seed:
+        return "not recorded"
+    return f"{seed['seconds']:,.0f} s ({seed['seeded_at'][:10]})"
+
+
+def _lookup(key: str, budget: float | None):
+    def cell(d: str, r: dict) -> str:
+        if _missing(r, "lookup") or key not in r["lookup"]:
+            return "—"
+        x = r["lookup"][key]
+        return (f"{x['p50']:.1f} / {x['p95']:.1f} / {x['p99']:.1f} ms"
+                f"{_verdict(x['p95'], budget)}")
+    return cell
+
+
+def _roundtrip(senders: int, who: str):
+    def cell(d: str, r: dict) -> str:
+        if _missing(r, "roundtrip"):
+            return "—"
+        x = r["roundtrip"]["senders"][senders][who]
+        budget = ROUNDTRIP_P99_BUDGET_MS if senders == 20 and who == "ours" else None
+        errors = f", {x['errors']} errors" if x["errors"] else ""
+        return (f"{x['p50']:.0f} / {x['p99']:.0f} ms, {x['rps']:,.0f} req/s{errors}"
+                f"{_verdict(x['p99'], budget)}")
+    return cell
+
+
+def _ratio(senders: int):
+    def cell(d: str, r: dict) -> str:
+        if _missing(r, "roundtrip"):
+            return "—"
+        x = r["roundtrip"]["senders"][senders]
+        return (f"{x['ours']['p50'] / x['baseline']['p50']:.1f}× / "
+                f"{x['ours']['p99'] / x['baseline']['p99']:.1f}×")
+    return cell
+
+
+def _web_rss(d: str, r: dict) -> str:
+    if _missing(r, "roundtrip"):
+        return "—"
+    x = r["roundtrip"]
+    return (f"{x['rss_mb']:.0f} MB ({x['baseline_rss_mb']:.0f} MB)"
+            f"{_verdict(x['rss_mb'], WEB_RSS_BUDGET_MB)}")
+
+
+def _thread(kind: str):
+    def cell(d: str, r: dict) -> str:
+        if _missing(r, "threads"):
+            return "—"
+        x = r["threads"][kind]
+        if kind == "answer":
+            x = x["(all questions)"]
+        return "—" if not x else f"{x['p50']:.1f} / {x['p99']:.1f} ms ({x['n']} questions)"
+    return cell
+
+
+def _digest(d: str, r: dict) -> str:
+    if _missing(r, "digest"):
+        return "—"
+    x = r["digest"]
+    return (f"{x['warm']:.2f} s ({x['cold']:.2f} s), {x['month']:,} orders in the month"
+            f"{_verdict(x['warm'], DIGEST_BUDGET_S[d])}")
+
+
+def _digest_baseline(d: str, r: dict) -> str:
+    if _missing(r, "digest"):
+        return "—"
+    x = r["digest"]
+    return f"{x['baseline']:.3f} s; {x['warm'] / x['baseline']:.1f}×"
+
+
+def _import(d: str, r: dict) -> str:
+    if _missing(r, "import"):
+        return "—"
+    x = r["import"]
+    return f"{x['lines_per_s']:,.0f} lines/s ({x['orders_per_s']:,.0f} orders/s)"
+
+
+def _clock(d: str, r: dict) -> str:
+    if _missing(r, "clock"):
+        return "—"
+    x = r["clock"]
+    return f"{x['rss_mb']:.0f} MB ({x['peak_mb']:.0f} MB)"
