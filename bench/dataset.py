@@ -46,13 +46,17 @@ def url_for(backend: str, orders: int, pg_base: str = DEFAULT_PG) -> str:
     return sqlite_url(orders) if backend == "sqlite" else pg_url(orders, pg_base)
 
 
-def open_seeded(url: str, orders: int, quiet: bool = False) -> Database:
-    """The database at url, holding exactly `orders` seeded orders (seeding them if needed)."""
+def open_seeded(url: str, orders: int, quiet: bool = False, fresh: bool = False) -> Database:
+    """The database at url, holding exactly `orders` seeded orders (seeding them if needed).
+
+    fresh: seed again from empty even if it holds them (to time the seeding)."""
     db = open_database(url)
     upgrade(db)
     with db.read() as s:
         have = s.scalar(select(func.count()).select_from(Order))
-    if have == orders:
+    if have and fresh:
+        db = _emptied(db, url)
+    elif have == orders:
         if not quiet:
             print(f"  reusing {have:,} orders at {db.engine.url.render_as_string()}", flush=True)
         return db
@@ -86,8 +90,9 @@ def commit() -> str:
                           text=True).stdout.strip() or "unknown"
 
 
-def seeded(backend: str, orders: int, pg_base: str = DEFAULT_PG, quiet: bool = False) -> Database:
-    return open_seeded(url_for(backend, orders, pg_base), orders, quiet=quiet)
+def seeded(backend: str, orders: int, pg_base: str = DEFAULT_PG, quiet: bool = False,
+           fresh: bool = False) -> Database:
+    return open_seeded(url_for(backend, orders, pg_base), orders, quiet=quiet, fresh=fresh)
 
 
 def _emptied(db: Database, url: str) -> Database:

@@ -61,7 +61,8 @@ def render_markdown(results: dict) -> str:
     if _any(by_db, "import"):
         row(f"import with checks, {p['import_orders']:,} orders", _import)
     if _any(by_db, "clock"):
-        row("clock process RSS after posting a monthly digest (peak)", _clock)
+        row("clock process after posting a monthly digest: RSS (own memory, mmap'd file pages)",
+            _clock)
     return "\n".join(head + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
 
 
@@ -173,4 +174,4 @@ def _clock(d: str, r: dict) -> str:
     if _missing(r, "clock"):
         return "—"
     x = r["clock"]
-    return f"{x['rss_mb']:.0f} MB ({x['peak_mb']:.0f} MB)"
+    return f"{x['rss_mb']:,.0f} MB ({x['anon_mb']:,.0f} MB, {x['file_mb']:,.0f} MB)"

@@ -3,7 +3,7 @@
     .venv/bin/python bench/run.py            # 1,000,000 orders; writes docs/benchmarks.md
     .venv/bin/python bench/run.py --quick    # 20,000 orders, fewer samples, under a minute
         [--orders N] [--db sqlite|postgresql|both] [--only lookup,roundtrip,...]
-        [--docs | --no-docs] [--pg-url postgresql://root@127.0.0.1/postgres]
+        [--docs | --no-docs] [--reseed] [--pg-url postgresql://root@127.0.0.1/postgres]
 
 Seeds (or reuses) the shared datasets of bench/dataset.py, runs each section below against
 them, prints one table, saves it with the raw figures in bench/out/results_<N>.{md,json} and,
@@ -16,7 +16,8 @@ and commit. Sections:
   digest     the monthly digest with its chart, next to one hand-written SQL aggregate
   import     the orders CSV imported with the order checks running (fresh database)
   clock      resident memory of `orderdesk clock` after it posted a monthly digest
-The seed time comes from when the dataset was seeded (bench/out/orders_<N>.<db>.seed.json).
+The seed time comes from when the dataset was seeded (bench/out/orders_<N>.<db>.seed.json);
+--reseed seeds again to time it in this run (~4 min a database at 1,000,000).
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
                "by_db": {}}
     with SlackSandbox(signing_secret=roundtrip_bench.SECRET) as sb:
         for backend in backends:
-            results["by_db"][backend] = run_backend(backend, profile, sections, sb, args.pg_url)
+            results["by_db"][backend] = run_backend(backend, profile, sections, sb, args.pg_url,
+                                                    args.reseed)
     results["ended_load"] = os.getloadavg()
     results["seconds"] = round(time.perf_counter() - started, 1)
     table = render_markdown(results)
@@ -93,9 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def run_backend(backend: str, profile: Profile, sections, sb: SlackSandbox, pg_base: str) -> dict:
+def run_backend(backend: str, profile: Profile, sections, sb: SlackSandbox, pg_base: str,
+                reseed: bool) -> dict:
     print(f"\n=== {backend}, {profile.orders:,} orders", flush=True)
-    db = seeded(backend, profile.orders, pg_base)
+    db = seeded(backend, profile.orders, pg_base, fresh=reseed)
     out = {"seed": seed_record(db.dialect, profile.orders), "size_mb": size_of(db) / 1e6,
            "section_s": {}}
     db.dispose()
@@ -156,6 +159,8 @@ def _args(argv):
     docs.add_argument("--docs", dest="docs", action="store_true", default=None,
                       help="write docs/benchmarks.md (the default for a full run)")
     docs.add_argument("--no-docs", dest="docs", action="store_false")
+    parser.add_argument("--reseed", action="store_true",
+                        help="seed the datasets again, to time the seeding in this run")
     parser.add_argument("--pg-url", default=DEFAULT_PG, help="the server's admin database")
     args = parser.parse_args(argv)
     unknown = set(args.only or ()) - set(SECTIONS)
