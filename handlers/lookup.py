@@ -17,8 +17,9 @@ LOOKUP_USAGE = "/order <ref, PO, tracking number, customer, SKU>"
 
 def register(app: App, deps: Deps) -> None:
     def on_lookup_command(*, ack, command, **_):
-        deps.require(command["user_id"], "lookup")
-        result = find_orders(deps.db, query=command["text"].strip())
+        with deps.db.read():  # the role check and the lookup share one transaction
+            deps.require(command["user_id"], "lookup")
+            result = find_orders(deps.db, query=command["text"].strip())
         if result.exact:
             ack({"response_type": "ephemeral", **order_card(result.exact, shareable=True)})
         elif result.candidates:
@@ -27,14 +28,16 @@ def register(app: App, deps: Deps) -> None:
             ack(no_match_message(result))
 
     def on_open_button(ack, body, action, respond):
-        deps.require(body["user"]["id"], "lookup")
-        order = get_order(deps.db, ref=action["value"])
+        with deps.db.read():
+            deps.require(body["user"]["id"], "lookup")
+            order = get_order(deps.db, ref=action["value"])
         ack()
         respond({"replace_original": True, **order_card(order, shareable=True)})
 
     def on_share_button(ack, body, action, client, respond):
-        deps.require(body["user"]["id"], "lookup")
-        order = get_order(deps.db, ref=action["value"])
+        with deps.db.read():
+            deps.require(body["user"]["id"], "lookup")
+            order = get_order(deps.db, ref=action["value"])
         ack()
         posted = client.chat_postMessage(channel=body["channel"]["id"], **order_card(order))
         record_posted_card(deps.db, ref=order.ref, channel_id=posted["channel"],
@@ -42,8 +45,9 @@ def register(app: App, deps: Deps) -> None:
         respond({"delete_original": True})
 
     def on_all_lines_button(ack, body, action, client):
-        deps.require(body["user"]["id"], "lookup")
-        view = all_lines_modal(get_order(deps.db, ref=action["value"]))
+        with deps.db.read():
+            deps.require(body["user"]["id"], "lookup")
+            view = all_lines_modal(get_order(deps.db, ref=action["value"]))
         ack()
         client.views_open(trigger_id=body["trigger_id"], view=view)
 

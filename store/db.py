@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
@@ -75,6 +76,8 @@ class Database:
 
     Each store operation opens exactly one of these and closes it before
     returning, so no caller ever holds a transaction across a Slack API call.
+    A `read()` opened inside another on the same thread joins it, so a handler can make
+    its role check and its lookup one transaction (one checkout, BEGIN and COMMIT).
     """
 
     def __init__(self, engine: Engine):
@@ -83,6 +86,7 @@ class Database:
         self._reader = sessionmaker(bind=engine, expire_on_commit=False)
         writer_bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False)
+        self._open_read: ContextVar[Session | None] = ContextVar(f"read_{id(self)}", default=None)
         # The digest's per-order facts follow every ORM write of their inputs (one place,
         # so no writer can forget); imported here because store.models imports nothing of db.
         from store.ship_facts import track_ship_facts
@@ -95,8 +99,16 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
+        joined = self._open_read.get()
+        if joined is not None:
+            yield joined
+            return
         with self._reader() as session, session.begin():
-            yield session
+            token = self._open_read.set(session)
+            try:
+                yield session
+            finally:
+                self._open_read.reset(token)
 
     @contextmanager
     def write(self) -> Iterator[Session]:
