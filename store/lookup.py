@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from store import lookup_probes as probes
 from store.db import Database
-from store.order_view import candidates, load_order, order_view
+from store.order_view import candidates, read_order_view
 from store.query_plan import CODE, NUMBER, PO, REF, TRACKING, Key, Plan, classify
 from store.search_index import (
     Snapshot,
@@ -47,7 +47,7 @@ def find_orders(db: Database, *, query: str, limit: int = 5) -> LookupResult:
         search = _OrderSearch(db, session, plan, limit)
         exact_id = search.run()
         if exact_id is not None:
-            view = order_view(session, load_order(session, plan.text, order_id=exact_id))
+            view = read_order_view(session, plan.text, order_id=exact_id)
             return LookupResult(plan.text, view, (), search.searched_phrases())
         found = candidates(session, search.scored())
     ranked = sorted(found, key=lambda c: (-c.score, -c.ordered_at.timestamp()))

@@ -20,7 +20,7 @@ from store.money_format import format_money, parse_money
 from store.order_edit import UNSET, EditResult, OrderEdit, apply_edit
 from store.order_lines_edit import LineEdit
 from store.order_status import TRANSITIONS, allowed_transitions
-from store.order_view import load_order, order_view
+from store.order_view import load_order, order_view, read_order_view
 from store.types import utcnow
 from store.views import FieldChange, OrderView
 
@@ -36,7 +36,7 @@ __all__ = [
 def get_order(db: Database, *, ref: str) -> OrderView:
     """'SO-1042', 'so-1042', 'so 1042' or '1042'. Raises OrderNotFound."""
     with db.read() as session:
-        return order_view(session, load_order(session, ref))
+        return read_order_view(session, ref)
 
 
 def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,

@@ -6,6 +6,7 @@ import pytest
 
 from messages.actions import OrderActions
 from tests.e2e.conftest import CHANNEL, PROCESSOR, SALES
+from tests.statements import counting
 
 
 def ask(stack, text, user=PROCESSOR):
@@ -81,3 +82,13 @@ def test_a_customer_named_like_a_broadcast_pings_nobody(stack, desk):
 def test_help_and_unknown_words_get_usage(stack, desk):
     text = json.dumps(ask(stack, "help").blocks)
     assert "/order edit" in text and "/order &lt;ref" in text
+
+
+def test_an_exact_ref_costs_one_transaction_of_four_statements(stack, desk):
+    """Role, ref probe, the order with its customer and lines, its shipments (issue 3: the
+    round trip's p99 at 20 senders). More means a regression on the busiest path."""
+    ask(stack, "SO-1044")  # the first request also warms Bolt's authorization
+    with counting(stack.db.engine) as seen:
+        message = ask(stack, "SO-1044")
+    assert card_ref(message) == "SO-1044"
+    assert (seen.transactions, len(seen.sql)) == (1, 4), seen.sql
