@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from store import lookup_probes as probes
 from store.db import Database
-from store.order_view import candidates, read_order_view
+from store.order_view import candidates, read_order_view, read_order_views, ref_candidates
 from store.query_plan import CODE, NUMBER, PO, REF, TRACKING, Key, Plan, classify
 from store.search_index import (
     Snapshot,
@@ -22,7 +22,7 @@ from store.search_index import (
     match_skus,
     snapshot,
 )
-from store.views import Candidate, CustomerMatch, LookupResult, ProductMatch
+from store.views import Candidate, CustomerMatch, LookupResult, OrderView, ProductMatch
 
 EXACT, NEAR = 100.0, 90.0
 NAME_CUTOFF = 75.0
@@ -45,6 +45,8 @@ def find_orders(db: Database, *, query: str, limit: int = 5) -> LookupResult:
         return LookupResult(query=query.strip(), exact=None, candidates=(), searched=())
     with db.read() as session:
         search = _OrderSearch(db, session, plan, limit)
+        if (view := search.lone_ref_card()) is not None:
+            return LookupResult(plan.text, view, (), search.searched_phrases())
         exact_id = search.run()
         if exact_id is not None:
             view = read_order_view(session, plan.text, order_id=exact_id)
@@ -74,6 +76,18 @@ class _OrderSearch:
 
     def searched_phrases(self) -> tuple[str, ...]:
         return tuple(self.searched)
+
+    def lone_ref_card(self) -> OrderView | None:
+        """A query that is one order ref and nothing else ('SO-1042', the busiest kind): the
+        card's own query is the probe, one round trip fewer. None unless exactly one order
+        has the ref; run() then searches as usual."""
+        if self.plan.words or [key.kind for key in self.plan.keys] != [REF]:
+            return None
+        views = read_order_views(self.session, refs=ref_candidates(self.plan.keys[0].value))
+        if len(views) != 1:
+            return None
+        self._note(*_SEARCHED[REF])
+        return views[0]
 
     def run(self) -> int | None:
         """Collect hits; return an order id when exactly one order matches exactly."""

@@ -102,13 +102,27 @@ def read_order_view(session: Session, ref: str, *, order_id: int | None = None) 
     """The same view for read-only callers (lookup, the card's buttons), without ORM objects:
     one round trip for the order, its customer and lines, then one per part the order has
     (flags in that first row say which). An exact /order went from 7 queries to 3-4."""
-    where = Order.id == order_id if order_id is not None else Order.ref.in_(
-        ref_candidates(ref) or [""])
-    rows = session.execute(_CARD.where(where).order_by(Order.id, OrderLine.line_no)).all()
-    if not rows:
+    views = read_order_views(session, refs=ref_candidates(ref), order_id=order_id, first=True)
+    if not views:
         raise OrderNotFound(ref.strip())
+    return views[0]
+
+
+def read_order_views(session: Session, *, refs: Sequence[str] = (), order_id: int | None = None,
+                     first: bool = False) -> list[OrderView]:
+    """The views of the orders with one of `refs` (or `order_id`), by id; `first`: only the
+    first (two spellings of one ref may name two orders)."""
+    where = Order.id == order_id if order_id is not None else Order.ref.in_(list(refs) or [""])
+    rows = session.execute(_CARD.where(where).order_by(Order.id, OrderLine.line_no)).all()
+    by_order: dict[int, list] = {}
+    for row in rows:
+        by_order.setdefault(row.id, []).append(row)
+    orders = list(by_order.values())[:1] if first else by_order.values()
+    return [_view_of_rows(session, order_rows) for order_rows in orders]
+
+
+def _view_of_rows(session: Session, rows: list) -> OrderView:
     head = rows[0]
-    rows = [row for row in rows if row.id == head.id]  # two spellings, two orders: the first
     lines = tuple(_line_view(row, row.product_name, row.shipped) for row in rows
                   if row.line_id is not None)
     return _assemble(

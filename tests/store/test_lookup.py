@@ -190,3 +190,13 @@ def test_lookup_and_edit_work_on_an_in_memory_database():
                        changes=OrderEdit(shipping_instructions="Dock 4"))
     assert saved.order.shipping_instructions == "Dock 4"
     memory.dispose()
+
+
+def test_a_ref_two_orders_answer_to_offers_both(db, desk):
+    # An imported ref '1042' next to our 'SO-1042': 'SO-1042' names both, so neither opens.
+    with db.write() as s:
+        add_order(s, "1042", desk["BETA"], datetime(2026, 11, 25, tzinfo=UTC), lines=[])
+    result = find_orders(db, query="SO-1042")
+    assert result.exact is None
+    assert sorted(c.ref for c in result.candidates) == ["1042", "SO-1042"]
+    assert result.searched == ("order refs",)
