@@ -112,8 +112,10 @@ def read_order_views(session: Session, *, refs: Sequence[str] = (), order_id: in
                      first: bool = False) -> list[OrderView]:
     """The views of the orders with one of `refs` (or `order_id`), by id; `first`: only the
     first (two spellings of one ref may name two orders)."""
-    where = Order.id == order_id if order_id is not None else Order.ref.in_(list(refs) or [""])
-    rows = session.execute(_CARD.where(where).order_by(Order.id, OrderLine.line_no)).all()
+    if order_id is not None:
+        rows = session.execute(_CARD_BY_ID, {"order_id": order_id}).all()
+    else:
+        rows = session.execute(_CARD_BY_REFS, {"refs": list(refs) or [""]}).all()
     by_order: dict[int, list] = {}
     for row in rows:
         by_order.setdefault(row.id, []).append(row)
@@ -163,7 +165,11 @@ _CARD = (
     .join(Customer, Customer.id == Order.customer_id)
     .outerjoin(OrderLine, OrderLine.order_id == Order.id)
     .outerjoin(Product, Product.id == OrderLine.product_id)
+    .order_by(Order.id, OrderLine.line_no)
 )
+# Built once: a statement object keeps its cache key, so executing it skips rebuilding both.
+_CARD_BY_ID = _CARD.where(Order.id == bindparam("order_id"))
+_CARD_BY_REFS = _CARD.where(Order.ref.in_(bindparam("refs", expanding=True)))
 _OPEN_HOLDS = (
     select(OrderHold.id, OrderHold.reason, OrderHold.note, OrderHold.placed_by,
            OrderHold.placed_at)
@@ -212,11 +218,16 @@ def _line_view(line, product_name: str | None, shipped: int) -> LineView:
     )
 
 
+_RECENT_EVENTS = (
+    select(Event.id, Event.at, Event.actor_id, Event.kind, Event.summary, Event.changes)
+    .where(Event.order_id == bindparam("order_id")).order_by(Event.id.desc())
+    .limit(RECENT_EVENTS)
+)
+
+
 def _recent_events(session: Session, order_id: int) -> tuple[EventView, ...]:
-    return tuple(event_view(e) for e in session.execute(
-        select(Event.id, Event.at, Event.actor_id, Event.kind, Event.summary, Event.changes)
-        .where(Event.order_id == order_id).order_by(Event.id.desc()).limit(RECENT_EVENTS)
-    ))
+    rows = session.execute(_RECENT_EVENTS, {"order_id": order_id})
+    return tuple(event_view(e) for e in rows)
 
 
 def shipped_quantities(session: Session, line_ids: Sequence[int]) -> dict[int, int]:
@@ -243,12 +254,15 @@ def _shipment_view(s) -> ShipmentView:
     )
 
 
+_OPEN_DISCREPANCIES = (
+    select(Discrepancy.id, Discrepancy.type, Discrepancy.severity, Discrepancy.status,
+           Discrepancy.title)
+    .where(Discrepancy.order_id == bindparam("order_id"), _OPEN).order_by(Discrepancy.id)
+)
+
+
 def _open_discrepancies(session: Session, order_id: int) -> tuple[DiscrepancySummary, ...]:
-    rows = session.execute(
-        select(Discrepancy.id, Discrepancy.type, Discrepancy.severity, Discrepancy.status,
-               Discrepancy.title)
-        .where(Discrepancy.order_id == order_id, _OPEN).order_by(Discrepancy.id)
-    )
+    rows = session.execute(_OPEN_DISCREPANCIES, {"order_id": order_id})
     return tuple(
         DiscrepancySummary(id=d.id, type=str(d.type.value), severity=str(d.severity.value),
                            status=str(d.status.value), title=d.title)
@@ -273,21 +287,25 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+_SUBTOTAL = (
+    select(func.coalesce(func.sum(OrderLine.quantity * OrderLine.unit_price_minor), 0))
+    .where(OrderLine.order_id == Order.id).correlate(Order).scalar_subquery()
+)
+_CANDIDATES = (
+    select(Order.id, Order.ref, Order.po_number, Order.ordered_at, Order.status,
+           Order.fulfilment_status, Order.shipping_minor, Order.currency, Customer.name,
+           _SUBTOTAL.label("subtotal"))
+    .join(Customer, Customer.id == Order.customer_id)
+    .where(Order.id.in_(bindparam("ids", expanding=True)))
+)
+
+
 def candidates(session: Session, scored: Sequence[tuple[int, float, str]]) -> list[Candidate]:
     """(order id, score, matched_on) -> Candidates in the same order, with totals."""
     ids = [order_id for order_id, _, _ in scored]
     if not ids:
         return []
-    subtotal = (
-        select(func.coalesce(func.sum(OrderLine.quantity * OrderLine.unit_price_minor), 0))
-        .where(OrderLine.order_id == Order.id).correlate(Order).scalar_subquery()
-    )
-    rows = session.execute(
-        select(Order.id, Order.ref, Order.po_number, Order.ordered_at, Order.status,
-               Order.fulfilment_status, Order.shipping_minor, Order.currency, Customer.name,
-               subtotal.label("subtotal"))
-        .join(Customer, Customer.id == Order.customer_id).where(Order.id.in_(ids))
-    ).all()
+    rows = session.execute(_CANDIDATES, {"ids": ids}).all()
     by_id = {row.id: row for row in rows}
     out = []
     for order_id, score, matched_on in scored:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from store.db import Database
 from store.enums import Role
@@ -65,11 +65,14 @@ ACTION_PHRASES: dict[str, str] = {
 }
 
 
+_ROLE = select(User.role).where(User.slack_user_id == bindparam("user_id"))  # built once
+
+
 def role_of(db: Database, *, user_id: str, admins: Collection[str], default_role: Role) -> Role:
     if user_id in admins:
         return Role.ADMIN
     with db.read() as session:
-        role = session.scalar(select(User.role).where(User.slack_user_id == user_id))
+        role = session.scalar(_ROLE, {"user_id": user_id})
     return Role(role) if role is not None else Role(default_role)
 
 

@@ -101,18 +101,19 @@ def snapshot(db: Database, session: Session | None = None) -> Snapshot:
         return current
 
 
+# Built once (a statement keeps its cache key): one of them runs on every fuzzy lookup.
+_MAXIMA = select(select(func.max(Customer.id)).scalar_subquery(),
+                 select(func.max(Product.id)).scalar_subquery())
+_COUNTS = select(select(func.count()).select_from(Customer).scalar_subquery(),
+                 select(func.count()).select_from(Product).scalar_subquery())
+
+
 def _signature(session: Session, holder: _Holder) -> tuple:
     now = time.monotonic()
-    maxima = tuple(session.execute(
-        select(select(func.max(Customer.id)).scalar_subquery(),
-               select(func.max(Product.id)).scalar_subquery())
-    ).one())
+    maxima = tuple(session.execute(_MAXIMA).one())
     if holder.counts is None or now - holder.counts_checked_at >= CHECK_SECONDS:
         # Deletes don't move max(id); counts catch them, checked less often.
-        holder.counts = tuple(session.execute(
-            select(select(func.count()).select_from(Customer).scalar_subquery(),
-                   select(func.count()).select_from(Product).scalar_subquery())
-        ).one())
+        holder.counts = tuple(session.execute(_COUNTS).one())
         holder.counts_checked_at = now
     return maxima + holder.counts
 
