@@ -24,6 +24,7 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
     keep_trailing_newline=False,
+    auto_reload=False,  # templates ship with the code: no stat() per render to check them
 )
 _env.filters.update(
     mrkdwn=text.mrkdwn,
