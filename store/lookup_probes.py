@@ -12,9 +12,10 @@ serve from an index (see newest_orders_with_skus).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import select, union_all
+from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import Session
 
 from store.models import Customer, Order, OrderLine, Product, Shipment
@@ -125,13 +126,20 @@ def newest_orders_of_customers(session: Session, customer_ids: Sequence[int],
     (UNION ALL of per-customer index range scans on (customer_id, ordered_at))."""
     if not customer_ids:
         return []
+    stmt = _newest_of_customers(len(customer_ids), limit)
+    params = {f"c{i}": cid for i, cid in enumerate(customer_ids)}
+    return [(cid, oid) for cid, oid in session.execute(stmt, params)]
+
+
+@functools.cache
+def _newest_of_customers(count: int, limit: int):
+    """Built once per shape: building the UNION and its cache key cost more than running it."""
     parts = [
-        select(Order.customer_id, Order.id).where(Order.customer_id == cid)
+        select(Order.customer_id, Order.id).where(Order.customer_id == bindparam(f"c{i}"))
         .order_by(Order.ordered_at.desc()).limit(limit).subquery()
-        for cid in customer_ids
+        for i in range(count)
     ]
-    stmt = union_all(*[select(p.c.customer_id, p.c.id) for p in parts])
-    return [(cid, oid) for cid, oid in session.execute(stmt)]
+    return union_all(*[select(p.c.customer_id, p.c.id) for p in parts])
 
 
 def newest_orders_with_skus(session: Session, sku: str, limit: int,
