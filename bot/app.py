@@ -10,6 +10,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.config import Settings
+from bot.control_chars import guard_control_characters
 from bot.deps import Deps
 from bot.errors import handle_error
 from bot.slack_client import make_web_client
@@ -45,6 +46,7 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
         token_verification_enabled=False,
     )
     app.error(handle_error)
+    app.middleware(guard_control_characters)  # before every listener
     deps = Deps(settings=settings, db=db, now=now)
 
     lookup.register(app, deps)
