@@ -9,7 +9,7 @@ from datetime import datetime
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.config import Settings
+from bot.config import Settings, share_with_store
 from bot.control_chars import guard_control_characters
 from bot.deps import Deps
 from bot.errors import handle_error
@@ -48,6 +48,7 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     app.error(handle_error)
     app.middleware(guard_control_characters)  # before every listener
     deps = Deps(settings=settings, db=db, now=now)
+    share_with_store(settings, db)
 
     lookup.register(app, deps)
     edit_order.register(app, deps)
