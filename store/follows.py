@@ -132,15 +132,15 @@ def notify_followers(session: Session, *, order_id: int, text: str, dedupe_key: 
         return 0
     sees = _sees_details(session, rows) if status_text is not None else None
     queued = 0
-    for follow_id, channel_id, thread_ts, user_id, ref, _owner in rows:
-        words = text if sees is None or sees[follow_id] else status_text
+    for row in rows:
+        words = text if sees is None or sees[row.id] else status_text
         body = words if is_mrkdwn else escape_mrkdwn(words)
-        payload = {"channel": channel_id, "thread_ts": thread_ts, "text": body[:3000],
-                   "blocks": _notice_blocks(body, ref)}
+        payload = {"channel": row.channel_id, "thread_ts": row.thread_ts, "text": body[:3000],
+                   "blocks": _notice_blocks(body, row.ref)}
         # One target per thread: the outbox keeps a thread's posts in order.
         if outbox.enqueue(session, method="chat.postMessage", payload=payload,
-                          dedupe_key=f"{dedupe_key}:follow:{follow_id}"[:200],
-                          target=f"follow:{follow_id}") is not None:
+                          dedupe_key=f"{dedupe_key}:follow:{row.id}"[:200],
+                          target=f"follow:{row.id}") is not None:
             queued += 1
     return queued
 
