@@ -9,7 +9,8 @@ from datetime import datetime
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.config import Settings
+from bot.config import Settings, share_with_store
+from bot.control_chars import guard_control_characters
 from bot.deps import Deps
 from bot.errors import handle_error
 from bot.slack_client import make_web_client
@@ -45,7 +46,9 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
         token_verification_enabled=False,
     )
     app.error(handle_error)
+    app.middleware(guard_control_characters)  # before every listener
     deps = Deps(settings=settings, db=db, now=now)
+    share_with_store(settings, db)
     # Bolt tries listeners in registration order, building each matcher's kwargs (~40 µs a
     # listener): the two busiest entry points go first. Their routers read the subcommands
     # at dispatch time, so the features below still add theirs.

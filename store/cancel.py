@@ -89,7 +89,8 @@ def cancel_order(db: Database, *, ref: str, actor: str, reason: str) -> CancelRe
                              target=f"notice:{order.id}", dedupe_key=f"cancel:{order.id}:rep")
             queued += [row] if row else []
         notify_followers(session, order_id=order.id, dedupe_key=f"canceled:{order.id}",
-                         text=f"{order.ref} was canceled: {reason}")
+                         text=f"{order.ref} was canceled: {reason}",
+                         status_text=f"{order.ref} was canceled.")
         base = finish_step(session, order, queued)
         return CancelResult(**vars(base), released=released, rep_id=rep)
 

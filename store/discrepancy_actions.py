@@ -19,7 +19,7 @@ from store.discrepancy_open import reps_of
 from store.discrepancy_views import DiscrepancyView, discrepancy_view, load_discrepancy
 from store.enums import DiscrepancyStatus as St
 from store.errors import ValidationFailed
-from store.follows import notify_followers
+from store.follows import kind_words, notify_followers
 from store.models import Discrepancy, Event
 from store.routing import MANAGER, route_map
 from store.types import utcnow
@@ -105,6 +105,7 @@ def close(session: Session, d: Discrepancy, *, actor: str, reason: str, note: st
     if rep:
         posts.rep_dm(session, d.id, rep, "resolved")
     notify_followers(session, order_id=d.order_id, text=f"Resolved: {d.title} ({label})",
+                     status_text=f"Resolved: {kind_words(d.type)} ({label})",
                      dedupe_key=f"triage-resolved:{d.id}")
 
 

@@ -18,7 +18,7 @@ from store.check_facts import chunks
 from store.check_findings import Finding
 from store.check_rules import CheckRules
 from store.enums import DiscrepancyStatus
-from store.follows import notify_followers
+from store.follows import kind_words, notify_followers
 from store.models import Customer, Discrepancy, Follow, Order
 from store.routing import channel_for, route_map
 
@@ -93,6 +93,7 @@ def _tell_followers(session, by_id: dict[int, Finding]) -> None:
     for d_id, f in by_id.items():
         if f.order_id in followed:
             notify_followers(session, order_id=f.order_id, text=f"Flagged: {f.title}",
+                             status_text=f"Flagged: {kind_words(f.type)}",
                              dedupe_key=f"triage-flagged:{d_id}")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session
 
 from store.db import Database
 from store.enums import Role
@@ -74,6 +75,15 @@ def role_of(db: Database, *, user_id: str, admins: Collection[str], default_role
     with db.read() as session:
         role = session.scalar(_ROLE, {"user_id": user_id})
     return Role(role) if role is not None else Role(default_role)
+
+
+def roles_in(session: Session, user_ids: Collection[str], *, admins: Collection[str],
+             default_role: Role) -> dict[str, Role]:
+    """user id -> role, inside the caller's transaction (one query for all of them)."""
+    assigned = dict(session.execute(select(User.slack_user_id, User.role)
+                                    .where(User.slack_user_id.in_(set(user_ids)))).all())
+    return {uid: Role.ADMIN if uid in admins else Role(assigned.get(uid) or default_role)
+            for uid in user_ids}
 
 
 def require(db: Database, *, user_id: str, action: str, admins: Collection[str],

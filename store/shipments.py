@@ -243,9 +243,10 @@ def _after_shipping(session: Session, order: Order, shipments: list, *, actor: s
     _close_fulfilled_returns(session, order)
     if complete:
         _resolve_late(session, order, actor, now)
+    shipped = (f"{order.ref} {'shipped' if complete else 'partly shipped'}: "
+               f"{units} unit(s) via {first.carrier}")
     notify_followers(session, order_id=order.id, dedupe_key=f"shipped:{first.id}",
-                     text=f"{order.ref} {'shipped' if complete else 'partly shipped'}: "
-                          f"{units} unit(s) via {first.carrier}, tracking {number}.")
+                     text=f"{shipped}, tracking {number}.", status_text=f"{shipped}.")
     base = finish_step(session, order, refresh_pick(session, order))
     return ShipResult(**vars(base), units=units, complete=complete,
                       tracking_url=tracking_url(first.carrier, first.tracking_number))

@@ -83,8 +83,8 @@ def run(ctx: ImportContext) -> None:
     seen: dict[str, tuple[int, tuple]] = {}  # sku -> (first row, (name, price, currency))
     seen_stock: dict[tuple[str, str], int] = {}
     batch: list[tuple[int, dict]] = []
-    for row_no, cells in ctx.table.rows():
-        batch.append((row_no, ctx.cells(cells)))
+    for row_no, row in ctx.checked_rows():
+        batch.append((row_no, row))
         if len(batch) >= BATCH_ROWS:
             _write_batch(ctx, batch, seen, seen_stock)
             batch = []

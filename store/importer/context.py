@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from store.db import Database
+from store.importer.fields import nul_errors
 from store.importer.reading import Table
 from store.importer.report import Tally
 from store.models import ImportRun
@@ -35,6 +36,17 @@ class ImportContext:
     def cells(self, cells: list[str]) -> dict[str, str]:
         """The known columns of one row by name; absent optional columns read as ''."""
         return {name: cells[i] for name, i in self.columns.items()}
+
+    def checked_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
+        """(row number, cells by name) of every row that may reach the database; a row with a
+        NUL in a cell is rejected here, per cell, before any query sees it."""
+        for row_no, cells in self.table.rows():
+            row = self.cells(cells)
+            errors = nul_errors(row)
+            for err in errors:
+                self.tally.reject(row_no, err.column, err.reason)
+            if not errors:
+                yield row_no, row
 
     def save_counts(self, session: Session) -> None:
         """Called inside each batch's transaction, so the run's counts match what is committed."""

@@ -7,6 +7,7 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
+from store.control_chars import NUL_REASON, nul_fields
 from store.enums import PaymentStatus
 from store.importer.money import MoneyError, parse_currency, parse_decimal, to_minor
 
@@ -28,6 +29,11 @@ class FieldError(Exception):
         super().__init__(reason)
         self.column = column
         self.reason = reason
+
+
+def nul_errors(row: dict[str, str]) -> list[FieldError]:
+    """One error per cell holding a NUL, which PostgreSQL cannot store (store.control_chars)."""
+    return [FieldError(column, f"{column} {NUL_REASON}") for column in nul_fields(row)]
 
 
 def text(value: str, column: str, max_len: int) -> str | None:

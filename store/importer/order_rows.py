@@ -138,6 +138,9 @@ def build_draft(ref: str, rows: list[tuple[int, dict[str, str]]],
                                              f"long; the most is {_REF_LEN}")]
     previous: tuple | None = None
     for row_no, row in rows:
+        if nul := f.nul_errors(row):  # nothing else is read from it: no message quotes a NUL
+            problems[row_no] = nul
+            continue
         cells = tuple(row.get(c) for c in HEAD_COLUMNS)
         if cells != previous:  # exports repeat the order's values on every line: parse once
             head, errors = parse_head(row)

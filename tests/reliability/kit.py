@@ -23,18 +23,23 @@ FAST = settings(max_examples=40, deadline=None, derandomize=False, database=None
 
 FRAGMENTS = [
     "<!channel>", "<!here>", "<@U0ADMIN>", "<#C0TRIAGE|order-triage>", "<https://x.io|y>",
-    "SO-1042", "SO-", "so 1043", "ACME", "Acme Corp", "WID-1001-BL", "\x01", "\x1b[31m",
+    "SO-1042", "SO-", "so 1043", "ACME", "Acme Corp", "WID-1001-BL", "\x00", "SO-\x001042",
+    "\x01", "\x1b[31m", "\x7f",
     "\u202e", "\ufeff", "🙂", "&amp;", "&lt;", "*bold*", "`code`", "'; DROP TABLE orders;--",
     "%s%n", "{{ 7*7 }}", "9" * 30, "-1", "0", "1e309", "NaN", "daily", "weekly", "monthly",
     "processor", "sales", "manager", "admin", "default", "insufficient_stock", "#orders",
     "edit", "flag", "history", "list", "off", "on", "\n", "\t", " ", "'", '"', "\\", "/",
 ]
-# NUL is left to test_nul_bytes.py: PostgreSQL refuses it in text (a known bug, xfail there).
-SAFE = st.characters(blacklist_characters="\x00", blacklist_categories=("Cs",))
-WORDS = st.one_of(st.sampled_from(FRAGMENTS), st.text(SAFE, max_size=12))
+# Every character a string can hold (not lone surrogates): NUL and the other control
+# characters included, which PostgreSQL refuses in text (store.control_chars deals with them).
+ANY_CHAR = st.characters(blacklist_categories=("Cs",))
+CONTROL = st.characters(min_codepoint=0, max_codepoint=0x1F) | st.just("\x7f")
+WORDS = st.one_of(st.sampled_from(FRAGMENTS), st.text(ANY_CHAR, max_size=12),
+                  st.tuples(st.text(ANY_CHAR, max_size=6), CONTROL,
+                            st.text(ANY_CHAR, max_size=6)).map("".join))
 TEXT = st.one_of(
     st.lists(WORDS, max_size=8).map(" ".join),
-    st.text(SAFE, max_size=60),
+    st.text(ANY_CHAR, max_size=60),
     st.tuples(st.sampled_from(FRAGMENTS + ["x", "é"]), st.integers(1000, 4000)).map(
         lambda t: (t[0] * 4000)[:t[1]]),
 )

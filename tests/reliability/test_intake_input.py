@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 
 from store.models import Order, OrderLine
 from tests.e2e.test_intake import SECRET, order
-from tests.reliability.kit import FAST, FRAGMENTS, SAFE, intake_post, intake_signature
+from tests.reliability.kit import ANY_CHAR, FAST, FRAGMENTS, intake_post, intake_signature
 
-SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(SAFE, max_size=20),
+SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(ANY_CHAR, max_size=20),
                    st.sampled_from(FRAGMENTS + ["2024-05-04", "12.50", "1e400", "-0"]))
 JSON = st.recursive(SCALAR, lambda inner: st.one_of(
-    st.lists(inner, max_size=4), st.dictionaries(st.text(SAFE, max_size=10), inner, max_size=4)),
+    st.lists(inner, max_size=4), st.dictionaries(st.text(ANY_CHAR, max_size=10), inner, max_size=4)),
     max_leaves=12)
 LINE = st.fixed_dictionaries({}, optional={"sku": st.one_of(SCALAR, st.just("WID-1001-BL")),
                                            "quantity": SCALAR, "unit_price": SCALAR,
@@ -26,13 +26,13 @@ FIELDS = {k: SCALAR for k in ("order_ref", "customer_code", "order_date", "reque
                               "ship_postal_code")}
 ORDERISH = st.builds(lambda ref, over, lines: {**order(ref), **over,
                                                **({"lines": lines} if lines is not None else {})},
-                     st.text(SAFE, min_size=1, max_size=12).map(lambda s: "P-" + s.strip()),
+                     st.text(ANY_CHAR, min_size=1, max_size=12).map(lambda s: "P-" + s.strip()),
                      st.fixed_dictionaries({}, optional=FIELDS),
                      st.one_of(st.none(), st.lists(LINE, max_size=3), JSON))
 BODIES = st.one_of(ORDERISH.map(lambda b: json.dumps(b).encode()),
                    JSON.map(lambda b: json.dumps(b).encode()),
                    st.binary(max_size=60),
-                   st.text(SAFE, max_size=40).map(str.encode))
+                   st.text(ANY_CHAR, max_size=40).map(str.encode))
 
 
 def counts(db) -> tuple[int, int]:

@@ -59,3 +59,29 @@ def test_a_reason_is_required_and_shipped_goods_block_canceling(db, desk):
     with pytest.raises(CannotCancel, match="Start a return"):
         cancel_order(db, ref=REF, actor=ACTOR, reason="too late")
     assert check_cancel(db, ref="so-1045") == "SO-1045"  # a draft can be canceled
+
+
+def follow_notices(db, prefix: str) -> dict[str, str]:
+    """follower -> the text queued into their thread by the change whose key starts so."""
+    with db.read() as s:
+        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like(f"{prefix}%")))
+        return {r.payload["thread_ts"]: r.payload["text"] for r in rows}
+
+
+def test_another_reps_thread_hears_shipments_and_cancels_without_tracking_or_reason(db, desk):
+    from store.follows import follow
+
+    for who in ("U0SALES1", "U0SALES2"):  # the account's rep and another rep
+        follow(db, ref=REF, channel_id="C0ORDERS", thread_ts=who, user_id=who)
+    ship_order(db, ref=REF, actor=ACTOR, now=datetime(2026, 11, 26, 15, tzinfo=UTC),
+               request=ShipRequest("UPS", "Ground", datetime(2026, 11, 26).date(),
+                                   "1Z999AA10123456784", {"l1": "1"}))
+    shipped = follow_notices(db, "shipped:")
+    assert shipped["U0SALES1"].endswith("via UPS, tracking 1Z999AA10123456784.")
+    assert shipped["U0SALES2"] == f"{REF} partly shipped: 1 unit(s) via UPS."
+    for who in ("U0SALES1", "U0SALES2"):
+        follow(db, ref="SO-2002", channel_id="C0ORDERS", thread_ts=who, user_id=who)
+    cancel_order(db, ref="SO-2002", actor=ACTOR, reason="customer found it at $3 less")
+    canceled = follow_notices(db, "canceled:")
+    assert canceled == {"U0SALES1": "SO-2002 was canceled: customer found it at $3 less",
+                        "U0SALES2": "SO-2002 was canceled."}

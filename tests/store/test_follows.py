@@ -8,9 +8,12 @@ from sqlalchemy import func, select
 
 from store.errors import OrderNotFound
 from store.events_dedupe import claim_event, forget_events, message_key
-from store.follows import edit_notice, follow, notify_followers, unfollow
+from store.enums import Role
+from store.follows import Audience, edit_notice, follow, notify_followers, set_audience, unfollow
 from store.models import Follow, Order, OutboxMessage, ProcessedEvent
 from store.orders import edit_order, get_order
+from store.question_views import FULL
+from store.roles import set_role
 from store.order_edit import OrderEdit
 from store.types import utcnow
 from store.views import FieldChange
@@ -99,12 +102,54 @@ def test_an_edit_tells_following_threads_which_fields_changed_without_prices(des
     assert row.dedupe_key.startswith(f"edited:{order.id}:")
 
 
-def test_edit_notice_names_fields_but_not_money():
+def test_edit_notice_names_values_and_its_status_only_words_leave_money_out():
     changed = [FieldChange("line 1 unit price", "$12.50", "$13.00"),
                FieldChange("status", "open", "canceled"),
-               FieldChange("ship-to city", "Springfield", "Shelbyville")]
+               FieldChange("ship-to city", "Springfield", "Shelbyville"),
+               FieldChange("notes", "", "x" * 200)]
+    assert edit_notice("SO-7", changed, values=False) == (
+        "SO-7 was edited: line 1 unit price, status → canceled, ship-to city, notes.")
     assert edit_notice("SO-7", changed) == (
-        "SO-7 was edited: line 1 unit price, status → canceled, ship-to city.")
+        "SO-7 was edited: line 1 unit price → $13.00, status → canceled, ship-to city → "
+        f"Shelbyville, notes → {'x' * 79}….")
+
+
+def notices(db, ref: str, audience: Audience | None = None, **roles) -> dict[str, str]:
+    """follower -> what their thread hears of a change with a status-only version."""
+    with db.write() as session:  # the order's account is U0SALES1's
+        session.get(Order, order_id(db, ref)).customer.sales_rep_id = "U0SALES1"
+    for n, user_id in enumerate(("U0SALES1", "U0SALES2", "U0PROC1", "U0ADMIN")):
+        follow(db, ref=ref, channel_id="C0ORDERS", thread_ts=f"1.{n}", user_id=user_id)
+    for user_id, role in roles.items():
+        set_role(db, actor="U0ADMIN", user_id=user_id, role=role, admins={"U0ADMIN"},
+                 default_role=Role.SALES)
+    if audience is not None:
+        set_audience(db, audience)
+    with db.write() as session:
+        notify_followers(session, order_id=order_id(db, ref), text="paid $9.99",
+                         status_text="paid", dedupe_key="n:1")
+    with db.read() as session:
+        rows = session.execute(select(Follow.thread_ts, Follow.user_id))
+        by_thread = {ts: user for ts, user in rows}
+    return {by_thread[r.payload["thread_ts"]]: r.payload["text"] for r in outbox_rows(db)}
+
+
+def test_a_notice_shows_details_only_to_whom_a_thread_answer_would(desk):
+    heard = notices(desk, "SO-1042", Audience(admins=frozenset({"U0ADMIN"})),
+                    U0PROC1=Role.PROCESSOR)
+    assert heard == {"U0SALES1": "paid $9.99", "U0SALES2": "paid", "U0PROC1": "paid $9.99",
+                     "U0ADMIN": "paid $9.99"}
+
+
+def test_under_policy_full_every_follower_hears_the_details(desk):
+    heard = notices(desk, "SO-1042", Audience(policy=FULL))
+    assert set(heard.values()) == {"paid $9.99"}
+
+
+def test_without_settings_a_notice_is_cautious(desk):
+    heard = notices(desk, "SO-1042")  # nobody has a role: everyone but the owner is a rep
+    assert heard == {"U0SALES1": "paid $9.99", "U0SALES2": "paid", "U0PROC1": "paid",
+                     "U0ADMIN": "paid"}
 
 
 def test_an_event_is_claimed_once_and_its_message_twin_too(db):

@@ -1,0 +1,20 @@
+"""The rules every door applies to control characters (store.control_chars)."""
+
+from store.control_chars import has_nul, nul_fields, strip_controls, strip_controls_in
+
+
+def test_control_characters_go_but_tab_newline_and_return_stay():
+    assert strip_controls("SO-\x001042\x01\x1b[31m\x7f\t\r\n ok") == "SO-1042[31m\t\r\n ok"
+
+
+def test_a_payload_is_cleaned_in_place_keys_and_order_kept():
+    event = {"text": "a\x00b", "k\x00": ["x\x00", {"y": "\x1fz"}], "n": 3, "last": None}
+    body = {"event": event}
+    assert strip_controls_in(body) is body
+    assert body["event"] is event and list(event) == ["text", "k", "n", "last"]
+    assert event == {"text": "ab", "k": ["x", {"y": "z"}], "n": 3, "last": None}
+
+
+def test_nul_fields_names_only_text_holding_a_nul():
+    assert nul_fields({"a": "x\x00", "b": "\x01", "c": 0, "d": None, "e": "\x00"}) == ["a", "e"]
+    assert has_nul("\x00") and not has_nul(b"\x00") and not has_nul("\x01")
