@@ -13,7 +13,7 @@ from store.orders import edit_order, get_order
 from store.returns import ReturnLineRequest as Line
 from store.returns import create_return
 from store.seed import seed_demo
-from store.ship_facts import refresh_ship_facts
+from store.order_facts import refresh_order_facts
 from store.shipments import ShipRequest, ship_form, ship_order
 from tests.store.test_shipments_desk import REF, fulfil_desk
 
@@ -100,7 +100,7 @@ def test_core_writes_are_caught_by_calling_the_refresh(db, desk):
                   .values(quantity_backordered=1))
     assert stored(db) != expected(db)
     with db.write() as s:
-        refresh_ship_facts(s, order_ids=[order_id])
+        refresh_order_facts(s, order_ids=[order_id])
     assert stored(db) == expected(db)
 
 
