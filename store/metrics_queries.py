@@ -59,24 +59,35 @@ def received(session: Session, start: datetime, end: datetime) -> dict:
     (store/received_facts.py) through their covering ordered_at index: one pass for every
     count and, in the usual single-currency case, the value too."""
     r = OrderReceivedFacts
-    # An order without lines has no value, so its currency shows no (zero) value either.
-    currency = case((r.line_count > ZERO, r.currency))
     row = session.execute(select(
         func.count().label("n"), func.sum(ordinal(r.owed == true())).label("owed"),
-        func.sum(r.line_count).label("lines"), func.sum(r.value_minor).label("value"),
-        func.sum(ordinal(r.short_lines > ZERO)).label("backordered"),
-        func.min(currency).label("low"), func.max(currency).label("high"),
-    ).where(received_between(start, end))).one()
-    if row.low is not None and row.low != row.high:  # rare: several currencies, sum each apart
-        values = tuple(Money(c, int(v)) for c, v in session.execute(
-            select(r.currency, func.sum(r.value_minor))
-            .where(received_between(start, end), r.line_count > ZERO)
-            .group_by(r.currency).order_by(r.currency)))
-    else:
-        values = (Money(row.low, int(row.value)),) if row.low is not None else ()
+        func.sum(r.line_count).label("lines"), func.sum(ordinal(r.short_lines > ZERO))
+        .label("backordered"), *_value_columns()).where(received_between(start, end))).one()
     return {"orders_received": row.n, "owed_received": int(row.owed or 0),
-            "lines_received": int(row.lines or 0), "value_received": values,
-            "orders_backordered": int(row.backordered or 0)}
+            "lines_received": int(row.lines or 0), "orders_backordered": int(row.backordered or 0),
+            "value_received": _values(session, row, received_between(start, end))}
+
+
+def _value_columns() -> list:
+    """Σ value, and the lowest and highest currency of the orders that have lines (an order
+    without lines has no value, so its currency shows no zero either)."""
+    r = OrderReceivedFacts
+    currency = case((r.line_count > ZERO, r.currency))
+    return [func.sum(r.value_minor).label("value"), func.min(currency).label("low"),
+            func.max(currency).label("high")]
+
+
+def _values(session: Session, row, where) -> tuple[Money, ...]:
+    """The value per currency from a row of _value_columns(): one currency is the usual case;
+    several (rare) are summed apart by a second query over the same orders."""
+    if row.low is None:
+        return ()
+    if row.low == row.high:
+        return (Money(row.low, int(row.value)),)
+    r = OrderReceivedFacts
+    return tuple(Money(c, int(v)) for c, v in session.execute(
+        select(r.currency, func.sum(r.value_minor)).where(where, r.line_count > ZERO)
+        .group_by(r.currency).order_by(r.currency)))
 
 
 def shipped(session: Session, dialect: str, start: datetime, end: datetime,
@@ -202,28 +213,26 @@ def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> l
 
 
 def top_customers(session: Session, current: tuple, previous: tuple, limit: int) -> list[dict]:
-    """Customers with the most orders received in `current`, with their value and their
-    orders in `previous` (ties: lower customer id first), from the received facts."""
+    """Customers with the most orders received in `current`, with their value (one pass over
+    the period's received facts) and their orders in `previous` (ties: lower customer id
+    first). The previous counts probe the few customers' facts by (customer_id, ordered_at)
+    rather than reading the whole previous period again."""
     r = OrderReceivedFacts
     n = func.count().label("n")
-    top = session.execute(select(r.customer_id, n).where(received_between(*current))
-                          .group_by(r.customer_id).order_by(desc(n), r.customer_id)
-                          .limit(limit)).all()
-    ids = [cid for cid, _ in top]
+    top = session.execute(select(r.customer_id, n, *_value_columns())
+                          .where(received_between(*current)).group_by(r.customer_id)
+                          .order_by(desc(n), r.customer_id).limit(limit)).all()
+    ids = [row.customer_id for row in top]
     if not ids:
         return []
     names = {cid: (code, name) for cid, code, name in session.execute(
         select(Customer.id, Customer.code, Customer.name).where(Customer.id.in_(ids)))}
-    values: dict[int, list[Money]] = {cid: [] for cid in ids}
-    for cid, currency, value in session.execute(
-            select(r.customer_id, r.currency, func.sum(r.value_minor))
-            .where(r.customer_id.in_(ids), received_between(*current), r.line_count > ZERO)
-            .group_by(r.customer_id, r.currency).order_by(r.currency)):
-        values[cid].append(Money(currency, int(value)))
     before = dict(session.execute(
         select(r.customer_id, func.count()).where(r.customer_id.in_(ids),
                                                   received_between(*previous))
         .group_by(r.customer_id)).all())
-    return [{"code": names[cid][0], "name": names[cid][1], "orders": count,
-             "value": tuple(values[cid]), "previous_orders": before.get(cid, 0)}
-            for cid, count in top]
+    return [{"code": names[row.customer_id][0], "name": names[row.customer_id][1],
+             "orders": row.n, "previous_orders": before.get(row.customer_id, 0),
+             "value": _values(session, row, and_(received_between(*current),
+                                                 r.customer_id == row.customer_id))}
+            for row in top]

@@ -210,6 +210,8 @@ class OrderReceivedFacts(Base):
     __table_args__ = (
         # Every column the digest reads, so a period is one index range read.
         Index("ix_order_received_facts_ordered_at", *RECEIVED_COLUMNS),
+        # The top customers' orders in the previous period, probed per customer.
+        Index("ix_order_received_facts_customer_id_ordered_at", "customer_id", "ordered_at"),
     )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
