@@ -9,14 +9,14 @@ from sqlalchemy import (
     Integer,
     and_,
     case,
+    column,
     desc,
     false,
     func,
-    literal,
     or_,
     select,
     true,
-    union_all,
+    values,
 )
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,7 @@ from store.models import (
     OrderShipFacts,
     Return,
 )
+from store.types import UTCDateTime
 
 AGE_BUCKETS = (("under 1 day", 1), ("1–3 days", 3), ("3–7 days", 7), ("7 days or more", None))
 
@@ -204,20 +205,20 @@ def open_by_age(session: Session, moment: datetime) -> tuple[AgeBucket, ...]:
 
 
 def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> list[tuple]:
-    """(orders received, discrepancies opened) for each [lo, hi) in `bounds`: one small
-    indexed range count per day, so local days in any time zone come out exact."""
+    """(orders received, discrepancies opened) for each [lo, hi) in `bounds`: the days are a
+    VALUES list, each counted by two small index range reads, so local days in any time zone
+    come out exact. One short statement: the earlier UNION of a SELECT per day cost more to
+    build and plan than to run."""
     if not bounds:
         return []
-    parts = []
-    for i, (lo, hi) in enumerate(bounds):
-        orders = select(func.count()).where(received_between(lo, hi)).scalar_subquery()
-        opened = (select(func.count()).where(Discrepancy.opened_at >= lo,
-                                             Discrepancy.opened_at < hi).scalar_subquery())
-        parts.append(select(literal(i, Integer).label("i"), orders.label("orders"),
-                            opened.label("opened")))
-    rows = session.execute(union_all(*parts) if len(parts) > 1 else parts[0]).all()
-    found = {i: (n, m) for i, n, m in rows}
-    return [found[i] for i in range(len(bounds))]
+    days = values(column("i", Integer), column("lo", UTCDateTime()), column("hi", UTCDateTime()),
+                  name="days").data([(i, lo, hi) for i, (lo, hi) in enumerate(bounds)]).cte()
+    r, d = OrderReceivedFacts, Discrepancy
+    orders = select(func.count()).where(r.ordered_at >= days.c.lo, r.ordered_at < days.c.hi)
+    opened = select(func.count()).where(d.opened_at >= days.c.lo, d.opened_at < days.c.hi)
+    rows = session.execute(select(days.c.i, orders.scalar_subquery(), opened.scalar_subquery())
+                           .order_by(days.c.i)).all()
+    return [(n, m) for _, n, m in rows]
 
 
 def top_customers(session: Session, current: tuple, previous: tuple, limit: int) -> list[dict]:
