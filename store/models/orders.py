@@ -173,8 +173,8 @@ FACT_COLUMNS = ("first_shipped_at", "ordered_at", "owed", "line_count", "short_l
 
 class OrderShipFacts(Base):
     """One row per order that has shipped (a non-replacement shipment), derived from the
-    order, its lines and its shipments by store.ship_facts.refresh_ship_facts, which every
-    write to those inputs calls in its own transaction. The digest reads this narrow table
+    order, its lines and its shipments by store.order_facts, in the same transaction as
+    every write to those inputs. The digest reads this narrow table
     instead of finding each order's first shipment (README, "Digests and metrics")."""
 
     __tablename__ = "order_ship_facts"
