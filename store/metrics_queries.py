@@ -222,26 +222,33 @@ def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> l
 
 
 def top_customers(session: Session, current: tuple, previous: tuple, limit: int) -> list[dict]:
-    """Customers with the most orders received in `current`, with their value (one pass over
-    the period's received facts) and their orders in `previous` (ties: lower customer id
-    first). The previous counts probe the few customers' facts by (customer_id, ordered_at)
-    rather than reading the whole previous period again."""
+    """Customers with the most orders received in `current`, with their value and their
+    orders in `previous` (ties: lower customer id first), from the received facts. Only the
+    ranking reads the whole period; the few customers' value and previous orders are probed
+    by (customer_id, ordered_at)."""
     r = OrderReceivedFacts
     n = func.count().label("n")
-    top = session.execute(select(r.customer_id, n, *_value_columns())
-                          .where(received_between(*current)).group_by(r.customer_id)
-                          .order_by(desc(n), r.customer_id).limit(limit)).all()
-    ids = [row.customer_id for row in top]
+    # "+ 0": grouping by an expression keeps SQLite on the covering ordered_at index for the
+    # period; grouping by the bare column made it skip-scan the (customer_id, ordered_at)
+    # index and read every row from the table (1M orders: 0.97 s instead of 0.3 s).
+    customer = (r.customer_id + 0).label("customer_id")
+    top = session.execute(select(customer, n).where(received_between(*current))
+                          .group_by(customer).order_by(desc(n), customer).limit(limit)).all()
+    ids = [cid for cid, _ in top]
     if not ids:
         return []
     names = {cid: (code, name) for cid, code, name in session.execute(
         select(Customer.id, Customer.code, Customer.name).where(Customer.id.in_(ids)))}
+    values: dict[int, list[Money]] = {cid: [] for cid in ids}
+    for cid, currency, value in session.execute(
+            select(r.customer_id, r.currency, func.sum(r.value_minor))
+            .where(r.customer_id.in_(ids), received_between(*current), r.line_count > ZERO)
+            .group_by(r.customer_id, r.currency).order_by(r.currency)):
+        values[cid].append(Money(currency, int(value)))
     before = dict(session.execute(
         select(r.customer_id, func.count()).where(r.customer_id.in_(ids),
                                                   received_between(*previous))
         .group_by(r.customer_id)).all())
-    return [{"code": names[row.customer_id][0], "name": names[row.customer_id][1],
-             "orders": row.n, "previous_orders": before.get(row.customer_id, 0),
-             "value": _values(session, row, and_(received_between(*current),
-                                                 r.customer_id == row.customer_id))}
-            for row in top]
+    return [{"code": names[cid][0], "name": names[cid][1], "orders": count,
+             "value": tuple(values[cid]), "previous_orders": before.get(cid, 0)}
+            for cid, count in top]
