@@ -20,7 +20,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from store.enums import OrderStatus
 from store.metrics_sql import (
     NOT_COUNTED,
     ZERO,
@@ -159,14 +158,12 @@ def returned(session: Session, start: datetime, end: datetime) -> int:
 def backlog_at(session: Session, dialect: str, moment: datetime) -> int:
     """Orders received before `moment` that had not shipped by then (README definition):
     open orders that never shipped, plus owed orders whose first shipment left at or after
-    `moment`. An order has a facts row exactly when it has shipped (store/ship_facts.py)."""
-    f = OrderShipFacts
-    # A LIMIT 1 probe, not NOT EXISTS: PostgreSQL turned that into a hash anti-join over the
-    # whole facts table (0.38 s at 1M orders) where probing the ~20k open orders takes 0.13 s.
-    probe = select(f.order_id).where(f.order_id == Order.id).limit(1).scalar_subquery()
+    `moment`. The first are flagged in the received facts and read through a partial index
+    (1M orders: 2 ms where probing every open order for a shipment took 0.26 s on
+    PostgreSQL); an order has a ship facts row exactly when it has shipped."""
+    r, f = OrderReceivedFacts, OrderShipFacts
     unshipped = session.scalar(
-        select(func.count()).select_from(Order)
-        .where(Order.status == OrderStatus.OPEN, Order.ordered_at < moment, probe.is_(None)))
+        select(func.count()).where(r.awaiting_shipment == true(), r.ordered_at < moment))
     shipped_later = session.scalar(
         select(func.count()).where(f.first_shipped_at >= moment, f.ordered_at < moment,
                                    f.owed == true()))

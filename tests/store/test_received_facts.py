@@ -19,7 +19,10 @@ from store.order_edit import OrderEdit
 from store.order_facts import refresh_order_facts
 from store.order_lines_edit import LineEdit
 from store.orders import edit_order, get_order
+from store.returns import ReturnLineRequest as ReturnLine
+from store.returns import create_return
 from store.seed import seed_demo
+from store.shipments import ship_form
 from tests.store.test_import_support import ORDER_HEADER, load_reference, order_row, write_csv
 from tests.store.test_intake import BODY
 from tests.store.test_orders_builder import add_order, at
@@ -33,14 +36,16 @@ def expected(db) -> dict:
     with db.read() as s:
         return {o.id: (o.ordered_at, o.customer_id, o.currency, o.status.value != "canceled",
                        len(o.lines), sum(1 for x in o.lines if x.quantity_backordered > 0),
-                       sum(x.quantity * x.unit_price_minor for x in o.lines))
+                       sum(x.quantity * x.unit_price_minor for x in o.lines),
+                       o.status.value == "open" and all(x.return_id for x in o.shipments))
                 for o in s.scalars(select(Order)) if o.status.value != "draft"}
 
 
 def stored(db) -> dict:
     with db.read() as s:
         return {f.order_id: (f.ordered_at, f.customer_id, f.currency, bool(f.owed),
-                             f.line_count, f.short_lines, f.value_minor)
+                             f.line_count, f.short_lines, f.value_minor,
+                             bool(f.awaiting_shipment))
                 for f in s.scalars(select(OrderReceivedFacts))}
 
 
@@ -58,7 +63,7 @@ def desk(db):
     ids = fulfil_desk(db)
     facts = stored(db)
     assert facts == expected(db)
-    assert facts_of(db, REF)[4:] == (3, 0, 4 * 1250 + 10 * 300 + 2 * 600)
+    assert facts_of(db, REF)[4:] == (3, 0, 4 * 1250 + 10 * 300 + 2 * 600, True)
     assert facts_of(db, "SO-1045") is None  # a draft was never received
     return ids
 
@@ -68,7 +73,7 @@ def test_editing_quantities_prices_and_lines_keeps_the_facts_exact(db, desk):
                               LineEdit(3, "BRK-3003-SS", 2, remove=True),
                               LineEdit(None, "CBL-5005-BK", "1"))))
     assert stored(db) == expected(db)
-    assert facts_of(db, REF)[4:] == (3, 0, 6 * 1200 + 10 * 300 + 1 * 300)
+    assert facts_of(db, REF)[4:7] == (3, 0, 6 * 1200 + 10 * 300 + 1 * 300)
 
 
 def test_a_price_applied_on_approval_keeps_the_facts_exact(db, desk):
@@ -85,8 +90,9 @@ def test_backordering_opening_a_draft_and_canceling_keep_the_facts_exact(db, des
     cancel_order(db, ref=REF, actor=ACTOR, reason="customer changed their mind")
     assert stored(db) == expected(db)
     assert facts_of(db, "SO-1042")[5] == 1
-    assert facts_of(db, "SO-1045")[3:] == (True, 2, 0, 4 * 600 + 100)
+    assert facts_of(db, "SO-1045")[3:] == (True, 2, 0, 4 * 600 + 100, True)
     assert facts_of(db, REF)[3] is False  # canceled: still received, nobody waits for it
+    assert facts_of(db, REF)[7] is False  # and it is not open any more
 
 
 def test_orders_created_in_the_modal_and_by_intake_have_exact_facts(db):
@@ -97,8 +103,8 @@ def test_orders_created_in_the_modal_and_by_intake_have_exact_facts(db):
     view = create_order(db, actor=ACTOR, customer_code="ACME",
                         lines=[(1, "WID-1001-BL", 3, None), (2, "BRK-3003-SS", 1, "7.25")])
     assert stored(db) == expected(db)
-    assert facts_of(db, "WEB-7")[4:] == (2, 0, 2 * 1250 + 1 * 600)
-    assert facts_of(db, view.ref)[4:] == (2, 0, 3 * 1250 + 725)
+    assert facts_of(db, "WEB-7")[4:] == (2, 0, 2 * 1250 + 1 * 600, True)
+    assert facts_of(db, view.ref)[4:] == (2, 0, 3 * 1250 + 725, True)
 
 
 def test_imported_orders_have_exact_facts(db, tmp_path):
@@ -110,8 +116,23 @@ def test_imported_orders_have_exact_facts(db, tmp_path):
     report = import_file(db, kind="orders", path=path)
     assert report.rows_imported == 3
     assert stored(db) == expected(db)
-    assert facts_of(db, "IMP-1")[2:] == ("USD", True, 2, 0, 2500 + 300)
-    assert facts_of(db, "IMP-2")[2:] == ("EUR", True, 1, 0, 10000)
+    assert facts_of(db, "IMP-1")[2:] == ("USD", True, 2, 0, 2500 + 300, True)
+    assert facts_of(db, "IMP-2")[2:] == ("EUR", True, 1, 0, 10000, True)
+
+
+def test_shipping_ends_the_wait_and_a_replacement_shipment_does_not(db, desk):
+    from tests.store.test_ship_facts import ship
+
+    assert facts_of(db, "SO-1044")[7] is False  # the desk's shipped order
+    ship(db, l1=1)
+    assert facts_of(db, REF)[7] is False
+    assert stored(db) == expected(db)
+    ship(db, ref="SO-2002", l1=3)
+    ret = create_return(db, ref="SO-2002", actor=ACTOR,
+                        lines=[ReturnLine(1, "1", "replace", "defective")])
+    keys = [x.key for x in ship_form(db, ref="SO-2002").lines if x.key.startswith("r")]
+    ship(db, ref="SO-2002", **{keys[0]: 1})
+    assert ret and stored(db) == expected(db)
 
 
 def test_core_writes_are_caught_by_calling_the_refresh(db, desk):

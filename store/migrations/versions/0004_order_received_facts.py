@@ -16,11 +16,13 @@ depends_on = None
 # store.received_facts.received_facts_select (tests/store/test_order_facts.py checks it).
 BACKFILL = """
 INSERT INTO order_received_facts (order_id, ordered_at, customer_id, currency, owed,
-                                  line_count, short_lines, value_minor)
+                                  line_count, short_lines, value_minor, awaiting_shipment)
 SELECT o.id, o.ordered_at, o.customer_id, o.currency, o.status <> 'canceled',
        count(l.id),
        coalesce(sum(CASE WHEN l.quantity_backordered > 0 THEN 1 ELSE 0 END), 0),
-       coalesce(sum(l.quantity * l.unit_price_minor), 0)
+       coalesce(sum(l.quantity * l.unit_price_minor), 0),
+       o.status = 'open' AND NOT EXISTS (SELECT 1 FROM shipments s
+                                         WHERE s.order_id = o.id AND s.return_id IS NULL)
 FROM orders o LEFT OUTER JOIN order_lines l ON l.order_id = o.id
 WHERE o.status <> 'draft'
 GROUP BY o.id
@@ -44,6 +46,7 @@ def upgrade() -> None:
         sa.Column("line_count", sa.Integer(), nullable=False),
         sa.Column("short_lines", sa.Integer(), nullable=False),
         sa.Column("value_minor", sa.BigInteger(), nullable=False),
+        sa.Column("awaiting_shipment", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("order_id", name=op.f("pk_order_received_facts")),
         *([key] if sqlite else []),
     )
@@ -57,9 +60,13 @@ def upgrade() -> None:
                      "currency", "customer_id"])
     op.create_index("ix_order_received_facts_customer_id_ordered_at", "order_received_facts",
                     ["customer_id", "ordered_at"])
+    op.create_index("ix_order_received_facts_awaiting", "order_received_facts", ["ordered_at"],
+                    sqlite_where=sa.text("awaiting_shipment = 1"),
+                    postgresql_where=sa.text("awaiting_shipment"))
 
 
 def downgrade() -> None:
+    op.drop_index("ix_order_received_facts_awaiting", table_name="order_received_facts")
     op.drop_index("ix_order_received_facts_customer_id_ordered_at",
                   table_name="order_received_facts")
     op.drop_index("ix_order_received_facts_ordered_at", table_name="order_received_facts")
