@@ -26,6 +26,9 @@ from store.shipments import ship_form
 from tests.store.test_import_support import ORDER_HEADER, load_reference, order_row, write_csv
 from tests.store.test_intake import BODY
 from tests.store.test_orders_builder import add_order, at
+from tests.store.test_ship_facts import expected as ship_expected
+from tests.store.test_ship_facts import ship
+from tests.store.test_ship_facts import stored as ship_stored
 from tests.store.test_shipments_desk import REF, fulfil_desk
 
 ACTOR = "U0PROC1"
@@ -121,8 +124,6 @@ def test_imported_orders_have_exact_facts(db, tmp_path):
 
 
 def test_shipping_ends_the_wait_and_a_replacement_shipment_does_not(db, desk):
-    from tests.store.test_ship_facts import ship
-
     assert facts_of(db, "SO-1044")[7] is False  # the desk's shipped order
     ship(db, l1=1)
     assert facts_of(db, REF)[7] is False
@@ -136,20 +137,22 @@ def test_shipping_ends_the_wait_and_a_replacement_shipment_does_not(db, desk):
 
 
 def test_core_writes_are_caught_by_calling_the_refresh(db, desk):
+    ship(db, l1=1)
     order_id = get_order(db, ref=REF).id
     with db.write() as s:  # a bulk write bypasses the ORM: this is what the refresh is for
-        s.execute(update(OrderLine).where(OrderLine.order_id == order_id).values(quantity=1))
-    assert stored(db) != expected(db)
+        s.execute(update(OrderLine).where(OrderLine.order_id == order_id)
+                  .values(quantity=1, quantity_backordered=1))
+    assert stored(db) != expected(db) and ship_stored(db) != ship_expected(db)
     with db.write() as s:
         refresh_order_facts(s, order_ids=[order_id])
-    assert stored(db) == expected(db)
+    assert stored(db) == expected(db) and ship_stored(db) == ship_expected(db)
 
 
-def test_the_bulk_seed_writes_exact_facts(db):
+def test_the_bulk_seed_writes_exact_facts_to_both_tables(db):
     seed_demo(db, orders=400, seed=3)
-    facts = stored(db)
-    assert len(facts) > 300
-    assert facts == expected(db)
+    received, shipped = stored(db), ship_stored(db)
+    assert len(received) > 300 and len(shipped) > 100
+    assert received == expected(db) and shipped == ship_expected(db)
 
 
 def _migration(name: str):
