@@ -37,7 +37,9 @@ def digest_chart(days, *, title: str) -> bytes:
     rate.set_ylabel("Discrepancies per order")
     rate.yaxis.set_major_formatter(PercentFormatter(decimals=1))
     rate.set_ylim(bottom=0, top=max(1.0, max(rates, default=0.0) * 1.2))
-    volume.set_title(title if days else f"{title}: no days to show", fontsize=10)
+    # An explicit y: matplotlib otherwise measures every tick label to place the title
+    # clear of them (~0.05 s of the chart).
+    volume.set_title(title if days else f"{title}: no days to show", fontsize=10, y=1.0, pad=6)
     if days and not any(d.orders for d in days):
         volume.text(0.5, 0.5, "No orders in this period", transform=volume.transAxes,
                     ha="center", va="center", color="#666666")

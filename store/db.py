@@ -92,9 +92,9 @@ class Database:
         self._open_read: ContextVar[Session | None] = ContextVar(f"read_{id(self)}", default=None)
         # The digest's per-order facts follow every ORM write of their inputs (one place,
         # so no writer can forget); imported here because store.models imports nothing of db.
-        from store.ship_facts import track_ship_facts
+        from store.order_facts import track_order_facts
 
-        track_ship_facts(self._writer)
+        track_order_facts(self._writer)
 
     @property
     def is_sqlite(self) -> bool:

@@ -3,7 +3,8 @@
 The shapes differ on purpose (measured in bench/digest_bench.py): SQLite has no hash
 aggregation, so GROUP BY over an unsorted key sorts every row, while index probes are cheap;
 PostgreSQL runs a correlated subquery once per row, while hash joins are cheap. So the
-shipped-order cohort is a per-row probe on SQLite and a GROUP BY plus anti-join on
+shipped-order cohort (the drill-down lists and the CSV; the digest's counts read the per-order
+facts tables instead) is a per-row probe on SQLite and a GROUP BY plus anti-join on
 PostgreSQL; both give the same orders and the same first-shipment times.
 """
 
@@ -26,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import aliased
 
-from store.models import Order, OrderLine, Shipment
+from store.models import Order, Shipment
 
 ZERO = literal_column("0")  # a literal, not a parameter: SQLite matches partial indexes on it
 NOT_COUNTED = ("draft",)  # drafts were never received
@@ -97,42 +98,6 @@ def _first_shipments_grouped(start, end):
                              e.shipped_at < start)
     # A CTE: PostgreSQL then computes the cohort once although the line counts read it too.
     return select(grouped.c.order_id, grouped.c.first_at).where(~earlier).cte("first_ship")
-
-
-def line_counts(dialect: str, cohort):
-    """Columns (lines, short_lines) per cohort order, and the joins they need."""
-    if dialect == "sqlite":
-        line, short = aliased(OrderLine, name="l"), aliased(OrderLine, name="x")
-        lines = (select(func.count()).where(line.order_id == cohort.c.order_id)
-                 .scalar_subquery())
-        shorts = (select(func.count()).where(short.order_id == cohort.c.order_id,
-                                             backordered_line(short)).scalar_subquery())
-        return lines, shorts, []
-    line = aliased(OrderLine, name="l")
-    agg = (select(line.order_id.label("order_id"), func.count().label("lines"),
-                  func.sum(ordinal(backordered_line(line))).label("short_lines"))
-           .where(line.order_id.between(*id_range(cohort))).group_by(line.order_id)
-           .subquery("line_agg"))
-    return agg.c.lines, agg.c.short_lines, [(agg, agg.c.order_id == cohort.c.order_id)]
-
-
-def id_range(cohort):
-    """The cohort's lowest and highest order id. Orders are numbered as they arrive, so
-    PostgreSQL reads one index range instead of the whole table; any order outside the
-    range simply does not join, so the result never depends on the numbering."""
-    return (select(func.min(cohort.c.order_id)).scalar_subquery(),
-            select(func.max(cohort.c.order_id)).scalar_subquery())
-
-
-def problem_flag(dialect: str, cohort):
-    """1 when any of the order's shipments was damaged or badly documented, and its joins."""
-    y = aliased(Shipment, name="y")
-    if dialect == "sqlite":
-        probe = exists().where(y.order_id == cohort.c.order_id, problem_shipment(y))
-        return ordinal(probe), []
-    bad = select(y.order_id.label("order_id")).where(problem_shipment(y)).distinct() \
-        .subquery("bad_ship")
-    return ordinal(bad.c.order_id.is_not(None)), [(bad, bad.c.order_id == cohort.c.order_id)]
 
 
 def nearest_rank(ranked, column, share_num: int, share_den: int):

@@ -38,7 +38,7 @@ from store.seed_fulfil import (
 )
 from store.seed_orders import FIRST_REF, LINE_COLS, ORDER_COLS, ORDER_TS
 from store.seed_reference import WAREHOUSES, Catalog, CustomerSet
-from store.ship_facts import refresh_ship_facts
+from store.order_facts import refresh_order_facts
 
 # table name -> (model, columns, timestamp columns), in foreign-key order.
 _ORDER_TABLES = {
@@ -80,7 +80,7 @@ def load_orders(db: Database, rows: dict[str, list[tuple]]) -> int:
             out.insert(model.__table__, columns, rows[name], stamps)
         if rows["orders"]:  # bulk rows bypass the ORM, so the digest's facts are ours to write
             ids = [row[0] for row in rows["orders"]]
-            refresh_ship_facts(session, id_range=(min(ids), max(ids)))
+            refresh_order_facts(session, id_range=(min(ids), max(ids)))
     return len(rows["order_lines"])
 
 

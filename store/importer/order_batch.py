@@ -15,6 +15,7 @@ from store.importer.fields import FieldError, minor_units
 from store.importer.order_rows import SHIP_COLUMNS, OrderDraft, reject_order
 from store.importer.report import Tally
 from store.models import Customer, CustomerAddress, Event, Order, OrderLine, Product
+from store.order_facts import refresh_order_facts
 from store.types import utcnow
 
 IMPORTED_EVENT = "imported"
@@ -185,4 +186,6 @@ def write_orders(session: Session, todo: list[tuple[OrderDraft, dict, list[dict]
     insert_rows(session, Order.__table__, order_rows)
     insert_rows(session, OrderLine.__table__, line_rows)
     insert_rows(session, Event.__table__, event_rows)
+    # COPY bypasses the ORM, so the digest's per-order facts are ours to write.
+    refresh_order_facts(session, order_ids=ids)
     return list(ids)

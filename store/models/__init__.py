@@ -9,6 +9,7 @@ from store.models.orders import (
     Order,
     OrderHold,
     OrderLine,
+    OrderReceivedFacts,
     OrderShipFacts,
     Shipment,
     ShipmentLine,
@@ -29,8 +30,8 @@ from store.models.workspace import (
 __all__ = [
     "Approval", "Base", "ChannelRoute", "Counter", "Customer", "CustomerAddress",
     "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
-    "Event", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderShipFacts",
-    "OutboxMessage",
+    "Event", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
+    "OrderShipFacts", "OutboxMessage",
     "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
     "ShipmentLine", "StockLevel", "User", "Warehouse",
 ]

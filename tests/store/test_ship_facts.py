@@ -1,19 +1,18 @@
 """order_ship_facts always equals a from-scratch recomputation (done here in Python from the
-orders, lines and shipments) after every kind of write that changes its inputs."""
+orders, lines and shipments) after every kind of write that changes its inputs. Core writes
+and the bulk seed are checked for both facts tables in tests/store/test_received_facts.py."""
 
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from store.allocation import allocate
-from store.models import Order, OrderLine, OrderShipFacts, Shipment
+from store.models import Order, OrderShipFacts, Shipment
 from store.order_edit import OrderEdit
 from store.orders import edit_order, get_order
 from store.returns import ReturnLineRequest as Line
 from store.returns import create_return
-from store.seed import seed_demo
-from store.ship_facts import refresh_ship_facts
 from store.shipments import ShipRequest, ship_form, ship_order
 from tests.store.test_shipments_desk import REF, fulfil_desk
 
@@ -90,22 +89,3 @@ def test_edits_and_flags_written_through_the_orm_refresh_the_facts(db, desk):
     facts, order_id = stored(db), get_order(db, ref=REF).id
     assert facts == expected(db)
     assert facts[order_id][6] is True and facts[order_id][5] == 1
-
-
-def test_core_writes_are_caught_by_calling_the_refresh(db, desk):
-    ship(db, l1=1)
-    order_id = get_order(db, ref=REF).id
-    with db.write() as s:  # a bulk write bypasses the ORM: this is what the refresh is for
-        s.execute(update(OrderLine).where(OrderLine.order_id == order_id)
-                  .values(quantity_backordered=1))
-    assert stored(db) != expected(db)
-    with db.write() as s:
-        refresh_ship_facts(s, order_ids=[order_id])
-    assert stored(db) == expected(db)
-
-
-def test_the_bulk_seed_writes_exact_facts(db):
-    seed_demo(db, orders=400, seed=3)
-    facts = stored(db)
-    assert len(facts) > 100
-    assert facts == expected(db)
