@@ -137,14 +137,15 @@ def scenario_kill(stack: Stack, desk: Desk, args) -> dict:
     turn = 0
     while time.monotonic() - started < args.fault_seconds:
         time.sleep(step)
-        if turn % 2 == 0:
-            stack.kill_web()
-            restarts.append(round(stack.start_web(), 1))
-            kills.append("web")
-        else:
+        work = _work_in_progress(stack)
+        if turn % 2 == 0:  # the clock first, while it is still posting the owed digests
             stack.kill_clock()
             stack.start_clock()
-            kills.append("clock")
+            kills.append({"clock": work})
+        else:
+            stack.kill_web()
+            restarts.append(round(stack.start_web(), 1))
+            kills.append({"web": work})
         turn += 1
     time.sleep(args.warmup)
     traffic.stop()
@@ -154,6 +155,22 @@ def scenario_kill(stack: Stack, desk: Desk, args) -> dict:
     return {"kills": kills, "web_restart_s": restarts,
             "requests_without_an_answer": unanswered,
             "drain_s_after_traffic": None if drain is None else round(drain, 1)}
+
+
+def _work_in_progress(stack: Stack) -> str:
+    """What was under way when a process was killed: digests posted/claimed, outbox pending."""
+    from sqlalchemy import func, select
+
+    from store.models import DigestRun, OutboxMessage
+
+    with stack.db.read() as s:
+        runs = dict(s.execute(select(DigestRun.status, func.count()).group_by(
+            DigestRun.status)).all())
+        pending = s.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status == "pending"))
+    runs = {str(getattr(k, "value", k)): v for k, v in runs.items()}
+    return (f"digests posted {runs.get('posted', 0)}, claimed {runs.get('claimed', 0)}; "
+            f"outbox pending {pending}")
 
 
 SCENARIOS = {"slack": scenario_slack, "postgres": scenario_postgres, "kill": scenario_kill}
@@ -182,18 +199,21 @@ def run(kind: str, scenario: str, args) -> dict:
 
 
 def _wait_digests(stack: Stack, timeout: float) -> None:
+    """Until the 30 owed digests are posted, or no more get posted for 15 s (a run claimed
+    by a killed clock waits STALE_AFTER, 15 min, before another clock retakes it)."""
     from sqlalchemy import func, select
 
     from store.models import DigestRun
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    deadline, last, since = time.monotonic() + timeout, -1, time.monotonic()
+    while time.monotonic() < deadline and time.monotonic() - since < 15:
         with stack.db.read() as s:
-            claimed = s.scalar(select(func.count()).select_from(DigestRun).where(
-                DigestRun.status != "posted"))
-            total = s.scalar(select(func.count()).select_from(DigestRun))
-        if total >= 30 and claimed == 0:
+            posted = s.scalar(select(func.count()).select_from(DigestRun).where(
+                DigestRun.status == "posted"))
+        if posted >= 30:
             return
+        if posted != last:
+            last, since = posted, time.monotonic()
         time.sleep(1)
 
 
