@@ -141,6 +141,8 @@ class Stack:
         self.clock: subprocess.Popen | None = None
         self.extra_env = {"WEB_CONCURRENCY": str(workers), "ORDERDESK_THREADS": str(threads)}
         self.logs = OUT / "logs"
+        for old_log in self.logs.glob(f"{name}-*.log"):
+            old_log.unlink()
         self.db = open_database(db_url)
         with self.db.read() as s:  # the seeded accounts' reps get DMs: they must exist
             reps = set(s.scalars(select(Customer.sales_rep_id).distinct())) - {None}
@@ -346,12 +348,18 @@ class Desk:
 
     def take(self, message, discrepancy_id: int, user: str) -> Answer:
         """Click "Take it" on a triage parent."""
+        told = len(self.sb.ephemerals(user=user))
         d = self.sb.click(f"{TriageActions.ASSIGN_ME}:{discrepancy_id}", user=user,
                           message=message)
-        if d.status == 200:
+        # A click's ack is an empty 200 whatever happens; a failure is told in an ephemeral
+        # (sent before the ack, and this user is only ever driven by one sender thread).
+        refused = any(icon in json.dumps(m.blocks) for m in self.sb.ephemerals(user=user)[told:]
+                      for icon in (":x:", ":hourglass:", ":warning:"))
+        accepted = d.status == 200 and not refused
+        if accepted:
             with self.ledger.lock:
                 self.ledger.takes.add(discrepancy_id)
-        return self.ledger.add(Answer("take", d.status, d.ack_ms, d.status == 200))
+        return self.ledger.add(Answer("take", d.status, d.ack_ms, accepted))
 
     def ask(self, question: str, user: str) -> Answer:
         d = self.sb.mention(question, user=user, channel=CHANNEL)
