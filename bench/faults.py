@@ -19,7 +19,7 @@ it" clicks on triage parents). Scenarios:
             posting 30 owed daily digests (Slack slowed to 150 ms a call so work is in
             flight); each is restarted at once.
 
-Each ends with the audit (bench/stack.py audit()): every accepted order, edit, flag and click
+Each ends with the audit (bench/audit.py): every accepted order, edit, flag and click
 present once, every discrepancy posted once, the outbox drained, each digest period posted
 once; Slack posts we sent but have no record of ("unrecorded_extra": the known limit of a
 post Slack took whose ts we never stored) are counted, not hidden. Prints a table per
@@ -37,19 +37,9 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
-from stack import (
-    OUT,
-    Desk,
-    Stack,
-    Traffic,
-    audit,
-    audit_failures,
-    fresh_database,
-    load_average,
-    percentile,
-    status_counts,
-    wait_drained,
-)
+from audit import audit, audit_failures, wait_drained
+from stack import OUT, Stack, fresh_database, load_average
+from traffic import Desk, Traffic, percentile, status_counts
 
 DRAIN_TIMEOUT_S = 420  # the outbox backs off up to 300 s; a lease is 60 s
 

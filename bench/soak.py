@@ -22,19 +22,9 @@ import sys
 import time
 from datetime import UTC, datetime
 
-from stack import (
-    OUT,
-    Desk,
-    Stack,
-    Traffic,
-    audit,
-    audit_failures,
-    fresh_database,
-    load_average,
-    percentile,
-    status_counts,
-    wait_drained,
-)
+from audit import audit, audit_failures, wait_drained
+from stack import OUT, Stack, fresh_database, load_average
+from traffic import Desk, Traffic, percentile, status_counts
 
 MIX = {"lookup": 4, "edit": 2, "flag": 1, "take": 1, "question": 2}
 
