@@ -20,6 +20,7 @@ import argparse
 import json
 import sys
 import time
+from collections import Counter
 from datetime import UTC, datetime
 
 from audit import audit, audit_failures, wait_drained
@@ -38,11 +39,18 @@ def run(kind: str, args) -> dict:
         started = time.monotonic()
         traffic = Traffic(desk, threads=args.threads, mix=MIX, limit=args.requests,
                           pause_s=0.0).start()
+        # the first window warms the workers (search index, templates): RSS there, too
+        warm = args.requests // args.windows
+        while len(desk.ledger.answers) < warm and any(w.is_alive() for w in traffic.workers):
+            time.sleep(0.1)
+        rss_warm = stack.web_rss_mb()
         traffic.join()
         wall = time.monotonic() - started
         rss_end = stack.web_rss_mb()
         drain = wait_drained(stack.db, 300)
         answers = sorted(desk.ledger.answers[:args.requests], key=lambda a: a.at)
+        unsent = sum(1 for a in answers if a.kind == "edit_not_sent")
+        answers = [a for a in answers if a.kind != "edit_not_sent"]
         size = max(1, len(answers) // args.windows)
         windows = []
         for i in range(args.windows):
@@ -56,9 +64,12 @@ def run(kind: str, args) -> dict:
         errors = sum(1 for a in answers if a.status not in (200, 201))
         result = {
             "requests": len(answers), "wall_s": round(wall, 1),
+            "edits_not_sent_by_slacks_client": unsent,
             "req_per_s": round(len(answers) / wall, 1),
             "error_rate": round(errors / len(answers), 4), "errors": errors,
             "answers": status_counts(answers),
+            "error_details": dict(Counter(f"{a.kind} {a.status}: {a.detail}" for a in answers
+                                          if a.status not in (200, 201)).most_common(5)),
             "by_kind": {k: {"n": len(v), "p50_ms": round(percentile(v, 50), 1),
                             "p99_ms": round(percentile(v, 99), 1)}
                         for k in sorted({a.kind for a in answers})
@@ -67,7 +78,10 @@ def run(kind: str, args) -> dict:
             "p99_drift": round(windows[-1]["p99_ms"] / windows[0]["p99_ms"], 2),
             "rss_mb_start": {str(k): round(v, 1) for k, v in rss_start.items()},
             "rss_mb_end": {str(k): round(v, 1) for k, v in rss_end.items()},
+            "rss_mb_after_first_window": {str(k): round(v, 1) for k, v in rss_warm.items()},
             "rss_growth_mb": round(sum(rss_end.values()) - sum(rss_start.values()), 1),
+            "rss_growth_after_first_window_mb": round(
+                sum(rss_end.values()) - sum(rss_warm.values()), 1),
             "drain_s": None if drain is None else round(drain, 1),
             "audit": audit(stack, desk.ledger),
         }
@@ -77,7 +91,10 @@ def run(kind: str, args) -> dict:
 
 def print_table(kind: str, r: dict) -> None:
     print(f"\n{kind}: soak, {r['requests']} requests in {r['wall_s']} s "
-          f"({r['req_per_s']} req/s), error rate {r['error_rate']:.2%} {r['answers']}")
+          f"({r['req_per_s']} req/s), error rate {r['error_rate']:.2%} {r['answers']}; "
+          f"{r['edits_not_sent_by_slacks_client']} edit(s) Slack's client would not send")
+    for what, n in r["error_details"].items():
+        print(f"  {n} x {what}")
     print(f"  {'window':>6} {'requests':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}")
     for i, w in enumerate(r["windows"], 1):
         print(f"  {i:>6} {w['requests']:>8} {w['p50_ms']:>8} {w['p99_ms']:>8} {w['errors']:>6}")
@@ -85,9 +102,11 @@ def print_table(kind: str, r: dict) -> None:
     for kind_name, figures in r["by_kind"].items():
         print(f"  {kind_name:<12} n {figures['n']:>5}  p50 {figures['p50_ms']:>7} ms  "
               f"p99 {figures['p99_ms']:>7} ms")
-    start, end = r["rss_mb_start"], r["rss_mb_end"]
-    print(f"  web RSS MB (master + workers): start {sum(start.values()):.0f} {list(start.values())}"
-          f", end {sum(end.values()):.0f} {list(end.values())}, growth {r['rss_growth_mb']} MB")
+    start, warm, end = r["rss_mb_start"], r["rss_mb_after_first_window"], r["rss_mb_end"]
+    print(f"  web RSS MB (master + workers): start {sum(start.values()):.0f} "
+          f"{list(start.values())}, after window 1 {sum(warm.values()):.0f}, end "
+          f"{sum(end.values()):.0f} {list(end.values())}; growth {r['rss_growth_mb']} MB, "
+          f"{r['rss_growth_after_first_window_mb']} MB after window 1")
     print(f"  outbox drained {r['drain_s']} s after the last request")
     for section, figures in r["audit"].items():
         print(f"  audit {section:<14} " + ", ".join(f"{k} {v}" for k, v in figures.items()))

@@ -32,6 +32,7 @@ class Answer:
     status: int  # HTTP status; 0 = no answer (connection refused or reset)
     ms: float
     accepted: bool
+    detail: str | None = None  # what went wrong, for answers other than 2xx
     at: float = field(default_factory=time.monotonic)  # when the answer came
 
 
@@ -52,6 +53,10 @@ class Ledger:
         with self.lock:
             self.answers.append(answer)
         return answer
+
+
+def _why(delivery) -> str | None:
+    return None if delivery.status == 200 else "; ".join(delivery.problems)[:200]
 
 
 class Desk:
@@ -98,7 +103,7 @@ class Desk:
 
     def lookup(self, ref: str, user: str) -> Answer:
         d = self.sb.slash("/order", ref, user=user, channel=CHANNEL)
-        return self.ledger.add(Answer("lookup", d.status, d.ack_ms, d.status == 200))
+        return self.ledger.add(Answer("lookup", d.status, d.ack_ms, d.status == 200, _why(d)))
 
     def flag(self, ref: str, user: str, token: str) -> Answer:
         d = self.sb.slash("/order", f"flag {ref} bench {token}", user=user, channel=CHANNEL)
@@ -106,14 +111,14 @@ class Desk:
         if accepted:
             with self.ledger.lock:
                 self.ledger.flags[token] = ref
-        return self.ledger.add(Answer("flag", d.status, d.ack_ms, accepted))
+        return self.ledger.add(Answer("flag", d.status, d.ack_ms, accepted, _why(d)))
 
     def open_editor(self, ref: str, user: str):
         """The edit modal of `ref` for `user`, or None if it did not open."""
         for view in self.sb.views(user=user):
             self.sb.close_view(view, user=user)
         d = self.sb.slash("/order", f"edit {ref}", user=user, channel=CHANNEL)
-        self.ledger.add(Answer("open_editor", d.status, d.ack_ms, d.status == 200))
+        self.ledger.add(Answer("open_editor", d.status, d.ack_ms, d.status == 200, _why(d)))
         if d.status != 200:
             return None
         try:  # the app acks first, then calls views.open
@@ -130,7 +135,10 @@ class Desk:
         if accepted:
             with self.ledger.lock:
                 self.ledger.edits[token] = ref
-        return self.ledger.add(Answer("edit", d.status, d.ack_ms, accepted))
+        # Slack's own client refuses a modal with a required field empty (some seeded orders
+        # have no postal code): nothing reached the app, so it is no answer of the app's.
+        kind = "edit" if d.sent else "edit_not_sent"
+        return self.ledger.add(Answer(kind, d.status, d.ack_ms, accepted, _why(d)))
 
     def edit(self, ref: str, user: str, token: str) -> Answer | None:
         view = self.open_editor(ref, user)
@@ -149,13 +157,13 @@ class Desk:
         if accepted:
             with self.ledger.lock:
                 self.ledger.takes.add(discrepancy_id)
-        return self.ledger.add(Answer("take", d.status, d.ack_ms, accepted))
+        return self.ledger.add(Answer("take", d.status, d.ack_ms, accepted, _why(d)))
 
     def ask(self, question: str, user: str) -> Answer:
         d = self.sb.mention(question, user=user, channel=CHANNEL)
         with self.ledger.lock:
             self.ledger.questions += 1
-        return self.ledger.add(Answer("question", d.status, d.ack_ms, d.status == 200))
+        return self.ledger.add(Answer("question", d.status, d.ack_ms, d.status == 200, _why(d)))
 
     def triage_parents(self) -> list[tuple[object, int]]:
         """(message, discrepancy id) of every posted triage parent with a Take-it button."""
@@ -185,7 +193,7 @@ class Traffic:
         self.stop_event = threading.Event()
         self._counter = iter(range(10**9))
         self._lock = threading.Lock()
-        self._workers: list[threading.Thread] = []
+        self.workers: list[threading.Thread] = []
         self._taken: set[int] = set()
         users_each = len(PROCESSORS) // threads
         self._users = [PROCESSORS[i * users_each:(i + 1) * users_each] for i in range(threads)]
@@ -198,16 +206,16 @@ class Traffic:
         for i in range(self.threads):
             worker = threading.Thread(target=self._run, args=(i,), daemon=True)
             worker.start()
-            self._workers.append(worker)
+            self.workers.append(worker)
         return self
 
     def join(self) -> None:
-        for worker in self._workers:
+        for worker in self.workers:
             worker.join()
 
     def stop(self) -> None:
         self.stop_event.set()
-        for worker in self._workers:
+        for worker in self.workers:
             worker.join(120)
 
     def _run(self, index: int) -> None:
