@@ -17,16 +17,23 @@ import uuid
 
 from slack_bolt import BoltResponse
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from messages.common import error_message, unexpected_error_message
+from messages.common import database_unavailable_message, error_message, unexpected_error_message
 from store.errors import OrderdeskError, ValidationFailed
 
 log = logging.getLogger("orderdesk")
+# The database went away (restart, failover, network): the transaction rolled back, so the
+# person is told to try again rather than handed an "unexpected error" reference.
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 
 def handle_error(error: Exception, body: dict, response: BoltResponse | None, client, logger):
     if isinstance(error, OrderdeskError):
         message = error_message(error.message)
+    elif isinstance(error, DATABASE_DOWN):
+        log.warning("database unavailable: %s", str(error).splitlines()[0][:300])
+        message = database_unavailable_message()
     else:
         reference = uuid.uuid4().hex[:8]
         log.exception("unexpected error ref=%s type=%s", reference, body.get("type"))

@@ -2,7 +2,8 @@
 HMAC-SHA256 of the raw body under ORDERDESK_INTAKE_SECRET in X-Orderdesk-Signature (hex, or
 "sha256=<hex>"). Answers: 201 created, 200 the same order again, 400/422 bad input naming the
 field, 401 bad signature, 409 an existing order_ref with other content, 413 too big, 503 no
-secret configured. Every answer is JSON with "ok"."""
+secret configured or the database unavailable (nothing saved: resend; with Retry-After).
+Every answer is JSON with "ok"."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import hashlib
 import hmac
 import json
 
+from bot.errors import DATABASE_DOWN
 from store.db import Database
 from store.errors import IntakeRejected
 from store.intake import intake_order
@@ -54,6 +56,10 @@ def intake_request(environ: dict, *, db: Database, secret: str | None) -> tuple[
         result = intake_order(db, body=data)
     except IntakeRejected as err:
         return _error(err.status, err.message, err.field)
+    except DATABASE_DOWN:
+        # One transaction: nothing of the order was written. Safe to resend (same order_ref).
+        return _error(503, "The order database is unavailable; nothing was saved. Send the "
+                           "same order again in a moment.")
     return (STATUS[201] if result.created else STATUS[200]), {
         "ok": True, "order_ref": result.order_ref, "created": result.created,
         "discrepancies": result.discrepancies}

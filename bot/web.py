@@ -31,7 +31,8 @@ def create_wsgi_app(bolt_app: App, db: Database, *, intake_secret: str | None = 
             status, answer = intake_request(environ, db=db, secret=secret)
             if status in ("200 OK", "201 Created"):
                 kick(db, bolt_app.client)  # post the triage items now, off this request
-            return _json(start_response, status, answer)
+            retry = [("Retry-After", "5")] if status.startswith("503") and secret else []
+            return _json(start_response, status, answer, retry)
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
 
     return application
@@ -47,7 +48,9 @@ def _healthz(db: Database, start_response: Callable) -> Iterable[bytes]:
     return _json(start_response, "200 OK", {"ok": True, "database": db.dialect})
 
 
-def _json(start_response: Callable, status: str, payload: dict) -> Iterable[bytes]:
+def _json(start_response: Callable, status: str, payload: dict,
+          headers: list[tuple[str, str]] = ()) -> Iterable[bytes]:
     body = json.dumps(payload).encode()
-    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
+    start_response(status, [("Content-Type", "application/json"),
+                            ("Content-Length", str(len(body))), *headers])
     return [body]

@@ -53,8 +53,9 @@ def register(app: App, deps: Deps) -> None:
         def listener(ack, body, action, client, respond):
             user = body["user"]["id"]
             deps.require(user, permission)
+            result = act(user, item_id(action), action)  # before ack: see bot/errors.py
             ack()
-            done(act(user, item_id(action), action), body, client, respond)
+            done(result, body, client, respond)
         return listener
 
     def at(op, **extra):

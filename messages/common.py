@@ -24,6 +24,12 @@ def unexpected_error_message(reference: str) -> dict:
     return render("notice.json.j2", text=mrkdwn(text), icon=":x:", body=mrkdwn(text), hint=None)
 
 
+def database_unavailable_message() -> dict:
+    text = ("Orderdesk cannot reach its database right now, so this was not done. "
+            "Try again in a minute.")
+    return render("notice.json.j2", text=text, icon=":hourglass:", body=text, hint=None)
+
+
 def confirmation_message(body: str, *, fallback: str | None = None) -> dict:
     """`body` is mrkdwn the caller built: user text in it must already be escaped.
     `fallback` (notification text) is plain and gets escaped here."""

@@ -129,6 +129,10 @@ def mark_failed(db: Database, *, item_id: int, error: str, retry_after_s: float 
         if row is None or row.status != OutboxStatus.PENDING:
             return
         row.last_error = error[:2000]
+        if retry_after_s is not None and not permanent:
+            # Rate-limited: Slack said when to come back, nothing failed. Not counted, so a
+            # long rate limit neither kills the row nor inflates the backoff of a later 5xx.
+            row.attempts = max(0, row.attempts - 1)
         if permanent or row.attempts >= MAX_ATTEMPTS:
             row.status = OutboxStatus.DEAD
             return

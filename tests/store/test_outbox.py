@@ -84,3 +84,21 @@ def test_a_sent_target_row_stores_its_ts_through_the_hook(db):
     outbox.mark_sent(db, item_id=row_id, channel="C1", ts="9.1")
     outbox.mark_sent(db, item_id=row_id, channel="C1", ts="9.1")  # a repeat changes nothing
     assert seen == [("7", "C1", "9.1")]
+
+
+def test_rate_limits_however_many_neither_kill_a_row_nor_slow_its_later_retries(db):
+    """Slack rate-limiting a burst for minutes (Retry-After: 1, retried each second) is not a
+    failure: the row stays pending, and a 5xx after it backs off as after a first failure.
+    Found by bench/faults.py: 50 rate-limited tries marked rows dead, and a 503 after many
+    429s waited the 300 s cap, so posts arrived 4-5 min after a 60 s Slack outage."""
+    row_id = _enqueue(db)
+    now = utcnow()
+    for _ in range(outbox.MAX_ATTEMPTS + 10):
+        (item,) = outbox.claim_due(db, now=now + timedelta(hours=1))
+        outbox.mark_failed(db, item_id=item.id, error="429 ratelimited", retry_after_s=0)
+    (item,) = outbox.claim_due(db, now=now + timedelta(hours=1))
+    outbox.mark_failed(db, item_id=item.id, error="503 http_503")
+    with db.read() as session:
+        row = session.get(OutboxMessage, row_id)
+        assert row.status == OutboxStatus.PENDING
+        assert row.next_attempt_at <= utcnow() + timedelta(seconds=2)
