@@ -1,14 +1,10 @@
 """Monthly digest build time at N orders, against one hand-written SQL aggregate.
 
     .venv/bin/python bench/digest_bench.py [ORDERS] [--db sqlite|postgresql|both]
-        [--repeat 3] [--pg-url postgresql://root@127.0.0.1/test]
-        [--from-sqlite bench/out/other.sqlite3] [--from-pg other_database] [--pg-name NAME]
-        [--profile]
+        [--repeat 3] [--pg-url postgresql://root@127.0.0.1/postgres] [--profile]
 
-Uses bench/out/digest_<N>.sqlite3 and the PostgreSQL database od_digest_bench_<N>, seeded with
-store.seed.seed_demo (N orders over 90 days) unless they hold N orders already; --from-sqlite
-and --from-pg copy another helper's seeded database instead of seeding (a few seconds, not
-minutes). The schema is upgraded (the digest indexes are migration 0002), discrepancies are
+Uses the shared benchmark datasets (bench/dataset.py: N demo orders over 90 days in
+bench/out/orders_<N>.sqlite3 and the PostgreSQL database od_orders_<N>). The schema is upgraded (the digest indexes are migration 0002), discrepancies are
 added if there are none (the demo seed has none: ~3 % of orders, most resolved), and planner
 statistics are refreshed, as the clock does daily.
 
@@ -23,18 +19,18 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import shutil
 import statistics
 import sys
 import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.dataset import DEFAULT_PG, seeded, url_for  # noqa: E402
 from messages.charts import digest_chart  # noqa: E402
 from messages.digest import digest_message  # noqa: E402
 from store import metrics_queries as q  # noqa: E402
@@ -43,7 +39,6 @@ from store.digest_periods import last_complete_period, local_date  # noqa: E402
 from store.metrics import build_digest, refresh_planner_statistics, tune_for_reports  # noqa: E402
 from store.models import Discrepancy, Order  # noqa: E402
 from store.schema import upgrade  # noqa: E402
-from store.seed import seed_demo  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 BUDGET_S = {"sqlite": 2.0, "postgresql": 1.0}
@@ -54,15 +49,10 @@ TYPES = ("price_mismatch", "insufficient_stock", "bad_address", "payment_error",
 def main() -> None:
     args = _args()
     results = []
-    if args.db in ("sqlite", "both"):
-        path = OUT / f"digest_{args.orders}.sqlite3"
-        if args.from_sqlite and not path.exists():
-            print(f"copying {args.from_sqlite} -> {path}")
-            shutil.copyfile(args.from_sqlite, path)
-        results.append(run("sqlite", f"sqlite:///{path}", args))
-    if args.db in ("postgresql", "both"):
-        results.append(run("postgresql", pg_url(args.pg_url, args.orders, args.from_pg,
-                                              args.pg_name), args))
+    for backend in ("sqlite", "postgresql"):
+        if args.db in (backend, "both"):
+            seeded(backend, args.orders, args.pg_url).dispose()
+            results.append(run(backend, url_for(backend, args.orders, args.pg_url), args))
     print()
     print(f"{'database':<11} {'orders':>10} {'month rows':>10} {'cold s':>7} {'warm s':>7} "
           f"{'digest s':>8} {'chart s':>7} {'baseline s':>10} {'ratio':>6}  budget")
@@ -78,10 +68,7 @@ def _args():
     parser.add_argument("orders", nargs="?", type=int, default=20_000)
     parser.add_argument("--db", choices=["sqlite", "postgresql", "both"], default="both")
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--pg-url", default="postgresql://root@127.0.0.1/test")
-    parser.add_argument("--from-sqlite", type=Path, help="copy this seeded file instead of seeding")
-    parser.add_argument("--from-pg", help="copy this seeded PostgreSQL database (a template)")
-    parser.add_argument("--pg-name", help="the PostgreSQL database (default od_digest_bench_N)")
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="the server's admin database")
     parser.add_argument("--profile", action="store_true", help="time each query too")
     return parser.parse_args()
 
@@ -118,13 +105,8 @@ def prepare(url: str, orders: int) -> Database:
     upgrade(db)
     with db.read() as s:
         have = s.scalar(select(func.count()).select_from(Order))
-    if have == 0:
-        started = time.perf_counter()
-        print(f"  seeding {orders:,} orders …", flush=True)
-        print("  " + seed_demo(db, orders=orders, seed=42).summary_line()
-              + f" (wall {time.perf_counter() - started:.0f} s)")
-    elif have != orders:
-        raise SystemExit(f"{url} holds {have:,} orders, not {orders:,}: drop it or pick N")
+    if have != orders:
+        raise SystemExit(f"{url} holds {have:,} orders, not {orders:,}: see bench/dataset.py")
     add_discrepancies(db)
     refresh_planner_statistics(db)
     if db.dialect == "postgresql":  # a fresh copy has no statistics until autovacuum runs
@@ -202,18 +184,6 @@ def profile(db: Database, start, end) -> None:
             started = time.perf_counter()
             step(s)
             print(f"    {name:<14} {time.perf_counter() - started:6.3f} s (one period)")
-
-
-def pg_url(base: str, orders: int, template: str | None, name: str | None = None) -> str:
-    name = name or f"od_digest_bench_{orders}"
-    admin = create_engine(base.replace("postgresql://", "postgresql+psycopg://"),
-                          isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        if not conn.scalar(text("select 1 from pg_database where datname = :n"), {"n": name}):
-            source = f' TEMPLATE "{template}"' if template else ""
-            conn.execute(text(f'create database "{name}"{source}'))
-    admin.dispose()
-    return base.rsplit("/", 1)[0] + "/" + name
 
 
 if __name__ == "__main__":
