@@ -35,17 +35,12 @@ from sqlalchemy import func, select  # noqa: E402
 
 from bench.dataset import DEFAULT_PG, seeded, url_for  # noqa: E402
 from bench.lookup_bench import _name_typo  # noqa: E402
+from bench.stack import free_port, rss_kb  # noqa: E402
 from sandbox import SlackSandbox  # noqa: E402
 from sandbox.player import signed_headers  # noqa: E402
 from store.models import Customer, Order  # noqa: E402
 
 SECRET = "bench-signing-secret"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_server(argv: list[str], env: dict, port: int) -> subprocess.Popen:
@@ -72,12 +67,7 @@ def rss_mb(proc: subprocess.Popen) -> float:
     """Resident memory of the gunicorn master and its workers."""
     pids = [proc.pid] + [int(p) for p in subprocess.run(
         ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()]
-    total = 0
-    for pid in pids:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                total += int(line.split()[1])
-    return total / 1024
+    return sum(rss_kb(pid) for pid in pids) / 1024
 
 
 def queries(db, n: int, seed: int = 11) -> list[str]:
