@@ -34,16 +34,20 @@ from sqlalchemy import func, select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.seed_and_import import OUT, fresh_postgres, fresh_sqlite  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from store import check_rules, checks  # noqa: E402
+
+from bench.seed_and_import import OUT, fresh_postgres, fresh_sqlite  # noqa: E402
+from store import (  # noqa: E402
+    check_rules,
+    checks,
+    clock,  # noqa: E402
+)
 from store.db import Database  # noqa: E402
 from store.importer import import_file  # noqa: E402
 from store.importer.export import export_catalog, export_customers, export_orders  # noqa: E402
 from store.models import Discrepancy, Order, OutboxMessage  # noqa: E402
 from store.routing import set_route  # noqa: E402
 from store.seed import seed_demo  # noqa: E402
-from store.types import utcnow  # noqa: E402
 
 SECRET = "bench-secret"
 
@@ -127,7 +131,7 @@ def run_intake(label: str, db: Database, count: int) -> None:
         for n in range(count):
             ref = f"BENCH-{n}"
             body = json.dumps({"order_ref": ref, "customer_code": "ACME",
-                               "order_date": utcnow().isoformat(),
+                               "order_date": clock.now().isoformat(),
                                "lines": [{"sku": "WID-1001-BL", "quantity": 1,
                                           "unit_price": "1.00"}]}).encode()
             sig = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()

@@ -22,11 +22,11 @@ from sqlalchemy import delete, select
 from bench.dataset import DEFAULT_PG, url_for
 from bench.roundtrip_bench import SECRET, stop_server
 from sandbox import SlackSandbox
+from store import clock
 from store.db import open_database
 from store.digests import subscribe_digest
 from store.enums import DigestRunStatus
 from store.models import DigestRun
-from store.types import utcnow
 
 ROOT = Path(__file__).resolve().parents[1]
 CHANNEL = "C0BENCHDIGEST"
@@ -38,7 +38,7 @@ def measure(backend: str, orders: int, sb: SlackSandbox, pg_base: str = DEFAULT_
     db = open_database(url)
     subscription = subscribe_digest(db, period="monthly", channel_id=CHANNEL, at_time="07:00",
                                     timezone="UTC", actor="bench",
-                                    now=utcnow() - timedelta(days=40)).subscription
+                                    now=clock.now() - timedelta(days=40)).subscription
     with db.write() as s:  # so the period is owed again on every run
         s.execute(delete(DigestRun).where(DigestRun.subscription_id == subscription.id))
     sb.add_channel(CHANNEL, "bench-digest")

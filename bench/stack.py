@@ -31,6 +31,7 @@ from sqlalchemy import create_engine, select, text  # noqa: E402
 
 from bot.console import DEMO_ADMIN, DEMO_ROUTES  # noqa: E402
 from sandbox import SlackSandbox  # noqa: E402
+from store import clock  # noqa: E402
 from store.db import Database, open_database  # noqa: E402
 from store.enums import Role  # noqa: E402
 from store.models import Customer  # noqa: E402
@@ -38,7 +39,6 @@ from store.roles import set_role  # noqa: E402
 from store.routing import set_route  # noqa: E402
 from store.schema import upgrade  # noqa: E402
 from store.seed import seed_demo  # noqa: E402
-from store.types import utcnow  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 SIGNING_SECRET = "bench-signing-secret"
@@ -87,7 +87,7 @@ def _owe_digests(db: Database, *, days: int) -> None:
     from store.digests import subscribe_digest
 
     subscribe_digest(db, period="daily", channel_id="C0MGR", at_time="00:05", timezone="UTC",
-                     actor=DEMO_ADMIN, now=utcnow() - timedelta(days=days))
+                     actor=DEMO_ADMIN, now=clock.now() - timedelta(days=days))
 
 
 # --- the processes --------------------------------------------------------------------------

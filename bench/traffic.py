@@ -19,12 +19,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-
 from stack import CHANNEL, INTAKE_SECRET, PROCESSORS, TRIAGE, Stack  # first: puts ROOT on the path
 
 from messages.actions import EditOrderIds, TriageActions  # noqa: E402
+from store import clock  # noqa: E402
 from store.models import Customer, Order, Product  # noqa: E402
-from store.types import utcnow  # noqa: E402
+
 
 @dataclass
 class Answer:
@@ -76,7 +76,7 @@ class Desk:
         """An order with one line priced off the catalog, so it opens a discrepancy."""
         sku, price = self.products[n % len(self.products)]
         body = {"order_ref": ref, "customer_code": self.customers[n % len(self.customers)],
-                "order_date": utcnow().isoformat(),
+                "order_date": clock.now().isoformat(),
                 "lines": [{"sku": sku, "quantity": 1 + n % 3,
                            "unit_price": f"{(price * 2 + 137) / 100:.2f}"}]}
         data = json.dumps(body).encode()

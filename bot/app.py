@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -30,12 +28,9 @@ from handlers import (
     triage,
 )
 from store.db import Database
-from store.types import utcnow
 
 
-def create_app(settings: Settings, *, db: Database, client: WebClient | None = None,
-               now: Callable[[], datetime] = utcnow) -> App:
-    """`now` is the app's clock: tests pin it so "yesterday" means the same day every run."""
+def create_app(settings: Settings, *, db: Database, client: WebClient | None = None) -> App:
     settings.require_slack()
     app = App(
         signing_secret=settings.slack_signing_secret,
@@ -47,7 +42,7 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     )
     app.error(handle_error)
     app.middleware(guard_control_characters)  # before every listener
-    deps = Deps(settings=settings, db=db, now=now)
+    deps = Deps(settings=settings, db=db)
     share_with_store(settings, db)
     # Bolt tries listeners in registration order, building each matcher's kwargs (~40 µs a
     # listener): the two busiest entry points go first. Their routers read the subcommands

@@ -9,6 +9,8 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, share_with_store
+from store import clock
+from store.clock import Clock
 from store.errors import OrderdeskError
 
 
@@ -19,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
+        clock.install(Clock(settings.timezone))
         return args.run(settings, args) or 0
     except (ConfigError, OrderdeskError) as exc:
         print(f"orderdesk: {exc}", file=sys.stderr)

@@ -12,8 +12,8 @@ import os
 import sys
 
 from bot.config import Settings
+from store import clock
 from store.enums import Role
-from store.types import utcnow
 
 DEMO_ROLES = {"U0PROC1": Role.PROCESSOR, "U0MGR1": Role.MANAGER}
 DEMO_ADMIN = "U0ADMIN"
@@ -22,7 +22,7 @@ DEMO_ROUTES = {"default": "C0TRIAGE", "manager": "C0MGR", "warehouse": "C0WH"}
 DEMO_CHECK_DAYS = 14  # check the last two weeks of demo orders, so triage has real items
 
 
-def start_stack(settings: Settings, *, db, sandbox=None, now=None):
+def start_stack(settings: Settings, *, db, sandbox=None):
     """Sandbox + app wired together over HTTP. Returns (sandbox, running_app, app_settings);
     `running_app.stop()` stops the app's server."""
     from bot.app import create_app
@@ -39,7 +39,7 @@ def start_stack(settings: Settings, *, db, sandbox=None, now=None):
         slack_api_url=sandbox.api_url,
         admins=settings.admins | {DEMO_ADMIN},
     )
-    app = create_app(app_settings, db=db, now=now or utcnow)
+    app = create_app(app_settings, db=db)
     wsgi_app = create_wsgi_app(app, db, intake_secret=app_settings.intake_secret)
     running = serve_wsgi(wsgi_app)
     sandbox.app_url = running.url
@@ -54,8 +54,8 @@ def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
     from bot.progress import progress_bar
     from sandbox.console import run_console
     from store import schema
-    from store.db import open_database, sqlite_url_for
     from store.checks import check_stored_orders
+    from store.db import open_database, sqlite_url_for
     from store.roles import set_role
     from store.routing import set_route
     from store.seed import seed_demo
@@ -85,12 +85,12 @@ def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
               "found; see #order-triage (`in #order-triage`) or `/orders queue`")
     sandbox, running, app_settings = start_stack(settings, db=db)
     # The console is one process, so it also runs the clock's work (outbox, SLAs, digests).
-    clock = build_scheduler(app_settings, db, scheduler=BackgroundScheduler(timezone="UTC"))
-    clock.start()
+    scheduler = build_scheduler(app_settings, db, scheduler=BackgroundScheduler(timezone="UTC"))
+    scheduler.start()
     try:
         run_console(sandbox, user=user, channel="C0ORDERS", **console_io)
     finally:
-        clock.shutdown(wait=False)
+        scheduler.shutdown(wait=False)
         running.stop()
         sandbox.stop()
     return 0
@@ -103,7 +103,7 @@ def _recent_order_ids(db) -> list[int]:
 
     from store.models import Order
 
-    since = utcnow() - timedelta(days=DEMO_CHECK_DAYS)
+    since = clock.now() - timedelta(days=DEMO_CHECK_DAYS)
     with db.read() as session:
         return list(session.scalars(select(Order.id).where(Order.ordered_at >= since)))
 

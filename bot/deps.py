@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from bot.commands import CommandRouter
 from bot.config import Settings
 from bot.outbox import kick
 from store.db import Database
-from store.types import utcnow
 
 
 @dataclass(frozen=True)
@@ -19,7 +17,6 @@ class Deps:
     db: Database
     order_command: CommandRouter = field(default_factory=lambda: CommandRouter("/order"))
     orders_command: CommandRouter = field(default_factory=lambda: CommandRouter("/orders"))
-    now: Callable[[], datetime] = utcnow
     # Deliver queued Slack posts (store.outbox) soon after a commit, off the request thread:
     # called as deps.kick_outbox(deps.db, client). Tests may swap it.
     kick_outbox: Callable[..., None] = kick

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import os
 import socket
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -21,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 
 from messages.charts import digest_chart
 from messages.digest import digest_message
+from store import clock
 from store.db import Database
 from store.digest_periods import (
     Period,
@@ -40,7 +40,6 @@ from store.digest_runs import (
 from store.digests import SubscriptionView, get_subscription, list_digest_subscriptions
 from store.errors import DigestAlreadyPosted, PeriodNotOver
 from store.metrics import build_digest
-from store.types import utcnow
 
 log = logging.getLogger("orderdesk.digests")
 EVENT_TYPE = "orderdesk_digest"
@@ -67,8 +66,7 @@ def clock_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
-def run_due_digests(db: Database, client: WebClient, *, now: datetime, claimed_by: str,
-                    clock: Callable[[], datetime] = utcnow) -> list[Outcome]:
+def run_due_digests(db: Database, client: WebClient, *, now: datetime, claimed_by: str) -> list[Outcome]:
     """Post every period each active subscription owes as of `now`, oldest first.
     Periods already posted are skipped without a claim attempt."""
     owed = [(sub, period) for sub in list_digest_subscriptions(db)
@@ -85,27 +83,26 @@ def run_due_digests(db: Database, client: WebClient, *, now: datetime, claimed_b
         if state is not None and state.status == "posted":
             continue
         outcomes.append(run_subscription_digest(db, client, subscription=sub, period=period,
-                                                claimed_by=claimed_by, clock=clock))
+                                                claimed_by=claimed_by))
     return outcomes
 
 
 def run_subscription_digest(db: Database, client: WebClient, *, subscription: SubscriptionView,
-                            period: Period, claimed_by: str,
-                            clock: Callable[[], datetime] = utcnow) -> Outcome:
+                            period: Period, claimed_by: str) -> Outcome:
     channel = subscription.channel_id
     run = claim_digest_run(db, subscription_id=subscription.id, period=period,
-                           claimed_by=claimed_by, at=clock())
+                           claimed_by=claimed_by, at=clock.now())
     if run is None:
         return Outcome(period, channel, "skipped", subscription.id)
     try:
-        view = build_digest(db, period=period, timezone=subscription.timezone, now=clock())
+        view = build_digest(db, period=period, timezone=subscription.timezone, now=clock.now())
         ts = (_earlier_post(client, channel, run) if run.retry else None) \
             or post_digest(client, channel=channel, view=view, run_id=run.id)
     except Exception as error:  # noqa: BLE001 - any failure gives the claim back for a retry
-        record_digest_failed(db, run=run, at=clock())
+        record_digest_failed(db, run=run, at=clock.now())
         log.exception("digest #%s %s failed; retried later", subscription.id, period.label())
         return Outcome(period, channel, "failed", subscription.id, error=_reason(error))
-    if not record_digest_posted(db, run=run, channel_id=channel, message_ts=ts, at=clock()):
+    if not record_digest_posted(db, run=run, channel_id=channel, message_ts=ts, at=clock.now()):
         log.warning("digest #%s %s posted but its claim was taken over", subscription.id,
                     period.label())
     upload_chart(client, channel=channel, thread_ts=ts, view=view)
@@ -167,7 +164,7 @@ def run_digest_command(db: Database, client: WebClient, *, timezone: str,
                        now: datetime | None = None) -> Outcome:
     """A subscription's period, through the claim (never posted twice), or an ad-hoc digest
     of `kind` to `channel` in the workspace zone (no claim: an extra copy on purpose)."""
-    now = now or utcnow()
+    now = now or clock.now()
     if subscription_id is not None:
         sub = get_subscription(db, subscription_id=subscription_id)
         period = _pick_period(sub.period, at, sub.timezone, now)

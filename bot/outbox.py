@@ -20,9 +20,8 @@ from collections.abc import Callable
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from store import outbox
+from store import clock, outbox
 from store.db import Database
-from store.types import utcnow
 
 log = logging.getLogger("orderdesk.outbox")
 TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
@@ -143,7 +142,7 @@ class Worker:
         due = outbox.next_due_at(self.db)
         if due is None:
             return None
-        return max(0.2, min(IDLE_WAIT_S, (due - utcnow()).total_seconds()))
+        return max(0.2, min(IDLE_WAIT_S, (due - clock.now()).total_seconds()))
 
     def _retire(self) -> bool:
         with _lock:

@@ -24,6 +24,7 @@ from messages.digest import (
     subscriptions_message,
     working_message,
 )
+from store import clock
 from store.digest_periods import (
     Period,
     canonical_zone,
@@ -168,10 +169,10 @@ def report_command(deps: Deps):
     def on_report_command(*, ack, command, respond, client, **_):
         user, tz = command["user_id"], deps.settings.timezone
         deps.require(user, "report")
-        args = parse_report(command["text"], today=local_date(deps.now(), tz))
+        args = parse_report(command["text"], today=local_date(clock.now(), tz))
         ack(working_message(args.period))
         if not args.csv:
-            view = build_digest(deps.db, period=args.period, timezone=tz, now=deps.now())
+            view = build_digest(deps.db, period=args.period, timezone=tz, now=clock.now())
             respond(digest_message(view, ephemeral=True, title="Report"))
             return
         export = orders_csv(deps.db, period=args.period, timezone=tz)

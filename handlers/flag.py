@@ -10,6 +10,7 @@ from messages.actions import OrderActions, TriageActions
 from messages.common import confirmation_message
 from messages.text import mrkdwn
 from messages.triage_modals import ModalMetadata, flag_modal
+from store import clock
 from store.discrepancies import flag_order, order_ref_in
 
 USAGE = "/order flag <ref> [what is wrong]"
@@ -34,7 +35,7 @@ def register(app: App, deps: Deps) -> None:
         deps.require(user, "flag")
         ref, _, reason = command["text"].strip().partition(" ")
         if ref and reason.strip():
-            result = flag_order(deps.db, ref=ref, actor=user, reason=reason, now=deps.now())
+            result = flag_order(deps.db, ref=ref, actor=user, reason=reason, now=clock.now())
             ack(confirmation_message(flagged_text(result)))
             deps.kick_outbox(deps.db, client)
             return
@@ -62,7 +63,7 @@ def register(app: App, deps: Deps) -> None:
         values = view["state"]["values"]
         ref = (values["ref"]["ref"].get("value") or "").strip()
         reason = values["reason"]["reason"].get("value") or ""
-        result = flag_order(deps.db, ref=ref, actor=user, reason=reason, now=deps.now())
+        result = flag_order(deps.db, ref=ref, actor=user, reason=reason, now=clock.now())
         ack()
         deps.kick_outbox(deps.db, client)
         channel = ModalMetadata.loads(view["private_metadata"]).channel_id

@@ -17,6 +17,7 @@ from slack_bolt import App
 from bot.deps import Deps
 from messages.actions import OrderActions, ThreadActions
 from messages.answers import answer_message, followed_message, unfollowed_message
+from store import clock
 from store.events_dedupe import claim_event, message_key
 from store.follows import follow, is_followed_thread, unfollow
 from store.question_views import IGNORED
@@ -36,7 +37,7 @@ def register(app: App, deps: Deps) -> None:
         role = deps.require(event["user"], "ask")
         result = answer_question(
             deps.db, text=event.get("text") or "", user_id=event["user"], role=role,
-            policy=deps.settings.rep_visibility, now=deps.now(),
+            policy=deps.settings.rep_visibility, now=clock.now(),
             thread=ThreadRef(channel, thread), addressed=addressed)
         if result.kind != IGNORED:
             client.chat_postMessage(channel=channel, thread_ts=thread, **answer_message(result))
@@ -64,7 +65,7 @@ def register(app: App, deps: Deps) -> None:
         ack()
         role = deps.require(body["user"]["id"], "ask")
         result = answer_order(deps.db, ref=action["value"], user_id=body["user"]["id"],
-                              role=role, policy=deps.settings.rep_visibility, now=deps.now())
+                              role=role, policy=deps.settings.rep_visibility, now=clock.now())
         channel, thread = _thread_of(body)
         client.chat_postMessage(channel=channel, thread_ts=thread, **answer_message(result))
 

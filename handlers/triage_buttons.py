@@ -13,6 +13,7 @@ from handlers.triage_posts import SNOOZE_OPTIONS
 from messages.actions import TriageActions as A
 from messages.triage import action_reply, queue_message
 from messages.triage_modals import ModalMetadata, resolve_modal
+from store import clock
 from store.discrepancies import (
     RESOLUTION_REASONS,
     ActionResult,
@@ -60,7 +61,7 @@ def register(app: App, deps: Deps) -> None:
 
     def at(op, **extra):
         """Bind a store operation to the item, the clicker and the app's clock."""
-        return lambda u, i, a: op(deps.db, discrepancy_id=i, actor=u, now=deps.now(),
+        return lambda u, i, a: op(deps.db, discrepancy_id=i, actor=u, now=clock.now(),
                                   **{k: f(u, a) for k, f in extra.items()})
 
     buttons = {
@@ -108,7 +109,7 @@ def _register_resolve(app: App, deps: Deps) -> None:
                   or {}).get("value")
         note = (values.get("note", {}).get("note") or {}).get("value")
         result = resolve(deps.db, discrepancy_id=meta.discrepancy_id, actor=user,
-                         reason=reason or "", note=note, now=deps.now())
+                         reason=reason or "", note=note, now=clock.now())
         ack()
         deps.kick_outbox(deps.db, client)
         if not result.changed and meta.channel_id:

@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.check_findings import LATE_FINGERPRINT, Finding
 from store.check_rules import RULES as CHECK_RULES
 from store.check_rules import CheckRules
@@ -34,7 +35,6 @@ from store.models import Customer, Discrepancy, Order, OrderHold, OrderLine, Sto
 from store.order_lines_edit import release_reservation
 from store.order_view import load_order, shipped_quantities
 from store.routing import route_map
-from store.types import utcnow
 from store.warehouse import WAREHOUSE_ROUTE, StepResult, finish_step, log, post_pick
 
 ALLOCATABLE = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED, FulfilmentStatus.PICKING,
@@ -217,7 +217,7 @@ def flag_late_orders(db: Database, *, now: datetime | None = None, limit: int = 
     """The clock's sweep: an open order past its promised date with goods still to ship
     opens a `late` discrepancy (once per order; routed and posted by triage). Returns how
     many opened. Shipping the rest resolves it (store.shipments)."""
-    now = now or utcnow()
+    now = now or clock.now()
     known = exists().where(Discrepancy.order_id == Order.id,
                            Discrepancy.fingerprint == LATE_FINGERPRINT)
     with db.write() as session:

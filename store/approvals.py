@@ -23,7 +23,7 @@ from datetime import datetime
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from store import outbox
+from store import clock, outbox
 from store.checks import check_orders
 from store.db import Database
 from store.enums import ApprovalKind, ApprovalStatus, OrderStatus, ReturnStatus
@@ -34,7 +34,6 @@ from store.money_format import format_money
 from store.order_view import load_order
 from store.return_facts import update_fulfilment, update_payment
 from store.routing import route_map
-from store.types import utcnow
 from store.warehouse import StepResult, finish_step, log, queue_post, refresh_post
 
 REQUEST, OUTCOME = "approval_request", "approval_outcome"
@@ -98,7 +97,7 @@ def request_approval(session: Session, *, order: Order, kind: ApprovalKind, amou
     # and flushes the order once at the end (one edit, one version step).
     approval_id = session.execute(insert(Approval).values(
         kind=kind, status=ApprovalStatus.PENDING, order_id=order.id, return_id=return_id,
-        amount_minor=amount_minor, requested_by=requested_by, requested_at=utcnow(),
+        amount_minor=amount_minor, requested_by=requested_by, requested_at=clock.now(),
         payload={**(payload or {}), "detail": detail}).returning(Approval.id)).scalar_one()
     approval = session.get(Approval, approval_id)
     queued = _post_request(session, approval)
@@ -229,7 +228,7 @@ def settle(session: Session, approval: Approval, order: Order, *, actor: str, ap
     if not approve and approval.kind == ApprovalKind.REFUND and approval.return_id:
         session.get(Return, approval.return_id).status = ReturnStatus.REJECTED
     approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
-    approval.decided_by, approval.decided_at, approval.decision_reason = actor, utcnow(), reason
+    approval.decided_by, approval.decided_at, approval.decision_reason = actor, clock.now(), reason
     changes += update_fulfilment(session, order) + update_payment(session, order)
     verb = "approved" if approve else "rejected"
     log(session, order, actor=actor, kind=f"approval.{verb}",

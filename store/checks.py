@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.check_facts import chunks, load_facts
 from store.check_findings import LATE_FINGERPRINT, Finding, find_problems
 from store.check_rules import CheckRules, active
@@ -24,7 +25,6 @@ from store.discrepancy_actions import close_vanished
 from store.discrepancy_open import open_findings
 from store.enums import DiscrepancyStatus
 from store.models import Discrepancy
-from store.types import utcnow
 
 MANUAL_PREFIX = "manual:"
 __all__ = ["CheckReport", "Finding", "check_orders", "check_stored_orders", "findings_for"]
@@ -41,7 +41,7 @@ class CheckReport:
 def findings_for(session: Session, order_ids: list[int], *, now: datetime | None = None,
                  rules: CheckRules | None = None) -> list[Finding]:
     """What the checks find on these orders, without opening anything."""
-    now, rules = now or utcnow(), active(rules)
+    now, rules = now or clock.now(), active(rules)
     facts = load_facts(session, list(order_ids), window=rules.duplicate_window)
     return [f for order in facts.orders for f in find_problems(order, facts, rules, now)]
 
@@ -49,7 +49,7 @@ def findings_for(session: Session, order_ids: list[int], *, now: datetime | None
 def check_orders(session: Session, order_ids: list[int], *, actor: str,
                  now: datetime | None = None, rules: CheckRules | None = None,
                  recheck: bool = False) -> CheckReport:
-    now, rules = now or utcnow(), active(rules)
+    now, rules = now or clock.now(), active(rules)
     ids = list(dict.fromkeys(order_ids))
     findings = findings_for(session, ids, now=now, rules=rules)
     opened = open_findings(session, findings, actor=actor, now=now, rules=rules)

@@ -7,6 +7,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.customer_view import (
     content_version,
     customer_view,
@@ -20,7 +21,6 @@ from store.errors import CustomerNotFound, CustomerUnclear, StaleEdit, Validatio
 from store.lookup import find_customers
 from store.models import CustomerAddress, CustomerContact, Event
 from store.order_edit import UNSET, address_problems, clean_address
-from store.types import utcnow
 from store.views import ADDRESS_FIELDS, AddressView, ContactView, CustomerView
 
 CUSTOMER_EDITED = "customer_edited"
@@ -85,7 +85,7 @@ def edit_customer(db: Database, *, code: str, actor: str, expected_version: str,
         if changes:
             fields = ", ".join(dict.fromkeys(c[0] for c in changes))
             session.add(Event(
-                actor_id=actor, kind=CUSTOMER_EDITED, customer_id=customer.id, at=utcnow(),
+                actor_id=actor, kind=CUSTOMER_EDITED, customer_id=customer.id, at=clock.now(),
                 summary=f"edited {customer.code}: {fields}"[:300],
                 changes=[{"field": f, "before": b or "", "after": a or "",
                           "version_before": expected_version} for f, b, a in changes],

@@ -17,12 +17,12 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from store import clock
 from store.db import Database
 from store.digest_periods import canonical_zone, check_kind, check_time
 from store.enums import DigestRunStatus
 from store.errors import DigestSubscriptionNotFound
 from store.models import DigestRun, DigestSubscription, Event
-from store.types import utcnow
 
 SUBSCRIBED = "digest_subscribed"
 UNSUBSCRIBED = "digest_unsubscribed"
@@ -51,7 +51,7 @@ def subscribe_digest(db: Database, *, period: str, channel_id: str, at_time: str
                      timezone: str, actor: str, now: datetime | None = None) -> SubscribeResult:
     period, at_time = check_kind(period), check_time(at_time)
     timezone = canonical_zone(timezone)
-    now = now or utcnow()
+    now = now or clock.now()
     with db.write() as session:
         row = session.scalars(select(DigestSubscription).where(
             DigestSubscription.period == period, DigestSubscription.channel_id == channel_id,
@@ -89,7 +89,7 @@ def unsubscribe_digest(db: Database, *, actor: str, subscription_id: int | None 
         if row is None:
             raise DigestSubscriptionNotFound(what)
         row.active = False
-        session.add(Event(actor_id=actor, kind=UNSUBSCRIBED, at=now or utcnow(), summary=(
+        session.add(Event(actor_id=actor, kind=UNSUBSCRIBED, at=now or clock.now(), summary=(
             f"unsubscribed {row.channel_id} from the {row.period} digest (#{row.id})")))
         session.flush()
         return _view(row)

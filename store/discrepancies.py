@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from store import clock
 from store.check_findings import Finding
 from store.check_rules import CheckRules, active
 from store.db import Database
@@ -46,7 +47,6 @@ from store.enums import DiscrepancyType
 from store.errors import OrderNotFound, ValidationFailed
 from store.models import Discrepancy
 from store.order_view import load_order
-from store.types import utcnow
 
 __all__ = [
     "RESOLUTION_REASONS", "ActionResult", "DiscrepancyView", "FlagResult", "apply_fix",
@@ -70,7 +70,7 @@ def flag_order(db: Database, *, ref: str, actor: str, reason: str,
     if not reason:
         raise ValidationFailed({"reason": "Say what is wrong with the order."})
     reason, rules = reason[:MAX_REASON], active(rules)
-    now = now or utcnow()
+    now = now or clock.now()
     key = hashlib.sha256(f"{actor}|{reason.lower()}".encode()).hexdigest()[:16]
     with db.write() as session:
         order = load_order(session, ref)
@@ -91,7 +91,7 @@ def _due(db: Database, *where) -> list[int]:
 
 def wake_snoozed(db: Database, *, now: datetime | None = None) -> int:
     """Snoozes that ended: back to the queue (assigned if someone owns it)."""
-    now = now or utcnow()
+    now = now or clock.now()
     woken = 0
     for d_id in _due(db, Discrepancy.status == St.SNOOZED, Discrepancy.snoozed_until <= now):
         with db.write() as session:
@@ -107,7 +107,7 @@ def wake_snoozed(db: Database, *, now: datetime | None = None) -> int:
 
 def nudge_overdue(db: Database, *, now: datetime | None = None) -> int:
     """Past its SLA target and not nudged yet: one reminder in its thread."""
-    now = now or utcnow()
+    now = now or clock.now()
     nudged = 0
     active = (St.NEW, St.ASSIGNED, St.ESCALATED)
     for d_id in _due(db, Discrepancy.status.in_(active), Discrepancy.sla_due_at <= now,
@@ -126,7 +126,7 @@ def nudge_overdue(db: Database, *, now: datetime | None = None) -> int:
 def escalate_overdue(db: Database, *, now: datetime | None = None,
                      rules: CheckRules | None = None) -> int:
     """Nudged, still open `escalate_after` later, never escalated: escalate it."""
-    now, rules = now or utcnow(), active(rules)
+    now, rules = now or clock.now(), active(rules)
     escalated = 0
     for d_id in _due(db, Discrepancy.status.in_((St.NEW, St.ASSIGNED)),
                      Discrepancy.nudged_at <= now - rules.escalate_after,

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from store import clock
 from store import discrepancy_posts as posts
 from store.check_rules import AUTOMATIC_REASONS, RESOLUTION_REASONS, CheckRules, active
 from store.db import Database
@@ -22,7 +23,6 @@ from store.errors import ValidationFailed
 from store.follows import kind_words, notify_followers
 from store.models import Discrepancy, Event
 from store.routing import MANAGER, route_map
-from store.types import utcnow
 
 NO_LONGER_FOUND = "no_longer_found"
 
@@ -53,7 +53,7 @@ def record(session: Session, d: Discrepancy, *, actor: str, kind: str, summary: 
 
 
 def _act(db: Database, discrepancy_id: int, action, now: datetime | None) -> ActionResult:
-    now = now or utcnow()
+    now = now or clock.now()
     with db.write() as session:
         d = load_discrepancy(session, discrepancy_id, for_update=True)
         outcome = action(session, d, now)

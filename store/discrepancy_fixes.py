@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from store import clock
 from store.checks import check_orders
 from store.db import Database
 from store.discrepancy_actions import ActionResult, close
@@ -25,14 +26,13 @@ from store.order_edit import OrderEdit, apply_edit
 from store.order_lines_edit import LineEdit
 from store.order_view import load_order
 from store.orders import edit_summary
-from store.types import utcnow
 from store.views import AddressView, FieldChange
 
 
 def apply_fix(db: Database, *, discrepancy_id: int, actor: str,
               now: datetime | None = None) -> ActionResult:
     """Raises ValidationFailed when there is no known fix or the order refuses it."""
-    now = now or utcnow()
+    now = now or clock.now()
     try:
         with db.write() as session:
             d = load_discrepancy(session, discrepancy_id, for_update=True)

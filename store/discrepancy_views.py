@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
+from store import clock
 from store.check_rules import AUTOMATIC_REASONS, RESOLUTION_REASONS
 from store.db import Database
 from store.enums import DiscrepancyStatus
 from store.errors import DiscrepancyNotFound
 from store.models import Discrepancy, Event, Order
 from store.order_view import event_view
-from store.types import utcnow
 from store.views import EventView
 
 OPEN_STATES = (DiscrepancyStatus.NEW, DiscrepancyStatus.ASSIGNED, DiscrepancyStatus.SNOOZED,
@@ -56,7 +56,7 @@ class DiscrepancyView:
 
 
 def discrepancy_view(d: Discrepancy, *, now: datetime | None = None) -> DiscrepancyView:
-    now = now or utcnow()
+    now = now or clock.now()
     evidence = d.evidence or {}
     fix = evidence.get("fix") if isinstance(evidence.get("fix"), dict) else None
     open_ = d.status != DiscrepancyStatus.RESOLVED

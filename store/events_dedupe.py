@@ -15,9 +15,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.db import Database
 from store.models import ProcessedEvent
-from store.types import utcnow
 
 KEY_LIMIT = 64  # processed_events.event_id is VARCHAR(64)
 
@@ -30,7 +30,7 @@ def message_key(channel_id: str, ts: str) -> str:
 def claim_event(db: Database, *, event_id: str, message_key: str | None = None,
                 now: datetime | None = None) -> bool:
     """True for the first caller only, per event id and per message key."""
-    now = now or utcnow()
+    now = now or clock.now()
     with db.write() as session:
         won = _claim(session, db.dialect, event_id, now)
         if message_key is not None:

@@ -21,7 +21,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from store import outbox
+from store import clock, outbox
 from store.db import Database
 from store.enums import DiscrepancyType, Role
 from store.models import Customer, Follow, Order
@@ -29,7 +29,6 @@ from store.order_view import load_order, ref_candidates
 from store.question_facts import Viewer
 from store.question_views import STATUS
 from store.roles import roles_in
-from store.types import utcnow
 from store.views import FieldChange
 
 # Fields whose new value is status, not commerce: named in every following thread.
@@ -72,7 +71,7 @@ def follow(db: Database, *, ref: str, channel_id: str, thread_ts: str,
         new_id = session.execute(
             insert(Follow)
             .values(order_id=order.id, channel_id=channel_id, thread_ts=thread_ts,
-                    user_id=user_id, created_at=utcnow())
+                    user_id=user_id, created_at=clock.now())
             .on_conflict_do_nothing(index_elements=["order_id", "channel_id", "thread_ts"])
             .returning(Follow.id)  # RETURNING, not rowcount (DESIGN.md)
         ).scalar_one_or_none()

@@ -27,6 +27,7 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
+from store import clock
 from store.checks import check_orders
 from store.db import Database
 from store.errors import IntakeRejected, ValidationFailed
@@ -37,7 +38,6 @@ from store.importer.report import Tally
 from store.models import Order
 from store.order_view import order_view
 from store.refs import next_ref
-from store.types import utcnow
 from store.views import OrderView
 
 MAX_LINES = 500
@@ -152,7 +152,7 @@ def create_order(db: Database, *, actor: str, customer_code: str, lines: list[tu
     """The New order modal: `lines` are (line no, sku, quantity, unit_price or None) as typed.
     Raises ValidationFailed keyed by the modal's block ids."""
     head = {"order_ref": PENDING_REF, "customer_code": customer_code or "",
-            "po_number": po_number or "", "order_date": utcnow().isoformat(),
+            "po_number": po_number or "", "order_date": clock.now().isoformat(),
             "requested_date": requested_date.isoformat() if requested_date else ""}
     rows = [{**(head if i == 0 else {}), "sku": s or "", "quantity": str(q or ""),
              "unit_price": str(p or "")} for i, (_n, s, q, p) in enumerate(lines)]

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+from store import clock
 from store import metrics_queries as q
 from store.db import Database
 from store.digest_periods import Period, local_midnight, zone
@@ -26,7 +27,6 @@ from store.metrics_views import (
     PeriodFigures,
     TypeCount,
 )
-from store.types import utcnow
 
 TOP_CUSTOMERS = 5
 REPORT_THREADS = 2
@@ -41,7 +41,7 @@ def build_digest(db: Database, *, period: Period, timezone: str,
                  now: datetime | None = None, top: int = TOP_CUSTOMERS) -> DigestView:
     """The figures of `period` (local days in `timezone`) and of the period before it."""
     zone(timezone)
-    now = now or utcnow()
+    now = now or clock.now()
     dialect = db.dialect
     cur, prev = period.utc_bounds(timezone), period.previous().utc_bounds(timezone)
     day_bounds = [(local_midnight(d, timezone), local_midnight(d + ONE_DAY, timezone))

@@ -14,11 +14,11 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.enums import FulfilmentStatus, HoldReason, OrderStatus
 from store.models import Order, OrderHold
 from store.order_lines_edit import LineEdit, edit_lines, release_reservation
 from store.order_status import CLOSED_STATES, transition_problem
-from store.types import utcnow
 from store.views import ADDRESS_FIELDS, AddressView, FieldChange, OrderView
 
 
@@ -186,7 +186,7 @@ def _edit_holds(order: Order, edit: OrderEdit, actor: str, errors: dict) -> list
             errors["release_holds"] = (f"Hold {hold_id} is not an active hold on {order.ref} "
                                        "(someone may have released it); reopen the order.")
             continue
-        hold.released_at, hold.released_by = utcnow(), actor
+        hold.released_at, hold.released_by = clock.now(), actor
         out.append(FieldChange("hold", hold_text(hold), "released"))
     if edit.place_hold is not None:
         out += _place_hold(order, edit.place_hold, actor, errors)
@@ -209,7 +209,7 @@ def _place_hold(order: Order, place: tuple, actor: str, errors: dict) -> list[Fi
         errors["hold"] = (f"{order.ref} is already on hold for {reason.value.replace('_', ' ')}; "
                           "release that hold first or pick another reason.")
         return []
-    hold = OrderHold(reason=reason, note=note, placed_by=actor, placed_at=utcnow())
+    hold = OrderHold(reason=reason, note=note, placed_by=actor, placed_at=clock.now())
     order.holds.append(hold)
     return [FieldChange("hold", "", hold_text(hold))]
 

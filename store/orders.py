@@ -11,6 +11,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from store import clock
 from store.checks import check_orders
 from store.db import Database
 from store.errors import StaleEdit, ValidationFailed
@@ -21,7 +22,6 @@ from store.order_edit import UNSET, EditResult, OrderEdit, apply_edit
 from store.order_lines_edit import LineEdit
 from store.order_status import TRANSITIONS, allowed_transitions
 from store.order_view import load_order, order_view, read_order_view
-from store.types import utcnow
 from store.views import FieldChange, OrderView
 
 EDITED = "edited"
@@ -47,7 +47,7 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
     written) with errors keyed by modal block id. Writes one Event listing every changed
     field; writes nothing at all when nothing changed.
     """
-    today = today or utcnow().date()
+    today = today or clock.today()
     try:
         with db.write() as session:
             # FOR UPDATE on PostgreSQL: a concurrent editor waits here, then sees the new version.
@@ -78,10 +78,10 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
 
 
 def _log_edit(session: Session, order: Order, actor: str, changed: list[FieldChange]) -> None:
-    order.updated_at = utcnow()  # always touch the row, so line-only edits bump the version too
+    order.updated_at = clock.now()  # always touch the row, so line-only edits bump the version too
     session.flush()
     session.add(Event(
-        actor_id=actor, kind=EDITED, order_id=order.id, at=utcnow(),
+        actor_id=actor, kind=EDITED, order_id=order.id, at=clock.now(),
         summary=edit_summary(changed),
         changes=[{"field": c.field, "before": c.before, "after": c.after,
                   "version": order.version_id} for c in changed],
@@ -143,6 +143,6 @@ def record_posted_card(db: Database, *, ref: str, channel_id: str, message_ts: s
         session.execute(
             insert(PostedCard)
             .values(order_id=order.id, channel_id=channel_id, message_ts=message_ts,
-                    posted_at=utcnow())
+                    posted_at=clock.now())
             .on_conflict_do_nothing(index_elements=["channel_id", "message_ts"])
         )

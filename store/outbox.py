@@ -27,10 +27,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
+from store import clock
 from store.db import Database
 from store.enums import OutboxStatus
 from store.models import OutboxMessage
-from store.types import utcnow
 
 # A claimed row is leased for this long; a deliverer killed mid-send frees it after.
 LEASE = timedelta(seconds=60)
@@ -58,7 +58,7 @@ def enqueue(session: Session, *, method: str, payload: dict, dedupe_key: str | N
     Returns the new row id, or None when a row with `dedupe_key` already exists (nothing
     queued). `payload` is the call's JSON arguments (channel, text, blocks, thread_ts...).
     """
-    now = utcnow()
+    now = clock.now()
     values = dict(method=method, payload=payload, dedupe_key=dedupe_key, target=target,
                   status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
     if dedupe_key is None:
@@ -84,7 +84,7 @@ def claim_due(db: Database, *, limit: int = 20, now: datetime | None = None) -> 
     """Lease up to `limit` due rows, oldest first, so no other deliverer takes them.
 
     A row whose target has an older pending row waits for it (per-target order)."""
-    now = now or utcnow()
+    now = now or clock.now()
     older = aliased(OutboxMessage)
     blocked = exists().where(older.target == OutboxMessage.target,
                              older.status == OutboxStatus.PENDING, older.id < OutboxMessage.id)
@@ -111,7 +111,7 @@ def mark_sent(db: Database, *, item_id: int, channel: str | None, ts: str | None
         if row is None or row.status != OutboxStatus.PENDING:
             return
         row.status = OutboxStatus.SENT
-        row.sent_at = utcnow()
+        row.sent_at = clock.now()
         row.result_ts = ts
         row.last_error = None
         if row.target and ts and channel:
@@ -138,7 +138,7 @@ def mark_failed(db: Database, *, item_id: int, error: str, retry_after_s: float 
             return
         delay = retry_after_s if retry_after_s is not None else min(
             BACKOFF_CAP_S, 0.5 * 2 ** min(row.attempts, 10))
-        row.next_attempt_at = utcnow() + timedelta(seconds=delay)
+        row.next_attempt_at = clock.now() + timedelta(seconds=delay)
 
 
 def pending_count(db: Database) -> int:
@@ -163,7 +163,7 @@ def release(db: Database, *, ids: list[int]) -> None:
         session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING)
-            .values(next_attempt_at=utcnow()))
+            .values(next_attempt_at=clock.now()))
 
 
 __all__ = ["OutboxItem", "claim_due", "enqueue", "mark_failed", "mark_sent", "next_due_at",

@@ -1,7 +1,7 @@
 """Sales reps' questions in plain words, answered: the threads feature's store operations.
 
     answer = answer_question(db, text="has PO 7781 shipped?", user_id="U0SALES1",
-                             role=Role.SALES, policy="status", now=utcnow(),
+                             role=Role.SALES, policy="status", now=clock.now(),
                              thread=ThreadRef("C0ORDERS", "1732...."))
 
 One read transaction finds the orders and states their facts (follow / unfollow commands

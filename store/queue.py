@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from store import clock
 from store.db import Database
 from store.discrepancy_views import DiscrepancyView, discrepancy_view
 from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.errors import ValidationFailed
 from store.models import Discrepancy, Order
-from store.types import utcnow
 
 FILTERS = ("mine", "unassigned", *(t.value for t in DiscrepancyType))
 PAGE = 15
@@ -53,5 +53,5 @@ def list_queue(db: Database, *, user_id: str, filter: str = "", offset: int = 0,
             select(Discrepancy).where(*where)
             .options(joinedload(Discrepancy.order).joinedload(Order.customer))
             .order_by(Discrepancy.opened_at, Discrepancy.id).offset(offset).limit(limit))
-        items = tuple(discrepancy_view(d, now=now or utcnow()) for d in rows)
+        items = tuple(discrepancy_view(d, now=now or clock.now()) for d in rows)
     return QueuePage(flt, items, int(total or 0), offset)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.enums import FulfilmentStatus, PaymentStatus, ReturnOutcome, ReturnStatus
 from store.models import (
     Order,
@@ -27,7 +28,6 @@ from store.models import (
     ShipmentLine,
 )
 from store.order_view import shipped_quantities
-from store.types import utcnow
 
 COUNTED = (ReturnStatus.REQUESTED, ReturnStatus.AWAITING_APPROVAL, ReturnStatus.APPROVED,
            ReturnStatus.RECEIVED, ReturnStatus.CLOSED)
@@ -156,5 +156,5 @@ def update_payment(session: Session, order: Order) -> list[dict]:
     current = order.payment_status
     if new == current:
         return []
-    order.payment_status, order.payment_status_at = new, utcnow()
+    order.payment_status, order.payment_status_at = new, clock.now()
     return [{"field": "payment", "before": current.value, "after": new.value}]

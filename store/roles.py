@@ -8,11 +8,11 @@ from collections.abc import Collection
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.db import Database
 from store.enums import Role
 from store.errors import NotAllowed, ValidationFailed
 from store.models import Event, User
-from store.types import utcnow
 
 ROLE_CHANGED = "role_changed"
 _ORDER = (Role.SALES, Role.PROCESSOR, Role.MANAGER, Role.ADMIN)
@@ -116,11 +116,11 @@ def set_role(db: Database, *, actor: str, user_id: str, role: Role, admins: Coll
             session.add(user)
         elif Role(user.role) == role:
             return
-        user.role, user.updated_by, user.updated_at = role, actor, utcnow()
+        user.role, user.updated_by, user.updated_at = role, actor, clock.now()
         shown_before = (Role(before).value if before is not None
                         else f"{Role(default_role).value} (default)")
         session.add(Event(
-            actor_id=actor, kind=ROLE_CHANGED, at=utcnow(),
+            actor_id=actor, kind=ROLE_CHANGED, at=clock.now(),
             summary=f"set the role of {user_id} to {role.value}",
             changes=[{"field": "role", "before": shown_before, "after": role.value,
                       "user_id": user_id}],

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.check_rules import ROUTE_KEYS
 from store.db import Database
 from store.errors import ValidationFailed
 from store.models import ChannelRoute, Event
-from store.types import utcnow
 
 DEFAULT, MANAGER, WAREHOUSE = "default", "manager", "warehouse"
 ROUTE_CHANGED = "route_changed"
@@ -55,8 +55,8 @@ def set_route(db: Database, *, actor: str, key: str, channel_id: str) -> RouteVi
             route = ChannelRoute(key=key, channel_id=channel_id)
             session.add(route)
         if before != channel_id:
-            route.channel_id, route.updated_by, route.updated_at = channel_id, actor, utcnow()
-            session.add(Event(actor_id=actor, kind=ROUTE_CHANGED, at=utcnow(),
+            route.channel_id, route.updated_by, route.updated_at = channel_id, actor, clock.now()
+            session.add(Event(actor_id=actor, kind=ROUTE_CHANGED, at=clock.now(),
                               summary=f"routed {key} to {channel_id}",
                               changes=[{"field": f"route {key}", "before": before,
                                         "after": channel_id}]))

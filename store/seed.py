@@ -28,6 +28,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from store import clock
 from store.db import Database
 from store.errors import OrderdeskError
 from store.models import Customer, Order, Product, Warehouse
@@ -36,7 +37,6 @@ from store.seed_load import finish, load_orders, load_reference, load_stock
 from store.seed_orders import FIRST_REF, OrderFactory
 from store.seed_reference import WAREHOUSES, make_catalog, make_customers
 from store.seed_times import order_times
-from store.types import utcnow
 
 CHUNK_ORDERS = 10_000
 Progress = Callable[[int, int], object]
@@ -87,7 +87,7 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
     if now is not None and now.tzinfo is None:
         raise ValueError(f"naive datetime {now!r}: pass an aware 'now' (UTC)")
     _refuse_unless_empty(db)
-    now_s = epoch(now or utcnow())
+    now_s = epoch(now or clock.now())
     rng = random.Random(seed)
     n_customers, n_products = sizes(orders)
     catalog = make_catalog(rng, n_products)

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.allocation import best_level, take_stock
 from store.check_findings import LATE_FINGERPRINT
 from store.db import Database
@@ -32,7 +33,6 @@ from store.models import Discrepancy, Order, Return, ReturnLine, Shipment, Shipm
 from store.order_view import load_order, shipped_quantities
 from store.return_facts import Owed, owed_goods, update_fulfilment
 from store.tracking import clean_tracking_number, tracking_url
-from store.types import utcnow
 from store.warehouse import StepResult, finish_step, log, refresh_pick
 
 
@@ -84,7 +84,7 @@ def ship_form(db: Database, *, ref: str, today: date | None = None,
         return ShipForm(ref=order.ref, customer_name=order.customer.name,
                         stage=order.fulfilment_status.value, lines=tuple(shown),
                         hidden_lines=len(lines) - len(shown), carriers=CARRIERS,
-                        today=today or utcnow().date())
+                        today=today or clock.today())
 
 
 def _check_shippable(order: Order) -> None:
@@ -114,7 +114,7 @@ def _form_lines(session: Session, order: Order) -> list[ShipFormLine]:
 
 def ship_order(db: Database, *, ref: str, actor: str, request: ShipRequest,
                today: date | None = None, now: datetime | None = None) -> ShipResult:
-    now = now or utcnow()
+    now = now or clock.now()
     today = today or now.date()
     with db.write() as session:
         order = load_order(session, ref, for_update=True)

@@ -27,6 +27,7 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.db import Database
 from store.enums import FulfilmentStatus, OrderStatus, OutboxStatus
 from store.errors import WrongStage
@@ -34,7 +35,6 @@ from store.models import Event, Order, OutboxMessage, PostedCard, Warehouse
 from store.order_view import address_of, load_order, order_view, shipped_quantities
 from store.outbox import enqueue
 from store.routing import route_map
-from store.types import utcnow
 from store.views import AddressView, OrderView
 
 POST, UPDATE = "chat.postMessage", "chat.update"
@@ -212,8 +212,8 @@ def finish_step(session: Session, order: Order, queued: list[int],
 def log(session: Session, order: Order, *, actor: str, kind: str, summary: str,
         changes: list[dict] | None = None) -> None:
     """One events-log row, and the order's row touched so its version moves (stale edits see it)."""
-    order.updated_at = utcnow()
-    session.add(Event(actor_id=actor, kind=kind, order_id=order.id, at=utcnow(),
+    order.updated_at = clock.now()
+    session.add(Event(actor_id=actor, kind=kind, order_id=order.id, at=clock.now(),
                       summary=summary[:300], changes=changes or []))
 
 

@@ -8,10 +8,27 @@ import os
 import pytest
 from sqlalchemy import text
 
+from store import clock
+from store.clock import SetClock
 from store.db import Database, make_engine, normalise_url
 from store.models import Base
+from tests.support.clock import TEST_NOW
 
 PG_URL = os.environ.get("ORDERDESK_TEST_DATABASE_URL", "")
+
+
+def pytest_report_header(config):
+    return f"orderdesk clock: tests start at {TEST_NOW.isoformat()} (ORDERDESK_TEST_NOW)"
+
+
+@pytest.fixture(autouse=True)
+def set_clock():
+    """Every test runs on the one clock, starting at TEST_NOW and ticking on in real time.
+    A test about a particular moment sets it (`set_clock.set(...)`, `.freeze()`)."""
+    test_clock = SetClock(TEST_NOW)
+    previous = clock.install(test_clock)
+    yield test_clock
+    clock.install(previous)
 
 
 def _is_postgres() -> bool:

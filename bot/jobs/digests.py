@@ -15,8 +15,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest_runner import clock_identity, run_due_digests
+from store import clock
 from store.metrics import refresh_planner_statistics
-from store.types import utcnow
 
 log = logging.getLogger("orderdesk.clock.digests")
 TICK_SECONDS = 60
@@ -24,7 +24,7 @@ TICK_SECONDS = 60
 
 def register_jobs(scheduler, *, settings, db, client) -> None:
     """Add this feature's jobs to the clock's scheduler."""
-    now = datetime.now(UTC)
+    now = clock.wall()
     scheduler.add_job(tick, IntervalTrigger(seconds=TICK_SECONDS), id="digests.tick",
                       kwargs={"db": db, "client": client, "claimed_by": clock_identity()},
                       next_run_time=now, max_instances=1, coalesce=True, replace_existing=True)
@@ -35,7 +35,7 @@ def register_jobs(scheduler, *, settings, db, client) -> None:
 
 def tick(*, db, client, claimed_by: str, now: datetime | None = None) -> list:
     """One pass: post every due, unposted digest. Returns the outcomes (for tests, logs)."""
-    outcomes = run_due_digests(db, client, now=now or utcnow(), claimed_by=claimed_by)
+    outcomes = run_due_digests(db, client, now=now or clock.now(), claimed_by=claimed_by)
     for outcome in outcomes:
         level = logging.WARNING if outcome.status == "failed" else logging.INFO
         log.log(level, outcome.summary_line())

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import update
 
+from store import clock
 from store.db import Database
 from store.importer import catalog, customers, orders
 from store.importer.context import ImportContext, Progress
@@ -25,7 +26,6 @@ from store.importer.errors import ImportFileError, MissingColumns, UnknownImport
 from store.importer.reading import file_sha256, open_table
 from store.importer.report import ImportKind, ImportReport, RowRejection, Tally
 from store.models import ImportRun
-from store.types import utcnow
 
 __all__ = [
     "ImportFileError", "ImportKind", "ImportReport", "MissingColumns", "RowRejection",
@@ -76,7 +76,7 @@ def _kind(kind: str | ImportKind) -> ImportKind:
 def _start_run(db: Database, kind: ImportKind, path: Path, actor: str) -> int:
     with db.write() as session:
         run = ImportRun(kind=kind.value, filename=path.name[-500:], sha256=file_sha256(path),
-                        started_at=utcnow(), note=f"started by {actor}")
+                        started_at=clock.now(), note=f"started by {actor}")
         session.add(run)
         session.flush()
         return run.id
@@ -87,4 +87,4 @@ def _finish_run(ctx: ImportContext) -> None:
     with ctx.db.write() as session:
         ctx.save_counts(session)
         session.execute(update(ImportRun).where(ImportRun.id == ctx.run_id).values(
-            finished_at=utcnow(), rejections=rejections))
+            finished_at=clock.now(), rejections=rejections))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.enums import AddressKind, FulfilmentStatus, OrderStatus, PaymentStatus
 from store.importer.bulk import allocate_ids, insert_rows
 from store.importer.fields import FieldError, minor_units
@@ -16,7 +17,6 @@ from store.importer.order_rows import SHIP_COLUMNS, OrderDraft, reject_order
 from store.importer.report import Tally
 from store.models import Customer, CustomerAddress, Event, Order, OrderLine, Product
 from store.order_facts import refresh_order_facts
-from store.types import utcnow
 
 IMPORTED_EVENT = "imported"
 FINGERPRINT_FIELD = "import_fingerprint"
@@ -168,7 +168,7 @@ def write_orders(session: Session, todo: list[tuple[OrderDraft, dict, list[dict]
     """Insert the orders; returns their ids (in `todo` order)."""
     if not todo:
         return []
-    now = utcnow()
+    now = clock.now()
     common = {"status": OrderStatus.OPEN, "fulfilment_status": FulfilmentStatus.UNFULFILLED,
               "source": source, "created_at": now, "updated_at": now, "version_id": 1,
               "shipping_minor": 0}

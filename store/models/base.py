@@ -6,7 +6,8 @@ from datetime import datetime
 from sqlalchemy import JSON, BigInteger, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from store.types import UTCDateTime, utcnow
+from store import clock
+from store.types import UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -44,4 +45,4 @@ def money_column(**kwargs) -> Mapped[int]:
 
 
 def created_at_column() -> Mapped[datetime]:
-    return mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    return mapped_column(UTCDateTime(), default=clock.now, nullable=False)

@@ -14,9 +14,9 @@ from bot.config import Settings
 from bot.digest_runner import EVENT_TYPE, run_due_digests
 from bot.jobs.digests import tick
 from sandbox import SlackSandbox
+from store import clock
 from store.digest_runs import RETRY_AFTER, run_states
 from store.digests import subscribe_digest
-from store.types import utcnow
 from tests.store.test_metrics_desk import build_desk
 
 CHANNEL = "C0MGR"
@@ -88,16 +88,16 @@ def test_an_empty_period_posts_a_quiet_digest_not_an_error(db, sb, client):
     assert "A quiet period" in str(digests(sb)[0].blocks)
 
 
-def test_a_failed_post_is_retried_after_a_pause_and_posted_once(db, sb, client):
+def test_a_failed_post_is_retried_after_a_pause_and_posted_once(db, sb, client, set_clock):
     subscribe(db, created=datetime(2026, 11, 24, 9, tzinfo=UTC))
     now = datetime(2026, 11, 25, 9, tzinfo=UTC)
     sb.faults.add(method="chat.postMessage", error="not_in_channel")
-    clock = [utcnow()]
+    set_clock.set(now, ticking=False)
 
-    first = run_due_digests(db, client, now=now, claimed_by="c", clock=lambda: clock[0])
-    soon = run_due_digests(db, client, now=now, claimed_by="c", clock=lambda: clock[0])
-    clock[0] += RETRY_AFTER
-    later = run_due_digests(db, client, now=now, claimed_by="c", clock=lambda: clock[0])
+    first = run_due_digests(db, client, now=now, claimed_by="c")
+    soon = run_due_digests(db, client, now=now, claimed_by="c")
+    set_clock.advance(RETRY_AFTER)
+    later = run_due_digests(db, client, now=now, claimed_by="c")
 
     assert [o.status for o in first] == ["failed"] and first[0].error == "not_in_channel"
     assert [o.status for o in soon] == ["skipped"]
@@ -112,15 +112,16 @@ class LostAnswer(WebClient):
         raise TimeoutError("read timed out")
 
 
-def test_a_retry_finds_its_own_earlier_post_instead_of_posting_twice(db, sb):
+def test_a_retry_finds_its_own_earlier_post_instead_of_posting_twice(db, sb, set_clock):
     subscribe(db, created=datetime(2026, 11, 24, 9, tzinfo=UTC))
-    now, clock = datetime(2026, 11, 25, 9, tzinfo=UTC), [utcnow()]
+    now = datetime(2026, 11, 25, 9, tzinfo=UTC)
+    set_clock.set(now, ticking=False)
     lossy = LostAnswer(base_url=sb.api_url, token=sb.bot_token)
     plain = WebClient(base_url=sb.api_url, token=sb.bot_token)
 
-    (first,) = run_due_digests(db, lossy, now=now, claimed_by="c", clock=lambda: clock[0])
-    clock[0] += RETRY_AFTER
-    (retry,) = run_due_digests(db, plain, now=now, claimed_by="c", clock=lambda: clock[0])
+    (first,) = run_due_digests(db, lossy, now=now, claimed_by="c")
+    set_clock.advance(RETRY_AFTER)
+    (retry,) = run_due_digests(db, plain, now=now, claimed_by="c")
 
     assert first.status == "failed" and retry.status == "posted"
     (posted,) = digests(sb)
@@ -128,7 +129,7 @@ def test_a_retry_finds_its_own_earlier_post_instead_of_posting_twice(db, sb):
 
 
 def test_the_clock_registers_a_tick_that_runs_at_start_and_catches_up(db, sb, client):
-    subscribe(db, created=utcnow() - timedelta(days=3), at_time="00:00")
+    subscribe(db, created=clock.now() - timedelta(days=3), at_time="00:00")
     settings = Settings.from_env({"SLACK_BOT_TOKEN": sb.bot_token, "SLACK_SIGNING_SECRET": "s",
                                   "SLACK_API_URL": sb.api_url})
     scheduler = build_scheduler(settings, db, scheduler=BackgroundScheduler(timezone="UTC"),

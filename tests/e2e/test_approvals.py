@@ -8,7 +8,10 @@ from messages.actions import ApprovalActions, EditOrderIds
 from store.models import Approval, Order, Return
 from tests.e2e.conftest import ADMIN, MANAGER, SALES
 from tests.e2e.test_fulfilment_support import (  # noqa: F401  (ful is a fixture)
-    PROCESSOR, buttons, ful, text_of,
+    PROCESSOR,
+    buttons,
+    ful,
+    text_of,
 )
 from tests.store.test_shipments_desk import MANAGER_CHANNEL
 

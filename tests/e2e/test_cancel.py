@@ -4,7 +4,11 @@ shipment with the reason why."""
 
 from messages.actions import CancelActions
 from tests.e2e.test_fulfilment_support import (  # noqa: F401  (ful is a fixture)
-    PROCESSOR, REP, buttons, ful, text_of,
+    PROCESSOR,
+    REP,
+    buttons,
+    ful,
+    text_of,
 )
 from tests.store.test_shipments_desk import reserved_lines, stock
 

@@ -1,7 +1,7 @@
 """The clock's fulfilment sweep against the sandbox: late orders flagged, ready orders
 released to the warehouse with their pick requests posted, and the job registered."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 from slack_sdk import WebClient
 from sqlalchemy import select
@@ -9,7 +9,7 @@ from sqlalchemy import select
 from bot.jobs.fulfilment import register_jobs, run_sweep
 from store.models import Discrepancy, Order
 from tests.e2e.test_fulfilment_support import ful  # noqa: F401  (ful is a fixture)
-from tests.store.test_shipments_desk import WAREHOUSE_CHANNEL, reserved_lines
+from tests.store.test_shipments_desk import PROMISED, WAREHOUSE_CHANNEL, reserved_lines
 
 
 class RecordingScheduler:
@@ -22,7 +22,7 @@ class RecordingScheduler:
 
 def test_the_sweep_flags_late_orders_and_releases_ready_ones(ful):
     client = WebClient(base_url=ful.sb.api_url, token=ful.sb.bot_token)
-    now = datetime(2026, 12, 2, 8, tzinfo=UTC)
+    now = datetime.combine(PROMISED + timedelta(days=1), time(8), UTC)
     assert run_sweep(ful.db, client, now=now) == (1, 2, 0)
     assert run_sweep(ful.db, client, now=now) == (0, 0, 0)
     with ful.db.read() as s:

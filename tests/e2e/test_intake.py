@@ -13,11 +13,11 @@ import urllib.request
 import pytest
 
 from bot.app import create_app
-from bot.web import create_wsgi_app
-from store.types import utcnow
 from bot.config import Settings
 from bot.console import DEMO_ROLES, start_stack
 from bot.outbox import stop_all
+from bot.web import create_wsgi_app
+from store import clock
 from store.roles import set_role
 from tests.e2e.conftest import ADMIN, Stack
 from tests.e2e.test_triage_support import triage_on
@@ -54,7 +54,7 @@ def post(t, body, *, secret=SECRET, signature=None, raw: bytes | None = None):
 
 def order(ref="WEB-1", **overrides):
     body = {"order_ref": ref, "customer_code": "ACME", "po_number": "WEB-PO-1",
-            "order_date": utcnow().isoformat(),
+            "order_date": clock.now().isoformat(),
             "lines": [{"sku": "WID-1001-BL", "quantity": 2, "unit_price": "9.00"}]}
     return {**body, **overrides}
 

@@ -11,11 +11,11 @@ from sqlalchemy import select, update
 
 from bot.outbox import deliver_due, sending_client
 from messages.actions import TriageActions as A
+from store import clock
 from store.discrepancies import flag_order
 from store.enums import OutboxStatus
 from store.models import OutboxMessage
 from store.outbox import claim_due
-from store.types import utcnow
 from tests.e2e.conftest import PROCESSOR, SALES
 from tests.e2e.test_triage_support import TRIAGE, WAREHOUSE, text_of, triage  # noqa: F401
 from tests.store.test_checks_support import import_problems, row
@@ -50,7 +50,7 @@ def test_a_post_committed_before_a_crash_arrives_later_once(triage, tmp_path):
     assert deliver_due(t.db, sender) == 0 and t.parents(TRIAGE) == []
     # ...until its lease runs out; then the post (and the rep's DM) arrive, once.
     with t.db.write() as s:
-        s.execute(update(OutboxMessage).values(next_attempt_at=utcnow() - timedelta(seconds=1)))
+        s.execute(update(OutboxMessage).values(next_attempt_at=clock.now() - timedelta(seconds=1)))
     assert deliver_due(t.db, sender) == 2
     assert deliver_due(t.db, sender) == 0
     assert len(t.parents(TRIAGE)) == 1 and "wrong colour" in t.parents(TRIAGE)[0].text

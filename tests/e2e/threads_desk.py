@@ -109,15 +109,16 @@ def _add(s, ids, ref, code, ordered, fulfilment, status, po, requested, promised
 
 
 @pytest.fixture
-def frozen_clock():
-    """The app's clock in these tests (start() pins it), so 'yesterday' is always Nov 24."""
+def frozen_clock(set_clock):
+    """The one clock set to NOW (ticking on from there), so 'yesterday' is always Nov 24."""
+    set_clock.set(NOW)
     return NOW
 
 
 def start(db, env: dict | None = None, sandbox=None):
     """The stack of tests/e2e/conftest.py, with extra settings; call after frozen_clock."""
     settings = Settings.from_env({"ORDERDESK_ADMINS": ADMIN, **(env or {})})
-    sb, running, app_settings = start_stack(settings, db=db, sandbox=sandbox, now=lambda: NOW)
+    sb, running, app_settings = start_stack(settings, db=db, sandbox=sandbox)
     for user_id, role in DEMO_ROLES.items():
         set_role(db, actor=ADMIN, user_id=user_id, role=role, admins=frozenset({ADMIN}),
                  default_role=settings.default_role)

@@ -11,10 +11,9 @@ from slack_sdk.web.slack_response import SlackResponse
 from sqlalchemy import select
 
 from bot.outbox import deliver_due
-from store import outbox
+from store import clock, outbox
 from store.enums import OutboxStatus
 from store.models import OutboxMessage
-from store.types import utcnow
 
 
 class FakeSlack:
@@ -61,9 +60,9 @@ def test_transient_failures_are_retried_later(db, outcome, wait_at_least):
     assert deliver_due(db, slack) == 0
     failed = row(db, row_id)
     assert failed.status == OutboxStatus.PENDING and failed.last_error
-    assert failed.next_attempt_at >= utcnow() + timedelta(seconds=wait_at_least - 0.5)
+    assert failed.next_attempt_at >= clock.now() + timedelta(seconds=wait_at_least - 0.5)
     with db.write() as s:
-        s.get(OutboxMessage, row_id).next_attempt_at = utcnow()
+        s.get(OutboxMessage, row_id).next_attempt_at = clock.now()
     assert deliver_due(db, slack) == 1
     assert row(db, row_id).status == OutboxStatus.SENT and len(slack.calls) == 2
 

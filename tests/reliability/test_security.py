@@ -18,7 +18,12 @@ from tests.e2e.conftest import CHANNEL, MANAGER, SALES
 from tests.e2e.test_intake import SECRET, order
 from tests.e2e.test_triage_support import action_id, text_of
 from tests.reliability.kit import (
-    FORM, discrepancies, flag_body, intake_post, intake_signature, send_forgery,
+    FORM,
+    discrepancies,
+    flag_body,
+    intake_post,
+    intake_signature,
+    send_forgery,
 )
 
 ATTEMPTS = {"forged signatures": 20, "signatures with another secret": 20,

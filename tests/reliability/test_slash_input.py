@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 
 from tests.e2e.conftest import ADMIN, CHANNEL, MANAGER, PROCESSOR, SALES
 from tests.reliability.kit import (
-    FAST, TEXT, ErrorLog, answer_marks, pings, shows_an_answer, unexpected_errors,
+    FAST,
+    TEXT,
+    ErrorLog,
+    answer_marks,
+    pings,
+    shows_an_answer,
+    unexpected_errors,
 )
 
 ORDER_FORMS = [("/order", ""), ("/order", "edit "), ("/order", "history "),

@@ -1,7 +1,7 @@
 """Allocation: when an order is ready, what gets reserved where, backorders, top-ups,
 releases on edit, the clock's sweep, and late orders."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from store.order_edit import OrderEdit
 from store.order_lines_edit import LineEdit
 from store.orders import edit_order, get_order
 from store.shipments import ShipRequest, ship_order
-from tests.store.test_shipments_desk import REF, fulfil_desk, reserved_lines, stock
+from tests.store.test_shipments_desk import PROMISED, REF, fulfil_desk, reserved_lines, stock
 
 ACTOR = "U0PROC1"
 
@@ -94,15 +94,15 @@ def test_the_sweep_allocates_ready_orders_only_while_a_warehouse_is_routed(db):
 
 
 def test_a_late_order_opens_one_discrepancy_and_shipping_it_resolves_it(db, desk):
-    before = datetime(2026, 12, 1, 18, tzinfo=UTC)
+    before = datetime.combine(PROMISED, time(18), UTC)
     assert flag_late_orders(db, now=before) == 0  # due today: not late yet
-    after = datetime(2026, 12, 2, 8, tzinfo=UTC)
+    after = datetime.combine(PROMISED + timedelta(days=1), time(8), UTC)
     assert flag_late_orders(db, now=after) == 1
     assert flag_late_orders(db, now=after) == 0
     with db.read() as s:
         late = s.scalars(select(Discrepancy).where(Discrepancy.fingerprint == "late")).one()
         assert (late.type.value, late.severity.value) == ("late", "medium")
-        assert "SO-2001 was promised for 2026-12-01" in late.title
+        assert f"SO-2001 was promised for {PROMISED.isoformat()}" in late.title
     with pytest.raises(NotReady, match="open discrepancies"):
         allocate(db, ref=REF, actor=ACTOR)
     ship_order(db, ref=REF, actor=ACTOR, now=after, request=ShipRequest(

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from store.allocation import allocate
 from store.models import Order, OrderLine, Product, StockLevel
-from tests.store.test_orders_builder import add_order, at
+from tests.store.test_orders_builder import add_order
 from tests.store.test_shipments_desk import fulfil_desk, stock
+from tests.support.clock import days_ago
 
 
 def test_two_orders_racing_for_the_last_pumps_reserve_only_what_is_there(db):
@@ -17,7 +18,7 @@ def test_two_orders_racing_for_the_last_pumps_reserve_only_what_is_there(db):
         pump = s.scalars(select(Product).where(Product.sku == "PMP-7007-GR")).one()
         s.scalars(select(StockLevel).where(StockLevel.product_id == pump.id)).one().on_hand = 5
         for ref in ("SO-3001", "SO-3002"):
-            add_order(s, ref, ids["ACME"], at(24), lines=[("PMP-7007-GR", pump.id, 3, 18000)])
+            add_order(s, ref, ids["ACME"], days_ago(1), lines=[("PMP-7007-GR", pump.id, 3, 18000)])
     start, errors = threading.Barrier(2), []
 
     def run(ref):

@@ -9,13 +9,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
+from store import clock
 from store.check_rules import POSTAL_CODES, RULES
 from store.checks import check_orders, findings_for
 from store.enums import DiscrepancyStatus
 from store.models import Discrepancy, Order
-from store.orders import OrderEdit, edit_order, get_order
 from store.order_lines_edit import LineEdit
-from store.types import utcnow
+from store.orders import OrderEdit, edit_order, get_order
 from tests.store.test_checks_support import (
     EXPECTED,
     import_problems,
@@ -93,7 +93,7 @@ def test_the_customer_price_beats_the_catalog_and_small_differences_pass(db, tmp
 
 def test_a_discontinued_sku_and_an_old_unpaid_order_are_found(db, tmp_path):
     triage_desk(db)
-    old = (utcnow() - timedelta(days=9)).date().isoformat()
+    old = (clock.now() - timedelta(days=9)).date().isoformat()
     import_problems(db, tmp_path, [
         row("SO-1", "OLD-0003-BK", 1, "9.00"),
         row("SO-2", "WID-1001-BL", 1, "12.50", order_date=old, payment_status="awaiting",
@@ -106,7 +106,7 @@ def test_a_discontinued_sku_and_an_old_unpaid_order_are_found(db, tmp_path):
 
 def test_same_lines_for_the_same_customer_within_the_window_is_a_duplicate(db, tmp_path):
     triage_desk(db)
-    now = utcnow()
+    now = clock.now()
     first, later = (now - timedelta(hours=5)).isoformat(), now.isoformat()
     far = (now - timedelta(days=5)).isoformat()
     import_problems(db, tmp_path, [row("SO-1", "WID-1001-BL", 2, "12.50", order_date=first),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from store import clock
 from store.enums import AddressKind
 from store.importer import import_file
 from store.models import (
@@ -21,7 +22,6 @@ from store.models import (
     StockLevel,
     Warehouse,
 )
-from store.types import utcnow
 from tests.store.test_import_support import ORDER_HEADER, write_csv
 
 PRODUCTS = (("WID-1001-BL", "Widget Blue", 1250, True, 100),
@@ -66,7 +66,7 @@ def _customer(code: str, name: str, limit: int | None) -> Customer:
 
 
 def row(ref: str, sku: str, quantity: int, price: str, *, customer="ACME", **extra) -> list:
-    today = utcnow().date()
+    today = clock.today()
     values = {"order_ref": ref, "customer_code": customer, "order_date": today.isoformat(),
               "requested_date": (today + timedelta(days=10)).isoformat(), "sku": sku,
               "quantity": str(quantity), "unit_price": price, "currency": "USD",
@@ -77,7 +77,7 @@ def row(ref: str, sku: str, quantity: int, price: str, *, customer="ACME", **ext
 
 
 def problem_rows() -> list[list]:
-    today = utcnow().date()
+    today = clock.today()
     return [
         row("SO-9001", "NOPE-999", 1, "5.00"),
         row("SO-9002", "WID-1001-BL", 2, "10.00"),

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
+from store.customers import edit_customer, get_customer
 from store.enums import PaymentStatus
 from store.errors import CustomerNotFound, CustomerUnclear, StaleEdit, ValidationFailed
 from store.models import Customer, Event, Order
-from store.customers import edit_customer, get_customer
 from store.views import AddressView, ContactView
 from tests.store.test_orders_builder import add_order, build
 

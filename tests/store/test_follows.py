@@ -6,18 +6,19 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from store import clock
+from store.enums import Role
 from store.errors import OrderNotFound
 from store.events_dedupe import claim_event, forget_events, message_key
-from store.enums import Role
 from store.follows import Audience, edit_notice, follow, notify_followers, set_audience, unfollow
 from store.models import Follow, Order, OutboxMessage, ProcessedEvent
+from store.order_edit import OrderEdit
 from store.orders import edit_order, get_order
 from store.question_views import FULL
 from store.roles import set_role
-from store.order_edit import OrderEdit
-from store.types import utcnow
 from store.views import FieldChange
 from tests.store.test_orders_builder import build
+from tests.support.clock import in_days
 
 A, B = ("C0ORDERS", "1700000000.000100"), ("D0SALES1", "1700000000.000200")
 
@@ -91,14 +92,12 @@ def test_an_order_nobody_follows_queues_nothing(desk):
 
 
 def test_an_edit_tells_following_threads_which_fields_changed_without_prices(desk):
-    from datetime import date
-
     follow(desk, ref="SO-1042", channel_id=A[0], thread_ts=A[1], user_id="U0SALES1")
     order = get_order(desk, ref="SO-1042")
     edit_order(desk, ref="SO-1042", actor="U0PROC1", expected_version=order.version,
-               changes=OrderEdit(requested_date=date(2026, 12, 3)))
+               changes=OrderEdit(requested_date=in_days(8)))
     [row] = [r for r in outbox_rows(desk) if (r.dedupe_key or "").startswith("edited:")]
-    assert row.payload["text"] == "SO-1042 was edited: requested date → 2026-12-03."
+    assert row.payload["text"] == f"SO-1042 was edited: requested date → {in_days(8)}."
     assert row.dedupe_key.startswith(f"edited:{order.id}:")
 
 
@@ -178,8 +177,8 @@ def test_racing_deliveries_of_one_event_answer_once(db):
 
 
 def test_old_claims_are_forgotten(db):
-    claim_event(db, event_id="EvOLD", now=utcnow() - timedelta(days=2))
+    claim_event(db, event_id="EvOLD", now=clock.now() - timedelta(days=2))
     claim_event(db, event_id="EvNEW")
-    assert forget_events(db, before=utcnow() - timedelta(days=1)) == 1
+    assert forget_events(db, before=clock.now() - timedelta(days=1)) == 1
     with db.read() as session:
         assert session.scalars(select(ProcessedEvent.event_id)).all() == ["EvNEW"]

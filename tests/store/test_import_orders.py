@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
+from store import clock
 from store.enums import PaymentStatus
 from store.importer import ImportKind, ImportReport, MissingColumns, import_file
 from store.models import Customer, Event, Order, OrderLine
-from store.types import utcnow
 from tests.store.test_import_support import (
     FIXTURES,
     ORDER_HEADER,
@@ -154,7 +154,7 @@ def test_each_imported_order_gets_an_event_and_the_run_is_recorded(loaded):
     assert run.id == report.import_run_id
     assert (run.kind, run.filename, run.rows_total, run.rows_imported, run.rows_rejected) == (
         "orders", "orders.csv", 19, 7, 12)
-    assert run.finished_at is not None and run.finished_at <= utcnow()
+    assert run.finished_at is not None and run.finished_at <= clock.now()
     assert run.rejections[0] == {"row": 8, "column": "quantity",
                                  "reason": report.rejections[0].reason}
 

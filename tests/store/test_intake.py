@@ -10,8 +10,9 @@ from store.errors import IntakeRejected, ValidationFailed
 from store.intake import create_order, intake_order
 from store.models import Discrepancy, Order
 from tests.store.test_checks_support import triage_desk
+from tests.support.clock import days_ago
 
-BODY = {"order_ref": "WEB-7", "customer_code": "ACME", "order_date": "2026-11-20T10:00:00Z",
+BODY = {"order_ref": "WEB-7", "customer_code": "ACME", "order_date": days_ago(5, 10).isoformat(),
         "ship_postal_code": "62701", "ship_line1": "9 Elm St", "ship_city": "Springfield",
         "ship_country": "US",
         "lines": [{"sku": "WID-1001-BL", "quantity": "2"},

@@ -4,12 +4,13 @@ the ORM order, for every part a card shows."""
 import pytest
 from sqlalchemy import select
 
+from store import clock
 from store.enums import DiscrepancyStatus, DiscrepancyType, HoldReason, Severity
 from store.errors import OrderNotFound
 from store.models import Discrepancy, Event, Order, OrderHold
 from store.order_view import load_order, order_view, read_order_view
-from store.types import utcnow
-from tests.store.test_orders_builder import at, build
+from tests.store.test_orders_builder import build
+from tests.support.clock import days_ago
 
 REFS = ("SO-1042", "SO-1043", "SO-1044", "SO-1045", "SO-1046")
 
@@ -21,14 +22,14 @@ def desk(db):
         o1042 = s.scalar(select(Order).where(Order.ref == "SO-1042"))
         s.add_all([
             OrderHold(order_id=o1042.id, reason=HoldReason.HIGH_RISK, note="check <id>",
-                      placed_by="U0PROC1", placed_at=at(21)),
-            OrderHold(order_id=o1042.id, reason=HoldReason.AWAITING_PAYMENT, placed_at=at(20),
-                      released_at=at(21), released_by="U0PROC1"),
+                      placed_by="U0PROC1", placed_at=days_ago(4)),
+            OrderHold(order_id=o1042.id, reason=HoldReason.AWAITING_PAYMENT, placed_at=days_ago(5),
+                      released_at=days_ago(4), released_by="U0PROC1"),
             *[Discrepancy(order_id=o1042.id, type=DiscrepancyType.PRICE_MISMATCH,
                           severity=Severity.HIGH, status=status, fingerprint=f"f{n}",
                           title=f"price {n}")
               for n, status in enumerate((DiscrepancyStatus.NEW, DiscrepancyStatus.RESOLVED))],
-            *[Event(order_id=o1042.id, actor_id="U0PROC1", kind="edited", at=utcnow(),
+            *[Event(order_id=o1042.id, actor_id="U0PROC1", kind="edited", at=clock.now(),
                     summary=f"edit {n}", changes=[{"field": "notes", "before": None,
                                                    "after": str(n)}])
               for n in range(5)],

@@ -16,7 +16,8 @@ from store.orders import (
     record_posted_card,
 )
 from store.views import AddressView, FieldChange
-from tests.store.test_orders_builder import TODAY, build
+from tests.store.test_orders_builder import build
+from tests.support.clock import TODAY
 
 ADDRESS = AddressView(name="Receiving", line1="1 Main St", city="Springfield", region="IL",
                       postal_code="62701", country="US")

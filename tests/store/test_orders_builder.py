@@ -6,7 +6,7 @@ tests need: PO numbers, a UPS shipment, a shipped order, a draft, a canceled one
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import datetime
 
 from store.enums import AddressKind, FulfilmentStatus, OrderStatus
 from store.models import (
@@ -22,8 +22,8 @@ from store.models import (
     StockLevel,
     Warehouse,
 )
+from tests.support.clock import days_ago, in_days
 
-TODAY = date(2026, 11, 25)
 PRODUCTS = (
     ("WID-1042-BL", "Widget Blue", 1250, True),
     ("GIZ-2001-RD", "Gizmo Red", 4500, True),
@@ -35,10 +35,6 @@ CUSTOMERS = (
     ("BETA", "Beta Industrial Supply", None),
     ("GLOBEX", "Globex Ltd", 100_000),
 )
-
-
-def at(day: int, hour: int = 9) -> datetime:
-    return datetime(2026, 11, day, hour, tzinfo=UTC)
 
 
 def build(db) -> dict:
@@ -64,24 +60,24 @@ def build(db) -> dict:
         ])
         acme, beta, globex = (customers[c].id for c in ("ACME", "BETA", "GLOBEX"))
         p = {sku: prod.id for sku, prod in products.items()}
-        o1042 = add_order(s, "SO-1042", acme, at(20), po="PO-7781",
+        o1042 = add_order(s, "SO-1042", acme, days_ago(5), po="PO-7781",
                           lines=[("WID-1042-BL", p["WID-1042-BL"], 2, 1250),
                                  ("GIZ-2001-RD", p["GIZ-2001-RD"], 1, 4500)],
-                          requested=date(2026, 12, 1))
+                          requested=in_days(6))
         o1042.lines[0].warehouse_id, o1042.lines[0].quantity_reserved = east.id, 2
-        add_order(s, "SO-1043", beta, at(21), po="4500012345",
+        add_order(s, "SO-1043", beta, days_ago(4), po="4500012345",
                   lines=[("GIZ-2001-RD", p["GIZ-2001-RD"], 3, 4500)])
-        shipped = add_order(s, "SO-1044", beta, at(22), po="PO-9001",
+        shipped = add_order(s, "SO-1044", beta, days_ago(3), po="PO-9001",
                             lines=[("BRK-3003-SS", p["BRK-3003-SS"], 10, 650)],
                             fulfilment=FulfilmentStatus.SHIPPED)
-        add_order(s, "SO-1045", acme, at(23), status=OrderStatus.DRAFT,
+        add_order(s, "SO-1045", acme, days_ago(2), status=OrderStatus.DRAFT,
                   lines=[("BRK-3003-SS", p["BRK-3003-SS"], 4, 600),
                          ("NOPE-1", None, 1, 100)])
-        add_order(s, "SO-1046", globex, at(24), status=OrderStatus.CANCELED,
+        add_order(s, "SO-1046", globex, days_ago(1), status=OrderStatus.CANCELED,
                   lines=[("WID-1042-BL", p["WID-1042-BL"], 1, 1250)])
         s.flush()
         shipment = Shipment(order_id=shipped.id, carrier="UPS", service="Ground",
-                            shipped_at=at(23), tracking_number="1Z999AA10123456784")
+                            shipped_at=days_ago(2), tracking_number="1Z999AA10123456784")
         shipment.lines.append(ShipmentLine(order_line_id=shipped.lines[0].id, quantity=10))
         s.add(shipment)
         ids = {"east": east.id, "west": west.id, **{c: customers[c].id for c in customers}}

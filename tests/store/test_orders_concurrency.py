@@ -11,7 +11,8 @@ from store.errors import StaleEdit
 from store.models import Event
 from store.orders import OrderEdit, edit_order, get_order
 from store.views import AddressView
-from tests.store.test_orders_builder import TODAY, build
+from tests.store.test_orders_builder import build
+from tests.support.clock import TODAY
 
 NEW_ADDRESS = AddressView(name="Receiving", line1="9 Elm St", city="Shelbyville",
                           postal_code="62565", country="US")

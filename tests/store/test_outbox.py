@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from store import outbox
+from store import clock, outbox
 from store.enums import OutboxStatus
 from store.models import OutboxMessage
-from store.types import utcnow
 
 
 def _enqueue(db, **kwargs):
@@ -39,7 +38,7 @@ def test_a_claimed_row_is_not_claimed_again_until_its_lease_ends(db):
     row_id = _enqueue(db)
     assert [i.id for i in outbox.claim_due(db)] == [row_id]
     assert outbox.claim_due(db) == []
-    later = utcnow() + outbox.LEASE + timedelta(seconds=1)
+    later = clock.now() + outbox.LEASE + timedelta(seconds=1)
     assert [i.attempts for i in outbox.claim_due(db, now=later)] == [2]
 
 
@@ -48,12 +47,12 @@ def test_failure_schedules_retry_after_and_sent_rows_are_done(db):
     outbox.claim_due(db)
     outbox.mark_failed(db, item_id=row_id, error="ratelimited", retry_after_s=30)
     assert outbox.claim_due(db) == []
-    assert outbox.claim_due(db, now=utcnow() + timedelta(seconds=31))[0].id == row_id
+    assert outbox.claim_due(db, now=clock.now() + timedelta(seconds=31))[0].id == row_id
     outbox.mark_sent(db, item_id=row_id, channel="C1", ts="1.0002")
     with db.read() as session:
         row = session.get(OutboxMessage, row_id)
         assert (row.status, row.result_ts) == (OutboxStatus.SENT, "1.0002")
-    assert outbox.claim_due(db, now=utcnow() + timedelta(hours=1)) == []
+    assert outbox.claim_due(db, now=clock.now() + timedelta(hours=1)) == []
 
 
 def test_a_permanent_failure_marks_the_row_dead(db):
@@ -92,7 +91,7 @@ def test_rate_limits_however_many_neither_kill_a_row_nor_slow_its_later_retries(
     Found by bench/faults.py: 50 rate-limited tries marked rows dead, and a 503 after many
     429s waited the 300 s cap, so posts arrived 4-5 min after a 60 s Slack outage."""
     row_id = _enqueue(db)
-    now = utcnow()
+    now = clock.now()
     for _ in range(outbox.MAX_ATTEMPTS + 10):
         (item,) = outbox.claim_due(db, now=now + timedelta(hours=1))
         outbox.mark_failed(db, item_id=item.id, error="429 ratelimited", retry_after_s=0)
@@ -101,4 +100,4 @@ def test_rate_limits_however_many_neither_kill_a_row_nor_slow_its_later_retries(
     with db.read() as session:
         row = session.get(OutboxMessage, row_id)
         assert row.status == OutboxStatus.PENDING
-        assert row.next_attempt_at <= utcnow() + timedelta(seconds=2)
+        assert row.next_attempt_at <= clock.now() + timedelta(seconds=2)

@@ -25,11 +25,12 @@ from store.seed import seed_demo
 from store.shipments import ship_form
 from tests.store.test_import_support import ORDER_HEADER, load_reference, order_row, write_csv
 from tests.store.test_intake import BODY
-from tests.store.test_orders_builder import add_order, at
+from tests.store.test_orders_builder import add_order
 from tests.store.test_ship_facts import expected as ship_expected
 from tests.store.test_ship_facts import ship
 from tests.store.test_ship_facts import stored as ship_stored
 from tests.store.test_shipments_desk import REF, fulfil_desk
+from tests.support.clock import days_ago
 
 ACTOR = "U0PROC1"
 MIGRATIONS = Path(__file__).parents[2] / "store" / "migrations" / "versions"
@@ -166,8 +167,8 @@ def _migration(name: str):
 def test_the_migration_backfills_exactly_what_the_hook_writes(db, desk):
     allocate(db, ref="SO-1042", actor=ACTOR)
     with db.write() as s:  # an order without lines, and one in another currency
-        add_order(s, "SO-EMPTY", desk["ACME"], at(25), lines=[])
-        other = add_order(s, "SO-EUR", desk["BETA"], at(25), lines=[("X-1", None, 2, 999)])
+        add_order(s, "SO-EMPTY", desk["ACME"], days_ago(0), lines=[])
+        other = add_order(s, "SO-EUR", desk["BETA"], days_ago(0), lines=[("X-1", None, 2, 999)])
         other.currency = "EUR"
     cancel_order(db, ref=REF, actor=ACTOR, reason="test")
     hooked = stored(db)

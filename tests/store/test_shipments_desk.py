@@ -2,7 +2,8 @@
 tests/store/test_orders_builder.py plus one order made for shipping, returning and
 canceling, with stock that is easy to count.
 
-SO-2001 (ACME, on terms: it has a credit limit), shipping $9.95, promised 2026-12-01:
+SO-2001 (ACME, on terms: it has a credit limit), ordered yesterday, shipping $9.95, promised
+six days from today (PROMISED):
   line 1  WID-1042-BL Widget Blue       × 4 @ $12.50 = $50.00
   line 2  CBL-5005-BK Cable Black       × 10 @ $3.00 = $30.00
   line 3  BRK-3003-SS Bracket Stainless × 2 @ $6.00  = $12.00      subtotal $92.00
@@ -13,15 +14,15 @@ BRK EAST 30 / 0; PMP EAST 20 / 0; GIZ-2001-RD EAST 5 / 7 (over-reserved by other
 
 from __future__ import annotations
 
-from datetime import date
-
 from sqlalchemy import select
 
 from store.models import Order, Product, StockLevel, Warehouse
 from store.routing import set_route
-from tests.store.test_orders_builder import add_order, at, build
+from tests.store.test_orders_builder import add_order, build
+from tests.support.clock import days_ago, in_days
 
 REF = "SO-2001"
+PROMISED = in_days(6)
 WAREHOUSE_CHANNEL, MANAGER_CHANNEL = "C0WH", "C0MGR"
 
 
@@ -40,12 +41,12 @@ def fulfil_desk(db, *, routes: bool = True) -> dict:
                    StockLevel(product_id=pump.id, warehouse_id=east.id, on_hand=20, reserved=0),
                    StockLevel(product_id=products["BRK-3003-SS"], warehouse_id=east.id,
                               on_hand=30, reserved=0)])
-        order = add_order(s, REF, ids["ACME"], at(24), po="PO-2001",
+        order = add_order(s, REF, ids["ACME"], days_ago(1), po="PO-2001",
                           lines=[("WID-1042-BL", products["WID-1042-BL"], 4, 1250),
                                  ("CBL-5005-BK", cable.id, 10, 300),
                                  ("BRK-3003-SS", products["BRK-3003-SS"], 2, 600)])
-        order.promised_date = date(2026, 12, 1)
-        add_order(s, "SO-2002", ids["ACME"], at(24), lines=[("PMP-7007-GR", pump.id, 3, 18000)])
+        order.promised_date = PROMISED
+        add_order(s, "SO-2002", ids["ACME"], days_ago(1), lines=[("PMP-7007-GR", pump.id, 3, 18000)])
         ids["products"] = products
     if routes:
         set_route(db, actor="U0ADMIN", key="warehouse", channel_id=WAREHOUSE_CHANNEL)
