@@ -9,19 +9,21 @@ from datetime import date
 from pathlib import Path
 
 from bot.config import ConfigError, Settings, share_with_store
-from store import clock
 from store.clock import Clock
+from store.clock import install as install_clock
 from store.errors import OrderdeskError
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, clock: Clock | None = None) -> int:
+    """`clock`: the process's clock (tests pass theirs); by default the wall clock in the
+    workspace's time zone."""
     parser = _parser()
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = Settings.from_env()
-        clock.install(Clock(settings.timezone))
+        install_clock(clock or Clock(settings.timezone))
         return args.run(settings, args) or 0
     except (ConfigError, OrderdeskError) as exc:
         print(f"orderdesk: {exc}", file=sys.stderr)

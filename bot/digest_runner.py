@@ -66,9 +66,11 @@ def clock_identity() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:64]
 
 
-def run_due_digests(db: Database, client: WebClient, *, now: datetime, claimed_by: str) -> list[Outcome]:
-    """Post every period each active subscription owes as of `now`, oldest first.
-    Periods already posted are skipped without a claim attempt."""
+def run_due_digests(db: Database, client: WebClient, *, claimed_by: str,
+                    now: datetime | None = None) -> list[Outcome]:
+    """Post every period each active subscription owes as of `now` (the clock's, by default),
+    oldest first. Periods already posted are skipped without a claim attempt."""
+    now = now or clock.now()
     owed = [(sub, period) for sub in list_digest_subscriptions(db)
             for period in due_periods(sub.period, at_time=sub.at_time, tz=sub.timezone,
                                       since=sub.created_at, now=now)]
@@ -83,19 +85,22 @@ def run_due_digests(db: Database, client: WebClient, *, now: datetime, claimed_b
         if state is not None and state.status == "posted":
             continue
         outcomes.append(run_subscription_digest(db, client, subscription=sub, period=period,
-                                                claimed_by=claimed_by))
+                                                claimed_by=claimed_by, now=now))
     return outcomes
 
 
 def run_subscription_digest(db: Database, client: WebClient, *, subscription: SubscriptionView,
-                            period: Period, claimed_by: str) -> Outcome:
+                            period: Period, claimed_by: str,
+                            now: datetime | None = None) -> Outcome:
+    """The figures are as of `now`; the claim records when it really happened (the clock)."""
     channel = subscription.channel_id
     run = claim_digest_run(db, subscription_id=subscription.id, period=period,
                            claimed_by=claimed_by, at=clock.now())
     if run is None:
         return Outcome(period, channel, "skipped", subscription.id)
     try:
-        view = build_digest(db, period=period, timezone=subscription.timezone, now=clock.now())
+        view = build_digest(db, period=period, timezone=subscription.timezone,
+                            now=now or clock.now())
         ts = (_earlier_post(client, channel, run) if run.retry else None) \
             or post_digest(client, channel=channel, view=view, run_id=run.id)
     except Exception as error:  # noqa: BLE001 - any failure gives the claim back for a retry
@@ -171,7 +176,7 @@ def run_digest_command(db: Database, client: WebClient, *, timezone: str,
         if period.end > local_date(now, sub.timezone):
             raise PeriodNotOver(period.label())
         outcome = run_subscription_digest(db, client, subscription=sub, period=period,
-                                          claimed_by=f"cli:{clock_identity()}")
+                                          claimed_by=f"cli:{clock_identity()}", now=now)
         if outcome.status == "skipped":
             raise DigestAlreadyPosted(sub.id, period.label())
         return outcome

@@ -223,13 +223,13 @@ def flag_late_orders(db: Database, *, now: datetime | None = None, limit: int = 
     with db.write() as session:
         rows = session.execute(
             select(Order.id, Order.ref, Order.promised_date, Order.fulfilment_status)
-            .where(Order.status == OrderStatus.OPEN, Order.promised_date < now.date(),
+            .where(Order.status == OrderStatus.OPEN, Order.promised_date < clock.date_of(now),
                    Order.fulfilment_status.in_(NOT_SHIPPED), ~known)
             .order_by(Order.id).limit(limit)).all()
         findings = [Finding(
             order_id, DiscrepancyType.LATE, rules.severity("late"), LATE_FINGERPRINT,
             f"{ref} was promised for {promised.isoformat()} and has not shipped",
             {"expected": f"shipped by {promised.isoformat()}",
-             "found": f"{stage.value.replace('_', ' ')} on {now.date().isoformat()}"})
+             "found": f"{stage.value.replace('_', ' ')} on {clock.date_of(now).isoformat()}"})
             for order_id, ref, promised, stage in rows]
         return len(open_findings(session, findings, actor="system", now=now, rules=rules))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from store import clock
 from store.check_facts import Facts, OrderFacts
 from store.check_rules import POSTAL_CODES, CheckRules
 from store.enums import DiscrepancyType as T
@@ -224,7 +225,7 @@ def check_credit(order, facts, rules, now):
 def check_requested_date(order, facts, rules, now):
     if not order.requested_date or order.fulfilment_status not in OPEN_FULFILMENT:
         return
-    start = max(order.ordered_at.date(), now.date())
+    start = max(clock.date_of(order.ordered_at), clock.date_of(now))
     earliest: date = start + timedelta(days=rules.min_lead_days)
     if order.requested_date >= earliest:
         return

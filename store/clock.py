@@ -25,7 +25,11 @@ class Clock:
 
     def today(self) -> date:
         """The workspace's calendar day: a promised date passes at local midnight, not UTC's."""
-        return self.now().astimezone(self.zone).date()
+        return self.date_of(self.now())
+
+    def date_of(self, moment: datetime) -> date:
+        """The workspace's calendar day at `moment`."""
+        return moment.astimezone(self.zone).date()
 
 
 class SetClock(Clock):
@@ -81,6 +85,11 @@ def now() -> datetime:
 def today() -> date:
     """Today in the workspace's time zone."""
     return _current.today()
+
+
+def date_of(moment: datetime) -> date:
+    """The workspace's calendar day at `moment` (for operations given an explicit `now`)."""
+    return _current.date_of(moment)
 
 
 def wall() -> datetime:

@@ -70,7 +70,7 @@ def _apply(session: Session, order: Order, fix: dict, *, actor: str,
         raise ValidationFailed({"fix": f"Unknown fix '{kind}'."})
     errors: dict[str, str] = {}
     with session.no_autoflush:
-        changed = apply_edit(session, order, edit, actor=actor, today=now.date(), errors=errors)
+        changed = apply_edit(session, order, edit, actor=actor, today=clock.date_of(now), errors=errors)
     if errors:
         raise ValidationFailed({"fix": " ".join(errors.values())})
     return changed

@@ -23,7 +23,6 @@ from store.models import Customer, Discrepancy, Follow, Order
 from store.routing import channel_for, route_map
 
 
-
 def open_findings(session: Session, findings: list[Finding], *, actor: str, now: datetime,
                   rules: CheckRules) -> list[int]:
     """Open a discrepancy per new finding; returns the new ids (known findings are skipped)."""

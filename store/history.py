@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from store.db import Database
+from store.errors import OrderNotFound
 from store.models import Event, Order
 from store.order_view import event_view, ref_candidates
-from store.errors import OrderNotFound
 from store.views import HistoryPage
 
 MAX_PER_PAGE = 50

@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store import lookup_probes as probes
+from store.enums import OrderStatus
 from store.models import Customer, Order
 from store.query_plan import CODE, Key
 from store.question_facts import is_blocked_clause, is_late_clause, is_open_clause
 from store.question_views import BLOCKED, CANCELED, LATE, OPEN, DateRange
-from store.enums import OrderStatus
 from store.search_index import Snapshot, match_names
 
 NAME_CUTOFF = 80.0      # whole leftover words vs customer names (WRatio)

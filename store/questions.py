@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
-from store import follows
+from store import clock, follows
 from store.db import Database
 from store.enums import Role
 from store.order_view import load_order
@@ -83,7 +83,7 @@ def answer_order(db: Database, *, ref: str, user_id: str, role: Role | str, poli
     with db.read() as session:
         order = load_order(session, ref)
         found = order_answers(session, [order.id], viewer=_viewer(user_id, role, policy),
-                              today=now.date(), detailed=True)
+                              today=clock.date_of(now), detailed=True)
     return Answer(kind=ORDER, question=question, orders=tuple(found), total=1,
                   customers=(found[0].customer_name,))
 
@@ -101,7 +101,7 @@ def _ask(db: Database, question: Question, *, viewer: Viewer, now: datetime,
         if found is None:
             return Answer(kind=NEEDS_ORDER, question=question)
         single = len(found.ids) == 1 and not found.ambiguous
-        orders = order_answers(session, found.ids[:limit], viewer=viewer, today=now.date(),
+        orders = order_answers(session, found.ids[:limit], viewer=viewer, today=clock.date_of(now),
                                matched=found.matched, detailed=single)
     if not orders:
         return Answer(kind=NO_MATCH, question=question, searched=searched,
@@ -152,12 +152,12 @@ def _by_customer(session, snap, question: Question, *, viewer: Viewer, now: date
         found.ambiguous = len(hits) > 1
     rep = viewer.user_id if question.mine else None
     dates, filters = question.dates, question.filters
-    ids, total, floor = select_orders(session, today=now.date(), customer_ids=customer_ids,
+    ids, total, floor = select_orders(session, today=clock.date_of(now), customer_ids=customer_ids,
                                       rep_id=rep, dates=dates, filters=filters, limit=limit)
     if not ids and customer_ids is not None and (dates or filters):
         # "Nothing late for Globex": say so, and show where its orders are instead.
         found.fallback = True
-        ids, total, floor = select_orders(session, today=now.date(), customer_ids=customer_ids,
+        ids, total, floor = select_orders(session, today=clock.date_of(now), customer_ids=customer_ids,
                                           limit=3)
     elif not (dates or filters) and customer_ids is not None:
         ids, total, floor = _current_orders(session, now, customer_ids, limit)
@@ -169,11 +169,11 @@ def _by_customer(session, snap, question: Question, *, viewer: Viewer, now: date
 
 def _current_orders(session, now: datetime, customer_ids: list[int], limit: int):
     """A customer's orders still in progress; if none, its latest three."""
-    ids, total, floor = select_orders(session, today=now.date(), customer_ids=customer_ids,
+    ids, total, floor = select_orders(session, today=clock.date_of(now), customer_ids=customer_ids,
                                       filters=(OPEN,), limit=limit)
     if ids:
         return ids, total, floor
-    return select_orders(session, today=now.date(), customer_ids=customer_ids, limit=3)
+    return select_orders(session, today=clock.date_of(now), customer_ids=customer_ids, limit=3)
 
 
 def _codes(question: Question) -> tuple[str, ...]:

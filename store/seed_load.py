@@ -23,6 +23,7 @@ from store.models import (
     StockLevel,
     Warehouse,
 )
+from store.order_facts import refresh_order_facts
 from store.refs import ORDER_COUNTER, RMA_COUNTER, set_counter
 from store.seed_bulk import BulkWriter, advance_sequences
 from store.seed_fulfil import (
@@ -38,7 +39,6 @@ from store.seed_fulfil import (
 )
 from store.seed_orders import FIRST_REF, LINE_COLS, ORDER_COLS, ORDER_TS
 from store.seed_reference import WAREHOUSES, Catalog, CustomerSet
-from store.order_facts import refresh_order_facts
 
 # table name -> (model, columns, timestamp columns), in foreign-key order.
 _ORDER_TABLES = {

@@ -115,7 +115,7 @@ def _form_lines(session: Session, order: Order) -> list[ShipFormLine]:
 def ship_order(db: Database, *, ref: str, actor: str, request: ShipRequest,
                today: date | None = None, now: datetime | None = None) -> ShipResult:
     now = now or clock.now()
-    today = today or now.date()
+    today = today or clock.date_of(now)
     with db.write() as session:
         order = load_order(session, ref, for_update=True)
         _check_shippable(order)

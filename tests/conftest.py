@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import make_url, text
 
 from store import clock
 from store.clock import SetClock
@@ -36,11 +36,26 @@ def _is_postgres() -> bool:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """A URL for a fresh, empty database for this test session."""
+def database_url(tmp_path_factory, worker_id) -> str:
+    """A URL for a fresh, empty database for this test session. Under pytest-xdist each
+    worker gets a PostgreSQL database of its own (`<name>_gw0`, …), created when missing."""
     if _is_postgres():
-        return normalise_url(PG_URL)
+        url = make_url(normalise_url(PG_URL))
+        if worker_id != "master":
+            url = url.set(database=f"{url.database}_{worker_id}")
+            _create_database(url)
+        return url.render_as_string(hide_password=False)
     return f"sqlite:///{tmp_path_factory.mktemp('db') / 'session.sqlite3'}"
+
+
+def _create_database(url) -> None:
+    engine = make_engine(url.set(database="postgres").render_as_string(hide_password=False),
+                         isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                       {"n": url.database}) is None:
+            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -35,7 +35,7 @@ def register_jobs(scheduler, *, settings, db, client) -> None:
 
 def tick(*, db, client, claimed_by: str, now: datetime | None = None) -> list:
     """One pass: post every due, unposted digest. Returns the outcomes (for tests, logs)."""
-    outcomes = run_due_digests(db, client, now=now or clock.now(), claimed_by=claimed_by)
+    outcomes = run_due_digests(db, client, now=now, claimed_by=claimed_by)
     for outcome in outcomes:
         level = logging.WARNING if outcome.status == "failed" else logging.INFO
         log.log(level, outcome.summary_line())

@@ -9,9 +9,9 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from bot.cli import main
+from bot.cli import main as cli_main
 from sandbox import SlackSandbox
-from store import schema
+from store import clock, schema
 from store.digests import subscribe_digest
 from tests.store.test_metrics_desk import build_desk
 
@@ -39,6 +39,11 @@ def cli_env(db, sb, monkeypatch):
     yield db
     with db.engine.begin() as connection:
         connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def main(argv: list[str]) -> int:
+    """The command line on the test's clock."""
+    return cli_main(argv, clock=clock.current())
 
 
 def digests(sb, channel):
@@ -70,7 +75,7 @@ def test_a_subscriptions_period_is_posted_once_from_the_command_line_too(cli_env
 def test_a_period_not_over_is_refused_for_a_subscription(cli_env, sb, capsys):
     sub = subscribe_digest(cli_env, period="monthly", channel_id="C0MGR", at_time="08:00",
                            timezone="UTC", actor="U0MGR1").subscription
-    today = datetime.now(UTC).date().isoformat()
+    today = clock.today().isoformat()
     assert main(["digest", "run", "--subscription", str(sub.id), "--at", today]) == 2
     assert "is not over yet" in capsys.readouterr().err and digests(sb, "C0MGR") == []
 

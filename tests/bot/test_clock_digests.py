@@ -18,6 +18,7 @@ from store import clock
 from store.digest_runs import RETRY_AFTER, run_states
 from store.digests import subscribe_digest
 from tests.store.test_metrics_desk import build_desk
+from tests.support.clock import days_ago, in_days
 
 CHANNEL = "C0MGR"
 
@@ -44,10 +45,12 @@ def digests(sb, channel=CHANNEL) -> list:
     return [m for m in sb.messages(channel) if m.blocks and m.blocks[0]["type"] == "header"]
 
 
-def test_a_tick_posts_the_due_digest_once_with_its_chart_in_the_thread(db, sb, client):
+def test_a_tick_posts_the_due_digest_once_with_its_chart_in_the_thread(db, sb, client, set_clock):
+    # The hand-counted desk's week (ISO week 45 2026) is a fixed calendar: pinned to it.
+    now = datetime(2026, 11, 9, 8, 1, tzinfo=UTC)
+    set_clock.set(now)
     build_desk(db)
     subscribe(db, "weekly", created=datetime(2026, 11, 2, 9, tzinfo=UTC))
-    now = datetime(2026, 11, 9, 8, 1, tzinfo=UTC)
 
     outcomes = tick(db=db, client=client, claimed_by="clock-1", now=now)
     again = tick(db=db, client=client, claimed_by="clock-1", now=now + timedelta(hours=1))
@@ -63,34 +66,37 @@ def test_a_tick_posts_the_due_digest_once_with_its_chart_in_the_thread(db, sb, c
     assert (state.status, state.message_ts) == ("posted", posted.ts)
 
 
-def test_nothing_is_posted_before_the_digest_is_due(db, sb, client):
-    subscribe(db, created=datetime(2026, 11, 24, 9, tzinfo=UTC))
-    assert tick(db=db, client=client, claimed_by="c", now=datetime(2026, 11, 25, 7, 59,
-                                                                     tzinfo=UTC)) == []
+def test_nothing_is_posted_before_the_digest_is_due(db, sb, client, set_clock):
+    now = days_ago(0, 7, 59)
+    set_clock.set(now)
+    subscribe(db, created=days_ago(1, 9))
+    assert tick(db=db, client=client, claimed_by="c", now=now) == []
     assert digests(sb) == []
 
 
-def test_a_clock_that_was_down_posts_every_missed_period_oldest_first(db, sb, client):
-    subscribe(db, created=datetime(2026, 11, 20, 9, tzinfo=UTC))
-    outcomes = tick(db=db, client=client, claimed_by="c",
-                    now=datetime(2026, 11, 25, 8, 30, tzinfo=UTC))
-    assert [o.period.start.day for o in outcomes] == [20, 21, 22, 23, 24]
+def test_a_clock_that_was_down_posts_every_missed_period_oldest_first(db, sb, client, set_clock):
+    now = days_ago(0, 8, 30)
+    set_clock.set(now)
+    subscribe(db, created=days_ago(5, 9))
+    outcomes = tick(db=db, client=client, claimed_by="c", now=now)
+    missed = [in_days(-n) for n in (5, 4, 3, 2, 1)]
+    assert [o.period.start for o in outcomes] == missed
     titles = [m.blocks[0]["text"]["text"] for m in digests(sb)]
-    assert titles == [f"Daily digest · {d} Nov 2026" for d in
-                      ("Fri 20", "Sat 21", "Sun 22", "Mon 23", "Tue 24")]
+    assert titles == [f"Daily digest · {day:%a %d %b %Y}" for day in missed]
 
 
-def test_an_empty_period_posts_a_quiet_digest_not_an_error(db, sb, client):
-    subscribe(db, created=datetime(2026, 11, 24, 9, tzinfo=UTC))
-    (outcome,) = tick(db=db, client=client, claimed_by="c",
-                      now=datetime(2026, 11, 25, 9, tzinfo=UTC))
+def test_an_empty_period_posts_a_quiet_digest_not_an_error(db, sb, client, set_clock):
+    now = days_ago(0, 9)
+    set_clock.set(now)
+    subscribe(db, created=days_ago(1, 9))
+    (outcome,) = tick(db=db, client=client, claimed_by="c", now=now)
     assert outcome.status == "posted"
     assert "A quiet period" in str(digests(sb)[0].blocks)
 
 
 def test_a_failed_post_is_retried_after_a_pause_and_posted_once(db, sb, client, set_clock):
-    subscribe(db, created=datetime(2026, 11, 24, 9, tzinfo=UTC))
-    now = datetime(2026, 11, 25, 9, tzinfo=UTC)
+    subscribe(db, created=days_ago(1, 9))
+    now = days_ago(0, 9)
     sb.faults.add(method="chat.postMessage", error="not_in_channel")
     set_clock.set(now, ticking=False)
 
@@ -113,8 +119,8 @@ class LostAnswer(WebClient):
 
 
 def test_a_retry_finds_its_own_earlier_post_instead_of_posting_twice(db, sb, set_clock):
-    subscribe(db, created=datetime(2026, 11, 24, 9, tzinfo=UTC))
-    now = datetime(2026, 11, 25, 9, tzinfo=UTC)
+    subscribe(db, created=days_ago(1, 9))
+    now = days_ago(0, 9)
     set_clock.set(now, ticking=False)
     lossy = LostAnswer(base_url=sb.api_url, token=sb.bot_token)
     plain = WebClient(base_url=sb.api_url, token=sb.bot_token)

@@ -15,6 +15,9 @@ from tests.e2e.conftest import MANAGER, PROCESSOR, SALES
 from tests.store.test_metrics_desk import build_desk
 
 MGR_CHANNEL = "C0MGR"
+# The hand-counted desk is ISO week 45 2026, a fixed calendar: its tests pin the clock to the
+# Monday after it, when its weekly digest is due.
+AFTER_WEEK = datetime(2026, 11, 9, 8, 1, tzinfo=UTC)
 
 
 def slash(stack, command_text, *, user, channel=MGR_CHANNEL):
@@ -63,7 +66,8 @@ def test_a_channel_typed_as_plain_text_is_explained(stack):
     assert "Pick the channel from Slack" in text(last_ephemeral(stack, MANAGER))
 
 
-def test_a_report_answers_only_the_asker_and_drills_into_the_late_orders(stack):
+def test_a_report_answers_only_the_asker_and_drills_into_the_late_orders(stack, set_clock):
+    set_clock.set(AFTER_WEEK)
     build_desk(stack.db)
     slash(stack, "report weekly 2026-11-02", user=PROCESSOR)
     stack.sb.wait_for(lambda: "Report · Week 45" in text(last_ephemeral(stack, PROCESSOR)))
@@ -75,7 +79,8 @@ def test_a_report_answers_only_the_asker_and_drills_into_the_late_orders(stack):
     assert "`SO-O2`" in text(last_ephemeral(stack, PROCESSOR))
 
 
-def test_a_report_as_csv_lands_in_the_askers_dms(stack):
+def test_a_report_as_csv_lands_in_the_askers_dms(stack, set_clock):
+    set_clock.set(AFTER_WEEK)
     build_desk(stack.db)
     slash(stack, "report weekly 2026-11-02 csv", user=PROCESSOR)
     stack.sb.wait_for(lambda: "is in your DMs" in text(last_ephemeral(stack, PROCESSOR)))
@@ -94,7 +99,8 @@ def test_a_bad_date_is_explained(stack):
     assert "Write it as YYYY-MM-DD" in text(last_ephemeral(stack, PROCESSOR))
 
 
-def test_a_posted_digests_buttons_answer_the_clicker_alone(stack):
+def test_a_posted_digests_buttons_answer_the_clicker_alone(stack, set_clock):
+    set_clock.set(AFTER_WEEK)
     build_desk(stack.db)
     slash(stack, "digest subscribe weekly", user=MANAGER)
     from sqlalchemy import update
@@ -105,8 +111,7 @@ def test_a_posted_digests_buttons_answer_the_clicker_alone(stack):
         s.execute(update(DigestSubscription).values(created_at=datetime(2026, 11, 2, 9,
                                                                         tzinfo=UTC)))
     client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
-    tick(db=stack.db, client=client, claimed_by="clock",
-         now=datetime(2026, 11, 9, 8, 1, tzinfo=UTC))
+    tick(db=stack.db, client=client, claimed_by="clock", now=AFTER_WEEK)
     (digest,) = stack.sb.messages(MGR_CHANNEL)
     assert stack.sb.thread(MGR_CHANNEL, digest.ts)[0].files  # the chart
 

@@ -27,6 +27,8 @@ from store.roles import set_role
 from tests.e2e.conftest import Stack
 from tests.store.test_orders_builder import add_order, build
 
+# A narrative calendar (named weekdays and months): pinned, so every test using it must
+# request frozen_clock (tstack does) and never reads TEST_NOW.
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 SALES1, SALES2 = "U0SALES1", "U0SALES2"
 OWNERS = {"ACME": SALES1, "BETA": SALES1, "GLOBEX": SALES2}
@@ -74,8 +76,8 @@ MORE_ORDERS = (
 
 
 def build_threads_desk(db) -> dict:
-    """The small desk, then everything above. Returns customer ids by code."""
-    ids = build(db)
+    """The small desk (around NOW's day), then everything above. Returns customer ids by code."""
+    ids = build(db, today=NOW.date())
     with db.write() as s:
         for code, owner in OWNERS.items():
             s.execute(update(Customer).where(Customer.code == code).values(sales_rep_id=owner))

@@ -1,7 +1,5 @@
 """Canceling: refused once anything shipped, else stock back, approvals dropped, rep told."""
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
@@ -14,6 +12,7 @@ from store.order_lines_edit import LineEdit
 from store.orders import edit_order, get_order
 from store.shipments import ShipRequest, ship_order
 from tests.store.test_shipments_desk import REF, fulfil_desk, reserved_lines, stock
+from tests.support.clock import TODAY
 
 ACTOR = "U0PROC1"
 
@@ -51,9 +50,8 @@ def test_canceling_releases_stock_drops_waiting_approvals_and_tells_the_rep(db, 
 def test_a_reason_is_required_and_shipped_goods_block_canceling(db, desk):
     with pytest.raises(ValidationFailed, match="Say why"):
         cancel_order(db, ref=REF, actor=ACTOR, reason="")
-    now = datetime(2026, 11, 26, 12, tzinfo=UTC)
-    ship_order(db, ref=REF, actor=ACTOR, now=now, request=ShipRequest(
-        "Other", None, now.date(), None, {"l1": "1"}))
+    ship_order(db, ref=REF, actor=ACTOR, request=ShipRequest(
+        "Other", None, TODAY, None, {"l1": "1"}))
     with pytest.raises(CannotCancel, match="Start a return"):
         check_cancel(db, ref=REF)
     with pytest.raises(CannotCancel, match="Start a return"):
@@ -73,9 +71,8 @@ def test_another_reps_thread_hears_shipments_and_cancels_without_tracking_or_rea
 
     for who in ("U0SALES1", "U0SALES2"):  # the account's rep and another rep
         follow(db, ref=REF, channel_id="C0ORDERS", thread_ts=who, user_id=who)
-    ship_order(db, ref=REF, actor=ACTOR, now=datetime(2026, 11, 26, 15, tzinfo=UTC),
-               request=ShipRequest("UPS", "Ground", datetime(2026, 11, 26).date(),
-                                   "1Z999AA10123456784", {"l1": "1"}))
+    ship_order(db, ref=REF, actor=ACTOR, request=ShipRequest(
+        "UPS", "Ground", TODAY, "1Z999AA10123456784", {"l1": "1"}))
     shipped = follow_notices(db, "shipped:")
     assert shipped["U0SALES1"].endswith("via UPS, tracking 1Z999AA10123456784.")
     assert shipped["U0SALES2"] == f"{REF} partly shipped: 1 unit(s) via UPS."

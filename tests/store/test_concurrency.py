@@ -2,13 +2,13 @@
 BEGIN IMMEDIATE on SQLite; the version column on both databases)."""
 
 import multiprocessing
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from store.db import open_database
 from store.models import Customer, Order
+from tests.support.clock import days_ago
 
 PROCESSES = 4
 EDITS_EACH = 40
@@ -37,7 +37,7 @@ def test_concurrent_processes_editing_one_order_lose_no_update(db):
         session.add(customer)
         session.flush()
         session.add(Order(ref="SO-1", customer_id=customer.id, currency="USD",
-                          ordered_at=datetime(2026, 11, 1, tzinfo=UTC), shipping_minor=0))
+                          ordered_at=days_ago(24), shipping_minor=0))
     url = db.engine.url.render_as_string(hide_password=False)
 
     with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:

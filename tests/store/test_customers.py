@@ -1,7 +1,5 @@
 """/customer <query>: the customer card, and contact / address edits logged like order edits."""
 
-from datetime import UTC, datetime
-
 import pytest
 from sqlalchemy import select
 
@@ -11,6 +9,7 @@ from store.errors import CustomerNotFound, CustomerUnclear, StaleEdit, Validatio
 from store.models import Customer, Event, Order
 from store.views import AddressView, ContactView
 from tests.store.test_orders_builder import add_order, build
+from tests.support.clock import days_ago
 
 NEW_ADDRESS = AddressView(name="Acme Dock", line1="9 Elm St", city="Shelbyville", region="IL",
                           postal_code="62565", country="us")
@@ -44,7 +43,7 @@ def test_paid_and_canceled_orders_use_no_credit(db, desk):
 def test_open_orders_show_at_most_ten_newest_first(db, desk):
     with db.write() as s:
         for n in range(12):
-            add_order(s, f"SO-50{n:02d}", desk["GLOBEX"], datetime(2026, 9, n + 1, tzinfo=UTC),
+            add_order(s, f"SO-50{n:02d}", desk["GLOBEX"], days_ago(85 - n, 0),
                       lines=[("WID-1042-BL", None, 1, 1250)])
     view = get_customer(db, query="globex")
     assert view.open_order_count == 12 and len(view.open_orders) == 10

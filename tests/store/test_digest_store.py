@@ -1,6 +1,6 @@
 """Subscriptions and the claims that make each period post exactly once."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -20,9 +20,16 @@ from store.digests import (
     unsubscribe_digest,
 )
 from store.errors import DigestSubscriptionNotFound, ValidationFailed
+from tests.support.clock import days_ago, in_days
 
-NOW = datetime(2026, 11, 25, 9, tzinfo=UTC)
-DAY = period_containing("daily", date(2026, 11, 24))
+NOW = days_ago(0, 9)
+DAY = period_containing("daily", in_days(-1))
+
+
+@pytest.fixture(autouse=True)
+def clock_at_now(set_clock):
+    """The claims below are made at NOW: so is everything else."""
+    set_clock.set(NOW)
 
 
 def subscribe(db, period="daily", channel="C0MGR", **kw):

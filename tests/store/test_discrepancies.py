@@ -3,17 +3,19 @@ same transaction; flags dedupe per person and reason; the clock's SLA work is id
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from store import clock
 from store import discrepancies as triage
 from store.enums import DiscrepancyStatus, OutboxStatus
 from store.errors import ValidationFailed
 from store.models import Discrepancy, Event, OutboxMessage
 from store.routing import set_route
 from tests.store.test_checks_support import import_problems, row, triage_desk
+from tests.support.clock import in_days
 
 
 @pytest.fixture
@@ -70,20 +72,21 @@ def test_resolving_twice_is_a_no_op_that_says_so_and_the_rep_hears_once(db, item
 
 def test_snooze_choices_and_the_clock_wakes_them(db, items):
     d_id = items["late"]
-    now = datetime(2026, 11, 26, 15, 30, tzinfo=UTC)
+    now = clock.now()
     tomorrow = triage.snooze(db, discrepancy_id=d_id, actor="U0PROC1", choice="tomorrow",
                              now=now)
-    assert tomorrow.discrepancy.snoozed_until == datetime(2026, 11, 27, 9, tzinfo=UTC)
+    nine_tomorrow = datetime.combine(in_days(1), time(9), UTC)
+    assert tomorrow.discrepancy.snoozed_until == nine_tomorrow
     again = triage.snooze(db, discrepancy_id=d_id, actor="U0PROC1", choice="tomorrow",
                           now=now + timedelta(seconds=1))
     assert again.outcome == "already_snoozed"
     assert triage.wake_snoozed(db, now=now) == 0
-    assert triage.wake_snoozed(db, now=datetime(2026, 11, 27, 9, 1, tzinfo=UTC)) == 1
+    assert triage.wake_snoozed(db, now=nine_tomorrow + timedelta(minutes=1)) == 1
     assert triage.get_discrepancy(db, discrepancy_id=d_id).status == "new"
 
 
 def test_overdue_items_are_nudged_once_then_escalated_once(db, items):
-    later = datetime.now(UTC) + timedelta(days=2)
+    later = clock.now() + timedelta(days=2)
     assert triage.nudge_overdue(db, now=later) == len(items)
     assert triage.nudge_overdue(db, now=later) == 0
     assert triage.escalate_overdue(db, now=later + timedelta(minutes=1)) == 0

@@ -1,13 +1,12 @@
 """/order <anything>: each kind of key, typos, mixes, and the no-match answer."""
 
-from datetime import UTC, datetime
-
 import pytest
 
 from store import search_index
 from store.lookup import find_customers, find_orders, find_products
 from store.models import Customer
 from tests.store.test_orders_builder import add_order, build
+from tests.support.clock import days_ago
 
 
 @pytest.fixture
@@ -98,7 +97,7 @@ def test_a_name_and_a_sku_together_narrow_to_orders_with_both(db, desk):
 
 def test_a_number_shared_by_two_orders_is_narrowed_by_the_customer_name(db, desk):
     with db.write() as s:
-        add_order(s, "SO-7781", desk["BETA"], datetime(2026, 11, 24, tzinfo=UTC),
+        add_order(s, "SO-7781", desk["BETA"], days_ago(1, 0),
                   lines=[("GIZ-2001-RD", None, 1, 4500)], po="1042")
     both = find_orders(db, query="1042")
     assert both.exact is None
@@ -122,7 +121,7 @@ def test_an_empty_query_searches_nothing(db, desk):
 def test_the_limit_caps_the_candidates(db, desk):
     with db.write() as s:
         for n in range(8):
-            add_order(s, f"SO-20{n}", desk["ACME"], datetime(2026, 10, n + 1, tzinfo=UTC),
+            add_order(s, f"SO-20{n}", desk["ACME"], days_ago(55 - n, 0),
                       lines=[("WID-1042-BL", None, 1, 1250)])
     assert len(find_orders(db, query="acme", limit=5).candidates) == 5
     assert len(find_orders(db, query="acme", limit=3).candidates) == 3
@@ -134,7 +133,7 @@ def test_a_customer_added_after_a_lookup_is_found_at_once(db, desk):
         customer = Customer(code="INI", name="Initech", currency="USD")
         s.add(customer)
         s.flush()
-        add_order(s, "SO-3000", customer.id, datetime(2026, 11, 1, tzinfo=UTC),
+        add_order(s, "SO-3000", customer.id, days_ago(24, 0),
                   lines=[("WID-1042-BL", None, 1, 1250)])
     assert [c.ref for c in find_orders(db, query="initech").candidates] == ["SO-3000"]
 
@@ -195,7 +194,7 @@ def test_lookup_and_edit_work_on_an_in_memory_database():
 def test_a_ref_two_orders_answer_to_offers_both(db, desk):
     # An imported ref '1042' next to our 'SO-1042': 'SO-1042' names both, so neither opens.
     with db.write() as s:
-        add_order(s, "1042", desk["BETA"], datetime(2026, 11, 25, tzinfo=UTC), lines=[])
+        add_order(s, "1042", desk["BETA"], days_ago(0, 0), lines=[])
     result = find_orders(db, query="SO-1042")
     assert result.exact is None
     assert sorted(c.ref for c in result.candidates) == ["1042", "SO-1042"]

@@ -1,7 +1,5 @@
 """Opening and editing orders: the view, field-by-field logging, and the rules."""
 
-from datetime import date
-
 import pytest
 from sqlalchemy import func, select
 
@@ -17,7 +15,7 @@ from store.orders import (
 )
 from store.views import AddressView, FieldChange
 from tests.store.test_orders_builder import build
-from tests.support.clock import TODAY
+from tests.support.clock import TODAY, in_days
 
 ADDRESS = AddressView(name="Receiving", line1="1 Main St", city="Springfield", region="IL",
                       postal_code="62701", country="US")
@@ -71,14 +69,14 @@ def test_an_edit_saves_and_logs_every_changed_field(db, desk):
     before = get_order(db, ref="SO-1042")
     result = edit(db, OrderEdit(
         ship_to=AddressView(**{**ADDRESS.__dict__, "city": "Shelbyville", "line2": "Dock 4"}),
-        requested_date=date(2026, 12, 5),
+        requested_date=in_days(10),
         shipping_instructions="Call before delivery",
         lines=(LineEdit(1, "WID-1042-BL", "3", "12.00"), LineEdit(2, "GIZ-2001-RD", 1, "45.00")),
     ), version=before.version)
     expected = (
         FieldChange("ship-to line 2", "", "Dock 4"),
         FieldChange("ship-to city", "Springfield", "Shelbyville"),
-        FieldChange("requested date", "2026-12-01", "2026-12-05"),
+        FieldChange("requested date", in_days(6).isoformat(), in_days(10).isoformat()),
         FieldChange("shipping instructions", "", "Call before delivery"),
         FieldChange("line 1 quantity", "2", "3"),
         FieldChange("line 1 unit price", "$12.50", "$12.00"),
@@ -97,7 +95,7 @@ def test_an_edit_saves_and_logs_every_changed_field(db, desk):
 
 def test_saving_unchanged_values_writes_nothing(db, desk):
     before = get_order(db, ref="SO-1042")
-    result = edit(db, OrderEdit(ship_to=ADDRESS, requested_date=date(2026, 12, 1),
+    result = edit(db, OrderEdit(ship_to=ADDRESS, requested_date=in_days(6),
                                 lines=(LineEdit(1, "WID-1042-BL", "2", "12.50"),)))
     assert result.changed_fields == ()
     assert result.order.version == before.version
@@ -114,7 +112,7 @@ def test_validation_errors_are_keyed_by_field(db, desk):
     with pytest.raises(ValidationFailed) as caught:
         edit(db, OrderEdit(
             ship_to=AddressView(name="X", line1=" ", city="", postal_code="", country="USA"),
-            requested_date=date(2026, 11, 1),
+            requested_date=in_days(-24),
             lines=(LineEdit(1, "WID-1042-BL", "0"), LineEdit(2, "GIZ-2001-RD", "2.5", "-1"),
                    LineEdit(None, "WID-1024-BL", "abc", "x")),
             transition_to="draft",

@@ -6,7 +6,8 @@ tests need: PO numbers, a UPS shipment, a shipped order, a draft, a canceled one
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from functools import partial
 
 from store.enums import AddressKind, FulfilmentStatus, OrderStatus
 from store.models import (
@@ -22,7 +23,7 @@ from store.models import (
     StockLevel,
     Warehouse,
 )
-from tests.support.clock import days_ago, in_days
+from tests.support.clock import TODAY, days_ago, in_days
 
 PRODUCTS = (
     ("WID-1042-BL", "Widget Blue", 1250, True),
@@ -37,8 +38,10 @@ CUSTOMERS = (
 )
 
 
-def build(db) -> dict:
-    """Create the desk; returns ids by name for tests that need them."""
+def build(db, *, today: date = TODAY) -> dict:
+    """Create the desk around `today` (the tests' today unless a desk pins its own); returns
+    ids by name for tests that need them."""
+    ago = partial(days_ago, today=today)
     with db.write() as s:
         east, west = Warehouse(code="EAST", name="East DC"), Warehouse(code="WEST", name="West DC")
         s.add_all([east, west])
@@ -60,24 +63,24 @@ def build(db) -> dict:
         ])
         acme, beta, globex = (customers[c].id for c in ("ACME", "BETA", "GLOBEX"))
         p = {sku: prod.id for sku, prod in products.items()}
-        o1042 = add_order(s, "SO-1042", acme, days_ago(5), po="PO-7781",
+        o1042 = add_order(s, "SO-1042", acme, ago(5), po="PO-7781",
                           lines=[("WID-1042-BL", p["WID-1042-BL"], 2, 1250),
                                  ("GIZ-2001-RD", p["GIZ-2001-RD"], 1, 4500)],
-                          requested=in_days(6))
+                          requested=in_days(6, today=today))
         o1042.lines[0].warehouse_id, o1042.lines[0].quantity_reserved = east.id, 2
-        add_order(s, "SO-1043", beta, days_ago(4), po="4500012345",
+        add_order(s, "SO-1043", beta, ago(4), po="4500012345",
                   lines=[("GIZ-2001-RD", p["GIZ-2001-RD"], 3, 4500)])
-        shipped = add_order(s, "SO-1044", beta, days_ago(3), po="PO-9001",
+        shipped = add_order(s, "SO-1044", beta, ago(3), po="PO-9001",
                             lines=[("BRK-3003-SS", p["BRK-3003-SS"], 10, 650)],
                             fulfilment=FulfilmentStatus.SHIPPED)
-        add_order(s, "SO-1045", acme, days_ago(2), status=OrderStatus.DRAFT,
+        add_order(s, "SO-1045", acme, ago(2), status=OrderStatus.DRAFT,
                   lines=[("BRK-3003-SS", p["BRK-3003-SS"], 4, 600),
                          ("NOPE-1", None, 1, 100)])
-        add_order(s, "SO-1046", globex, days_ago(1), status=OrderStatus.CANCELED,
+        add_order(s, "SO-1046", globex, ago(1), status=OrderStatus.CANCELED,
                   lines=[("WID-1042-BL", p["WID-1042-BL"], 1, 1250)])
         s.flush()
         shipment = Shipment(order_id=shipped.id, carrier="UPS", service="Ground",
-                            shipped_at=days_ago(2), tracking_number="1Z999AA10123456784")
+                            shipped_at=ago(2), tracking_number="1Z999AA10123456784")
         shipment.lines.append(ShipmentLine(order_line_id=shipped.lines[0].id, quantity=10))
         s.add(shipment)
         ids = {"east": east.id, "west": west.id, **{c: customers[c].id for c in customers}}

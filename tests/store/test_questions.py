@@ -19,14 +19,14 @@ from store.question_views import (
     ThreadRef,
 )
 from store.questions import answer_order, answer_question
-from tests.e2e.threads_desk import NOW, build_threads_desk
+from tests.e2e.threads_desk import NOW, build_threads_desk, frozen_clock  # noqa: F401
 
 SALES1, SALES2, PROCESSOR = "U0SALES1", "U0SALES2", "U0PROC1"
 THREAD = ThreadRef("C0ORDERS", "1700000000.000100")
 
 
 @pytest.fixture
-def desk(db):
+def desk(db, frozen_clock):
     build_threads_desk(db)
     return db
 

@@ -3,7 +3,6 @@ the orders and their lines) after every kind of write that changes its inputs, a
 0004's backfill writes exactly what the hook writes."""
 
 import importlib.util
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -30,7 +29,7 @@ from tests.store.test_ship_facts import expected as ship_expected
 from tests.store.test_ship_facts import ship
 from tests.store.test_ship_facts import stored as ship_stored
 from tests.store.test_shipments_desk import REF, fulfil_desk
-from tests.support.clock import days_ago
+from tests.support.clock import TEST_NOW, days_ago
 
 ACTOR = "U0PROC1"
 MIGRATIONS = Path(__file__).parents[2] / "store" / "migrations" / "versions"
@@ -180,7 +179,7 @@ def test_the_migration_backfills_exactly_what_the_hook_writes(db, desk):
 
 
 def test_the_migration_backfill_on_seeded_data(db):
-    seed_demo(db, orders=300, seed=5, now=datetime(2026, 11, 26, tzinfo=UTC))
+    seed_demo(db, orders=300, seed=5, now=TEST_NOW)
     hooked = stored(db)
     with db.write() as s:
         s.execute(delete(OrderReceivedFacts))

@@ -2,7 +2,6 @@
 fulfilment and payment axes."""
 
 import dataclasses
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -16,9 +15,9 @@ from store.returns import ReturnLineRequest as Line
 from store.returns import create_return, return_form
 from store.shipments import ShipRequest, ship_order
 from tests.store.test_shipments_desk import REF, fulfil_desk
+from tests.support.clock import TODAY
 
 ACTOR = "U0PROC1"
-NOW = datetime(2026, 11, 26, 15, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -26,8 +25,8 @@ def shipped(db):
     """SO-2001 with everything shipped: 4 widgets @ $12.50, 10 cables @ $3.00, 2 brackets
     @ $6.00; subtotal $92.00, shipping $9.95."""
     fulfil_desk(db)
-    ship_order(db, ref=REF, actor=ACTOR, now=NOW, request=ShipRequest(
-        "Other", None, NOW.date(), None, {"l1": "4", "l2": "10", "l3": "2"}))
+    ship_order(db, ref=REF, actor=ACTOR, request=ShipRequest(
+        "Other", None, TODAY, None, {"l1": "4", "l2": "10", "l3": "2"}))
 
 
 def axes(db, ref=REF) -> tuple[str, str]:

@@ -2,8 +2,6 @@
 orders, lines and shipments) after every kind of write that changes its inputs. Core writes
 and the bulk seed are checked for both facts tables in tests/store/test_received_facts.py."""
 
-from datetime import UTC, date, datetime
-
 import pytest
 from sqlalchemy import select
 
@@ -15,9 +13,9 @@ from store.returns import ReturnLineRequest as Line
 from store.returns import create_return
 from store.shipments import ShipRequest, ship_form, ship_order
 from tests.store.test_shipments_desk import REF, fulfil_desk
+from tests.support.clock import TODAY, in_days
 
 ACTOR = "U0PROC1"
-NOW = datetime(2026, 11, 26, 15, tzinfo=UTC)
 
 
 def expected(db) -> dict:
@@ -46,9 +44,9 @@ def stored(db) -> dict:
                 for f in s.scalars(select(OrderShipFacts))}
 
 
-def ship(db, ref=REF, day=NOW.date(), **quantities):
+def ship(db, ref=REF, day=TODAY, **quantities):
     request = ShipRequest("Other", None, day, None, {k: str(v) for k, v in quantities.items()})
-    return ship_order(db, ref=ref, actor=ACTOR, request=request, now=NOW)
+    return ship_order(db, ref=ref, actor=ACTOR, request=request)
 
 
 @pytest.fixture
@@ -59,17 +57,17 @@ def desk(db):
 
 def test_shipping_allocating_and_backordering_keep_the_facts_exact(db, desk):
     allocate(db, ref="SO-1042", actor=ACTOR)  # one gizmo line backordered
-    ship(db, ref="SO-1042", day=date(2026, 11, 24), l1=1)
+    ship(db, ref="SO-1042", day=in_days(-1), l1=1)
     ship(db, ref="SO-1042", l1=1)  # a later shipment does not move the first one
     facts = stored(db)
     assert facts == expected(db)
     order_id = get_order(db, ref="SO-1042").id
-    assert facts[order_id][0].date() == date(2026, 11, 24)
+    assert facts[order_id][0].date() == in_days(-1)
     assert facts[order_id][5] == 1  # the backordered gizmo
 
 
 def test_a_replacement_shipment_never_counts_as_the_first(db, desk):
-    ship(db, day=date(2026, 11, 25), l1=4, l2=10, l3=2)
+    ship(db, day=in_days(-1), l1=4, l2=10, l3=2)  # the day it was ordered
     before = stored(db)
     ret = create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "1", "replace", "defective")])
     keys = [x.key for x in ship_form(db, ref=REF).lines if x.key.startswith("r")]
@@ -81,7 +79,7 @@ def test_a_replacement_shipment_never_counts_as_the_first(db, desk):
 def test_edits_and_flags_written_through_the_orm_refresh_the_facts(db, desk):
     ship(db, l1=1)
     edit_order(db, ref=REF, actor=ACTOR, expected_version=get_order(db, ref=REF).version,
-               changes=OrderEdit(requested_date=date(2026, 12, 20)))
+               changes=OrderEdit(requested_date=in_days(25)))
     with db.write() as s:  # a carrier claim marks the shipment damaged
         shipment = s.scalars(select(Shipment).join(Order).where(Order.ref == REF)).one()
         shipment.damaged = True

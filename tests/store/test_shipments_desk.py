@@ -46,7 +46,8 @@ def fulfil_desk(db, *, routes: bool = True) -> dict:
                                  ("CBL-5005-BK", cable.id, 10, 300),
                                  ("BRK-3003-SS", products["BRK-3003-SS"], 2, 600)])
         order.promised_date = PROMISED
-        add_order(s, "SO-2002", ids["ACME"], days_ago(1), lines=[("PMP-7007-GR", pump.id, 3, 18000)])
+        add_order(s, "SO-2002", ids["ACME"], days_ago(1),
+                  lines=[("PMP-7007-GR", pump.id, 3, 18000)])
         ids["products"] = products
     if routes:
         set_route(db, actor="U0ADMIN", key="warehouse", channel_id=WAREHOUSE_CHANNEL)

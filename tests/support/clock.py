@@ -23,11 +23,12 @@ TEST_NOW = _test_now()
 TODAY = TEST_NOW.date()  # the tests' workspace zone is UTC
 
 
-def days_ago(days: int, hour: int = 9, minute: int = 0) -> datetime:
-    """A moment `days` whole days before today (UTC), at hour:minute."""
-    return datetime.combine(TODAY - timedelta(days=days), time(hour, minute), UTC)
+def days_ago(days: int, hour: int = 9, minute: int = 0, *, today: date = TODAY) -> datetime:
+    """A moment `days` whole days before today (UTC), at hour:minute. `today` is for a desk
+    pinned to its own calendar (tests/e2e/threads_desk.py)."""
+    return datetime.combine(today - timedelta(days=days), time(hour, minute), UTC)
 
 
-def in_days(days: int) -> date:
+def in_days(days: int, *, today: date = TODAY) -> date:
     """The calendar day `days` from today (negative: in the past)."""
-    return TODAY + timedelta(days=days)
+    return today + timedelta(days=days)
