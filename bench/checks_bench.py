@@ -9,7 +9,7 @@ route set, then
   1. the orders file imported with the checks running in each batch's transaction (the
      production path: orders, discrepancies and their queued posts commit together);
   2. the same file into another fresh database with the checks switched off (the overhead);
-  3. a re-check of every imported order (store.checks.check_stored_orders: facts loaded in
+  3. a re-check of every imported order (store.triage.checks.check_stored_orders: facts loaded in
      bulk per 500 orders, every check evaluated, nothing new opened): checks alone.
 Intake latency: the sandbox and the app over HTTP on the same database kind; K signed POSTs
 to /intake/orders, one at a time, each with a price problem; the time from sending the POST
@@ -37,17 +37,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.seed_and_import import OUT, fresh_postgres, fresh_sqlite  # noqa: E402
-from store import (  # noqa: E402
-    check_rules,
-    checks,
-    clock,  # noqa: E402
-)
+from store import clock  # noqa: E402
+from store.triage import checks  # noqa: E402
+from store.triage import rules as check_rules  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.importer import import_file  # noqa: E402
 from store.importer.export import export_catalog, export_customers, export_orders  # noqa: E402
 from store.models import Discrepancy, Order, OutboxMessage  # noqa: E402
-from store.routing import set_route  # noqa: E402
-from store.seed import seed_demo  # noqa: E402
+from store.workspace.routing import set_route  # noqa: E402
+from store.seed.demo import seed_demo  # noqa: E402
 
 SECRET = "bench-secret"
 

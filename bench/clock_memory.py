@@ -4,7 +4,7 @@ Starts `orderdesk clock` as its own process on the dataset, with a monthly diges
 benchmark channel (a subscription dated 40 days back, its earlier runs removed), waits until
 the digest is posted to the sandbox, then reads the process's VmRSS, its peak (VmHWM) and
 the part of it that is file pages (RssFile): on SQLite the digest queries read the database
-through mmap (store.metrics.tune_for_reports), and those pages count as resident though the
+through mmap (store.metrics.digest.tune_for_reports), and those pages count as resident though the
 kernel can drop them at any time; RssAnon is the process's own memory.
 """
 
@@ -24,7 +24,7 @@ from bench.roundtrip_bench import SECRET, stop_server
 from sandbox import SlackSandbox
 from store import clock
 from store.db import open_database
-from store.digests import subscribe_digest
+from store.metrics.subscriptions import subscribe_digest
 from store.enums import DigestRunStatus
 from store.models import DigestRun
 

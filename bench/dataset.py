@@ -1,7 +1,7 @@
 """The seeded databases every benchmark shares: N demo orders on SQLite and on PostgreSQL.
 
 SQLite: bench/out/orders_<N>.sqlite3. PostgreSQL: the database od_orders_<N> next to --pg-url.
-Seeded once with store.seed.seed_demo (seed 42, a tqdm bar on the terminal) and reused while
+Seeded once with store.seed.demo.seed_demo (seed 42, a tqdm bar on the terminal) and reused while
 it holds exactly N orders; a half-seeded database (a killed run) is dropped and seeded again.
 """
 
@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, func, select, text
 from store.db import Database, open_database
 from store.models import Order
 from store.schema import upgrade
-from store.seed import seed_demo
+from store.seed.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "bench" / "out"

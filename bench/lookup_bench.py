@@ -4,7 +4,7 @@
                                            [--queries 300] [--pg-url postgresql://...]
 
 Uses the shared benchmark datasets (bench/dataset.py: bench/out/orders_<N>.sqlite3 and the
-PostgreSQL database od_orders_<N>, seeded once with store.seed.seed_demo and reused).
+PostgreSQL database od_orders_<N>, seeded once with store.seed.demo.seed_demo and reused).
 Budgets (the issue): exact refs p95 <= 30 ms, fuzzy customer names p95 <= 50 ms, in process.
 "right" counts answers that contain what the query was made from (the order, PO, SKU or
 customer); "cpu p50" is this process's CPU time per lookup (PostgreSQL's own work excluded).
@@ -27,9 +27,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.dataset import DEFAULT_PG, seeded  # noqa: E402
 from store.db import Database  # noqa: E402
-from store.lookup import find_orders  # noqa: E402
+from store.lookup.find import find_orders  # noqa: E402
 from store.models import Customer, Order, Product, Shipment  # noqa: E402
-from store.search_index import snapshot  # noqa: E402
+from store.lookup.index import snapshot  # noqa: E402
 
 BUDGETS = {"exact ref": 30.0, "customer name ~typo": 50.0}
 

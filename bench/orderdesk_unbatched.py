@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.cli import main  # noqa: E402
-from store import check_rules  # noqa: E402
+from store.triage import rules as check_rules  # noqa: E402
 
 check_rules.RULES = dataclasses.replace(check_rules.RULES, batch_threshold=10 ** 9)
 

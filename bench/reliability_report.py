@@ -26,7 +26,7 @@ from bot.config import Settings  # noqa: E402
 from bot.console import DEMO_ROLES, start_stack  # noqa: E402
 from store.db import open_database  # noqa: E402
 from store.models import Base, Event, Order  # noqa: E402
-from store.roles import set_role  # noqa: E402
+from store.workspace.roles import set_role  # noqa: E402
 from tests.e2e.conftest import ADMIN, SALES, Stack  # noqa: E402
 from tests.e2e.test_intake import SECRET, order  # noqa: E402
 from tests.e2e.test_triage_support import text_of, triage_on  # noqa: E402

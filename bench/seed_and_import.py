@@ -29,7 +29,7 @@ from store.db import Database, open_database
 from store.importer import import_file
 from store.importer.export import export_catalog, export_customers, export_orders
 from store.models import Base
-from store.seed import seed_demo
+from store.seed.demo import seed_demo
 
 OUT = Path(__file__).resolve().parent / "out"
 
@@ -116,9 +116,9 @@ def main() -> None:
                         help="import without running the order checks (the importer alone)")
     args = parser.parse_args()
     if args.no_checks:
-        import store.checks
+        import store.triage.checks
 
-        store.checks.check_orders = lambda *_args, **_kwargs: None
+        store.triage.checks.check_orders = lambda *_args, **_kwargs: None
     print(f"load average before: {os.getloadavg()[0]:.2f} (2 cores shared)")
     OUT.mkdir(parents=True, exist_ok=True)
     if not args.no_sqlite:

@@ -35,10 +35,10 @@ from store import clock  # noqa: E402
 from store.db import Database, open_database  # noqa: E402
 from store.enums import Role  # noqa: E402
 from store.models import Customer  # noqa: E402
-from store.roles import set_role  # noqa: E402
-from store.routing import set_route  # noqa: E402
+from store.workspace.roles import set_role  # noqa: E402
+from store.workspace.routing import set_route  # noqa: E402
 from store.schema import upgrade  # noqa: E402
-from store.seed import seed_demo  # noqa: E402
+from store.seed.demo import seed_demo  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 SIGNING_SECRET = "bench-signing-secret"
@@ -84,7 +84,7 @@ def fresh_database(kind: str, *, name: str, orders: int, pg_base: str,
 
 def _owe_digests(db: Database, *, days: int) -> None:
     """A daily subscription created `days` ago: the clock owes (and posts) that many digests."""
-    from store.digests import subscribe_digest
+    from store.metrics.subscriptions import subscribe_digest
 
     subscribe_digest(db, period="daily", channel_id="C0MGR", at_time="00:05", timezone="UTC",
                      actor=DEMO_ADMIN, now=clock.now() - timedelta(days=days))

@@ -22,7 +22,7 @@ from messages.charts import digest_chart
 from messages.digest import digest_message
 from store import clock
 from store.db import Database
-from store.digest_periods import (
+from store.metrics.periods import (
     Period,
     due_at,
     due_periods,
@@ -30,16 +30,16 @@ from store.digest_periods import (
     local_date,
     period_containing,
 )
-from store.digest_runs import (
+from store.metrics.runs import (
     ClaimedRun,
     claim_digest_run,
     record_digest_failed,
     record_digest_posted,
     run_states,
 )
-from store.digests import SubscriptionView, get_subscription, list_digest_subscriptions
+from store.metrics.subscriptions import SubscriptionView, get_subscription, list_digest_subscriptions
 from store.errors import DigestAlreadyPosted, PeriodNotOver
-from store.metrics import build_digest
+from store.metrics.digest import build_digest
 
 log = logging.getLogger("orderdesk.digests")
 EVENT_TYPE = "orderdesk_digest"

@@ -1,4 +1,4 @@
-"""POST /intake/orders: one order as JSON (store.intake documents the body), signed with
+"""POST /intake/orders: one order as JSON (store.orders.intake documents the body), signed with
 HMAC-SHA256 of the raw body under ORDERDESK_INTAKE_SECRET in X-Orderdesk-Signature (hex, or
 "sha256=<hex>"). Answers: 201 created, 200 the same order again, 400/422 bad input naming the
 field, 401 bad signature, 409 an existing order_ref with other content, 413 too big, 503 no
@@ -14,7 +14,7 @@ import json
 from bot.errors import DATABASE_DOWN
 from store.db import Database
 from store.errors import IntakeRejected
-from store.intake import intake_order
+from store.orders.intake import intake_order
 
 MAX_BODY = 1_000_000
 STATUS = {200: "200 OK", 201: "201 Created", 400: "400 Bad Request", 401: "401 Unauthorized",

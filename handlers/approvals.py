@@ -1,6 +1,6 @@
 """Approve and Reject on a manager post (managers and admins, never on their own request);
 Reject asks for a reason in a modal. The requester hears the outcome by DM (queued by
-store.approvals with the decision)."""
+store.fulfilment.approvals with the decision)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from bot.deps import Deps
 from handlers.fulfilment import Reply, channel_of, state_value
 from messages.actions import ApprovalActions
 from messages.approvals import decided_text, reject_modal
-from store.approvals import decide, get_approval
+from store.fulfilment.approvals import decide, get_approval
 
 
 def register(app: App, deps: Deps) -> None:

@@ -25,7 +25,7 @@ from messages.digest import (
     working_message,
 )
 from store import clock
-from store.digest_periods import (
+from store.metrics.periods import (
     Period,
     canonical_zone,
     check_kind,
@@ -35,11 +35,11 @@ from store.digest_periods import (
     local_date,
     period_containing,
 )
-from store.digests import list_digest_subscriptions, subscribe_digest, unsubscribe_digest
+from store.metrics.subscriptions import list_digest_subscriptions, subscribe_digest, unsubscribe_digest
 from store.errors import ValidationFailed
-from store.metrics import build_digest
-from store.metrics_drill import drill_orders
-from store.metrics_export import orders_csv
+from store.metrics.digest import build_digest
+from store.metrics.drill import drill_orders
+from store.metrics.export import orders_csv
 
 DIGEST_USAGE = ("/orders digest subscribe daily|weekly|monthly [#channel] [at HH:MM] [timezone]"
                 " | unsubscribe <id or period [#channel]> | list")

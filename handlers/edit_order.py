@@ -20,11 +20,11 @@ from messages.edit_order import (
 from messages.orders import order_card
 from store.enums import HoldReason
 from store.errors import StaleEdit, ValidationFailed
-from store.order_edit import OrderEdit
-from store.order_lines_edit import LineEdit
-from store.order_status import CLOSED_STATES
-from store.orders import edit_order, get_order
-from store.views import ADDRESS_FIELDS, AddressView
+from store.orders.edit import OrderEdit
+from store.orders.lines import LineEdit
+from store.states import CLOSED_STATES
+from store.orders.operations import edit_order, get_order
+from store.views.orders import ADDRESS_FIELDS, AddressView
 
 USAGE = "/order edit <ref>"
 HOLD_REASONS = [reason.value for reason in HoldReason]

@@ -16,10 +16,10 @@ from messages.actions import FulfilmentActions
 from messages.common import confirmation_message
 from messages.fulfilment import ShipMetadata, allocated_text, ship_modal, shipped_text, step_text
 from messages.orders import order_card
-from store.allocation import allocate
+from store.fulfilment.allocation import allocate
 from store.errors import ValidationFailed
-from store.shipments import ShipRequest, ship_form, ship_order
-from store.warehouse import mark_packed, mark_picked
+from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
+from store.fulfilment.pick import mark_packed, mark_picked
 
 SHIP_USAGE = "/order ship <ref>"
 RELEASE_USAGE = "/order release <ref>"

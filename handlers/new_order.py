@@ -14,8 +14,8 @@ from messages.common import confirmation_message
 from messages.text import money, mrkdwn
 from messages.triage_modals import NEW_ORDER_LINES, ModalMetadata, customer_options, \
     new_order_modal, product_options
-from store.intake import create_order
-from store.lookup import find_customers, find_products
+from store.orders.intake import create_order
+from store.lookup.find import find_customers, find_products
 
 USAGE = "/order new"
 OPTIONS = 20

@@ -10,8 +10,8 @@ from bot.deps import Deps
 from messages.actions import StockActions
 from messages.common import usage_message
 from messages.customers import product_candidates, stock_card
-from store.stock import get_stock
-from store.views import StockView
+from store.fulfilment.stock import get_stock
+from store.views.orders import StockView
 
 USAGE = "/stock <SKU or part of the product name>"
 

@@ -3,7 +3,7 @@ Follow / Unfollow / Details buttons (and Follow on the order card).
 
 Events: Bolt acks them itself before the listener runs (HTTP mode, process_before_response
 off), so the answer never delays the ack. Each event is claimed in the database first
-(store.events_dedupe): a retry, a second process, or the `message` twin of an `app_mention`
+(store.workspace.events): a retry, a second process, or the `message` twin of an `app_mention`
 finds the claim taken and stays quiet.
 """
 
@@ -18,10 +18,10 @@ from bot.deps import Deps
 from messages.actions import OrderActions, ThreadActions
 from messages.answers import answer_message, followed_message, unfollowed_message
 from store import clock
-from store.events_dedupe import claim_event, message_key
-from store.follows import follow, is_followed_thread, unfollow
-from store.question_views import IGNORED
-from store.questions import ThreadRef, answer_order, answer_question
+from store.workspace.events import claim_event, message_key
+from store.questions.follows import follow, is_followed_thread, unfollow
+from store.views.questions import IGNORED
+from store.questions.answers import ThreadRef, answer_order, answer_question
 
 ANSWERED_SUBTYPES = (None, "thread_broadcast")
 log = logging.getLogger("orderdesk.threads")

@@ -14,7 +14,7 @@ from messages.actions import TriageActions as A
 from messages.triage import action_reply, queue_message
 from messages.triage_modals import ModalMetadata, resolve_modal
 from store import clock
-from store.discrepancies import (
+from store.triage.operations import (
     RESOLUTION_REASONS,
     ActionResult,
     apply_fix,
@@ -25,7 +25,7 @@ from store.discrepancies import (
     snooze,
 )
 from store.errors import ValidationFailed
-from store.queue import list_queue
+from store.triage.queue import list_queue
 
 REASONS = list(RESOLUTION_REASONS.items())
 

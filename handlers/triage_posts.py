@@ -12,10 +12,10 @@ from messages.triage import (
     rep_dm,
     thread_note,
 )
-from store import discrepancy_posts as posts
-from store.check_rules import RULES
+from store.triage import posts
+from store.triage.rules import RULES
 from store.db import Database
-from store.discrepancies import batch_state, get_discrepancy, get_note
+from store.triage.operations import batch_state, get_discrepancy, get_note
 from store.errors import NotFound
 
 SNOOZE_OPTIONS = [(value, text) for value, text, _ in RULES.snooze_choices]

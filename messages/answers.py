@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 from messages.actions import ThreadActions
 from messages.render import render
 from messages.text import label, money, mrkdwn
-from store.question_views import (
+from store.views.questions import (
     BLOCKED,
     CANCELED,
     CANDIDATES,

@@ -8,7 +8,7 @@ from messages.actions import CustomerActions, OrderActions, StockActions
 from messages.orders import actor, address_text
 from messages.render import render
 from messages.text import day, label, money, mrkdwn
-from store.views import AddressView
+from store.views.orders import AddressView
 
 
 def customer_card(customer) -> dict:

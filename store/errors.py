@@ -80,7 +80,7 @@ class SchemaOutOfDate(OrderdeskError):
         )
 
 
-# --- lookup / edit / customers (store.lookup, store.orders, store.customers) ---
+# --- lookup / edit / customers (store.lookup.find, store.orders.operations, store.customers.operations) ---
 
 
 class CustomerUnclear(CustomerNotFound):
@@ -96,7 +96,7 @@ class CustomerUnclear(CustomerNotFound):
         self.args = (self.message,)
 
 
-# --- triage (store.discrepancies, store.intake) ---
+# --- triage (store.triage.operations, store.orders.intake) ---
 
 
 class DiscrepancyNotFound(NotFound):
@@ -114,7 +114,7 @@ class IntakeRejected(OrderdeskError):
         self.status = status
 
 
-# --- fulfilment (store.allocation, store.shipments, store.returns, store.approvals, store.cancel) ---
+# --- fulfilment (store.fulfilment.allocation, store.fulfilment.shipments, store.fulfilment.returns, store.fulfilment.approvals, store.fulfilment.cancel) ---
 
 
 class NotReady(OrderdeskError):
@@ -151,7 +151,7 @@ class ApprovalRefused(OrderdeskError):
     """Deciding this approval isn't possible: your own request, already decided, or stale."""
 
 
-# --- digests (store.digests, store.digest_runs, store.metrics) ---
+# --- digests (store.metrics.subscriptions, store.metrics.runs, store.metrics.digest) ---
 
 
 class DigestSubscriptionNotFound(NotFound):

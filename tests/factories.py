@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from store.views import (
+from store.views.orders import (
     AddressView,
     Candidate,
     DiscrepancySummary,

@@ -2,7 +2,7 @@
 not), wake snoozed items, nudge overdue ones in their thread, then escalate them.
 
 Safe to run in two clocks at once: outbox rows are claimed before sending, and each SLA step
-re-checks the item's state under a row lock before acting (store.discrepancies).
+re-checks the item's state under a row lock before acting (store.triage.operations).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot.outbox import deliver_due, sending_client
-from store.discrepancies import escalate_overdue, nudge_overdue, wake_snoozed
+from store.triage.operations import escalate_overdue, nudge_overdue, wake_snoozed
 
 log = logging.getLogger("orderdesk.clock.triage")
 OUTBOX_EVERY_S = 3

@@ -15,7 +15,7 @@ _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 # INTEGER on PostgreSQL (and what SQLite's driver binds): a bigger count can't be stored.
 MAX_WHOLE = 2_147_483_647
-# A line's quantity: the order editor's limit (store.order_lines_edit.MAX_QUANTITY), so every
+# A line's quantity: the order editor's limit (store.orders.lines.MAX_QUANTITY), so every
 # door takes the same orders and quantity x price stays inside 64 bits.
 MAX_LINE_QUANTITY = 1_000_000
 # Far from datetime's edges, so date arithmetic (check windows, periods) can't overflow.

@@ -16,7 +16,7 @@ from store.importer.fields import FieldError, minor_units
 from store.importer.order_rows import SHIP_COLUMNS, OrderDraft, reject_order
 from store.importer.report import Tally
 from store.models import Customer, CustomerAddress, Event, Order, OrderLine, Product
-from store.order_facts import refresh_order_facts
+from store.facts import refresh_order_facts
 
 IMPORTED_EVENT = "imported"
 FINGERPRINT_FIELD = "import_fingerprint"

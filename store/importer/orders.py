@@ -23,7 +23,7 @@ Columns (header names are case-insensitive; extra columns are ignored):
 Outcomes per order (each of its rows counts the same way):
 - imported: a new order_ref; status open, unfulfilled, source "import", one "imported" event.
   Business problems (an unknown SKU, a price off the catalog, more than in stock, a failed
-  payment) are imported as they are; the order checks (store.checks) open a discrepancy for
+  payment) are imported as they are; the order checks (store.triage.checks) open a discrepancy for
   each in the same transaction.
 - unchanged: the order_ref exists and this file's content for it was imported before (or
   equals the stored order). Re-importing a file changes nothing, even after edits in Slack.
@@ -94,7 +94,7 @@ def run(ctx: ImportContext, last_row_of: dict[str, int]) -> None:
 
 def _write_batch(ctx: ImportContext, drafts: list[OrderDraft]) -> None:
     """One transaction: every order in it goes in whole, or (on a crash) none does."""
-    from store.checks import check_orders  # here: store.checks -> money_format -> store.importer
+    from store.triage.checks import check_orders  # here: store.triage.checks -> money_format -> store.importer
 
     with ctx.db.write() as session:
         found = order_batch.load_lookups(session, drafts) if drafts else None

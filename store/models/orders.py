@@ -20,7 +20,7 @@ class Order(Base):
     __table_args__ = (
         Index("ix_orders_customer_id_ordered_at", "customer_id", "ordered_at"),
         Index("ix_orders_ordered_at", "ordered_at"),
-        # Digests (store/metrics_queries.py): open orders by age for the backlog, and the
+        # Digests (store/metrics/queries.py): open orders by age for the backlog, and the
         # orders received in a period counted from the index alone.
         Index("ix_orders_status_ordered_at", "status", "ordered_at"),
         Index("ix_orders_ordered_at_status_customer_id", "ordered_at", "status", "customer_id"),
@@ -173,7 +173,7 @@ FACT_COLUMNS = ("first_shipped_at", "ordered_at", "owed", "line_count", "short_l
 
 class OrderShipFacts(Base):
     """One row per order that has shipped (a non-replacement shipment), derived from the
-    order, its lines and its shipments by store.order_facts, in the same transaction as
+    order, its lines and its shipments by store.facts, in the same transaction as
     every write to those inputs. The digest reads this narrow table
     instead of finding each order's first shipment (README, "Digests and metrics")."""
 
@@ -204,7 +204,7 @@ RECEIVED_COLUMNS = ("ordered_at", "owed", "line_count", "short_lines", "value_mi
 
 class OrderReceivedFacts(Base):
     """One row per received order (every status but draft), derived from the order, its
-    lines and shipments by store.order_facts, in the same transaction as every write to
+    lines and shipments by store.facts, in the same transaction as every write to
     them. The digest counts a period's orders, lines and value from this narrow table
     instead of reading every order line (README, "Digests and metrics")."""
 

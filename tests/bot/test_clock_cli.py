@@ -12,7 +12,7 @@ from sqlalchemy import text
 from bot.cli import main as cli_main
 from sandbox import SlackSandbox
 from store import clock, schema
-from store.digests import subscribe_digest
+from store.metrics.subscriptions import subscribe_digest
 from tests.store.test_metrics_desk import build_desk
 
 

@@ -15,8 +15,8 @@ from bot.digest_runner import EVENT_TYPE, run_due_digests
 from bot.jobs.digests import tick
 from sandbox import SlackSandbox
 from store import clock
-from store.digest_runs import RETRY_AFTER, run_states
-from store.digests import subscribe_digest
+from store.metrics.runs import RETRY_AFTER, run_states
+from store.metrics.subscriptions import subscribe_digest
 from tests.store.test_metrics_desk import build_desk
 from tests.support.clock import days_ago, in_days
 

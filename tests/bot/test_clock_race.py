@@ -9,9 +9,9 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sandbox import SlackSandbox
-from store.digest_periods import due_periods
-from store.digest_runs import run_states
-from store.digests import list_digest_subscriptions, subscribe_digest
+from store.metrics.periods import due_periods
+from store.metrics.runs import run_states
+from store.metrics.subscriptions import list_digest_subscriptions, subscribe_digest
 from tests.store.test_metrics_desk import build_desk
 
 CLOCKS = 3

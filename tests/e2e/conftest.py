@@ -13,7 +13,7 @@ from bot.config import Settings
 from bot.console import DEMO_ADMIN, DEMO_ROLES, start_stack
 from sandbox import SlackSandbox
 from store.db import Database
-from store.roles import set_role
+from store.workspace.roles import set_role
 from tests.store.test_orders_builder import build
 
 PROCESSOR, SALES, MANAGER, ADMIN = "U0PROC1", "U0SALES1", "U0MGR1", DEMO_ADMIN

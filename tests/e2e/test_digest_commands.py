@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 
 from bot.jobs.digests import tick
 from messages.actions import DigestActions
-from store.digests import list_digest_subscriptions
+from store.metrics.subscriptions import list_digest_subscriptions
 from tests.e2e.conftest import MANAGER, PROCESSOR, SALES
 from tests.store.test_metrics_desk import build_desk
 

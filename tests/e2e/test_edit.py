@@ -94,7 +94,7 @@ def test_a_sales_rep_pressing_edit_is_told_why_and_which_role_may(stack, desk):
 def test_a_role_check_also_guards_the_modal_submission(stack, desk):
     view = open_editor(stack, user=PROCESSOR)
     from store.enums import Role
-    from store.roles import set_role
+    from store.workspace.roles import set_role
     set_role(stack.db, actor="U0ADMIN", user_id=PROCESSOR, role=Role.SALES,
              admins=frozenset({"U0ADMIN"}), default_role=Role.SALES)
     stack.sb.submit(view, {"ship_to.city": "Nope"}, user=PROCESSOR)

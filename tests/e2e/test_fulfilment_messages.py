@@ -12,13 +12,13 @@ from messages.fulfilment import cancel_modal, cancel_notice, pick_request, ship_
 from messages.orders import order_card
 from messages.returns import return_modal
 from sandbox.blockkit import validate_message_blocks, validate_view
-from store.approvals import ApprovalView
-from store.cancel import CancelNotice
-from store.fulfilment_rules import CARRIERS, RULES
-from store.returns import OUTCOMES, ReturnForm, ReturnFormLine
-from store.shipments import ShipForm, ShipFormLine
-from store.views import AddressView
-from store.warehouse import PickLine, PickView
+from store.fulfilment.approvals import ApprovalView
+from store.fulfilment.cancel import CancelNotice
+from store.fulfilment.rules import CARRIERS, RULES
+from store.fulfilment.returns import OUTCOMES, ReturnForm, ReturnFormLine
+from store.fulfilment.shipments import ShipForm, ShipFormLine
+from store.views.orders import AddressView
+from store.fulfilment.pick import PickLine, PickView
 from tests.factories import HOSTILE, order
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)

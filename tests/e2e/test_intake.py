@@ -18,7 +18,7 @@ from bot.console import DEMO_ROLES, start_stack
 from bot.outbox import stop_all
 from bot.web import create_wsgi_app
 from store import clock
-from store.roles import set_role
+from store.workspace.roles import set_role
 from tests.e2e.conftest import ADMIN, Stack
 from tests.e2e.test_triage_support import triage_on
 

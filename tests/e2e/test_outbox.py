@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from bot.outbox import deliver_due, sending_client
 from messages.actions import TriageActions as A
 from store import clock
-from store.discrepancies import flag_order
+from store.triage.operations import flag_order
 from store.enums import OutboxStatus
 from store.models import OutboxMessage
 from store.outbox import claim_due

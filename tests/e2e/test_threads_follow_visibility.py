@@ -72,7 +72,7 @@ def test_a_resolution_repeats_the_title_only_where_the_policy_allows(policy_stac
     flag(policy_stack, f"charged {PRICE} twice")
     deliver_outbox(policy_stack)
     notices(policy_stack, threads, "Flagged")
-    from store.discrepancies import resolve
+    from store.triage.operations import resolve
     from store.models import Discrepancy
 
     with policy_stack.db.read() as s:

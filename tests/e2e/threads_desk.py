@@ -23,7 +23,7 @@ from store.enums import (
     Severity,
 )
 from store.models import Customer, Discrepancy, Order, OrderHold, Shipment
-from store.roles import set_role
+from store.workspace.roles import set_role
 from tests.e2e.conftest import Stack
 from tests.store.test_orders_builder import add_order, build
 

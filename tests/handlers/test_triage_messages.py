@@ -12,12 +12,12 @@ import pytest
 from messages import triage as m
 from messages import triage_modals as modals
 from sandbox.blockkit import validate_message_blocks, validate_view
-from store.check_rules import RESOLUTION_REASONS
-from store.discrepancy_actions import ActionResult
-from store.discrepancy_views import DiscrepancyView, NoteView
-from store.queue import QueuePage
-from store.routing import RouteView
-from store.views import CustomerMatch, EventView, ProductMatch
+from store.triage.rules import RESOLUTION_REASONS
+from store.triage.actions import ActionResult
+from store.triage.loading import DiscrepancyView, NoteView
+from store.triage.queue import QueuePage
+from store.workspace.routing import RouteView
+from store.views.orders import CustomerMatch, EventView, ProductMatch
 from tests.factories import HOSTILE
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)

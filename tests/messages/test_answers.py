@@ -9,7 +9,7 @@ import pytest
 from messages.actions import ThreadActions
 from messages.answers import answer_message, followed_message, headline, unfollowed_message
 from sandbox.blockkit import validate_message_blocks
-from store.question_views import (
+from store.views.questions import (
     CANDIDATES,
     FOLLOWED,
     HELP,

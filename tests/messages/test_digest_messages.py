@@ -16,9 +16,9 @@ from messages.digest import (
     working_message,
 )
 from sandbox.blockkit import validate_message_blocks
-from store.digest_periods import period_containing
-from store.digests import SubscriptionView
-from store.metrics_views import (
+from store.metrics.periods import period_containing
+from store.metrics.subscriptions import SubscriptionView
+from store.views.metrics import (
     AgeBucket,
     CustomerFigure,
     DayPoint,

@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from sqlalchemy import func, select
 
 from messages.actions import ApprovalActions, OrderActions, TriageActions
-from store.approvals import request_approval
+from store.fulfilment.approvals import request_approval
 from store.enums import ApprovalKind
 from store.models import Approval, Event, Order
 from tests.e2e.conftest import CHANNEL, MANAGER, SALES

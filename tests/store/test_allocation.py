@@ -6,15 +6,15 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from store.allocation import allocate, allocate_ready, flag_late_orders
-from store.discrepancies import flag_order
+from store.fulfilment.allocation import allocate, allocate_ready, flag_late_orders
+from store.triage.operations import flag_order
 from store.enums import PaymentStatus
 from store.errors import NotReady
 from store.models import ChannelRoute, Discrepancy, Order, OutboxMessage
-from store.order_edit import OrderEdit
-from store.order_lines_edit import LineEdit
-from store.orders import edit_order, get_order
-from store.shipments import ShipRequest, ship_order
+from store.orders.edit import OrderEdit
+from store.orders.lines import LineEdit
+from store.orders.operations import edit_order, get_order
+from store.fulfilment.shipments import ShipRequest, ship_order
 from tests.store.test_shipments_desk import PROMISED, REF, fulfil_desk, reserved_lines, stock
 
 ACTOR = "U0PROC1"

@@ -5,7 +5,7 @@ import threading
 
 from sqlalchemy import select
 
-from store.allocation import allocate
+from store.fulfilment.allocation import allocate
 from store.models import Order, OrderLine, Product, StockLevel
 from tests.store.test_orders_builder import add_order
 from tests.store.test_shipments_desk import fulfil_desk, stock

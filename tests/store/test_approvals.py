@@ -6,13 +6,13 @@ import dataclasses
 import pytest
 from sqlalchemy import select
 
-from store.approvals import decide, gate_price_change, get_approval, post_unrouted
+from store.fulfilment.approvals import decide, gate_price_change, get_approval, post_unrouted
 from store.errors import ApprovalNotFound, ApprovalRefused, ValidationFailed
-from store.fulfilment_rules import RULES
+from store.fulfilment.rules import RULES
 from store.models import Approval, ChannelRoute, Event, Order, OutboxMessage
-from store.order_edit import OrderEdit
-from store.order_lines_edit import LineEdit
-from store.orders import edit_order, get_order
+from store.orders.edit import OrderEdit
+from store.orders.lines import LineEdit
+from store.orders.operations import edit_order, get_order
 from tests.store.test_shipments_desk import fulfil_desk
 
 REQUESTER, MANAGER = "U0PROC1", "U0MGR1"

@@ -3,14 +3,14 @@
 import pytest
 from sqlalchemy import select
 
-from store.allocation import allocate
-from store.cancel import cancel_order, check_cancel
+from store.fulfilment.allocation import allocate
+from store.fulfilment.cancel import cancel_order, check_cancel
 from store.errors import CannotCancel, ValidationFailed
 from store.models import Approval, Customer, Event, OutboxMessage
-from store.order_edit import OrderEdit
-from store.order_lines_edit import LineEdit
-from store.orders import edit_order, get_order
-from store.shipments import ShipRequest, ship_order
+from store.orders.edit import OrderEdit
+from store.orders.lines import LineEdit
+from store.orders.operations import edit_order, get_order
+from store.fulfilment.shipments import ShipRequest, ship_order
 from tests.store.test_shipments_desk import REF, fulfil_desk, reserved_lines, stock
 from tests.support.clock import TODAY
 
@@ -67,7 +67,7 @@ def follow_notices(db, prefix: str) -> dict[str, str]:
 
 
 def test_another_reps_thread_hears_shipments_and_cancels_without_tracking_or_reason(db, desk):
-    from store.follows import follow
+    from store.questions.follows import follow
 
     for who in ("U0SALES1", "U0SALES2"):  # the account's rep and another rep
         follow(db, ref=REF, channel_id="C0ORDERS", thread_ts=who, user_id=who)

@@ -10,12 +10,12 @@ import pytest
 from sqlalchemy import select, update
 
 from store import clock
-from store.check_rules import POSTAL_CODES, RULES
-from store.checks import check_orders, findings_for
+from store.triage.rules import POSTAL_CODES, RULES
+from store.triage.checks import check_orders, findings_for
 from store.enums import DiscrepancyStatus
 from store.models import Discrepancy, Order
-from store.order_lines_edit import LineEdit
-from store.orders import OrderEdit, edit_order, get_order
+from store.orders.lines import LineEdit
+from store.orders.operations import OrderEdit, edit_order, get_order
 from tests.store.test_checks_support import (
     EXPECTED,
     import_problems,

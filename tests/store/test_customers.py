@@ -3,11 +3,11 @@
 import pytest
 from sqlalchemy import select
 
-from store.customers import edit_customer, get_customer
+from store.customers.operations import edit_customer, get_customer
 from store.enums import PaymentStatus
 from store.errors import CustomerNotFound, CustomerUnclear, StaleEdit, ValidationFailed
 from store.models import Customer, Event, Order
-from store.views import AddressView, ContactView
+from store.views.orders import AddressView, ContactView
 from tests.store.test_orders_builder import add_order, build
 from tests.support.clock import days_ago
 

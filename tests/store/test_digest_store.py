@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from store.digest_periods import period_containing
-from store.digest_runs import (
+from store.metrics.periods import period_containing
+from store.metrics.runs import (
     RETRY_AFTER,
     STALE_AFTER,
     claim_digest_run,
@@ -13,7 +13,7 @@ from store.digest_runs import (
     record_digest_posted,
     run_states,
 )
-from store.digests import (
+from store.metrics.subscriptions import (
     get_subscription,
     list_digest_subscriptions,
     subscribe_digest,

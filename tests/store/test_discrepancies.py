@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from store import clock
-from store import discrepancies as triage
+from store.triage import operations as triage
 from store.enums import DiscrepancyStatus, OutboxStatus
 from store.errors import ValidationFailed
 from store.models import Discrepancy, Event, OutboxMessage
-from store.routing import set_route
+from store.workspace.routing import set_route
 from tests.store.test_checks_support import import_problems, row, triage_desk
 from tests.support.clock import in_days
 
@@ -119,7 +119,7 @@ def test_apply_fix_reprices_resolves_and_logs_an_edit_with_the_item(db, items):
 
 def test_the_address_fix_uses_the_address_on_file(db, items):
     triage.apply_fix(db, discrepancy_id=items["bad_address"], actor="U0PROC1")
-    from store.orders import get_order
+    from store.orders.operations import get_order
     assert get_order(db, ref="SO-9004").ship_to.postal_code == "62701"
 
 
@@ -155,7 +155,7 @@ def test_unrouted_items_open_without_a_parent(db, tmp_path):
 
 
 def test_threads_following_the_order_hear_it_was_flagged_and_resolved(db, items):
-    from store.follows import follow
+    from store.questions.follows import follow
     follow(db, ref="SO-9010", channel_id="C0ORDERS", thread_ts="1.1", user_id="U0SALES1")
     flagged = triage.flag_order(db, ref="SO-9010", actor="U0SALES1", reason="dented <box>")
     triage.resolve(db, discrepancy_id=flagged.discrepancy.id, actor="U0PROC1", reason="fixed")

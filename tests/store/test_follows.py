@@ -9,14 +9,14 @@ from sqlalchemy import func, select
 from store import clock
 from store.enums import Role
 from store.errors import OrderNotFound
-from store.events_dedupe import claim_event, forget_events, message_key
-from store.follows import Audience, edit_notice, follow, notify_followers, set_audience, unfollow
+from store.workspace.events import claim_event, forget_events, message_key
+from store.questions.follows import Audience, edit_notice, follow, notify_followers, set_audience, unfollow
 from store.models import Follow, Order, OutboxMessage, ProcessedEvent
-from store.order_edit import OrderEdit
-from store.orders import edit_order, get_order
-from store.question_views import FULL
-from store.roles import set_role
-from store.views import FieldChange
+from store.orders.edit import OrderEdit
+from store.orders.operations import edit_order, get_order
+from store.views.questions import FULL
+from store.workspace.roles import set_role
+from store.views.orders import FieldChange
 from tests.store.test_orders_builder import build
 from tests.support.clock import in_days
 

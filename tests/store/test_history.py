@@ -3,8 +3,8 @@
 import pytest
 
 from store.errors import OrderNotFound
-from store.history import order_history
-from store.orders import OrderEdit, edit_order, get_order
+from store.orders.history import order_history
+from store.orders.operations import OrderEdit, edit_order, get_order
 from tests.store.test_orders_builder import build
 from tests.support.clock import TODAY
 
@@ -46,7 +46,7 @@ def test_history_of_an_unknown_order_raises(db, edited):
 
 
 def test_the_importers_fingerprint_is_not_shown_as_a_change(db, tmp_path):
-    from store.history import order_history
+    from store.orders.history import order_history
     from store.importer import import_file
     from tests.store.test_import_support import ORDER_HEADER, load_reference, order_row, write_csv
 

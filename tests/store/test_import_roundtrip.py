@@ -8,7 +8,7 @@ from store.db import Database, make_engine
 from store.importer import import_file
 from store.importer.export import export_catalog, export_customers, export_orders
 from store.models import Base, Customer, Order, OrderLine, StockLevel
-from store.seed import seed_demo
+from store.seed.demo import seed_demo
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from store.errors import IntakeRejected, ValidationFailed
-from store.intake import create_order, intake_order
+from store.orders.intake import create_order, intake_order
 from store.models import Discrepancy, Order
 from tests.store.test_checks_support import triage_desk
 from tests.support.clock import days_ago

@@ -2,10 +2,10 @@
 
 from sqlalchemy import select, update
 
-from store.allocation import flag_late_orders
+from store.fulfilment.allocation import flag_late_orders
 from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.models import Discrepancy, Order
-from store.orders import OrderEdit, edit_order, get_order
+from store.orders.operations import OrderEdit, edit_order, get_order
 from tests.store.test_orders_builder import build
 from tests.support.clock import TODAY, in_days
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from store import search_index
-from store.lookup import find_customers, find_orders, find_products
+from store.lookup import index as search_index
+from store.lookup.find import find_customers, find_orders, find_products
 from store.models import Customer
 from tests.store.test_orders_builder import add_order, build
 from tests.support.clock import days_ago
@@ -177,7 +177,7 @@ def test_lookup_and_edit_work_on_an_in_memory_database():
     """One shared connection (StaticPool): the fuzzy index must not open a second transaction."""
     from store.db import open_database
     from store.models import Base
-    from store.orders import OrderEdit, edit_order
+    from store.orders.operations import OrderEdit, edit_order
 
     memory = open_database("sqlite://")
     Base.metadata.create_all(memory.engine)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from store.query_plan import CODE, NUMBER, PO, REF, TRACKING, classify, neighbours
+from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, classify, neighbours
 from store.tracking import carrier_key, tracking_url
 
 

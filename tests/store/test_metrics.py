@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from store.digest_periods import Period, custom_period, period_containing
-from store.metrics import build_digest
-from store.metrics_views import Money
+from store.metrics.periods import Period, custom_period, period_containing
+from store.metrics.digest import build_digest
+from store.views.metrics import Money
 from tests.store.test_metrics_desk import (
     EXPECTED_AGES,
     EXPECTED_CURRENT,

@@ -6,10 +6,10 @@ import io
 
 import pytest
 
-from store.digest_periods import period_containing
+from store.metrics.periods import period_containing
 from store.errors import ValidationFailed
-from store.metrics_drill import drill_orders
-from store.metrics_export import orders_csv
+from store.metrics.drill import drill_orders
+from store.metrics.export import orders_csv
 from tests.store.test_metrics_desk import WEEK_START, build_desk
 
 WEEK = period_containing("weekly", WEEK_START)

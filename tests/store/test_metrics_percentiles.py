@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from store.digest_periods import Period
-from store.metrics_queries import shipped
+from store.metrics.periods import Period
+from store.metrics.queries import shipped
 from store.models import Order, OrderShipFacts
-from store.seed import seed_demo
+from store.seed.demo import seed_demo
 
 NOW = datetime(2026, 11, 26, 12, tzinfo=UTC)
 NOVEMBER = Period("monthly", date(2026, 11, 1), date(2026, 12, 1))

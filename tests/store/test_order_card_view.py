@@ -8,7 +8,7 @@ from store import clock
 from store.enums import DiscrepancyStatus, DiscrepancyType, HoldReason, Severity
 from store.errors import OrderNotFound
 from store.models import Discrepancy, Event, Order, OrderHold
-from store.order_view import load_order, order_view, read_order_view
+from store.records import load_order, order_view, read_order_view
 from tests.store.test_orders_builder import build
 from tests.support.clock import days_ago
 

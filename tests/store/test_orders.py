@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from store.errors import OrderNotFound, ValidationFailed
 from store.models import Event, OrderHold, PostedCard, StockLevel
-from store.orders import (
+from store.orders.operations import (
     UNSET,
     LineEdit,
     OrderEdit,
@@ -13,7 +13,7 @@ from store.orders import (
     get_order,
     record_posted_card,
 )
-from store.views import AddressView, FieldChange
+from store.views.orders import AddressView, FieldChange
 from tests.store.test_orders_builder import build
 from tests.support.clock import TODAY, in_days
 

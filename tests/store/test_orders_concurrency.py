@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from store.errors import StaleEdit
 from store.models import Event
-from store.orders import OrderEdit, edit_order, get_order
-from store.views import AddressView
+from store.orders.operations import OrderEdit, edit_order, get_order
+from store.views.orders import AddressView
 from tests.store.test_orders_builder import build
 from tests.support.clock import TODAY, in_days
 

@@ -2,8 +2,8 @@
 
 import pytest
 
-from store.order_status import allowed_transitions, transition_problem
-from store.orders import format_money, parse_money
+from store.states import allowed_transitions, transition_problem
+from store.orders.operations import format_money, parse_money
 
 
 @pytest.mark.parametrize("text, currency, minor", [

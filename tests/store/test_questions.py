@@ -6,7 +6,7 @@ import pytest
 
 from store.enums import Role
 from store.errors import OrderNotFound
-from store.question_views import (
+from store.views.questions import (
     CANDIDATES,
     FOLLOWED,
     HELP,
@@ -18,7 +18,7 @@ from store.question_views import (
     UNFOLLOWED,
     ThreadRef,
 )
-from store.questions import answer_order, answer_question
+from store.questions.answers import answer_order, answer_question
 from tests.e2e.threads_desk import NOW, build_threads_desk, frozen_clock  # noqa: F401
 
 SALES1, SALES2, PROCESSOR = "U0SALES1", "U0SALES2", "U0PROC1"

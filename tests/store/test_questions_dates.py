@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from store.question_dates import find_dates
+from store.questions.dates import find_dates
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 OPEN = None

@@ -4,8 +4,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from store.question_parse import clean_text, parse_question
-from store.question_views import (
+from store.questions.parse import clean_text, parse_question
+from store.views.questions import (
     ASK,
     BLOCKED,
     CANCELED,

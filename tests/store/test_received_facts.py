@@ -8,20 +8,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, text, update
 
-from store.allocation import allocate
-from store.approvals import decide
-from store.cancel import cancel_order
+from store.fulfilment.allocation import allocate
+from store.fulfilment.approvals import decide
+from store.fulfilment.cancel import cancel_order
 from store.importer import import_file
-from store.intake import create_order, intake_order
+from store.orders.intake import create_order, intake_order
 from store.models import Order, OrderLine, OrderReceivedFacts
-from store.order_edit import OrderEdit
-from store.order_facts import refresh_order_facts
-from store.order_lines_edit import LineEdit
-from store.orders import edit_order, get_order
-from store.returns import ReturnLineRequest as ReturnLine
-from store.returns import create_return
-from store.seed import seed_demo
-from store.shipments import ship_form
+from store.orders.edit import OrderEdit
+from store.facts import refresh_order_facts
+from store.orders.lines import LineEdit
+from store.orders.operations import edit_order, get_order
+from store.fulfilment.returns import ReturnLineRequest as ReturnLine
+from store.fulfilment.returns import create_return
+from store.seed.demo import seed_demo
+from store.fulfilment.shipments import ship_form
 from tests.store.test_import_support import ORDER_HEADER, load_reference, order_row, write_csv
 from tests.store.test_intake import BODY
 from tests.store.test_orders_builder import add_order

@@ -8,12 +8,12 @@ from sqlalchemy import select
 
 from store.enums import ReturnOutcome
 from store.errors import NothingToReturn, ValidationFailed
-from store.fulfilment_rules import RULES
+from store.fulfilment.rules import RULES
 from store.models import Order, Return
-from store.return_refunds import ShippingFacts, line_refund, shipping_refund
-from store.returns import ReturnLineRequest as Line
-from store.returns import create_return, return_form
-from store.shipments import ShipRequest, ship_order
+from store.fulfilment.refunds import ShippingFacts, line_refund, shipping_refund
+from store.fulfilment.returns import ReturnLineRequest as Line
+from store.fulfilment.returns import create_return, return_form
+from store.fulfilment.shipments import ShipRequest, ship_order
 from tests.store.test_shipments_desk import REF, fulfil_desk
 from tests.support.clock import TODAY
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from store.enums import Role
 from store.errors import NotAllowed, ValidationFailed
 from store.models import Event
-from store.roles import PERMISSIONS, require, role_of, set_role
+from store.workspace.roles import PERMISSIONS, require, role_of, set_role
 
 ADMINS = frozenset({"U0ADMIN"})
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from store.errors import ValidationFailed
 from store.models import Event
-from store.routing import channel_for, list_routes, parse_channel, route_map, set_route
+from store.workspace.routing import channel_for, list_routes, parse_channel, route_map, set_route
 
 
 @pytest.mark.parametrize("text", ["<#C0TRIAGE|order-triage>", "<#C0TRIAGE>", "C0TRIAGE",

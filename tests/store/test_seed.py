@@ -20,9 +20,9 @@ from store.models import (
     Shipment,
     StockLevel,
 )
-from store.seed import DatabaseNotEmpty, seed_demo
-from store.seed_reference import HOSTILE_NAMES
-from store.seed_shipping import _ups_check
+from store.seed.demo import DatabaseNotEmpty, seed_demo
+from store.seed.reference import HOSTILE_NAMES
+from store.seed.shipping import _ups_check
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 ORDERS = 5000

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from store.models import Counter, Customer, Order
 from store.refs import next_ref, next_rma
-from store.seed import seed_demo
+from store.seed.demo import seed_demo
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 

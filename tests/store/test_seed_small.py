@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 
 from store.models import Order, Warehouse
-from store.seed import seed_demo, sizes
+from store.seed.demo import seed_demo, sizes
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 

@@ -5,13 +5,13 @@ and the bulk seed are checked for both facts tables in tests/store/test_received
 import pytest
 from sqlalchemy import select
 
-from store.allocation import allocate
+from store.fulfilment.allocation import allocate
 from store.models import Order, OrderShipFacts, Shipment
-from store.order_edit import OrderEdit
-from store.orders import edit_order, get_order
-from store.returns import ReturnLineRequest as Line
-from store.returns import create_return
-from store.shipments import ShipRequest, ship_form, ship_order
+from store.orders.edit import OrderEdit
+from store.orders.operations import edit_order, get_order
+from store.fulfilment.returns import ReturnLineRequest as Line
+from store.fulfilment.returns import create_return
+from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
 from tests.store.test_shipments_desk import REF, fulfil_desk
 from tests.support.clock import TODAY, in_days
 

@@ -4,14 +4,15 @@ reservation, the pick request's stages, and the pick post kept current in the ou
 import pytest
 from sqlalchemy import select
 
-from store import outbox, warehouse
-from store.allocation import allocate
+from store import outbox
+from store.fulfilment import pick as warehouse
+from store.fulfilment.allocation import allocate
 from store.errors import NothingToShip, ValidationFailed, WrongStage
 from store.models import Event, OutboxMessage, Shipment
-from store.order_edit import OrderEdit
-from store.orders import edit_order, get_order
-from store.shipments import ShipRequest, ship_form, ship_order
-from store.warehouse import mark_packed, mark_picked
+from store.orders.edit import OrderEdit
+from store.orders.operations import edit_order, get_order
+from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
+from store.fulfilment.pick import mark_packed, mark_picked
 from tests.store.test_shipments_desk import REF, fulfil_desk, reserved_lines, stock
 from tests.support.clock import TODAY, in_days
 

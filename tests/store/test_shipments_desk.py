@@ -17,7 +17,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from store.models import Order, Product, StockLevel, Warehouse
-from store.routing import set_route
+from store.workspace.routing import set_route
 from tests.store.test_orders_builder import add_order, build
 from tests.support.clock import days_ago, in_days
 

@@ -3,8 +3,8 @@
 import pytest
 
 from store.errors import ProductNotFound
-from store.stock import get_stock
-from store.views import StockRow, StockView
+from store.fulfilment.stock import get_stock
+from store.views.orders import StockRow, StockView
 from tests.store.test_orders_builder import build
 
 

@@ -1,4 +1,4 @@
-"""Indexes for the digest metrics (store/metrics_queries.py), measured in bench/digest_bench.py.
+"""Indexes for the digest metrics (store/metrics/queries.py), measured in bench/digest_bench.py.
 
 Revision ID: 0002
 Revises: 0001

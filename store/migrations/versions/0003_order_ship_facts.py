@@ -1,4 +1,4 @@
-"""Per-order fulfilment facts for the digest (store/ship_facts.py), backfilled.
+"""Per-order fulfilment facts for the digest (store/facts/shipped.py), backfilled.
 
 Revision ID: 0003
 Revises: 0002
@@ -13,7 +13,7 @@ branch_labels = None
 depends_on = None
 
 # One INSERT ... SELECT for both databases; only the hours between two instants is spelled
-# per database. Same rows as store.ship_facts.facts_select.
+# per database. Same rows as store.facts.shipped.facts_select.
 BACKFILL = """
 INSERT INTO order_ship_facts (order_id, first_shipped_at, ordered_at, due_date, owed,
                               line_count, short_lines, problem, cycle_hours)

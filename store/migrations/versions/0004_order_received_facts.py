@@ -1,4 +1,4 @@
-"""Per-order received facts for the digest (store/received_facts.py), backfilled, and an
+"""Per-order received facts for the digest (store/facts/received.py), backfilled, and an
 index for SQLite's cycle-time percentiles.
 
 Revision ID: 0004
@@ -14,7 +14,7 @@ branch_labels = None
 depends_on = None
 
 # One INSERT ... SELECT, the same on both databases; same rows as
-# store.received_facts.received_facts_select (tests/store/test_order_facts.py checks it).
+# store.facts.received.received_facts_select (tests/store/test_order_facts.py checks it).
 BACKFILL = """
 INSERT INTO order_received_facts (order_id, ordered_at, customer_id, currency, owed,
                                   line_count, short_lines, value_minor, awaiting_shipment)
@@ -64,7 +64,7 @@ def upgrade() -> None:
     op.create_index("ix_order_received_facts_awaiting", "order_received_facts", ["ordered_at"],
                     sqlite_where=sa.text("awaiting_shipment = 1"),
                     postgresql_where=sa.text("awaiting_shipment"))
-    # SQLite's cycle-time percentiles read one hour's values in order (store/metrics_queries.py).
+    # SQLite's cycle-time percentiles read one hour's values in order (store/metrics/queries.py).
     op.create_index("ix_order_ship_facts_cycle_hours", "order_ship_facts",
                     ["cycle_hours", "first_shipped_at"])
 

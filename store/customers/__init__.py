@@ -1,0 +1,1 @@
+"""Customers: look one up, edit contact details and the shipping address (logged)."""

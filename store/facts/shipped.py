@@ -1,0 +1,52 @@
+"""Per-order fulfilment facts (order_ship_facts): what the digest needs of a shipped order.
+
+A facts row exists for an order iff it has a shipment that is not a replacement
+(return_id empty); it holds what the digest needs of the order, its lines and its shipments
+(store.models.OrderShipFacts). Its inputs are Order (ordered_at, status, promised_date,
+requested_date), OrderLine (the lines, quantity_backordered) and Shipment (shipped_at,
+return_id, damaged, documents_ok). store.facts keeps the rows in step with every write.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, exists, func, literal_column, select
+from sqlalchemy.orm import aliased
+
+from store.models import Order, OrderLine, Shipment
+
+_NOT_OWED = ("draft", "canceled")
+
+__all__ = ["ship_facts_select"]
+
+
+def ship_facts_select(dialect: str, which=None):
+    """SELECT of the facts rows (columns in table order) of the orders matching `which`
+    (a condition on Order; None: every order). Migration 0003 backfilled with the same SQL."""
+    s, line, y = (aliased(Shipment, name="s"), aliased(OrderLine, name="l"),
+                  aliased(Shipment, name="y"))
+    first = (select(func.min(s.shipped_at)).where(s.order_id == Order.id, s.return_id.is_(None))
+             .scalar_subquery())
+    first_at = first.label("first_shipped_at")
+    lines = select(func.count()).where(line.order_id == Order.id).scalar_subquery()
+    short = (select(func.count()).where(line.order_id == Order.id,
+                                        line.quantity_backordered > literal_column("0"))
+             .scalar_subquery())
+    problem = exists().where(y.order_id == Order.id, y.return_id.is_(None),
+                             (y.damaged == True) | (y.documents_ok == False))  # noqa: E712
+    shipped = exists().where(s.order_id == Order.id, s.return_id.is_(None))
+    inner = (select(
+        Order.id.label("order_id"), first_at, Order.ordered_at.label("ordered_at"),
+        func.coalesce(Order.promised_date, Order.requested_date).label("due_date"),
+        Order.status.notin_(_NOT_OWED).label("owed"),
+        lines.label("line_count"), short.label("short_lines"), problem.label("problem"))
+        .where(shipped if which is None else and_(which, shipped)).subquery("f"))
+    return select(inner.c.order_id, inner.c.first_shipped_at, inner.c.ordered_at,
+                  inner.c.due_date, inner.c.owed, inner.c.line_count, inner.c.short_lines,
+                  inner.c.problem, _hours(dialect, inner.c.first_shipped_at,
+                                          inner.c.ordered_at).label("cycle_hours"))
+
+
+def _hours(dialect: str, later, earlier):
+    if dialect == "sqlite":
+        return (func.julianday(later) - func.julianday(earlier)) * 24.0
+    return func.extract("epoch", later - earlier) / 3600.0

@@ -1,0 +1,235 @@
+"""Stock for orders: reserve it when an order goes to the warehouse, give it back when the order
+is canceled or changed, take it off the shelf when it ships.
+
+When allocation runs: an order that is *ready* (open, no active holds, no open discrepancies,
+paid (captured or authorized) or the customer is on terms, i.e. has a credit limit) is
+allocated by the clock's sweep (`allocate_ready`, every few minutes, only while a warehouse
+channel is routed) or at once by a person with `/order release <ref>` (`allocate`).
+Allocating reserves what each line still needs, posts the pick request in the warehouse
+channel, and moves fulfilment from unfulfilled to allocated. Running it again tops a line up
+(after a quantity was raised, or stock arrived for a backorder) and never reserves twice.
+
+A line keeps the warehouse it already has; a line without one takes the warehouse with the
+most available stock (on hand - reserved). What can't be reserved is backordered.
+Stock rows are locked (FOR UPDATE on PostgreSQL; SQLite writes are serialised) while counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from store import clock
+from store.triage.findings import LATE_FINGERPRINT, Finding
+from store.triage.rules import RULES as CHECK_RULES
+from store.triage.rules import CheckRules
+from store.db import Database
+from store.triage.opening import open_findings
+from store.enums import DiscrepancyStatus, DiscrepancyType, FulfilmentStatus, OrderStatus
+from store.errors import NotReady
+from store.fulfilment.rules import RULES, FulfilmentRules
+from store.models import Customer, Discrepancy, Order, OrderHold, OrderLine, StockLevel
+from store.orders.lines import release_reservation
+from store.records import load_order, shipped_quantities
+from store.workspace.routing import route_map
+from store.fulfilment.pick import WAREHOUSE_ROUTE, StepResult, finish_step, log, post_pick
+
+ALLOCATABLE = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED, FulfilmentStatus.PICKING,
+               FulfilmentStatus.PACKED, FulfilmentStatus.PARTIALLY_SHIPPED)
+
+
+@dataclass(frozen=True)
+class Reserved:
+    line_no: int
+    reserved: int
+    backordered: int
+
+
+def readiness_problems(session: Session, order: Order, rules: FulfilmentRules = RULES
+                       ) -> list[str]:
+    """Why the order can't go to the warehouse; empty when it is ready."""
+    problems = []
+    if order.status != OrderStatus.OPEN:
+        problems.append(f"it is {order.status.value}, not open")
+    holds = [h.reason.value.replace("_", " ") for h in order.holds if h.released_at is None]
+    if holds:
+        problems.append(f"it is on hold ({', '.join(holds)})")
+    open_items = session.scalars(select(Discrepancy.title).where(
+        Discrepancy.order_id == order.id, Discrepancy.status != DiscrepancyStatus.RESOLVED)
+        .order_by(Discrepancy.id).limit(4)).all()
+    if open_items:
+        problems.append(f"open discrepancies: {', '.join(open_items)}")
+    on_terms = order.customer.credit_limit_minor is not None
+    if order.payment_status.value not in rules.paid_states and not on_terms:
+        problems.append(f"payment is {order.payment_status.value} and the customer is not on "
+                        "terms (no credit limit)")
+    if order.fulfilment_status not in ALLOCATABLE:
+        problems.append(f"fulfilment is {order.fulfilment_status.value}")
+    return problems
+
+
+def allocate(db: Database, *, ref: str, actor: str, rules: FulfilmentRules = RULES) -> StepResult:
+    """Reserve stock for a ready order and post its pick request. Raises NotReady."""
+    with db.write() as session:
+        order = load_order(session, ref, for_update=True)
+        problems = readiness_problems(session, order, rules)
+        if problems:
+            raise NotReady(order.ref, problems)
+        return _allocate(session, order, actor)
+
+
+def _allocate(session: Session, order: Order, actor: str) -> StepResult:
+    reserved = reserve_order(session, order)
+    if order.fulfilment_status == FulfilmentStatus.UNFULFILLED:
+        order.fulfilment_status = FulfilmentStatus.ALLOCATED
+    changes = [{"field": f"line {r.line_no} reserved", "before": None, "after": r.reserved}
+               for r in reserved]
+    short = sum(r.backordered for r in reserved)
+    log(session, order, actor=actor, kind="allocated",
+        summary=f"released it to the warehouse ({sum(r.reserved for r in reserved)} unit(s) "
+                f"reserved{f', {short} backordered' if short else ''})", changes=changes)
+    queued, note = post_pick(session, order)
+    backorder_note = (f"{short} unit(s) are not in stock and were backordered." if short
+                      else None)
+    return finish_step(session, order, queued, notes=(note, backorder_note))
+
+
+def allocate_ready(db: Database, *, actor: str = "system", limit: int = 50,
+                   rules: FulfilmentRules = RULES) -> list[str]:
+    """The clock's sweep: allocate every ready, unfulfilled order (one transaction each).
+    Does nothing while no warehouse channel is routed. Returns the refs allocated."""
+    with db.read() as session:
+        if not route_map(session).get(WAREHOUSE_ROUTE):
+            return []
+        ids = list(session.scalars(_ready_query(rules).limit(limit)))
+    done = []
+    for order_id in ids:
+        with db.write() as session:
+            order = load_order(session, session.get(Order, order_id).ref, for_update=True)
+            if order.fulfilment_status != FulfilmentStatus.UNFULFILLED or readiness_problems(
+                    session, order, rules):
+                continue  # changed since the query, or another clock got here first
+            _allocate(session, order, actor)
+            done.append(order.ref)
+    return done
+
+
+def _ready_query(rules: FulfilmentRules):
+    open_item = exists().where(Discrepancy.order_id == Order.id,
+                               Discrepancy.status != DiscrepancyStatus.RESOLVED)
+    held = exists().where(OrderHold.order_id == Order.id, OrderHold.released_at.is_(None))
+    return (select(Order.id).join(Customer, Customer.id == Order.customer_id)
+            .where(Order.status == OrderStatus.OPEN,
+                   Order.fulfilment_status == FulfilmentStatus.UNFULFILLED,
+                   Order.payment_status.in_(rules.paid_states)
+                   | Customer.credit_limit_minor.is_not(None),
+                   ~open_item, ~held)
+            .order_by(Order.id))
+
+
+def reserve_order(session: Session, order: Order) -> list[Reserved]:
+    shipped = shipped_quantities(session, [line.id for line in order.lines])
+    out = []
+    for line in order.lines:
+        need = line.quantity - shipped.get(line.id, 0) - line.quantity_reserved
+        if need <= 0 or line.product_id is None:
+            continue
+        level = _level_for(session, line)
+        take = min(need, max(0, level.on_hand - level.reserved)) if level else 0
+        if level is not None:
+            level.reserved += take
+            line.warehouse_id = level.warehouse_id
+        line.quantity_reserved += take
+        line.quantity_backordered = need - take
+        out.append(Reserved(line.line_no, take, need - take))
+    return out
+
+
+def _level_for(session: Session, line: OrderLine) -> StockLevel | None:
+    """The line's warehouse if it has one, else the one with the most available. Locked."""
+    query = select(StockLevel).where(StockLevel.product_id == line.product_id)
+    if line.warehouse_id is not None:
+        query = query.where(StockLevel.warehouse_id == line.warehouse_id)
+    levels = list(session.scalars(query.with_for_update()))
+    if not levels:
+        return None
+    return sorted(levels, key=lambda s: (-(s.on_hand - s.reserved), s.warehouse_id))[0]
+
+
+def release_order(session: Session, order: Order) -> int:
+    """Give back everything the order holds (cancel). Returns the units released."""
+    released = 0
+    for line in order.lines:
+        released += line.quantity_reserved
+        release_reservation(line, keep=0)
+        line.quantity_backordered = 0
+    return released
+
+
+def best_level(session: Session, product_id: int, quantity: int) -> StockLevel | None:
+    """For goods that were never reserved (replacements): the warehouse with the most
+    available that can cover `quantity`, locked; None when none can."""
+    levels = list(session.scalars(select(StockLevel).where(
+        StockLevel.product_id == product_id).with_for_update()))
+    fits = [s for s in levels if s.on_hand - s.reserved >= quantity]
+    return sorted(fits, key=lambda s: (-(s.on_hand - s.reserved), s.warehouse_id))[0] if fits \
+        else None
+
+
+def available(session: Session, product_id: int) -> int:
+    levels = session.scalars(select(StockLevel).where(StockLevel.product_id == product_id))
+    return sum(max(0, s.on_hand - s.reserved) for s in levels)
+
+
+def take_stock(session: Session, line: OrderLine, quantity: int,
+               codes: dict[int, str]) -> str | None:
+    """Ship `quantity` of a line: off the shelf (on_hand) and out of its reservation.
+    Units beyond the reservation must be free stock. Returns what is wrong, or None."""
+    if line.product_id is None:
+        return f"{line.sku} matches no product; fix the line's SKU before shipping it."
+    from_reserved = min(quantity, line.quantity_reserved)
+    extra = quantity - from_reserved
+    if line.warehouse_id is not None:
+        level = session.scalars(select(StockLevel).where(
+            StockLevel.product_id == line.product_id,
+            StockLevel.warehouse_id == line.warehouse_id).with_for_update()).first()
+    else:
+        level = best_level(session, line.product_id, extra)
+    free = (level.on_hand - level.reserved) if level else 0
+    if level is None or free < extra or level.on_hand < quantity:
+        where = codes.get(line.warehouse_id) if line.warehouse_id else "any warehouse"
+        return (f"Only {max(0, free) + from_reserved} of {line.sku} can ship from {where} "
+                f"(stock on hand and this line's reservation); ship fewer or adjust stock.")
+    level.on_hand -= quantity
+    level.reserved -= from_reserved
+    line.quantity_reserved -= from_reserved
+    line.warehouse_id = level.warehouse_id
+    return None
+
+
+NOT_SHIPPED = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED, FulfilmentStatus.PICKING,
+               FulfilmentStatus.PACKED, FulfilmentStatus.PARTIALLY_SHIPPED)
+def flag_late_orders(db: Database, *, now: datetime | None = None, limit: int = 500,
+                     rules: CheckRules = CHECK_RULES) -> int:
+    """The clock's sweep: an open order past its promised date with goods still to ship
+    opens a `late` discrepancy (once per order; routed and posted by triage). Returns how
+    many opened. Shipping the rest resolves it (store.fulfilment.shipments)."""
+    now = now or clock.now()
+    known = exists().where(Discrepancy.order_id == Order.id,
+                           Discrepancy.fingerprint == LATE_FINGERPRINT)
+    with db.write() as session:
+        rows = session.execute(
+            select(Order.id, Order.ref, Order.promised_date, Order.fulfilment_status)
+            .where(Order.status == OrderStatus.OPEN, Order.promised_date < clock.date_of(now),
+                   Order.fulfilment_status.in_(NOT_SHIPPED), ~known)
+            .order_by(Order.id).limit(limit)).all()
+        findings = [Finding(
+            order_id, DiscrepancyType.LATE, rules.severity("late"), LATE_FINGERPRINT,
+            f"{ref} was promised for {promised.isoformat()} and has not shipped",
+            {"expected": f"shipped by {promised.isoformat()}",
+             "found": f"{stage.value.replace('_', ' ')} on {clock.date_of(now).isoformat()}"})
+            for order_id, ref, promised, stage in rows]
+        return len(open_findings(session, findings, actor="system", now=now, rules=rules))

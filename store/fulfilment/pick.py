@@ -1,0 +1,246 @@
+"""The Slack posts of fulfilment, and the warehouse's pick request.
+
+Posts (pick requests, approval requests, DMs) are queued in the outbox inside the write
+transaction that caused them (store.outbox), so they go out with the change or not at all.
+store/ renders no Block Kit: the composition root installs one renderer per kind
+(`install_renderers`, done by bot.jobs.fulfilment.install_post_renderers) and the payload is
+rendered from a frozen view when queued. Without a renderer the post is its view's `summary`
+as plain text.
+
+Every row this feature queues has a target: "pick:<order id>", "approval:<id>" or
+"notice:<order id>", so rows about one record go out in order (bot.outbox delivers them;
+handlers kick it right after their commit). The first post of a record has a dedupe key
+("pick:<order id>", "approval:<id>:post") whose row also remembers where it landed (payload
+channel + result_ts): the pick request needs no table of its own. Later changes re-render
+the post: in place while no deliverer has picked it up yet, else as a queued chat.update.
+
+One pick request per order, in the "warehouse" route; it is kept current as the order moves
+(allocated -> picking -> packed -> shipped, or canceled).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from store import clock
+from store.db import Database
+from store.enums import FulfilmentStatus, OrderStatus, OutboxStatus
+from store.errors import WrongStage
+from store.models import Event, Order, OutboxMessage, PostedCard, Warehouse
+from store.records import address_of, load_order, order_view, shipped_quantities
+from store.outbox import enqueue
+from store.workspace.routing import route_map
+from store.views.orders import AddressView, OrderView
+
+POST, UPDATE = "chat.postMessage", "chat.update"
+_RENDERERS: dict[str, Callable[[object], dict]] = {}
+
+
+def install_renderers(**renderers: Callable[[object], dict]) -> None:
+    """kind -> function(view) -> {"text": ..., "blocks": [...]}; called once at startup."""
+    _RENDERERS.update(renderers)
+
+
+def render_post(kind: str, view) -> dict:
+    render = _RENDERERS.get(kind)
+    message = render(view) if render else {"text": view.summary}
+    out = {"text": message["text"]}
+    if message.get("blocks"):
+        out["blocks"] = message["blocks"]
+    return out
+
+
+def queue_post(session: Session, *, kind: str, view, channel: str, target: str,
+               dedupe_key: str | None = None) -> int | None:
+    """Queue a new message; None when `dedupe_key` was queued before (nothing new)."""
+    payload = {"channel": channel, **render_post(kind, view)}
+    return enqueue(session, method=POST, payload=payload, dedupe_key=dedupe_key, target=target)
+
+
+def posted_at(session: Session, dedupe_key: str) -> tuple[str, str] | None:
+    """(channel, ts) of a sent post, None while it is unsent (or was never queued)."""
+    row = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.dedupe_key == dedupe_key)).first()
+    if row is None or row.status != OutboxStatus.SENT or not row.result_ts:
+        return None
+    return row.payload.get("channel"), row.result_ts
+
+
+def refresh_post(session: Session, *, dedupe_key: str, kind: str, view,
+                 target: str) -> int | None:
+    """Bring a queued or posted message up to date with `view`. Returns a new row id to
+    send (a chat.update) or None (rewritten before sending, or never posted)."""
+    row = session.scalars(select(OutboxMessage).where(
+        OutboxMessage.dedupe_key == dedupe_key)).first()
+    if row is None:
+        return None
+    payload = {"channel": row.payload.get("channel"), **render_post(kind, view)}
+    # Not picked up by any deliverer yet (attempts 0): rewrite it, so it goes out current.
+    rewritten = session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING,
+               OutboxMessage.attempts == 0)
+        .values(payload=payload).returning(OutboxMessage.id)).scalar_one_or_none()
+    if rewritten is not None:
+        return None
+    session.refresh(row)
+    if row.status != OutboxStatus.SENT or not row.result_ts:
+        return None  # in flight right now: the next change brings it up to date
+    return enqueue(session, method=UPDATE, payload={**payload, "ts": row.result_ts},
+                   target=target)
+
+
+# --- the pick request -------------------------------------------------------------------
+
+PICK = "pick"
+WAREHOUSE_ROUTE = "warehouse"
+ROUTE_HINT = "`/orders route warehouse #channel`"
+
+
+@dataclass(frozen=True)
+class PickLine:
+    line_no: int
+    sku: str
+    name: str | None
+    to_ship: int
+    reserved: int
+    backordered: int
+    shipped: int
+    warehouse_code: str | None
+
+
+@dataclass(frozen=True)
+class PickView:
+    order_id: int
+    ref: str
+    customer_name: str
+    status: str
+    stage: str  # the fulfilment status
+    lines: tuple[PickLine, ...]
+    ship_to: AddressView
+    shipping_instructions: str | None
+    requested_date: date | None
+    promised_date: date | None
+    units_left: int
+    can_pick: bool
+    can_pack: bool
+    can_ship: bool
+    canceled: bool
+    summary: str
+
+
+@dataclass(frozen=True)
+class StepResult:
+    """What a fulfilment step hands back: the order now, posts to send, cards to refresh."""
+
+    order: OrderView
+    queued: tuple[int, ...]
+    posted_cards: tuple[tuple[str, str], ...]
+    pick: PickView | None = None
+    notes: tuple[str, ...] = ()
+
+
+def pick_key(order_id: int) -> str:
+    return f"pick:{order_id}"
+
+
+def pick_view(session: Session, order: Order) -> PickView:
+    shipped = shipped_quantities(session, [line.id for line in order.lines])
+    codes = dict(session.execute(select(Warehouse.id, Warehouse.code)).all())
+    lines = tuple(
+        PickLine(line_no=line.line_no, sku=line.sku,
+                 name=line.product.name if line.product else line.description,
+                 to_ship=max(0, line.quantity - shipped.get(line.id, 0)),
+                 reserved=line.quantity_reserved, backordered=line.quantity_backordered,
+                 shipped=shipped.get(line.id, 0), warehouse_code=codes.get(line.warehouse_id))
+        for line in order.lines)
+    left = sum(line.to_ship for line in lines)
+    canceled = order.status == OrderStatus.CANCELED
+    stage = order.fulfilment_status
+    nothing_shipped = not any(line.shipped for line in lines)
+    open_ = order.status == OrderStatus.OPEN
+    return PickView(
+        order_id=order.id, ref=order.ref, customer_name=order.customer.name,
+        status=order.status.value, stage=stage.value, lines=lines, ship_to=address_of(order),
+        shipping_instructions=order.shipping_instructions, requested_date=order.requested_date,
+        promised_date=order.promised_date, units_left=left,
+        can_pick=open_ and nothing_shipped and stage == FulfilmentStatus.ALLOCATED,
+        can_pack=open_ and nothing_shipped and stage == FulfilmentStatus.PICKING,
+        can_ship=open_ and left > 0, canceled=canceled,
+        summary=f"Pick request {order.ref} · {order.customer.name} · {left} unit(s) to ship",
+    )
+
+
+def refresh_pick(session: Session, order: Order) -> list[int]:
+    """Keep the order's pick request current (if it has one). Returns rows to send."""
+    row_id = refresh_post(session, dedupe_key=pick_key(order.id), kind=PICK,
+                          view=pick_view(session, order), target=pick_key(order.id))
+    return [row_id] if row_id else []
+
+
+def post_pick(session: Session, order: Order) -> tuple[list[int], str | None]:
+    """Post the pick request in the warehouse route (once per order). Returns (rows to send,
+    a note for the person when no warehouse channel is routed)."""
+    channel = route_map(session).get(WAREHOUSE_ROUTE)
+    if not channel:
+        return [], (f"No warehouse channel is routed, so no pick request was posted; an admin "
+                    f"can set one with {ROUTE_HINT}.")
+    row_id = queue_post(session, kind=PICK, view=pick_view(session, order), channel=channel,
+                        target=pick_key(order.id), dedupe_key=pick_key(order.id))
+    return ([row_id] if row_id else refresh_pick(session, order)), None
+
+
+def posted_cards(session: Session, order_id: int) -> tuple[tuple[str, str], ...]:
+    rows = session.execute(select(PostedCard.channel_id, PostedCard.message_ts)
+                           .where(PostedCard.order_id == order_id).order_by(PostedCard.id))
+    return tuple((channel, ts) for channel, ts in rows)
+
+
+def finish_step(session: Session, order: Order, queued: list[int],
+                notes: Iterable[str] = ()) -> StepResult:
+    session.flush()
+    return StepResult(order=order_view(session, order), queued=tuple(queued),
+                      posted_cards=posted_cards(session, order.id),
+                      pick=pick_view(session, order), notes=tuple(n for n in notes if n))
+
+
+def log(session: Session, order: Order, *, actor: str, kind: str, summary: str,
+        changes: list[dict] | None = None) -> None:
+    """One events-log row, and the order's row touched so its version moves (stale edits see it)."""
+    order.updated_at = clock.now()
+    session.add(Event(actor_id=actor, kind=kind, order_id=order.id, at=clock.now(),
+                      summary=summary[:300], changes=changes or []))
+
+
+def mark_picked(db: Database, *, ref: str, actor: str) -> StepResult:
+    return _advance(db, ref=ref, actor=actor, source=FulfilmentStatus.ALLOCATED,
+                    target=FulfilmentStatus.PICKING, verb="picked")
+
+
+def mark_packed(db: Database, *, ref: str, actor: str) -> StepResult:
+    return _advance(db, ref=ref, actor=actor, source=FulfilmentStatus.PICKING,
+                    target=FulfilmentStatus.PACKED, verb="packed")
+
+
+def _advance(db: Database, *, ref: str, actor: str, source: FulfilmentStatus,
+             target: FulfilmentStatus, verb: str) -> StepResult:
+    with db.write() as session:
+        order = load_order(session, ref, for_update=True)
+        if order.status != OrderStatus.OPEN:
+            raise WrongStage(f"{order.ref} is {order.status.value}; there is nothing to "
+                             f"mark {verb}.")
+        if order.fulfilment_status == target:
+            raise WrongStage(f"{order.ref} is already marked {verb}.")
+        if order.fulfilment_status != source:
+            now = order.fulfilment_status.value.replace("_", " ")
+            raise WrongStage(f"{order.ref} is {now}, so it can't be marked {verb}; it needs to "
+                             f"be {source.value.replace('_', ' ')} first.")
+        order.fulfilment_status = target
+        log(session, order, actor=actor, kind=f"fulfilment.{verb}", summary=f"marked it {verb}",
+            changes=[{"field": "fulfilment", "before": source.value, "after": target.value}])
+        return finish_step(session, order, refresh_pick(session, order))

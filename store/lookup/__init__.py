@@ -1,0 +1,1 @@
+"""Finding orders, customers and products from whatever a person typed."""

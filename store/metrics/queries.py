@@ -1,0 +1,270 @@
+"""The aggregate queries behind one period's figures. Each returns plain numbers; every row
+count happens in the database (README, "Digests and metrics", has the definitions)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    cast,
+    column,
+    desc,
+    false,
+    func,
+    or_,
+    select,
+    true,
+    values,
+)
+from sqlalchemy.orm import Session
+
+from store.metrics.sql import (
+    NOT_COUNTED,
+    ZERO,
+    hours_between,
+    local_day,
+    nearest_rank,
+    ordinal,
+)
+from store.views.metrics import AgeBucket, Money
+from store.models import (
+    Customer,
+    Discrepancy,
+    Order,
+    OrderReceivedFacts,
+    OrderShipFacts,
+    Return,
+)
+from store.types import UTCDateTime
+
+AGE_BUCKETS = (("under 1 day", 1), ("1–3 days", 3), ("3–7 days", 7), ("7 days or more", None))
+
+
+def received_in(start: datetime, end: datetime):
+    """The orders received in [start, end), as a condition on Order (the CSV export)."""
+    return and_(Order.ordered_at >= start, Order.ordered_at < end,
+                Order.status.notin_(NOT_COUNTED))
+
+
+def received_between(start: datetime, end: datetime):
+    """The same orders, as a condition on their received facts (a row per received order)."""
+    r = OrderReceivedFacts
+    return and_(r.ordered_at >= start, r.ordered_at < end)
+
+
+def received(session: Session, start: datetime, end: datetime) -> dict:
+    """The orders received in [start, end), read from the per-order received facts
+    (store/facts/received.py) through their covering ordered_at index: one pass for every
+    count and, in the usual single-currency case, the value too."""
+    r = OrderReceivedFacts
+    row = session.execute(select(
+        func.count().label("n"), func.sum(ordinal(r.owed == true())).label("owed"),
+        func.sum(r.line_count).label("lines"), func.sum(ordinal(r.short_lines > ZERO))
+        .label("backordered"), *_value_columns()).where(received_between(start, end))).one()
+    return {"orders_received": row.n, "owed_received": int(row.owed or 0),
+            "lines_received": int(row.lines or 0), "orders_backordered": int(row.backordered or 0),
+            "value_received": _values(session, row, received_between(start, end))}
+
+
+def _value_columns() -> list:
+    """Σ value, and the lowest and highest currency of the orders that have lines (an order
+    without lines has no value, so its currency shows no zero either)."""
+    r = OrderReceivedFacts
+    currency = case((r.line_count > ZERO, r.currency))
+    return [func.sum(r.value_minor).label("value"), func.min(currency).label("low"),
+            func.max(currency).label("high")]
+
+
+def _values(session: Session, row, where) -> tuple[Money, ...]:
+    """The value per currency from a row of _value_columns(): one currency is the usual case;
+    several (rare) are summed apart by a second query over the same orders."""
+    if row.low is None:
+        return ()
+    if row.low == row.high:
+        return (Money(row.low, int(row.value)),)
+    r = OrderReceivedFacts
+    return tuple(Money(c, int(v)) for c, v in session.execute(
+        select(r.currency, func.sum(r.value_minor)).where(where, r.line_count > ZERO)
+        .group_by(r.currency).order_by(r.currency)))
+
+
+def shipped(session: Session, dialect: str, start: datetime, end: datetime,
+            offset_minutes: int) -> dict:
+    """The orders whose first shipment left in [start, end), read from the per-order facts
+    (store/facts/shipped.py) through their covering first_shipped_at index, in one read
+    transaction (one snapshot). PostgreSQL computes the sums and the cycle-time percentiles in
+    one pass (an ordered-set aggregate sorts only its own argument); SQLite has no such
+    aggregate and sorts slowly, so it finds them by hour buckets (_bucketed_percentiles)."""
+    f = OrderShipFacts
+    period = and_(f.first_shipped_at >= start, f.first_shipped_at < end)
+    on_time = or_(f.due_date.is_(None),
+                  local_day(dialect, f.first_shipped_at, offset_minutes) <= f.due_date)
+    complete = f.short_lines == ZERO
+    owed = f.owed == true()
+    sums = select(
+        func.count().label("n"), func.sum(ordinal(on_time)).label("on_time"),
+        func.sum(ordinal(complete)).label("complete"),
+        func.sum(ordinal(and_(on_time, complete, f.problem == false()))).label("perfect"),
+        func.sum(f.line_count).label("lines"),
+        func.sum(f.line_count - f.short_lines).label("filled"),
+        func.sum(ordinal(and_(owed, f.ordered_at < start))).label("before"),
+        func.sum(ordinal(and_(owed, f.ordered_at >= start))).label("within"),
+    ).where(period)
+    if dialect == "postgresql":
+        row = session.execute(sums.add_columns(*_percentiles_disc(f.cycle_hours))).one()
+        median, p90 = row.median, row.p90
+    else:
+        row = session.execute(sums).one()
+        median, p90 = _bucketed_percentiles(session, period, row.n)
+    return {"orders_shipped": row.n, "shipped_on_time": int(row.on_time or 0),
+            "shipped_complete": int(row.complete or 0), "shipped_perfect": int(row.perfect or 0),
+            "lines_shipped": int(row.lines or 0), "lines_filled": int(row.filled or 0),
+            "cycle_median_hours": _hours(median), "cycle_p90_hours": _hours(p90),
+            "owed_shipped_before": int(row.before or 0), "owed_shipped_within": int(row.within or 0)}
+
+
+def _percentiles_disc(column) -> list:
+    """(median, p90) nearest-rank on PostgreSQL: percentile_disc is exactly that (the first
+    value whose cumulative share reaches p, i.e. rank ceil(p * n)) with one sort and no
+    window pass (0.37 s -> 0.13 s a month at 1M orders); ceil(p * n) in floats equals the
+    integer rank for p 0.5 and 0.9 at every n up to 5M (checked)."""
+    return [func.percentile_disc(0.5).within_group(column).label("median"),
+            func.percentile_disc(0.9).within_group(column).label("p90")]
+
+
+def _bucketed_percentiles(session: Session, period, n: int) -> tuple:
+    """(median, p90) nearest-rank (the value at rank ceil(p * n) in ascending order) without
+    sorting the period: count the period's cycle times per whole hour, find in SQL the hour
+    holding each rank, then read that hour's few values in order through the
+    (cycle_hours, first_shipped_at) index. The hour grows with the value, so this is the
+    value a full sort gives (SQLite, a month's shipped figures at 1M orders: 0.6 s where the
+    window ranking made them 1.1-1.6 s)."""
+    if not n:
+        return None, None
+    f = OrderShipFacts
+    # Whole hours from 0 up; anything negative (shipped before ordered) is one bucket, -1.
+    hour = case((f.cycle_hours < ZERO, -1), else_=cast(f.cycle_hours, Integer))
+    counts = (select(hour.label("b"), func.count().label("c")).where(period).group_by(hour)
+              .subquery("per_hour"))
+    upto = func.sum(counts.c.c).over(order_by=counts.c.b)
+    running = select(counts.c.b, (upto - counts.c.c).label("below"), upto.label("upto")) \
+        .subquery("running")
+    ranks = ((n + 1) // 2, (9 * n + 9) // 10)  # ceil(n / 2), ceil(9n / 10)
+    holding = session.execute(select(running).where(or_(*(
+        and_(running.c.below < k, running.c.upto >= k) for k in ranks)))).all()
+    values = []
+    for k in ranks:
+        b, below = next((row.b, row.below) for row in holding if row.below < k <= row.upto)
+        within = f.cycle_hours < ZERO if b < 0 else and_(f.cycle_hours >= b,
+                                                         f.cycle_hours < b + 1)
+        values.append(session.scalar(select(f.cycle_hours).where(period, within)
+                                     .order_by(f.cycle_hours).limit(1).offset(k - 1 - below)))
+    return tuple(values)
+
+
+def _hours(value) -> float | None:
+    return None if value is None else round(float(value), 4)
+
+
+def returned(session: Session, start: datetime, end: datetime) -> int:
+    return session.scalar(select(func.count(func.distinct(Return.order_id)))
+                          .where(Return.created_at >= start, Return.created_at < end))
+
+
+def backlog_at(session: Session, dialect: str, moment: datetime) -> int:
+    """Orders received before `moment` that had not shipped by then (README definition):
+    open orders that never shipped, plus owed orders whose first shipment left at or after
+    `moment`. The first are flagged in the received facts and read through a partial index
+    (1M orders: 2 ms where probing every open order for a shipment took 0.26 s on
+    PostgreSQL); an order has a ship facts row exactly when it has shipped."""
+    r, f = OrderReceivedFacts, OrderShipFacts
+    unshipped = session.scalar(
+        select(func.count()).where(r.awaiting_shipment == true(), r.ordered_at < moment))
+    shipped_later = session.scalar(
+        select(func.count()).where(f.first_shipped_at >= moment, f.ordered_at < moment,
+                                   f.owed == true()))
+    return unshipped + shipped_later
+
+
+def discrepancies(session: Session, dialect: str, start: datetime, end: datetime) -> dict:
+    d = Discrepancy
+    opened = dict(session.execute(select(d.type, func.count()).where(
+        d.opened_at >= start, d.opened_at < end).group_by(d.type)).all())
+    resolved_in = and_(d.resolved_at >= start, d.resolved_at < end)
+    resolved = dict(session.execute(select(d.type, func.count()).where(resolved_in)
+                                    .group_by(d.type)).all())
+    took = hours_between(dialect, d.resolved_at, d.opened_at)
+    ranked = select(took.label("took"), func.row_number().over(order_by=took).label("rn"),
+                    func.count().over().label("n")).where(resolved_in).subquery("ranked")
+    median = session.scalar(select(nearest_rank(ranked, ranked.c.took, 1, 2)))
+    return {"opened_by_type": {str(k): v for k, v in opened.items()},
+            "resolved_by_type": {str(k): v for k, v in resolved.items()},
+            "discrepancies_opened": sum(opened.values()),
+            "discrepancies_resolved": sum(resolved.values()),
+            "resolve_median_hours": _hours(median)}
+
+
+def open_by_age(session: Session, moment: datetime) -> tuple[AgeBucket, ...]:
+    """Discrepancies open at `moment` (opened before it, not resolved by then), by age."""
+    d = Discrepancy
+    whens = [(d.opened_at > moment - timedelta(days=days), i)
+             for i, (_, days) in enumerate(AGE_BUCKETS) if days is not None]
+    bucket = case(*whens, else_=len(AGE_BUCKETS) - 1)
+    counts = dict(session.execute(
+        select(bucket, func.count()).where(
+            d.opened_at < moment, or_(d.resolved_at.is_(None), d.resolved_at >= moment))
+        .group_by(bucket)).all())
+    return tuple(AgeBucket(label, counts.get(i, 0)) for i, (label, _) in enumerate(AGE_BUCKETS))
+
+
+def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> list[tuple]:
+    """(orders received, discrepancies opened) for each [lo, hi) in `bounds`: the days are a
+    VALUES list, each counted by two small index range reads, so local days in any time zone
+    come out exact. One short statement: the earlier UNION of a SELECT per day cost more to
+    build and plan than to run."""
+    if not bounds:
+        return []
+    days = values(column("i", Integer), column("lo", UTCDateTime()), column("hi", UTCDateTime()),
+                  name="days").data([(i, lo, hi) for i, (lo, hi) in enumerate(bounds)]).cte()
+    r, d = OrderReceivedFacts, Discrepancy
+    orders = select(func.count()).where(r.ordered_at >= days.c.lo, r.ordered_at < days.c.hi)
+    opened = select(func.count()).where(d.opened_at >= days.c.lo, d.opened_at < days.c.hi)
+    rows = session.execute(select(days.c.i, orders.scalar_subquery(), opened.scalar_subquery())
+                           .order_by(days.c.i)).all()
+    return [(n, m) for _, n, m in rows]
+
+
+def top_customers(session: Session, current: tuple, previous: tuple, limit: int) -> list[dict]:
+    """Customers with the most orders received in `current`, with their value and their
+    orders in `previous` (ties: lower customer id first), from the received facts. Only the
+    ranking reads the whole period; the few customers' value and previous orders are probed
+    by (customer_id, ordered_at)."""
+    r = OrderReceivedFacts
+    n = func.count().label("n")
+    # "+ 0": grouping by an expression keeps SQLite on the covering ordered_at index for the
+    # period; grouping by the bare column made it skip-scan the (customer_id, ordered_at)
+    # index and read every row from the table (1M orders: 0.97 s instead of 0.3 s).
+    customer = (r.customer_id + 0).label("customer_id")
+    top = session.execute(select(customer, n).where(received_between(*current))
+                          .group_by(customer).order_by(desc(n), customer).limit(limit)).all()
+    ids = [cid for cid, _ in top]
+    if not ids:
+        return []
+    names = {cid: (code, name) for cid, code, name in session.execute(
+        select(Customer.id, Customer.code, Customer.name).where(Customer.id.in_(ids)))}
+    values: dict[int, list[Money]] = {cid: [] for cid in ids}
+    for cid, currency, value in session.execute(
+            select(r.customer_id, r.currency, func.sum(r.value_minor))
+            .where(r.customer_id.in_(ids), received_between(*current), r.line_count > ZERO)
+            .group_by(r.customer_id, r.currency).order_by(r.currency)):
+        values[cid].append(Money(currency, int(value)))
+    before = dict(session.execute(
+        select(r.customer_id, func.count()).where(r.customer_id.in_(ids),
+                                                  received_between(*previous))
+        .group_by(r.customer_id)).all())
+    return [{"code": names[cid][0], "name": names[cid][1], "orders": count,
+             "value": tuple(values[cid]), "previous_orders": before.get(cid, 0)}
+            for cid, count in top]

@@ -1,0 +1,126 @@
+"""Digest subscriptions: which channel gets which digest, when, in which time zone.
+
+    subscribe_digest(db, period="weekly", channel_id="C0MGR", at_time="08:00",
+                     timezone="Europe/Berlin", actor="U0MGR1") -> SubscribeResult
+    unsubscribe_digest(db, actor=..., subscription_id=3)           -> SubscriptionView
+    unsubscribe_digest(db, actor=..., period="daily", channel_id="C0MGR")
+    list_digest_subscriptions(db, channel_id=None)                 -> tuple[SubscriptionView]
+
+Subscribing the same channel to the same period again changes its time and zone. A new
+subscription owes only the periods that fall due after it was made (no back-fill).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+
+from store import clock
+from store.db import Database
+from store.metrics.periods import canonical_zone, check_kind, check_time
+from store.enums import DigestRunStatus
+from store.errors import DigestSubscriptionNotFound
+from store.models import DigestRun, DigestSubscription, Event
+
+SUBSCRIBED = "digest_subscribed"
+UNSUBSCRIBED = "digest_unsubscribed"
+
+
+@dataclass(frozen=True)
+class SubscriptionView:
+    id: int
+    period: str
+    channel_id: str
+    at_time: str
+    timezone: str
+    active: bool
+    created_by: str | None
+    created_at: datetime
+    last_posted_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SubscribeResult:
+    subscription: SubscriptionView
+    created: bool
+
+
+def subscribe_digest(db: Database, *, period: str, channel_id: str, at_time: str,
+                     timezone: str, actor: str, now: datetime | None = None) -> SubscribeResult:
+    period, at_time = check_kind(period), check_time(at_time)
+    timezone = canonical_zone(timezone)
+    now = now or clock.now()
+    with db.write() as session:
+        row = session.scalars(select(DigestSubscription).where(
+            DigestSubscription.period == period, DigestSubscription.channel_id == channel_id,
+            DigestSubscription.active.is_(True)).order_by(DigestSubscription.id)).first()
+        created = row is None
+        if created:
+            row = DigestSubscription(period=period, channel_id=channel_id, created_by=actor,
+                                     created_at=now, active=True)
+            session.add(row)
+        row.at_time, row.timezone = at_time, timezone
+        session.flush()
+        verb = "subscribed" if created else "changed the subscription of"
+        session.add(Event(actor_id=actor, kind=SUBSCRIBED, at=now, summary=(
+            f"{verb} {channel_id} to the {period} digest at {at_time} {timezone} (#{row.id})")))
+        return SubscribeResult(_view(row), created)
+
+
+def unsubscribe_digest(db: Database, *, actor: str, subscription_id: int | None = None,
+                       period: str | None = None, channel_id: str | None = None,
+                       now: datetime | None = None) -> SubscriptionView:
+    """Stop one subscription, named by id or by period and channel. Raises
+    DigestSubscriptionNotFound. Its runs stay, so re-subscribing never re-posts a period
+    under the old id."""
+    where = [DigestSubscription.active.is_(True)]
+    if subscription_id is not None:
+        where.append(DigestSubscription.id == int(subscription_id))
+        what = f"#{subscription_id}"
+    else:
+        period = check_kind(period or "")
+        where += [DigestSubscription.period == period, DigestSubscription.channel_id == channel_id]
+        what = f"{period} in <#{channel_id}>"
+    with db.write() as session:
+        row = session.scalars(select(DigestSubscription).where(*where)
+                              .order_by(DigestSubscription.id)).first()
+        if row is None:
+            raise DigestSubscriptionNotFound(what)
+        row.active = False
+        session.add(Event(actor_id=actor, kind=UNSUBSCRIBED, at=now or clock.now(), summary=(
+            f"unsubscribed {row.channel_id} from the {row.period} digest (#{row.id})")))
+        session.flush()
+        return _view(row)
+
+
+def list_digest_subscriptions(db: Database, *, channel_id: str | None = None
+                              ) -> tuple[SubscriptionView, ...]:
+    """Active subscriptions, oldest first, each with when its digest was last posted."""
+    last = (select(DigestRun.subscription_id, func.max(DigestRun.posted_at).label("at"))
+            .where(DigestRun.status == DigestRunStatus.POSTED)
+            .group_by(DigestRun.subscription_id).subquery())
+    query = (select(DigestSubscription, last.c.at)
+             .outerjoin(last, last.c.subscription_id == DigestSubscription.id)
+             .where(DigestSubscription.active.is_(True)).order_by(DigestSubscription.id))
+    if channel_id:
+        query = query.where(DigestSubscription.channel_id == channel_id)
+    with db.read() as session:
+        return tuple(_view(row, posted) for row, posted in session.execute(query))
+
+
+def get_subscription(db: Database, *, subscription_id: int) -> SubscriptionView:
+    with db.read() as session:
+        row = session.get(DigestSubscription, int(subscription_id))
+        if row is None:
+            raise DigestSubscriptionNotFound(f"#{subscription_id}")
+        return _view(row)
+
+
+def _view(row: DigestSubscription, last_posted_at: datetime | None = None) -> SubscriptionView:
+    return SubscriptionView(
+        id=row.id, period=str(row.period.value if hasattr(row.period, "value") else row.period),
+        channel_id=row.channel_id, at_time=row.at_time, timezone=row.timezone,
+        active=bool(row.active), created_by=row.created_by, created_at=row.created_at,
+        last_posted_at=last_posted_at)

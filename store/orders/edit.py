@@ -1,0 +1,230 @@
+"""What an order edit may change, and the rules it is checked against.
+
+Each `_edit_*` function applies one part of the edit to the loaded order, returns the
+FieldChanges it made and records problems in `errors` under the modal's block ids
+("ship_to.city", "lines.3.quantity", "transition", ...). The caller raises
+ValidationFailed if anything was recorded, which rolls the whole transaction back.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from store import clock
+from store.enums import FulfilmentStatus, HoldReason, OrderStatus
+from store.models import Order, OrderHold
+from store.orders.lines import LineEdit, edit_lines, release_reservation
+from store.states import CLOSED_STATES, transition_problem
+from store.views.orders import ADDRESS_FIELDS, AddressView, FieldChange, OrderView
+
+
+class _Unset:
+    """'Leave this field alone', where None already means 'clear it'."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNSET = _Unset()
+
+
+@dataclass(frozen=True)
+class OrderEdit:
+    """None / UNSET / () leave a part unchanged. requested_date and shipping_instructions
+    default to UNSET so that None can mean "cleared" (an emptied datepicker or text box)."""
+
+    ship_to: AddressView | None = None
+    requested_date: date | None | _Unset = UNSET
+    shipping_instructions: str | None | _Unset = UNSET
+    lines: tuple[LineEdit, ...] | None = None
+    place_hold: tuple[str, str | None] | None = None
+    release_hold_ids: tuple[int, ...] = ()
+    transition_to: str | None = None
+
+
+@dataclass(frozen=True)
+class EditResult:
+    order: OrderView
+    changed_fields: tuple[FieldChange, ...]
+    posted_cards: tuple[tuple[str, str], ...]
+
+
+ADDRESS_LABELS = {
+    "name": "ship-to name", "line1": "ship-to line 1", "line2": "ship-to line 2",
+    "city": "ship-to city", "region": "ship-to region", "postal_code": "ship-to postal code",
+    "country": "ship-to country",
+}
+_REQUIRED = {
+    "line1": "Enter the street address (line 1).",
+    "city": "Enter the city.",
+    "postal_code": "Enter the postal code (ZIP).",
+    "country": "Enter the 2-letter country code, e.g. US, GB or DE.",
+}
+_MAX_LENGTH = {"name": 200, "line1": 200, "line2": 200, "city": 100, "region": 100,
+               "postal_code": 32, "country": 2}
+ALL_SHIPPED = frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED,
+                         FulfilmentStatus.PARTIALLY_RETURNED, FulfilmentStatus.RETURNED})
+
+
+def apply_edit(session: Session, order: Order, edit: OrderEdit, *, actor: str, today: date,
+               errors: dict[str, str]) -> list[FieldChange]:
+    if order.status in CLOSED_STATES and _touches_contents(edit):
+        errors["order"] = (f"{order.ref} is {order.status.value}, so its address, date and lines "
+                           "can't be changed any more.")
+        return []
+    changes: list[FieldChange] = []
+    if edit.ship_to is not None:
+        changes += _edit_ship_to(order, edit.ship_to, errors)
+    if edit.requested_date is not UNSET:
+        changes += _edit_requested_date(order, edit.requested_date, today, errors)
+    if edit.shipping_instructions is not UNSET:
+        changes += _edit_instructions(order, edit.shipping_instructions)
+    if edit.lines:
+        changes += edit_lines(session, order, edit.lines, errors, actor=actor)
+    changes += _edit_holds(order, edit, actor, errors)
+    if edit.transition_to:
+        changes += _edit_transition(order, edit.transition_to, errors)
+    return changes
+
+
+def _touches_contents(edit: OrderEdit) -> bool:
+    return bool(edit.ship_to is not None or edit.requested_date is not UNSET
+                or edit.shipping_instructions is not UNSET or edit.lines)
+
+
+def clean_address(address: AddressView) -> dict[str, str | None]:
+    values = {f: (getattr(address, f) or "").strip() or None for f in ADDRESS_FIELDS}
+    if values["country"]:
+        values["country"] = values["country"].upper()
+    return values
+
+
+def address_problems(values: dict[str, str | None], prefix: str) -> dict[str, str]:
+    """Missing or malformed address parts, keyed '<prefix>.<part>'."""
+    problems = {}
+    for part, message in _REQUIRED.items():
+        if not values[part]:
+            problems[f"{prefix}.{part}"] = message
+    country = values["country"]
+    if country and not re.fullmatch(r"[A-Z]{2}", country):
+        problems[f"{prefix}.country"] = (f"'{country}' is not a 2-letter country code; "
+                                         "use e.g. US, GB or DE.")
+    for part, limit in _MAX_LENGTH.items():
+        if values[part] and len(values[part]) > limit and f"{prefix}.{part}" not in problems:
+            problems[f"{prefix}.{part}"] = f"Keep this under {limit + 1} characters."
+    return problems
+
+
+def _edit_ship_to(order: Order, address: AddressView, errors: dict) -> list[FieldChange]:
+    values = clean_address(address)
+    changed = {f: v for f, v in values.items() if v != getattr(order, f"ship_{f}")}
+    if not changed:
+        return []
+    if order.fulfilment_status in ALL_SHIPPED:
+        errors["ship_to.line1"] = ("Everything on this order has shipped, so the ship-to "
+                                   "address can't change. Contact the carrier to redirect it.")
+        return []
+    problems = address_problems(values, "ship_to")
+    if problems:
+        errors.update(problems)
+        return []
+    out = []
+    for part, value in changed.items():
+        out.append(FieldChange(ADDRESS_LABELS[part], getattr(order, f"ship_{part}") or "",
+                               value or ""))
+        setattr(order, f"ship_{part}", value)
+    return out
+
+
+def _edit_requested_date(order: Order, value: date | None, today: date,
+                         errors: dict) -> list[FieldChange]:
+    if value == order.requested_date:
+        return []
+    if value is not None and value < today:
+        errors["requested_date"] = (f"{value.isoformat()} is in the past; pick today "
+                                    f"({today.isoformat()}) or a later date.")
+        return []
+    before = order.requested_date.isoformat() if order.requested_date else ""
+    order.requested_date = value
+    return [FieldChange("requested date", before, value.isoformat() if value else "")]
+
+
+def _edit_instructions(order: Order, value: str | None) -> list[FieldChange]:
+    value = (value or "").strip() or None
+    if value == order.shipping_instructions:
+        return []
+    before = order.shipping_instructions or ""
+    order.shipping_instructions = value
+    return [FieldChange("shipping instructions", before, value or "")]
+
+
+def hold_text(hold: OrderHold) -> str:
+    reason = hold.reason.value.replace("_", " ")
+    return f"{reason}: {hold.note}" if hold.note else reason
+
+
+def _edit_holds(order: Order, edit: OrderEdit, actor: str, errors: dict) -> list[FieldChange]:
+    out = []
+    active = {h.id: h for h in order.holds if h.released_at is None}
+    for hold_id in edit.release_hold_ids:
+        hold = active.get(int(hold_id))
+        if hold is None:
+            errors["release_holds"] = (f"Hold {hold_id} is not an active hold on {order.ref} "
+                                       "(someone may have released it); reopen the order.")
+            continue
+        hold.released_at, hold.released_by = clock.now(), actor
+        out.append(FieldChange("hold", hold_text(hold), "released"))
+    if edit.place_hold is not None:
+        out += _place_hold(order, edit.place_hold, actor, errors)
+    return out
+
+
+def _place_hold(order: Order, place: tuple, actor: str, errors: dict) -> list[FieldChange]:
+    reason_text = place[0]
+    note = ((place[1] or "").strip() or None) if len(place) > 1 else None
+    try:
+        reason = HoldReason(str(reason_text).strip().lower())
+    except ValueError:
+        names = ", ".join(r.value for r in HoldReason)
+        errors["hold"] = f"'{reason_text}' is not a hold reason; use one of: {names}."
+        return []
+    if order.status in CLOSED_STATES:
+        errors["hold"] = f"{order.ref} is {order.status.value}; there is nothing left to hold."
+        return []
+    if any(h.reason == reason and h.released_at is None for h in order.holds):
+        errors["hold"] = (f"{order.ref} is already on hold for {reason.value.replace('_', ' ')}; "
+                          "release that hold first or pick another reason.")
+        return []
+    hold = OrderHold(reason=reason, note=note, placed_by=actor, placed_at=clock.now())
+    order.holds.append(hold)
+    return [FieldChange("hold", "", hold_text(hold))]
+
+
+def _edit_transition(order: Order, target: str, errors: dict) -> list[FieldChange]:
+    target = target.strip().lower()
+    if target == order.status.value:
+        return []  # the modal may send the current status back: nothing to do
+    problem = transition_problem(order.status, order.fulfilment_status, target)
+    if problem:
+        errors["transition"] = problem
+        return []
+    before = order.status.value
+    order.status = OrderStatus(target)
+    if order.status == OrderStatus.CANCELED:
+        for line in order.lines:
+            release_reservation(line, keep=0)
+    return [FieldChange("status", before, target)]

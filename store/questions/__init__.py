@@ -1,0 +1,1 @@
+"""Sales reps' questions in plain words, answered; threads that follow an order."""

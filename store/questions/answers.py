@@ -1,0 +1,206 @@
+"""Sales reps' questions in plain words, answered: the threads feature's store operations.
+
+    answer = answer_question(db, text="has PO 7781 shipped?", user_id="U0SALES1",
+                             role=Role.SALES, policy="status", now=clock.now(),
+                             thread=ThreadRef("C0ORDERS", "1732...."))
+
+One read transaction finds the orders and states their facts (follow / unfollow commands
+write through store.questions.follows). The Answer is cut to what the asker may see: the desk sees
+everything; a rep sees their own accounts in full and others' per `policy`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+
+from store import clock
+from store.questions import follows
+from store.db import Database
+from store.enums import Role
+from store.records import load_order
+from store.lookup.plan import CODE
+from store.questions.facts import Viewer, order_answers
+from store.questions.find import (
+    Found,
+    likely,
+    match_customers,
+    orders_by_keys,
+    select_orders,
+)
+from store.questions.parse import parse_question
+from store.views.questions import (
+    ASK,
+    CANDIDATES,
+    FOLLOW,
+    FOLLOWED,
+    HELP,
+    IGNORED,
+    NEEDS_ORDER,
+    NO_MATCH,
+    OPEN,
+    ORDER,
+    ORDERS,
+    UNFOLLOW,
+    UNFOLLOWED,
+    Answer,
+    Question,
+    ThreadRef,
+)
+from store.lookup.index import snapshot
+
+__all__ = ["answer_question", "answer_order", "Answer", "ThreadRef"]
+
+LIST_LIMIT = 10
+
+
+def answer_question(db: Database, *, text: str, user_id: str, role: Role | str, policy: str,
+                    now: datetime, thread: ThreadRef | None = None, addressed: bool = True,
+                    limit: int = LIST_LIMIT) -> Answer:
+    """Read `text` and answer it for `user_id`. Follow commands need `thread`.
+
+    `addressed=False` is a message in a followed thread that did not mention the app: it is
+    answered only when it asks something (IGNORED for "thanks!" and other chatter)."""
+    question = parse_question(text, now=now)
+    if not addressed and question.command == ASK and not (
+            question.names_anything or question.wants):
+        return Answer(kind=IGNORED, question=question)
+    if question.command == HELP:
+        return Answer(kind=IGNORED if not addressed else HELP, question=question)
+    if question.command in (FOLLOW, UNFOLLOW) and thread is not None:
+        return _follow_command(db, question, user_id=user_id, thread=thread, now=now,
+                               viewer=_viewer(user_id, role, policy), limit=limit)
+    answer = _ask(db, question, viewer=_viewer(user_id, role, policy), now=now, thread=thread,
+                  limit=limit)
+    if not addressed and answer.kind in (NO_MATCH, NEEDS_ORDER):
+        return Answer(kind=IGNORED, question=question)
+    return answer
+
+
+def answer_order(db: Database, *, ref: str, user_id: str, role: Role | str, policy: str,
+                 now: datetime) -> Answer:
+    """One order in detail (a Details / candidate button). Raises OrderNotFound."""
+    question = parse_question(ref, now=now)
+    with db.read() as session:
+        order = load_order(session, ref)
+        found = order_answers(session, [order.id], viewer=_viewer(user_id, role, policy),
+                              today=clock.date_of(now), detailed=True)
+    return Answer(kind=ORDER, question=question, orders=tuple(found), total=1,
+                  customers=(found[0].customer_name,))
+
+
+def _viewer(user_id: str, role: Role | str, policy: str) -> Viewer:
+    return Viewer(user_id=user_id, sees_everything=Role(role) != Role.SALES, policy=policy)
+
+
+def _ask(db: Database, question: Question, *, viewer: Viewer, now: datetime,
+         thread: ThreadRef | None, limit: int) -> Answer:
+    snap = snapshot(db) if question.words or _codes(question) else None
+    with db.read() as session:
+        found, searched = _find(session, snap, question, viewer=viewer, now=now,
+                                thread=thread, limit=limit)
+        if found is None:
+            return Answer(kind=NEEDS_ORDER, question=question)
+        single = len(found.ids) == 1 and not found.ambiguous
+        orders = order_answers(session, found.ids[:limit], viewer=viewer, today=clock.date_of(now),
+                               matched=found.matched, detailed=single)
+    if not orders:
+        return Answer(kind=NO_MATCH, question=question, searched=searched,
+                      customers=tuple(found.customers), note=_note(found))
+    kind = CANDIDATES if found.ambiguous else ORDER if single else ORDERS
+    return Answer(kind=kind, question=question, orders=tuple(orders),
+                  total=max(found.total, len(orders)), total_is_floor=found.floor,
+                  customers=tuple(found.customers), searched=searched, note=_note(found),
+                  fallback=found.fallback)
+
+
+def _find(session, snap, question: Question, *, viewer: Viewer, now: datetime,
+          thread: ThreadRef | None, limit: int) -> tuple[Found | None, tuple[str, ...]]:
+    searched: list[str] = []
+    if question.keys:
+        searched += ["order refs", "PO numbers", "tracking numbers"]
+        found = orders_by_keys(session, question.keys, limit)
+        if found.ids or not (question.words or _codes(question)):
+            return found, tuple(searched)
+    if question.words or _codes(question) or question.mine or question.dates \
+            or question.filters:
+        return _by_customer(session, snap, question, viewer=viewer, now=now, limit=limit,
+                            searched=searched)
+    if thread is not None:
+        refs = follows.followed_refs(session, channel_id=thread.channel_id,
+                                     thread_ts=thread.thread_ts)
+        if refs:
+            found = Found()
+            for oid, ref in refs:
+                found.add(oid, f"followed in this thread ({ref})")
+            found.total = len(found.ids)
+            return found, ()
+    return None, ()
+
+
+def _by_customer(session, snap, question: Question, *, viewer: Viewer, now: datetime,
+                 limit: int, searched: list[str]) -> tuple[Found, tuple[str, ...]]:
+    found = Found()
+    customer_ids = None
+    if question.words or _codes(question):
+        searched += ["customer names", "customer codes"]
+        hits = likely(match_customers(session, snap, question.words, _codes(question)),
+                      question.words)
+        found.customers = [h.name for h in hits]
+        if not hits:
+            return found, tuple(searched)
+        customer_ids = [h.id for h in hits]
+        found.ambiguous = len(hits) > 1
+    rep = viewer.user_id if question.mine else None
+    dates, filters = question.dates, question.filters
+    ids, total, floor = select_orders(session, today=clock.date_of(now), customer_ids=customer_ids,
+                                      rep_id=rep, dates=dates, filters=filters, limit=limit)
+    if not ids and customer_ids is not None and (dates or filters):
+        # "Nothing late for Globex": say so, and show where its orders are instead.
+        found.fallback = True
+        ids, total, floor = select_orders(session, today=clock.date_of(now), customer_ids=customer_ids,
+                                          limit=3)
+    elif not (dates or filters) and customer_ids is not None:
+        ids, total, floor = _current_orders(session, now, customer_ids, limit)
+    for oid in ids:
+        found.add(oid, ", ".join(found.customers) or "")
+    found.total, found.floor = total, floor
+    return found, tuple(searched)
+
+
+def _current_orders(session, now: datetime, customer_ids: list[int], limit: int):
+    """A customer's orders still in progress; if none, its latest three."""
+    ids, total, floor = select_orders(session, today=clock.date_of(now), customer_ids=customer_ids,
+                                      filters=(OPEN,), limit=limit)
+    if ids:
+        return ids, total, floor
+    return select_orders(session, today=clock.date_of(now), customer_ids=customer_ids, limit=3)
+
+
+def _codes(question: Question) -> tuple[str, ...]:
+    return tuple(k.text for k in question.keys if k.kind == CODE)
+
+
+def _note(found: Found) -> str | None:
+    return "; ".join(found.notes) or None
+
+
+def _follow_command(db: Database, question: Question, *, user_id: str, thread: ThreadRef,
+                    now: datetime, viewer: Viewer, limit: int) -> Answer:
+    if question.command == UNFOLLOW:
+        refs = follows.unfollow(db, channel_id=thread.channel_id, thread_ts=thread.thread_ts,
+                                refs=[k.text for k in question.keys] or None)
+        return Answer(kind=UNFOLLOWED, question=question, refs=refs)
+    asked = _ask(db, question, viewer=viewer, now=now, thread=thread, limit=limit)
+    exact = asked.kind == ORDER or (asked.kind == ORDERS and question.keys)
+    if asked.kind in (ORDERS, CANDIDATES) and not exact:
+        return replace(asked, note="Which one? Open it with its button and press Follow")
+    if not exact:
+        return asked
+    refs = []
+    for order in asked.orders:
+        follows.follow(db, ref=order.ref, channel_id=thread.channel_id,
+                       thread_ts=thread.thread_ts, user_id=user_id)
+        refs.append(order.ref)
+    return Answer(kind=FOLLOWED, question=question, orders=asked.orders, refs=tuple(refs))
+

@@ -1,0 +1,223 @@
+"""A question in plain words -> a Question: command, order keys, customer words, dates, wants.
+
+Rule-based and pure. Order keys reuse the lookup's classifier (store.lookup.plan), so
+"SO-1042", "so 1042", "#1042", "PO 7781" and "1Z999AA10123456784" read the same here as in
+/order. Dates come out first (store.questions.dates), so "Nov 20" never becomes order 20.
+What is left after keys, dates, intent words and stopwords may name a customer.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime
+
+from store.lookup.plan import CODE, NUMBER, Key, classify_token
+from store.questions.dates import find_dates
+from store.views.questions import (
+    ASK,
+    BLOCKED,
+    CANCELED,
+    DELIVERED,
+    ETA,
+    FOLLOW,
+    HELP,
+    LATE,
+    OPEN,
+    SHIPPED,
+    STATUS,
+    TRACKING,
+    UNFOLLOW,
+    Question,
+)
+
+_MENTION = re.compile(r"<[@!#][^>]*>")
+_LINK = re.compile(r"<(?:https?://|mailto:)[^|>]*\|([^>]*)>|<((?:https?://|mailto:)[^>]*)>")
+_UPS_SPACED = re.compile(r"\b1Z(?:[\s-]?[0-9A-Z]){16}\b", re.IGNORECASE)
+_PUNCT = "?!.,;:()[]{}\"'`*_~“”‘’"
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+_PREFIXES = {"so", "so#", "po", "po#", "#", "order", "order#", "ref", "no", "number", "no.",
+             "num", "nr"}
+
+_FOLLOW = re.compile(
+    r"^(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:follow|watch|subscribe\s+to|"
+    r"keep\s+(?:me|us)\s+posted(?:\s+on)?|keep\s+an\s+eye\s+on|notify\s+(?:me|us)|"
+    r"let\s+(?:me|us)\s+know)\b", re.IGNORECASE)
+_UNFOLLOW = re.compile(
+    r"^(?:please\s+|pls\s+)?(?:unfollow|un-follow|unwatch|unsubscribe|mute|"
+    r"stop\s+(?:following|watching|updates|updating|notifying|posting)|no\s+more\s+updates)\b",
+    re.IGNORECASE)
+_HELP = re.compile(r"^(?:help|\?|what\s+can\s+you\s+do\??|how\s+does\s+this\s+work\??)$",
+                   re.IGNORECASE)
+_DOTTED_PO = re.compile(r"\bp\.\s?o\.?(?=[\s#:]|$)", re.IGNORECASE)
+_LOOKALIKE_REF = re.compile(r"^(SO[-#:]?)([\dOoIl]{3,})$", re.IGNORECASE)
+_LOOKALIKES = str.maketrans("OoIl", "0011")
+_MINE = re.compile(r"\bmy\s+(?:accounts?|customers?|clients?|orders?)\b", re.IGNORECASE)
+
+WANTS = {
+    LATE: {"late", "overdue", "delayed", "delay", "behind", "slipping", "slipped", "past-due"},
+    BLOCKED: {"hold", "held", "blocked", "blocking", "stuck", "problem", "problems", "issue",
+              "issues", "discrepancy", "discrepancies", "flagged", "holds", "holding"},
+    OPEN: {"open", "outstanding", "pending", "unshipped", "unfulfilled"},
+    CANCELED: {"canceled", "cancelled", "cancel", "cancellation"},
+    SHIPPED: {"shipped", "ship", "ships", "shipping", "sent", "dispatched", "gone", "left",
+              "out"},
+    DELIVERED: {"delivered", "arrived", "arrive", "arriving", "delivery", "received"},
+    TRACKING: {"tracking", "track", "trace", "tracknum", "waybill"},
+    ETA: {"eta", "when", "expected", "expect", "due"},
+    STATUS: {"status", "update", "updates", "news", "progress", "where", "wheres", "whereabouts"},
+}
+_INTENT = {word: want for want, words in WANTS.items() for word in words}
+
+# Kept inside a customer's name when they sit between two of its words.
+CONNECTORS = frozenset({"and", "&", "of", "the", "und", "et", "y", "de", "la", "von", "van"})
+STOPWORDS = frozenset("""
+a an the of for from to in on at by with about into onto over under via per and or but nor
+is are was were be been being am has have had having do does did done doing will would shall
+should can could may might must what whats what's where wheres where's which who whos who's
+whom whose when whens how hows how's why any anything anybody some something every all each
+this that these those it its it's itself there theres there's their theirs they them here
+me my mine we us our ours you your yours i i'm im he she his her him
+order orders ordered ordering po pos purchase so ref refs status state statuses update updates
+news info information details detail latest last recent recently lately new
+please pls plz thanks thank thx ty hey hi hello yo ok okay cool great
+tell show give check find look see get got know let lemme gimme need want wanted
+still yet already now just only also too very really much many more most
+not no yes nope yep up down out off back again soon today
+happening happened going gone go goes went come came coming placed place put made
+make submitted entered between since until before after during ask asking
+wondering wonder question quick think guys folks team someone anyone
+account accounts customer customers client clients
+order's customer's account's
+""".split())
+
+
+def parse_question(text: str, *, now: datetime) -> Question:
+    """Read one message. `now` (UTC) anchors relative dates."""
+    clean = clean_text(text)
+    command, rest = _command(clean)
+    if command == HELP:
+        return Question(text=clean, command=HELP, keys=(), words="", dates=None,
+                        wants=frozenset())
+    mine = bool(_MINE.search(rest))
+    rest = _MINE.sub(" ", rest)
+    dates, rest = find_dates(rest, now)
+    rest = _DOTTED_PO.sub("PO", rest)
+    rest = _UPS_SPACED.sub(lambda m: re.sub(r"[\s-]", "", m.group(0)), rest)
+    keys, words, wants = _tokens(rest)
+    return Question(text=clean, command=command, keys=tuple(keys), words=" ".join(words),
+                    dates=dates, wants=frozenset(wants), mine=mine)
+
+
+def clean_text(text: str) -> str:
+    """Slack's markup out: mentions gone, links to their label, &amp; back to &."""
+    text = _LINK.sub(lambda m: m.group(1) or m.group(2), text or "")
+    text = _MENTION.sub(" ", text)
+    return " ".join(html.unescape(text).split())
+
+
+def _command(text: str) -> tuple[str, str]:
+    if not text or _HELP.match(text):
+        return HELP, ""
+    if m := _UNFOLLOW.match(text):
+        return UNFOLLOW, text[m.end():]
+    if m := _FOLLOW.match(text):
+        return FOLLOW, text[m.end():]
+    return ASK, text
+
+
+def _tokens(text: str) -> tuple[list[Key], list[str], set[str]]:
+    keys: list[Key] = []
+    words: list[str | None] = []  # None: a word that is not part of a name
+    wants: set[str] = set()
+    for token in map(_digits, _glue(_split(text))):
+        key = classify_token(token)
+        if key is not None and (key.kind != CODE or _is_key_worth_searching(key)):
+            # (a short code like '3M' falls through: it may be a customer's name)
+            if _is_key_worth_searching(key):
+                keys.append(key)
+            words.append(None)
+            continue
+        lowered = token.lower()
+        if lowered in _INTENT:
+            wants.add(_INTENT[lowered])
+        if lowered in CONNECTORS:
+            words.append(token)
+        elif lowered not in STOPWORDS and lowered not in _INTENT and len(lowered) > 1:
+            words.append(token)
+        else:
+            words.append(None)
+    return list(dict.fromkeys(keys)), _name_words(words), wants
+
+
+def _name_words(words: list[str | None]) -> list[str]:
+    """Name words, keeping 'and' / 'of' only between two of them ('Jones, Reed and Johnson',
+    'Bank of America'): names match far better whole."""
+    out = []
+    for i, word in enumerate(words):
+        if word is None:
+            continue
+        if word.lower() in CONNECTORS:
+            before = words[i - 1] if i else None
+            after = words[i + 1] if i + 1 < len(words) else None
+            if not (before and after and before.lower() not in CONNECTORS
+                    and after.lower() not in CONNECTORS):
+                continue
+        out.append(word)
+    return out
+
+
+def _split(text: str) -> list[str]:
+    tokens = []
+    for raw in re.split(r"\s+|,|(?<=\w)\?|/(?=\D)", text):
+        token = _POSSESSIVE.sub("", raw.strip(_PUNCT)).strip(_PUNCT)
+        if token:
+            tokens.append(token)
+    return tokens
+
+
+def _digits(token: str) -> str:
+    """'SO-1O42' -> 'SO-1042': letters typed for the digits they look like, in a ref."""
+    m = _LOOKALIKE_REF.match(token)
+    if m is None or sum(c.isdigit() for c in m.group(2)) < 2:
+        return token
+    return m.group(1) + m.group(2).translate(_LOOKALIKES)
+
+
+def _glue(tokens: list[str]) -> list[str]:
+    """'PO 7781', 'SO # 1042', 'order no. 1042' -> one key each."""
+    out: list[str] = []
+    for token in tokens:
+        prefix = _prefix_run(out)
+        if prefix is not None and any(c.isdigit() for c in token):
+            kind, count = prefix
+            del out[len(out) - count:]
+            body = token.lstrip("#:-")
+            out.append(f"{kind}-{body}" if kind in ("SO", "PO") else f"#{body}")
+        else:
+            out.append(token)
+    return out
+
+
+def _prefix_run(out: list[str]) -> tuple[str, int] | None:
+    """The key prefix the last tokens form ('po', 'po number', 'so #'), with its length."""
+    run = []
+    for token in reversed(out[-3:]):
+        if token.lower().rstrip("#:") not in {p.rstrip("#") for p in _PREFIXES} and token != "#":
+            break
+        run.insert(0, token.lower().rstrip("#:"))
+    if not run:
+        return None
+    kind = "PO" if "po" in run else "SO" if "so" in run else "#"
+    if kind == "#" and not ({"order", "ref", "#", ""} & set(run)):
+        return None  # 'number 5' alone is not a key prefix
+    return kind, len(run)
+
+
+def _is_key_worth_searching(key: Key) -> bool:
+    """Short bare numbers are quantities ('3 orders'), not refs."""
+    if key.kind == NUMBER:
+        return len(key.value) >= 3
+    if key.kind == CODE:
+        return sum(c.isdigit() for c in key.value) >= 3 or len(key.value) >= 6
+    return True

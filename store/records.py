@@ -1,0 +1,330 @@
+"""Turning order rows into views: the full card, candidates, events. Read-only helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, bindparam, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from store.enums import DiscrepancyStatus, OrderStatus
+from store.errors import OrderNotFound
+from store.importer.order_batch import FINGERPRINT_FIELD
+from store.models import (
+    Customer,
+    Discrepancy,
+    Event,
+    Order,
+    OrderHold,
+    OrderLine,
+    Product,
+    Shipment,
+    ShipmentLine,
+)
+from store.states import allowed_transitions
+from store.tracking import tracking_url
+from store.views.orders import (
+    AddressView,
+    Candidate,
+    DiscrepancySummary,
+    EventView,
+    FieldChange,
+    HoldView,
+    LineView,
+    OrderView,
+    ShipmentView,
+)
+
+REF_PREFIX = "SO-"
+_REF = re.compile(r"^\s*(?:SO)?\s*[-#:]?\s*0*(\d{1,12})\s*$", re.IGNORECASE)
+RECENT_EVENTS = 3
+
+
+def ref_candidates(text: str) -> list[str]:
+    """The refs a person may mean by 'SO-1042', 'so1042', '#1042' or '1042'."""
+    cleaned = text.strip().upper()
+    match = _REF.match(cleaned)
+    refs = [cleaned] if cleaned else []
+    if match:
+        refs.append(f"{REF_PREFIX}{int(match.group(1))}")
+    return list(dict.fromkeys(refs))
+
+
+def load_order(session: Session, ref: str, *, for_update: bool = False,
+               order_id: int | None = None) -> Order:
+    """The order named by `ref` in any usual spelling (or by `order_id`), with lines, holds
+    and shipments."""
+    where = Order.id == order_id if order_id is not None else Order.ref.in_(
+        ref_candidates(ref) or [""])
+    stmt = (
+        select(Order)
+        .where(where)
+        .options(
+            joinedload(Order.lines).joinedload(OrderLine.product),  # one round trip fewer
+            selectinload(Order.holds),
+            selectinload(Order.shipments),
+            joinedload(Order.customer),
+        )
+    )
+    if for_update:
+        stmt = stmt.with_for_update(of=Order)
+    order = session.scalars(stmt).unique().first()
+    if order is None:
+        raise OrderNotFound(ref.strip())
+    return order
+
+
+def address_of(order: Order) -> AddressView:
+    return AddressView(
+        name=order.ship_name, line1=order.ship_line1, line2=order.ship_line2,
+        city=order.ship_city, region=order.ship_region, postal_code=order.ship_postal_code,
+        country=order.ship_country,
+    )
+
+
+def order_view(session: Session, order: Order) -> OrderView:
+    """The view of an ORM order a caller already holds (writers, after a change)."""
+    shipped = shipped_quantities(session, [line.id for line in order.lines])
+    lines = tuple(
+        _line_view(line, line.product.name if line.product else None, shipped.get(line.id, 0))
+        for line in order.lines
+    )
+    return _assemble(
+        order, customer_code=order.customer.code, customer_name=order.customer.name,
+        lines=lines, holds=[h for h in order.holds if h.released_at is None],
+        shipments=order.shipments, open_discrepancies=_open_discrepancies(session, order.id),
+        recent_events=_recent_events(session, order.id),
+    )
+
+
+def read_order_view(session: Session, ref: str, *, order_id: int | None = None) -> OrderView:
+    """The same view for read-only callers (lookup, the card's buttons), without ORM objects:
+    one round trip for the order, its customer and lines, then one per part the order has
+    (flags in that first row say which): an exact /order is 3 statements with its role
+    check, where the ORM load took 8 (issue 3)."""
+    views = read_order_views(session, refs=ref_candidates(ref), order_id=order_id, first=True)
+    if not views:
+        raise OrderNotFound(ref.strip())
+    return views[0]
+
+
+def read_order_views(session: Session, *, refs: Sequence[str] = (), order_id: int | None = None,
+                     first: bool = False) -> list[OrderView]:
+    """The views of the orders with one of `refs` (or `order_id`), by id; `first`: only the
+    first (two spellings of one ref may name two orders)."""
+    # Plain statements on the session's connection: no ORM setup per statement (the card's
+    # query: 0.5 -> 0.3 ms CPU); nothing is pending in a read, so there is nothing to flush.
+    conn = session.connection()
+    if order_id is not None:
+        rows = conn.execute(_CARD_BY_ID, {"order_id": order_id}).all()
+    else:
+        rows = conn.execute(_CARD_BY_REFS, {"refs": list(refs) or [""]}).all()
+    by_order: dict[int, list] = {}
+    for row in rows:
+        by_order.setdefault(row.id, []).append(row)
+    orders = list(by_order.values())[:1] if first else by_order.values()
+    return [_view_of_rows(conn, order_rows) for order_rows in orders]
+
+
+def _view_of_rows(conn: Connection, rows: list) -> OrderView:
+    head = rows[0]
+    lines = tuple(_line_view(row, row.product_name, row.shipped) for row in rows
+                  if row.line_id is not None)
+    return _assemble(
+        head, customer_code=head.customer_code, customer_name=head.customer_name, lines=lines,
+        holds=conn.execute(_OPEN_HOLDS, {"order_id": head.id}).all() if head.has_holds else (),
+        shipments=(conn.execute(_SHIPMENTS, {"order_id": head.id}).all()
+                   if head.has_shipments else ()),
+        open_discrepancies=(_open_discrepancies(conn, head.id)
+                            if head.has_discrepancies else ()),
+        recent_events=_recent_events(conn, head.id) if head.has_events else (),
+    )
+
+
+def _exists(model, *where):
+    return select(model.id).where(model.order_id == Order.id, *where).exists()
+
+
+_OPEN = Discrepancy.status != DiscrepancyStatus.RESOLVED
+_CARD = (
+    select(
+        Order.id, Order.ref, Order.version_id, Order.customer_id, Order.sales_rep_id,
+        Order.po_number, Order.currency, Order.ordered_at, Order.requested_date,
+        Order.promised_date, Order.status, Order.fulfilment_status, Order.payment_status,
+        Order.shipping_minor, Order.ship_name, Order.ship_line1, Order.ship_line2,
+        Order.ship_city, Order.ship_region, Order.ship_postal_code, Order.ship_country,
+        Order.shipping_instructions, Order.notes,
+        Customer.code.label("customer_code"), Customer.name.label("customer_name"),
+        _exists(OrderHold, OrderHold.released_at.is_(None)).label("has_holds"),
+        _exists(Shipment).label("has_shipments"),
+        _exists(Discrepancy, _OPEN).label("has_discrepancies"),
+        _exists(Event).label("has_events"),
+        OrderLine.id.label("line_id"), OrderLine.line_no, OrderLine.sku, OrderLine.description,
+        OrderLine.quantity, OrderLine.unit_price_minor, OrderLine.quantity_backordered,
+        OrderLine.product_id, Product.name.label("product_name"),
+        select(func.coalesce(func.sum(ShipmentLine.quantity), 0))
+        .where(ShipmentLine.order_line_id == OrderLine.id).scalar_subquery().label("shipped"),
+    )
+    .join(Customer, Customer.id == Order.customer_id)
+    .outerjoin(OrderLine, OrderLine.order_id == Order.id)
+    .outerjoin(Product, Product.id == OrderLine.product_id)
+    .order_by(Order.id, OrderLine.line_no)
+)
+# Built once: a statement object keeps its cache key, so executing it skips rebuilding both.
+_CARD_BY_ID = _CARD.where(Order.id == bindparam("order_id"))
+_CARD_BY_REFS = _CARD.where(Order.ref.in_(bindparam("refs", expanding=True)))
+_OPEN_HOLDS = (
+    select(OrderHold.id, OrderHold.reason, OrderHold.note, OrderHold.placed_by,
+           OrderHold.placed_at)
+    .where(OrderHold.order_id == bindparam("order_id"), OrderHold.released_at.is_(None))
+    .order_by(OrderHold.id)
+)
+_SHIPMENTS = (
+    select(Shipment.id, Shipment.carrier, Shipment.service, Shipment.shipped_at,
+           Shipment.tracking_number, Shipment.delivered_at)
+    .where(Shipment.order_id == bindparam("order_id")).order_by(Shipment.id)
+)
+
+
+def _assemble(head, *, customer_code: str, customer_name: str, lines: tuple[LineView, ...],
+              holds, shipments, open_discrepancies, recent_events) -> OrderView:
+    """`head`: an Order or a row with the same attribute names."""
+    subtotal = sum(line.line_total_minor for line in lines)
+    return OrderView(
+        id=head.id, ref=head.ref, version=head.version_id, customer_id=head.customer_id,
+        customer_code=customer_code, customer_name=customer_name,
+        sales_rep_id=head.sales_rep_id, po_number=head.po_number, currency=head.currency,
+        ordered_at=head.ordered_at, requested_date=head.requested_date,
+        promised_date=head.promised_date, status=str(head.status.value),
+        fulfilment_status=str(head.fulfilment_status.value),
+        payment_status=str(head.payment_status.value),
+        holds=tuple(_hold_view(h) for h in holds),
+        lines=lines, subtotal_minor=subtotal, shipping_minor=head.shipping_minor,
+        total_minor=subtotal + head.shipping_minor, ship_to=address_of(head),
+        shipping_instructions=head.shipping_instructions, notes=head.notes,
+        shipments=tuple(_shipment_view(s) for s in shipments),
+        open_discrepancies=open_discrepancies, recent_events=recent_events,
+        allowed_transitions=allowed_transitions(head.status, head.fulfilment_status),
+    )
+
+
+def _line_view(line, product_name: str | None, shipped: int) -> LineView:
+    """`line`: an OrderLine or a row with the same attribute names."""
+    return LineView(
+        line_no=line.line_no, sku=line.sku,
+        product_name=product_name if product_name is not None else line.description,
+        quantity=line.quantity, unit_price_minor=line.unit_price_minor,
+        line_total_minor=line.quantity * line.unit_price_minor,
+        quantity_shipped=int(shipped or 0),
+        quantity_backordered=line.quantity_backordered,
+        known_product=line.product_id is not None,
+    )
+
+
+_RECENT_EVENTS = (
+    select(Event.id, Event.at, Event.actor_id, Event.kind, Event.summary, Event.changes)
+    .where(Event.order_id == bindparam("order_id")).order_by(Event.id.desc())
+    .limit(RECENT_EVENTS)
+)
+
+
+def _recent_events(session: Session | Connection, order_id: int) -> tuple[EventView, ...]:
+    rows = session.execute(_RECENT_EVENTS, {"order_id": order_id})
+    return tuple(event_view(e) for e in rows)
+
+
+def shipped_quantities(session: Session, line_ids: Sequence[int]) -> dict[int, int]:
+    if not line_ids:
+        return {}
+    rows = session.execute(
+        select(ShipmentLine.order_line_id, func.sum(ShipmentLine.quantity))
+        .where(ShipmentLine.order_line_id.in_(line_ids))
+        .group_by(ShipmentLine.order_line_id)
+    )
+    return {line_id: int(total or 0) for line_id, total in rows}
+
+
+def _hold_view(hold) -> HoldView:
+    return HoldView(id=hold.id, reason=str(hold.reason.value), note=hold.note,
+                    placed_by=hold.placed_by, placed_at=hold.placed_at)
+
+
+def _shipment_view(s) -> ShipmentView:
+    return ShipmentView(
+        id=s.id, carrier=s.carrier, service=s.service, shipped_at=s.shipped_at,
+        tracking_number=s.tracking_number, tracking_url=tracking_url(s.carrier, s.tracking_number),
+        delivered_at=s.delivered_at,
+    )
+
+
+_OPEN_DISCREPANCIES = (
+    select(Discrepancy.id, Discrepancy.type, Discrepancy.severity, Discrepancy.status,
+           Discrepancy.title)
+    .where(Discrepancy.order_id == bindparam("order_id"), _OPEN).order_by(Discrepancy.id)
+)
+
+
+def _open_discrepancies(session: Session | Connection,
+                        order_id: int) -> tuple[DiscrepancySummary, ...]:
+    rows = session.execute(_OPEN_DISCREPANCIES, {"order_id": order_id})
+    return tuple(
+        DiscrepancySummary(id=d.id, type=str(d.type.value), severity=str(d.severity.value),
+                           status=str(d.status.value), title=d.title)
+        for d in rows
+    )
+
+
+def event_view(event) -> EventView:
+    """`event`: an Event or a row with its columns."""
+    changes = tuple(
+        FieldChange(field=str(c.get("field", "")), before=_text(c.get("before")),
+                    after=_text(c.get("after")))
+        for c in (event.changes or [])
+        # The importer keeps its content fingerprint here; it is bookkeeping, not a change.
+        if isinstance(c, dict) and c.get("field") != FINGERPRINT_FIELD
+    )
+    return EventView(id=event.id, at=event.at, actor_id=event.actor_id, kind=event.kind,
+                     summary=event.summary, changes=changes)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+_SUBTOTAL = (
+    select(func.coalesce(func.sum(OrderLine.quantity * OrderLine.unit_price_minor), 0))
+    .where(OrderLine.order_id == Order.id).correlate(Order).scalar_subquery()
+)
+_CANDIDATES = (
+    select(Order.id, Order.ref, Order.po_number, Order.ordered_at, Order.status,
+           Order.fulfilment_status, Order.shipping_minor, Order.currency, Customer.name,
+           _SUBTOTAL.label("subtotal"))
+    .join(Customer, Customer.id == Order.customer_id)
+    .where(Order.id.in_(bindparam("ids", expanding=True)))
+)
+
+
+def candidates(session: Session, scored: Sequence[tuple[int, float, str]]) -> list[Candidate]:
+    """(order id, score, matched_on) -> Candidates in the same order, with totals."""
+    ids = [order_id for order_id, _, _ in scored]
+    if not ids:
+        return []
+    rows = session.execute(_CANDIDATES, {"ids": ids}).all()
+    by_id = {row.id: row for row in rows}
+    out = []
+    for order_id, score, matched_on in scored:
+        row = by_id.get(order_id)
+        if row is None:
+            continue
+        out.append(Candidate(
+            ref=row.ref, customer_name=row.name, po_number=row.po_number,
+            ordered_at=row.ordered_at, status=str(row.status.value),
+            fulfilment_status=str(row.fulfilment_status.value),
+            total_minor=int(row.subtotal) + row.shipping_minor, currency=row.currency,
+            score=round(float(score), 1), matched_on=matched_on,
+        ))
+    return out
+
+
+OPEN_STATES = (OrderStatus.DRAFT, OrderStatus.OPEN)

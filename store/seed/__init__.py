@@ -1,0 +1,1 @@
+"""Demo data: a realistic, deterministic order desk (same seed -> same data)."""

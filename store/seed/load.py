@@ -1,0 +1,116 @@
+"""Writing the demo data set: reference rows, order chunks, stock levels, counters."""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import text
+
+from store.db import Database
+from store.models import (
+    Customer,
+    CustomerAddress,
+    CustomerContact,
+    CustomerPrice,
+    Order,
+    OrderHold,
+    OrderLine,
+    Product,
+    Return,
+    ReturnLine,
+    Shipment,
+    ShipmentLine,
+    StockLevel,
+    Warehouse,
+)
+from store.facts import refresh_order_facts
+from store.refs import ORDER_COUNTER, RMA_COUNTER, set_counter
+from store.seed.bulk import BulkWriter, advance_sequences
+from store.seed.fulfil import (
+    FIRST_RMA,
+    HOLD_COLS,
+    HOLD_TS,
+    RETURN_COLS,
+    RETURN_LINE_COLS,
+    RETURN_TS,
+    SHIPMENT_COLS,
+    SHIPMENT_LINE_COLS,
+    SHIPMENT_TS,
+)
+from store.seed.orders import FIRST_REF, LINE_COLS, ORDER_COLS, ORDER_TS
+from store.seed.reference import WAREHOUSES, Catalog, CustomerSet
+
+# table name -> (model, columns, timestamp columns), in foreign-key order.
+_ORDER_TABLES = {
+    "orders": (Order, ORDER_COLS, ORDER_TS),
+    "order_lines": (OrderLine, LINE_COLS, ()),
+    "order_holds": (OrderHold, HOLD_COLS, HOLD_TS),
+    "returns": (Return, RETURN_COLS, RETURN_TS),
+    "return_lines": (ReturnLine, RETURN_LINE_COLS, ()),
+    "shipments": (Shipment, SHIPMENT_COLS, SHIPMENT_TS),
+    "shipment_lines": (ShipmentLine, SHIPMENT_LINE_COLS, ()),
+}
+_SEEDED = (Warehouse, Product, Customer, CustomerContact, CustomerAddress, CustomerPrice,
+           StockLevel, *(model for model, _, _ in _ORDER_TABLES.values()))
+
+
+def load_reference(db: Database, catalog: Catalog, customers: CustomerSet) -> None:
+    with db.write() as session:
+        out = BulkWriter(session)
+        out.insert(Warehouse.__table__, ("id", "code", "name"), list(WAREHOUSES))
+        out.insert(Product.__table__, ("id", "sku", "name", "unit_price_minor", "currency",
+                                       "active"), catalog.rows)
+        out.insert(Customer.__table__, ("id", "code", "name", "email", "phone",
+                                        "credit_limit_minor", "currency", "sales_rep_id",
+                                        "created_at"), customers.customers, ("created_at",))
+        out.insert(CustomerContact.__table__, ("id", "customer_id", "name", "email", "phone",
+                                               "role"), customers.contacts)
+        out.insert(CustomerAddress.__table__, ("id", "customer_id", "kind", "is_default", "name",
+                                               "line1", "line2", "city", "region",
+                                               "postal_code", "country"), customers.addresses)
+        out.insert(CustomerPrice.__table__, ("id", "customer_id", "product_id",
+                                             "unit_price_minor"), customers.prices)
+
+
+def load_orders(db: Database, rows: dict[str, list[tuple]]) -> int:
+    """One chunk of orders and everything hanging off them, in one transaction."""
+    with db.write() as session:
+        out = BulkWriter(session)
+        for name, (model, columns, stamps) in _ORDER_TABLES.items():
+            out.insert(model.__table__, columns, rows[name], stamps)
+        if rows["orders"]:  # bulk rows bypass the ORM, so the digest's facts are ours to write
+            ids = [row[0] for row in rows["orders"]]
+            refresh_order_facts(session, id_range=(min(ids), max(ids)))
+    return len(rows["order_lines"])
+
+
+def load_stock(db: Database, rng: random.Random, catalog: Catalog,
+               reserved: dict[tuple[int, int], int], orders: int) -> None:
+    """Stock per product and warehouse; reserved matches the allocated order lines, and
+    on_hand covers it except for the few nearly-empty products (a real problem to find)."""
+    rows = []
+    weekly = orders / 13 * 2.9 * 6.5 / max(1, len(catalog.skus))  # units a product sells a week
+    for index, warehouses in enumerate(catalog.warehouses):
+        pid = index + 1
+        for warehouse in warehouses:
+            held = reserved.get((pid, warehouse), 0)
+            if index in catalog.low_stock:
+                on_hand = rng.randint(0, 5)
+            else:
+                on_hand = held + int(rng.uniform(0.3, 2.0) * weekly / len(warehouses)) + \
+                    rng.randint(0, 25)
+            rows.append((len(rows) + 1, pid, warehouse, on_hand, held))
+    with db.write() as session:
+        BulkWriter(session).insert(StockLevel.__table__, ("id", "product_id", "warehouse_id",
+                                                          "on_hand", "reserved"), rows)
+
+
+def finish(db: Database, *, orders: int, returns: int) -> None:
+    """Counters past the seeded numbers, sequences past the explicit ids, fresh statistics."""
+    with db.write() as session:
+        if orders:
+            set_counter(session, ORDER_COUNTER, FIRST_REF - 1 + orders)
+        if returns:
+            set_counter(session, RMA_COUNTER, FIRST_RMA - 1 + returns)
+        advance_sequences(session, [model.__table__ for model in _SEEDED])
+        session.execute(text("ANALYZE"))

@@ -1,0 +1,167 @@
+"""What people (and the clock) do to a discrepancy: assign, resolve, snooze, escalate.
+
+Each operation is one write transaction: lock the row, check its state (so a double click or
+a retried request is a no-op that says so), change it, log an Event, and queue the parent's
+update, a thread note and any DM in the outbox with it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from store import clock
+from store.triage import posts
+from store.triage.rules import AUTOMATIC_REASONS, RESOLUTION_REASONS, CheckRules, active
+from store.db import Database
+from store.triage.opening import reps_of
+from store.triage.loading import DiscrepancyView, discrepancy_view, load_discrepancy
+from store.enums import DiscrepancyStatus as St
+from store.errors import ValidationFailed
+from store.questions.follows import kind_words, notify_followers
+from store.models import Discrepancy, Event
+from store.workspace.routing import MANAGER, route_map
+
+NO_LONGER_FOUND = "no_longer_found"
+
+
+@dataclass(frozen=True)
+class ActionResult:
+    discrepancy: DiscrepancyView
+    # What happened: e.g. "assigned", or "already_resolved" when nothing was done.
+    outcome: str
+
+    @property
+    def changed(self) -> bool:
+        return not self.outcome.startswith("already")
+
+
+def record(session: Session, d: Discrepancy, *, actor: str, kind: str, summary: str,
+           now: datetime, changes: list | None = None, note: bool = True) -> Event:
+    """Log what happened, and queue the parent's refresh and its thread note."""
+    session.flush()
+    event = Event(actor_id=actor, kind=kind, order_id=d.order_id, discrepancy_id=d.id, at=now,
+                  summary=summary[:300], changes=changes or [])
+    session.add(event)
+    session.flush()
+    posts.refresh_parent(session, d)
+    if note:
+        posts.thread_note(session, d, event.id)
+    return event
+
+
+def _act(db: Database, discrepancy_id: int, action, now: datetime | None) -> ActionResult:
+    now = now or clock.now()
+    with db.write() as session:
+        d = load_discrepancy(session, discrepancy_id, for_update=True)
+        outcome = action(session, d, now)
+        return ActionResult(discrepancy_view(d, now=now), outcome)
+
+
+def assign(db: Database, *, discrepancy_id: int, actor: str, assignee: str,
+           now: datetime | None = None) -> ActionResult:
+    def act(session, d, now):
+        if d.status == St.RESOLVED:
+            return "already_resolved"
+        if d.owner_id == assignee:
+            return "already_assigned"
+        before, d.owner_id = d.owner_id, assignee
+        if d.status in (St.NEW, St.SNOOZED):
+            d.status, d.snoozed_until = St.ASSIGNED, None
+        who = "took it" if assignee == actor else f"assigned it to {assignee}"
+        record(session, d, actor=actor, kind="triage.assigned", summary=who, now=now,
+               changes=[{"field": "owner", "before": before, "after": assignee}])
+        return "assigned"
+    return _act(db, discrepancy_id, act, now)
+
+
+def resolve(db: Database, *, discrepancy_id: int, actor: str, reason: str,
+            note: str | None = None, now: datetime | None = None) -> ActionResult:
+    if reason not in RESOLUTION_REASONS:
+        raise ValidationFailed({"reason": "Pick a resolution reason."})
+    note = (note or "").strip()[:2000] or None
+
+    def act(session, d, now):
+        if d.status == St.RESOLVED:
+            return "already_resolved"
+        close(session, d, actor=actor, reason=reason, note=note, now=now)
+        return "resolved"
+    return _act(db, discrepancy_id, act, now)
+
+
+def close(session: Session, d: Discrepancy, *, actor: str, reason: str, note: str | None,
+          now: datetime) -> None:
+    """Resolve inside the caller's transaction; tells the account owner."""
+    before = d.status.value
+    d.status, d.resolved_at, d.resolved_by = St.RESOLVED, now, actor
+    d.resolution_reason, d.resolution_note, d.snoozed_until = reason, note, None
+    label = {**RESOLUTION_REASONS, **AUTOMATIC_REASONS}.get(reason, reason.replace("_", " "))
+    record(session, d, actor=actor, kind="triage.resolved", now=now,
+           summary=f"resolved: {label}" + (f" — {note}" if note else ""),
+           changes=[{"field": "status", "before": before, "after": "resolved"}])
+    rep = reps_of(session, [d.order_id]).get(d.order_id)
+    if rep:
+        posts.rep_dm(session, d.id, rep, "resolved")
+    notify_followers(session, order_id=d.order_id, text=f"Resolved: {d.title} ({label})",
+                     status_text=f"Resolved: {kind_words(d.type)} ({label})",
+                     dedupe_key=f"triage-resolved:{d.id}")
+
+
+def close_vanished(session: Session, d: Discrepancy, *, actor: str, now: datetime) -> None:
+    """An automatic finding that a re-check no longer finds resolves itself."""
+    close(session, d, actor=actor, reason=NO_LONGER_FOUND, now=now,
+          note="the order no longer has this problem")
+
+
+def snooze_until(choice: str, now: datetime, rules: CheckRules | None = None) -> datetime:
+    rules = active(rules)
+    for value, _label, delta in rules.snooze_choices:
+        if value == choice:
+            if delta is not None:
+                return now + delta
+            tomorrow = (now + timedelta(days=1)).date()
+            return datetime(tomorrow.year, tomorrow.month, tomorrow.day,
+                            rules.tomorrow_hour_utc, tzinfo=now.tzinfo)
+    raise ValidationFailed({"snooze": f"'{choice}' is not a snooze choice."})
+
+
+def snooze(db: Database, *, discrepancy_id: int, actor: str, choice: str,
+           now: datetime | None = None, rules: CheckRules | None = None) -> ActionResult:
+    def act(session, d, now):
+        until = snooze_until(choice, now, rules)
+        if d.status == St.RESOLVED:
+            return "already_resolved"
+        # The same choice moments apart (a double click, a retry) lands on the same time.
+        if d.status == St.SNOOZED and d.snoozed_until and abs(
+                d.snoozed_until - until) < timedelta(minutes=2):
+            return "already_snoozed"
+        d.status, d.snoozed_until = St.SNOOZED, until
+        record(session, d, actor=actor, kind="triage.snoozed", now=now,
+               summary=f"snoozed until {until:%Y-%m-%d %H:%M} UTC",
+               changes=[{"field": "snoozed_until", "before": None, "after": until.isoformat()}])
+        return "snoozed"
+    return _act(db, discrepancy_id, act, now)
+
+
+def escalate(db: Database, *, discrepancy_id: int, actor: str,
+             now: datetime | None = None) -> ActionResult:
+    def act(session, d, now):
+        if d.status == St.RESOLVED:
+            return "already_resolved"
+        if d.escalated_at is not None:
+            return "already_escalated"
+        return raise_to_managers(session, d, actor=actor, now=now)
+    return _act(db, discrepancy_id, act, now)
+
+
+def raise_to_managers(session: Session, d: Discrepancy, *, actor: str, now: datetime) -> str:
+    d.status, d.escalated_at, d.snoozed_until = St.ESCALATED, now, None
+    event = record(session, d, actor=actor, kind="triage.escalated", now=now,
+                   summary="escalated to the managers")
+    channel = route_map(session).get(MANAGER)
+    if channel is None:
+        return "escalated_no_route"
+    posts.escalation(session, d, channel, event.id)
+    return "escalated"

@@ -1,0 +1,272 @@
+"""What the order checks look at, loaded in bulk for a batch of orders: plain frozen facts, so
+the checks themselves are pure functions (store.triage.checks) and a batch costs a fixed handful of
+queries however many orders it holds."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.customers.view import CREDIT_STATUSES, UNPAID
+from store.enums import AddressKind, OrderStatus
+from store.models import (
+    Customer,
+    CustomerAddress,
+    CustomerPrice,
+    Order,
+    OrderLine,
+    Product,
+    StockLevel,
+)
+
+_CHUNK = 900  # under every driver's bound-parameter limit
+ADDRESS_PARTS = ("name", "line1", "line2", "city", "region", "postal_code", "country")
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    line_no: int
+    sku: str
+    product_id: int | None
+    quantity: int
+    unit_price_minor: int
+    reserved: int
+    backordered: int
+
+
+@dataclass(frozen=True)
+class OrderFacts:
+    id: int
+    ref: str
+    customer_id: int
+    po_number: str | None
+    currency: str
+    ordered_at: datetime
+    requested_date: date | None
+    status: str
+    fulfilment_status: str
+    payment_status: str
+    payment_status_at: datetime | None
+    ship: dict
+    lines: tuple[LineFacts, ...]
+    shipping_minor: int
+
+    @property
+    def total_minor(self) -> int:
+        return sum(ln.quantity * ln.unit_price_minor for ln in self.lines) + self.shipping_minor
+
+    @property
+    def signature(self) -> tuple:
+        """The order's contents regardless of line order: what a duplicate shares."""
+        return tuple(sorted((ln.sku, ln.quantity) for ln in self.lines))
+
+
+@dataclass(frozen=True)
+class ProductFacts:
+    sku: str
+    unit_price_minor: int
+    currency: str
+    active: bool
+
+
+@dataclass(frozen=True)
+class CustomerFacts:
+    code: str
+    credit_limit_minor: int | None
+    exposure_minor: int  # unpaid value of open/completed orders, this one included
+    default_address: dict | None
+
+
+@dataclass
+class Facts:
+    orders: list[OrderFacts] = field(default_factory=list)
+    products: dict[int, ProductFacts] = field(default_factory=dict)
+    customer_prices: dict[tuple[int, int], int] = field(default_factory=dict)
+    available: dict[int, int] = field(default_factory=dict)  # product id -> on hand - reserved
+    customers: dict[int, CustomerFacts] = field(default_factory=dict)
+    # Orders of the same customers near in time with the same shape: duplicate candidates.
+    neighbours: dict[int, list[OrderFacts]] = field(default_factory=dict)  # customer id -> orders
+    # (customer id, PO) -> the first order that used it: (ordered_at, id, ref).
+    first_po: dict[tuple[int, str], tuple] = field(default_factory=dict)
+
+
+def chunks(values, size: int = _CHUNK):
+    values = list(values)
+    for i in range(0, len(values), size):
+        yield values[i:i + size]
+
+
+def load_facts(session: Session, order_ids: list[int], *, window) -> Facts:
+    facts = Facts(orders=load_orders(session, order_ids))
+    product_ids = {ln.product_id for o in facts.orders for ln in o.lines if ln.product_id}
+    customer_ids = {o.customer_id for o in facts.orders}
+    facts.products = _products(session, product_ids)
+    facts.customer_prices = _customer_prices(session, customer_ids, product_ids)
+    facts.available = _available(session, product_ids)
+    facts.customers = _customers(session, customer_ids)
+    facts.neighbours = _neighbours(session, facts.orders, window)
+    facts.first_po = _first_po(session, facts.orders)
+    return facts
+
+
+def load_orders(session: Session, order_ids) -> list[OrderFacts]:
+    lines: dict[int, list[LineFacts]] = defaultdict(list)
+    rows: list = []
+    for part in chunks(order_ids):
+        rows.extend(session.execute(select(*_ORDER_COLUMNS).where(Order.id.in_(part))).all())
+        for ln in session.execute(select(
+                OrderLine.order_id, OrderLine.line_no, OrderLine.sku, OrderLine.product_id,
+                OrderLine.quantity, OrderLine.unit_price_minor, OrderLine.quantity_reserved,
+                OrderLine.quantity_backordered).where(OrderLine.order_id.in_(part))):
+            lines[ln.order_id].append(LineFacts(*ln[1:]))
+    return [_order_facts(row, lines.get(row.id, [])) for row in sorted(rows, key=lambda r: r.id)]
+
+
+_ORDER_COLUMNS = (
+    Order.id, Order.ref, Order.customer_id, Order.po_number, Order.currency, Order.ordered_at,
+    Order.requested_date, Order.status, Order.fulfilment_status, Order.payment_status,
+    Order.payment_status_at, Order.shipping_minor,
+    *(getattr(Order, f"ship_{p}") for p in ADDRESS_PARTS),
+)
+
+
+def _order_facts(row, lines: list[LineFacts]) -> OrderFacts:
+    return OrderFacts(
+        id=row.id, ref=row.ref, customer_id=row.customer_id, po_number=row.po_number,
+        currency=row.currency, ordered_at=row.ordered_at, requested_date=row.requested_date,
+        status=str(row.status.value), fulfilment_status=str(row.fulfilment_status.value),
+        payment_status=str(row.payment_status.value), payment_status_at=row.payment_status_at,
+        ship={p: getattr(row, f"ship_{p}") for p in ADDRESS_PARTS},
+        lines=tuple(sorted(lines, key=lambda ln: ln.line_no)), shipping_minor=row.shipping_minor,
+    )
+
+
+def _products(session: Session, ids) -> dict[int, ProductFacts]:
+    out = {}
+    for part in chunks(ids):
+        for row in session.execute(select(Product.id, Product.sku, Product.unit_price_minor,
+                                          Product.currency, Product.active)
+                                   .where(Product.id.in_(part))):
+            out[row.id] = ProductFacts(row.sku, row.unit_price_minor, row.currency, row.active)
+    return out
+
+
+def _customer_prices(session: Session, customer_ids, product_ids) -> dict:
+    out = {}
+    if not product_ids:
+        return out
+    for part in chunks(customer_ids):
+        for row in session.execute(select(CustomerPrice.customer_id, CustomerPrice.product_id,
+                                          CustomerPrice.unit_price_minor)
+                                   .where(CustomerPrice.customer_id.in_(part))):
+            if row.product_id in product_ids:
+                out[(row.customer_id, row.product_id)] = row.unit_price_minor
+    return out
+
+
+def _available(session: Session, ids) -> dict[int, int]:
+    out = {}
+    for part in chunks(ids):
+        for pid, total in session.execute(
+                select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved))
+                .where(StockLevel.product_id.in_(part)).group_by(StockLevel.product_id)):
+            out[pid] = int(total or 0)
+    return out
+
+
+def _customers(session: Session, ids) -> dict[int, CustomerFacts]:
+    out: dict[int, CustomerFacts] = {}
+    for part in chunks(ids):
+        rows = session.execute(select(Customer.id, Customer.code, Customer.credit_limit_minor)
+                               .where(Customer.id.in_(part))).all()
+        limited = [r.id for r in rows if r.credit_limit_minor is not None]
+        exposure = _exposure(session, limited)
+        addresses = _default_addresses(session, part)
+        for r in rows:
+            out[r.id] = CustomerFacts(r.code, r.credit_limit_minor, exposure.get(r.id, 0),
+                                      addresses.get(r.id))
+    return out
+
+
+def _exposure(session: Session, ids: list[int]) -> dict[int, int]:
+    """store.customers.view.credit_used, for many customers in two grouped queries."""
+    if not ids:
+        return {}
+    scope = (Order.customer_id.in_(ids), Order.status.in_(CREDIT_STATUSES),
+             Order.payment_status.in_(UNPAID))
+    out: dict[int, int] = defaultdict(int)
+    for cid, total in session.execute(
+            select(Order.customer_id, func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
+            .join(Order, Order.id == OrderLine.order_id).where(*scope)
+            .group_by(Order.customer_id)):
+        out[cid] += int(total or 0)
+    for cid, total in session.execute(select(Order.customer_id, func.sum(Order.shipping_minor))
+                                      .where(*scope).group_by(Order.customer_id)):
+        out[cid] += int(total or 0)
+    return out
+
+
+def _default_addresses(session: Session, ids) -> dict[int, dict]:
+    a = CustomerAddress
+    out: dict[int, dict] = {}
+    for address in session.scalars(select(a).where(
+            a.customer_id.in_(ids), a.kind == AddressKind.SHIPPING, a.is_default.is_(True))
+            .order_by(a.id)):
+        out.setdefault(address.customer_id, {p: getattr(address, p) for p in ADDRESS_PARTS})
+    return out
+
+
+def _shape(customer_id, lines, units, first_sku, last_sku) -> tuple:
+    return customer_id, int(lines), int(units or 0), first_sku, last_sku
+
+
+def _first_po(session: Session, orders: list[OrderFacts]) -> dict[tuple[int, str], tuple]:
+    """For each (customer, PO) in the batch, the first live order that used it."""
+    customers = {o.customer_id for o in orders}
+    out: dict[tuple[int, str], tuple] = {}
+    rows = [(o.customer_id, o.po_number, o.ordered_at, o.id, o.ref) for o in orders
+            if o.po_number and o.status != OrderStatus.CANCELED.value]
+    for part in chunks({o.po_number for o in orders if o.po_number}):
+        rows.extend(session.execute(
+            select(Order.customer_id, Order.po_number, Order.ordered_at, Order.id, Order.ref)
+            .where(Order.po_number.in_(part), Order.customer_id.in_(customers),
+                   Order.status != OrderStatus.CANCELED)).all())
+    for cid, po, at, oid, ref in rows:
+        key = (cid, po)
+        if key not in out or (at, oid) < out[key][:2]:
+            out[key] = (at, oid, ref)
+    return out
+
+
+def _neighbours(session: Session, orders: list[OrderFacts], window) -> dict[int, list]:
+    """Other orders of the same customers within the window with the same number of lines
+    and units and the same first and last SKU (a cheap SQL prefilter; the exact comparison
+    of lines happens in store.triage.findings)."""
+    if not orders:
+        return {}
+    customers = {o.customer_id for o in orders}
+    shapes = {_shape(o.customer_id, len(o.lines), sum(ln.quantity for ln in o.lines),
+                     min((ln.sku for ln in o.lines), default=None),
+                     max((ln.sku for ln in o.lines), default=None)) for o in orders}
+    start = min(o.ordered_at for o in orders) - window
+    end = max(o.ordered_at for o in orders) + window
+    ids: set[int] = set()
+    for part in chunks(customers):
+        rows = session.execute(
+            select(Order.id, Order.customer_id, func.count(OrderLine.id),
+                   func.sum(OrderLine.quantity), func.min(OrderLine.sku), func.max(OrderLine.sku))
+            .join(OrderLine, OrderLine.order_id == Order.id)
+            .where(Order.customer_id.in_(part), Order.ordered_at.between(start, end),
+                   Order.status != OrderStatus.CANCELED)
+            .group_by(Order.id, Order.customer_id))
+        ids.update(row[0] for row in rows if _shape(*row[1:]) in shapes)
+    ids -= {o.id for o in orders}
+    out: dict[int, list[OrderFacts]] = defaultdict(list)
+    for other in [*orders, *load_orders(session, sorted(ids))]:
+        if other.status != OrderStatus.CANCELED.value:
+            out[other.customer_id].append(other)
+    return out

@@ -1,0 +1,57 @@
+"""`/orders queue [mine|unassigned|<type>]`: open discrepancies, oldest first, a page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from store import clock
+from store.db import Database
+from store.triage.loading import DiscrepancyView, discrepancy_view
+from store.enums import DiscrepancyStatus, DiscrepancyType
+from store.errors import ValidationFailed
+from store.models import Discrepancy, Order
+
+FILTERS = ("mine", "unassigned", *(t.value for t in DiscrepancyType))
+PAGE = 15
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    filter: str
+    items: tuple[DiscrepancyView, ...]
+    total: int
+    offset: int
+
+
+def parse_filter(text: str) -> str:
+    value = (text or "").strip().lower().replace("-", "_")
+    if value and value not in FILTERS:
+        raise ValidationFailed({"filter": (
+            f"`{text}` is not a queue filter. Use `mine`, `unassigned` or a type: "
+            f"{', '.join(t.value for t in DiscrepancyType)}.")})
+    return value
+
+
+def list_queue(db: Database, *, user_id: str, filter: str = "", offset: int = 0,
+               limit: int = PAGE, now: datetime | None = None) -> QueuePage:
+    flt = parse_filter(filter)
+    where = [Discrepancy.status != DiscrepancyStatus.RESOLVED]
+    if flt == "mine":
+        where.append(Discrepancy.owner_id == user_id)
+    elif flt == "unassigned":
+        where.append(Discrepancy.owner_id.is_(None))
+    elif flt:
+        where.append(Discrepancy.type == DiscrepancyType(flt))
+    offset = max(0, int(offset))
+    with db.read() as session:
+        total = session.scalar(select(func.count()).select_from(Discrepancy).where(*where))
+        rows = session.scalars(
+            select(Discrepancy).where(*where)
+            .options(joinedload(Discrepancy.order).joinedload(Order.customer))
+            .order_by(Discrepancy.opened_at, Discrepancy.id).offset(offset).limit(limit))
+        items = tuple(discrepancy_view(d, now=now or clock.now()) for d in rows)
+    return QueuePage(flt, items, int(total or 0), offset)

@@ -1,0 +1,150 @@
+"""Frozen views of digest figures: what store.metrics.digest hands to messages/ and the runner.
+
+Rates are properties, None when nothing was counted (no orders shipped -> no fill rate),
+so a template shows "—" rather than a misleading 0 % or 100 %.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from store.metrics.periods import Period
+
+
+@dataclass(frozen=True)
+class Money:
+    currency: str
+    minor: int
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True)
+class PeriodFigures:
+    """Every figure of one period. Counts are orders unless the name says lines."""
+
+    start: datetime  # UTC bounds of the local days [start, end)
+    end: datetime
+    orders_received: int = 0
+    lines_received: int = 0
+    value_received: tuple[Money, ...] = ()
+    orders_backordered: int = 0  # received orders with a backordered line
+    orders_shipped: int = 0  # first shipment left in the period
+    shipped_on_time: int = 0
+    shipped_complete: int = 0
+    shipped_perfect: int = 0
+    lines_shipped: int = 0  # lines of the orders shipped
+    lines_filled: int = 0  # ... of which nothing was backordered
+    cycle_median_hours: float | None = None
+    cycle_p90_hours: float | None = None
+    orders_returned: int = 0  # orders with an RMA opened in the period
+    backlog: int = 0  # at the end of the period
+    discrepancies_opened: int = 0
+    discrepancies_resolved: int = 0
+    resolve_median_hours: float | None = None
+
+    @property
+    def backorder_rate(self) -> float | None:
+        return _rate(self.orders_backordered, self.orders_received)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return _rate(self.shipped_on_time, self.orders_shipped)
+
+    @property
+    def order_fill_rate(self) -> float | None:
+        return _rate(self.shipped_complete, self.orders_shipped)
+
+    @property
+    def line_fill_rate(self) -> float | None:
+        return _rate(self.lines_filled, self.lines_shipped)
+
+    @property
+    def perfect_order_rate(self) -> float | None:
+        return _rate(self.shipped_perfect, self.orders_shipped)
+
+    @property
+    def return_rate(self) -> float | None:
+        return _rate(self.orders_returned, self.orders_shipped)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.orders_received or self.orders_shipped or self.orders_returned
+                    or self.discrepancies_opened or self.discrepancies_resolved)
+
+
+@dataclass(frozen=True)
+class DayPoint:
+    day: date
+    orders: int  # received that local day
+    discrepancies: int  # opened that local day
+
+    @property
+    def discrepancy_rate(self) -> float | None:
+        return _rate(self.discrepancies, self.orders)
+
+
+@dataclass(frozen=True)
+class CustomerFigure:
+    code: str
+    name: str
+    orders: int
+    value: tuple[Money, ...]
+    previous_orders: int
+
+
+@dataclass(frozen=True)
+class TypeCount:
+    type: str
+    opened: int
+    resolved: int
+    previous_opened: int
+    previous_resolved: int
+
+
+@dataclass(frozen=True)
+class AgeBucket:
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DigestView:
+    period: Period
+    timezone: str
+    current: PeriodFigures
+    previous: PeriodFigures
+    days: tuple[DayPoint, ...]
+    top_customers: tuple[CustomerFigure, ...]
+    discrepancy_types: tuple[TypeCount, ...]
+    open_by_age: tuple[AgeBucket, ...]  # discrepancies still open at the end of the period
+    built_at: datetime
+
+    @property
+    def partial(self) -> bool:
+        """The period is not over yet (an on-demand report of the current period)."""
+        return self.built_at < self.current.end
+
+
+@dataclass(frozen=True)
+class DrillOrder:
+    ref: str
+    customer_name: str
+    ordered_at: datetime
+    first_shipped_at: datetime | None
+    due_date: date | None
+    # Why it is in the list: late, backordered, problem_shipment, returned, unshipped.
+    reasons: tuple[str, ...]
+    rma: str | None = None
+
+
+@dataclass(frozen=True)
+class DrillView:
+    kind: str
+    period: Period
+    timezone: str
+    total: int
+    orders: tuple[DrillOrder, ...]
