@@ -154,7 +154,7 @@ def _digest(settings: Settings, args) -> int:
 
 def _seed(settings: Settings, args) -> int:
     from bot.progress import progress_bar
-    from store.seed.demo import seed_demo
+    from store.seed import seed_demo
 
     db = _open(settings)
     with progress_bar("seed", unit="orders") as progress:

@@ -94,7 +94,7 @@ class Settings:
 def share_with_store(settings: Settings, db) -> None:
     """Give the database handle what store operations read of the settings (who may see
     what in a followed thread's notices). Every process that opens the database calls it."""
-    from store.questions.follows import Audience, set_audience
+    from store.questions import Audience, set_audience
 
     set_audience(db, Audience(policy=settings.rep_visibility, admins=settings.admins,
                               default_role=settings.default_role))

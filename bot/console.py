@@ -54,11 +54,10 @@ def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
     from bot.progress import progress_bar
     from sandbox.console import run_console
     from store import schema
-    from store.triage.checks import check_stored_orders
     from store.db import open_database, sqlite_url_for
-    from store.workspace.roles import set_role
-    from store.workspace.routing import set_route
-    from store.seed.demo import seed_demo
+    from store.seed import seed_demo
+    from store.triage import check_stored_orders
+    from store.workspace import set_role, set_route
 
     if settings.has_slack_credentials:
         print("orderdesk: Slack credentials are set; the console always uses the sandbox, "

@@ -23,7 +23,7 @@ class Deps:
 
     def require(self, user_id: str, action: str):
         """Check the user's role for `action` on every entry point; raises NotAllowed."""
-        from store.workspace.roles import require
+        from store.workspace import require
 
         return require(self.db, user_id=user_id, action=action, admins=self.settings.admins,
                        default_role=self.settings.default_role)

@@ -22,7 +22,19 @@ from messages.charts import digest_chart
 from messages.digest import digest_message
 from store import clock
 from store.db import Database
-from store.metrics.periods import (
+from store.errors import DigestAlreadyPosted, PeriodNotOver
+from store.metrics import (
+    ClaimedRun,
+    SubscriptionView,
+    build_digest,
+    claim_digest_run,
+    get_subscription,
+    list_digest_subscriptions,
+    record_digest_failed,
+    record_digest_posted,
+    run_states,
+)
+from store.periods import (
     Period,
     due_at,
     due_periods,
@@ -30,16 +42,6 @@ from store.metrics.periods import (
     local_date,
     period_containing,
 )
-from store.metrics.runs import (
-    ClaimedRun,
-    claim_digest_run,
-    record_digest_failed,
-    record_digest_posted,
-    run_states,
-)
-from store.metrics.subscriptions import SubscriptionView, get_subscription, list_digest_subscriptions
-from store.errors import DigestAlreadyPosted, PeriodNotOver
-from store.metrics.digest import build_digest
 
 log = logging.getLogger("orderdesk.digests")
 EVENT_TYPE = "orderdesk_digest"

@@ -14,7 +14,7 @@ import json
 from bot.errors import DATABASE_DOWN
 from store.db import Database
 from store.errors import IntakeRejected
-from store.orders.intake import intake_order
+from store.orders import intake_order
 
 MAX_BODY = 1_000_000
 STATUS = {200: "200 OK", 201: "201 Created", 400: "400 Bad Request", 401: "401 Unauthorized",

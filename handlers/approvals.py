@@ -12,7 +12,7 @@ from bot.deps import Deps
 from handlers.fulfilment import Reply, channel_of, state_value
 from messages.actions import ApprovalActions
 from messages.approvals import decided_text, reject_modal
-from store.fulfilment.approvals import decide, get_approval
+from store.fulfilment import decide, get_approval
 
 
 def register(app: App, deps: Deps) -> None:

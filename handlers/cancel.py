@@ -12,8 +12,8 @@ from handlers.fulfilment import Reply, state_value
 from messages.actions import CancelActions
 from messages.common import confirmation_message
 from messages.fulfilment import cancel_modal, canceled_text
-from store.fulfilment.cancel import cancel_order, check_cancel
 from store.errors import ValidationFailed
+from store.fulfilment import cancel_order, check_cancel
 
 USAGE = "/order cancel <ref> [reason]"
 

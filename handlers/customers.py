@@ -11,7 +11,7 @@ from messages.actions import CustomerActions
 from messages.common import confirmation_message, usage_message
 from messages.customers import customer_card, customer_edit_modal
 from messages.text import mrkdwn
-from store.customers.operations import edit_customer, get_customer
+from store.customers import edit_customer, get_customer
 from store.views.orders import ADDRESS_FIELDS, AddressView, ContactView
 
 USAGE = "/customer <name or code>"

@@ -25,7 +25,16 @@ from messages.digest import (
     working_message,
 )
 from store import clock
-from store.metrics.periods import (
+from store.errors import ValidationFailed
+from store.metrics import (
+    build_digest,
+    drill_orders,
+    list_digest_subscriptions,
+    orders_csv,
+    subscribe_digest,
+    unsubscribe_digest,
+)
+from store.periods import (
     Period,
     canonical_zone,
     check_kind,
@@ -35,11 +44,6 @@ from store.metrics.periods import (
     local_date,
     period_containing,
 )
-from store.metrics.subscriptions import list_digest_subscriptions, subscribe_digest, unsubscribe_digest
-from store.errors import ValidationFailed
-from store.metrics.digest import build_digest
-from store.metrics.drill import drill_orders
-from store.metrics.export import orders_csv
 
 DIGEST_USAGE = ("/orders digest subscribe daily|weekly|monthly [#channel] [at HH:MM] [timezone]"
                 " | unsubscribe <id or period [#channel]> | list")

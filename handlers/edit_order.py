@@ -20,10 +20,8 @@ from messages.edit_order import (
 from messages.orders import order_card
 from store.enums import HoldReason
 from store.errors import StaleEdit, ValidationFailed
-from store.orders.edit import OrderEdit
-from store.orders.lines import LineEdit
+from store.orders import LineEdit, OrderEdit, edit_order, get_order
 from store.states import CLOSED_STATES
-from store.orders.operations import edit_order, get_order
 from store.views.orders import ADDRESS_FIELDS, AddressView
 
 USAGE = "/order edit <ref>"

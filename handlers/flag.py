@@ -11,7 +11,7 @@ from messages.common import confirmation_message
 from messages.text import mrkdwn
 from messages.triage_modals import ModalMetadata, flag_modal
 from store import clock
-from store.triage.operations import flag_order, order_ref_in
+from store.triage import flag_order, order_ref_in
 
 USAGE = "/order flag <ref> [what is wrong]"
 QUOTE = 300  # how much of a message the shortcut puts into the reason box

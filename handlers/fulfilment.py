@@ -16,10 +16,8 @@ from messages.actions import FulfilmentActions
 from messages.common import confirmation_message
 from messages.fulfilment import ShipMetadata, allocated_text, ship_modal, shipped_text, step_text
 from messages.orders import order_card
-from store.fulfilment.allocation import allocate
 from store.errors import ValidationFailed
-from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
-from store.fulfilment.pick import mark_packed, mark_picked
+from store.fulfilment import ShipRequest, allocate, mark_packed, mark_picked, ship_form, ship_order
 
 SHIP_USAGE = "/order ship <ref>"
 RELEASE_USAGE = "/order release <ref>"

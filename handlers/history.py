@@ -10,7 +10,7 @@ from bot.deps import Deps
 from messages.actions import OrderActions
 from messages.orders import history_message
 from store.errors import ValidationFailed
-from store.orders.history import order_history
+from store.orders import order_history
 
 USAGE = "/order history <ref>"
 

@@ -9,8 +9,8 @@ from slack_bolt import App
 from bot.deps import Deps
 from messages.actions import OrderActions
 from messages.orders import all_lines_modal, candidates_message, no_match_message, order_card
-from store.lookup.find import find_orders
-from store.orders.operations import get_order, record_posted_card
+from store.lookup import find_orders
+from store.orders import get_order, record_posted_card
 
 LOOKUP_USAGE = "/order <ref, PO, tracking number, customer, SKU>"
 

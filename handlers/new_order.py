@@ -12,10 +12,15 @@ from bot.deps import Deps
 from messages.actions import NewOrderIds
 from messages.common import confirmation_message
 from messages.text import money, mrkdwn
-from messages.triage_modals import NEW_ORDER_LINES, ModalMetadata, customer_options, \
-    new_order_modal, product_options
-from store.orders.intake import create_order
-from store.lookup.find import find_customers, find_products
+from messages.triage_modals import (
+    NEW_ORDER_LINES,
+    ModalMetadata,
+    customer_options,
+    new_order_modal,
+    product_options,
+)
+from store.lookup import find_customers, find_products
+from store.orders import create_order
 
 USAGE = "/order new"
 OPTIONS = 20

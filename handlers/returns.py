@@ -8,8 +8,7 @@ from bot.deps import Deps
 from handlers.fulfilment import Reply, channel_of, command_ref, state_value
 from messages.actions import ReturnActions
 from messages.returns import ReturnMetadata, return_modal, return_recorded_text
-from store.fulfilment.rules import RULES
-from store.fulfilment.returns import ReturnLineRequest, create_return, return_form
+from store.fulfilment import RULES, ReturnLineRequest, create_return, return_form
 
 USAGE = "/order return <ref>"
 

@@ -10,7 +10,7 @@ from bot.deps import Deps
 from messages.common import confirmation_message
 from store.enums import Role
 from store.errors import ValidationFailed
-from store.workspace.roles import set_role
+from store.workspace import set_role
 
 USAGE = "/orders role @user processor|sales|manager|admin"
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")

@@ -9,10 +9,9 @@ from bot.deps import Deps
 from handlers.triage_posts import SNOOZE_OPTIONS
 from messages.common import confirmation_message
 from messages.triage import queue_message, routes_message
-from store.triage.rules import ROUTE_KEYS
 from store.errors import ValidationFailed
-from store.triage.queue import list_queue
-from store.workspace.routing import list_routes, parse_channel, set_route
+from store.triage import list_queue
+from store.workspace import ROUTE_KEYS, list_routes, parse_channel, set_route
 
 ROUTE_USAGE = "/orders route <type|default|manager|warehouse> #channel"
 QUEUE_USAGE = "/orders queue [mine|unassigned|<type>]"

@@ -10,7 +10,7 @@ from bot.deps import Deps
 from messages.actions import StockActions
 from messages.common import usage_message
 from messages.customers import product_candidates, stock_card
-from store.fulfilment.stock import get_stock
+from store.fulfilment import get_stock
 from store.views.orders import StockView
 
 USAGE = "/stock <SKU or part of the product name>"

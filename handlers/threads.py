@@ -18,10 +18,16 @@ from bot.deps import Deps
 from messages.actions import OrderActions, ThreadActions
 from messages.answers import answer_message, followed_message, unfollowed_message
 from store import clock
-from store.workspace.events import claim_event, message_key
-from store.questions.follows import follow, is_followed_thread, unfollow
+from store.questions import (
+    ThreadRef,
+    answer_order,
+    answer_question,
+    follow,
+    is_followed_thread,
+    unfollow,
+)
 from store.views.questions import IGNORED
-from store.questions.answers import ThreadRef, answer_order, answer_question
+from store.workspace import claim_event, message_key
 
 ANSWERED_SUBTYPES = (None, "thread_broadcast")
 log = logging.getLogger("orderdesk.threads")

@@ -14,18 +14,18 @@ from messages.actions import TriageActions as A
 from messages.triage import action_reply, queue_message
 from messages.triage_modals import ModalMetadata, resolve_modal
 from store import clock
-from store.triage.operations import (
+from store.errors import ValidationFailed
+from store.orders import apply_fix
+from store.triage import (
     RESOLUTION_REASONS,
     ActionResult,
-    apply_fix,
     assign,
     escalate,
     get_discrepancy,
+    list_queue,
     resolve,
     snooze,
 )
-from store.errors import ValidationFailed
-from store.triage.queue import list_queue
 
 REASONS = list(RESOLUTION_REASONS.items())
 

@@ -12,11 +12,9 @@ from messages.triage import (
     rep_dm,
     thread_note,
 )
-from store.triage import posts
-from store.triage.rules import RULES
 from store.db import Database
-from store.triage.operations import batch_state, get_discrepancy, get_note
 from store.errors import NotFound
+from store.triage import RULES, batch_state, get_discrepancy, get_note, posts
 
 SNOOZE_OPTIONS = [(value, text) for value, text, _ in RULES.snooze_choices]
 

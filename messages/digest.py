@@ -13,7 +13,7 @@ from datetime import date
 from messages.actions import DigestActions
 from messages.render import render
 from messages.text import day, label, money, mrkdwn, when
-from store.metrics.periods import CUSTOM, Period
+from store.periods import CUSTOM, Period
 
 ROWS_PER_SECTION = 10
 KIND_TITLES = {"daily": "Daily digest", "weekly": "Weekly digest", "monthly": "Monthly digest",

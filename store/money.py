@@ -1,15 +1,101 @@
-"""Money as people type and read it. Parsing reuses the importer's rules (store.importer.money)
-so a price typed in Slack and one in an import file mean the same thing."""
+"""Money, always integer minor units: the currencies and their exponents, decimal text ->
+minor units (never via float), and money as people type and read it. The import files and a
+price typed in Slack go through the same rules, so they mean the same thing."""
 
 from __future__ import annotations
 
-from store.importer.money import (
-    CURRENCY_EXPONENTS,
-    MoneyError,
-    currency_exponent,
-    parse_decimal,
-    to_minor,
-)
+from decimal import Decimal, InvalidOperation
+
+# ISO 4217 active codes and their minor-unit exponents; everything not listed uses 2.
+_EXPONENT_0 = {
+    "BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI",
+    "VND", "VUV", "XAF", "XOF", "XPF",
+}
+_EXPONENT_3 = {"BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"}
+_EXPONENT_2 = {
+    "AED", "AFN", "ALL", "AMD", "ANG", "AOA", "ARS", "AUD", "AWG", "AZN", "BAM", "BBD",
+    "BDT", "BGN", "BMD", "BND", "BOB", "BRL", "BSD", "BTN", "BWP", "BYN", "BZD", "CAD",
+    "CDF", "CHF", "CNY", "COP", "CRC", "CUP", "CVE", "CZK", "DKK", "DOP", "DZD", "EGP",
+    "ERN", "ETB", "EUR", "FJD", "FKP", "GBP", "GEL", "GHS", "GIP", "GMD", "GTQ", "GYD",
+    "HKD", "HNL", "HTG", "HUF", "IDR", "ILS", "INR", "IRR", "JMD", "KES", "KGS", "KHR",
+    "KPW", "KYD", "KZT", "LAK", "LBP", "LKR", "LRD", "LSL", "MAD", "MDL", "MGA", "MKD",
+    "MMK", "MNT", "MOP", "MRU", "MUR", "MVR", "MWK", "MXN", "MYR", "MZN", "NAD", "NGN",
+    "NIO", "NOK", "NPR", "NZD", "PAB", "PEN", "PGK", "PHP", "PKR", "PLN", "QAR", "RON",
+    "RSD", "RUB", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP", "SLE", "SOS", "SRD",
+    "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TOP", "TRY", "TTD", "TWD",
+    "TZS", "UAH", "USD", "UYU", "UZS", "VES", "WST", "XCD", "YER", "ZAR", "ZMW", "ZWG",
+}
+
+# A unit price above this is a typo, and it keeps quantity x price (at most 1,000,000 x 10**12)
+# inside a 64-bit integer, which the database's sums and products need.
+MAX_MINOR = 10**12
+
+CURRENCY_EXPONENTS: dict[str, int] = {
+    **{code: 2 for code in _EXPONENT_2},
+    **{code: 0 for code in _EXPONENT_0},
+    **{code: 3 for code in _EXPONENT_3},
+}
+
+
+class MoneyError(ValueError):
+    """What is wrong with a money text, phrased for the person who wrote it."""
+
+
+def currency_exponent(code: str) -> int:
+    return CURRENCY_EXPONENTS[code]
+
+
+def parse_currency(text: str) -> str:
+    code = text.strip().upper()
+    if code not in CURRENCY_EXPONENTS:
+        raise MoneyError(
+            f"'{text}' is not a currency code we know; use a 3-letter ISO 4217 code "
+            "like USD, EUR or JPY"
+        )
+    return code
+
+
+def parse_decimal(text: str) -> Decimal:
+    """A non-negative decimal amount as written, e.g. '12.50'."""
+    cleaned = text.strip()
+    if "," in cleaned:
+        raise MoneyError(
+            f"'{text}' contains a comma; write the amount with a dot as the decimal mark "
+            "and no thousands separator, like 1234.50"
+        )
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise MoneyError(f"'{text}' is not a number; write the amount only, like 12.50") from None
+    if not value.is_finite():
+        raise MoneyError(f"'{text}' is not a number; write the amount only, like 12.50")
+    if value < 0:
+        raise MoneyError(f"'{text}' is negative; amounts must be 0 or more")
+    return value
+
+
+def to_minor(value: Decimal, currency: str, *, original: str | None = None) -> int:
+    """Decimal -> minor units, refusing more decimals than the currency has."""
+    exponent = currency_exponent(currency)
+    scaled = value.scaleb(exponent)
+    if scaled != scaled.to_integral_value():
+        shown = original if original is not None else str(value)
+        example = "1234" if exponent == 0 else "12." + "5" * exponent
+        raise MoneyError(
+            f"'{shown}' has more decimals than {currency} allows ({exponent}); "
+            f"write it like {example}"
+        )
+    if scaled > MAX_MINOR:
+        shown = original if original is not None else str(value)
+        raise MoneyError(f"'{shown}' is more than {format_minor(MAX_MINOR, currency)} "
+                         f"{currency}; check the amount")
+    return int(scaled)
+
+
+def format_minor(amount: int, currency: str) -> str:
+    """Minor units -> the plain decimal text the import files use (no symbol, no separators)."""
+    exponent = currency_exponent(currency)
+    return str(Decimal(amount).scaleb(-exponent)) if exponent else str(amount)
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
 _PREFIXES = sorted(set(SYMBOLS.values()) | {"US$"}, key=len, reverse=True)

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from store.enums import DiscrepancyStatus, OrderStatus
 from store.errors import OrderNotFound
-from store.importer.order_batch import FINGERPRINT_FIELD
 from store.models import (
+    FINGERPRINT_FIELD,
     Customer,
     Discrepancy,
     Event,

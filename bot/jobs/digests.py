@@ -16,7 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.digest_runner import clock_identity, run_due_digests
 from store import clock
-from store.metrics.digest import refresh_planner_statistics
+from store.metrics import refresh_planner_statistics
 
 log = logging.getLogger("orderdesk.clock.digests")
 TICK_SECONDS = 60

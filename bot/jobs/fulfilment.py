@@ -16,11 +16,17 @@ from datetime import datetime
 from bot.outbox import deliver_due, sending_client
 from messages.approvals import approval_outcome, approval_request
 from messages.fulfilment import cancel_notice, pick_request
-from store.fulfilment.allocation import allocate_ready, flag_late_orders
-from store.fulfilment.approvals import OUTCOME, REQUEST, post_unrouted
-from store.fulfilment.cancel import NOTICE
-from store.fulfilment.rules import RULES
-from store.fulfilment.pick import PICK, install_renderers
+from store.fulfilment import (
+    NOTICE,
+    OUTCOME,
+    PICK,
+    REQUEST,
+    RULES,
+    allocate_ready,
+    flag_late_orders,
+    install_renderers,
+    post_unrouted,
+)
 
 log = logging.getLogger("orderdesk.clock.fulfilment")
 

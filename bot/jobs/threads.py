@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from store import clock
-from store.workspace.events import forget_events
+from store.workspace import forget_events
 
 # Slack stops retrying an event after minutes; a day of claims is plenty to answer once.
 KEEP_CLAIMS = timedelta(days=1)

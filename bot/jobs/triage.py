@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 
 from bot.outbox import deliver_due, sending_client
-from store.triage.operations import escalate_overdue, nudge_overdue, wake_snoozed
+from store.triage import escalate_overdue, nudge_overdue, wake_snoozed
 
 log = logging.getLogger("orderdesk.clock.triage")
 OUTBOX_EVERY_S = 3

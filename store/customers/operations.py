@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import clock
+from store.customers.addresses import address_problems, clean_address
 from store.customers.view import (
     content_version,
     customer_view,
@@ -18,10 +19,9 @@ from store.customers.view import (
 from store.db import Database
 from store.enums import AddressKind
 from store.errors import CustomerNotFound, CustomerUnclear, StaleEdit, ValidationFailed
-from store.lookup.find import find_customers
+from store.lookup import find_customers
 from store.models import CustomerAddress, CustomerContact, Event
-from store.orders.edit import UNSET, address_problems, clean_address
-from store.views.orders import ADDRESS_FIELDS, AddressView, ContactView, CustomerView
+from store.views.orders import ADDRESS_FIELDS, UNSET, AddressView, ContactView, CustomerView
 
 CUSTOMER_EDITED = "customer_edited"
 MATCH_THRESHOLD = 85.0

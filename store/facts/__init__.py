@@ -19,9 +19,9 @@ from collections.abc import Iterable
 from sqlalchemy import delete, event, insert
 from sqlalchemy.orm import Session
 
-from store.models import Order, OrderLine, OrderReceivedFacts, OrderShipFacts, Shipment
 from store.facts.received import received_facts_select
 from store.facts.shipped import ship_facts_select
+from store.models import Order, OrderLine, OrderReceivedFacts, OrderShipFacts, Shipment
 
 # Both databases cap bound parameters; a flush rarely touches more orders than this.
 CHUNK = 500

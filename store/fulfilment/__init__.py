@@ -1,1 +1,54 @@
-"""From order to doorstep and back: allocation, pick requests, shipments, approvals, cancels, returns, stock."""
+"""From order to doorstep and back: allocation (stock reserved), the warehouse's pick
+request, shipments, manager approvals, cancels, returns and refunds, stock levels.
+"""
+
+from __future__ import annotations
+
+from store.fulfilment.allocation import (
+    allocate,
+    allocate_ready,
+    flag_late_orders,
+    release_reservation,
+)
+from store.fulfilment.approvals import (
+    OUTCOME,
+    REQUEST,
+    decide,
+    gate_price_change,
+    get_approval,
+    post_unrouted,
+)
+from store.fulfilment.cancel import NOTICE, cancel_order, check_cancel
+from store.fulfilment.pick import PICK, install_renderers, mark_packed, mark_picked
+from store.fulfilment.returns import ReturnLineRequest, create_return, return_form
+from store.fulfilment.rules import RULES
+from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
+from store.fulfilment.stock import get_stock
+
+__all__ = [
+    "NOTICE",
+    "OUTCOME",
+    "PICK",
+    "REQUEST",
+    "RULES",
+    "ReturnLineRequest",
+    "ShipRequest",
+    "allocate",
+    "allocate_ready",
+    "cancel_order",
+    "check_cancel",
+    "create_return",
+    "decide",
+    "flag_late_orders",
+    "gate_price_change",
+    "get_approval",
+    "get_stock",
+    "install_renderers",
+    "mark_packed",
+    "mark_picked",
+    "post_unrouted",
+    "release_reservation",
+    "return_form",
+    "ship_form",
+    "ship_order",
+]

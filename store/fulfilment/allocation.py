@@ -20,22 +20,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from store import clock
-from store.triage.findings import LATE_FINGERPRINT, Finding
-from store.triage.rules import RULES as CHECK_RULES
-from store.triage.rules import CheckRules
 from store.db import Database
-from store.triage.opening import open_findings
 from store.enums import DiscrepancyStatus, DiscrepancyType, FulfilmentStatus, OrderStatus
 from store.errors import NotReady
+from store.fulfilment.pick import WAREHOUSE_ROUTE, StepResult, finish_step, log, post_pick
 from store.fulfilment.rules import RULES, FulfilmentRules
 from store.models import Customer, Discrepancy, Order, OrderHold, OrderLine, StockLevel
-from store.orders.lines import release_reservation
 from store.records import load_order, shipped_quantities
-from store.workspace.routing import route_map
-from store.fulfilment.pick import WAREHOUSE_ROUTE, StepResult, finish_step, log, post_pick
+from store.triage import LATE_FINGERPRINT, CheckRules, Finding, open_findings
+from store.triage import RULES as CHECK_RULES
+from store.workspace import route_map
 
 ALLOCATABLE = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED, FulfilmentStatus.PICKING,
                FulfilmentStatus.PACKED, FulfilmentStatus.PARTIALLY_SHIPPED)
@@ -233,3 +230,18 @@ def flag_late_orders(db: Database, *, now: datetime | None = None, limit: int = 
              "found": f"{stage.value.replace('_', ' ')} on {clock.date_of(now).isoformat()}"})
             for order_id, ref, promised, stage in rows]
         return len(open_findings(session, findings, actor="system", now=now, rules=rules))
+
+
+def release_reservation(line: OrderLine, *, keep: int) -> None:
+    """Give back reserved stock beyond `keep` units (line removed, shrunk or canceled)."""
+    extra = (line.quantity_reserved or 0) - keep
+    if extra <= 0:
+        return
+    session = object_session(line)
+    if session is not None and line.product_id and line.warehouse_id:
+        level = session.scalar(select(StockLevel).where(
+            StockLevel.product_id == line.product_id,
+            StockLevel.warehouse_id == line.warehouse_id))
+        if level is not None:
+            level.reserved = max(0, level.reserved - extra)
+    line.quantity_reserved = keep

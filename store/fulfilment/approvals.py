@@ -24,17 +24,17 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from store import clock, outbox
-from store.triage.checks import check_orders
 from store.db import Database
 from store.enums import ApprovalKind, ApprovalStatus, OrderStatus, ReturnStatus
 from store.errors import ApprovalNotFound, ApprovalRefused, ValidationFailed
+from store.fulfilment.pick import StepResult, finish_step, log, queue_post, refresh_post
+from store.fulfilment.return_facts import update_fulfilment, update_payment
 from store.fulfilment.rules import RULES, FulfilmentRules
 from store.models import Approval, CustomerPrice, Order, OrderLine, Return
 from store.money import format_money
 from store.records import load_order
-from store.fulfilment.return_facts import update_fulfilment, update_payment
-from store.workspace.routing import route_map
-from store.fulfilment.pick import StepResult, finish_step, log, queue_post, refresh_post
+from store.triage import check_orders
+from store.workspace import route_map
 
 REQUEST, OUTCOME = "approval_request", "approval_outcome"
 MANAGER_ROUTE = "manager"

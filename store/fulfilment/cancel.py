@@ -10,16 +10,16 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.fulfilment.allocation import release_order
-from store.fulfilment.approvals import settle
 from store.db import Database
 from store.enums import ApprovalStatus, FulfilmentStatus, OrderStatus
 from store.errors import CannotCancel, ValidationFailed
-from store.questions.follows import notify_followers
-from store.models import Approval, Order
-from store.states import SHIPPED_STATES, transition_problem
-from store.records import load_order, shipped_quantities
+from store.fulfilment.allocation import release_order
+from store.fulfilment.approvals import settle
 from store.fulfilment.pick import StepResult, finish_step, log, queue_post, refresh_pick
+from store.models import Approval, Order
+from store.questions import notify_followers
+from store.records import load_order, shipped_quantities
+from store.states import SHIPPED_STATES, transition_problem
 
 NOTICE = "cancel_notice"
 MAX_REASON = 500

@@ -32,10 +32,10 @@ from store.db import Database
 from store.enums import FulfilmentStatus, OrderStatus, OutboxStatus
 from store.errors import WrongStage
 from store.models import Event, Order, OutboxMessage, PostedCard, Warehouse
-from store.records import address_of, load_order, order_view, shipped_quantities
 from store.outbox import enqueue
-from store.workspace.routing import route_map
+from store.records import address_of, load_order, order_view, shipped_quantities
 from store.views.orders import AddressView, OrderView
+from store.workspace import route_map
 
 POST, UPDATE = "chat.postMessage", "chat.update"
 _RENDERERS: dict[str, Callable[[object], dict]] = {}

@@ -21,17 +21,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from store.fulfilment.allocation import available
-from store.fulfilment.approvals import request_approval
 from store.db import Database
 from store.enums import ApprovalKind, ReturnOutcome, ReturnStatus
 from store.errors import NothingToReturn, ValidationFailed
-from store.questions.follows import notify_followers
-from store.fulfilment.rules import RULES, FulfilmentRules
-from store.models import Order, Product, Return, ReturnLine
-from store.money import format_money
-from store.records import load_order, shipped_quantities
-from store.refs import next_rma
+from store.fulfilment.allocation import available
+from store.fulfilment.approvals import request_approval
+from store.fulfilment.pick import StepResult, finish_step, log, refresh_pick
+from store.fulfilment.refunds import ShippingFacts, line_refund, shipping_refund
 from store.fulfilment.return_facts import (
     MONEY_BACK,
     refund_totals,
@@ -39,8 +35,12 @@ from store.fulfilment.return_facts import (
     update_fulfilment,
     update_payment,
 )
-from store.fulfilment.refunds import ShippingFacts, line_refund, shipping_refund
-from store.fulfilment.pick import StepResult, finish_step, log, refresh_pick
+from store.fulfilment.rules import RULES, FulfilmentRules
+from store.models import Order, Product, Return, ReturnLine
+from store.money import format_money
+from store.questions import notify_followers
+from store.records import load_order, shipped_quantities
+from store.refs import next_rma
 
 OUTCOMES = (("refund", "Refund"), ("replace", "Replacement"),
             ("exchange", "Exchange for another SKU"), ("claim", "Claim: missing or wrong item"))

@@ -21,19 +21,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import clock
-from store.fulfilment.allocation import best_level, take_stock
-from store.triage.findings import LATE_FINGERPRINT
 from store.db import Database
-from store.triage.actions import close_vanished
 from store.enums import DiscrepancyStatus, OrderStatus, ReturnOutcome, ReturnStatus
 from store.errors import NothingToShip, ValidationFailed, WrongStage
-from store.questions.follows import notify_followers
+from store.fulfilment.allocation import best_level, take_stock
+from store.fulfilment.pick import StepResult, finish_step, log, refresh_pick
+from store.fulfilment.return_facts import Owed, owed_goods, update_fulfilment
 from store.fulfilment.rules import CARRIERS, RULES, TRACKING_FORMATS, FulfilmentRules
 from store.models import Discrepancy, Order, Return, ReturnLine, Shipment, ShipmentLine, Warehouse
+from store.questions import notify_followers
 from store.records import load_order, shipped_quantities
-from store.fulfilment.return_facts import Owed, owed_goods, update_fulfilment
 from store.tracking import clean_tracking_number, tracking_url
-from store.fulfilment.pick import StepResult, finish_step, log, refresh_pick
+from store.triage import LATE_FINGERPRINT, close_vanished
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session
 
 from store.db import Database
 from store.errors import ProductNotFound
-from store.lookup.find import find_products
+from store.lookup import find_products
 from store.models import Product, StockLevel, Warehouse
 from store.views.orders import ProductMatch, StockRow, StockView
 

@@ -21,15 +21,24 @@ from sqlalchemy import update
 from store import clock
 from store.db import Database
 from store.importer import catalog, customers, orders
+from store.importer.bulk import copy_rows
 from store.importer.context import ImportContext, Progress
 from store.importer.errors import ImportFileError, MissingColumns, UnknownImportKind, UnreadableFile
+from store.importer.order_batch import decide as decide_order
+from store.importer.order_batch import load_lookups, write_orders
+from store.importer.order_rows import OrderDraft, build_draft
 from store.importer.reading import file_sha256, open_table
 from store.importer.report import ImportKind, ImportReport, RowRejection, Tally
 from store.models import ImportRun
 
+ORDER_COLUMNS = orders.COLUMNS
 __all__ = [
     "ImportFileError", "ImportKind", "ImportReport", "MissingColumns", "RowRejection",
     "UnknownImportKind", "UnreadableFile", "import_file",
+    # what the one-order doors (store.orders.intake) reuse, so an order means the same
+    # whatever door it came in by; and the bulk writer the seed shares
+    "ORDER_COLUMNS", "OrderDraft", "Tally", "build_draft", "copy_rows", "decide_order",
+    "load_lookups", "write_orders",
 ]
 _MODULES = {ImportKind.CATALOG: catalog, ImportKind.CUSTOMERS: customers,
             ImportKind.ORDERS: orders}

@@ -13,8 +13,8 @@ from sqlalchemy import and_, select
 from store.db import Database
 from store.enums import AddressKind
 from store.importer import catalog, customers, orders
-from store.importer.money import format_minor
 from store.models import Customer, CustomerAddress, Order, OrderLine, Product, StockLevel, Warehouse
+from store.money import format_minor
 
 CHUNK = 5000
 

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from store.control_chars import NUL_REASON, nul_fields
 from store.enums import PaymentStatus
-from store.importer.money import MoneyError, parse_currency, parse_decimal, to_minor
+from store.money import MoneyError, parse_currency, parse_decimal, to_minor
 
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 _COUNTRY = re.compile(r"^[A-Z]{2}$")

@@ -11,15 +11,22 @@ from sqlalchemy.orm import Session
 
 from store import clock
 from store.enums import AddressKind, FulfilmentStatus, OrderStatus, PaymentStatus
+from store.facts import refresh_order_facts
 from store.importer.bulk import allocate_ids, insert_rows
 from store.importer.fields import FieldError, minor_units
 from store.importer.order_rows import SHIP_COLUMNS, OrderDraft, reject_order
 from store.importer.report import Tally
-from store.models import Customer, CustomerAddress, Event, Order, OrderLine, Product
-from store.facts import refresh_order_facts
+from store.models import (
+    FINGERPRINT_FIELD,
+    Customer,
+    CustomerAddress,
+    Event,
+    Order,
+    OrderLine,
+    Product,
+)
 
 IMPORTED_EVENT = "imported"
-FINGERPRINT_FIELD = "import_fingerprint"
 _IN_CHUNK = 900  # under every driver's bound-parameter limit
 _SHIP = list(SHIP_COLUMNS.values())
 _HEAD_TO_ORDER = ["po_number", "ordered_at", "requested_date", "notes", *_SHIP]

@@ -94,7 +94,9 @@ def run(ctx: ImportContext, last_row_of: dict[str, int]) -> None:
 
 def _write_batch(ctx: ImportContext, drafts: list[OrderDraft]) -> None:
     """One transaction: every order in it goes in whole, or (on a crash) none does."""
-    from store.triage.checks import check_orders  # here: store.triage.checks -> money_format -> store.importer
+    from store.triage import (
+        check_orders,  # here: store.triage.checks -> money_format -> store.importer
+    )
 
     with ctx.db.write() as session:
         found = order_batch.load_lookups(session, drafts) if drafts else None

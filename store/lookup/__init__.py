@@ -1,1 +1,26 @@
-"""Finding orders, customers and products from whatever a person typed."""
+"""Finding orders, customers and products from whatever a person typed: a query is
+classified (store.lookup.plan), keys go to index probes, words to the in-memory fuzzy index.
+"""
+
+from __future__ import annotations
+
+from store.lookup.find import find_customers, find_orders, find_products
+from store.lookup.index import Snapshot, compact_sku, match_names, snapshot
+from store.lookup.plan import CODE, NUMBER, classify_token
+from store.lookup.probes import customers_by_code, exact_order_hits, near_order_hits
+
+__all__ = [
+    "customers_by_code",
+    "exact_order_hits",
+    "near_order_hits",
+    "CODE",
+    "NUMBER",
+    "Snapshot",
+    "classify_token",
+    "compact_sku",
+    "find_customers",
+    "find_orders",
+    "find_products",
+    "match_names",
+    "snapshot",
+]

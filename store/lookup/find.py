@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from store.lookup import probes
 from store.db import Database
-from store.records import candidates, read_order_view, read_order_views, ref_candidates
-from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, Key, Plan, classify
+from store.lookup import probes
 from store.lookup.index import (
     Snapshot,
     compact_sku,
@@ -22,7 +20,10 @@ from store.lookup.index import (
     match_skus,
     snapshot,
 )
+from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, Plan, classify
+from store.records import candidates, read_order_view, read_order_views, ref_candidates
 from store.views.orders import Candidate, CustomerMatch, LookupResult, OrderView, ProductMatch
+from store.views.questions import Key
 
 EXACT, NEAR = 100.0, 90.0
 NAME_CUTOFF = 75.0

@@ -12,6 +12,7 @@ import string
 from dataclasses import dataclass
 
 from store.tracking import clean_tracking_number, looks_like_tracking_number
+from store.views.questions import Key
 
 REF = "ref"
 NUMBER = "number"
@@ -25,13 +26,6 @@ _NUMBER = re.compile(r"^#?(\d{1,30})$")
 _PREFIX_ONLY = re.compile(r"^(SO|PO)[#:\-]?$|^#$", re.IGNORECASE)
 _DIGITS = frozenset(string.digits)
 _ALNUM = string.digits + string.ascii_uppercase
-
-
-@dataclass(frozen=True)
-class Key:
-    kind: str
-    text: str      # as typed (prefix glued on, e.g. "PO-7781")
-    value: str     # the part that is searched: ref number, PO body, cleaned tracking no.
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,10 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import Session
 
+from store.lookup.plan import NUMBER, PO, REF, TRACKING, neighbours
 from store.models import Customer, Order, OrderLine, Product, Shipment
 from store.records import REF_PREFIX, ref_candidates
-from store.lookup.plan import NUMBER, PO, REF, TRACKING, Key, neighbours
+from store.views.questions import Key
 
 
 def _spellings(text: str) -> list[str]:

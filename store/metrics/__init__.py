@@ -1,1 +1,40 @@
-"""The desk's numbers: digest periods, figures, subscriptions and their runs, drill-downs, exports."""
+"""The desk's numbers: a period's figures against the one before, digest
+subscriptions and their runs (each period posted once), drill-downs and the CSV export.
+"""
+
+from __future__ import annotations
+
+from store.metrics.digest import build_digest, refresh_planner_statistics
+from store.metrics.drill import drill_orders
+from store.metrics.export import orders_csv
+from store.metrics.runs import (
+    ClaimedRun,
+    claim_digest_run,
+    record_digest_failed,
+    record_digest_posted,
+    run_states,
+)
+from store.metrics.subscriptions import (
+    SubscriptionView,
+    get_subscription,
+    list_digest_subscriptions,
+    subscribe_digest,
+    unsubscribe_digest,
+)
+
+__all__ = [
+    "ClaimedRun",
+    "SubscriptionView",
+    "build_digest",
+    "claim_digest_run",
+    "drill_orders",
+    "get_subscription",
+    "list_digest_subscriptions",
+    "orders_csv",
+    "record_digest_failed",
+    "record_digest_posted",
+    "refresh_planner_statistics",
+    "run_states",
+    "subscribe_digest",
+    "unsubscribe_digest",
+]

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
 from store import clock
-from store.metrics import queries as q
 from store.db import Database
-from store.metrics.periods import Period, local_midnight, zone
+from store.metrics import queries as q
+from store.periods import Period, local_midnight, zone
 from store.views.metrics import (
     CustomerFigure,
     DayPoint,

@@ -12,7 +12,6 @@ from sqlalchemy import and_, exists, func, literal, null, or_, select, type_coer
 from sqlalchemy.orm import aliased
 
 from store.db import Database
-from store.metrics.periods import Period, zone
 from store.enums import OrderStatus
 from store.errors import ValidationFailed
 from store.metrics.digest import tune_for_reports, utc_offset_minutes
@@ -25,9 +24,10 @@ from store.metrics.sql import (
     ordinal,
     problem_shipment,
 )
-from store.views.metrics import DrillOrder, DrillView
 from store.models import Customer, Order, OrderLine, Return, Shipment
+from store.periods import Period, zone
 from store.types import UTCDateTime
+from store.views.metrics import DrillOrder, DrillView
 
 SHIPPED_KINDS = ("late", "short", "imperfect")
 KINDS = (*SHIPPED_KINDS, "returned", "backlog")

@@ -18,8 +18,6 @@ from sqlalchemy import and_, exists, func, or_, select, union
 from sqlalchemy.orm import aliased
 
 from store.db import Database
-from store.metrics.periods import Period, zone
-from store.importer.money import currency_exponent
 from store.metrics.digest import tune_for_reports, utc_offset_minutes
 from store.metrics.queries import received_in
 from store.metrics.sql import (
@@ -32,6 +30,8 @@ from store.metrics.sql import (
     problem_shipment,
 )
 from store.models import Customer, Order, OrderLine, Return, Shipment
+from store.money import currency_exponent
+from store.periods import Period, zone
 
 HEADER = ("ref", "customer_code", "customer_name", "status", "fulfilment_status",
           "ordered_at_utc", "currency", "lines", "value", "backordered_lines",

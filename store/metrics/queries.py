@@ -29,7 +29,6 @@ from store.metrics.sql import (
     nearest_rank,
     ordinal,
 )
-from store.views.metrics import AgeBucket, Money
 from store.models import (
     Customer,
     Discrepancy,
@@ -39,6 +38,7 @@ from store.models import (
     Return,
 )
 from store.types import UTCDateTime
+from store.views.metrics import AgeBucket, Money
 
 AGE_BUCKETS = (("under 1 day", 1), ("1–3 days", 3), ("3–7 days", 7), ("7 days or more", None))
 

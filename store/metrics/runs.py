@@ -23,9 +23,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from store.db import Database
-from store.metrics.periods import Period
 from store.enums import DigestRunStatus
 from store.models import DigestRun
+from store.periods import Period
 
 RETRY_AFTER = timedelta(minutes=5)
 STALE_AFTER = timedelta(minutes=15)

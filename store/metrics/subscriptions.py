@@ -19,10 +19,10 @@ from sqlalchemy import func, select
 
 from store import clock
 from store.db import Database
-from store.metrics.periods import canonical_zone, check_kind, check_time
 from store.enums import DigestRunStatus
 from store.errors import DigestSubscriptionNotFound
 from store.models import DigestRun, DigestSubscription, Event
+from store.periods import canonical_zone, check_kind, check_time
 
 SUBSCRIBED = "digest_subscribed"
 UNSUBSCRIBED = "digest_unsubscribed"

@@ -1,6 +1,6 @@
 """All tables, importable from one place so metadata is complete wherever it is used."""
 
-from store.models.audit import Event
+from store.models.audit import FINGERPRINT_FIELD, Event
 from store.models.base import Base
 from store.models.catalog import Product, StockLevel, Warehouse
 from store.models.customers import Customer, CustomerAddress, CustomerContact, CustomerPrice
@@ -30,7 +30,7 @@ from store.models.workspace import (
 __all__ = [
     "Approval", "Base", "ChannelRoute", "Counter", "Customer", "CustomerAddress",
     "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
-    "Event", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
+    "Event", "FINGERPRINT_FIELD", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
     "OrderShipFacts", "OutboxMessage",
     "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
     "ShipmentLine", "StockLevel", "User", "Warehouse",

@@ -7,6 +7,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from store.models.base import Base, created_at_column
 
+# The import's fingerprint of an order rides in its "imported" event as a pseudo-field: the
+# importer compares it to spot a re-import, and the audit trail never shows it.
+FINGERPRINT_FIELD = "import_fingerprint"
+
 
 class Event(Base):
     __tablename__ = "events"

@@ -8,38 +8,19 @@ ValidationFailed if anything was recorded, which rolls the whole transaction bac
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import Session
 
 from store import clock
+from store.customers import address_problems, clean_address
 from store.enums import FulfilmentStatus, HoldReason, OrderStatus
+from store.fulfilment import release_reservation
 from store.models import Order, OrderHold
-from store.orders.lines import LineEdit, edit_lines, release_reservation
+from store.orders.lines import LineEdit, edit_lines
 from store.states import CLOSED_STATES, transition_problem
-from store.views.orders import ADDRESS_FIELDS, AddressView, FieldChange, OrderView
-
-
-class _Unset:
-    """'Leave this field alone', where None already means 'clear it'."""
-
-    _instance = None
-
-    def __new__(cls):
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNSET"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNSET = _Unset()
+from store.views.orders import UNSET, AddressView, FieldChange, OrderView, Unset
 
 
 @dataclass(frozen=True)
@@ -48,8 +29,8 @@ class OrderEdit:
     default to UNSET so that None can mean "cleared" (an emptied datepicker or text box)."""
 
     ship_to: AddressView | None = None
-    requested_date: date | None | _Unset = UNSET
-    shipping_instructions: str | None | _Unset = UNSET
+    requested_date: date | None | Unset = UNSET
+    shipping_instructions: str | None | Unset = UNSET
     lines: tuple[LineEdit, ...] | None = None
     place_hold: tuple[str, str | None] | None = None
     release_hold_ids: tuple[int, ...] = ()
@@ -68,14 +49,6 @@ ADDRESS_LABELS = {
     "city": "ship-to city", "region": "ship-to region", "postal_code": "ship-to postal code",
     "country": "ship-to country",
 }
-_REQUIRED = {
-    "line1": "Enter the street address (line 1).",
-    "city": "Enter the city.",
-    "postal_code": "Enter the postal code (ZIP).",
-    "country": "Enter the 2-letter country code, e.g. US, GB or DE.",
-}
-_MAX_LENGTH = {"name": 200, "line1": 200, "line2": 200, "city": 100, "region": 100,
-               "postal_code": 32, "country": 2}
 ALL_SHIPPED = frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED,
                          FulfilmentStatus.PARTIALLY_RETURNED, FulfilmentStatus.RETURNED})
 
@@ -104,29 +77,6 @@ def apply_edit(session: Session, order: Order, edit: OrderEdit, *, actor: str, t
 def _touches_contents(edit: OrderEdit) -> bool:
     return bool(edit.ship_to is not None or edit.requested_date is not UNSET
                 or edit.shipping_instructions is not UNSET or edit.lines)
-
-
-def clean_address(address: AddressView) -> dict[str, str | None]:
-    values = {f: (getattr(address, f) or "").strip() or None for f in ADDRESS_FIELDS}
-    if values["country"]:
-        values["country"] = values["country"].upper()
-    return values
-
-
-def address_problems(values: dict[str, str | None], prefix: str) -> dict[str, str]:
-    """Missing or malformed address parts, keyed '<prefix>.<part>'."""
-    problems = {}
-    for part, message in _REQUIRED.items():
-        if not values[part]:
-            problems[f"{prefix}.{part}"] = message
-    country = values["country"]
-    if country and not re.fullmatch(r"[A-Z]{2}", country):
-        problems[f"{prefix}.country"] = (f"'{country}' is not a 2-letter country code; "
-                                         "use e.g. US, GB or DE.")
-    for part, limit in _MAX_LENGTH.items():
-        if values[part] and len(values[part]) > limit and f"{prefix}.{part}" not in problems:
-            problems[f"{prefix}.{part}"] = f"Keep this under {limit + 1} characters."
-    return problems
 
 
 def _edit_ship_to(order: Order, address: AddressView, errors: dict) -> list[FieldChange]:

@@ -15,17 +15,15 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from store import clock
-from store.triage.checks import check_orders
 from store.db import Database
-from store.triage.actions import ActionResult, close
-from store.triage.loading import discrepancy_view, load_discrepancy
 from store.enums import DiscrepancyStatus as St
 from store.errors import StaleEdit, ValidationFailed
 from store.models import Event, Order
 from store.orders.edit import OrderEdit, apply_edit
 from store.orders.lines import LineEdit
-from store.records import load_order
 from store.orders.operations import edit_summary
+from store.records import load_order
+from store.triage import ActionResult, check_orders, close, discrepancy_view, load_discrepancy
 from store.views.orders import AddressView, FieldChange
 
 

@@ -28,21 +28,26 @@ from datetime import date
 from sqlalchemy.exc import IntegrityError
 
 from store import clock
-from store.triage.checks import check_orders
 from store.db import Database
 from store.errors import IntakeRejected, ValidationFailed
-from store.importer.order_batch import decide, load_lookups, write_orders
-from store.importer.order_rows import OrderDraft, build_draft
-from store.importer.orders import COLUMNS
-from store.importer.report import Tally
+from store.importer import (
+    ORDER_COLUMNS,
+    OrderDraft,
+    Tally,
+    build_draft,
+    decide_order,
+    load_lookups,
+    write_orders,
+)
 from store.models import Order
 from store.records import order_view
 from store.refs import next_ref
+from store.triage import check_orders
 from store.views.orders import OrderView
 
 MAX_LINES = 500
 LINE_FIELDS = ("sku", "quantity", "unit_price")
-HEAD_FIELDS = tuple(c for c in COLUMNS if c not in LINE_FIELDS)
+HEAD_FIELDS = tuple(c for c in ORDER_COLUMNS if c not in LINE_FIELDS)
 PENDING_REF = "NEW"  # the modal's order gets its ref inside the write transaction
 SOURCES = {"intake": "the intake endpoint", "modal": "the New order modal"}
 
@@ -81,7 +86,7 @@ def _rows(body: object) -> list[dict[str, str]]:
         raise IntakeRejected("The body must be a JSON object: one order.", field=None)
     unknown = sorted(set(body) - set(HEAD_FIELDS) - {"lines"})
     if unknown:
-        raise IntakeRejected(f"Unknown field '{unknown[0]}'. Fields: {', '.join(COLUMNS)} "
+        raise IntakeRejected(f"Unknown field '{unknown[0]}'. Fields: {', '.join(ORDER_COLUMNS)} "
                              "(sku, quantity, unit_price inside lines).", field=unknown[0])
     lines = body.get("lines")
     if not isinstance(lines, list) or not lines or len(lines) > MAX_LINES:
@@ -132,7 +137,7 @@ def _write(session, draft: OrderDraft, *, actor: str, source: str, field):
     found = load_lookups(session, [draft])
     existing = found.existing.get(draft.ref)
     tally = Tally()
-    decided = decide(session, draft, found, tally)
+    decided = decide_order(session, draft, found, tally)
     if decided is None:
         if existing is not None and tally.rows_unchanged:
             return None

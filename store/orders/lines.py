@@ -7,13 +7,13 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy.orm import Session
 
-from store.fulfilment.approvals import gate_price_change
-from store.models import CustomerPrice, Order, OrderLine, Product, StockLevel
+from store.fulfilment import gate_price_change, release_reservation
+from store.lookup import compact_sku
+from store.models import CustomerPrice, Order, OrderLine, Product
 from store.money import MoneyError, format_money, parse_money
 from store.records import shipped_quantities
-from store.lookup.index import compact_sku
 from store.views.orders import FieldChange
 
 MAX_QUANTITY = 1_000_000
@@ -200,18 +200,3 @@ def _default_price(session, order, product: Product, errors: dict) -> int | None
             f"{order.currency}; enter the price in {order.currency}.")
         return None
     return product.unit_price_minor
-
-
-def release_reservation(line: OrderLine, *, keep: int) -> None:
-    """Give back reserved stock beyond `keep` units (line removed, shrunk or canceled)."""
-    extra = (line.quantity_reserved or 0) - keep
-    if extra <= 0:
-        return
-    session = object_session(line)
-    if session is not None and line.product_id and line.warehouse_id:
-        level = session.scalar(select(StockLevel).where(
-            StockLevel.product_id == line.product_id,
-            StockLevel.warehouse_id == line.warehouse_id))
-        if level is not None:
-            level.reserved = max(0, level.reserved - extra)
-    line.quantity_reserved = keep

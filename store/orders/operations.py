@@ -12,16 +12,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from store import clock
-from store.triage.checks import check_orders
 from store.db import Database
 from store.errors import StaleEdit, ValidationFailed
-from store.questions.follows import notify_edit
 from store.models import Event, Order, PostedCard
 from store.money import format_money, parse_money
 from store.orders.edit import UNSET, EditResult, OrderEdit, apply_edit
 from store.orders.lines import LineEdit
-from store.states import TRANSITIONS, allowed_transitions
+from store.questions import notify_edit
 from store.records import load_order, order_view, read_order_view
+from store.states import TRANSITIONS, allowed_transitions
+from store.triage import check_orders
 from store.views.orders import FieldChange, OrderView
 
 EDITED = "edited"

@@ -15,11 +15,10 @@ from dataclasses import replace
 from datetime import datetime
 
 from store import clock
-from store.questions import follows
 from store.db import Database
 from store.enums import Role
-from store.records import load_order
-from store.lookup.plan import CODE
+from store.lookup import CODE, snapshot
+from store.questions import follows
 from store.questions.facts import Viewer, order_answers
 from store.questions.find import (
     Found,
@@ -29,6 +28,7 @@ from store.questions.find import (
     select_orders,
 )
 from store.questions.parse import parse_question
+from store.records import load_order
 from store.views.questions import (
     ASK,
     CANDIDATES,
@@ -47,7 +47,6 @@ from store.views.questions import (
     Question,
     ThreadRef,
 )
-from store.lookup.index import snapshot
 
 __all__ = ["answer_question", "answer_order", "Answer", "ThreadRef"]
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from store.enums import DiscrepancyStatus, DiscrepancyType, FulfilmentStatus, OrderStatus
 from store.models import Customer, Discrepancy, Order, OrderHold, OrderLine, Product, Shipment
 from store.records import address_of, shipped_quantities
+from store.tracking import tracking_url
 from store.views.questions import (
     FULL,
     Blocker,
@@ -22,7 +23,6 @@ from store.views.questions import (
     OrderDetails,
     ShipmentFact,
 )
-from store.tracking import tracking_url
 
 ACTIVE = (OrderStatus.DRAFT, OrderStatus.OPEN)
 NOT_SHIPPED = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED,

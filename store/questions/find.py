@@ -12,13 +12,18 @@ from rapidfuzz.utils import default_process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.lookup import probes
 from store.enums import OrderStatus
+from store.lookup import (
+    CODE,
+    Snapshot,
+    customers_by_code,
+    exact_order_hits,
+    match_names,
+    near_order_hits,
+)
 from store.models import Customer, Order
-from store.lookup.plan import CODE, Key
 from store.questions.facts import is_blocked_clause, is_late_clause, is_open_clause
-from store.views.questions import BLOCKED, CANCELED, LATE, OPEN, DateRange
-from store.lookup.index import Snapshot, match_names
+from store.views.questions import BLOCKED, CANCELED, LATE, OPEN, DateRange, Key
 
 NAME_CUTOFF = 80.0      # whole leftover words vs customer names (WRatio)
 WORD_CUTOFF = 86.0      # one word at a time, when the whole phrase matched nothing
@@ -52,12 +57,12 @@ def orders_by_keys(session: Session, keys: tuple[Key, ...], limit: int) -> Found
     """Exact hits for every key; a key with none gets its one-typo neighbours."""
     found = Found()
     for key in keys:
-        exact = probes.exact_order_hits(session, key, limit)
+        exact = exact_order_hits(session, key, limit)
         for oid, phrase in exact:
             found.add(oid, phrase)
         if exact:
             continue
-        near = probes.near_order_hits(session, key, limit)
+        near = near_order_hits(session, key, limit)
         if key.kind == CODE and not near:
             continue  # a code may be a customer's; the caller tries that
         if len({oid for oid, _ in near}) > 1:
@@ -84,7 +89,7 @@ def match_customers(session: Session, snap: Snapshot, words: str,
     """Customers the words name, best first: exact codes, then the phrase, then single words."""
     hits: dict[int, CustomerHit] = {}
     for token in (*codes, *words.split()):
-        for cid, _code, name in probes.customers_by_code(session, token):
+        for cid, _code, name in customers_by_code(session, token):
             hits[cid] = CustomerHit(cid, name, 100.0)
     if hits:
         return list(hits.values())

@@ -25,11 +25,11 @@ from store import clock, outbox
 from store.db import Database
 from store.enums import DiscrepancyType, Role
 from store.models import Customer, Follow, Order
-from store.records import load_order, ref_candidates
 from store.questions.facts import Viewer
-from store.views.questions import STATUS
-from store.workspace.roles import roles_in
+from store.records import load_order, ref_candidates
 from store.views.orders import FieldChange
+from store.views.questions import STATUS
+from store.workspace import roles_in
 
 # Fields whose new value is status, not commerce: named in every following thread.
 _SHOWN_VALUES = ("status", "requested date")

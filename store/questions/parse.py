@@ -12,7 +12,7 @@ import html
 import re
 from datetime import datetime
 
-from store.lookup.plan import CODE, NUMBER, Key, classify_token
+from store.lookup import CODE, NUMBER, classify_token
 from store.questions.dates import find_dates
 from store.views.questions import (
     ASK,
@@ -28,6 +28,7 @@ from store.views.questions import (
     STATUS,
     TRACKING,
     UNFOLLOW,
+    Key,
     Question,
 )
 

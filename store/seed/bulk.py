@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import Table, text
 from sqlalchemy.orm import Session
 
-from store.importer.bulk import copy_rows
+from store.importer import copy_rows
 
 _EPOCH_DATE = date(1970, 1, 1)
 

@@ -7,6 +7,7 @@ import random
 from sqlalchemy import text
 
 from store.db import Database
+from store.facts import refresh_order_facts
 from store.models import (
     Customer,
     CustomerAddress,
@@ -23,7 +24,6 @@ from store.models import (
     StockLevel,
     Warehouse,
 )
-from store.facts import refresh_order_facts
 from store.refs import ORDER_COUNTER, RMA_COUNTER, set_counter
 from store.seed.bulk import BulkWriter, advance_sequences
 from store.seed.fulfil import (

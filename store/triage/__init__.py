@@ -1,1 +1,58 @@
-"""Order checks and the discrepancies they open: findings, routing, people's actions, the queue."""
+"""Order checks and the discrepancies they open: findings, routing to channels,
+what people do to an item (assign, resolve, snooze, escalate), the SLA sweeps and the queue.
+Other domains run the checks inside their own write transaction (check_orders).
+"""
+
+from __future__ import annotations
+
+from store.triage.actions import ActionResult, close, close_vanished
+from store.triage.checks import check_orders, check_stored_orders
+from store.triage.findings import LATE_FINGERPRINT, Finding
+from store.triage.loading import discrepancy_view, load_discrepancy
+from store.triage.opening import open_findings
+from store.triage.operations import (
+    RESOLUTION_REASONS,
+    assign,
+    batch_state,
+    escalate,
+    escalate_overdue,
+    flag_order,
+    get_discrepancy,
+    get_note,
+    nudge_overdue,
+    order_ref_in,
+    resolve,
+    snooze,
+    wake_snoozed,
+)
+from store.triage.queue import list_queue
+from store.triage.rules import RULES, CheckRules
+
+__all__ = [
+    "ActionResult",
+    "CheckRules",
+    "Finding",
+    "LATE_FINGERPRINT",
+    "RESOLUTION_REASONS",
+    "RULES",
+    "assign",
+    "batch_state",
+    "check_orders",
+    "check_stored_orders",
+    "close",
+    "close_vanished",
+    "discrepancy_view",
+    "escalate",
+    "escalate_overdue",
+    "flag_order",
+    "get_discrepancy",
+    "get_note",
+    "list_queue",
+    "load_discrepancy",
+    "nudge_overdue",
+    "open_findings",
+    "order_ref_in",
+    "resolve",
+    "snooze",
+    "wake_snoozed",
+]

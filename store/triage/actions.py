@@ -13,16 +13,16 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from store import clock
-from store.triage import posts
-from store.triage.rules import AUTOMATIC_REASONS, RESOLUTION_REASONS, CheckRules, active
 from store.db import Database
-from store.triage.opening import reps_of
-from store.triage.loading import DiscrepancyView, discrepancy_view, load_discrepancy
 from store.enums import DiscrepancyStatus as St
 from store.errors import ValidationFailed
-from store.questions.follows import kind_words, notify_followers
 from store.models import Discrepancy, Event
-from store.workspace.routing import MANAGER, route_map
+from store.questions import kind_words, notify_followers
+from store.triage import posts
+from store.triage.loading import DiscrepancyView, discrepancy_view, load_discrepancy
+from store.triage.opening import reps_of
+from store.triage.rules import AUTOMATIC_REASONS, RESOLUTION_REASONS, CheckRules, active
+from store.workspace import MANAGER, route_map
 
 NO_LONGER_FOUND = "no_longer_found"
 

@@ -17,14 +17,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import clock
-from store.triage.facts import chunks, load_facts
-from store.triage.findings import LATE_FINGERPRINT, Finding, find_problems
-from store.triage.rules import CheckRules, active
 from store.db import Database
-from store.triage.actions import close_vanished
-from store.triage.opening import open_findings
 from store.enums import DiscrepancyStatus
 from store.models import Discrepancy
+from store.triage.actions import close_vanished
+from store.triage.facts import chunks, load_facts
+from store.triage.findings import LATE_FINGERPRINT, Finding, find_problems
+from store.triage.opening import open_findings
+from store.triage.rules import CheckRules, active
 
 MANUAL_PREFIX = "manual:"
 __all__ = ["CheckReport", "Finding", "check_orders", "check_stored_orders", "findings_for"]

@@ -11,7 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.customers.view import CREDIT_STATUSES, UNPAID
+from store.customers import CREDIT_STATUSES, UNPAID
 from store.enums import AddressKind, OrderStatus
 from store.models import (
     Customer,

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from store import clock
-from store.triage.facts import Facts, OrderFacts
-from store.triage.rules import POSTAL_CODES, CheckRules
 from store.enums import DiscrepancyType as T
 from store.enums import Severity
 from store.money import format_money
+from store.triage.facts import Facts, OrderFacts
+from store.triage.rules import POSTAL_CODES, CheckRules
 
 OPEN_FULFILMENT = ("unfulfilled", "allocated")
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from store import clock
-from store.triage.rules import AUTOMATIC_REASONS, RESOLUTION_REASONS
 from store.db import Database
 from store.enums import DiscrepancyStatus
 from store.errors import DiscrepancyNotFound
 from store.models import Discrepancy, Event, Order
 from store.records import event_view
+from store.triage.rules import AUTOMATIC_REASONS, RESOLUTION_REASONS
 from store.views.orders import EventView
 
 OPEN_STATES = (DiscrepancyStatus.NEW, DiscrepancyStatus.ASSIGNED, DiscrepancyStatus.SNOOZED,

@@ -13,14 +13,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from store.enums import DiscrepancyStatus
+from store.models import Customer, Discrepancy, Follow, Order
+from store.questions import kind_words, notify_followers
 from store.triage import posts
 from store.triage.facts import chunks
 from store.triage.findings import Finding
 from store.triage.rules import CheckRules
-from store.enums import DiscrepancyStatus
-from store.questions.follows import kind_words, notify_followers
-from store.models import Customer, Discrepancy, Follow, Order
-from store.workspace.routing import channel_for, route_map
+from store.workspace import channel_for, route_map
 
 
 def open_findings(session: Session, findings: list[Finding], *, actor: str, now: datetime,

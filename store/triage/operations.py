@@ -1,7 +1,8 @@
 """Discrepancies: the triage operations in one place.
 
     flag_order(db, ref=, actor=, reason=)              a person's flag -> FlagResult
-    assign / resolve / snooze / escalate / apply_fix    buttons on the parent -> ActionResult
+    assign / resolve / snooze / escalate                 buttons on the parent -> ActionResult
+    (apply_fix, which edits the order, is store.orders')
     get_discrepancy(db, discrepancy_id=)                -> DiscrepancyView
     wake_snoozed / nudge_overdue / escalate_overdue     the clock's SLA work -> count
     order_ref_in(db, text=)                             the order a message talks about
@@ -19,9 +20,12 @@ from datetime import datetime
 from sqlalchemy import select
 
 from store import clock
-from store.triage.findings import Finding
-from store.triage.rules import CheckRules, active
 from store.db import Database
+from store.enums import DiscrepancyStatus as St
+from store.enums import DiscrepancyType
+from store.errors import OrderNotFound, ValidationFailed
+from store.models import Discrepancy
+from store.records import load_order
 from store.triage.actions import (
     RESOLUTION_REASONS,
     ActionResult,
@@ -32,9 +36,7 @@ from store.triage.actions import (
     resolve,
     snooze,
 )
-from store.orders.fixes import apply_fix
-from store.triage.opening import open_findings
-from store.triage.posts import batch_message
+from store.triage.findings import Finding
 from store.triage.loading import (
     DiscrepancyView,
     discrepancy_view,
@@ -42,14 +44,12 @@ from store.triage.loading import (
     get_note,
     load_discrepancy,
 )
-from store.enums import DiscrepancyStatus as St
-from store.enums import DiscrepancyType
-from store.errors import OrderNotFound, ValidationFailed
-from store.models import Discrepancy
-from store.records import load_order
+from store.triage.opening import open_findings
+from store.triage.posts import batch_message
+from store.triage.rules import CheckRules, active
 
 __all__ = [
-    "RESOLUTION_REASONS", "ActionResult", "DiscrepancyView", "FlagResult", "apply_fix",
+    "RESOLUTION_REASONS", "ActionResult", "DiscrepancyView", "FlagResult",
     "assign", "batch_state", "escalate", "escalate_overdue", "flag_order", "get_discrepancy",
     "get_note", "nudge_overdue", "order_ref_in", "resolve", "snooze", "wake_snoozed",
 ]

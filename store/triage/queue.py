@@ -10,10 +10,10 @@ from sqlalchemy.orm import joinedload
 
 from store import clock
 from store.db import Database
-from store.triage.loading import DiscrepancyView, discrepancy_view
 from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.errors import ValidationFailed
 from store.models import Discrepancy, Order
+from store.triage.loading import DiscrepancyView, discrepancy_view
 
 FILTERS = ("mine", "unassigned", *(t.value for t in DiscrepancyType))
 PAGE = 15

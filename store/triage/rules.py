@@ -119,6 +119,3 @@ RESOLUTION_REASONS = {
 }
 # Set by the system, never offered in the modal.
 AUTOMATIC_REASONS = {"no_longer_found": "No longer found on the order"}
-
-# Where each discrepancy type goes when no route names it: the "default" route.
-ROUTE_KEYS = tuple(t.value for t in T) + ("default", "manager", "warehouse")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from store.metrics.periods import Period
+from store.periods import Period
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,26 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 
+class Unset:
+    """'Leave this field alone', where None already means 'clear it'."""
+
+    _instance = None
+
+    def __new__(cls):
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNSET = Unset()
+
+
 @dataclass(frozen=True)
 class AddressView:
     name: str | None = None

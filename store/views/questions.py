@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from store.lookup.plan import Key
-
 # Commands a message can carry.
 ASK, FOLLOW, UNFOLLOW, HELP = "ask", "follow", "unfollow", "help"
 # What the asker focuses on; LATE, BLOCKED, OPEN and CANCELED also narrow a customer's orders.
@@ -24,6 +22,13 @@ ORDER, ORDERS, CANDIDATES, NO_MATCH, FOLLOWED, UNFOLLOWED, NEEDS_ORDER, IGNORED 
 # ORDERDESK_REP_VISIBILITY: what a sales rep sees of another rep's account.
 FULL, STATUS = "full", "status"
 VISIBILITY_POLICIES = (FULL, STATUS)
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str
+    text: str      # as typed (prefix glued on, e.g. "PO-7781")
+    value: str     # the part that is searched: ref number, PO body, cleaned tracking no.
 
 
 @dataclass(frozen=True)

@@ -1,1 +1,40 @@
-"""Who may do what, where posts go, and which Slack events were answered."""
+"""Who may do what, where posts go, and which Slack events were answered.
+
+require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS)
+set_route / list_routes / route_map    the channel of each route key
+claim_event / forget_events            answer each Slack event once
+"""
+
+from __future__ import annotations
+
+from store.workspace.events import claim_event, forget_events, message_key
+from store.workspace.roles import require, roles_in, set_role
+from store.workspace.routing import (
+    DEFAULT,
+    MANAGER,
+    ROUTE_KEYS,
+    WAREHOUSE,
+    channel_for,
+    list_routes,
+    parse_channel,
+    route_map,
+    set_route,
+)
+
+__all__ = [
+    "DEFAULT",
+    "MANAGER",
+    "ROUTE_KEYS",
+    "WAREHOUSE",
+    "channel_for",
+    "claim_event",
+    "forget_events",
+    "list_routes",
+    "message_key",
+    "parse_channel",
+    "require",
+    "roles_in",
+    "route_map",
+    "set_role",
+    "set_route",
+]

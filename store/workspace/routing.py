@@ -10,12 +10,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import clock
-from store.triage.rules import ROUTE_KEYS
 from store.db import Database
+from store.enums import DiscrepancyType
 from store.errors import ValidationFailed
 from store.models import ChannelRoute, Event
 
 DEFAULT, MANAGER, WAREHOUSE = "default", "manager", "warehouse"
+# Every discrepancy type can have a channel; types with none go to "default".
+ROUTE_KEYS = tuple(t.value for t in DiscrepancyType) + (DEFAULT, MANAGER, WAREHOUSE)
 ROUTE_CHANGED = "route_changed"
 # Slack escapes a picked channel as <#C0TRIAGE|order-triage> (or <#C0TRIAGE>); ids also work.
 _CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$|^#?([CGD][A-Z0-9]{2,})$")

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sandbox import SlackSandbox
-from store.metrics.periods import due_periods
+from store.periods import due_periods
 from store.metrics.runs import run_states
 from store.metrics.subscriptions import list_digest_subscriptions, subscribe_digest
 from tests.store.test_metrics_desk import build_desk

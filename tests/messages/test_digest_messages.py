@@ -16,7 +16,7 @@ from messages.digest import (
     working_message,
 )
 from sandbox.blockkit import validate_message_blocks
-from store.metrics.periods import period_containing
+from store.periods import period_containing
 from store.metrics.subscriptions import SubscriptionView
 from store.views.metrics import (
     AgeBucket,

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from store.metrics.periods import (
+from store.periods import (
     Period,
     canonical_zone,
     check_time,

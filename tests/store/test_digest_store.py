@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from store.metrics.periods import period_containing
+from store.periods import period_containing
 from store.metrics.runs import (
     RETRY_AFTER,
     STALE_AFTER,

@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func, select
 
 from store import clock
-from store.triage import operations as triage
 from store.enums import DiscrepancyStatus, OutboxStatus
 from store.errors import ValidationFailed
 from store.models import Discrepancy, Event, OutboxMessage
+from store.orders import apply_fix
+from store.triage import operations as triage
 from store.workspace.routing import set_route
 from tests.store.test_checks_support import import_problems, row, triage_desk
 from tests.support.clock import in_days
@@ -106,19 +107,19 @@ def test_escalating_by_hand_twice_posts_to_the_managers_once(db, items):
 
 def test_apply_fix_reprices_resolves_and_logs_an_edit_with_the_item(db, items):
     d_id = items["price_mismatch"]
-    result = triage.apply_fix(db, discrepancy_id=d_id, actor="U0PROC1")
+    result = apply_fix(db, discrepancy_id=d_id, actor="U0PROC1")
     assert (result.outcome, result.discrepancy.status) == ("fixed", "resolved")
     with db.read() as s:
         edit = s.scalars(select(Event).where(Event.kind == "edited")).one()
     assert edit.discrepancy_id == d_id and edit.changes[0]["after"] == "$12.50"
-    assert triage.apply_fix(db, discrepancy_id=d_id, actor="U0PROC1").outcome == (
+    assert apply_fix(db, discrepancy_id=d_id, actor="U0PROC1").outcome == (
         "already_resolved")
     with pytest.raises(ValidationFailed):
-        triage.apply_fix(db, discrepancy_id=items["payment_error"], actor="U0PROC1")
+        apply_fix(db, discrepancy_id=items["payment_error"], actor="U0PROC1")
 
 
 def test_the_address_fix_uses_the_address_on_file(db, items):
-    triage.apply_fix(db, discrepancy_id=items["bad_address"], actor="U0PROC1")
+    apply_fix(db, discrepancy_id=items["bad_address"], actor="U0PROC1")
     from store.orders.operations import get_order
     assert get_order(db, ref="SO-9004").ship_to.postal_code == "62701"
 

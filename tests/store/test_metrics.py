@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from store.metrics.periods import Period, custom_period, period_containing
+from store.periods import Period, custom_period, period_containing
 from store.metrics.digest import build_digest
 from store.views.metrics import Money
 from tests.store.test_metrics_desk import (

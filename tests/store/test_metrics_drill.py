@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from store.metrics.periods import period_containing
+from store.periods import period_containing
 from store.errors import ValidationFailed
 from store.metrics.drill import drill_orders
 from store.metrics.export import orders_csv

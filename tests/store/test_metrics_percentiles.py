@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from store.metrics.periods import Period
+from store.periods import Period
 from store.metrics.queries import shipped
 from store.models import Order, OrderShipFacts
 from store.seed.demo import seed_demo
