@@ -14,9 +14,7 @@ from messages.triage import (
 )
 from store.db import Database
 from store.errors import NotFound
-from store.triage import RULES, batch_state, get_discrepancy, get_note, posts
-
-SNOOZE_OPTIONS = [(value, text) for value, text, _ in RULES.snooze_choices]
+from store.triage import SNOOZE_OPTIONS, batch_state, get_discrepancy, get_note, posts
 
 
 def _parent(db: Database, p: dict) -> dict | None:
