@@ -21,9 +21,9 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bot import outbox  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.console import DEMO_ROLES, start_stack  # noqa: E402
+from jobs import outbox  # noqa: E402
 from store.db import open_database  # noqa: E402
 from store.models import Base, Event, Order  # noqa: E402
 from store.workspace.roles import set_role  # noqa: E402
@@ -31,10 +31,19 @@ from tests.e2e.conftest import ADMIN, SALES, Stack  # noqa: E402
 from tests.e2e.test_intake import SECRET, order  # noqa: E402
 from tests.e2e.test_triage_support import text_of, triage_on  # noqa: E402
 from tests.reliability.kit import (  # noqa: E402
-    FORM, discrepancies, flag_body, intake_post, intake_signature, send_forgery,
+    FORM,
+    discrepancies,
+    flag_body,
+    intake_post,
+    intake_signature,
+    send_forgery,
 )
 from tests.reliability.test_security import (  # noqa: E402
-    ATTEMPTS, INTAKE_REFUSALS, ROLE_BUTTONS, press, refused_intake,
+    ATTEMPTS,
+    INTAKE_REFUSALS,
+    ROLE_BUTTONS,
+    press,
+    refused_intake,
 )
 
 REF = "SO-9001"  # an order of the triage desk (the role checks use SO-9004)

@@ -1,4 +1,4 @@
-"""`orderdesk`: the admin's command line. Wiring only: each command calls store/ or bot/."""
+"""`orderdesk`: the admin's command line. Wiring only: each command calls store/, jobs/ or bot/."""
 
 from __future__ import annotations
 
@@ -139,8 +139,8 @@ def _import(settings: Settings, args) -> int:
 
 
 def _digest(settings: Settings, args) -> int:
-    from bot.digest_runner import run_digest_command
     from bot.slack_client import make_web_client
+    from jobs.digests import run_digest_command
 
     if args.period and not args.channel:
         raise ConfigError("--period needs --channel (a channel id like C0123ABCD).")

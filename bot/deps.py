@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.commands import CommandRouter
 from bot.config import Settings
-from bot.outbox import kick
+from jobs.outbox import kick
 from store.db import Database
 
 

@@ -10,7 +10,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
 from bot.intake import intake_request
-from bot.outbox import kick
+from jobs.outbox import kick
 from store.db import Database
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]

@@ -11,7 +11,7 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.jobs.fulfilment import install_post_renderers
+from jobs.renderers import install_post_renderers
 from messages.actions import FulfilmentActions
 from messages.common import confirmation_message
 from messages.fulfilment import ShipMetadata, allocated_text, ship_modal, shipped_text, step_text

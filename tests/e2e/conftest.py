@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import pytest
 from slack_sdk import WebClient
 
-from bot import outbox as delivery
 from bot.config import Settings
 from bot.console import DEMO_ADMIN, DEMO_ROLES, start_stack
+from jobs import outbox as delivery
 from sandbox import SlackSandbox
 from store.db import Database
 from store.workspace.roles import set_role

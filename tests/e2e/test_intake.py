@@ -15,8 +15,8 @@ import pytest
 from bot.app import create_app
 from bot.config import Settings
 from bot.console import DEMO_ROLES, start_stack
-from bot.outbox import stop_all
 from bot.web import create_wsgi_app
+from jobs.outbox import stop_all
 from store import clock
 from store.workspace.roles import set_role
 from tests.e2e.conftest import ADMIN, Stack

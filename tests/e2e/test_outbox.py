@@ -9,13 +9,13 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.outbox import deliver_due, sending_client
+from jobs.outbox import deliver_due, sending_client
 from messages.actions import TriageActions as A
 from store import clock
-from store.triage.operations import flag_order
 from store.enums import OutboxStatus
 from store.models import OutboxMessage
 from store.outbox import claim_due
+from store.triage.operations import flag_order
 from tests.e2e.conftest import PROCESSOR, SALES
 from tests.e2e.test_triage_support import TRIAGE, WAREHOUSE, text_of, triage  # noqa: F401
 from tests.store.test_checks_support import import_problems, row

@@ -6,7 +6,7 @@ import json
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
-from bot.outbox import deliver_due
+from jobs.outbox import deliver_due
 from messages.actions import OrderActions, ThreadActions
 from store.models import Follow, OutboxMessage
 from store.outbox import pending_count

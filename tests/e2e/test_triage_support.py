@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot import outbox as delivery
+from jobs import outbox as delivery
 from sandbox import SlackSandbox
 from tests.e2e.conftest import ADMIN, OnStack, Stack
 from tests.store.test_checks_support import import_problems, triage_desk

@@ -8,32 +8,25 @@ A row is claimed (leased) before it is sent, so two deliverers never send the sa
 429 -> retry after Retry-After; 5xx, network errors and Slack's transient errors -> retry
 with backoff; other Slack errors (channel_not_found, invalid_blocks...) mark the row dead
 with the error, for an admin to see. Rows whose payload says "$render" are rendered from the
-record's current state just before sending (handlers.triage_posts).
+record's current state just before sending (jobs/renderers.py).
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from jobs.renderers import RENDERERS
 from store import clock, outbox
 from store.db import Database
 
 log = logging.getLogger("orderdesk.outbox")
 TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
              "request_timeout", "team_added_to_org"}
-Renderer = Callable[[Database, dict], dict | None]
 IDLE_WAIT_S = 30.0  # longest sleep while rows are pending but not due
-
-
-def _renderers() -> dict[str, Renderer]:
-    from handlers.triage_posts import RENDERERS  # bot wires handlers, as bot/app.py does
-
-    return RENDERERS
 
 
 def sending_client(client: WebClient) -> WebClient:
@@ -84,7 +77,7 @@ def _arguments(db: Database, item: outbox.OutboxItem) -> dict | None:
     name = payload.get("$render")
     if name is None:
         return {k: v for k, v in payload.items() if not k.startswith("$")}
-    rendered = _renderers()[name](db, {**payload, "$method": item.method})
+    rendered = RENDERERS[name](db, {**payload, "$method": item.method})
     return rendered
 
 

@@ -1,4 +1,4 @@
-"""bot/outbox.py against a fake Slack: what is retried (429 with Retry-After, 5xx, network,
+"""jobs/outbox.py against a fake Slack: what is retried (429 with Retry-After, 5xx, network,
 transient errors), what is given up (Slack refusing the call), and render-at-send-time."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.slack_response import SlackResponse
 from sqlalchemy import select
 
-from bot.outbox import deliver_due
+from jobs.outbox import deliver_due
 from store import clock, outbox
 from store.enums import OutboxStatus
 from store.models import OutboxMessage

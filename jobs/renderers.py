@@ -1,9 +1,11 @@
-"""Rendering the outbox's triage rows at send time (bot/outbox.py calls these): each reads the
+"""Rendering the outbox's triage rows at send time (jobs/outbox.py calls these): each reads the
 record's current state through store/ and builds the message through messages/. None means
 there is nothing to send any more (the parent was never posted, the record is gone)."""
 
 from __future__ import annotations
 
+from messages.approvals import approval_outcome, approval_request
+from messages.fulfilment import cancel_notice, pick_request
 from messages.triage import (
     batch_summary,
     dm_batch_summary,
@@ -14,6 +16,7 @@ from messages.triage import (
 )
 from store.db import Database
 from store.errors import NotFound
+from store.fulfilment import NOTICE, OUTCOME, PICK, REQUEST, install_renderers
 from store.triage import SNOOZE_OPTIONS, batch_state, get_discrepancy, get_note, posts
 
 
@@ -72,3 +75,9 @@ def _tolerant(render):
 RENDERERS = {name: _tolerant(fn) for name, fn in {
     posts.PARENT: _parent, posts.NOTE: _note, posts.REP_DM: _rep_dm, posts.BATCH: _batch,
     posts.DM_BATCH: _batch, posts.ESCALATION: _escalation}.items()}
+
+
+def install_post_renderers() -> None:
+    """store/ queues fulfilment posts rendered by these (store renders no Block Kit itself)."""
+    install_renderers(**{PICK: pick_request, REQUEST: approval_request,
+                         OUTCOME: approval_outcome, NOTICE: cancel_notice})
