@@ -19,7 +19,7 @@ import threading
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from jobs.renderers import RENDERERS
+from jobs.renderers import render
 from store import clock, outbox
 from store.db import Database
 
@@ -74,11 +74,9 @@ def _deliver(db: Database, client: WebClient, item: outbox.OutboxItem) -> int:
 
 def _arguments(db: Database, item: outbox.OutboxItem) -> dict | None:
     payload = item.payload
-    name = payload.get("$render")
-    if name is None:
+    if payload.get("$render") is None:
         return {k: v for k, v in payload.items() if not k.startswith("$")}
-    rendered = RENDERERS[name](db, {**payload, "$method": item.method})
-    return rendered
+    return render(db, method=item.method, payload=payload)
 
 
 def _failed(db: Database, item: outbox.OutboxItem, err: SlackApiError) -> None:

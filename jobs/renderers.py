@@ -1,8 +1,14 @@
-"""Rendering the outbox's triage rows at send time (jobs/outbox.py calls these): each reads the
-record's current state through store/ and builds the message through messages/. None means
-there is nothing to send any more (the parent was never posted, the record is gone)."""
+"""The one renderer table: every kind of queued post (store.enums.PostKind), rendered at send
+time (jobs/outbox.py calls these). Each reads the record's current state through a store
+face and builds the message through messages/; it returns the Web API call's arguments, or
+None when there is nothing to send any more (the record is gone, or the post an update or a
+reply belongs to was never sent). Where a post needs the ts of an earlier one (updates,
+thread replies), it reads it here, from current data.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from messages.approvals import approval_outcome, approval_request
 from messages.fulfilment import cancel_notice, pick_request
@@ -15,19 +21,30 @@ from messages.triage import (
     thread_note,
 )
 from store.db import Database
+from store.enums import PostKind
 from store.errors import NotFound
-from store.fulfilment import NOTICE, OUTCOME, PICK, REQUEST, install_renderers
-from store.triage import SNOOZE_OPTIONS, batch_state, get_discrepancy, get_note, posts
+from store.fulfilment import get_approval, get_approval_post, get_cancel_notice, get_pick_post
+from store.triage import SNOOZE_OPTIONS, batch_state, get_discrepancy, get_note
+
+POST = "chat.postMessage"
+# payload -> the Web API call's arguments, or None; the payload carries "$method" too.
+Renderer = Callable[[Database, dict], dict | None]
+
+
+def _post_or_update(p: dict, message: dict, posted: tuple[str, str] | None) -> dict | None:
+    """A first post goes to the payload's channel; an update to where that post landed."""
+    if p["$method"] == POST:
+        return {"channel": p["channel"], **message}
+    if posted is None:
+        return None
+    channel, ts = posted
+    return {"channel": channel, "ts": ts, **message}
 
 
 def _parent(db: Database, p: dict) -> dict | None:
     d = get_discrepancy(db, discrepancy_id=p["discrepancy_id"])
-    message = parent_message(d, snooze_options=SNOOZE_OPTIONS)
-    if p["$method"] == posts.POST:
-        return {"channel": p["channel"], **message}
-    if not d.message_ts:
-        return None
-    return {"channel": d.channel_id, "ts": d.message_ts, **message}
+    posted = (d.channel_id, d.message_ts) if d.message_ts else None
+    return _post_or_update(p, parent_message(d, snooze_options=SNOOZE_OPTIONS), posted)
 
 
 def _note(db: Database, p: dict) -> dict | None:
@@ -46,12 +63,10 @@ def _rep_dm(db: Database, p: dict) -> dict:
 def _batch(db: Database, p: dict) -> dict | None:
     ts, value = batch_state(db, counter=p["counter"])
     count = max(0, value - int(p["threshold"]))
-    if p["$render"] == posts.DM_BATCH:
+    if p["$render"] == PostKind.TRIAGE_DM_BATCH:
         return {"channel": p["channel"], **dm_batch_summary(count=count)}
     message = batch_summary(count=count, channel_id=p["channel"])
-    if p["$method"] == posts.POST:
-        return {"channel": p["channel"], **message}
-    return {"channel": p["channel"], "ts": ts, **message} if ts else None
+    return _post_or_update(p, message, (p["channel"], ts) if ts else None)
 
 
 def _escalation(db: Database, p: dict) -> dict | None:
@@ -62,7 +77,26 @@ def _escalation(db: Database, p: dict) -> dict | None:
             **escalation_message(note.discrepancy, by=note.event.actor_id)}
 
 
-def _tolerant(render):
+def _pick(db: Database, p: dict) -> dict | None:
+    pick, posted = get_pick_post(db, order_id=p["order_id"])
+    return _post_or_update(p, pick_request(pick), posted)
+
+
+def _approval_request(db: Database, p: dict) -> dict | None:
+    approval, posted = get_approval_post(db, approval_id=p["approval_id"])
+    return _post_or_update(p, approval_request(approval), posted)
+
+
+def _approval_outcome(db: Database, p: dict) -> dict:
+    return {"channel": p["channel"],
+            **approval_outcome(get_approval(db, approval_id=p["approval_id"]))}
+
+
+def _cancel_notice(db: Database, p: dict) -> dict:
+    return {"channel": p["channel"], **cancel_notice(get_cancel_notice(db, order_id=p["order_id"]))}
+
+
+def _tolerant(render: Renderer) -> Renderer:
     """A record deleted since it was queued: nothing to send, not an error."""
     def wrapped(db: Database, payload: dict) -> dict | None:
         try:
@@ -72,12 +106,20 @@ def _tolerant(render):
     return wrapped
 
 
-RENDERERS = {name: _tolerant(fn) for name, fn in {
-    posts.PARENT: _parent, posts.NOTE: _note, posts.REP_DM: _rep_dm, posts.BATCH: _batch,
-    posts.DM_BATCH: _batch, posts.ESCALATION: _escalation}.items()}
+RENDERERS: dict[str, Renderer] = {kind: _tolerant(render) for kind, render in {
+    PostKind.TRIAGE_PARENT: _parent,
+    PostKind.TRIAGE_NOTE: _note,
+    PostKind.TRIAGE_REP_DM: _rep_dm,
+    PostKind.TRIAGE_BATCH: _batch,
+    PostKind.TRIAGE_DM_BATCH: _batch,
+    PostKind.TRIAGE_ESCALATION: _escalation,
+    PostKind.PICK_REQUEST: _pick,
+    PostKind.APPROVAL_REQUEST: _approval_request,
+    PostKind.APPROVAL_OUTCOME: _approval_outcome,
+    PostKind.CANCEL_NOTICE: _cancel_notice,
+}.items()}
 
 
-def install_post_renderers() -> None:
-    """store/ queues fulfilment posts rendered by these (store renders no Block Kit itself)."""
-    install_renderers(**{PICK: pick_request, REQUEST: approval_request,
-                         OUTCOME: approval_outcome, NOTICE: cancel_notice})
+def render(db: Database, *, method: str, payload: dict) -> dict | None:
+    """The Web API arguments of one queued post, rendered from the data as it is now."""
+    return RENDERERS[payload["$render"]](db, {**payload, "$method": method})

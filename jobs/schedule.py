@@ -26,7 +26,6 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from jobs.digests import clock_identity, run_due_digests
 from jobs.outbox import deliver_due, sending_client
-from jobs.renderers import install_post_renderers
 from store import clock
 from store.fulfilment import RULES as FULFILMENT_RULES
 from store.fulfilment import allocate_ready, flag_late_orders, post_unrouted
@@ -44,7 +43,6 @@ KEEP_CLAIMS = timedelta(days=1)
 
 def register_jobs(scheduler, *, db, client) -> None:
     """Add every job to the clock's scheduler (an APScheduler scheduler, or a test's fake)."""
-    install_post_renderers()
     sender = sending_client(client)
     once = dict(replace_existing=True, max_instances=1, coalesce=True)
     now = clock.wall()
