@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, share_with_store
+from bot.config import ConfigError, Settings
 from store.clock import Clock
 from store.clock import install as install_clock
 from store.errors import OrderdeskError
@@ -81,7 +81,6 @@ def _open(settings: Settings, *, check_schema: bool = True):
     from store.schema import ensure_current
 
     db = open_database(settings.database_url)
-    share_with_store(settings, db)
     if check_schema:
         ensure_current(db)
     return db

@@ -13,6 +13,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.config import Settings
 from bot.slack_client import make_web_client
+from jobs.renderers import renderer_table
 from jobs.schedule import register_jobs
 from store.db import Database
 
@@ -22,7 +23,7 @@ log = logging.getLogger("orderdesk.clock")
 def build_scheduler(settings: Settings, db: Database, *, scheduler=None, client=None):
     scheduler = scheduler or BlockingScheduler(timezone="UTC")
     client = client or make_web_client(settings)
-    register_jobs(scheduler, db=db, client=client)
+    register_jobs(scheduler, db=db, client=client, renderers=renderer_table(settings.audience))
     return scheduler
 
 

@@ -1,14 +1,15 @@
 """Delivering the outbox (store.outbox) to Slack: until Slack takes each post, once.
 
-    deliver_due(db, client)            one sweep: claim due rows, send, record (the clock job)
-    kick(db, client)                   the web process, right after a commit: a background
-                                       thread delivers now, so no ack waits for Slack
+    deliver_due(db, client, renderers)   one sweep: claim due rows, send, record (the clock job)
+    kick(db, client, renderers)          the web process, right after a commit: a background
+                                         thread delivers now, so no ack waits for Slack
 
-A row is claimed (leased) before it is sent, so two deliverers never send the same row.
-429 -> retry after Retry-After; 5xx, network errors and Slack's transient errors -> retry
-with backoff; other Slack errors (channel_not_found, invalid_blocks...) mark the row dead
-with the error, for an admin to see. Rows whose payload says "$render" are rendered from the
-record's current state just before sending (jobs/renderers.py).
+Every row is a render request, rendered from the record's current state just before it is
+sent, through the renderer table the caller was built with (jobs.renderers.renderer_table,
+from the settings). A row is claimed (leased) before it is sent, so two deliverers never send
+the same row. 429 -> retry after Retry-After; 5xx, network errors and Slack's transient
+errors -> retry with backoff; other Slack errors (channel_not_found, invalid_blocks...) mark
+the row dead with the error, for an admin to see; so does a row that cannot be rendered.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import threading
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from jobs.renderers import render
+from jobs.renderers import Renderers, render
 from store import clock, outbox
 from store.db import Database
 
@@ -35,7 +36,7 @@ def sending_client(client: WebClient) -> WebClient:
     return WebClient(token=client.token, base_url=client.base_url, timeout=10, retry_handlers=[])
 
 
-def deliver_due(db: Database, client: WebClient, *, limit: int = 20,
+def deliver_due(db: Database, client: WebClient, renderers: Renderers, *, limit: int = 20,
                 max_rounds: int = 50) -> int:
     """Send what is due now; returns how many rows Slack accepted."""
     sent = 0
@@ -44,14 +45,15 @@ def deliver_due(db: Database, client: WebClient, *, limit: int = 20,
         if not items:
             break
         for item in items:
-            sent += _deliver(db, client, item)
+            sent += _deliver(db, client, renderers, item)
     return sent
 
 
-def _deliver(db: Database, client: WebClient, item: outbox.OutboxItem) -> int:
+def _deliver(db: Database, client: WebClient, renderers: Renderers,
+             item: outbox.OutboxItem) -> int:
     try:
-        args = _arguments(db, item)
-    except Exception as exc:  # a renderer bug must not wedge the queue: park the row
+        args = render(renderers, db, method=item.method, payload=item.payload)
+    except Exception as exc:  # a renderer bug, or no render request: park it, never wedge
         log.exception("outbox row %s could not be rendered", item.id)
         outbox.mark_failed(db, item_id=item.id, error=f"render: {exc!r}", permanent=True)
         return 0
@@ -70,13 +72,6 @@ def _deliver(db: Database, client: WebClient, item: outbox.OutboxItem) -> int:
     outbox.mark_sent(db, item_id=item.id, channel=response.get("channel"),
                      ts=response.get("ts"))
     return 1
-
-
-def _arguments(db: Database, item: outbox.OutboxItem) -> dict | None:
-    payload = item.payload
-    if payload.get("$render") is None:
-        return {k: v for k, v in payload.items() if not k.startswith("$")}
-    return render(db, method=item.method, payload=payload)
 
 
 def _failed(db: Database, item: outbox.OutboxItem, err: SlackApiError) -> None:
@@ -99,8 +94,9 @@ class Worker:
     (sleeping until the next row is due); it ends when nothing is left, and the next kick
     starts another. The clock's sweep covers whatever a process leaves behind."""
 
-    def __init__(self, db: Database, client: WebClient, key: tuple):
+    def __init__(self, db: Database, client: WebClient, renderers: Renderers, key: tuple):
         self.db, self.client, self.key = db, sending_client(client), key
+        self.renderers = renderers
         self._wake, self._stop = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
         self._thread.start()
@@ -121,7 +117,7 @@ class Worker:
             if self._stop.is_set():
                 return
             try:
-                deliver_due(self.db, self.client)
+                deliver_due(self.db, self.client, self.renderers)
                 wait = self._wait_s()
             except Exception:  # the database may be away; the clock sweeps meanwhile
                 log.exception("outbox delivery failed; retrying later")
@@ -147,13 +143,13 @@ _workers: dict[tuple, Worker] = {}
 _lock = threading.Lock()
 
 
-def kick(db: Database, client: WebClient) -> None:
+def kick(db: Database, client: WebClient, renderers: Renderers) -> None:
     """Deliver soon, off the request thread. Never raises: the row is safe in the outbox."""
-    key = (id(db), client.base_url, client.token)
+    key = (id(db), client.base_url, client.token, id(renderers))
     with _lock:
         worker = _workers.get(key)
         if worker is None:
-            worker = _workers[key] = Worker(db, client, key)
+            worker = _workers[key] = Worker(db, client, renderers, key)
         worker.kick()
 
 

@@ -26,6 +26,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from jobs.digests import clock_identity, run_due_digests
 from jobs.outbox import deliver_due, sending_client
+from jobs.renderers import Renderers
 from store import clock
 from store.fulfilment import RULES as FULFILMENT_RULES
 from store.fulfilment import allocate_ready, flag_late_orders, post_unrouted
@@ -41,15 +42,16 @@ DIGEST_TICK_S = 60
 KEEP_CLAIMS = timedelta(days=1)
 
 
-def register_jobs(scheduler, *, db, client) -> None:
-    """Add every job to the clock's scheduler (an APScheduler scheduler, or a test's fake)."""
+def register_jobs(scheduler, *, db, client, renderers: Renderers) -> None:
+    """Add every job to the clock's scheduler (an APScheduler scheduler, or a test's fake).
+    `renderers`: the outbox's renderer table, built from the settings by bot/."""
     sender = sending_client(client)
     once = dict(replace_existing=True, max_instances=1, coalesce=True)
     now = clock.wall()
     scheduler.add_job(sweep_outbox, "interval", seconds=OUTBOX_EVERY_S, id="triage.outbox",
-                      args=(db, sender), **once)
+                      args=(db, sender, renderers), **once)
     scheduler.add_job(run_sla, "interval", seconds=SLA_EVERY_S, id="triage.sla",
-                      args=(db, sender), **once)
+                      args=(db, sender, renderers), **once)
     scheduler.add_job(tick_digests, IntervalTrigger(seconds=DIGEST_TICK_S), id="digests.tick",
                       kwargs={"db": db, "client": client, "claimed_by": clock_identity()},
                       next_run_time=now, **once)
@@ -57,20 +59,20 @@ def register_jobs(scheduler, *, db, client) -> None:
                       id="digests.statistics", args=[db], next_run_time=now, **once)
     scheduler.add_job(sweep_fulfilment, "interval",
                       seconds=FULFILMENT_RULES.sweep_every.total_seconds(),
-                      id="fulfilment.sweep", args=(db, sender), **once)
+                      id="fulfilment.sweep", args=(db, sender, renderers), **once)
     scheduler.add_job(forget_old_events, "interval", hours=1, id="threads.forget_events",
                       args=(db,), replace_existing=True)
 
 
-def sweep_outbox(db, client) -> int:
-    return deliver_due(db, client)
+def sweep_outbox(db, client, renderers: Renderers) -> int:
+    return deliver_due(db, client, renderers)
 
 
-def run_sla(db, client) -> tuple[int, int, int]:
+def run_sla(db, client, renderers: Renderers) -> tuple[int, int, int]:
     counts = (wake_snoozed(db), nudge_overdue(db), escalate_overdue(db))
     if any(counts):
         log.info("triage: woke %d, nudged %d, escalated %d", *counts)
-        deliver_due(db, client)
+        deliver_due(db, client, renderers)
     return counts
 
 
@@ -83,13 +85,14 @@ def tick_digests(*, db, client, claimed_by: str, now: datetime | None = None) ->
     return outcomes
 
 
-def sweep_fulfilment(db, client, *, now: datetime | None = None) -> tuple[int, int, int]:
+def sweep_fulfilment(db, client, renderers: Renderers, *,
+                     now: datetime | None = None) -> tuple[int, int, int]:
     """Late orders flagged, ready orders allocated (their pick requests queued), unrouted
     approval requests posted; then what that queued is delivered."""
     counts = (flag_late_orders(db, now=now), len(allocate_ready(db)), len(post_unrouted(db)))
     if any(counts):
         log.info("fulfilment: %d late, %d allocated, %d approval(s) posted", *counts)
-        deliver_due(db, client)
+        deliver_due(db, client, renderers)
     return counts
 
 

@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot.config import Settings
 from bot.console import DEMO_ADMIN, DEMO_ROLES, start_stack
 from jobs import outbox as delivery
+from jobs.renderers import Renderers, renderer_table
 from sandbox import SlackSandbox
 from store.db import Database
 from store.workspace.roles import set_role
@@ -45,9 +46,14 @@ class OnStack:
     def client(self) -> WebClient:
         return WebClient(base_url=self.sb.api_url, token=self.sb.bot_token)
 
+    @property
+    def renderers(self) -> Renderers:
+        """The outbox's renderer table, as the app's processes build it from the settings."""
+        return renderer_table(self.stack.settings.audience)
+
     def deliver(self) -> None:
         """What the web process does after a commit (and the clock every few seconds)."""
-        delivery.kick(self.db, self.client())
+        delivery.kick(self.db, self.client(), self.renderers)
 
 
 @pytest.fixture

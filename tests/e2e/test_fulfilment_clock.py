@@ -23,8 +23,8 @@ class RecordingScheduler:
 def test_the_sweep_flags_late_orders_and_releases_ready_ones(ful):
     client = WebClient(base_url=ful.sb.api_url, token=ful.sb.bot_token)
     now = datetime.combine(PROMISED + timedelta(days=1), time(8), UTC)
-    assert sweep_fulfilment(ful.db, client, now=now) == (1, 2, 0)
-    assert sweep_fulfilment(ful.db, client, now=now) == (0, 0, 0)
+    assert sweep_fulfilment(ful.db, client, ful.renderers, now=now) == (1, 2, 0)
+    assert sweep_fulfilment(ful.db, client, ful.renderers, now=now) == (0, 0, 0)
     with ful.db.read() as s:
         late = s.scalars(select(Discrepancy).where(Discrepancy.fingerprint == "late")).one()
         assert s.get(Order, late.order_id).ref == "SO-2001"  # and so it is not released
@@ -37,7 +37,7 @@ def test_the_sweep_flags_late_orders_and_releases_ready_ones(ful):
 
 def test_register_jobs_adds_one_fulfilment_sweep(ful):
     scheduler = RecordingScheduler()
-    register_jobs(scheduler, db=ful.db,
+    register_jobs(scheduler, db=ful.db, renderers=ful.renderers,
                   client=WebClient(base_url=ful.sb.api_url, token=ful.sb.bot_token))
     ((func, trigger, options),) = [job for job in scheduler.jobs
                                    if job[2]["id"].startswith("fulfilment.")]

@@ -17,6 +17,7 @@ from bot.config import Settings
 from bot.console import DEMO_ROLES, start_stack
 from bot.web import create_wsgi_app
 from jobs.outbox import stop_all
+from jobs.renderers import renderer_table
 from store import clock
 from store.workspace.roles import set_role
 from tests.e2e.conftest import ADMIN, Stack
@@ -102,6 +103,7 @@ def test_a_wrong_signature_or_a_non_json_body_is_refused(intake):
 def test_without_a_secret_the_endpoint_says_it_is_off(stack):
     assert stack.settings.intake_secret is None
     app = create_wsgi_app(create_app(stack.settings, db=stack.db), stack.db,
+                          renderers=renderer_table(stack.settings.audience),
                           intake_secret=stack.settings.intake_secret)
     body = json.dumps(order()).encode()
     seen = {}

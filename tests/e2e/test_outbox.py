@@ -47,12 +47,12 @@ def test_a_post_committed_before_a_crash_arrives_later_once(triage, tmp_path):
     # A deliverer claims the rows, then dies before sending: nothing reaches Slack...
     assert len(claim_due(t.db)) == 2
     sender = sending_client(t.client())
-    assert deliver_due(t.db, sender) == 0 and t.parents(TRIAGE) == []
+    assert deliver_due(t.db, sender, t.renderers) == 0 and t.parents(TRIAGE) == []
     # ...until its lease runs out; then the post (and the rep's DM) arrive, once.
     with t.db.write() as s:
         s.execute(update(OutboxMessage).values(next_attempt_at=clock.now() - timedelta(seconds=1)))
-    assert deliver_due(t.db, sender) == 2
-    assert deliver_due(t.db, sender) == 0
+    assert deliver_due(t.db, sender, t.renderers) == 2
+    assert deliver_due(t.db, sender, t.renderers) == 0
     assert len(t.parents(TRIAGE)) == 1 and "wrong colour" in t.parents(TRIAGE)[0].text
     assert len(t.dms(SALES)) == 1
 
@@ -62,7 +62,7 @@ def test_racing_deliverers_send_each_post_once(triage, tmp_path):
     import_problems(t.db, tmp_path)
     sender = sending_client(t.client())
     sent: list[int] = []
-    threads = [threading.Thread(target=lambda: sent.append(deliver_due(t.db, sender)))
+    threads = [threading.Thread(target=lambda: sent.append(deliver_due(t.db, sender, t.renderers)))
                for _ in range(4)]
     for thread in threads:
         thread.start()
