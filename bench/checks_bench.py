@@ -113,10 +113,10 @@ def run_checks(label: str, make_db, files: dict[str, Path]) -> dict:
 
 
 def run_intake(label: str, db: Database, count: int) -> None:
+    from bench.triage_desk import triage_desk
     from bot.config import Settings
     from bot.console import start_stack
     from jobs.outbox import stop_all
-    from tests.store.test_checks_support import triage_desk
 
     saved = check_rules.RULES
     check_rules.RULES = dataclasses.replace(saved, batch_threshold=10**9)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
+from bench.app_stack import MANAGER, PROCESSOR, SALES
 from jobs.schedule import tick_digests
 from messages.actions import DigestActions
 from store.metrics.subscriptions import list_digest_subscriptions
-from tests.e2e.conftest import MANAGER, PROCESSOR, SALES
 from tests.store.test_metrics_desk import build_desk
 
 MGR_CHANNEL = "C0MGR"

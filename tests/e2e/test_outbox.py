@@ -9,6 +9,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from bench.app_stack import PROCESSOR, SALES, TRIAGE, WAREHOUSE, text_of
+from bench.triage_desk import import_problems, row
 from jobs.outbox import deliver_due, sending_client
 from messages.actions import TriageActions as A
 from store import clock
@@ -16,9 +18,7 @@ from store.enums import OutboxStatus
 from store.models import OutboxMessage
 from store.outbox import claim_due
 from store.triage.operations import flag_order
-from tests.e2e.conftest import PROCESSOR, SALES
-from tests.e2e.test_triage_support import TRIAGE, WAREHOUSE, text_of, triage  # noqa: F401
-from tests.store.test_checks_support import import_problems, row
+from tests.e2e.test_triage_support import triage  # noqa: F401
 
 
 def statuses(t) -> list[str]:

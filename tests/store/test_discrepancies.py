@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bench.triage_desk import import_problems, row, triage_desk
 from store import clock
 from store.enums import DiscrepancyStatus, OutboxStatus
 from store.errors import ValidationFailed
@@ -15,7 +16,6 @@ from store.models import Discrepancy, Event, OutboxMessage
 from store.orders import apply_fix
 from store.triage import operations as triage
 from store.workspace.routing import set_route
-from tests.store.test_checks_support import import_problems, row, triage_desk
 from tests.support.clock import in_days
 from tests.support.outbox import rendered_all
 
