@@ -98,7 +98,8 @@ def get_cancel_notice(db: Database, *, order_id: int) -> CancelNotice:
     with db.read() as session:
         order = load_order(session, "", order_id=order_id)
         actor = session.scalar(select(Event.actor_id).where(
-            Event.order_id == order_id, Event.kind == "canceled").order_by(Event.id.desc()))
+            Event.order_id == order_id, Event.kind == "canceled")
+            .order_by(Event.id.desc()).limit(1))
         reason = order.canceled_reason or ""
         return CancelNotice(order.ref, order.customer.name, reason, actor or "",
                             summary=f"{order.ref} ({order.customer.name}) was canceled: {reason}")
