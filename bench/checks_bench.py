@@ -38,14 +38,14 @@ from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.seed_and_import import OUT, fresh_postgres, fresh_sqlite  # noqa: E402
 from store import clock  # noqa: E402
-from store.triage import checks  # noqa: E402
-from store.triage import rules as check_rules  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.importer import import_file  # noqa: E402
 from store.importer.export import export_catalog, export_customers, export_orders  # noqa: E402
 from store.models import Discrepancy, Order, OutboxMessage  # noqa: E402
-from store.workspace.routing import set_route  # noqa: E402
 from store.seed.demo import seed_demo  # noqa: E402
+from store.triage import checks  # noqa: E402
+from store.triage import rules as check_rules  # noqa: E402
+from store.workspace.routing import set_route  # noqa: E402
 
 SECRET = "bench-secret"
 
@@ -113,10 +113,10 @@ def run_checks(label: str, make_db, files: dict[str, Path]) -> dict:
 
 
 def run_intake(label: str, db: Database, count: int) -> None:
+    from bench.triage_desk import triage_desk
     from bot.config import Settings
     from bot.console import start_stack
-    from bot.outbox import stop_all
-    from tests.store.test_checks_support import triage_desk
+    from jobs.outbox import stop_all
 
     saved = check_rules.RULES
     check_rules.RULES = dataclasses.replace(saved, batch_threshold=10**9)

@@ -45,15 +45,15 @@ def measure(backend: str, orders: int, sb: SlackSandbox, pg_base: str = DEFAULT_
     env = {**os.environ, "DATABASE_URL": url, "SLACK_BOT_TOKEN": sb.bot_token,
            "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": sb.api_url, "PYTHONPATH": str(ROOT)}
     started = time.perf_counter()
-    clock = subprocess.Popen([sys.executable, "-m", "bot.cli", "clock"], env=env, cwd=ROOT,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                             start_new_session=True)
+    process = subprocess.Popen([sys.executable, "-m", "bot.cli", "clock"], env=env, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
     try:
-        status = _wait_for_run(db, subscription.id, clock, timeout_s)
+        status = _wait_for_run(db, subscription.id, process, timeout_s)
         posted_s = time.perf_counter() - started
-        memory = _memory_mb(clock.pid)
+        memory = _memory_mb(process.pid)
     finally:
-        stop_server(clock)
+        stop_server(process)
         db.dispose()
     print(f"  clock: digest {status} {posted_s:.1f} s after start; RSS {memory['rss']:.0f} MB "
           f"(own {memory['anon']:.0f} MB, file pages {memory['file']:.0f} MB), peak "
@@ -62,11 +62,11 @@ def measure(backend: str, orders: int, sb: SlackSandbox, pg_base: str = DEFAULT_
             "anon_mb": memory["anon"], "file_mb": memory["file"], "peak_mb": memory["peak"]}
 
 
-def _wait_for_run(db, subscription_id: int, clock: subprocess.Popen, timeout_s: float) -> str:
+def _wait_for_run(db, subscription_id: int, process: subprocess.Popen, timeout_s: float) -> str:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if clock.poll() is not None:
-            raise SystemExit(f"clock exited: {clock.stderr.read().decode()[-2000:]}")
+        if process.poll() is not None:
+            raise SystemExit(f"clock exited: {process.stderr.read().decode()[-2000:]}")
         with db.read() as s:
             status = s.scalar(select(DigestRun.status).where(
                 DigestRun.subscription_id == subscription_id,

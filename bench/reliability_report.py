@@ -5,7 +5,8 @@ how many were sent and how many refused (and that none changed anything).
     .venv/bin/python bench/reliability_report.py [--pg-url postgresql://root@127.0.0.1/od_x]
 
 Without --pg-url it runs on a temporary SQLite file. Exit status 1 if anything got through.
-The same checks run as tests in tests/reliability/test_security.py (they share its helpers).
+The same checks run as tests in tests/reliability/test_security.py; both take the requests from
+bench/security_probes.py and the stack from bench/app_stack.py.
 """
 
 from __future__ import annotations
@@ -21,21 +22,26 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select  # noqa: E402
 
-from bot import outbox  # noqa: E402
+from bench.app_stack import ADMIN, SALES, SECRET, Stack, order, text_of, triage_on  # noqa: E402
+from bench.security_probes import (  # noqa: E402
+    ATTEMPTS,
+    FORM,
+    INTAKE_REFUSALS,
+    ROLE_BUTTONS,
+    discrepancies,
+    flag_body,
+    intake_post,
+    intake_signature,
+    press,
+    refused_intake,
+    send_forgery,
+)
 from bot.config import Settings  # noqa: E402
 from bot.console import DEMO_ROLES, start_stack  # noqa: E402
+from jobs import outbox  # noqa: E402
 from store.db import open_database  # noqa: E402
 from store.models import Base, Event, Order  # noqa: E402
 from store.workspace.roles import set_role  # noqa: E402
-from tests.e2e.conftest import ADMIN, SALES, Stack  # noqa: E402
-from tests.e2e.test_intake import SECRET, order  # noqa: E402
-from tests.e2e.test_triage_support import text_of, triage_on  # noqa: E402
-from tests.reliability.kit import (  # noqa: E402
-    FORM, discrepancies, flag_body, intake_post, intake_signature, send_forgery,
-)
-from tests.reliability.test_security import (  # noqa: E402
-    ATTEMPTS, INTAKE_REFUSALS, ROLE_BUTTONS, press, refused_intake,
-)
 
 REF = "SO-9001"  # an order of the triage desk (the role checks use SO-9004)
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from bot.config import Settings, share_with_store
+from bot.config import Settings
 from bot.control_chars import guard_control_characters
 from bot.deps import Deps
 from bot.errors import handle_error
@@ -27,6 +28,8 @@ from handlers import (
     threads,
     triage,
 )
+from jobs.outbox import kick
+from jobs.renderers import renderer_table
 from store.db import Database
 
 
@@ -42,8 +45,8 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     )
     app.error(handle_error)
     app.middleware(guard_control_characters)  # before every listener
-    deps = Deps(settings=settings, db=db)
-    share_with_store(settings, db)
+    renderers = renderer_table(settings.audience)
+    deps = Deps(settings=settings, db=db, kick_outbox=partial(kick, renderers=renderers))
     # Bolt tries listeners in registration order, building each matcher's kwargs (~40 µs a
     # listener): the two busiest entry points go first. Their routers read the subcommands
     # at dispatch time, so the features below still add theirs.

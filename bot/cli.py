@@ -1,4 +1,4 @@
-"""`orderdesk`: the admin's command line. Wiring only: each command calls store/ or bot/."""
+"""`orderdesk`: the admin's command line. Wiring only: each command calls store/, jobs/ or bot/."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from bot.config import ConfigError, Settings, share_with_store
+from bot.config import ConfigError, Settings
 from store.clock import Clock
 from store.clock import install as install_clock
 from store.errors import OrderdeskError
@@ -81,7 +81,6 @@ def _open(settings: Settings, *, check_schema: bool = True):
     from store.schema import ensure_current
 
     db = open_database(settings.database_url)
-    share_with_store(settings, db)
     if check_schema:
         ensure_current(db)
     return db
@@ -139,8 +138,8 @@ def _import(settings: Settings, args) -> int:
 
 
 def _digest(settings: Settings, args) -> int:
-    from bot.digest_runner import run_digest_command
     from bot.slack_client import make_web_client
+    from jobs.digests import run_digest_command
 
     if args.period and not args.channel:
         raise ConfigError("--period needs --channel (a channel id like C0123ABCD).")

@@ -1,7 +1,8 @@
 """The clock process: the only place scheduled work runs (Procfile `clock`).
 
-One BlockingScheduler, in one process. Running it twice is harmless by design:
-each job claims its work in the database before acting (DESIGN.md, Scheduling).
+Wiring only: one BlockingScheduler, in one process, running what jobs/schedule.py lists with
+the Slack client built here. Running it twice is harmless by design: each job claims its work
+in the database before acting (DESIGN.md, Scheduling).
 """
 
 from __future__ import annotations
@@ -11,8 +12,9 @@ import logging
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from bot.config import Settings
-from bot.jobs import digests, fulfilment, threads, triage
 from bot.slack_client import make_web_client
+from jobs.renderers import renderer_table
+from jobs.schedule import register_jobs
 from store.db import Database
 
 log = logging.getLogger("orderdesk.clock")
@@ -21,8 +23,7 @@ log = logging.getLogger("orderdesk.clock")
 def build_scheduler(settings: Settings, db: Database, *, scheduler=None, client=None):
     scheduler = scheduler or BlockingScheduler(timezone="UTC")
     client = client or make_web_client(settings)
-    for feature in (triage, digests, fulfilment, threads):
-        feature.register_jobs(scheduler, settings=settings, db=db, client=client)
+    register_jobs(scheduler, db=db, client=client, renderers=renderer_table(settings.audience))
     return scheduler
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from store.db import sqlite_url_for
 from store.enums import Role
+from store.questions import Audience
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -35,6 +36,12 @@ class Settings:
     timezone: str = "UTC"
     # What a sales rep sees of another rep's account in threads: "full" or "status".
     rep_visibility: str = "status"
+
+    @property
+    def audience(self) -> Audience:
+        """Who may read what in a followed thread's notices: the outbox's renderers get it."""
+        return Audience(policy=self.rep_visibility, admins=self.admins,
+                        default_role=self.default_role)
 
     @property
     def socket_mode(self) -> bool:
@@ -89,15 +96,6 @@ class Settings:
             timezone=_timezone(env.get("ORDERDESK_TIMEZONE", "UTC")),
             rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),
         )
-
-
-def share_with_store(settings: Settings, db) -> None:
-    """Give the database handle what store operations read of the settings (who may see
-    what in a followed thread's notices). Every process that opens the database calls it."""
-    from store.questions import Audience, set_audience
-
-    set_audience(db, Audience(policy=settings.rep_visibility, admins=settings.admins,
-                              default_role=settings.default_role))
 
 
 def _default_sqlite_url(data_dir: Path) -> str:

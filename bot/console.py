@@ -27,6 +27,7 @@ def start_stack(settings: Settings, *, db, sandbox=None):
     `running_app.stop()` stops the app's server."""
     from bot.app import create_app
     from bot.web import create_wsgi_app
+    from jobs.renderers import renderer_table
     from sandbox import SlackSandbox
     from sandbox.appserver import serve_wsgi
 
@@ -40,7 +41,8 @@ def start_stack(settings: Settings, *, db, sandbox=None):
         admins=settings.admins | {DEMO_ADMIN},
     )
     app = create_app(app_settings, db=db)
-    wsgi_app = create_wsgi_app(app, db, intake_secret=app_settings.intake_secret)
+    wsgi_app = create_wsgi_app(app, db, renderers=renderer_table(app_settings.audience),
+                               intake_secret=app_settings.intake_secret)
     running = serve_wsgi(wsgi_app)
     sandbox.app_url = running.url
     return sandbox, running, app_settings

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from bot.commands import CommandRouter
 from bot.config import Settings
-from bot.outbox import kick
 from store.db import Database
 
 
@@ -15,11 +14,11 @@ from store.db import Database
 class Deps:
     settings: Settings
     db: Database
+    # Deliver queued Slack posts (store.outbox) soon after a commit, off the request thread:
+    # called as deps.kick_outbox(deps.db, client); bot/app.py passes jobs.outbox.kick.
+    kick_outbox: Callable[..., None]
     order_command: CommandRouter = field(default_factory=lambda: CommandRouter("/order"))
     orders_command: CommandRouter = field(default_factory=lambda: CommandRouter("/orders"))
-    # Deliver queued Slack posts (store.outbox) soon after a commit, off the request thread:
-    # called as deps.kick_outbox(deps.db, client). Tests may swap it.
-    kick_outbox: Callable[..., None] = kick
 
     def require(self, user_id: str, action: str):
         """Check the user's role for `action` on every entry point; raises NotAllowed."""

@@ -15,12 +15,15 @@ def build_web_app(settings: Settings):
     """Open the database, check the schema, build Bolt and wrap it in WSGI (one per process)."""
     from bot.app import create_app
     from bot.web import create_wsgi_app
+    from jobs.renderers import renderer_table
     from store.db import open_database
     from store.schema import ensure_current
 
     db = open_database(settings.database_url)
     ensure_current(db)
-    return create_wsgi_app(create_app(settings, db=db), db, intake_secret=settings.intake_secret)
+    return create_wsgi_app(create_app(settings, db=db), db,
+                           renderers=renderer_table(settings.audience),
+                           intake_secret=settings.intake_secret)
 
 
 def serve(settings: Settings) -> None:

@@ -10,14 +10,17 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from sqlalchemy import text
 
 from bot.intake import intake_request
-from bot.outbox import kick
+from jobs.outbox import kick
+from jobs.renderers import Renderers
 from store.db import Database
 
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def create_wsgi_app(bolt_app: App, db: Database, *, intake_secret: str | None = None) -> WsgiApp:
-    """`intake_secret`: settings.intake_secret (None: /intake/orders answers 503)."""
+def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers,
+                    intake_secret: str | None = None) -> WsgiApp:
+    """`renderers`: the outbox's (jobs.renderers.renderer_table); `intake_secret`:
+    settings.intake_secret (None: /intake/orders answers 503)."""
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
     secret = intake_secret or None
 
@@ -30,7 +33,7 @@ def create_wsgi_app(bolt_app: App, db: Database, *, intake_secret: str | None = 
         if path == "/intake/orders":
             status, answer = intake_request(environ, db=db, secret=secret)
             if status in ("200 OK", "201 Created"):
-                kick(db, bolt_app.client)  # post the triage items now, off this request
+                kick(db, bolt_app.client, renderers)  # post the triage items now, off this request
             retry = [("Retry-After", "5")] if status.startswith("503") and secret else []
             return _json(start_response, status, answer, retry)
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})

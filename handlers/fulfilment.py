@@ -11,7 +11,6 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from bot.deps import Deps
-from bot.jobs.fulfilment import install_post_renderers
 from messages.actions import FulfilmentActions
 from messages.common import confirmation_message
 from messages.fulfilment import ShipMetadata, allocated_text, ship_modal, shipped_text, step_text
@@ -25,8 +24,6 @@ log = logging.getLogger("orderdesk.fulfilment")
 
 
 def register(app: App, deps: Deps) -> None:
-    install_post_renderers()
-
     def ship_view(user_id: str, ref: str, channel_id: str | None) -> dict:
         deps.require(user_id, "ship")
         return ship_modal(ship_form(deps.db, ref=ref), channel_id=channel_id)

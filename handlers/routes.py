@@ -6,11 +6,10 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.triage_posts import SNOOZE_OPTIONS
 from messages.common import confirmation_message
 from messages.triage import queue_message, routes_message
 from store.errors import ValidationFailed
-from store.triage import list_queue
+from store.triage import SNOOZE_OPTIONS, list_queue
 from store.workspace import ROUTE_KEYS, list_routes, parse_channel, set_route
 
 ROUTE_USAGE = "/orders route <type|default|manager|warehouse> #channel"

@@ -4,7 +4,6 @@
 - handlers.flag: /order flag, the Flag button, the "Flag an order" shortcut
 - handlers.new_order: /order new, the "New order" shortcut, its searching selects
 - handlers.routes: /orders route, /orders queue
-- handlers.triage_posts: rendering queued posts at send time (used by bot/outbox.py)
 """
 
 from slack_bolt import App

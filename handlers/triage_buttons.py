@@ -9,7 +9,6 @@ import re
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers.triage_posts import SNOOZE_OPTIONS
 from messages.actions import TriageActions as A
 from messages.triage import action_reply, queue_message
 from messages.triage_modals import ModalMetadata, resolve_modal
@@ -18,6 +17,7 @@ from store.errors import ValidationFailed
 from store.orders import apply_fix
 from store.triage import (
     RESOLUTION_REASONS,
+    SNOOZE_OPTIONS,
     ActionResult,
     assign,
     escalate,

@@ -1,5 +1,6 @@
 """Answers to questions asked in threads and DMs: one order, a compact list, "which one?",
-nothing found, follow confirmations. Pure: Answer views in, Block Kit dicts out."""
+nothing found, follow confirmations, and the notices a followed thread hears. Pure: views
+in, Block Kit dicts out."""
 
 from __future__ import annotations
 
@@ -114,6 +115,11 @@ def unfollowed_message(refs) -> dict:
     return render("answer_follow.json.j2", text=f":no_bell: Stopped following {shown} here.",
                   fallback=f"Stopped following {', '.join(refs)}",
                   refs=list(refs), ids=ThreadActions, following=False)
+
+
+def follow_notice(notice) -> dict:
+    """A change posted into a thread that follows the order; `notice.words` are plain text."""
+    return render("follow_notice.json.j2", notice=notice)
 
 
 _BUILDERS = {ORDER: _order, ORDERS: _list, CANDIDATES: _list, NO_MATCH: _no_match,

@@ -83,12 +83,9 @@ class Database:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.dialect = engine.dialect.name
-        # What this process's settings tell store operations (e.g. store.questions.follows.set_audience);
-        # every session sees it as session.info, so code given only a session can read it.
-        self.info: dict = {}
-        self._reader = sessionmaker(bind=engine, expire_on_commit=False, info=self.info)
+        self._reader = sessionmaker(bind=engine, expire_on_commit=False)
         writer_bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False, info=self.info)
+        self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False)
         self._open_read: ContextVar[Session | None] = ContextVar(f"read_{id(self)}", default=None)
         # The digest's per-order facts follow every ORM write of their inputs (one place,
         # so no writer can forget); imported here because store.models imports nothing of db.

@@ -123,6 +123,23 @@ class OutboxStatus(StrEnum):
     DEAD = "dead"
 
 
+class PostKind(StrEnum):
+    """Every kind of post queued in the outbox: a render request {"$render": kind, ...ids},
+    rendered at send time from current data by the one renderer table (jobs/renderers.py)."""
+
+    TRIAGE_PARENT = "triage.parent"
+    TRIAGE_NOTE = "triage.note"
+    TRIAGE_REP_DM = "triage.rep_dm"
+    TRIAGE_BATCH = "triage.batch"
+    TRIAGE_DM_BATCH = "triage.dm_batch"
+    TRIAGE_ESCALATION = "triage.escalation"
+    PICK_REQUEST = "fulfilment.pick"
+    APPROVAL_REQUEST = "fulfilment.approval_request"
+    APPROVAL_OUTCOME = "fulfilment.approval_outcome"
+    CANCEL_NOTICE = "fulfilment.cancel_notice"
+    FOLLOW_NOTICE = "questions.follow_notice"
+
+
 class AddressKind(StrEnum):
     SHIPPING = "shipping"
     BILLING = "billing"

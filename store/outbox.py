@@ -1,6 +1,6 @@
 """The outbox: Slack posts committed in the same transaction as the change that caused them.
 
-A caller enqueues inside its own write transaction; a deliverer (bot/outbox.py) later claims
+A caller enqueues inside its own write transaction; a deliverer (jobs/outbox.py) later claims
 pending rows, sends them, and records the result. If the process dies between commit and
 post, the row is still pending and the next sweep sends it. A `dedupe_key` is unique, so a
 replayed operation never queues the same post twice; claiming stamps a lease
@@ -9,16 +9,16 @@ the same row at the same time.
 
 `target` names the record a row is about, e.g. "discrepancy:42". Rows of one target are
 delivered in order (a row waits while an older row of its target is pending), so a parent
-post goes out before its updates and thread replies. A hook registered for the target's kind
-stores the resulting ts on the record, in the same transaction that marks the row sent.
+post goes out before its updates and thread replies. When the target's kind is one of
+POSTED_ON's records, the first sent row stores where it landed (channel, ts) on the record, in
+the same transaction that marks the row sent: its updates and replies read it at send time.
 
-Payloads are the Web API call's arguments. Keys starting with "$" are for the deliverer
-(e.g. "$render": render the record's current state at send time; see bot/outbox.py).
+Payloads are render requests, {"$render": kind, ...ids} (store.enums.PostKind): the
+deliverer renders each from the record's current state at send time (jobs/renderers.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,16 +30,16 @@ from sqlalchemy.orm import Session, aliased
 from store import clock
 from store.db import Database
 from store.enums import OutboxStatus
-from store.models import OutboxMessage
+from store.models import Approval, Discrepancy, OutboxMessage
 
 # A claimed row is leased for this long; a deliverer killed mid-send frees it after.
 LEASE = timedelta(seconds=60)
 MAX_ATTEMPTS = 50  # ~ hours of backoff before a row is marked dead
 BACKOFF_CAP_S = 300
 
-# "discrepancy" -> stores the ts of a sent row on that record: (session, target_id, channel, ts).
-TargetHook = Callable[[Session, str, str, str], None]
-_TARGET_HOOKS: dict[str, TargetHook] = {}
+# A target's kind -> the record (by id) whose channel_id and message_ts keep where its first
+# post landed. Data, not hooks: every record here has both columns.
+POSTED_ON = {"discrepancy": Discrepancy, "approval": Approval}
 
 
 @dataclass(frozen=True)
@@ -73,11 +73,6 @@ def enqueue(session: Session, *, method: str, payload: dict, dedupe_key: str | N
         .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(OutboxMessage.id)
     ).scalar_one_or_none()
-
-
-def register_target(kind: str, *, store_ts: TargetHook) -> None:
-    """Rows with target "<kind>:<id>" call `store_ts` when sent (inside mark_sent's transaction)."""
-    _TARGET_HOOKS[kind] = store_ts
 
 
 def claim_due(db: Database, *, limit: int = 20, now: datetime | None = None) -> list[OutboxItem]:
@@ -115,10 +110,19 @@ def mark_sent(db: Database, *, item_id: int, channel: str | None, ts: str | None
         row.result_ts = ts
         row.last_error = None
         if row.target and ts and channel:
-            kind, _, target_id = row.target.partition(":")
-            hook = _TARGET_HOOKS.get(kind)
-            if hook is not None:
-                hook(session, target_id, channel, ts)
+            _remember_where_posted(session, row.target, channel=channel, ts=ts)
+
+
+def _remember_where_posted(session: Session, target: str, *, channel: str, ts: str) -> None:
+    kind, _, record_id = target.partition(":")
+    record = POSTED_ON.get(kind)
+    if record is None:
+        return
+    # Core UPDATE, no version check, and only while unset (the first post, not its replies):
+    # storing where the post landed must never fail, the post is out.
+    session.execute(update(record).where(record.id == int(record_id),
+                                         record.message_ts.is_(None))
+                    .values(channel_id=channel, message_ts=ts))
 
 
 def mark_failed(db: Database, *, item_id: int, error: str, retry_after_s: float | None = None,
@@ -167,4 +171,4 @@ def release(db: Database, *, ids: list[int]) -> None:
 
 
 __all__ = ["OutboxItem", "claim_due", "enqueue", "mark_failed", "mark_sent", "next_due_at",
-           "pending_count", "register_target", "release"]
+           "pending_count", "release"]

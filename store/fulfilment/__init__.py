@@ -11,25 +11,20 @@ from store.fulfilment.allocation import (
     release_reservation,
 )
 from store.fulfilment.approvals import (
-    OUTCOME,
-    REQUEST,
     decide,
     gate_price_change,
     get_approval,
+    get_approval_post,
     post_unrouted,
 )
-from store.fulfilment.cancel import NOTICE, cancel_order, check_cancel
-from store.fulfilment.pick import PICK, install_renderers, mark_packed, mark_picked
+from store.fulfilment.cancel import cancel_order, check_cancel, get_cancel_notice
+from store.fulfilment.pick import get_pick_post, mark_packed, mark_picked
 from store.fulfilment.returns import ReturnLineRequest, create_return, return_form
 from store.fulfilment.rules import RULES
 from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
 from store.fulfilment.stock import get_stock
 
 __all__ = [
-    "NOTICE",
-    "OUTCOME",
-    "PICK",
-    "REQUEST",
     "RULES",
     "ReturnLineRequest",
     "ShipRequest",
@@ -42,8 +37,10 @@ __all__ = [
     "flag_late_orders",
     "gate_price_change",
     "get_approval",
+    "get_approval_post",
+    "get_cancel_notice",
+    "get_pick_post",
     "get_stock",
-    "install_renderers",
     "mark_packed",
     "mark_picked",
     "post_unrouted",

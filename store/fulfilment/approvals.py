@@ -20,12 +20,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from store import clock, outbox
+from store import clock
 from store.db import Database
-from store.enums import ApprovalKind, ApprovalStatus, OrderStatus, ReturnStatus
+from store.enums import ApprovalKind, ApprovalStatus, OrderStatus, PostKind, ReturnStatus
 from store.errors import ApprovalNotFound, ApprovalRefused, ValidationFailed
 from store.fulfilment.pick import StepResult, finish_step, log, queue_post, refresh_post
 from store.fulfilment.return_facts import update_fulfilment, update_payment
@@ -36,7 +36,6 @@ from store.records import load_order
 from store.triage import check_orders
 from store.workspace import route_map
 
-REQUEST, OUTCOME = "approval_request", "approval_outcome"
 MANAGER_ROUTE = "manager"
 ROUTE_HINT = "`/orders route manager #channel`"
 MAX_REASON = 500
@@ -112,7 +111,7 @@ def _post_request(session: Session, approval: Approval) -> list[int]:
     if not channel:
         return []
     approval.channel_id = channel
-    row = queue_post(session, kind=REQUEST, view=approval_view(session, approval),
+    row = queue_post(session, kind=PostKind.APPROVAL_REQUEST, ids={"approval_id": approval.id},
                      channel=channel, target=f"approval:{approval.id}",
                      dedupe_key=post_key(approval.id))
     return [row] if row else []
@@ -182,6 +181,16 @@ def get_approval(db: Database, *, approval_id: int, actor: str | None = None) ->
         return approval_view(session, approval)
 
 
+def get_approval_post(db: Database, *,
+                      approval_id: int) -> tuple[ApprovalView, tuple[str, str] | None]:
+    """The approval as it is now, and where its manager post landed (None while unsent;
+    stored on the approval when sent, store.outbox.mark_sent). Raises ApprovalNotFound."""
+    with db.read() as session:
+        approval = _load(session, approval_id)
+        posted = (approval.channel_id, approval.message_ts) if approval.message_ts else None
+        return approval_view(session, approval), posted
+
+
 def _load(session: Session, approval_id) -> Approval:
     try:
         key = int(approval_id)
@@ -234,11 +243,12 @@ def settle(session: Session, approval: Approval, order: Order, *, actor: str, ap
     log(session, order, actor=actor, kind=f"approval.{verb}",
         summary=f"{verb} #{approval.id}: {approval.payload.get('detail', '')}"
                 f"{f' — {reason}' if reason else ''}", changes=changes)
-    view = approval_view(session, approval)
-    queued = [refresh_post(session, dedupe_key=post_key(approval.id), kind=REQUEST, view=view,
-                           target=f"approval:{approval.id}"),
-              queue_post(session, kind=OUTCOME, view=view, channel=approval.requested_by,
-                         target=f"notice:{order.id}", dedupe_key=f"approval:{approval.id}:dm")]
+    ids = {"approval_id": approval.id}
+    queued = [refresh_post(session, dedupe_key=post_key(approval.id), ids=ids,
+                           kind=PostKind.APPROVAL_REQUEST, target=f"approval:{approval.id}"),
+              queue_post(session, kind=PostKind.APPROVAL_OUTCOME, ids=ids,
+                         channel=approval.requested_by, target=f"notice:{order.id}",
+                         dedupe_key=f"approval:{approval.id}:dm")]
     return [row for row in queued if row]
 
 
@@ -264,12 +274,3 @@ def _apply(session: Session, approval: Approval, order: Order, actor: str) -> li
     return [{"field": f"line {line.line_no} unit price", "before": before,
              "after": format_money(line.unit_price_minor, order.currency)}]
 
-
-def _store_ts(session: Session, target_id: str, channel: str, ts: str) -> None:
-    # Core UPDATE: storing where the post landed must never fail (the post is out).
-    session.execute(update(Approval).where(Approval.id == int(target_id),
-                                           Approval.message_ts.is_(None))
-                    .values(channel_id=channel, message_ts=ts))
-
-
-outbox.register_target("approval", store_ts=_store_ts)

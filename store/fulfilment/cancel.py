@@ -11,17 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.db import Database
-from store.enums import ApprovalStatus, FulfilmentStatus, OrderStatus
+from store.enums import ApprovalStatus, FulfilmentStatus, OrderStatus, PostKind
 from store.errors import CannotCancel, ValidationFailed
 from store.fulfilment.allocation import release_order
 from store.fulfilment.approvals import settle
 from store.fulfilment.pick import StepResult, finish_step, log, queue_post, refresh_pick
-from store.models import Approval, Order
+from store.models import Approval, Event, Order
 from store.questions import notify_followers
 from store.records import load_order, shipped_quantities
 from store.states import SHIPPED_STATES, transition_problem
 
-NOTICE = "cancel_notice"
 MAX_REASON = 500
 
 
@@ -82,17 +81,28 @@ def cancel_order(db: Database, *, ref: str, actor: str, reason: str) -> CancelRe
         queued += refresh_pick(session, order)
         rep = order.customer.sales_rep_id or order.sales_rep_id
         if rep:
-            notice = CancelNotice(order.ref, order.customer.name, reason, actor,
-                                  summary=f"{order.ref} ({order.customer.name}) was canceled: "
-                                          f"{reason}")
-            row = queue_post(session, kind=NOTICE, view=notice, channel=rep,
-                             target=f"notice:{order.id}", dedupe_key=f"cancel:{order.id}:rep")
+            row = queue_post(session, kind=PostKind.CANCEL_NOTICE, ids={"order_id": order.id},
+                             channel=rep, target=f"notice:{order.id}",
+                             dedupe_key=f"cancel:{order.id}:rep")
             queued += [row] if row else []
         notify_followers(session, order_id=order.id, dedupe_key=f"canceled:{order.id}",
                          text=f"{order.ref} was canceled: {reason}",
                          status_text=f"{order.ref} was canceled.")
         base = finish_step(session, order, queued)
         return CancelResult(**vars(base), released=released, rep_id=rep)
+
+
+def get_cancel_notice(db: Database, *, order_id: int) -> CancelNotice:
+    """What the rep hears of a canceled order: its reason and who canceled it (the log's
+    last cancel). Raises OrderNotFound."""
+    with db.read() as session:
+        order = load_order(session, "", order_id=order_id)
+        actor = session.scalar(select(Event.actor_id).where(
+            Event.order_id == order_id, Event.kind == "canceled")
+            .order_by(Event.id.desc()).limit(1))
+        reason = order.canceled_reason or ""
+        return CancelNotice(order.ref, order.customer.name, reason, actor or "",
+                            summary=f"{order.ref} ({order.customer.name}) was canceled: {reason}")
 
 
 def _reject_waiting(session: Session, order: Order, actor: str) -> list[int]:

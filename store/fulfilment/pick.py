@@ -2,17 +2,16 @@
 
 Posts (pick requests, approval requests, DMs) are queued in the outbox inside the write
 transaction that caused them (store.outbox), so they go out with the change or not at all.
-store/ renders no Block Kit: the composition root installs one renderer per kind
-(`install_renderers`, done by bot.jobs.fulfilment.install_post_renderers) and the payload is
-rendered from a frozen view when queued. Without a renderer the post is its view's `summary`
-as plain text.
+Each is a render request ({"$render": kind, ...ids}): the deliverer renders it at send time
+from the record's current state (jobs/renderers.py); store/ builds no Block Kit.
 
 Every row this feature queues has a target: "pick:<order id>", "approval:<id>" or
-"notice:<order id>", so rows about one record go out in order (bot.outbox delivers them;
+"notice:<order id>", so rows about one record go out in order (jobs/outbox.py delivers them;
 handlers kick it right after their commit). The first post of a record has a dedupe key
 ("pick:<order id>", "approval:<id>:post") whose row also remembers where it landed (payload
-channel + result_ts): the pick request needs no table of its own. Later changes re-render
-the post: in place while no deliverer has picked it up yet, else as a queued chat.update.
+channel + result_ts): the pick request needs no table of its own. A later change leaves a
+post that no deliverer has picked up yet alone (it renders the record as it is when sent),
+else queues a chat.update, which reads where the post landed at send time.
 
 One pick request per order, in the "warehouse" route; it is kept current as the order moves
 (allocated -> picking -> packed -> shipped, or canceled).
@@ -20,7 +19,7 @@ One pick request per order, in the "warehouse" route; it is kept current as the 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -29,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from store import clock
 from store.db import Database
-from store.enums import FulfilmentStatus, OrderStatus, OutboxStatus
+from store.enums import FulfilmentStatus, OrderStatus, OutboxStatus, PostKind
 from store.errors import WrongStage
 from store.models import Event, Order, OutboxMessage, PostedCard, Warehouse
 from store.outbox import enqueue
@@ -38,28 +37,14 @@ from store.views.orders import AddressView, OrderView
 from store.workspace import route_map
 
 POST, UPDATE = "chat.postMessage", "chat.update"
-_RENDERERS: dict[str, Callable[[object], dict]] = {}
 
 
-def install_renderers(**renderers: Callable[[object], dict]) -> None:
-    """kind -> function(view) -> {"text": ..., "blocks": [...]}; called once at startup."""
-    _RENDERERS.update(renderers)
-
-
-def render_post(kind: str, view) -> dict:
-    render = _RENDERERS.get(kind)
-    message = render(view) if render else {"text": view.summary}
-    out = {"text": message["text"]}
-    if message.get("blocks"):
-        out["blocks"] = message["blocks"]
-    return out
-
-
-def queue_post(session: Session, *, kind: str, view, channel: str, target: str,
+def queue_post(session: Session, *, kind: PostKind, ids: dict, channel: str, target: str,
                dedupe_key: str | None = None) -> int | None:
-    """Queue a new message; None when `dedupe_key` was queued before (nothing new)."""
-    payload = {"channel": channel, **render_post(kind, view)}
-    return enqueue(session, method=POST, payload=payload, dedupe_key=dedupe_key, target=target)
+    """Queue a new message about the record `ids` names; None when `dedupe_key` was queued
+    before (nothing new)."""
+    return enqueue(session, method=POST, payload={"$render": kind, **ids, "channel": channel},
+                   dedupe_key=dedupe_key, target=target)
 
 
 def posted_at(session: Session, dedupe_key: str) -> tuple[str, str] | None:
@@ -71,33 +56,32 @@ def posted_at(session: Session, dedupe_key: str) -> tuple[str, str] | None:
     return row.payload.get("channel"), row.result_ts
 
 
-def refresh_post(session: Session, *, dedupe_key: str, kind: str, view,
+def refresh_post(session: Session, *, dedupe_key: str, kind: PostKind, ids: dict,
                  target: str) -> int | None:
-    """Bring a queued or posted message up to date with `view`. Returns a new row id to
-    send (a chat.update) or None (rewritten before sending, or never posted)."""
+    """Bring a queued or posted message up to date. Returns a new row id to send (a
+    chat.update) or None (not sent yet, so it goes out current; or never posted)."""
     row = session.scalars(select(OutboxMessage).where(
         OutboxMessage.dedupe_key == dedupe_key)).first()
     if row is None:
         return None
-    payload = {"channel": row.payload.get("channel"), **render_post(kind, view)}
-    # Not picked up by any deliverer yet (attempts 0): rewrite it, so it goes out current.
-    rewritten = session.execute(
+    # Not picked up by any deliverer yet (attempts 0): it renders when sent, so nothing to
+    # queue. The UPDATE locks the row, so a deliverer claiming now skips it until this commits
+    # and then renders the change.
+    unsent = session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == row.id, OutboxMessage.status == OutboxStatus.PENDING,
                OutboxMessage.attempts == 0)
-        .values(payload=payload).returning(OutboxMessage.id)).scalar_one_or_none()
-    if rewritten is not None:
+        .values(attempts=0).returning(OutboxMessage.id)).scalar_one_or_none()
+    if unsent is not None:
         return None
     session.refresh(row)
     if row.status != OutboxStatus.SENT or not row.result_ts:
         return None  # in flight right now: the next change brings it up to date
-    return enqueue(session, method=UPDATE, payload={**payload, "ts": row.result_ts},
-                   target=target)
+    return enqueue(session, method=UPDATE, payload={"$render": kind, **ids}, target=target)
 
 
 # --- the pick request -------------------------------------------------------------------
 
-PICK = "pick"
 WAREHOUSE_ROUTE = "warehouse"
 ROUTE_HINT = "`/orders route warehouse #channel`"
 
@@ -176,10 +160,18 @@ def pick_view(session: Session, order: Order) -> PickView:
     )
 
 
+def get_pick_post(db: Database, *, order_id: int) -> tuple[PickView, tuple[str, str] | None]:
+    """The order's pick request as it is now, and where it was posted (None while unsent).
+    Raises OrderNotFound."""
+    with db.read() as session:
+        order = load_order(session, "", order_id=order_id)
+        return pick_view(session, order), posted_at(session, pick_key(order_id))
+
+
 def refresh_pick(session: Session, order: Order) -> list[int]:
     """Keep the order's pick request current (if it has one). Returns rows to send."""
-    row_id = refresh_post(session, dedupe_key=pick_key(order.id), kind=PICK,
-                          view=pick_view(session, order), target=pick_key(order.id))
+    row_id = refresh_post(session, dedupe_key=pick_key(order.id), kind=PostKind.PICK_REQUEST,
+                          ids={"order_id": order.id}, target=pick_key(order.id))
     return [row_id] if row_id else []
 
 
@@ -190,8 +182,8 @@ def post_pick(session: Session, order: Order) -> tuple[list[int], str | None]:
     if not channel:
         return [], (f"No warehouse channel is routed, so no pick request was posted; an admin "
                     f"can set one with {ROUTE_HINT}.")
-    row_id = queue_post(session, kind=PICK, view=pick_view(session, order), channel=channel,
-                        target=pick_key(order.id), dedupe_key=pick_key(order.id))
+    row_id = queue_post(session, kind=PostKind.PICK_REQUEST, ids={"order_id": order.id},
+                        channel=channel, target=pick_key(order.id), dedupe_key=pick_key(order.id))
     return ([row_id] if row_id else refresh_pick(session, order)), None
 
 

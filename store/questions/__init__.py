@@ -8,11 +8,11 @@ from store.questions.answers import ThreadRef, answer_order, answer_question
 from store.questions.follows import (
     Audience,
     follow,
+    follow_notice,
     is_followed_thread,
     kind_words,
     notify_edit,
     notify_followers,
-    set_audience,
     unfollow,
 )
 
@@ -22,10 +22,10 @@ __all__ = [
     "answer_order",
     "answer_question",
     "follow",
+    "follow_notice",
     "is_followed_thread",
     "kind_words",
     "notify_edit",
     "notify_followers",
-    "set_audience",
     "unfollow",
 ]

@@ -2,13 +2,16 @@
 
 A follow is (order, channel, thread): later changes to the order post into that thread.
 Changes announce themselves with notify_followers() INSIDE their own write transaction, so
-the posts are queued in the outbox with the change or not at all (store.outbox delivers them
-later, with retries; a dedupe key per change and thread means a replay never posts twice).
+the posts are queued in the outbox with the change or not at all (jobs/outbox.py delivers
+them later, with retries; a dedupe key per change and thread means a replay never posts
+twice). Each is a render request carrying the follow's id and the change's words, in full
+and status-only; it is rendered at send time (jobs/renderers.py, through follow_notice).
 
 A notice is written for the person who made the thread follow the order, by the rules of a
-thread answer (ORDERDESK_REP_VISIBILITY, store.questions.facts.Viewer): the desk and the
-account's own rep hear the details; another rep, under policy `status`, hears the notice's
-status-only words (no prices, lines, addresses, notes, tracking numbers or problem titles).
+thread answer (ORDERDESK_REP_VISIBILITY, store.questions.facts.Viewer), decided when it is
+sent: the desk and the account's own rep hear the details; another rep, under policy
+`status`, hears the status-only words (no prices, lines, addresses, notes, tracking numbers or
+problem titles).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from store import clock, outbox
 from store.db import Database
-from store.enums import DiscrepancyType, Role
+from store.enums import DiscrepancyType, PostKind, Role
 from store.models import Customer, Follow, Order
 from store.questions.facts import Viewer
 from store.records import load_order, ref_candidates
@@ -34,24 +37,17 @@ from store.workspace import roles_in
 # Fields whose new value is status, not commerce: named in every following thread.
 _SHOWN_VALUES = ("status", "requested date")
 _VALUE_LEN = 80  # a changed value quoted in a notice (notes can be long)
-_ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
-_AUDIENCE = "follows.audience"
 
 
 @dataclass(frozen=True)
 class Audience:
     """What the settings say about who may read what (bot.config: ORDERDESK_REP_VISIBILITY,
-    ORDERDESK_ADMINS, ORDERDESK_DEFAULT_ROLE). The default is the cautious one."""
+    ORDERDESK_ADMINS, ORDERDESK_DEFAULT_ROLE), handed to whoever renders notices. The default
+    is the cautious one."""
 
     policy: str = STATUS
     admins: frozenset[str] = frozenset()
     default_role: Role = Role.SALES
-
-
-def set_audience(db: Database, audience: Audience) -> None:
-    """Once per process, from the settings (bot.app.create_app, bot.cli): every notice queued
-    through `db` then applies them."""
-    db.info[_AUDIENCE] = audience
 
 
 @dataclass(frozen=True)
@@ -60,6 +56,16 @@ class FollowView:
     channel_id: str
     thread_ts: str
     created: bool  # False: the thread already followed it
+
+
+@dataclass(frozen=True)
+class FollowNotice:
+    """One notice as its thread may hear it: `words` are plain text (not yet escaped)."""
+
+    ref: str
+    channel_id: str
+    thread_ts: str
+    words: str
 
 
 def follow(db: Database, *, ref: str, channel_id: str, thread_ts: str,
@@ -113,54 +119,54 @@ def is_followed_thread(db: Database, *, channel_id: str, thread_ts: str) -> bool
 
 
 def notify_followers(session: Session, *, order_id: int, text: str, dedupe_key: str,
-                     status_text: str | None = None, is_mrkdwn: bool = False) -> int:
+                     status_text: str | None = None) -> int:
     """Queue one post per thread following the order, inside the caller's transaction.
 
     `text` tells everything; `status_text` is what a follower who may see only the order's
-    status hears instead (None: `text` holds nothing the policy hides). Both are plain words
-    (escaped here) unless `is_mrkdwn`, in which case the caller has escaped user-supplied
-    parts. `dedupe_key` names the change (e.g. "edited:42:7"); each thread's post gets it plus
-    the follow's id. Returns how many posts were queued.
+    status hears instead (None: `text` holds nothing the policy hides). Both are plain words;
+    which one a thread hears is decided when the post is sent (follow_notice). `dedupe_key`
+    names the change (e.g. "edited:42:7"); each thread's post gets it plus the follow's id.
+    Returns how many posts were queued.
     """
-    rows = session.execute(
-        select(Follow.id, Follow.channel_id, Follow.thread_ts, Follow.user_id, Order.ref,
-               Customer.sales_rep_id)
-        .join(Order, Order.id == Follow.order_id).join(Customer, Customer.id == Order.customer_id)
-        .where(Follow.order_id == order_id).order_by(Follow.id)).all()
-    if not rows:
-        return 0
-    sees = _sees_details(session, rows) if status_text is not None else None
+    follow_ids = session.scalars(select(Follow.id).where(Follow.order_id == order_id)
+                                 .order_by(Follow.id)).all()
     queued = 0
-    for row in rows:
-        words = text if sees is None or sees[row.id] else status_text
-        body = words if is_mrkdwn else escape_mrkdwn(words)
-        payload = {"channel": row.channel_id, "thread_ts": row.thread_ts, "text": body[:3000],
-                   "blocks": _notice_blocks(body, row.ref)}
+    for follow_id in follow_ids:
+        payload = {"$render": PostKind.FOLLOW_NOTICE, "follow_id": follow_id, "text": text,
+                   "status_text": status_text}
         # One target per thread: the outbox keeps a thread's posts in order.
         if outbox.enqueue(session, method="chat.postMessage", payload=payload,
-                          dedupe_key=f"{dedupe_key}:follow:{row.id}"[:200],
-                          target=f"follow:{row.id}") is not None:
+                          dedupe_key=f"{dedupe_key}:follow:{follow_id}"[:200],
+                          target=f"follow:{follow_id}") is not None:
             queued += 1
     return queued
 
 
-def _sees_details(session: Session, rows) -> dict[int, bool]:
-    """follow id -> whether its follower may see the order's details, as in a thread answer."""
-    audience = session.info.get(_AUDIENCE) or Audience()
-    roles = roles_in(session, {row.user_id for row in rows}, admins=audience.admins,
-                     default_role=audience.default_role)
-    return {row.id: Viewer(user_id=row.user_id, sees_everything=roles[row.user_id] != Role.SALES,
-                           policy=audience.policy).sees_details_of(row.sales_rep_id)
-            for row in rows}
+def follow_notice(db: Database, *, follow_id: int, text: str, status_text: str | None,
+                  audience: Audience) -> FollowNotice | None:
+    """A queued notice as its thread may hear it now: the details for the desk and the
+    account's own rep, else per `audience`'s policy. None when the thread stopped following."""
+    with db.read() as session:
+        row = session.execute(
+            select(Follow.channel_id, Follow.thread_ts, Follow.user_id, Order.ref,
+                   Customer.sales_rep_id)
+            .join(Order, Order.id == Follow.order_id)
+            .join(Customer, Customer.id == Order.customer_id)
+            .where(Follow.id == follow_id)).first()
+        if row is None:
+            return None
+        hides = status_text is not None and not _sees_details(session, row, audience)
+    return FollowNotice(ref=row.ref, channel_id=row.channel_id, thread_ts=row.thread_ts,
+                        words=status_text if hides else text)
 
 
-def _notice_blocks(body: str, ref: str) -> list[dict]:
-    # Plain dicts on purpose: store/ renders no templates; this is the whole message.
-    return [
-        {"type": "section", "text": {"type": "mrkdwn", "text": f":bell: {body}"[:3000]}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": (
-            f"This thread follows {escape_mrkdwn(ref)}. Reply `unfollow` to stop.")[:3000]}]},
-    ]
+def _sees_details(session: Session, row, audience: Audience) -> bool:
+    """Whether the follower may see the order's details, as in a thread answer."""
+    role = roles_in(session, {row.user_id}, admins=audience.admins,
+                    default_role=audience.default_role)[row.user_id]
+    viewer = Viewer(user_id=row.user_id, sees_everything=role != Role.SALES,
+                    policy=audience.policy)
+    return viewer.sees_details_of(row.sales_rep_id)
 
 
 def notify_edit(session: Session, order: Order, changed: Sequence[FieldChange]) -> int:
@@ -191,8 +197,3 @@ def kind_words(kind: DiscrepancyType) -> str:
     """A problem named by its kind only, for a status-only notice."""
     return f"a problem ({kind.value.replace('_', ' ')})"
 
-
-def escape_mrkdwn(text: str) -> str:
-    for char, entity in _ESCAPES:
-        text = text.replace(char, entity)
-    return text

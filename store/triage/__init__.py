@@ -26,7 +26,7 @@ from store.triage.operations import (
     wake_snoozed,
 )
 from store.triage.queue import list_queue
-from store.triage.rules import RULES, CheckRules
+from store.triage.rules import RULES, SNOOZE_OPTIONS, CheckRules
 
 __all__ = [
     "ActionResult",
@@ -35,6 +35,7 @@ __all__ = [
     "LATE_FINGERPRINT",
     "RESOLUTION_REASONS",
     "RULES",
+    "SNOOZE_OPTIONS",
     "assign",
     "batch_state",
     "check_orders",

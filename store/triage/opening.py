@@ -13,7 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from store.enums import DiscrepancyStatus
+from store.enums import DiscrepancyStatus, PostKind
 from store.models import Customer, Discrepancy, Follow, Order
 from store.questions import kind_words, notify_followers
 from store.triage import posts
@@ -79,8 +79,8 @@ def _route_and_post(session, by_id: dict[int, Finding], *, now, rules: CheckRule
         for d_id in parented:
             posts.post_parent(session, d_id, channel)
         if batched:
-            posts.batch_summary(session, render=posts.BATCH, channel=channel, counter=counter,
-                                threshold=rules.batch_threshold)
+            posts.batch_summary(session, render=PostKind.TRIAGE_BATCH, channel=channel,
+                                counter=counter, threshold=rules.batch_threshold)
 
 
 def _tell_followers(session, by_id: dict[int, Finding]) -> None:
@@ -121,5 +121,5 @@ def _tell_reps(session, by_id: dict[int, Finding], *, now, rules: CheckRules) ->
             posts.rep_dm(session, d_id, rep, "flagged")
         if ids[room:]:
             # A DM's channel id is only known once posted, so its summary is not updated later.
-            posts.batch_summary(session, render=posts.DM_BATCH, channel=rep, counter=counter,
-                                threshold=rules.batch_threshold, updates=False)
+            posts.batch_summary(session, render=PostKind.TRIAGE_DM_BATCH, channel=rep,
+                                counter=counter, threshold=rules.batch_threshold, updates=False)

@@ -1,27 +1,25 @@
 """The Slack posts triage queues in the outbox, inside the caller's write transaction.
 
-Payloads are render requests ({"$render": name, ...ids}): the deliverer (bot/outbox.py)
+Payloads are render requests ({"$render": kind, ...ids}): the deliverer (jobs/outbox.py)
 renders the record's current state at send time, so store/ never builds Block Kit. Every row
 about one discrepancy carries target "discrepancy:<id>", and the outbox delivers rows of one
-target in order: the parent post first, then its updates and thread notes.
+target in order: the parent post first (its channel and ts stored on the discrepancy when
+sent, store.outbox.POSTED_ON), then its updates and thread notes.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from store import outbox
-from store.enums import OutboxStatus
+from store.enums import OutboxStatus, PostKind
 from store.models import Counter, Discrepancy, OutboxMessage
 
-PARENT, NOTE, REP_DM, BATCH, DM_BATCH, ESCALATION = (
-    "triage.parent", "triage.note", "triage.rep_dm", "triage.batch", "triage.dm_batch",
-    "triage.escalation")
 POST, UPDATE = "chat.postMessage", "chat.update"
 
 
@@ -36,7 +34,7 @@ def hour_bucket(now: datetime) -> str:
 def post_parent(session: Session, discrepancy_id: int, channel_id: str) -> None:
     outbox.enqueue(session, method=POST, dedupe_key=f"triage-parent:{discrepancy_id}",
                    target=target_of(discrepancy_id),
-                   payload={"$render": PARENT, "discrepancy_id": discrepancy_id,
+                   payload={"$render": PostKind.TRIAGE_PARENT, "discrepancy_id": discrepancy_id,
                             "channel": channel_id})
 
 
@@ -51,26 +49,27 @@ def refresh_parent(session: Session, d: Discrepancy) -> None:
         OutboxMessage.attempts == 0, OutboxMessage.method == UPDATE).limit(1))
     if waiting is None:
         outbox.enqueue(session, method=UPDATE, target=target,
-                       payload={"$render": PARENT, "discrepancy_id": d.id})
+                       payload={"$render": PostKind.TRIAGE_PARENT, "discrepancy_id": d.id})
 
 
 def thread_note(session: Session, d: Discrepancy, event_id: int) -> None:
     if d.channel_id:
         outbox.enqueue(session, method=POST, dedupe_key=f"triage-note:{event_id}",
                        target=target_of(d.id),
-                       payload={"$render": NOTE, "discrepancy_id": d.id, "event_id": event_id})
+                       payload={"$render": PostKind.TRIAGE_NOTE, "discrepancy_id": d.id,
+                                "event_id": event_id})
 
 
 def rep_dm(session: Session, discrepancy_id: int, user_id: str, what: str) -> None:
     """`what`: flagged | resolved."""
     outbox.enqueue(session, method=POST, dedupe_key=f"triage-dm:{discrepancy_id}:{what}",
-                   payload={"$render": REP_DM, "discrepancy_id": discrepancy_id,
+                   payload={"$render": PostKind.TRIAGE_REP_DM, "discrepancy_id": discrepancy_id,
                             "channel": user_id, "what": what})
 
 
 def escalation(session: Session, d: Discrepancy, channel_id: str, event_id: int) -> None:
     outbox.enqueue(session, method=POST, dedupe_key=f"triage-escalation:{event_id}",
-                   payload={"$render": ESCALATION, "discrepancy_id": d.id,
+                   payload={"$render": PostKind.TRIAGE_ESCALATION, "discrepancy_id": d.id,
                             "channel": channel_id, "event_id": event_id})
 
 
@@ -83,7 +82,7 @@ def bump(session: Session, name: str, n: int) -> int:
     return session.execute(stmt.returning(Counter.value)).scalar_one()
 
 
-def batch_summary(session: Session, *, render: str, channel: str, counter: str,
+def batch_summary(session: Session, *, render: PostKind, channel: str, counter: str,
                   threshold: int, updates: bool = True) -> None:
     """One summary message per channel (or DM) per hour for the items past the threshold:
     posted once, then (with `updates`) kept current as more arrive."""
@@ -106,12 +105,3 @@ def batch_message(session: Session, counter: str) -> tuple[str | None, int]:
     value = session.scalar(select(Counter.value).where(Counter.name == counter)) or 0
     return ts, value
 
-
-def _store_parent_ts(session: Session, target_id: str, channel: str, ts: str) -> None:
-    # Core UPDATE, no version check: storing the ts must never fail (the post is out).
-    session.execute(update(Discrepancy).where(
-        Discrepancy.id == int(target_id), Discrepancy.message_ts.is_(None)
-    ).values(channel_id=channel, message_ts=ts))
-
-
-outbox.register_target("discrepancy", store_ts=_store_parent_ts)

@@ -104,6 +104,8 @@ class CheckRules:
 
 
 RULES = CheckRules()
+# The snooze menu as (value, label): the parent message and the queue offer the same choices.
+SNOOZE_OPTIONS = [(value, text) for value, text, _ in RULES.snooze_choices]
 
 
 def active(rules: CheckRules | None = None) -> CheckRules:

@@ -11,8 +11,8 @@ from slack_sdk import WebClient
 
 from bot.clock import build_scheduler
 from bot.config import Settings
-from bot.digest_runner import EVENT_TYPE, run_due_digests
-from bot.jobs.digests import tick
+from jobs.digests import EVENT_TYPE, run_due_digests
+from jobs.schedule import tick_digests
 from sandbox import SlackSandbox
 from store import clock
 from store.metrics.runs import RETRY_AFTER, run_states
@@ -52,8 +52,8 @@ def test_a_tick_posts_the_due_digest_once_with_its_chart_in_the_thread(db, sb, c
     build_desk(db)
     subscribe(db, "weekly", created=datetime(2026, 11, 2, 9, tzinfo=UTC))
 
-    outcomes = tick(db=db, client=client, claimed_by="clock-1", now=now)
-    again = tick(db=db, client=client, claimed_by="clock-1", now=now + timedelta(hours=1))
+    outcomes = tick_digests(db=db, client=client, claimed_by="clock-1", now=now)
+    again = tick_digests(db=db, client=client, claimed_by="clock-1", now=now + timedelta(hours=1))
 
     assert [o.status for o in outcomes] == ["posted"] and again == []
     (posted,) = digests(sb)
@@ -70,7 +70,7 @@ def test_nothing_is_posted_before_the_digest_is_due(db, sb, client, set_clock):
     now = days_ago(0, 7, 59)
     set_clock.set(now)
     subscribe(db, created=days_ago(1, 9))
-    assert tick(db=db, client=client, claimed_by="c", now=now) == []
+    assert tick_digests(db=db, client=client, claimed_by="c", now=now) == []
     assert digests(sb) == []
 
 
@@ -78,7 +78,7 @@ def test_a_clock_that_was_down_posts_every_missed_period_oldest_first(db, sb, cl
     now = days_ago(0, 8, 30)
     set_clock.set(now)
     subscribe(db, created=days_ago(5, 9))
-    outcomes = tick(db=db, client=client, claimed_by="c", now=now)
+    outcomes = tick_digests(db=db, client=client, claimed_by="c", now=now)
     missed = [in_days(-n) for n in (5, 4, 3, 2, 1)]
     assert [o.period.start for o in outcomes] == missed
     titles = [m.blocks[0]["text"]["text"] for m in digests(sb)]
@@ -89,7 +89,7 @@ def test_an_empty_period_posts_a_quiet_digest_not_an_error(db, sb, client, set_c
     now = days_ago(0, 9)
     set_clock.set(now)
     subscribe(db, created=days_ago(1, 9))
-    (outcome,) = tick(db=db, client=client, claimed_by="c", now=now)
+    (outcome,) = tick_digests(db=db, client=client, claimed_by="c", now=now)
     assert outcome.status == "posted"
     assert "A quiet period" in str(digests(sb)[0].blocks)
 

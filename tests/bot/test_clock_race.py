@@ -9,9 +9,9 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 from sandbox import SlackSandbox
-from store.periods import due_periods
 from store.metrics.runs import run_states
 from store.metrics.subscriptions import list_digest_subscriptions, subscribe_digest
+from store.periods import due_periods
 from tests.store.test_metrics_desk import build_desk
 
 CLOCKS = 3
@@ -34,7 +34,7 @@ def _clock(url: str, api_url: str, token: str, name: str, start, results) -> Non
     """One clock process: every tick of the three weeks, as fast as it can."""
     from slack_sdk import WebClient
 
-    from bot.digest_runner import run_due_digests
+    from jobs.digests import run_due_digests
     from store.db import open_database
 
     db = open_database(url)

@@ -1,53 +1,16 @@
 """The whole stack for end-to-end tests: the Slack sandbox and Orderdesk talking over real
-HTTP, with real signatures, on the test database (SQLite or PostgreSQL)."""
+HTTP, with real signatures, on the test database (SQLite or PostgreSQL). The stack's kit
+(Stack, the users, the triage helpers) is bench/app_stack.py, which the bench shares."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
-from slack_sdk import WebClient
 
-from bot import outbox as delivery
+from bench.app_stack import ADMIN, Stack
 from bot.config import Settings
-from bot.console import DEMO_ADMIN, DEMO_ROLES, start_stack
-from sandbox import SlackSandbox
-from store.db import Database
+from bot.console import DEMO_ROLES, start_stack
 from store.workspace.roles import set_role
 from tests.store.test_orders_builder import build
-
-PROCESSOR, SALES, MANAGER, ADMIN = "U0PROC1", "U0SALES1", "U0MGR1", DEMO_ADMIN
-CHANNEL = "C0ORDERS"
-
-
-@dataclass
-class Stack:
-    sb: SlackSandbox
-    db: Database
-    settings: Settings
-
-
-@dataclass
-class OnStack:
-    """Base of the feature helpers (triage, fulfilment): the stack plus the desk's ids."""
-
-    stack: Stack
-    ids: dict
-
-    @property
-    def sb(self) -> SlackSandbox:
-        return self.stack.sb
-
-    @property
-    def db(self) -> Database:
-        return self.stack.db
-
-    def client(self) -> WebClient:
-        return WebClient(base_url=self.sb.api_url, token=self.sb.bot_token)
-
-    def deliver(self) -> None:
-        """What the web process does after a commit (and the clock every few seconds)."""
-        delivery.kick(self.db, self.client())
 
 
 @pytest.fixture

@@ -4,9 +4,9 @@ told by DM, and the manager post kept current."""
 
 from sqlalchemy import select
 
+from bench.app_stack import ADMIN, MANAGER, SALES
 from messages.actions import ApprovalActions, EditOrderIds
 from store.models import Approval, Order, Return
-from tests.e2e.conftest import ADMIN, MANAGER, SALES
 from tests.e2e.test_fulfilment_support import (  # noqa: F401  (ful is a fixture)
     PROCESSOR,
     buttons,

@@ -9,11 +9,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from bench.app_stack import CHANNEL, PROCESSOR, SECRET, order
 from bot.config import Settings
 from bot.console import start_stack
 from store.db import open_database
-from tests.e2e.conftest import CHANNEL, PROCESSOR
-from tests.e2e.test_intake import SECRET, order, post
+from tests.e2e.test_intake import post
 
 
 @pytest.fixture

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
-from bot.jobs.digests import tick
+from bench.app_stack import MANAGER, PROCESSOR, SALES
+from jobs.schedule import tick_digests
 from messages.actions import DigestActions
 from store.metrics.subscriptions import list_digest_subscriptions
-from tests.e2e.conftest import MANAGER, PROCESSOR, SALES
 from tests.store.test_metrics_desk import build_desk
 
 MGR_CHANNEL = "C0MGR"
@@ -111,7 +111,7 @@ def test_a_posted_digests_buttons_answer_the_clicker_alone(stack, set_clock):
         s.execute(update(DigestSubscription).values(created_at=datetime(2026, 11, 2, 9,
                                                                         tzinfo=UTC)))
     client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
-    tick(db=stack.db, client=client, claimed_by="clock", now=AFTER_WEEK)
+    tick_digests(db=stack.db, client=client, claimed_by="clock", now=AFTER_WEEK)
     (digest,) = stack.sb.messages(MGR_CHANNEL)
     assert stack.sb.thread(MGR_CHANNEL, digest.ts)[0].files  # the chart
 

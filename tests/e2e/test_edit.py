@@ -5,9 +5,9 @@ import json
 
 from sqlalchemy import select
 
+from bench.app_stack import CHANNEL, PROCESSOR, SALES
 from messages.actions import EditOrderIds, OrderActions
 from store.models import Event, Order
-from tests.e2e.conftest import CHANNEL, PROCESSOR, SALES
 
 
 def open_editor(stack, ref="SO-1042", user=PROCESSOR):

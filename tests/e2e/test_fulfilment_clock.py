@@ -6,7 +6,7 @@ from datetime import UTC, datetime, time, timedelta
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bot.jobs.fulfilment import register_jobs, run_sweep
+from jobs.schedule import register_jobs, sweep_fulfilment
 from store.models import Discrepancy, Order
 from tests.e2e.test_fulfilment_support import ful  # noqa: F401  (ful is a fixture)
 from tests.store.test_shipments_desk import PROMISED, WAREHOUSE_CHANNEL, reserved_lines
@@ -23,8 +23,8 @@ class RecordingScheduler:
 def test_the_sweep_flags_late_orders_and_releases_ready_ones(ful):
     client = WebClient(base_url=ful.sb.api_url, token=ful.sb.bot_token)
     now = datetime.combine(PROMISED + timedelta(days=1), time(8), UTC)
-    assert run_sweep(ful.db, client, now=now) == (1, 2, 0)
-    assert run_sweep(ful.db, client, now=now) == (0, 0, 0)
+    assert sweep_fulfilment(ful.db, client, ful.renderers, now=now) == (1, 2, 0)
+    assert sweep_fulfilment(ful.db, client, ful.renderers, now=now) == (0, 0, 0)
     with ful.db.read() as s:
         late = s.scalars(select(Discrepancy).where(Discrepancy.fingerprint == "late")).one()
         assert s.get(Order, late.order_id).ref == "SO-2001"  # and so it is not released
@@ -35,10 +35,11 @@ def test_the_sweep_flags_late_orders_and_releases_ready_ones(ful):
     assert reserved_lines(ful.db, "SO-2002") == [3]
 
 
-def test_register_jobs_adds_one_sweep(ful):
+def test_register_jobs_adds_one_fulfilment_sweep(ful):
     scheduler = RecordingScheduler()
-    register_jobs(scheduler, settings=ful.stack.settings, db=ful.db,
+    register_jobs(scheduler, db=ful.db, renderers=ful.renderers,
                   client=WebClient(base_url=ful.sb.api_url, token=ful.sb.bot_token))
-    ((func, trigger, options),) = scheduler.jobs
+    ((func, trigger, options),) = [job for job in scheduler.jobs
+                                   if job[2]["id"].startswith("fulfilment.")]
     assert (func, trigger, options["id"], options["seconds"]) == (
-        run_sweep, "interval", "fulfilment.sweep", 300)
+        sweep_fulfilment, "interval", "fulfilment.sweep", 300)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
-from bot import outbox as delivery
+from bench.app_stack import CHANNEL, PROCESSOR, OnStack
+from jobs import outbox as delivery
 from store.models import Customer, Order
-from tests.e2e.conftest import CHANNEL, PROCESSOR, OnStack
 from tests.store.test_shipments_desk import MANAGER_CHANNEL, WAREHOUSE_CHANNEL, fulfil_desk
 
 REP = "U0SALES1"

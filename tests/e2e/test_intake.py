@@ -12,17 +12,14 @@ import urllib.request
 
 import pytest
 
+from bench.app_stack import ADMIN, SECRET, Stack, order, triage_on
 from bot.app import create_app
 from bot.config import Settings
 from bot.console import DEMO_ROLES, start_stack
-from bot.outbox import stop_all
 from bot.web import create_wsgi_app
-from store import clock
+from jobs.outbox import stop_all
+from jobs.renderers import renderer_table
 from store.workspace.roles import set_role
-from tests.e2e.conftest import ADMIN, Stack
-from tests.e2e.test_triage_support import triage_on
-
-SECRET = "intake-s3cret"
 
 
 @pytest.fixture
@@ -50,13 +47,6 @@ def post(t, body, *, secret=SECRET, signature=None, raw: bytes | None = None):
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as err:
         return err.code, json.loads(err.read())
-
-
-def order(ref="WEB-1", **overrides):
-    body = {"order_ref": ref, "customer_code": "ACME", "po_number": "WEB-PO-1",
-            "order_date": clock.now().isoformat(),
-            "lines": [{"sku": "WID-1001-BL", "quantity": 2, "unit_price": "9.00"}]}
-    return {**body, **overrides}
 
 
 def test_a_signed_order_is_created_once_and_its_problem_posted(intake):
@@ -102,6 +92,7 @@ def test_a_wrong_signature_or_a_non_json_body_is_refused(intake):
 def test_without_a_secret_the_endpoint_says_it_is_off(stack):
     assert stack.settings.intake_secret is None
     app = create_wsgi_app(create_app(stack.settings, db=stack.db), stack.db,
+                          renderers=renderer_table(stack.settings.audience),
                           intake_secret=stack.settings.intake_secret)
     body = json.dumps(order()).encode()
     seen = {}

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
+from bench.app_stack import CHANNEL, PROCESSOR, SALES
 from messages.actions import OrderActions
-from tests.e2e.conftest import CHANNEL, PROCESSOR, SALES
 from tests.statements import counting
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CHANNEL, PROCESSOR
+from bench.app_stack import CHANNEL, PROCESSOR
 
 MANIFEST = json.loads((Path(__file__).parents[2] / "manifest.json").read_text())
 COMMANDS = [c["command"] for c in MANIFEST["features"]["slash_commands"]]

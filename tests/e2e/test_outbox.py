@@ -9,16 +9,16 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from bot.outbox import deliver_due, sending_client
+from bench.app_stack import PROCESSOR, SALES, TRIAGE, WAREHOUSE, text_of
+from bench.triage_desk import import_problems, row
+from jobs.outbox import deliver_due, sending_client
 from messages.actions import TriageActions as A
 from store import clock
-from store.triage.operations import flag_order
 from store.enums import OutboxStatus
 from store.models import OutboxMessage
 from store.outbox import claim_due
-from tests.e2e.conftest import PROCESSOR, SALES
-from tests.e2e.test_triage_support import TRIAGE, WAREHOUSE, text_of, triage  # noqa: F401
-from tests.store.test_checks_support import import_problems, row
+from store.triage.operations import flag_order
+from tests.e2e.test_triage_support import triage  # noqa: F401
 
 
 def statuses(t) -> list[str]:
@@ -47,12 +47,12 @@ def test_a_post_committed_before_a_crash_arrives_later_once(triage, tmp_path):
     # A deliverer claims the rows, then dies before sending: nothing reaches Slack...
     assert len(claim_due(t.db)) == 2
     sender = sending_client(t.client())
-    assert deliver_due(t.db, sender) == 0 and t.parents(TRIAGE) == []
+    assert deliver_due(t.db, sender, t.renderers) == 0 and t.parents(TRIAGE) == []
     # ...until its lease runs out; then the post (and the rep's DM) arrive, once.
     with t.db.write() as s:
         s.execute(update(OutboxMessage).values(next_attempt_at=clock.now() - timedelta(seconds=1)))
-    assert deliver_due(t.db, sender) == 2
-    assert deliver_due(t.db, sender) == 0
+    assert deliver_due(t.db, sender, t.renderers) == 2
+    assert deliver_due(t.db, sender, t.renderers) == 0
     assert len(t.parents(TRIAGE)) == 1 and "wrong colour" in t.parents(TRIAGE)[0].text
     assert len(t.dms(SALES)) == 1
 
@@ -62,7 +62,7 @@ def test_racing_deliverers_send_each_post_once(triage, tmp_path):
     import_problems(t.db, tmp_path)
     sender = sending_client(t.client())
     sent: list[int] = []
-    threads = [threading.Thread(target=lambda: sent.append(deliver_due(t.db, sender)))
+    threads = [threading.Thread(target=lambda: sent.append(deliver_due(t.db, sender, t.renderers)))
                for _ in range(4)]
     for thread in threads:
         thread.start()

@@ -4,9 +4,9 @@ import json
 
 from sqlalchemy import select
 
+from bench.app_stack import ADMIN, CHANNEL, PROCESSOR, SALES
 from messages.actions import CustomerActions, OrderActions
 from store.models import Event, User
-from tests.e2e.conftest import ADMIN, CHANNEL, PROCESSOR, SALES
 
 
 def answer(stack, command, text, user=PROCESSOR):

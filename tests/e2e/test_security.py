@@ -4,7 +4,7 @@ import json
 import time
 import urllib.request
 
-from tests.e2e.conftest import CHANNEL, PROCESSOR
+from bench.app_stack import CHANNEL, PROCESSOR
 
 
 def _slash_body(stack):

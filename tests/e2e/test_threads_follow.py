@@ -6,7 +6,8 @@ import json
 from slack_sdk import WebClient
 from sqlalchemy import func, select
 
-from bot.outbox import deliver_due
+from jobs.outbox import deliver_due
+from jobs.renderers import renderer_table
 from messages.actions import OrderActions, ThreadActions
 from store.models import Follow, OutboxMessage
 from store.outbox import pending_count
@@ -34,7 +35,8 @@ def edit_requested_date(stack, ref: str, day: str) -> None:
 def deliver_outbox(stack) -> None:
     """What the web process's outbox worker (or the clock) does after a commit; the app kicks
     its own worker too, so wait until nothing is left pending, whoever sent it."""
-    deliver_due(stack.db, WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token))
+    deliver_due(stack.db, WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token),
+                renderer_table(stack.settings.audience))
     stack.sb.wait_for(lambda: pending_count(stack.db) == 0, message="the outbox drained")
 
 

@@ -6,19 +6,21 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from messages.actions import TriageActions as A
-from store.models import Discrepancy, Event, Order, OrderLine
-from tests.e2e.conftest import MANAGER, PROCESSOR, SALES
-from tests.e2e.test_triage_support import (  # noqa: F401  (triage is a fixture)
+from bench.app_stack import (
+    MANAGER,
     MANAGERS,
+    PROCESSOR,
+    SALES,
     TRIAGE,
     WAREHOUSE,
     action_id,
     has_action,
     text_of,
-    triage,
 )
-from tests.store.test_checks_support import EXPECTED
+from bench.triage_desk import EXPECTED
+from messages.actions import TriageActions as A
+from store.models import Discrepancy, Event, Order, OrderLine
+from tests.e2e.test_triage_support import triage  # noqa: F401  (triage is a fixture)
 
 
 def events(t, kind: str) -> int:

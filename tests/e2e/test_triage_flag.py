@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import json
 
+from bench.app_stack import ADMIN, CHANNEL, PROCESSOR, SALES, TRIAGE, action_id, text_of
+from bench.triage_desk import row
 from messages.actions import OrderActions, TriageActions
 from messages.actions import TriageActions as A
-from tests.e2e.conftest import ADMIN, CHANNEL, PROCESSOR, SALES
-from tests.e2e.test_triage_support import TRIAGE, action_id, text_of, triage  # noqa: F401
-from tests.store.test_checks_support import row
+from tests.e2e.test_triage_support import triage  # noqa: F401
 
 
 def clean_order(t, tmp_path, ref="SO-9201"):

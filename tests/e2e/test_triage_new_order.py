@@ -7,10 +7,10 @@ import json
 
 from sqlalchemy import select
 
+from bench.app_stack import CHANNEL, PROCESSOR, SALES, text_of
 from messages.actions import NewOrderIds
 from store.models import Order
-from tests.e2e.conftest import CHANNEL, PROCESSOR, SALES
-from tests.e2e.test_triage_support import text_of, triage  # noqa: F401
+from tests.e2e.test_triage_support import triage  # noqa: F401
 
 
 def open_modal(t, user=PROCESSOR):

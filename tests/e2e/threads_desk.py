@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import update
 
+from bench.app_stack import Stack
 from bot.config import Settings
 from bot.console import DEMO_ADMIN as ADMIN
 from bot.console import DEMO_ROLES, start_stack
@@ -24,7 +25,6 @@ from store.enums import (
 )
 from store.models import Customer, Discrepancy, Order, OrderHold, Shipment
 from store.workspace.roles import set_role
-from tests.e2e.conftest import Stack
 from tests.store.test_orders_builder import add_order, build
 
 # A narrative calendar (named weekdays and months): pinned, so every test using it must

@@ -1,20 +1,13 @@
-"""Helpers for the reliability suite (no tests here): nasty text, answer checks, signed and
-forged requests. bench/reliability_report.py reuses them to print counts."""
+"""Helpers for the reliability suite (no tests here): nasty text and answer checks. The signed
+and forged requests are bench/security_probes.py (bench/reliability_report.py counts them)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import logging
-import time
-import urllib.error
-import urllib.request
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-
-from sandbox.player import signed_headers
 
 # One stack per test, many examples through it: the function-scoped fixture is intended.
 FAST = settings(max_examples=40, deadline=None, derandomize=False, database=None,
@@ -98,101 +91,3 @@ def shows_an_answer(sb, delivery, user: str, before: tuple[int, int]) -> bool:
         return True
     return sb.wait_for(lambda: any(a > b for a, b in zip(answer_marks(sb, user), before)),
                        timeout=3.0)
-
-
-# --- requests that must be refused -------------------------------------------------------
-
-FORM = "application/x-www-form-urlencoded"
-
-
-def forged(sb, n: int) -> str:
-    """A made-up signature, different each time."""
-    return "v0=" + hashlib.sha256(f"forged-{n}".encode()).hexdigest()
-
-
-def stale_timestamp(n: int) -> int:
-    return int(time.time()) - 301 - n * 37
-
-
-def future_timestamp(n: int) -> int:
-    return int(time.time()) + 301 + n * 37
-
-
-def intake_url(sb) -> str:
-    return sb.app_url.replace("/slack/events", "/intake/orders")
-
-
-def intake_post(sb, data: bytes, signature: str | None) -> tuple[int, dict | None]:
-    headers = {"Content-Type": "application/json"}
-    if signature is not None:
-        headers["X-Orderdesk-Signature"] = signature
-    request = urllib.request.Request(intake_url(sb), data=data, method="POST", headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - loopback
-            raw, status = response.read(), response.status
-    except urllib.error.HTTPError as err:
-        raw, status = err.read(), err.code
-    try:
-        return status, json.loads(raw)
-    except ValueError:
-        return status, None
-
-
-def intake_signature(secret: str, data: bytes) -> str:
-    return hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
-
-
-def flag_body(sb, note: str, ref: str = "SO-1042") -> bytes:
-    """A complete /order flag command: if the app ever acted on it, a discrepancy appears."""
-    from urllib.parse import urlencode
-
-    from sandbox import payloads
-    from sandbox.locate import resolve_channel
-
-    chan = resolve_channel(sb.ws, "C0ORDERS")
-    fields = payloads.slash_fields(sb.ws, "/order", f"flag {ref} {note}", user="U0PROC1",
-                                   chan=chan, response_url=sb.api_url + "/response/none",
-                                   trigger_id=sb.ws.issue_trigger("U0PROC1"))
-    return urlencode(fields).encode()
-
-
-def discrepancies(db) -> int:
-    from sqlalchemy import func, select
-
-    from store.models import Discrepancy
-
-    with db.read() as s:
-        return s.scalar(select(func.count()).select_from(Discrepancy))
-
-
-# name -> how one attempt of that kind is made: (signature, timestamp, body) from (sb, n)
-def slack_forgeries(ref: str = "SO-1042") -> dict:
-    def genuine(sb, body, ts):
-        return signed_headers(sb.signing_secret, body, FORM, ts)["X-Slack-Signature"]
-
-    def replay(sb, n):
-        ts = int(time.time())
-        return (genuine(sb, flag_body(sb, "original", ref), ts), ts,
-                flag_body(sb, f"changed {n}", ref))
-
-    return {
-        "forged signatures": lambda sb, n: (forged(sb, n), None, flag_body(sb, f"f{n}", ref)),
-        "signatures with another secret": lambda sb, n: (
-            signed_headers(f"other-{n}", flag_body(sb, f"o{n}", ref), FORM, None)[
-                "X-Slack-Signature"], None, flag_body(sb, f"o{n}", ref)),
-        "stale timestamps (>300 s)": lambda sb, n: _resigned(sb, n, stale_timestamp(n), ref),
-        "future timestamps (>300 s)": lambda sb, n: _resigned(sb, n, future_timestamp(n), ref),
-        "replayed signatures over a changed body": replay,
-    }
-
-
-def _resigned(sb, n: int, ts: int, ref: str):
-    """Correctly signed, but at a timestamp Slack's 5-minute window refuses."""
-    body = flag_body(sb, f"t{n}", ref)
-    return signed_headers(sb.signing_secret, body, FORM, ts)["X-Slack-Signature"], ts, body
-
-
-def send_forgery(sb, kind: str, n: int, ref: str = "SO-1042") -> int:
-    signature, ts, body = slack_forgeries(ref)[kind](sb, n)
-    return sb.player.send("slash_command", "/order", body, FORM, signature=signature,
-                          timestamp=ts).status

@@ -7,9 +7,9 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from bench.app_stack import CHANNEL, PROCESSOR
 from messages.actions import EditOrderIds
 from store.models import Event, Order, OrderLine
-from tests.e2e.conftest import CHANNEL, PROCESSOR
 from tests.reliability.kit import ANY_CHAR, FAST, FRAGMENTS, ErrorLog, unexpected_errors
 
 REF = "SO-1042"

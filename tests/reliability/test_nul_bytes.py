@@ -10,18 +10,16 @@ import json
 import pytest
 from sqlalchemy import func, select
 
+from bench.app_stack import CHANNEL, PROCESSOR, SECRET, order
+from bench.security_probes import intake_post, intake_signature
 from store.importer import import_file
 from store.models import Discrepancy, Order
-from tests.e2e.conftest import CHANNEL, PROCESSOR
-from tests.e2e.test_intake import SECRET, order
 from tests.e2e.threads_desk import frozen_clock, tstack  # noqa: F401 - fixtures
 from tests.e2e.threads_kit import answer_in, ask, refs_of
 from tests.reliability.kit import (
     ErrorLog,
     answer_marks,
     blocks_text,
-    intake_post,
-    intake_signature,
     shows_an_answer,
     unexpected_errors,
 )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tests.e2e.conftest import ADMIN, CHANNEL, MANAGER, PROCESSOR, SALES
+from bench.app_stack import ADMIN, CHANNEL, MANAGER, PROCESSOR, SALES
 from tests.reliability.kit import (
     FAST,
     TEXT,

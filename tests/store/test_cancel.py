@@ -3,16 +3,17 @@
 import pytest
 from sqlalchemy import select
 
+from store.errors import CannotCancel, ValidationFailed
 from store.fulfilment.allocation import allocate
 from store.fulfilment.cancel import cancel_order, check_cancel
-from store.errors import CannotCancel, ValidationFailed
+from store.fulfilment.shipments import ShipRequest, ship_order
 from store.models import Approval, Customer, Event, OutboxMessage
 from store.orders.edit import OrderEdit
 from store.orders.lines import LineEdit
 from store.orders.operations import edit_order, get_order
-from store.fulfilment.shipments import ShipRequest, ship_order
 from tests.store.test_shipments_desk import REF, fulfil_desk, reserved_lines, stock
 from tests.support.clock import TODAY
+from tests.support.outbox import rendered
 
 ACTOR = "U0PROC1"
 
@@ -62,8 +63,10 @@ def test_a_reason_is_required_and_shipped_goods_block_canceling(db, desk):
 def follow_notices(db, prefix: str) -> dict[str, str]:
     """follower -> the text queued into their thread by the change whose key starts so."""
     with db.read() as s:
-        rows = s.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key.like(f"{prefix}%")))
-        return {r.payload["thread_ts"]: r.payload["text"] for r in rows}
+        ids = s.scalars(select(OutboxMessage.id).where(
+            OutboxMessage.dedupe_key.like(f"{prefix}%"))).all()
+    posts = [rendered(db, row_id) for row_id in ids]
+    return {p["thread_ts"]: p["text"] for p in posts}
 
 
 def test_another_reps_thread_hears_shipments_and_cancels_without_tracking_or_reason(db, desk):

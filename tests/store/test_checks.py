@@ -9,20 +9,20 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from store import clock
-from store.triage.rules import POSTAL_CODES, RULES
-from store.triage.checks import check_orders, findings_for
-from store.enums import DiscrepancyStatus
-from store.models import Discrepancy, Order
-from store.orders.lines import LineEdit
-from store.orders.operations import OrderEdit, edit_order, get_order
-from tests.store.test_checks_support import (
+from bench.triage_desk import (
     EXPECTED,
     import_problems,
     problem_rows,
     row,
     triage_desk,
 )
+from store import clock
+from store.enums import DiscrepancyStatus
+from store.models import Discrepancy, Order
+from store.orders.lines import LineEdit
+from store.orders.operations import OrderEdit, edit_order, get_order
+from store.triage.checks import check_orders, findings_for
+from store.triage.rules import POSTAL_CODES, RULES
 
 
 def ids_by_ref(db) -> dict[str, int]:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, time, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bench.triage_desk import import_problems, row, triage_desk
 from store import clock
 from store.enums import DiscrepancyStatus, OutboxStatus
 from store.errors import ValidationFailed
@@ -15,8 +16,8 @@ from store.models import Discrepancy, Event, OutboxMessage
 from store.orders import apply_fix
 from store.triage import operations as triage
 from store.workspace.routing import set_route
-from tests.store.test_checks_support import import_problems, row, triage_desk
 from tests.support.clock import in_days
+from tests.support.outbox import rendered_all
 
 
 @pytest.fixture
@@ -160,6 +161,7 @@ def test_threads_following_the_order_hear_it_was_flagged_and_resolved(db, items)
     follow(db, ref="SO-9010", channel_id="C0ORDERS", thread_ts="1.1", user_id="U0SALES1")
     flagged = triage.flag_order(db, ref="SO-9010", actor="U0SALES1", reason="dented <box>")
     triage.resolve(db, discrepancy_id=flagged.discrepancy.id, actor="U0PROC1", reason="fixed")
-    texts = [p["text"] for p in queued(db) if p.get("thread_ts") == "1.1"]
+    texts = [p["text"] for p in rendered_all(db, "questions.follow_notice")
+             if p["thread_ts"] == "1.1"]
     assert texts == ["Flagged: dented &lt;box&gt;",
                      "Resolved: dented &lt;box&gt; (Fixed on the order)"]

@@ -9,16 +9,17 @@ from sqlalchemy import func, select
 from store import clock
 from store.enums import Role
 from store.errors import OrderNotFound
-from store.workspace.events import claim_event, forget_events, message_key
-from store.questions.follows import Audience, edit_notice, follow, notify_followers, set_audience, unfollow
 from store.models import Follow, Order, OutboxMessage, ProcessedEvent
 from store.orders.edit import OrderEdit
 from store.orders.operations import edit_order, get_order
-from store.views.questions import FULL
-from store.workspace.roles import set_role
+from store.questions.follows import Audience, edit_notice, follow, notify_followers, unfollow
 from store.views.orders import FieldChange
+from store.views.questions import FULL
+from store.workspace.events import claim_event, forget_events, message_key
+from store.workspace.roles import set_role
 from tests.store.test_orders_builder import build
 from tests.support.clock import in_days
+from tests.support.outbox import rendered
 
 A, B = ("C0ORDERS", "1700000000.000100"), ("D0SALES1", "1700000000.000200")
 
@@ -70,10 +71,11 @@ def test_notify_followers_queues_one_post_per_thread_in_the_callers_transaction(
     with desk.write() as session:  # the same change replayed: nothing new
         assert notify_followers(session, order_id=oid, text="again", dedupe_key="shipped:1") == 0
     rows = outbox_rows(desk)
-    assert [(r.method, r.payload["channel"], r.payload["thread_ts"]) for r in rows] == [
+    posts = [rendered(desk, r.id) for r in rows]
+    assert [(r.method, p["channel"], p["thread_ts"]) for r, p in zip(rows, posts)] == [
         ("chat.postMessage", A[0], A[1]), ("chat.postMessage", B[0], B[1])]
-    assert rows[0].payload["text"] == "SO-1042 shipped &lt;!channel&gt; &amp; co"
-    assert "<!channel>" not in str(rows[0].payload["blocks"])
+    assert posts[0]["text"] == "SO-1042 shipped &lt;!channel&gt; &amp; co"
+    assert "<!channel>" not in str(posts[0]["blocks"])
 
 
 def test_a_rolled_back_change_queues_nothing(desk):
@@ -97,7 +99,7 @@ def test_an_edit_tells_following_threads_which_fields_changed_without_prices(des
     edit_order(desk, ref="SO-1042", actor="U0PROC1", expected_version=order.version,
                changes=OrderEdit(requested_date=in_days(8)))
     [row] = [r for r in outbox_rows(desk) if (r.dedupe_key or "").startswith("edited:")]
-    assert row.payload["text"] == f"SO-1042 was edited: requested date → {in_days(8)}."
+    assert rendered(desk, row.id)["text"] == f"SO-1042 was edited: requested date → {in_days(8)}."
     assert row.dedupe_key.startswith(f"edited:{order.id}:")
 
 
@@ -122,15 +124,14 @@ def notices(db, ref: str, audience: Audience | None = None, **roles) -> dict[str
     for user_id, role in roles.items():
         set_role(db, actor="U0ADMIN", user_id=user_id, role=role, admins={"U0ADMIN"},
                  default_role=Role.SALES)
-    if audience is not None:
-        set_audience(db, audience)
     with db.write() as session:
         notify_followers(session, order_id=order_id(db, ref), text="paid $9.99",
                          status_text="paid", dedupe_key="n:1")
     with db.read() as session:
         rows = session.execute(select(Follow.thread_ts, Follow.user_id))
         by_thread = {ts: user for ts, user in rows}
-    return {by_thread[r.payload["thread_ts"]]: r.payload["text"] for r in outbox_rows(db)}
+    posts = [rendered(db, r.id, audience or Audience()) for r in outbox_rows(db)]
+    return {by_thread[p["thread_ts"]]: p["text"] for p in posts}
 
 
 def test_a_notice_shows_details_only_to_whom_a_thread_answer_would(desk):

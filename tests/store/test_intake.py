@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from bench.triage_desk import triage_desk
 from store.errors import IntakeRejected, ValidationFailed
-from store.orders.intake import create_order, intake_order
 from store.models import Discrepancy, Order
-from tests.store.test_checks_support import triage_desk
+from store.orders.intake import create_order, intake_order
 from tests.support.clock import days_ago
 
 BODY = {"order_ref": "WEB-7", "customer_code": "ACME", "order_date": days_ago(5, 10).isoformat(),

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 from store import clock, outbox
 from store.enums import OutboxStatus
-from store.models import OutboxMessage
+from store.models import Discrepancy, OutboxMessage
+from store.triage import flag_order
+from tests.store.test_orders_builder import build
 
 
 def _enqueue(db, **kwargs):
@@ -74,15 +76,19 @@ def test_rows_of_one_target_go_out_in_order_and_a_dead_one_unblocks_the_rest(db)
     assert [i.id for i in outbox.claim_due(db)] == [ids[1]]
 
 
-def test_a_sent_target_row_stores_its_ts_through_the_hook(db):
-    seen = []
-    outbox.register_target("test", store_ts=lambda s, tid, ch, ts: seen.append((tid, ch, ts)))
+def test_the_first_sent_row_of_a_discrepancy_stores_where_it_landed_on_it(db):
+    build(db)
+    d_id = flag_order(db, ref="SO-1042", actor="U0PROC1", reason="wrong colour").discrepancy.id
     with db.write() as session:
-        row_id = outbox.enqueue(session, method="chat.postMessage", payload={}, target="test:7")
-    outbox.claim_due(db)
-    outbox.mark_sent(db, item_id=row_id, channel="C1", ts="9.1")
-    outbox.mark_sent(db, item_id=row_id, channel="C1", ts="9.1")  # a repeat changes nothing
-    assert seen == [("7", "C1", "9.1")]
+        ids = [outbox.enqueue(session, method="chat.postMessage", payload={},
+                              target=f"discrepancy:{d_id}") for _ in range(2)]
+        other = outbox.enqueue(session, method="chat.postMessage", payload={}, target="pick:1")
+    for row_id, ts in ((ids[0], "9.1"), (ids[0], "9.1"), (ids[1], "9.2"), (other, "9.3")):
+        outbox.claim_due(db)
+        outbox.mark_sent(db, item_id=row_id, channel="C1", ts=ts)  # a repeat changes nothing
+    with db.read() as session:
+        d = session.get(Discrepancy, d_id)
+        assert (d.channel_id, d.message_ts) == ("C1", "9.1")  # a later reply does not move it
 
 
 def test_rate_limits_however_many_neither_kill_a_row_nor_slow_its_later_retries(db):

@@ -8,20 +8,20 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, select, text, update
 
+from store.facts import refresh_order_facts
 from store.fulfilment.allocation import allocate
 from store.fulfilment.approvals import decide
 from store.fulfilment.cancel import cancel_order
-from store.importer import import_file
-from store.orders.intake import create_order, intake_order
-from store.models import Order, OrderLine, OrderReceivedFacts
-from store.orders.edit import OrderEdit
-from store.facts import refresh_order_facts
-from store.orders.lines import LineEdit
-from store.orders.operations import edit_order, get_order
 from store.fulfilment.returns import ReturnLineRequest as ReturnLine
 from store.fulfilment.returns import create_return
-from store.seed.demo import seed_demo
 from store.fulfilment.shipments import ship_form
+from store.importer import import_file
+from store.models import Order, OrderLine, OrderReceivedFacts
+from store.orders.edit import OrderEdit
+from store.orders.intake import create_order, intake_order
+from store.orders.lines import LineEdit
+from store.orders.operations import edit_order, get_order
+from store.seed.demo import seed_demo
 from tests.store.test_import_support import ORDER_HEADER, load_reference, order_row, write_csv
 from tests.store.test_intake import BODY
 from tests.store.test_orders_builder import add_order
@@ -99,7 +99,7 @@ def test_backordering_opening_a_draft_and_canceling_keep_the_facts_exact(db, des
 
 
 def test_orders_created_in_the_modal_and_by_intake_have_exact_facts(db):
-    from tests.store.test_checks_support import triage_desk
+    from bench.triage_desk import triage_desk
 
     triage_desk(db)
     intake_order(db, body=BODY)

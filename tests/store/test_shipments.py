@@ -5,16 +5,16 @@ import pytest
 from sqlalchemy import select
 
 from store import outbox
-from store.fulfilment import pick as warehouse
-from store.fulfilment.allocation import allocate
 from store.errors import NothingToShip, ValidationFailed, WrongStage
+from store.fulfilment.allocation import allocate
+from store.fulfilment.pick import mark_packed, mark_picked
+from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
 from store.models import Event, OutboxMessage, Shipment
 from store.orders.edit import OrderEdit
 from store.orders.operations import edit_order, get_order
-from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
-from store.fulfilment.pick import mark_packed, mark_picked
 from tests.store.test_shipments_desk import REF, fulfil_desk, reserved_lines, stock
 from tests.support.clock import TODAY, in_days
+from tests.support.outbox import rendered
 
 ACTOR = "U0PROC1"
 
@@ -96,21 +96,26 @@ def test_pick_and_pack_follow_in_order(db, desk):
         False, False, True)
 
 
-def test_the_pick_post_is_rewritten_until_sent_then_updated_in_place(db, desk, monkeypatch):
-    monkeypatch.setitem(warehouse._RENDERERS, warehouse.PICK,
-                        lambda pick: {"text": f"{pick.ref} {pick.stage}"})
+def test_the_pick_post_renders_current_until_sent_then_is_updated_in_place(db, desk):
     first = allocate(db, ref=REF, actor=ACTOR)
     (post_id,) = first.queued
-    assert mark_picked(db, ref=REF, actor=ACTOR).queued == ()  # rewritten before sending
+    request = {"$render": "fulfilment.pick", "order_id": first.order.id}
+    assert mark_picked(db, ref=REF, actor=ACTOR).queued == ()  # not sent yet: nothing new
     with db.read() as s:
-        assert s.get(OutboxMessage, post_id).payload == {"channel": "C0WH",
-                                                         "text": "SO-2001 picking"}
+        assert s.get(OutboxMessage, post_id).payload == {**request, "channel": "C0WH"}
+    post = rendered(db, post_id)
+    assert (post["channel"], "ts" in post, stage_of(post)) == ("C0WH", False, "Picking")
     (claimed,) = outbox.claim_due(db)
     outbox.mark_sent(db, item_id=claimed.id, channel="C0WH", ts="111.222")
     (update_id,) = mark_packed(db, ref=REF, actor=ACTOR).queued
     with db.read() as s:
         row = s.get(OutboxMessage, update_id)
-        assert (row.method, row.payload, row.target) == (
-            "chat.update", {"channel": "C0WH", "text": "SO-2001 packed", "ts": "111.222"},
-            claimed.target)
+        assert (row.method, row.payload, row.target) == ("chat.update", request, claimed.target)
+    update = rendered(db, update_id)
+    assert (update["channel"], update["ts"], stage_of(update)) == ("C0WH", "111.222", "Packed")
     assert reserved_lines(db) == [4, 10, 2]
+
+
+def stage_of(message: dict) -> str:
+    fields = [f["text"] for b in message["blocks"] for f in b.get("fields", ())]
+    return next(text for text in fields if text.startswith("*Stage*")).split("\n")[1]

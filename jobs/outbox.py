@@ -1,39 +1,33 @@
 """Delivering the outbox (store.outbox) to Slack: until Slack takes each post, once.
 
-    deliver_due(db, client)            one sweep: claim due rows, send, record (the clock job)
-    kick(db, client)                   the web process, right after a commit: a background
-                                       thread delivers now, so no ack waits for Slack
+    deliver_due(db, client, renderers)   one sweep: claim due rows, send, record (the clock job)
+    kick(db, client, renderers)          the web process, right after a commit: a background
+                                         thread delivers now, so no ack waits for Slack
 
-A row is claimed (leased) before it is sent, so two deliverers never send the same row.
-429 -> retry after Retry-After; 5xx, network errors and Slack's transient errors -> retry
-with backoff; other Slack errors (channel_not_found, invalid_blocks...) mark the row dead
-with the error, for an admin to see. Rows whose payload says "$render" are rendered from the
-record's current state just before sending (handlers.triage_posts).
+Every row is a render request, rendered from the record's current state just before it is
+sent, through the renderer table the caller was built with (jobs.renderers.renderer_table,
+from the settings). A row is claimed (leased) before it is sent, so two deliverers never send
+the same row. 429 -> retry after Retry-After; 5xx, network errors and Slack's transient
+errors -> retry with backoff; other Slack errors (channel_not_found, invalid_blocks...) mark
+the row dead with the error, for an admin to see; so does a row that cannot be rendered.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from jobs.renderers import Renderers, render
 from store import clock, outbox
 from store.db import Database
 
 log = logging.getLogger("orderdesk.outbox")
 TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
              "request_timeout", "team_added_to_org"}
-Renderer = Callable[[Database, dict], dict | None]
 IDLE_WAIT_S = 30.0  # longest sleep while rows are pending but not due
-
-
-def _renderers() -> dict[str, Renderer]:
-    from handlers.triage_posts import RENDERERS  # bot wires handlers, as bot/app.py does
-
-    return RENDERERS
 
 
 def sending_client(client: WebClient) -> WebClient:
@@ -42,7 +36,7 @@ def sending_client(client: WebClient) -> WebClient:
     return WebClient(token=client.token, base_url=client.base_url, timeout=10, retry_handlers=[])
 
 
-def deliver_due(db: Database, client: WebClient, *, limit: int = 20,
+def deliver_due(db: Database, client: WebClient, renderers: Renderers, *, limit: int = 20,
                 max_rounds: int = 50) -> int:
     """Send what is due now; returns how many rows Slack accepted."""
     sent = 0
@@ -51,14 +45,15 @@ def deliver_due(db: Database, client: WebClient, *, limit: int = 20,
         if not items:
             break
         for item in items:
-            sent += _deliver(db, client, item)
+            sent += _deliver(db, client, renderers, item)
     return sent
 
 
-def _deliver(db: Database, client: WebClient, item: outbox.OutboxItem) -> int:
+def _deliver(db: Database, client: WebClient, renderers: Renderers,
+             item: outbox.OutboxItem) -> int:
     try:
-        args = _arguments(db, item)
-    except Exception as exc:  # a renderer bug must not wedge the queue: park the row
+        args = render(renderers, db, method=item.method, payload=item.payload)
+    except Exception as exc:  # a renderer bug, or no render request: park it, never wedge
         log.exception("outbox row %s could not be rendered", item.id)
         outbox.mark_failed(db, item_id=item.id, error=f"render: {exc!r}", permanent=True)
         return 0
@@ -77,15 +72,6 @@ def _deliver(db: Database, client: WebClient, item: outbox.OutboxItem) -> int:
     outbox.mark_sent(db, item_id=item.id, channel=response.get("channel"),
                      ts=response.get("ts"))
     return 1
-
-
-def _arguments(db: Database, item: outbox.OutboxItem) -> dict | None:
-    payload = item.payload
-    name = payload.get("$render")
-    if name is None:
-        return {k: v for k, v in payload.items() if not k.startswith("$")}
-    rendered = _renderers()[name](db, {**payload, "$method": item.method})
-    return rendered
 
 
 def _failed(db: Database, item: outbox.OutboxItem, err: SlackApiError) -> None:
@@ -108,8 +94,9 @@ class Worker:
     (sleeping until the next row is due); it ends when nothing is left, and the next kick
     starts another. The clock's sweep covers whatever a process leaves behind."""
 
-    def __init__(self, db: Database, client: WebClient, key: tuple):
+    def __init__(self, db: Database, client: WebClient, renderers: Renderers, key: tuple):
         self.db, self.client, self.key = db, sending_client(client), key
+        self.renderers = renderers
         self._wake, self._stop = threading.Event(), threading.Event()
         self._thread = threading.Thread(target=self._run, name="outbox", daemon=True)
         self._thread.start()
@@ -130,7 +117,7 @@ class Worker:
             if self._stop.is_set():
                 return
             try:
-                deliver_due(self.db, self.client)
+                deliver_due(self.db, self.client, self.renderers)
                 wait = self._wait_s()
             except Exception:  # the database may be away; the clock sweeps meanwhile
                 log.exception("outbox delivery failed; retrying later")
@@ -156,13 +143,13 @@ _workers: dict[tuple, Worker] = {}
 _lock = threading.Lock()
 
 
-def kick(db: Database, client: WebClient) -> None:
+def kick(db: Database, client: WebClient, renderers: Renderers) -> None:
     """Deliver soon, off the request thread. Never raises: the row is safe in the outbox."""
-    key = (id(db), client.base_url, client.token)
+    key = (id(db), client.base_url, client.token, id(renderers))
     with _lock:
         worker = _workers.get(key)
         if worker is None:
-            worker = _workers[key] = Worker(db, client, key)
+            worker = _workers[key] = Worker(db, client, renderers, key)
         worker.kick()
 
 

@@ -1,4 +1,5 @@
-"""A small triage desk and a file of problem orders, shared by the triage tests (no tests here).
+"""A small triage desk and a file of problem orders: the triage tests' desk, and the one
+bench/checks_bench.py and bench/reliability_report.py run against.
 
 Catalog: WID-1001-BL $12.50 (100 in stock), GIZ-2002-RD $45.00 (3 in stock), BRK-3003-SS
 $6.50 (ACME pays $6.00), OLD-0003-BK discontinued. Customers: ACME (rep U0SALES1, no credit
@@ -8,12 +9,13 @@ each with exactly that one problem, and two clean orders.
 
 from __future__ import annotations
 
+import csv
 from datetime import timedelta
 from pathlib import Path
 
 from store import clock
 from store.enums import AddressKind
-from store.importer import import_file
+from store.importer import ORDER_COLUMNS, import_file
 from store.models import (
     Customer,
     CustomerAddress,
@@ -22,7 +24,6 @@ from store.models import (
     StockLevel,
     Warehouse,
 )
-from tests.store.test_import_support import ORDER_HEADER, write_csv
 
 PRODUCTS = (("WID-1001-BL", "Widget Blue", 1250, True, 100),
             ("GIZ-2002-RD", "Gizmo Red", 4500, True, 3),
@@ -73,7 +74,7 @@ def row(ref: str, sku: str, quantity: int, price: str, *, customer="ACME", **ext
               "ship_name": "Dock 4", "ship_line1": "1 Main St", "ship_city": "Springfield",
               "ship_region": "IL", "ship_postal_code": "62701", "ship_country": "US",
               "payment_status": "authorized", **extra}
-    return [str(values.get(name, "")) for name in ORDER_HEADER]
+    return [str(values.get(name, "")) for name in ORDER_COLUMNS]
 
 
 def problem_rows() -> list[list]:
@@ -93,5 +94,10 @@ def problem_rows() -> list[list]:
 
 
 def import_problems(db, tmp_path: Path, rows: list[list] | None = None):
-    path = write_csv(tmp_path / "problems.csv", ORDER_HEADER, rows or problem_rows())
+    """`rows` (problem_rows by default) written as an orders file in `tmp_path` and imported."""
+    path = tmp_path / "problems.csv"
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ORDER_COLUMNS)
+        writer.writerows(rows or problem_rows())
     return import_file(db, kind="orders", path=path)

@@ -1,5 +1,6 @@
-"""bot/outbox.py against a fake Slack: what is retried (429 with Retry-After, 5xx, network,
-transient errors), what is given up (Slack refusing the call), and render-at-send-time."""
+"""jobs/outbox.py against a fake Slack: what is retried (429 with Retry-After, 5xx, network,
+transient errors), what is given up (Slack refusing the call, a row that cannot be rendered),
+and render-at-send-time."""
 
 from __future__ import annotations
 
@@ -10,10 +11,19 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.slack_response import SlackResponse
 from sqlalchemy import select
 
-from bot.outbox import deliver_due
+from jobs.outbox import deliver_due as deliver
+from jobs.renderers import renderer_table
 from store import clock, outbox
 from store.enums import OutboxStatus
 from store.models import OutboxMessage
+from store.questions import Audience
+
+# A render kind for these tests alone: the row's words, said in its channel.
+SAY = {"test.say": lambda db, p: {"channel": p["channel"], "text": p["text"]}}
+
+
+def deliver_due(db, slack, renderers=SAY) -> int:
+    return deliver(db, slack, renderers)
 
 
 class FakeSlack:
@@ -39,8 +49,8 @@ class FakeSlack:
 
 def queue(db, payload=None, **kwargs) -> int:
     with db.write() as s:
-        return outbox.enqueue(s, method="chat.postMessage",
-                              payload=payload or {"channel": "C1", "text": "hi"}, **kwargs)
+        return outbox.enqueue(s, method="chat.postMessage", **kwargs, payload=payload or {
+            "$render": "test.say", "channel": "C1", "text": "hi"})
 
 
 def row(db, row_id):
@@ -74,16 +84,28 @@ def test_slack_refusing_the_call_marks_the_row_dead_with_the_reason(db):
     assert dead.status == OutboxStatus.DEAD and "channel_not_found" in dead.last_error
 
 
-def test_dollar_keys_never_reach_slack_and_the_result_ts_is_kept(db):
-    row_id = queue(db, {"channel": "C1", "text": "hi", "$note": "for the deliverer"})
+def test_slack_gets_what_the_renderer_built_and_the_result_ts_is_kept(db):
+    row_id = queue(db, {"$render": "test.say", "channel": "C1", "text": "hi", "$note": "x"})
     slack = FakeSlack({"channel": "C1", "ts": "5.5"})
     assert deliver_due(db, slack) == 1
     assert slack.calls == [("chat.postMessage", {"channel": "C1", "text": "hi"})]
     assert row(db, row_id).result_ts == "5.5"
 
 
+@pytest.mark.parametrize("payload", [
+    {"channel": "C1", "text": "hi"},  # ready-made arguments: not a render request
+    {"$render": "test.unknown", "channel": "C1"},
+])
+def test_a_row_that_cannot_be_rendered_is_parked_not_sent(db, payload):
+    row_id = queue(db, payload)
+    slack = FakeSlack()
+    assert deliver_due(db, slack) == 0 and slack.calls == []
+    parked = row(db, row_id)
+    assert parked.status == OutboxStatus.DEAD and parked.last_error.startswith("render:")
+
+
 def test_a_thread_note_whose_parent_never_posted_is_dropped_not_retried(db):
     row_id = queue(db, {"$render": "triage.note", "discrepancy_id": 999, "event_id": 1})
     slack = FakeSlack()
-    assert deliver_due(db, slack) == 0 and slack.calls == []
+    assert deliver_due(db, slack, renderer_table(Audience())) == 0 and slack.calls == []
     assert row(db, row_id).status == OutboxStatus.DEAD

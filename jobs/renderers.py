@@ -1,0 +1,147 @@
+"""The one renderer table: every kind of queued post (store.enums.PostKind), rendered at send
+time (jobs/outbox.py calls these). Each reads the record's current state through a store
+face and builds the message through messages/; it returns the Web API call's arguments, or
+None when there is nothing to send any more (the record is gone, the thread stopped
+following, or the post an update or a reply belongs to was never sent). Where a post needs
+the ts of an earlier one (updates, thread replies), it reads it here, from current data.
+
+The table is built from the settings bot/ hands in (renderer_table(settings.audience)): what a
+followed thread may hear depends on ORDERDESK_REP_VISIBILITY, the admins and the default role.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from functools import cache, partial
+from types import MappingProxyType
+
+from messages.answers import follow_notice as follow_notice_message
+from messages.approvals import approval_outcome, approval_request
+from messages.fulfilment import cancel_notice, pick_request
+from messages.triage import (
+    batch_summary,
+    dm_batch_summary,
+    escalation_message,
+    parent_message,
+    rep_dm,
+    thread_note,
+)
+from store.db import Database
+from store.enums import PostKind
+from store.errors import NotFound
+from store.fulfilment import get_approval, get_approval_post, get_cancel_notice, get_pick_post
+from store.questions import Audience, follow_notice
+from store.triage import SNOOZE_OPTIONS, batch_state, get_discrepancy, get_note
+
+POST = "chat.postMessage"
+# payload -> the Web API call's arguments, or None; the payload carries "$method" too.
+Renderer = Callable[[Database, dict], dict | None]
+Renderers = Mapping[str, Renderer]
+
+
+def _post_or_update(p: dict, message: dict, posted: tuple[str, str] | None) -> dict | None:
+    """A first post goes to the payload's channel; an update to where that post landed."""
+    if p["$method"] == POST:
+        return {"channel": p["channel"], **message}
+    if posted is None:
+        return None
+    channel, ts = posted
+    return {"channel": channel, "ts": ts, **message}
+
+
+def _parent(db: Database, p: dict) -> dict | None:
+    d = get_discrepancy(db, discrepancy_id=p["discrepancy_id"])
+    posted = (d.channel_id, d.message_ts) if d.message_ts else None
+    return _post_or_update(p, parent_message(d, snooze_options=SNOOZE_OPTIONS), posted)
+
+
+def _note(db: Database, p: dict) -> dict | None:
+    note = get_note(db, discrepancy_id=p["discrepancy_id"], event_id=p["event_id"])
+    if note is None or not note.discrepancy.message_ts:
+        return None
+    d = note.discrepancy
+    return {"channel": d.channel_id, "thread_ts": d.message_ts, **thread_note(note)}
+
+
+def _rep_dm(db: Database, p: dict) -> dict:
+    d = get_discrepancy(db, discrepancy_id=p["discrepancy_id"])
+    return {"channel": p["channel"], **rep_dm(d, what=p["what"])}
+
+
+def _batch(db: Database, p: dict) -> dict | None:
+    ts, value = batch_state(db, counter=p["counter"])
+    count = max(0, value - int(p["threshold"]))
+    if p["$render"] == PostKind.TRIAGE_DM_BATCH:
+        return {"channel": p["channel"], **dm_batch_summary(count=count)}
+    message = batch_summary(count=count, channel_id=p["channel"])
+    return _post_or_update(p, message, (p["channel"], ts) if ts else None)
+
+
+def _escalation(db: Database, p: dict) -> dict | None:
+    note = get_note(db, discrepancy_id=p["discrepancy_id"], event_id=p["event_id"])
+    if note is None:
+        return None
+    return {"channel": p["channel"],
+            **escalation_message(note.discrepancy, by=note.event.actor_id)}
+
+
+def _pick(db: Database, p: dict) -> dict | None:
+    pick, posted = get_pick_post(db, order_id=p["order_id"])
+    return _post_or_update(p, pick_request(pick), posted)
+
+
+def _approval_request(db: Database, p: dict) -> dict | None:
+    approval, posted = get_approval_post(db, approval_id=p["approval_id"])
+    return _post_or_update(p, approval_request(approval), posted)
+
+
+def _approval_outcome(db: Database, p: dict) -> dict:
+    return {"channel": p["channel"],
+            **approval_outcome(get_approval(db, approval_id=p["approval_id"]))}
+
+
+def _cancel_notice(db: Database, p: dict) -> dict:
+    return {"channel": p["channel"], **cancel_notice(get_cancel_notice(db, order_id=p["order_id"]))}
+
+
+def _follow_notice(db: Database, p: dict, *, audience: Audience) -> dict | None:
+    notice = follow_notice(db, follow_id=p["follow_id"], text=p["text"],
+                           status_text=p.get("status_text"), audience=audience)
+    if notice is None:
+        return None
+    return {"channel": notice.channel_id, "thread_ts": notice.thread_ts,
+            **follow_notice_message(notice)}
+
+
+def _tolerant(build: Renderer) -> Renderer:
+    """A record deleted since it was queued: nothing to send, not an error."""
+    def wrapped(db: Database, payload: dict) -> dict | None:
+        try:
+            return build(db, payload)
+        except NotFound:
+            return None
+    return wrapped
+
+
+@cache  # one table per audience, so every kick of a process finds the same delivery thread
+def renderer_table(audience: Audience) -> Renderers:
+    """kind -> render(db, payload): every PostKind. `audience`: from the settings (bot/)."""
+    return MappingProxyType({kind: _tolerant(build) for kind, build in {
+        PostKind.TRIAGE_PARENT: _parent,
+        PostKind.TRIAGE_NOTE: _note,
+        PostKind.TRIAGE_REP_DM: _rep_dm,
+        PostKind.TRIAGE_BATCH: _batch,
+        PostKind.TRIAGE_DM_BATCH: _batch,
+        PostKind.TRIAGE_ESCALATION: _escalation,
+        PostKind.PICK_REQUEST: _pick,
+        PostKind.APPROVAL_REQUEST: _approval_request,
+        PostKind.APPROVAL_OUTCOME: _approval_outcome,
+        PostKind.CANCEL_NOTICE: _cancel_notice,
+        PostKind.FOLLOW_NOTICE: partial(_follow_notice, audience=audience),
+    }.items()})
+
+
+def render(renderers: Renderers, db: Database, *, method: str, payload: dict) -> dict | None:
+    """The Web API arguments of one queued post, rendered from the data as it is now. Raises
+    KeyError for a payload that is not a render request of a known kind."""
+    return renderers[payload["$render"]](db, {**payload, "$method": method})
