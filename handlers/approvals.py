@@ -4,14 +4,12 @@ store.fulfilment.approvals with the decision)."""
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import App
 
 from bot.deps import Deps
 from handlers.fulfilment import Reply, channel_of, state_value
 from messages.actions import ApprovalActions
-from messages.approvals import decided_text, reject_modal
+from messages.approvals import RejectMetadata, decided_text, reject_modal
 from store.fulfilment import decide, get_approval
 
 
@@ -37,10 +35,10 @@ def register(app: App, deps: Deps) -> None:
     def on_reject_submit(ack, body, view, client):
         user = body["user"]["id"]
         deps.require(user, "approve")
-        meta = json.loads(view["private_metadata"])
-        result = decide(deps.db, approval_id=meta["approval_id"], actor=user, approve=False,
+        meta = RejectMetadata.loads(view["private_metadata"])
+        result = decide(deps.db, approval_id=meta.approval_id, actor=user, approve=False,
                         reason=state_value(view, "reason"))
-        reply = Reply.of(result, user=user, channel=meta.get("channel_id"),
+        reply = Reply.of(result, user=user, channel=meta.channel_id,
                          text=decided_text(result.approval))
         ack()
         reply.send(deps, client)

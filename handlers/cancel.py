@@ -3,8 +3,6 @@ modal. Refused once goods have shipped, before any modal opens."""
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import App
 
 from bot.deps import Deps
@@ -12,6 +10,7 @@ from handlers.fulfilment import Reply, state_value
 from messages.actions import CancelActions
 from messages.common import confirmation_message
 from messages.fulfilment import cancel_modal, canceled_text
+from messages.metadata import OrderModalMetadata
 from store.errors import ValidationFailed
 from store.fulfilment import cancel_order, check_cancel
 
@@ -39,10 +38,10 @@ def register(app: App, deps: Deps) -> None:
     def on_cancel_submit(ack, body, view, client):
         user = body["user"]["id"]
         deps.require(user, "cancel")
-        meta = json.loads(view["private_metadata"])
-        result = cancel_order(deps.db, ref=meta["ref"], actor=user,
+        meta = OrderModalMetadata.loads(view["private_metadata"])
+        result = cancel_order(deps.db, ref=meta.ref, actor=user,
                               reason=state_value(view, "reason") or "")
-        reply = Reply.of(result, user=user, channel=meta.get("channel_id"),
+        reply = Reply.of(result, user=user, channel=meta.channel_id,
                          text=canceled_text(result))
         ack()
         reply.send(deps, client)

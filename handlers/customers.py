@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import App
 
 from bot.deps import Deps
 from messages.actions import CustomerActions
 from messages.common import confirmation_message, usage_message
-from messages.customers import customer_card, customer_edit_modal
+from messages.customers import CustomerMetadata, customer_card, customer_edit_modal
 from messages.text import mrkdwn
 from store.customers import edit_customer, get_customer
 from store.views.orders import ADDRESS_FIELDS, AddressView, ContactView
@@ -36,18 +34,18 @@ def register(app: App, deps: Deps) -> None:
     def on_edit_submit(ack, body, view, client):
         user_id = body["user"]["id"]
         deps.require(user_id, "edit_customer")
-        meta = json.loads(view["private_metadata"])
+        meta = CustomerMetadata.loads(view["private_metadata"])
         fields = _values(view)
         customer = edit_customer(
-            deps.db, code=meta["code"], actor=user_id, expected_version=meta["version"],
+            deps.db, code=meta.code, actor=user_id, expected_version=meta.version,
             email=fields.get("email"), phone=fields.get("phone"),
             contact=ContactView(**{k: fields.get(f"contact.{k}")
                                    for k in ("name", "email", "phone", "role")})
             if fields.get("contact.name") else None,
             address=AddressView(**{f: fields.get(f"address.{f}") for f in ADDRESS_FIELDS}))
         ack()
-        if meta.get("channel_id"):
-            client.chat_postEphemeral(channel=meta["channel_id"], user=user_id,
+        if meta.channel_id:
+            client.chat_postEphemeral(channel=meta.channel_id, user=user_id,
                                       **confirmation_message(f"Saved *{mrkdwn(customer.name)}*."))
 
     app.command("/customer")(on_customer_command)

@@ -193,7 +193,7 @@ def drill_button(deps: Deps):
     def on_drill_button(ack, body, action, respond):
         ack()
         deps.require(body["user"]["id"], "report")
-        ref = DrillRef.from_value(action["value"])
+        ref = DrillRef.loads(action["value"])
         respond(drill_message(drill_orders(deps.db, kind=ref.kind, period=ref.period,
                                            timezone=ref.timezone)))
     return on_drill_button

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 
 from slack_bolt import App
@@ -17,6 +16,7 @@ from messages.edit_order import (
     order_closed_modal,
     stale_edit_modal,
 )
+from messages.metadata import OrderModalMetadata
 from messages.orders import order_card
 from store.enums import HoldReason
 from store.errors import StaleEdit, ValidationFailed
@@ -74,10 +74,10 @@ def register(app: App, deps: Deps) -> None:
 
     def on_reopen_submit(ack, body, view):
         deps.require(body["user"]["id"], "edit_order")
-        meta = json.loads(view["private_metadata"])
-        order = get_order(deps.db, ref=meta["ref"])
+        meta = OrderModalMetadata.loads(view["private_metadata"])
+        order = get_order(deps.db, ref=meta.ref)
         ack(response_action="update", view=edit_order_modal(
-            order, channel_id=meta.get("channel_id"), hold_reasons=HOLD_REASONS))
+            order, channel_id=meta.channel_id, hold_reasons=HOLD_REASONS))
 
     deps.order_command.add("edit", on_edit_command, usage=USAGE, summary="edit an order")
     app.action(OrderActions.EDIT)(on_edit_button)

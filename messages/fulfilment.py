@@ -3,10 +3,10 @@ rep's cancel DM, and the confirmations people see after each step."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from messages.actions import CancelActions, FulfilmentActions
+from messages.metadata import Metadata, OrderModalMetadata
 from messages.orders import actor, address_text
 from messages.render import render
 from messages.text import label, mrkdwn
@@ -16,21 +16,12 @@ TRACKING_HINT = ("UPS: 1Z + 16 letters/digits · FedEx: 12, 15, 20 or 22 digits 
 
 
 @dataclass(frozen=True)
-class ShipMetadata:
+class ShipMetadata(Metadata):
     """What the ship modal remembers (private_metadata): the order and the line keys shown."""
 
     ref: str
-    keys: tuple[str, ...]
+    keys: tuple[str, ...] = ()
     channel_id: str | None = None
-
-    def dumps(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def loads(cls, text: str) -> ShipMetadata:
-        data = json.loads(text)
-        return cls(ref=data["ref"], keys=tuple(data.get("keys", ())),
-                   channel_id=data.get("channel_id"))
 
 
 def ship_modal(form, *, channel_id: str | None) -> dict:
@@ -108,7 +99,7 @@ def _with_notes(text: str, notes) -> str:
 
 
 def cancel_modal(*, ref: str, channel_id: str | None) -> dict:
-    metadata = json.dumps({"ref": ref, "channel_id": channel_id}, separators=(",", ":"))
+    metadata = OrderModalMetadata(ref=ref, channel_id=channel_id).dumps()
     return render("cancel_modal.json.j2", ids=CancelActions, ref=ref, metadata=metadata)
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from messages.actions import ReturnActions
+from messages.metadata import Metadata
 from messages.render import render
 from messages.text import label, money, mrkdwn
 
@@ -20,19 +20,12 @@ POLICY_TEXT = {
 
 
 @dataclass(frozen=True)
-class ReturnMetadata:
+class ReturnMetadata(Metadata):
+    """What the return modal remembers: the order and the line numbers shown."""
+
     ref: str
-    line_nos: tuple[int, ...]
+    line_nos: tuple[int, ...] = ()
     channel_id: str | None = None
-
-    def dumps(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def loads(cls, text: str) -> ReturnMetadata:
-        data = json.loads(text)
-        return cls(ref=data["ref"], line_nos=tuple(int(n) for n in data.get("line_nos", ())),
-                   channel_id=data.get("channel_id"))
 
 
 def return_modal(form, *, channel_id: str | None, policy: str) -> dict:

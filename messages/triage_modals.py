@@ -3,10 +3,10 @@ its external selects show), and what each modal remembers between open and submi
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from messages.actions import NewOrderIds, TriageActions
+from messages.metadata import Metadata
 from messages.render import render
 from messages.triage import headline
 
@@ -14,21 +14,11 @@ NEW_ORDER_LINES = 5  # 3 inputs a line + 3 header inputs, far under 100 blocks
 
 
 @dataclass(frozen=True)
-class ModalMetadata:
+class ModalMetadata(Metadata):
     """private_metadata of the triage modals: the item or order, and where to confirm."""
 
     discrepancy_id: int | None = None
     channel_id: str | None = None
-
-    def dumps(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def loads(cls, text: str | None) -> ModalMetadata:
-        data = json.loads(text or "{}")
-        d_id = data.get("discrepancy_id")
-        return cls(discrepancy_id=int(d_id) if d_id is not None else None,
-                   channel_id=data.get("channel_id"))
 
 
 def resolve_modal(d, *, reasons: list[tuple[str, str]], channel_id: str | None) -> dict:
