@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from messages.actions import ApprovalActions
+from messages.blocks import ReasonBlocks
 from messages.metadata import Metadata
 from messages.orders import actor
 from messages.render import render
@@ -48,6 +49,7 @@ def approval_outcome(approval) -> dict:
 def reject_modal(approval, *, channel_id: str | None) -> dict:
     metadata = RejectMetadata(approval_id=approval.id, channel_id=channel_id).dumps()
     return render("approval_reject_modal.json.j2", approval=approval, ids=ApprovalActions,
+                  blocks=ReasonBlocks,
                   metadata=metadata)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from messages.actions import CustomerActions, OrderActions, StockActions
+from messages.blocks import CustomerBlocks
 from messages.metadata import Metadata
 from messages.orders import actor, address_text
 from messages.render import render
@@ -45,6 +46,7 @@ def customer_edit_modal(customer, *, channel_id: str | None) -> dict:
     metadata = CustomerMetadata(code=customer.code, version=customer.version,
                                 channel_id=channel_id).dumps()
     return render("customer_edit_modal.json.j2", customer=customer, ids=CustomerActions,
+                  blocks=CustomerBlocks,
                   metadata=metadata, contact=customer.contacts[0] if customer.contacts else None,
                   address=customer.default_shipping or AddressView())
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from messages.actions import EditOrderIds
+from messages.blocks import EditOrderBlocks
 from messages.metadata import Metadata, OrderModalMetadata
 from messages.render import render
 from messages.text import label, money, mrkdwn
@@ -30,6 +31,7 @@ def edit_order_modal(order, *, channel_id: str | None, hold_reasons: list[str]) 
         "edit_order_modal.json.j2",
         order=order,
         ids=EditOrderIds,
+        blocks=EditOrderBlocks,
         metadata=metadata.dumps(),
         summary=(f"*{mrkdwn(order.customer_name, 200)}* · {label(order.status)} · "
                  f"{label(order.fulfilment_status)} · payment {label(order.payment_status).lower()}"

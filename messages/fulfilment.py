@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from messages.actions import CancelActions, FulfilmentActions
+from messages.blocks import ReasonBlocks, ShipBlocks
 from messages.metadata import Metadata, OrderModalMetadata
 from messages.orders import actor, address_text
 from messages.render import render
@@ -27,7 +28,7 @@ class ShipMetadata(Metadata):
 def ship_modal(form, *, channel_id: str | None) -> dict:
     metadata = ShipMetadata(ref=form.ref, keys=tuple(line.key for line in form.lines),
                             channel_id=channel_id)
-    return render("ship_modal.json.j2", form=form, ids=FulfilmentActions,
+    return render("ship_modal.json.j2", form=form, ids=FulfilmentActions, blocks=ShipBlocks,
                   metadata=metadata.dumps(), tracking_hint=TRACKING_HINT,
                   summary=(f"*{mrkdwn(form.ref, 64)}* · {mrkdwn(form.customer_name, 200)} · "
                            f"{label(form.stage)}\nPartial shipments are fine: enter what "
@@ -100,7 +101,8 @@ def _with_notes(text: str, notes) -> str:
 
 def cancel_modal(*, ref: str, channel_id: str | None) -> dict:
     metadata = OrderModalMetadata(ref=ref, channel_id=channel_id).dumps()
-    return render("cancel_modal.json.j2", ids=CancelActions, ref=ref, metadata=metadata)
+    return render("cancel_modal.json.j2", ids=CancelActions, blocks=ReasonBlocks, ref=ref,
+                  metadata=metadata)
 
 
 def cancel_notice(notice) -> dict:

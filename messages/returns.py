@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from messages.actions import ReturnActions
+from messages.blocks import ReturnBlocks
 from messages.metadata import Metadata
 from messages.render import render
 from messages.text import label, money, mrkdwn
@@ -37,6 +38,7 @@ def return_modal(form, *, channel_id: str | None, policy: str) -> dict:
                       f"{f', returned {x.returned}' if x.returned else ''}")}
             for x in form.lines]
     return render("return_modal.json.j2", form=form, rows=rows, ids=ReturnActions,
+                  blocks=ReturnBlocks,
                   metadata=metadata.dumps(), policy_text=POLICY_TEXT[policy],
                   summary=(f"*{mrkdwn(form.ref, 64)}* · {mrkdwn(form.customer_name, 200)}\n"
                            "Fill in the lines that come back; leave the others empty."))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from messages.actions import NewOrderIds, TriageActions
+from messages.blocks import FlagBlocks, NewOrderBlocks, ResolveBlocks
 from messages.metadata import Metadata
 from messages.render import render
 from messages.triage import headline
@@ -22,18 +23,19 @@ class ModalMetadata(Metadata):
 
 
 def resolve_modal(d, *, reasons: list[tuple[str, str]], channel_id: str | None) -> dict:
-    return render("triage_resolve_modal.json.j2", ids=TriageActions, headline=headline(d),
-                  reasons=reasons, metadata=ModalMetadata(d.id, channel_id).dumps())
+    return render("triage_resolve_modal.json.j2", ids=TriageActions, blocks=ResolveBlocks,
+                  headline=headline(d), reasons=reasons,
+                  metadata=ModalMetadata(d.id, channel_id).dumps())
 
 
 def flag_modal(*, ref: str | None, reason: str | None, channel_id: str | None) -> dict:
-    return render("triage_flag_modal.json.j2", ids=TriageActions,
+    return render("triage_flag_modal.json.j2", ids=TriageActions, blocks=FlagBlocks,
                   title=f"Flag {ref}" if ref and len(ref) <= 19 else "Flag an order",
                   ref=ref, reason=reason, metadata=ModalMetadata(None, channel_id).dumps())
 
 
 def new_order_modal(*, channel_id: str | None) -> dict:
-    return render("new_order_modal.json.j2", ids=NewOrderIds,
+    return render("new_order_modal.json.j2", ids=NewOrderIds, blocks=NewOrderBlocks,
                   lines=list(range(1, NEW_ORDER_LINES + 1)),
                   metadata=ModalMetadata(None, channel_id).dumps())
 

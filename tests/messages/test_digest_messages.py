@@ -16,8 +16,8 @@ from messages.digest import (
     working_message,
 )
 from sandbox.blockkit import validate_message_blocks
-from store.periods import period_containing
 from store.metrics.subscriptions import SubscriptionView
+from store.periods import period_containing
 from store.views.metrics import (
     AgeBucket,
     CustomerFigure,
