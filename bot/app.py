@@ -9,8 +9,7 @@ from slack_sdk import WebClient
 
 from bot.config import Settings, share_with_store
 from bot.control_chars import guard_control_characters
-from bot.deps import Deps
-from bot.errors import handle_error
+from bot.outbox import kick
 from bot.slack_client import make_web_client
 from handlers import (
     approvals,
@@ -27,6 +26,7 @@ from handlers import (
     threads,
     triage,
 )
+from handlers.kit import Deps, Listeners, handle_error
 from store.db import Database
 
 
@@ -42,13 +42,14 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     )
     app.error(handle_error)
     app.middleware(guard_control_characters)  # before every listener
-    deps = Deps(settings=settings, db=db)
+    deps = Deps(settings=settings, db=db, kick_outbox=kick)
     share_with_store(settings, db)
     # Bolt tries listeners in registration order, building each matcher's kwargs (~40 µs a
     # listener): the two busiest entry points go first. Their routers read the subcommands
     # at dispatch time, so the features below still add theirs.
-    deps.order_command.install(app)
-    deps.orders_command.install(app)
+    on = Listeners(app, deps)
+    on.router(deps.order_command)
+    on.router(deps.orders_command)
 
     lookup.register(app, deps)
     edit_order.register(app, deps)

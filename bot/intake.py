@@ -11,7 +11,7 @@ import hashlib
 import hmac
 import json
 
-from bot.errors import DATABASE_DOWN
+from handlers.kit.errors import DATABASE_DOWN
 from store.db import Database
 from store.errors import IntakeRejected
 from store.orders import intake_order

@@ -9,6 +9,7 @@ from messages.actions import NewOrderIds, TriageActions
 from messages.blocks import FlagBlocks, NewOrderBlocks, ResolveBlocks
 from messages.metadata import Metadata
 from messages.render import render
+from messages.text import money, mrkdwn
 from messages.triage import headline
 
 NEW_ORDER_LINES = 5  # 3 inputs a line + 3 header inputs, far under 100 blocks
@@ -49,3 +50,11 @@ def product_options(matches) -> dict:
     return render("new_order_options.json.j2", options=[
         (m.sku, f"{m.sku} · {m.name}" + ("" if m.active else " (discontinued)"))
         for m in matches if m.active])
+
+
+def created_text(order) -> str:
+    """mrkdwn for the confirmation of an order entered in the modal."""
+    problems = (f" · {len(order.open_discrepancies)} problem(s) sent to triage"
+                if order.open_discrepancies else "")
+    return (f"Created *{mrkdwn(order.ref, 64)}* for {mrkdwn(order.customer_name, 200)}: "
+            f"{money(order.total_minor, order.currency)}{problems}")
