@@ -34,8 +34,12 @@ class Metadata:
 
 
 def read_json(text: str | None) -> dict[str, Any]:
-    """The JSON object a view or button carries; {} when it carries none."""
-    data = json.loads(text) if text else {}
+    """The JSON object a view or button carries; {} when it carries none (or text that is not
+    ours: a required field then fails to load, loudly)."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
     return data if isinstance(data, dict) else {}
 
 
