@@ -32,6 +32,8 @@ sys.path.insert(0, str(ROOT))
 from bench.dataset import DEFAULT_PG, seeded  # noqa: E402
 from bench.lookup_bench import _name_typo  # noqa: E402
 from messages.answers import answer_message  # noqa: E402
+from store import clock  # noqa: E402
+from store.clock import SetClock  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.enums import Role  # noqa: E402
 from store.workspace.events import claim_event  # noqa: E402
@@ -131,14 +133,10 @@ def _stats(times: list[float]) -> dict:
 
 def measure_e2e(db: Database, questions, now, count: int) -> dict:
     """Through the sandbox over HTTP: @mention sent -> reply in the thread."""
-    import functools
-
-    import bot.app
     from bot.config import Settings
     from bot.console import start_stack
-    from bot.deps import Deps
 
-    bot.app.Deps = functools.partial(Deps, now=lambda: now)
+    clock.install(SetClock(now))  # the questions' "yesterday" is the seeded data's
     sb, running, _ = start_stack(Settings.from_env({}), db=db)
     times = []
     try:

@@ -10,8 +10,6 @@ from slack_sdk import WebClient
 
 from bot.config import Settings
 from bot.control_chars import guard_control_characters
-from bot.deps import Deps
-from bot.errors import handle_error
 from bot.slack_client import make_web_client
 from handlers import (
     approvals,
@@ -28,6 +26,7 @@ from handlers import (
     threads,
     triage,
 )
+from handlers.kit import Deps, Listeners, handle_error
 from jobs.outbox import kick
 from jobs.renderers import renderer_table
 from store.db import Database
@@ -50,8 +49,9 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     # Bolt tries listeners in registration order, building each matcher's kwargs (~40 µs a
     # listener): the two busiest entry points go first. Their routers read the subcommands
     # at dispatch time, so the features below still add theirs.
-    deps.order_command.install(app)
-    deps.orders_command.install(app)
+    on = Listeners(app, deps)
+    on.router(deps.order_command)
+    on.router(deps.orders_command)
 
     lookup.register(app, deps)
     edit_order.register(app, deps)

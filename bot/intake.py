@@ -11,8 +11,7 @@ import hashlib
 import hmac
 import json
 
-from bot.errors import DATABASE_DOWN
-from store.db import Database
+from store.db import DATABASE_DOWN, Database
 from store.errors import IntakeRejected
 from store.orders import intake_order
 

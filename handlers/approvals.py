@@ -4,47 +4,44 @@ store.fulfilment.approvals with the decision)."""
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import App
 
-from bot.deps import Deps
-from handlers.fulfilment import Reply, channel_of, state_value
+from handlers.kit import Deps, Listeners, Permission, Reply, Request
 from messages.actions import ApprovalActions
-from messages.approvals import decided_text, reject_modal
+from messages.approvals import RejectMetadata, decided_text, reject_modal
+from messages.blocks import ReasonBlocks
 from store.fulfilment import decide, get_approval
 
 
 def register(app: App, deps: Deps) -> None:
-    def on_approve_button(ack, body, action, client):
-        user = body["user"]["id"]
-        deps.require(user, "approve")
-        result = decide(deps.db, approval_id=action["value"], actor=user, approve=True)
-        reply = Reply.of(result, user=user, channel=channel_of(body),
-                         text=decided_text(result.approval))
-        ack()
-        reply.send(deps, client)
+    on = Listeners(app, deps)
+    on.action(ApprovalActions.APPROVE, on_approve_button)
+    on.action(ApprovalActions.REJECT, on_reject_button)
+    on.view(ApprovalActions.REJECT_CALLBACK, on_reject_submit)
 
-    def on_reject_button(ack, body, action, client):
-        user = body["user"]["id"]
-        deps.require(user, "approve")
-        # Refused here (own request, already decided) rather than after typing a reason.
-        approval = get_approval(deps.db, approval_id=action["value"], actor=user)
-        view = reject_modal(approval, channel_id=channel_of(body))
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=view)
 
-    def on_reject_submit(ack, body, view, client):
-        user = body["user"]["id"]
-        deps.require(user, "approve")
-        meta = json.loads(view["private_metadata"])
-        result = decide(deps.db, approval_id=meta["approval_id"], actor=user, approve=False,
-                        reason=state_value(view, "reason"))
-        reply = Reply.of(result, user=user, channel=meta.get("channel_id"),
-                         text=decided_text(result.approval))
-        ack()
-        reply.send(deps, client)
+def on_approve_button(request: Request) -> Reply:
+    request.require(Permission.APPROVE)
+    result = decide(request.deps.db, approval_id=request.value, actor=request.user,
+                    approve=True)
+    return decided(result, channel=request.channel)
 
-    app.action(ApprovalActions.APPROVE)(on_approve_button)
-    app.action(ApprovalActions.REJECT)(on_reject_button)
-    app.view(ApprovalActions.REJECT_CALLBACK)(on_reject_submit)
+
+def on_reject_button(request: Request) -> Reply:
+    request.require(Permission.APPROVE)
+    # Refused here (own request, already decided) rather than after typing a reason.
+    approval = get_approval(request.deps.db, approval_id=request.value, actor=request.user)
+    return Reply.modal(reject_modal(approval, channel_id=request.channel))
+
+
+def on_reject_submit(request: Request) -> Reply:
+    request.require(Permission.APPROVE)
+    meta = request.metadata(RejectMetadata)
+    result = decide(request.deps.db, approval_id=meta.approval_id, actor=request.user,
+                    approve=False, reason=request.state.text(ReasonBlocks.REASON))
+    return decided(result, channel=meta.channel_id)
+
+
+def decided(result, *, channel: str | None) -> Reply:
+    return (Reply().kick_outbox().refresh_cards(result)
+            .confirm(decided_text(result.approval), channel=channel))

@@ -3,50 +3,40 @@ modal. Refused once goods have shipped, before any modal opens."""
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import App
 
-from bot.deps import Deps
-from handlers.fulfilment import Reply, state_value
+from handlers.kit import Deps, Listeners, Permission, Reply, Request
 from messages.actions import CancelActions
+from messages.blocks import ReasonBlocks
 from messages.common import confirmation_message
 from messages.fulfilment import cancel_modal, canceled_text
-from store.errors import ValidationFailed
+from messages.metadata import OrderModalMetadata
 from store.fulfilment import cancel_order, check_cancel
 
 USAGE = "/order cancel <ref> [reason]"
 
 
 def register(app: App, deps: Deps) -> None:
-    def on_cancel_command(*, ack, command, client, **_):
-        user = command["user_id"]
-        deps.require(user, "cancel")
-        ref, _, reason = command["text"].strip().partition(" ")
-        if not ref:
-            raise ValidationFailed({"ref": f"which order? Usage: `{USAGE}`"})
-        if reason.strip():
-            result = cancel_order(deps.db, ref=ref, actor=user, reason=reason)
-            reply, answer = Reply.of(result), confirmation_message(canceled_text(result))
-            ack(answer)
-            reply.send(deps, client)
-            return
-        view = cancel_modal(ref=check_cancel(deps.db, ref=ref),
-                            channel_id=command.get("channel_id"))
-        ack()
-        client.views_open(trigger_id=command["trigger_id"], view=view)
-
-    def on_cancel_submit(ack, body, view, client):
-        user = body["user"]["id"]
-        deps.require(user, "cancel")
-        meta = json.loads(view["private_metadata"])
-        result = cancel_order(deps.db, ref=meta["ref"], actor=user,
-                              reason=state_value(view, "reason") or "")
-        reply = Reply.of(result, user=user, channel=meta.get("channel_id"),
-                         text=canceled_text(result))
-        ack()
-        reply.send(deps, client)
-
     deps.order_command.add("cancel", on_cancel_command, usage=USAGE,
                            summary="cancel an order that hasn't shipped, with a reason")
-    app.view(CancelActions.CALLBACK)(on_cancel_submit)
+    Listeners(app, deps).view(CancelActions.CALLBACK, on_cancel_submit)
+
+
+def on_cancel_command(request: Request) -> Reply:
+    request.require(Permission.CANCEL)
+    ref, _, reason = request.order_ref(USAGE).partition(" ")
+    if reason.strip():
+        result = cancel_order(request.deps.db, ref=ref, actor=request.user, reason=reason)
+        return (Reply.message(confirmation_message(canceled_text(result)))
+                .kick_outbox().refresh_cards(result))
+    return Reply.modal(cancel_modal(ref=check_cancel(request.deps.db, ref=ref),
+                                    channel_id=request.channel))
+
+
+def on_cancel_submit(request: Request) -> Reply:
+    request.require(Permission.CANCEL)
+    meta = request.metadata(OrderModalMetadata)
+    result = cancel_order(request.deps.db, ref=meta.ref, actor=request.user,
+                          reason=request.state.text(ReasonBlocks.REASON) or "")
+    return (Reply().kick_outbox().refresh_cards(result)
+            .confirm(canceled_text(result), channel=meta.channel_id))

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
-
 from slack_bolt import App
 
-from bot.deps import Deps
+from handlers.kit import Deps, Listeners, ModalState, Permission, Reply, Request
 from messages.actions import CustomerActions
-from messages.common import confirmation_message, usage_message
-from messages.customers import customer_card, customer_edit_modal
+from messages.blocks import CustomerBlocks as B
+from messages.common import usage_message
+from messages.customers import CustomerMetadata, customer_card, customer_edit_modal
 from messages.text import mrkdwn
 from store.customers import edit_customer, get_customer
 from store.views.orders import ADDRESS_FIELDS, AddressView, ContactView
@@ -18,47 +17,38 @@ USAGE = "/customer <name or code>"
 
 
 def register(app: App, deps: Deps) -> None:
-    def on_customer_command(ack, command):
-        query = command["text"].strip()
-        if not query or query.lower() == "help":
-            ack(usage_message("/customer", [(USAGE, "contact, addresses, open orders, credit")]))
-            return
-        deps.require(command["user_id"], "lookup")
-        ack(customer_card(get_customer(deps.db, query=query)))
-
-    def on_edit_button(ack, body, action, client):
-        deps.require(body["user"]["id"], "edit_customer")
-        customer = get_customer(deps.db, query=action["value"])
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=customer_edit_modal(
-            customer, channel_id=(body.get("channel") or {}).get("id")))
-
-    def on_edit_submit(ack, body, view, client):
-        user_id = body["user"]["id"]
-        deps.require(user_id, "edit_customer")
-        meta = json.loads(view["private_metadata"])
-        fields = _values(view)
-        customer = edit_customer(
-            deps.db, code=meta["code"], actor=user_id, expected_version=meta["version"],
-            email=fields.get("email"), phone=fields.get("phone"),
-            contact=ContactView(**{k: fields.get(f"contact.{k}")
-                                   for k in ("name", "email", "phone", "role")})
-            if fields.get("contact.name") else None,
-            address=AddressView(**{f: fields.get(f"address.{f}") for f in ADDRESS_FIELDS}))
-        ack()
-        if meta.get("channel_id"):
-            client.chat_postEphemeral(channel=meta["channel_id"], user=user_id,
-                                      **confirmation_message(f"Saved *{mrkdwn(customer.name)}*."))
-
-    app.command("/customer")(on_customer_command)
-    app.action(CustomerActions.EDIT)(on_edit_button)
-    app.view(CustomerActions.EDIT_CALLBACK)(on_edit_submit)
+    on = Listeners(app, deps)
+    on.command("/customer", on_customer_command)
+    on.action(CustomerActions.EDIT, on_edit_button)
+    on.view(CustomerActions.EDIT_CALLBACK, on_edit_submit)
 
 
-def _values(view: dict) -> dict[str, str | None]:
-    """Each input's text by block id (inputs use their block id as action id)."""
-    out = {}
-    for block_id, actions in view["state"]["values"].items():
-        value = (actions.get(block_id) or {}).get("value")
-        out[block_id] = value.strip() if isinstance(value, str) and value.strip() else None
-    return out
+def on_customer_command(request: Request) -> Reply:
+    if not request.text or request.text.lower() == "help":
+        return Reply.message(usage_message(
+            "/customer", [(USAGE, "contact, addresses, open orders, credit")]))
+    request.require(Permission.LOOKUP)
+    return Reply.message(customer_card(get_customer(request.deps.db, query=request.text)))
+
+
+def on_edit_button(request: Request) -> Reply:
+    request.require(Permission.EDIT_CUSTOMER)
+    customer = get_customer(request.deps.db, query=request.value)
+    return Reply.modal(customer_edit_modal(customer, channel_id=request.channel))
+
+
+def on_edit_submit(request: Request) -> Reply:
+    request.require(Permission.EDIT_CUSTOMER)
+    meta, state = request.metadata(CustomerMetadata), request.state
+    customer = edit_customer(
+        request.deps.db, code=meta.code, actor=request.user, expected_version=meta.version,
+        email=state.text(B.EMAIL), phone=state.text(B.PHONE), contact=contact_of(state),
+        address=AddressView(**{f: state.text(B.address(f)) for f in ADDRESS_FIELDS}))
+    return Reply().confirm(f"Saved *{mrkdwn(customer.name)}*.", channel=meta.channel_id)
+
+
+def contact_of(state: ModalState) -> ContactView | None:
+    """The primary contact as typed; None (left as it is) when no name was given."""
+    if not state.text(B.contact("name")):
+        return None
+    return ContactView(**{k: state.text(B.contact(k)) for k in B.CONTACT_FIELDS})

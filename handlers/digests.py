@@ -14,7 +14,7 @@ from datetime import date
 
 from slack_bolt import App
 
-from bot.deps import Deps
+from handlers.kit import Deps, Listeners, Permission, Reply, Request
 from messages.actions import DigestActions
 from messages.common import confirmation_message, usage_message
 from messages.digest import (
@@ -68,7 +68,8 @@ class ReportArgs:
     csv: bool
 
 
-def channel_of(token: str) -> str | None:
+def channel_in(token: str) -> str | None:
+    """The channel a typed word names (`<#C123|name>`, or a bare id); None when it names none."""
     match = _CHANNEL.match(token)
     if match:
         return match.group(1) or match.group(2)
@@ -89,7 +90,7 @@ def parse_subscribe(words: list[str], *, channel_id: str) -> SubscribeArgs:
             at_time = check_time(next(rest, ""))
         elif _TIME.match(word):
             at_time = check_time(word)
-        elif (found := channel_of(word)) is not None:
+        elif (found := channel_in(word)) is not None:
             channel = found
         else:
             timezone = canonical_zone(word)
@@ -121,35 +122,49 @@ def _date(word: str) -> date:
 
 
 def register(app: App, deps: Deps) -> None:
-    deps.orders_command.add("digest", digest_command(deps), usage=DIGEST_USAGE,
+    deps.orders_command.add("digest", on_digest_command, usage=DIGEST_USAGE,
                             summary="scheduled digests for a channel (managers)")
-    deps.orders_command.add("report", report_command(deps), usage=REPORT_USAGE,
+    deps.orders_command.add("report", on_report_command, usage=REPORT_USAGE,
                             summary="the figures of a period, now, or its orders as CSV")
-    app.action(re.compile(rf"^{re.escape(DigestActions.DRILL)}:\w+$"))(drill_button(deps))
+    Listeners(app, deps).action(re.compile(rf"^{re.escape(DigestActions.DRILL)}:\w+$"),
+                                on_drill_button)
 
 
-def digest_command(deps: Deps):
-    def on_digest_command(*, ack, command, **_):
-        user = command["user_id"]
-        deps.require(user, "digest_subscribe")
-        action, _, rest = command["text"].strip().partition(" ")
-        words, action = rest.split(), action.lower()
-        if action == "subscribe":
-            ack(_subscribe(deps, parse_subscribe(words, channel_id=command["channel_id"]), user))
-        elif action == "unsubscribe":
-            ack(_unsubscribe(deps, words, channel_id=command["channel_id"], actor=user))
-        elif action == "list":
-            ack(subscriptions_message(list_digest_subscriptions(deps.db)))
-        else:
-            ack(usage_message("/orders digest", [(DIGEST_USAGE, "digests for a channel")],
-                              unknown=action or None))
-    return on_digest_command
+def on_digest_command(request: Request) -> Reply:
+    request.require(Permission.DIGEST_SUBSCRIBE)
+    action, _, rest = request.text.partition(" ")
+    words, action = rest.split(), action.lower()
+    if action == "subscribe":
+        args = parse_subscribe(words, channel_id=request.channel)
+        return Reply.message(subscribe(request, args))
+    if action == "unsubscribe":
+        return Reply.message(unsubscribe(request, words))
+    if action == "list":
+        return Reply.message(subscriptions_message(list_digest_subscriptions(request.deps.db)))
+    return Reply.message(usage_message("/orders digest", [(DIGEST_USAGE, "digests for a channel")],
+                                       unknown=action or None))
 
 
-def _subscribe(deps: Deps, args: SubscribeArgs, actor: str) -> dict:
-    result = subscribe_digest(deps.db, period=args.period, channel_id=args.channel_id,
+def on_report_command(request: Request) -> Reply:
+    """Answered at once ("Counting…"); the figures, or the CSV, follow after the ack."""
+    request.require(Permission.REPORT)
+    tz = request.deps.settings.timezone
+    args = parse_report(request.text, today=local_date(clock.now(), tz))
+    return Reply.message(working_message(args.period)).later(lambda: report(request, args))
+
+
+def on_drill_button(request: Request) -> Reply:
+    request.require(Permission.REPORT)
+    ref = DrillRef.loads(request.value)
+    view = drill_orders(request.deps.db, kind=ref.kind, period=ref.period, timezone=ref.timezone)
+    return Reply().respond(drill_message(view))
+
+
+def subscribe(request: Request, args: SubscribeArgs) -> dict:
+    result = subscribe_digest(request.deps.db, period=args.period, channel_id=args.channel_id,
                               at_time=args.at_time or DEFAULT_TIME,
-                              timezone=args.timezone or deps.settings.timezone, actor=actor)
+                              timezone=args.timezone or request.deps.settings.timezone,
+                              actor=request.user)
     s = result.subscription
     verb = "will get" if result.created else "now gets"
     return confirmation_message(
@@ -157,43 +172,30 @@ def _subscribe(deps: Deps, args: SubscribeArgs, actor: str) -> dict:
         f"(subscription `#{s.id}`). The first one comes when the current period is over.")
 
 
-def _unsubscribe(deps: Deps, words: list[str], *, channel_id: str, actor: str) -> dict:
+def unsubscribe(request: Request, words: list[str]) -> dict:
     if not words:
         raise ValidationFailed({"id": f"which one? Usage: `{DIGEST_USAGE}`"})
+    db, actor = request.deps.db, request.user
     if match := _ID.match(words[0]):
-        s = unsubscribe_digest(deps.db, actor=actor, subscription_id=int(match.group(1)))
+        s = unsubscribe_digest(db, actor=actor, subscription_id=int(match.group(1)))
     else:
-        channel = next((c for w in words[1:] if (c := channel_of(w))), channel_id)
-        s = unsubscribe_digest(deps.db, actor=actor, period=words[0], channel_id=channel)
+        channel = next((c for w in words[1:] if (c := channel_in(w))), request.channel)
+        s = unsubscribe_digest(db, actor=actor, period=words[0], channel_id=channel)
     return confirmation_message(f"<#{s.channel_id}> no longer gets the *{s.period}* digest "
                                 f"(subscription `#{s.id}` stopped).")
 
 
-def report_command(deps: Deps):
-    def on_report_command(*, ack, command, respond, client, **_):
-        user, tz = command["user_id"], deps.settings.timezone
-        deps.require(user, "report")
-        args = parse_report(command["text"], today=local_date(clock.now(), tz))
-        ack(working_message(args.period))
-        if not args.csv:
-            view = build_digest(deps.db, period=args.period, timezone=tz, now=clock.now())
-            respond(digest_message(view, ephemeral=True, title="Report"))
-            return
-        export = orders_csv(deps.db, period=args.period, timezone=tz)
-        dm = client.conversations_open(users=user)["channel"]["id"]
-        client.files_upload_v2(channel=dm, file=export.content, filename=export.filename,
-                               title=f"Orders · {args.period.label()}",
-                               initial_comment=f"{export.rows:,} orders behind the report for "
-                                               f"{args.period.label()}.")
-        respond(confirmation_message(f"The CSV ({export.rows:,} orders) is in your DMs."))
-    return on_report_command
-
-
-def drill_button(deps: Deps):
-    def on_drill_button(ack, body, action, respond):
-        ack()
-        deps.require(body["user"]["id"], "report")
-        ref = DrillRef.from_value(action["value"])
-        respond(drill_message(drill_orders(deps.db, kind=ref.kind, period=ref.period,
-                                           timezone=ref.timezone)))
-    return on_drill_button
+def report(request: Request, args: ReportArgs) -> Reply:
+    """After the ack: the figures into the asker's view, or the CSV into their DM."""
+    db, tz = request.deps.db, request.deps.settings.timezone
+    if not args.csv:
+        view = build_digest(db, period=args.period, timezone=tz, now=clock.now())
+        return Reply().respond(digest_message(view, ephemeral=True, title="Report"))
+    export = orders_csv(db, period=args.period, timezone=tz)
+    dm = request.client.conversations_open(users=request.user)["channel"]["id"]
+    request.client.files_upload_v2(
+        channel=dm, file=export.content, filename=export.filename,
+        title=f"Orders · {args.period.label()}",
+        initial_comment=f"{export.rows:,} orders behind the report for {args.period.label()}.")
+    return Reply().respond(confirmation_message(
+        f"The CSV ({export.rows:,} orders) is in your DMs."))

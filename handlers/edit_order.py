@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from datetime import date
-
 from slack_bolt import App
 
-from bot.deps import Deps
+from handlers.kit import Deps, Listeners, ModalState, Permission, Reply, Request
 from messages.actions import EditOrderIds, OrderActions
-from messages.common import confirmation_message
+from messages.blocks import EditOrderBlocks as B
 from messages.edit_order import (
     EditMetadata,
     edit_order_modal,
@@ -17,9 +14,9 @@ from messages.edit_order import (
     order_closed_modal,
     stale_edit_modal,
 )
-from messages.orders import order_card
+from messages.metadata import OrderModalMetadata
 from store.enums import HoldReason
-from store.errors import StaleEdit, ValidationFailed
+from store.errors import StaleEdit
 from store.orders import LineEdit, OrderEdit, edit_order, get_order
 from store.states import CLOSED_STATES
 from store.views.orders import ADDRESS_FIELDS, AddressView
@@ -29,91 +26,69 @@ HOLD_REASONS = [reason.value for reason in HoldReason]
 
 
 def register(app: App, deps: Deps) -> None:
-    def editor(*, user_id: str, ref: str, channel_id: str | None) -> dict:
-        deps.require(user_id, "edit_order")
-        order = get_order(deps.db, ref=ref)
-        if order.status in CLOSED_STATES:
-            return order_closed_modal(order)
-        return edit_order_modal(order, channel_id=channel_id, hold_reasons=HOLD_REASONS)
-
-    def on_edit_command(*, ack, command, client, **_):
-        ref = command["text"].strip()
-        if not ref:
-            raise ValidationFailed({"ref": f"which order? Usage: `{USAGE}`"})
-        view = editor(user_id=command["user_id"], ref=ref, channel_id=command.get("channel_id"))
-        ack()
-        client.views_open(trigger_id=command["trigger_id"], view=view)
-
-    def on_edit_button(ack, body, action, client):
-        view = editor(user_id=body["user"]["id"], ref=action["value"],
-                      channel_id=(body.get("channel") or {}).get("id"))
-        ack()
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-    def on_edit_submit(ack, body, view, client):
-        user_id = body["user"]["id"]
-        deps.require(user_id, "edit_order")
-        meta = EditMetadata.loads(view["private_metadata"])
-        try:
-            result = edit_order(deps.db, ref=meta.ref, actor=user_id,
-                                expected_version=meta.version, changes=parse_edit(view, meta))
-        except StaleEdit as stale:
-            ack(response_action="update", view=stale_edit_modal(
-                ref=meta.ref, message=stale.message, channel_id=meta.channel_id))
-            return
-        ack()
-        # An edit may have queued posts (held price approvals, pick request updates).
-        deps.kick_outbox(deps.db, client)
-        card = order_card(result.order)
-        for channel_id, ts in result.posted_cards:
-            client.chat_update(channel=channel_id, ts=ts, **card)
-        if meta.channel_id:
-            text = edit_saved_text(result.order.ref, result.changed_fields)
-            client.chat_postEphemeral(channel=meta.channel_id, user=user_id,
-                                      **confirmation_message(text))
-
-    def on_reopen_submit(ack, body, view):
-        deps.require(body["user"]["id"], "edit_order")
-        meta = json.loads(view["private_metadata"])
-        order = get_order(deps.db, ref=meta["ref"])
-        ack(response_action="update", view=edit_order_modal(
-            order, channel_id=meta.get("channel_id"), hold_reasons=HOLD_REASONS))
-
     deps.order_command.add("edit", on_edit_command, usage=USAGE, summary="edit an order")
-    app.action(OrderActions.EDIT)(on_edit_button)
-    app.view(EditOrderIds.CALLBACK)(on_edit_submit)
-    app.view(EditOrderIds.REOPEN)(on_reopen_submit)
+    on = Listeners(app, deps)
+    on.action(OrderActions.EDIT, on_edit_button)
+    on.view(EditOrderIds.CALLBACK, on_edit_submit)
+    on.view(EditOrderIds.REOPEN, on_reopen_submit)
 
 
-def parse_edit(view: dict, meta: EditMetadata) -> OrderEdit:
+def on_edit_command(request: Request) -> Reply:
+    return Reply.modal(editor(request, ref=request.order_ref(USAGE)))
+
+
+def on_edit_button(request: Request) -> Reply:
+    return Reply.modal(editor(request, ref=request.value))
+
+
+def on_edit_submit(request: Request) -> Reply:
+    request.require(Permission.EDIT_ORDER)
+    meta = request.metadata(EditMetadata)
+    try:
+        result = edit_order(request.deps.db, ref=meta.ref, actor=request.user,
+                            expected_version=meta.version, changes=parse_edit(request.state, meta))
+    except StaleEdit as stale:
+        return Reply.update_view(stale_edit_modal(ref=meta.ref, message=stale.message,
+                                                  channel_id=meta.channel_id))
+    # An edit may have queued posts (held price approvals, pick request updates).
+    return (Reply().kick_outbox().refresh_cards(result)
+            .confirm(edit_saved_text(result.order.ref, result.changed_fields),
+                     channel=meta.channel_id))
+
+
+def on_reopen_submit(request: Request) -> Reply:
+    """The not-saved notice's "Reopen editor": the editor again, with the current values."""
+    request.require(Permission.EDIT_ORDER)
+    meta = request.metadata(OrderModalMetadata)
+    order = get_order(request.deps.db, ref=meta.ref)
+    return Reply.update_view(edit_order_modal(order, channel_id=meta.channel_id,
+                                              hold_reasons=HOLD_REASONS))
+
+
+def editor(request: Request, *, ref: str) -> dict:
+    request.require(Permission.EDIT_ORDER)
+    order = get_order(request.deps.db, ref=ref)
+    if order.status in CLOSED_STATES:
+        return order_closed_modal(order)
+    return edit_order_modal(order, channel_id=request.channel, hold_reasons=HOLD_REASONS)
+
+
+def parse_edit(state: ModalState, meta: EditMetadata) -> OrderEdit:
     """The modal's state as an OrderEdit. Only shape is parsed here; store/ validates."""
-    values = view["state"]["values"]
-
-    def text(block_id: str) -> str | None:
-        value = (values.get(block_id, {}).get(block_id) or {}).get("value")
-        return value.strip() if isinstance(value, str) and value.strip() else None
-
-    def selected(block_id: str) -> list[str]:
-        state = values.get(block_id, {}).get(block_id) or {}
-        if state.get("selected_option"):
-            return [state["selected_option"]["value"]]
-        return [o["value"] for o in state.get("selected_options") or []]
-
-    picked = (values.get("requested_date", {}).get("requested_date") or {}).get("selected_date")
-    removed = {int(n) for n in selected("lines.remove")}
-    lines = [LineEdit(line_no=n, sku="", quantity=text(f"lines.{n}.quantity") or "",
-                      unit_price=text(f"lines.{n}.unit_price") or "", remove=n in removed)
+    removed = {int(n) for n in state.selected_options(B.REMOVE_LINES)}
+    lines = [LineEdit(line_no=n, sku="", quantity=state.text(B.quantity(n)) or "",
+                      unit_price=state.text(B.unit_price(n)) or "", remove=n in removed)
              for n in meta.line_nos]
-    lines.append(LineEdit(line_no=None, sku=text("lines.new.sku") or "",
-                          quantity=text("lines.new.quantity") or "",
-                          unit_price=text("lines.new.unit_price")))
-    hold = selected("hold")
+    lines.append(LineEdit(line_no=None, sku=state.text(B.NEW_SKU) or "",
+                          quantity=state.text(B.NEW_QUANTITY) or "",
+                          unit_price=state.text(B.NEW_UNIT_PRICE)))
+    hold = state.selected(B.HOLD)
     return OrderEdit(
-        ship_to=AddressView(**{f: text(f"ship_to.{f}") for f in ADDRESS_FIELDS}),
-        requested_date=date.fromisoformat(picked) if picked else None,
-        shipping_instructions=text("shipping_instructions"),
+        ship_to=AddressView(**{f: state.text(B.ship_to(f)) for f in ADDRESS_FIELDS}),
+        requested_date=state.date(B.REQUESTED_DATE),
+        shipping_instructions=state.text(B.SHIPPING_INSTRUCTIONS),
         lines=tuple(lines),
-        place_hold=(hold[0], text("hold_note")) if hold else None,
-        release_hold_ids=tuple(int(i) for i in selected("release_holds")),
-        transition_to=(selected("transition") or [None])[0],
+        place_hold=(hold, state.text(B.HOLD_NOTE)) if hold else None,
+        release_hold_ids=tuple(int(i) for i in state.selected_options(B.RELEASE_HOLDS)),
+        transition_to=state.selected(B.TRANSITION),
     )

@@ -6,7 +6,7 @@ import re
 
 from slack_bolt import App
 
-from bot.deps import Deps
+from handlers.kit import Deps, Permission, Reply, Request
 from messages.common import confirmation_message
 from store.enums import Role
 from store.errors import ValidationFailed
@@ -14,6 +14,20 @@ from store.workspace import set_role
 
 USAGE = "/orders role @user processor|sales|manager|admin"
 _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")
+
+
+def register(app: App, deps: Deps) -> None:
+    deps.orders_command.add("role", on_role_command, usage=USAGE,
+                            summary="give someone a role (admins)")
+
+
+def on_role_command(request: Request) -> Reply:
+    request.require(Permission.SET_ROLE)  # set_role checks again: the rule lives in the store
+    user_id, role = parse_role_command(request.text)
+    settings = request.deps.settings
+    set_role(request.deps.db, actor=request.user, user_id=user_id, role=role,
+             admins=settings.admins, default_role=settings.default_role)
+    return Reply.message(confirmation_message(f"<@{user_id}> is now *{role.value}*."))
 
 
 def parse_role_command(text: str) -> tuple[str, Role]:
@@ -32,14 +46,3 @@ def parse_role_command(text: str) -> tuple[str, Role]:
         raise ValidationFailed({"role": f"`{parts[1]}` is not a role. Use one of: {allowed}."}) \
             from None
     return match.group(1) or match.group(2), role
-
-
-def register(app: App, deps: Deps) -> None:
-    def on_role_command(*, ack, command, **_):
-        user_id, role = parse_role_command(command["text"])
-        set_role(deps.db, actor=command["user_id"], user_id=user_id, role=role,
-                 admins=deps.settings.admins, default_role=deps.settings.default_role)
-        ack(confirmation_message(f"<@{user_id}> is now *{role.value}*."))
-
-    deps.orders_command.add("role", on_role_command, usage=USAGE,
-                            summary="give someone a role (admins)")

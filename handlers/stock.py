@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
 from slack_bolt import App
 
-from bot.deps import Deps
+from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
 from messages.actions import StockActions
 from messages.common import usage_message
 from messages.customers import product_candidates, stock_card
@@ -17,24 +15,24 @@ USAGE = "/stock <SKU or part of the product name>"
 
 
 def register(app: App, deps: Deps) -> None:
-    def answer(query: str) -> dict:
-        found = get_stock(deps.db, query=query)
-        return stock_card(found) if isinstance(found, StockView) else product_candidates(query,
-                                                                                         found)
+    on = Listeners(app, deps)
+    on.command("/stock", on_stock_command)
+    on.action(numbered(StockActions.OPEN), on_open_button)
 
-    def on_stock_command(ack, command):
-        query = command["text"].strip()
-        if not query or query.lower() == "help":
-            ack(usage_message("/stock", [(USAGE, "on hand, reserved, available by warehouse")]))
-            return
-        deps.require(command["user_id"], "lookup")
-        ack(answer(query))
 
-    def on_open_button(ack, body, action, respond):
-        deps.require(body["user"]["id"], "lookup")
-        message = answer(action["value"])
-        ack()
-        respond({"replace_original": True, **message})
+def on_stock_command(request: Request) -> Reply:
+    if not request.text or request.text.lower() == "help":
+        return Reply.message(usage_message(
+            "/stock", [(USAGE, "on hand, reserved, available by warehouse")]))
+    request.require(Permission.LOOKUP)
+    return Reply.message(stock_answer(request, request.text))
 
-    app.command("/stock")(on_stock_command)
-    app.action(re.compile(rf"^{re.escape(StockActions.OPEN)}(:\d+)?$"))(on_open_button)
+
+def on_open_button(request: Request) -> Reply:
+    request.require(Permission.LOOKUP)
+    return Reply().respond({"replace_original": True, **stock_answer(request, request.value)})
+
+
+def stock_answer(request: Request, query: str) -> dict:
+    found = get_stock(request.deps.db, query=query)
+    return stock_card(found) if isinstance(found, StockView) else product_candidates(query, found)

@@ -8,8 +8,8 @@
 
 from slack_bolt import App
 
-from bot.deps import Deps
 from handlers import flag, new_order, routes, triage_buttons
+from handlers.kit import Deps
 
 
 def register(app: App, deps: Deps) -> None:

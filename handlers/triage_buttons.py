@@ -4,12 +4,11 @@ clicker hears back only when nothing changed, or when they clicked in an ephemer
 
 from __future__ import annotations
 
-import re
-
 from slack_bolt import App
 
-from bot.deps import Deps
+from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
 from messages.actions import TriageActions as A
+from messages.blocks import ResolveBlocks
 from messages.triage import action_reply, queue_message
 from messages.triage_modals import ModalMetadata, resolve_modal
 from store import clock
@@ -30,8 +29,83 @@ from store.triage import (
 REASONS = list(RESOLUTION_REASONS.items())
 
 
-def action_pattern(action_id: str) -> re.Pattern:
-    return re.compile(rf"^{re.escape(action_id)}(:\d+)?$")
+def register(app: App, deps: Deps) -> None:
+    on = Listeners(app, deps)
+    on.action(numbered(A.ASSIGN_ME), on_assign_me_button)
+    on.action(numbered(A.ASSIGN), on_assign_button)
+    on.action(numbered(A.FIX), on_fix_button)
+    on.action(numbered(A.ESCALATE), on_escalate_button)
+    on.action(numbered(A.SNOOZE), on_snooze_button)
+    on.action(A.QUEUE, on_queue_button)
+    on.action(numbered(A.RESOLVE), on_resolve_button)
+    on.view(A.RESOLVE_CALLBACK, on_resolve_submit)
+
+
+def on_assign_me_button(request: Request) -> Reply:
+    request.require(Permission.ASSIGN)
+    return acted(request, assign, assignee=request.user)
+
+
+def on_assign_button(request: Request) -> Reply:
+    request.require(Permission.ASSIGN)
+    return acted(request, assign, assignee=request.action["selected_user"])
+
+
+def on_fix_button(request: Request) -> Reply:
+    request.require(Permission.APPLY_FIX)
+    return acted(request, apply_fix)
+
+
+def on_escalate_button(request: Request) -> Reply:
+    request.require(Permission.ESCALATE)
+    return acted(request, escalate)
+
+
+def on_snooze_button(request: Request) -> Reply:
+    request.require(Permission.SNOOZE)
+    # The option's value is "<discrepancy id>|<choice>".
+    choice = request.action["selected_option"]["value"].split("|", 1)[1]
+    return acted(request, snooze, choice=choice)
+
+
+def on_queue_button(request: Request) -> Reply:
+    """A batch summary's "Open the queue", the queue's "Next": value "<filter>|<offset>"."""
+    request.require(Permission.LOOKUP)
+    flt, _, offset = (request.value or "|0").partition("|")
+    page = list_queue(request.deps.db, user_id=request.user, filter=flt,
+                      offset=int(offset or 0))
+    return Reply().respond(queue_message(page, snooze_options=SNOOZE_OPTIONS))
+
+
+def on_resolve_button(request: Request) -> Reply:
+    """Resolve asks for a reason and a note in a modal; an item already resolved says so."""
+    request.require(Permission.RESOLVE)
+    d = get_discrepancy(request.deps.db, discrepancy_id=item_id(request.action))
+    if not d.is_open:
+        return Reply().respond(action_reply(ActionResult(d, "already_resolved")))
+    return Reply.modal(resolve_modal(d, reasons=REASONS, channel_id=request.channel))
+
+
+def on_resolve_submit(request: Request) -> Reply:
+    request.require(Permission.RESOLVE)
+    meta, state = request.metadata(ModalMetadata), request.state
+    result = resolve(request.deps.db, discrepancy_id=meta.discrepancy_id, actor=request.user,
+                     reason=state.selected(ResolveBlocks.REASON) or "",
+                     note=state.text(ResolveBlocks.NOTE), now=clock.now())
+    reply = Reply().kick_outbox()
+    if result.changed:
+        return reply
+    return reply.ephemeral(action_reply(result), channel=meta.channel_id)
+
+
+def acted(request: Request, operation, **choices) -> Reply:
+    """Run a button's store operation on its item, by the clicker, at the app's clock."""
+    result = operation(request.deps.db, discrepancy_id=item_id(request.action),
+                       actor=request.user, now=clock.now(), **choices)
+    reply = Reply().kick_outbox()
+    if request.is_ephemeral or not result.changed or result.outcome == "escalated_no_route":
+        return reply.respond(action_reply(result))
+    return reply
 
 
 def item_id(action: dict) -> int:
@@ -41,84 +115,3 @@ def item_id(action: dict) -> int:
     if not value.isdigit():
         raise ValidationFailed({"item": "That button lost track of its item; reopen the queue."})
     return int(value)
-
-
-def register(app: App, deps: Deps) -> None:
-    def done(result, body, client, respond) -> None:
-        deps.kick_outbox(deps.db, client)
-        ephemeral = (body.get("container") or {}).get("is_ephemeral")
-        if ephemeral or not result.changed or result.outcome == "escalated_no_route":
-            respond(action_reply(result))
-
-    def on_button(permission: str, act):
-        def listener(ack, body, action, client, respond):
-            user = body["user"]["id"]
-            deps.require(user, permission)
-            result = act(user, item_id(action), action)  # before ack: see bot/errors.py
-            ack()
-            done(result, body, client, respond)
-        return listener
-
-    def at(op, **extra):
-        """Bind a store operation to the item, the clicker and the app's clock."""
-        return lambda u, i, a: op(deps.db, discrepancy_id=i, actor=u, now=clock.now(),
-                                  **{k: f(u, a) for k, f in extra.items()})
-
-    buttons = {
-        A.ASSIGN_ME: ("assign", at(assign, assignee=lambda u, a: u)),
-        A.ASSIGN: ("assign", at(assign, assignee=lambda u, a: a["selected_user"])),
-        A.FIX: ("apply_fix", at(apply_fix)),
-        A.ESCALATE: ("escalate", at(escalate)),
-        A.SNOOZE: ("snooze", at(snooze, choice=lambda u, a: (
-            a["selected_option"]["value"].split("|", 1)[1]))),
-    }
-    for action_id, (permission, act) in buttons.items():
-        app.action(action_pattern(action_id))(on_button(permission, act))
-
-    def on_queue_button(ack, body, action, respond):
-        deps.require(body["user"]["id"], "lookup")
-        flt, _, offset = (action.get("value") or "|0").partition("|")
-        page = list_queue(deps.db, user_id=body["user"]["id"], filter=flt,
-                          offset=int(offset or 0))
-        ack()
-        respond(queue_message(page, snooze_options=SNOOZE_OPTIONS))
-
-    app.action(A.QUEUE)(on_queue_button)
-    _register_resolve(app, deps)
-
-
-def _register_resolve(app: App, deps: Deps) -> None:
-    """Resolve opens a modal (reason + note); submitting it resolves."""
-    def on_resolve_button(ack, body, action, client, respond):
-        deps.require(body["user"]["id"], "resolve")
-        d = get_discrepancy(deps.db, discrepancy_id=item_id(action))
-        ack()
-        if not d.is_open:
-            respond(action_reply(_already(d)))
-            return
-        channel = (body.get("channel") or {}).get("id")
-        client.views_open(trigger_id=body["trigger_id"],
-                          view=resolve_modal(d, reasons=REASONS, channel_id=channel))
-
-    def on_resolve_submit(ack, body, view, client):
-        user = body["user"]["id"]
-        deps.require(user, "resolve")
-        meta = ModalMetadata.loads(view["private_metadata"])
-        values = view["state"]["values"]
-        reason = ((values.get("reason", {}).get("reason") or {}).get("selected_option")
-                  or {}).get("value")
-        note = (values.get("note", {}).get("note") or {}).get("value")
-        result = resolve(deps.db, discrepancy_id=meta.discrepancy_id, actor=user,
-                         reason=reason or "", note=note, now=clock.now())
-        ack()
-        deps.kick_outbox(deps.db, client)
-        if not result.changed and meta.channel_id:
-            client.chat_postEphemeral(channel=meta.channel_id, user=user,
-                                      **action_reply(result))
-
-    app.action(action_pattern(A.RESOLVE))(on_resolve_button)
-    app.view(A.RESOLVE_CALLBACK)(on_resolve_submit)
-
-
-def _already(d) -> ActionResult:
-    return ActionResult(d, "already_resolved")

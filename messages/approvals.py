@@ -3,12 +3,22 @@ requester's DM, and the decider's confirmation."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 
 from messages.actions import ApprovalActions
+from messages.blocks import ReasonBlocks
+from messages.metadata import Metadata
 from messages.orders import actor
 from messages.render import render
 from messages.text import label, money, mrkdwn, when
+
+
+@dataclass(frozen=True)
+class RejectMetadata(Metadata):
+    """What the reject-reason modal remembers: the approval, and where to confirm."""
+
+    approval_id: int
+    channel_id: str | None = None
 
 
 def approval_request(approval) -> dict:
@@ -37,9 +47,9 @@ def approval_outcome(approval) -> dict:
 
 
 def reject_modal(approval, *, channel_id: str | None) -> dict:
-    metadata = json.dumps({"approval_id": approval.id, "channel_id": channel_id},
-                          separators=(",", ":"))
+    metadata = RejectMetadata(approval_id=approval.id, channel_id=channel_id).dumps()
     return render("approval_reject_modal.json.j2", approval=approval, ids=ApprovalActions,
+                  blocks=ReasonBlocks,
                   metadata=metadata)
 
 

@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 
 from messages.actions import CustomerActions, OrderActions, StockActions
+from messages.blocks import CustomerBlocks
+from messages.metadata import Metadata
 from messages.orders import actor, address_text
 from messages.render import render
 from messages.text import day, label, money, mrkdwn
 from store.views.orders import AddressView
+
+
+@dataclass(frozen=True)
+class CustomerMetadata(Metadata):
+    """What the customer editor remembers: whom, the version (a hash of the editable fields)
+    it showed, where to confirm."""
+
+    code: str
+    version: str
+    channel_id: str | None = None
 
 
 def customer_card(customer) -> dict:
@@ -31,9 +43,10 @@ def customer_card(customer) -> dict:
 
 
 def customer_edit_modal(customer, *, channel_id: str | None) -> dict:
-    metadata = json.dumps({"code": customer.code, "version": customer.version,
-                           "channel_id": channel_id}, separators=(",", ":"))
+    metadata = CustomerMetadata(code=customer.code, version=customer.version,
+                                channel_id=channel_id).dumps()
     return render("customer_edit_modal.json.j2", customer=customer, ids=CustomerActions,
+                  blocks=CustomerBlocks,
                   metadata=metadata, contact=customer.contacts[0] if customer.contacts else None,
                   address=customer.default_shipping or AddressView())
 

@@ -6,11 +6,11 @@ ids typed by people) is escaped here; the templates only place it.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import date
 
 from messages.actions import DigestActions
+from messages.metadata import Metadata
 from messages.render import render
 from messages.text import day, label, money, mrkdwn, when
 from store.periods import CUSTOM, Period
@@ -29,24 +29,17 @@ REASONS = {"late": "late", "backordered": "backordered",
 
 
 @dataclass(frozen=True)
-class DrillRef:
-    """A drill-down button's value: which list, over which period, read in which zone."""
+class DrillRef(Metadata):
+    """A drill-down button's value: which list, over which period, read in which zone. Short
+    keys: digests posted in channels carry them."""
+
+    KEYS = {"kind": "k", "period_kind": "p", "start": "s", "end": "e", "timezone": "z"}
 
     kind: str
     period_kind: str
     start: str
     end: str
     timezone: str
-
-    def to_value(self) -> str:
-        return json.dumps({"k": self.kind, "p": self.period_kind, "s": self.start,
-                           "e": self.end, "z": self.timezone}, separators=(",", ":"))
-
-    @classmethod
-    def from_value(cls, value: str) -> DrillRef:
-        data = json.loads(value)
-        return cls(kind=data["k"], period_kind=data["p"], start=data["s"], end=data["e"],
-                   timezone=data["z"])
 
     @property
     def period(self) -> Period:
@@ -133,7 +126,7 @@ def drill_buttons(view) -> list[dict]:
               "returned": cur.orders_returned, "backlog": cur.backlog}
     return [{"action_id": f"{DigestActions.DRILL}:{kind}", "text": f"{name} ({counts[kind]:,})",
              "value": DrillRef(kind, view.period.kind, view.period.start.isoformat(),
-                               view.period.end.isoformat(), view.timezone).to_value()}
+                               view.period.end.isoformat(), view.timezone).dumps()}
             for kind, name in DRILLS if counts[kind] > 0]
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from messages.actions import EditOrderIds
+from messages.blocks import EditOrderBlocks
+from messages.metadata import Metadata, OrderModalMetadata
 from messages.render import render
 from messages.text import label, money, mrkdwn
 
@@ -13,22 +14,13 @@ EDIT_LINES = 25  # 3 blocks a line; the rest of the modal takes ~22 of Slack's 1
 
 
 @dataclass(frozen=True)
-class EditMetadata:
-    """What the modal remembers between opening and submit (private_metadata)."""
+class EditMetadata(Metadata):
+    """What the editor remembers between opening and submit: the version it showed."""
 
     ref: str
     version: int
     channel_id: str | None = None
     line_nos: tuple[int, ...] = ()
-
-    def dumps(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def loads(cls, text: str) -> EditMetadata:
-        data = json.loads(text)
-        return cls(ref=data["ref"], version=int(data["version"]), channel_id=data.get("channel_id"),
-                   line_nos=tuple(data.get("line_nos", ())))
 
 
 def edit_order_modal(order, *, channel_id: str | None, hold_reasons: list[str]) -> dict:
@@ -39,6 +31,7 @@ def edit_order_modal(order, *, channel_id: str | None, hold_reasons: list[str]) 
         "edit_order_modal.json.j2",
         order=order,
         ids=EditOrderIds,
+        blocks=EditOrderBlocks,
         metadata=metadata.dumps(),
         summary=(f"*{mrkdwn(order.customer_name, 200)}* · {label(order.status)} · "
                  f"{label(order.fulfilment_status)} · payment {label(order.payment_status).lower()}"
@@ -61,7 +54,7 @@ def order_closed_modal(order) -> dict:
 
 
 def stale_edit_modal(*, ref: str, message: str, channel_id: str | None) -> dict:
-    metadata = json.dumps({"ref": ref, "channel_id": channel_id}, separators=(",", ":"))
+    metadata = OrderModalMetadata(ref=ref, channel_id=channel_id).dumps()
     return render("stale_edit_modal.json.j2", callback=EditOrderIds.REOPEN, metadata=metadata,
                   message=message)
 

@@ -3,10 +3,11 @@ rep's cancel DM, and the confirmations people see after each step."""
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from messages.actions import CancelActions, FulfilmentActions
+from messages.blocks import ReasonBlocks, ShipBlocks
+from messages.metadata import Metadata, OrderModalMetadata
 from messages.orders import actor, address_text
 from messages.render import render
 from messages.text import label, mrkdwn
@@ -16,27 +17,18 @@ TRACKING_HINT = ("UPS: 1Z + 16 letters/digits · FedEx: 12, 15, 20 or 22 digits 
 
 
 @dataclass(frozen=True)
-class ShipMetadata:
+class ShipMetadata(Metadata):
     """What the ship modal remembers (private_metadata): the order and the line keys shown."""
 
     ref: str
-    keys: tuple[str, ...]
+    keys: tuple[str, ...] = ()
     channel_id: str | None = None
-
-    def dumps(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def loads(cls, text: str) -> ShipMetadata:
-        data = json.loads(text)
-        return cls(ref=data["ref"], keys=tuple(data.get("keys", ())),
-                   channel_id=data.get("channel_id"))
 
 
 def ship_modal(form, *, channel_id: str | None) -> dict:
     metadata = ShipMetadata(ref=form.ref, keys=tuple(line.key for line in form.lines),
                             channel_id=channel_id)
-    return render("ship_modal.json.j2", form=form, ids=FulfilmentActions,
+    return render("ship_modal.json.j2", form=form, ids=FulfilmentActions, blocks=ShipBlocks,
                   metadata=metadata.dumps(), tracking_hint=TRACKING_HINT,
                   summary=(f"*{mrkdwn(form.ref, 64)}* · {mrkdwn(form.customer_name, 200)} · "
                            f"{label(form.stage)}\nPartial shipments are fine: enter what "
@@ -108,8 +100,9 @@ def _with_notes(text: str, notes) -> str:
 
 
 def cancel_modal(*, ref: str, channel_id: str | None) -> dict:
-    metadata = json.dumps({"ref": ref, "channel_id": channel_id}, separators=(",", ":"))
-    return render("cancel_modal.json.j2", ids=CancelActions, ref=ref, metadata=metadata)
+    metadata = OrderModalMetadata(ref=ref, channel_id=channel_id).dumps()
+    return render("cancel_modal.json.j2", ids=CancelActions, blocks=ReasonBlocks, ref=ref,
+                  metadata=metadata)
 
 
 def cancel_notice(notice) -> dict:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from messages.actions import ReturnActions
+from messages.blocks import ReturnBlocks
+from messages.metadata import Metadata
 from messages.render import render
 from messages.text import label, money, mrkdwn
 
@@ -20,19 +21,12 @@ POLICY_TEXT = {
 
 
 @dataclass(frozen=True)
-class ReturnMetadata:
+class ReturnMetadata(Metadata):
+    """What the return modal remembers: the order and the line numbers shown."""
+
     ref: str
-    line_nos: tuple[int, ...]
+    line_nos: tuple[int, ...] = ()
     channel_id: str | None = None
-
-    def dumps(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def loads(cls, text: str) -> ReturnMetadata:
-        data = json.loads(text)
-        return cls(ref=data["ref"], line_nos=tuple(int(n) for n in data.get("line_nos", ())),
-                   channel_id=data.get("channel_id"))
 
 
 def return_modal(form, *, channel_id: str | None, policy: str) -> dict:
@@ -44,6 +38,7 @@ def return_modal(form, *, channel_id: str | None, policy: str) -> dict:
                       f"{f', returned {x.returned}' if x.returned else ''}")}
             for x in form.lines]
     return render("return_modal.json.j2", form=form, rows=rows, ids=ReturnActions,
+                  blocks=ReturnBlocks,
                   metadata=metadata.dumps(), policy_text=POLICY_TEXT[policy],
                   summary=(f"*{mrkdwn(form.ref, 64)}* · {mrkdwn(form.customer_name, 200)}\n"
                            "Fill in the lines that come back; leave the others empty."))

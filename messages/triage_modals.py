@@ -3,47 +3,40 @@ its external selects show), and what each modal remembers between open and submi
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from messages.actions import NewOrderIds, TriageActions
+from messages.blocks import FlagBlocks, NewOrderBlocks, ResolveBlocks
+from messages.metadata import Metadata
 from messages.render import render
+from messages.text import money, mrkdwn
 from messages.triage import headline
 
 NEW_ORDER_LINES = 5  # 3 inputs a line + 3 header inputs, far under 100 blocks
 
 
 @dataclass(frozen=True)
-class ModalMetadata:
+class ModalMetadata(Metadata):
     """private_metadata of the triage modals: the item or order, and where to confirm."""
 
     discrepancy_id: int | None = None
     channel_id: str | None = None
 
-    def dumps(self) -> str:
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def loads(cls, text: str | None) -> ModalMetadata:
-        data = json.loads(text or "{}")
-        d_id = data.get("discrepancy_id")
-        return cls(discrepancy_id=int(d_id) if d_id is not None else None,
-                   channel_id=data.get("channel_id"))
-
 
 def resolve_modal(d, *, reasons: list[tuple[str, str]], channel_id: str | None) -> dict:
-    return render("triage_resolve_modal.json.j2", ids=TriageActions, headline=headline(d),
-                  reasons=reasons, metadata=ModalMetadata(d.id, channel_id).dumps())
+    return render("triage_resolve_modal.json.j2", ids=TriageActions, blocks=ResolveBlocks,
+                  headline=headline(d), reasons=reasons,
+                  metadata=ModalMetadata(d.id, channel_id).dumps())
 
 
 def flag_modal(*, ref: str | None, reason: str | None, channel_id: str | None) -> dict:
-    return render("triage_flag_modal.json.j2", ids=TriageActions,
+    return render("triage_flag_modal.json.j2", ids=TriageActions, blocks=FlagBlocks,
                   title=f"Flag {ref}" if ref and len(ref) <= 19 else "Flag an order",
                   ref=ref, reason=reason, metadata=ModalMetadata(None, channel_id).dumps())
 
 
 def new_order_modal(*, channel_id: str | None) -> dict:
-    return render("new_order_modal.json.j2", ids=NewOrderIds,
+    return render("new_order_modal.json.j2", ids=NewOrderIds, blocks=NewOrderBlocks,
                   lines=list(range(1, NEW_ORDER_LINES + 1)),
                   metadata=ModalMetadata(None, channel_id).dumps())
 
@@ -57,3 +50,11 @@ def product_options(matches) -> dict:
     return render("new_order_options.json.j2", options=[
         (m.sku, f"{m.sku} · {m.name}" + ("" if m.active else " (discontinued)"))
         for m in matches if m.active])
+
+
+def created_text(order) -> str:
+    """mrkdwn for the confirmation of an order entered in the modal."""
+    problems = (f" · {len(order.open_discrepancies)} problem(s) sent to triage"
+                if order.open_discrepancies else "")
+    return (f"Created *{mrkdwn(order.ref, 64)}* for {mrkdwn(order.customer_name, 200)}: "
+            f"{money(order.total_minor, order.currency)}{problems}")

@@ -14,12 +14,17 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _BEGIN_OPTION = "orderdesk_sqlite_begin"
 
+
+# The database went away (restart, failover, network): the transaction rolled back, so the
+# person is told to try again rather than handed an "unexpected error" reference.
+DATABASE_DOWN = (OperationalError, InterfaceError)
 
 def sqlite_url_for(data_dir: str | os.PathLike, *, name: str = "orderdesk.sqlite3") -> str:
     path = Path(data_dir).expanduser().resolve()

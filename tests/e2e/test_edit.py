@@ -3,6 +3,7 @@ roles on buttons, and cards kept current in place."""
 
 import json
 
+from slack_sdk import WebClient
 from sqlalchemy import select
 
 from bench.app_stack import CHANNEL, PROCESSOR, SALES
@@ -126,3 +127,26 @@ def test_a_canceled_order_opens_an_explanation_not_a_form(stack, desk):
     view = open_editor(stack, ref="SO-1046")
     assert view.submit is None
     assert "is canceled" in json.dumps(view.blocks)
+
+
+def test_an_edit_whose_shared_card_was_deleted_is_saved_and_confirmed(stack, desk, caplog):
+    """Slack refusing the card update (message_not_found) must not tell the editor that
+    nothing was changed: the edit is saved, they hear so, and the refusal is logged."""
+    stack.sb.slash("/order", "SO-1042", user=PROCESSOR, channel=CHANNEL)
+    stack.sb.click(OrderActions.SHARE, user=PROCESSOR, message=stack.sb.ephemerals()[-1])
+    stack.sb.wait_for(lambda: stack.sb.messages(CHANNEL))
+    shared = stack.sb.messages(CHANNEL)[-1]
+    client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
+    client.chat_delete(channel=CHANNEL, ts=shared.ts)  # someone deleted the shared card
+
+    view = open_editor(stack)
+    delivery = stack.sb.submit(view, {"ship_to.city": "Capital City"}, user=PROCESSOR)
+    assert delivery.status == 200 and not delivery.late and not delivery.problems
+    assert order_row(stack)[0] == "Capital City"
+    stack.sb.wait_for(lambda: any("Saved" in json.dumps(m.blocks)
+                                  for m in stack.sb.ephemerals(user=PROCESSOR)))
+    refused = [c for c in stack.sb.calls("chat.update") if c.error == "message_not_found"]
+    assert refused, "the sandbox refuses updating a deleted message, as Slack does"
+    told = " ".join(json.dumps(m.blocks) for m in stack.sb.ephemerals(user=PROCESSOR))
+    assert "nothing was changed" not in told
+    assert f"order card {CHANNEL}/{shared.ts}: message_not_found" in caplog.text

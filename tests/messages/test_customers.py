@@ -4,7 +4,14 @@ import json
 
 from messages.customers import customer_card, customer_edit_modal, product_candidates, stock_card
 from sandbox.blockkit import validate_message_blocks, validate_view
-from store.views.orders import AddressView, ContactView, CustomerView, ProductMatch, StockRow, StockView
+from store.views.orders import (
+    AddressView,
+    ContactView,
+    CustomerView,
+    ProductMatch,
+    StockRow,
+    StockView,
+)
 from tests.factories import HOSTILE, candidate
 
 

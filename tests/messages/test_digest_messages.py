@@ -16,8 +16,8 @@ from messages.digest import (
     working_message,
 )
 from sandbox.blockkit import validate_message_blocks
-from store.periods import period_containing
 from store.metrics.subscriptions import SubscriptionView
+from store.periods import period_containing
 from store.views.metrics import (
     AgeBucket,
     CustomerFigure,
@@ -89,7 +89,7 @@ def test_drill_buttons_have_unique_ids_and_carry_the_period():
     assert len(set(ids)) == len(ids) and all(i.startswith(DigestActions.DRILL + ":") for i in ids)
     late = next(e for e in actions["elements"] if e["action_id"].endswith(":late"))
     assert late["text"]["text"] == "Late (1)"
-    ref = DrillRef.from_value(late["value"])
+    ref = DrillRef.loads(late["value"])
     assert (ref.kind, ref.period, ref.timezone) == ("late", WEEK, "UTC")
 
 

@@ -1,0 +1,34 @@
+"""What every listener gets from the composition root (bot/app.py builds it)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from slack_sdk import WebClient
+
+from handlers.kit.commands import CommandRouter
+from store.db import Database
+from store.enums import Role
+
+
+class DeskSettings(Protocol):
+    """The settings listeners read: bot/config.py's Settings has them (handlers see only
+    these, never bot/)."""
+
+    admins: Collection[str]
+    default_role: Role
+    timezone: str
+    rep_visibility: str
+
+
+@dataclass(frozen=True)
+class Deps:
+    settings: DeskSettings
+    db: Database
+    # Deliver queued Slack posts (store.outbox) soon after a commit, off the request thread:
+    # called as kick_outbox(db, client). bot/app.py passes the outbox worker's kick.
+    kick_outbox: Callable[[Database, WebClient], None]
+    order_command: CommandRouter = field(default_factory=lambda: CommandRouter("/order"))
+    orders_command: CommandRouter = field(default_factory=lambda: CommandRouter("/orders"))

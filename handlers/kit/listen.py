@@ -1,0 +1,150 @@
+"""The skeleton of every listener: a function from a Request to a Reply.
+
+A listener never sees Bolt's `ack`: it checks the permission, reads and writes through one
+store operation, renders, and returns a Reply; the kit acks with it and then makes the
+Reply's Slack calls. So a check or a read after the ack cannot be written, and whatever a
+listener raises reaches the error handler while the ack is still to be given.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from slack_bolt import App
+from slack_bolt.context.respond import Respond
+from slack_sdk import WebClient
+
+from handlers.kit.commands import CommandRouter
+from handlers.kit.deps import Deps
+from handlers.kit.payload import ModalState, channel_of, thread_of, user_of
+from handlers.kit.permissions import Permission, require
+from handlers.kit.reply import Reply
+from messages.metadata import Metadata
+from store.enums import Role
+from store.errors import ValidationFailed
+
+M = TypeVar("M", bound=Metadata)
+
+
+@dataclass(frozen=True)
+class Request:
+    """What Slack sent, read once: who, where, which button or form; and the listener's deps."""
+
+    deps: Deps
+    body: dict
+    client: WebClient
+    respond: Respond | None = None
+    text: str = ""  # a slash command's text (after its subcommand); stripped
+    bot_user_id: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return self.body.get("type") or ("slash_command" if "command" in self.body else "")
+
+    @property
+    def is_event(self) -> bool:
+        return self.kind == "event_callback"
+
+    @property
+    def user(self) -> str:
+        return user_of(self.body)
+
+    @property
+    def channel(self) -> str | None:
+        return channel_of(self.body)
+
+    @property
+    def thread(self) -> str | None:
+        return thread_of(self.body)
+
+    @property
+    def event(self) -> dict:
+        return self.body.get("event") or {}
+
+    @property
+    def action(self) -> dict:
+        """The block action's element: its action id, value, selected option or user."""
+        return (self.body.get("actions") or [{}])[0]
+
+    @property
+    def value(self) -> str | None:
+        """A button's value, or what someone typed into an external select."""
+        return self.action.get("value") or self.body.get("value")
+
+    @property
+    def trigger_id(self) -> str | None:
+        return self.body.get("trigger_id")
+
+    @property
+    def is_ephemeral(self) -> bool:
+        """Pressed on a message only this person sees (Slack sends no message then)."""
+        return bool((self.body.get("container") or {}).get("is_ephemeral"))
+
+    @property
+    def state(self) -> ModalState:
+        return ModalState(self.body.get("view"))
+
+    def metadata(self, kind: type[M]) -> M:
+        """The submitted modal's private_metadata."""
+        return kind.loads((self.body.get("view") or {}).get("private_metadata"))
+
+    def require(self, permission: Permission) -> Role:
+        return require(self.deps, self.user, permission)
+
+    def order_ref(self, usage: str) -> str:
+        """`/order <subcommand> <ref>`'s ref; the usage when it is missing."""
+        if not self.text:
+            raise ValidationFailed({"ref": f"which order? Usage: `{usage}`"})
+        return self.text
+
+
+Listener = Callable[[Request], Reply]
+
+
+def listen(deps: Deps, listener: Listener) -> Callable[..., None]:
+    """Bolt's listener for a kit listener (Bolt passes arguments by name)."""
+    def bolt_listener(ack, body, client, respond, context) -> None:
+        request = Request(deps=deps, body=body, client=client, respond=respond,
+                          text=(body.get("text") or "").strip(),
+                          bot_user_id=context.bot_user_id)
+        listener(request).deliver(request, ack)
+
+    bolt_listener.__name__ = bolt_listener.__qualname__ = listener.__name__
+    bolt_listener.kit_listener = listener  # tests/handlers/test_every_listener.py finds it here
+    return bolt_listener
+
+
+class Listeners:
+    """A feature's registrations: `on = Listeners(app, deps); on.action(ID, on_x_button)`."""
+
+    def __init__(self, app: App, deps: Deps):
+        self.app, self.deps = app, deps
+
+    def command(self, name: str, listener: Listener) -> None:
+        self.app.command(name)(listen(self.deps, listener))
+
+    def router(self, router: CommandRouter) -> None:
+        self.app.command(router.command)(listen(self.deps, router.dispatch))
+
+    def action(self, matcher, listener: Listener) -> None:
+        self.app.action(matcher)(listen(self.deps, listener))
+
+    def view(self, callback_id: str, listener: Listener) -> None:
+        self.app.view(callback_id)(listen(self.deps, listener))
+
+    def shortcut(self, callback_id: str, listener: Listener) -> None:
+        self.app.shortcut(callback_id)(listen(self.deps, listener))
+
+    def options(self, matcher, listener: Listener) -> None:
+        self.app.options(matcher)(listen(self.deps, listener))
+
+    def event(self, event_type: str, listener: Listener) -> None:
+        self.app.event(event_type)(listen(self.deps, listener))
+
+
+def numbered(action_id: str) -> re.Pattern:
+    """`action_id` alone or suffixed ":<n>" (a message repeating a button keeps ids unique)."""
+    return re.compile(rf"^{re.escape(action_id)}(:\d+)?$")

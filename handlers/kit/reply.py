@@ -1,0 +1,131 @@
+"""Reply: the one way a listener answers. A listener returns one; the kit then acks with it and
+makes its Slack calls, in order, after the ack.
+
+Everything a Reply sends is rendered when the listener builds it, before the ack, so a render
+error reaches the person through the ack. After the ack nothing may raise (Bolt would reset
+the ack and Slack show a 404 after 3 s), so a Slack refusal of a call (`message_not_found`
+for a deleted card, `channel_not_found`, an expired trigger) is logged here, once for every
+listener, and the remaining calls still go: the work is already saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from handlers.kit.errors import message_for, tell
+from messages.common import confirmation_message
+from messages.orders import order_card
+
+if TYPE_CHECKING:
+    from handlers.kit.listen import Request
+
+log = logging.getLogger("orderdesk.reply")
+
+
+@dataclass(frozen=True)
+class Send:
+    """One Slack call after the ack; `what` names it in the log when Slack refuses it."""
+
+    what: str
+    call: Callable[[Request], object]
+
+
+@dataclass(frozen=True)
+class Reply:
+    answer: dict | None = None  # the ack's body: a message, options, or a response_action
+    sends: tuple[Send, ...] = ()
+    kick: bool = False  # deliver the outbox first (the work queued posts)
+
+    @classmethod
+    def message(cls, message: dict) -> Reply:
+        """Answer in the ack: a slash command's reply, an options list."""
+        return cls(answer=message)
+
+    @classmethod
+    def modal(cls, view: dict) -> Reply:
+        return cls().open_modal(view)
+
+    @classmethod
+    def update_view(cls, view: dict) -> Reply:
+        """A view submission answered by replacing the modal."""
+        return cls(answer={"response_action": "update", "view": view})
+
+    def _then(self, what: str, call: Callable[[Request], object]) -> Reply:
+        return replace(self, sends=(*self.sends, Send(what, call)))
+
+    def kick_outbox(self) -> Reply:
+        return replace(self, kick=True)
+
+    def open_modal(self, view: dict) -> Reply:
+        return self._then("views.open", lambda r: r.client.views_open(trigger_id=r.trigger_id,
+                                                                     view=view))
+
+    def respond(self, message: dict) -> Reply:
+        """Through the payload's response_url (replace or delete the original, or add one)."""
+        return self._then("response_url", lambda r: _respond(r, message))
+
+    def ephemeral(self, message: dict, *, channel: str | None) -> Reply:
+        """Only the person sees it; nothing is sent when no channel is known."""
+        if not channel:
+            return self
+        return self._then(f"ephemeral in {channel}", lambda r: r.client.chat_postEphemeral(
+            channel=channel, user=r.user, **message))
+
+    def confirm(self, text: str, *, channel: str | None) -> Reply:
+        return self.ephemeral(confirmation_message(text), channel=channel)
+
+    def post(self, message: dict, *, channel: str, thread_ts: str | None = None) -> Reply:
+        return self._then(f"post in {channel}/{thread_ts}", lambda r: r.client.chat_postMessage(
+            channel=channel, thread_ts=thread_ts, **message))
+
+    def refresh_cards(self, result) -> Reply:
+        """Redraw every shared card of `result.order` (`result.posted_cards`) in place."""
+        card, reply = order_card(result.order), self
+        for channel, ts in result.posted_cards:
+            reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts:
+                               r.client.chat_update(channel=c, ts=t, **card))
+        return reply
+
+    def later(self, work: Callable[[], Reply]) -> Reply:
+        """Slow work after the ack (a report): its Reply's calls follow; if it fails, the
+        person is told the way the error handler tells them."""
+        return self._then("work after the ack", lambda r: _run_later(r, work))
+
+    def deliver(self, request: Request, ack: Callable[..., object]) -> None:
+        if not request.is_event:  # Bolt acked an event itself, before the listener ran
+            ack(self.answer or "")  # "": the empty ack
+        self.send(request)
+
+    def send(self, request: Request) -> None:
+        if self.kick:
+            request.deps.kick_outbox(request.deps.db, request.client)
+        for send in self.sends:
+            try:
+                send.call(request)
+            except SlackApiError as err:
+                log.warning("Slack refused %s: %s", send.what, err.response.get("error"))
+            except (SlackClientError, OSError) as err:
+                log.warning("could not reach Slack for %s: %s", send.what, err)
+
+
+def _respond(request: Request, message: dict) -> None:
+    if request.respond is None:
+        log.warning("no response_url to answer %s with", request.kind)
+        return
+    sent = request.respond(message)
+    if sent.status_code != 200:
+        log.warning("Slack refused the response_url: %s %s", sent.status_code, sent.body)
+
+
+def _run_later(request: Request, work: Callable[[], Reply]) -> None:
+    try:
+        reply = work()
+    except Exception as error:  # the ack is gone: the person hears of it by ephemeral instead
+        tell(message_for(error, request.body), request.body, request.client)
+        return
+    reply.send(request)

@@ -1,0 +1,64 @@
+"""What a modal remembers between opening and submit (private_metadata), and what a button
+carries (its value): small frozen dataclasses, written and read as JSON here and nowhere else.
+
+A subclass lists its fields; `loads` turns JSON lists back into tuples and numbers back into
+ints by the field's type. `KEYS` renames fields in the JSON where a value must stay short or
+must keep reading what buttons already posted in channels carry.
+"""
+
+from __future__ import annotations
+
+import json
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, fields
+from typing import Any, ClassVar, Self
+
+
+@dataclass(frozen=True)
+class Metadata:
+    KEYS: ClassVar[Mapping[str, str]] = {}
+
+    def dumps(self) -> str:
+        data = {self.KEYS.get(name, name): value for name, value in asdict(self).items()}
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def loads(cls, text: str | None) -> Self:
+        data = read_json(text)
+        hints = typing.get_type_hints(cls)
+        found = {f.name: data[cls.KEYS.get(f.name, f.name)] for f in fields(cls)
+                 if cls.KEYS.get(f.name, f.name) in data}
+        return cls(**{name: _typed(hints[name], value) for name, value in found.items()})
+
+
+def read_json(text: str | None) -> dict[str, Any]:
+    """The JSON object a view or button carries; {} when it carries none (or text that is not
+    ours: a required field then fails to load, loudly)."""
+    try:
+        data = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _typed(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        return _typed(next(a for a in args if a is not type(None)), value)
+    if origin is tuple:
+        return tuple(_typed(args[0], item) for item in value)
+    if hint is int:
+        return int(value)
+    return value
+
+
+@dataclass(frozen=True)
+class OrderModalMetadata(Metadata):
+    """A modal about one order (cancel, the stale-edit notice), and where to confirm."""
+
+    ref: str
+    channel_id: str | None = None

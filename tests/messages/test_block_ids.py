@@ -1,0 +1,89 @@
+"""Every modal names its inputs with messages.blocks, the ids handlers read and store errors
+are keyed by: each rendered input's block id is one the modal's Blocks class makes, and every
+field the Blocks class makes is in the modal."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from messages.approvals import reject_modal
+from messages.blocks import (
+    CustomerBlocks,
+    EditOrderBlocks,
+    FlagBlocks,
+    NewOrderBlocks,
+    ReasonBlocks,
+    ResolveBlocks,
+    ReturnBlocks,
+    ShipBlocks,
+)
+from messages.customers import customer_edit_modal
+from messages.edit_order import edit_order_modal
+from messages.fulfilment import cancel_modal, ship_modal
+from messages.returns import return_modal
+from messages.triage_modals import NEW_ORDER_LINES, flag_modal, new_order_modal, resolve_modal
+from store.customers import get_customer
+from store.fulfilment import return_form, ship_form
+from store.orders import get_order
+from store.triage import flag_order
+from store.views.orders import ADDRESS_FIELDS
+from tests.store.test_orders_builder import build
+
+
+def inputs(view: dict) -> set[str]:
+    return {b["block_id"] for b in view["blocks"] if b["type"] == "input"}
+
+
+def test_the_order_editor_names_its_inputs_with_edit_order_blocks(db):
+    build(db)
+    order = get_order(db, ref="SO-1042")
+    view = edit_order_modal(order, channel_id=None, hold_reasons=["other"])
+    b = EditOrderBlocks
+    expected = {b.REQUESTED_DATE, b.SHIPPING_INSTRUCTIONS, b.REMOVE_LINES, b.NEW_SKU,
+                b.NEW_QUANTITY, b.NEW_UNIT_PRICE, b.TRANSITION, b.HOLD, b.HOLD_NOTE,
+                *(b.ship_to(f) for f in ADDRESS_FIELDS),
+                *(i(x.line_no) for x in order.lines for i in (b.quantity, b.unit_price))}
+    assert inputs(view) - {b.RELEASE_HOLDS} == expected
+
+
+def test_the_new_order_modal_names_its_inputs_with_new_order_blocks():
+    b = NewOrderBlocks
+    expected = {b.CUSTOMER, b.PO_NUMBER, b.REQUESTED_DATE,
+                *(i(n) for n in range(1, NEW_ORDER_LINES + 1)
+                  for i in (b.sku, b.quantity, b.unit_price))}
+    assert inputs(new_order_modal(channel_id=None)) == expected
+
+
+def test_the_ship_and_return_modals_name_their_inputs_with_their_blocks(db):
+    build(db)
+    form = ship_form(db, ref="SO-1042")
+    expected = {ShipBlocks.CARRIER, ShipBlocks.SERVICE, ShipBlocks.SHIP_DATE,
+                ShipBlocks.TRACKING, *(ShipBlocks.quantity(x.key) for x in form.lines)}
+    assert inputs(ship_modal(form, channel_id=None)) == expected
+
+    form = return_form(db, ref="SO-1044")
+    b = ReturnBlocks
+    expected = {b.NOTE, *(i(x.line_no) for x in form.lines
+                          for i in (b.quantity, b.outcome, b.reason, b.sku))}
+    assert inputs(return_modal(form, channel_id=None, policy="pro_rata")) == expected
+
+
+def test_the_customer_editor_names_its_inputs_with_customer_blocks(db):
+    build(db)
+    view = customer_edit_modal(get_customer(db, query="ACME"), channel_id=None)
+    b = CustomerBlocks
+    assert inputs(view) == {b.EMAIL, b.PHONE, *map(b.contact, b.CONTACT_FIELDS),
+                            *map(b.address, ADDRESS_FIELDS)}
+
+
+def test_the_triage_and_reason_modals_name_their_inputs_with_their_blocks(db):
+    build(db)
+    flagged = flag_order(db, ref="SO-1042", actor="U0PROC1", reason="wrong address")
+    resolve = resolve_modal(flagged.discrepancy, reasons=[("fixed", "Fixed")], channel_id=None)
+    assert inputs(resolve) == {ResolveBlocks.REASON, ResolveBlocks.NOTE}
+    approval = SimpleNamespace(id=7, kind="refund", ref="SO-1042", amount_minor=100,
+                               currency="USD", detail="")
+    assert inputs(reject_modal(approval, channel_id=None)) == {ReasonBlocks.REASON}
+    assert inputs(cancel_modal(ref="SO-1042", channel_id=None)) == {ReasonBlocks.REASON}
+    assert inputs(flag_modal(ref=None, reason=None, channel_id=None)) == {FlagBlocks.REF,
+                                                                          FlagBlocks.REASON}
