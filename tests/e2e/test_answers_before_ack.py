@@ -9,11 +9,11 @@ from datetime import UTC, date, datetime
 
 from slack_sdk import WebClient
 
+from bench.app_stack import CHANNEL, SALES
 from messages.actions import DigestActions, OrderActions, ThreadActions
 from messages.digest import digest_message
 from store.metrics import build_digest
 from store.periods import period_containing
-from tests.e2e.conftest import CHANNEL, SALES
 from tests.store.test_metrics_desk import build_desk
 
 GONE = "SO-404404"
