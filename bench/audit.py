@@ -9,11 +9,12 @@ import time
 from collections import Counter
 
 from sqlalchemy import func, select
-
 from stack import CHANNEL, TRIAGE, Stack
+from traffic import Ledger
+
 from store.db import Database
 from store.models import DigestRun, Discrepancy, Event, Order, OrderLine, OutboxMessage
-from traffic import Ledger
+
 
 def wait_drained(db: Database, timeout: float) -> float | None:
     """Seconds until no outbox row is pending (None: still pending after `timeout`)."""

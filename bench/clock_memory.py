@@ -24,8 +24,8 @@ from bench.roundtrip_bench import SECRET, stop_server
 from sandbox import SlackSandbox
 from store import clock
 from store.db import open_database
-from store.metrics.subscriptions import subscribe_digest
 from store.enums import DigestRunStatus
+from store.metrics.subscriptions import subscribe_digest
 from store.models import DigestRun
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -33,11 +33,11 @@ sys.path.insert(0, str(ROOT))
 from bench.dataset import DEFAULT_PG, seeded, url_for  # noqa: E402
 from messages.charts import digest_chart  # noqa: E402
 from messages.digest import digest_message  # noqa: E402
-from store.metrics import queries as q  # noqa: E402
 from store.db import Database, open_database  # noqa: E402
-from store.periods import last_complete_period, local_date  # noqa: E402
+from store.metrics import queries as q  # noqa: E402
 from store.metrics.digest import build_digest, refresh_planner_statistics, tune_for_reports  # noqa: E402
 from store.models import Discrepancy, Order  # noqa: E402
+from store.periods import last_complete_period, local_date  # noqa: E402
 from store.schema import upgrade  # noqa: E402
 
 OUT = ROOT / "bench" / "out"

@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 from bench.dataset import DEFAULT_PG, seeded  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.lookup.find import find_orders  # noqa: E402
-from store.models import Customer, Order, Product, Shipment  # noqa: E402
 from store.lookup.index import snapshot  # noqa: E402
+from store.models import Customer, Order, Product, Shipment  # noqa: E402
 
 BUDGETS = {"exact ref": 30.0, "customer name ~typo": 50.0}
 

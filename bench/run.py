@@ -37,8 +37,14 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench import clock_memory, digest_bench, import_rate, lookup_bench, roundtrip_bench  # noqa: E402
-from bench import thread_bench  # noqa: E402
+from bench import (  # noqa: E402
+    clock_memory,
+    digest_bench,
+    import_rate,
+    lookup_bench,
+    roundtrip_bench,
+    thread_bench,  # noqa: E402
+)
 from bench.dataset import DEFAULT_PG, OUT, commit, seed_record, seeded, url_for  # noqa: E402
 from bench.report import LABELS, render_markdown, write_docs  # noqa: E402
 from bench.seed_and_import import size_of  # noqa: E402

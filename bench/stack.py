@@ -35,10 +35,10 @@ from store import clock  # noqa: E402
 from store.db import Database, open_database  # noqa: E402
 from store.enums import Role  # noqa: E402
 from store.models import Customer  # noqa: E402
-from store.workspace.roles import set_role  # noqa: E402
-from store.workspace.routing import set_route  # noqa: E402
 from store.schema import upgrade  # noqa: E402
 from store.seed.demo import seed_demo  # noqa: E402
+from store.workspace.roles import set_role  # noqa: E402
+from store.workspace.routing import set_route  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
 SIGNING_SECRET = "bench-signing-secret"

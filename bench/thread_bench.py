@@ -36,11 +36,11 @@ from store import clock  # noqa: E402
 from store.clock import SetClock  # noqa: E402
 from store.db import Database  # noqa: E402
 from store.enums import Role  # noqa: E402
-from store.workspace.events import claim_event  # noqa: E402
+from store.lookup.index import snapshot  # noqa: E402
 from store.models import Customer, Order, Shipment  # noqa: E402
 from store.questions.answers import answer_question  # noqa: E402
+from store.workspace.events import claim_event  # noqa: E402
 from store.workspace.roles import require  # noqa: E402
-from store.lookup.index import snapshot  # noqa: E402
 
 
 def sample(db: Database, n: int, seed: int = 11) -> tuple[list[tuple[str, str, object]], object]:

@@ -12,6 +12,9 @@ pg_url="${ORDERDESK_TEST_DATABASE_URL:-postgresql://root@127.0.0.1:5432/orderdes
 workers="${ORDERDESK_TEST_WORKERS:-3}"
 run_pytest() { .venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" "$@"; }
 
+echo "== import contracts (lint-imports; see docs/architecture.md)"
+.venv/bin/lint-imports --no-cache
+
 mapfile -t todays < <(.venv/bin/python scripts/test_todays.py)
 echo "== tests on SQLite, today"
 ORDERDESK_TEST_NOW= ORDERDESK_TEST_DATABASE_URL= run_pytest "$@"

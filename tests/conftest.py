@@ -15,6 +15,15 @@ from store.models import Base
 from tests.support.clock import TEST_NOW
 
 PG_URL = os.environ.get("ORDERDESK_TEST_DATABASE_URL", "")
+# Fixtures shared across folders live with their builders in tests/support/.
+pytest_plugins = [
+    "tests.support.stack",          # stack, desk: sandbox + app over HTTP, the small desk
+    "tests.support.fulfilment",     # ful: the stack on the fulfilment desk
+    "tests.support.triage",         # triage: the stack on the triage desk
+    "tests.support.threads_desk",   # frozen_clock, tstack: the threads desk on its own day
+    "tests.support.threads",        # outcomes: the threads feature's logged outcomes
+    "tests.support.intake",         # intake: the stack with an intake secret
+]
 
 
 def pytest_report_header(config):

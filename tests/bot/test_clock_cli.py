@@ -13,7 +13,7 @@ from bot.cli import main as cli_main
 from sandbox import SlackSandbox
 from store import clock, schema
 from store.metrics.subscriptions import subscribe_digest
-from tests.store.test_metrics_desk import build_desk
+from tests.support.metrics_desk import build_desk
 
 
 @pytest.fixture

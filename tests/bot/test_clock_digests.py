@@ -17,8 +17,8 @@ from sandbox import SlackSandbox
 from store import clock
 from store.metrics.runs import RETRY_AFTER, run_states
 from store.metrics.subscriptions import subscribe_digest
-from tests.store.test_metrics_desk import build_desk
 from tests.support.clock import days_ago, in_days
+from tests.support.metrics_desk import build_desk
 
 CHANNEL = "C0MGR"
 

@@ -12,7 +12,7 @@ from sandbox import SlackSandbox
 from store.metrics.runs import run_states
 from store.metrics.subscriptions import list_digest_subscriptions, subscribe_digest
 from store.periods import due_periods
-from tests.store.test_metrics_desk import build_desk
+from tests.support.metrics_desk import build_desk
 
 CLOCKS = 3
 START = datetime(2026, 11, 1, 9, tzinfo=UTC)

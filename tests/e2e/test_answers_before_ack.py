@@ -14,7 +14,7 @@ from messages.actions import DigestActions, OrderActions, ThreadActions
 from messages.digest import digest_message
 from store.metrics import build_digest
 from store.periods import period_containing
-from tests.store.test_metrics_desk import build_desk
+from tests.support.metrics_desk import build_desk
 
 GONE = "SO-404404"
 AFTER_WEEK = datetime(2026, 11, 9, 8, 1, tzinfo=UTC)  # the metrics desk's week 45 is over

@@ -7,13 +7,8 @@ from sqlalchemy import select
 from bench.app_stack import ADMIN, MANAGER, SALES
 from messages.actions import ApprovalActions, EditOrderIds
 from store.models import Approval, Order, Return
-from tests.e2e.test_fulfilment_support import (  # noqa: F401  (ful is a fixture)
-    PROCESSOR,
-    buttons,
-    ful,
-    text_of,
-)
-from tests.store.test_shipments_desk import MANAGER_CHANNEL
+from tests.support.fulfil_desk import MANAGER_CHANNEL
+from tests.support.fulfilment import PROCESSOR, buttons, text_of
 
 
 def ship_pumps_and_ask_for_a_refund(ful, requester: str):

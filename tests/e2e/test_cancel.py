@@ -3,14 +3,8 @@ the pick request says stop, the rep told by DM), with the reason inline, and ref
 shipment with the reason why."""
 
 from messages.actions import CancelActions
-from tests.e2e.test_fulfilment_support import (  # noqa: F401  (ful is a fixture)
-    PROCESSOR,
-    REP,
-    buttons,
-    ful,
-    text_of,
-)
-from tests.store.test_shipments_desk import reserved_lines, stock
+from tests.support.fulfil_desk import reserved_lines, stock
+from tests.support.fulfilment import PROCESSOR, REP, buttons, text_of
 
 
 def test_cancel_before_shipment_releases_stock_stops_the_pick_and_tells_the_rep(ful):

@@ -13,7 +13,7 @@ from bench.app_stack import CHANNEL, PROCESSOR, SECRET, order
 from bot.config import Settings
 from bot.console import start_stack
 from store.db import open_database
-from tests.e2e.test_intake import post
+from tests.support.intake import post
 
 
 @pytest.fixture

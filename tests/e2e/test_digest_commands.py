@@ -12,7 +12,7 @@ from bench.app_stack import MANAGER, PROCESSOR, SALES
 from jobs.schedule import tick_digests
 from messages.actions import DigestActions
 from store.metrics.subscriptions import list_digest_subscriptions
-from tests.store.test_metrics_desk import build_desk
+from tests.support.metrics_desk import build_desk
 
 MGR_CHANNEL = "C0MGR"
 # The hand-counted desk is ISO week 45 2026, a fixed calendar: its tests pin the clock to the

@@ -7,12 +7,8 @@ from sqlalchemy import select
 
 from messages.actions import FulfilmentActions
 from store.models import Shipment
-from tests.e2e.test_fulfilment_support import (  # noqa: F401  (ful is a fixture)
-    buttons,
-    ful,
-    text_of,
-)
-from tests.store.test_shipments_desk import reserved_lines, stock
+from tests.support.fulfil_desk import reserved_lines, stock
+from tests.support.fulfilment import buttons, text_of
 
 PROCESSOR = "U0PROC1"
 

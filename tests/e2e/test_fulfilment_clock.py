@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from jobs.schedule import register_jobs, sweep_fulfilment
 from store.models import Discrepancy, Order
-from tests.e2e.test_fulfilment_support import ful  # noqa: F401  (ful is a fixture)
-from tests.store.test_shipments_desk import PROMISED, WAREHOUSE_CHANNEL, reserved_lines
+from tests.support.fulfil_desk import PROMISED, WAREHOUSE_CHANNEL, reserved_lines
 
 
 class RecordingScheduler:

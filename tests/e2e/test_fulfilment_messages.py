@@ -14,12 +14,12 @@ from messages.returns import return_modal
 from sandbox.blockkit import validate_message_blocks, validate_view
 from store.fulfilment.approvals import ApprovalView
 from store.fulfilment.cancel import CancelNotice
-from store.fulfilment.rules import CARRIERS, RULES
+from store.fulfilment.pick import PickLine, PickView
 from store.fulfilment.returns import OUTCOMES, ReturnForm, ReturnFormLine
+from store.fulfilment.rules import CARRIERS, RULES
 from store.fulfilment.shipments import ShipForm, ShipFormLine
 from store.views.orders import AddressView
-from store.fulfilment.pick import PickLine, PickView
-from tests.factories import HOSTILE, order
+from tests.support.views import HOSTILE, order
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)
 

@@ -7,46 +7,14 @@ import hashlib
 import hmac
 import io
 import json
-import urllib.error
-import urllib.request
 
 import pytest
 
-from bench.app_stack import ADMIN, SECRET, Stack, order, triage_on
+from bench.app_stack import SECRET, order
 from bot.app import create_app
-from bot.config import Settings
-from bot.console import DEMO_ROLES, start_stack
 from bot.web import create_wsgi_app
-from jobs.outbox import stop_all
 from jobs.renderers import renderer_table
-from store.workspace.roles import set_role
-
-
-@pytest.fixture
-def intake(db):
-    """The stack as `stack` builds it, with an intake secret in the app's settings."""
-    settings = Settings.from_env({"ORDERDESK_ADMINS": ADMIN, "ORDERDESK_INTAKE_SECRET": SECRET})
-    sandbox, running, app_settings = start_stack(settings, db=db)
-    for user_id, role in DEMO_ROLES.items():
-        set_role(db, actor=ADMIN, user_id=user_id, role=role, admins=frozenset({ADMIN}),
-                 default_role=settings.default_role)
-    yield triage_on(Stack(sb=sandbox, db=db, settings=app_settings))
-    stop_all()
-    running.stop()
-    sandbox.stop()
-
-
-def post(t, body, *, secret=SECRET, signature=None, raw: bytes | None = None):
-    data = raw if raw is not None else json.dumps(body).encode()
-    sig = signature or hmac.new(secret.encode(), data, hashlib.sha256).hexdigest()
-    url = t.sb.app_url.replace("/slack/events", "/intake/orders")
-    request = urllib.request.Request(url, data=data, method="POST", headers={
-        "Content-Type": "application/json", "X-Orderdesk-Signature": sig})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as err:
-        return err.code, json.loads(err.read())
+from tests.support.intake import post
 
 
 def test_a_signed_order_is_created_once_and_its_problem_posted(intake):

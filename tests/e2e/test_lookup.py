@@ -6,7 +6,7 @@ import pytest
 
 from bench.app_stack import CHANNEL, PROCESSOR, SALES
 from messages.actions import OrderActions
-from tests.statements import counting
+from tests.support.statements import counting
 
 
 def ask(stack, text, user=PROCESSOR):

@@ -18,7 +18,6 @@ from store.enums import OutboxStatus
 from store.models import OutboxMessage
 from store.outbox import claim_due
 from store.triage.operations import flag_order
-from tests.e2e.test_triage_support import triage  # noqa: F401
 
 
 def statuses(t) -> list[str]:

@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from messages.actions import ReturnActions
 from store.models import Return, Shipment, ShipmentLine
-from tests.e2e.test_fulfilment_support import PROCESSOR, ful  # noqa: F401  (ful is a fixture)
-from tests.store.test_shipments_desk import reserved_lines, stock
+from tests.support.fulfil_desk import reserved_lines, stock
+from tests.support.fulfilment import PROCESSOR
 
 
 def ship_part(ful):

@@ -9,17 +9,16 @@ from bot.app import create_app  # noqa: F401 - the composition root under test
 from messages.actions import ThreadActions
 from store.db import open_database
 from store.models import Follow, ProcessedEvent
-from tests.e2e.threads_desk import frozen_clock, start, tstack  # noqa: F401 - fixtures
-from tests.e2e.threads_kit import (
+from tests.support.threads import (
     CHANNEL,
     answer_in,
     ask,
     bot_replies,
     buttons,
     follow_button,
-    outcomes,  # noqa: F401 - fixture
     refs_of,
 )
+from tests.support.threads_desk import start
 
 SALES1, PROCESSOR = "U0SALES1", "U0PROC1"
 DUPLICATE = "already answered, staying quiet"

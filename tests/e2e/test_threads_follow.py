@@ -3,41 +3,21 @@ an edit posts into every following thread (through the outbox); unfollow stops i
 
 import json
 
-from slack_sdk import WebClient
 from sqlalchemy import func, select
 
-from jobs.outbox import deliver_due
-from jobs.renderers import renderer_table
 from messages.actions import OrderActions, ThreadActions
 from store.models import Follow, OutboxMessage
-from store.outbox import pending_count
-from tests.e2e.threads_desk import frozen_clock, tstack  # noqa: F401 - fixtures
-from tests.e2e.threads_kit import (
+from tests.support.threads import (
     CHANNEL,
     answer_in,
     ask,
     bot_replies,
     buttons,
+    deliver_outbox,
+    edit_requested_date,
 )
 
 SALES1, SALES2, PROCESSOR = "U0SALES1", "U0SALES2", "U0PROC1"
-
-
-def edit_requested_date(stack, ref: str, day: str) -> None:
-    """A processor changes the order in the editor modal, as in Slack."""
-    sb = stack.sb
-    sb.slash("/order", f"edit {ref}", user=PROCESSOR, channel=CHANNEL)
-    sb.wait_for(lambda: sb.views(user=PROCESSOR))
-    delivery = sb.submit(sb.views(user=PROCESSOR)[-1], {"requested_date": day}, user=PROCESSOR)
-    assert delivery.status == 200 and not delivery.problems, delivery.problems
-
-
-def deliver_outbox(stack) -> None:
-    """What the web process's outbox worker (or the clock) does after a commit; the app kicks
-    its own worker too, so wait until nothing is left pending, whoever sent it."""
-    deliver_due(stack.db, WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token),
-                renderer_table(stack.settings.audience))
-    stack.sb.wait_for(lambda: pending_count(stack.db) == 0, message="the outbox drained")
 
 
 def follows(stack) -> list[tuple[str, str]]:

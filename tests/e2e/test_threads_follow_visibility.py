@@ -7,9 +7,15 @@ import json
 
 import pytest
 
-from tests.e2e.test_threads_follow import deliver_outbox, edit_requested_date
-from tests.e2e.threads_desk import build_threads_desk, frozen_clock, start  # noqa: F401
-from tests.e2e.threads_kit import CHANNEL, answer_in, ask, bot_replies
+from tests.support.threads import (
+    CHANNEL,
+    answer_in,
+    ask,
+    bot_replies,
+    deliver_outbox,
+    edit_requested_date,
+)
+from tests.support.threads_desk import build_threads_desk, start
 
 SALES1, SALES2, PROCESSOR = "U0SALES1", "U0SALES2", "U0PROC1"
 REF = "SO-1042"  # Acme's: U0SALES1's account, not U0SALES2's
@@ -72,8 +78,8 @@ def test_a_resolution_repeats_the_title_only_where_the_policy_allows(policy_stac
     flag(policy_stack, f"charged {PRICE} twice")
     deliver_outbox(policy_stack)
     notices(policy_stack, threads, "Flagged")
-    from store.triage.operations import resolve
     from store.models import Discrepancy
+    from store.triage.operations import resolve
 
     with policy_stack.db.read() as s:
         [d_id] = s.query(Discrepancy.id).filter(Discrepancy.title.like("charged%")).one()

@@ -1,12 +1,11 @@
-"""Every phrasing in tests/e2e/phrasings.py, asked through the sandbox the way a rep asks it
+"""Every phrasing in tests/support/phrasings.py, asked through the sandbox the way a rep asks it
 (@mention in a channel, @mention inside a thread, DM), answered in the right thread with
 exactly the right orders."""
 
 import pytest
 
-from tests.e2e.phrasings import PHRASINGS
-from tests.e2e.threads_desk import frozen_clock, tstack  # noqa: F401 - fixtures
-from tests.e2e.threads_kit import answer_in, ask, kind_of, refs_of
+from tests.support.phrasings import PHRASINGS
+from tests.support.threads import answer_in, ask, kind_of, refs_of
 
 
 def test_there_are_at_least_forty_phrasings_of_every_sort():

@@ -8,8 +8,8 @@ import pytest
 
 from bot.config import ConfigError, Settings
 from messages.actions import ThreadActions
-from tests.e2e.threads_desk import build_threads_desk, frozen_clock, start, tstack  # noqa: F401
-from tests.e2e.threads_kit import answer_in, ask, buttons
+from tests.support.threads import answer_in, ask, buttons
+from tests.support.threads_desk import build_threads_desk, start
 
 SALES1, SALES2, PROCESSOR, MANAGER = "U0SALES1", "U0SALES2", "U0PROC1", "U0MGR1"
 # SO-1043 is Beta's (U0SALES1's account): on credit hold with a note, a price problem, $144.95.

@@ -20,7 +20,6 @@ from bench.app_stack import (
 from bench.triage_desk import EXPECTED
 from messages.actions import TriageActions as A
 from store.models import Discrepancy, Event, Order, OrderLine
-from tests.e2e.test_triage_support import triage  # noqa: F401  (triage is a fixture)
 
 
 def events(t, kind: str) -> int:

@@ -12,7 +12,6 @@ from sqlalchemy import delete
 from bench.app_stack import PROCESSOR, action_id
 from messages.actions import TriageActions as A
 from store.models import Discrepancy, Event
-from tests.e2e.test_triage_support import triage  # noqa: F401
 
 
 def test_a_take_that_fails_is_answered_with_the_reason_before_the_ack(triage, tmp_path):

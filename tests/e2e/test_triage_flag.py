@@ -9,7 +9,6 @@ from bench.app_stack import ADMIN, CHANNEL, PROCESSOR, SALES, TRIAGE, action_id,
 from bench.triage_desk import row
 from messages.actions import OrderActions, TriageActions
 from messages.actions import TriageActions as A
-from tests.e2e.test_triage_support import triage  # noqa: F401
 
 
 def clean_order(t, tmp_path, ref="SO-9201"):

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from bench.app_stack import CHANNEL, PROCESSOR, SALES, text_of
 from messages.actions import NewOrderIds
 from store.models import Order
-from tests.e2e.test_triage_support import triage  # noqa: F401
 
 
 def open_modal(t, user=PROCESSOR):

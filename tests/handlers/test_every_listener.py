@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 from slack_sdk import WebClient
 
-from bench.app_stack import ADMIN, CHANNEL, MANAGER, PROCESSOR, SALES
+from bench.app_stack import CHANNEL, MANAGER, PROCESSOR, SALES
 from bot.app import create_app
 from bot.config import Settings
 from handlers.kit import CommandRouter
@@ -48,7 +48,6 @@ from store.customers import get_customer
 from store.fulfilment import return_form, ship_form
 from store.orders import get_order
 from store.triage import flag_order
-from tests.e2e.conftest import desk, stack  # noqa: F401
 
 GONE_REF, GONE_ID, GONE_NAME = "SO-404404", 404404, "NOPE404404"
 REFUSED = "You can't"

@@ -8,7 +8,7 @@ from store.enums import PostKind
 from store.models import Order, OutboxMessage
 from store.questions import Audience, follow, notify_followers, unfollow
 from store.views.questions import FULL
-from tests.store.test_orders_builder import build
+from tests.support.desk import build
 from tests.support.outbox import rendered
 
 THREAD = ("C0ORDERS", "1700000000.000100")

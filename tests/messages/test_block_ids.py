@@ -27,7 +27,7 @@ from store.fulfilment import return_form, ship_form
 from store.orders import get_order
 from store.triage import flag_order
 from store.views.orders import ADDRESS_FIELDS
-from tests.store.test_orders_builder import build
+from tests.support.desk import build
 
 
 def inputs(view: dict) -> set[str]:

@@ -12,7 +12,7 @@ from store.views.orders import (
     StockRow,
     StockView,
 )
-from tests.factories import HOSTILE, candidate
+from tests.support.views import HOSTILE, candidate
 
 
 def customer(**overrides) -> CustomerView:

@@ -29,7 +29,7 @@ from store.views.metrics import (
     PeriodFigures,
     TypeCount,
 )
-from tests.factories import HOSTILE
+from tests.support.views import HOSTILE
 
 WEEK = period_containing("weekly", date(2026, 11, 2))
 START, END = datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 9, tzinfo=UTC)

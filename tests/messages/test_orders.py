@@ -11,7 +11,7 @@ from messages.orders import (
     order_card,
 )
 from sandbox.blockkit import validate_message_blocks, validate_view
-from tests.factories import HOSTILE, candidate, hostile_order, line, lookup_result, order
+from tests.support.views import HOSTILE, candidate, hostile_order, line, lookup_result, order
 
 
 def action_ids(blocks):

@@ -12,8 +12,8 @@ from sqlalchemy import func, select
 
 from store.importer import import_file
 from store.models import Order, OrderLine
-from tests.reliability.kit import ANY_CHAR, FAST, FRAGMENTS
-from tests.store.test_import_support import ORDER_HEADER, load_reference, order_row, write_csv
+from tests.support.imports import ORDER_HEADER, load_reference, order_row, write_csv
+from tests.support.reliability import ANY_CHAR, FAST, FRAGMENTS
 
 PLAIN = st.text(alphabet=ANY_CHAR, max_size=30)
 NUMBERS = st.sampled_from(["1", "3.0", "0", "-2", "1e3", "1e20", "99999999999", "2.5", "",

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bench.app_stack import SECRET, order
 from bench.security_probes import intake_post, intake_signature
 from store.models import Order, OrderLine
-from tests.reliability.kit import ANY_CHAR, FAST, FRAGMENTS
+from tests.support.reliability import ANY_CHAR, FAST, FRAGMENTS
 
 SCALAR = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(ANY_CHAR, max_size=20),
                    st.sampled_from(FRAGMENTS + ["2024-05-04", "12.50", "1e400", "-0"]))

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 
-from bench.app_stack import CHANNEL, PROCESSOR
-from messages.actions import EditOrderIds
-from store.models import Event, Order, OrderLine
-from tests.reliability.kit import ANY_CHAR, FAST, FRAGMENTS, ErrorLog, unexpected_errors
-
-REF = "SO-1042"
+from bench.app_stack import PROCESSOR
+from tests.support.reliability import (
+    ANY_CHAR,
+    FAST,
+    FRAGMENTS,
+    ErrorLog,
+    editor,
+    snapshot,
+    unexpected_errors,
+)
 
 
 def cell(max_len: int):
@@ -28,32 +31,6 @@ FIELDS = st.fixed_dictionaries({}, optional={
     "ship_to.postal_code": cell(32), "ship_to.country": cell(2),
     "requested_date": st.one_of(st.dates().map(str), st.text(ANY_CHAR, max_size=12)),
 })
-
-
-def snapshot(db) -> tuple:
-    with db.read() as s:
-        order = s.scalars(select(Order).where(Order.ref == REF)).one()
-        row = (order.version_id, order.ship_postal_code, order.ship_country,
-               order.requested_date)
-        lines = s.execute(select(OrderLine.line_no, OrderLine.quantity,
-                                 OrderLine.unit_price_minor).where(
-            OrderLine.order_id == order.id).order_by(OrderLine.line_no)).all()
-        events = s.execute(select(Event.id, Event.kind).where(
-            Event.order_id == order.id).order_by(Event.id)).all()
-    return row, tuple(lines), tuple(events)
-
-
-def editor(sb):
-    open_views = [v for v in sb.views(user=PROCESSOR) if v.callback_id == EditOrderIds.CALLBACK]
-    if open_views:
-        return open_views[-1]
-    for view in sb.views(user=PROCESSOR):
-        sb.close_view(view, user=PROCESSOR)
-    delivery = sb.slash("/order", f"edit {REF}", user=PROCESSOR, channel=CHANNEL)
-    assert delivery.status == 200, delivery.problems
-    sb.wait_for(lambda: [v for v in sb.views(user=PROCESSOR)
-                         if v.callback_id == EditOrderIds.CALLBACK])
-    return editor(sb)
 
 
 def test_any_editor_values_are_saved_or_refused_under_their_fields(stack, desk):

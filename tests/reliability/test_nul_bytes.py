@@ -14,17 +14,17 @@ from bench.app_stack import CHANNEL, PROCESSOR, SECRET, order
 from bench.security_probes import intake_post, intake_signature
 from store.importer import import_file
 from store.models import Discrepancy, Order
-from tests.e2e.threads_desk import frozen_clock, tstack  # noqa: F401 - fixtures
-from tests.e2e.threads_kit import answer_in, ask, refs_of
-from tests.reliability.kit import (
+from tests.support.imports import ORDER_HEADER, load_reference, order_row, write_csv
+from tests.support.reliability import (
     ErrorLog,
     answer_marks,
     blocks_text,
+    editor,
     shows_an_answer,
+    snapshot,
     unexpected_errors,
 )
-from tests.reliability.test_modal_input import editor, snapshot
-from tests.store.test_import_support import ORDER_HEADER, load_reference, order_row, write_csv
+from tests.support.threads import answer_in, ask, refs_of
 
 
 def orders(db) -> int:

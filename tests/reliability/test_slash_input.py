@@ -7,7 +7,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bench.app_stack import ADMIN, CHANNEL, MANAGER, PROCESSOR, SALES
-from tests.reliability.kit import (
+from tests.support.reliability import (
     FAST,
     TEXT,
     ErrorLog,

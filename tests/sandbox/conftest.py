@@ -8,8 +8,7 @@ from slack_sdk import WebClient
 
 from sandbox import SlackSandbox
 from sandbox.appserver import serve_bolt_app
-
-SECRET = "test-signing-secret"
+from tests.support.sandbox import SECRET
 
 
 @pytest.fixture

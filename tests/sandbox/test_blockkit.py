@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from sandbox.blockkit import validate_message_blocks, validate_view
-from tests.sandbox.kit import button, modal, section, text_input
+from tests.support.sandbox import button, modal, section, text_input
 
 
 def plain(text: str) -> dict:

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from sandbox.console import run_console
-from tests.sandbox.kit import button, modal, section, text_input
+from tests.support.sandbox import button, modal, section, text_input
 
 STATUS = {"type": "input", "block_id": "status", "label": {"type": "plain_text",
                                                            "text": "Status"},

@@ -9,7 +9,7 @@ from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
 
-from tests.sandbox.kit import button, section
+from tests.support.sandbox import button, section
 
 
 def card(order: str = "SO-1042") -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sandbox.model import Message, View
 from sandbox.render_text import mrkdwn_to_plain, render_blocks, render_message, render_view
-from tests.sandbox.kit import button, section, text_input
+from tests.support.sandbox import button, section, text_input
 
 
 def test_mrkdwn_is_shown_as_plain_text():

@@ -14,8 +14,7 @@ from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.signature import SignatureVerifier
 
 from sandbox.player import sign, signed_headers
-from tests.sandbox.conftest import SECRET
-from tests.sandbox.kit import modal
+from tests.support.sandbox import SECRET, modal
 
 
 def test_signature_matches_slack_sdks_verifier():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.sandbox.kit import button, modal, section, text_input
+from tests.support.sandbox import button, modal, section, text_input
 
 
 def plain(text: str) -> dict:

@@ -9,7 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from tests.sandbox.kit import button, modal, section
+from tests.support.sandbox import button, modal, section
 
 
 def error_of(call) -> SlackApiError:

@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from store.errors import ValidationFailed
 from store.periods import (
     Period,
     canonical_zone,
@@ -14,7 +15,6 @@ from store.periods import (
     last_complete_period,
     period_containing,
 )
-from store.errors import ValidationFailed
 
 
 def utc(*args) -> datetime:

@@ -9,8 +9,8 @@ from store.enums import DiscrepancyStatus, DiscrepancyType, HoldReason, Severity
 from store.errors import OrderNotFound
 from store.models import Discrepancy, Event, Order, OrderHold
 from store.records import load_order, order_view, read_order_view
-from tests.store.test_orders_builder import build
 from tests.support.clock import days_ago
+from tests.support.desk import build
 
 REFS = ("SO-1042", "SO-1043", "SO-1044", "SO-1045", "SO-1046")
 

@@ -8,7 +8,7 @@ from store import clock, outbox
 from store.enums import OutboxStatus
 from store.models import Discrepancy, OutboxMessage
 from store.triage import flag_order
-from tests.store.test_orders_builder import build
+from tests.support.desk import build
 
 
 def _enqueue(db, **kwargs):

@@ -25,7 +25,7 @@ TODAY = TEST_NOW.date()  # the tests' workspace zone is UTC
 
 def days_ago(days: int, hour: int = 9, minute: int = 0, *, today: date = TODAY) -> datetime:
     """A moment `days` whole days before today (UTC), at hour:minute. `today` is for a desk
-    pinned to its own calendar (tests/e2e/threads_desk.py)."""
+    pinned to its own calendar (tests/support/threads_desk.py)."""
     return datetime.combine(today - timedelta(days=days), time(hour, minute), UTC)
 
 

@@ -1,0 +1,113 @@
+"""Allocation: when an order is ready, what gets reserved where, backorders, top-ups,
+releases on edit, the clock's sweep, and late orders."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from store.enums import PaymentStatus
+from store.errors import NotReady
+from store.fulfilment.allocation import allocate, allocate_ready, flag_late_orders
+from store.fulfilment.shipments import ShipRequest, ship_order
+from store.models import ChannelRoute, Discrepancy, Order, OutboxMessage
+from store.orders.edit import OrderEdit
+from store.orders.lines import LineEdit
+from store.orders.operations import edit_order, get_order
+from store.triage.operations import flag_order
+from tests.support.fulfil_desk import PROMISED, REF, fulfil_desk, reserved_lines, stock
+
+ACTOR = "U0PROC1"
+
+
+@pytest.fixture
+def desk(db):
+    return fulfil_desk(db)
+
+
+def test_allocating_reserves_each_line_and_posts_one_pick_request(db, desk):
+    result = allocate(db, ref=REF, actor=ACTOR)
+    assert result.order.fulfilment_status == "allocated"
+    assert reserved_lines(db) == [4, 10, 2]
+    assert stock(db, "WID-1042-BL") == (100, 14)  # EAST: 90 free beats WEST's 40
+    assert stock(db, "WID-1042-BL", "WEST") == (40, 0)
+    with db.read() as s:
+        post = s.scalars(select(OutboxMessage).where(OutboxMessage.dedupe_key == "pick:"
+                                                     + str(result.order.id))).one()
+    assert post.payload["channel"] == "C0WH" and result.queued == (post.id,)
+
+    again = allocate(db, ref=REF, actor=ACTOR)  # nothing more to reserve, no second post
+    assert reserved_lines(db) == [4, 10, 2] and stock(db, "WID-1042-BL") == (100, 14)
+    with db.read() as s:
+        assert s.query(OutboxMessage).filter(OutboxMessage.method == "chat.postMessage",
+                                             OutboxMessage.target.startswith("pick:")).count() == 1
+    assert again.order.fulfilment_status == "allocated"
+
+
+def test_an_order_is_not_ready_unpaid_without_terms_held_or_with_open_discrepancies(db, desk):
+    with pytest.raises(NotReady, match="payment is awaiting and the customer is not on terms"):
+        allocate(db, ref="SO-1043", actor=ACTOR)
+    with db.write() as s:
+        s.scalars(select(Order).where(Order.ref == "SO-1043")).one().payment_status = \
+            PaymentStatus.CAPTURED
+    flag_order(db, ref="SO-1043", actor=ACTOR, reason="customer asked to wait")
+    with pytest.raises(NotReady, match="open discrepancies: .*customer asked to wait"):
+        allocate(db, ref="SO-1043", actor=ACTOR)
+    edit_order(db, ref=REF, actor=ACTOR, expected_version=get_order(db, ref=REF).version,
+               changes=OrderEdit(place_hold=("credit_hold", "check with finance")))
+    with pytest.raises(NotReady, match=r"on hold \(credit hold\)"):
+        allocate(db, ref=REF, actor=ACTOR)
+    assert reserved_lines(db) == [0, 0, 0]
+
+
+def test_what_is_not_in_stock_is_backordered(db, desk):
+    with db.write() as s:
+        s.scalars(select(Order).where(Order.ref == "SO-1043")).one().payment_status = \
+            PaymentStatus.AUTHORIZED
+    result = allocate(db, ref="SO-1043", actor=ACTOR)  # 3 gizmos; EAST has 5 on hand, 7 held
+    assert any("3 unit(s) are not in stock" in n for n in result.notes)
+    assert [(x.reserved, x.backordered) for x in result.pick.lines] == [(0, 3)]
+    assert stock(db, "GIZ-2001-RD") == (5, 7)
+
+
+def test_editing_a_quantity_releases_or_tops_up_the_reservation(db, desk):
+    allocate(db, ref=REF, actor=ACTOR)
+    edit = OrderEdit(lines=(LineEdit(line_no=2, sku="", quantity="4", unit_price=None),))
+    edit_order(db, ref=REF, actor=ACTOR, expected_version=get_order(db, ref=REF).version,
+               changes=edit)
+    assert reserved_lines(db) == [4, 4, 2] and stock(db, "CBL-5005-BK") == (50, 4)
+    edit = OrderEdit(lines=(LineEdit(line_no=2, sku="", quantity="7", unit_price=None),))
+    edit_order(db, ref=REF, actor=ACTOR, expected_version=get_order(db, ref=REF).version,
+               changes=edit)
+    allocate(db, ref=REF, actor=ACTOR)
+    assert reserved_lines(db) == [4, 7, 2] and stock(db, "CBL-5005-BK") == (50, 7)
+
+
+def test_the_sweep_allocates_ready_orders_only_while_a_warehouse_is_routed(db):
+    fulfil_desk(db, routes=False)
+    assert allocate_ready(db) == []
+    with db.write() as s:
+        s.add(ChannelRoute(key="warehouse", channel_id="C0WH"))
+    assert allocate_ready(db) == ["SO-1042", "SO-2001", "SO-2002"]  # not SO-1043: unpaid
+    assert allocate_ready(db) == []
+    assert reserved_lines(db) == [4, 10, 2]
+
+
+def test_a_late_order_opens_one_discrepancy_and_shipping_it_resolves_it(db, desk):
+    before = datetime.combine(PROMISED, time(18), UTC)
+    assert flag_late_orders(db, now=before) == 0  # due today: not late yet
+    after = datetime.combine(PROMISED + timedelta(days=1), time(8), UTC)
+    assert flag_late_orders(db, now=after) == 1
+    assert flag_late_orders(db, now=after) == 0
+    with db.read() as s:
+        late = s.scalars(select(Discrepancy).where(Discrepancy.fingerprint == "late")).one()
+        assert (late.type.value, late.severity.value) == ("late", "medium")
+        assert f"SO-2001 was promised for {PROMISED.isoformat()}" in late.title
+    with pytest.raises(NotReady, match="open discrepancies"):
+        allocate(db, ref=REF, actor=ACTOR)
+    ship_order(db, ref=REF, actor=ACTOR, now=after, request=ShipRequest(
+        "Other", None, after.date(), None, {"l1": "4", "l2": "10", "l3": "2"}))
+    with db.read() as s:
+        late = s.scalars(select(Discrepancy).where(Discrepancy.fingerprint == "late")).one()
+        assert (late.status.value, late.resolved_by) == ("resolved", ACTOR)
+    assert stock(db, "WID-1042-BL") == (96, 10)  # shipped without allocation: free stock

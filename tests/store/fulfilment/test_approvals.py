@@ -1,0 +1,110 @@
+"""Approvals: which price edits need one, applying and refusing them, who may decide, and
+requests made while no manager channel is routed."""
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select
+
+from store.errors import ApprovalNotFound, ApprovalRefused, ValidationFailed
+from store.fulfilment.approvals import decide, gate_price_change, get_approval, post_unrouted
+from store.fulfilment.rules import RULES
+from store.models import Approval, ChannelRoute, Event, Order, OutboxMessage
+from store.orders.edit import OrderEdit
+from store.orders.lines import LineEdit
+from store.orders.operations import edit_order, get_order
+from tests.support.fulfil_desk import fulfil_desk
+
+REQUESTER, MANAGER = "U0PROC1", "U0MGR1"
+
+
+@pytest.fixture
+def desk(db):
+    return fulfil_desk(db)
+
+
+def set_price(db, ref: str, line_no: int, price: str, actor: str = REQUESTER):
+    edit = OrderEdit(lines=(LineEdit(line_no=line_no, sku="", quantity=_qty(db, ref, line_no),
+                                     unit_price=price),))
+    return edit_order(db, ref=ref, actor=actor, expected_version=get_order(db, ref=ref).version,
+                      changes=edit)
+
+
+def _qty(db, ref, line_no) -> int:
+    return next(x.quantity for x in get_order(db, ref=ref).lines if x.line_no == line_no)
+
+
+def price(db, ref: str, line_no: int = 1) -> int:
+    return next(x.unit_price_minor for x in get_order(db, ref=ref).lines if x.line_no == line_no)
+
+
+def test_small_price_changes_apply_and_big_ones_wait(db, desk):
+    set_price(db, "SO-2001", 1, "12.00")  # 4% under list, $2.00 moved: applied
+    assert price(db, "SO-2001") == 1200
+    saved = set_price(db, "SO-2001", 1, "10.00")  # 20% under list: a discount
+    assert "waiting for approval #1" in saved.changed_fields[0].after
+    assert price(db, "SO-2001") == 1200
+    set_price(db, "SO-2002", 1, "220.00")  # over list, but moves the line by $120.00
+    assert price(db, "SO-2002") == 18000
+    with db.read() as s:
+        kinds = [(a.kind.value, a.amount_minor, a.payload["to"])
+                 for a in s.scalars(select(Approval).order_by(Approval.id))]
+    assert kinds == [("discount", 1000, 1000), ("price_override", 12000, 22000)]
+    set_price(db, "SO-2001", 1, "10.00")  # asked again: the same request, not a second one
+    with db.read() as s:
+        assert len(s.scalars(select(Approval)).all()) == 2
+
+
+def test_thresholds_are_configuration(db, desk):
+    strict = dataclasses.replace(RULES, discount_approval_pct=1.0)
+    with db.write() as s:
+        order = s.scalars(select(Order).where(Order.ref == "SO-2001")).one()
+        assert gate_price_change(s, order, order.lines[0], 1200, actor=REQUESTER) is None
+        assert gate_price_change(s, order, order.lines[0], 1200, actor=REQUESTER,
+                                 rules=strict).startswith("waiting for approval #1")
+
+
+def test_an_approved_price_is_applied_and_logged(db, desk):
+    set_price(db, "SO-2001", 1, "10.00")
+    result = decide(db, approval_id=1, actor=MANAGER, approve=True)
+    assert result.approval.status == "approved" and price(db, "SO-2001") == 1000
+    with db.read() as s:
+        event = s.scalars(select(Event).where(Event.kind == "approval.approved")).one()
+        assert event.changes[0] == {"field": "line 1 unit price", "before": "$12.50",
+                                    "after": "$10.00"}
+        dm = s.scalars(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key == "approval:1:dm")).one()
+        assert dm.payload["channel"] == REQUESTER
+
+
+def test_who_may_decide_and_when(db, desk):
+    set_price(db, "SO-2001", 1, "10.00")
+    with pytest.raises(ApprovalRefused, match="yourself"):
+        decide(db, approval_id=1, actor=REQUESTER, approve=True)
+    with pytest.raises(ApprovalRefused, match="yourself"):
+        get_approval(db, approval_id=1, actor=REQUESTER)
+    with pytest.raises(ValidationFailed, match="Say why"):
+        decide(db, approval_id=1, actor=MANAGER, approve=False, reason="  ")
+    with pytest.raises(ApprovalNotFound):
+        decide(db, approval_id="nope", actor=MANAGER, approve=True)
+    set_price(db, "SO-2001", 1, "11.00", actor=MANAGER)  # the line moved on meanwhile
+    with pytest.raises(ApprovalRefused, match="changed since"):
+        decide(db, approval_id=1, actor="U0ADMIN", approve=True)
+    decide(db, approval_id=1, actor="U0ADMIN", approve=False, reason="superseded")
+    with pytest.raises(ApprovalRefused, match="already rejected by <@U0ADMIN>"):
+        decide(db, approval_id=1, actor=MANAGER, approve=True)
+    assert price(db, "SO-2001") == 1100
+
+
+def test_a_request_made_while_no_manager_channel_is_routed_is_posted_once_one_is(db):
+    fulfil_desk(db, routes=False)
+    saved = set_price(db, "SO-2001", 1, "10.00")
+    assert "/orders route manager #channel" in saved.changed_fields[0].after
+    assert post_unrouted(db) == []
+    with db.write() as s:
+        s.add(ChannelRoute(key="manager", channel_id="C0MGR"))
+    (row_id,) = post_unrouted(db)
+    assert post_unrouted(db) == []
+    with db.read() as s:
+        row = s.get(OutboxMessage, row_id)
+        assert (row.payload["channel"], row.dedupe_key) == ("C0MGR", "approval:1:post")

@@ -1,0 +1,115 @@
+"""Returns: the refund policy to the cent, validation keyed by the modal's blocks, and the
+fulfilment and payment axes."""
+
+import dataclasses
+
+import pytest
+from sqlalchemy import select
+
+from store.enums import ReturnOutcome
+from store.errors import NothingToReturn, ValidationFailed
+from store.fulfilment.refunds import ShippingFacts, line_refund, shipping_refund
+from store.fulfilment.returns import ReturnLineRequest as Line
+from store.fulfilment.returns import create_return, return_form
+from store.fulfilment.rules import RULES
+from store.fulfilment.shipments import ShipRequest, ship_order
+from store.models import Order, Return
+from tests.support.clock import TODAY
+from tests.support.fulfil_desk import REF, fulfil_desk
+
+ACTOR = "U0PROC1"
+
+
+@pytest.fixture
+def shipped(db):
+    """SO-2001 with everything shipped: 4 widgets @ $12.50, 10 cables @ $3.00, 2 brackets
+    @ $6.00; subtotal $92.00, shipping $9.95."""
+    fulfil_desk(db)
+    ship_order(db, ref=REF, actor=ACTOR, request=ShipRequest(
+        "Other", None, TODAY, None, {"l1": "4", "l2": "10", "l3": "2"}))
+
+
+def axes(db, ref=REF) -> tuple[str, str]:
+    with db.read() as s:
+        order = s.scalars(select(Order).where(Order.ref == ref)).one()
+        return order.fulfilment_status.value, order.payment_status.value
+
+
+def test_line_refunds_give_money_back_only_for_refunds_and_claims():
+    assert [line_refund(o, 3, 1250) for o in ReturnOutcome] == [3750, 0, 0, 3750]
+
+
+def test_pro_rata_shipping_shares_add_up_to_exactly_the_shipping():
+    # $9.95 shipping over $92.00 of goods, refunded in three returns: $12.50, $9.00, $70.50.
+    before, shares = 0, []
+    for goods in (1250, 900, 7050):
+        facts = ShippingFacts(995, 9200, before, sum(shares), goods, False)
+        shares.append(shipping_refund("pro_rata", facts))
+        before += goods
+    assert shares == [135, 97, 763]  # floor(995×1250/9200)=135; floor(995×2150/9200)=232-135
+    assert sum(shares) == 995
+
+
+def test_whole_order_and_never_policies():
+    last = ShippingFacts(995, 9200, 8000, 0, 1200, True)
+    assert shipping_refund("whole_order", last) == 995
+    assert shipping_refund("whole_order", dataclasses.replace(last, everything_refunded=False)) == 0
+    assert shipping_refund("never", last) == 0
+    with pytest.raises(ValueError):
+        dataclasses.replace(RULES, shipping_refund="sometimes")
+
+
+def test_returning_everything_refunds_everything_under_whole_order(db, shipped):
+    rules = dataclasses.replace(RULES, shipping_refund="whole_order")
+    first = create_return(db, ref=REF, actor=ACTOR, rules=rules, lines=[
+        Line(1, "4", "refund", "not_needed"), Line(2, "10", "claim", "missing")])
+    assert (first.ret.refund_minor, first.ret.shipping_refund_minor) == (8000, 0)
+    assert axes(db) == ("partially_returned", "partially_refunded")
+    last = create_return(db, ref=REF, actor=ACTOR, rules=rules, lines=[
+        Line(3, 2, "refund", "damaged")])
+    assert (last.ret.refund_minor, last.ret.shipping_refund_minor) == (1200, 995)
+    assert axes(db) == ("returned", "refunded")
+    with pytest.raises(NothingToReturn, match="already on a return"):
+        return_form(db, ref=REF)
+
+
+def test_replacements_and_exchanges_refund_nothing_but_still_count_as_returned(db, shipped):
+    result = create_return(db, ref=REF, actor=ACTOR, lines=[
+        Line(1, "1", "replace", "defective"),
+        Line(2, "2", "exchange", "wrong_item", "BRK-3003-SS")])
+    assert (result.ret.total_refund_minor, [x.exchange_sku for x in result.ret.lines]) == (
+        0, [None, "BRK-3003-SS"])
+    assert axes(db) == ("partially_returned", "awaiting")
+    form = return_form(db, ref=REF)
+    assert [(x.line_no, x.returnable) for x in form.lines] == [(1, 3), (2, 8), (3, 2)]
+
+
+def test_each_problem_lands_under_its_field_and_nothing_is_saved(db, shipped):
+    with pytest.raises(ValidationFailed) as refused:
+        create_return(db, ref=REF, actor=ACTOR, lines=[
+            Line(1, "5", "refund", "damaged"),
+            Line(2, "1", None, "damaged"),
+            Line(3, "1", "refund", " "),
+        ])
+    assert set(refused.value.errors) == {"ret.1.quantity", "ret.2.outcome", "ret.3.reason"}
+    cases = [("", "Enter the SKU"), ("WID-1042-BL", "same SKU"),
+             ("OLD-0001-BK", "discontinued"), ("NOPE", "No product with SKU 'NOPE'")]
+    for sku, message in cases:
+        with pytest.raises(ValidationFailed, match=message):
+            create_return(db, ref=REF, actor=ACTOR, lines=[
+                Line(1, "1", "exchange", "wrong_item", sku)])
+    with pytest.raises(ValidationFailed, match="at least one line"):
+        create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "", None, None)])
+    with pytest.raises(ValidationFailed, match="whole number"):
+        create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "-1", "refund", "damaged")])
+    with db.read() as s:
+        assert s.scalars(select(Return)).all() == []
+    assert axes(db) == ("shipped", "awaiting")
+
+
+def test_a_big_refund_waits_and_is_not_counted_until_approved(db, shipped):
+    rules = dataclasses.replace(RULES, refund_approval_minor=1000)
+    result = create_return(db, ref=REF, actor=ACTOR, rules=rules, lines=[
+        Line(1, "1", "refund", "damaged")])  # $12.50 + $1.35 > $10.00
+    assert (result.ret.status, result.ret.approval_id) == ("awaiting_approval", 1)
+    assert axes(db) == ("partially_returned", "awaiting")

@@ -1,0 +1,70 @@
+"""Importing customers: upsert by code, default shipping address, row rejections."""
+
+from sqlalchemy import select
+
+from store.enums import AddressKind
+from store.importer import import_file
+from store.models import Customer, CustomerAddress
+from tests.support.imports import FIXTURES, write_csv
+
+CUSTOMERS = FIXTURES / "customers.csv"
+HEADER = ["customer_code", "name", "email", "phone", "credit_limit", "currency", "sales_rep",
+          "address_line1", "address_line2", "city", "region", "postal_code", "country"]
+
+
+def customer(db, code):
+    with db.read() as s:
+        found = s.scalars(select(Customer).where(Customer.code == code)).one()
+        return found, [(a.kind, a.is_default, a.line1, a.city, a.postal_code, a.country)
+                       for a in found.addresses]
+
+
+def test_each_bad_row_is_rejected_with_its_column(db):
+    report = import_file(db, kind="customers", path=CUSTOMERS)
+    assert [(r.row, r.column) for r in report.rejections] == [
+        (6, "customer_code"), (7, "name"), (8, "credit_limit"), (9, "sales_rep")]
+    assert "credit_limit 'lots' is not a number" in report.rejections[2].reason
+    assert "'jane@example.com' is not a Slack user id" in report.rejections[3].reason
+    assert (report.rows_imported, report.rows_rejected) == (4, 4)
+
+
+def test_values_and_the_default_shipping_address_are_stored(db):
+    import_file(db, kind="customers", path=CUSTOMERS)
+    tanaka, addresses = customer(db, "TANAKA")
+    assert (tanaka.name, tanaka.currency, tanaka.credit_limit_minor, tanaka.sales_rep_id) == (
+        "田中商事株式会社", "JPY", 1_000_000, "U0SALES1")
+    assert addresses == [(AddressKind.SHIPPING, True, "千代田1-1", "千代田区", "100-0001", "JP")]
+    acme, _ = customer(db, "ACME")
+    assert acme.credit_limit_minor == 5_000_000
+    hostile, addresses = customer(db, "HOSTILE")
+    assert (hostile.name, hostile.credit_limit_minor, addresses) == (
+        "<!channel> Alerts Ltd", None, [])
+
+
+def test_reimport_is_unchanged_and_an_update_changes_the_address_in_place(db, tmp_path):
+    import_file(db, kind="customers", path=CUSTOMERS)
+    again = import_file(db, kind="customers", path=CUSTOMERS)
+    assert (again.rows_imported, again.rows_unchanged) == (0, 4)
+    moved = write_csv(tmp_path / "c.csv", HEADER, [
+        ["ACME", "Acme Corp", "buyer@acme.example", "+1 555 0100", "50000.00", "USD",
+         "U0SALES2", "9 Elm St", "", "Springfield", "IL", "62702", "us"],
+    ])
+    report = import_file(db, kind="customers", path=moved)
+    assert report.rows_imported == 1
+    acme, addresses = customer(db, "ACME")
+    assert acme.sales_rep_id == "U0SALES2"
+    assert addresses == [(AddressKind.SHIPPING, True, "9 Elm St", "Springfield", "62702", "US")]
+    with db.read() as s:
+        assert len(list(s.scalars(select(CustomerAddress)))) == 3
+
+
+def test_a_customer_code_twice_in_one_file_is_rejected(db, tmp_path):
+    path = write_csv(tmp_path / "c.csv", HEADER, [
+        ["DUP", "Dup One", "", "", "", "USD", "", "", "", "", "", "", ""],
+        ["DUP", "Dup Two", "", "", "", "USD", "", "", "", "", "", "", ""],
+        ["NOCUR", "No Currency", "", "", "", "", "", "", "", "", "", "", ""],
+    ])
+    report = import_file(db, kind="customers", path=path)
+    assert [(r.row, r.column) for r in report.rejections] == [
+        (3, "customer_code"), (4, "currency")]
+    assert customer(db, "DUP")[0].name == "Dup One"

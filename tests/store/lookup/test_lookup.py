@@ -1,0 +1,201 @@
+"""/order <anything>: each kind of key, typos, mixes, and the no-match answer."""
+
+import pytest
+
+from store.lookup import index as search_index
+from store.lookup.find import find_customers, find_orders, find_products
+from store.models import Customer
+from tests.support.clock import days_ago
+from tests.support.desk import add_order, build
+
+
+@pytest.fixture
+def desk(db):
+    return build(db)
+
+
+@pytest.mark.parametrize("query", ["SO-1042", "so-1042", "so 1042", "1042", "#1042", " SO1042 "])
+def test_an_order_ref_in_any_usual_spelling_opens_the_order(db, desk, query):
+    result = find_orders(db, query=query)
+    assert result.exact is not None and result.exact.ref == "SO-1042"
+    assert result.candidates == ()
+    assert "order refs" in result.searched
+
+
+@pytest.mark.parametrize("query", ["PO-7781", "po-7781", "PO 7781", "4500012345"])
+def test_a_po_number_opens_its_order(db, desk, query):
+    result = find_orders(db, query=query)
+    assert result.exact is not None
+    assert result.exact.po_number in ("PO-7781", "4500012345")
+
+
+@pytest.mark.parametrize("query", ["1Z999AA10123456784", "1z999aa10123456784",
+                                   "1Z 999 AA1 01 2345 6784"])
+def test_a_tracking_number_opens_the_shipped_order(db, desk, query):
+    result = find_orders(db, query=query)
+    assert result.exact is not None and result.exact.ref == "SO-1044"
+    assert result.exact.shipments[0].tracking_url.startswith("https://www.ups.com/")
+
+
+def test_a_customer_name_lists_that_customers_orders_newest_first(db, desk):
+    result = find_orders(db, query="acme corp")
+    assert result.exact is None
+    assert [c.ref for c in result.candidates] == ["SO-1045", "SO-1042"]
+    assert all(c.customer_name == "Acme Corporation" for c in result.candidates)
+    assert result.candidates[0].matched_on == "customer name ~ 'acme corp'"
+    assert result.candidates[1].total_minor == 2 * 1250 + 4500 + 995
+
+
+def test_a_typo_in_a_customer_name_still_finds_the_customer(db, desk):
+    result = find_orders(db, query="Beta Industral Suply")
+    assert {c.ref for c in result.candidates} == {"SO-1043", "SO-1044"}
+    assert result.candidates[0].score >= 75
+
+
+def test_a_customer_code_lists_that_customers_orders(db, desk):
+    result = find_orders(db, query="globex")
+    assert [c.ref for c in result.candidates] == ["SO-1046"]
+    assert result.candidates[0].matched_on == "customer code GLOBEX"
+
+
+def test_a_sku_lists_orders_that_carry_it(db, desk):
+    result = find_orders(db, query="wid-1042-bl")
+    assert [c.ref for c in result.candidates] == ["SO-1046", "SO-1042"]
+    assert result.candidates[0].matched_on == "SKU WID-1042-BL"
+    assert "SKUs" in result.searched
+
+
+def test_a_typo_in_a_sku_finds_the_close_sku(db, desk):
+    result = find_orders(db, query="WID-1024-BL")
+    assert {c.ref for c in result.candidates} == {"SO-1042", "SO-1046"}
+    assert "SKU WID-1042-BL ~ 'WID-1024-BL'" == result.candidates[0].matched_on
+
+
+def test_an_unknown_sku_on_an_order_line_is_found_exactly(db, desk):
+    result = find_orders(db, query="NOPE-1")
+    assert [c.ref for c in result.candidates] == ["SO-1045"]
+
+
+def test_a_ref_one_typo_away_is_offered_not_opened(db, desk):
+    result = find_orders(db, query="SO-10422")
+    assert result.exact is None
+    assert [c.ref for c in result.candidates] == ["SO-1042"]
+    assert result.candidates[0].matched_on == "order ref ~ 'SO-10422'"
+
+
+def test_a_po_one_typo_away_is_offered(db, desk):
+    result = find_orders(db, query="PO-7871")
+    assert [c.ref for c in result.candidates] == ["SO-1042"]
+    assert result.candidates[0].matched_on.startswith("PO ~")
+
+
+def test_a_name_and_a_sku_together_narrow_to_orders_with_both(db, desk):
+    result = find_orders(db, query="acme corp WID-1042-BL")
+    assert [c.ref for c in result.candidates] == ["SO-1042"]
+    assert result.candidates[0].matched_on == "customer name ~ 'acme corp' + SKU WID-1042-BL"
+
+
+def test_a_number_shared_by_two_orders_is_narrowed_by_the_customer_name(db, desk):
+    with db.write() as s:
+        add_order(s, "SO-7781", desk["BETA"], days_ago(1, 0),
+                  lines=[("GIZ-2001-RD", None, 1, 4500)], po="1042")
+    both = find_orders(db, query="1042")
+    assert both.exact is None
+    assert {c.ref for c in both.candidates} == {"SO-1042", "SO-7781"}
+    assert find_orders(db, query="beta 1042").exact.ref == "SO-7781"
+
+
+def test_nothing_found_says_what_was_searched(db, desk):
+    result = find_orders(db, query="zzqxv")
+    assert result.exact is None and result.candidates == ()
+    assert result.searched == ("customer codes", "customer names")
+    by_number = find_orders(db, query="99999999")
+    assert by_number.candidates == ()
+    assert {"order refs", "PO numbers", "SKUs"} <= set(by_number.searched)
+
+
+def test_an_empty_query_searches_nothing(db, desk):
+    assert find_orders(db, query="   ").searched == ()
+
+
+def test_the_limit_caps_the_candidates(db, desk):
+    with db.write() as s:
+        for n in range(8):
+            add_order(s, f"SO-20{n}", desk["ACME"], days_ago(55 - n, 0),
+                      lines=[("WID-1042-BL", None, 1, 1250)])
+    assert len(find_orders(db, query="acme", limit=5).candidates) == 5
+    assert len(find_orders(db, query="acme", limit=3).candidates) == 3
+
+
+def test_a_customer_added_after_a_lookup_is_found_at_once(db, desk):
+    assert find_orders(db, query="Initech").candidates == ()
+    with db.write() as s:
+        customer = Customer(code="INI", name="Initech", currency="USD")
+        s.add(customer)
+        s.flush()
+        add_order(s, "SO-3000", customer.id, days_ago(24, 0),
+                  lines=[("WID-1042-BL", None, 1, 1250)])
+    assert [c.ref for c in find_orders(db, query="initech").candidates] == ["SO-3000"]
+
+
+def test_a_renamed_customer_is_found_after_invalidate(db, desk):
+    find_orders(db, query="acme")
+    with db.write() as s:
+        s.get(Customer, desk["GLOBEX"]).name = "Umbrella Holdings"
+    search_index.invalidate(db)
+    assert [c.ref for c in find_orders(db, query="umbrella").candidates] == ["SO-1046"]
+
+
+def test_find_customers_puts_the_exact_code_first(db, desk):
+    matches = find_customers(db, query="beta")
+    assert matches[0].code == "BETA" and matches[0].score == 100.0
+    typo = find_customers(db, query="Globx")
+    assert typo[0].code == "GLOBEX" and 60 <= typo[0].score < 100
+
+
+def test_find_products_by_sku_typo_and_by_name(db, desk):
+    assert find_products(db, query="wid1042bl")[0].sku == "WID-1042-BL"
+    assert find_products(db, query="wid1042bl")[0].score == 100.0
+    assert find_products(db, query="GIZ-2010-RD")[0].sku == "GIZ-2001-RD"
+    by_name = find_products(db, query="bracket stainless")
+    assert by_name[0].sku == "BRK-3003-SS"
+    old = [m for m in find_products(db, query="old widget") if m.sku == "OLD-0001-BK"]
+    assert old and old[0].active is False
+
+
+def test_past_the_wratio_limit_names_are_prefiltered_and_still_found(db, desk, monkeypatch):
+    monkeypatch.setattr(search_index, "WRATIO_MAX_NAMES", 2)
+    search_index.invalidate(db)
+    assert search_index.snapshot(db).words  # the word index was built
+    assert {c.ref for c in find_orders(db, query="Beta Industral Suply").candidates} == {
+        "SO-1043", "SO-1044"}
+    assert [m.code for m in find_customers(db, query="globx ltd")][:1] == ["GLOBEX"]
+    assert [m.code for m in find_customers(db, query="industrial")][:1] == ["BETA"]
+
+
+def test_lookup_and_edit_work_on_an_in_memory_database():
+    """One shared connection (StaticPool): the fuzzy index must not open a second transaction."""
+    from store.db import open_database
+    from store.models import Base
+    from store.orders.operations import OrderEdit, edit_order
+
+    memory = open_database("sqlite://")
+    Base.metadata.create_all(memory.engine)
+    build(memory)
+    assert [c.ref for c in find_orders(memory, query="globex ltd").candidates] == ["SO-1046"]
+    assert find_customers(memory, query="Acme Corporation")[0].code == "ACME"
+    order = find_orders(memory, query="SO-1042").exact
+    saved = edit_order(memory, ref="SO-1042", actor="U0PROC1", expected_version=order.version,
+                       changes=OrderEdit(shipping_instructions="Dock 4"))
+    assert saved.order.shipping_instructions == "Dock 4"
+    memory.dispose()
+
+
+def test_a_ref_two_orders_answer_to_offers_both(db, desk):
+    # An imported ref '1042' next to our 'SO-1042': 'SO-1042' names both, so neither opens.
+    with db.write() as s:
+        add_order(s, "1042", desk["BETA"], days_ago(0, 0), lines=[])
+    result = find_orders(db, query="SO-1042")
+    assert result.exact is None
+    assert sorted(c.ref for c in result.candidates) == ["1042", "SO-1042"]
+    assert result.searched == ("order refs",)

@@ -1,0 +1,43 @@
+"""Shipping helpers and the digest facts they should produce, for the facts tests."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from store.fulfilment.shipments import ShipRequest, ship_order
+from store.models import Order, OrderShipFacts
+from tests.support.clock import TODAY
+from tests.support.fulfil_desk import REF
+
+ACTOR = "U0PROC1"
+
+
+def expected(db) -> dict:
+    with db.read() as s:
+        orders = s.scalars(select(Order)).all()
+        found = {}
+        for order in orders:
+            own = [x for x in order.shipments if x.return_id is None]
+            if not own:
+                continue
+            first = min(x.shipped_at for x in own)
+            found[order.id] = (
+                first, order.ordered_at, order.promised_date or order.requested_date,
+                order.status.value not in ("draft", "canceled"), len(order.lines),
+                sum(1 for line in order.lines if line.quantity_backordered > 0),
+                any(x.damaged or not x.documents_ok for x in own),
+                round((first - order.ordered_at).total_seconds() / 3600, 4))
+        return found
+
+
+def stored(db) -> dict:
+    with db.read() as s:
+        return {f.order_id: (f.first_shipped_at, f.ordered_at, f.due_date, bool(f.owed),
+                             f.line_count, f.short_lines, bool(f.problem),
+                             round(f.cycle_hours, 4))
+                for f in s.scalars(select(OrderShipFacts))}
+
+
+def ship(db, ref=REF, day=TODAY, **quantities):
+    request = ShipRequest("Other", None, day, None, {k: str(v) for k, v in quantities.items()})
+    return ship_order(db, ref=ref, actor=ACTOR, request=request)
