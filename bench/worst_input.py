@@ -1,18 +1,22 @@
 """Worst inputs: what the longest token, question and body cost, in time and extra memory.
 
-    .venv/bin/python bench/worst_input.py [--orders 2000] [--chars 10000] [--only lookup]
+    .venv/bin/python bench/worst_input.py [--orders 2000] [--chars 10000]
 
 Each case is one input a person (any role) or a stranger can send: a `/order` lookup, a
 question in a DM, a POST body. For each it prints the wall time of the store operation
-(lookup work: classifying, probing and fuzzy matching, SQLite on the shared bench dataset)
-and the peak extra memory tracemalloc saw during it. Budget (issue #14): any single
-command or question of up to 10,000 characters in <= 50 ms and <= 10 MB extra.
-`--chars` scales the long cases down (the code before the fix needed gigabytes at 10,000).
+(lookup work: classifying, probing and fuzzy matching, SQLite on the shared bench dataset;
+for a body, the WSGI app's answer) and the peak extra memory tracemalloc saw during it.
+Budget (issue #14): any single command or question of up to 10,000 characters in <= 50 ms
+and <= 10 MB extra. `--chars` scales the long cases down (the code before the fix needed
+gigabytes at 10,000).
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import hmac
+import io
 import random
 import statistics
 import string
@@ -93,7 +97,8 @@ def measure(call: Callable[[], object]) -> tuple[float, float, str]:
 
 def _outcome(call: Callable[[], object]) -> str:
     try:
-        return type(call()).__name__
+        result = call()
+        return result if isinstance(result, str) else type(result).__name__
     except OrderdeskError as err:
         return f"refused: {err.message[:40]}"
 
@@ -108,6 +113,87 @@ def lookups(db: Database, chars: int) -> list[tuple[str, float, float, str]]:
             db, text=q, user_id="U0SALES1", role=Role.SALES, policy="status", now=clock.now(),
             thread=ThreadRef("D0SALES1", "1.0"), addressed=True))
         rows.append((f"question: {label}", ms, mb, outcome))
+    return rows
+
+
+class _Zeros:
+    """A request body of `size` bytes that exists only as it is read (no test harness copy)."""
+
+    def __init__(self, size: int):
+        self.left = size
+
+    def read(self, n: int = -1) -> bytes:
+        n = self.left if n is None or n < 0 else min(n, self.left)
+        self.left -= n
+        return b"0" * n
+
+
+def _wsgi_app(db: Database):
+    from bot.app import create_app
+    from bot.config import Settings
+    from bot.web import create_wsgi_app
+    from jobs.renderers import renderer_table
+
+    settings = Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-bench",
+                                  "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                                  "ORDERDESK_INTAKE_SECRET": INTAKE_SECRET})
+    return create_wsgi_app(create_app(settings, db=db), db,
+                           renderers=renderer_table(settings.audience),
+                           signing_secret=SIGNING_SECRET, intake_secret=INTAKE_SECRET)
+
+
+SIGNING_SECRET, INTAKE_SECRET = "bench-signing", "bench-intake"
+FORM, JSON = "application/x-www-form-urlencoded", "application/json"
+
+
+def body_cases() -> dict[str, tuple[str, Callable[[], dict]]]:
+    """label -> (path, a fresh WSGI environ): the largest and most awkward bodies."""
+    deep = b'{"a":' * 50_000 + b"1" + b"}" * 50_000
+    signed_deep = b'{"order_ref":' * 900 + b"1" + b"}" * 900
+    huge_int = b'{"order_ref": ' + b"9" * 5_000 + b"}"
+
+    def env(path: str, body, content_type: str, length: int | None, headers=None) -> dict:
+        environ = {"PATH_INFO": path, "REQUEST_METHOD": "POST", "CONTENT_TYPE": content_type,
+                   "SERVER_PROTOCOL": "HTTP/1.1", "QUERY_STRING": "", "wsgi.input_terminated": True,
+                   "wsgi.input": body if not isinstance(body, bytes) else io.BytesIO(body)}
+        if length is not None:
+            environ["CONTENT_LENGTH"] = str(length)
+        return environ | (headers or {})
+
+    def intake_signed(data: bytes) -> dict:
+        return {"HTTP_X_ORDERDESK_SIGNATURE": hmac.new(INTAKE_SECRET.encode(), data,
+                                                       hashlib.sha256).hexdigest()}
+
+    mb300 = 300_000_000
+    return {
+        "/slack/events unsigned, 300 MB": lambda: env(
+            "/slack/events", _Zeros(mb300), FORM, mb300),
+        "/slack/events unsigned, 300 MB chunked": lambda: env(
+            "/slack/events", _Zeros(mb300), FORM, None),
+        "/slack/events unsigned, JSON 50,000 deep": lambda: env(
+            "/slack/events", deep, JSON, len(deep)),
+        "/intake/orders unsigned, 300 MB": lambda: env(
+            "/intake/orders", _Zeros(mb300), JSON, mb300),
+        "/intake/orders signed, JSON 900 deep": lambda: env(
+            "/intake/orders", signed_deep, JSON, len(signed_deep), intake_signed(signed_deep)),
+        "/intake/orders signed, a 5,000-digit integer": lambda: env(
+            "/intake/orders", huge_int, JSON, len(huge_int), intake_signed(huge_int)),
+    }
+
+
+def bodies(db: Database) -> list[tuple[str, float, float, str]]:
+    app = _wsgi_app(db)
+    rows = []
+    for label, make in body_cases().items():
+        def call(make=make):
+            seen = {}
+            try:
+                b"".join(app(make(), lambda status, headers: seen.update(status=status)))
+            except Exception as err:  # what the code before the fix did with some of them
+                return f"raised {type(err).__name__}"
+            return seen["status"]
+        ms, mb, outcome = measure(call)
+        rows.append((label, ms, mb, outcome))
     return rows
 
 
@@ -132,6 +218,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nlookups on {args.orders:,} orders (SQLite), budget {BUDGET_MS:.0f} ms and "
           f"{BUDGET_MB:.0f} MB extra each")
     over = report(lookups(db, args.chars))
+    print("\nbodies (in process, the WSGI app as `orderdesk serve` builds it)")
+    over += report(bodies(db))
     db.dispose()
     print(f"\n{over} input(s) over budget")
     return 1 if over else 0
