@@ -233,11 +233,13 @@ def settle(session: Session, approval: Approval, order: Order, *, actor: str, ap
            reason: str | None) -> list[int]:
     """Apply (or drop) what the approval held, log it, update the manager post, DM the
     requester. Also used by store.fulfilment.cancel to reject what a canceled order still waited for."""
+    # Decided before it is applied: the checks that re-run on the new price read the approved
+    # price as the agreed one (store.triage.facts).
+    approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
+    approval.decided_by, approval.decided_at, approval.decision_reason = actor, clock.now(), reason
     changes = _apply(session, approval, order, actor) if approve else []
     if not approve and approval.kind == ApprovalKind.REFUND and approval.return_id:
         session.get(Return, approval.return_id).status = ReturnStatus.REJECTED
-    approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
-    approval.decided_by, approval.decided_at, approval.decision_reason = actor, clock.now(), reason
     changes += update_fulfilment(session, order) + update_payment(session, order)
     verb = "approved" if approve else "rejected"
     log(session, order, actor=actor, kind=f"approval.{verb}",
