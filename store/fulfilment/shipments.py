@@ -24,7 +24,7 @@ from store import clock
 from store.db import Database
 from store.enums import DiscrepancyStatus, OrderStatus, ReturnOutcome, ReturnStatus
 from store.errors import NothingToShip, ValidationFailed, WrongStage
-from store.fulfilment.allocation import best_level, take_stock
+from store.fulfilment.allocation import best_level, clear_fulfilled_backorders, take_stock
 from store.fulfilment.pick import StepResult, finish_step, log, refresh_pick
 from store.fulfilment.return_facts import Owed, owed_goods, update_fulfilment
 from store.fulfilment.rules import CARRIERS, RULES, TRACKING_FORMATS, FulfilmentRules
@@ -227,6 +227,7 @@ def _record(session: Session, order: Order, wanted: dict, errors: dict, **fields
 def _after_shipping(session: Session, order: Order, shipments: list, *, actor: str,
                     now: datetime) -> ShipResult:
     session.flush()
+    clear_fulfilled_backorders(session, order)
     changes = update_fulfilment(session, order)
     units = sum(row.quantity for s in shipments for row in s.lines)
     first = shipments[0]
