@@ -163,8 +163,7 @@ def clear_fulfilled_backorders(session: Session, order: Order) -> None:
     shipped = shipped_quantities(session, [line.id for line in order.lines])
     for line in order.lines:
         lacking = max(0, line.quantity - shipped.get(line.id, 0) - line.quantity_reserved)
-        if line.quantity_backordered > lacking:
-            line.quantity_backordered = lacking
+        line.quantity_backordered = min(line.quantity_backordered, lacking)
 
 
 def release_order(session: Session, order: Order) -> int:
