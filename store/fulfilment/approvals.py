@@ -27,7 +27,14 @@ from store import clock
 from store.db import Database
 from store.enums import ApprovalKind, ApprovalStatus, OrderStatus, PostKind, ReturnStatus
 from store.errors import ApprovalNotFound, ApprovalRefused, ValidationFailed
-from store.fulfilment.pick import StepResult, finish_step, log, queue_post, refresh_post
+from store.fulfilment.pick import (
+    StepResult,
+    finish_step,
+    goods_out,
+    log,
+    queue_post,
+    refresh_post,
+)
 from store.fulfilment.return_facts import update_fulfilment, update_payment
 from store.fulfilment.rules import RULES, FulfilmentRules
 from store.models import Approval, CustomerPrice, Order, OrderLine, Return
@@ -246,7 +253,8 @@ def settle(session: Session, approval: Approval, order: Order, *, actor: str, ap
         summary=f"{verb} #{approval.id}: {approval.payload.get('detail', '')}"
                 f"{f' — {reason}' if reason else ''}", changes=changes)
     ids = {"approval_id": approval.id}
-    queued = [refresh_post(session, dedupe_key=post_key(approval.id), ids=ids,
+    rows = goods_out(session, order, []) if approval.kind == ApprovalKind.REFUND else []
+    queued = [*rows, refresh_post(session, dedupe_key=post_key(approval.id), ids=ids,
                            kind=PostKind.APPROVAL_REQUEST, target=f"approval:{approval.id}"),
               queue_post(session, kind=PostKind.APPROVAL_OUTCOME, ids=ids,
                          channel=approval.requested_by, target=f"notice:{order.id}",

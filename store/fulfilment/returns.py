@@ -26,7 +26,7 @@ from store.enums import ApprovalKind, ReturnOutcome, ReturnStatus
 from store.errors import NothingToReturn, ValidationFailed
 from store.fulfilment.allocation import available
 from store.fulfilment.approvals import request_approval
-from store.fulfilment.pick import StepResult, finish_step, log, refresh_pick
+from store.fulfilment.pick import StepResult, finish_step, goods_out, log
 from store.fulfilment.refunds import ShippingFacts, line_refund, shipping_refund
 from store.fulfilment.return_facts import (
     MONEY_BACK,
@@ -159,7 +159,7 @@ def create_return(db: Database, *, ref: str, actor: str, lines, note: str | None
         session.flush()
         changes = update_fulfilment(session, order) + update_payment(session, order)
         _log_return(session, order, ret, rows, actor, changes)
-        queued += refresh_pick(session, order)
+        queued += goods_out(session, order, notes)
         base = finish_step(session, order, queued, notes=notes)
         return ReturnResult(**vars(base), ret=_view(session, ret, rows, order, approval_id))
 

@@ -113,3 +113,39 @@ def test_a_big_refund_waits_and_is_not_counted_until_approved(db, shipped):
         Line(1, "1", "refund", "damaged")])  # $12.50 + $1.35 > $10.00
     assert (result.ret.status, result.ret.approval_id) == ("awaiting_approval", 1)
     assert axes(db) == ("partially_returned", "awaiting")
+
+
+def test_a_replacement_after_a_completed_order_ships_from_the_pick_request(db, shipped):
+    """#15.2: the return promised the replacement would ship, then Ship refused it because
+    the order was completed. Owed goods ship on the original order as a replacement shipment;
+    the order stays completed."""
+    from store.enums import OrderStatus
+    from store.fulfilment.pick import get_pick_post
+    from store.fulfilment.shipments import ship_form
+    from store.models import OutboxMessage
+    with db.write() as s:
+        order = s.scalars(select(Order).where(Order.ref == REF)).one()
+        order.status, order_id = OrderStatus.COMPLETED, order.id
+    result = create_return(db, ref=REF, actor=ACTOR, lines=[
+        Line(1, "1", "replace", "defective"), Line(2, "2", "exchange", "wrong_item",
+                                                   "BRK-3003-SS")])
+    assert [(o.sku, o.quantity) for o in result.order.owed] == [
+        ("WID-1042-BL", 1), ("BRK-3003-SS", 2)]
+    pick, _posted = get_pick_post(db, order_id=order_id)
+    assert pick.can_ship and pick.units_left == 3
+    assert [(o.rma, o.sku, o.quantity) for o in pick.owed] == [
+        (result.ret.rma, "WID-1042-BL", 1), (result.ret.rma, "BRK-3003-SS", 2)]
+    with db.read() as s:
+        assert s.scalars(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key == f"pick:{order_id}")).one().payload["channel"] == "C0WH"
+    form = ship_form(db, ref=REF)
+    assert [(x.label, x.left) for x in form.lines] == [
+        (f"{result.ret.rma} · WID-1042-BL Widget Blue (replacement)", 1),
+        (f"{result.ret.rma} · BRK-3003-SS Bracket Stainless (exchange)", 2)]
+    shipped_now = ship_order(db, ref=REF, actor=ACTOR, request=ShipRequest(
+        "Other", None, TODAY, None, {x.key: str(x.left) for x in form.lines}))
+    assert shipped_now.complete and shipped_now.order.owed == ()
+    assert shipped_now.order.status == "completed"
+    assert not shipped_now.pick.can_ship
+    with db.read() as s:
+        assert s.scalars(select(Return)).one().status.value == "closed"
