@@ -149,3 +149,46 @@ def test_a_replacement_after_a_completed_order_ships_from_the_pick_request(db, s
     assert not shipped_now.pick.can_ship
     with db.read() as s:
         assert s.scalars(select(Return)).one().status.value == "closed"
+
+
+def _delivered(db, days: int) -> None:
+    from datetime import timedelta
+
+    from store import clock
+    from store.models import Shipment
+    with db.write() as s:
+        for shipment in s.scalars(select(Shipment)):
+            shipment.delivered_at = clock.now() - timedelta(days=days)
+
+
+def test_a_return_outside_the_window_waits_for_a_manager(db, shipped):
+    """#15.3: a return long after delivery was accepted silently; now it asks a manager."""
+    from store.fulfilment.approvals import decide
+    from store.models import Approval, OutboxMessage
+    _delivered(db, 75)
+    result = create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "1", "replace", "defective")])
+    assert (result.ret.status, result.ret.approval_id) == ("awaiting_approval", 1)
+    assert result.order.owed == ()  # nothing goes out before the manager says yes
+    with db.read() as s:
+        approval = s.get(Approval, 1)
+        assert approval.kind.value == "late_return"
+        assert "75 days after delivery (the return window is 60 days)" in approval.payload["detail"]
+        post = s.scalars(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key == "approval:1:post")).one()
+        assert post.payload["channel"] == "C0MGR"  # the request reaches the managers
+    decide(db, approval_id=1, actor="U0MGR1", approve=True)
+    with db.read() as s:
+        assert s.scalars(select(Return)).one().status.value == "approved"
+    from store.orders.operations import get_order
+    assert [(o.sku, o.quantity) for o in get_order(db, ref=REF).owed] == [("WID-1042-BL", 1)]
+
+
+def test_the_return_window_is_a_policy_setting(db, shipped):
+    _delivered(db, 75)
+    wide = dataclasses.replace(RULES, return_window_days=90)
+    result = create_return(db, ref=REF, actor=ACTOR, rules=wide, lines=[
+        Line(1, "1", "refund", "defective")])
+    assert (result.ret.status, result.ret.approval_id) == ("approved", None)
+    _delivered(db, 59)
+    inside = create_return(db, ref=REF, actor=ACTOR, lines=[Line(2, "1", "refund", "defective")])
+    assert inside.ret.status == "approved"
