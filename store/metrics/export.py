@@ -18,7 +18,7 @@ from sqlalchemy import and_, exists, func, or_, select, union
 from sqlalchemy.orm import aliased
 
 from store.db import Database
-from store.metrics.digest import tune_for_reports, utc_offset_minutes
+from store.metrics.digest import tune_for_reports
 from store.metrics.queries import received_in
 from store.metrics.sql import (
     backordered_line,
@@ -31,7 +31,7 @@ from store.metrics.sql import (
 )
 from store.models import Customer, Order, OrderLine, Return, Shipment
 from store.money import currency_exponent
-from store.periods import Period, zone
+from store.periods import Period, utc_offsets, zone
 
 HEADER = ("ref", "customer_code", "customer_name", "status", "fulfilment_status",
           "ordered_at_utc", "currency", "lines", "value", "backordered_lines",
@@ -50,7 +50,7 @@ class CsvExport:
 def orders_csv(db: Database, *, period: Period, timezone: str) -> CsvExport:
     zone(timezone)
     start, end = period.utc_bounds(timezone)
-    query = _query(db.dialect, start, end, utc_offset_minutes(start, timezone))
+    query = _query(db.dialect, start, end, utc_offsets(start, end, timezone))
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(HEADER)
@@ -64,7 +64,7 @@ def orders_csv(db: Database, *, period: Period, timezone: str) -> CsvExport:
     return CsvExport(filename=name, content=out.getvalue().encode("utf-8"), rows=rows)
 
 
-def _query(dialect: str, start, end, offset: int):
+def _query(dialect: str, start, end, offsets):
     cohort = first_shipments(dialect, start, end)
     ids = union(select(Order.id.label("order_id")).where(received_in(start, end)),
                 select(cohort.c.order_id)).subquery("in_report")
@@ -86,7 +86,7 @@ def _query(dialect: str, start, end, offset: int):
         first_at.label("first_at"),
     ).select_from(ids.join(Order, Order.id == ids.c.order_id)
                   .join(Customer, Customer.id == Order.customer_id)).subquery("facts")
-    shipped_day = local_day(dialect, facts.c.first_at, offset)
+    shipped_day = local_day(dialect, facts.c.first_at, offsets)
     on_time = or_(facts.c.due.is_(None), shipped_day <= facts.c.due)
     return select(
         facts, ordinal(and_(facts.c.first_at.is_not(None), on_time)).label("on_time"),
