@@ -52,8 +52,16 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def spreadsheet_cell(value: object) -> object:
     """`value` safe to put in a spreadsheet cell (CSV or XLSX): text that a spreadsheet would
-    run as a formula gets a leading apostrophe, which shows it as the text it is. Numbers,
-    dates and everything else pass unchanged."""
+    run as a formula gets a leading apostrophe, which shows it as the text it is. Numbers
+    (int, float, Decimal: write amounts as numbers), dates and everything else pass
+    unchanged. Every export writes its cells through this."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def from_spreadsheet_cell(text: str) -> str:
+    """The text spreadsheet_cell defused, as it was: the importer reads its own exports."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from store.control_chars import from_spreadsheet_cell
 from store.importer.errors import MissingColumns, UnreadableFile
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -45,6 +46,7 @@ class Table:
                 continue
             if not any(cells):
                 continue
+            cells = [from_spreadsheet_cell(cell) for cell in cells]
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             yield row_no, cells
