@@ -10,6 +10,7 @@ them and they mean nothing there. Tab, newline and carriage return are text, not
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 NUL = "\x00"
@@ -43,6 +44,25 @@ def strip_controls_in(data: object) -> object:
     elif isinstance(data, list):
         data[:] = [strip_controls_in(item) for item in data]
     return data
+
+
+# Identifiers (refs, PO numbers, SKUs, customer codes) are compared by eye: a character that
+# shows nothing or moves the text (bidi overrides U+202A-202E, zero-width U+200B-200D, other
+# format characters, controls, odd spaces) lets one ref impersonate another.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+
+
+def identifier_problem(value: object, field: str) -> str | None:
+    """Why `value` can't be an identifier called `field`, or None: it holds an invisible
+    character (Unicode Cf and other controls, or a space other than the plain one)."""
+    if not isinstance(value, str):
+        return None
+    for position, char in enumerate(value, start=1):
+        if char != " " and unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            name = unicodedata.name(char, "a control character")
+            return (f"{field} contains an invisible character (U+{ord(char):04X} {name}) at "
+                    f"position {position}; type it again with visible characters only")
+    return None
 
 
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets

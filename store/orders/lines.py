@@ -9,6 +9,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.control_chars import identifier_problem
 from store.fulfilment import gate_price_change, release_reservation
 from store.lookup import compact_sku
 from store.models import CustomerPrice, Order, OrderLine, Product
@@ -181,6 +182,9 @@ def _remove_line(order, line, shipped: int, errors: dict) -> list[FieldChange]:
 
 
 def _product(session: Session, sku: str, key: str, errors: dict) -> Product | None:
+    if problem := identifier_problem(sku, "The SKU"):
+        errors[key] = problem + "."
+        return None
     spellings = list(dict.fromkeys([sku, sku.upper(), sku.lower()]))
     product = session.scalars(select(Product).where(Product.sku.in_(spellings))).first()
     if product is None:
