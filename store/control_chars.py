@@ -46,6 +46,32 @@ def strip_controls_in(data: object) -> object:
     return data
 
 
+# The most characters each free-text field takes: one table for the store's checks (an error
+# under the field, a 400 naming it, an import row error), the modals' max_length (messages/)
+# and the README. Slack's own inputs stop at max_length; these hold for every other door.
+TEXT_LIMITS = {
+    "shipping_instructions": 2_000,
+    "hold_note": 500,
+    "resolution_note": 2_000,
+    "return_note": 2_000,
+    "reason": 500,           # why an order is flagged or canceled, why an approval is rejected
+    "notes": 4_000,          # an order's notes (import and intake)
+    "service": 64,           # a shipment's carrier service
+    "contact_name": 200,
+    "contact_role": 64,
+    "email": 254,
+    "phone": 64,
+}
+
+
+def too_long(value: str | None, limit: str, what: str) -> str | None:
+    """What is wrong with `value` as the field `what` when it passes TEXT_LIMITS[limit]."""
+    most = TEXT_LIMITS[limit]
+    if value is None or len(value) <= most:
+        return None
+    return f"{what} is {len(value):,} characters long; the most is {most:,}."
+
+
 # Identifiers (refs, PO numbers, SKUs, customer codes) are compared by eye: a character that
 # shows nothing or moves the text (bidi overrides U+202A-202E, zero-width U+200B-200D, other
 # format characters, controls, odd spaces) lets one ref impersonate another.
