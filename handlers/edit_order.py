@@ -93,4 +93,5 @@ def parse_edit(state: ModalState, meta: EditMetadata) -> OrderEdit:
         place_hold=(hold, state.text(B.HOLD_NOTE)) if hold else None,
         release_hold_ids=tuple(int(i) for i in state.selected_options(B.RELEASE_HOLDS)),
         transition_to=state.selected(B.TRANSITION),
+        payment_status=state.selected(B.PAYMENT),
     )
