@@ -29,6 +29,7 @@ from store.errors import NotReady
 from store.fulfilment.pick import WAREHOUSE_ROUTE, StepResult, finish_step, log, post_pick
 from store.fulfilment.rules import RULES, FulfilmentRules
 from store.models import Customer, Discrepancy, Order, OrderHold, OrderLine, StockLevel
+from store.questions import notify_followers
 from store.records import load_order, shipped_quantities
 from store.triage import LATE_FINGERPRINT, CheckRules, Finding, open_findings
 from store.triage import RULES as CHECK_RULES
@@ -89,6 +90,9 @@ def _allocate(session: Session, order: Order, actor: str) -> StepResult:
         summary=f"released it to the warehouse ({sum(r.reserved for r in reserved)} unit(s) "
                 f"reserved{f', {short} backordered' if short else ''})", changes=changes)
     queued, note = post_pick(session, order)
+    notify_followers(session, order_id=order.id, dedupe_key=f"released:{order.id}",
+                     text=f"{order.ref} went to the warehouse"
+                          f"{f' ({short} unit(s) backordered)' if short else ''}.")
     backorder_note = (f"{short} unit(s) are not in stock and were backordered." if short
                       else None)
     return finish_step(session, order, queued, notes=(note, backorder_note))

@@ -32,6 +32,7 @@ from store.enums import FulfilmentStatus, OrderStatus, OutboxStatus, PostKind
 from store.errors import WrongStage
 from store.models import Event, Order, OutboxMessage, PostedCard, Warehouse
 from store.outbox import enqueue
+from store.questions import notify_followers
 from store.records import address_of, load_order, order_view, owed_goods, shipped_quantities
 from store.views.orders import AddressView, OrderView, OwedView
 from store.workspace import route_map
@@ -250,4 +251,6 @@ def _advance(db: Database, *, ref: str, actor: str, source: FulfilmentStatus,
         order.fulfilment_status = target
         log(session, order, actor=actor, kind=f"fulfilment.{verb}", summary=f"marked it {verb}",
             changes=[{"field": "fulfilment", "before": source.value, "after": target.value}])
+        notify_followers(session, order_id=order.id, dedupe_key=f"{verb}:{order.id}",
+                         text=f"{order.ref} is {verb} in the warehouse.")
         return finish_step(session, order, refresh_pick(session, order))
