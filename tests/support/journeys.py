@@ -48,7 +48,8 @@ CUSTOMERS = [
 
 
 def text_of(message) -> str:
-    return json.dumps(message.blocks, ensure_ascii=False) + (message.text or "")
+    """Everything a message (or a modal) shows, as one string."""
+    return json.dumps(message.blocks, ensure_ascii=False) + (getattr(message, "text", "") or "")
 
 
 def buttons(message) -> list[str]:
