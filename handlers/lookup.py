@@ -43,7 +43,8 @@ def on_open_button(request: Request) -> Reply:
 def on_share_button(request: Request) -> Reply:
     order = order_for(request)
     # Posted before the ack: the card's ts is recorded so later changes redraw it in place.
-    posted = request.client.chat_postMessage(channel=request.channel, **order_card(order))
+    posted = request.client.chat_postMessage(channel=request.channel,
+                                             **order_card(order, shared=True))
     record_posted_card(request.deps.db, ref=order.ref, channel_id=posted["channel"],
                        message_ts=posted["ts"])
     return Reply().respond({"delete_original": True})

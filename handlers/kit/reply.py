@@ -85,7 +85,7 @@ class Reply:
 
     def refresh_cards(self, result) -> Reply:
         """Redraw every shared card of `result.order` (`result.posted_cards`) in place."""
-        card, reply = order_card(result.order), self
+        card, reply = order_card(result.order, shared=True), self
         for channel, ts in result.posted_cards:
             reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts:
                                r.client.chat_update(channel=c, ts=t, **card))
