@@ -76,8 +76,11 @@ def refresh_post(session: Session, *, dedupe_key: str, kind: PostKind, ids: dict
     if unsent is not None:
         return None
     session.refresh(row)
-    if row.status != OutboxStatus.SENT or not row.result_ts:
-        return None  # in flight right now: the next change brings it up to date
+    if row.status not in (OutboxStatus.SENT, OutboxStatus.PENDING):
+        return None  # never posted (given up): there is nothing to update
+    # Sent, or in flight right now: the update waits behind the post (rows of one target go
+    # out in order), so it finds where the post landed. Skipping it here lost the update when
+    # a decision came while the post was being sent (the manager post kept its buttons).
     return enqueue(session, method=UPDATE, payload={"$render": kind, **ids}, target=target)
 
 
