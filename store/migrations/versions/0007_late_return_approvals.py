@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_late_return_approvals"
-down_revision = "0004"
+down_revision = "0005_submissions"
 branch_labels = None
 depends_on = None
 
