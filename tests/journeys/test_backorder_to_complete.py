@@ -27,7 +27,7 @@ def test_a_backorder_filled_by_a_restock_leaves_the_order_complete_and_perfect(j
 
     # Ship what is there, backorder the rest: the processor applies the known fix.
     j.click_button(TriageActions.FIX, parent)
-    j.sb.wait_for(lambda: "Resolved" in text_of(parent) or "resolved" in text_of(parent))
+    j.wait_for(lambda: "Resolved" in text_of(parent) or "resolved" in text_of(parent))
     j.slash(f"release {REF}")
     j.said(PROCESSOR, "2 unit(s) are not in stock and were backordered")
     assert [(sku, reserved, short) for sku, _q, _p, reserved, short in j.lines(REF)] == [
@@ -38,7 +38,7 @@ def test_a_backorder_filled_by_a_restock_leaves_the_order_complete_and_perfect(j
     # First part: what was reserved leaves from the pick request.
     before = len(j.sb.views(user=PROCESSOR))
     j.click(FulfilmentActions.SHIP, pick)
-    j.sb.wait_for(lambda: len(j.sb.views(user=PROCESSOR)) > before)
+    j.wait_for(lambda: len(j.sb.views(user=PROCESSOR)) > before)
     j.submit(j.sb.views(user=PROCESSOR)[-1], {"carrier": "FedEx", "tracking": "123456789012"})
     j.said(PROCESSOR, "the rest can ship later")
     assert j.order(REF).fulfilment_status.value == "partially_shipped"
@@ -49,7 +49,7 @@ def test_a_backorder_filled_by_a_restock_leaves_the_order_complete_and_perfect(j
     j.said(PROCESSOR, "Everything has shipped")
     assert [(sku, short) for sku, _q, _p, _r, short in j.lines(REF)] == [
         ("PX.900", 0), ("HXV12", 0)]
-    j.sb.wait_for(lambda: "backordered" not in text_of(pick) and buttons(pick) == [])
+    j.wait_for(lambda: "backordered" not in text_of(pick) and buttons(pick) == [])
 
     week = build_digest(j.db, period=period_containing("weekly", clock.today()),
                         timezone="UTC").current

@@ -44,8 +44,8 @@ def test_cancel_is_refused_after_a_partial_shipment_and_releases_stock_before_on
     j.submit(j.modal("cancel 4500030002"), {"reason": "Ordered twice by mistake"})
     j.said(PROCESSOR, "is canceled; 5 reserved unit(s) went back to stock")
     assert stock(j, "7731-0042") == (40, 2)
-    j.sb.wait_for(lambda: "Canceled — do not pick" in text_of(pick))
-    j.sb.wait_for(lambda: any("4500030002" in text_of(m) for m in j.dms(SOFIA)))
+    j.wait_for(lambda: "Canceled — do not pick" in text_of(pick))
+    j.wait_for(lambda: any("4500030002" in text_of(m) for m in j.dms(SOFIA)))
 
     card = j.card("PO-INI-2")
     assert buttons(card) == [OrderActions.FLAG, OrderActions.HISTORY, OrderActions.FOLLOW,

@@ -27,10 +27,10 @@ def test_the_credit_figure_follows_the_order_and_the_payment_resolves_it(journey
 
     j.submit(j.modal(f"edit {REF}"), {"lines.new.sku": "HXV12", "lines.new.quantity": "10"})
     j.said(PROCESSOR, "Saved *HX-3001*")
-    j.sb.wait_for(lambda: "$5,482.00 unpaid with this order" in text_of(parent),
+    j.wait_for(lambda: "$5,482.00 unpaid with this order" in text_of(parent),
                   message="the parent shows the new unpaid total")
     assert "GLOBEX is $482.00 over its credit limit" in text_of(parent)
-    j.sb.wait_for(lambda: any("$5,482.00 unpaid" in m.text for m in j.thread(parent)))
+    j.wait_for(lambda: any("$5,482.00 unpaid" in m.text for m in j.thread(parent)))
     assert credit_item(j).evidence["found"] == "$5,482.00 unpaid with this order"
 
     j.submit(j.modal(f"edit {REF}"), {"payment": "captured"})
@@ -38,6 +38,6 @@ def test_the_credit_figure_follows_the_order_and_the_payment_resolves_it(journey
     item = credit_item(j)
     assert (item.status, item.resolution_reason) == (DiscrepancyStatus.RESOLVED,
                                                     "no_longer_found")
-    j.sb.wait_for(lambda: "Resolved" in text_of(parent) or "resolved" in text_of(parent))
+    j.wait_for(lambda: "Resolved" in text_of(parent) or "resolved" in text_of(parent))
     j.slash(f"release {REF}")
     j.said(PROCESSOR, "is released to the warehouse")

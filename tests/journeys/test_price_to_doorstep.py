@@ -31,7 +31,7 @@ def test_a_price_problem_is_approved_and_the_order_ships_with_the_rep_hearing_ea
     # The rep follows the order from the card; the thread starts in the rep's DM.
     card = j.card(PO, user=SAM)  # the rep knows the customer's PO
     j.click(OrderActions.FOLLOW, card, user=SAM)
-    j.sb.wait_for(lambda: j.dms(SAM))
+    j.wait_for(lambda: j.dms(SAM))
     followed = j.dms(SAM)[-1]
     assert f"You now follow *{REF}*" in text_of(followed)
 
@@ -42,7 +42,7 @@ def test_a_price_problem_is_approved_and_the_order_ships_with_the_rep_hearing_ea
     post = j.manager_post(REF)
     assert "Discount approval #1" in text_of(post)
     j.click(ApprovalActions.APPROVE, post, user=MANAGER)
-    j.sb.wait_for(lambda: buttons(post) == [])
+    j.wait_for(lambda: buttons(post) == [])
 
     with j.db.read() as s:
         items = s.execute(select(Discrepancy.title, Discrepancy.status, Discrepancy.opened_by)
@@ -54,16 +54,16 @@ def test_a_price_problem_is_approved_and_the_order_ships_with_the_rep_hearing_ea
     j.said(PROCESSOR, "is released to the warehouse")
     pick = j.pick_request(REF)
     j.click(FulfilmentActions.PICKED, pick)
-    j.sb.wait_for(lambda: FulfilmentActions.PACKED in buttons(pick))
+    j.wait_for(lambda: FulfilmentActions.PACKED in buttons(pick))
     j.click(FulfilmentActions.PACKED, pick)
-    j.sb.wait_for(lambda: buttons(pick) == [FulfilmentActions.SHIP])
+    j.wait_for(lambda: buttons(pick) == [FulfilmentActions.SHIP])
     before = len(j.sb.views(user=PROCESSOR))
     j.click(FulfilmentActions.SHIP, pick)
-    j.sb.wait_for(lambda: len(j.sb.views(user=PROCESSOR)) > before)
+    j.wait_for(lambda: len(j.sb.views(user=PROCESSOR)) > before)
     j.submit(j.sb.views(user=PROCESSOR)[-1], {"carrier": "UPS",
                                                "tracking": "1Z999AA10123456784"})
     j.said(PROCESSOR, "Everything has shipped")
-    j.sb.wait_for(lambda: "Nothing left to pick or ship" in text_of(pick))
+    j.wait_for(lambda: "Nothing left to pick or ship" in text_of(pick))
 
     # The rep's thread heard every step, in order.
     def heard():
@@ -72,7 +72,7 @@ def test_a_price_problem_is_approved_and_the_order_ships_with_the_rep_hearing_ea
              "line 1 unit price $80.00 → $90.00 (approved, #1)", "Resolved: Line 1",
              "went to the warehouse", "is picked in the warehouse",
              "is packed in the warehouse", "shipped: 4 unit(s) via UPS"]
-    j.sb.wait_for(lambda: all(any(step in n for n in heard()) for step in steps),
+    j.wait_for(lambda: all(any(step in n for n in heard()) for step in steps),
                   message=f"the thread hears {steps}")
     warehouse = [n for n in heard() if "warehouse" in n or "shipped:" in n]
     assert [step in n for step, n in zip(steps[3:], warehouse, strict=True)] == [True] * 4

@@ -51,16 +51,16 @@ def test_a_replacement_and_an_exchange_on_a_completed_order_ship_from_the_pick_r
     assert FulfilmentActions.SHIP in buttons(card) and "order.edit" not in buttons(card)
 
     pick = j.pick_request(REF)
-    j.sb.wait_for(lambda: "replacement for RMA-" in text_of(pick))
+    j.wait_for(lambda: "replacement for RMA-" in text_of(pick))
     assert "`PX.900` Pressure Gauge × *1* · exchange for RMA-" in text_of(pick)
     before = len(j.sb.views(user=PROCESSOR))
     j.click(FulfilmentActions.SHIP, pick)
-    j.sb.wait_for(lambda: len(j.sb.views(user=PROCESSOR)) > before)
+    j.wait_for(lambda: len(j.sb.views(user=PROCESSOR)) > before)
     ship = j.sb.views(user=PROCESSOR)[-1]
     assert "(replacement)" in text_of(ship) and "(exchange)" in text_of(ship)
     j.submit(ship, {"carrier": "UPS", "tracking": "1Z999AA10123456791"})
     j.said(PROCESSOR, "Everything has shipped")
-    j.sb.wait_for(lambda: buttons(pick) == [])
+    j.wait_for(lambda: buttons(pick) == [])
 
     order = j.order(REF)
     assert (order.status.value, order.payment_status.value) == ("completed", "authorized")
@@ -93,9 +93,9 @@ def test_a_return_outside_the_window_needs_a_manager_then_is_accepted(journey):
     assert j.order(REF).payment_status.value == "authorized"  # nothing refunded yet
 
     j.click(ApprovalActions.APPROVE, post, user=MANAGER)
-    j.sb.wait_for(lambda: buttons(post) == [])
+    j.wait_for(lambda: buttons(post) == [])
     assert "Approved" in text_of(post)
-    j.sb.wait_for(lambda: any("approved your late return request #1" in text_of(m)
+    j.wait_for(lambda: any("approved your late return request #1" in text_of(m)
                               for m in j.dms(PROCESSOR)))
     with j.db.read() as s:
         assert s.scalars(select(Return.status)).one() == ReturnStatus.APPROVED

@@ -18,7 +18,7 @@ def test_a_rep_sees_status_only_then_the_processor_shares_the_card(journey):
 
     asked = j.sb.mention("<@U0BOT> where is the Initech order?", user=SAM, channel=CHANNEL)
     thread = asked.payload["event"]["ts"]
-    j.sb.wait_for(lambda: [m for m in j.sb.thread(CHANNEL, thread) if m.bot_id])
+    j.wait_for(lambda: [m for m in j.sb.thread(CHANNEL, thread) if m.bot_id])
     answer = text_of([m for m in j.sb.thread(CHANNEL, thread) if m.bot_id][0])
     assert REF in answer and "Allocated" in answer
     for hidden in ("$133.95", "$401.85", "7731-0042", "4120 Freidrich"):
@@ -32,5 +32,5 @@ def test_a_rep_sees_status_only_then_the_processor_shares_the_card(journey):
     assert buttons(shared) == [OrderActions.FLAG, OrderActions.HISTORY, OrderActions.FOLLOW]
 
     j.click(OrderActions.FOLLOW, shared, user=SAM)
-    j.sb.wait_for(lambda: any(f"now follows *{REF}*" in text_of(m)
+    j.wait_for(lambda: any(f"now follows *{REF}*" in text_of(m)
                               for m in j.sb.thread(CHANNEL, shared.ts)))

@@ -58,9 +58,15 @@ def buttons(message) -> list[str]:
             if b.get("type") == "actions" for e in b.get("elements", [])]
 
 
+WAIT = 15.0  # seconds: two cores shared with other work can make a delivery slow
+
+
 @dataclass
 class Journey(OnStack):
     tmp: Path
+
+    def wait_for(self, predicate, *, message: str | None = None) -> None:
+        self.sb.wait_for(predicate, timeout=WAIT, message=message)
 
     # -- data, imported as a desk would ------------------------------------------------------
     def import_csv(self, kind: str, rows: list[list[str]], name: str | None = None):
@@ -101,7 +107,7 @@ class Journey(OnStack):
         """/order <text> that opens a modal; returns the modal."""
         before = len(self.sb.views(user=user))
         self.slash(text, user=user)
-        self.sb.wait_for(lambda: len(self.sb.views(user=user)) > before,
+        self.wait_for(lambda: len(self.sb.views(user=user)) > before,
                          message=f"a modal for {text!r}")
         return self.sb.views(user=user)[-1]
 
@@ -129,14 +135,14 @@ class Journey(OnStack):
         """The latest ephemeral to `user` containing `phrase`, once there is one."""
         def found():
             return [m for m in self.sb.ephemerals(user=user) if phrase in text_of(m)]
-        self.sb.wait_for(found, message=f"{user} is told {phrase!r}")
+        self.wait_for(found, message=f"{user} is told {phrase!r}")
         return found()[-1]
 
     def card(self, ref: str, user: str = PROCESSOR):
         """/order <ref>: the private card that person sees."""
         before = len(self.sb.ephemerals(user=user))
         self.slash(ref, user=user)
-        self.sb.wait_for(lambda: len(self.sb.ephemerals(user=user)) > before)
+        self.wait_for(lambda: len(self.sb.ephemerals(user=user)) > before)
         return self.sb.ephemerals(user=user)[-1]
 
     def clock_tick(self) -> None:
@@ -155,7 +161,7 @@ class Journey(OnStack):
         def found():
             return [m for m in self.posts(channel) if ref in text_of(m) and contains in
                     text_of(m)]
-        self.sb.wait_for(found, message=f"a post about {ref} in {channel}")
+        self.wait_for(found, message=f"a post about {ref} in {channel}")
         return found()[-1]
 
     def triage_parent(self, ref: str, kind: str = ""):
