@@ -157,3 +157,17 @@ def test_follow_messages_offer_the_way_back():
 def test_an_uncounted_list_says_there_are_more():
     answer = replace(ALL_KINDS[1], total=2, total_is_floor=True)
     assert "Showing the 2 newest; there are more." in blocks_text(answer_message(answer))
+
+
+def test_what_a_customer_ordered_lists_the_items_of_each_order():
+    """#15.10: "what did Globex order last week?" answered with statuses only."""
+    from store.views.questions import ITEMS
+    many = tuple(LineFact(f"SKU-{n}", f"Part {n}", n, 0, 100 * n) for n in range(1, 8))
+    rich = order("SO-1052", details=replace(order().details, lines=many, line_count=7))
+    answer = Answer(kind=ORDERS, question=question("what did acme order", wants=frozenset(
+        {ITEMS})), orders=(rich, order("SO-1053", details=None)), total=2)
+    text = blocks_text(answer_message(answer))
+    assert "1 × `SKU-1` Part 1, 2 × `SKU-2` Part 2" in text and "…and 2 more line(s)" in text
+    assert "`SKU-6`" not in text  # five items a row, then a count
+    plain = blocks_text(answer_message(replace(answer, question=question("acme orders"))))
+    assert "`SKU-1`" not in plain
