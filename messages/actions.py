@@ -59,6 +59,8 @@ class ThreadActions:
     FOLLOW = "threads.follow"
     UNFOLLOW = "threads.unfollow"
     SHOW = "threads.show"  # "Details" / "This one"; suffixed ":<n>" to stay unique per message
+    PAGE = "threads.page"  # "Next" on a list answer: value "<offset>|<question>"
+    PAGE_BACK = "threads.page_back"  # "Previous"
 
 
 class FulfilmentActions:

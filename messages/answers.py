@@ -30,6 +30,7 @@ from store.views.questions import (
     OrderAnswer,
 )
 
+PAGE_SIZE = 10  # orders a list answer shows (store.questions.answers.LIST_LIMIT)
 FILTER_WORDS = {LATE: "late", BLOCKED: "on hold or flagged", OPEN: "open", CANCELED: "canceled"}
 SHIPPED_STAGES = ("in_transit", "delivered", "partially_shipped", "returned",
                   "partially_returned")
@@ -57,17 +58,25 @@ def _order(answer: Answer) -> dict:
 
 
 def _list(answer: Answer) -> dict:
-    shown = len(answer.orders)
-    if answer.total_is_floor and answer.total <= shown:
-        more = f"Showing the {shown} newest; there are more."
-    elif answer.total > shown or answer.total_is_floor:
-        total = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
-        more = f"Showing {shown} of {total}."
-    else:
-        more = None
-    if more:
+    """A list shows where it is in the whole ("Showing 11–20 of 51") and pages both ways."""
+    shown, first = len(answer.orders), answer.offset
+    last = first + shown
+    total = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
+    more = None
+    if first or answer.total > last or answer.total_is_floor:
+        more = (f"Showing {first + 1}–{last} of {total}." if shown else "Nothing more.")
         more += " Add a date, a status or a customer to narrow it."
-    return render("answer_orders.json.j2", ids=ThreadActions, intro=_intro(answer),
+    # The question rides in the button, escaped like any text it carries: it is read again
+    # (store.questions.parse.clean_text unescapes it) when the button is pressed.
+    question = mrkdwn(answer.question.text, 1900)
+    pages = []
+    if first:
+        pages.append({"action_id": ThreadActions.PAGE_BACK, "text": "Previous",
+                      "value": f"{max(0, first - PAGE_SIZE)}|{question}"})
+    if shown and (answer.total > last or answer.total_is_floor):
+        pages.append({"action_id": ThreadActions.PAGE, "text": "Next",
+                      "value": f"{last}|{question}"})
+    return render("answer_orders.json.j2", ids=ThreadActions, intro=_intro(answer), pages=pages,
                   fallback_text=_plain_intro(answer),
                   rows=[{"ref": o.ref, "text": row_text(o, items=ITEMS in answer.question.wants)}
                         for o in answer.orders],

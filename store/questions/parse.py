@@ -16,13 +16,13 @@ from store.lookup import CODE, MAX_KEYS, NUMBER, classify_token
 from store.questions.dates import find_dates
 from store.views.questions import (
     ASK,
-    ITEMS,
     BLOCKED,
     CANCELED,
     DELIVERED,
     ETA,
     FOLLOW,
     HELP,
+    ITEMS,
     LATE,
     OPEN,
     SHIPPED,

@@ -145,3 +145,4 @@ class Answer:
     note: str | None = None         # "Nothing is exactly 'SO-10422'; this is the closest"
     fallback: bool = False          # nothing matched the dates / filters; orders = the latest
     refs: tuple[str, ...] = field(default=())  # followed / unfollowed
+    offset: int = 0                 # a later page of a list: how many came before it
