@@ -12,6 +12,8 @@ class OrderActions:
     ALL_LINES = "order.all_lines"
     HISTORY_PAGE = "order.history_page"
     DISMISS = "order.dismiss"
+    PAGE = "order.page"  # "Next" on a list of candidates: value "<offset>|<query>"
+    PAGE_BACK = "order.page_back"  # "Previous"
 
 
 class EditOrderIds:

@@ -126,7 +126,24 @@ def candidates_message(result) -> dict:
         }
         for c in result.candidates
     ]
-    return render("order_candidates.json.j2", query=result.query, rows=rows, ids=OrderActions)
+    exact = bool(result.candidates) and all(c.score >= 100 for c in result.candidates)
+    shown = len(result.candidates)
+    first, last = result.offset + 1, result.offset + shown
+    total = max(result.total, last)
+    heading = (f"*{total}* order{'' if total == 1 else 's'} match `{mrkdwn(result.query, 200)}`"
+               if exact else f"No exact match for `{mrkdwn(result.query, 200)}`; "
+                             f"*{total}* close match{'' if total == 1 else 'es'}")
+    heading += f" (showing {first}–{last}):" if total > shown else ":"
+    query = mrkdwn(result.query, 1900)  # read again (unescaped) when a page button is pressed
+    pages = []
+    if result.offset:
+        pages.append({"action_id": OrderActions.PAGE_BACK, "text": "Previous",
+                      "value": f"{max(0, result.offset - shown)}|{query}"})
+    if total > last:
+        pages.append({"action_id": OrderActions.PAGE, "text": f"Next ({total - last} more)",
+                      "value": f"{last}|{query}"})
+    return render("order_candidates.json.j2", query=result.query, rows=rows, ids=OrderActions,
+                  heading=heading, pages=pages)
 
 
 def no_match_message(result) -> dict:
