@@ -18,14 +18,16 @@ from store.periods import CUSTOM, Period
 ROWS_PER_SECTION = 10
 KIND_TITLES = {"daily": "Daily digest", "weekly": "Weekly digest", "monthly": "Monthly digest",
                CUSTOM: "Report"}
-DRILLS = (("late", "Late"), ("short", "Backordered"), ("imperfect", "Not perfect"),
-          ("returned", "Returns"), ("backlog", "Backlog"))
-DRILL_TITLES = {"late": "Shipped late", "short": "Shipped with a line backordered",
+DRILLS = (("late", "Late"), ("past_due", "Past due"), ("short", "Not in full"),
+          ("imperfect", "Not perfect"), ("returned", "Returns"), ("backlog", "Backlog"))
+DRILL_TITLES = {"late": "Due in the period, not shipped on time",
+                "past_due": "Past due at the end of the period",
+                "short": "Shipped, not every unit yet",
                 "imperfect": "Not perfect orders", "returned": "Orders with a return opened",
                 "backlog": "Backlog at the end of the period"}
-REASONS = {"late": "late", "backordered": "backordered",
+REASONS = {"late": "late", "not_in_full": "not in full",
            "problem_shipment": "damaged or bad documents", "returned": "returned",
-           "unshipped": "not shipped by the end"}
+           "unshipped": "not shipped", "past_due": "past due"}
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ def digest_message(view, *, ephemeral: bool = False, title: str | None = None) -
                  f"{cur.orders_shipped:,} shipped",
         context=(f"{mrkdwn(view.timezone)} · compared with {view.period.previous().label()} · "
                  f"built {when(view.built_at)}"),
-        empty=cur.is_empty, volume=volume_fields(cur, prev), service=service_fields(cur, prev),
+        empty=cur.is_empty, volume=volume_fields(cur, prev),
+        delivery=delivery_fields(view), service=service_fields(cur, prev),
         triage=triage_text(view), customers=customers_text(view.top_customers),
         buttons=drill_buttons(view),
     )
@@ -78,9 +81,27 @@ def volume_fields(cur, prev) -> list[str]:
     ]
 
 
+def delivery_fields(view) -> list[str]:
+    """Orders due in the period: on time, in full on time, how the rest stand; and the orders
+    past due at the end, by days past their due date."""
+    cur, prev = view.current, view.previous
+    ages = " · ".join(f"{b.label} {b.count:,}" for b in view.past_due_by_age)
+    return [
+        _field("On time", _pct(cur.on_time_rate), _pt(cur.on_time_rate, prev.on_time_rate)),
+        _field("In full on time (OTIF)", _pct(cur.otif_rate),
+               _pt(cur.otif_rate, prev.otif_rate)),
+        _field("Due", _count(cur.orders_due), _delta(cur.orders_due, prev.orders_due))
+        + f"\n{cur.due_on_time:,} on time · {cur.due_shipped_late:,} shipped late · "
+          f"{cur.due_not_shipped:,} not shipped",
+        _field("Past due at the end", _count(cur.past_due), _delta(cur.past_due, prev.past_due))
+        + (f"\n{ages}" if cur.past_due else ""),
+    ]
+
+
 def service_fields(cur, prev) -> list[str]:
     rates = (("Order fill rate", "order_fill_rate"), ("Line fill rate", "line_fill_rate"),
-             ("On-time shipping", "on_time_rate"), ("Perfect orders", "perfect_order_rate"),
+             ("Complete in first shipment", "first_shipment_fill_rate"),
+             ("Perfect orders", "perfect_order_rate"),
              ("Backorder rate", "backorder_rate"), ("Return rate", "return_rate"))
     fields = [_field(name, _pct(getattr(cur, attr)), _pt(getattr(cur, attr),
                                                          getattr(prev, attr)))
@@ -120,7 +141,7 @@ def customers_text(customers) -> str:
 
 def drill_buttons(view) -> list[dict]:
     cur = view.current
-    counts = {"late": cur.orders_shipped - cur.shipped_on_time,
+    counts = {"late": cur.orders_due - cur.due_on_time, "past_due": cur.past_due,
               "short": cur.orders_shipped - cur.shipped_complete,
               "imperfect": cur.orders_shipped - cur.shipped_perfect,
               "returned": cur.orders_returned, "backlog": cur.backlog}

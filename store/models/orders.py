@@ -168,7 +168,7 @@ class ShipmentLine(Base):
 
 
 FACT_COLUMNS = ("first_shipped_at", "ordered_at", "owed", "line_count", "short_lines", "problem",
-                "due_date", "cycle_hours")
+                "due_date", "cycle_hours", "complete_at", "full_lines")
 
 
 class OrderShipFacts(Base):

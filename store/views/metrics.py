@@ -33,11 +33,16 @@ class PeriodFigures:
     value_received: tuple[Money, ...] = ()
     orders_backordered: int = 0  # received orders with a backordered line
     orders_shipped: int = 0  # first shipment left in the period
-    shipped_on_time: int = 0
-    shipped_complete: int = 0
-    shipped_perfect: int = 0
+    shipped_complete: int = 0  # ... every unit shipped, as the data stands (rises later)
+    shipped_first_complete: int = 0  # ... every unit in the first shipment (never moves)
+    shipped_perfect: int = 0  # ... in full on time, undamaged, documents right
     lines_shipped: int = 0  # lines of the orders shipped
-    lines_filled: int = 0  # ... of which nothing was backordered
+    lines_filled: int = 0  # ... with every unit shipped
+    orders_due: int = 0  # due date in the period, still owed
+    due_on_time: int = 0  # ... first shipment by the end of the due date
+    due_shipped_late: int = 0  # ... first shipment after it
+    due_in_full_on_time: int = 0  # ... last unit shipped by the end of the due date (OTIF)
+    past_due: int = 0  # owed orders past their due date, not complete, at the end
     cycle_median_hours: float | None = None
     cycle_p90_hours: float | None = None
     orders_returned: int = 0  # orders with an RMA opened in the period
@@ -52,7 +57,19 @@ class PeriodFigures:
 
     @property
     def on_time_rate(self) -> float | None:
-        return _rate(self.shipped_on_time, self.orders_shipped)
+        return _rate(self.due_on_time, self.orders_due)
+
+    @property
+    def otif_rate(self) -> float | None:
+        return _rate(self.due_in_full_on_time, self.orders_due)
+
+    @property
+    def due_not_shipped(self) -> int:
+        return self.orders_due - self.due_on_time - self.due_shipped_late
+
+    @property
+    def first_shipment_fill_rate(self) -> float | None:
+        return _rate(self.shipped_first_complete, self.orders_shipped)
 
     @property
     def order_fill_rate(self) -> float | None:
@@ -73,7 +90,8 @@ class PeriodFigures:
     @property
     def is_empty(self) -> bool:
         return not (self.orders_received or self.orders_shipped or self.orders_returned
-                    or self.discrepancies_opened or self.discrepancies_resolved)
+                    or self.orders_due or self.past_due or self.discrepancies_opened
+                    or self.discrepancies_resolved)
 
 
 @dataclass(frozen=True)
@@ -122,6 +140,7 @@ class DigestView:
     discrepancy_types: tuple[TypeCount, ...]
     open_by_age: tuple[AgeBucket, ...]  # discrepancies still open at the end of the period
     built_at: datetime
+    past_due_by_age: tuple[AgeBucket, ...] = ()  # by days past the due date, at the end
 
     @property
     def partial(self) -> bool:

@@ -75,7 +75,7 @@ def test_a_report_answers_only_the_asker_and_drills_into_the_late_orders(stack, 
     assert "Orders received*\\n8" in text(report) and not stack.sb.messages(MGR_CHANNEL)
 
     stack.sb.click(f"{DigestActions.DRILL}:late", user=PROCESSOR, message=report)
-    stack.sb.wait_for(lambda: "Shipped late" in text(last_ephemeral(stack, PROCESSOR)))
+    stack.sb.wait_for(lambda: "not shipped on time" in text(last_ephemeral(stack, PROCESSOR)))
     assert "`SO-O2`" in text(last_ephemeral(stack, PROCESSOR))
 
 

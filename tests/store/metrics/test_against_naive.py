@@ -140,7 +140,8 @@ def _order(s, n: int, spec: dict, customer: Customer) -> None:
         return
     shipped = []
     for spec_ship in spec["shipments"]:
-        ship = Shipment(order_id=order.id, carrier="UPS", shipped_at=spec["at"] + spec_ship["after"],
+        ship = Shipment(order_id=order.id, carrier="UPS",
+                        shipped_at=spec["at"] + spec_ship["after"],
                         damaged=spec_ship["damaged"], documents_ok=spec_ship["documents_ok"])
         for line in order.lines:
             if spec_ship["units"]:
@@ -182,6 +183,7 @@ def product_figures(view) -> dict:
     return {"current": figures(view.current, ""), "previous": figures(view.previous, "previous_"),
             "days": [(d.day, d.orders, d.discrepancies) for d in view.days],
             "open_by_age": [b.count for b in view.open_by_age],
+            "past_due_by_age": [b.count for b in view.past_due_by_age],
             "top_customers": [(c.code, c.orders, tuple((m.currency, m.minor) for m in c.value),
                                c.previous_orders) for c in view.top_customers]}
 
