@@ -6,7 +6,15 @@ from __future__ import annotations
 
 from store.lookup.find import find_customers, find_orders, find_products
 from store.lookup.index import Snapshot, compact_sku, match_names, snapshot
-from store.lookup.plan import CODE, NUMBER, classify_token
+from store.lookup.plan import (
+    CODE,
+    MAX_KEYS,
+    MAX_QUERY_CHARS,
+    MAX_WORDS,
+    NUMBER,
+    check_length,
+    classify_token,
+)
 from store.lookup.probes import customers_by_code, exact_order_hits, near_order_hits
 
 __all__ = [
@@ -14,8 +22,12 @@ __all__ = [
     "exact_order_hits",
     "near_order_hits",
     "CODE",
+    "MAX_KEYS",
+    "MAX_QUERY_CHARS",
+    "MAX_WORDS",
     "NUMBER",
     "Snapshot",
+    "check_length",
     "classify_token",
     "compact_sku",
     "find_customers",

@@ -20,7 +20,7 @@ from store.lookup.index import (
     match_skus,
     snapshot,
 )
-from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, Plan, classify
+from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, Plan, check_length, classify
 from store.records import candidates, read_order_view, read_order_views, ref_candidates
 from store.views.orders import Candidate, CustomerMatch, LookupResult, OrderView, ProductMatch
 from store.views.questions import Key
@@ -40,7 +40,9 @@ _SEARCHED = {
 
 
 def find_orders(db: Database, *, query: str, limit: int = 5) -> LookupResult:
-    """The one order the query names exactly, else up to `limit` ranked candidates."""
+    """The one order the query names exactly, else up to `limit` ranked candidates.
+    Raises InputTooLong beyond MAX_QUERY_CHARS."""
+    check_length(query.strip(), "lookup")
     plan = classify(query)
     if not plan.text:
         return LookupResult(query=query.strip(), exact=None, candidates=(), searched=())
@@ -206,6 +208,7 @@ def _top(hits: dict, limit: int) -> dict:
 
 def find_customers(db: Database, *, query: str, limit: int = 5) -> tuple[CustomerMatch, ...]:
     """Exact code first, then customer names by WRatio, best first."""
+    check_length(query.strip(), "customer search")
     text = " ".join(query.split())
     if not text:
         return ()
@@ -225,6 +228,7 @@ def find_customers(db: Database, *, query: str, limit: int = 5) -> tuple[Custome
 
 def find_products(db: Database, *, query: str, limit: int = 5) -> tuple[ProductMatch, ...]:
     """Products by SKU (exact, then fuzz.ratio) and by name (WRatio), best first."""
+    check_length(query.strip(), "product search")
     text = " ".join(query.split())
     if not text:
         return ()

@@ -3,6 +3,7 @@
 require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS)
 set_route / list_routes / route_map    the channel of each route key
 claim_event / forget_events            answer each Slack event once
+submit_once / forget_submissions       change things once per modal submission
 """
 
 from __future__ import annotations
@@ -20,15 +21,18 @@ from store.workspace.routing import (
     route_map,
     set_route,
 )
+from store.workspace.submissions import Submitted, forget_submissions, submit_once
 
 __all__ = [
     "DEFAULT",
     "MANAGER",
     "ROUTE_KEYS",
     "WAREHOUSE",
+    "Submitted",
     "channel_for",
     "claim_event",
     "forget_events",
+    "forget_submissions",
     "list_routes",
     "message_key",
     "parse_channel",
@@ -37,4 +41,5 @@ __all__ = [
     "route_map",
     "set_role",
     "set_route",
+    "submit_once",
 ]

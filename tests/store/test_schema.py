@@ -48,3 +48,17 @@ def test_upgrade_twice_is_harmless(empty_db):
     schema.upgrade(empty_db)
     schema.upgrade(empty_db)
     schema.ensure_current(empty_db)
+
+
+def test_the_approval_kinds_check_allows_late_returns_after_upgrade(empty_db):
+    """0007: the kind column's CHECK is rebuilt with late_return (#15.3)."""
+    schema.upgrade(empty_db)
+    with empty_db.engine.connect() as conn:
+        if empty_db.engine.dialect.name == "sqlite":
+            ddl = conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'approvals'"))
+        else:
+            ddl = " ".join(conn.scalars(text(
+                "SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = 'approvals' "
+                "AND c.contype = 'c'")))
+    assert "late_return" in ddl and ddl.count("price_override") == 1

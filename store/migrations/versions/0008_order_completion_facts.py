@@ -3,14 +3,14 @@ shipped): order_ship_facts gets when the order's last unit shipped and how many 
 shipped in full; order_received_facts its due date and whether it is open. Backfilled.
 
 Revision ID: 0008_order_completion_facts
-Revises: 0004
+Revises: 0007_late_return_approvals
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0008_order_completion_facts"
-down_revision = "0004"
+down_revision = "0007_late_return_approvals"
 branch_labels = None
 depends_on = None
 
