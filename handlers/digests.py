@@ -3,7 +3,7 @@
     /orders digest subscribe daily|weekly|monthly [#channel] [at HH:MM] [timezone]
     /orders digest unsubscribe <id | period [#channel]>
     /orders digest list
-    /orders report daily|weekly|monthly [from] [to] [csv]
+    /orders report daily|weekly|monthly [from] [to] [csv|xlsx]
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from store.metrics import (
     drill_orders,
     list_digest_subscriptions,
     orders_csv,
+    report_xlsx,
     subscribe_digest,
     unsubscribe_digest,
 )
@@ -48,7 +49,9 @@ from store.periods import (
 
 DIGEST_USAGE = ("/orders digest subscribe daily|weekly|monthly [#channel] [at HH:MM] [timezone]"
                 " | unsubscribe <id or period [#channel]> | list")
-REPORT_USAGE = "/orders report daily|weekly|monthly [from YYYY-MM-DD] [to YYYY-MM-DD] [csv]"
+REPORT_USAGE = ("/orders report daily|weekly|monthly [from YYYY-MM-DD] [to YYYY-MM-DD] "
+                "[csv|xlsx]")
+EXPORTS = ("csv", "xlsx")
 _CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]{2,})$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _ID = re.compile(r"^#?(\d+)$")
@@ -66,7 +69,7 @@ class SubscribeArgs:
 @dataclass(frozen=True)
 class ReportArgs:
     period: Period
-    csv: bool
+    export: str | None  # csv, xlsx, or None for the figures in Slack
 
 
 def channel_in(token: str) -> str | None:
@@ -100,18 +103,18 @@ def parse_subscribe(words: list[str], *, channel_id: str) -> SubscribeArgs:
 
 def parse_report(text: str, *, today: date) -> ReportArgs:
     words = text.split()
-    csv = any(w.lower() == "csv" for w in words)
-    words = [w for w in words if w.lower() != "csv"]
+    export = next((w.lower() for w in words if w.lower() in EXPORTS), None)
+    words = [w for w in words if w.lower() not in EXPORTS]
     if not words:
         raise ValidationFailed({"period": f"which period? Usage: `{REPORT_USAGE}`"})
     kind, dates = check_kind(words[0]), [_date(w) for w in words[1:]]
     if len(dates) > 2:
         raise ValidationFailed({"to": f"at most two dates. Usage: `{REPORT_USAGE}`"})
     if len(dates) == 2:
-        return ReportArgs(custom_period(*dates), csv)
+        return ReportArgs(custom_period(*dates), export)
     if len(dates) == 1:
-        return ReportArgs(period_containing(kind, dates[0]), csv)
-    return ReportArgs(last_complete_period(kind, today), csv)
+        return ReportArgs(period_containing(kind, dates[0]), export)
+    return ReportArgs(last_complete_period(kind, today), export)
 
 
 def _date(word: str) -> date:
@@ -126,7 +129,7 @@ def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("digest", on_digest_command, usage=DIGEST_USAGE,
                             summary="scheduled digests for a channel (managers)")
     deps.orders_command.add("report", on_report_command, usage=REPORT_USAGE,
-                            summary="the figures of a period, now, or its orders as CSV")
+                            summary="the figures of a period, now, or its orders as CSV or XLSX")
     Listeners(app, deps).action(re.compile(rf"^{re.escape(DigestActions.DRILL)}:\w+$"),
                                 on_drill_button)
 
@@ -187,19 +190,26 @@ def unsubscribe(request: Request, words: list[str]) -> dict:
 
 
 def report(request: Request, args: ReportArgs) -> Reply:
-    """After the ack: the figures into the asker's view, or the CSV into their DM."""
+    """After the ack: the figures into the asker's view, or the export into their DM."""
     db, tz = request.deps.db, request.deps.settings.timezone
-    if not args.csv:
+    if args.export is None:
         view = build_digest(db, period=args.period, timezone=tz, now=clock.now())
         return Reply().respond(digest_message(view, ephemeral=True, title="Report"))
-    orders = orders_csv(db, period=args.period, timezone=tz)
-    problems = discrepancies_csv(db, period=args.period, timezone=tz, now=clock.now())
+    if args.export == "xlsx":
+        book = report_xlsx(db, period=args.period, timezone=tz, now=clock.now())
+        files, told = [book], f"The workbook ({book.rows:,} orders) is in your DMs."
+        comment = f"The report for {args.period.label()}: figures and {book.rows:,} orders."
+    else:
+        orders = orders_csv(db, period=args.period, timezone=tz)
+        problems = discrepancies_csv(db, period=args.period, timezone=tz, now=clock.now())
+        files = [orders, problems]
+        told = (f"The CSVs ({orders.rows:,} orders, {problems.rows:,} discrepancies) are in "
+                "your DMs.")
+        comment = (f"{orders.rows:,} orders and {problems.rows:,} discrepancies behind the "
+                   f"report for {args.period.label()}.")
     dm = request.client.conversations_open(users=request.user)["channel"]["id"]
     request.client.files_upload_v2(
-        channel=dm, title=f"Orders · {args.period.label()}",
+        channel=dm, title=f"Orders · {args.period.label()}", initial_comment=comment,
         file_uploads=[{"file": f.content, "filename": f.filename, "title": f.filename}
-                      for f in (orders, problems)],
-        initial_comment=(f"{orders.rows:,} orders and {problems.rows:,} discrepancies behind "
-                         f"the report for {args.period.label()}."))
-    return Reply().respond(confirmation_message(
-        f"The CSVs ({orders.rows:,} orders, {problems.rows:,} discrepancies) are in your DMs."))
+                      for f in files])
+    return Reply().respond(confirmation_message(told))

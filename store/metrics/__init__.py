@@ -1,5 +1,5 @@
 """The desk's numbers: a period's figures against the one before, digest
-subscriptions and their runs (each period posted once), drill-downs and the exports.
+subscriptions and their runs (each period posted once), drill-downs and the exports (CSV, XLSX).
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from store.metrics.subscriptions import (
     subscribe_digest,
     unsubscribe_digest,
 )
+from store.metrics.workbook import report_xlsx
 
 __all__ = [
     "ClaimedRun",
@@ -42,6 +43,7 @@ __all__ = [
     "record_digest_failed",
     "record_digest_posted",
     "refresh_planner_statistics",
+    "report_xlsx",
     "run_states",
     "subscribe_digest",
     "unsubscribe_digest",

@@ -9,8 +9,8 @@ The orders are every order received, first shipped, given a return or due in the
 and every order in the backlog or past due at its start or end. The SQL reads each order's
 raw facts (times, counts, flags); which figure an order counts in is decided here, per row,
 in Python, with the zone read at each timestamp's own offset: a second spelling of the
-definitions that the test of the export checks against the digest's SQL. Cells that a spreadsheet would run as formulas
-are defused (store.control_chars.spreadsheet_cell).
+definitions that the test of the export checks against the digest's SQL. CSV cells that a
+spreadsheet would run as formulas are defused (store.control_chars.spreadsheet_cell).
 """
 
 from __future__ import annotations

@@ -3,9 +3,11 @@ posted digest: real signed requests, Block Kit validated on the wire."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime
 
+import openpyxl
 from slack_sdk import WebClient
 
 from bench.app_stack import MANAGER, PROCESSOR, SALES
@@ -89,6 +91,18 @@ def test_a_report_as_csv_lands_in_the_askers_dms(stack, set_clock):
     assert problems.name == "discrepancies-weekly-2026-11-02-to-2026-11-08.csv"
     assert problems.data.decode().count("\n") == 7  # header + 6 discrepancies
     assert export.data.decode().count("\n") == 12  # header + 11 orders
+
+
+def test_a_report_as_xlsx_lands_in_the_askers_dms_and_opens_in_excel(stack, set_clock):
+    set_clock.set(AFTER_WEEK)
+    build_desk(stack.db)
+    slash(stack, "report weekly 2026-11-02 XLSX", user=PROCESSOR)
+    stack.sb.wait_for(lambda: "The workbook" in text(last_ephemeral(stack, PROCESSOR)))
+    (book,) = stack.sb.files(stack.sb.im_channel(PROCESSOR))
+    assert book.name == "report-weekly-2026-11-02-to-2026-11-08.xlsx"
+    sheets = openpyxl.load_workbook(io.BytesIO(book.data))
+    assert sheets.sheetnames == ["Summary", "Days", "Orders", "Discrepancies"]
+    assert sheets["Orders"].max_row == 12
 
 
 def test_sales_reps_cannot_see_reports(stack):
