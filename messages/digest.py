@@ -69,15 +69,15 @@ def digest_message(view, *, ephemeral: bool = False, title: str | None = None) -
 
 def volume_fields(cur, prev) -> list[str]:
     return [
-        _field("Orders received", _count(cur.orders_received), _delta(cur.orders_received,
+        _field("Orders received", _count(cur.orders_received), delta(cur.orders_received,
                                                                       prev.orders_received)),
-        _field("Lines received", _count(cur.lines_received), _delta(cur.lines_received,
+        _field("Lines received", _count(cur.lines_received), delta(cur.lines_received,
                                                                     prev.lines_received)),
         _field("Value received", _values(cur.value_received),
                _value_delta(cur.value_received, prev.value_received)),
-        _field("Orders shipped", _count(cur.orders_shipped), _delta(cur.orders_shipped,
+        _field("Orders shipped", _count(cur.orders_shipped), delta(cur.orders_shipped,
                                                                     prev.orders_shipped)),
-        _field("Backlog at the end", _count(cur.backlog), _delta(cur.backlog, prev.backlog)),
+        _field("Backlog at the end", _count(cur.backlog), delta(cur.backlog, prev.backlog)),
     ]
 
 
@@ -87,13 +87,13 @@ def delivery_fields(view) -> list[str]:
     cur, prev = view.current, view.previous
     ages = " · ".join(f"{b.label} {b.count:,}" for b in view.past_due_by_age)
     return [
-        _field("On time", _pct(cur.on_time_rate), _pt(cur.on_time_rate, prev.on_time_rate)),
-        _field("In full on time (OTIF)", _pct(cur.otif_rate),
-               _pt(cur.otif_rate, prev.otif_rate)),
-        _field("Due", _count(cur.orders_due), _delta(cur.orders_due, prev.orders_due))
+        _field("On time", pct(cur.on_time_rate), pt(cur.on_time_rate, prev.on_time_rate)),
+        _field("In full on time (OTIF)", pct(cur.otif_rate),
+               pt(cur.otif_rate, prev.otif_rate)),
+        _field("Due", _count(cur.orders_due), delta(cur.orders_due, prev.orders_due))
         + f"\n{cur.due_on_time:,} on time · {cur.due_shipped_late:,} shipped late · "
           f"{cur.due_not_shipped:,} not shipped",
-        _field("Past due at the end", _count(cur.past_due), _delta(cur.past_due, prev.past_due))
+        _field("Past due at the end", _count(cur.past_due), delta(cur.past_due, prev.past_due))
         + (f"\n{ages}" if cur.past_due else ""),
     ]
 
@@ -103,24 +103,24 @@ def service_fields(cur, prev) -> list[str]:
              ("Complete in first shipment", "first_shipment_fill_rate"),
              ("Perfect orders", "perfect_order_rate"),
              ("Backorder rate", "backorder_rate"), ("Return rate", "return_rate"))
-    fields = [_field(name, _pct(getattr(cur, attr)), _pt(getattr(cur, attr),
+    fields = [_field(name, pct(getattr(cur, attr)), pt(getattr(cur, attr),
                                                          getattr(prev, attr)))
               for name, attr in rates]
-    fields.append(_field("Cycle time, median", _h(cur.cycle_median_hours),
-                         _h_delta(cur.cycle_median_hours, prev.cycle_median_hours)))
-    fields.append(_field("Cycle time, 90th percentile", _h(cur.cycle_p90_hours),
-                         _h_delta(cur.cycle_p90_hours, prev.cycle_p90_hours)))
+    fields.append(_field("Cycle time, median", hours(cur.cycle_median_hours),
+                         hours_delta(cur.cycle_median_hours, prev.cycle_median_hours)))
+    fields.append(_field("Cycle time, 90th percentile", hours(cur.cycle_p90_hours),
+                         hours_delta(cur.cycle_p90_hours, prev.cycle_p90_hours)))
     return fields
 
 
 def triage_text(view) -> str:
     cur, prev = view.current, view.previous
     lines = [f"*Discrepancies* opened {cur.discrepancies_opened:,} "
-             f"{_delta(cur.discrepancies_opened, prev.discrepancies_opened)} · resolved "
+             f"{delta(cur.discrepancies_opened, prev.discrepancies_opened)} · resolved "
              f"{cur.discrepancies_resolved:,} "
-             f"{_delta(cur.discrepancies_resolved, prev.discrepancies_resolved)} · median time "
-             f"to resolve {_h(cur.resolve_median_hours)} "
-             f"{_h_delta(cur.resolve_median_hours, prev.resolve_median_hours)}"]
+             f"{delta(cur.discrepancies_resolved, prev.discrepancies_resolved)} · median time "
+             f"to resolve {hours(cur.resolve_median_hours)} "
+             f"{hours_delta(cur.resolve_median_hours, prev.resolve_median_hours)}"]
     for row in view.discrepancy_types[:8]:
         lines.append(f"• {mrkdwn(label(row.type))}: opened {row.opened} "
                      f"(before {row.previous_opened}), resolved {row.resolved} "
@@ -184,7 +184,8 @@ def working_message(period) -> dict:
 
 
 def subscriptions_message(subscriptions) -> dict:
-    rows = [f"`#{s.id}` *{s.period}* in <#{mrkdwn(s.channel_id, 32)}> at {mrkdwn(s.at_time)} "
+    rows = [f"`#{s.id}` *{s.period}*{' scorecard' if s.report == 'scorecard' else ''} in "
+            f"<#{mrkdwn(s.channel_id, 32)}> at {mrkdwn(s.at_time)} "
             f"{mrkdwn(s.timezone, 64)} · last posted "
             f"{when(s.last_posted_at) if s.last_posted_at else 'never'}" for s in subscriptions]
     return render("digest_subscriptions.json.j2",
@@ -203,7 +204,7 @@ def _count(n: int) -> str:
     return f"{n:,}"
 
 
-def _delta(now: int, before: int, before_text: str | None = None) -> str:
+def delta(now: int, before: int, before_text: str | None = None) -> str:
     shown = before_text if before_text is not None else f"{before:,}"
     if now == before:
         return "(= before)"
@@ -220,38 +221,38 @@ def _values(values) -> str:
 def _value_delta(now, before) -> str:
     if len({v.currency for v in (*now, *before)}) > 1:  # no percentage across currencies
         return f"(before {_values(before)})"
-    return _delta(now[0].minor if now else 0, before[0].minor if before else 0,
-                  _values(before))
+    return delta(now[0].minor if now else 0, before[0].minor if before else 0,
+                 _values(before))
 
 
-def _pct(rate: float | None) -> str:
+def pct(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.1f}%"
 
 
-def _pt(now: float | None, before: float | None) -> str:
+def pt(now: float | None, before: float | None) -> str:
     """The change in points between the two rates as shown (one decimal), so the reader's
     own subtraction agrees with it."""
     if now is None or before is None:
-        return f"(before {_pct(before)})"
+        return f"(before {pct(before)})"
     points = round(now * 100, 1) - round(before * 100, 1)
     if abs(points) < 0.05:
-        return f"(= {_pct(before)})"
-    return f"({'▲' if points > 0 else '▼'} {abs(points):.1f} pt vs {_pct(before)})"
+        return f"(= {pct(before)})"
+    return f"({'▲' if points > 0 else '▼'} {abs(points):.1f} pt vs {pct(before)})"
 
 
-def _h(hours: float | None) -> str:
-    if hours is None:
+def hours(value: float | None) -> str:
+    if value is None:
         return "—"
-    return f"{hours:.1f} h" if hours < 72 else f"{hours / 24:.1f} days"
+    return f"{value:.1f} h" if value < 72 else f"{value / 24:.1f} days"
 
 
-def _h_delta(now: float | None, before: float | None) -> str:
+def hours_delta(now: float | None, before: float | None) -> str:
     if now is None or before is None:
-        return f"(before {_h(before)})"
+        return f"(before {hours(before)})"
     if abs(now - before) < 0.05:
-        return f"(= {_h(before)})"
-    return f"({'▲' if now > before else '▼'} {abs(now - before):.1f} h vs {_h(before)})"
+        return f"(= {hours(before)})"
+    return f"({'▲' if now > before else '▼'} {abs(now - before):.1f} h vs {hours(before)})"
 
 
-__all__ = ["DrillRef", "digest_message", "drill_message", "subscriptions_message",
-           "working_message"]
+__all__ = ["DrillRef", "delta", "digest_message", "drill_message", "hours", "hours_delta",
+           "pct", "pt", "subscriptions_message", "working_message"]

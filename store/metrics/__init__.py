@@ -1,4 +1,5 @@
-"""The desk's numbers: a period's figures against the one before, digest
+"""The desk's numbers: a period's figures against the one before, the processor scorecard,
+digest
 subscriptions and their runs (each period posted once), drill-downs and the exports (CSV, XLSX).
 """
 
@@ -19,6 +20,7 @@ from store.metrics.runs import (
     record_digest_posted,
     run_states,
 )
+from store.metrics.scorecard import build_scorecard
 from store.metrics.subscriptions import (
     SubscriptionView,
     get_subscription,
@@ -32,6 +34,7 @@ __all__ = [
     "ClaimedRun",
     "SubscriptionView",
     "build_digest",
+    "build_scorecard",
     "claim_digest_run",
     "discrepancies_csv",
     "discrepancy_rows",

@@ -167,3 +167,43 @@ class DrillView:
     timezone: str
     total: int
     orders: tuple[DrillOrder, ...]
+
+
+@dataclass(frozen=True)
+class ProcessorFigures:
+    """One person's work in a period (README, "Processor scorecard")."""
+
+    user_id: str
+    name: str | None = None  # display name, when the workspace knows it
+    orders_entered: int = 0
+    edits: int = 0
+    resolved: int = 0  # discrepancies they resolved
+    resolve_median_hours: float | None = None
+    reflagged: int = 0  # ... whose order was flagged again for the same reason afterwards
+    approvals_requested: int = 0
+
+    @property
+    def error_rate(self) -> float | None:
+        return _rate(self.reflagged, self.resolved)
+
+
+@dataclass(frozen=True)
+class ScorecardRow:
+    current: ProcessorFigures
+    previous: ProcessorFigures
+
+
+@dataclass(frozen=True)
+class ScorecardView:
+    period: Period
+    timezone: str
+    rows: tuple[ScorecardRow, ...]  # most resolved first
+    built_at: datetime
+
+    @property
+    def partial(self) -> bool:
+        return self.built_at < self.period_end
+
+    @property
+    def period_end(self) -> datetime:
+        return self.period.utc_bounds(self.timezone)[1]

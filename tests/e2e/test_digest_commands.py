@@ -9,11 +9,13 @@ from datetime import UTC, datetime
 
 import openpyxl
 from slack_sdk import WebClient
+from sqlalchemy import update
 
 from bench.app_stack import MANAGER, PROCESSOR, SALES
 from jobs.schedule import tick_digests
 from messages.actions import DigestActions
 from store.metrics.subscriptions import list_digest_subscriptions
+from store.models import DigestSubscription, Event
 from tests.support.metrics_desk import build_desk
 
 MGR_CHANNEL = "C0MGR"
@@ -119,10 +121,6 @@ def test_a_posted_digests_buttons_answer_the_clicker_alone(stack, set_clock):
     set_clock.set(AFTER_WEEK)
     build_desk(stack.db)
     slash(stack, "digest subscribe weekly", user=MANAGER)
-    from sqlalchemy import update
-
-    from store.models import DigestSubscription
-
     with stack.db.write() as s:  # subscribed before the week ended
         s.execute(update(DigestSubscription).values(created_at=datetime(2026, 11, 2, 9,
                                                                         tzinfo=UTC)))
@@ -136,3 +134,32 @@ def test_a_posted_digests_buttons_answer_the_clicker_alone(stack, set_clock):
     shown = text(last_ephemeral(stack, MANAGER))
     assert "`SO-P3`" in shown and "`SO-O9`" in shown
     assert len(stack.sb.messages(MGR_CHANNEL)) == 1  # nothing new for everyone
+
+
+def test_a_processor_reads_their_own_scorecard(stack, set_clock):
+    set_clock.set(AFTER_WEEK)
+    with stack.db.write() as s:
+        s.add(Event(actor_id=PROCESSOR, kind="edited", at=datetime(2026, 11, 3, tzinfo=UTC),
+                    summary="edited"))
+    slash(stack, "report me weekly 2026-11-02", user=PROCESSOR)
+    stack.sb.wait_for(lambda: "Your scorecard · Week 45" in text(last_ephemeral(stack,
+                                                                              PROCESSOR)))
+    assert "*Edits*\\n1" in text(last_ephemeral(stack, PROCESSOR))
+
+
+def test_a_manager_subscribes_a_channel_to_the_weekly_scorecard(stack, set_clock):
+    set_clock.set(AFTER_WEEK)
+    slash(stack, "digest subscribe scorecard weekly", user=MANAGER)
+    assert "will get the *weekly* scorecard" in text(last_ephemeral(stack, MANAGER))
+    slash(stack, "digest subscribe weekly", user=MANAGER)  # the digest is another one
+    assert [s.report for s in list_digest_subscriptions(stack.db)] == ["scorecard", "digest"]
+    with stack.db.write() as s:
+        s.execute(update(DigestSubscription).values(created_at=datetime(2026, 11, 2, 9,
+                                                                        tzinfo=UTC)))
+    client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
+    tick_digests(db=stack.db, client=client, claimed_by="clock", now=AFTER_WEEK)
+    posts = {m.text.split(" · ")[0]: m for m in stack.sb.messages(MGR_CHANNEL)}
+    assert set(posts) == {"Processor scorecard", "Weekly digest"}
+    assert not stack.sb.thread(MGR_CHANNEL, posts["Processor scorecard"].ts)  # no chart
+    slash(stack, "digest unsubscribe scorecard weekly", user=MANAGER)
+    assert [s.report for s in list_digest_subscriptions(stack.db)] == ["digest"]

@@ -1,15 +1,16 @@
-"""Completion and due dates in the digest's facts (issue #17: OTIF, past due, fill by units
-shipped): order_ship_facts gets when the order's last unit shipped and how many lines are
-shipped in full; order_received_facts its due date and whether it is open. Backfilled.
+"""Issue #17's numbers. Completion and due dates in the digest's facts (OTIF, past due, fill
+by units shipped): order_ship_facts gets when the order's last unit shipped and how many lines
+are shipped in full; order_received_facts its due date and whether it is open; backfilled.
+Digest subscriptions say which report they post (the digest or the processor scorecard).
 
-Revision ID: 0008_order_completion_facts
+Revision ID: 0008_metrics
 Revises: 0007_late_return_approvals
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_order_completion_facts"
+revision = "0008_metrics"
 down_revision = "0007_late_return_approvals"
 branch_labels = None
 depends_on = None
@@ -40,6 +41,9 @@ WHERE line_count > 0 AND full_lines = line_count""",
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("digest_subscriptions") as table:
+        table.add_column(sa.Column("report", sa.String(length=16), nullable=False,
+                                   server_default="digest"))
     with op.batch_alter_table("order_received_facts") as table:
         table.add_column(sa.Column("due_date", sa.Date(), nullable=True))
         table.add_column(sa.Column("is_open", sa.Boolean(), nullable=False,
@@ -72,3 +76,5 @@ def downgrade() -> None:
     with op.batch_alter_table("order_received_facts") as table:
         table.drop_column("is_open")
         table.drop_column("due_date")
+    with op.batch_alter_table("digest_subscriptions") as table:
+        table.drop_column("report")
