@@ -60,25 +60,49 @@ def digest_message(view, *, ephemeral: bool = False, title: str | None = None) -
                  f"{cur.orders_shipped:,} shipped",
         context=(f"{mrkdwn(view.timezone)} · compared with {view.period.previous().label()} · "
                  f"built {when(view.built_at)}"),
-        empty=cur.is_empty, volume=volume_fields(cur, prev),
+        empty=cur.is_empty, volume=volume_fields(view),
         delivery=delivery_fields(view), service=service_fields(cur, prev),
         triage=triage_text(view), customers=customers_text(view.top_customers),
         buttons=drill_buttons(view),
     )
 
 
-def volume_fields(cur, prev) -> list[str]:
+def volume_fields(view) -> list[str]:
+    """Counts over the period (flows) change per day when the two periods differ in length
+    (a 28-day February against a 31-day January); the backlog is a level, compared as is."""
+    cur, prev = view.current, view.previous
+    flow = _flow_delta(len(view.period.days), len(view.period.previous().days))
     return [
-        _field("Orders received", _count(cur.orders_received), delta(cur.orders_received,
-                                                                      prev.orders_received)),
-        _field("Lines received", _count(cur.lines_received), delta(cur.lines_received,
-                                                                    prev.lines_received)),
+        _field("Orders received", _count(cur.orders_received),
+               flow(cur.orders_received, prev.orders_received)),
+        _field("Lines received", _count(cur.lines_received),
+               flow(cur.lines_received, prev.lines_received)),
         _field("Value received", _values(cur.value_received),
-               _value_delta(cur.value_received, prev.value_received)),
-        _field("Orders shipped", _count(cur.orders_shipped), delta(cur.orders_shipped,
-                                                                    prev.orders_shipped)),
+               _value_delta(cur.value_received, prev.value_received, flow)),
+        _field("Orders shipped", _count(cur.orders_shipped),
+               flow(cur.orders_shipped, prev.orders_shipped)),
+        _field("Returns opened", _count(cur.orders_returned),
+               flow(cur.orders_returned, prev.orders_returned)),
         _field("Backlog at the end", _count(cur.backlog), delta(cur.backlog, prev.backlog)),
     ]
+
+
+def _flow_delta(days: int, days_before: int):
+    """delta(), or when the periods differ in length, the change of the daily average."""
+    if days == days_before or not days or not days_before:
+        return delta
+
+    def per_day(now: int, before: int, before_text: str | None = None) -> str:
+        shown = before_text if before_text is not None else f"{before:,}"
+        if not before:
+            return f"(before {shown} in {days_before} days)"
+        change = (now / days - before / days_before) / (before / days_before) * 100
+        if abs(change) < 0.05:
+            return f"(= per day; {shown} in {days_before} days)"
+        return (f"({'▲' if change > 0 else '▼'} {abs(change):.1f}% per day vs {shown} in "
+                f"{days_before} days)")
+
+    return per_day
 
 
 def delivery_fields(view) -> list[str]:
@@ -102,7 +126,10 @@ def service_fields(cur, prev) -> list[str]:
     rates = (("Order fill rate", "order_fill_rate"), ("Line fill rate", "line_fill_rate"),
              ("Complete in first shipment", "first_shipment_fill_rate"),
              ("Perfect orders", "perfect_order_rate"),
-             ("Backorder rate", "backorder_rate"), ("Return rate", "return_rate"))
+             ("Backorder rate", "backorder_rate"),
+             ("Returned within 30 days", "return_rate"),
+             ("… of which approved", "return_approved_rate"),
+             ("… received back", "return_received_rate"))
     fields = [_field(name, pct(getattr(cur, attr)), pt(getattr(cur, attr),
                                                          getattr(prev, attr)))
               for name, attr in rates]
@@ -115,10 +142,11 @@ def service_fields(cur, prev) -> list[str]:
 
 def triage_text(view) -> str:
     cur, prev = view.current, view.previous
+    flow = _flow_delta(len(view.period.days), len(view.period.previous().days))
     lines = [f"*Discrepancies* opened {cur.discrepancies_opened:,} "
-             f"{delta(cur.discrepancies_opened, prev.discrepancies_opened)} · resolved "
+             f"{flow(cur.discrepancies_opened, prev.discrepancies_opened)} · resolved "
              f"{cur.discrepancies_resolved:,} "
-             f"{delta(cur.discrepancies_resolved, prev.discrepancies_resolved)} · median time "
+             f"{flow(cur.discrepancies_resolved, prev.discrepancies_resolved)} · median time "
              f"to resolve {hours(cur.resolve_median_hours)} "
              f"{hours_delta(cur.resolve_median_hours, prev.resolve_median_hours)}"]
     for row in view.discrepancy_types[:8]:
@@ -218,11 +246,11 @@ def _values(values) -> str:
     return " + ".join(money(v.minor, v.currency) for v in values) or "0"
 
 
-def _value_delta(now, before) -> str:
+def _value_delta(now, before, change=None) -> str:
     if len({v.currency for v in (*now, *before)}) > 1:  # no percentage across currencies
         return f"(before {_values(before)})"
-    return delta(now[0].minor if now else 0, before[0].minor if before else 0,
-                 _values(before))
+    return (change or delta)(now[0].minor if now else 0, before[0].minor if before else 0,
+                             _values(before))
 
 
 def pct(rate: float | None) -> str:

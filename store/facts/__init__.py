@@ -6,8 +6,8 @@
 Two tables: order_received_facts (store/facts/received.py: every received order, its lines
 counted and valued) and order_ship_facts (store/facts/shipped.py: every shipped order, its first
 shipment and its completion). Every ORM flush that writes an Order, OrderLine, Shipment or
-ShipmentLine refreshes both for the orders concerned in the same transaction (track_order_facts, installed on each Database's
-writer sessions), so no writer can forget; writers that bypass the ORM (the seed's bulk load,
+ShipmentLine refreshes both for the orders concerned in the same transaction
+(track_order_facts, installed on each Database's writer sessions), so no writer can forget; writers that bypass the ORM (the seed's bulk load,
 the importer's COPY) call refresh_order_facts themselves. A refresh deletes the orders' rows
 and recomputes them from scratch: a small statement pair per table per write, always right.
 """

@@ -63,7 +63,8 @@ def build_digest(db: Database, *, period: Period, timezone: str,
         period=period, timezone=timezone,
         current=_figures(cur, current, backlog_end),
         previous=_figures(prev, previous, backlog_start),
-        days=tuple(DayPoint(d, n, m) for d, (n, m) in zip(period.days, day_counts, strict=True)),
+        days=tuple(DayPoint(d, *counts) for d, counts in zip(period.days, day_counts,
+                                                             strict=True)),
         top_customers=tuple(CustomerFigure(**c) for c in customers),
         discrepancy_types=_types(current, previous),
         open_by_age=ages, built_at=now, past_due_by_age=current["past_due_by_age"],
@@ -96,6 +97,7 @@ def _period(session: Session, dialect: str, period: Period, bounds: tuple[dateti
     found["past_due_by_age"] = q.past_due(session, end, period.end)
     found["past_due"] = sum(b.count for b in found["past_due_by_age"])
     found["orders_returned"] = q.returned(session, start, end)
+    found.update(q.returns_of_shipped(session, dialect, start, end))
     found.update(q.discrepancies(session, dialect, start, end))
     return found
 

@@ -30,12 +30,13 @@ from store import clock
 from store.control_chars import spreadsheet_cell
 from store.db import Database
 from store.metrics.digest import tune_for_reports
-from store.metrics.queries import AGE_BUCKETS, received_in
+from store.metrics.queries import AGE_BUCKETS, APPROVED, RECEIVED, RETURN_WINDOW, received_in
 from store.metrics.sql import (
     NOT_OWED,
     backordered_line,
     due_date,
     first_shipments,
+    hours_between,
     problem_shipment,
 )
 from store.models import (
@@ -56,7 +57,8 @@ ORDER_HEADER = (
     "ordered_at_utc", "ordered_on", "currency", "lines", "value", "backordered_lines",
     "lines_shipped_in_full", "first_shipped_at_utc", "completed_at_utc", "due_date",
     "received_in_period", "shipped_in_period", "complete", "complete_in_first_shipment",
-    "in_full_on_time", "problem_shipment", "perfect", "cycle_hours", "due_in_period",
+    "in_full_on_time", "problem_shipment", "perfect", "cycle_hours", "return_within_30_days",
+    "flagged", "due_in_period",
     "due_on_time", "due_shipped_late", "otif", "returned_in_period", "backlog_at_start",
     "backlog_at_end", "past_due_at_start", "past_due_at_end", "days_past_due_at_end")
 DISCREPANCY_HEADER = (
@@ -64,6 +66,7 @@ DISCREPANCY_HEADER = (
     "resolved_at_utc", "opened_in_period", "resolved_in_period", "hours_to_resolve",
     "open_at_end", "age_at_end")
 CHUNK = 2000
+RETURN_STAGES = (("requested", None), ("approved", APPROVED), ("received", RECEIVED))
 HOUR = timedelta(hours=1)
 
 
@@ -192,9 +195,25 @@ def _orders_query(dialect: str, period: Period, start: datetime, end: datetime):
         # When the last unit shipped, and the lines shipped in full: the facts' figures,
         # checked against a recomputation by tests/store/facts.
         f.complete_at, func.coalesce(f.full_lines, 0).label("full_lines"),
+        *(_returned_within(dialect, f, stage).label(name) for name, stage in RETURN_STAGES),
+        exists().where(Discrepancy.order_id == Order.id).label("flagged"),
     ).select_from(ids.join(Order, Order.id == ids.c.order_id)
                   .join(Customer, Customer.id == Order.customer_id)
                   .outerjoin(f, f.order_id == Order.id)).order_by(Order.ordered_at, Order.id)
+
+
+def _returned_within(dialect: str, f, statuses):
+    """A return opened within RETURN_WINDOW of the order's first shipment, in `statuses`."""
+    found = exists().where(
+        Return.order_id == f.order_id, Return.created_at >= f.first_shipped_at,
+        hours_between(dialect, Return.created_at, f.first_shipped_at)
+        < RETURN_WINDOW.total_seconds() / 3600)
+    return found if statuses is None else found.where(Return.status.in_(statuses))
+
+
+def _stage(row) -> str | None:
+    """How far the order's return within the window got: received, approved, requested."""
+    return next((name for name, _ in reversed(RETURN_STAGES) if getattr(row, name)), None)
 
 
 def _order_row(row, frame: _Frame) -> tuple:
@@ -215,7 +234,8 @@ def _order_row(row, frame: _Frame) -> tuple:
         due, received, shipped, done_at is not None if shipped else None,
         done_at == first_at if shipped else None, in_full_on_time if shipped else None,
         bool(row.problem), (in_full_on_time and not row.problem) if shipped else None,
-        (first_at - row.ordered_at) / HOUR if first_at is not None else None, due_here,
+        (first_at - row.ordered_at) / HOUR if first_at is not None else None,
+        _stage(row) if shipped else None, bool(row.flagged), due_here,
         on_time if due_here else None,
         (first_at is not None and not on_time) if due_here else None,
         (done_at is not None and done_at < frame.deadline(due)) if due_here else None,

@@ -46,6 +46,9 @@ class PeriodFigures:
     cycle_median_hours: float | None = None
     cycle_p90_hours: float | None = None
     orders_returned: int = 0  # orders with an RMA opened in the period
+    shipped_returned: int = 0  # orders shipped with a return within 30 days of shipping
+    shipped_return_approved: int = 0  # ... approved (or further)
+    shipped_return_received: int = 0  # ... received back
     backlog: int = 0  # at the end of the period
     discrepancies_opened: int = 0
     discrepancies_resolved: int = 0
@@ -85,7 +88,16 @@ class PeriodFigures:
 
     @property
     def return_rate(self) -> float | None:
-        return _rate(self.orders_returned, self.orders_shipped)
+        """Orders shipped in the period returned within 30 days of shipping (a cohort)."""
+        return _rate(self.shipped_returned, self.orders_shipped)
+
+    @property
+    def return_approved_rate(self) -> float | None:
+        return _rate(self.shipped_return_approved, self.orders_shipped)
+
+    @property
+    def return_received_rate(self) -> float | None:
+        return _rate(self.shipped_return_received, self.orders_shipped)
 
     @property
     def is_empty(self) -> bool:
@@ -98,11 +110,13 @@ class PeriodFigures:
 class DayPoint:
     day: date
     orders: int  # received that local day
-    discrepancies: int  # opened that local day
+    discrepancies: int  # opened that local day (on any order)
+    flagged: int = 0  # of the orders received that day, those with a discrepancy
 
     @property
     def discrepancy_rate(self) -> float | None:
-        return _rate(self.discrepancies, self.orders)
+        """The share of the day's orders that were flagged: None (a gap) with no orders."""
+        return _rate(self.flagged, self.orders)
 
 
 @dataclass(frozen=True)

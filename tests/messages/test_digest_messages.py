@@ -177,3 +177,14 @@ def test_a_point_change_is_the_difference_of_the_rates_shown():
     prev = figures(orders_due=100_000, due_on_time=3_349)
     shown = json.dumps(digest_message(view(current=cur, previous=prev)), ensure_ascii=False)
     assert "2.9%  (▼ 0.4 pt vs 3.3%)" in shown
+
+
+def test_month_over_month_counts_compare_per_day_when_the_months_differ_in_length():
+    february = period_containing("monthly", date(2027, 2, 10))
+    cur = figures(orders_received=280, orders_shipped=300)  # 10 a day over 28 days
+    prev = figures(orders_received=310, orders_shipped=310, backlog=5)  # 10 a day over 31
+    text = text_of(digest_message(view(period=february, current=cur, previous=prev,
+                                       days=())))
+    assert "Orders received*\\n280  (= per day; 310 in 31 days)" in text
+    assert "Orders shipped*\\n300  (▲ 7.1% per day vs 310 in 31 days)" in text
+    assert "Backlog at the end*\\n3  (▼ 40.0% vs 5)" in text  # a level, not a flow

@@ -67,6 +67,11 @@ def sums_of_export(orders: bytes, discrepancies: bytes, *, top: int = 5) -> dict
         "cycle_median_hours": _nearest_rank([float(r["cycle_hours"]) for r in shipped], 0.5),
         "cycle_p90_hours": _nearest_rank([float(r["cycle_hours"]) for r in shipped], 0.9),
         "orders_returned": sum(_yes(r, "returned_in_period") for r in rows),
+        "shipped_returned": sum(r["return_within_30_days"] != "" for r in shipped),
+        "shipped_return_approved": sum(r["return_within_30_days"] in ("approved", "received")
+                                       for r in shipped),
+        "shipped_return_received": sum(r["return_within_30_days"] == "received"
+                                       for r in shipped),
         "backlog": sum(_yes(r, "backlog_at_end") for r in rows),
         "backlog_at_start": sum(_yes(r, "backlog_at_start") for r in rows),
         "discrepancies_opened": sum(_yes(p, "opened_in_period") for p in problems),
@@ -78,6 +83,7 @@ def sums_of_export(orders: bytes, discrepancies: bytes, *, top: int = 5) -> dict
         "open_by_age": [sum(p["age_at_end"] == label for p in problems) for label in AGE_LABELS],
         "top_customers": [(code, customers[code]) for code in ranked],
         "orders_by_day": Counter(r["ordered_on"] for r in received),
+        "flagged_by_day": Counter(r["ordered_on"] for r in received if _yes(r, "flagged")),
         "opened_by_day": Counter(p["opened_on"] for p in problems
                                  if _yes(p, "opened_in_period")),
     }

@@ -21,6 +21,8 @@ Mon 26 Oct .. Sun 1 Nov. Each order says what it is for; EXPECTED_* below are th
                                              its return (RMA-1) opened 4 Nov
                                           P2 Beta 1 line 1200, ordered 30 Oct, shipped 2 Nov
                                              (so in the CURRENT shipped orders), 72 h
+                                          (P1's return, 7 days after it shipped, is in the
+                                          previous week's 30-day return rate)
                                           P3 Acme 1 line 400, open, never shipped,
                                              requested 1 Nov: past due at both ends
     older: Q1 Beta, shipped 21 Oct; its return opened 28 Oct (previous week)
@@ -52,18 +54,21 @@ EXPECTED_CURRENT = dict(
     orders_shipped=6, shipped_complete=5, shipped_first_complete=4, shipped_perfect=2,
     lines_shipped=8, lines_filled=7, cycle_median_hours=24.0, cycle_p90_hours=72.0,
     orders_due=5, due_on_time=3, due_shipped_late=1, due_in_full_on_time=3, past_due=2,
-    orders_returned=1, backlog=3, discrepancies_opened=4, discrepancies_resolved=3,
-    resolve_median_hours=48.0,
+    orders_returned=1, shipped_returned=0, shipped_return_approved=0, backlog=3,
+    discrepancies_opened=4,
+    discrepancies_resolved=3, resolve_median_hours=48.0,
 )
 EXPECTED_PREVIOUS = dict(
     orders_received=3, lines_received=3, value=2600, orders_backordered=0,
     orders_shipped=1, shipped_complete=1, shipped_first_complete=1, shipped_perfect=1,
     lines_shipped=1, lines_filled=1, cycle_median_hours=24.0, cycle_p90_hours=24.0,
     orders_due=2, due_on_time=1, due_shipped_late=0, due_in_full_on_time=1, past_due=1,
-    orders_returned=1, backlog=2, discrepancies_opened=2, discrepancies_resolved=1,
+    orders_returned=1, shipped_returned=1, shipped_return_approved=1, backlog=2,
+    discrepancies_opened=2, discrepancies_resolved=1,
     resolve_median_hours=24.0,
 )
-EXPECTED_DAYS = [(1, 1), (2, 1), (1, 1), (1, 0), (1, 0), (1, 0), (1, 1)]  # (orders, opened)
+# (orders received, discrepancies opened, of the day's orders those ever flagged)
+EXPECTED_DAYS = [(1, 1, 1), (2, 1, 2), (1, 1, 0), (1, 0, 0), (1, 0, 0), (1, 0, 0), (1, 1, 1)]
 EXPECTED_AGES = [1, 0, 1, 1]  # under 1 day, 1-3, 3-7, 7+ at the end of the week
 EXPECTED_PAST_DUE = [1, 0, 1, 0]  # 1-3 days (O6), 4-7, 8-30 (P3), over 30
 

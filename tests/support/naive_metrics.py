@@ -21,6 +21,8 @@ from sqlalchemy import select
 
 from store.models import Customer, Discrepancy, Order, Return, Shipment
 
+RETURN_STAGES = (("requested", "awaiting_approval", "approved", "received", "closed", "rejected"),
+                 ("approved", "received", "closed"), ("received", "closed"))
 PAST_DUE_DAYS = (3, 7, 30, None)  # up to 3 days past the due date, up to 7, 30, more
 AGES = (("under 1 day", 1), ("1–3 days", 3), ("3–7 days", 7), ("7 days or more", None))
 
@@ -52,7 +54,7 @@ class NaiveOrder:
     due: date | None
     lines: list[NaiveLine] = field(default_factory=list)
     shipments: list[NaiveShipment] = field(default_factory=list)
-    returns: list[datetime] = field(default_factory=list)
+    returns: list[tuple[datetime, str]] = field(default_factory=list)  # opened, status
 
     @property
     def own_shipments(self) -> list[NaiveShipment]:
@@ -82,6 +84,7 @@ class NaiveDesk:
     orders: list[NaiveOrder]
     customers: dict[int, tuple[str, str, datetime]]  # id -> code, name, created_at
     discrepancies: list[tuple[str, datetime, datetime | None]]  # type, opened, resolved
+    flagged: set[int] = field(default_factory=set)  # orders with a discrepancy
 
 
 def _utc(moment: datetime) -> datetime:
@@ -106,13 +109,13 @@ def load_desk(db) -> NaiveDesk:
                 _utc(x.shipped_at), x.return_id is not None, bool(x.damaged),
                 bool(x.documents_ok), dict(units)))
         for r in s.scalars(select(Return)):
-            orders[r.order_id].returns.append(_utc(r.created_at))
+            orders[r.order_id].returns.append((_utc(r.created_at), str(r.status.value)))
         customers = {c.id: (c.code, c.name, _utc(c.created_at))
                      for c in s.scalars(select(Customer))}
+        rows = list(s.scalars(select(Discrepancy)))
         problems = [(str(d.type.value), _utc(d.opened_at),
-                     _utc(d.resolved_at) if d.resolved_at else None)
-                    for d in s.scalars(select(Discrepancy))]
-    return NaiveDesk(list(orders.values()), customers, problems)
+                     _utc(d.resolved_at) if d.resolved_at else None) for d in rows]
+    return NaiveDesk(list(orders.values()), customers, problems, {d.order_id for d in rows})
 
 
 def midnight(day: date, timezone: str) -> datetime:
@@ -139,6 +142,13 @@ def in_backlog(order: NaiveOrder, moment: datetime) -> bool:
         return False
     first = order.first_shipped
     return order.status == "open" if first is None else first >= moment
+
+
+def returned_within(order: NaiveOrder, statuses: tuple[str, ...]) -> bool:
+    """A return opened within 30 days of the first shipment, in one of `statuses`."""
+    first = order.first_shipped
+    return any(first <= opened < first + timedelta(days=30) and status in statuses
+               for opened, status in order.returns)
 
 
 def local_day(moment: datetime, timezone: str) -> date:
@@ -206,7 +216,11 @@ def period_figures(desk: NaiveDesk, first_day: date, end_day: date, timezone: st
                                             for o in shipped], 0.5),
         "cycle_p90_hours": nearest_rank([hours(o.first_shipped, o.ordered_at)
                                          for o in shipped], 0.9),
-        "orders_returned": sum(any(start <= r < end for r in o.returns) for o in desk.orders),
+        "orders_returned": sum(any(start <= r < end for r, _ in o.returns)
+                               for o in desk.orders),
+        "shipped_returned": sum(returned_within(o, RETURN_STAGES[0]) for o in shipped),
+        "shipped_return_approved": sum(returned_within(o, RETURN_STAGES[1]) for o in shipped),
+        "shipped_return_received": sum(returned_within(o, RETURN_STAGES[2]) for o in shipped),
         "backlog": sum(in_backlog(o, end) for o in desk.orders),
         "discrepancies_opened": len(opened),
         "discrepancies_resolved": len(resolved),
@@ -229,7 +243,8 @@ def naive_digest(desk: NaiveDesk, first_day: date, end_day: date, previous_first
     while day < end_day:
         lo, hi = midnight(day, timezone), midnight(day + timedelta(days=1), timezone)
         days.append((day, sum(received(o, lo, hi) for o in desk.orders),
-                     sum(lo <= d[1] < hi for d in desk.discrepancies)))
+                     sum(lo <= d[1] < hi for d in desk.discrepancies),
+                     sum(received(o, lo, hi) and o.id in desk.flagged for o in desk.orders)))
         day += timedelta(days=1)
     moment = min(end, now)
     ages = [0] * len(AGES)

@@ -29,7 +29,8 @@ def digest_figures(view) -> dict:
     names = ("orders_received", "lines_received", "orders_backordered", "orders_shipped",
              "shipped_complete", "shipped_first_complete", "shipped_perfect", "lines_shipped",
              "lines_filled", "orders_due", "due_on_time", "due_shipped_late",
-             "due_in_full_on_time", "past_due", "orders_returned", "backlog",
+             "due_in_full_on_time", "past_due", "orders_returned", "shipped_returned",
+             "shipped_return_approved", "shipped_return_received", "backlog",
              "discrepancies_opened", "discrepancies_resolved")
     return {name: getattr(cur, name) for name in names}
 
@@ -53,9 +54,9 @@ def assert_export_adds_up(db, period, timezone, now):
              or t.resolved}
     assert {t: (sums["opened_by_type"][t], sums["resolved_by_type"][t]) for t in types} == types
     assert sums["open_by_age"] == [b.count for b in view.open_by_age]
-    assert [(d.orders, d.discrepancies) for d in view.days] == [
-        (sums["orders_by_day"][d.day.isoformat()], sums["opened_by_day"][d.day.isoformat()])
-        for d in view.days]
+    assert [(d.orders, d.discrepancies, d.flagged) for d in view.days] == [
+        (sums["orders_by_day"][d.day.isoformat()], sums["opened_by_day"][d.day.isoformat()],
+         sums["flagged_by_day"][d.day.isoformat()]) for d in view.days]
     assert sums["top_customers"] == [(c.code, c.orders) for c in view.top_customers]
     # The previous period's figures come from the previous period's export.
     before = export_sums(db, period.previous(), timezone, now)
