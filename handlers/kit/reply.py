@@ -87,6 +87,11 @@ class Reply:
         return self._then(f"post in {channel}/{thread_ts}", lambda r: r.client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, **message))
 
+    def publish_home(self, user_id: str, view: dict) -> Reply:
+        """views.publish: the person's App Home tab."""
+        return self._then(f"Home of {user_id}", lambda r: r.client.views_publish(
+            user_id=user_id, view=view))
+
     def refresh_cards(self, result) -> Reply:
         """Redraw every shared card of `result.order` (`result.posted_cards`) in place; None
         (a repeated submission changed nothing) redraws nothing."""
