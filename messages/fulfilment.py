@@ -105,8 +105,10 @@ def allocated_text(result) -> str:
 
 
 def canceled_text(result) -> str:
-    rep = f" {actor(result.rep_id)} was told." if result.rep_id else \
-        " Nobody owns the account, so no rep was told."
+    # The DM goes out after this answer: it is only "told" once Slack took it, and a DM Slack
+    # refuses is recorded on the order (its card and history say so).
+    rep = (f" {actor(result.rep_id)} gets a DM; if it can't be delivered, the order's history "
+           "says so." if result.rep_id else " Nobody owns the account, so no rep was told.")
     return (f"*{mrkdwn(result.order.ref)}* is canceled; {result.released} reserved unit(s) "
             f"went back to stock.{rep}")
 

@@ -193,3 +193,13 @@ class InputTooLong(OrderdeskError):
             "Send just the ref, PO, tracking number, SKU or customer name.")
         self.length = length
         self.limit = limit
+
+
+class OutOfRange(OrderdeskError):
+    """A number beyond what Orderdesk stores or adds up (store.money.MAX_ORDER_TOTAL, 64-bit
+    integers): a problem with the input or the data, not with the database's availability."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or (
+            "A number here is too large for Orderdesk to store or add up (an order may total "
+            "at most 100,000,000,000.00); nothing was saved. Check the quantities and prices."))

@@ -36,6 +36,7 @@ from store.fulfilment.pick import (
 )
 from store.fulfilment.rules import RULES, FulfilmentRules
 from store.models import Customer, Discrepancy, Order, OrderHold, OrderLine, StockLevel
+from store.questions import notify_followers
 from store.records import load_order, shipped_quantities
 from store.triage import LATE_FINGERPRINT, CheckRules, Finding, open_findings
 from store.triage import RULES as CHECK_RULES
@@ -105,6 +106,9 @@ def _allocate(session: Session, order: Order, actor: str) -> AllocateResult:
                 f"reserved{f', {short} backordered' if short else ''})", changes=changes)
     had_pick = has_pick_request(session, order.id)
     queued, note = post_pick(session, order)
+    notify_followers(session, order_id=order.id, dedupe_key=f"released:{order.id}",
+                     text=f"{order.ref} went to the warehouse"
+                          f"{f' ({short} unit(s) backordered)' if short else ''}.")
     backorder_note = (f"{short} unit(s) are not in stock and were backordered." if short
                       else None)
     base = finish_step(session, order, queued, notes=(note, backorder_note))

@@ -1,9 +1,8 @@
 """The backordered figures recover once a backorder is filled (issue #17, item 6): a line
 allocated short, restocked and shipped in full no longer counts as backordered, and its
 order is complete and can be perfect. The flag is cleared by allocation and shipping (issue
-#15, item 4, helper "day"); until that lands on main this test is expected to fail."""
+#15, item 4)."""
 
-import pytest
 from sqlalchemy import select
 
 from store.fulfilment.allocation import allocate
@@ -16,7 +15,6 @@ from tests.support.facts import ACTOR, ship
 from tests.support.fulfil_desk import fulfil_desk
 
 
-@pytest.mark.xfail(strict=True, reason="needs #15.4")
 def test_a_filled_backorder_leaves_the_backordered_fill_and_perfect_figures(db):
     fulfil_desk(db)
     allocate(db, ref="SO-1042", actor=ACTOR)  # the gizmo is not free: backordered
