@@ -19,6 +19,7 @@ from handlers import (
     edit_order,
     fulfilment,
     history,
+    home,
     lookup,
     returns,
     roles,
@@ -66,4 +67,5 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     returns.register(app, deps)
     approvals.register(app, deps)
     cancel.register(app, deps)
+    home.register(app, deps)
     return app

@@ -2,7 +2,7 @@
 
     /orders digest subscribe [scorecard] daily|weekly|monthly [#channel] [at HH:MM] [timezone]
     /orders digest unsubscribe <id | period [#channel]>
-    /orders digest list
+    /orders digest list [page]
     /orders report [me] daily|weekly|monthly [from] [to] [csv|xlsx]
 """
 
@@ -51,7 +51,7 @@ from store.periods import (
 
 DIGEST_USAGE = ("/orders digest subscribe [scorecard] daily|weekly|monthly [#channel] "
                 "[at HH:MM] [timezone] | unsubscribe <id or [scorecard] period [#channel]> "
-                "| list")
+                "| list [page]")
 REPORT_USAGE = ("/orders report [me] daily|weekly|monthly [from YYYY-MM-DD] [to YYYY-MM-DD] "
                 "[csv|xlsx]")
 EXPORTS = ("csv", "xlsx")
@@ -158,7 +158,9 @@ def on_digest_command(request: Request) -> Reply:
     if action == "unsubscribe":
         return Reply.message(unsubscribe(request, words))
     if action == "list":
-        return Reply.message(subscriptions_message(list_digest_subscriptions(request.deps.db)))
+        page = int(words[0]) if words and words[0].isdigit() else 1
+        return Reply.message(subscriptions_message(list_digest_subscriptions(request.deps.db),
+                                                   page=page))
     return Reply.message(usage_message("/orders digest", [(DIGEST_USAGE, "digests for a channel")],
                                        unknown=action or None))
 

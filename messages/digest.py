@@ -12,7 +12,7 @@ from datetime import date
 from messages.actions import DigestActions
 from messages.metadata import Metadata
 from messages.render import render
-from messages.text import day, label, money, mrkdwn, when
+from messages.text import day, label, money, mrkdwn, sections_of, when
 from store.periods import CUSTOM, Period
 
 ROWS_PER_SECTION = 10
@@ -211,14 +211,27 @@ def working_message(period) -> dict:
                   body=mrkdwn(text), hint=None)
 
 
-def subscriptions_message(subscriptions) -> dict:
+SUBSCRIPTIONS_PAGE = 50  # rows per `/orders digest list` page: a few sections, far below 50 blocks
+
+
+def subscriptions_message(subscriptions, *, page: int = 1) -> dict:
+    """One page of the subscriptions, split into sections Slack accepts (3,000 characters
+    each); the footer names the next page's command."""
+    pages = max(1, -(-len(subscriptions) // SUBSCRIPTIONS_PAGE))
+    page = min(max(1, page), pages)
+    shown = subscriptions[(page - 1) * SUBSCRIPTIONS_PAGE:page * SUBSCRIPTIONS_PAGE]
     rows = [f"`#{s.id}` *{s.period}*{' scorecard' if s.report == 'scorecard' else ''} in "
             f"<#{mrkdwn(s.channel_id, 32)}> at {mrkdwn(s.at_time)} "
             f"{mrkdwn(s.timezone, 64)} · last posted "
-            f"{when(s.last_posted_at) if s.last_posted_at else 'never'}" for s in subscriptions]
-    return render("digest_subscriptions.json.j2",
-                  body="\n".join(rows) if rows else "No digest subscriptions yet. "
-                  "`/orders digest subscribe weekly #channel` starts one.")
+            f"{when(s.last_posted_at) if s.last_posted_at else 'never'}" for s in shown]
+    title = "*Digest subscriptions*" + (f" (page {page} of {pages})" if pages > 1 else "")
+    if not rows:
+        rows = ["No digest subscriptions yet. `/orders digest subscribe weekly #channel` "
+                "starts one."]
+    more = (f"`/orders digest list {page + 1}` shows the next {SUBSCRIPTIONS_PAGE}; "
+            if page < pages else "")
+    return render("digest_subscriptions.json.j2", sections=sections_of(rows, first=title),
+                  more=more)
 
 
 # --- formatting ---

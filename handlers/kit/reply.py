@@ -87,12 +87,17 @@ class Reply:
         return self._then(f"post in {channel}/{thread_ts}", lambda r: r.client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, **message))
 
+    def publish_home(self, user_id: str, view: dict) -> Reply:
+        """views.publish: the person's App Home tab."""
+        return self._then(f"Home of {user_id}", lambda r: r.client.views_publish(
+            user_id=user_id, view=view))
+
     def refresh_cards(self, result) -> Reply:
         """Redraw every shared card of `result.order` (`result.posted_cards`) in place; None
         (a repeated submission changed nothing) redraws nothing."""
         if result is None:
             return self
-        card, reply = order_card(result.order), self
+        card, reply = order_card(result.order, shared=True), self
         for channel, ts in result.posted_cards:
             reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts:
                                r.client.chat_update(channel=c, ts=t, **card))

@@ -96,7 +96,8 @@ def unsubscribe_digest(db: Database, *, actor: str, subscription_id: int | None 
         row = session.scalars(select(DigestSubscription).where(*where)
                               .order_by(DigestSubscription.id)).first()
         if row is None:
-            raise DigestSubscriptionNotFound(what)
+            raise DigestSubscriptionNotFound(
+                what, channel_id=None if subscription_id is not None else channel_id)
         row.active = False
         session.add(Event(actor_id=actor, kind=UNSUBSCRIBED, at=now or clock.now(), summary=(
             f"unsubscribed {row.channel_id} from the {row.period} {row.report} (#{row.id})")))

@@ -20,6 +20,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from store import clock
+from store.control_chars import too_long
 from store.db import Database
 from store.enums import DiscrepancyStatus as St
 from store.enums import DiscrepancyType
@@ -53,7 +54,6 @@ __all__ = [
     "assign", "batch_state", "escalate", "escalate_overdue", "flag_order", "get_discrepancy",
     "get_note", "nudge_overdue", "order_ref_in", "resolve", "snooze", "wake_snoozed",
 ]
-MAX_REASON = 500
 # Order refs as people write them in messages: SO-1042, WEB-77, PO-less refs like AB1234.
 _REF_IN_TEXT = re.compile(r"\b([A-Z]{1,6}-?\d{3,12})\b", re.IGNORECASE)
 
@@ -69,7 +69,9 @@ def flag_order(db: Database, *, ref: str, actor: str, reason: str,
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationFailed({"reason": "Say what is wrong with the order."})
-    reason, rules = reason[:MAX_REASON], active(rules)
+    if problem := too_long(reason, "reason", "The reason"):
+        raise ValidationFailed({"reason": problem})
+    rules = active(rules)
     now = now or clock.now()
     key = hashlib.sha256(f"{actor}|{reason.lower()}".encode()).hexdigest()[:16]
     with db.write() as session:

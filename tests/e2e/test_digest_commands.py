@@ -14,7 +14,7 @@ from sqlalchemy import update
 from bench.app_stack import MANAGER, PROCESSOR, SALES
 from jobs.schedule import tick_digests
 from messages.actions import DigestActions
-from store.metrics.subscriptions import list_digest_subscriptions
+from store.metrics.subscriptions import list_digest_subscriptions, subscribe_digest
 from store.models import DigestSubscription, Event
 from tests.support.metrics_desk import build_desk
 
@@ -134,6 +134,22 @@ def test_a_posted_digests_buttons_answer_the_clicker_alone(stack, set_clock):
     shown = text(last_ephemeral(stack, MANAGER))
     assert "`SO-P3`" in shown and "`SO-O9`" in shown
     assert len(stack.sb.messages(MGR_CHANNEL)) == 1  # nothing new for everyone
+
+
+def test_sixty_subscriptions_are_listed_in_pages_of_sections_slack_accepts(stack):
+    zone = "America/Argentina/ComodRivadavia"  # the longest rows: a long zone name
+    for n in range(60):
+        subscribe_digest(stack.db, period="weekly", channel_id=f"C0SUB{n:04d}", at_time="09:30",
+                         timezone=zone, actor=MANAGER)
+    ids = [s.id for s in list_digest_subscriptions(stack.db)]
+
+    slash(stack, "digest list", user=MANAGER)  # no problems: every block within Slack's limits
+    first = last_ephemeral(stack, MANAGER)
+    assert all(len(b["text"]["text"]) <= 3000 for b in first.blocks if b["type"] == "section")
+    assert [i for i in ids if f"`#{i}`" in text(first)] == ids[:50]
+    assert "`/orders digest list 2`" in text(first)
+    slash(stack, "digest list 2", user=MANAGER)
+    assert [i for i in ids if f"`#{i}`" in text(last_ephemeral(stack, MANAGER))] == ids[50:]
 
 
 def test_a_processor_reads_their_own_scorecard(stack, set_clock):
