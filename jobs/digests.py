@@ -136,7 +136,7 @@ def post_digest(client: WebClient, *, channel: str, view, run_id: int | None = N
 def upload_chart(client: WebClient, *, channel: str, thread_ts: str, view) -> bool:
     title = f"Orders and discrepancy rate · {view.period.label()}"
     try:
-        png = digest_chart(view.days, title=title)
+        png = digest_chart(view.days, title=title, timezone=view.timezone)
         client.files_upload_v2(channel=channel, thread_ts=thread_ts, file=png,
                                filename=f"digest-{view.period.start.isoformat()}.png",
                                title=title, alt_txt=title)

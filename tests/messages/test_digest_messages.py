@@ -4,10 +4,7 @@ changes shown, user text escaped. Pure: views built by hand."""
 import json
 from datetime import UTC, date, datetime, timedelta
 
-import pytest
-
 from messages.actions import DigestActions
-from messages.charts import digest_chart
 from messages.digest import (
     DrillRef,
     digest_message,
@@ -153,16 +150,6 @@ def test_the_subscription_list_names_channel_time_and_last_post():
     assert "`#3` *weekly* in <#C0MGR> at 08:00 Europe/Berlin" in text
     assert "2026-11-09 00:00 UTC" in text
     assert "No digest subscriptions yet" in text_of(subscriptions_message(()))
-
-
-@pytest.mark.parametrize("days", [
-    tuple(DayPoint(d, 10 + n, n) for n, d in enumerate(WEEK.days)),
-    tuple(DayPoint(d, 0, 0) for d in WEEK.days),
-    (),
-])
-def test_the_chart_is_a_png_even_with_nothing_to_draw(days):
-    png = digest_chart(days, title="Orders and discrepancy rate")
-    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 1000
 
 
 def test_the_report_first_answers_that_it_is_counting():
