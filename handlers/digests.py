@@ -150,8 +150,14 @@ def on_report_command(request: Request) -> Reply:
     """Answered at once ("Counting…"); the figures, or the CSV, follow after the ack."""
     request.require(Permission.REPORT)
     tz = request.deps.settings.timezone
-    args = parse_report(request.text, today=local_date(clock.now(), tz))
-    return Reply.message(working_message(args.period)).later(lambda: report(request, args))
+    today = local_date(clock.now(), tz)
+    args = parse_report(request.text, today=today)
+    if args.period.start > today:  # nothing to count yet: zeros would read as a bad week
+        raise ValidationFailed({"from": (
+            f"{args.period.label()} hasn't started yet (it starts on "
+            f"{args.period.start.isoformat()}); ask for it once it has.")})
+    return Reply.message(working_message(args.period, csv=args.csv)).later(
+        lambda: report(request, args))
 
 
 def on_drill_button(request: Request) -> Reply:

@@ -84,3 +84,9 @@ def label(value: object) -> str:
     """An enum value as words: partially_shipped -> Partially shipped."""
     text = "" if value is None else str(getattr(value, "value", value))
     return text.replace("_", " ").capitalize()
+
+
+def count(n: int, word: str, plural_word: str | None = None) -> str:
+    """'1 order', '2 orders', '1,204 events': a number with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else (plural_word or word + 's')}"
+

@@ -4,7 +4,7 @@ posted digest: real signed requests, Block Kit validated on the wire."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from slack_sdk import WebClient
 
@@ -136,3 +136,14 @@ def test_a_posted_digests_buttons_answer_the_clicker_alone(stack, set_clock):
     shown = text(last_ephemeral(stack, MANAGER))
     assert "`SO-P3`" in shown and "`SO-O9`" in shown
     assert len(stack.sb.messages(MGR_CHANNEL)) == 1  # nothing new for everyone
+
+
+def test_a_report_for_a_period_not_started_is_refused_and_csv_says_where_it_goes(stack):
+    """#15.11: a future week answered zeros "(so far)"; csv said "the figures follow"."""
+    from store import clock
+    future = (clock.today() + timedelta(days=21)).isoformat()
+    slash(stack, f"report weekly {future}", user=PROCESSOR)
+    assert "hasn't started yet" in text(last_ephemeral(stack, PROCESSOR))
+    answer = slash(stack, "report weekly csv", user=PROCESSOR)
+    assert "CSV files will be in your DMs" in str(answer.body)
+    assert "figures follow" not in str(answer.body)

@@ -152,3 +152,10 @@ def test_candidates_say_their_total_page_both_ways_and_exact_skus_are_not_a_near
     assert [(e["action_id"], e["value"]) for e in pages] == [
         (OrderActions.PAGE_BACK, "0|BRG-3854-BL"), (OrderActions.PAGE, "10|BRG-3854-BL")]
     assert validate_message_blocks(message["blocks"]) == []
+
+
+def test_counts_agree_with_their_nouns():
+    """#15.11: `1 orders`, `1 events`."""
+    from messages.text import count
+    assert (count(1, "order"), count(2, "order"), count(1204, "event")) == (
+        "1 order", "2 orders", "1,204 events")
