@@ -159,3 +159,21 @@ def test_counts_agree_with_their_nouns():
     from messages.text import count
     assert (count(1, "order"), count(2, "order"), count(1204, "event")) == (
         "1 order", "2 orders", "1,204 events")
+
+
+def test_labels_keep_acronyms_and_addresses_say_parts_in_words():
+    """#15.8: "Unknown sku"; `Ship-to is missing line1` (a column name)."""
+    from messages.text import label
+    from store.triage.findings import check_address
+    from store.triage.rules import RULES
+    assert (label("unknown_sku"), label("partially_shipped")) == ("Unknown SKU",
+                                                                  "Partially shipped")
+
+    class Facts:
+        customers: dict = {}
+
+    class Order:
+        id, customer_id = 1, 1
+        ship = {"line1": "", "city": "Springfield", "postal_code": "", "country": "US"}
+    (found,) = check_address(Order, Facts, RULES, None)
+    assert found.title == "Ship-to is missing the street address, the postal code"
