@@ -14,7 +14,7 @@ from datetime import date
 
 from slack_bolt import App
 
-from handlers.kit import Deps, Listeners, Permission, Reply, Request
+from handlers.kit import Deps, Listeners, Permission, Reply, Request, resolve_channel
 from messages.actions import DigestActions
 from messages.common import confirmation_message, usage_message
 from messages.digest import (
@@ -79,14 +79,14 @@ class ReportArgs:
 
 
 def channel_in(token: str) -> str | None:
-    """The channel a typed word names (`<#C123|name>`, or a bare id); None when it names none."""
+    """The channel a typed word names: `<#C123|name>` or a bare id as the id, a name typed as
+    plain text (`#desk-managers`) as itself, resolved later (handlers.kit.resolve_channel);
+    None when it names none."""
     match = _CHANNEL.match(token)
     if match:
         return match.group(1) or match.group(2)
-    if token.startswith("#"):
-        raise ValidationFailed({"channel": (
-            f"`{token}` came through as plain text. Pick the channel from Slack's suggestions "
-            "(type # and choose it) so it arrives as a link.")})
+    if token.startswith("#") and len(token) > 1:
+        return token
     return None
 
 
@@ -169,8 +169,14 @@ def on_report_command(request: Request) -> Reply:
     """Answered at once ("Counting…"); the figures, or the CSV, follow after the ack."""
     request.require(Permission.REPORT)
     tz = request.deps.settings.timezone
-    args = parse_report(request.text, today=local_date(clock.now(), tz))
-    return Reply.message(working_message(args.period)).later(lambda: report(request, args))
+    today = local_date(clock.now(), tz)
+    args = parse_report(request.text, today=today)
+    if args.period.start > today:  # nothing to count yet: zeros would read as a bad week
+        raise ValidationFailed({"from": (
+            f"{args.period.label()} hasn't started yet (it starts on "
+            f"{args.period.start.isoformat()}); ask for it once it has.")})
+    return Reply.message(working_message(args.period, csv=args.csv)).later(
+        lambda: report(request, args))
 
 
 def on_drill_button(request: Request) -> Reply:
@@ -181,14 +187,15 @@ def on_drill_button(request: Request) -> Reply:
 
 
 def subscribe(request: Request, args: SubscribeArgs) -> dict:
-    result = subscribe_digest(request.deps.db, period=args.period, channel_id=args.channel_id,
+    channel = resolve_channel(request.client, args.channel_id)
+    result = subscribe_digest(request.deps.db, period=args.period, channel_id=channel.id,
                               at_time=args.at_time or DEFAULT_TIME,
                               timezone=args.timezone or request.deps.settings.timezone,
                               actor=request.user, report=args.report)
     s = result.subscription
     verb = "will get" if result.created else "now gets"
     return confirmation_message(
-        f"<#{s.channel_id}> {verb} the *{s.period}* {s.report} at {s.at_time} {s.timezone} "
+        f"{channel.link} {verb} the *{s.period}* {s.report} at {s.at_time} {s.timezone} "
         f"(subscription `#{s.id}`). The first one comes when the current period is over.")
 
 
@@ -202,10 +209,12 @@ def unsubscribe(request: Request, words: list[str]) -> dict:
     if match := _ID.match(words[0]):
         s = unsubscribe_digest(db, actor=actor, subscription_id=int(match.group(1)))
     else:
-        channel = next((c for w in words[1:] if (c := channel_in(w))), request.channel)
-        s = unsubscribe_digest(db, actor=actor, period=words[0], channel_id=channel,
+        token = next((c for w in words[1:] if (c := channel_in(w))), request.channel)
+        s = unsubscribe_digest(db, actor=actor, period=words[0],
+                               channel_id=resolve_channel(request.client, token).id,
                                report=report)
-    return confirmation_message(f"<#{s.channel_id}> no longer gets the *{s.period}* {s.report} "
+    link = resolve_channel(request.client, s.channel_id).link
+    return confirmation_message(f"{link} no longer gets the *{s.period}* {s.report} "
                                 f"(subscription `#{s.id}` stopped).")
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.kit import Deps, Permission, Reply, Request
+from handlers.kit import Deps, Permission, Reply, Request, channel_names, resolve_channel
 from messages.common import confirmation_message
 from messages.triage import queue_message, routes_message
 from store.errors import ValidationFailed
 from store.triage import SNOOZE_OPTIONS, list_queue
-from store.workspace import ROUTE_KEYS, desk_people, list_routes, parse_channel, set_route
+from store.workspace import ROUTE_KEYS, desk_people, list_routes, set_route
 
 ROUTE_USAGE = "/orders route <type|default|manager|warehouse> #channel"
 QUEUE_USAGE = "/orders queue [mine|unassigned|<type>]"
@@ -27,12 +27,14 @@ def on_route_command(request: Request) -> Reply:
     request.require(Permission.ROUTE)
     parts = request.text.split()
     if not parts:
-        return Reply.message(routes_message(list_routes(request.deps.db), ROUTE_KEYS))
+        routes = list_routes(request.deps.db)
+        names = channel_names(request.client, [r.channel_id for r in routes])
+        return Reply.message(routes_message(routes, ROUTE_KEYS, names=names))
     if len(parts) != 2:
         raise ValidationFailed({"text": f"expected a key and a channel: `{ROUTE_USAGE}`"})
-    route = set_route(request.deps.db, actor=request.user, key=parts[0],
-                      channel_id=parse_channel(parts[1]))
-    return Reply.message(confirmation_message(f"`{route.key}` now goes to <#{route.channel_id}>. "
+    channel = resolve_channel(request.client, parts[1])
+    route = set_route(request.deps.db, actor=request.user, key=parts[0], channel_id=channel.id)
+    return Reply.message(confirmation_message(f"`{route.key}` now goes to {channel.link}. "
                                               "Invite me there if I'm not in it yet."))
 
 

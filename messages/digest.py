@@ -12,7 +12,7 @@ from datetime import date
 from messages.actions import DigestActions
 from messages.metadata import Metadata
 from messages.render import render
-from messages.text import day, label, money, mrkdwn, sections_of, when
+from messages.text import count, day, label, money, mrkdwn, sections_of, when
 from store.periods import CUSTOM, Period
 
 ROWS_PER_SECTION = 10
@@ -56,7 +56,7 @@ def digest_message(view, *, ephemeral: bool = False, title: str | None = None) -
     heading = f"{title} · {view.period.label()}" + (" (so far)" if view.partial else "")
     return render(
         "digest_message.json.j2", ephemeral=ephemeral, heading=heading,
-        fallback=f"{heading}: {cur.orders_received:,} orders received, "
+        fallback=f"{heading}: {count(cur.orders_received, 'order')} received, "
                  f"{cur.orders_shipped:,} shipped",
         context=(f"{mrkdwn(view.timezone)} · compared with {view.period.previous().label()} · "
                  f"built {when(view.built_at)}"),
@@ -162,7 +162,7 @@ def customers_text(customers) -> str:
     if not customers:
         return "_No orders received._"
     return "\n".join(
-        f"{n}. {mrkdwn(c.name, 120)} (`{mrkdwn(c.code, 40)}`) — {c.orders:,} orders "
+        f"{n}. {mrkdwn(c.name, 120)} (`{mrkdwn(c.code, 40)}`) — {count(c.orders, 'order')} "
         f"(before {c.previous_orders:,}) · {_values(c.value)}"
         for n, c in enumerate(customers, start=1))
 
@@ -183,7 +183,7 @@ def drill_message(view) -> dict:
     """The orders behind one figure, as an ephemeral list."""
     title = f"{DRILL_TITLES.get(view.kind, view.kind)} · {view.period.label()}"
     shown = len(view.orders)
-    summary = (f"{view.total:,} orders" + (f", the first {shown} shown" if shown < view.total
+    summary = (count(view.total, "order") + (f", the first {shown} shown" if shown < view.total
                                            else "")) if view.total else "No orders."
     rows = [_drill_row(o) for o in view.orders]
     chunks = ["\n".join(rows[i:i + ROWS_PER_SECTION])
@@ -204,9 +204,11 @@ def _drill_row(order) -> str:
     return " · ".join(parts) + (f" — _{reasons}_" if reasons else "")
 
 
-def working_message(period) -> dict:
+def working_message(period, *, csv: bool = False) -> dict:
     """The instant answer to a report command while the figures are counted."""
-    text = f"Counting {period.label()}… the figures follow in a moment."
+    follow = ("the CSV files will be in your DMs in a moment" if csv
+              else "the figures follow in a moment")
+    text = f"Counting {period.label()}… {follow}."
     return render("notice.json.j2", text=text, icon=":hourglass_flowing_sand:",
                   body=mrkdwn(text), hint=None)
 

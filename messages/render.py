@@ -35,6 +35,7 @@ _env.filters.update(
     when=text.when,
     day=text.day,
     label=text.label,
+    count=text.count,
     tojson=lambda value: json.dumps(value, ensure_ascii=False),
 )
 # Free-text inputs take the store's own limits as max_length (`limits.hold_note`).

@@ -97,7 +97,18 @@ def day(value: date | datetime | None) -> str:
     return value.strftime("%a %d %b %Y")
 
 
+_ACRONYMS = {"sku": "SKU", "po": "PO", "rma": "RMA", "ups": "UPS", "dhl": "DHL", "sla": "SLA"}
+
+
 def label(value: object) -> str:
-    """An enum value as words: partially_shipped -> Partially shipped."""
+    """An enum value as words: partially_shipped -> Partially shipped, unknown_sku -> Unknown
+    SKU (acronyms stay capitals)."""
     text = "" if value is None else str(getattr(value, "value", value))
-    return text.replace("_", " ").capitalize()
+    words = text.replace("_", " ").capitalize().split(" ")
+    return " ".join(_ACRONYMS.get(w.lower(), w) for w in words)
+
+
+def count(n: int, word: str, plural_word: str | None = None) -> str:
+    """'1 order', '2 orders', '1,204 events': a number with its noun in the right number."""
+    return f"{n:,} {word if n == 1 else (plural_word or word + 's')}"
+

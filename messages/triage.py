@@ -160,14 +160,18 @@ def _filter_words(flt: str) -> str:
     return f" · {mrkdwn(flt, 40)}" if flt else ""
 
 
-def routes_message(routes, keys: tuple[str, ...]) -> dict:
-    """Each key and where it goes; a type with no route of its own follows `default`."""
+def routes_message(routes, keys: tuple[str, ...], *, names: dict | None = None) -> dict:
+    """Each key and where it goes; a type with no route of its own follows `default`.
+    `names`: channel id -> name, so each reads as #name."""
+    names = names or {}
     by_key = {r.key: r.channel_id for r in routes}
     special = ("default", "manager", "warehouse")
     rows = []
     for key in keys:
         if key in by_key:
-            rows.append(f"`{key}` → <#{by_key[key]}>")
+            channel = by_key[key]
+            label = f"|{mrkdwn(names[channel], 80)}" if channel in names else ""
+            rows.append(f"`{key}` → <#{channel}{label}>")
         elif key in special:
             rows.append(f"`{key}` → _not set_")
         else:

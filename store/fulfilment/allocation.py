@@ -60,9 +60,12 @@ class Reserved:
     backordered: int
 
 
-def readiness_problems(session: Session, order: Order, rules: FulfilmentRules = RULES
-                       ) -> list[str]:
-    """Why the order can't go to the warehouse; empty when it is ready."""
+def release_blockers(session: Session, order: Order, rules: FulfilmentRules = RULES
+                     ) -> list[str]:
+    """The one rule for goods leaving: what stops the order's own goods from going to the
+    warehouse, or from shipping (the ship form applies it too): not open, on hold, an open
+    discrepancy (a credit, payment, price or address problem, a person's flag), or unpaid
+    with no terms. A `late` item never stops it: shipping is what resolves it."""
     problems = []
     if order.status != OrderStatus.OPEN:
         problems.append(f"it is {order.status.value}, not open")
@@ -70,7 +73,8 @@ def readiness_problems(session: Session, order: Order, rules: FulfilmentRules = 
     if holds:
         problems.append(f"it is on hold ({', '.join(holds)})")
     open_items = session.scalars(select(Discrepancy.title).where(
-        Discrepancy.order_id == order.id, Discrepancy.status != DiscrepancyStatus.RESOLVED)
+        Discrepancy.order_id == order.id, Discrepancy.status != DiscrepancyStatus.RESOLVED,
+        Discrepancy.fingerprint != LATE_FINGERPRINT)
         .order_by(Discrepancy.id).limit(4)).all()
     if open_items:
         problems.append(f"open discrepancies: {', '.join(open_items)}")
@@ -78,6 +82,13 @@ def readiness_problems(session: Session, order: Order, rules: FulfilmentRules = 
     if order.payment_status.value not in rules.paid_states and not on_terms:
         problems.append(f"payment is {order.payment_status.value} and the customer is not on "
                         "terms (no credit limit)")
+    return problems
+
+
+def readiness_problems(session: Session, order: Order, rules: FulfilmentRules = RULES
+                       ) -> list[str]:
+    """Why the order can't go to the warehouse; empty when it is ready."""
+    problems = release_blockers(session, order, rules)
     if order.fulfilment_status not in ALLOCATABLE:
         problems.append(f"fulfilment is {order.fulfilment_status.value}")
     return problems
@@ -138,7 +149,8 @@ def allocate_ready(db: Database, *, actor: str = "system", limit: int = 50,
 
 def _ready_query(rules: FulfilmentRules):
     open_item = exists().where(Discrepancy.order_id == Order.id,
-                               Discrepancy.status != DiscrepancyStatus.RESOLVED)
+                               Discrepancy.status != DiscrepancyStatus.RESOLVED,
+                               Discrepancy.fingerprint != LATE_FINGERPRINT)
     held = exists().where(OrderHold.order_id == Order.id, OrderHold.released_at.is_(None))
     return (select(Order.id).join(Customer, Customer.id == Order.customer_id)
             .where(Order.status == OrderStatus.OPEN,

@@ -25,7 +25,12 @@ from store.control_chars import too_long
 from store.db import Database
 from store.enums import DiscrepancyStatus, OrderStatus, ReturnOutcome, ReturnStatus
 from store.errors import NothingToShip, ValidationFailed, WrongStage
-from store.fulfilment.allocation import best_level, clear_fulfilled_backorders, take_stock
+from store.fulfilment.allocation import (
+    best_level,
+    clear_fulfilled_backorders,
+    release_blockers,
+    take_stock,
+)
 from store.fulfilment.pick import StepResult, finish_step, log, refresh_pick
 from store.fulfilment.return_facts import update_fulfilment
 from store.fulfilment.rules import CARRIERS, RULES, TRACKING_FORMATS, FulfilmentRules
@@ -78,7 +83,7 @@ def ship_form(db: Database, *, ref: str, today: date | None = None,
     with db.read() as session:
         order = load_order(session, ref)
         owed = owed_goods(session, order.id)
-        _check_shippable(order, owed)
+        _check_shippable(session, order, owed)
         lines = _form_lines(session, order, owed)
         if not lines:
             raise NothingToShip(f"Everything on {order.ref} has shipped; nothing is left to ship.")
@@ -89,8 +94,10 @@ def ship_form(db: Database, *, ref: str, today: date | None = None,
                         today=today or clock.today())
 
 
-def _check_shippable(order: Order, owed: list[Owed]) -> None:
-    """Open orders ship; a completed one ships only what its returns owe (replacements)."""
+def _check_shippable(session: Session, order: Order, owed: list[Owed]) -> None:
+    """Open orders ship; a completed one ships only what its returns owe (replacements). The
+    order's own goods ship only when nothing stops them going to the warehouse either
+    (allocation.release_blockers: one rule for release and shipping)."""
     if order.status != OrderStatus.OPEN and not (order.status == OrderStatus.COMPLETED and owed):
         raise WrongStage(f"{order.ref} is {order.status.value}; only open orders ship (and "
                          "the replacements a return owes).")
@@ -98,6 +105,13 @@ def _check_shippable(order: Order, owed: list[Owed]) -> None:
     if holds:
         raise WrongStage(f"{order.ref} is on hold ({', '.join(holds)}); release the hold "
                          "before shipping it.")
+    shipped = shipped_quantities(session, [line.id for line in order.lines])
+    own_left = any(line.quantity > shipped.get(line.id, 0) for line in order.lines)
+    if order.status == OrderStatus.OPEN and own_left:
+        blockers = release_blockers(session, order)
+        if blockers:
+            raise WrongStage(f"{order.ref} can't ship yet: {'; '.join(blockers)}. Sort that "
+                             "out first, as for a release.")
 
 
 def _form_lines(session: Session, order: Order, owed: list[Owed]) -> list[ShipFormLine]:
@@ -127,7 +141,7 @@ def ship_order(db: Database, *, ref: str, actor: str, request: ShipRequest,
     today = today or clock.date_of(now)
     with db.write() as session:
         order = load_order(session, ref, for_update=True)
-        _check_shippable(order, owed_goods(session, order.id))
+        _check_shippable(session, order, owed_goods(session, order.id))
         errors: dict[str, str] = {}
         carrier, tracking = _carrier_and_tracking(request, errors)
         shipped_at = _shipped_at(request.ship_date, order, today, now, errors)

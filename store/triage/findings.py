@@ -20,6 +20,10 @@ from store.triage.facts import Facts, OrderFacts
 from store.triage.rules import POSTAL_CODES, CheckRules
 
 OPEN_FULFILMENT = ("unfulfilled", "allocated")
+# Address parts as people say them, not as the columns are named ("line1").
+ADDRESS_WORDS = {"line1": "the street address", "line2": "the second address line",
+                 "city": "the city", "region": "the region", "postal_code": "the postal code",
+                 "country": "the country", "name": "the recipient"}
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,7 @@ def check_address(order, facts, rules, now):
     fix = _address_fix(order, facts, rules)
     extra = {"fix": fix} if fix else {}
     if missing:
-        parts = ", ".join(p.replace("_", " ") for p in missing)
+        parts = ", ".join(ADDRESS_WORDS.get(p, p.replace("_", " ")) for p in missing)
         yield _finding(order, T.BAD_ADDRESS, "address_missing", rules,
                        f"missing:{','.join(missing)}", f"Ship-to is missing {parts}",
                        "a complete address", f"no {parts}", **extra)

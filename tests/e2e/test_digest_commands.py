@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import openpyxl
 from slack_sdk import WebClient
@@ -41,7 +41,7 @@ def text(message) -> str:
 def test_a_manager_subscribes_a_channel_lists_and_unsubscribes(stack):
     slash(stack, "digest subscribe weekly <#C0WH|warehouse> at 09:30 europe/berlin",
           user=MANAGER)
-    assert "<#C0WH> will get the *weekly* digest at 09:30 Europe/Berlin" in \
+    assert "<#C0WH|warehouse> will get the *weekly* digest at 09:30 Europe/Berlin" in \
         text(last_ephemeral(stack, MANAGER))
     slash(stack, "digest subscribe daily", user=MANAGER)  # here, 08:00, workspace zone
     (weekly, daily) = list_digest_subscriptions(stack.db)
@@ -65,9 +65,23 @@ def test_only_managers_and_admins_manage_digests(stack):
     assert list_digest_subscriptions(stack.db) == ()
 
 
-def test_a_channel_typed_as_plain_text_is_explained(stack):
-    slash(stack, "digest subscribe daily #desk-managers", user=MANAGER)
-    assert "Pick the channel from Slack" in text(last_ephemeral(stack, MANAGER))
+def test_a_channel_typed_as_plain_text_is_found_by_its_name(stack):
+    """#15.11: a typed `#desk-managers` was refused where only a picked `<#C…>` worked; the
+    confirmation showed `#C0MGR`, not the channel's name."""
+    slash(stack, "digest subscribe daily #desk-managers", user=MANAGER, channel="C0ORDERS")
+    assert "<#C0MGR|desk-managers> will get the *daily* digest" in text(
+        last_ephemeral(stack, MANAGER, channel="C0ORDERS"))
+    assert [s.channel_id for s in list_digest_subscriptions(stack.db)] == ["C0MGR"]
+    slash(stack, "digest subscribe weekly #no-such-room", user=MANAGER)
+    assert "can't find a channel named #no-such-room" in text(last_ephemeral(stack, MANAGER))
+
+
+def test_routes_take_channel_names_and_show_them(stack):
+    answer = stack.sb.slash("/orders", "route manager #desk-managers", user="U0ADMIN",
+                            channel="C0ORDERS")
+    assert "now goes to <#C0MGR|desk-managers>" in str(answer.body)
+    listed = stack.sb.slash("/orders", "route", user="U0ADMIN", channel="C0ORDERS")
+    assert "`manager` → <#C0MGR|desk-managers>" in str(listed.body)
 
 
 def test_a_report_answers_only_the_asker_and_drills_into_the_late_orders(stack, set_clock):
@@ -179,3 +193,14 @@ def test_a_manager_subscribes_a_channel_to_the_weekly_scorecard(stack, set_clock
     assert not stack.sb.thread(MGR_CHANNEL, posts["Processor scorecard"].ts)  # no chart
     slash(stack, "digest unsubscribe scorecard weekly", user=MANAGER)
     assert [s.report for s in list_digest_subscriptions(stack.db)] == ["digest"]
+
+
+def test_a_report_for_a_period_not_started_is_refused_and_csv_says_where_it_goes(stack):
+    """#15.11: a future week answered zeros "(so far)"; csv said "the figures follow"."""
+    from store import clock
+    future = (clock.today() + timedelta(days=21)).isoformat()
+    slash(stack, f"report weekly {future}", user=PROCESSOR)
+    assert "hasn't started yet" in text(last_ephemeral(stack, PROCESSOR))
+    answer = slash(stack, "report weekly csv", user=PROCESSOR)
+    assert "CSV files will be in your DMs" in str(answer.body)
+    assert "figures follow" not in str(answer.body)

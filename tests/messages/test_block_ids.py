@@ -79,7 +79,7 @@ def test_the_customer_editor_names_its_inputs_with_customer_blocks(db):
 
 def test_the_triage_and_reason_modals_name_their_inputs_with_their_blocks(db):
     build(db)
-    flagged = flag_order(db, ref="SO-1042", actor="U0PROC1", reason="wrong address")
+    flagged = flag_order(db, ref="SO-1045", actor="U0PROC1", reason="wrong address")
     resolve = resolve_modal(flagged.discrepancy, reasons=[("fixed", "Fixed")], channel_id=None)
     assert inputs(resolve) == {ResolveBlocks.REASON, ResolveBlocks.NOTE}
     approval = SimpleNamespace(id=7, kind="refund", ref="SO-1042", amount_minor=100,
@@ -102,7 +102,7 @@ def test_free_text_inputs_stop_at_the_stores_limits(db):
     editor = max_lengths(edit_order_modal(order, channel_id=None, hold_reasons=["other"]))
     assert (editor[EditOrderBlocks.HOLD_NOTE], editor[EditOrderBlocks.SHIPPING_INSTRUCTIONS]) \
         == (L["hold_note"], L["shipping_instructions"])
-    flagged = flag_order(db, ref="SO-1042", actor="U0PROC1", reason="wrong address")
+    flagged = flag_order(db, ref="SO-1045", actor="U0PROC1", reason="wrong address")
     resolve = resolve_modal(flagged.discrepancy, reasons=[("fixed", "Fixed")], channel_id=None)
     assert max_lengths(resolve)[ResolveBlocks.NOTE] == L["resolution_note"]
     approval = SimpleNamespace(id=7, kind="refund", ref="SO-1042", amount_minor=100,

@@ -152,3 +152,28 @@ def test_candidates_say_their_total_page_both_ways_and_exact_skus_are_not_a_near
     assert [(e["action_id"], e["value"]) for e in pages] == [
         (OrderActions.PAGE_BACK, "0|BRG-3854-BL"), (OrderActions.PAGE, "10|BRG-3854-BL")]
     assert validate_message_blocks(message["blocks"]) == []
+
+
+def test_counts_agree_with_their_nouns():
+    """#15.11: `1 orders`, `1 events`."""
+    from messages.text import count
+    assert (count(1, "order"), count(2, "order"), count(1204, "event")) == (
+        "1 order", "2 orders", "1,204 events")
+
+
+def test_labels_keep_acronyms_and_addresses_say_parts_in_words():
+    """#15.8: "Unknown sku"; `Ship-to is missing line1` (a column name)."""
+    from messages.text import label
+    from store.triage.findings import check_address
+    from store.triage.rules import RULES
+    assert (label("unknown_sku"), label("partially_shipped")) == ("Unknown SKU",
+                                                                  "Partially shipped")
+
+    class Facts:
+        customers: dict = {}
+
+    class Order:
+        id, customer_id = 1, 1
+        ship = {"line1": "", "city": "Springfield", "postal_code": "", "country": "US"}
+    (found,) = check_address(Order, Facts, RULES, None)
+    assert found.title == "Ship-to is missing the street address, the postal code"

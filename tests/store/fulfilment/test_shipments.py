@@ -119,3 +119,13 @@ def test_the_pick_post_renders_current_until_sent_then_is_updated_in_place(db, d
 def stage_of(message: dict) -> str:
     fields = [f["text"] for b in message["blocks"] for f in b.get("fields", ())]
     return next(text for text in fields if text.startswith("*Stage*")).split("\n")[1]
+
+
+def test_what_stops_a_release_stops_shipping_too(db, desk):
+    """#15.11: the ship form shipped an order whose credit problem blocked its release."""
+    from store.triage.operations import flag_order
+    flag_order(db, ref=REF, actor=ACTOR, reason="credit check pending")
+    with pytest.raises(WrongStage, match="can't ship yet: open discrepancies: credit check"):
+        ship_form(db, ref=REF)
+    with pytest.raises(WrongStage, match="can't ship yet"):
+        ship(db, ref=REF, l1=1)
