@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from slack_bolt import App
 
 from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
@@ -21,6 +23,8 @@ def register(app: App, deps: Deps) -> None:
     on.action(numbered(OrderActions.OPEN), on_open_button)
     on.action(OrderActions.SHARE, on_share_button)
     on.action(OrderActions.ALL_LINES, on_all_lines_button)
+    on.action(OrderActions.PAGE, on_page_button)
+    on.action(OrderActions.PAGE_BACK, on_page_button)
 
 
 def on_lookup_command(request: Request) -> Reply:
@@ -35,6 +39,17 @@ def on_lookup_command(request: Request) -> Reply:
     return Reply.message(no_match_message(result))
 
 
+def on_page_button(request: Request) -> Reply:
+    """Next / Previous under a list of candidates: the same search, another page, in place."""
+    offset, _, query = (request.value or "0|").partition("|")
+    with request.deps.db.read():
+        request.require(Permission.LOOKUP)
+        result = find_orders(request.deps.db, query=html.unescape(query),
+                             offset=int(offset) if offset.isdigit() else 0)
+    message = candidates_message(result) if result.candidates else no_match_message(result)
+    return Reply().respond({"replace_original": True, **message})
+
+
 def on_open_button(request: Request) -> Reply:
     order = order_for(request)
     return Reply().respond({"replace_original": True, **order_card(order, shareable=True)})
@@ -43,7 +58,8 @@ def on_open_button(request: Request) -> Reply:
 def on_share_button(request: Request) -> Reply:
     order = order_for(request)
     # Posted before the ack: the card's ts is recorded so later changes redraw it in place.
-    posted = request.client.chat_postMessage(channel=request.channel, **order_card(order))
+    posted = request.client.chat_postMessage(channel=request.channel,
+                                             **order_card(order, shared=True))
     record_posted_card(request.deps.db, ref=order.ref, channel_id=posted["channel"],
                        message_ts=posted["ts"])
     return Reply().respond({"delete_original": True})

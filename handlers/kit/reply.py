@@ -107,7 +107,7 @@ class Reply:
         (a repeated submission changed nothing) redraws nothing."""
         if result is None:
             return self
-        card, reply = order_card(result.order), self
+        card, reply = order_card(result.order, shared=True), self
         for channel, ts in result.posted_cards:
             reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts:
                                r.client.chat_update(channel=c, ts=t, **card))

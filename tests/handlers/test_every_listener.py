@@ -270,6 +270,10 @@ CASES = [
     Case("threads.on_follow_button", click(OrderActions.FOLLOW), gone=ORDER_GONE),
     Case("threads.on_follow_button", click(f"{ThreadActions.FOLLOW}:1"), gone=ORDER_GONE),
     Case("threads.on_details_button", click(f"{ThreadActions.SHOW}:1"), gone=ORDER_GONE),
+    Case("lookup.on_page_button", click(OrderActions.PAGE, lambda g: f"0|{GONE_NAME}" if g
+                                        else "0|acme"), gone="Nothing found", acked=False),
+    Case("threads.on_page_button", click(ThreadActions.PAGE, lambda g: f"0|{GONE_NAME}" if g
+                                         else "0|acme"), gone="Nothing found", acked=False),
     Case("threads.on_unfollow_button", click(f"{ThreadActions.UNFOLLOW}:1"),
          gone="wasn't following", acked=False),
     Case("customers.on_edit_button", click(CustomerActions.EDIT, lambda g: GONE_NAME if g
