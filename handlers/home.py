@@ -15,6 +15,7 @@ from store import clock
 from store.errors import NotAllowed
 from store.orders import home_for
 from store.triage import SNOOZE_OPTIONS, list_queue
+from store.workspace import desk_people
 
 _QUEUE = re.compile(rf"^{re.escape(HomeActions.QUEUE)}(:\w+)?$")
 
@@ -39,7 +40,8 @@ def on_refresh_button(request: Request) -> Reply:
 def on_queue_button(request: Request) -> Reply:
     request.require(Permission.LOOKUP)
     page = list_queue(request.deps.db, user_id=request.user, filter=request.value or "")
-    message = queue_message(page, snooze_options=SNOOZE_OPTIONS)
+    message = queue_message(page, snooze_options=SNOOZE_OPTIONS,
+                            workers=desk_people(request.deps.db))
     message = {k: v for k, v in message.items() if k not in ("response_type", "replace_original")}
     return Reply().post(message, channel=request.user)
 
@@ -49,7 +51,8 @@ def build_home(request: Request, user_id: str) -> dict:
     settings = request.deps.settings
     home = home_for(request.deps.db, user_id=user_id, role=role, admins=settings.admins,
                     now=clock.now())
-    return home_view(home, snooze_options=SNOOZE_OPTIONS,
+    workers = desk_people(request.deps.db) if home.processor is not None else ()
+    return home_view(home, snooze_options=SNOOZE_OPTIONS, workers=workers,
                      can_enter_orders=_may(request, Permission.ENTER_ORDER))
 
 
