@@ -53,17 +53,15 @@ class OutboxItem:
 
 
 def enqueue(session: Session, *, method: str, payload: dict, dedupe_key: str | None = None,
-            target: str | None = None, not_before: datetime | None = None) -> int | None:
+            target: str | None = None) -> int | None:
     """Queue one Web API call inside the caller's write transaction.
 
     Returns the new row id, or None when a row with `dedupe_key` already exists (nothing
     queued). `payload` is the call's JSON arguments (channel, text, blocks, thread_ts...).
-    `not_before`: send it no sooner (a throttled refresh waits for its window to close).
     """
     now = clock.now()
     values = dict(method=method, payload=payload, dedupe_key=dedupe_key, target=target,
-                  status=OutboxStatus.PENDING, attempts=0, next_attempt_at=not_before or now,
-                  created_at=now)
+                  status=OutboxStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
     if dedupe_key is None:
         row = OutboxMessage(**values)
         session.add(row)

@@ -50,7 +50,7 @@ def record(session: Session, d: Discrepancy, *, actor: str, kind: str, summary: 
     posts.refresh_parent(session, d)
     # The owner's Home lists it (or no longer does), and so did the actor's, say, before
     # handing it on.
-    refresh_homes(session, (d.owner_id, actor), now=now)
+    refresh_homes(session, (d.owner_id, actor))
     if note:
         posts.thread_note(session, d, event.id)
     return event

@@ -1,29 +1,32 @@
 """App Home refreshes: when something a person's Home shows changes, their Home is published
-again through the outbox, rendered at send time (jobs/renderers.py), at most once a window:
-every change in the same window joins the one queued refresh, sent when the window closes.
+again through the outbox, rendered when it is sent (jobs/renderers.py). Refreshes coalesce:
+while one for a person waits to be sent, later changes join it (it will render them all), so a
+burst of changes costs one views.publish. Nothing is dated ahead: "the outbox drained" stays
+a sign that everything was sent.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import outbox
-from store.enums import PostKind
+from store.enums import OutboxStatus, PostKind
+from store.models import OutboxMessage
 
-HOME_THROTTLE = timedelta(seconds=30)
 _PERSON = re.compile(r"^[UW][A-Z0-9]{2,}$")  # not "import", "intake", "system"
 
 
-def refresh_homes(session: Session, user_ids: Iterable[str | None], *, now: datetime) -> None:
+def refresh_homes(session: Session, user_ids: Iterable[str | None]) -> None:
     """Queue a views.publish of each person's Home, in the caller's write transaction."""
-    step = HOME_THROTTLE.total_seconds()
-    window = int(now.timestamp() // step)
-    closes = datetime.fromtimestamp((window + 1) * step, UTC)
     for user_id in sorted({u for u in user_ids if u and _PERSON.match(u)}):
-        outbox.enqueue(session, method="views.publish", dedupe_key=f"home:{user_id}:{window}",
-                       payload={"$render": PostKind.HOME, "user_id": user_id},
-                       not_before=closes)
+        target = f"home:{user_id}"
+        waiting = session.scalar(select(OutboxMessage.id).where(
+            OutboxMessage.target == target, OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.attempts == 0).limit(1))
+        if waiting is None:
+            outbox.enqueue(session, method="views.publish", target=target,
+                           payload={"$render": PostKind.HOME, "user_id": user_id})
