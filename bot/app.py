@@ -26,6 +26,7 @@ from handlers import (
     stock,
     threads,
     triage,
+    workflow,
 )
 from handlers.kit import Deps, Listeners, handle_error
 from jobs.outbox import kick
@@ -68,4 +69,5 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     approvals.register(app, deps)
     cancel.register(app, deps)
     home.register(app, deps)
+    workflow.register(app, deps)
     return app

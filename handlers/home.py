@@ -51,7 +51,8 @@ def build_home(request: Request, user_id: str) -> dict:
     settings = request.deps.settings
     home = home_for(request.deps.db, user_id=user_id, role=role, admins=settings.admins,
                     now=clock.now())
-    return home_view(home, snooze_options=SNOOZE_OPTIONS, workers=desk_people(request.deps.db),
+    workers = desk_people(request.deps.db) if home.processor is not None else ()
+    return home_view(home, snooze_options=SNOOZE_OPTIONS, workers=workers,
                      can_enter_orders=_may(request, Permission.ENTER_ORDER))
 
 

@@ -19,7 +19,7 @@ MAX_BLOCKS = 100  # Slack's limit for a Home view
 
 def home_view(home: HomeView, *, snooze_options: list[tuple[str, str]], workers=(),
               can_enter_orders: bool = False) -> dict:
-    """`workers`: (user id, name) of the people whose role may work items, for Assign…"""
+    """`workers`: (user id, name) of the people who may work items, for each item's Assign…"""
     blocks: list[dict] = [
         _header(f"Orderdesk · {label(home.role)}"),
         _actions([_button("Refresh", HomeActions.REFRESH, "refresh"),
@@ -96,13 +96,14 @@ def _items(name: str, listed: Listed, what: str, queue: str | None) -> list[dict
 
 # -- by role -------------------------------------------------------------------------------
 
-def _processor(p: ProcessorHome, snooze_options: list[tuple[str, str]], workers) -> list[dict]:
+def _processor(p: ProcessorHome, snooze_options: list[tuple[str, str]],
+               workers) -> list[dict]:
     blocks = [{"type": "divider"}, _title("My items", p.mine)]
     for d in p.mine.items:
         blocks.append(_section(f"{headline(d)}\n{status_text(d)}"))
         blocks.append(render("triage_buttons.json.j2", d=d, ids=TriageActions,
                              suffix=f":{d.id}", snooze_options=snooze_options,
-                             workers=[w for w in workers if w[0] != d.owner_id][:100]))
+                             workers=[(u, n) for u, n in workers if u != d.owner_id][:100]))
     blocks += [*_empty(p.mine, "items assigned to you"), *_more(p.mine, "mine")]
     unassigned = sum(n for _, n in p.unassigned_by_type)
     blocks.append(_section(f"*Unassigned* · {unassigned}\n" + (

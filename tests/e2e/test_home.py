@@ -7,9 +7,12 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+from slack_sdk import WebClient
 from sqlalchemy import select, update
 
 from bench.app_stack import ADMIN, MANAGER, MANAGERS, PROCESSOR, SALES, TRIAGE, route, text_of
+from jobs.outbox import deliver_due
+from jobs.renderers import renderer_table
 from store.enums import (
     ApprovalKind,
     DiscrepancyStatus,
@@ -26,7 +29,9 @@ from store.models import (
     Order,
     OrderHold,
     OrderLine,
+    OutboxMessage,
 )
+from store.triage import assign
 from tests.support.clock import TODAY, days_ago
 
 
@@ -140,4 +145,25 @@ def test_the_messages_tab_publishes_nothing_and_opening_again_updates_in_place(s
     stack.sb.click("home.refresh", user=SALES, view=stack.sb.home(SALES))
     stack.sb.wait_for(lambda: "Orders you follow* · 1" in home_text(stack, SALES))
     assert "Orders you follow* · 0" in first and stack.sb.home(SALES).id == view_id
+    assert not [c for c in stack.sb.calls("views.publish") if not c.ok]
+
+
+def test_a_change_republishes_the_home_of_whom_it_concerns_coalesced(stack, desk):
+    with stack.db.write() as s:
+        discrepancy(s, "SO-1042", 1)
+        discrepancy(s, "SO-1042", 2)
+        ids = list(s.scalars(select(Discrepancy.id).order_by(Discrepancy.id)))
+    assert "My items* · 0" in open_home(stack, PROCESSOR)
+    client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
+    renderers = renderer_table(stack.settings.audience)
+    for d_id in ids:  # two changes before the outbox runs: one refresh each
+        assign(stack.db, discrepancy_id=d_id, actor=MANAGER, assignee=PROCESSOR)
+    with stack.db.read() as s:
+        queued = s.scalars(select(OutboxMessage).where(
+            OutboxMessage.method == "views.publish")).all()
+        assert [(q.payload["user_id"], q.status.value) for q in queued] == [
+            (MANAGER, "pending"), (PROCESSOR, "pending")]
+    deliver_due(stack.db, client, renderers)
+    assert "My items* · 2" in home_text(stack, PROCESSOR)
+    assert stack.sb.home(MANAGER) is not None  # the manager's Home is published too
     assert not [c for c in stack.sb.calls("views.publish") if not c.ok]

@@ -342,6 +342,10 @@ CASES = [
     Case("home.on_queue_button", click(f"{HomeActions.QUEUE}:mine", lambda g: "mine")),
     Case("new_order.on_new_order", click(HomeActions.NEW_ORDER, lambda g: "new"),
          refused=SALES),
+    # Workflow Builder steps answer with functions.completeError, not a message: their
+    # refusals and missing orders are tests/e2e/test_workflow.py's
+    *(Case(f"workflow.on_{step}_step", lambda d, user, gone: None)
+      for step in ("lookup_order", "flag_order", "create_order", "hold_order")),
 ]
 
 

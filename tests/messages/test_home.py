@@ -36,7 +36,8 @@ def test_an_admins_home_with_every_list_long_is_valid_and_under_100_blocks():
         manager=ManagerHome(approvals, Listed(items, 30), (Figure("orders received", 5, 3),)),
         admin=AdminHome(tuple((f"U0{n:04d}", "sales", False) for n in range(500)),
                         (("default", "C0TRIAGE"),), ClockHealth(3, AT, 1, AT, ())))
-    view = home_view(home, snooze_options=[("tomorrow", "Tomorrow")], can_enter_orders=True)
+    view = home_view(home, snooze_options=[("tomorrow", "Tomorrow")], can_enter_orders=True,
+                     workers=[(f"U0W{n}", f"worker {n}") for n in range(120)])
     assert validate_view(view) == [] and len(view["blocks"]) <= 100
     text = str(view)
     assert "Open the queue (700)" in text and "… and 695 more" in text
