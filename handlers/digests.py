@@ -175,7 +175,7 @@ def on_report_command(request: Request) -> Reply:
         raise ValidationFailed({"from": (
             f"{args.period.label()} hasn't started yet (it starts on "
             f"{args.period.start.isoformat()}); ask for it once it has.")})
-    return Reply.message(working_message(args.period, csv=args.csv)).later(
+    return Reply.message(working_message(args.period, export=args.export)).later(
         lambda: report(request, args))
 
 

@@ -204,9 +204,13 @@ def _drill_row(order) -> str:
     return " · ".join(parts) + (f" — _{reasons}_" if reasons else "")
 
 
-def working_message(period, *, csv: bool = False) -> dict:
-    """The instant answer to a report command while the figures are counted."""
-    follow = ("the CSV files will be in your DMs in a moment" if csv
+EXPORT_NAMES = {"csv": "the CSV files", "xlsx": "the workbook"}
+
+
+def working_message(period, *, export: str | None = None) -> dict:
+    """The instant answer to a report command while the figures are counted: says where the
+    answer will go (here, or a file in the asker's DMs)."""
+    follow = (f"{EXPORT_NAMES[export]} will be in your DMs in a moment" if export
               else "the figures follow in a moment")
     text = f"Counting {period.label()}… {follow}."
     return render("notice.json.j2", text=text, icon=":hourglass_flowing_sand:",
