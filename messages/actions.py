@@ -41,7 +41,7 @@ class TriageActions:
     FIX = "triage.fix"
     ESCALATE = "triage.escalate"
     SNOOZE = "triage.snooze"
-    QUEUE = "triage.queue"  # "Work these" on a batch summary; "Next" in the queue
+    QUEUE = "triage.queue"  # "Open these in the queue" on a batch summary; "Next" in the queue
     QUEUE_BACK = "triage.queue_back"  # "Previous" in the queue
     RESOLVE_CALLBACK = "triage.resolve_submit"
     FLAG_CALLBACK = "flag.submit"
