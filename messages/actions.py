@@ -53,6 +53,7 @@ class NewOrderIds:
     SHORTCUT = "new_order.shortcut"
     CUSTOMER = "new_order.customer"
     SKU = "new_order.sku"  # suffixed ".<line n>"
+    ADD_LINES = "new_order.add_lines"  # "Add lines": the modal again, with more line inputs
 
 
 class ThreadActions:
