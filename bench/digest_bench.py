@@ -144,7 +144,8 @@ def timed_digest(db: Database, period, now) -> dict:
     started = time.perf_counter()
     view = build_digest(db, period=period, timezone="UTC", now=now)
     built = time.perf_counter()
-    png = digest_chart(view.days, title=f"Orders and discrepancy rate · {period.label()}")
+    png = digest_chart(view.days, title=f"Orders and discrepancy rate · {period.label()}",
+                       timezone=view.timezone)
     digest_message(view)
     done = time.perf_counter()
     assert png.startswith(b"\x89PNG")

@@ -19,12 +19,14 @@ from handlers import (
     edit_order,
     fulfilment,
     history,
+    home,
     lookup,
     returns,
     roles,
     stock,
     threads,
     triage,
+    workflow,
 )
 from handlers.kit import Deps, Listeners, handle_error
 from jobs.outbox import kick
@@ -66,4 +68,6 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     returns.register(app, deps)
     approvals.register(app, deps)
     cancel.register(app, deps)
+    home.register(app, deps)
+    workflow.register(app, deps)
     return app

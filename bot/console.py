@@ -8,8 +8,10 @@ a signed request, exactly as it would from Slack.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import sys
+from pathlib import Path
 
 from bot.config import Settings
 from store import clock
@@ -21,6 +23,7 @@ DEMO_ADMIN = "U0ADMIN"
 # The sandbox's channels, routed the way a desk would route them.
 DEMO_ROUTES = {"default": "C0TRIAGE", "manager": "C0MGR", "warehouse": "C0WH"}
 DEMO_CHECK_DAYS = 14  # check the last two weeks of demo orders, so triage has real items
+MANIFEST = Path(__file__).resolve().parents[1] / "manifest.json"
 
 
 def start_stack(settings: Settings, *, db, sandbox=None):
@@ -33,6 +36,8 @@ def start_stack(settings: Settings, *, db, sandbox=None):
     from sandbox.appserver import serve_wsgi
 
     sandbox = sandbox or SlackSandbox().start()
+    if MANIFEST.exists():  # the Workflow Builder steps the app declares
+        sandbox.define_functions(json.loads(MANIFEST.read_text()).get("functions") or {})
     app_settings = dataclasses.replace(
         settings,
         slack_bot_token=sandbox.bot_token,

@@ -18,6 +18,7 @@ from types import MappingProxyType
 from messages.answers import follow_notice as follow_notice_message
 from messages.approvals import approval_outcome, approval_request
 from messages.fulfilment import cancel_notice, pick_request
+from messages.home import home_view
 from messages.triage import (
     batch_summary,
     dm_batch_summary,
@@ -28,11 +29,12 @@ from messages.triage import (
 )
 from store.db import Database
 from store.enums import PostKind
-from store.errors import NotFound
+from store.errors import NotAllowed, NotFound
 from store.fulfilment import get_approval, get_approval_post, get_cancel_notice, get_pick_post
+from store.orders import home_for
 from store.questions import Audience, follow_notice
 from store.triage import SNOOZE_OPTIONS, batch_filter, batch_state, get_discrepancy, get_note
-from store.workspace import desk_people
+from store.workspace import desk_people, require
 
 POST = "chat.postMessage"
 # payload -> the Web API call's arguments, or None; the payload carries "$method" too.
@@ -128,6 +130,21 @@ def _tolerant(build: Renderer) -> Renderer:
     return wrapped
 
 
+def _home(db: Database, p: dict, *, audience: Audience) -> dict:
+    """A person's App Home as it is now, for their role now (handlers/home.py on open)."""
+    def may(action: str):
+        return require(db, user_id=p["user_id"], action=action, admins=audience.admins,
+                       default_role=audience.default_role)
+    home = home_for(db, user_id=p["user_id"], role=may("lookup"), admins=audience.admins)
+    try:
+        can_enter_orders = bool(may("enter_order"))
+    except NotAllowed:
+        can_enter_orders = False
+    workers = desk_people(db) if home.processor is not None else ()
+    return {"user_id": p["user_id"], "view": home_view(
+        home, snooze_options=SNOOZE_OPTIONS, workers=workers, can_enter_orders=can_enter_orders)}
+
+
 @cache  # one table per audience, so every kick of a process finds the same delivery thread
 def renderer_table(audience: Audience) -> Renderers:
     """kind -> render(db, payload): every PostKind. `audience`: from the settings (bot/)."""
@@ -143,6 +160,7 @@ def renderer_table(audience: Audience) -> Renderers:
         PostKind.APPROVAL_OUTCOME: _approval_outcome,
         PostKind.CANCEL_NOTICE: _cancel_notice,
         PostKind.FOLLOW_NOTICE: partial(_follow_notice, audience=audience),
+        PostKind.HOME: partial(_home, audience=audience),
     }.items()})
 
 

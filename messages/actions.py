@@ -102,3 +102,11 @@ class DigestActions:
     each button of one digest keeps a unique action id."""
 
     DRILL = "digest.drill"
+
+
+class HomeActions:
+    """Buttons on the App Home tab (handlers/home.py)."""
+
+    QUEUE = "home.queue"  # "Open the queue": value is the queue filter
+    REFRESH = "home.refresh"
+    NEW_ORDER = "home.new_order"

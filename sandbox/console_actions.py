@@ -218,6 +218,23 @@ class ConsoleActions:
     def do_home(self, rest: str) -> None:
         self._act(lambda: self.sb.open_home(self.user))
 
+    def do_workflow(self, rest: str) -> None:
+        """Run a step as a workflow would, with "Run by" (user_id) set to you."""
+        words = self.split(rest)
+        if not words:
+            raise ValueError("usage: workflow <step> key=value ... (steps: "
+                             + ", ".join(sorted(self.sb.ws.functions)) + ")")
+        inputs = dict(w.split("=", 1) for w in words[1:] if "=" in w)
+        d = self.sb.run_function(words[0], {"user_id": self.user, **inputs})
+        self.sb.wait_for(lambda: self.sb.execution(d.execution_id).state != "running")
+        run = self.sb.execution(d.execution_id)
+        if run.state == "failed":
+            self.say(f"Step {words[0]} failed: {run.error}")
+            return
+        self.say(f"Step {words[0]} completed:")
+        for key, value in (run.outputs or {}).items():
+            self.say(f"  {key}: {value}")
+
     def do_views(self, rest: str) -> None:
         names = self._names()
         home = self.sb.home(self.user)

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from sandbox.events import Events
 from sandbox.faults import Faults
+from sandbox.functions import Functions
 from sandbox.inspection import Inspection
 from sandbox.interactions import Interactions
 from sandbox.model import Ack, Channel, User
@@ -37,7 +38,7 @@ class NotStartedError(RuntimeError, AttributeError):
     None) answers None."""
 
 
-class SlackSandbox(Interactions, Events, Inspection):
+class SlackSandbox(Interactions, Events, Functions, Inspection):
     """A Slack workspace in a box; see the module docstring and sandbox/README in the report."""
 
     def __init__(self, signing_secret: str = "sandbox-signing-secret",

@@ -56,30 +56,48 @@ class Interactions:
               block_id: str | None = None, selected_user: str | None = None,
               selected_option: Any = None) -> Delivery:
         """Use a button/select/picker: block_actions from its message or view."""
-        ws = self.ws
-        with ws.lock:
-            target = find_target(ws, action_id, user=user, message=message, view=view,
-                                 block_id=block_id, value=value)
-            chosen = next((v for v in (selected_option, selected_user, value) if v is not None),
-                          None)
-            if chosen is None and target.element.get("type") not in ("button", "workflow_button"):
-                raise ValueError(f"{action_id!r} is a {target.element.get('type')}: pass "
-                                 "selected_option=, selected_user= or value=")
-            action = payloads.action_obj(target.block, target.element, chosen)
-            trigger = ws.issue_trigger(user)
-            if target.view is not None:
-                self._remember_choice(target.view, target.block, target.element, chosen)
-                payload = payloads.block_actions(ws, action, user=user, trigger_id=trigger,
-                                                 view=target.view)
-            else:
-                msg = target.message
-                assert msg is not None
-                _, url = self._response_url(channel=msg.channel, user=user,
-                                            original_ts=msg.ts, thread_ts=msg.thread_ts)
-                payload = payloads.block_actions(ws, action, user=user, trigger_id=trigger,
-                                                 message=msg, chan=ws.channels[msg.channel],
-                                                 response_url=url)
+        with self.ws.lock:
+            payload = self._action_payload(action_id, user=user, message=message, view=view,
+                                           value=value, block_id=block_id,
+                                           selected_user=selected_user,
+                                           selected_option=selected_option)
         return self.player.send_interaction("block_actions", action_id, payload)
+
+    def double_click(self, action_id: str, *, user: str, message: Message | str) -> tuple:
+        """Press a message's button twice before Slack redraws it: both block_actions come
+        from the message as it was at the first press (each with its own trigger)."""
+        with self.ws.lock:
+            payloads_ = [self._action_payload(action_id, user=user, message=message)
+                         for _ in range(2)]
+        return tuple(self.player.send_interaction("block_actions", action_id, p)
+                     for p in payloads_)
+
+    def _action_payload(self, action_id: str, *, user: str, message=None, view=None,
+                        value=None, block_id=None, selected_user=None,
+                        selected_option=None) -> dict:
+        ws = self.ws
+        target = find_target(ws, action_id, user=user, message=message, view=view,
+                             block_id=block_id, value=value)
+        chosen = next((v for v in (selected_option, selected_user, value) if v is not None),
+                      None)
+        if chosen is None and target.element.get("type") not in ("button", "workflow_button"):
+            raise ValueError(f"{action_id!r} is a {target.element.get('type')}: pass "
+                             "selected_option=, selected_user= or value=")
+        action = payloads.action_obj(target.block, target.element, chosen)
+        trigger = ws.issue_trigger(user)
+        if target.view is not None:
+            self._remember_choice(target.view, target.block, target.element, chosen)
+            payload = payloads.block_actions(ws, action, user=user, trigger_id=trigger,
+                                             view=target.view)
+        else:
+            msg = target.message
+            assert msg is not None
+            _, url = self._response_url(channel=msg.channel, user=user,
+                                        original_ts=msg.ts, thread_ts=msg.thread_ts)
+            payload = payloads.block_actions(ws, action, user=user, trigger_id=trigger,
+                                             message=msg, chan=ws.channels[msg.channel],
+                                             response_url=url)
+        return payload
 
     def _remember_choice(self, view: View, block: dict, element: dict, chosen: Any) -> None:
         if element.get("type") in STATE_KEY and chosen is not None:

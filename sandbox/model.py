@@ -184,6 +184,7 @@ class Delivery:
     payload: dict | None = None
     sent: bool = True
     problems: list[str] = field(default_factory=list)
+    execution_id: str | None = None  # run_function: the workflow step's run
 
     @property
     def late(self) -> bool:

@@ -51,6 +51,10 @@ class Workspace:
         self.views: dict[str, View] = {}
         self.stacks: dict[str, list[str]] = {}
         self.homes: dict[str, str] = {}
+        # The app's manifest enables the Home tab (features.app_home.home_tab_enabled).
+        self.home_tab_enabled = True
+        self.functions: dict[str, dict] = {}  # the manifest's workflow steps
+        self.executions: dict = {}  # function_execution_id -> sandbox.functions.Execution
         self.files: dict[str, File] = {}
         self.calls: list[Call] = []
         self.triggers: dict[str, Trigger] = {}

@@ -9,7 +9,13 @@ from __future__ import annotations
 import copy
 
 # Importing the method modules registers their methods.
-from sandbox import webapi_chat, webapi_conversations, webapi_files, webapi_views  # noqa: F401
+from sandbox import (  # noqa: F401
+    functions,
+    webapi_chat,
+    webapi_conversations,
+    webapi_files,
+    webapi_views,
+)
 from sandbox.model import Call
 from sandbox.state import Workspace
 from sandbox.webapi_core import METHODS, ApiError, decode_json_params

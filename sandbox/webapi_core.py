@@ -15,7 +15,7 @@ from sandbox.state import Workspace
 
 Method = Callable[[Workspace, dict], dict]
 METHODS: dict[str, Method] = {}
-JSON_PARAMS = ("blocks", "attachments", "view", "metadata", "files", "user_ids")
+JSON_PARAMS = ("blocks", "attachments", "view", "metadata", "files", "user_ids", "outputs")
 
 
 class ApiError(Exception):

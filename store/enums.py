@@ -139,6 +139,7 @@ class PostKind(StrEnum):
     APPROVAL_OUTCOME = "fulfilment.approval_outcome"
     CANCEL_NOTICE = "fulfilment.cancel_notice"
     FOLLOW_NOTICE = "questions.follow_notice"
+    HOME = "workspace.home"  # views.publish of a person's App Home
 
 
 class AddressKind(StrEnum):

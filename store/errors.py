@@ -2,11 +2,16 @@
 
 
 class OrderdeskError(Exception):
-    """Base of every error a user may see. `str(err)` is safe to show them."""
+    """Base of every error a user may see. `str(err)` is safe to show them. `mentions`: the
+    Slack user or channel ids the message names as <@id> / <#id>; shown as mentions, while
+    everything else in it is shown as text."""
 
-    def __init__(self, message: str):
+    mentions: tuple[str, ...] = ()
+
+    def __init__(self, message: str, *, mentions: tuple[str, ...] = ()):
         super().__init__(message)
         self.message = message
+        self.mentions = tuple(mentions)
 
 
 class NotFound(OrderdeskError):
@@ -155,8 +160,9 @@ class ApprovalRefused(OrderdeskError):
 
 
 class DigestSubscriptionNotFound(NotFound):
-    def __init__(self, what: str):
-        super().__init__(f"No digest subscription {what}. `/orders digest list` shows them.")
+    def __init__(self, what: str, *, channel_id: str | None = None):
+        super().__init__(f"No digest subscription {what}. `/orders digest list` shows them.",
+                         mentions=(channel_id,) if channel_id else ())
         self.what = what
 
 

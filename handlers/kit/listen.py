@@ -158,6 +158,10 @@ class Listeners:
     def event(self, event_type: str, listener: Listener) -> None:
         self.app.event(event_type)(listen(self.deps, listener))
 
+    def function(self, callback_id: str, listener: Listener) -> None:
+        """A Workflow Builder step (manifest `functions`); Bolt acks function_executed."""
+        self.app.function(callback_id)(listen(self.deps, listener))
+
 
 def numbered(action_id: str) -> re.Pattern:
     """`action_id` alone or suffixed ":<n>" (a message repeating a button keeps ids unique)."""

@@ -94,6 +94,21 @@ class Reply:
         return self._then(f"post in {channel}/{thread_ts}", lambda r: r.client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, **message))
 
+    def publish_home(self, user_id: str, view: dict) -> Reply:
+        """views.publish: the person's App Home tab."""
+        return self._then(f"Home of {user_id}", lambda r: r.client.views_publish(
+            user_id=user_id, view=view))
+
+    def complete_step(self, execution_id: str, outputs: dict) -> Reply:
+        """functions.completeSuccess: a Workflow Builder step's outputs."""
+        return self._then(f"step {execution_id}", lambda r: r.client.functions_completeSuccess(
+            function_execution_id=execution_id, outputs=outputs))
+
+    def fail_step(self, execution_id: str, error: str) -> Reply:
+        """functions.completeError: the workflow stops and shows `error` to its author."""
+        return self._then(f"step {execution_id}", lambda r: r.client.functions_completeError(
+            function_execution_id=execution_id, error=error))
+
     def refresh_cards(self, result) -> Reply:
         """Redraw every shared card of `result.order` (`result.posted_cards`) in place; None
         (a repeated submission changed nothing) redraws nothing."""

@@ -216,7 +216,8 @@ def _load(session: Session, approval_id) -> Approval:
 def _check_decider(approval: Approval, actor: str) -> None:
     if approval.status != ApprovalStatus.PENDING:
         who = f" by <@{approval.decided_by}>" if approval.decided_by else ""
-        raise ApprovalRefused(f"Approval #{approval.id} was already {approval.status.value}{who}.")
+        raise ApprovalRefused(f"Approval #{approval.id} was already {approval.status.value}{who}.",
+                              mentions=(approval.decided_by,) if approval.decided_by else ())
     if approval.requested_by == actor:
         raise ApprovalRefused(f"You asked for approval #{approval.id} yourself, so another "
                               "manager has to decide it.")

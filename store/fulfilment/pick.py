@@ -175,6 +175,12 @@ def get_pick_post(db: Database, *, order_id: int) -> tuple[PickView, tuple[str, 
         return pick_view(session, order), posted_at(session, pick_key(order_id))
 
 
+def has_pick_request(session: Session, order_id: int) -> bool:
+    """Whether the order's pick request was queued (sent or not) before."""
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.dedupe_key == pick_key(order_id))) is not None
+
+
 def refresh_pick(session: Session, order: Order) -> list[int]:
     """Keep the order's pick request current (if it has one). Returns rows to send."""
     row_id = refresh_post(session, dedupe_key=pick_key(order.id), kind=PostKind.PICK_REQUEST,

@@ -23,7 +23,7 @@ from store.triage import posts
 from store.triage.loading import DiscrepancyView, discrepancy_view, load_discrepancy
 from store.triage.opening import reps_of
 from store.triage.rules import AUTOMATIC_REASONS, RESOLUTION_REASONS, CheckRules, active
-from store.workspace import MANAGER, route_map
+from store.workspace import MANAGER, refresh_homes, route_map
 
 NO_LONGER_FOUND = "no_longer_found"
 
@@ -48,6 +48,9 @@ def record(session: Session, d: Discrepancy, *, actor: str, kind: str, summary: 
     session.add(event)
     session.flush()
     posts.refresh_parent(session, d)
+    # The owner's Home lists it (or no longer does), and so did the actor's, say, before
+    # handing it on.
+    refresh_homes(session, (d.owner_id, actor))
     if note:
         posts.thread_note(session, d, event.id)
     return event

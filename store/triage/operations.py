@@ -65,18 +65,26 @@ class FlagResult:
 
 
 def flag_order(db: Database, *, ref: str, actor: str, reason: str,
-               now: datetime | None = None, rules: CheckRules | None = None) -> FlagResult:
+               now: datetime | None = None, rules: CheckRules | None = None,
+               kind: str = DiscrepancyType.OTHER.value) -> FlagResult:
+    """A person's flag; `kind` a discrepancy type (words or value: "price mismatch")."""
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationFailed({"reason": "Say what is wrong with the order."})
     if problem := too_long(reason, "reason", "The reason"):
         raise ValidationFailed({"reason": problem})
+    try:
+        dtype = DiscrepancyType("_".join((kind or "other").lower().split()))
+    except ValueError:
+        names = ", ".join(t.value for t in DiscrepancyType)
+        raise ValidationFailed({"type": f"'{kind}' is not a problem type; use one of: {names}."})
     rules = active(rules)
     now = now or clock.now()
-    key = hashlib.sha256(f"{actor}|{reason.lower()}".encode()).hexdigest()[:16]
+    typed = "" if dtype == DiscrepancyType.OTHER else f"{dtype.value}|"  # OTHER keeps old keys
+    key = hashlib.sha256(f"{actor}|{typed}{reason.lower()}".encode()).hexdigest()[:16]
     with db.write() as session:
         order = load_order(session, ref)
-        finding = Finding(order.id, DiscrepancyType.OTHER, rules.severity("manual"),
+        finding = Finding(order.id, dtype, rules.severity("manual"),
                           f"manual:{key}", reason[:200],
                           {"expected": None, "found": reason, "flagged_by": actor})
         created = bool(open_findings(session, [finding], actor=actor, now=now, rules=rules))

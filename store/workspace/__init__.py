@@ -4,11 +4,13 @@ require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS); des
 set_route / list_routes / route_map    the channel of each route key
 claim_event / forget_events            answer each Slack event once
 submit_once / forget_submissions       change things once per modal submission
+refresh_homes                          queue App Home refreshes (outbox, coalesced)
 """
 
 from __future__ import annotations
 
 from store.workspace.events import claim_event, forget_events, message_key
+from store.workspace.home import refresh_homes
 from store.workspace.roles import desk_people, require, roles_in, set_role
 from store.workspace.routing import (
     DEFAULT,
@@ -37,6 +39,7 @@ __all__ = [
     "list_routes",
     "message_key",
     "parse_channel",
+    "refresh_homes",
     "require",
     "roles_in",
     "route_map",

@@ -28,6 +28,7 @@ from messages.actions import (
     CustomerActions,
     DigestActions,
     FulfilmentActions,
+    HomeActions,
     NewOrderIds,
     OrderActions,
     ReturnActions,
@@ -340,6 +341,17 @@ CASES = [
     Case("threads.on_message_event",
          lambda d, user, gone: d.sb.dm(f"status of {GONE_REF}?", user=user),
          allowed=SALES, gone=GONE_REF, acked=False),
+    # The App Home: every role has one, and it names no record (tests/e2e/test_home.py)
+    Case("home.on_home_opened_event", lambda d, user, gone: d.sb.open_home(user),
+         acked=False),
+    Case("home.on_refresh_button", click(HomeActions.REFRESH, lambda g: "refresh")),
+    Case("home.on_queue_button", click(f"{HomeActions.QUEUE}:mine", lambda g: "mine")),
+    Case("new_order.on_new_order", click(HomeActions.NEW_ORDER, lambda g: "new"),
+         refused=SALES),
+    # Workflow Builder steps answer with functions.completeError, not a message: their
+    # refusals and missing orders are tests/e2e/test_workflow.py's
+    *(Case(f"workflow.on_{step}_step", lambda d, user, gone: None)
+      for step in ("lookup_order", "flag_order", "create_order", "hold_order")),
 ]
 
 

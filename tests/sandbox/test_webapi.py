@@ -9,6 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from sandbox.functions import Execution
 from tests.support.sandbox import button, modal, section
 
 
@@ -217,3 +218,73 @@ def test_urls_exist_only_once_started():
         box.api_url  # noqa: B018
     with box:
         assert box.api_url.startswith("http://127.0.0.1:") and box.api_url.endswith("/api/")
+
+
+def test_views_publish_refuses_the_way_slack_does(sb, client):
+    home = {"type": "home", "blocks": [section("Hi")]}
+    for user in ("U0NOPE", "U0BOT", ""):
+        err = error_of(lambda u=user: client.views_publish(user_id=u, view=home))
+        assert err.response["error"] == "invalid_arguments"
+        assert err.response["response_metadata"]["messages"] == ["[ERROR] invalid `user_id`"]
+    modal_view = error_of(lambda: client.views_publish(user_id="U0MGR1", view=modal()))
+    assert modal_view.response["error"] == "invalid_arguments"
+    too_many = {"type": "home", "blocks": [section(f"{i}") for i in range(101)]}
+    err = error_of(lambda: client.views_publish(user_id="U0MGR1", view=too_many))
+    assert err.response["response_metadata"]["messages"] == [
+        "[ERROR] view.blocks: 101 blocks, max 100"]
+    huge = {"type": "home", "private_metadata": "x",
+            "blocks": [section("y" * 2900) for _ in range(90)]}
+    assert error_of(lambda: client.views_publish(user_id="U0MGR1", view=huge)).response[
+        "error"] == "view_too_large"
+    assert sb.home("U0MGR1") is None
+    sb.ws.home_tab_enabled = False
+    assert error_of(lambda: client.views_publish(user_id="U0MGR1", view=home)).response[
+        "error"] == "not_enabled"
+
+
+STEP = {"title": "Look up", "input_parameters": {"ref": {"type": "string", "is_required": True}},
+        "output_parameters": {"status": {"type": "string", "is_required": True},
+                              "note": {"type": "string"}}}
+
+
+def test_a_workflow_step_completes_once_with_outputs_its_manifest_declares(sb, app):
+    sb.define_functions({"lookup": STEP})
+    seen = []
+
+    @app.function("lookup")
+    def on_lookup(inputs, complete, fail, body):
+        seen.append(body["event"])
+        if inputs["ref"] == "bad":
+            fail("No order bad")
+        else:
+            complete(outputs={"status": "open"})
+
+    d = sb.run_function("lookup", {"ref": "SO-1"})
+    assert d.status == 200 and not d.problems
+    sb.wait_for(lambda: sb.execution(d.execution_id).state == "completed")
+    assert sb.execution(d.execution_id).outputs == {"status": "open"}
+    event = seen[0]
+    assert event["function"]["callback_id"] == "lookup" and event["inputs"] == {"ref": "SO-1"}
+    assert event["bot_access_token"].startswith("xwfp-")
+    failed = sb.run_function("lookup", {"ref": "bad"})
+    sb.wait_for(lambda: sb.execution(failed.execution_id).state == "failed")
+    assert sb.execution(failed.execution_id).error == "No order bad"
+    with pytest.raises(ValueError):
+        sb.run_function("lookup", {})
+
+
+def test_completions_are_refused_the_way_slack_refuses_them(sb, client):
+    sb.define_functions({"lookup": STEP})
+    sb.ws.executions["Fx1"] = Execution(
+        id="Fx1", callback_id="lookup", inputs={}, token="xwfp-1")
+    for outputs in ({"status": "open", "extra": 1}, {"note": "x"}):
+        err = error_of(lambda o=outputs: client.functions_completeSuccess(
+            function_execution_id="Fx1", outputs=o))
+        assert err.response["error"] == "parameter_validation_failed"
+    client.functions_completeSuccess(function_execution_id="Fx1", outputs={"status": "open"})
+    again = error_of(lambda: client.functions_completeError(function_execution_id="Fx1",
+                                                            error="late"))
+    assert again.response["error"] == "execution_not_in_running_state"
+    assert error_of(lambda: client.functions_completeSuccess(
+        function_execution_id="Fx404", outputs={})).response["error"] == \
+        "function_execution_not_found"

@@ -1,0 +1,129 @@
+"""Workflow Builder steps (manifest `functions`): look up, flag, create and hold an order.
+
+Slack runs a step by sending `function_executed` (Bolt acks it); the step ends with
+functions.completeSuccess (its outputs) or functions.completeError (a sentence a workflow
+author understands). Every step checks the role of the person who ran the workflow (its
+`user_id` input) and runs once per execution id: a repeated delivery gets the first outputs
+back and changes nothing (store.workspace.submit_once keyed by the execution id).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+
+from slack_bolt import App
+
+from handlers.kit import Deps, Listeners, Permission, Reply, Request, require
+from handlers.kit.errors import message_for
+from messages.text import money
+from store.errors import OrderdeskError, ValidationFailed
+from store.orders import OrderEdit, create_order, edit_order, get_order
+from store.triage import flag_order
+from store.views.orders import OrderView
+from store.workspace import submit_once
+
+log = logging.getLogger("orderdesk.workflow")
+Work = Callable[[Deps, str, dict], dict]  # (deps, the person running it, inputs) -> outputs
+_LINE = re.compile(r"^\s*(\S+?)\s*(?:[x×*:]|\s)\s*(\d+)\s*$", re.IGNORECASE)
+
+
+def register(app: App, deps: Deps) -> None:
+    on = Listeners(app, deps)
+    on.function("lookup_order", on_lookup_order_step)
+    on.function("flag_order", on_flag_order_step)
+    on.function("create_order", on_create_order_step)
+    on.function("hold_order", on_hold_order_step)
+
+
+def on_lookup_order_step(request: Request) -> Reply:
+    return run_step(request, "lookup_order", Permission.LOOKUP, lambda deps, actor, inputs:
+                    order_outputs(get_order(deps.db, ref=_required(inputs, "ref"))))
+
+
+def on_flag_order_step(request: Request) -> Reply:
+    def work(deps: Deps, actor: str, inputs: dict) -> dict:
+        found = flag_order(deps.db, ref=_required(inputs, "ref"), actor=actor,
+                           reason=inputs.get("note") or "", kind=inputs.get("type") or "other")
+        return {"discrepancy_id": str(found.discrepancy.id),
+                "ref": found.discrepancy.order_ref}
+    return run_step(request, "flag_order", Permission.FLAG, work)
+
+
+def on_create_order_step(request: Request) -> Reply:
+    def work(deps: Deps, actor: str, inputs: dict) -> dict:
+        order = create_order(deps.db, actor=actor,
+                             customer_code=_required(inputs, "customer_code").upper(),
+                             po_number=inputs.get("po_number") or None,
+                             lines=parse_lines(_required(inputs, "lines")))
+        return order_outputs(order)
+    return run_step(request, "create_order", Permission.ENTER_ORDER, work)
+
+
+def on_hold_order_step(request: Request) -> Reply:
+    def work(deps: Deps, actor: str, inputs: dict) -> dict:
+        order = get_order(deps.db, ref=_required(inputs, "ref"))
+        reason = "_".join(_required(inputs, "reason").lower().split())
+        result = edit_order(deps.db, ref=order.ref, actor=actor, expected_version=order.version,
+                            changes=OrderEdit(place_hold=(reason, inputs.get("note"))))
+        return order_outputs(result.order)
+    return run_step(request, "hold_order", Permission.EDIT_ORDER, work)
+
+
+def run_step(request: Request, name: str, permission: Permission, work: Work) -> Reply:
+    event = request.event
+    execution, inputs = event["function_execution_id"], dict(event.get("inputs") or {})
+    actor = inputs.get("user_id") or ""  # required in the manifest: Slack always sends it
+    try:
+        require(request.deps, actor, permission)
+        done = submit_once(request.deps.db, token=execution, kind=f"workflow.{name}",
+                           actor=actor, work=lambda: work(request.deps, actor, inputs),
+                           answer=lambda outputs: outputs)
+    except Exception as error:  # the workflow must end either way: say why it stopped
+        log.info("step %s %s failed: %s", name, execution, error)
+        return Reply().fail_step(execution, step_error(error, request.body))
+    return Reply().complete_step(execution, done.answer)
+
+
+def step_error(error: Exception, body: dict) -> str:
+    if isinstance(error, ValidationFailed):
+        return " ".join(error.errors.values())
+    if isinstance(error, OrderdeskError):
+        return error.message
+    return message_for(error, body)["text"]  # logged with a reference the author can quote
+
+
+def order_outputs(order: OrderView) -> dict:
+    tracking = next((s.tracking_url for s in reversed(order.shipments) if s.tracking_url), None)
+    outputs = {
+        "ref": order.ref,
+        "status": " · ".join([order.status, order.fulfilment_status.replace("_", " "),
+                             f"payment {order.payment_status.replace('_', ' ')}"]),
+        "customer": order.customer_name,
+        "total": money(order.total_minor, order.currency),
+        "promised_date": order.promised_date.isoformat() if order.promised_date else None,
+        "tracking_url": tracking,
+    }
+    return {k: v for k, v in outputs.items() if v}
+
+
+def parse_lines(text: str) -> list[tuple]:
+    """"WID-1042-BL x 3, GIZ-2001-RD x 1" (or one a line, "SKU: 3", "SKU 3") as the New order
+    modal's lines: (line no, sku, quantity, no price: the catalogue's)."""
+    lines = []
+    for n, part in enumerate((p for p in re.split(r"[\n;,]+", text) if p.strip()), start=1):
+        match = _LINE.match(part)
+        if not match:
+            raise ValidationFailed({"lines": (
+                f"Line {n} “{part.strip()[:60]}” is not “SKU x quantity”, "
+                "e.g. “WID-1042-BL x 3, GIZ-2001-RD x 1”.")})
+        lines.append((n, match.group(1).upper(), int(match.group(2)), None))
+    return lines
+
+
+def _required(inputs: dict, key: str) -> str:
+    value = str(inputs.get(key) or "").strip()
+    if not value:
+        raise ValidationFailed({key: f"The step needs its “{key}” input."})
+    return value
