@@ -12,6 +12,7 @@ from messages.actions import HomeActions, NewOrderIds
 from messages.blocks import NewOrderBlocks as B
 from messages.triage_modals import (
     NEW_ORDER_LINES,
+    SHIP_TO_FIELDS,
     ModalMetadata,
     created_text,
     customer_options,
@@ -34,6 +35,7 @@ def register(app: App, deps: Deps) -> None:
     # SKUs anyone may look up, so they answer without a check of their own.
     on.options(NewOrderIds.CUSTOMER, on_customer_options)
     on.options(re.compile(rf"^{re.escape(NewOrderIds.SKU)}\.\d+$"), on_product_options)
+    on.action(NewOrderIds.ADD_LINES, on_add_lines_button)
     on.view(NewOrderIds.CALLBACK, on_new_submit)
 
 
@@ -53,9 +55,20 @@ def on_product_options(request: Request) -> Reply:
     return Reply.message(product_options(found))
 
 
+def on_add_lines_button(request: Request) -> Reply:
+    """More line inputs, in place; what was typed stays (same block ids)."""
+    request.require(Permission.ENTER_ORDER)
+    meta = request.metadata(ModalMetadata)
+    view = new_order_modal(channel_id=meta.channel_id,
+                           lines=(meta.lines or NEW_ORDER_LINES) + NEW_ORDER_LINES)
+    view_id = (request.body.get("view") or {}).get("id")
+    return Reply().then_update_view(view_id, view)
+
+
 def on_new_submit(request: Request) -> Reply:
     request.require(Permission.ENTER_ORDER)
-    fields = parse_new_order(request.state)
+    meta = request.metadata(ModalMetadata)
+    fields = parse_new_order(request.state, lines=meta.lines or NEW_ORDER_LINES)
     done = request.once("new_order", lambda: create_order(request.deps.db, actor=request.user,
                                                           **fields),
                         lambda order: {"text": created_text(order)})
@@ -63,13 +76,15 @@ def on_new_submit(request: Request) -> Reply:
     return Reply().kick_outbox().confirm(done.answer["text"], channel=channel)
 
 
-def parse_new_order(state: ModalState) -> dict:
-    lines = []
-    for n in range(1, NEW_ORDER_LINES + 1):
+def parse_new_order(state: ModalState, *, lines: int = NEW_ORDER_LINES) -> dict:
+    count, lines = lines, []
+    for n in range(1, count + 1):
         sku, quantity = state.selected(B.sku(n)), state.number(B.quantity(n))
         price = state.text(B.unit_price(n))
         if sku or quantity is not None or price:
             lines.append((n, sku, quantity, price))
     return {"customer_code": state.selected(B.CUSTOMER) or "",
             "po_number": state.text(B.PO_NUMBER),
-            "requested_date": state.date(B.REQUESTED_DATE), "lines": lines}
+            "requested_date": state.date(B.REQUESTED_DATE), "lines": lines,
+            "ship_to": {f: state.text(B.ship_to(f)) or "" for f, _ in SHIP_TO_FIELDS},
+            "shipping": state.text(B.SHIPPING), "notes": state.text(B.NOTES)}

@@ -81,7 +81,7 @@ def on_snooze_button(request: Request) -> Reply:
 
 
 def on_queue_button(request: Request) -> Reply:
-    """A batch summary's "Work these", the queue's "Next" and "Previous": value
+    """A batch summary's "Open these in the queue", the queue's "Next" and "Previous": value
     "<filter>|<offset>"."""
     request.require(Permission.LOOKUP)
     flt, _, offset = (request.value or "|0").partition("|")

@@ -41,7 +41,7 @@ class TriageActions:
     FIX = "triage.fix"
     ESCALATE = "triage.escalate"
     SNOOZE = "triage.snooze"
-    QUEUE = "triage.queue"  # "Work these" on a batch summary; "Next" in the queue
+    QUEUE = "triage.queue"  # "Open these in the queue" on a batch summary; "Next" in the queue
     QUEUE_BACK = "triage.queue_back"  # "Previous" in the queue
     RESOLVE_CALLBACK = "triage.resolve_submit"
     FLAG_CALLBACK = "flag.submit"
@@ -53,6 +53,7 @@ class NewOrderIds:
     SHORTCUT = "new_order.shortcut"
     CUSTOMER = "new_order.customer"
     SKU = "new_order.sku"  # suffixed ".<line n>"
+    ADD_LINES = "new_order.add_lines"  # "Add lines": the modal again, with more line inputs
 
 
 class ThreadActions:

@@ -38,6 +38,12 @@ class NewOrderBlocks:
     CUSTOMER = "customer"
     PO_NUMBER = "po_number"
     REQUESTED_DATE = "requested_date"
+    SHIPPING = "shipping"
+    NOTES = "notes"
+
+    @staticmethod
+    def ship_to(field: str) -> str:
+        return f"ship_to.{field}"
 
     @staticmethod
     def sku(n: int) -> str:

@@ -59,6 +59,16 @@ def with_submission_token(view: dict) -> dict:
     return {**view, "private_metadata": json.dumps(data, separators=(",", ":"))}
 
 
+def keep_submission_token(view: dict, current: dict | None) -> dict:
+    """`view` replacing `current` in place (views.update): still the same form, so it keeps
+    the token `current` was opened with."""
+    token = read_json((current or {}).get("private_metadata")).get(SUBMISSION_KEY)
+    if not token:
+        return with_submission_token(view)
+    data = {**read_json(view.get("private_metadata")), SUBMISSION_KEY: token}
+    return {**view, "private_metadata": json.dumps(data, separators=(",", ":"))}
+
+
 def submission_token(view: dict | None) -> str | None:
     """The token a submitted view carries; for a modal opened before tokens existed, its
     view id and hash (they stay the same while one view state is submitted again)."""

@@ -109,7 +109,7 @@ def batch_summary(*, count: int, channel_id: str | None, queue_filter: str = "",
         body = (f":package: *{count}* more new {items} this hour were batched{where}. "
                 "Each one is in the queue with its buttons:")
     return render("triage_notice.json.j2", body=body, fallback=f"{count} {items} batched",
-                  button=f"Work these {count}", ids=TriageActions,
+                  button="Open these in the queue", ids=TriageActions,
                   button_value=f"{queue_filter}|0")
 
 

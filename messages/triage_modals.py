@@ -12,7 +12,12 @@ from messages.render import render
 from messages.text import money, mrkdwn
 from messages.triage import headline
 
-NEW_ORDER_LINES = 5  # 3 inputs a line + 3 header inputs, far under 100 blocks
+NEW_ORDER_LINES = 5  # lines the modal opens with; "Add lines" adds this many more
+MAX_NEW_ORDER_LINES = 25  # 3 inputs a line + 13 other blocks: under Slack's 100
+SHIP_TO_FIELDS = (("name", "Ship to: name"), ("line1", "Ship to: street address"),
+                  ("line2", "Ship to: address line 2"), ("city", "Ship to: city"),
+                  ("region", "Ship to: region / state"), ("postal_code", "Ship to: postal code"),
+                  ("country", "Ship to: country (2 letters)"))
 
 
 @dataclass(frozen=True)
@@ -21,6 +26,7 @@ class ModalMetadata(Metadata):
 
     discrepancy_id: int | None = None
     channel_id: str | None = None
+    lines: int | None = None  # the New order modal: how many line inputs it shows
 
 
 def resolve_modal(d, *, reasons: list[tuple[str, str]], channel_id: str | None) -> dict:
@@ -35,10 +41,14 @@ def flag_modal(*, ref: str | None, reason: str | None, channel_id: str | None) -
                   ref=ref, reason=reason, metadata=ModalMetadata(None, channel_id).dumps())
 
 
-def new_order_modal(*, channel_id: str | None) -> dict:
+def new_order_modal(*, channel_id: str | None, lines: int = NEW_ORDER_LINES) -> dict:
+    """Customer, PO, dates, the ship-to (empty: the customer's address on file), shipping
+    charge, notes, and `lines` lines, with "Add lines" while under MAX_NEW_ORDER_LINES."""
+    lines = max(1, min(lines, MAX_NEW_ORDER_LINES))
     return render("new_order_modal.json.j2", ids=NewOrderIds, blocks=NewOrderBlocks,
-                  lines=list(range(1, NEW_ORDER_LINES + 1)),
-                  metadata=ModalMetadata(None, channel_id).dumps())
+                  lines=list(range(1, lines + 1)), ship_fields=SHIP_TO_FIELDS,
+                  can_add=lines < MAX_NEW_ORDER_LINES,
+                  metadata=ModalMetadata(None, channel_id, lines).dumps())
 
 
 def customer_options(matches) -> dict:

@@ -34,12 +34,15 @@ class ConsoleActions:
         return f"{self._names().get(self.user, self.user)} in {where}{thread}> "
 
     def _names(self) -> dict[str, str]:
-        return {u.id: u.name for u in self.sb.ws.users.values()}
+        """Ids to names, users and channels alike, as Slack shows `<@U…>` and `<#C…>`."""
+        return {**{c.id: c.name for c in self.sb.ws.channels.values() if not c.is_im},
+                **{u.id: u.name for u in self.sb.ws.users.values()}}
 
     def _user_id(self, ref: str) -> str:
         user = self.sb.ws.find_user(ref)
         if user is None:
-            raise LookupError(f"no user {ref!r} (users: {', '.join(self._names().values())})")
+            raise LookupError(f"no user {ref!r} (users: "
+                              f"{', '.join(u.name for u in self.sb.ws.users.values())})")
         return user.id
 
     def _number(self, ts: str | None) -> int | None:

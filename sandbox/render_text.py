@@ -19,7 +19,8 @@ COLUMN = 38
 
 
 def mrkdwn_to_plain(text: str, users: Mapping[str, str] | None = None) -> str:
-    """*bold* -> bold, <url|label> -> label (url), <@U1> -> @name, &amp; -> &."""
+    """*bold* -> bold, <url|label> -> label (url), <@U1> -> @name, <#C1> -> #name (as Slack
+    shows them; `users` names channels too), &amp; -> &."""
     users = users or {}
 
     def link(m: re.Match) -> str:
@@ -27,7 +28,7 @@ def mrkdwn_to_plain(text: str, users: Mapping[str, str] | None = None) -> str:
         if target.startswith("@"):
             return "@" + (label or users.get(target[1:], target[1:]))
         if target.startswith("#"):
-            return "#" + (label or target[1:])
+            return "#" + (label or users.get(target[1:], target[1:]))
         if target.startswith("!"):
             return "@" + (label or target[1:].split("^")[0])
         return f"{label} ({target})" if label else target

@@ -19,7 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.kit.errors import message_for, tell
 from messages.common import confirmation_message
-from messages.metadata import with_submission_token
+from messages.metadata import keep_submission_token, with_submission_token
 from messages.orders import order_card
 
 if TYPE_CHECKING:
@@ -68,6 +68,13 @@ class Reply:
         view = with_submission_token(view)
         return self._then("views.open", lambda r: r.client.views_open(trigger_id=r.trigger_id,
                                                                      view=view))
+
+    def then_update_view(self, view_id: str | None, view: dict) -> Reply:
+        """views.update of a modal from a button inside it (the view keeps its token)."""
+        if not view_id:
+            return self
+        return self._then("views.update", lambda r: r.client.views_update(
+            view_id=view_id, view=keep_submission_token(view, r.body.get("view"))))
 
     def respond(self, message: dict) -> Reply:
         """Through the payload's response_url (replace or delete the original, or add one)."""

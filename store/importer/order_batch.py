@@ -193,7 +193,8 @@ def write_orders(session: Session, todo: list[tuple[OrderDraft, dict, list[dict]
         event_rows.append({
             "at": now, "actor_id": actor, "kind": IMPORTED_EVENT, "order_id": order_id,
             "customer_id": order["customer_id"], "discrepancy_id": None,
-            "summary": f"Imported from {filename} ({len(lines)} line{'s' * (len(lines) != 1)})",
+            "summary": f"{'Entered in' if source == 'modal' else 'Imported from'} {filename} "
+                       f"({len(lines)} line{'s' * (len(lines) != 1)})",
             "changes": [{"field": FINGERPRINT_FIELD, "before": None, "after": draft.fingerprint}],
         })
     insert_rows(session, Order.__table__, order_rows)

@@ -40,6 +40,7 @@ from store.importer import (
     write_orders,
 )
 from store.models import Order
+from store.money import MoneyError, parse_money
 from store.records import order_view
 from store.refs import next_ref
 from store.triage import check_orders
@@ -132,7 +133,8 @@ def _first_cause(tally: Tally):
     return next((r for r in rejections if r.column), rejections[0])
 
 
-def _write(session, draft: OrderDraft, *, actor: str, source: str, field):
+def _write(session, draft: OrderDraft, *, actor: str, source: str, field,
+           shipping: str | None = None):
     """Insert and check the order; None if the same order already exists (unchanged)."""
     found = load_lookups(session, [draft])
     existing = found.existing.get(draft.ref)
@@ -148,17 +150,28 @@ def _write(session, draft: OrderDraft, *, actor: str, source: str, field):
         raise IntakeRejected(first.reason, field=field(first.row, first.column), status=422)
     (order_id,) = write_orders(session, [(draft, *decided)], actor=actor,
                                filename=SOURCES[source], source=source)
+    if shipping:  # before the checks: the charge counts toward the credit used
+        order = session.get(Order, order_id)
+        order.shipping_minor = _shipping(shipping, order.currency)
+        session.flush()
     report = check_orders(session, [order_id], actor=actor)
     return order_id, len(report.opened)
 
 
 def create_order(db: Database, *, actor: str, customer_code: str, lines: list[tuple],
-                 po_number: str | None = None, requested_date: date | None = None) -> OrderView:
-    """The New order modal: `lines` are (line no, sku, quantity, unit_price or None) as typed.
-    Raises ValidationFailed keyed by the modal's block ids."""
+                 po_number: str | None = None, requested_date: date | None = None,
+                 ship_to: dict | None = None, shipping: str | None = None,
+                 notes: str | None = None) -> OrderView:
+    """The New order modal: `lines` are (line no, sku, quantity, unit_price or None) as typed;
+    `ship_to` the address parts (name, line1, ... country; all empty: the customer's address
+    on file), `shipping` the charge as typed, `notes` free text. Raises ValidationFailed keyed
+    by the modal's block ids."""
     head = {"order_ref": PENDING_REF, "customer_code": customer_code or "",
             "po_number": po_number or "", "order_date": clock.now().isoformat(),
-            "requested_date": requested_date.isoformat() if requested_date else ""}
+            "requested_date": requested_date.isoformat() if requested_date else "",
+            "notes": (notes or "").strip(),
+            **{f"ship_{k}": (v or "").strip() for k, v in (ship_to or {}).items()}}
+
     rows = [{**(head if i == 0 else {}), "sku": s or "", "quantity": str(q or ""),
              "unit_price": str(p or "")} for i, (_n, s, q, p) in enumerate(lines)]
     numbers = [n for n, *_ in lines]
@@ -169,17 +182,37 @@ def create_order(db: Database, *, actor: str, customer_code: str, lines: list[tu
         with db.write() as session:
             draft.ref = next_ref(session)
             order_id, _ = _write(session, draft, actor=actor, source="modal",
-                                 field=lambda n, col: _modal_field(numbers, n, col))
+                                 field=lambda n, col: _modal_field(numbers, n, col),
+                                 shipping=shipping)
             return order_view(session, session.get(Order, order_id))
     except IntakeRejected as err:
-        raise ValidationFailed({err.field or "customer": err.message}) from None
+        field = err.field or "customer"
+        if field == "customer" and "is not known" in err.message:
+            raise ValidationFailed({field: (
+                f"There is no customer '{customer_code}'. Pick one from the list as you type its "
+                "name or code; a new customer is added by a processor or admin through the "
+                "customer import.")}) from None
+        raise ValidationFailed({field: err.message}) from None
+
+
+def _shipping(text: str | None, currency: str) -> int:
+    """The shipping charge as typed (empty: none), in the order's currency's minor units."""
+    text = (text or "").strip().lstrip("$€£¥")
+    if not text:
+        return 0
+    try:
+        return parse_money(text, currency)
+    except MoneyError as err:
+        raise ValidationFailed({"shipping": f"{err}."}) from None
 
 
 def _modal_field(numbers: list[int], n: int | None, column: str | None) -> str:
     if column in ("customer_code", None):
         return "customer"
-    if column in ("po_number", "requested_date"):
+    if column in ("po_number", "requested_date", "notes"):
         return column
+    if column and column.startswith("ship_"):
+        return f"ship_to.{column[len('ship_'):]}"
     line = numbers[n] if n is not None and n < len(numbers) else 1
     return f"line.{line}.{'sku' if column == 'sku' else column}"
 

@@ -21,9 +21,8 @@ from store.triage.rules import POSTAL_CODES, CheckRules
 
 OPEN_FULFILMENT = ("unfulfilled", "allocated")
 # Address parts as people say them, not as the columns are named ("line1").
-ADDRESS_WORDS = {"line1": "the street address", "line2": "the second address line",
-                 "city": "the city", "region": "the region", "postal_code": "the postal code",
-                 "country": "the country", "name": "the recipient"}
+ADDRESS_WORDS = {"line1": "street address", "line2": "second address line",
+                 "postal_code": "postal code", "name": "recipient"}
 
 
 @dataclass(frozen=True)

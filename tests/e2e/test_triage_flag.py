@@ -93,7 +93,7 @@ def test_the_queue_lists_oldest_first_and_its_buttons_work(triage, tmp_path):
 def test_routes_are_listed_and_only_admins_change_them(triage):
     t = triage
     listing = t.sb.slash("/orders", "route", user=ADMIN, channel=CHANNEL)
-    assert "<#C0WH>" in json.dumps(listing.body) and not listing.problems
+    assert "<#C0WH|warehouse>" in json.dumps(listing.body) and not listing.problems
     refused = t.sb.slash("/orders", "route default <#C0ORDERS|orders>", user=PROCESSOR,
                          channel=CHANNEL)
     assert "your role is processor" in json.dumps(refused.body)

@@ -69,3 +69,40 @@ def test_sales_reps_cannot_enter_orders(triage):
     answer = t.sb.slash("/order", "new", user=SALES, channel=CHANNEL)
     assert "your role is sales" in json.dumps(answer.body)
     assert t.sb.views(user=SALES) == []
+
+
+def test_a_real_order_gets_lines_as_needed_a_ship_to_shipping_and_notes(triage):
+    """#15.9: the modal took at most 5 lines, no ship-to, no shipping charge, no notes; the
+    card then said "Imported from the New order modal"."""
+    from store.models import Event
+    t = triage
+    view = open_modal(t)
+    t.sb.click(NewOrderIds.ADD_LINES, user=PROCESSOR, view=view)
+    t.sb.wait_for(lambda: any(b.get("block_id") == "line.10.quantity" for b in view.blocks))
+    values = {NewOrderIds.CUSTOMER: "ACME", "po_number": "PO-NEW-7",
+              "ship_to.name": "Dock 9", "ship_to.line1": "9 Harbour Rd",
+              "ship_to.city": "Portland", "ship_to.region": "OR",
+              "ship_to.postal_code": "97201", "ship_to.country": "US",
+              "shipping": "12.50", "notes": "Call before delivery"}
+    for n in range(1, 8):
+        values[f"line.{n}.sku.{NewOrderIds.SKU}.{n}"] = "WID-1001-BL"
+        values[f"line.{n}.quantity"] = str(n)
+    delivery = t.sb.submit(view, values, user=PROCESSOR)
+    assert delivery.status == 200 and not delivery.problems, delivery.problems
+    with t.db.read() as s:
+        order = s.scalars(select(Order).where(Order.po_number == "PO-NEW-7")).one()
+        assert (len(order.lines), order.shipping_minor, order.notes, order.ship_city) == (
+            7, 1250, "Call before delivery", "Portland")
+        summary = s.scalars(select(Event.summary).where(Event.order_id == order.id)).first()
+    assert summary.startswith("Entered in the New order modal")
+
+
+def test_an_unknown_customer_is_explained_in_slack_terms(db):
+    import pytest as _pytest
+
+    from store.errors import ValidationFailed
+    from store.orders import create_order
+    with _pytest.raises(ValidationFailed) as refused:
+        create_order(db, actor=PROCESSOR, customer_code="NOPE", lines=[(1, "X-1", 1, None)])
+    message = refused.value.errors["customer"]
+    assert "orderdesk import" not in message and "Pick one from the list" in message

@@ -176,6 +176,11 @@ def new_order_submit(d: Desk, user: str, gone: bool) -> Delivery:
         "line.1.quantity": "1"})
 
 
+def add_lines(d: Desk, user: str, gone: bool) -> Delivery:
+    view = d.open(new_order_modal(channel_id=CHANNEL), user)
+    return d.sb.click(NewOrderIds.ADD_LINES, user=user, view=view)
+
+
 def suggest(action_id: str) -> Drive:
     def drive(d: Desk, user: str, gone: bool) -> Delivery:
         view = d.open(new_order_modal(channel_id=CHANNEL), user)
@@ -314,6 +319,7 @@ CASES = [
     Case("customers.on_edit_submit", customer_submit, refused=SALES, gone=GONE_NAME),
     Case("flag.on_flag_submit", flag_submit, gone=ORDER_GONE),
     Case("new_order.on_new_submit", new_order_submit, refused=SALES),
+    Case("new_order.on_add_lines_button", add_lines, refused=SALES),
     Case("triage_buttons.on_resolve_submit", resolve_submit, refused=SALES, gone=f"#{GONE_ID}"),
     Case("fulfilment.on_ship_submit", ship_submit, refused=SALES, gone=ORDER_GONE),
     Case("returns.on_return_submit", return_submit, refused=SALES, gone=ORDER_GONE),

@@ -49,7 +49,9 @@ def test_the_order_editor_names_its_inputs_with_edit_order_blocks(db):
 
 def test_the_new_order_modal_names_its_inputs_with_new_order_blocks():
     b = NewOrderBlocks
-    expected = {b.CUSTOMER, b.PO_NUMBER, b.REQUESTED_DATE,
+    expected = {b.CUSTOMER, b.PO_NUMBER, b.REQUESTED_DATE, b.SHIPPING, b.NOTES,
+                *(b.ship_to(f) for f in ("name", "line1", "line2", "city", "region",
+                                         "postal_code", "country")),
                 *(i(n) for n in range(1, NEW_ORDER_LINES + 1)
                   for i in (b.sku, b.quantity, b.unit_price))}
     assert inputs(new_order_modal(channel_id=None)) == expected

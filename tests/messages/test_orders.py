@@ -176,4 +176,5 @@ def test_labels_keep_acronyms_and_addresses_say_parts_in_words():
         id, customer_id = 1, 1
         ship = {"line1": "", "city": "Springfield", "postal_code": "", "country": "US"}
     (found,) = check_address(Order, Facts, RULES, None)
-    assert found.title == "Ship-to is missing the street address, the postal code"
+    assert found.title == "Ship-to is missing street address, postal code"
+    assert found.evidence["found"] == "no street address, postal code"
