@@ -54,7 +54,9 @@ def on_product_options(request: Request) -> Reply:
 
 def on_new_submit(request: Request) -> Reply:
     request.require(Permission.ENTER_ORDER)
-    order = create_order(request.deps.db, actor=request.user, **parse_new_order(request.state))
+    order = create_order(request.deps.db, actor=request.user,
+                         ref_prefix=request.deps.settings.ref_prefix,
+                         **parse_new_order(request.state))
     channel = request.metadata(ModalMetadata).channel_id or request.user
     return Reply().kick_outbox().confirm(created_text(order), channel=channel)
 

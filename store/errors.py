@@ -21,6 +21,15 @@ class OrderNotFound(NotFound):
         self.ref = ref
 
 
+class AmbiguousRef(OrderdeskError):
+    """A ref typed without its prefix ('1001') that names several orders (WEB-1001, #1001)."""
+
+    def __init__(self, ref: str, refs: list[str]):
+        self.ref, self.refs = ref, list(refs)
+        shown = ", ".join(f"`{r}`" for r in self.refs[:5])
+        super().__init__(f"`{ref}` could be {shown}. Say which, e.g. `{self.refs[0]}`.")
+
+
 class CustomerNotFound(NotFound):
     def __init__(self, query: str):
         super().__init__(f"No customer matches `{query}`. Try part of the name or the code.")

@@ -25,6 +25,7 @@ from handlers.kit.reply import Reply
 from messages.metadata import Metadata
 from store.enums import Role
 from store.errors import ValidationFailed
+from store.lookup import split_ref
 
 M = TypeVar("M", bound=Metadata)
 
@@ -95,10 +96,15 @@ class Request:
         return require(self.deps, self.user, permission)
 
     def order_ref(self, usage: str) -> str:
-        """`/order <subcommand> <ref>`'s ref; the usage when it is missing."""
+        """`/order <subcommand> <ref>`'s ref ('HX-2001', 'hx 2001'); the usage when missing."""
+        return self.order_ref_and_rest(usage)[0]
+
+    def order_ref_and_rest(self, usage: str) -> tuple[str, str]:
+        """`/order <subcommand> <ref> <reason>`: the ref (which may be two words, 'HX 2001')
+        and what follows it."""
         if not self.text:
             raise ValidationFailed({"ref": f"which order? Usage: `{usage}`"})
-        return self.text
+        return split_ref(self.deps.db, self.text)
 
 
 Listener = Callable[[Request], Reply]

@@ -11,6 +11,7 @@ import re
 import string
 from dataclasses import dataclass
 
+from store.refs import DEFAULT_REF_PREFIX, ref_key_of, ref_prefix_of
 from store.tracking import clean_tracking_number, looks_like_tracking_number
 from store.views.questions import Key
 
@@ -20,12 +21,14 @@ PO = "po"
 TRACKING = "tracking"
 CODE = "code"
 
-_REF = re.compile(r"^SO[-#:]?(\d{1,12})$", re.IGNORECASE)
 _PO = re.compile(r"^PO[-#:]?([A-Z0-9][A-Z0-9\-/]*)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^#?(\d{1,30})$")
 _PREFIX_ONLY = re.compile(r"^(SO|PO)[#:\-]?$|^#$", re.IGNORECASE)
 _DIGITS = frozenset(string.digits)
 _ALNUM = string.digits + string.ascii_uppercase
+_KEY_ALNUM = string.digits + string.ascii_lowercase
+# The ref prefixes assumed when none are learned from the data (store.refs.ref_prefixes).
+DEFAULT_PREFIXES = frozenset({ref_key_of(DEFAULT_REF_PREFIX)})
 
 
 @dataclass(frozen=True)
@@ -35,15 +38,17 @@ class Plan:
     words: str     # what is left for customer names / codes
 
 
-def classify(query: str) -> Plan:
+def classify(query: str, prefixes: frozenset[str] = DEFAULT_PREFIXES) -> Plan:
+    """`prefixes`: the ref prefixes in use (store.refs.ref_prefixes), so 'HX-2001' reads as a
+    ref on a desk whose refs look like that."""
     text = " ".join(query.split())
     whole = clean_tracking_number(text)
     if " " in text and looks_like_tracking_number(whole):
         # Pasted with spaces: '1Z 999 AA1 01 2345 6784' is one tracking number.
         return Plan(text, (Key(TRACKING, text, whole),), "")
     keys, words = [], []
-    for token in _glue_prefixes(text.split()):
-        key = classify_token(token)
+    for token in glue_prefixes(text.split(), prefixes):
+        key = classify_token(token, prefixes)
         if key is None:
             words.append(token)
         else:
@@ -51,23 +56,56 @@ def classify(query: str) -> Plan:
     return Plan(text, tuple(keys), " ".join(words))
 
 
-def _glue_prefixes(tokens: list[str]) -> list[str]:
-    """'PO 7781' and 'SO # 1042' are one key, not a word and a number."""
+def glue_prefixes(tokens: list[str], prefixes: frozenset[str] = DEFAULT_PREFIXES) -> list[str]:
+    """'PO 7781', 'SO # 1042' and 'HX 2001' (a ref prefix in use) are one key, not a word
+    and a number."""
     out: list[str] = []
     for token in tokens:
         if out and _PREFIX_ONLY.match(out[-1]) and any(c.isdigit() for c in token):
             prefix = out[-1].rstrip("#:-")
             out[-1] = (prefix + "-" if prefix else "#") + token.lstrip("#")
+        elif out and token in ("#", ":", "-") and out[-1][-1:].isalpha() and (
+                _PREFIX_ONLY.match(out[-1]) or is_ref_prefix(out[-1], prefixes)):
+            out[-1] += token  # 'HX # 2001'
+        elif out and is_ref_prefix(out[-1], prefixes) and token.lstrip("#").isdigit():
+            out[-1] = out[-1].rstrip("#:-") + "-" + token.lstrip("#")
         else:
             out.append(token)
     return out
 
 
-def classify_token(token: str) -> Key | None:
+def is_ref_prefix(token: str, prefixes: frozenset[str]) -> bool:
+    """'HX', 'hx-', 'Web#': the letters of a ref prefix in use, written alone."""
+    key = ref_key_of(token)
+    return bool(key) and not any(c.isdigit() for c in key) and key in prefixes
+
+
+def ref_shaped(token: str, prefixes: frozenset[str]) -> str | None:
+    """The ref key of a token shaped like the refs in use (a known prefix, then digits):
+    'HX-2001' -> 'hx2001' when 'hx' is a prefix in use; else None."""
+    key = ref_key_of(token)
+    prefix = ref_prefix_of(key)
+    if prefix and prefix in prefixes and key[len(prefix):].isdigit():
+        return key
+    return None
+
+
+def ref_tokens(text: str, prefixes: frozenset[str] = DEFAULT_PREFIXES) -> list[str]:
+    """The tokens of a message that may be order refs, in order: any with three digits or
+    more, once glued to a ref prefix in use ('HX 2001', '#1001', '4500012345')."""
+    tokens = [t.strip(_EDGES) for t in re.split(r"[\s,;]+", text or "")]
+    return list(dict.fromkeys(t for t in glue_prefixes([t for t in tokens if t], prefixes)
+                              if sum(c.isdigit() for c in t) >= 3))
+
+
+_EDGES = "?!.,;:()[]{}\"'`*_~<>“”‘’"
+
+
+def classify_token(token: str, prefixes: frozenset[str] = DEFAULT_PREFIXES) -> Key | None:
     """The key a token is, or None when it is a word."""
     stripped = token.strip(",;")
-    if m := _REF.match(stripped):
-        return Key(REF, stripped, m.group(1))
+    if (key := ref_shaped(stripped, prefixes)) is not None:
+        return Key(REF, stripped, key)
     if m := _NUMBER.match(stripped):
         digits = m.group(1)
         kind = TRACKING if len(digits) >= 10 and looks_like_tracking_number(digits) else NUMBER
@@ -83,14 +121,17 @@ def classify_token(token: str) -> Key | None:
     return None
 
 
-def neighbours(text: str, *, max_variants: int = 4000) -> list[str]:
+def neighbours(text: str, *, max_variants: int = 4000, lower: bool = False) -> list[str]:
     """Every string within Levenshtein distance 1 of `text`, plus adjacent swaps.
 
     Searching these through the unique/btree index costs a few ms and no memory, where
     scanning a million refs in Python costs tens of ms (DESIGN.md measured 16 ms / 450k).
-    The alphabet follows the text: digits for numbers, digits and letters otherwise.
+    The alphabet follows the text: digits for numbers, digits and letters otherwise
+    (lower case for ref keys).
     """
-    alphabet = string.digits if set(text) <= _DIGITS else _ALNUM + "".join(set(text) - set(_ALNUM))
+    letters = _KEY_ALNUM if lower else _ALNUM
+    alphabet = (string.digits if set(text) <= _DIGITS
+                else letters + "".join(sorted(set(text) - set(letters))))
     out: set[str] = set()
     for i in range(len(text) + 1):
         head, tail = text[:i], text[i:]

@@ -41,7 +41,7 @@ from store.importer import (
 )
 from store.models import Order
 from store.records import order_view
-from store.refs import next_ref
+from store.refs import DEFAULT_REF_PREFIX, next_ref
 from store.triage import check_orders
 from store.views.orders import OrderView
 
@@ -153,8 +153,10 @@ def _write(session, draft: OrderDraft, *, actor: str, source: str, field):
 
 
 def create_order(db: Database, *, actor: str, customer_code: str, lines: list[tuple],
-                 po_number: str | None = None, requested_date: date | None = None) -> OrderView:
-    """The New order modal: `lines` are (line no, sku, quantity, unit_price or None) as typed.
+                 po_number: str | None = None, requested_date: date | None = None,
+                 ref_prefix: str = DEFAULT_REF_PREFIX) -> OrderView:
+    """The New order modal: `lines` are (line no, sku, quantity, unit_price or None) as typed;
+    the order's ref is the next number after `ref_prefix` (ORDERDESK_REF_PREFIX).
     Raises ValidationFailed keyed by the modal's block ids."""
     head = {"order_ref": PENDING_REF, "customer_code": customer_code or "",
             "po_number": po_number or "", "order_date": clock.now().isoformat(),
@@ -167,7 +169,7 @@ def create_order(db: Database, *, actor: str, customer_code: str, lines: list[tu
     try:
         draft = _draft(rows, lambda n, col: _modal_field(numbers, n, col))
         with db.write() as session:
-            draft.ref = next_ref(session)
+            draft.ref = next_ref(session, ref_prefix)
             order_id, _ = _write(session, draft, actor=actor, source="modal",
                                  field=lambda n, col: _modal_field(numbers, n, col))
             return order_view(session, session.get(Order, order_id))

@@ -29,6 +29,7 @@ from store.questions.find import (
 )
 from store.questions.parse import parse_question
 from store.records import load_order
+from store.refs import ref_prefixes
 from store.views.questions import (
     ASK,
     CANDIDATES,
@@ -60,7 +61,9 @@ def answer_question(db: Database, *, text: str, user_id: str, role: Role | str, 
 
     `addressed=False` is a message in a followed thread that did not mention the app: it is
     answered only when it asks something (IGNORED for "thanks!" and other chatter)."""
-    question = parse_question(text, now=now)
+    with db.read() as session:
+        prefixes = ref_prefixes(session)
+    question = parse_question(text, now=now, prefixes=prefixes)
     if not addressed and question.command == ASK and not (
             question.names_anything or question.wants):
         return Answer(kind=IGNORED, question=question)
@@ -79,8 +82,8 @@ def answer_question(db: Database, *, text: str, user_id: str, role: Role | str, 
 def answer_order(db: Database, *, ref: str, user_id: str, role: Role | str, policy: str,
                  now: datetime) -> Answer:
     """One order in detail (a Details / candidate button). Raises OrderNotFound."""
-    question = parse_question(ref, now=now)
     with db.read() as session:
+        question = parse_question(ref, now=now, prefixes=ref_prefixes(session))
         order = load_order(session, ref)
         found = order_answers(session, [order.id], viewer=_viewer(user_id, role, policy),
                               today=clock.date_of(now), detailed=True)
@@ -118,7 +121,7 @@ def _find(session, snap, question: Question, *, viewer: Viewer, now: datetime,
     searched: list[str] = []
     if question.keys:
         searched += ["order refs", "PO numbers", "tracking numbers"]
-        found = orders_by_keys(session, question.keys, limit)
+        found = orders_by_keys(session, question.keys, limit, ref_prefixes(session))
         if found.ids or not (question.words or _codes(question)):
             return found, tuple(searched)
     if question.words or _codes(question) or question.mine or question.dates \

@@ -29,7 +29,8 @@ from store.db import Database
 from store.enums import DiscrepancyType, PostKind, Role
 from store.models import Customer, Follow, Order
 from store.questions.facts import Viewer
-from store.records import load_order, ref_candidates
+from store.records import load_order, ref_keys_of
+from store.refs import ref_key_of
 from store.views.orders import FieldChange
 from store.views.questions import STATUS
 from store.workspace import roles_in
@@ -92,8 +93,8 @@ def unfollow(db: Database, *, channel_id: str, thread_ts: str,
     with db.write() as session:
         rows = followed_refs(session, channel_id=channel_id, thread_ts=thread_ts)
         if refs is not None:
-            wanted = {spelling for ref in refs for spelling in ref_candidates(ref)}
-            rows = [(oid, ref) for oid, ref in rows if ref in wanted]
+            wanted = {key for ref in refs for key in ref_keys_of(session, ref)}
+            rows = [(oid, ref) for oid, ref in rows if ref_key_of(ref) in wanted]
         if rows:
             session.execute(delete(Follow).where(
                 Follow.channel_id == channel_id, Follow.thread_ts == thread_ts,
