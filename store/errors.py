@@ -77,6 +77,14 @@ class NotAllowed(OrderdeskError):
         )
 
 
+class NotVisible(OrderdeskError):
+    """The viewer may see this order's status only (store.workspace.visibility)."""
+
+    def __init__(self, ref: str, what: str):
+        super().__init__(f"{what} of `{ref}` are for its account's rep and the order desk; "
+                         f"`/order {ref}` shows its status.")
+
+
 class InvalidTransition(OrderdeskError):
     pass
 

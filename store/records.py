@@ -97,7 +97,8 @@ def order_view(session: Session, order: Order) -> OrderView:
     )
     return _assemble(
         order, customer_code=order.customer.code, customer_name=order.customer.name,
-        lines=lines, holds=[h for h in order.holds if h.released_at is None],
+        account_rep_id=order.customer.sales_rep_id, lines=lines,
+        holds=[h for h in order.holds if h.released_at is None],
         shipments=order.shipments, open_discrepancies=_open_discrepancies(session, order.id),
         recent_events=_recent_events(session, order.id),
     )
@@ -140,6 +141,7 @@ def _view_of_rows(conn: Connection, rows: list) -> OrderView:
                   if row.line_id is not None)
     return _assemble(
         head, customer_code=head.customer_code, customer_name=head.customer_name, lines=lines,
+        account_rep_id=head.account_rep_id,
         holds=conn.execute(_OPEN_HOLDS, {"order_id": head.id}).all() if head.has_holds else (),
         shipments=(conn.execute(_SHIPMENTS, {"order_id": head.id}).all()
                    if head.has_shipments else ()),
@@ -163,6 +165,7 @@ _CARD = (
         Order.ship_city, Order.ship_region, Order.ship_postal_code, Order.ship_country,
         Order.shipping_instructions, Order.notes,
         Customer.code.label("customer_code"), Customer.name.label("customer_name"),
+        Customer.sales_rep_id.label("account_rep_id"),
         _exists(OrderHold, OrderHold.released_at.is_(None)).label("has_holds"),
         _exists(Shipment).label("has_shipments"),
         _exists(Discrepancy, _OPEN).label("has_discrepancies"),
@@ -195,7 +198,8 @@ _SHIPMENTS = (
 
 
 def _assemble(head, *, customer_code: str, customer_name: str, lines: tuple[LineView, ...],
-              holds, shipments, open_discrepancies, recent_events) -> OrderView:
+              holds, shipments, open_discrepancies, recent_events,
+              account_rep_id: str | None) -> OrderView:
     """`head`: an Order or a row with the same attribute names."""
     subtotal = sum(line.line_total_minor for line in lines)
     return OrderView(
@@ -213,6 +217,7 @@ def _assemble(head, *, customer_code: str, customer_name: str, lines: tuple[Line
         shipments=tuple(_shipment_view(s) for s in shipments),
         open_discrepancies=open_discrepancies, recent_events=recent_events,
         allowed_transitions=allowed_transitions(head.status, head.fulfilment_status),
+        account_rep_id=account_rep_id,
     )
 
 
@@ -306,7 +311,7 @@ _SUBTOTAL = (
 _CANDIDATES = (
     select(Order.id, Order.ref, Order.po_number, Order.ordered_at, Order.status,
            Order.fulfilment_status, Order.shipping_minor, Order.currency, Customer.name,
-           _SUBTOTAL.label("subtotal"))
+           Order.customer_id, Customer.sales_rep_id, _SUBTOTAL.label("subtotal"))
     .join(Customer, Customer.id == Order.customer_id)
     .where(Order.id.in_(bindparam("ids", expanding=True)))
 )
@@ -330,6 +335,7 @@ def candidates(session: Session, scored: Sequence[tuple[int, float, str]]) -> li
             fulfilment_status=str(row.fulfilment_status.value),
             total_minor=int(row.subtotal) + row.shipping_minor, currency=row.currency,
             score=round(float(score), 1), matched_on=matched_on,
+            customer_id=row.customer_id, account_rep_id=row.sales_rep_id,
         ))
     return out
 

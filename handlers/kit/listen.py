@@ -26,6 +26,7 @@ from messages.metadata import Metadata
 from store.enums import Role
 from store.errors import ValidationFailed
 from store.lookup import split_ref
+from store.workspace import Viewer
 
 M = TypeVar("M", bound=Metadata)
 
@@ -94,6 +95,12 @@ class Request:
 
     def require(self, permission: Permission) -> Role:
         return require(self.deps, self.user, permission)
+
+    def viewer(self, permission: Permission) -> Viewer:
+        """Who is asking, for the visibility policy (store.workspace.visibility), once they
+        may do `permission`."""
+        return Viewer(user_id=self.user, role=self.require(permission),
+                      policy=self.deps.settings.rep_visibility)
 
     def order_ref(self, usage: str) -> str:
         """`/order <subcommand> <ref>`'s ref ('HX-2001', 'hx 2001'); the usage when missing."""

@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from handlers.kit.errors import message_for, tell
 from messages.common import confirmation_message
 from messages.orders import order_card
+from store.workspace import cut_order
 
 if TYPE_CHECKING:
     from handlers.kit.listen import Request
@@ -85,10 +86,14 @@ class Reply:
 
     def refresh_cards(self, result) -> Reply:
         """Redraw every shared card of `result.order` (`result.posted_cards`) in place."""
-        card, reply = order_card(result.order), self
-        for channel, ts in result.posted_cards:
-            reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts:
-                               r.client.chat_update(channel=c, ts=t, **card))
+        reply = self
+        for channel, ts, seen in result.posted_cards:
+            shown = cut_order(result.order, seen)
+            if shown is None:
+                continue
+            card = order_card(shown)
+            reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts, k=card:
+                               r.client.chat_update(channel=c, ts=t, **k))
         return reply
 
     def later(self, work: Callable[[], Reply]) -> Reply:

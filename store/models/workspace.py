@@ -43,6 +43,8 @@ class PostedCard(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     message_ts: Mapped[str] = mapped_column(String(32))
     posted_at: Mapped[datetime] = created_at_column()
+    # What the sharer could see (store.workspace.visibility): later redraws show no more.
+    sight: Mapped[str] = mapped_column(String(16), default="full", server_default="full")
 
 
 class Follow(Base):

@@ -19,7 +19,7 @@ from store.db import Database
 from store.enums import Role
 from store.lookup import CODE, snapshot
 from store.questions import follows
-from store.questions.facts import Viewer, order_answers
+from store.questions.facts import order_answers
 from store.questions.find import (
     Found,
     likely,
@@ -48,6 +48,7 @@ from store.views.questions import (
     Question,
     ThreadRef,
 )
+from store.workspace import Viewer
 
 __all__ = ["answer_question", "answer_order", "Answer", "ThreadRef"]
 
@@ -92,7 +93,7 @@ def answer_order(db: Database, *, ref: str, user_id: str, role: Role | str, poli
 
 
 def _viewer(user_id: str, role: Role | str, policy: str) -> Viewer:
-    return Viewer(user_id=user_id, sees_everything=Role(role) != Role.SALES, policy=policy)
+    return Viewer(user_id=user_id, role=Role(role), policy=policy)
 
 
 def _ask(db: Database, question: Question, *, viewer: Viewer, now: datetime,

@@ -5,7 +5,6 @@ may see. The domain rules (what "late" means, how long a carrier takes) live her
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -16,13 +15,13 @@ from store.models import Customer, Discrepancy, Order, OrderHold, OrderLine, Pro
 from store.records import address_of, shipped_quantities
 from store.tracking import tracking_url
 from store.views.questions import (
-    FULL,
     Blocker,
     LineFact,
     OrderAnswer,
     OrderDetails,
     ShipmentFact,
 )
+from store.workspace import FULL, Viewer, sight
 
 ACTIVE = (OrderStatus.DRAFT, OrderStatus.OPEN)
 NOT_SHIPPED = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED,
@@ -36,20 +35,6 @@ TRANSIT_DAYS = (("overnight", 1), ("next day", 1), ("nextday", 1), ("1day", 1),
                 ("expedited", 3), ("priority", 3), ("ground", 5), ("standard", 5),
                 ("economy", 7), ("freight", 7))
 DEFAULT_TRANSIT_DAYS = 5
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who asks, and what they may see: the desk sees all; a rep their accounts, and others'
-    per the policy (FULL or STATUS)."""
-
-    user_id: str
-    sees_everything: bool
-    policy: str
-
-    def sees_details_of(self, owner_id: str | None) -> bool:
-        return self.sees_everything or self.policy == FULL or (
-            owner_id is not None and owner_id == self.user_id)
 
 
 def _active():
@@ -98,7 +83,7 @@ def order_answers(session: Session, order_ids: Sequence[int], *, viewer: Viewer,
         if oid not in by_id:
             continue
         order, code, name, owner = by_id[oid]
-        full = viewer.sees_details_of(owner)
+        full = sight(viewer, owner_id=owner, customer_id=order.customer_id) == FULL
         blockers = tuple(_hold_fact(h, full) for h in holds.get(oid, ())) + tuple(
             _flag_fact(d, full) for d in flags.get(oid, ()))
         ships = tuple(_shipment_fact(s, full) for s in shipments.get(oid, ()))

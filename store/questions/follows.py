@@ -8,7 +8,7 @@ twice). Each is a render request carrying the follow's id and the change's words
 and status-only; it is rendered at send time (jobs/renderers.py, through follow_notice).
 
 A notice is written for the person who made the thread follow the order, by the rules of a
-thread answer (ORDERDESK_REP_VISIBILITY, store.questions.facts.Viewer), decided when it is
+thread answer (ORDERDESK_REP_VISIBILITY, store.workspace.visibility), decided when it is
 sent: the desk and the account's own rep hear the details; another rep, under policy
 `status`, hears the status-only words (no prices, lines, addresses, notes, tracking numbers or
 problem titles).
@@ -28,12 +28,11 @@ from store import clock, outbox
 from store.db import Database
 from store.enums import DiscrepancyType, PostKind, Role
 from store.models import Customer, Follow, Order
-from store.questions.facts import Viewer
 from store.records import load_order, ref_keys_of
 from store.refs import ref_key_of
 from store.views.orders import FieldChange
 from store.views.questions import STATUS
-from store.workspace import roles_in
+from store.workspace import FULL, Viewer, roles_in, sight
 
 # Fields whose new value is status, not commerce: named in every following thread.
 _SHOWN_VALUES = ("status", "requested date")
@@ -165,9 +164,8 @@ def _sees_details(session: Session, row, audience: Audience) -> bool:
     """Whether the follower may see the order's details, as in a thread answer."""
     role = roles_in(session, {row.user_id}, admins=audience.admins,
                     default_role=audience.default_role)[row.user_id]
-    viewer = Viewer(user_id=row.user_id, sees_everything=role != Role.SALES,
-                    policy=audience.policy)
-    return viewer.sees_details_of(row.sales_rep_id)
+    viewer = Viewer(user_id=row.user_id, role=role, policy=audience.policy)
+    return sight(viewer, owner_id=row.sales_rep_id) == FULL
 
 
 def notify_edit(session: Session, order: Order, changed: Sequence[FieldChange]) -> int:

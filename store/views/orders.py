@@ -139,6 +139,8 @@ class OrderView:
     open_discrepancies: tuple[DiscrepancySummary, ...]
     recent_events: tuple[EventView, ...]
     allowed_transitions: tuple[str, ...]
+    account_rep_id: str | None = None  # the customer's rep (the order's may differ)
+    sight: str = "full"  # store.workspace.visibility: "status" when cut for the viewer
 
 
 @dataclass(frozen=True)
@@ -149,10 +151,13 @@ class Candidate:
     ordered_at: datetime
     status: str
     fulfilment_status: str
-    total_minor: int
+    total_minor: int | None  # None: not for this viewer (store.workspace.visibility)
     currency: str
     score: float
     matched_on: str
+    customer_id: int | None = None
+    account_rep_id: str | None = None
+    sight: str = "full"
 
 
 @dataclass(frozen=True)
@@ -205,6 +210,7 @@ class CustomerView:
     open_order_count: int
     # A hash of the editable fields; pass it back to edit_customer as expected_version.
     version: str
+    sight: str = "full"  # store.workspace.visibility: "status" when cut for the viewer
 
 
 @dataclass(frozen=True)

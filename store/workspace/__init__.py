@@ -3,6 +3,7 @@
 require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS)
 set_route / list_routes / route_map    the channel of each route key
 claim_event / forget_events            answer each Slack event once
+Viewer / sight / cut_*                 who may see what of an order (full, status, nothing)
 """
 
 from __future__ import annotations
@@ -20,8 +21,32 @@ from store.workspace.routing import (
     route_map,
     set_route,
 )
+from store.workspace.visibility import (
+    FULL,
+    NOTHING,
+    STATUS,
+    Viewer,
+    cut_candidates,
+    cut_customer,
+    cut_order,
+    narrower,
+    order_sight,
+    seen_order,
+    sight,
+)
 
 __all__ = [
+    "FULL",
+    "NOTHING",
+    "STATUS",
+    "Viewer",
+    "cut_candidates",
+    "cut_customer",
+    "cut_order",
+    "narrower",
+    "order_sight",
+    "seen_order",
+    "sight",
     "DEFAULT",
     "MANAGER",
     "ROUTE_KEYS",
