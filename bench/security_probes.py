@@ -171,3 +171,50 @@ def refused_intake(sb, case: str, n: int) -> bool:
     data = json.dumps(order(f"SEC-{n}")).encode()
     status, answer = intake_post(sb, data, intake_signature_for(case, n, data))
     return (status, (answer or {}).get("ok")) == (401, False)
+
+
+def raw_post(url: str, body: bytes, headers: dict[str, str], *, chunked: bool = False,
+             declared_length: int | None = None, timeout: float = 10) -> tuple[int, dict | None]:
+    """One POST over a plain socket, for what urllib won't send: a chunked body, or a
+    Content-Length far larger than the bytes that follow (an attacker's 300 MB upload, of
+    which only the start is sent: the app must answer without waiting for the rest)."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout)
+    try:
+        conn.putrequest("POST", parts.path)
+        for name, value in headers.items():
+            conn.putheader(name, value)
+        if chunked:
+            conn.putheader("Transfer-Encoding", "chunked")
+            conn.endheaders()
+            for start in range(0, len(body), 1000):
+                piece = body[start:start + 1000]
+                conn.send(f"{len(piece):x}\r\n".encode() + piece + b"\r\n")
+            conn.send(b"0\r\n\r\n")
+        else:
+            conn.putheader("Content-Length", str(declared_length or len(body)))
+            conn.endheaders(body)
+        response = conn.getresponse()
+        raw = response.read()
+    finally:
+        conn.close()
+    try:
+        return response.status, json.loads(raw)
+    except ValueError:
+        return response.status, None
+
+
+# Bodies that once made /slack/events answer 500 with a traceback (issue #14).
+MALFORMED_SLACK_BODIES = {
+    "a form field Bolt reads as a list": (b"response_urls=ab", FORM),
+    "JSON nested 50,000 deep": (b"[" * 50_000 + b"]" * 50_000, "application/json"),
+    "an object nested 50,000 deep": (b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+                                     "application/json"),
+    "a JSON list": (b"[1, 2, 3]", "application/json"),
+    "a payload that is not JSON": (b"payload=%7Bnope", FORM),
+    "bytes that are not UTF-8": (b"\xff\xfe", FORM),
+    "a payload that is a JSON list": (b"payload=%5B1%5D", FORM),
+}

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 
+from bot.bodies import BodyRefused, loads_object, read_body
 from store.db import DATABASE_DOWN, Database
 from store.errors import IntakeRejected
 from store.orders import intake_order
@@ -38,19 +38,13 @@ def intake_request(environ: dict, *, db: Database, secret: str | None) -> tuple[
         return _error(503, "Intake is off: set ORDERDESK_INTAKE_SECRET and restart to accept "
                            "orders here.")
     try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = -1
-    if length < 0 or length > MAX_BODY:
-        return _error(413, f"The body must be at most {MAX_BODY:,} bytes.")
-    body = environ["wsgi.input"].read(length) if length else b""
-    if not signature_ok(secret, body, environ.get("HTTP_X_ORDERDESK_SIGNATURE", "")):
-        return _error(401, "X-Orderdesk-Signature must be the HMAC-SHA256 (hex) of the raw body "
-                           "under the intake secret.")
-    try:
-        data = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        return _error(400, f"The body is not JSON: {err}.")
+        body = read_body(environ, MAX_BODY)
+        if not signature_ok(secret, body, environ.get("HTTP_X_ORDERDESK_SIGNATURE", "")):
+            return _error(401, "X-Orderdesk-Signature must be the HMAC-SHA256 (hex) of the raw "
+                               "body under the intake secret.")
+        data = loads_object(body, "The body")
+    except BodyRefused as refused:
+        return _error(refused.status, refused.message, refused.field)
     try:
         result = intake_order(db, body=data)
     except IntakeRejected as err:

@@ -23,6 +23,7 @@ def build_web_app(settings: Settings):
     ensure_current(db)
     return create_wsgi_app(create_app(settings, db=db), db,
                            renderers=renderer_table(settings.audience),
+                           signing_secret=settings.slack_signing_secret,
                            intake_secret=settings.intake_secret)
 
 

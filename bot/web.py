@@ -7,9 +7,11 @@ from collections.abc import Callable, Iterable
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from sqlalchemy import text
 
-from bot.intake import intake_request
+from bot.bodies import BodyRefused, slack_request
+from bot.intake import STATUS, intake_request
 from jobs.outbox import kick
 from jobs.renderers import Renderers
 from store.db import Database
@@ -17,9 +19,10 @@ from store.db import Database
 WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
-def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers,
+def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers, signing_secret: str,
                     intake_secret: str | None = None) -> WsgiApp:
-    """`renderers`: the outbox's (jobs.renderers.renderer_table); `intake_secret`:
+    """`renderers`: the outbox's (jobs.renderers.renderer_table); `signing_secret`: Slack's,
+    checked on the raw body before Bolt parses it (bot.bodies); `intake_secret`:
     settings.intake_secret (None: /intake/orders answers 503)."""
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
     secret = intake_secret or None
@@ -29,7 +32,18 @@ def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers,
         if path == "/healthz" and method in ("GET", "HEAD"):
             return _healthz(db, start_response)
         if path == "/slack/events":
-            return slack(environ, start_response)
+            if method != "POST":
+                return slack(environ, start_response)
+            try:
+                request = slack_request(environ, signing_secret)
+            except BodyRefused as refused:
+                return _json(start_response, STATUS[refused.status],
+                             {"ok": False, "error": refused.message})
+            answer = bolt_app.dispatch(request)
+            response = WsgiHttpResponse(status=answer.status, headers=answer.headers,
+                                        body=answer.body)
+            start_response(response.status, response.get_headers())
+            return response.get_body()
         if path == "/intake/orders":
             status, answer = intake_request(environ, db=db, secret=secret)
             if status in ("200 OK", "201 Created"):

@@ -24,7 +24,7 @@ def on_approve_button(request: Request) -> Reply:
     request.require(Permission.APPROVE)
     result = decide(request.deps.db, approval_id=request.value, actor=request.user,
                     approve=True)
-    return decided(result, channel=request.channel)
+    return decided(result, decided_text(result.approval), channel=request.channel)
 
 
 def on_reject_button(request: Request) -> Reply:
@@ -37,11 +37,13 @@ def on_reject_button(request: Request) -> Reply:
 def on_reject_submit(request: Request) -> Reply:
     request.require(Permission.APPROVE)
     meta = request.metadata(RejectMetadata)
-    result = decide(request.deps.db, approval_id=meta.approval_id, actor=request.user,
-                    approve=False, reason=request.state.text(ReasonBlocks.REASON))
-    return decided(result, channel=meta.channel_id)
+    reason = request.state.text(ReasonBlocks.REASON)
+    done = request.once("reject", lambda: decide(request.deps.db, approval_id=meta.approval_id,
+                                                 actor=request.user, approve=False,
+                                                 reason=reason),
+                        lambda result: {"text": decided_text(result.approval)})
+    return decided(done.result, done.answer["text"], channel=meta.channel_id)
 
 
-def decided(result, *, channel: str | None) -> Reply:
-    return (Reply().kick_outbox().refresh_cards(result)
-            .confirm(decided_text(result.approval), channel=channel))
+def decided(result, text: str, *, channel: str | None) -> Reply:
+    return Reply().kick_outbox().refresh_cards(result).confirm(text, channel=channel)

@@ -36,7 +36,9 @@ def on_cancel_command(request: Request) -> Reply:
 def on_cancel_submit(request: Request) -> Reply:
     request.require(Permission.CANCEL)
     meta = request.metadata(OrderModalMetadata)
-    result = cancel_order(request.deps.db, ref=meta.ref, actor=request.user,
-                          reason=request.state.text(ReasonBlocks.REASON) or "")
-    return (Reply().kick_outbox().refresh_cards(result)
-            .confirm(canceled_text(result), channel=meta.channel_id))
+    reason = request.state.text(ReasonBlocks.REASON) or ""
+    done = request.once("cancel", lambda: cancel_order(request.deps.db, ref=meta.ref,
+                                                       actor=request.user, reason=reason),
+                        lambda result: {"text": canceled_text(result)})
+    return (Reply().kick_outbox().refresh_cards(done.result)
+            .confirm(done.answer["text"], channel=meta.channel_id))

@@ -45,11 +45,13 @@ def on_edit_button(request: Request) -> Reply:
 def on_edit_submit(request: Request) -> Reply:
     request.require(Permission.EDIT_CUSTOMER)
     meta, state = request.metadata(CustomerMetadata), request.state
-    customer = edit_customer(
+    fields = {"email": state.text(B.EMAIL), "phone": state.text(B.PHONE),
+              "contact": contact_of(state),
+              "address": AddressView(**{f: state.text(B.address(f)) for f in ADDRESS_FIELDS})}
+    done = request.once("edit_customer", lambda: edit_customer(
         request.deps.db, code=meta.code, actor=request.user, expected_version=meta.version,
-        email=state.text(B.EMAIL), phone=state.text(B.PHONE), contact=contact_of(state),
-        address=AddressView(**{f: state.text(B.address(f)) for f in ADDRESS_FIELDS}))
-    return Reply().confirm(f"Saved *{mrkdwn(customer.name)}*.", channel=meta.channel_id)
+        **fields), lambda customer: {"text": f"Saved *{mrkdwn(customer.name)}*."})
+    return Reply().confirm(done.answer["text"], channel=meta.channel_id)
 
 
 def contact_of(state: ModalState) -> ContactView | None:

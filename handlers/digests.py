@@ -28,6 +28,7 @@ from store import clock
 from store.errors import ValidationFailed
 from store.metrics import (
     build_digest,
+    discrepancies_csv,
     drill_orders,
     list_digest_subscriptions,
     orders_csv,
@@ -191,11 +192,14 @@ def report(request: Request, args: ReportArgs) -> Reply:
     if not args.csv:
         view = build_digest(db, period=args.period, timezone=tz, now=clock.now())
         return Reply().respond(digest_message(view, ephemeral=True, title="Report"))
-    export = orders_csv(db, period=args.period, timezone=tz)
+    orders = orders_csv(db, period=args.period, timezone=tz)
+    problems = discrepancies_csv(db, period=args.period, timezone=tz, now=clock.now())
     dm = request.client.conversations_open(users=request.user)["channel"]["id"]
     request.client.files_upload_v2(
-        channel=dm, file=export.content, filename=export.filename,
-        title=f"Orders · {args.period.label()}",
-        initial_comment=f"{export.rows:,} orders behind the report for {args.period.label()}.")
+        channel=dm, title=f"Orders · {args.period.label()}",
+        file_uploads=[{"file": f.content, "filename": f.filename, "title": f.filename}
+                      for f in (orders, problems)],
+        initial_comment=(f"{orders.rows:,} orders and {problems.rows:,} discrepancies behind "
+                         f"the report for {args.period.label()}."))
     return Reply().respond(confirmation_message(
-        f"The CSV ({export.rows:,} orders) is in your DMs."))
+        f"The CSVs ({orders.rows:,} orders, {problems.rows:,} discrepancies) are in your DMs."))

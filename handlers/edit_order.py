@@ -44,16 +44,18 @@ def on_edit_button(request: Request) -> Reply:
 def on_edit_submit(request: Request) -> Reply:
     request.require(Permission.EDIT_ORDER)
     meta = request.metadata(EditMetadata)
+    changes = parse_edit(request.state, meta)
     try:
-        result = edit_order(request.deps.db, ref=meta.ref, actor=request.user,
-                            expected_version=meta.version, changes=parse_edit(request.state, meta))
+        done = request.once(
+            "edit_order", lambda: edit_order(request.deps.db, ref=meta.ref, actor=request.user,
+                                             expected_version=meta.version, changes=changes),
+            lambda result: {"text": edit_saved_text(result.order.ref, result.changed_fields)})
     except StaleEdit as stale:
         return Reply.update_view(stale_edit_modal(ref=meta.ref, message=stale.message,
                                                   channel_id=meta.channel_id))
     # An edit may have queued posts (held price approvals, pick request updates).
-    return (Reply().kick_outbox().refresh_cards(result)
-            .confirm(edit_saved_text(result.order.ref, result.changed_fields),
-                     channel=meta.channel_id))
+    return (Reply().kick_outbox().refresh_cards(done.result)
+            .confirm(done.answer["text"], channel=meta.channel_id))
 
 
 def on_reopen_submit(request: Request) -> Reply:
@@ -91,4 +93,5 @@ def parse_edit(state: ModalState, meta: EditMetadata) -> OrderEdit:
         place_hold=(hold, state.text(B.HOLD_NOTE)) if hold else None,
         release_hold_ids=tuple(int(i) for i in state.selected_options(B.RELEASE_HOLDS)),
         transition_to=state.selected(B.TRANSITION),
+        payment_status=state.selected(B.PAYMENT),
     )

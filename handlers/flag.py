@@ -54,12 +54,12 @@ def on_flag_shortcut(request: Request) -> Reply:
 
 def on_flag_submit(request: Request) -> Reply:
     request.require(Permission.FLAG)
-    state = request.state
-    result = flag_order(request.deps.db, ref=state.text(FlagBlocks.REF) or "",
-                        actor=request.user, reason=state.text(FlagBlocks.REASON) or "",
-                        now=clock.now())
+    ref, reason = request.state.text(FlagBlocks.REF) or "", request.state.text(FlagBlocks.REASON)
+    done = request.once("flag", lambda: flag_order(request.deps.db, ref=ref, actor=request.user,
+                                                   reason=reason or "", now=clock.now()),
+                        lambda result: {"text": flagged_text(result)})
     channel = request.metadata(ModalMetadata).channel_id
-    return Reply().kick_outbox().confirm(flagged_text(result), channel=channel)
+    return Reply().kick_outbox().confirm(done.answer["text"], channel=channel)
 
 
 def flagged_text(result) -> str:

@@ -39,10 +39,12 @@ def on_ship_button(request: Request) -> Reply:
 def on_ship_submit(request: Request) -> Reply:
     request.require(Permission.SHIP)
     meta = request.metadata(ShipMetadata)
-    result = ship_order(request.deps.db, ref=meta.ref, actor=request.user,
-                        request=parse_ship(request.state, meta))
-    return (Reply().kick_outbox().refresh_cards(result)
-            .confirm(shipped_text(result), channel=meta.channel_id))
+    shipment = parse_ship(request.state, meta)
+    done = request.once("ship", lambda: ship_order(request.deps.db, ref=meta.ref,
+                                                   actor=request.user, request=shipment),
+                        lambda result: {"text": shipped_text(result)})
+    return (Reply().kick_outbox().refresh_cards(done.result)
+            .confirm(done.answer["text"], channel=meta.channel_id))
 
 
 def on_release_command(request: Request) -> Reply:

@@ -54,11 +54,12 @@ def on_product_options(request: Request) -> Reply:
 
 def on_new_submit(request: Request) -> Reply:
     request.require(Permission.ENTER_ORDER)
-    order = create_order(request.deps.db, actor=request.user,
-                         ref_prefix=request.deps.settings.ref_prefix,
-                         **parse_new_order(request.state))
+    fields = parse_new_order(request.state)
+    done = request.once("new_order", lambda: create_order(
+        request.deps.db, actor=request.user, ref_prefix=request.deps.settings.ref_prefix,
+        **fields), lambda order: {"text": created_text(order)})
     channel = request.metadata(ModalMetadata).channel_id or request.user
-    return Reply().kick_outbox().confirm(created_text(order), channel=channel)
+    return Reply().kick_outbox().confirm(done.answer["text"], channel=channel)
 
 
 def parse_new_order(state: ModalState) -> dict:

@@ -32,10 +32,13 @@ def on_return_button(request: Request) -> Reply:
 def on_return_submit(request: Request) -> Reply:
     request.require(Permission.RETURN)
     meta, state = request.metadata(ReturnMetadata), request.state
-    result = create_return(request.deps.db, ref=meta.ref, actor=request.user,
-                           lines=parse_return(state, meta), note=state.text(B.NOTE))
-    return (Reply().kick_outbox().refresh_cards(result)
-            .confirm(return_recorded_text(result), channel=meta.channel_id))
+    lines, note = parse_return(state, meta), state.text(B.NOTE)
+    done = request.once("return", lambda: create_return(request.deps.db, ref=meta.ref,
+                                                        actor=request.user, lines=lines,
+                                                        note=note),
+                        lambda result: {"text": return_recorded_text(result)})
+    return (Reply().kick_outbox().refresh_cards(done.result)
+            .confirm(done.answer["text"], channel=meta.channel_id))
 
 
 def return_view(request: Request, *, ref: str) -> dict:

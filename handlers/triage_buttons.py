@@ -89,13 +89,17 @@ def on_resolve_button(request: Request) -> Reply:
 def on_resolve_submit(request: Request) -> Reply:
     request.require(Permission.RESOLVE)
     meta, state = request.metadata(ModalMetadata), request.state
-    result = resolve(request.deps.db, discrepancy_id=meta.discrepancy_id, actor=request.user,
-                     reason=state.selected(ResolveBlocks.REASON) or "",
-                     note=state.text(ResolveBlocks.NOTE), now=clock.now())
+    reason, note = state.selected(ResolveBlocks.REASON) or "", state.text(ResolveBlocks.NOTE)
+    # Resolved: the parent message says so. Nothing changed (someone else resolved it first):
+    # the person is told why.
+    done = request.once("resolve", lambda: resolve(
+        request.deps.db, discrepancy_id=meta.discrepancy_id, actor=request.user, reason=reason,
+        note=note, now=clock.now()),
+        lambda result: {"message": None if result.changed else action_reply(result)})
     reply = Reply().kick_outbox()
-    if result.changed:
+    if done.answer["message"] is None:
         return reply
-    return reply.ephemeral(action_reply(result), channel=meta.channel_id)
+    return reply.ephemeral(done.answer["message"], channel=meta.channel_id)
 
 
 def acted(request: Request, operation, **choices) -> Reply:

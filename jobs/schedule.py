@@ -7,7 +7,8 @@
     digests.statistics      03:17 UTC       refresh the planner's statistics
     fulfilment.sweep        RULES           flag late orders, allocate ready ones, post approval
                                             requests made while no manager channel was routed
-    threads.forget_events   1 h             forget event claims older than a day
+    threads.forget_events   1 h             forget event claims older than a day and modal
+                                            submission tokens older than a week
 
 Safe to run in two clocks at once: outbox rows are claimed before sending; each SLA step and
 each allocation re-checks its record under a row lock; late findings are unique per order;
@@ -32,7 +33,7 @@ from store.fulfilment import RULES as FULFILMENT_RULES
 from store.fulfilment import allocate_ready, flag_late_orders, post_unrouted
 from store.metrics import refresh_planner_statistics
 from store.triage import escalate_overdue, nudge_overdue, wake_snoozed
-from store.workspace import forget_events
+from store.workspace import forget_events, forget_submissions
 
 log = logging.getLogger("orderdesk.jobs")
 OUTBOX_EVERY_S = 3
@@ -40,6 +41,8 @@ SLA_EVERY_S = 60
 DIGEST_TICK_S = 60
 # Slack stops retrying an event after minutes; a day of claims is plenty to answer once.
 KEEP_CLAIMS = timedelta(days=1)
+# A modal is submitted (or submitted again) within hours of opening; a week is plenty.
+KEEP_SUBMISSIONS = timedelta(days=7)
 
 
 def register_jobs(scheduler, *, db, client, renderers: Renderers) -> None:
@@ -97,4 +100,6 @@ def sweep_fulfilment(db, client, renderers: Renderers, *,
 
 
 def forget_old_events(db) -> int:
-    return forget_events(db, before=clock.now() - KEEP_CLAIMS)
+    now = clock.now()
+    return (forget_events(db, before=now - KEEP_CLAIMS)
+            + forget_submissions(db, before=now - KEEP_SUBMISSIONS))

@@ -16,6 +16,7 @@ class EditOrderBlocks:
     NEW_QUANTITY = "lines.new.quantity"
     NEW_UNIT_PRICE = "lines.new.unit_price"
     TRANSITION = "transition"
+    PAYMENT = "payment"
     RELEASE_HOLDS = "release_holds"
     HOLD = "hold"
     HOLD_NOTE = "hold_note"

@@ -208,9 +208,11 @@ def _pct(rate: float | None) -> str:
 
 
 def _pt(now: float | None, before: float | None) -> str:
+    """The change in points between the two rates as shown (one decimal), so the reader's
+    own subtraction agrees with it."""
     if now is None or before is None:
         return f"(before {_pct(before)})"
-    points = (now - before) * 100
+    points = round(now * 100, 1) - round(before * 100, 1)
     if abs(points) < 0.05:
         return f"(= {_pct(before)})"
     return f"({'▲' if points > 0 else '▼'} {abs(points):.1f} pt vs {_pct(before)})"

@@ -9,6 +9,7 @@ from messages.blocks import EditOrderBlocks
 from messages.metadata import Metadata, OrderModalMetadata
 from messages.render import render
 from messages.text import label, money, mrkdwn
+from store.states import PAYMENT_CHOICES
 
 EDIT_LINES = 25  # 3 blocks a line; the rest of the modal takes ~22 of Slack's 100
 
@@ -42,6 +43,9 @@ def edit_order_modal(order, *, channel_id: str | None, hold_reasons: list[str]) 
                          "value": str(line.line_no)} for line in lines],
         transition_options=[{"text": label(status), "value": status}
                             for status in order.allowed_transitions],
+        payment_options=[{"text": label(p), "value": p} for p in PAYMENT_CHOICES
+                         if p != order.payment_status]
+        if order.payment_status in PAYMENT_CHOICES else [],
         release_options=[{"text": f"{label(hold.reason)}: {hold.note or 'no note'}",
                           "value": str(hold.id)} for hold in order.holds[:10]],
         hold_options=[{"text": label(reason), "value": reason} for reason in hold_reasons],

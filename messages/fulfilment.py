@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from messages.actions import CancelActions, FulfilmentActions
 from messages.blocks import ReasonBlocks, ShipBlocks
 from messages.metadata import Metadata, OrderModalMetadata
-from messages.orders import actor, address_text
+from messages.orders import actor, address_text, owed_row
 from messages.render import render
 from messages.text import label, mrkdwn
 
@@ -46,24 +46,30 @@ def pick_request(pick) -> dict:
                         "primary": not buttons})
     return render("pick_request.json.j2", pick=pick, buttons=buttons,
                   stage_text=label(pick.stage), ship_to_text=address_text(pick.ship_to),
-                  lines_text=_pick_lines(pick.lines))
+                  lines_text=_pick_lines(pick.lines, pick.owed))
 
 
-def _pick_lines(lines, budget: int = 2900) -> str:
-    """One row a line, as many as fit in a section (3000 characters), then a count."""
+def _pick_lines(lines, owed=(), budget: int = 2900) -> str:
+    """One row a line, then the goods returns owe, as many as fit in a section (3000
+    characters), then a count."""
     rows: list[str] = []
-    for n, line in enumerate(lines):
-        name = mrkdwn(line.name, 60) if line.name else "_unknown SKU_"
-        where = f" · {mrkdwn(line.warehouse_code, 32)}" if line.warehouse_code else ""
-        extra = "".join([f" · shipped {line.shipped}" if line.shipped else "",
-                         f" · *backordered {line.backordered}*" if line.backordered else ""])
-        tick = ":white_check_mark: " if not line.to_ship else ""
-        row = f"{tick}`{mrkdwn(line.sku, 64)}` {name} × *{line.to_ship}*{where}{extra}"
+    every = [_pick_row(line) for line in lines] + [owed_row(item) for item in owed]
+    for n, row in enumerate(every):
         if sum(len(r) + 1 for r in rows) + len(row) > budget - 40:
-            rows.append(f"…and {len(lines) - n} more line(s)")
+            rows.append(f"…and {len(every) - n} more line(s)")
             break
         rows.append(row)
     return "\n".join(rows) or "_No lines._"
+
+
+def _pick_row(line) -> str:
+    name = mrkdwn(line.name, 60) if line.name else "_unknown SKU_"
+    if not line.to_ship:  # done: say what went, not "× 0"
+        return f":white_check_mark: `{mrkdwn(line.sku, 64)}` {name} · shipped {line.shipped}"
+    where = f" · {mrkdwn(line.warehouse_code, 32)}" if line.warehouse_code else ""
+    extra = "".join([f" · shipped {line.shipped}" if line.shipped else "",
+                     f" · *backordered {line.backordered}*" if line.backordered else ""])
+    return f"`{mrkdwn(line.sku, 64)}` {name} × *{line.to_ship}*{where}{extra}"
 
 
 def step_text(verb: str, result) -> str:

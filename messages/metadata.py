@@ -9,6 +9,7 @@ must keep reading what buttons already posted in channels carry.
 from __future__ import annotations
 
 import json
+import secrets
 import types
 import typing
 from collections.abc import Mapping
@@ -41,6 +42,33 @@ def read_json(text: str | None) -> dict[str, Any]:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
+
+
+# The key of a modal's submission token in its private_metadata: put there when the modal
+# opens (handlers.kit.Reply), so two deliveries of one submission are known to be one.
+SUBMISSION_KEY = "submission"
+
+
+def with_submission_token(view: dict) -> dict:
+    """The view with a fresh token in its private_metadata; a view without a Submit button
+    cannot be submitted and is left as it is."""
+    if not view.get("submit"):
+        return view
+    data = read_json(view.get("private_metadata"))
+    data[SUBMISSION_KEY] = secrets.token_urlsafe(16)
+    return {**view, "private_metadata": json.dumps(data, separators=(",", ":"))}
+
+
+def submission_token(view: dict | None) -> str | None:
+    """The token a submitted view carries; for a modal opened before tokens existed, its
+    view id and hash (they stay the same while one view state is submitted again)."""
+    view = view or {}
+    token = read_json(view.get("private_metadata")).get(SUBMISSION_KEY)
+    if isinstance(token, str) and token:
+        return token
+    if view.get("id") and view.get("hash"):
+        return f"view:{view['id']}:{view['hash']}"
+    return None
 
 
 def _typed(hint: Any, value: Any) -> Any:

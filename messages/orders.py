@@ -23,15 +23,14 @@ def order_card(order, *, shareable: bool = False, actions: bool = True) -> dict:
         "order_card.json.j2",
         order=order,
         ids=OrderActions,
-        ship_id=FulfilmentActions.SHIP,
-        return_id=ReturnActions.START,
-        shareable=shareable,
+        buttons=card_buttons(order, shareable=shareable),
         line_text=_lines_text(shown, order.currency) or "_No lines._",
         hidden_lines=len(order.lines) - len(shown),
         ship_to_text=address_text(order.ship_to),
         shipments_text=_shipments_text(order.shipments),
         discrepancy_text=_discrepancies_text(order.open_discrepancies),
         event_texts=[event_text(e) for e in order.recent_events[:3]],
+        owed_text="\n".join(owed_row(item) for item in order.owed[:10]),
     )
 
 
@@ -47,6 +46,22 @@ def _status_card(order, *, shareable: bool, actions: bool) -> dict:
     )
 
 
+def card_buttons(order, *, shareable: bool = False) -> list[dict]:
+    """Only what can apply now: Edit while the order is not closed, Ship while something is
+    left to send (its own lines while open, replacements a return owes), Return once
+    something has shipped."""
+    closed = order.status in ("completed", "canceled")
+    left = order.status == "open" and any(x.quantity_shipped < x.quantity for x in order.lines)
+    shipped = order.status != "canceled" and any(x.quantity_shipped for x in order.lines)
+    wanted = [(OrderActions.EDIT, "Edit", not closed), (OrderActions.FLAG, "Flag", True),
+              (OrderActions.HISTORY, "History", True), (OrderActions.FOLLOW, "Follow", True),
+              (FulfilmentActions.SHIP, "Ship", left or bool(order.owed)),
+              (ReturnActions.START, "Return", shipped),
+              (OrderActions.SHARE, "Share in channel", shareable)]
+    return [{"action_id": action, "text": text, "primary": action == OrderActions.SHARE}
+            for action, text, shown in wanted if shown]
+
+
 def actor(actor_id: str) -> str:
     """A Slack user as a mention; system actors (import, intake) as words."""
     return f"<@{actor_id}>" if _USER_ID.match(actor_id or "") else mrkdwn(actor_id, 40)
@@ -59,6 +74,12 @@ def event_text(event) -> str:
 def address_text(address) -> str:
     lines = [mrkdwn(line, 200) for line in address.lines()] if address else []
     return "\n".join(lines) or "_No address._"
+
+
+def owed_row(item) -> str:
+    """A replacement or exchange a return owes, on the pick request and the order card."""
+    return (f":arrows_counterclockwise: `{mrkdwn(item.sku, 64)}` {mrkdwn(item.name, 60)} × "
+            f"*{item.quantity}* · {item.outcome} for {mrkdwn(item.rma, 32)}")
 
 
 def _lines_text(lines, currency: str) -> str:

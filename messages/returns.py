@@ -57,8 +57,12 @@ def return_recorded_text(result) -> str:
     waits = (f"\n:hourglass: The refund waits for a manager's approval (#{ret.approval_id}); "
              "you'll get a DM with the decision." if ret.approval_id else "")
     goes_out = any(x.outcome in ("replace", "exchange") for x in ret.lines)
-    ship = ("\nReplacement and exchange goods ship through the Ship form once approved."
-            if goes_out else "")
+    ship = ""
+    if goes_out and ret.approval_id:
+        ship = ("\nThe replacement goods go to the warehouse once the refund is approved.")
+    elif goes_out:
+        ship = (f"\n:package: The replacement goods are on *{mrkdwn(result.order.ref)}*'s pick "
+                "request; they ship with its *Ship* button as their own shipment.")
     notes = "".join(f"\n:information_source: {note}" for note in result.notes)
     return (f"Recorded *{mrkdwn(ret.rma)}* on *{mrkdwn(result.order.ref)}*:\n{lines}\n"
             f"{refund}.{waits}{ship}{notes}")

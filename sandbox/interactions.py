@@ -109,8 +109,24 @@ class Interactions:
                                 problems=[f"not sent, Slack's client refuses: {target.errors}"])
             payload = payloads.view_submission(ws, target, user=user,
                                                trigger_id=ws.issue_trigger(user))
+            target.last_submission = payload
+        return self._deliver_submission(target, payload, user)
+
+    def resubmit(self, view: View | str, *, user: str) -> Delivery:
+        """The same view_submission again, byte for byte but a new trigger_id: a double click
+        on Submit, or the user pressing it again after a late ack left the modal open. It goes
+        even when the first delivery's ack has closed the view meanwhile (the second click was
+        already on its way)."""
+        with self.ws.lock:
+            target = resolve_view(self.ws, view)
+            if target.last_submission is None:
+                raise LookupError(f"view {target.id} ({target.callback_id}) was never submitted")
+            payload = {**target.last_submission, "trigger_id": self.ws.issue_trigger(user)}
+        return self._deliver_submission(target, payload, user)
+
+    def _deliver_submission(self, target: View, payload: dict, user: str) -> Delivery:
         delivery = self.player.send_interaction("view_submission", target.callback_id, payload)
-        if delivery.status == 200 and not delivery.late:
+        if delivery.status == 200 and not delivery.late and target.is_open:
             self._apply_submission_ack(target, delivery, user)
         return delivery
 

@@ -125,6 +125,9 @@ class View:
     previous_view_id: str | None = None
     is_open: bool = True
     rev: int = 0
+    # The last view_submission sent for it, as sent: what a second press of Submit (or Slack
+    # re-sending after a late ack) delivers again.
+    last_submission: dict | None = None
 
     def to_api(self, *, team_id: str, app_id: str, bot_id: str) -> dict:
         view: dict[str, Any] = {

@@ -43,3 +43,17 @@ def strip_controls_in(data: object) -> object:
     elif isinstance(data, list):
         data[:] = [strip_controls_in(item) for item in data]
     return data
+
+
+# A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
+# (OWASP "CSV injection"); tab and carriage return start one in some of them too.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_cell(value: object) -> object:
+    """`value` safe to put in a spreadsheet cell (CSV or XLSX): text that a spreadsheet would
+    run as a formula gets a leading apostrophe, which shows it as the text it is. Numbers,
+    dates and everything else pass unchanged."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value

@@ -83,6 +83,8 @@ class Database:
     returning, so no caller ever holds a transaction across a Slack API call.
     A `read()` opened inside another on the same thread joins it, so a handler can make
     its role check and its lookup one transaction (one checkout, BEGIN and COMMIT).
+    A `write()` opened inside another joins it too: a modal's change and the record that it
+    was made (store.workspace.submit_once) commit together or not at all.
     """
 
     def __init__(self, engine: Engine):
@@ -95,6 +97,8 @@ class Database:
         self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False,
                                     info={"database": self})
         self._open_read: ContextVar[Session | None] = ContextVar(f"read_{id(self)}", default=None)
+        self._open_write: ContextVar[Session | None] = ContextVar(f"write_{id(self)}",
+                                                                  default=None)
         # The digest's per-order facts follow every ORM write of their inputs (one place,
         # so no writer can forget); imported here because store.models imports nothing of db.
         from store.facts import track_order_facts
@@ -120,8 +124,16 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Session]:
+        joined = self._open_write.get()
+        if joined is not None:
+            yield joined  # the outer write commits (or rolls back) for both
+            return
         with self._writer() as session, session.begin():
-            yield session
+            token = self._open_write.set(session)
+            try:
+                yield session
+            finally:
+                self._open_write.reset(token)
 
     def dispose(self) -> None:
         self.engine.dispose()

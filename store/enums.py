@@ -90,6 +90,7 @@ class ApprovalKind(StrEnum):
     REFUND = "refund"
     DISCOUNT = "discount"
     PRICE_OVERRIDE = "price_override"
+    LATE_RETURN = "late_return"  # a return outside the return window
 
 
 class ApprovalStatus(StrEnum):

@@ -190,3 +190,17 @@ class PeriodNotOver(OrderdeskError):
         super().__init__(
             f"{period} is not over yet, so its digest is not due. Pick an earlier `--at` "
             "date, or use `--period ... --channel ...` to post the figures so far.")
+
+
+# --- bounds on input (store.lookup.plan, store.questions) ---
+
+
+class InputTooLong(OrderdeskError):
+    """A lookup or question longer than anyone types: refused before any work is done."""
+
+    def __init__(self, what: str, length: int, limit: int):
+        super().__init__(
+            f"That {what} is {length:,} characters long; Orderdesk reads at most {limit:,}. "
+            "Send just the ref, PO, tracking number, SKU or customer name.")
+        self.length = length
+        self.limit = limit

@@ -143,6 +143,30 @@ def local_date(moment: datetime, tz: str) -> date:
     return moment.astimezone(zone(tz)).date()
 
 
+def utc_offsets(start: datetime, end: datetime, tz: str) -> tuple[tuple[datetime, int], ...]:
+    """The zone's UTC offsets (minutes) over [start, end): ((from, offset), ...), the first
+    from `start`, then one per change (a DST switch), each from the instant it takes effect.
+    Lets SQL read a timestamp's local day at its own offset without time-zone support."""
+    place = zone(tz)
+
+    def offset(moment: datetime) -> int:
+        found = moment.astimezone(place).utcoffset()
+        return int(found.total_seconds() // 60) if found else 0
+
+    found = [(start, offset(start))]
+    hour, moment = timedelta(hours=1), start
+    while moment < end:
+        step = min(moment + hour, end)
+        if offset(step) != found[-1][1]:
+            low, high = moment, step  # the change is in (low, high]: bisect to the minute
+            while high - low > timedelta(minutes=1):
+                middle = low + (high - low) / 2
+                low, high = (middle, high) if offset(middle) == found[-1][1] else (low, middle)
+            found.append((high.replace(second=0, microsecond=0), offset(high)))
+        moment = step
+    return tuple(found)
+
+
 def due_at(period: Period, *, at_time: str, tz: str) -> datetime:
     """When the digest of `period` is due: the day after its last day, at `at_time` local."""
     hours, minutes = (int(x) for x in check_time(at_time).split(":"))

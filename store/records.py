@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from store.enums import DiscrepancyStatus, OrderStatus
+from store.enums import DiscrepancyStatus, OrderStatus, ReturnOutcome, ReturnStatus
 from store.errors import AmbiguousRef, OrderNotFound
 from store.models import (
     FINGERPRINT_FIELD,
@@ -18,6 +18,8 @@ from store.models import (
     OrderHold,
     OrderLine,
     Product,
+    Return,
+    ReturnLine,
     Shipment,
     ShipmentLine,
 )
@@ -33,6 +35,7 @@ from store.views.orders import (
     HoldView,
     LineView,
     OrderView,
+    OwedView,
     ShipmentView,
 )
 
@@ -100,7 +103,7 @@ def order_view(session: Session, order: Order) -> OrderView:
         account_rep_id=order.customer.sales_rep_id, lines=lines,
         holds=[h for h in order.holds if h.released_at is None],
         shipments=order.shipments, open_discrepancies=_open_discrepancies(session, order.id),
-        recent_events=_recent_events(session, order.id),
+        recent_events=_recent_events(session, order.id), owed=owed_goods(session, order.id),
     )
 
 
@@ -148,6 +151,7 @@ def _view_of_rows(conn: Connection, rows: list) -> OrderView:
         open_discrepancies=(_open_discrepancies(conn, head.id)
                             if head.has_discrepancies else ()),
         recent_events=_recent_events(conn, head.id) if head.has_events else (),
+        owed=owed_goods(conn, head.id) if head.has_goods_out else (),
     )
 
 
@@ -170,6 +174,7 @@ _CARD = (
         _exists(Shipment).label("has_shipments"),
         _exists(Discrepancy, _OPEN).label("has_discrepancies"),
         _exists(Event).label("has_events"),
+        _exists(Return, Return.status == ReturnStatus.APPROVED).label("has_goods_out"),
         OrderLine.id.label("line_id"), OrderLine.line_no, OrderLine.sku, OrderLine.description,
         OrderLine.quantity, OrderLine.unit_price_minor, OrderLine.quantity_backordered,
         OrderLine.product_id, Product.name.label("product_name"),
@@ -198,8 +203,8 @@ _SHIPMENTS = (
 
 
 def _assemble(head, *, customer_code: str, customer_name: str, lines: tuple[LineView, ...],
-              holds, shipments, open_discrepancies, recent_events,
-              account_rep_id: str | None) -> OrderView:
+              holds, shipments, open_discrepancies, recent_events, owed=(),
+              account_rep_id: str | None = None) -> OrderView:
     """`head`: an Order or a row with the same attribute names."""
     subtotal = sum(line.line_total_minor for line in lines)
     return OrderView(
@@ -218,6 +223,7 @@ def _assemble(head, *, customer_code: str, customer_name: str, lines: tuple[Line
         open_discrepancies=open_discrepancies, recent_events=recent_events,
         allowed_transitions=allowed_transitions(head.status, head.fulfilment_status),
         account_rep_id=account_rep_id,
+        owed=tuple(owed),
     )
 
 
@@ -255,6 +261,51 @@ def shipped_quantities(session: Session, line_ids: Sequence[int]) -> dict[int, i
         .group_by(ShipmentLine.order_line_id)
     )
     return {line_id: int(total or 0) for line_id, total in rows}
+
+
+GOES_OUT = (ReturnOutcome.REPLACE, ReturnOutcome.EXCHANGE)
+
+
+def owed_goods(session: Session | Connection, order_id: int) -> list[OwedView]:
+    """What the order's approved returns still owe the customer: their replace and exchange
+    lines, less what shipments carrying that return (Shipment.return_id) sent of the product."""
+    owed: dict[tuple[int, int], list] = {}
+    rows = session.execute(
+        select(Return.id, Return.rma, ReturnLine.outcome, ReturnLine.quantity,
+               ReturnLine.exchange_product_id, OrderLine.product_id)
+        .join(ReturnLine, ReturnLine.return_id == Return.id)
+        .join(OrderLine, OrderLine.id == ReturnLine.order_line_id)
+        .where(Return.order_id == order_id, Return.status == ReturnStatus.APPROVED,
+               ReturnLine.outcome.in_(GOES_OUT))
+        .order_by(Return.id, ReturnLine.id))
+    for return_id, rma, outcome, quantity, exchange_id, original_id in rows:
+        product_id = exchange_id if outcome == ReturnOutcome.EXCHANGE else original_id
+        if product_id is None:
+            continue
+        kind = "exchange" if outcome == ReturnOutcome.EXCHANGE else "replacement"
+        entry = owed.setdefault((return_id, product_id), [rma, 0, kind])
+        entry[1] += quantity
+    if not owed:
+        return []
+    sent = dict.fromkeys(owed, 0)
+    for return_id, product_id, total in session.execute(
+            select(Shipment.return_id, ShipmentLine.product_id, func.sum(ShipmentLine.quantity))
+            .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+            .where(Shipment.return_id.in_({r for r, _ in owed}),
+                   ShipmentLine.product_id.is_not(None))
+            .group_by(Shipment.return_id, ShipmentLine.product_id)):
+        sent[(return_id, product_id)] = sent.get((return_id, product_id), 0) + int(total or 0)
+    products = {row.id: row for row in session.execute(
+        select(Product.id, Product.sku, Product.name)
+        .where(Product.id.in_({pid for _, pid in owed})))}
+    out = []
+    for (return_id, product_id), (rma, quantity, kind) in owed.items():
+        left = quantity - sent[(return_id, product_id)]
+        if left > 0:
+            product = products[product_id]
+            out.append(OwedView(return_id, rma, product_id, product.sku, product.name, left,
+                                kind))
+    return out
 
 
 def _hold_view(hold) -> HoldView:

@@ -17,6 +17,9 @@ SHIPPED_STATES = frozenset({
     FulfilmentStatus.PARTIALLY_RETURNED, FulfilmentStatus.RETURNED,
 })
 
+# What a person may record about payment in the editor; refunds come from returns.
+PAYMENT_CHOICES = ("awaiting", "authorized", "captured", "failed")
+
 # Orders in these states can no longer be edited (address, lines, dates).
 CLOSED_STATES = frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELED})
 
@@ -45,6 +48,10 @@ def transition_problem(status: str, fulfilment_status: str, target: str) -> str 
             return f"A {current.value} order can't change status any more."
         options = " or ".join(s.value for s in allowed)
         return f"A {current.value} order can only become {options}, not {wanted.value}."
+    if wanted == OrderStatus.COMPLETED and FulfilmentStatus(fulfilment_status) not in \
+            SHIPPED_STATES:
+        return ("Nothing has shipped yet, so the order can't be completed; ship it, or cancel "
+                "it if it won't ship.")
     if wanted == OrderStatus.CANCELED and FulfilmentStatus(fulfilment_status) in SHIPPED_STATES:
         shown = FulfilmentStatus(fulfilment_status).value.replace("_", " ")
         return (f"Goods have already left ({shown}), so the order can't be canceled. "

@@ -22,13 +22,14 @@ from handlers.kit.deps import Deps
 from handlers.kit.payload import ModalState, channel_of, thread_of, user_of
 from handlers.kit.permissions import Permission, require
 from handlers.kit.reply import Reply
-from messages.metadata import Metadata
+from messages.metadata import Metadata, submission_token
 from store.enums import Role
 from store.errors import ValidationFailed
 from store.lookup import split_ref
-from store.workspace import Viewer
+from store.workspace import Submitted, Viewer, submit_once
 
 M = TypeVar("M", bound=Metadata)
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -92,6 +93,18 @@ class Request:
     def metadata(self, kind: type[M]) -> M:
         """The submitted modal's private_metadata."""
         return kind.loads((self.body.get("view") or {}).get("private_metadata"))
+
+    @property
+    def submission(self) -> str | None:
+        """The submitted modal's token (put in its private_metadata when it opened)."""
+        return submission_token(self.body.get("view"))
+
+    def once(self, kind: str, work: Callable[[], R], answer: Callable[[R], dict]) -> Submitted[R]:
+        """A modal's change, made once however often Slack delivers the submission: `work` (one
+        store operation) runs and `answer(result)` is stored with the token in its transaction;
+        a repeat gets the stored answer back and `result` None (answer it the same way)."""
+        return submit_once(self.deps.db, token=self.submission, kind=kind, actor=self.user,
+                           work=work, answer=answer)
 
     def require(self, permission: Permission) -> Role:
         return require(self.deps, self.user, permission)

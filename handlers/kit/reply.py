@@ -19,6 +19,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from handlers.kit.errors import message_for, tell
 from messages.common import confirmation_message
+from messages.metadata import with_submission_token
 from messages.orders import order_card
 from store.workspace import cut_order
 
@@ -53,8 +54,9 @@ class Reply:
 
     @classmethod
     def update_view(cls, view: dict) -> Reply:
-        """A view submission answered by replacing the modal."""
-        return cls(answer={"response_action": "update", "view": view})
+        """A view submission answered by replacing the modal (with a token of its own: it is
+        a new form to submit)."""
+        return cls(answer={"response_action": "update", "view": with_submission_token(view)})
 
     def _then(self, what: str, call: Callable[[Request], object]) -> Reply:
         return replace(self, sends=(*self.sends, Send(what, call)))
@@ -63,6 +65,8 @@ class Reply:
         return replace(self, kick=True)
 
     def open_modal(self, view: dict) -> Reply:
+        """views.open; the modal carries a fresh submission token (Request.once)."""
+        view = with_submission_token(view)
         return self._then("views.open", lambda r: r.client.views_open(trigger_id=r.trigger_id,
                                                                      view=view))
 
@@ -85,7 +89,11 @@ class Reply:
             channel=channel, thread_ts=thread_ts, **message))
 
     def refresh_cards(self, result) -> Reply:
-        """Redraw every shared card of `result.order` (`result.posted_cards`) in place."""
+        """Redraw every shared card of `result.order` (`result.posted_cards`) in place, as far
+        as each one's sharer could see it; None (a repeated submission changed nothing)
+        redraws nothing."""
+        if result is None:
+            return self
         reply = self
         for channel, ts, seen in result.posted_cards:
             shown = cut_order(result.order, seen)

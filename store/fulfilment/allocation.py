@@ -133,6 +133,7 @@ def reserve_order(session: Session, order: Order) -> list[Reserved]:
     for line in order.lines:
         need = line.quantity - shipped.get(line.id, 0) - line.quantity_reserved
         if need <= 0 or line.product_id is None:
+            line.quantity_backordered = min(line.quantity_backordered, max(0, need))
             continue
         level = _level_for(session, line)
         take = min(need, max(0, level.on_hand - level.reserved)) if level else 0
@@ -154,6 +155,15 @@ def _level_for(session: Session, line: OrderLine) -> StockLevel | None:
     if not levels:
         return None
     return sorted(levels, key=lambda s: (-(s.on_hand - s.reserved), s.warehouse_id))[0]
+
+
+def clear_fulfilled_backorders(session: Session, order: Order) -> None:
+    """A line is backordered by what it still lacks, never more: what shipped (from free stock,
+    after a restock) or is now reserved is no longer short."""
+    shipped = shipped_quantities(session, [line.id for line in order.lines])
+    for line in order.lines:
+        lacking = max(0, line.quantity - shipped.get(line.id, 0) - line.quantity_reserved)
+        line.quantity_backordered = min(line.quantity_backordered, lacking)
 
 
 def release_order(session: Session, order: Order) -> int:

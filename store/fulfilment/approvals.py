@@ -10,7 +10,8 @@ What needs approval, and from what amount, is in store.fulfilment.rules (RULES):
 - discount: an edited unit price more than `discount_approval_pct` under the expected price
   (the customer's price, else the catalog's);
 - price_override: any other edited unit price moving the line's value by more than
-  `price_override_approval_minor`.
+  `price_override_approval_minor`;
+- late_return: a return more than `return_window_days` after its goods were delivered.
 Until approved, a refund is not counted on the payment axis, and an edited price is not
 applied (the editor's saved message says it waits for approval #n).
 """
@@ -27,7 +28,14 @@ from store import clock
 from store.db import Database
 from store.enums import ApprovalKind, ApprovalStatus, OrderStatus, PostKind, ReturnStatus
 from store.errors import ApprovalNotFound, ApprovalRefused, ValidationFailed
-from store.fulfilment.pick import StepResult, finish_step, log, queue_post, refresh_post
+from store.fulfilment.pick import (
+    StepResult,
+    finish_step,
+    goods_out,
+    log,
+    queue_post,
+    refresh_post,
+)
 from store.fulfilment.return_facts import update_fulfilment, update_payment
 from store.fulfilment.rules import RULES, FulfilmentRules
 from store.models import Approval, CustomerPrice, Order, OrderLine, Return
@@ -37,6 +45,8 @@ from store.triage import check_orders
 from store.workspace import route_map
 
 MANAGER_ROUTE = "manager"
+# Approvals that decide a return: a big refund, or a return outside the window.
+RETURN_KINDS = (ApprovalKind.REFUND, ApprovalKind.LATE_RETURN)
 ROUTE_HINT = "`/orders route manager #channel`"
 MAX_REASON = 500
 
@@ -233,18 +243,21 @@ def settle(session: Session, approval: Approval, order: Order, *, actor: str, ap
            reason: str | None) -> list[int]:
     """Apply (or drop) what the approval held, log it, update the manager post, DM the
     requester. Also used by store.fulfilment.cancel to reject what a canceled order still waited for."""
-    changes = _apply(session, approval, order, actor) if approve else []
-    if not approve and approval.kind == ApprovalKind.REFUND and approval.return_id:
-        session.get(Return, approval.return_id).status = ReturnStatus.REJECTED
+    # Decided before it is applied: the checks that re-run on the new price read the approved
+    # price as the agreed one (store.triage.facts).
     approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
     approval.decided_by, approval.decided_at, approval.decision_reason = actor, clock.now(), reason
+    changes = _apply(session, approval, order, actor) if approve else []
+    if not approve and approval.kind in RETURN_KINDS and approval.return_id:
+        session.get(Return, approval.return_id).status = ReturnStatus.REJECTED
     changes += update_fulfilment(session, order) + update_payment(session, order)
     verb = "approved" if approve else "rejected"
     log(session, order, actor=actor, kind=f"approval.{verb}",
         summary=f"{verb} #{approval.id}: {approval.payload.get('detail', '')}"
                 f"{f' — {reason}' if reason else ''}", changes=changes)
     ids = {"approval_id": approval.id}
-    queued = [refresh_post(session, dedupe_key=post_key(approval.id), ids=ids,
+    rows = goods_out(session, order, []) if approval.kind in RETURN_KINDS else []
+    queued = [*rows, refresh_post(session, dedupe_key=post_key(approval.id), ids=ids,
                            kind=PostKind.APPROVAL_REQUEST, target=f"approval:{approval.id}"),
               queue_post(session, kind=PostKind.APPROVAL_OUTCOME, ids=ids,
                          channel=approval.requested_by, target=f"notice:{order.id}",
@@ -253,7 +266,7 @@ def settle(session: Session, approval: Approval, order: Order, *, actor: str, ap
 
 
 def _apply(session: Session, approval: Approval, order: Order, actor: str) -> list[dict]:
-    if approval.kind == ApprovalKind.REFUND:
+    if approval.kind in RETURN_KINDS:
         ret = session.get(Return, approval.return_id)
         if ret.status == ReturnStatus.AWAITING_APPROVAL:
             ret.status = ReturnStatus.APPROVED

@@ -32,8 +32,8 @@ from store.enums import FulfilmentStatus, OrderStatus, OutboxStatus, PostKind
 from store.errors import WrongStage
 from store.models import Event, Order, OutboxMessage, PostedCard, Warehouse
 from store.outbox import enqueue
-from store.records import address_of, load_order, order_view, shipped_quantities
-from store.views.orders import AddressView, OrderView
+from store.records import address_of, load_order, order_view, owed_goods, shipped_quantities
+from store.views.orders import AddressView, OrderView, OwedView
 from store.workspace import route_map
 
 POST, UPDATE = "chat.postMessage", "chat.update"
@@ -110,12 +110,13 @@ class PickView:
     shipping_instructions: str | None
     requested_date: date | None
     promised_date: date | None
-    units_left: int
+    units_left: int  # the order's own lines and the goods its returns owe
     can_pick: bool
     can_pack: bool
     can_ship: bool
     canceled: bool
     summary: str
+    owed: tuple[OwedView, ...] = ()  # replacements and exchanges to send (their own shipment)
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ def pick_view(session: Session, order: Order) -> PickView:
                  reserved=line.quantity_reserved, backordered=line.quantity_backordered,
                  shipped=shipped.get(line.id, 0), warehouse_code=codes.get(line.warehouse_id))
         for line in order.lines)
-    left = sum(line.to_ship for line in lines)
+    owed = tuple(owed_goods(session, order.id))
+    left = sum(line.to_ship for line in lines) + sum(o.quantity for o in owed)
     canceled = order.status == OrderStatus.CANCELED
     stage = order.fulfilment_status
     nothing_shipped = not any(line.shipped for line in lines)
@@ -155,7 +157,8 @@ def pick_view(session: Session, order: Order) -> PickView:
         promised_date=order.promised_date, units_left=left,
         can_pick=open_ and nothing_shipped and stage == FulfilmentStatus.ALLOCATED,
         can_pack=open_ and nothing_shipped and stage == FulfilmentStatus.PICKING,
-        can_ship=open_ and left > 0, canceled=canceled,
+        can_ship=(open_ or (bool(owed) and order.status == OrderStatus.COMPLETED)) and left > 0,
+        canceled=canceled, owed=owed,
         summary=f"Pick request {order.ref} · {order.customer.name} · {left} unit(s) to ship",
     )
 
@@ -185,6 +188,18 @@ def post_pick(session: Session, order: Order) -> tuple[list[int], str | None]:
     row_id = queue_post(session, kind=PostKind.PICK_REQUEST, ids={"order_id": order.id},
                         channel=channel, target=pick_key(order.id), dedupe_key=pick_key(order.id))
     return ([row_id] if row_id else refresh_pick(session, order)), None
+
+
+def goods_out(session: Session, order: Order, notes: list[str]) -> list[int]:
+    """After a return or its approval: replacement goods it owes go to the warehouse on the
+    order's pick request (posted now if the order never had one); else the request is just
+    kept current. A note joins `notes` when no warehouse channel is routed."""
+    if not owed_goods(session, order.id):
+        return refresh_pick(session, order)
+    queued, note = post_pick(session, order)
+    if note:
+        notes.append(note)
+    return queued
 
 
 def posted_cards(session: Session, order_id: int) -> tuple[tuple[str, str, str], ...]:

@@ -2,16 +2,14 @@
 
 Returns count against a line's shipped quantity unless rejected (a pending one holds its
 units, so they can't be returned twice). Refunds count toward the payment axis once approved.
-Replacement and exchange goods owed to the customer are the replace/exchange lines of
-approved returns, less what shipments carrying that return (Shipment.return_id) already
-sent of that product (ShipmentLine.product_id).
+Replacement and exchange goods owed to the customer (store.records.owed_goods, on the order's
+view too) are the replace/exchange lines of approved returns, less what shipments carrying that
+return (Shipment.return_id) already sent of that product (ShipmentLine.product_id).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,36 +18,15 @@ from store import clock
 from store.enums import FulfilmentStatus, PaymentStatus, ReturnOutcome, ReturnStatus
 from store.models import (
     Order,
-    OrderLine,
-    Product,
     Return,
     ReturnLine,
-    Shipment,
-    ShipmentLine,
 )
 from store.records import shipped_quantities
 
 COUNTED = (ReturnStatus.REQUESTED, ReturnStatus.AWAITING_APPROVAL, ReturnStatus.APPROVED,
            ReturnStatus.RECEIVED, ReturnStatus.CLOSED)
 REFUNDED = (ReturnStatus.APPROVED, ReturnStatus.RECEIVED, ReturnStatus.CLOSED)
-GOES_OUT = (ReturnOutcome.REPLACE, ReturnOutcome.EXCHANGE)
 MONEY_BACK = (ReturnOutcome.REFUND, ReturnOutcome.CLAIM)
-
-
-@dataclass(frozen=True)
-class Owed:
-    """Goods owed to the customer by one approved return: one product, some units."""
-
-    return_id: int
-    rma: str
-    product_id: int
-    sku: str
-    name: str
-    quantity: int
-
-    @property
-    def key(self) -> str:
-        return f"r{self.return_id}.{self.product_id}"
 
 
 def returned_quantities(session: Session, line_ids: Sequence[int],
@@ -73,48 +50,6 @@ def refund_totals(session: Session, order_id: int, statuses=COUNTED) -> tuple[in
                func.coalesce(func.sum(Return.shipping_refund_minor), 0))
         .where(Return.order_id == order_id, Return.status.in_(list(statuses)))).one()
     return int(row[0]), int(row[1])
-
-
-def owed_goods(session: Session, order_id: int) -> list[Owed]:
-    owed: dict[tuple[int, int], list] = {}
-    rows = session.execute(
-        select(Return.id, Return.rma, ReturnLine.outcome, ReturnLine.quantity,
-               ReturnLine.exchange_product_id, OrderLine.product_id)
-        .join(ReturnLine, ReturnLine.return_id == Return.id)
-        .join(OrderLine, OrderLine.id == ReturnLine.order_line_id)
-        .where(Return.order_id == order_id, Return.status == ReturnStatus.APPROVED,
-               ReturnLine.outcome.in_(GOES_OUT))
-        .order_by(Return.id, ReturnLine.id))
-    for return_id, rma, outcome, quantity, exchange_id, original_id in rows:
-        product_id = exchange_id if outcome == ReturnOutcome.EXCHANGE else original_id
-        if product_id is None:
-            continue
-        entry = owed.setdefault((return_id, product_id), [rma, 0])
-        entry[1] += quantity
-    if not owed:
-        return []
-    sent = _sent_for_returns(session, {return_id for return_id, _ in owed})
-    products = {p.id: p for p in session.scalars(
-        select(Product).where(Product.id.in_({pid for _, pid in owed})))}
-    out = []
-    for (return_id, product_id), (rma, quantity) in owed.items():
-        left = quantity - sent.get((return_id, product_id), 0)
-        if left > 0:
-            product = products[product_id]
-            out.append(Owed(return_id, rma, product_id, product.sku, product.name, left))
-    return out
-
-
-def _sent_for_returns(session: Session, return_ids: set[int]) -> dict[tuple[int, int], int]:
-    rows = session.execute(
-        select(Shipment.return_id, ShipmentLine.product_id, func.sum(ShipmentLine.quantity))
-        .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
-        .where(Shipment.return_id.in_(return_ids), ShipmentLine.product_id.is_not(None))
-        .group_by(Shipment.return_id, ShipmentLine.product_id))
-    out: dict[tuple[int, int], int] = defaultdict(int)
-    for return_id, product_id, total in rows:
-        out[(return_id, product_id)] += int(total or 0)
-    return out
 
 
 # --- the order's fulfilment and payment axes -------------------------------------------

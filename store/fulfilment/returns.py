@@ -8,7 +8,8 @@ out again), exchange (another SKU goes out; an even swap) or claim (missing or w
 refunded, nothing comes back). Never more than shipped and not yet returned; an exchange SKU
 must exist, be active and in stock; so must a replacement. The refund follows the policy in
 store.fulfilment.rules (store.fulfilment.refunds computes it). Above the refund threshold the
-return waits for a manager (store.fulfilment.approvals); else it is approved at once. Replacement and
+return waits for a manager (store.fulfilment.approvals), and so does a return more than
+`return_window_days` after its goods were delivered (a late return); else it is approved at once. Replacement and
 exchange goods then ship through the ship form. Fulfilment and payment axes follow.
 Returned goods are not put back on hand here: the warehouse inspects them and adjusts stock.
 Errors are keyed by the return modal's block ids: ret.<line no>.quantity|outcome|reason|sku.
@@ -17,16 +18,18 @@ Errors are keyed by the return modal's block ids: ret.<line no>.quantity|outcome
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.db import Database
 from store.enums import ApprovalKind, ReturnOutcome, ReturnStatus
 from store.errors import NothingToReturn, ValidationFailed
 from store.fulfilment.allocation import available
 from store.fulfilment.approvals import request_approval
-from store.fulfilment.pick import StepResult, finish_step, log, refresh_pick
+from store.fulfilment.pick import StepResult, finish_step, goods_out, log
 from store.fulfilment.refunds import ShippingFacts, line_refund, shipping_refund
 from store.fulfilment.return_facts import (
     MONEY_BACK,
@@ -36,7 +39,7 @@ from store.fulfilment.return_facts import (
     update_payment,
 )
 from store.fulfilment.rules import RULES, FulfilmentRules
-from store.models import Order, Product, Return, ReturnLine
+from store.models import Order, Product, Return, ReturnLine, Shipment, ShipmentLine
 from store.money import format_money
 from store.questions import notify_followers
 from store.records import load_order, shipped_quantities
@@ -147,21 +150,40 @@ def create_return(db: Database, *, ref: str, actor: str, lines, note: str | None
         queued, notes = [], []
         total = ret.refund_minor + ret.shipping_refund_minor
         approval_id = None
-        if total > rules.refund_approval_minor:
+        late = _days_since_delivery(session, [line for line, _row in rows])
+        outside = late is not None and late > rules.return_window_days
+        if outside or total > rules.refund_approval_minor:
             ret.status = ReturnStatus.AWAITING_APPROVAL
+            why = (f" — {late} days after delivery (the return window is "
+                   f"{rules.return_window_days} days)" if outside else "")
             approval, queued, hint = request_approval(
-                session, order=order, kind=ApprovalKind.REFUND, amount_minor=total,
-                requested_by=actor, return_id=ret.id,
-                detail=f"Refund {format_money(total, order.currency)} for {ret.rma} "
-                       f"({_what(rows)})")
+                session, order=order,
+                kind=ApprovalKind.LATE_RETURN if outside else ApprovalKind.REFUND,
+                amount_minor=total, requested_by=actor, return_id=ret.id,
+                detail=f"{ret.rma}: refund {format_money(total, order.currency)} "
+                       f"({_what(rows)}){why}")
             approval_id = approval.id
             notes.append(hint)
         session.flush()
         changes = update_fulfilment(session, order) + update_payment(session, order)
         _log_return(session, order, ret, rows, actor, changes)
-        queued += refresh_pick(session, order)
+        queued += goods_out(session, order, notes)
         base = finish_step(session, order, queued, notes=notes)
         return ReturnResult(**vars(base), ret=_view(session, ret, rows, order, approval_id))
+
+
+def _days_since_delivery(session: Session, lines: list) -> int | None:
+    """Whole days since the last of these lines' goods were delivered (else shipped); None
+    when none shipped. The return window counts from there."""
+    last = session.scalar(
+        select(func.max(func.coalesce(Shipment.delivered_at, Shipment.shipped_at)))
+        .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+        .where(ShipmentLine.order_line_id.in_([line.id for line in lines])))
+    if last is None:
+        return None
+    if last.tzinfo is None:  # SQLite hands back naive UTC from an aggregate
+        last = last.replace(tzinfo=UTC)
+    return (clock.now() - last).days
 
 
 def _return_lines(session: Session, order: Order, requests, errors: dict) -> list[tuple]:

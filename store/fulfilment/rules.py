@@ -58,6 +58,9 @@ class FulfilmentRules:
     # An edited unit price more than this % under the expected one (customer price, else catalog).
     discount_approval_pct: float = 15.0
     shipping_refund: str = "pro_rata"
+    # A return more than this many days after its goods were delivered (else shipped) waits
+    # for a manager's approval instead of being accepted.
+    return_window_days: int = 60
     # Ready for the warehouse: paid in one of these states, or the customer is on terms
     # (has a credit limit), with no open discrepancies and no active holds.
     paid_states: tuple[str, ...] = ("captured", "authorized")

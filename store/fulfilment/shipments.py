@@ -24,15 +24,16 @@ from store import clock
 from store.db import Database
 from store.enums import DiscrepancyStatus, OrderStatus, ReturnOutcome, ReturnStatus
 from store.errors import NothingToShip, ValidationFailed, WrongStage
-from store.fulfilment.allocation import best_level, take_stock
+from store.fulfilment.allocation import best_level, clear_fulfilled_backorders, take_stock
 from store.fulfilment.pick import StepResult, finish_step, log, refresh_pick
-from store.fulfilment.return_facts import Owed, owed_goods, update_fulfilment
+from store.fulfilment.return_facts import update_fulfilment
 from store.fulfilment.rules import CARRIERS, RULES, TRACKING_FORMATS, FulfilmentRules
 from store.models import Discrepancy, Order, Return, ReturnLine, Shipment, ShipmentLine, Warehouse
 from store.questions import notify_followers
-from store.records import load_order, shipped_quantities
+from store.records import load_order, owed_goods, shipped_quantities
 from store.tracking import clean_tracking_number, tracking_url
 from store.triage import LATE_FINGERPRINT, close_vanished
+from store.views.orders import OwedView as Owed
 
 
 @dataclass(frozen=True)
@@ -75,8 +76,9 @@ def ship_form(db: Database, *, ref: str, today: date | None = None,
     """What can ship now. Raises NothingToShip (with the reason) when nothing can."""
     with db.read() as session:
         order = load_order(session, ref)
-        _check_shippable(order)
-        lines = _form_lines(session, order)
+        owed = owed_goods(session, order.id)
+        _check_shippable(order, owed)
+        lines = _form_lines(session, order, owed)
         if not lines:
             raise NothingToShip(f"Everything on {order.ref} has shipped; nothing is left to ship.")
         shown = lines[:rules.max_ship_lines]
@@ -86,29 +88,36 @@ def ship_form(db: Database, *, ref: str, today: date | None = None,
                         today=today or clock.today())
 
 
-def _check_shippable(order: Order) -> None:
-    if order.status != OrderStatus.OPEN:
-        raise WrongStage(f"{order.ref} is {order.status.value}; only open orders ship.")
+def _check_shippable(order: Order, owed: list[Owed]) -> None:
+    """Open orders ship; a completed one ships only what its returns owe (replacements)."""
+    if order.status != OrderStatus.OPEN and not (order.status == OrderStatus.COMPLETED and owed):
+        raise WrongStage(f"{order.ref} is {order.status.value}; only open orders ship (and "
+                         "the replacements a return owes).")
     holds = [h.reason.value.replace("_", " ") for h in order.holds if h.released_at is None]
     if holds:
         raise WrongStage(f"{order.ref} is on hold ({', '.join(holds)}); release the hold "
                          "before shipping it.")
 
 
-def _form_lines(session: Session, order: Order) -> list[ShipFormLine]:
+def _form_lines(session: Session, order: Order, owed: list[Owed]) -> list[ShipFormLine]:
     shipped = shipped_quantities(session, [line.id for line in order.lines])
     out = []
-    for line in order.lines:
+    for line in _own_lines(order):
         left = line.quantity - shipped.get(line.id, 0)
         if left > 0:
             name = line.product.name if line.product else (line.description or "unknown SKU")
             suggested = min(left, line.quantity_reserved) if line.quantity_reserved else left
             out.append(ShipFormLine(f"l{line.line_no}", f"Line {line.line_no} · {line.sku} "
                                     f"{name}", left, suggested))
-    for owed in owed_goods(session, order.id):
-        out.append(ShipFormLine(owed.key, f"{owed.rma} · {owed.sku} {owed.name}",
-                                owed.quantity, owed.quantity))
+    for item in owed:
+        out.append(ShipFormLine(item.key, f"{item.rma} · {item.sku} {item.name} "
+                                f"({item.outcome})", item.quantity, item.quantity))
     return out
+
+
+def _own_lines(order: Order) -> list:
+    """The order's own lines that may ship now: none once it is completed."""
+    return list(order.lines) if order.status == OrderStatus.OPEN else []
 
 
 def ship_order(db: Database, *, ref: str, actor: str, request: ShipRequest,
@@ -117,7 +126,7 @@ def ship_order(db: Database, *, ref: str, actor: str, request: ShipRequest,
     today = today or clock.date_of(now)
     with db.write() as session:
         order = load_order(session, ref, for_update=True)
-        _check_shippable(order)
+        _check_shippable(order, owed_goods(session, order.id))
         errors: dict[str, str] = {}
         carrier, tracking = _carrier_and_tracking(request, errors)
         shipped_at = _shipped_at(request.ship_date, order, today, now, errors)
@@ -169,7 +178,7 @@ def _quantities(session: Session, order: Order, typed: dict[str, str], errors: d
     """form key -> (order line or Owed, units), for the keys with units > 0."""
     shipped = shipped_quantities(session, [line.id for line in order.lines])
     targets: dict[str, tuple] = {f"l{line.line_no}": (line, line.quantity - shipped.get(
-        line.id, 0)) for line in order.lines}
+        line.id, 0)) for line in _own_lines(order)}
     targets.update({o.key: (o, o.quantity) for o in owed_goods(session, order.id)})
     wanted = {}
     for key, text in typed.items():
@@ -227,6 +236,7 @@ def _record(session: Session, order: Order, wanted: dict, errors: dict, **fields
 def _after_shipping(session: Session, order: Order, shipments: list, *, actor: str,
                     now: datetime) -> ShipResult:
     session.flush()
+    clear_fulfilled_backorders(session, order)
     changes = update_fulfilment(session, order)
     units = sum(row.quantity for s in shipments for row in s.lines)
     first = shipments[0]

@@ -20,7 +20,17 @@ from store.lookup.index import (
     match_skus,
     snapshot,
 )
-from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, Plan, classify, glue_prefixes
+from store.lookup.plan import (
+    CODE,
+    NUMBER,
+    PO,
+    REF,
+    TRACKING,
+    Plan,
+    check_length,
+    classify,
+    glue_prefixes,
+)
 from store.records import candidates, read_order_view, read_order_views
 from store.refs import ref_prefixes
 from store.views.orders import Candidate, CustomerMatch, LookupResult, OrderView, ProductMatch
@@ -41,7 +51,9 @@ _SEARCHED = {
 
 
 def find_orders(db: Database, *, query: str, limit: int = 5) -> LookupResult:
-    """The one order the query names exactly, else up to `limit` ranked candidates."""
+    """The one order the query names exactly, else up to `limit` ranked candidates.
+    Raises InputTooLong beyond MAX_QUERY_CHARS."""
+    check_length(query.strip(), "lookup")
     if not query.split():
         return LookupResult(query=query.strip(), exact=None, candidates=(), searched=())
     with db.read() as session:
@@ -239,6 +251,7 @@ def split_ref(db: Database, text: str) -> tuple[str, str]:
 
 def find_customers(db: Database, *, query: str, limit: int = 5) -> tuple[CustomerMatch, ...]:
     """Exact code first, then customer names by WRatio, best first."""
+    check_length(query.strip(), "customer search")
     text = " ".join(query.split())
     if not text:
         return ()
@@ -258,6 +271,7 @@ def find_customers(db: Database, *, query: str, limit: int = 5) -> tuple[Custome
 
 def find_products(db: Database, *, query: str, limit: int = 5) -> tuple[ProductMatch, ...]:
     """Products by SKU (exact, then fuzz.ratio) and by name (WRatio), best first."""
+    check_length(query.strip(), "product search")
     text = " ".join(query.split())
     if not text:
         return ()

@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 
+from store.errors import InputTooLong
 from store.refs import DEFAULT_REF_PREFIX, ref_key_of, ref_prefix_of
 from store.tracking import clean_tracking_number, looks_like_tracking_number
 from store.views.questions import Key
@@ -29,6 +32,13 @@ _ALNUM = string.digits + string.ascii_uppercase
 _KEY_ALNUM = string.digits + string.ascii_lowercase
 # The ref prefixes assumed when none are learned from the data (store.refs.ref_prefixes).
 DEFAULT_PREFIXES = frozenset({ref_key_of(DEFAULT_REF_PREFIX)})
+
+# Bounds on one lookup's work (issue #14: one 10,000-character token cost 7 GB and 22 s).
+MAX_QUERY_CHARS = 2_000  # a lookup or question longer than this is refused, naming the limit
+MAX_KEYS = 8             # distinct keys probed per query; more is a paste, not a question
+MAX_WORDS = 20           # distinct words fuzzy-matched one at a time
+MAX_FUZZY_CHARS = 40     # longer than any real ref, PO, SKU or tracking number: no typo search
+MAX_VARIANTS = 4_000
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,13 @@ def classify(query: str, prefixes: frozenset[str] = DEFAULT_PREFIXES) -> Plan:
             words.append(token)
         else:
             keys.append(key)
-    return Plan(text, tuple(keys), " ".join(words))
+    return Plan(text, tuple(dict.fromkeys(keys))[:MAX_KEYS], " ".join(words))
+
+
+def check_length(text: str, what: str) -> None:
+    """Refuse text longer than MAX_QUERY_CHARS before any work is done on it."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise InputTooLong(what, len(text), MAX_QUERY_CHARS)
 
 
 def glue_prefixes(tokens: list[str], prefixes: frozenset[str] = DEFAULT_PREFIXES) -> list[str]:
@@ -121,28 +137,37 @@ def classify_token(token: str, prefixes: frozenset[str] = DEFAULT_PREFIXES) -> K
     return None
 
 
-def neighbours(text: str, *, max_variants: int = 4000, lower: bool = False) -> list[str]:
-    """Every string within Levenshtein distance 1 of `text`, plus adjacent swaps.
+def neighbours(text: str, *, max_variants: int = MAX_VARIANTS, lower: bool = False) -> list[str]:
+    """Strings within Levenshtein distance 1 of `text`, plus adjacent swaps, at most
+    `max_variants` of them; none for text longer than MAX_FUZZY_CHARS.
 
     Searching these through the unique/btree index costs a few ms and no memory, where
     scanning a million refs in Python costs tens of ms (DESIGN.md measured 16 ms / 450k).
     The alphabet follows the text: digits for numbers, digits and letters otherwise
     (lower case for ref keys).
     """
-    letters = _KEY_ALNUM if lower else _ALNUM
-    alphabet = (string.digits if set(text) <= _DIGITS
-                else letters + "".join(sorted(set(text) - set(letters))))
-    out: set[str] = set()
+    if len(text) > MAX_FUZZY_CHARS:
+        return []
+    return list(islice(_variants(text, _KEY_ALNUM if lower else _ALNUM), max_variants))
+
+
+def _variants(text: str, letters: str = _ALNUM) -> Iterator[str]:
+    """Distinct one-edit variants, generated lazily: the cap stops the work, not a slice."""
+    alphabet = string.digits if set(text) <= _DIGITS else letters + "".join(
+        sorted(set(text) - set(letters)))
+    seen = {text, ""}
     for i in range(len(text) + 1):
         head, tail = text[:i], text[i:]
+        edits = []
         if tail:
-            out.add(head + tail[1:])
+            edits.append(head + tail[1:])
             if len(tail) > 1:
-                out.add(head + tail[1] + tail[0] + tail[2:])
+                edits.append(head + tail[1] + tail[0] + tail[2:])
         for char in alphabet:
-            out.add(head + char + tail)
+            edits.append(head + char + tail)
             if tail:
-                out.add(head + char + tail[1:])
-    out.discard(text)
-    out.discard("")
-    return sorted(out)[:max_variants]
+                edits.append(head + char + tail[1:])
+        for variant in edits:
+            if variant not in seen:
+                seen.add(variant)
+                yield variant

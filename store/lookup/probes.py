@@ -115,10 +115,11 @@ def near_order_hits(session: Session, key: Key, limit: int,
     return hits
 
 
-def customers_by_code(session: Session, text: str) -> list[tuple[int, str, str]]:
+def customers_by_code(session: Session, *texts: str) -> list[tuple[int, str, str]]:
+    """(id, code, name) of customers whose code is one of the texts: one probe for all."""
+    spellings = list(dict.fromkeys(s for text in texts for s in _spellings(text)))
     rows = session.execute(
-        select(Customer.id, Customer.code, Customer.name)
-        .where(Customer.code.in_(_spellings(text)))
+        select(Customer.id, Customer.code, Customer.name).where(Customer.code.in_(spellings))
     )
     return [tuple(row) for row in rows]
 

@@ -1,12 +1,17 @@
 """The desk's numbers: a period's figures against the one before, digest
-subscriptions and their runs (each period posted once), drill-downs and the CSV export.
+subscriptions and their runs (each period posted once), drill-downs and the exports.
 """
 
 from __future__ import annotations
 
 from store.metrics.digest import build_digest, refresh_planner_statistics
 from store.metrics.drill import drill_orders
-from store.metrics.export import orders_csv
+from store.metrics.export import (
+    discrepancies_csv,
+    discrepancy_rows,
+    order_rows,
+    orders_csv,
+)
 from store.metrics.runs import (
     ClaimedRun,
     claim_digest_run,
@@ -27,9 +32,12 @@ __all__ = [
     "SubscriptionView",
     "build_digest",
     "claim_digest_run",
+    "discrepancies_csv",
+    "discrepancy_rows",
     "drill_orders",
     "get_subscription",
     "list_digest_subscriptions",
+    "order_rows",
     "orders_csv",
     "record_digest_failed",
     "record_digest_posted",

@@ -19,7 +19,7 @@ from sqlalchemy.pool import StaticPool
 from store import clock
 from store.db import Database
 from store.metrics import queries as q
-from store.periods import Period, local_midnight, zone
+from store.periods import Period, local_midnight, utc_offsets, zone
 from store.views.metrics import (
     CustomerFigure,
     DayPoint,
@@ -34,7 +34,7 @@ ONE_DAY = timedelta(days=1)
 # SQLite reads big periods through the OS page cache; memory-mapping it saves a copy per page.
 SQLITE_MMAP_BYTES = 1 << 30
 
-__all__ = ["build_digest", "refresh_planner_statistics", "tune_for_reports", "utc_offset_minutes"]
+__all__ = ["build_digest", "refresh_planner_statistics", "tune_for_reports"]
 
 
 def build_digest(db: Database, *, period: Period, timezone: str,
@@ -49,17 +49,18 @@ def build_digest(db: Database, *, period: Period, timezone: str,
     found = _run_reads(db, {
         "current": lambda s: _period(s, dialect, cur, timezone),
         "previous": lambda s: _period(s, dialect, prev, timezone),
-        "backlog": lambda s: (q.backlog_at(s, dialect, cur[1]),
+        "backlog": lambda s: (q.backlog_at(s, dialect, cur[1]), q.backlog_at(s, dialect, cur[0]),
                               q.open_by_age(s, min(cur[1], now))),
         "context": lambda s: (q.daily_counts(s, day_bounds),
                               q.top_customers(s, cur, prev, top)),
     })
     current, previous = found["current"], found["previous"]
-    (backlog_end, ages), (day_counts, customers) = found["backlog"], found["context"]
+    (backlog_end, backlog_start, ages), (day_counts, customers) = \
+        found["backlog"], found["context"]
     return DigestView(
         period=period, timezone=timezone,
         current=_figures(cur, current, backlog_end),
-        previous=_figures(prev, previous, _backlog_at_start(backlog_end, current)),
+        previous=_figures(prev, previous, backlog_start),
         days=tuple(DayPoint(d, n, m) for d, (n, m) in zip(period.days, day_counts, strict=True)),
         top_customers=tuple(CustomerFigure(**c) for c in customers),
         discrepancy_types=_types(current, previous),
@@ -88,19 +89,10 @@ def _period(session: Session, dialect: str, bounds: tuple[datetime, datetime],
             timezone: str) -> dict:
     start, end = bounds
     found = q.received(session, start, end)
-    found.update(q.shipped(session, dialect, start, end, utc_offset_minutes(start, timezone)))
+    found.update(q.shipped(session, dialect, start, end, utc_offsets(start, end, timezone)))
     found["orders_returned"] = q.returned(session, start, end)
     found.update(q.discrepancies(session, dialect, start, end))
     return found
-
-
-def _backlog_at_start(backlog_end: int, current: dict) -> int:
-    """The backlog at the start of the current period, from the one at its end: add the orders
-    that left it during the period (first shipment in the period, received before it) and
-    take away those that joined it (received in the period and not shipped by its end).
-    Equal to counting it directly because an order never ships before it is received."""
-    joined = current["owed_received"] - current["owed_shipped_within"]
-    return backlog_end + current["owed_shipped_before"] - joined
 
 
 _FIELDS = set(PeriodFigures.__dataclass_fields__) - {"start", "end", "backlog"}
@@ -120,13 +112,6 @@ def _types(current: dict, previous: dict) -> tuple[TypeCount, ...]:
                       previous_resolved=previous["resolved_by_type"].get(name, 0))
             for name in names]
     return tuple(sorted(rows, key=lambda r: (-r.opened, -r.resolved, r.type)))
-
-
-def utc_offset_minutes(moment: datetime, timezone: str) -> int:
-    """The zone's UTC offset at `moment`; due dates are read at the offset the period starts
-    with (SQLite has no time zones; a DST change inside a period moves this by an hour)."""
-    offset = moment.astimezone(zone(timezone)).utcoffset()
-    return int(offset.total_seconds() // 60) if offset else 0
 
 
 def tune_for_reports(session: Session, dialect: str) -> None:

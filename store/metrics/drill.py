@@ -14,7 +14,7 @@ from sqlalchemy.orm import aliased
 from store.db import Database
 from store.enums import OrderStatus
 from store.errors import ValidationFailed
-from store.metrics.digest import tune_for_reports, utc_offset_minutes
+from store.metrics.digest import tune_for_reports
 from store.metrics.sql import (
     NOT_OWED,
     backordered_line,
@@ -25,7 +25,7 @@ from store.metrics.sql import (
     problem_shipment,
 )
 from store.models import Customer, Order, OrderLine, Return, Shipment
-from store.periods import Period, zone
+from store.periods import Period, utc_offsets, zone
 from store.types import UTCDateTime
 from store.views.metrics import DrillOrder, DrillView
 
@@ -41,7 +41,7 @@ def drill_orders(db: Database, *, kind: str, period: Period, timezone: str,
     zone(timezone)
     start, end = period.utc_bounds(timezone)
     if kind in SHIPPED_KINDS:
-        query = _shipped(db.dialect, kind, start, end, utc_offset_minutes(start, timezone))
+        query = _shipped(db.dialect, kind, start, end, utc_offsets(start, end, timezone))
     elif kind == "returned":
         query = _returned(start, end)
     else:
@@ -72,13 +72,13 @@ def _columns(first_at, *, late=False, short=False, problem=False, returned=False
             flag(unshipped).label("unshipped"), (rma if rma is not None else null()).label("rma"))
 
 
-def _shipped(dialect: str, kind: str, start, end, offset: int):
+def _shipped(dialect: str, kind: str, start, end, offsets):
     cohort = first_shipments(dialect, start, end)
     x, y = aliased(OrderLine, name="x"), aliased(Shipment, name="y")
     short = exists().where(x.order_id == cohort.c.order_id, backordered_line(x))
     problem = exists().where(y.order_id == cohort.c.order_id, problem_shipment(y))
     late = and_(due_date().is_not(None),
-                local_day(dialect, cohort.c.first_at, offset) > due_date())
+                local_day(dialect, cohort.c.first_at, offsets) > due_date())
     wanted = {"late": late, "short": short, "imperfect": or_(late, short, problem)}[kind]
     return (select(*_columns(cohort.c.first_at, late=ordinal(late), short=ordinal(short),
                              problem=ordinal(problem)))

@@ -61,11 +61,9 @@ def received(session: Session, start: datetime, end: datetime) -> dict:
     count and, in the usual single-currency case, the value too."""
     r = OrderReceivedFacts
     row = session.execute(select(
-        func.count().label("n"), func.sum(ordinal(r.owed == true())).label("owed"),
-        func.sum(r.line_count).label("lines"), func.sum(ordinal(r.short_lines > ZERO))
+        func.count().label("n"), func.sum(r.line_count).label("lines"), func.sum(ordinal(r.short_lines > ZERO))
         .label("backordered"), *_value_columns()).where(received_between(start, end))).one()
-    return {"orders_received": row.n, "owed_received": int(row.owed or 0),
-            "lines_received": int(row.lines or 0), "orders_backordered": int(row.backordered or 0),
+    return {"orders_received": row.n, "lines_received": int(row.lines or 0), "orders_backordered": int(row.backordered or 0),
             "value_received": _values(session, row, received_between(start, end))}
 
 
@@ -92,26 +90,25 @@ def _values(session: Session, row, where) -> tuple[Money, ...]:
 
 
 def shipped(session: Session, dialect: str, start: datetime, end: datetime,
-            offset_minutes: int) -> dict:
+            offsets) -> dict:
     """The orders whose first shipment left in [start, end), read from the per-order facts
     (store/facts/shipped.py) through their covering first_shipped_at index, in one read
     transaction (one snapshot). PostgreSQL computes the sums and the cycle-time percentiles in
     one pass (an ordered-set aggregate sorts only its own argument); SQLite has no such
-    aggregate and sorts slowly, so it finds them by hour buckets (_bucketed_percentiles)."""
+    aggregate and sorts slowly, so it finds them by hour buckets (_bucketed_percentiles).
+    `offsets`: the report zone's UTC offsets over the period (store.periods.utc_offsets), so
+    each shipment's local day is read at its own offset."""
     f = OrderShipFacts
     period = and_(f.first_shipped_at >= start, f.first_shipped_at < end)
     on_time = or_(f.due_date.is_(None),
-                  local_day(dialect, f.first_shipped_at, offset_minutes) <= f.due_date)
+                  local_day(dialect, f.first_shipped_at, offsets) <= f.due_date)
     complete = f.short_lines == ZERO
-    owed = f.owed == true()
     sums = select(
         func.count().label("n"), func.sum(ordinal(on_time)).label("on_time"),
         func.sum(ordinal(complete)).label("complete"),
         func.sum(ordinal(and_(on_time, complete, f.problem == false()))).label("perfect"),
         func.sum(f.line_count).label("lines"),
         func.sum(f.line_count - f.short_lines).label("filled"),
-        func.sum(ordinal(and_(owed, f.ordered_at < start))).label("before"),
-        func.sum(ordinal(and_(owed, f.ordered_at >= start))).label("within"),
     ).where(period)
     if dialect == "postgresql":
         row = session.execute(sums.add_columns(*_percentiles_disc(f.cycle_hours))).one()
@@ -122,8 +119,7 @@ def shipped(session: Session, dialect: str, start: datetime, end: datetime,
     return {"orders_shipped": row.n, "shipped_on_time": int(row.on_time or 0),
             "shipped_complete": int(row.complete or 0), "shipped_perfect": int(row.perfect or 0),
             "lines_shipped": int(row.lines or 0), "lines_filled": int(row.filled or 0),
-            "cycle_median_hours": _hours(median), "cycle_p90_hours": _hours(p90),
-            "owed_shipped_before": int(row.before or 0), "owed_shipped_within": int(row.within or 0)}
+            "cycle_median_hours": _hours(median), "cycle_p90_hours": _hours(p90)}
 
 
 def _percentiles_disc(column) -> list:
@@ -239,17 +235,21 @@ def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> l
 
 def top_customers(session: Session, current: tuple, previous: tuple, limit: int) -> list[dict]:
     """Customers with the most orders received in `current`, with their value and their
-    orders in `previous` (ties: lower customer id first), from the received facts. Only the
-    ranking reads the whole period; the few customers' value and previous orders are probed
-    by (customer_id, ordered_at)."""
+    orders in `previous` (ties: the older customer, by created_at, then id), from the received
+    facts. Only the ranking reads the whole period; the few customers' value and previous
+    orders are probed by (customer_id, ordered_at)."""
     r = OrderReceivedFacts
     n = func.count().label("n")
     # "+ 0": grouping by an expression keeps SQLite on the covering ordered_at index for the
     # period; grouping by the bare column made it skip-scan the (customer_id, ordered_at)
     # index and read every row from the table (1M orders: 0.97 s instead of 0.3 s).
     customer = (r.customer_id + 0).label("customer_id")
-    top = session.execute(select(customer, n).where(received_between(*current))
-                          .group_by(customer).order_by(desc(n), customer).limit(limit)).all()
+    counts = select(customer, n).where(received_between(*current)).group_by(customer) \
+        .subquery("counts")
+    top = session.execute(
+        select(counts.c.customer_id, counts.c.n)
+        .join(Customer, Customer.id == counts.c.customer_id)
+        .order_by(desc(counts.c.n), Customer.created_at, Customer.id).limit(limit)).all()
     ids = [cid for cid, _ in top]
     if not ids:
         return []

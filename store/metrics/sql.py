@@ -45,11 +45,20 @@ def hours_between(dialect: str, later, earlier):
     return func.extract("epoch", later - earlier) / 3600.0
 
 
-def local_day(dialect: str, moment, offset_minutes: int):
-    """The calendar day of a UTC timestamp at a fixed UTC offset (the report zone's)."""
-    if dialect == "sqlite":
-        return func.date(moment, f"{offset_minutes:+d} minutes")
-    return cast(func.timezone("UTC", moment) + timedelta(minutes=offset_minutes), Date)
+def local_day(dialect: str, moment, offsets):
+    """The calendar day of a UTC timestamp in the report zone, at the offset in force at that
+    instant: `offsets` is store.periods.utc_offsets() over the span the timestamps fall in
+    (before its first entry the first offset applies)."""
+    def at(offset: int):
+        if dialect == "sqlite":
+            return func.date(moment, f"{offset:+d} minutes")
+        return cast(func.timezone("UTC", moment) + timedelta(minutes=offset), Date)
+
+    if len(offsets) == 1:
+        return at(offsets[0][1])
+    later = list(zip(offsets[1:], offsets, strict=False))
+    return case(*((moment < since, at(before)) for (since, _), (_, before) in later),
+                else_=at(offsets[-1][1]))
 
 
 def due_date():

@@ -24,6 +24,7 @@ from store.models.workspace import (
     OutboxMessage,
     PostedCard,
     ProcessedEvent,
+    Submission,
     User,
 )
 
@@ -33,5 +34,5 @@ __all__ = [
     "Event", "FINGERPRINT_FIELD", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
     "OrderShipFacts", "OutboxMessage",
     "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
-    "ShipmentLine", "StockLevel", "User", "Warehouse",
+    "ShipmentLine", "StockLevel", "Submission", "User", "Warehouse",
 ]

@@ -1,4 +1,5 @@
-"""What Orderdesk keeps about the Slack workspace: roles, routes, posted messages, events, outbox."""
+"""What Orderdesk keeps about the Slack workspace: roles, routes, posted messages, events,
+modal submissions, outbox."""
 
 from datetime import datetime
 
@@ -68,6 +69,20 @@ class ProcessedEvent(Base):
 
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     received_at: Mapped[datetime] = created_at_column()
+
+
+class Submission(Base):
+    """A modal submission that changed something, by the token its modal carried
+    (private_metadata): the same submission delivered again is answered with `result`."""
+
+    __tablename__ = "submissions"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    actor_id: Mapped[str] = mapped_column(String(32))
+    # What the first delivery answered (the handler's summary of its result).
+    result: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = created_at_column()
 
 
 class OutboxMessage(Base):

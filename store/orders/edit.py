@@ -15,11 +15,11 @@ from sqlalchemy.orm import Session
 
 from store import clock
 from store.customers import address_problems, clean_address
-from store.enums import FulfilmentStatus, HoldReason, OrderStatus
+from store.enums import FulfilmentStatus, HoldReason, OrderStatus, PaymentStatus
 from store.fulfilment import release_reservation
 from store.models import Order, OrderHold
 from store.orders.lines import LineEdit, edit_lines
-from store.states import CLOSED_STATES, transition_problem
+from store.states import CLOSED_STATES, PAYMENT_CHOICES, transition_problem
 from store.views.orders import UNSET, AddressView, FieldChange, OrderView, Unset
 
 
@@ -35,6 +35,7 @@ class OrderEdit:
     place_hold: tuple[str, str | None] | None = None
     release_hold_ids: tuple[int, ...] = ()
     transition_to: str | None = None
+    payment_status: str | None = None  # a payment recorded by hand (awaiting → captured...)
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,23 @@ def apply_edit(session: Session, order: Order, edit: OrderEdit, *, actor: str, t
     changes += _edit_holds(order, edit, actor, errors)
     if edit.transition_to:
         changes += _edit_transition(order, edit.transition_to, errors)
+    if edit.payment_status:
+        changes += _edit_payment(order, edit.payment_status, errors)
     return changes
+
+
+def _edit_payment(order: Order, value: str, errors: dict) -> list[FieldChange]:
+    value = value.strip().lower()
+    if value == order.payment_status.value:
+        return []
+    if value not in PAYMENT_CHOICES or order.payment_status.value not in PAYMENT_CHOICES:
+        errors["payment"] = (f"Payment is {order.payment_status.value.replace('_', ' ')}; "
+                             f"it can be recorded as {', '.join(PAYMENT_CHOICES)} (refunds "
+                             "come from returns).")
+        return []
+    before = order.payment_status.value
+    order.payment_status, order.payment_status_at = PaymentStatus(value), clock.now()
+    return [FieldChange("payment", before, value)]
 
 
 def _touches_contents(edit: OrderEdit) -> bool:

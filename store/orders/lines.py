@@ -114,6 +114,9 @@ def _change_line(session, order, line, edit, shipped: int, errors: dict, *,
         out.append(FieldChange(f"line {line.line_no} quantity", str(line.quantity), str(quantity)))
         line.quantity = quantity
         release_reservation(line, keep=min(line.quantity_reserved, quantity))
+        # Lowered: no more backordered than the line still lacks.
+        line.quantity_backordered = min(line.quantity_backordered,
+                                        max(0, quantity - shipped - line.quantity_reserved))
     price, problem = parse_price(edit.unit_price, order.currency)
     if isinstance(edit.unit_price, str) and not edit.unit_price.strip():
         problem = f"Enter the unit price in {order.currency}, e.g. 12.50."  # a cleared box

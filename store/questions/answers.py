@@ -17,7 +17,7 @@ from datetime import datetime
 from store import clock
 from store.db import Database
 from store.enums import Role
-from store.lookup import CODE, snapshot
+from store.lookup import CODE, MAX_QUERY_CHARS, check_length, snapshot
 from store.questions import follows
 from store.questions.facts import order_answers
 from store.questions.find import (
@@ -27,7 +27,7 @@ from store.questions.find import (
     orders_by_keys,
     select_orders,
 )
-from store.questions.parse import parse_question
+from store.questions.parse import clean_text, parse_question
 from store.records import load_order
 from store.refs import ref_prefixes
 from store.views.questions import (
@@ -61,7 +61,12 @@ def answer_question(db: Database, *, text: str, user_id: str, role: Role | str, 
     """Read `text` and answer it for `user_id`. Follow commands need `thread`.
 
     `addressed=False` is a message in a followed thread that did not mention the app: it is
-    answered only when it asks something (IGNORED for "thanks!" and other chatter)."""
+    answered only when it asks something (IGNORED for "thanks!" and other chatter).
+    Raises InputTooLong beyond MAX_QUERY_CHARS (ignored instead when not addressed)."""
+    if len(clean_text(text)) > MAX_QUERY_CHARS:
+        if not addressed:  # a long paste in a followed thread is chatter, not a question
+            return Answer(kind=IGNORED, question=parse_question("", now=now))
+        check_length(clean_text(text), "question")
     with db.read() as session:
         prefixes = ref_prefixes(session)
     question = parse_question(text, now=now, prefixes=prefixes)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from store.enums import OrderStatus
 from store.lookup import (
     CODE,
+    MAX_WORDS,
     Snapshot,
     customers_by_code,
     exact_order_hits,
@@ -101,16 +102,15 @@ def match_customers(session: Session, snap: Snapshot, words: str,
                     codes: tuple[str, ...] = ()) -> list[CustomerHit]:
     """Customers the words name, best first: exact codes, then the phrase, then single words."""
     hits: dict[int, CustomerHit] = {}
-    for token in (*codes, *words.split()):
-        for cid, _code, name in customers_by_code(session, token):
-            hits[cid] = CustomerHit(cid, name, 100.0)
+    for cid, _code, name in customers_by_code(session, *codes, *words.split()):
+        hits[cid] = CustomerHit(cid, name, 100.0)
     if hits:
         return list(hits.values())
     _add_names(hits, snap, words, NAME_CUTOFF)
     if not hits:
-        for word in words.split():
-            if len(word) >= 4:
-                _add_names(hits, snap, word, WORD_CUTOFF)
+        long_words = dict.fromkeys(word for word in words.split() if len(word) >= 4)
+        for word in list(long_words)[:MAX_WORDS]:  # a real question names a few, not hundreds
+            _add_names(hits, snap, word, WORD_CUTOFF)
     return sorted(hits.values(), key=lambda h: (-h.score, h.name, h.id))
 
 

@@ -12,7 +12,7 @@ import html
 import re
 from datetime import datetime
 
-from store.lookup import CODE, DEFAULT_PREFIXES, NUMBER, classify_token, is_ref_prefix
+from store.lookup import CODE, DEFAULT_PREFIXES, MAX_KEYS, NUMBER, classify_token, is_ref_prefix
 from store.questions.dates import find_dates
 from store.views.questions import (
     ASK,
@@ -150,7 +150,7 @@ def _tokens(text: str, prefixes: frozenset[str]) -> tuple[list[Key], list[str], 
             words.append(token)
         else:
             words.append(None)
-    return list(dict.fromkeys(keys)), _name_words(words), wants
+    return list(dict.fromkeys(keys))[:MAX_KEYS], _name_words(words), wants
 
 
 def _name_words(words: list[str | None]) -> list[str]:

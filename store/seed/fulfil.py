@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import random
 
+from store.fulfilment import RULES
 from store.seed.shipping import RETURN_OUTCOMES, RETURN_REASONS, pick_carrier, tracking_number
 from store.seed.states import CANCEL_REASONS, HOLD_NOTES, OPEN_UNSHIPPED, OTHER_HOLDS
 
@@ -21,6 +23,10 @@ HOLD_TS = ("placed_at", "released_at")
 RETURN_COLS = ("id", "rma", "order_id", "status", "refund_minor", "shipping_refund_minor",
                "note", "created_by", "created_at")
 RETURN_TS = ("created_at",)
+APPROVAL_COLS = ("id", "kind", "status", "order_id", "return_id", "amount_minor", "payload",
+                 "requested_by", "requested_at")
+APPROVAL_TS = ("requested_at",)
+RETURN_WINDOW_DAYS = RULES.return_window_days
 RETURN_LINE_COLS = ("id", "return_id", "order_line_id", "quantity", "reason", "outcome",
                     "exchange_product_id", "refund_minor")
 _DAY = 86_400
@@ -32,7 +38,7 @@ class Fulfiller:
     def __init__(self, rng: random.Random, now: int):
         self.rng, self.now = rng, now
         self.counts = {"shipments": 0, "shipment_lines": 0, "order_holds": 0, "returns": 0,
-                       "return_lines": 0}
+                       "return_lines": 0, "approvals": 0}
         self._empty()
 
     def _empty(self) -> None:
@@ -107,7 +113,9 @@ class Fulfiller:
 
     def _return(self, oid, after, shipped, whole, *, closed) -> int:
         rng = self.rng
-        created = min(self.now - 60, after + rng.randint(1, 10) * _DAY)
+        # An open one is a late return (past the window), the kind that waits for a manager.
+        days = rng.randint(1, 10) if closed else RETURN_WINDOW_DAYS + rng.randint(1, 25)
+        created = min(self.now - 60, after + days * _DAY)
         rid = self._next("returns")
         picked = shipped if whole else shipped[:1]
         total = 0
@@ -121,11 +129,23 @@ class Fulfiller:
                 outcome, line[_PRODUCT] if outcome == "exchange" else None, refund,
             ))
         age = self.now - created
-        status = ("closed" if age > 20 * _DAY else "received") if closed else rng.choice(
-            ("requested", "awaiting_approval"))
-        self.rows["returns"].append((rid, f"RMA-{FIRST_RMA - 1 + rid}", oid, status, total, 0,
-                                     None, PROCESSOR, created))
+        status = ("closed" if age > 20 * _DAY else "received") if closed else "awaiting_approval"
+        rma = f"RMA-{FIRST_RMA - 1 + rid}"
+        self.rows["returns"].append((rid, rma, oid, status, total, 0, None, PROCESSOR, created))
+        if not closed:
+            self._approval(oid, rid, rma, total, created, late=(created - after) // _DAY)
         return created
+
+    def _approval(self, oid, rid, rma, total, created, *, late: int) -> None:
+        """An open demo return waits for a manager, so it has the request that asks one (the
+        clock posts it once a manager channel is routed): a late return past the window."""
+        outside = late > RETURN_WINDOW_DAYS
+        why = (f" — {late} days after delivery (the return window is {RETURN_WINDOW_DAYS} days)"
+               if outside else "")
+        detail = f"{rma}: refund ${total / 100:,.2f}{why}"
+        self.rows["approvals"].append((
+            self._next("approvals"), "late_return" if outside else "refund", "pending", oid,
+            rid, total, json.dumps({"detail": detail}), PROCESSOR, created))
 
     def holds_for(self, oid: int, at: int, status: str, fulfilment: str, reasons: list[str]):
         rng = self.rng

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from store.db import Database
 from store.facts import refresh_order_facts
 from store.models import (
+    Approval,
     Customer,
     CustomerAddress,
     CustomerContact,
@@ -27,6 +28,8 @@ from store.models import (
 from store.refs import ORDER_COUNTER, RMA_COUNTER, set_counter
 from store.seed.bulk import BulkWriter, advance_sequences
 from store.seed.fulfil import (
+    APPROVAL_COLS,
+    APPROVAL_TS,
     FIRST_RMA,
     HOLD_COLS,
     HOLD_TS,
@@ -47,6 +50,7 @@ _ORDER_TABLES = {
     "order_holds": (OrderHold, HOLD_COLS, HOLD_TS),
     "returns": (Return, RETURN_COLS, RETURN_TS),
     "return_lines": (ReturnLine, RETURN_LINE_COLS, ()),
+    "approvals": (Approval, APPROVAL_COLS, APPROVAL_TS),
     "shipments": (Shipment, SHIPMENT_COLS, SHIPMENT_TS),
     "shipment_lines": (ShipmentLine, SHIPMENT_LINE_COLS, ()),
 }

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 
 from store import clock
 from store.db import Database
-from store.enums import DiscrepancyStatus
-from store.models import Discrepancy
-from store.triage.actions import close_vanished
+from store.enums import DiscrepancyStatus, DiscrepancyType, OrderStatus
+from store.models import Discrepancy, Order
+from store.triage.actions import close_vanished, record
 from store.triage.facts import chunks, load_facts
 from store.triage.findings import LATE_FINGERPRINT, Finding, find_problems
 from store.triage.opening import open_findings
@@ -55,12 +55,53 @@ def check_orders(session: Session, order_ids: list[int], *, actor: str,
     opened = open_findings(session, findings, actor=actor, now=now, rules=rules)
     closed: list[int] = []
     if recheck:
-        current = {(f.order_id, f.fingerprint) for f in findings}
-        for d in _open_automatic(session, ids):
-            if (d.order_id, d.fingerprint) not in current:
-                close_vanished(session, d, actor=actor, now=now)
-                closed.append(d.id)
+        closed = _settle_known(session, ids, findings, actor=actor, now=now)
+    # A new or changed order moves its customer's unpaid total: other orders' credit items too.
+    closed += _recheck_credit_of_others(session, ids, actor=actor, now=now, rules=rules)
     return CheckReport(len(ids), len(findings), tuple(opened), tuple(closed))
+
+
+def _settle_known(session: Session, order_ids: list[int], findings: list[Finding], *,
+                  actor: str, now: datetime, only=None) -> list[int]:
+    """Open automatic items of these orders: found again with other figures (the unpaid total
+    after the order grew), brought up to date; not found any more, resolved. Returns those
+    resolved. `only`: the one type re-checked."""
+    current = {(f.order_id, f.fingerprint): f for f in findings}
+    closed = []
+    for d in _open_automatic(session, order_ids):
+        if only is not None and d.type != only:
+            continue
+        found = current.get((d.order_id, d.fingerprint))
+        if found is None:
+            close_vanished(session, d, actor=actor, now=now)
+            closed.append(d.id)
+        elif (d.title, d.evidence, d.severity) != (found.title, found.evidence, found.severity):
+            before = d.evidence.get("found") or d.title
+            d.title, d.evidence, d.severity = found.title, found.evidence, found.severity
+            record(session, d, actor=actor, kind="triage.updated", now=now,
+                   summary=f"updated: {found.title} ({found.evidence.get('found')})",
+                   changes=[{"field": "found", "before": before,
+                             "after": found.evidence.get("found") or found.title}])
+    return closed
+
+
+def _recheck_credit_of_others(session: Session, order_ids: list[int], *, actor: str,
+                              now: datetime, rules: CheckRules) -> list[int]:
+    """A customer's credit problem is about all its unpaid orders: when one of them changes,
+    the open credit items of its other orders are recomputed too."""
+    customers = select(Order.customer_id).where(Order.id.in_(order_ids))
+    others = list(session.scalars(
+        select(Discrepancy.order_id).join(Order, Order.id == Discrepancy.order_id).where(
+            Order.customer_id.in_(customers), Order.id.not_in(order_ids),
+            Order.status.in_([OrderStatus(x) for x in rules.checked_statuses]),
+            Discrepancy.type == DiscrepancyType.CREDIT_LIMIT,
+            Discrepancy.status != DiscrepancyStatus.RESOLVED).distinct().limit(200)))
+    if not others:
+        return []
+    credit = [f for f in findings_for(session, others, now=now, rules=rules)
+              if f.type == DiscrepancyType.CREDIT_LIMIT]
+    return _settle_known(session, others, credit, actor=actor, now=now,
+                         only=DiscrepancyType.CREDIT_LIMIT)
 
 
 def _open_automatic(session: Session, order_ids: list[int]) -> list[Discrepancy]:

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.customers import CREDIT_STATUSES, UNPAID
-from store.enums import AddressKind, OrderStatus
+from store.enums import AddressKind, ApprovalKind, ApprovalStatus, OrderStatus
 from store.models import (
+    Approval,
     Customer,
     CustomerAddress,
     CustomerPrice,
@@ -92,6 +93,8 @@ class Facts:
     neighbours: dict[int, list[OrderFacts]] = field(default_factory=dict)  # customer id -> orders
     # (customer id, PO) -> the first order that used it: (ordered_at, id, ref).
     first_po: dict[tuple[int, str], tuple] = field(default_factory=dict)
+    # (order id, line no) -> unit prices a manager approved for that line: the agreed price.
+    approved_prices: dict[tuple[int, int], set[int]] = field(default_factory=dict)
 
 
 def chunks(values, size: int = _CHUNK):
@@ -110,7 +113,20 @@ def load_facts(session: Session, order_ids: list[int], *, window) -> Facts:
     facts.customers = _customers(session, customer_ids)
     facts.neighbours = _neighbours(session, facts.orders, window)
     facts.first_po = _first_po(session, facts.orders)
+    facts.approved_prices = _approved_prices(session, [o.id for o in facts.orders])
     return facts
+
+
+def _approved_prices(session: Session, order_ids: list[int]) -> dict[tuple[int, int], set[int]]:
+    out: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for part in chunks(order_ids):
+        for order_id, payload in session.execute(select(Approval.order_id, Approval.payload).where(
+                Approval.order_id.in_(part), Approval.status == ApprovalStatus.APPROVED,
+                Approval.kind.in_((ApprovalKind.DISCOUNT, ApprovalKind.PRICE_OVERRIDE)))):
+            payload = payload or {}
+            if payload.get("line_no") is not None and payload.get("to") is not None:
+                out[(order_id, int(payload["line_no"]))].add(int(payload["to"]))
+    return dict(out)
 
 
 def load_orders(session: Session, order_ids) -> list[OrderFacts]:

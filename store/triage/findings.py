@@ -87,6 +87,8 @@ def check_prices(order, facts, rules, now):
         if expected is None:
             continue
         price, source = expected
+        if ln.unit_price_minor in facts.approved_prices.get((order.id, ln.line_no), ()):
+            continue  # a manager approved this price for this line: it is the agreed price
         allowed = max(abs(price) * rules.price_tolerance_pct / 100, rules.price_tolerance_minor)
         if abs(ln.unit_price_minor - price) <= allowed:
             continue

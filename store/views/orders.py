@@ -83,6 +83,24 @@ class ShipmentView:
 
 
 @dataclass(frozen=True)
+class OwedView:
+    """Goods an approved return owes the customer (a replacement or an exchange), not yet sent:
+    they ship on the original order as a replacement shipment carrying the return."""
+
+    return_id: int
+    rma: str
+    product_id: int
+    sku: str
+    name: str
+    quantity: int
+    outcome: str  # "replacement" or "exchange"
+
+    @property
+    def key(self) -> str:
+        return f"r{self.return_id}.{self.product_id}"
+
+
+@dataclass(frozen=True)
 class DiscrepancySummary:
     id: int
     type: str
@@ -139,6 +157,7 @@ class OrderView:
     open_discrepancies: tuple[DiscrepancySummary, ...]
     recent_events: tuple[EventView, ...]
     allowed_transitions: tuple[str, ...]
+    owed: tuple[OwedView, ...] = ()  # replacement and exchange goods still to send
     account_rep_id: str | None = None  # the customer's rep (the order's may differ)
     sight: str = "full"  # store.workspace.visibility: "status" when cut for the viewer
 

@@ -4,6 +4,7 @@ require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS)
 set_route / list_routes / route_map    the channel of each route key
 claim_event / forget_events            answer each Slack event once
 Viewer / sight / cut_*                 who may see what of an order (full, status, nothing)
+submit_once / forget_submissions       change things once per modal submission
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from store.workspace.routing import (
     route_map,
     set_route,
 )
+from store.workspace.submissions import Submitted, forget_submissions, submit_once
 from store.workspace.visibility import (
     FULL,
     NOTHING,
@@ -51,9 +53,11 @@ __all__ = [
     "MANAGER",
     "ROUTE_KEYS",
     "WAREHOUSE",
+    "Submitted",
     "channel_for",
     "claim_event",
     "forget_events",
+    "forget_submissions",
     "list_routes",
     "message_key",
     "parse_channel",
@@ -62,4 +66,5 @@ __all__ = [
     "route_map",
     "set_role",
     "set_route",
+    "submit_once",
 ]

@@ -68,7 +68,7 @@ def cut_order(order: OrderView, seen: str) -> OrderView | None:
         holds=tuple(replace(h, note=None) for h in order.holds),
         shipments=tuple(_carrier_only(s) for s in order.shipments),
         open_discrepancies=tuple(replace(d, title="") for d in order.open_discrepancies),
-        recent_events=(), allowed_transitions=(),
+        recent_events=(), allowed_transitions=(), owed=(),
     )
 
 

@@ -83,10 +83,12 @@ def test_a_report_as_csv_lands_in_the_askers_dms(stack, set_clock):
     set_clock.set(AFTER_WEEK)
     build_desk(stack.db)
     slash(stack, "report weekly 2026-11-02 csv", user=PROCESSOR)
-    stack.sb.wait_for(lambda: "is in your DMs" in text(last_ephemeral(stack, PROCESSOR)))
-    (export,) = stack.sb.files(stack.sb.im_channel(PROCESSOR))
+    stack.sb.wait_for(lambda: "are in your DMs" in text(last_ephemeral(stack, PROCESSOR)))
+    (export, problems) = stack.sb.files(stack.sb.im_channel(PROCESSOR))
     assert export.name == "orders-weekly-2026-11-02-to-2026-11-08.csv"
-    assert export.data.decode().count("\n") == 10  # header + 9 orders
+    assert problems.name == "discrepancies-weekly-2026-11-02-to-2026-11-08.csv"
+    assert problems.data.decode().count("\n") == 7  # header + 6 discrepancies
+    assert export.data.decode().count("\n") == 12  # header + 11 orders
 
 
 def test_sales_reps_cannot_see_reports(stack):

@@ -19,7 +19,7 @@ from store.fulfilment.returns import OUTCOMES, ReturnForm, ReturnFormLine
 from store.fulfilment.rules import CARRIERS, RULES
 from store.fulfilment.shipments import ShipForm, ShipFormLine
 from store.views.orders import AddressView
-from tests.support.views import HOSTILE, order
+from tests.support.views import HOSTILE, line, order
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)
 
@@ -58,7 +58,8 @@ def approval(**overrides) -> ApprovalView:
 
 
 def test_the_order_card_carries_ship_and_return_by_their_constants():
-    ids = [e["action_id"] for b in order_card(order())["blocks"] if b["type"] == "actions"
+    part = order(lines=(line(1, quantity_shipped=1),), fulfilment_status="partially_shipped")
+    ids = [e["action_id"] for b in order_card(part)["blocks"] if b["type"] == "actions"
            for e in b["elements"]]
     assert FulfilmentActions.SHIP in ids and ReturnActions.START in ids
 
@@ -109,3 +110,15 @@ def test_cancel_modal_and_the_reps_dm_are_valid_and_inert():
     dm = cancel_notice(CancelNotice("SO-2001", HOSTILE, HOSTILE, "U0PROC1", HOSTILE))
     assert validate_message_blocks(dm["blocks"]) == []
     assert_inert(dm)
+
+
+def test_the_pick_request_says_what_shipped_and_what_returns_owe():
+    """#15.8 the pick card read `× 0 · shipped 10`; #15.2 replacements were not on it."""
+    from store.views.orders import OwedView
+    done = PickLine(1, "CBL-5005-BK", "Cable", 0, 0, 0, 10, "EAST")
+    owed = (OwedView(3, "RMA-000003", 9, "BRK-3003-SS", "Bracket", 2, "exchange"),)
+    text = json.dumps(pick_request(pick(lines=(done,), owed=owed, status="completed",
+                                        stage="partially_returned", can_pick=False,
+                                        units_left=2)), ensure_ascii=False)
+    assert "`CBL-5005-BK` Cable · shipped 10" in text and "× *0*" not in text
+    assert "`BRK-3003-SS` Bracket × *2* · exchange for RMA-000003" in text

@@ -61,6 +61,7 @@ def test_without_a_secret_the_endpoint_says_it_is_off(stack):
     assert stack.settings.intake_secret is None
     app = create_wsgi_app(create_app(stack.settings, db=stack.db), stack.db,
                           renderers=renderer_table(stack.settings.audience),
+                          signing_secret=stack.settings.slack_signing_secret,
                           intake_secret=stack.settings.intake_secret)
     body = json.dumps(order()).encode()
     seen = {}

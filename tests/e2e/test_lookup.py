@@ -92,3 +92,8 @@ def test_an_exact_ref_costs_one_transaction_of_three_statements(stack, desk):
         message = ask(stack, "SO-1044")
     assert card_ref(message) == "SO-1044"
     assert (seen.transactions, len(seen.sql)) == (1, 3), seen.sql
+
+
+def test_a_lookup_longer_than_the_limit_is_answered_naming_the_limit(stack, desk):
+    message = ask(stack, "A1" * 5_000)
+    assert "2,000" in message.text and "10,000" in message.text

@@ -166,3 +166,11 @@ def test_the_follow_button_makes_the_thread_follow(tstack):
     with tstack.db.read() as session:
         rows = session.execute(select(Follow.channel_id, Follow.thread_ts, Follow.user_id)).all()
     assert rows == [(channel, thread, SALES1)]
+
+
+def test_a_question_longer_than_the_limit_is_answered_naming_the_limit(tstack):
+    sb = tstack.sb
+    delivery = sb.mention("where is " + "A1" * 5_000, user=SALES1, channel=CHANNEL)
+    assert delivery.status == 200 and not delivery.late
+    sb.wait_for(lambda: sb.ephemerals(user=SALES1, channel=CHANNEL), message="the refusal")
+    assert "2,000" in sb.ephemerals(user=SALES1, channel=CHANNEL)[-1].text

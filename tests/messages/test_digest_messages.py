@@ -157,3 +157,11 @@ def test_the_report_first_answers_that_it_is_counting():
     message = working_message(WEEK)
     assert validate_message_blocks(message["blocks"]) == []
     assert "Counting Week 45 2026, 2–8 Nov 2026" in text_of(message)
+
+
+def test_a_point_change_is_the_difference_of_the_rates_shown():
+    # 2.851% shows as 2.9%, 3.349% as 3.3%: the change reads 0.4 pt, not the unrounded 0.5.
+    cur = figures(orders_shipped=100_000, shipped_on_time=2_851)
+    prev = figures(orders_shipped=100_000, shipped_on_time=3_349)
+    shown = json.dumps(digest_message(view(current=cur, previous=prev)), ensure_ascii=False)
+    assert "2.9%  (▼ 0.4 pt vs 3.3%)" in shown

@@ -12,7 +12,7 @@ from messages.customers import CustomerMetadata
 from messages.digest import DrillRef
 from messages.edit_order import EditMetadata
 from messages.fulfilment import ShipMetadata
-from messages.metadata import OrderModalMetadata
+from messages.metadata import OrderModalMetadata, submission_token, with_submission_token
 from messages.returns import ReturnMetadata
 from messages.triage_modals import ModalMetadata
 
@@ -45,3 +45,19 @@ def test_numbers_and_lists_come_back_typed_as_the_fields_say():
 def test_a_drill_buttons_value_keeps_the_short_keys_posted_digests_carry():
     posted = '{"k":"late","p":"weekly","s":"2026-11-02","e":"2026-11-08","z":"UTC"}'
     assert DrillRef.loads(posted).dumps() == posted
+
+
+def test_a_modal_opens_with_a_fresh_submission_token_its_metadata_ignores():
+    meta = ShipMetadata(ref="SO-1042", keys=("l1",), channel_id="C1")
+    view = {"type": "modal", "submit": {"type": "plain_text", "text": "Save"},
+            "private_metadata": meta.dumps()}
+    first, second = with_submission_token(view), with_submission_token(view)
+    assert submission_token(first) and submission_token(first) != submission_token(second)
+    assert ShipMetadata.loads(first["private_metadata"]) == meta
+    notice = {"type": "modal", "private_metadata": meta.dumps()}  # no Submit: nothing to submit
+    assert with_submission_token(notice) is notice
+
+
+def test_a_modal_opened_before_tokens_is_known_by_its_view_id_and_hash():
+    assert submission_token({"id": "V1", "hash": "h.1", "private_metadata": "{}"}) == "view:V1:h.1"
+    assert submission_token({"private_metadata": ""}) is None

@@ -35,12 +35,33 @@ def test_order_card_shows_ref_customer_status_axes_and_totals():
 
 
 def test_order_card_buttons_carry_the_ref():
-    card = order_card(order(), shareable=True)
+    part = order(lines=(line(1, quantity_shipped=2), line(2)), fulfilment_status="partially_shipped")
+    card = order_card(part, shareable=True)
     ids = action_ids(card["blocks"])
     assert ids == [OrderActions.EDIT, OrderActions.FLAG, OrderActions.HISTORY,
                    OrderActions.FOLLOW, FulfilmentActions.SHIP, ReturnActions.START,
                    OrderActions.SHARE]
-    assert OrderActions.SHARE not in action_ids(order_card(order())["blocks"])
+    assert OrderActions.SHARE not in action_ids(order_card(part)["blocks"])
+
+
+def test_order_card_offers_only_what_can_apply():
+    """#15.8: Ship, Return and Edit showed on completed orders."""
+    from store.views.orders import OwedView
+    unshipped = action_ids(order_card(order())["blocks"])
+    assert FulfilmentActions.SHIP in unshipped and ReturnActions.START not in unshipped
+    done = order(status="completed", fulfilment_status="delivered",
+                 lines=(line(1, quantity_shipped=2),))
+    ids = action_ids(order_card(done)["blocks"])
+    assert ids == [OrderActions.FLAG, OrderActions.HISTORY, OrderActions.FOLLOW,
+                   ReturnActions.START]
+    owed = (OwedView(1, "RMA-000001", 5, "WID-1001-BL", "Widget 1", 1, "replacement"),)
+    card = order_card(order(status="completed", fulfilment_status="partially_returned",
+                            lines=(line(1, quantity_shipped=2),), owed=owed))
+    assert FulfilmentActions.SHIP in action_ids(card["blocks"])
+    texts = [b["text"]["text"] for b in card["blocks"] if b["type"] == "section" and "text" in b]
+    assert "*Replacements to ship*\n:arrows_counterclockwise: `WID-1001-BL` Widget 1 × *1* · " \
+           "replacement for RMA-000001" in texts
+    assert validate_message_blocks(card["blocks"]) == []
 
 
 def test_hostile_text_is_escaped_everywhere_and_stays_valid():

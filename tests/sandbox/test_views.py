@@ -63,6 +63,24 @@ def test_submit_fills_state_per_element_type_and_errors_keep_the_view_open(sb, a
     assert not view.is_open and sb.views("U0PROC1") == []
 
 
+def test_resubmit_delivers_the_same_submission_again_even_after_the_view_closed(sb, app,
+                                                                                  client):
+    seen = []
+
+    @app.view("edit")
+    def on_submit(ack, body):
+        seen.append(body)
+        ack()
+
+    view = open_from_command(sb, app, client, modal("edit", text_input("qty", "Quantity")))
+    first = sb.submit(view, {"qty_in": "3"}, user="U0PROC1")
+    assert first.status == 200 and not view.is_open
+    again = sb.resubmit(view, user="U0PROC1")
+    assert again.status == 200 and again.problems == []
+    assert [b["view"] for b in seen] == [first.payload["view"]] * 2
+    assert seen[0]["trigger_id"] != seen[1]["trigger_id"]
+
+
 def test_required_fields_are_checked_by_the_client_before_sending(sb, app, client):
     view = open_from_command(sb, app, client, modal("edit", text_input("qty", "Quantity"),
                                                     STATUS))

@@ -18,3 +18,12 @@ def test_a_payload_is_cleaned_in_place_keys_and_order_kept():
 def test_nul_fields_names_only_text_holding_a_nul():
     assert nul_fields({"a": "x\x00", "b": "\x01", "c": 0, "d": None, "e": "\x00"}) == ["a", "e"]
     assert has_nul("\x00") and not has_nul(b"\x00") and not has_nul("\x01")
+
+
+def test_spreadsheet_cells_never_start_a_formula():
+    from store.control_chars import spreadsheet_cell
+
+    for text in ("=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+        assert spreadsheet_cell(text) == "'" + text
+    assert spreadsheet_cell("Acme = best") == "Acme = best"
+    assert spreadsheet_cell(-5) == -5 and spreadsheet_cell(None) is None

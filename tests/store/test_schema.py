@@ -67,3 +67,17 @@ def test_0006_backfills_the_ref_keys_of_existing_orders(empty_db):
         rows = conn.execute(text("SELECT ref, ref_key, ref_prefix FROM orders ORDER BY id"))
         assert [tuple(r) for r in rows] == [("HX-02001", "hx2001", "hx"), ("#1001", "1001", ""),
                                             ("SO-100042", "so100042", "so")]
+
+
+def test_the_approval_kinds_check_allows_late_returns_after_upgrade(empty_db):
+    """0007: the kind column's CHECK is rebuilt with late_return (#15.3)."""
+    schema.upgrade(empty_db)
+    with empty_db.engine.connect() as conn:
+        if empty_db.engine.dialect.name == "sqlite":
+            ddl = conn.scalar(text("SELECT sql FROM sqlite_master WHERE name = 'approvals'"))
+        else:
+            ddl = " ".join(conn.scalars(text(
+                "SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = 'approvals' "
+                "AND c.contype = 'c'")))
+    assert "late_return" in ddl and ddl.count("price_override") == 1

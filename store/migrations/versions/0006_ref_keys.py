@@ -2,7 +2,7 @@
 indexed and backfilled (store/models/orders.py: ref_key_of, ref_prefix_of).
 
 Revision ID: 0006_ref_keys
-Revises: 0004
+Revises: 0007_late_return_approvals
 """
 
 import re
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_ref_keys"
-down_revision = "0004"
+down_revision = "0007_late_return_approvals"
 branch_labels = None
 depends_on = None
 

@@ -15,6 +15,7 @@ from store.orders.edit import OrderEdit
 from store.orders.lines import LineEdit
 from store.orders.operations import edit_order, get_order
 from store.triage.operations import flag_order
+from tests.support.clock import TODAY
 from tests.support.fulfil_desk import PROMISED, REF, fulfil_desk, reserved_lines, stock
 
 ACTOR = "U0PROC1"
@@ -111,3 +112,52 @@ def test_a_late_order_opens_one_discrepancy_and_shipping_it_resolves_it(db, desk
         late = s.scalars(select(Discrepancy).where(Discrepancy.fingerprint == "late")).one()
         assert (late.status.value, late.resolved_by) == ("resolved", ACTOR)
     assert stock(db, "WID-1042-BL") == (96, 10)  # shipped without allocation: free stock
+
+
+def _restock(db, sku: str, units: int, warehouse: str = "EAST") -> None:
+    from store.models import Product, StockLevel, Warehouse
+    with db.write() as s:
+        s.execute(select(StockLevel).join(Product, Product.id == StockLevel.product_id)
+                  .join(Warehouse, Warehouse.id == StockLevel.warehouse_id)
+                  .where(Product.sku == sku, Warehouse.code == warehouse)
+                  ).scalar_one().on_hand += units
+
+
+def _backordered(db, ref: str) -> list[int]:
+    with db.read() as s:
+        order = s.scalars(select(Order).where(Order.ref == ref)).one()
+        return [line.quantity_backordered for line in order.lines]
+
+
+def _paid(db, ref: str) -> None:
+    with db.write() as s:
+        s.scalars(select(Order).where(Order.ref == ref)).one().payment_status = \
+            PaymentStatus.AUTHORIZED
+
+
+def test_shipping_what_was_backordered_clears_the_backorder(db, desk):
+    """#15.4: allocated short, restocked and shipped in full, the line stayed backordered."""
+    from store.models import OrderReceivedFacts, OrderShipFacts
+    _paid(db, "SO-1043")
+    allocate(db, ref="SO-1043", actor=ACTOR)
+    assert _backordered(db, "SO-1043") == [3]
+    _restock(db, "GIZ-2001-RD", 10)  # 15 on hand, 7 held by others: 8 free
+    ship_order(db, ref="SO-1043", actor=ACTOR, request=ShipRequest(
+        "Other", None, TODAY, None, {"l1": "1"}))
+    assert _backordered(db, "SO-1043") == [2]  # what is still short, not what ever was
+    result = ship_order(db, ref="SO-1043", actor=ACTOR, request=ShipRequest(
+        "Other", None, TODAY, None, {"l1": "2"}))
+    assert result.complete and _backordered(db, "SO-1043") == [0]
+    with db.read() as s:
+        order_id = s.scalar(select(Order.id).where(Order.ref == "SO-1043"))
+        assert s.get(OrderShipFacts, order_id).short_lines == 0
+        assert s.get(OrderReceivedFacts, order_id).short_lines == 0
+
+
+def test_allocating_after_a_restock_clears_the_backorder(db, desk):
+    _paid(db, "SO-1043")
+    allocate(db, ref="SO-1043", actor=ACTOR)
+    _restock(db, "GIZ-2001-RD", 10)
+    result = allocate(db, ref="SO-1043", actor=ACTOR)
+    assert _backordered(db, "SO-1043") == [0]
+    assert [(x.reserved, x.backordered) for x in result.pick.lines] == [(3, 0)]

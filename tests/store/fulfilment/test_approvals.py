@@ -108,3 +108,27 @@ def test_a_request_made_while_no_manager_channel_is_routed_is_posted_once_one_is
     with db.read() as s:
         row = s.get(OutboxMessage, row_id)
         assert (row.payload["channel"], row.dedupe_key) == ("C0MGR", "approval:1:post")
+
+
+def test_an_approved_price_is_the_agreed_price_and_the_order_releases(db, desk):
+    """#15.1: approving $12.50 → $10.00 (20% under list) opened a high price_mismatch whose
+    fix undid the approval, and release refused the order because of it."""
+    from store.enums import DiscrepancyStatus, DiscrepancyType
+    from store.fulfilment import allocate
+    from store.models import Discrepancy
+
+    set_price(db, "SO-2001", 1, "10.00")
+    decide(db, approval_id=1, actor=MANAGER, approve=True)
+    with db.read() as s:
+        open_prices = s.scalars(select(Discrepancy).where(
+            Discrepancy.type == DiscrepancyType.PRICE_MISMATCH,
+            Discrepancy.status != DiscrepancyStatus.RESOLVED)).all()
+    assert open_prices == []
+    assert allocate(db, ref="SO-2001", actor=REQUESTER).order.fulfilment_status == "allocated"
+    # Another price on that line is not what was agreed: the check finds it again.
+    set_price(db, "SO-2001", 1, "11.50", actor=MANAGER)  # 8% under list: no approval needed
+    with db.read() as s:
+        titles = s.scalars(select(Discrepancy.title).where(
+            Discrepancy.type == DiscrepancyType.PRICE_MISMATCH,
+            Discrepancy.status != DiscrepancyStatus.RESOLVED)).all()
+    assert titles == ["Line 1: WID-1042-BL at $11.50, catalog price $12.50"]

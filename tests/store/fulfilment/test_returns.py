@@ -113,3 +113,82 @@ def test_a_big_refund_waits_and_is_not_counted_until_approved(db, shipped):
         Line(1, "1", "refund", "damaged")])  # $12.50 + $1.35 > $10.00
     assert (result.ret.status, result.ret.approval_id) == ("awaiting_approval", 1)
     assert axes(db) == ("partially_returned", "awaiting")
+
+
+def test_a_replacement_after_a_completed_order_ships_from_the_pick_request(db, shipped):
+    """#15.2: the return promised the replacement would ship, then Ship refused it because
+    the order was completed. Owed goods ship on the original order as a replacement shipment;
+    the order stays completed."""
+    from store.enums import OrderStatus
+    from store.fulfilment.pick import get_pick_post
+    from store.fulfilment.shipments import ship_form
+    from store.models import OutboxMessage
+    with db.write() as s:
+        order = s.scalars(select(Order).where(Order.ref == REF)).one()
+        order.status, order_id = OrderStatus.COMPLETED, order.id
+    result = create_return(db, ref=REF, actor=ACTOR, lines=[
+        Line(1, "1", "replace", "defective"), Line(2, "2", "exchange", "wrong_item",
+                                                   "BRK-3003-SS")])
+    assert [(o.sku, o.quantity) for o in result.order.owed] == [
+        ("WID-1042-BL", 1), ("BRK-3003-SS", 2)]
+    pick, _posted = get_pick_post(db, order_id=order_id)
+    assert pick.can_ship and pick.units_left == 3
+    assert [(o.rma, o.sku, o.quantity) for o in pick.owed] == [
+        (result.ret.rma, "WID-1042-BL", 1), (result.ret.rma, "BRK-3003-SS", 2)]
+    with db.read() as s:
+        assert s.scalars(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key == f"pick:{order_id}")).one().payload["channel"] == "C0WH"
+    form = ship_form(db, ref=REF)
+    assert [(x.label, x.left) for x in form.lines] == [
+        (f"{result.ret.rma} · WID-1042-BL Widget Blue (replacement)", 1),
+        (f"{result.ret.rma} · BRK-3003-SS Bracket Stainless (exchange)", 2)]
+    shipped_now = ship_order(db, ref=REF, actor=ACTOR, request=ShipRequest(
+        "Other", None, TODAY, None, {x.key: str(x.left) for x in form.lines}))
+    assert shipped_now.complete and shipped_now.order.owed == ()
+    assert shipped_now.order.status == "completed"
+    assert not shipped_now.pick.can_ship
+    with db.read() as s:
+        assert s.scalars(select(Return)).one().status.value == "closed"
+
+
+def _delivered(db, days: int) -> None:
+    from datetime import timedelta
+
+    from store import clock
+    from store.models import Shipment
+    with db.write() as s:
+        for shipment in s.scalars(select(Shipment)):
+            shipment.delivered_at = clock.now() - timedelta(days=days)
+
+
+def test_a_return_outside_the_window_waits_for_a_manager(db, shipped):
+    """#15.3: a return long after delivery was accepted silently; now it asks a manager."""
+    from store.fulfilment.approvals import decide
+    from store.models import Approval, OutboxMessage
+    _delivered(db, 75)
+    result = create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "1", "replace", "defective")])
+    assert (result.ret.status, result.ret.approval_id) == ("awaiting_approval", 1)
+    assert result.order.owed == ()  # nothing goes out before the manager says yes
+    with db.read() as s:
+        approval = s.get(Approval, 1)
+        assert approval.kind.value == "late_return"
+        assert "75 days after delivery (the return window is 60 days)" in approval.payload["detail"]
+        post = s.scalars(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key == "approval:1:post")).one()
+        assert post.payload["channel"] == "C0MGR"  # the request reaches the managers
+    decide(db, approval_id=1, actor="U0MGR1", approve=True)
+    with db.read() as s:
+        assert s.scalars(select(Return)).one().status.value == "approved"
+    from store.orders.operations import get_order
+    assert [(o.sku, o.quantity) for o in get_order(db, ref=REF).owed] == [("WID-1042-BL", 1)]
+
+
+def test_the_return_window_is_a_policy_setting(db, shipped):
+    _delivered(db, 75)
+    wide = dataclasses.replace(RULES, return_window_days=90)
+    result = create_return(db, ref=REF, actor=ACTOR, rules=wide, lines=[
+        Line(1, "1", "refund", "defective")])
+    assert (result.ret.status, result.ret.approval_id) == ("approved", None)
+    _delivered(db, 59)
+    inside = create_return(db, ref=REF, actor=ACTOR, lines=[Line(2, "1", "refund", "defective")])
+    assert inside.ret.status == "approved"

@@ -32,7 +32,7 @@ def test_percentiles_equal_a_full_sort(db):
     with db.read() as s:
         cycles = list(s.scalars(select(OrderShipFacts.cycle_hours).where(
             OrderShipFacts.first_shipped_at >= start, OrderShipFacts.first_shipped_at < end)))
-        found = shipped(s, db.dialect, start, end, 0)
+        found = shipped(s, db.dialect, start, end, ((start, 0),))
     assert len(cycles) > 100 and min(cycles) < 0
     assert found["orders_shipped"] == len(cycles)
     assert found["cycle_median_hours"] == round(nearest_rank(cycles, 0.5), 4)
@@ -45,6 +45,7 @@ def test_one_order_is_its_own_median_and_p90(db):
         first = s.scalars(select(OrderShipFacts).order_by(OrderShipFacts.first_shipped_at)
                           .limit(1)).one()
         found = shipped(s, db.dialect, first.first_shipped_at,
-                        first.first_shipped_at + timedelta(microseconds=1), 0)
+                        first.first_shipped_at + timedelta(microseconds=1),
+                        ((first.first_shipped_at, 0),))
     assert found["orders_shipped"] == 1
     assert found["cycle_median_hours"] == found["cycle_p90_hours"] == round(first.cycle_hours, 4)

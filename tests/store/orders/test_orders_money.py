@@ -33,7 +33,7 @@ def test_format_money(minor, currency, shown):
 
 def test_transitions_come_from_one_table():
     assert allowed_transitions("draft", "unfulfilled") == ("open", "canceled")
-    assert allowed_transitions("open", "packed") == ("completed", "canceled")
+    assert allowed_transitions("open", "packed") == ("canceled",)  # #15.8: nothing shipped
     assert allowed_transitions("open", "partially_shipped") == ("completed",)
     assert allowed_transitions("completed", "delivered") == ()
     assert allowed_transitions("canceled", "unfulfilled") == ()
@@ -43,4 +43,5 @@ def test_refused_transitions_say_why():
     assert "can't change status" in transition_problem("canceled", "unfulfilled", "open")
     assert "not an order status" in transition_problem("open", "unfulfilled", "shipped")
     assert "return" in transition_problem("open", "delivered", "canceled")
-    assert transition_problem("open", "unfulfilled", "completed") is None
+    assert "Nothing has shipped" in transition_problem("open", "unfulfilled", "completed")
+    assert transition_problem("open", "shipped", "completed") is None

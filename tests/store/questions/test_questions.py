@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from store.enums import Role
-from store.errors import OrderNotFound
+from store.errors import InputTooLong, OrderNotFound
+from store.lookup import MAX_QUERY_CHARS
 from store.questions.answers import answer_order, answer_question
 from store.views.questions import (
     CANDIDATES,
@@ -19,6 +20,7 @@ from store.views.questions import (
     UNFOLLOWED,
     ThreadRef,
 )
+from tests.support.statements import counting
 from tests.support.threads_desk import NOW, build_threads_desk
 
 SALES1, SALES2, PROCESSOR = "U0SALES1", "U0SALES2", "U0PROC1"
@@ -192,3 +194,25 @@ def test_a_status_filter_over_every_account_is_not_counted(desk):
     scoped = ask(desk, "anything late for acme?", user=PROCESSOR, role=Role.PROCESSOR,
                  limit=1)
     assert (scoped.total, scoped.total_is_floor) == (2, False)
+
+
+def test_a_question_longer_than_the_limit_is_refused_naming_the_limit(desk):
+    with pytest.raises(InputTooLong) as refused:
+        ask(desk, "where is " + "acme " * (MAX_QUERY_CHARS // 5))
+    assert f"{MAX_QUERY_CHARS:,}" in refused.value.message
+
+
+def test_a_long_paste_in_a_followed_thread_is_ignored_not_refused(desk):
+    answer = ask(desk, "log: " + "x " * MAX_QUERY_CHARS, thread=THREAD, addressed=False)
+    assert answer.kind == IGNORED
+
+
+def test_a_question_of_many_words_and_keys_costs_a_bounded_number_of_statements(desk):
+    words = " ".join(f"zq{chr(97 + n % 26)}{chr(97 + n // 26)}x" for n in range(200))
+    keys = " ".join(f"SO-{n}" for n in range(20_000, 20_200))
+    with counting(desk.engine) as seen:
+        ask(desk, f"where are {words}")
+    assert len(seen.sql) <= 10, len(seen.sql)  # one code probe for all words, not one each
+    with counting(desk.engine) as seen:
+        ask(desk, f"where are {keys}")
+    assert len(seen.sql) <= 50, len(seen.sql)  # 400 before: two probes for each of 200 keys

@@ -212,3 +212,18 @@ def test_the_names_the_readme_uses_are_in_the_demo_data(seeded):
     with db.read() as s:
         names = set(s.scalars(select(Customer.name)))
     assert {"Acme Corporation", "Globex Ltd", "Initech"} <= names
+
+
+def test_every_demo_return_waiting_on_a_manager_has_its_approval_request(seeded):
+    """#15.3: demo RMAs sat in awaiting_approval (or requested) with no request anywhere."""
+    from store.enums import ApprovalStatus, ReturnStatus
+    from store.models import Approval
+    db, _ = seeded
+    with db.read() as s:
+        waiting = s.execute(select(Return.id, Return.status).where(Return.status.not_in(
+            [ReturnStatus.CLOSED, ReturnStatus.RECEIVED]))).all()
+        asked = dict(s.execute(select(Approval.return_id, Approval.kind).where(
+            Approval.status == ApprovalStatus.PENDING)).all())
+    assert waiting and {status for _, status in waiting} == {ReturnStatus.AWAITING_APPROVAL}
+    assert {rid for rid, _ in waiting} == set(asked)
+    assert {kind.value for kind in asked.values()} <= {"late_return", "refund"}

@@ -178,3 +178,49 @@ def test_problem_rows_cover_every_automatic_type():
     from store.enums import DiscrepancyType
     assert set(EXPECTED) == {t.value for t in DiscrepancyType} - {"other"}
     assert len(problem_rows()) == 10
+
+
+def _credit(db, ref: str) -> Discrepancy:
+    with db.read() as s:
+        return s.scalars(select(Discrepancy).join(Order, Order.id == Discrepancy.order_id)
+                         .where(Order.ref == ref, Discrepancy.type == "credit_limit")).one()
+
+
+def test_a_finding_is_recomputed_when_its_inputs_change(db, imported):
+    """#15.7: after the order grew, the credit problem still said the old unpaid figure."""
+    from store.models import Event
+    assert _credit(db, "SO-9008").evidence["found"] == "$125.00 unpaid with this order"
+    version = get_order(db, ref="SO-9008").version
+    edit_order(db, ref="SO-9008", actor="U0PROC1", expected_version=version,
+               changes=OrderEdit(lines=(LineEdit(line_no=1, sku="", quantity=12,
+                                                 unit_price="12.50"),)))
+    d = _credit(db, "SO-9008")
+    assert (d.title, d.evidence["found"]) == ("GLOBEX is $50.00 over its credit limit",
+                                              "$150.00 unpaid with this order")
+    with db.read() as s:
+        event = s.scalars(select(Event).where(Event.kind == "triage.updated")).one()
+    assert event.discrepancy_id == d.id and "$150.00 unpaid" in event.summary
+
+
+def test_another_order_of_the_customer_hears_the_new_credit_figure(db, imported, tmp_path):
+    import_problems(db, tmp_path, [row("SO-9011", "BRK-3003-SS", 2, "6.50", customer="GLOBEX")])
+    assert _credit(db, "SO-9011").evidence["found"] == "$138.00 unpaid with this order"
+    assert _credit(db, "SO-9008").evidence["found"] == "$138.00 unpaid with this order"
+    version = get_order(db, ref="SO-9008").version
+    edit_order(db, ref="SO-9008", actor="U0PROC1", expected_version=version,
+               changes=OrderEdit(lines=(LineEdit(line_no=1, sku="", quantity=2,
+                                                 unit_price="12.50"),)))
+    # $25.00 + $13.00 is under the $100.00 limit now: both orders' credit problems are gone.
+    assert _credit(db, "SO-9008").status == DiscrepancyStatus.RESOLVED
+    assert _credit(db, "SO-9011").status == DiscrepancyStatus.RESOLVED
+
+
+def test_recording_the_payment_resolves_the_credit_problem(db, imported):
+    version = get_order(db, ref="SO-9008").version
+    result = edit_order(db, ref="SO-9008", actor="U0PROC1", expected_version=version,
+                        changes=OrderEdit(payment_status="captured"))
+    assert result.order.payment_status == "captured"
+    assert [(c.field, c.before, c.after) for c in result.changed_fields] == [
+        ("payment", "authorized", "captured")]
+    d = _credit(db, "SO-9008")
+    assert (d.status, d.resolution_reason) == (DiscrepancyStatus.RESOLVED, "no_longer_found")
