@@ -14,6 +14,7 @@ from bot.slack_client import make_web_client
 from handlers import (
     approvals,
     cancel,
+    connections,
     customers,
     digests,
     edit_order,
@@ -66,4 +67,5 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     returns.register(app, deps)
     approvals.register(app, deps)
     cancel.register(app, deps)
+    connections.register(app, deps)
     return app

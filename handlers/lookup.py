@@ -9,11 +9,11 @@ from slack_bolt import App
 from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
 from messages.actions import OrderActions
 from messages.orders import all_lines_modal, candidates_message, no_match_message, order_card
-from store.errors import NotVisible
+from store.errors import NotForThisChannel, NotVisible
 from store.lookup import find_orders
 from store.orders import get_order, record_posted_card
 from store.views.orders import OrderView
-from store.workspace import FULL, cut_candidates, seen_order
+from store.workspace import FULL, NOTHING, cut_candidates, order_sight, seen_order
 
 LOOKUP_USAGE = "/order <ref, PO, tracking number, customer, SKU>"
 
@@ -46,7 +46,8 @@ def on_open_button(request: Request) -> Reply:
 
 
 def on_share_button(request: Request) -> Reply:
-    order = order_for(request)  # as the sharer may see it: a channel sees no more
+    # As the sharer may see it, and customer-safe where another organisation reads it.
+    order = order_for(request, posting=True)
     # Posted before the ack: the card's ts is recorded so later changes redraw it in place.
     posted = request.client.chat_postMessage(channel=request.channel, **order_card(order))
     record_posted_card(request.deps.db, ref=order.ref, channel_id=posted["channel"],
@@ -61,8 +62,12 @@ def on_all_lines_button(request: Request) -> Reply:
     return Reply.modal(all_lines_modal(order))
 
 
-def order_for(request: Request) -> OrderView:
-    """The button's order as the presser may see it, read in the role check's transaction."""
+def order_for(request: Request, *, posting: bool = False) -> OrderView:
+    """The button's order as the presser may see it, read in the role check's transaction
+    (`posting`: as the channel may see it, for a post)."""
     with request.deps.db.read():
-        viewer = request.viewer(Permission.LOOKUP)
-        return seen_order(viewer, get_order(request.deps.db, ref=request.value))
+        viewer = request.viewer(Permission.LOOKUP, posting=posting)
+        order = get_order(request.deps.db, ref=request.value)
+    if viewer.shared and order_sight(viewer, order) == NOTHING:
+        raise NotForThisChannel(order.ref)
+    return seen_order(viewer, order)

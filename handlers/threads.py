@@ -66,9 +66,9 @@ def on_message_event(request: Request) -> Reply:
 
 
 def on_details_button(request: Request) -> Reply:
-    role = request.require(Permission.ASK)
-    result = answer_order(request.deps.db, ref=request.value, user_id=request.user, role=role,
-                          policy=request.deps.settings.rep_visibility, now=clock.now())
+    viewer = request.viewer(Permission.ASK, posting=True)
+    result = answer_order(request.deps.db, ref=request.value, user_id=request.user,
+                          role=viewer.role, policy=viewer.policy, now=clock.now(), viewer=viewer)
     return Reply().post(answer_message(result), channel=request.channel,
                         thread_ts=request.thread)
 
@@ -99,11 +99,13 @@ def answer(request: Request, *, addressed: bool) -> Reply:
                        message_key=message_key(channel, event["ts"])):
         log.info("event %s: already answered, staying quiet", event_id)
         return Reply()
-    role = request.require(Permission.ASK)
+    if not addressed and request.is_outsider:
+        return Reply()  # an outsider's chatter in a followed thread: no refusal to post
+    viewer = request.viewer(Permission.ASK, posting=True)
     result = answer_question(
-        request.deps.db, text=event.get("text") or "", user_id=request.user, role=role,
-        policy=request.deps.settings.rep_visibility, now=clock.now(),
-        thread=ThreadRef(channel, thread), addressed=addressed)
+        request.deps.db, text=event.get("text") or "", user_id=request.user, role=viewer.role,
+        policy=viewer.policy, now=clock.now(), thread=ThreadRef(channel, thread),
+        addressed=addressed, viewer=viewer)
     log.debug("event %s: %s", event_id, result.kind)
     if result.kind == IGNORED:
         return Reply()

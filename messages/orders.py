@@ -16,7 +16,7 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 def order_card(order, *, shareable: bool = False, actions: bool = True) -> dict:
     """The order card. `shareable` adds "Share in channel" (for the ephemeral lookup answer).
     An order cut to status (store.workspace.visibility) gets the status card."""
-    if order.sight == "status":
+    if order.sight in ("status", "customer"):
         return _status_card(order, shareable=shareable, actions=actions)
     shown = order.lines[:CARD_LINES]
     return render(
@@ -35,14 +35,19 @@ def order_card(order, *, shareable: bool = False, actions: bool = True) -> dict:
 
 
 def _status_card(order, *, shareable: bool, actions: bool) -> dict:
+    """STATUS for a rep (with what is held back, and whose it is); CUSTOMER for the customer
+    (tracking, nothing internal, no buttons but Follow)."""
+    customer = order.sight == "customer"
     problems = sorted({label(d.type) for d in order.open_discrepancies})
     owner = actor(order.account_rep_id) if order.account_rep_id else "the account's rep"
     return render(
-        "order_status_card.json.j2", order=order, ids=OrderActions, shareable=shareable,
-        actions=actions, shipments_text=_shipments_text(order.shipments, tracking=False),
+        "order_status_card.json.j2", order=order, ids=OrderActions,
+        shareable=shareable and not customer, actions=actions and not customer,
+        shipments_text=_shipments_text(order.shipments, tracking=customer),
         problem_text=(":warning: Open problems: " + ", ".join(problems)) if problems else "",
-        restricted_text=(f"_Status only: prices, lines, address and notes are for {owner} "
-                         "and the order desk._"),
+        restricted_text="" if customer else (
+            f"_Status only: prices, lines, address and notes are for {owner} "
+            "and the order desk._"),
     )
 
 

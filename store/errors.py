@@ -85,6 +85,26 @@ class NotVisible(OrderdeskError):
                          f"`/order {ref}` shows its status.")
 
 
+class Outsider(OrderdeskError):
+    """A guest or someone of another organisation: no desk role, no access by default."""
+
+    def __init__(self, *, linked: bool = False):
+        where = ("Here you can ask about your own account's orders: mention @orderdesk with "
+                 "an order number or question, or use `/order <ref or PO>`." if linked else
+                 "If your company shares a channel with the desk, ask there.")
+        super().__init__("Sorry, Orderdesk works for the order desk's own team, and guests "
+                         f"and people from other organisations can't use that here. {where}")
+
+
+class NotForThisChannel(OrderdeskError):
+    """A post into a channel another organisation reads, about an order not theirs."""
+
+    def __init__(self, ref: str):
+        super().__init__(f"This channel is shared with another organisation, so only the "
+                         f"orders of the account linked to it can be shown here, and `{ref}` "
+                         "is not one of them. (Admins link it with `/orders connect`.)")
+
+
 class InvalidTransition(OrderdeskError):
     pass
 

@@ -33,6 +33,18 @@ class ChannelRoute(Base):
     updated_at: Mapped[datetime] = created_at_column()
 
 
+class ChannelLink(Base):
+    """A Slack Connect channel shared with one customer (`/orders connect`): the people of
+    the other organisation there may ask about that account's orders, customer-safe."""
+
+    __tablename__ = "channel_links"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    linked_by: Mapped[str | None] = mapped_column(String(32))
+    linked_at: Mapped[datetime] = created_at_column()
+
+
 class PostedCard(Base):
     """An order card posted in a channel, so an edit can update every copy in place."""
 

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from store import clock, outbox
 from store.db import Database
 from store.enums import DiscrepancyType, PostKind, Role
-from store.models import Customer, Follow, Order
+from store.models import ChannelLink, Customer, Follow, Order
 from store.records import load_order, ref_keys_of
 from store.refs import ref_key_of
 from store.views.orders import FieldChange
@@ -155,9 +155,16 @@ def follow_notice(db: Database, *, follow_id: int, text: str, status_text: str |
             .where(Follow.id == follow_id)).first()
         if row is None:
             return None
-        hides = status_text is not None and not _sees_details(session, row, audience)
+        hides = status_text is not None and (
+            _linked(session, row.channel_id) or not _sees_details(session, row, audience))
     return FollowNotice(ref=row.ref, channel_id=row.channel_id, thread_ts=row.thread_ts,
                         words=status_text if hides else text)
+
+
+def _linked(session: Session, channel_id: str) -> bool:
+    """A channel linked to a customer (store.workspace.connections) hears status words only:
+    the customer's people read it."""
+    return session.get(ChannelLink, channel_id) is not None
 
 
 def _sees_details(session: Session, row, audience: Audience) -> bool:

@@ -4,11 +4,19 @@ require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS)
 set_route / list_routes / route_map    the channel of each route key
 claim_event / forget_events            answer each Slack event once
 Viewer / sight / cut_*                 who may see what of an order (full, status, nothing)
+connect_channel / list_connections     Slack Connect channels linked to a customer
 submit_once / forget_submissions       change things once per modal submission
 """
 
 from __future__ import annotations
 
+from store.workspace.connections import (
+    ConnectionView,
+    connect_channel,
+    connected_customer,
+    disconnect_channel,
+    list_connections,
+)
 from store.workspace.events import claim_event, forget_events, message_key
 from store.workspace.roles import require, roles_in, set_role
 from store.workspace.routing import (
@@ -24,6 +32,7 @@ from store.workspace.routing import (
 )
 from store.workspace.submissions import Submitted, forget_submissions, submit_once
 from store.workspace.visibility import (
+    CUSTOMER,
     FULL,
     NOTHING,
     STATUS,
@@ -38,6 +47,12 @@ from store.workspace.visibility import (
 )
 
 __all__ = [
+    "CUSTOMER",
+    "ConnectionView",
+    "connect_channel",
+    "connected_customer",
+    "disconnect_channel",
+    "list_connections",
     "FULL",
     "NOTHING",
     "STATUS",

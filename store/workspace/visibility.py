@@ -5,11 +5,16 @@
 
 FULL: everything. STATUS: status, dates, the kinds of holds and problems, the carrier; no
 prices, lines, addresses, notes, credit, tracking numbers, problem titles or history.
-NOTHING: not even that the order exists.
+CUSTOMER (customer-safe): status, dates, carrier and tracking; nothing internal (no holds,
+problems, notes, prices, lines, addresses, reps). NOTHING: not even that the order exists.
 
 The desk (processors, managers, admins) sees everything. A sales rep sees their own accounts in
-full and other reps' per ORDERDESK_REP_VISIBILITY ("full" or "status"). The cut_* functions
-turn a full view into what a sight allows; a renderer draws whatever it is handed.
+full and other reps' per ORDERDESK_REP_VISIBILITY ("full" or "status"). Outsiders (guests,
+people of another organisation: role None) see nothing, except in a channel linked to their
+account (store.workspace.connections), where they see that account's orders customer-safe.
+Whatever is posted into a channel shared with another organisation is customer-safe and only
+about the account linked to it, whoever asked. The cut_* functions turn a full view into what
+a sight allows; a renderer draws whatever it is handed.
 """
 
 from __future__ import annotations
@@ -20,26 +25,37 @@ from store.enums import Role
 from store.errors import OrderNotFound
 from store.views.orders import AddressView, Candidate, CustomerView, OrderView, ShipmentView
 
-FULL, STATUS, NOTHING = "full", "status", "nothing"
-SIGHTS = (FULL, STATUS, NOTHING)
-_RANK = {NOTHING: 0, STATUS: 1, FULL: 2}
+FULL, STATUS, CUSTOMER, NOTHING = "full", "status", "customer", "nothing"
+SIGHTS = (FULL, STATUS, CUSTOMER, NOTHING)
+_RANK = {NOTHING: 0, CUSTOMER: 1, STATUS: 2, FULL: 3}
 
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who will read an answer. `policy`: ORDERDESK_REP_VISIBILITY."""
+    """Who will read an answer. `role` None: an outsider (a guest, another organisation's
+    user). `policy`: ORDERDESK_REP_VISIBILITY. `account_id`: the customer the channel is
+    linked to. `shared`: the answer is posted where another organisation reads it."""
 
     user_id: str
-    role: Role | str
+    role: Role | str | None
     policy: str = STATUS
+    account_id: int | None = None
+    shared: bool = False
+
+    @property
+    def is_outsider(self) -> bool:
+        return self.role is None
 
     @property
     def is_desk(self) -> bool:
-        return Role(self.role) != Role.SALES
+        return self.role is not None and Role(self.role) != Role.SALES
 
 
 def sight(viewer: Viewer, *, owner_id: str | None, customer_id: int | None = None) -> str:
     """What `viewer` may see of an order (or account) whose rep is `owner_id`."""
+    if viewer.is_outsider or viewer.shared:
+        linked = viewer.account_id is not None and customer_id == viewer.account_id
+        return CUSTOMER if linked else NOTHING
     if viewer.is_desk or viewer.policy == FULL:
         return FULL
     if owner_id is not None and owner_id == viewer.user_id:
@@ -57,12 +73,13 @@ def order_sight(viewer: Viewer, order: OrderView) -> str:
 
 
 def cut_order(order: OrderView, seen: str) -> OrderView | None:
-    """The card `seen` allows: None for NOTHING; STATUS keeps what a status answer says."""
+    """The card `seen` allows: None for NOTHING; STATUS keeps what a status answer says;
+    CUSTOMER what the customer may read (tracking, but nothing internal)."""
     if seen == FULL:
         return order
     if seen == NOTHING:
         return None
-    return replace(
+    cut = replace(
         order, sight=STATUS, lines=(), subtotal_minor=0, shipping_minor=0, total_minor=0,
         ship_to=AddressView(), shipping_instructions=None, notes=None,
         holds=tuple(replace(h, note=None) for h in order.holds),
@@ -70,6 +87,10 @@ def cut_order(order: OrderView, seen: str) -> OrderView | None:
         open_discrepancies=tuple(replace(d, title="") for d in order.open_discrepancies),
         recent_events=(), allowed_transitions=(), owed=(),
     )
+    if seen == CUSTOMER:
+        cut = replace(cut, sight=CUSTOMER, holds=(), open_discrepancies=(),
+                      shipments=order.shipments, sales_rep_id=None, account_rep_id=None)
+    return cut
 
 
 def seen_order(viewer: Viewer, order: OrderView) -> OrderView:
@@ -93,7 +114,7 @@ def cut_candidates(viewer: Viewer, candidates: tuple[Candidate, ...]) -> tuple[C
         if seen == NOTHING:
             continue
         out.append(c if seen == FULL else replace(c, total_minor=None, po_number=None,
-                                                  sight=STATUS))
+                                                  sight=seen))
     return tuple(out)
 
 
@@ -105,8 +126,9 @@ def cut_customer(viewer: Viewer, customer: CustomerView) -> CustomerView | None:
     if seen == NOTHING:
         return None
     return replace(
-        customer, sight=STATUS, email=None, phone=None, credit_limit_minor=None,
+        customer, sight=seen, email=None, phone=None, credit_limit_minor=None,
         credit_used_minor=0, contacts=(), addresses=(), default_shipping=None,
-        open_orders=tuple(replace(c, total_minor=None, po_number=None, sight=STATUS)
+        open_orders=tuple(replace(c, total_minor=None, po_number=None, sight=seen)
                           for c in customer.open_orders),
+        sales_rep_id=None if seen == CUSTOMER else customer.sales_rep_id,
     )
