@@ -20,6 +20,7 @@ from handlers import (
     edit_order,
     fulfilment,
     history,
+    home,
     lookup,
     returns,
     roles,
@@ -68,4 +69,5 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     approvals.register(app, deps)
     cancel.register(app, deps)
     connections.register(app, deps)
+    home.register(app, deps)
     return app

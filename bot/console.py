@@ -16,6 +16,7 @@ from store import clock
 from store.enums import Role
 
 DEMO_ROLES = {"U0PROC1": Role.PROCESSOR, "U0MGR1": Role.MANAGER}
+DEMO_NAMES = {"U0PROC1": "priya", "U0MGR1": "max"}  # as the sandbox workspace names them
 DEMO_ADMIN = "U0ADMIN"
 # The sandbox's channels, routed the way a desk would route them.
 DEMO_ROUTES = {"default": "C0TRIAGE", "manager": "C0MGR", "warehouse": "C0WH"}
@@ -78,7 +79,8 @@ def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
             print(seed_demo(db, orders=orders, seed=42, progress=progress).summary_line())
     for user_id, role in DEMO_ROLES.items():
         set_role(db, actor=DEMO_ADMIN, user_id=user_id, role=role,
-                 admins=frozenset({DEMO_ADMIN}), default_role=settings.default_role)
+                 admins=frozenset({DEMO_ADMIN}), default_role=settings.default_role,
+                 display_name=DEMO_NAMES[user_id])
     for key, channel_id in DEMO_ROUTES.items():
         set_route(db, actor=DEMO_ADMIN, key=key, channel_id=channel_id)
     if fresh:

@@ -12,7 +12,7 @@ import hmac
 
 from bot.bodies import BodyRefused, loads_object, read_body
 from store.db import DATABASE_DOWN, Database
-from store.errors import IntakeRejected
+from store.errors import IntakeRejected, OutOfRange
 from store.orders import intake_order
 
 MAX_BODY = 1_000_000
@@ -49,6 +49,8 @@ def intake_request(environ: dict, *, db: Database, secret: str | None) -> tuple[
         result = intake_order(db, body=data)
     except IntakeRejected as err:
         return _error(err.status, err.message, err.field)
+    except OutOfRange as err:  # a number the database can't hold: the input's fault, not an outage
+        return _error(422, err.message)
     except DATABASE_DOWN:
         # One transaction: nothing of the order was written. Safe to resend (same order_ref).
         return _error(503, "The order database is unavailable; nothing was saved. Send the "

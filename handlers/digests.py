@@ -1,9 +1,9 @@
 """/orders digest ... (subscriptions), /orders report ... (on demand), drill-down buttons.
 
-    /orders digest subscribe daily|weekly|monthly [#channel] [at HH:MM] [timezone]
+    /orders digest subscribe [scorecard] daily|weekly|monthly [#channel] [at HH:MM] [timezone]
     /orders digest unsubscribe <id | period [#channel]>
-    /orders digest list
-    /orders report daily|weekly|monthly [from] [to] [csv]
+    /orders digest list [page]
+    /orders report [me] daily|weekly|monthly [from] [to] [csv|xlsx]
 """
 
 from __future__ import annotations
@@ -24,14 +24,17 @@ from messages.digest import (
     subscriptions_message,
     working_message,
 )
+from messages.scorecard import scorecard_message
 from store import clock
 from store.errors import ValidationFailed
 from store.metrics import (
     build_digest,
+    build_scorecard,
     discrepancies_csv,
     drill_orders,
     list_digest_subscriptions,
     orders_csv,
+    report_xlsx,
     subscribe_digest,
     unsubscribe_digest,
 )
@@ -46,9 +49,13 @@ from store.periods import (
     period_containing,
 )
 
-DIGEST_USAGE = ("/orders digest subscribe daily|weekly|monthly [#channel] [at HH:MM] [timezone]"
-                " | unsubscribe <id or period [#channel]> | list")
-REPORT_USAGE = "/orders report daily|weekly|monthly [from YYYY-MM-DD] [to YYYY-MM-DD] [csv]"
+DIGEST_USAGE = ("/orders digest subscribe [scorecard] daily|weekly|monthly [#channel] "
+                "[at HH:MM] [timezone] | unsubscribe <id or [scorecard] period [#channel]> "
+                "| list [page]")
+REPORT_USAGE = ("/orders report [me] daily|weekly|monthly [from YYYY-MM-DD] [to YYYY-MM-DD] "
+                "[csv|xlsx]")
+EXPORTS = ("csv", "xlsx")
+SCORECARD = "scorecard"
 _CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]{2,})$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _ID = re.compile(r"^#?(\d+)$")
@@ -61,12 +68,14 @@ class SubscribeArgs:
     channel_id: str
     at_time: str | None
     timezone: str | None
+    report: str = "digest"  # or "scorecard"
 
 
 @dataclass(frozen=True)
 class ReportArgs:
     period: Period
-    csv: bool
+    export: str | None  # csv, xlsx, or None for the figures in Slack
+    mine: bool = False  # `/orders report me`: the asker's own scorecard
 
 
 def channel_in(token: str) -> str | None:
@@ -82,6 +91,9 @@ def channel_in(token: str) -> str | None:
 
 
 def parse_subscribe(words: list[str], *, channel_id: str) -> SubscribeArgs:
+    report = "digest"
+    if words and words[0].lower() == SCORECARD:
+        report, words = SCORECARD, words[1:]
     if not words:
         raise ValidationFailed({"period": f"which digest? Usage: `{DIGEST_USAGE}`"})
     period, channel, at_time, timezone = check_kind(words[0]), channel_id, None, None
@@ -95,23 +107,28 @@ def parse_subscribe(words: list[str], *, channel_id: str) -> SubscribeArgs:
             channel = found
         else:
             timezone = canonical_zone(word)
-    return SubscribeArgs(period, channel, at_time, timezone)
+    return SubscribeArgs(period, channel, at_time, timezone, report)
 
 
 def parse_report(text: str, *, today: date) -> ReportArgs:
     words = text.split()
-    csv = any(w.lower() == "csv" for w in words)
-    words = [w for w in words if w.lower() != "csv"]
+    if words and words[0].lower() == "me":  # one's own scorecard, weekly unless told
+        if any(w.lower() in EXPORTS for w in words):
+            raise ValidationFailed({"period": "your scorecard comes as a message, not a file."})
+        args = parse_report(" ".join(words[1:]) or "weekly", today=today)
+        return ReportArgs(args.period, None, mine=True)
+    export = next((w.lower() for w in words if w.lower() in EXPORTS), None)
+    words = [w for w in words if w.lower() not in EXPORTS]
     if not words:
         raise ValidationFailed({"period": f"which period? Usage: `{REPORT_USAGE}`"})
     kind, dates = check_kind(words[0]), [_date(w) for w in words[1:]]
     if len(dates) > 2:
         raise ValidationFailed({"to": f"at most two dates. Usage: `{REPORT_USAGE}`"})
     if len(dates) == 2:
-        return ReportArgs(custom_period(*dates), csv)
+        return ReportArgs(custom_period(*dates), export)
     if len(dates) == 1:
-        return ReportArgs(period_containing(kind, dates[0]), csv)
-    return ReportArgs(last_complete_period(kind, today), csv)
+        return ReportArgs(period_containing(kind, dates[0]), export)
+    return ReportArgs(last_complete_period(kind, today), export)
 
 
 def _date(word: str) -> date:
@@ -126,7 +143,7 @@ def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("digest", on_digest_command, usage=DIGEST_USAGE,
                             summary="scheduled digests for a channel (managers)")
     deps.orders_command.add("report", on_report_command, usage=REPORT_USAGE,
-                            summary="the figures of a period, now, or its orders as CSV")
+                            summary="the figures of a period, now, or its orders as CSV or XLSX")
     Listeners(app, deps).action(re.compile(rf"^{re.escape(DigestActions.DRILL)}:\w+$"),
                                 on_drill_button)
 
@@ -141,7 +158,9 @@ def on_digest_command(request: Request) -> Reply:
     if action == "unsubscribe":
         return Reply.message(unsubscribe(request, words))
     if action == "list":
-        return Reply.message(subscriptions_message(list_digest_subscriptions(request.deps.db)))
+        page = int(words[0]) if words and words[0].isdigit() else 1
+        return Reply.message(subscriptions_message(list_digest_subscriptions(request.deps.db),
+                                                   page=page))
     return Reply.message(usage_message("/orders digest", [(DIGEST_USAGE, "digests for a channel")],
                                        unknown=action or None))
 
@@ -165,11 +184,11 @@ def subscribe(request: Request, args: SubscribeArgs) -> dict:
     result = subscribe_digest(request.deps.db, period=args.period, channel_id=args.channel_id,
                               at_time=args.at_time or DEFAULT_TIME,
                               timezone=args.timezone or request.deps.settings.timezone,
-                              actor=request.user)
+                              actor=request.user, report=args.report)
     s = result.subscription
     verb = "will get" if result.created else "now gets"
     return confirmation_message(
-        f"<#{s.channel_id}> {verb} the *{s.period}* digest at {s.at_time} {s.timezone} "
+        f"<#{s.channel_id}> {verb} the *{s.period}* {s.report} at {s.at_time} {s.timezone} "
         f"(subscription `#{s.id}`). The first one comes when the current period is over.")
 
 
@@ -177,29 +196,44 @@ def unsubscribe(request: Request, words: list[str]) -> dict:
     if not words:
         raise ValidationFailed({"id": f"which one? Usage: `{DIGEST_USAGE}`"})
     db, actor = request.deps.db, request.user
+    report = "digest"
+    if words[0].lower() == SCORECARD and len(words) > 1:
+        report, words = SCORECARD, words[1:]
     if match := _ID.match(words[0]):
         s = unsubscribe_digest(db, actor=actor, subscription_id=int(match.group(1)))
     else:
         channel = next((c for w in words[1:] if (c := channel_in(w))), request.channel)
-        s = unsubscribe_digest(db, actor=actor, period=words[0], channel_id=channel)
-    return confirmation_message(f"<#{s.channel_id}> no longer gets the *{s.period}* digest "
+        s = unsubscribe_digest(db, actor=actor, period=words[0], channel_id=channel,
+                               report=report)
+    return confirmation_message(f"<#{s.channel_id}> no longer gets the *{s.period}* {s.report} "
                                 f"(subscription `#{s.id}` stopped).")
 
 
 def report(request: Request, args: ReportArgs) -> Reply:
-    """After the ack: the figures into the asker's view, or the CSV into their DM."""
+    """After the ack: the figures into the asker's view, or the export into their DM."""
     db, tz = request.deps.db, request.deps.settings.timezone
-    if not args.csv:
+    if args.mine:
+        view = build_scorecard(db, period=args.period, timezone=tz, now=clock.now(),
+                               user_id=request.user)
+        return Reply().respond(scorecard_message(view, ephemeral=True))
+    if args.export is None:
         view = build_digest(db, period=args.period, timezone=tz, now=clock.now())
         return Reply().respond(digest_message(view, ephemeral=True, title="Report"))
-    orders = orders_csv(db, period=args.period, timezone=tz)
-    problems = discrepancies_csv(db, period=args.period, timezone=tz, now=clock.now())
+    if args.export == "xlsx":
+        book = report_xlsx(db, period=args.period, timezone=tz, now=clock.now())
+        files, told = [book], f"The workbook ({book.rows:,} orders) is in your DMs."
+        comment = f"The report for {args.period.label()}: figures and {book.rows:,} orders."
+    else:
+        orders = orders_csv(db, period=args.period, timezone=tz)
+        problems = discrepancies_csv(db, period=args.period, timezone=tz, now=clock.now())
+        files = [orders, problems]
+        told = (f"The CSVs ({orders.rows:,} orders, {problems.rows:,} discrepancies) are in "
+                "your DMs.")
+        comment = (f"{orders.rows:,} orders and {problems.rows:,} discrepancies behind the "
+                   f"report for {args.period.label()}.")
     dm = request.client.conversations_open(users=request.user)["channel"]["id"]
     request.client.files_upload_v2(
-        channel=dm, title=f"Orders · {args.period.label()}",
+        channel=dm, title=f"Orders · {args.period.label()}", initial_comment=comment,
         file_uploads=[{"file": f.content, "filename": f.filename, "title": f.filename}
-                      for f in (orders, problems)],
-        initial_comment=(f"{orders.rows:,} orders and {problems.rows:,} discrepancies behind "
-                         f"the report for {args.period.label()}."))
-    return Reply().respond(confirmation_message(
-        f"The CSVs ({orders.rows:,} orders, {problems.rows:,} discrepancies) are in your DMs."))
+                      for f in files])
+    return Reply().respond(confirmation_message(told))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from dataclasses import replace
 
 from slack_bolt import App
@@ -25,6 +26,8 @@ def register(app: App, deps: Deps) -> None:
     on.action(numbered(OrderActions.OPEN), on_open_button)
     on.action(OrderActions.SHARE, on_share_button)
     on.action(OrderActions.ALL_LINES, on_all_lines_button)
+    on.action(OrderActions.PAGE, on_page_button)
+    on.action(OrderActions.PAGE_BACK, on_page_button)
 
 
 def on_lookup_command(request: Request) -> Reply:
@@ -40,6 +43,17 @@ def on_lookup_command(request: Request) -> Reply:
     return Reply.message(no_match_message(result))
 
 
+def on_page_button(request: Request) -> Reply:
+    """Next / Previous under a list of candidates: the same search, another page, in place."""
+    offset, _, query = (request.value or "0|").partition("|")
+    with request.deps.db.read():
+        request.require(Permission.LOOKUP)
+        result = find_orders(request.deps.db, query=html.unescape(query),
+                             offset=int(offset) if offset.isdigit() else 0)
+    message = candidates_message(result) if result.candidates else no_match_message(result)
+    return Reply().respond({"replace_original": True, **message})
+
+
 def on_open_button(request: Request) -> Reply:
     order = order_for(request)
     return Reply().respond({"replace_original": True, **order_card(order, shareable=True)})
@@ -49,7 +63,8 @@ def on_share_button(request: Request) -> Reply:
     # As the sharer may see it, and customer-safe where another organisation reads it.
     order = order_for(request, posting=True)
     # Posted before the ack: the card's ts is recorded so later changes redraw it in place.
-    posted = request.client.chat_postMessage(channel=request.channel, **order_card(order))
+    posted = request.client.chat_postMessage(channel=request.channel,
+                                             **order_card(order, shared=True))
     record_posted_card(request.deps.db, ref=order.ref, channel_id=posted["channel"],
                        message_ts=posted["ts"], sight=order.sight)
     return Reply().respond({"delete_original": True})

@@ -8,7 +8,7 @@ import re
 from slack_bolt import App
 
 from handlers.kit import Deps, Listeners, ModalState, Permission, Reply, Request
-from messages.actions import NewOrderIds
+from messages.actions import HomeActions, NewOrderIds
 from messages.blocks import NewOrderBlocks as B
 from messages.triage_modals import (
     NEW_ORDER_LINES,
@@ -29,6 +29,7 @@ def register(app: App, deps: Deps) -> None:
     deps.order_command.add("new", on_new_order, usage=USAGE, summary="enter a new order")
     on = Listeners(app, deps)
     on.shortcut(NewOrderIds.SHORTCUT, on_new_order)
+    on.action(HomeActions.NEW_ORDER, on_new_order)  # the App Home's button
     # The pickers serve only this modal, whose opening checks the role; they show names and
     # SKUs anyone may look up, so they answer without a check of their own.
     on.options(NewOrderIds.CUSTOMER, on_customer_options)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from handlers.kit import Deps, Permission, Reply, Request
 from messages.common import confirmation_message
@@ -26,7 +27,8 @@ def on_role_command(request: Request) -> Reply:
     user_id, role = parse_role_command(request.text)
     settings = request.deps.settings
     set_role(request.deps.db, actor=request.user, user_id=user_id, role=role,
-             admins=settings.admins, default_role=settings.default_role)
+             admins=settings.admins, default_role=settings.default_role,
+             display_name=_name(request, user_id))
     return Reply.message(confirmation_message(f"<@{user_id}> is now *{role.value}*."))
 
 
@@ -46,3 +48,14 @@ def parse_role_command(text: str) -> tuple[str, Role]:
         raise ValidationFailed({"role": f"`{parts[1]}` is not a role. Use one of: {allowed}."}) \
             from None
     return match.group(1) or match.group(2), role
+
+
+def _name(request: Request, user_id: str) -> str | None:
+    """The person's name as Slack shows it (for Assign… lists); None if Slack won't say."""
+    try:
+        user = request.client.users_info(user=user_id)["user"]
+    except SlackApiError:
+        return None
+    profile = user.get("profile") or {}
+    return profile.get("display_name") or user.get("real_name") or user.get("name")
+

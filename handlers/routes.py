@@ -10,7 +10,7 @@ from messages.common import confirmation_message
 from messages.triage import queue_message, routes_message
 from store.errors import ValidationFailed
 from store.triage import SNOOZE_OPTIONS, list_queue
-from store.workspace import ROUTE_KEYS, list_routes, parse_channel, set_route
+from store.workspace import ROUTE_KEYS, desk_people, list_routes, parse_channel, set_route
 
 ROUTE_USAGE = "/orders route <type|default|manager|warehouse> #channel"
 QUEUE_USAGE = "/orders queue [mine|unassigned|<type>]"
@@ -39,4 +39,5 @@ def on_route_command(request: Request) -> Reply:
 def on_queue_command(request: Request) -> Reply:
     viewer = request.viewer(Permission.LOOKUP)
     page = list_queue(request.deps.db, user_id=request.user, filter=request.text, viewer=viewer)
-    return Reply.message(queue_message(page, snooze_options=SNOOZE_OPTIONS))
+    return Reply.message(queue_message(page, snooze_options=SNOOZE_OPTIONS,
+                                       workers=desk_people(request.deps.db)))

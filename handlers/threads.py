@@ -38,6 +38,8 @@ def register(app: App, deps: Deps) -> None:
     on.event("app_mention", on_mention_event)
     on.event("message", on_message_event)
     on.action(numbered(ThreadActions.SHOW), on_details_button)
+    on.action(ThreadActions.PAGE, on_page_button)
+    on.action(ThreadActions.PAGE_BACK, on_page_button)
     on.action(numbered(ThreadActions.FOLLOW), on_follow_button)
     on.action(OrderActions.FOLLOW, on_follow_button)
     on.action(numbered(ThreadActions.UNFOLLOW), on_unfollow_button)
@@ -69,6 +71,18 @@ def on_details_button(request: Request) -> Reply:
     viewer = request.viewer(Permission.ASK, posting=True)
     result = answer_order(request.deps.db, ref=request.value, user_id=request.user,
                           role=viewer.role, policy=viewer.policy, now=clock.now(), viewer=viewer)
+    return Reply().post(answer_message(result), channel=request.channel,
+                        thread_ts=request.thread)
+
+
+def on_page_button(request: Request) -> Reply:
+    """Next / Previous on a list answer: the same question, another page, in the thread."""
+    viewer = request.viewer(Permission.ASK, posting=True)
+    offset, _, text = (request.value or "0|").partition("|")
+    result = answer_question(
+        request.deps.db, text=text, user_id=request.user, role=viewer.role,
+        policy=viewer.policy, now=clock.now(), offset=int(offset) if offset.isdigit() else 0,
+        viewer=viewer)
     return Reply().post(answer_message(result), channel=request.channel,
                         thread_ts=request.thread)
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
+from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered, require
 from messages.actions import TriageActions as A
 from messages.blocks import ResolveBlocks
 from messages.triage import action_reply, queue_message
 from messages.triage_modals import ModalMetadata, resolve_modal
 from store import clock
-from store.errors import ValidationFailed
+from store.errors import NotAllowed, ValidationFailed
 from store.orders import apply_fix
 from store.triage import (
     RESOLUTION_REASONS,
@@ -25,6 +25,7 @@ from store.triage import (
     resolve,
     snooze,
 )
+from store.workspace import desk_people
 
 REASONS = list(RESOLUTION_REASONS.items())
 
@@ -37,6 +38,7 @@ def register(app: App, deps: Deps) -> None:
     on.action(numbered(A.ESCALATE), on_escalate_button)
     on.action(numbered(A.SNOOZE), on_snooze_button)
     on.action(A.QUEUE, on_queue_button)
+    on.action(A.QUEUE_BACK, on_queue_button)
     on.action(numbered(A.RESOLVE), on_resolve_button)
     on.view(A.RESOLVE_CALLBACK, on_resolve_submit)
 
@@ -47,8 +49,18 @@ def on_assign_me_button(request: Request) -> Reply:
 
 
 def on_assign_button(request: Request) -> Reply:
+    """Assign…: a choice among the people whose role may work items ("<item id>|<user id>");
+    anyone else is refused, whatever the payload says."""
     request.require(Permission.ASSIGN)
-    return acted(request, assign, assignee=request.action["selected_user"])
+    chosen = (request.action.get("selected_option") or {}).get("value", "")
+    assignee = chosen.partition("|")[2] or request.action.get("selected_user") or ""
+    try:
+        require(request.deps, assignee, Permission.RESOLVE)
+    except NotAllowed:
+        raise ValidationFailed({"assignee": f"<@{assignee}> can't work triage items (their "
+                                "role doesn't allow it); pick a processor, manager or "
+                                "admin."}) from None
+    return acted(request, assign, assignee=assignee)
 
 
 def on_fix_button(request: Request) -> Reply:
@@ -69,12 +81,14 @@ def on_snooze_button(request: Request) -> Reply:
 
 
 def on_queue_button(request: Request) -> Reply:
-    """A batch summary's "Open the queue", the queue's "Next": value "<filter>|<offset>"."""
+    """A batch summary's "Work these", the queue's "Next" and "Previous": value
+    "<filter>|<offset>"."""
     viewer = request.viewer(Permission.LOOKUP)
     flt, _, offset = (request.value or "|0").partition("|")
     page = list_queue(request.deps.db, user_id=request.user, filter=flt,
                       offset=int(offset or 0), viewer=viewer)
-    return Reply().respond(queue_message(page, snooze_options=SNOOZE_OPTIONS))
+    return Reply().respond(queue_message(page, snooze_options=SNOOZE_OPTIONS,
+                                         workers=desk_people(request.deps.db)))
 
 
 def on_resolve_button(request: Request) -> Reply:

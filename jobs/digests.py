@@ -20,6 +20,7 @@ from slack_sdk.errors import SlackApiError
 
 from messages.charts import digest_chart
 from messages.digest import digest_message
+from messages.scorecard import scorecard_message
 from store import clock
 from store.db import Database
 from store.errors import DigestAlreadyPosted, PeriodNotOver
@@ -27,6 +28,7 @@ from store.metrics import (
     ClaimedRun,
     SubscriptionView,
     build_digest,
+    build_scorecard,
     claim_digest_run,
     get_subscription,
     list_digest_subscriptions,
@@ -100,11 +102,13 @@ def run_subscription_digest(db: Database, client: WebClient, *, subscription: Su
                            claimed_by=claimed_by, at=clock.now())
     if run is None:
         return Outcome(period, channel, "skipped", subscription.id)
+    scorecard = subscription.report == "scorecard"
     try:
-        view = build_digest(db, period=period, timezone=subscription.timezone,
-                            now=now or clock.now())
+        build = build_scorecard if scorecard else build_digest
+        view = build(db, period=period, timezone=subscription.timezone, now=now or clock.now())
         ts = (_earlier_post(client, channel, run) if run.retry else None) \
-            or post_digest(client, channel=channel, view=view, run_id=run.id)
+            or post_digest(client, channel=channel, view=view, run_id=run.id,
+                           message=scorecard_message(view) if scorecard else None)
     except Exception as error:  # noqa: BLE001 - any failure gives the claim back for a retry
         record_digest_failed(db, run=run, at=clock.now())
         log.exception("digest #%s %s failed; retried later", subscription.id, period.label())
@@ -112,12 +116,15 @@ def run_subscription_digest(db: Database, client: WebClient, *, subscription: Su
     if not record_digest_posted(db, run=run, channel_id=channel, message_ts=ts, at=clock.now()):
         log.warning("digest #%s %s posted but its claim was taken over", subscription.id,
                     period.label())
-    upload_chart(client, channel=channel, thread_ts=ts, view=view)
+    if not scorecard:  # the scorecard has no chart
+        upload_chart(client, channel=channel, thread_ts=ts, view=view)
     return Outcome(period, channel, "posted", subscription.id, message_ts=ts)
 
 
-def post_digest(client: WebClient, *, channel: str, view, run_id: int | None = None) -> str:
-    message = digest_message(view)
+def post_digest(client: WebClient, *, channel: str, view, run_id: int | None = None,
+                message: dict | None = None) -> str:
+    """Post the digest of `view` (or `message`, built from it elsewhere: the scorecard)."""
+    message = message or digest_message(view)
     extra = {}
     if run_id is not None:
         extra["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"run_id": run_id}}

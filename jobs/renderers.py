@@ -31,7 +31,8 @@ from store.enums import PostKind
 from store.errors import NotFound
 from store.fulfilment import get_approval, get_approval_post, get_cancel_notice, get_pick_post
 from store.questions import Audience, follow_notice
-from store.triage import SNOOZE_OPTIONS, batch_state, get_discrepancy, get_note
+from store.triage import SNOOZE_OPTIONS, batch_filter, batch_state, get_discrepancy, get_note
+from store.workspace import desk_people
 
 POST = "chat.postMessage"
 # payload -> the Web API call's arguments, or None; the payload carries "$method" too.
@@ -52,7 +53,8 @@ def _post_or_update(p: dict, message: dict, posted: tuple[str, str] | None) -> d
 def _parent(db: Database, p: dict) -> dict | None:
     d = get_discrepancy(db, discrepancy_id=p["discrepancy_id"])
     posted = (d.channel_id, d.message_ts) if d.message_ts else None
-    return _post_or_update(p, parent_message(d, snooze_options=SNOOZE_OPTIONS), posted)
+    return _post_or_update(p, parent_message(d, snooze_options=SNOOZE_OPTIONS,
+                                             workers=desk_people(db)), posted)
 
 
 def _note(db: Database, p: dict) -> dict | None:
@@ -73,7 +75,9 @@ def _batch(db: Database, p: dict) -> dict | None:
     count = max(0, value - int(p["threshold"]))
     if p["$render"] == PostKind.TRIAGE_DM_BATCH:
         return {"channel": p["channel"], **dm_batch_summary(count=count)}
-    message = batch_summary(count=count, channel_id=p["channel"])
+    message = batch_summary(count=count, channel_id=p["channel"],
+                            queue_filter=batch_filter(p["counter"]),
+                            at_once=p["counter"].count(":") > 2)
     return _post_or_update(p, message, (p["channel"], ts) if ts else None)
 
 
@@ -82,7 +86,8 @@ def _escalation(db: Database, p: dict) -> dict | None:
     if note is None:
         return None
     return {"channel": p["channel"],
-            **escalation_message(note.discrepancy, by=note.event.actor_id)}
+            **escalation_message(note.discrepancy, by=note.event.actor_id,
+                                 snooze_options=SNOOZE_OPTIONS, workers=desk_people(db))}
 
 
 def _pick(db: Database, p: dict) -> dict | None:

@@ -12,6 +12,8 @@ class OrderActions:
     ALL_LINES = "order.all_lines"
     HISTORY_PAGE = "order.history_page"
     DISMISS = "order.dismiss"
+    PAGE = "order.page"  # "Next" on a list of candidates: value "<offset>|<query>"
+    PAGE_BACK = "order.page_back"  # "Previous"
 
 
 class EditOrderIds:
@@ -39,7 +41,8 @@ class TriageActions:
     FIX = "triage.fix"
     ESCALATE = "triage.escalate"
     SNOOZE = "triage.snooze"
-    QUEUE = "triage.queue"  # "Open the queue" on a batch summary; "Next" in the queue
+    QUEUE = "triage.queue"  # "Work these" on a batch summary; "Next" in the queue
+    QUEUE_BACK = "triage.queue_back"  # "Previous" in the queue
     RESOLVE_CALLBACK = "triage.resolve_submit"
     FLAG_CALLBACK = "flag.submit"
     FLAG_SHORTCUT = "flag.shortcut"
@@ -58,6 +61,8 @@ class ThreadActions:
     FOLLOW = "threads.follow"
     UNFOLLOW = "threads.unfollow"
     SHOW = "threads.show"  # "Details" / "This one"; suffixed ":<n>" to stay unique per message
+    PAGE = "threads.page"  # "Next" on a list answer: value "<offset>|<question>"
+    PAGE_BACK = "threads.page_back"  # "Previous"
 
 
 class FulfilmentActions:
@@ -96,3 +101,11 @@ class DigestActions:
     each button of one digest keeps a unique action id."""
 
     DRILL = "digest.drill"
+
+
+class HomeActions:
+    """Buttons on the App Home tab (handlers/home.py)."""
+
+    QUEUE = "home.queue"  # "Open the queue": value is the queue filter
+    REFRESH = "home.refresh"
+    NEW_ORDER = "home.new_order"

@@ -16,6 +16,7 @@ from store.views.questions import (
     DELIVERED,
     FOLLOWED,
     HELP,
+    ITEMS,
     LATE,
     NEEDS_ORDER,
     NO_MATCH,
@@ -29,6 +30,7 @@ from store.views.questions import (
     OrderAnswer,
 )
 
+PAGE_SIZE = 10  # orders a list answer shows (store.questions.answers.LIST_LIMIT)
 FILTER_WORDS = {LATE: "late", BLOCKED: "on hold or flagged", OPEN: "open", CANCELED: "canceled"}
 SHIPPED_STAGES = ("in_transit", "delivered", "partially_shipped", "returned",
                   "partially_returned")
@@ -56,19 +58,28 @@ def _order(answer: Answer) -> dict:
 
 
 def _list(answer: Answer) -> dict:
-    shown = len(answer.orders)
-    if answer.total_is_floor and answer.total <= shown:
-        more = f"Showing the {shown} newest; there are more."
-    elif answer.total > shown or answer.total_is_floor:
-        total = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
-        more = f"Showing {shown} of {total}."
-    else:
-        more = None
-    if more:
+    """A list shows where it is in the whole ("Showing 11–20 of 51") and pages both ways."""
+    shown, first = len(answer.orders), answer.offset
+    last = first + shown
+    total = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
+    more = None
+    if first or answer.total > last or answer.total_is_floor:
+        more = (f"Showing {first + 1}–{last} of {total}." if shown else "Nothing more.")
         more += " Add a date, a status or a customer to narrow it."
-    return render("answer_orders.json.j2", ids=ThreadActions, intro=_intro(answer),
+    # The question rides in the button, escaped like any text it carries: it is read again
+    # (store.questions.parse.clean_text unescapes it) when the button is pressed.
+    question = mrkdwn(answer.question.text, 1900)
+    pages = []
+    if first:
+        pages.append({"action_id": ThreadActions.PAGE_BACK, "text": "Previous",
+                      "value": f"{max(0, first - PAGE_SIZE)}|{question}"})
+    if shown and (answer.total > last or answer.total_is_floor):
+        pages.append({"action_id": ThreadActions.PAGE, "text": "Next",
+                      "value": f"{last}|{question}"})
+    return render("answer_orders.json.j2", ids=ThreadActions, intro=_intro(answer), pages=pages,
                   fallback_text=_plain_intro(answer),
-                  rows=[{"ref": o.ref, "text": row_text(o)} for o in answer.orders],
+                  rows=[{"ref": o.ref, "text": row_text(o, items=ITEMS in answer.question.wants)}
+                        for o in answer.orders],
                   button="This one" if answer.kind == CANDIDATES else "Details", more=more,
                   note=mrkdwn(answer.note, 500) if answer.note else None)
 
@@ -173,14 +184,22 @@ def _stage_text(o: OrderAnswer) -> str:  # noqa: C901 - one sentence per stage
     return f"Not shipped yet, {due}."
 
 
-def row_text(o: OrderAnswer) -> str:
-    """One order on two lines, for lists."""
+def row_text(o: OrderAnswer, *, items: bool = False) -> str:
+    """One order on two lines, for lists; `items` adds a third with what was ordered (when
+    the asker may see the lines)."""
     po = f" · PO {mrkdwn(o.po_number, 64)}" if o.po_number else ""
     tracking = [f"<{s.tracking_url}|{mrkdwn(s.tracking_number, 64)}>"
                 for s in o.shipments if s.tracking_url and s.tracking_number][:2]
-    return (f"*{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 120)}{po} · ordered "
+    text = (f"*{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 120)}{po} · ordered "
             f"{short_day(o.ordered_at)}\n{headline(o)} {_axes(o)}"
-            + (f" · {' '.join(tracking)}" if tracking else ""))[:2900]
+            + (f" · {' '.join(tracking)}" if tracking else ""))
+    if items and o.details is not None:
+        lines = o.details.lines
+        shown = ", ".join(f"{x.quantity} × `{mrkdwn(x.sku, 64)}` {mrkdwn(x.name or '', 60)}"
+                          .rstrip() for x in lines[:5])
+        rest = o.details.line_count - min(5, len(lines))
+        text += f"\n{shown}" + (f" …and {rest} more line(s)" if rest > 0 else "")
+    return text[:2900]
 
 
 def _axes(o: OrderAnswer) -> str:

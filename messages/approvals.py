@@ -56,4 +56,4 @@ def reject_modal(approval, *, channel_id: str | None) -> dict:
 def decided_text(approval) -> str:
     verb = "Approved" if approval.status == "approved" else "Rejected"
     return (f"{verb} #{approval.id} ({label(approval.kind).lower()} on "
-            f"*{mrkdwn(approval.ref, 64)}*). {actor(approval.requested_by)} is told by DM.")
+            f"*{mrkdwn(approval.ref, 64)}*). {actor(approval.requested_by)} gets a DM.")

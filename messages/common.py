@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from messages.render import render
 from messages.text import mrkdwn
+
+_SLACK_ID = re.compile(r"^[UWCGD][A-Z0-9]{2,}$")
 
 
 def usage_message(command: str, entries: list[tuple[str, str]], *, unknown: str | None = None) -> dict:
@@ -11,11 +15,21 @@ def usage_message(command: str, entries: list[tuple[str, str]], *, unknown: str 
     return render("usage.json.j2", command=command, lines=lines, unknown=unknown)
 
 
-def error_message(message: str, *, hint: str | None = None) -> dict:
-    """A domain error, already phrased for people by store/errors.py. Not escaped further:
-    those messages are ours, with `code` spans; user text inside them is escaped here."""
-    return render("notice.json.j2", text=mrkdwn(message, 3000), icon=":warning:",
-                  body=mrkdwn(message, 2900), hint=hint)
+def error_message(message: str, *, hint: str | None = None,
+                  mentions: tuple[str, ...] = ()) -> dict:
+    """A domain error, already phrased for people by store/errors.py, with `code` spans; user
+    text inside it is escaped here. The people and channels it names (`mentions`, the error's
+    own ids) are shown as mentions, not as escaped text."""
+    return render("notice.json.j2", text=_mention(mrkdwn(message, 3000), mentions),
+                  icon=":warning:", body=_mention(mrkdwn(message, 2900), mentions), hint=hint)
+
+
+def _mention(text: str, ids: tuple[str, ...]) -> str:
+    for slack_id in ids:
+        if _SLACK_ID.match(slack_id or ""):
+            text = (text.replace(f"&lt;@{slack_id}&gt;", f"<@{slack_id}>")
+                    .replace(f"&lt;#{slack_id}&gt;", f"<#{slack_id}>"))
+    return text
 
 
 def unexpected_error_message(reference: str) -> dict:

@@ -89,14 +89,26 @@ def shipped_text(result) -> str:
 
 
 def allocated_text(result) -> str:
+    """Says what happened to the pick request as it happened: posted, kept current, or (no
+    warehouse channel routed) none, which the notes explain."""
     reserved = sum(line.reserved for line in result.pick.lines) if result.pick else 0
-    return _with_notes(f"*{mrkdwn(result.order.ref)}* is released to the warehouse: {reserved} "
-                       "unit(s) reserved and a pick request posted.", result.notes)
+    ref = mrkdwn(result.order.ref)
+    if result.pick_request == "none":
+        text = f"*{ref}*: {reserved} unit(s) reserved."
+    elif result.pick_request == "kept current":
+        text = (f"*{ref}* is released to the warehouse: {reserved} unit(s) reserved; its pick "
+                "request is kept current.")
+    else:
+        text = (f"*{ref}* is released to the warehouse: {reserved} unit(s) reserved and a pick "
+                "request posted.")
+    return _with_notes(text, result.notes)
 
 
 def canceled_text(result) -> str:
-    rep = f" {actor(result.rep_id)} was told." if result.rep_id else \
-        " Nobody owns the account, so no rep was told."
+    # The DM goes out after this answer: it is only "told" once Slack took it, and a DM Slack
+    # refuses is recorded on the order (its card and history say so).
+    rep = (f" {actor(result.rep_id)} gets a DM; if it can't be delivered, the order's history "
+           "says so." if result.rep_id else " Nobody owns the account, so no rep was told.")
     return (f"*{mrkdwn(result.order.ref)}* is canceled; {result.released} reserved unit(s) "
             f"went back to stock.{rep}")
 

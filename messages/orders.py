@@ -13,17 +13,19 @@ LINES_PER_SECTION = 20
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 
 
-def order_card(order, *, shareable: bool = False, actions: bool = True) -> dict:
-    """The order card. `shareable` adds "Share in channel" (for the ephemeral lookup answer).
-    An order cut to status (store.workspace.visibility) gets the status card."""
+def order_card(order, *, shareable: bool = False, shared: bool = False) -> dict:
+    """The order card. `shareable` adds "Share in channel" (for the ephemeral lookup answer);
+    `shared`: the card posted in a channel, which everyone sees, so it carries only what
+    anyone may press (Edit, Ship and Return stay on the private cards of those who may).
+    An order cut by store.workspace.visibility gets the status (or customer-safe) card."""
     if order.sight in ("status", "customer"):
-        return _status_card(order, shareable=shareable, actions=actions)
+        return _status_card(order, shareable=shareable)
     shown = order.lines[:CARD_LINES]
     return render(
         "order_card.json.j2",
         order=order,
         ids=OrderActions,
-        buttons=card_buttons(order, shareable=shareable),
+        buttons=card_buttons(order, shareable=shareable, shared=shared),
         line_text=_lines_text(shown, order.currency) or "_No lines._",
         hidden_lines=len(order.lines) - len(shown),
         ship_to_text=address_text(order.ship_to),
@@ -34,7 +36,7 @@ def order_card(order, *, shareable: bool = False, actions: bool = True) -> dict:
     )
 
 
-def _status_card(order, *, shareable: bool, actions: bool) -> dict:
+def _status_card(order, *, shareable: bool) -> dict:
     """STATUS for a rep (with what is held back, and whose it is); CUSTOMER for the customer
     (tracking, nothing internal, no buttons but Follow)."""
     customer = order.sight == "customer"
@@ -42,7 +44,7 @@ def _status_card(order, *, shareable: bool, actions: bool) -> dict:
     owner = actor(order.account_rep_id) if order.account_rep_id else "the account's rep"
     return render(
         "order_status_card.json.j2", order=order, ids=OrderActions,
-        shareable=shareable and not customer, actions=actions and not customer,
+        shareable=shareable and not customer, actions=not customer,
         shipments_text=_shipments_text(order.shipments, tracking=customer),
         problem_text=(":warning: Open problems: " + ", ".join(problems)) if problems else "",
         restricted_text="" if customer else (
@@ -51,17 +53,19 @@ def _status_card(order, *, shareable: bool, actions: bool) -> dict:
     )
 
 
-def card_buttons(order, *, shareable: bool = False) -> list[dict]:
+def card_buttons(order, *, shareable: bool = False, shared: bool = False) -> list[dict]:
     """Only what can apply now: Edit while the order is not closed, Ship while something is
     left to send (its own lines while open, replacements a return owes), Return once
     something has shipped."""
     closed = order.status in ("completed", "canceled")
     left = order.status == "open" and any(x.quantity_shipped < x.quantity for x in order.lines)
     shipped = order.status != "canceled" and any(x.quantity_shipped for x in order.lines)
-    wanted = [(OrderActions.EDIT, "Edit", not closed), (OrderActions.FLAG, "Flag", True),
+    private = not shared
+    wanted = [(OrderActions.EDIT, "Edit", private and not closed),
+              (OrderActions.FLAG, "Flag", True),
               (OrderActions.HISTORY, "History", True), (OrderActions.FOLLOW, "Follow", True),
-              (FulfilmentActions.SHIP, "Ship", left or bool(order.owed)),
-              (ReturnActions.START, "Return", shipped),
+              (FulfilmentActions.SHIP, "Ship", private and (left or bool(order.owed))),
+              (ReturnActions.START, "Return", private and shipped),
               (OrderActions.SHARE, "Share in channel", shareable)]
     return [{"action_id": action, "text": text, "primary": action == OrderActions.SHARE}
             for action, text, shown in wanted if shown]
@@ -143,7 +147,24 @@ def candidates_message(result) -> dict:
         }
         for c in result.candidates
     ]
-    return render("order_candidates.json.j2", query=result.query, rows=rows, ids=OrderActions)
+    exact = bool(result.candidates) and all(c.score >= 100 for c in result.candidates)
+    shown = len(result.candidates)
+    first, last = result.offset + 1, result.offset + shown
+    total = max(result.total, last)
+    heading = (f"*{total}* order{'' if total == 1 else 's'} match `{mrkdwn(result.query, 200)}`"
+               if exact else f"No exact match for `{mrkdwn(result.query, 200)}`; "
+                             f"*{total}* close match{'' if total == 1 else 'es'}")
+    heading += f" (showing {first}–{last}):" if total > shown else ":"
+    query = mrkdwn(result.query, 1900)  # read again (unescaped) when a page button is pressed
+    pages = []
+    if result.offset:
+        pages.append({"action_id": OrderActions.PAGE_BACK, "text": "Previous",
+                      "value": f"{max(0, result.offset - shown)}|{query}"})
+    if total > last:
+        pages.append({"action_id": OrderActions.PAGE, "text": f"Next ({total - last} more)",
+                      "value": f"{last}|{query}"})
+    return render("order_candidates.json.j2", query=result.query, rows=rows, ids=OrderActions,
+                  heading=heading, pages=pages)
 
 
 def _total(c) -> str:

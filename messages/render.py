@@ -14,6 +14,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from messages import text
+from store.control_chars import TEXT_LIMITS
 
 TEMPLATES = Path(__file__).with_name("templates")
 
@@ -36,6 +37,8 @@ _env.filters.update(
     label=text.label,
     tojson=lambda value: json.dumps(value, ensure_ascii=False),
 )
+# Free-text inputs take the store's own limits as max_length (`limits.hold_note`).
+_env.globals["limits"] = TEXT_LIMITS
 
 
 def render(template: str, **context: Any) -> Any:

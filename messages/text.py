@@ -28,6 +28,23 @@ def mrkdwn(value: object, limit: int | None = None) -> str:
     return "".join(out) + ELLIPSIS
 
 
+SECTION_TEXT = 3000  # Slack refuses a section whose text is longer (invalid_blocks)
+
+
+def sections_of(rows: list[str], *, first: str = "", limit: int = SECTION_TEXT) -> list[str]:
+    """Rows joined by newlines into as few section texts as fit in `limit` characters each
+    (`first` heads the first one); a row longer than a section is cut."""
+    texts, current = [], first
+    for row in rows:
+        row = row if len(row) <= limit else row[:limit - 1] + ELLIPSIS
+        joined = f"{current}\n{row}" if current else row
+        if len(joined) > limit:
+            texts.append(current)
+            joined = row
+        current = joined
+    return [*texts, current] if current else texts
+
+
 def _escape(raw: str) -> str:
     for char, entity in _ESCAPES:
         raw = raw.replace(char, entity)

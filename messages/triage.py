@@ -49,21 +49,37 @@ def status_text(d) -> str:
     return " · ".join(parts)
 
 
-def _context(d, snooze_options) -> dict:
+def _context(d, snooze_options, workers=()) -> dict:
+    """`workers`: (user id, name) of the people whose role may work items, for Assign…"""
     return dict(d=d, ids=TriageActions, suffix=f":{d.id}", headline=headline(d),
                 status=status_text(d), expected=mrkdwn(d.expected or "—", 900),
-                found=mrkdwn(d.found or "—", 900), snooze_options=snooze_options)
+                found=mrkdwn(d.found or "—", 900), snooze_options=snooze_options,
+                workers=[(uid, name) for uid, name in workers if uid != d.owner_id][:100])
 
 
-def parent_message(d, *, snooze_options: list[tuple[str, str]]) -> dict:
+def parent_message(d, *, snooze_options: list[tuple[str, str]], workers=()) -> dict:
     """The one message a discrepancy has in its channel; buttons only while it is open."""
-    return render("triage_parent.json.j2", **_context(d, snooze_options))
+    return render("triage_parent.json.j2", **_context(d, snooze_options, workers))
 
 
 def thread_note(note) -> dict:
+    """Who did what, by name: people are mentions (Slack shows their names), never raw ids;
+    an SLA nudge mentions the owner, or everyone here when nobody owns the item."""
     e = note.event
-    return render("triage_note.json.j2", text=f"{actor(e.actor_id)} {mrkdwn(e.summary, 2000)}",
-                  fallback=f"{e.actor_id} {e.summary}")
+    text = f"{actor(e.actor_id)} {_note_words(e)}"
+    if e.kind == "triage.nudged":
+        owner = note.discrepancy.owner_id
+        who = actor(owner) if owner else "<!here>"
+        text = (f":alarm_clock: {who} this is past its SLA target"
+                f"{'' if owner else ' and nobody owns it: take it with *Assign to me*'}.")
+    return render("triage_note.json.j2", text=text, fallback=text)
+
+
+def _note_words(e) -> str:
+    owner = next((c.after for c in e.changes if c.field == "owner"), None)
+    if e.kind == "triage.assigned" and owner:
+        return "took it" if owner == e.actor_id else f"assigned it to {actor(owner)}"
+    return mrkdwn(e.summary, 2000)
 
 
 def rep_dm(d, *, what: str) -> dict:
@@ -79,12 +95,22 @@ def rep_dm(d, *, what: str) -> dict:
                   button=None, ids=TriageActions)
 
 
-def batch_summary(*, count: int, channel_id: str | None) -> dict:
+def batch_summary(*, count: int, channel_id: str | None, queue_filter: str = "",
+                  at_once: bool = False) -> dict:
+    """The summary of a batch, with a button to exactly those items in the queue (each with
+    its buttons there). `at_once`: they all arrived together (an import of a backlog)."""
     where = f" to keep <#{channel_id}> quiet" if channel_id else ""
-    body = (f":package: *{count}* more new discrepanc{'y' if count == 1 else 'ies'} this hour "
-            f"were batched{where}. Work them from the queue: `/orders queue`.")
-    return render("triage_notice.json.j2", body=body, fallback=f"{count} more in the queue",
-                  button="Open the queue", ids=TriageActions)
+    items = f"discrepanc{'y' if count == 1 else 'ies'}"
+    if at_once:
+        body = (f":package: *{count}* new {items} arrived at once (an import) and were "
+                f"batched{where}; new work still gets its own message. Each one is in the "
+                "queue with its buttons:")
+    else:
+        body = (f":package: *{count}* more new {items} this hour were batched{where}. "
+                "Each one is in the queue with its buttons:")
+    return render("triage_notice.json.j2", body=body, fallback=f"{count} {items} batched",
+                  button=f"Work these {count}", ids=TriageActions,
+                  button_value=f"{queue_filter}|0")
 
 
 def dm_batch_summary(*, count: int) -> dict:
@@ -94,11 +120,13 @@ def dm_batch_summary(*, count: int) -> dict:
                   button=None, ids=TriageActions)
 
 
-def escalation_message(d, *, by: str) -> dict:
+def escalation_message(d, *, by: str, snooze_options, workers=()) -> dict:
+    """The managers' post, with the item's buttons (assign, resolve, fix, snooze) while open."""
     where = f" Thread in <#{d.channel_id}>." if d.channel_id else ""
     body = f":rotating_light: Escalated by {actor(by)}.{where}\n{headline(d)}"
-    return render("triage_escalation.json.j2", body=body, status=status_text(d),
-                  fallback=f"Escalated: {d.order_ref} {d.title}")
+    return render("triage_escalation.json.j2", body=body,
+                  fallback=f"Escalated: {d.order_ref} {d.title}",
+                  **_context(d, snooze_options, workers))
 
 
 def action_reply(result) -> dict:
@@ -110,16 +138,26 @@ def action_reply(result) -> dict:
         body=body, hint=None)
 
 
-def queue_message(page, *, snooze_options: list[tuple[str, str]]) -> dict:
-    items = [_context(d, snooze_options) for d in page.items[:QUEUE_ITEMS]]
+def queue_message(page, *, snooze_options: list[tuple[str, str]], workers=()) -> dict:
+    items = [_context(d, snooze_options, workers) for d in page.items[:QUEUE_ITEMS]]
     shown = len(items)
     more = page.total - page.offset - shown
     title = (f"*{page.total}* open discrepanc{'y' if page.total == 1 else 'ies'}"
-             f"{' · ' + mrkdwn(page.filter, 40) if page.filter else ''}, oldest first")
+             f"{_filter_words(page.filter)}, oldest first")
     if page.total:
-        title += f" (showing {page.offset + 1}–{page.offset + shown})"
+        title += f" (showing {page.offset + 1}–{page.offset + shown} of {page.total})"
+    back = max(0, page.offset - QUEUE_ITEMS)
     return render("triage_queue.json.j2", title=title, items=items, ids=TriageActions,
-                  more=max(0, more), next_value=f"{page.filter}|{page.offset + shown}")
+                  more=max(0, more), next_value=f"{page.filter}|{page.offset + shown}",
+                  back_value=f"{page.filter}|{back}" if page.offset > 0 else None)
+
+
+def _filter_words(flt: str) -> str:
+    if flt.startswith("batch:"):
+        _, channel, bucket = (flt.split(":") + ["", ""])[:3]
+        hour = f"{bucket[6:8]}:00 UTC" if len(bucket) == 8 else "that hour"
+        return f" batched in <#{channel}> at {hour}"
+    return f" · {mrkdwn(flt, 40)}" if flt else ""
 
 
 def routes_message(routes, keys: tuple[str, ...]) -> dict:

@@ -48,14 +48,17 @@ class Events:
             return _not_sent("the bot is not in the channel: Slack sends no app_mention")
         return self.send_event(event)
 
-    def open_home(self, user: str) -> Delivery:
-        """The user opens the app's Home tab: app_home_opened (with the current view, if any)."""
+    def open_home(self, user: str, *, tab: str = "home") -> Delivery:
+        """The user opens the app's Home (or Messages) tab: app_home_opened as Slack sends it,
+        with the Home view last published for them, if any (none on the Messages tab)."""
+        if tab == "home" and not self.ws.home_tab_enabled:
+            return _not_sent("the app has no Home tab (home_tab_enabled is false)")
         with self.ws.lock:
             chan = self.ws.open_im(user)
-            event = {"type": "app_home_opened", "user": user, "channel": chan.id, "tab": "home",
+            event = {"type": "app_home_opened", "user": user, "channel": chan.id, "tab": tab,
                      "event_ts": self.ws.next_ts()}
             home = self.ws.views.get(self.ws.homes.get(user, ""))
-            if home is not None:
+            if home is not None and tab == "home":
                 event["view"] = payloads.view_obj(self.ws, home)
         return self.send_event(event)
 

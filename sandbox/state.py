@@ -51,6 +51,8 @@ class Workspace:
         self.views: dict[str, View] = {}
         self.stacks: dict[str, list[str]] = {}
         self.homes: dict[str, str] = {}
+        # The app's manifest enables the Home tab (features.app_home.home_tab_enabled).
+        self.home_tab_enabled = True
         self.files: dict[str, File] = {}
         self.calls: list[Call] = []
         self.triggers: dict[str, Trigger] = {}

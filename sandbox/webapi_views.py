@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 import time
 
@@ -9,9 +10,10 @@ from sandbox.blockkit import validate_view
 from sandbox.model import View
 from sandbox.state import Workspace
 from sandbox.viewstate import initial_state
-from sandbox.webapi_core import ApiError, invalid, method, required
+from sandbox.webapi_core import ApiError, invalid, method
 
 MAX_STACK = 3
+MAX_VIEW_BYTES = 250_000  # views.publish: view_too_large
 
 
 def new_hash() -> str:
@@ -119,12 +121,18 @@ def views_update(ws: Workspace, params: dict) -> dict:
 
 @method("views.publish")
 def views_publish(ws: Workspace, params: dict) -> dict:
-    user = required(params, "user_id", "user_not_found")
-    if user not in ws.users:
-        raise ApiError("user_not_found")
+    """Slack's refusals, in its order: a missing or unknown user_id, the Home tab not enabled
+    for the app, a view over 250 kB, an invalid view, a stale hash."""
+    user = str(params.get("user_id") or "")
+    if user not in ws.users or ws.users[user].is_bot:
+        raise invalid("invalid_arguments", ["invalid `user_id`"])
+    if not ws.home_tab_enabled:
+        raise ApiError("not_enabled")
+    if len(json.dumps(params.get("view"))) > MAX_VIEW_BYTES:
+        raise ApiError("view_too_large")
     payload = checked_view(params.get("view"))
     if payload["type"] != "home":
-        raise ApiError("invalid_arguments", errors=["view.type: must be 'home' for views.publish"])
+        raise invalid("invalid_arguments", ["view.type: must be 'home' for views.publish"])
     view = ws.views.get(ws.homes.get(user, ""))
     if view is not None and params.get("hash") and params["hash"] != view.hash:
         raise ApiError("hash_conflict")

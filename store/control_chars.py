@@ -10,6 +10,7 @@ them and they mean nothing there. Tab, newline and carriage return are text, not
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 
 NUL = "\x00"
@@ -45,6 +46,51 @@ def strip_controls_in(data: object) -> object:
     return data
 
 
+# The most characters each free-text field takes: one table for the store's checks (an error
+# under the field, a 400 naming it, an import row error), the modals' max_length (messages/)
+# and the README. Slack's own inputs stop at max_length; these hold for every other door.
+TEXT_LIMITS = {
+    "shipping_instructions": 2_000,
+    "hold_note": 500,
+    "resolution_note": 2_000,
+    "return_note": 2_000,
+    "reason": 500,           # why an order is flagged or canceled, why an approval is rejected
+    "notes": 4_000,          # an order's notes (import and intake)
+    "service": 64,           # a shipment's carrier service
+    "contact_name": 200,
+    "contact_role": 64,
+    "email": 254,
+    "phone": 64,
+}
+
+
+def too_long(value: str | None, limit: str, what: str) -> str | None:
+    """What is wrong with `value` as the field `what` when it passes TEXT_LIMITS[limit]."""
+    most = TEXT_LIMITS[limit]
+    if value is None or len(value) <= most:
+        return None
+    return f"{what} is {len(value):,} characters long; the most is {most:,}."
+
+
+# Identifiers (refs, PO numbers, SKUs, customer codes) are compared by eye: a character that
+# shows nothing or moves the text (bidi overrides U+202A-202E, zero-width U+200B-200D, other
+# format characters, controls, odd spaces) lets one ref impersonate another.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"})
+
+
+def identifier_problem(value: object, field: str) -> str | None:
+    """Why `value` can't be an identifier called `field`, or None: it holds an invisible
+    character (Unicode Cf and other controls, or a space other than the plain one)."""
+    if not isinstance(value, str):
+        return None
+    for position, char in enumerate(value, start=1):
+        if char != " " and unicodedata.category(char) in _INVISIBLE_CATEGORIES:
+            name = unicodedata.name(char, "a control character")
+            return (f"{field} contains an invisible character (U+{ord(char):04X} {name}) at "
+                    f"position {position}; type it again with visible characters only")
+    return None
+
+
 # A cell starting with one of these is a formula to Excel, LibreOffice and Google Sheets
 # (OWASP "CSV injection"); tab and carriage return start one in some of them too.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -52,8 +98,16 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def spreadsheet_cell(value: object) -> object:
     """`value` safe to put in a spreadsheet cell (CSV or XLSX): text that a spreadsheet would
-    run as a formula gets a leading apostrophe, which shows it as the text it is. Numbers,
-    dates and everything else pass unchanged."""
+    run as a formula gets a leading apostrophe, which shows it as the text it is. Numbers
+    (int, float, Decimal: write amounts as numbers), dates and everything else pass
+    unchanged. Every export writes its cells through this."""
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def from_spreadsheet_cell(text: str) -> str:
+    """The text spreadsheet_cell defused, as it was: the importer reads its own exports."""
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text

@@ -14,9 +14,11 @@ from contextvars import ContextVar
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
+
+from store.errors import OutOfRange
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 _BEGIN_OPTION = "orderdesk_sqlite_begin"
@@ -115,7 +117,7 @@ class Database:
         if joined is not None:
             yield joined
             return
-        with self._reader() as session, session.begin():
+        with _out_of_range(), self._reader() as session, session.begin():
             token = self._open_read.set(session)
             try:
                 yield session
@@ -128,7 +130,7 @@ class Database:
         if joined is not None:
             yield joined  # the outer write commits (or rolls back) for both
             return
-        with self._writer() as session, session.begin():
+        with _out_of_range(), self._writer() as session, session.begin():
             token = self._open_write.set(session)
             try:
                 yield session
@@ -137,6 +139,25 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _out_of_range() -> Iterator[None]:
+    """A number too large for a 64-bit column or sum is bad data, not an outage: SQLite says
+    "integer overflow" as an OperationalError (which DATABASE_DOWN would catch), PostgreSQL
+    raises numeric_value_out_of_range (22003), the sqlite3 driver an OverflowError."""
+    try:
+        yield
+    except OperationalError as err:
+        if "integer overflow" not in str(err.orig):
+            raise
+        raise OutOfRange() from err
+    except DataError as err:
+        if getattr(err.orig, "sqlstate", None) != "22003":
+            raise
+        raise OutOfRange() from err
+    except OverflowError as err:
+        raise OutOfRange() from err
 
 
 def open_database(url: str, **engine_kwargs) -> Database:

@@ -2,11 +2,16 @@
 
 
 class OrderdeskError(Exception):
-    """Base of every error a user may see. `str(err)` is safe to show them."""
+    """Base of every error a user may see. `str(err)` is safe to show them. `mentions`: the
+    Slack user or channel ids the message names as <@id> / <#id>; shown as mentions, while
+    everything else in it is shown as text."""
 
-    def __init__(self, message: str):
+    mentions: tuple[str, ...] = ()
+
+    def __init__(self, message: str, *, mentions: tuple[str, ...] = ()):
         super().__init__(message)
         self.message = message
+        self.mentions = tuple(mentions)
 
 
 class NotFound(OrderdeskError):
@@ -192,8 +197,9 @@ class ApprovalRefused(OrderdeskError):
 
 
 class DigestSubscriptionNotFound(NotFound):
-    def __init__(self, what: str):
-        super().__init__(f"No digest subscription {what}. `/orders digest list` shows them.")
+    def __init__(self, what: str, *, channel_id: str | None = None):
+        super().__init__(f"No digest subscription {what}. `/orders digest list` shows them.",
+                         mentions=(channel_id,) if channel_id else ())
         self.what = what
 
 
@@ -224,3 +230,13 @@ class InputTooLong(OrderdeskError):
             "Send just the ref, PO, tracking number, SKU or customer name.")
         self.length = length
         self.limit = limit
+
+
+class OutOfRange(OrderdeskError):
+    """A number beyond what Orderdesk stores or adds up (store.money.MAX_ORDER_TOTAL, 64-bit
+    integers): a problem with the input or the data, not with the database's availability."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(message or (
+            "A number here is too large for Orderdesk to store or add up (an order may total "
+            "at most 100,000,000,000.00); nothing was saved. Check the quantities and prices."))

@@ -29,6 +29,10 @@ _EXPONENT_2 = {
 # A unit price above this is a typo, and it keeps quantity x price (at most 1,000,000 x 10**12)
 # inside a 64-bit integer, which the database's sums and products need.
 MAX_MINOR = 10**12
+# The most one order may total, in minor units (100,000,000,000.00 with 2 decimals): checked
+# wherever an order's lines are set (import, intake, New order, edit). It keeps every sum of
+# orders inside a 64-bit integer up to 922,337 orders at this maximum, far past any desk's.
+MAX_ORDER_TOTAL = 10**13
 
 CURRENCY_EXPONENTS: dict[str, int] = {
     **{code: 2 for code in _EXPONENT_2},
@@ -130,3 +134,11 @@ def format_money(minor: int, currency: str) -> str:
     amount = f"{whole:,}" + (f".{frac:0{exponent}d}" if exponent else "")
     symbol = SYMBOLS.get(currency)
     return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
+
+
+def order_total_problem(total_minor: int, currency: str) -> str | None:
+    """What is wrong with an order total beyond MAX_ORDER_TOTAL, else None."""
+    if total_minor <= MAX_ORDER_TOTAL:
+        return None
+    return (f"the order would total {format_money(total_minor, currency)}, more than one order "
+            f"may ({format_money(MAX_ORDER_TOTAL, currency)}); check the quantities and prices")

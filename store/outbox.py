@@ -19,6 +19,7 @@ deliverer renders each from the record's current state at send time (jobs/render
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -30,7 +31,7 @@ from sqlalchemy.orm import Session, aliased
 from store import clock
 from store.db import Database
 from store.enums import OutboxStatus
-from store.models import Approval, Discrepancy, OutboxMessage
+from store.models import Approval, Discrepancy, Event, OutboxMessage
 
 # A claimed row is leased for this long; a deliverer killed mid-send frees it after.
 LEASE = timedelta(seconds=60)
@@ -139,10 +140,35 @@ def mark_failed(db: Database, *, item_id: int, error: str, retry_after_s: float 
             row.attempts = max(0, row.attempts - 1)
         if permanent or row.attempts >= MAX_ATTEMPTS:
             row.status = OutboxStatus.DEAD
+            _record_undelivered(session, row, error)
             return
         delay = retry_after_s if retry_after_s is not None else min(
             BACKOFF_CAP_S, 0.5 * 2 ** min(row.attempts, 10))
         row.next_attempt_at = clock.now() + timedelta(seconds=delay)
+
+
+_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+def _record_undelivered(session: Session, row: OutboxMessage, error: str) -> None:
+    """A DM Slack refused for good (no such user, a deactivated account): recorded on the
+    order it was about, so the card and history show that person was not told."""
+    payload = row.payload or {}
+    user = str(payload.get("channel") or "")
+    if row.method != "chat.postMessage" or not _USER_ID.match(user):
+        return
+    order_id = payload.get("order_id")
+    kind, _, record_id = (row.target or "").partition(":")
+    if order_id is None and kind == "notice" and record_id.isdigit():
+        order_id = int(record_id)
+    if order_id is None and payload.get("discrepancy_id"):
+        order_id = session.scalar(select(Discrepancy.order_id).where(
+            Discrepancy.id == payload["discrepancy_id"]))
+    if order_id is None:
+        return
+    session.add(Event(actor_id="system", kind="notice.undelivered", order_id=int(order_id),
+                      at=clock.now(), summary=f"a DM to {user} could not be delivered "
+                      f"({error.split()[-1] if error else 'refused'}); tell them another way"))
 
 
 def pending_count(db: Database) -> int:

@@ -22,6 +22,7 @@ from store.models import (
     ReturnLine,
     Shipment,
     ShipmentLine,
+    StockLevel,
 )
 from store.refs import ref_keys, ref_prefixes
 from store.states import allowed_transitions
@@ -64,9 +65,20 @@ def pick_named(text: str, named: Sequence[tuple[int, str]]) -> int:
 def load_order(session: Session, ref: str, *, for_update: bool = False,
                order_id: int | None = None) -> Order:
     """The order named by `ref` in any spelling of it ('HX-2001', 'hx 2001', '#1001', '1001'
-    when no other order ends so), or by `order_id`; with lines, holds and shipments."""
-    where = Order.id == order_id if order_id is not None else Order.ref_key.in_(
-        ref_keys_of(session, ref) or [""])
+    when no other order ends so), or by `order_id`; with lines, holds and shipments.
+
+    `for_update` (every writer of an order's lines or stock): the order row is locked, then
+    its lines in id order, then the stock rows of their products in SKU order (one order for
+    every writer, so two never wait on each other), and only then is the order read, fresh.
+    A single SELECT joining the lines FOR UPDATE OF orders would hand back the lines as they
+    were before it waited for the lock (PostgreSQL re-reads only the locked row), and an
+    order this transaction had loaded before keeps its old values unless re-populated. On
+    SQLite a write transaction already holds the one writer lock (BEGIN IMMEDIATE)."""
+    if order_id is None:
+        named = session.execute(select(Order.id, Order.ref).where(
+            Order.ref_key.in_(ref_keys_of(session, ref) or [""]))).all()
+        order_id = pick_named(ref, [tuple(row) for row in named])
+    where = Order.id == order_id
     stmt = (
         select(Order)
         .where(where)
@@ -78,9 +90,30 @@ def load_order(session: Session, ref: str, *, for_update: bool = False,
         )
     )
     if for_update:
-        stmt = stmt.with_for_update(of=Order)
-    orders = {order.id: order for order in session.scalars(stmt).unique()}
-    return orders[pick_named(ref, [(o.id, o.ref) for o in orders.values()])]
+        locked = _lock_order(session, where)
+        if locked is None:
+            raise OrderNotFound(ref.strip())
+        stmt = stmt.where(Order.id == locked).execution_options(populate_existing=True)
+    order = session.scalars(stmt).unique().first()
+    if order is None:
+        raise OrderNotFound(ref.strip())
+    return order
+
+
+def _lock_order(session: Session, where) -> int | None:
+    order_id = session.scalar(select(Order.id).where(where).order_by(Order.id).limit(1)
+                              .with_for_update())
+    if order_id is None:
+        return None
+    session.execute(select(OrderLine.id).where(OrderLine.order_id == order_id)
+                    .order_by(OrderLine.id).with_for_update())
+    session.scalars(
+        select(StockLevel).join(Product, Product.id == StockLevel.product_id)
+        .where(StockLevel.product_id.in_(
+            select(OrderLine.product_id).where(OrderLine.order_id == order_id)))
+        .order_by(Product.sku, StockLevel.warehouse_id)
+        .with_for_update(of=StockLevel).execution_options(populate_existing=True)).all()
+    return order_id
 
 
 def address_of(order: Order) -> AddressView:

@@ -36,7 +36,7 @@ def handle_error(error: Exception, body: dict, response: BoltResponse | None, cl
 
 def message_for(error: Exception, body: dict) -> dict:
     if isinstance(error, OrderdeskError):
-        return error_message(error.message)
+        return error_message(error.message, mentions=error.mentions)
     if isinstance(error, DATABASE_DOWN):
         log.warning("database unavailable: %s", str(error).splitlines()[0][:300])
         return database_unavailable_message()

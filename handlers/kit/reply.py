@@ -88,6 +88,11 @@ class Reply:
         return self._then(f"post in {channel}/{thread_ts}", lambda r: r.client.chat_postMessage(
             channel=channel, thread_ts=thread_ts, **message))
 
+    def publish_home(self, user_id: str, view: dict) -> Reply:
+        """views.publish: the person's App Home tab."""
+        return self._then(f"Home of {user_id}", lambda r: r.client.views_publish(
+            user_id=user_id, view=view))
+
     def refresh_cards(self, result) -> Reply:
         """Redraw every shared card of `result.order` (`result.posted_cards`) in place, as far
         as each one's sharer could see it; None (a repeated submission changed nothing)
@@ -99,7 +104,7 @@ class Reply:
             shown = cut_order(result.order, seen)
             if shown is None:
                 continue
-            card = order_card(shown)
+            card = order_card(shown, shared=True)
             reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts, k=card:
                                r.client.chat_update(channel=c, ts=t, **k))
         return reply

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import clock
+from store.control_chars import too_long
 from store.customers.addresses import address_problems, clean_address
 from store.customers.view import (
     content_version,
@@ -98,14 +99,18 @@ def _own_fields(customer, email, phone, errors: dict) -> list[tuple]:
     changes = []
     if email is not UNSET:
         value = (email or "").strip() or None
-        if value and not _EMAIL.match(value):
+        if problem := too_long(value, "email", "The email address"):
+            errors["email"] = problem
+        elif value and not _EMAIL.match(value):
             errors["email"] = f"'{value}' doesn't look like an email address (name@example.com)."
         elif value != customer.email:
             changes.append(("email", customer.email, value))
             customer.email = value
     if phone is not UNSET:
         value = (phone or "").strip() or None
-        if value and not _PHONE.match(value):
+        if problem := too_long(value, "phone", "The phone number"):
+            errors["phone"] = problem
+        elif value and not _PHONE.match(value):
             errors["phone"] = (f"'{value}' doesn't look like a phone number; use digits, "
                                "spaces and + ( ) - only.")
         elif value != customer.phone:
@@ -123,6 +128,10 @@ def _contact(customer, contact: ContactView, errors: dict) -> list[tuple]:
                                    "(name@example.com).")
     if values["phone"] and not _PHONE.match(values["phone"]):
         errors["contact.phone"] = f"'{values['phone']}' doesn't look like a phone number."
+    for field, limit in (("name", "contact_name"), ("role", "contact_role"), ("email", "email"),
+                         ("phone", "phone")):
+        if problem := too_long(values[field], limit, f"The contact's {field}"):
+            errors[f"contact.{field}"] = problem
     if any(k.startswith("contact.") for k in errors):
         return []
     row = primary_contact(customer)

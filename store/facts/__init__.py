@@ -5,9 +5,9 @@
 
 Two tables: order_received_facts (store/facts/received.py: every received order, its lines
 counted and valued) and order_ship_facts (store/facts/shipped.py: every shipped order, its first
-shipment). Every ORM flush that writes an Order, OrderLine or Shipment refreshes both for the
-orders concerned in the same transaction (track_order_facts, installed on each Database's
-writer sessions), so no writer can forget; writers that bypass the ORM (the seed's bulk load,
+shipment and its completion). Every ORM flush that writes an Order, OrderLine, Shipment or
+ShipmentLine refreshes both for the orders concerned in the same transaction
+(track_order_facts, installed on each Database's writer sessions), so no writer can forget; writers that bypass the ORM (the seed's bulk load,
 the importer's COPY) call refresh_order_facts themselves. A refresh deletes the orders' rows
 and recomputes them from scratch: a small statement pair per table per write, always right.
 """
@@ -21,7 +21,14 @@ from sqlalchemy.orm import Session
 
 from store.facts.received import received_facts_select
 from store.facts.shipped import ship_facts_select
-from store.models import Order, OrderLine, OrderReceivedFacts, OrderShipFacts, Shipment
+from store.models import (
+    Order,
+    OrderLine,
+    OrderReceivedFacts,
+    OrderShipFacts,
+    Shipment,
+    ShipmentLine,
+)
 
 # Both databases cap bound parameters; a flush rarely touches more orders than this.
 CHUNK = 500
@@ -65,5 +72,7 @@ def _after_flush(session: Session, _context) -> None:
             touched.add(obj.id)
         elif isinstance(obj, OrderLine | Shipment):
             touched.add(obj.order_id)
+        elif isinstance(obj, ShipmentLine) and obj.shipment is not None:
+            touched.add(obj.shipment.order_id)
     if touched:
         refresh_order_facts(session, order_ids=touched)

@@ -4,8 +4,9 @@ instead of a join over every order line.
 
 A row exists for an order iff its status is not draft; it holds the order's time, customer,
 currency, whether anybody still waits for it (not canceled), of its lines how many, how many
-backordered and their value (Σ quantity × unit_price_minor), and whether it is open with no
-shipment yet (replacements aside). Inputs: Order (ordered_at, customer_id, currency, status),
+backordered and their value (Σ quantity × unit_price_minor), whether it is open with no
+shipment yet (replacements aside), its due date (promised, else requested) and whether it is
+open. Inputs: Order (ordered_at, customer_id, currency, status, promised_date, requested_date),
 OrderLine (quantity, unit_price_minor, quantity_backordered) and Shipment (return_id).
 store.facts keeps the rows in step with every write.
 """
@@ -37,7 +38,9 @@ def received_facts_select(dialect: str, which=None):
         .label("short_lines"),
         func.coalesce(func.sum(OrderLine.quantity * OrderLine.unit_price_minor), 0)
         .label("value_minor"),
-        and_(Order.status == "open", ~shipped).label("awaiting_shipment"))
+        and_(Order.status == "open", ~shipped).label("awaiting_shipment"),
+        func.coalesce(Order.promised_date, Order.requested_date).label("due_date"),
+        (Order.status == "open").label("is_open"))
         .select_from(Order).outerjoin(OrderLine, OrderLine.order_id == Order.id)
         .where(received if which is None else and_(which, received))
         .group_by(Order.id))  # the other columns depend on the key (both databases know)

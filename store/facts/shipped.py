@@ -2,17 +2,18 @@
 
 A facts row exists for an order iff it has a shipment that is not a replacement
 (return_id empty); it holds what the digest needs of the order, its lines and its shipments
-(store.models.OrderShipFacts). Its inputs are Order (ordered_at, status, promised_date,
-requested_date), OrderLine (the lines, quantity_backordered) and Shipment (shipped_at,
-return_id, damaged, documents_ok). store.facts keeps the rows in step with every write.
+(store.models.OrderShipFacts), including when its last unit shipped. Its inputs are Order
+(ordered_at, status, promised_date, requested_date), OrderLine (the lines, quantity,
+quantity_backordered), Shipment (shipped_at, return_id, damaged, documents_ok) and
+ShipmentLine (order_line_id, quantity). store.facts keeps the rows in step with every write.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, literal_column, select
+from sqlalchemy import and_, case, exists, func, literal_column, select
 from sqlalchemy.orm import aliased
 
-from store.models import Order, OrderLine, Shipment
+from store.models import Order, OrderLine, Shipment, ShipmentLine
 
 _NOT_OWED = ("draft", "canceled")
 
@@ -34,16 +35,40 @@ def ship_facts_select(dialect: str, which=None):
     problem = exists().where(y.order_id == Order.id, y.return_id.is_(None),
                              (y.damaged == True) | (y.documents_ok == False))  # noqa: E712
     shipped = exists().where(s.order_id == Order.id, s.return_id.is_(None))
+    full_lines, complete_at = _completion()
     inner = (select(
         Order.id.label("order_id"), first_at, Order.ordered_at.label("ordered_at"),
         func.coalesce(Order.promised_date, Order.requested_date).label("due_date"),
         Order.status.notin_(_NOT_OWED).label("owed"),
-        lines.label("line_count"), short.label("short_lines"), problem.label("problem"))
+        lines.label("line_count"), short.label("short_lines"), problem.label("problem"),
+        full_lines.label("full_lines"), complete_at.label("last_done"))
         .where(shipped if which is None else and_(which, shipped)).subquery("f"))
     return select(inner.c.order_id, inner.c.first_shipped_at, inner.c.ordered_at,
                   inner.c.due_date, inner.c.owed, inner.c.line_count, inner.c.short_lines,
                   inner.c.problem, _hours(dialect, inner.c.first_shipped_at,
-                                          inner.c.ordered_at).label("cycle_hours"))
+                                          inner.c.ordered_at).label("cycle_hours"),
+                  case((and_(inner.c.line_count > 0, inner.c.full_lines == inner.c.line_count),
+                        inner.c.last_done)).label("complete_at"), inner.c.full_lines)
+
+
+def _completion():
+    """(lines with every unit shipped, when the last of them completed) as scalar subqueries
+    correlated to Order. A line completes at the earliest of the order's own shipments by
+    whose time (ties included) its shipped units reach its quantity; replacement shipments
+    never count."""
+    line, at, upto, item = (aliased(OrderLine, name="cl"), aliased(Shipment, name="ca"),
+                            aliased(Shipment, name="cu"), aliased(ShipmentLine, name="ci"))
+    units_by = (select(func.coalesce(func.sum(item.quantity), 0))
+                .select_from(item).join(upto, upto.id == item.shipment_id)
+                .where(item.order_line_id == line.id, upto.return_id.is_(None),
+                       upto.shipped_at <= at.shipped_at)
+                .correlate_except(item, upto).scalar_subquery())
+    done_at = (select(func.min(at.shipped_at))
+               .where(at.order_id == line.order_id, at.return_id.is_(None),
+                      units_by >= line.quantity).correlate_except(at).scalar_subquery())
+    full = select(func.count()).where(line.order_id == Order.id, done_at.is_not(None))
+    last = select(func.max(done_at)).where(line.order_id == Order.id)
+    return full.scalar_subquery(), last.scalar_subquery()
 
 
 def _hours(dialect: str, later, earlier):

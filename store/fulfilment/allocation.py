@@ -26,9 +26,17 @@ from store import clock
 from store.db import Database
 from store.enums import DiscrepancyStatus, DiscrepancyType, FulfilmentStatus, OrderStatus
 from store.errors import NotReady
-from store.fulfilment.pick import WAREHOUSE_ROUTE, StepResult, finish_step, log, post_pick
+from store.fulfilment.pick import (
+    WAREHOUSE_ROUTE,
+    StepResult,
+    finish_step,
+    has_pick_request,
+    log,
+    post_pick,
+)
 from store.fulfilment.rules import RULES, FulfilmentRules
 from store.models import Customer, Discrepancy, Order, OrderHold, OrderLine, StockLevel
+from store.questions import notify_followers
 from store.records import load_order, shipped_quantities
 from store.triage import LATE_FINGERPRINT, CheckRules, Finding, open_findings
 from store.triage import RULES as CHECK_RULES
@@ -36,6 +44,13 @@ from store.workspace import route_map
 
 ALLOCATABLE = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED, FulfilmentStatus.PICKING,
                FulfilmentStatus.PACKED, FulfilmentStatus.PARTIALLY_SHIPPED)
+
+
+@dataclass(frozen=True)
+class AllocateResult(StepResult):
+    # The pick request: "posted" now, "kept current" (the order had one), or "none" (no
+    # warehouse channel is routed; the notes say how to route one).
+    pick_request: str = "posted"
 
 
 @dataclass(frozen=True)
@@ -68,7 +83,8 @@ def readiness_problems(session: Session, order: Order, rules: FulfilmentRules = 
     return problems
 
 
-def allocate(db: Database, *, ref: str, actor: str, rules: FulfilmentRules = RULES) -> StepResult:
+def allocate(db: Database, *, ref: str, actor: str,
+             rules: FulfilmentRules = RULES) -> AllocateResult:
     """Reserve stock for a ready order and post its pick request. Raises NotReady."""
     with db.write() as session:
         order = load_order(session, ref, for_update=True)
@@ -78,7 +94,7 @@ def allocate(db: Database, *, ref: str, actor: str, rules: FulfilmentRules = RUL
         return _allocate(session, order, actor)
 
 
-def _allocate(session: Session, order: Order, actor: str) -> StepResult:
+def _allocate(session: Session, order: Order, actor: str) -> AllocateResult:
     reserved = reserve_order(session, order)
     if order.fulfilment_status == FulfilmentStatus.UNFULFILLED:
         order.fulfilment_status = FulfilmentStatus.ALLOCATED
@@ -88,10 +104,16 @@ def _allocate(session: Session, order: Order, actor: str) -> StepResult:
     log(session, order, actor=actor, kind="allocated",
         summary=f"released it to the warehouse ({sum(r.reserved for r in reserved)} unit(s) "
                 f"reserved{f', {short} backordered' if short else ''})", changes=changes)
+    had_pick = has_pick_request(session, order.id)
     queued, note = post_pick(session, order)
+    notify_followers(session, order_id=order.id, dedupe_key=f"released:{order.id}",
+                     text=f"{order.ref} went to the warehouse"
+                          f"{f' ({short} unit(s) backordered)' if short else ''}.")
     backorder_note = (f"{short} unit(s) are not in stock and were backordered." if short
                       else None)
-    return finish_step(session, order, queued, notes=(note, backorder_note))
+    base = finish_step(session, order, queued, notes=(note, backorder_note))
+    return AllocateResult(**vars(base), pick_request=(
+        "none" if note else "kept current" if had_pick else "posted"))
 
 
 def allocate_ready(db: Database, *, actor: str = "system", limit: int = 50,

@@ -25,6 +25,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from store import clock
+from store.control_chars import too_long
 from store.db import Database
 from store.enums import ApprovalKind, ApprovalStatus, OrderStatus, PostKind, ReturnStatus
 from store.errors import ApprovalNotFound, ApprovalRefused, ValidationFailed
@@ -40,6 +41,7 @@ from store.fulfilment.return_facts import update_fulfilment, update_payment
 from store.fulfilment.rules import RULES, FulfilmentRules
 from store.models import Approval, CustomerPrice, Order, OrderLine, Return
 from store.money import format_money
+from store.questions import notify_followers
 from store.records import load_order
 from store.triage import check_orders
 from store.workspace import route_map
@@ -48,7 +50,6 @@ MANAGER_ROUTE = "manager"
 # Approvals that decide a return: a big refund, or a return outside the window.
 RETURN_KINDS = (ApprovalKind.REFUND, ApprovalKind.LATE_RETURN)
 ROUTE_HINT = "`/orders route manager #channel`"
-MAX_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -215,7 +216,8 @@ def _load(session: Session, approval_id) -> Approval:
 def _check_decider(approval: Approval, actor: str) -> None:
     if approval.status != ApprovalStatus.PENDING:
         who = f" by <@{approval.decided_by}>" if approval.decided_by else ""
-        raise ApprovalRefused(f"Approval #{approval.id} was already {approval.status.value}{who}.")
+        raise ApprovalRefused(f"Approval #{approval.id} was already {approval.status.value}{who}.",
+                              mentions=(approval.decided_by,) if approval.decided_by else ())
     if approval.requested_by == actor:
         raise ApprovalRefused(f"You asked for approval #{approval.id} yourself, so another "
                               "manager has to decide it.")
@@ -225,9 +227,11 @@ def decide(db: Database, *, approval_id: int, actor: str, approve: bool,
            reason: str | None = None) -> DecisionResult:
     """Approve or reject (with a reason). Raises ApprovalRefused, ApprovalNotFound,
     ValidationFailed (no reason for a rejection)."""
-    reason = " ".join((reason or "").split())[:MAX_REASON] or None
+    reason = " ".join((reason or "").split()) or None
     if not approve and not reason:
         raise ValidationFailed({"reason": "Say why it is rejected; the requester will read it."})
+    if problem := too_long(reason, "reason", "The reason"):
+        raise ValidationFailed({"reason": problem})
     with db.write() as session:
         approval = _load(session, approval_id)
         # The order's lock first, then the approval's: the order the editor and cancel use.
@@ -284,6 +288,11 @@ def _apply(session: Session, approval: Approval, order: Order, actor: str) -> li
     line.unit_price_minor = int(payload["to"])
     session.flush()
     check_orders(session, [order.id], actor=actor, recheck=True)
+    after = format_money(line.unit_price_minor, order.currency)
+    notify_followers(session, order_id=order.id, dedupe_key=f"approval:{approval.id}:followers",
+                     text=f"{order.ref}: line {line.line_no} unit price {before} → {after} "
+                          f"(approved, #{approval.id}).",
+                     status_text=f"{order.ref}: a price change was approved.")
     return [{"field": f"line {line.line_no} unit price", "before": before,
              "after": format_money(line.unit_price_minor, order.currency)}]
 

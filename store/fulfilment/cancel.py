@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.control_chars import too_long
 from store.db import Database
 from store.enums import ApprovalStatus, FulfilmentStatus, OrderStatus, PostKind
 from store.errors import CannotCancel, ValidationFailed
@@ -20,8 +21,6 @@ from store.models import Approval, Event, Order
 from store.questions import notify_followers
 from store.records import load_order, shipped_quantities
 from store.states import SHIPPED_STATES, transition_problem
-
-MAX_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -60,9 +59,11 @@ def check_cancel(db: Database, *, ref: str) -> str:
 
 
 def cancel_order(db: Database, *, ref: str, actor: str, reason: str) -> CancelResult:
-    reason = " ".join((reason or "").split())[:MAX_REASON]
+    reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationFailed({"reason": "Say why the order is canceled; the rep will read it."})
+    if problem := too_long(reason, "reason", "The reason"):
+        raise ValidationFailed({"reason": problem})
     with db.write() as session:
         order = load_order(session, ref, for_update=True)
         problem = cancel_problem(session, order)

@@ -32,6 +32,7 @@ from store.enums import FulfilmentStatus, OrderStatus, OutboxStatus, PostKind
 from store.errors import WrongStage
 from store.models import Event, Order, OutboxMessage, PostedCard, Warehouse
 from store.outbox import enqueue
+from store.questions import notify_followers
 from store.records import address_of, load_order, order_view, owed_goods, shipped_quantities
 from store.views.orders import AddressView, OrderView, OwedView
 from store.workspace import route_map
@@ -75,8 +76,11 @@ def refresh_post(session: Session, *, dedupe_key: str, kind: PostKind, ids: dict
     if unsent is not None:
         return None
     session.refresh(row)
-    if row.status != OutboxStatus.SENT or not row.result_ts:
-        return None  # in flight right now: the next change brings it up to date
+    if row.status not in (OutboxStatus.SENT, OutboxStatus.PENDING):
+        return None  # never posted (given up): there is nothing to update
+    # Sent, or in flight right now: the update waits behind the post (rows of one target go
+    # out in order), so it finds where the post landed. Skipping it here lost the update when
+    # a decision came while the post was being sent (the manager post kept its buttons).
     return enqueue(session, method=UPDATE, payload={"$render": kind, **ids}, target=target)
 
 
@@ -171,6 +175,12 @@ def get_pick_post(db: Database, *, order_id: int) -> tuple[PickView, tuple[str, 
         return pick_view(session, order), posted_at(session, pick_key(order_id))
 
 
+def has_pick_request(session: Session, order_id: int) -> bool:
+    """Whether the order's pick request was queued (sent or not) before."""
+    return session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.dedupe_key == pick_key(order_id))) is not None
+
+
 def refresh_pick(session: Session, order: Order) -> list[int]:
     """Keep the order's pick request current (if it has one). Returns rows to send."""
     row_id = refresh_post(session, dedupe_key=pick_key(order.id), kind=PostKind.PICK_REQUEST,
@@ -251,4 +261,6 @@ def _advance(db: Database, *, ref: str, actor: str, source: FulfilmentStatus,
         order.fulfilment_status = target
         log(session, order, actor=actor, kind=f"fulfilment.{verb}", summary=f"marked it {verb}",
             changes=[{"field": "fulfilment", "before": source.value, "after": target.value}])
+        notify_followers(session, order_id=order.id, dedupe_key=f"{verb}:{order.id}",
+                         text=f"{order.ref} is {verb} in the warehouse.")
         return finish_step(session, order, refresh_pick(session, order))

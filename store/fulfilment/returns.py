@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store import clock
+from store.control_chars import too_long
 from store.db import Database
 from store.enums import ApprovalKind, ReturnOutcome, ReturnStatus
 from store.errors import NothingToReturn, ValidationFailed
@@ -144,6 +145,8 @@ def create_return(db: Database, *, ref: str, actor: str, lines, note: str | None
         order = load_order(session, ref, for_update=True)
         errors: dict[str, str] = {}
         rows = _return_lines(session, order, lines, errors)
+        if problem := too_long((note or "").strip(), "return_note", "The note"):
+            errors["note"] = problem
         if errors:
             raise ValidationFailed(errors)
         ret = _record(session, order, rows, actor=actor, note=note, rules=rules)
@@ -291,7 +294,7 @@ def _record(session: Session, order: Order, rows: list[tuple], *, actor: str,
     ret = Return(rma=next_rma(session), order_id=order.id, status=ReturnStatus.APPROVED,
                  refund_minor=goods_now,
                  shipping_refund_minor=shipping_refund(rules.shipping_refund, facts),
-                 note=(note or "").strip()[:2000] or None, created_by=actor)
+                 note=(note or "").strip() or None, created_by=actor)
     ret.lines.extend(row for _line, row in rows)
     session.add(ret)
     session.flush()

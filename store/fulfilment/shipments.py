@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import clock
+from store.control_chars import too_long
 from store.db import Database
 from store.enums import DiscrepancyStatus, OrderStatus, ReturnOutcome, ReturnStatus
 from store.errors import NothingToShip, ValidationFailed, WrongStage
@@ -131,10 +132,12 @@ def ship_order(db: Database, *, ref: str, actor: str, request: ShipRequest,
         carrier, tracking = _carrier_and_tracking(request, errors)
         shipped_at = _shipped_at(request.ship_date, order, today, now, errors)
         wanted = _quantities(session, order, request.quantities, errors)
+        if problem := too_long((request.service or "").strip(), "service", "The service"):
+            errors["service"] = problem
         if errors:
             raise ValidationFailed(errors)
         shipments = _record(session, order, wanted, errors, carrier=carrier,
-                            service=(request.service or "").strip()[:64] or None,
+                            service=(request.service or "").strip() or None,
                             tracking=tracking, shipped_at=shipped_at, actor=actor)
         if errors:
             raise ValidationFailed(errors)

@@ -39,7 +39,8 @@ class ImportContext:
 
     def checked_rows(self) -> Iterator[tuple[int, dict[str, str]]]:
         """(row number, cells by name) of every row that may reach the database; a row with a
-        NUL in a cell is rejected here, per cell, before any query sees it."""
+        NUL in a cell, or an invisible character in an identifier, is rejected here, per cell,
+        before any query sees it."""
         for row_no, cells in self.table.rows():
             row = self.cells(cells)
             errors = nul_errors(row)

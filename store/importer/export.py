@@ -1,6 +1,8 @@
 """Write catalog, customers and orders as CSV in exactly the import contract, so a database
 can be copied into another through `import_file` (and the importer can be benchmarked on
-real-looking files). Streams in id order, a chunk at a time, so memory stays flat."""
+real-looking files). Streams in id order, a chunk at a time, so memory stays flat. Text a
+spreadsheet would run as a formula is defused with an apostrophe (store.control_chars), which
+the importer removes again."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import and_, select
 
+from store.control_chars import spreadsheet_cell
 from store.db import Database
 from store.enums import AddressKind
 from store.importer import catalog, customers, orders
@@ -97,6 +100,6 @@ def _write(path: Path, header: list[str], rows) -> int:
         writer = csv.writer(handle)
         writer.writerow(header)
         for row in rows:
-            writer.writerow(row)
+            writer.writerow([spreadsheet_cell(value) for value in row])
             count += 1
     return count

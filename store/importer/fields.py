@@ -7,7 +7,7 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
-from store.control_chars import NUL_REASON, nul_fields
+from store.control_chars import NUL_REASON, identifier_problem, nul_fields
 from store.enums import PaymentStatus
 from store.money import MoneyError, parse_currency, parse_decimal, to_minor
 
@@ -31,9 +31,19 @@ class FieldError(Exception):
         self.reason = reason
 
 
+# Columns holding identifiers, which may not hold invisible characters (store.control_chars).
+IDENTIFIER_COLUMNS = ("order_ref", "po_number", "sku", "customer_code", "warehouse")
+
+
 def nul_errors(row: dict[str, str]) -> list[FieldError]:
-    """One error per cell holding a NUL, which PostgreSQL cannot store (store.control_chars)."""
-    return [FieldError(column, f"{column} {NUL_REASON}") for column in nul_fields(row)]
+    """One error per cell holding a NUL, which PostgreSQL cannot store, or an identifier cell
+    holding an invisible character (store.control_chars); nothing else is read from the row."""
+    errors = [FieldError(column, f"{column} {NUL_REASON}") for column in nul_fields(row)]
+    named = {err.column for err in errors}
+    for column in IDENTIFIER_COLUMNS:
+        if column not in named and (problem := identifier_problem(row.get(column), column)):
+            errors.append(FieldError(column, problem))
+    return errors
 
 
 def text(value: str, column: str, max_len: int) -> str | None:

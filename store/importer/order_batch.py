@@ -25,6 +25,7 @@ from store.models import (
     OrderLine,
     Product,
 )
+from store.money import order_total_problem
 from store.refs import forget_prefixes, ref_key_of, ref_prefix_of
 
 IMPORTED_EVENT = "imported"
@@ -115,6 +116,11 @@ def resolve(draft: OrderDraft, found: Lookups) -> tuple[dict, list[dict]]:
         sales_rep_id=head.get("sales_rep_id") or customer["sales_rep_id"],
     )
     lines = [_resolve_line(n, ln, currency, found) for n, ln in enumerate(draft.lines, start=1)]
+    total = 0
+    for line, resolved in zip(draft.lines, lines, strict=True):
+        total += resolved["quantity"] * resolved["unit_price_minor"]
+        if problem := order_total_problem(total, currency):  # named at the line that tips it
+            raise _RowFault(line.row, "quantity", f"order {draft.ref}: {problem}")
     return order, lines
 
 

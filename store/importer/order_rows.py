@@ -10,6 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
 
+from store.control_chars import TEXT_LIMITS
 from store.importer import fields as f
 from store.importer.report import Tally
 from store.models import Order, OrderLine
@@ -22,7 +23,7 @@ SHIP_COLUMNS = {
 }
 _TEXT_HEAD = {  # file column -> max length, from the model
     "po_number": _ORDER.po_number.type.length,
-    "notes": 4000,
+    "notes": TEXT_LIMITS["notes"],
     **{col: _ORDER[attr].type.length for col, attr in SHIP_COLUMNS.items()
        if col != "ship_country"},
 }

@@ -7,6 +7,7 @@ line it starts on (quoted cells may span lines), for XLSX by its spreadsheet row
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import re
 import zipfile
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
 
+from store.control_chars import from_spreadsheet_cell
 from store.importer.errors import MissingColumns, UnreadableFile
 
 CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -45,6 +47,7 @@ class Table:
                 continue
             if not any(cells):
                 continue
+            cells = [from_spreadsheet_cell(cell) for cell in cells]
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             yield row_no, cells
@@ -115,7 +118,16 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             raise UnreadableFile(path.name, f"line {reader.line_num}: {err}.") from None
 
 
+# An import sheet's columns: the widest contract has 19; extra columns are ignored, but a cell
+# thousands of columns out is a stray, and each row would be padded out to it.
+MAX_XLSX_COLUMNS = 200
+
+
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The first sheet's rows as they are in the file: read-only and streaming, only the rows
+    that hold cells (a sheet whose declared dimension reaches XFD1048576 is not padded out to
+    it), at most MAX_XLSX_COLUMNS wide. A formula whose value was never saved (a file written
+    by a program, not by a spreadsheet) would read as blank: refused, naming the cell."""
     from openpyxl import load_workbook  # imported here: only XLSX imports pay for it
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -125,10 +137,63 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
         raise UnreadableFile(path.name, f"it is not a readable .xlsx workbook ({err}).") from None
     try:
         sheet = workbook.worksheets[0]
-        for row_no, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield row_no, [_cell_text(v) for v in values]
+        # The sheet's own rows, not iter_rows(): that pads every gap up to the declared extent.
+        with sheet._get_source() as source:
+            parser = _values_parser()(source, sheet._shared_strings, data_only=True,
+                                      epoch=workbook.epoch,
+                                      date_formats=workbook._date_formats,
+                                      timedelta_formats=workbook._timedelta_formats)
+            for row_no, cells in parser.parse():
+                yield row_no, _row_values(path.name, row_no, cells)
+    except _NoCachedValue as err:
+        raise UnreadableFile(path.name, (
+            f"cell {err.cell} holds a formula whose value was never saved, so it would import "
+            "as blank. Open the file in a spreadsheet and save it again (that stores the "
+            "values), or replace the formulas by their values. Nothing was imported.")) from None
     finally:
         workbook.close()
+
+
+def _row_values(name: str, row_no: int, cells: list[dict]) -> list[str]:
+    if not cells:
+        return []
+    width = max(cell["column"] for cell in cells)
+    if width > MAX_XLSX_COLUMNS:
+        from openpyxl.utils import get_column_letter
+
+        far = get_column_letter(width)
+        raise UnreadableFile(name, (
+            f"row {row_no} has a cell in column {far} ({width:,} columns across); an import "
+            f"sheet has at most {MAX_XLSX_COLUMNS} columns. Delete what is in {far}{row_no} "
+            "and the columns before it that aren't data, or save the sheet as CSV."))
+    values = [""] * width
+    for cell in cells:
+        values[cell["column"] - 1] = _cell_text(cell["value"])
+    return values
+
+
+class _NoCachedValue(Exception):
+    def __init__(self, cell: str):
+        super().__init__(cell)
+        self.cell = cell
+
+
+@functools.cache
+def _values_parser():
+    """Built on first use: only XLSX imports import openpyxl."""
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class ValuesParser(WorkSheetParser):
+        """openpyxl's sheet parser, reading saved values (data_only), which also notices a
+        formula with no saved value: data_only alone reads it as an empty cell."""
+
+        def parse_cell(self, element):
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                raise _NoCachedValue(element.get("r") or f"row {cell['row']}")
+            return cell
+
+    return ValuesParser
 
 
 def _cell_text(value: object) -> str:

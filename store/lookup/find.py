@@ -8,6 +8,7 @@ memory (store.lookup.index), and join the winners to orders through indexes.
 
 from __future__ import annotations
 
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from store.db import Database
@@ -31,6 +32,7 @@ from store.lookup.plan import (
     classify,
     glue_prefixes,
 )
+from store.models import Order, OrderLine
 from store.records import candidates, read_order_view, read_order_views
 from store.refs import ref_prefixes
 from store.views.orders import Candidate, CustomerMatch, LookupResult, OrderView, ProductMatch
@@ -50,16 +52,17 @@ _SEARCHED = {
 }
 
 
-def find_orders(db: Database, *, query: str, limit: int = 5) -> LookupResult:
-    """The one order the query names exactly, else up to `limit` ranked candidates.
-    Raises InputTooLong beyond MAX_QUERY_CHARS."""
+def find_orders(db: Database, *, query: str, limit: int = 5, offset: int = 0) -> LookupResult:
+    """The one order the query names exactly, else up to `limit` ranked candidates from
+    `offset` on, with how many there are in all. Raises InputTooLong beyond MAX_QUERY_CHARS."""
+    offset = max(0, offset)
     check_length(query.strip(), "lookup")
     if not query.split():
         return LookupResult(query=query.strip(), exact=None, candidates=(), searched=())
     with db.read() as session:
         prefixes = ref_prefixes(session)
         plan = classify(query, prefixes)
-        search = _OrderSearch(db, session, plan, limit, prefixes)
+        search = _OrderSearch(db, session, plan, offset + limit, prefixes)
         if (view := search.lone_ref_card()) is not None:
             return LookupResult(plan.text, view, (), search.searched_phrases())
         exact_id = search.run()
@@ -67,8 +70,10 @@ def find_orders(db: Database, *, query: str, limit: int = 5) -> LookupResult:
             view = read_order_view(session, plan.text, order_id=exact_id)
             return LookupResult(plan.text, view, (), search.searched_phrases())
         found = candidates(session, search.scored())
+        total = max(len(found), search.total())
     ranked = sorted(found, key=lambda c: (-c.score, -c.ordered_at.timestamp()))
-    return LookupResult(plan.text, None, tuple(ranked[:limit]), search.searched_phrases())
+    return LookupResult(plan.text, None, tuple(ranked[offset:offset + limit]),
+                        search.searched_phrases(), total=total, offset=offset)
 
 
 class _OrderSearch:
@@ -217,6 +222,28 @@ class _OrderSearch:
             for oid in probes.newest_orders_with_skus(self.session, sku, self.limit):
                 out.append((oid, score, phrase))
         return out
+
+    def total(self) -> int:
+        """How many orders the candidates come from in all (the lists are capped)."""
+        if self.orders:
+            return len(self.orders)
+        customers = list(_top(self.customers, self.limit))
+        skus = list(_top(self.skus, self.limit))
+        if not customers and not skus:
+            return 0
+        with_sku = select(OrderLine.order_id).where(OrderLine.sku.in_(skus))
+        count = select(func.count(func.distinct(Order.id)))
+        if customers and skus:
+            both = self.session.scalar(count.where(Order.customer_id.in_(customers),
+                                                   Order.id.in_(with_sku)))
+            if both:
+                return int(both)
+        where = []
+        if customers:
+            where.append(Order.customer_id.in_(customers))
+        if skus:
+            where.append(Order.id.in_(with_sku))
+        return int(self.session.scalar(count.where(or_(*where))) or 0)
 
     def _orders_of_customers_with_skus(self, customers: dict, skus: dict) -> list:
         out = []

@@ -1,5 +1,6 @@
-"""The desk's numbers: a period's figures against the one before, digest
-subscriptions and their runs (each period posted once), drill-downs and the exports.
+"""The desk's numbers: a period's figures against the one before, the processor scorecard,
+digest
+subscriptions and their runs (each period posted once), drill-downs and the exports (CSV, XLSX).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from store.metrics.runs import (
     record_digest_posted,
     run_states,
 )
+from store.metrics.scorecard import build_scorecard
 from store.metrics.subscriptions import (
     SubscriptionView,
     get_subscription,
@@ -26,11 +28,13 @@ from store.metrics.subscriptions import (
     subscribe_digest,
     unsubscribe_digest,
 )
+from store.metrics.workbook import report_xlsx
 
 __all__ = [
     "ClaimedRun",
     "SubscriptionView",
     "build_digest",
+    "build_scorecard",
     "claim_digest_run",
     "discrepancies_csv",
     "discrepancy_rows",
@@ -42,6 +46,7 @@ __all__ = [
     "record_digest_failed",
     "record_digest_posted",
     "refresh_planner_statistics",
+    "report_xlsx",
     "run_states",
     "subscribe_digest",
     "unsubscribe_digest",

@@ -44,11 +44,13 @@ def build_digest(db: Database, *, period: Period, timezone: str,
     now = now or clock.now()
     dialect = db.dialect
     cur, prev = period.utc_bounds(timezone), period.previous().utc_bounds(timezone)
+    # Timestamps from the previous period's start on; completions may come after the end.
+    offsets = utc_offsets(prev[0], max(cur[1], now) + ONE_DAY, timezone)
     day_bounds = [(local_midnight(d, timezone), local_midnight(d + ONE_DAY, timezone))
                   for d in period.days]
     found = _run_reads(db, {
-        "current": lambda s: _period(s, dialect, cur, timezone),
-        "previous": lambda s: _period(s, dialect, prev, timezone),
+        "current": lambda s: _period(s, dialect, period, cur, offsets),
+        "previous": lambda s: _period(s, dialect, period.previous(), prev, offsets),
         "backlog": lambda s: (q.backlog_at(s, dialect, cur[1]), q.backlog_at(s, dialect, cur[0]),
                               q.open_by_age(s, min(cur[1], now))),
         "context": lambda s: (q.daily_counts(s, day_bounds),
@@ -61,10 +63,11 @@ def build_digest(db: Database, *, period: Period, timezone: str,
         period=period, timezone=timezone,
         current=_figures(cur, current, backlog_end),
         previous=_figures(prev, previous, backlog_start),
-        days=tuple(DayPoint(d, n, m) for d, (n, m) in zip(period.days, day_counts, strict=True)),
+        days=tuple(DayPoint(d, *counts) for d, counts in zip(period.days, day_counts,
+                                                             strict=True)),
         top_customers=tuple(CustomerFigure(**c) for c in customers),
         discrepancy_types=_types(current, previous),
-        open_by_age=ages, built_at=now,
+        open_by_age=ages, built_at=now, past_due_by_age=current["past_due_by_age"],
     )
 
 
@@ -85,12 +88,16 @@ def _run_reads(db: Database, steps: dict[str, Callable[[Session], object]]) -> d
         return {name: future.result() for name, future in futures.items()}
 
 
-def _period(session: Session, dialect: str, bounds: tuple[datetime, datetime],
-            timezone: str) -> dict:
+def _period(session: Session, dialect: str, period: Period, bounds: tuple[datetime, datetime],
+            offsets) -> dict:
     start, end = bounds
     found = q.received(session, start, end)
-    found.update(q.shipped(session, dialect, start, end, utc_offsets(start, end, timezone)))
+    found.update(q.shipped(session, dialect, start, end, offsets))
+    found.update(q.due(session, dialect, period.start, period.last_day, bounds, offsets))
+    found["past_due_by_age"] = q.past_due(session, end, period.end)
+    found["past_due"] = sum(b.count for b in found["past_due_by_age"])
     found["orders_returned"] = q.returned(session, start, end)
+    found.update(q.returns_of_shipped(session, dialect, start, end))
     found.update(q.discrepancies(session, dialect, start, end))
     return found
 

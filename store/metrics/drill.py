@@ -1,5 +1,6 @@
-"""The orders behind a digest figure (the drill-down buttons): late, backordered and
-imperfect shipments, returns, and the backlog at the end of the period.
+"""The orders behind a digest figure (the drill-down buttons): orders due in the period and
+not shipped on time, orders past due at its end, shipped orders not in full or not perfect,
+returns, and the backlog at the end of the period.
 
     drill_orders(db, kind="late", period=p, timezone="UTC", limit=20) -> DrillView
 
@@ -8,30 +9,50 @@ The same definitions as the figures (store.metrics.queries), listed instead of c
 
 from __future__ import annotations
 
-from sqlalchemy import and_, exists, func, literal, null, or_, select, type_coerce, union_all
-from sqlalchemy.orm import aliased
+from datetime import timedelta
 
+from sqlalchemy import (
+    and_,
+    exists,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    type_coerce,
+    union_all,
+)
+from sqlalchemy.orm import aliased, join, outerjoin
+
+from store import clock
 from store.db import Database
 from store.enums import OrderStatus
 from store.errors import ValidationFailed
 from store.metrics.digest import tune_for_reports
 from store.metrics.sql import (
     NOT_OWED,
-    backordered_line,
     due_date,
     first_shipments,
     local_day,
     ordinal,
-    problem_shipment,
 )
-from store.models import Customer, Order, OrderLine, Return, Shipment
+from store.models import (
+    Customer,
+    Order,
+    OrderReceivedFacts,
+    OrderShipFacts,
+    Return,
+    Shipment,
+)
 from store.periods import Period, utc_offsets, zone
 from store.types import UTCDateTime
 from store.views.metrics import DrillOrder, DrillView
 
-SHIPPED_KINDS = ("late", "short", "imperfect")
-KINDS = (*SHIPPED_KINDS, "returned", "backlog")
+KINDS = ("late", "past_due", "short", "imperfect", "returned", "backlog")
+REASONS = ("late", "not_in_full", "problem_shipment", "returned", "unshipped", "past_due")
 DRILL_LIMIT = 20
+ONE_DAY = timedelta(days=1)
 
 
 def drill_orders(db: Database, *, kind: str, period: Period, timezone: str,
@@ -40,8 +61,13 @@ def drill_orders(db: Database, *, kind: str, period: Period, timezone: str,
         raise ValidationFailed({"kind": f"`{kind}` is not a list. Use one of: {', '.join(KINDS)}."})
     zone(timezone)
     start, end = period.utc_bounds(timezone)
-    if kind in SHIPPED_KINDS:
-        query = _shipped(db.dialect, kind, start, end, utc_offsets(start, end, timezone))
+    offsets = utc_offsets(start, max(end, clock.now()) + ONE_DAY, timezone)
+    if kind in ("short", "imperfect"):
+        query = _shipped(db.dialect, kind, start, end, offsets)
+    elif kind == "late":
+        query = _late(db.dialect, period, (start, end), offsets)
+    elif kind == "past_due":
+        query = _past_due(end, period.end)
     elif kind == "returned":
         query = _returned(start, end)
     else:
@@ -55,36 +81,65 @@ def drill_orders(db: Database, *, kind: str, period: Period, timezone: str,
     orders = tuple(DrillOrder(
         ref=r["ref"], customer_name=r["customer_name"], ordered_at=r["ordered_at"],
         first_shipped_at=r["first_at"], due_date=r["due"], rma=r["rma"],
-        reasons=tuple(name for name in ("late", "backordered", "problem_shipment", "returned",
-                                        "unshipped") if r[name])) for r in rows)
+        reasons=tuple(name for name in REASONS if r[name])) for r in rows)
     return DrillView(kind=kind, period=period, timezone=timezone,
                      total=rows[0]["total"] if rows else 0, orders=orders)
 
 
-def _columns(first_at, *, late=False, short=False, problem=False, returned=False,
-             unshipped=False, rma=None):
+def _columns(first_at, **flags):
     def flag(value):
         return value if not isinstance(value, bool) else literal(1 if value else 0)
+    rma = flags.pop("rma", None)
     return (Order.ref.label("ref"), Customer.name.label("customer_name"),
             Order.ordered_at.label("ordered_at"), first_at.label("first_at"),
-            due_date().label("due"), flag(late).label("late"), flag(short).label("backordered"),
-            flag(problem).label("problem_shipment"), flag(returned).label("returned"),
-            flag(unshipped).label("unshipped"), (rma if rma is not None else null()).label("rma"))
+            due_date().label("due"),
+            *(flag(flags.get(name, False)).label(name) for name in REASONS),
+            (rma if rma is not None else null()).label("rma"))
+
+
+def _with_customer(facts, key):
+    return join(facts, Order, Order.id == key).join(Customer, Customer.id == Order.customer_id)
 
 
 def _shipped(dialect: str, kind: str, start, end, offsets):
-    cohort = first_shipments(dialect, start, end)
-    x, y = aliased(OrderLine, name="x"), aliased(Shipment, name="y")
-    short = exists().where(x.order_id == cohort.c.order_id, backordered_line(x))
-    problem = exists().where(y.order_id == cohort.c.order_id, problem_shipment(y))
-    late = and_(due_date().is_not(None),
-                local_day(dialect, cohort.c.first_at, offsets) > due_date())
-    wanted = {"late": late, "short": short, "imperfect": or_(late, short, problem)}[kind]
-    return (select(*_columns(cohort.c.first_at, late=ordinal(late), short=ordinal(short),
-                             problem=ordinal(problem)))
-            .select_from(cohort.join(Order, Order.id == cohort.c.order_id)
-                         .join(Customer, Customer.id == Order.customer_id))
-            .where(wanted))
+    """Shipped in the period and not in full yet (short), or not perfect (imperfect): the
+    same conditions as store.metrics.queries.shipped."""
+    f = OrderShipFacts
+    short = f.complete_at.is_(None)
+    late = and_(~short, f.due_date.is_not(None),
+                local_day(dialect, f.complete_at, offsets) > f.due_date)
+    wanted = short if kind == "short" else or_(short, late, f.problem == true())
+    return (select(*_columns(f.first_shipped_at, late=ordinal(late), not_in_full=ordinal(short),
+                             problem_shipment=ordinal(f.problem == true())))
+            .select_from(_with_customer(f, f.order_id))
+            .where(f.first_shipped_at >= start, f.first_shipped_at < end, wanted))
+
+
+def _late(dialect: str, period: Period, bounds, offsets):
+    """Due in the period and not shipped by the end of the due date: shipped late, or not
+    shipped (store.metrics.queries.due)."""
+    r, f = OrderReceivedFacts, OrderShipFacts
+    start, end = bounds
+    first = f.first_shipped_at
+    on_time = and_(first.is_not(None), or_(first < start, and_(
+        first < end, local_day(dialect, first, offsets) <= r.due_date)))
+    return (select(*_columns(first, late=ordinal(first.is_not(None)),
+                             unshipped=ordinal(first.is_(None))))
+            .select_from(_with_customer(outerjoin(r, f, f.order_id == r.order_id),
+                                        r.order_id))
+            .where(r.due_date >= period.start, r.due_date <= period.last_day, r.owed == true(),
+                   or_(r.is_open == true(), f.order_id.is_not(None)), ~on_time))
+
+
+def _past_due(moment, day):
+    """Past due at `moment` (store.metrics.queries.past_due)."""
+    r, f = OrderReceivedFacts, OrderShipFacts
+    later = f.complete_at >= moment
+    return (select(*_columns(f.first_shipped_at, past_due=True))
+            .select_from(_with_customer(outerjoin(r, f, f.order_id == r.order_id),
+                                        r.order_id))
+            .where(r.due_date < day, r.owed == true(), r.ordered_at < moment,
+                   or_(and_(r.is_open == true(), or_(f.complete_at.is_(None), later)), later)))
 
 
 def _returned(start, end):

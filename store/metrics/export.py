@@ -5,12 +5,12 @@ of the period can be counted again (README, "Digests and metrics", says how).
     discrepancy_rows(db, period=p, timezone="UTC") -> Table
     orders_csv(db, ...), discrepancies_csv(db, ...) -> CsvExport(filename, content, rows)
 
-The orders are every order received, first shipped, or given a return in the period, and
-every order in the backlog at its end. The SQL reads each order's raw facts (times, counts,
-flags); which figure an order counts in is decided here, per row, in Python, with the zone
-read at each timestamp's own offset: a second spelling of the definitions that the test of
-the export checks against the digest's SQL. Cells that a spreadsheet would run as formulas
-are defused (store.control_chars.spreadsheet_cell).
+The orders are every order received, first shipped, given a return or due in the period,
+and every order in the backlog or past due at its start or end. The SQL reads each order's
+raw facts (times, counts, flags); which figure an order counts in is decided here, per row,
+in Python, with the zone read at each timestamp's own offset: a second spelling of the
+definitions that the test of the export checks against the digest's SQL. CSV cells that a
+spreadsheet would run as formulas are defused (store.control_chars.spreadsheet_cell).
 """
 
 from __future__ import annotations
@@ -19,22 +19,24 @@ import csv
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, exists, func, or_, select, true, union
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, outerjoin
 
 from store import clock
 from store.control_chars import spreadsheet_cell
 from store.db import Database
 from store.metrics.digest import tune_for_reports
-from store.metrics.queries import AGE_BUCKETS, received_in
+from store.metrics.queries import AGE_BUCKETS, APPROVED, RECEIVED, RETURN_WINDOW, received_in
 from store.metrics.sql import (
     NOT_OWED,
     backordered_line,
     due_date,
     first_shipments,
+    hours_between,
     problem_shipment,
 )
 from store.models import (
@@ -53,14 +55,18 @@ from store.periods import Period, zone
 ORDER_HEADER = (
     "ref", "customer_code", "customer_name", "customer_since_utc", "status", "fulfilment_status",
     "ordered_at_utc", "ordered_on", "currency", "lines", "value", "backordered_lines",
-    "first_shipped_at_utc", "due_date", "received_in_period", "shipped_in_period", "on_time",
-    "problem_shipment", "perfect", "cycle_hours", "returned_in_period", "backlog_at_start",
-    "backlog_at_end")
+    "lines_shipped_in_full", "first_shipped_at_utc", "completed_at_utc", "due_date",
+    "received_in_period", "shipped_in_period", "complete", "complete_in_first_shipment",
+    "in_full_on_time", "problem_shipment", "perfect", "cycle_hours", "return_within_30_days",
+    "flagged", "due_in_period",
+    "due_on_time", "due_shipped_late", "otif", "returned_in_period", "backlog_at_start",
+    "backlog_at_end", "past_due_at_start", "past_due_at_end", "days_past_due_at_end")
 DISCREPANCY_HEADER = (
     "id", "order_ref", "type", "severity", "status", "opened_at_utc", "opened_on",
     "resolved_at_utc", "opened_in_period", "resolved_in_period", "hours_to_resolve",
     "open_at_end", "age_at_end")
 CHUNK = 2000
+RETURN_STAGES = (("requested", None), ("approved", APPROVED), ("received", RECEIVED))
 HOUR = timedelta(hours=1)
 
 
@@ -122,28 +128,52 @@ def _text(value) -> str:
 
 def order_rows(db: Database, *, period: Period, timezone: str) -> Table:
     zone(timezone)
+    return Table("orders", ORDER_HEADER, _order_rows(db, period, timezone))
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The period as the rows are judged: its UTC bounds, days and zone."""
+
+    start: datetime
+    end: datetime
+    first_day: date
+    end_day: date
+    place: ZoneInfo
+
+    def deadline(self, due: date) -> datetime:
+        """The end of the due date, local time, as a UTC instant."""
+        return datetime.combine(due + timedelta(days=1), time(0), self.place).astimezone(UTC)
+
+    def day(self, moment: datetime) -> date:
+        return moment.astimezone(self.place).date()
+
+
+def _order_rows(db: Database, period: Period, timezone: str) -> Iterator[tuple]:
     start, end = period.utc_bounds(timezone)
-    return Table("orders", ORDER_HEADER, _order_rows(db, start, end, timezone))
-
-
-def _order_rows(db: Database, start: datetime, end: datetime, timezone: str) -> Iterator[tuple]:
-    place = zone(timezone)
+    frame = _Frame(start, end, period.start, period.end, zone(timezone))
     with db.read() as session:
         tune_for_reports(session, db.dialect)
-        query = _orders_query(db.dialect, start, end)
+        query = _orders_query(db.dialect, period, start, end)
         for row in session.execute(query.execution_options(yield_per=CHUNK)):
-            yield _order_row(row, start, end, place)
+            yield _order_row(row, frame)
 
 
-def _orders_query(dialect: str, start: datetime, end: datetime):
+def _orders_query(dialect: str, period: Period, start: datetime, end: datetime):
     r, f = OrderReceivedFacts, OrderShipFacts
     cohort = first_shipments(dialect, start, end)
+    owed_later = or_(and_(r.is_open == true(), or_(f.complete_at.is_(None),
+                                                   f.complete_at >= start)),
+                     f.complete_at >= start)
     ids = union(
         select(Order.id.label("order_id")).where(received_in(start, end)),
         select(cohort.c.order_id),
         select(Return.order_id).where(Return.created_at >= start, Return.created_at < end),
         select(r.order_id).where(r.awaiting_shipment == true(), r.ordered_at < end),
         select(f.order_id).where(f.first_shipped_at >= end, f.ordered_at < end, f.owed == true()),
+        select(r.order_id).where(r.due_date >= period.start, r.due_date <= period.last_day),
+        select(r.order_id).select_from(outerjoin(r, f, f.order_id == r.order_id))
+        .where(r.due_date < period.end, r.owed == true(), owed_later),
     ).subquery("in_report")
     line, short, ship, bad = (aliased(OrderLine, name="l"), aliased(OrderLine, name="x"),
                               aliased(Shipment, name="s"), aliased(Shipment, name="y"))
@@ -162,26 +192,65 @@ def _orders_query(dialect: str, start: datetime, end: datetime):
         select(func.min(ship.shipped_at)).where(ship.order_id == Order.id,
                                                 ship.return_id.is_(None))
         .scalar_subquery().label("first_at"),
+        # When the last unit shipped, and the lines shipped in full: the facts' figures,
+        # checked against a recomputation by tests/store/facts.
+        f.complete_at, func.coalesce(f.full_lines, 0).label("full_lines"),
+        *(_returned_within(dialect, f, stage).label(name) for name, stage in RETURN_STAGES),
+        exists().where(Discrepancy.order_id == Order.id).label("flagged"),
     ).select_from(ids.join(Order, Order.id == ids.c.order_id)
                   .join(Customer, Customer.id == Order.customer_id)
-                  ).order_by(Order.ordered_at, Order.id)
+                  .outerjoin(f, f.order_id == Order.id)).order_by(Order.ordered_at, Order.id)
 
 
-def _order_row(row, start: datetime, end: datetime, place) -> tuple:
-    status = _value(row.status)
-    first_at = row.first_at
+def _returned_within(dialect: str, f, statuses):
+    """A return opened within RETURN_WINDOW of the order's first shipment, in `statuses`."""
+    found = exists().where(
+        Return.order_id == f.order_id, Return.created_at >= f.first_shipped_at,
+        hours_between(dialect, Return.created_at, f.first_shipped_at)
+        < RETURN_WINDOW.total_seconds() / 3600)
+    return found if statuses is None else found.where(Return.status.in_(statuses))
+
+
+def _stage(row) -> str | None:
+    """How far the order's return within the window got: received, approved, requested."""
+    return next((name for name, _ in reversed(RETURN_STAGES) if getattr(row, name)), None)
+
+
+def _order_row(row, frame: _Frame) -> tuple:
+    status, first_at, done_at, due = _value(row.status), row.first_at, row.complete_at, row.due
+    start, end = frame.start, frame.end
     received = start <= row.ordered_at < end and status != "draft"
     shipped = first_at is not None and start <= first_at < end
-    on_time = None if first_at is None else (
-        row.due is None or first_at.astimezone(place).date() <= row.due)
-    perfect = (on_time and not row.short_lines and not row.problem) if shipped else None
-    cycle = (first_at - row.ordered_at) / HOUR if first_at is not None else None
+    in_full_on_time = done_at is not None and (due is None or frame.day(done_at) <= due)
+    # Due: owed, and not closed without a shipment (nothing left to ship on time).
+    owed = status not in NOT_OWED and (status == "open" or first_at is not None)
+    due_here = owed and due is not None and frame.first_day <= due < frame.end_day
+    on_time = due_here and first_at is not None and first_at < frame.deadline(due)
+    past_due_end = _past_due(row, status, end, frame.end_day)
     return (
         row.ref, row.code, row.name, row.since, status, _value(row.fulfilment_status),
-        row.ordered_at, row.ordered_at.astimezone(place).date(), row.currency, row.lines,
-        _amount(row.value, row.currency), row.short_lines, first_at, row.due, received,
-        shipped, on_time, bool(row.problem), perfect, cycle, bool(row.returned),
-        _in_backlog(row, status, start), _in_backlog(row, status, end))
+        row.ordered_at, frame.day(row.ordered_at), row.currency, row.lines,
+        _amount(row.value, row.currency), row.short_lines, row.full_lines, first_at, done_at,
+        due, received, shipped, done_at is not None if shipped else None,
+        done_at == first_at if shipped else None, in_full_on_time if shipped else None,
+        bool(row.problem), (in_full_on_time and not row.problem) if shipped else None,
+        (first_at - row.ordered_at) / HOUR if first_at is not None else None,
+        _stage(row) if shipped else None, bool(row.flagged), due_here,
+        on_time if due_here else None,
+        (first_at is not None and not on_time) if due_here else None,
+        (done_at is not None and done_at < frame.deadline(due)) if due_here else None,
+        bool(row.returned), _in_backlog(row, status, start), _in_backlog(row, status, end),
+        _past_due(row, status, start, frame.first_day), past_due_end,
+        (frame.end_day - due).days if past_due_end else None)
+
+
+def _past_due(row, status: str, moment: datetime, day: date) -> bool:
+    """Past its due date at `moment` (the start of local `day`) and not complete then."""
+    if row.due is None or row.due >= day or row.ordered_at >= moment or status in NOT_OWED:
+        return False
+    if row.complete_at is not None and row.complete_at >= moment:
+        return True
+    return status == "open" and row.complete_at is None
 
 
 def _in_backlog(row, status: str, moment: datetime) -> bool:

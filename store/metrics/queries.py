@@ -3,7 +3,7 @@ count happens in the database (README, "Digests and metrics", has the definition
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     Integer,
@@ -12,6 +12,7 @@ from sqlalchemy import (
     cast,
     column,
     desc,
+    exists,
     false,
     func,
     or_,
@@ -21,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from store.enums import ReturnStatus
 from store.metrics.sql import (
     NOT_COUNTED,
     ZERO,
@@ -41,6 +43,11 @@ from store.types import UTCDateTime
 from store.views.metrics import AgeBucket, Money
 
 AGE_BUCKETS = (("under 1 day", 1), ("1–3 days", 3), ("3–7 days", 7), ("7 days or more", None))
+RETURN_WINDOW = timedelta(days=30)  # returns counted against the shipment they follow
+APPROVED = (ReturnStatus.APPROVED, ReturnStatus.RECEIVED, ReturnStatus.CLOSED)
+RECEIVED = (ReturnStatus.RECEIVED, ReturnStatus.CLOSED)
+# Days past the due date: up to 3, 4 to 7, 8 to 30, more.
+PAST_DUE_BUCKETS = (("1–3 days", 3), ("4–7 days", 7), ("8–30 days", 30), ("over 30 days", None))
 
 
 def received_in(start: datetime, end: datetime):
@@ -61,9 +68,11 @@ def received(session: Session, start: datetime, end: datetime) -> dict:
     count and, in the usual single-currency case, the value too."""
     r = OrderReceivedFacts
     row = session.execute(select(
-        func.count().label("n"), func.sum(r.line_count).label("lines"), func.sum(ordinal(r.short_lines > ZERO))
-        .label("backordered"), *_value_columns()).where(received_between(start, end))).one()
-    return {"orders_received": row.n, "lines_received": int(row.lines or 0), "orders_backordered": int(row.backordered or 0),
+        func.count().label("n"), func.sum(r.line_count).label("lines"),
+        func.sum(ordinal(r.short_lines > ZERO)).label("backordered"), *_value_columns())
+        .where(received_between(start, end))).one()
+    return {"orders_received": row.n, "lines_received": int(row.lines or 0),
+            "orders_backordered": int(row.backordered or 0),
             "value_received": _values(session, row, received_between(start, end))}
 
 
@@ -96,19 +105,21 @@ def shipped(session: Session, dialect: str, start: datetime, end: datetime,
     transaction (one snapshot). PostgreSQL computes the sums and the cycle-time percentiles in
     one pass (an ordered-set aggregate sorts only its own argument); SQLite has no such
     aggregate and sorts slowly, so it finds them by hour buckets (_bucketed_percentiles).
-    `offsets`: the report zone's UTC offsets over the period (store.periods.utc_offsets), so
-    each shipment's local day is read at its own offset."""
+    `offsets`: the report zone's UTC offsets from the period's start on
+    (store.periods.utc_offsets), so each timestamp's local day is read at its own offset.
+    Complete: every unit shipped (as the data stands); in full on time: the last unit shipped
+    on or before the due date (or no due date)."""
     f = OrderShipFacts
     period = and_(f.first_shipped_at >= start, f.first_shipped_at < end)
-    on_time = or_(f.due_date.is_(None),
-                  local_day(dialect, f.first_shipped_at, offsets) <= f.due_date)
-    complete = f.short_lines == ZERO
+    complete = f.complete_at.is_not(None)
+    in_full_on_time = and_(complete, or_(f.due_date.is_(None),
+                                         local_day(dialect, f.complete_at, offsets)
+                                         <= f.due_date))
     sums = select(
-        func.count().label("n"), func.sum(ordinal(on_time)).label("on_time"),
-        func.sum(ordinal(complete)).label("complete"),
-        func.sum(ordinal(and_(on_time, complete, f.problem == false()))).label("perfect"),
-        func.sum(f.line_count).label("lines"),
-        func.sum(f.line_count - f.short_lines).label("filled"),
+        func.count().label("n"), func.sum(ordinal(complete)).label("complete"),
+        func.sum(ordinal(f.complete_at == f.first_shipped_at)).label("first_complete"),
+        func.sum(ordinal(and_(in_full_on_time, f.problem == false()))).label("perfect"),
+        func.sum(f.line_count).label("lines"), func.sum(f.full_lines).label("filled"),
     ).where(period)
     if dialect == "postgresql":
         row = session.execute(sums.add_columns(*_percentiles_disc(f.cycle_hours))).one()
@@ -116,10 +127,58 @@ def shipped(session: Session, dialect: str, start: datetime, end: datetime,
     else:
         row = session.execute(sums).one()
         median, p90 = _bucketed_percentiles(session, period, row.n)
-    return {"orders_shipped": row.n, "shipped_on_time": int(row.on_time or 0),
-            "shipped_complete": int(row.complete or 0), "shipped_perfect": int(row.perfect or 0),
+    return {"orders_shipped": row.n, "shipped_complete": int(row.complete or 0),
+            "shipped_first_complete": int(row.first_complete or 0),
+            "shipped_perfect": int(row.perfect or 0),
             "lines_shipped": int(row.lines or 0), "lines_filled": int(row.filled or 0),
             "cycle_median_hours": _hours(median), "cycle_p90_hours": _hours(p90)}
+
+
+def due(session: Session, dialect: str, first_day: date, last_day: date,
+        bounds: tuple[datetime, datetime], offsets) -> dict:
+    """The orders due in the period (due date among its local days), still owed: not a draft,
+    not canceled, not completed without a shipment. On time: first shipment before the end
+    of the due date, local time; in full on time (OTIF): the last unit too. The due date is
+    in the period, so a shipment before it starts is on time and one after it ends late."""
+    r, f = OrderReceivedFacts, OrderShipFacts
+    start, end = bounds
+
+    def by_due_date(moment):
+        return and_(moment.is_not(None), or_(
+            moment < start, and_(moment < end,
+                                 local_day(dialect, moment, offsets) <= r.due_date)))
+
+    on_time = by_due_date(f.first_shipped_at)
+    row = session.execute(
+        select(func.count().label("n"), func.sum(ordinal(on_time)).label("on_time"),
+               func.sum(ordinal(and_(f.first_shipped_at.is_not(None), ~on_time)))
+               .label("late"),
+               func.sum(ordinal(by_due_date(f.complete_at))).label("otif"))
+        .select_from(r).outerjoin(f, f.order_id == r.order_id)
+        .where(r.due_date >= first_day, r.due_date <= last_day, r.owed == true(),
+               or_(r.is_open == true(), f.order_id.is_not(None)))).one()
+    return {"orders_due": row.n, "due_on_time": int(row.on_time or 0),
+            "due_shipped_late": int(row.late or 0), "due_in_full_on_time": int(row.otif or 0)}
+
+
+def past_due(session: Session, moment: datetime, day: date) -> tuple[AgeBucket, ...]:
+    """Orders past due at `moment`, the start of local day `day`: received before it, due
+    before `day`, still owed and not complete by then: open with units unshipped, or (open or
+    not) completed at or after `moment`. Drafts, canceled orders and orders closed without
+    every unit shipped have no time they stopped being owed, so they never count. By days
+    past due: the due date's distance from `day`."""
+    r, f = OrderReceivedFacts, OrderShipFacts
+    whens = [(r.due_date >= day - timedelta(days=days), i)
+             for i, (_, days) in enumerate(PAST_DUE_BUCKETS) if days is not None]
+    bucket = case(*whens, else_=len(PAST_DUE_BUCKETS) - 1)
+    later = f.complete_at >= moment
+    counts = dict(session.execute(
+        select(bucket, func.count()).select_from(r).outerjoin(f, f.order_id == r.order_id)
+        .where(r.due_date < day, r.owed == true(), r.ordered_at < moment,
+               or_(and_(r.is_open == true(), or_(f.complete_at.is_(None), later)), later))
+        .group_by(bucket)).all())
+    return tuple(AgeBucket(label, counts.get(i, 0))
+                 for i, (label, _) in enumerate(PAST_DUE_BUCKETS))
 
 
 def _percentiles_disc(column) -> list:
@@ -170,6 +229,30 @@ def returned(session: Session, start: datetime, end: datetime) -> int:
                           .where(Return.created_at >= start, Return.created_at < end))
 
 
+def returns_of_shipped(session: Session, dialect: str, start: datetime, end: datetime) -> dict:
+    """Of the orders first shipped in [start, end), those with a return (RMA) opened within
+    RETURN_WINDOW of that first shipment, as a funnel by how far the return got (any return
+    of the order counts): requested (any status, rejected ones too), approved (approved,
+    received or closed), received (received or closed). As the data stands: the window of a
+    recent period is still open."""
+    f = OrderShipFacts
+
+    def stage(statuses=None):
+        found = exists().where(
+            Return.order_id == f.order_id, Return.created_at >= f.first_shipped_at,
+            hours_between(dialect, Return.created_at, f.first_shipped_at)
+            < RETURN_WINDOW.total_seconds() / 3600)
+        return ordinal(found if statuses is None else found.where(Return.status.in_(statuses)))
+
+    row = session.execute(select(
+        func.sum(stage()).label("requested"), func.sum(stage(APPROVED)).label("approved"),
+        func.sum(stage(RECEIVED)).label("received"))
+        .where(f.first_shipped_at >= start, f.first_shipped_at < end)).one()
+    return {"shipped_returned": int(row.requested or 0),
+            "shipped_return_approved": int(row.approved or 0),
+            "shipped_return_received": int(row.received or 0)}
+
+
 def backlog_at(session: Session, dialect: str, moment: datetime) -> int:
     """Orders received before `moment` that had not shipped by then (README definition):
     open orders that never shipped, plus owed orders whose first shipment left at or after
@@ -217,10 +300,10 @@ def open_by_age(session: Session, moment: datetime) -> tuple[AgeBucket, ...]:
 
 
 def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> list[tuple]:
-    """(orders received, discrepancies opened) for each [lo, hi) in `bounds`: the days are a
-    VALUES list, each counted by two small index range reads, so local days in any time zone
-    come out exact. One short statement: the earlier UNION of a SELECT per day cost more to
-    build and plan than to run."""
+    """(orders received, discrepancies opened, orders received with a discrepancy) for each
+    [lo, hi) in `bounds`: the days are a VALUES list, each counted by small index range reads,
+    so local days in any time zone come out exact. One short statement: the earlier UNION of
+    a SELECT per day cost more to build and plan than to run."""
     if not bounds:
         return []
     days = values(column("i", Integer), column("lo", UTCDateTime()), column("hi", UTCDateTime()),
@@ -228,9 +311,10 @@ def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> l
     r, d = OrderReceivedFacts, Discrepancy
     orders = select(func.count()).where(r.ordered_at >= days.c.lo, r.ordered_at < days.c.hi)
     opened = select(func.count()).where(d.opened_at >= days.c.lo, d.opened_at < days.c.hi)
-    rows = session.execute(select(days.c.i, orders.scalar_subquery(), opened.scalar_subquery())
-                           .order_by(days.c.i)).all()
-    return [(n, m) for _, n, m in rows]
+    flagged = orders.where(exists().where(d.order_id == r.order_id))
+    rows = session.execute(select(days.c.i, orders.scalar_subquery(), opened.scalar_subquery(),
+                                  flagged.scalar_subquery()).order_by(days.c.i)).all()
+    return [(n, m, k) for _, n, m, k in rows]
 
 
 def top_customers(session: Session, current: tuple, previous: tuple, limit: int) -> list[dict]:

@@ -4,6 +4,7 @@
                      timezone="Europe/Berlin", actor="U0MGR1") -> SubscribeResult
     unsubscribe_digest(db, actor=..., subscription_id=3)           -> SubscriptionView
     unsubscribe_digest(db, actor=..., period="daily", channel_id="C0MGR")
+    subscribe_digest(db, period="weekly", ..., report="scorecard")  # each processor's work
     list_digest_subscriptions(db, channel_id=None)                 -> tuple[SubscriptionView]
 
 Subscribing the same channel to the same period again changes its time and zone. A new
@@ -20,10 +21,11 @@ from sqlalchemy import func, select
 from store import clock
 from store.db import Database
 from store.enums import DigestRunStatus
-from store.errors import DigestSubscriptionNotFound
+from store.errors import DigestSubscriptionNotFound, ValidationFailed
 from store.models import DigestRun, DigestSubscription, Event
 from store.periods import canonical_zone, check_kind, check_time
 
+REPORTS = ("digest", "scorecard")
 SUBSCRIBED = "digest_subscribed"
 UNSUBSCRIBED = "digest_unsubscribed"
 
@@ -39,6 +41,7 @@ class SubscriptionView:
     created_by: str | None
     created_at: datetime
     last_posted_at: datetime | None = None
+    report: str = "digest"  # or "scorecard"
 
 
 @dataclass(frozen=True)
@@ -48,30 +51,33 @@ class SubscribeResult:
 
 
 def subscribe_digest(db: Database, *, period: str, channel_id: str, at_time: str,
-                     timezone: str, actor: str, now: datetime | None = None) -> SubscribeResult:
-    period, at_time = check_kind(period), check_time(at_time)
+                     timezone: str, actor: str, now: datetime | None = None,
+                     report: str = "digest") -> SubscribeResult:
+    period, at_time, report = check_kind(period), check_time(at_time), check_report(report)
     timezone = canonical_zone(timezone)
     now = now or clock.now()
     with db.write() as session:
         row = session.scalars(select(DigestSubscription).where(
             DigestSubscription.period == period, DigestSubscription.channel_id == channel_id,
+            DigestSubscription.report == report,
             DigestSubscription.active.is_(True)).order_by(DigestSubscription.id)).first()
         created = row is None
         if created:
             row = DigestSubscription(period=period, channel_id=channel_id, created_by=actor,
-                                     created_at=now, active=True)
+                                     created_at=now, active=True, report=report)
             session.add(row)
         row.at_time, row.timezone = at_time, timezone
         session.flush()
         verb = "subscribed" if created else "changed the subscription of"
         session.add(Event(actor_id=actor, kind=SUBSCRIBED, at=now, summary=(
-            f"{verb} {channel_id} to the {period} digest at {at_time} {timezone} (#{row.id})")))
+            f"{verb} {channel_id} to the {period} {report} at {at_time} {timezone} "
+            f"(#{row.id})")))
         return SubscribeResult(_view(row), created)
 
 
 def unsubscribe_digest(db: Database, *, actor: str, subscription_id: int | None = None,
                        period: str | None = None, channel_id: str | None = None,
-                       now: datetime | None = None) -> SubscriptionView:
+                       now: datetime | None = None, report: str = "digest") -> SubscriptionView:
     """Stop one subscription, named by id or by period and channel. Raises
     DigestSubscriptionNotFound. Its runs stay, so re-subscribing never re-posts a period
     under the old id."""
@@ -81,18 +87,29 @@ def unsubscribe_digest(db: Database, *, actor: str, subscription_id: int | None 
         what = f"#{subscription_id}"
     else:
         period = check_kind(period or "")
-        where += [DigestSubscription.period == period, DigestSubscription.channel_id == channel_id]
-        what = f"{period} in <#{channel_id}>"
+        report = check_report(report)
+        where += [DigestSubscription.period == period, DigestSubscription.channel_id == channel_id,
+                  DigestSubscription.report == report]
+        what = f"{period} {report} in <#{channel_id}>" if report != "digest" \
+            else f"{period} in <#{channel_id}>"
     with db.write() as session:
         row = session.scalars(select(DigestSubscription).where(*where)
                               .order_by(DigestSubscription.id)).first()
         if row is None:
-            raise DigestSubscriptionNotFound(what)
+            raise DigestSubscriptionNotFound(
+                what, channel_id=None if subscription_id is not None else channel_id)
         row.active = False
         session.add(Event(actor_id=actor, kind=UNSUBSCRIBED, at=now or clock.now(), summary=(
-            f"unsubscribed {row.channel_id} from the {row.period} digest (#{row.id})")))
+            f"unsubscribed {row.channel_id} from the {row.period} {row.report} (#{row.id})")))
         session.flush()
         return _view(row)
+
+
+def check_report(report: str) -> str:
+    value = str(report).strip().lower()
+    if value not in REPORTS:
+        raise ValidationFailed({"report": f"`{report}` is not a report. Use digest or scorecard."})
+    return value
 
 
 def list_digest_subscriptions(db: Database, *, channel_id: str | None = None
@@ -123,4 +140,4 @@ def _view(row: DigestSubscription, last_posted_at: datetime | None = None) -> Su
         id=row.id, period=str(row.period.value if hasattr(row.period, "value") else row.period),
         channel_id=row.channel_id, at_time=row.at_time, timezone=row.timezone,
         active=bool(row.active), created_by=row.created_by, created_at=row.created_at,
-        last_posted_at=last_posted_at)
+        last_posted_at=last_posted_at, report=row.report or "digest")

@@ -14,6 +14,8 @@ class DigestSubscription(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     period: Mapped[DigestPeriod] = enum_column(DigestPeriod, "digest_period")
+    # What it posts: "digest" (the desk's figures) or "scorecard" (each processor's).
+    report: Mapped[str] = mapped_column(String(16), default="digest", server_default="digest")
     channel_id: Mapped[str] = mapped_column(String(32))
     # Local wall-clock time and IANA zone the digest is posted at.
     at_time: Mapped[str] = mapped_column(String(5), default="08:00")

@@ -7,7 +7,17 @@ as Saleor, Medusa, ERPNext and Odoo model it.
 import re
 from datetime import date, datetime
 
-from sqlalchemy import Double, ForeignKey, Index, String, Text, UniqueConstraint, event, text
+from sqlalchemy import (
+    Double,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.enums import FulfilmentStatus, HoldReason, OrderStatus, PaymentStatus
@@ -200,7 +210,7 @@ class ShipmentLine(Base):
 
 
 FACT_COLUMNS = ("first_shipped_at", "ordered_at", "owed", "line_count", "short_lines", "problem",
-                "due_date", "cycle_hours")
+                "due_date", "cycle_hours", "complete_at", "full_lines")
 
 
 class OrderShipFacts(Base):
@@ -216,6 +226,8 @@ class OrderShipFacts(Base):
         Index("ix_order_ship_facts_first_shipped_at", *FACT_COLUMNS),
         # SQLite's cycle-time percentiles read one hour's values in order (metrics_queries).
         Index("ix_order_ship_facts_cycle_hours", "cycle_hours", "first_shipped_at"),
+        # Past due at a period's end: the orders completed after it.
+        Index("ix_order_ship_facts_complete_at", "complete_at"),
     )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
@@ -228,6 +240,10 @@ class OrderShipFacts(Base):
     short_lines: Mapped[int]  # lines with quantity_backordered > 0
     problem: Mapped[bool]  # a non-replacement shipment damaged or badly documented
     cycle_hours: Mapped[float] = mapped_column(Double)  # first_shipped_at - ordered_at
+    # When its last unit shipped (non-replacement shipments), null while any is owed or if it
+    # has no lines; and how many of its lines have every unit shipped.
+    complete_at: Mapped[datetime | None]
+    full_lines: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 RECEIVED_COLUMNS = ("ordered_at", "owed", "line_count", "short_lines", "value_minor", "currency",
@@ -250,6 +266,10 @@ class OrderReceivedFacts(Base):
         Index("ix_order_received_facts_awaiting", "ordered_at",
               sqlite_where=text("awaiting_shipment = 1"),
               postgresql_where=text("awaiting_shipment")),
+        # The orders due in a period, and the open ones past their due date.
+        Index("ix_order_received_facts_due_date", "due_date"),
+        Index("ix_order_received_facts_open_due", "due_date",
+              sqlite_where=text("is_open = 1"), postgresql_where=text("is_open")),
     )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
@@ -263,3 +283,5 @@ class OrderReceivedFacts(Base):
     value_minor: Mapped[int] = money_column()  # sum of quantity x unit_price_minor
     # Open, and no shipment yet that is not a replacement (the backlog's unshipped part).
     awaiting_shipment: Mapped[bool]
+    due_date: Mapped[date | None]  # promised_date, else requested_date
+    is_open: Mapped[bool] = mapped_column(default=False, server_default=false())  # status open

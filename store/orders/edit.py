@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from store import clock
+from store.control_chars import too_long
 from store.customers import address_problems, clean_address
 from store.enums import FulfilmentStatus, HoldReason, OrderStatus, PaymentStatus
 from store.fulfilment import release_reservation
@@ -66,7 +67,7 @@ def apply_edit(session: Session, order: Order, edit: OrderEdit, *, actor: str, t
     if edit.requested_date is not UNSET:
         changes += _edit_requested_date(order, edit.requested_date, today, errors)
     if edit.shipping_instructions is not UNSET:
-        changes += _edit_instructions(order, edit.shipping_instructions)
+        changes += _edit_instructions(order, edit.shipping_instructions, errors)
     if edit.lines:
         changes += edit_lines(session, order, edit.lines, errors, actor=actor)
     changes += _edit_holds(order, edit, actor, errors)
@@ -130,8 +131,11 @@ def _edit_requested_date(order: Order, value: date | None, today: date,
     return [FieldChange("requested date", before, value.isoformat() if value else "")]
 
 
-def _edit_instructions(order: Order, value: str | None) -> list[FieldChange]:
+def _edit_instructions(order: Order, value: str | None, errors: dict) -> list[FieldChange]:
     value = (value or "").strip() or None
+    if problem := too_long(value, "shipping_instructions", "The shipping instructions"):
+        errors["shipping_instructions"] = problem
+        return []
     if value == order.shipping_instructions:
         return []
     before = order.shipping_instructions or ""
@@ -163,6 +167,9 @@ def _edit_holds(order: Order, edit: OrderEdit, actor: str, errors: dict) -> list
 def _place_hold(order: Order, place: tuple, actor: str, errors: dict) -> list[FieldChange]:
     reason_text = place[0]
     note = ((place[1] or "").strip() or None) if len(place) > 1 else None
+    if problem := too_long(note, "hold_note", "The hold note"):
+        errors["hold_note"] = problem
+        return []
     try:
         reason = HoldReason(str(reason_text).strip().lower())
     except ValueError:

@@ -9,10 +9,11 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.control_chars import identifier_problem
 from store.fulfilment import gate_price_change, release_reservation
 from store.lookup import compact_sku
 from store.models import CustomerPrice, Order, OrderLine, Product
-from store.money import MoneyError, format_money, parse_money
+from store.money import MoneyError, format_money, order_total_problem, parse_money
 from store.records import shipped_quantities
 from store.views.orders import FieldChange
 
@@ -39,6 +40,7 @@ def edit_lines(session: Session, order: Order, edits, errors: dict, *,
     by_no = {line.line_no: line for line in order.lines}
     next_no = max(by_no, default=0)
     out: list[FieldChange] = []
+    asked: dict[int, int] = {}  # line no -> a price change waiting for approval
     for edit in edits:
         if edit.line_no is None:
             if not str(edit.sku or "").strip() and not str(edit.quantity or "").strip():
@@ -54,7 +56,15 @@ def edit_lines(session: Session, order: Order, edits, errors: dict, *,
             out += _remove_line(order, line, shipped.get(line.id, 0), errors)
         else:
             out += _change_line(session, order, line, edit, shipped.get(line.id, 0), errors,
-                                actor=actor)
+                                actor=actor, asked=asked)
+    def amount(line: OrderLine) -> int:  # as asked: a price awaiting approval counts already
+        return line.quantity * asked.get(line.line_no, line.unit_price_minor)
+
+    if problem := order_total_problem(sum(map(amount, order.lines)) + (order.shipping_minor or 0),
+                                      order.currency):
+        biggest = max(order.lines, key=amount)
+        key = f"lines.{biggest.line_no}" if biggest.line_no in by_no else "lines.new"
+        errors[f"{key}.quantity"] = problem[0].upper() + problem[1:] + "."
     if not order.lines and "lines.remove" not in errors:
         errors["lines.remove"] = ("An order needs at least one line; to drop everything, "
                                   "cancel the order instead.")
@@ -92,7 +102,7 @@ def line_text(sku: str, quantity: int, price_minor: int, currency: str) -> str:
 
 
 def _change_line(session, order, line, edit, shipped: int, errors: dict, *,
-                 actor: str) -> list[FieldChange]:
+                 actor: str, asked: dict[int, int]) -> list[FieldChange]:
     key, out = f"lines.{line.line_no}", []
     sku = str(edit.sku or "").strip()
     if sku and sku != line.sku:
@@ -129,7 +139,9 @@ def _change_line(session, order, line, edit, shipped: int, errors: dict, *,
                                format_money(line.unit_price_minor, order.currency),
                                format_money(price, order.currency)
                                + (f" ({waiting})" if waiting else "")))
-        if not waiting:
+        if waiting:
+            asked[line.line_no] = price
+        else:
             line.unit_price_minor = price
     return out
 
@@ -170,6 +182,9 @@ def _remove_line(order, line, shipped: int, errors: dict) -> list[FieldChange]:
 
 
 def _product(session: Session, sku: str, key: str, errors: dict) -> Product | None:
+    if problem := identifier_problem(sku, "The SKU"):
+        errors[key] = problem + "."
+        return None
     spellings = list(dict.fromkeys([sku, sku.upper(), sku.lower()]))
     product = session.scalars(select(Product).where(Product.sku.in_(spellings))).first()
     if product is None:

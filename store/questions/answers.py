@@ -58,7 +58,7 @@ LIST_LIMIT = 10
 
 def answer_question(db: Database, *, text: str, user_id: str, role: Role | str | None,
                     policy: str, now: datetime, thread: ThreadRef | None = None,
-                    addressed: bool = True, limit: int = LIST_LIMIT,
+                    addressed: bool = True, limit: int = LIST_LIMIT, offset: int = 0,
                     viewer: Viewer | None = None) -> Answer:
     """Read `text` and answer it for `user_id`. Follow commands need `thread`.
 
@@ -81,7 +81,8 @@ def answer_question(db: Database, *, text: str, user_id: str, role: Role | str |
     if question.command in (FOLLOW, UNFOLLOW) and thread is not None:
         return _follow_command(db, question, user_id=user_id, thread=thread, now=now,
                                viewer=viewer, limit=limit)
-    answer = _ask(db, question, viewer=viewer, now=now, thread=thread, limit=limit)
+    answer = _ask(db, question, viewer=viewer, now=now, thread=thread, limit=limit,
+                  offset=max(0, offset))
     if not addressed and answer.kind in (NO_MATCH, NEEDS_ORDER):
         return Answer(kind=IGNORED, question=question)
     return answer
@@ -107,15 +108,18 @@ def _viewer(user_id: str, role: Role | str, policy: str) -> Viewer:
 
 
 def _ask(db: Database, question: Question, *, viewer: Viewer, now: datetime,
-         thread: ThreadRef | None, limit: int) -> Answer:
+         thread: ThreadRef | None, limit: int, offset: int = 0) -> Answer:
+    """`offset`: a later page of a list (its More button), found as the first `offset +
+    limit` and cut."""
     snap = snapshot(db) if question.words or _codes(question) else None
     with db.read() as session:
         found, searched = _find(session, snap, question, viewer=viewer, now=now,
-                                thread=thread, limit=limit)
+                                thread=thread, limit=offset + limit)
         if found is None:
             return Answer(kind=NEEDS_ORDER, question=question)
         single = len(found.ids) == 1 and not found.ambiguous
-        orders = order_answers(session, found.ids[:limit], viewer=viewer, today=clock.date_of(now),
+        page = found.ids[offset:offset + limit] if not single else found.ids[:limit]
+        orders = order_answers(session, page, viewer=viewer, today=clock.date_of(now),
                                matched=found.matched, detailed=single)
     if not orders:
         return Answer(kind=NO_MATCH, question=question, searched=searched,
@@ -124,7 +128,7 @@ def _ask(db: Database, question: Question, *, viewer: Viewer, now: datetime,
     return Answer(kind=kind, question=question, orders=tuple(orders),
                   total=max(found.total, len(orders)), total_is_floor=found.floor,
                   customers=tuple(found.customers), searched=searched, note=_note(found),
-                  fallback=found.fallback)
+                  fallback=found.fallback, offset=0 if single else offset)
 
 
 def _find(session, snap, question: Question, *, viewer: Viewer, now: datetime,

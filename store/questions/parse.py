@@ -22,6 +22,7 @@ from store.views.questions import (
     ETA,
     FOLLOW,
     HELP,
+    ITEMS,
     LATE,
     OPEN,
     SHIPPED,
@@ -67,7 +68,11 @@ WANTS = {
     TRACKING: {"tracking", "track", "trace", "tracknum", "waybill"},
     ETA: {"eta", "when", "expected", "expect", "due"},
     STATUS: {"status", "update", "updates", "news", "progress", "where", "wheres", "whereabouts"},
+    ITEMS: {"items", "item", "products", "bought", "buy", "buys", "purchased", "contents"},
 }
+# "what did Globex order", "what has Acme ordered": the question is about the items.
+_WHAT_ORDERED = re.compile(r"\bwhat\b(?:\s+\S+){0,6}?\s+(?:order|ordered|orders)\b",
+                           re.IGNORECASE)
 _INTENT = {word: want for want, words in WANTS.items() for word in words}
 
 # Kept inside a customer's name when they sit between two of its words.
@@ -108,6 +113,8 @@ def parse_question(text: str, *, now: datetime,
     rest = _DOTTED_PO.sub("PO", rest)
     rest = _UPS_SPACED.sub(lambda m: re.sub(r"[\s-]", "", m.group(0)), rest)
     keys, words, wants = _tokens(rest, prefixes)
+    if _WHAT_ORDERED.search(rest):
+        wants.add(ITEMS)
     return Question(text=clean, command=command, keys=tuple(keys), words=" ".join(words),
                     dates=dates, wants=frozenset(wants), mine=mine)
 

@@ -4,7 +4,7 @@
 
 What it makes: ~max(50, orders/200) customers (Faker names and addresses in en_US, en_GB,
 de_DE, fr_FR, es_ES and ja_JP, two of them with hostile names for escaping tests; account
-owners U0SALES1/U0SALES2/U0SALES3), ~max(200, orders/50) products (at most 5,000; SKUs like
+owners U0SALES1/U0SALES2, people the sandbox workspace has), ~max(200, orders/50) products (at most 5,000; SKUs like
 WID-1042-BL), warehouses EAST, WEST and EU with stock levels, and `orders` orders over the
 last 90 days (SO-100001 oldest, weekday seasonality) in states that fit their age, with
 shipments (UPS/FedEx/USPS/DHL tracking numbers), holds, returns and a few per cent of real

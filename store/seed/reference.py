@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from faker import Faker
 
-SALES_REPS = ("U0SALES1", "U0SALES2", "U0SALES3")
-_REP_WEIGHTS = (45, 40, 15)  # the two sandbox reps own most accounts, so the demo has data
+SALES_REPS = ("U0SALES1", "U0SALES2")  # the sandbox workspace's sales reps, and no one else
+_REP_WEIGHTS = (55, 45)
 HOSTILE_NAMES = ("<!channel> Alerts Ltd", "*Bold* & <b>Co</b>")
 # Names the README and the sales-rep examples use ("where's the Acme order?"), so they work
 # on the demo data too.

@@ -25,7 +25,7 @@ from store.triage.operations import (
     snooze,
     wake_snoozed,
 )
-from store.triage.queue import list_queue
+from store.triage.queue import batch_filter, list_queue
 from store.triage.rules import RULES, SNOOZE_OPTIONS, CheckRules
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "RULES",
     "SNOOZE_OPTIONS",
     "assign",
+    "batch_filter",
     "batch_state",
     "check_orders",
     "check_stored_orders",

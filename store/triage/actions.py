@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from store import clock
+from store.control_chars import too_long
 from store.db import Database
 from store.enums import DiscrepancyStatus as St
 from store.errors import ValidationFailed
@@ -81,7 +82,9 @@ def resolve(db: Database, *, discrepancy_id: int, actor: str, reason: str,
             note: str | None = None, now: datetime | None = None) -> ActionResult:
     if reason not in RESOLUTION_REASONS:
         raise ValidationFailed({"reason": "Pick a resolution reason."})
-    note = (note or "").strip()[:2000] or None
+    note = (note or "").strip() or None
+    if problem := too_long(note, "resolution_note", "The note"):
+        raise ValidationFailed({"note": problem})
 
     def act(session, d, now):
         if d.status == St.RESOLVED:

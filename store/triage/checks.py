@@ -23,10 +23,10 @@ from store.models import Discrepancy, Order
 from store.triage.actions import close_vanished, record
 from store.triage.facts import chunks, load_facts
 from store.triage.findings import LATE_FINGERPRINT, Finding, find_problems
+from store.triage.opening import MANUAL as MANUAL_PREFIX
 from store.triage.opening import open_findings
 from store.triage.rules import CheckRules, active
 
-MANUAL_PREFIX = "manual:"
 __all__ = ["CheckReport", "Finding", "check_orders", "check_stored_orders", "findings_for"]
 
 

@@ -22,6 +22,8 @@ from store.triage.findings import Finding
 from store.triage.rules import CheckRules
 from store.workspace import channel_for, route_map
 
+MANUAL = "manual:"  # a person's flag (store.triage.operations.flag_order): never batched
+
 
 def open_findings(session: Session, findings: list[Finding], *, actor: str, now: datetime,
                   rules: CheckRules) -> list[int]:
@@ -60,27 +62,40 @@ def _row(f: Finding, *, actor: str, now: datetime, rules: CheckRules) -> dict:
 
 def _route_and_post(session, by_id: dict[int, Finding], *, now, rules: CheckRules) -> None:
     """A parent message per item, until a channel passes its hourly threshold: then the rest
-    of that hour is counted into one summary message pointing at /orders queue."""
+    of that hour is counted into one summary message pointing at those items in the queue.
+    People's own flags always get a parent. More new items at once than the threshold (a
+    first import of a backlog) go into one summary of their own and leave the hour's budget
+    alone, so the new work that follows still gets its parents."""
     routes = route_map(session)
-    per_channel: dict[str, list[int]] = defaultdict(list)
+    per_channel: dict[str, list[tuple[int, Finding]]] = defaultdict(list)
     for d_id, f in by_id.items():
         channel = channel_for(routes, f.type.value)
         if channel:
-            per_channel[channel].append(d_id)
-    for channel, ids in per_channel.items():
-        counter = f"tb:{channel}:{posts.hour_bucket(now)}"
-        total = posts.bump(session, counter, len(ids))
-        room = max(0, rules.batch_threshold - (total - len(ids)))
-        parented, batched = ids[:room], ids[room:]
+            per_channel[channel].append((d_id, f))
+    bucket = posts.hour_bucket(now)
+    for channel, items in per_channel.items():
+        threshold = rules.batch_threshold_for([k for k, c in routes.items() if c == channel])
+        manual = [d_id for d_id, f in items if f.fingerprint.startswith(MANUAL)]
+        found = [d_id for d_id, f in items if not f.fingerprint.startswith(MANUAL)]
+        counter = f"tb:{channel}:{bucket}"
+        if len(found) > threshold:
+            counter, parented, batched = f"{counter}:{found[0]}", manual, found
+            posts.bump(session, counter, len(found))
+            room_left = 0  # the summary counts all of them
+        else:
+            total = posts.bump(session, counter, len(found))
+            room = max(0, threshold - (total - len(found)))
+            parented, batched = manual + found[:room], found[room:]
+            room_left = threshold
         if parented:
             session.execute(update(Discrepancy).where(Discrepancy.id.in_(parented))
                             .values(channel_id=channel), execution_options={
                                 "synchronize_session": False})
-        for d_id in parented:
+        for d_id in sorted(parented):
             posts.post_parent(session, d_id, channel)
         if batched:
             posts.batch_summary(session, render=PostKind.TRIAGE_BATCH, channel=channel,
-                                counter=counter, threshold=rules.batch_threshold)
+                                counter=counter, threshold=room_left)
 
 
 def _tell_followers(session, by_id: dict[int, Finding]) -> None:

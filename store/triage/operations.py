@@ -19,6 +19,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from store import clock
+from store.control_chars import too_long
 from store.db import Database
 from store.enums import DiscrepancyStatus as St
 from store.enums import DiscrepancyType
@@ -68,7 +69,9 @@ def flag_order(db: Database, *, ref: str, actor: str, reason: str,
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationFailed({"reason": "Say what is wrong with the order."})
-    reason, rules = reason[:MAX_REASON], active(rules)
+    if problem := too_long(reason, "reason", "The reason"):
+        raise ValidationFailed({"reason": problem})
+    rules = active(rules)
     now = now or clock.now()
     key = hashlib.sha256(f"{actor}|{reason.lower()}".encode()).hexdigest()[:16]
     with db.write() as session:

@@ -9,7 +9,7 @@ sent, store.outbox.POSTED_ON), then its updates and thread notes.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -28,7 +28,8 @@ def target_of(discrepancy_id: int) -> str:
 
 
 def hour_bucket(now: datetime) -> str:
-    return now.strftime("%y%m%d%H")
+    """The UTC hour of `now`, as the counters and the queue's batch filter name it."""
+    return now.astimezone(UTC).strftime("%y%m%d%H")
 
 
 def post_parent(session: Session, discrepancy_id: int, channel_id: str) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -14,7 +14,7 @@ from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.errors import ValidationFailed
 from store.models import Discrepancy, Order
 from store.triage.loading import DiscrepancyView, discrepancy_view
-from store.workspace import FULL, Viewer, sight
+from store.workspace import FULL, Viewer, channel_for, route_map, sight
 
 FILTERS = ("mine", "unassigned", *(t.value for t in DiscrepancyType))
 PAGE = 15
@@ -28,8 +28,31 @@ class QueuePage:
     offset: int
 
 
+def batch_filter(counter: str) -> str:
+    """The queue filter for the items a batch summary counted ("tb:<channel>:<hour>[:n]")."""
+    _, channel, bucket, *_ = counter.split(":")
+    return f"batch:{channel}:{bucket}"
+
+
+def _batch_where(session, value: str) -> list:
+    """Items of one channel's batch: opened in that hour, routed there, with no parent."""
+    try:
+        _, channel, bucket = value.split(":")
+        start = datetime.strptime(bucket, "%y%m%d%H").replace(tzinfo=UTC)
+    except ValueError:
+        raise ValidationFailed({"filter": "That batch is not known; try `/orders queue`."}) \
+            from None
+    routes = route_map(session)
+    types = [t for t in DiscrepancyType if channel_for(routes, t.value) == channel]
+    return [Discrepancy.channel_id.is_(None), Discrepancy.type.in_(types),
+            Discrepancy.opened_at >= start, Discrepancy.opened_at < start + timedelta(hours=1)]
+
+
 def parse_filter(text: str) -> str:
-    value = (text or "").strip().lower().replace("-", "_")
+    raw = (text or "").strip()
+    if raw.lower().startswith("batch:"):
+        return "batch:" + raw[len("batch:"):]
+    value = raw.lower().replace("-", "_")
     if value and value not in FILTERS:
         raise ValidationFailed({"filter": (
             f"`{text}` is not a queue filter. Use `mine`, `unassigned` or a type: "
@@ -48,10 +71,12 @@ def list_queue(db: Database, *, user_id: str, filter: str = "", offset: int = 0,
         where.append(Discrepancy.owner_id == user_id)
     elif flt == "unassigned":
         where.append(Discrepancy.owner_id.is_(None))
-    elif flt:
+    elif flt and not flt.startswith("batch:"):
         where.append(Discrepancy.type == DiscrepancyType(flt))
     offset = max(0, int(offset))
     with db.read() as session:
+        if flt.startswith("batch:"):
+            where += _batch_where(session, flt)
         total = session.scalar(select(func.count()).select_from(Discrepancy).where(*where))
         rows = session.scalars(
             select(Discrepancy).where(*where)

@@ -83,8 +83,11 @@ class CheckRules:
     sla: dict[T, timedelta] = field(default_factory=_sla)
     # An overdue item is nudged in its thread at its SLA, escalated this long after the nudge.
     escalate_after: timedelta = timedelta(hours=2)
-    # Noise: more new items than this in one channel within an hour are batched into a summary.
+    # Noise: more new items than this in one channel within an hour are batched into a summary
+    # (people's own flags never are). Per channel: a route key (a type, "default",
+    # "warehouse") -> its own threshold; a channel takes the largest of the keys routed to it.
     batch_threshold: int = 10
+    batch_thresholds: dict[str, int] = field(default_factory=dict)
     batch_window: timedelta = timedelta(hours=1)
     # Snooze choices on the parent message: value -> (label, delta or None for "tomorrow 09:00").
     snooze_choices: tuple[tuple[str, str, timedelta | None], ...] = (
@@ -98,6 +101,11 @@ class CheckRules:
 
     def severity(self, kind: str) -> S:
         return self.severities.get(kind, S.MEDIUM)
+
+    def batch_threshold_for(self, route_keys) -> int:
+        """The threshold of a channel, from the route keys that point at it."""
+        own = [self.batch_thresholds[k] for k in route_keys if k in self.batch_thresholds]
+        return max(own) if own else self.batch_threshold
 
     def sla_for(self, dtype: T) -> timedelta:
         return self.sla.get(dtype, timedelta(hours=24))

@@ -185,6 +185,8 @@ class LookupResult:
     exact: OrderView | None
     candidates: tuple[Candidate, ...]
     searched: tuple[str, ...]
+    total: int = 0  # candidates in all (this page is `offset` onwards)
+    offset: int = 0
 
 
 @dataclass(frozen=True)

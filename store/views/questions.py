@@ -14,6 +14,7 @@ ASK, FOLLOW, UNFOLLOW, HELP = "ask", "follow", "unfollow", "help"
 # What the asker focuses on; LATE, BLOCKED, OPEN and CANCELED also narrow a customer's orders.
 LATE, BLOCKED, OPEN, CANCELED, SHIPPED, DELIVERED, TRACKING, ETA, STATUS = (
     "late", "blocked", "open", "canceled", "shipped", "delivered", "tracking", "eta", "status")
+ITEMS = "items"  # what was ordered: the lines, not only where the orders are
 FILTERS = (LATE, BLOCKED, OPEN, CANCELED)
 # Answer kinds.
 ORDER, ORDERS, CANDIDATES, NO_MATCH, FOLLOWED, UNFOLLOWED, NEEDS_ORDER, IGNORED = (
@@ -145,3 +146,4 @@ class Answer:
     note: str | None = None         # "Nothing is exactly 'SO-10422'; this is the closest"
     fallback: bool = False          # nothing matched the dates / filters; orders = the latest
     refs: tuple[str, ...] = field(default=())  # followed / unfollowed
+    offset: int = 0                 # a later page of a list: how many came before it

@@ -1,6 +1,6 @@
 """Who may do what, where posts go, and which Slack events were answered.
 
-require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS)
+require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS); desk_people
 set_route / list_routes / route_map    the channel of each route key
 claim_event / forget_events            answer each Slack event once
 Viewer / sight / cut_*                 who may see what of an order (full, status, nothing)
@@ -18,7 +18,7 @@ from store.workspace.connections import (
     list_connections,
 )
 from store.workspace.events import claim_event, forget_events, message_key
-from store.workspace.roles import require, roles_in, set_role
+from store.workspace.roles import desk_people, require, roles_in, set_role
 from store.workspace.routing import (
     DEFAULT,
     MANAGER,
@@ -71,6 +71,7 @@ __all__ = [
     "Submitted",
     "channel_for",
     "claim_event",
+    "desk_people",
     "forget_events",
     "forget_submissions",
     "list_routes",

@@ -100,8 +100,9 @@ def require(db: Database, *, user_id: str, action: str, admins: Collection[str],
 
 
 def set_role(db: Database, *, actor: str, user_id: str, role: Role, admins: Collection[str],
-             default_role: Role) -> None:
-    """Give `user_id` a role. Only admins may; the change is logged as an event."""
+             default_role: Role, display_name: str | None = None) -> None:
+    """Give `user_id` a role. Only admins may; the change is logged as an event.
+    `display_name` (from Slack's users.info) is kept for lists of people (Assign…)."""
     require(db, user_id=actor, action="set_role", admins=admins, default_role=default_role)
     role = Role(role)
     if user_id in admins and role != Role.ADMIN:
@@ -111,11 +112,17 @@ def set_role(db: Database, *, actor: str, user_id: str, role: Role, admins: Coll
     with db.write() as session:
         user = session.get(User, user_id)
         before = user.role if user is not None else None
+        if display_name:
+            display_name = display_name.strip()[:200] or None
         if user is None:
-            user = User(slack_user_id=user_id, role=role)
+            user = User(slack_user_id=user_id, role=role, display_name=display_name)
             session.add(user)
         elif Role(user.role) == role:
+            if display_name and user.display_name != display_name:
+                user.display_name = display_name
             return
+        if display_name:
+            user.display_name = display_name
         user.role, user.updated_by, user.updated_at = role, actor, clock.now()
         shown_before = (Role(before).value if before is not None
                         else f"{Role(default_role).value} (default)")
@@ -125,3 +132,14 @@ def set_role(db: Database, *, actor: str, user_id: str, role: Role, admins: Coll
             changes=[{"field": "role", "before": shown_before, "after": role.value,
                       "user_id": user_id}],
         ))
+
+
+def desk_people(db: Database) -> list[tuple[str, str]]:
+    """(user id, name) of everyone given a role that may work triage items (processors,
+    managers, admins), by name: the choices of *Assign…*. Admins named only in
+    ORDERDESK_ADMINS are not listed; they take items with *Assign to me*."""
+    with db.read() as session:
+        rows = session.execute(select(User.slack_user_id, User.display_name).where(
+            User.role.in_(list(PERMISSIONS["assign"])))).all()
+    return sorted(((uid, name or uid) for uid, name in rows), key=lambda p: p[1].lower())
+

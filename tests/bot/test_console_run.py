@@ -9,7 +9,7 @@ from bot.console import run
 
 def test_the_console_seeds_an_empty_database_and_answers_slash_commands(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
-    script = iter(["/order acme", "/orders queue", "quit"])
+    script = iter(["/order acme", "/orders queue", "home", "as U0SALES1", "home", "quit"])
     output = io.StringIO()
 
     code = run(Settings.from_env(), orders=300, user="U0PROC1",
@@ -20,3 +20,7 @@ def test_the_console_seeds_an_empty_database_and_answers_slash_commands(tmp_path
     assert "Acme Corporation" in shown  # the fuzzy lookup answered through the sandbox
     # The checks ran on the demo orders, so triage has work to show.
     assert re.search(r"\b[1-9]\d* open discrepanc", shown), shown[-2000:]
+    # `home` renders the viewer's Home tab, by role (it once met "Unhandled request")
+    assert "App Home updated" in shown and "ORDERDESK · PROCESSOR" in shown
+    assert "My items" in shown and "ORDERDESK · SALES" in shown and "Awaiting payment" in shown
+    assert "Unhandled request" not in shown

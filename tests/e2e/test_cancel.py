@@ -51,3 +51,24 @@ def test_cancel_after_shipment_is_refused_with_the_reason(ful):
     assert ful.order().status.value == "open"
     assert stock(ful.db, "WID-1042-BL") == (99, 13)
     assert reserved_lines(ful.db) == [3, 10, 2]
+
+
+def test_a_rep_who_cannot_be_reached_is_not_said_to_be_told(ful):
+    """#15.6: "@U0SALES3 was told" although that DM failed (no such user in the workspace)."""
+    from sqlalchemy import select
+
+    from store.models import Customer, Event
+    with ful.db.write() as s:
+        s.get(Customer, ful.ids["ACME"]).sales_rep_id = "U0GHOST1"
+    answer = ful.slash("cancel SO-2001 customer went elsewhere")
+    assert "was told" not in str(answer.body) and "gets a DM" in str(answer.body)
+    ful.deliver()
+
+    def recorded():
+        with ful.db.read() as s:
+            return s.scalars(select(Event.summary).where(
+                Event.kind == "notice.undelivered")).all()
+    ful.sb.wait_for(recorded)
+    assert "U0GHOST1" in recorded()[0] and "channel_not_found" in recorded()[0]
+    card = ful.sb.slash("/order", "SO-2001", user=PROCESSOR, channel="C0ORDERS")
+    assert "could not be delivered" in str(card.body)

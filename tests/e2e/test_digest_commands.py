@@ -3,15 +3,19 @@ posted digest: real signed requests, Block Kit validated on the wire."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import UTC, datetime
 
+import openpyxl
 from slack_sdk import WebClient
+from sqlalchemy import update
 
 from bench.app_stack import MANAGER, PROCESSOR, SALES
 from jobs.schedule import tick_digests
 from messages.actions import DigestActions
-from store.metrics.subscriptions import list_digest_subscriptions
+from store.metrics.subscriptions import list_digest_subscriptions, subscribe_digest
+from store.models import DigestSubscription, Event
 from tests.support.metrics_desk import build_desk
 
 MGR_CHANNEL = "C0MGR"
@@ -75,7 +79,7 @@ def test_a_report_answers_only_the_asker_and_drills_into_the_late_orders(stack, 
     assert "Orders received*\\n8" in text(report) and not stack.sb.messages(MGR_CHANNEL)
 
     stack.sb.click(f"{DigestActions.DRILL}:late", user=PROCESSOR, message=report)
-    stack.sb.wait_for(lambda: "Shipped late" in text(last_ephemeral(stack, PROCESSOR)))
+    stack.sb.wait_for(lambda: "not shipped on time" in text(last_ephemeral(stack, PROCESSOR)))
     assert "`SO-O2`" in text(last_ephemeral(stack, PROCESSOR))
 
 
@@ -89,6 +93,18 @@ def test_a_report_as_csv_lands_in_the_askers_dms(stack, set_clock):
     assert problems.name == "discrepancies-weekly-2026-11-02-to-2026-11-08.csv"
     assert problems.data.decode().count("\n") == 7  # header + 6 discrepancies
     assert export.data.decode().count("\n") == 12  # header + 11 orders
+
+
+def test_a_report_as_xlsx_lands_in_the_askers_dms_and_opens_in_excel(stack, set_clock):
+    set_clock.set(AFTER_WEEK)
+    build_desk(stack.db)
+    slash(stack, "report weekly 2026-11-02 XLSX", user=PROCESSOR)
+    stack.sb.wait_for(lambda: "The workbook" in text(last_ephemeral(stack, PROCESSOR)))
+    (book,) = stack.sb.files(stack.sb.im_channel(PROCESSOR))
+    assert book.name == "report-weekly-2026-11-02-to-2026-11-08.xlsx"
+    sheets = openpyxl.load_workbook(io.BytesIO(book.data))
+    assert sheets.sheetnames == ["Summary", "Days", "Orders", "Discrepancies"]
+    assert sheets["Orders"].max_row == 12
 
 
 def test_sales_reps_cannot_see_reports(stack):
@@ -105,10 +121,6 @@ def test_a_posted_digests_buttons_answer_the_clicker_alone(stack, set_clock):
     set_clock.set(AFTER_WEEK)
     build_desk(stack.db)
     slash(stack, "digest subscribe weekly", user=MANAGER)
-    from sqlalchemy import update
-
-    from store.models import DigestSubscription
-
     with stack.db.write() as s:  # subscribed before the week ended
         s.execute(update(DigestSubscription).values(created_at=datetime(2026, 11, 2, 9,
                                                                         tzinfo=UTC)))
@@ -122,3 +134,48 @@ def test_a_posted_digests_buttons_answer_the_clicker_alone(stack, set_clock):
     shown = text(last_ephemeral(stack, MANAGER))
     assert "`SO-P3`" in shown and "`SO-O9`" in shown
     assert len(stack.sb.messages(MGR_CHANNEL)) == 1  # nothing new for everyone
+
+
+def test_sixty_subscriptions_are_listed_in_pages_of_sections_slack_accepts(stack):
+    zone = "America/Argentina/ComodRivadavia"  # the longest rows: a long zone name
+    for n in range(60):
+        subscribe_digest(stack.db, period="weekly", channel_id=f"C0SUB{n:04d}", at_time="09:30",
+                         timezone=zone, actor=MANAGER)
+    ids = [s.id for s in list_digest_subscriptions(stack.db)]
+
+    slash(stack, "digest list", user=MANAGER)  # no problems: every block within Slack's limits
+    first = last_ephemeral(stack, MANAGER)
+    assert all(len(b["text"]["text"]) <= 3000 for b in first.blocks if b["type"] == "section")
+    assert [i for i in ids if f"`#{i}`" in text(first)] == ids[:50]
+    assert "`/orders digest list 2`" in text(first)
+    slash(stack, "digest list 2", user=MANAGER)
+    assert [i for i in ids if f"`#{i}`" in text(last_ephemeral(stack, MANAGER))] == ids[50:]
+
+
+def test_a_processor_reads_their_own_scorecard(stack, set_clock):
+    set_clock.set(AFTER_WEEK)
+    with stack.db.write() as s:
+        s.add(Event(actor_id=PROCESSOR, kind="edited", at=datetime(2026, 11, 3, tzinfo=UTC),
+                    summary="edited"))
+    slash(stack, "report me weekly 2026-11-02", user=PROCESSOR)
+    stack.sb.wait_for(lambda: "Your scorecard · Week 45" in text(last_ephemeral(stack,
+                                                                              PROCESSOR)))
+    assert "*Edits*\\n1" in text(last_ephemeral(stack, PROCESSOR))
+
+
+def test_a_manager_subscribes_a_channel_to_the_weekly_scorecard(stack, set_clock):
+    set_clock.set(AFTER_WEEK)
+    slash(stack, "digest subscribe scorecard weekly", user=MANAGER)
+    assert "will get the *weekly* scorecard" in text(last_ephemeral(stack, MANAGER))
+    slash(stack, "digest subscribe weekly", user=MANAGER)  # the digest is another one
+    assert [s.report for s in list_digest_subscriptions(stack.db)] == ["scorecard", "digest"]
+    with stack.db.write() as s:
+        s.execute(update(DigestSubscription).values(created_at=datetime(2026, 11, 2, 9,
+                                                                        tzinfo=UTC)))
+    client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
+    tick_digests(db=stack.db, client=client, claimed_by="clock", now=AFTER_WEEK)
+    posts = {m.text.split(" · ")[0]: m for m in stack.sb.messages(MGR_CHANNEL)}
+    assert set(posts) == {"Processor scorecard", "Weekly digest"}
+    assert not stack.sb.thread(MGR_CHANNEL, posts["Processor scorecard"].ts)  # no chart
+    slash(stack, "digest unsubscribe scorecard weekly", user=MANAGER)
+    assert [s.report for s in list_digest_subscriptions(stack.db)] == ["digest"]

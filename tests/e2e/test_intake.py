@@ -70,3 +70,10 @@ def test_without_a_secret_the_endpoint_says_it_is_off(stack):
                  lambda status, headers: seen.update(status=status))
     assert seen["status"].startswith("503")
     assert "ORDERDESK_INTAKE_SECRET" in json.loads(b"".join(answer))["error"]
+
+
+def test_an_order_totalling_more_than_64_bits_is_a_422_not_an_outage(intake):
+    line = {"sku": "WID-1001-BL", "quantity": 1_000_000, "unit_price": "9999999999.99"}
+    status, answer = post(intake, order("BIG-1", lines=[line] * 10))
+    assert (status, answer["ok"], answer["field"]) == (422, False, "lines[0].quantity")
+    assert "unavailable" not in answer["error"] and "100,000,000,000.00" in answer["error"]

@@ -79,10 +79,11 @@ def test_a_flood_is_batched_into_one_summary_with_the_queue(triage, tmp_path):
     t.sb.wait_for(lambda: set(statuses(t)) == {OutboxStatus.SENT.value}, timeout=10)
     messages = t.parents(TRIAGE)
     summaries = [m for m in messages if "batched" in text_of(m)]
-    assert len(messages) == 11 and len(summaries) == 1
-    assert "*4* more new discrepancies" in text_of(summaries[0])
+    # 14 at once (an import): one summary of their own, with a way to each of them.
+    assert len(messages) == 1 and len(summaries) == 1
+    assert "*14* new discrepancies arrived at once" in text_of(summaries[0])
     dm_summaries = [m for m in t.dms(SALES) if "more of your accounts" in text_of(m)]
     assert len(t.dms(SALES)) == 11 and len(dm_summaries) == 1
     t.sb.click(A.QUEUE, user=PROCESSOR, message=summaries[0])
-    t.sb.wait_for(lambda: any("14" in text_of(m) and "open discrepancies" in text_of(m)
+    t.sb.wait_for(lambda: any("*14* open discrepancies batched in" in text_of(m)
                               for m in t.sb.ephemerals(user=PROCESSOR)))

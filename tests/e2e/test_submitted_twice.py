@@ -252,5 +252,5 @@ def test_buttons_and_release_pressed_twice_change_things_once(ful):
     post = ful.sb.messages(MANAGER_CHANNEL)[-1]
     for _ in range(2):
         ful.click(ApprovalActions.APPROVE, post, user=ADMIN)
-    ful.said(ADMIN, "was already approved")
+    ful.said(ADMIN, f"already approved by <@{ADMIN}>")
     assert count(ful.db, Event, Event.kind == "approval.approved") == 1

@@ -56,12 +56,16 @@ def test_assign_buttons_update_the_parent_in_place_and_log_in_its_thread(triage,
     parent = t.parent("SO-9002")
     t.sb.click(action_id(parent, A.ASSIGN_ME), user=PROCESSOR, message=parent)
     t.sb.wait_for(lambda: f"<@{PROCESSOR}>" in text_of(parent) and parent.edited)
+    assign = next(e for b in parent.blocks if b.get("type") == "actions"
+                  for e in b["elements"] if e["action_id"] == action_id(parent, A.ASSIGN))
+    # Assign… offers the people whose role may work items, by name (#15.5).
+    assert [o["text"]["text"] for o in assign["options"]] == ["max"]  # priya owns it already
     t.sb.click(action_id(parent, A.ASSIGN), user=PROCESSOR, message=parent,
-               selected_user=MANAGER)
+               selected_option="max")
     t.sb.wait_for(lambda: f"owner <@{MANAGER}>" in text_of(parent))
     t.sb.wait_for(lambda: len(t.sb.thread(TRIAGE, parent.ts)) == 2)
     notes = [m.blocks[0]["elements"][0]["text"] for m in t.sb.thread(TRIAGE, parent.ts)]
-    assert notes == [f"<@{PROCESSOR}> took it", f"<@{PROCESSOR}> assigned it to {MANAGER}"]
+    assert notes == [f"<@{PROCESSOR}> took it", f"<@{PROCESSOR}> assigned it to <@{MANAGER}>"]
     assert len(t.parents(TRIAGE)) == 7  # updated in place, never re-posted
     with t.db.read() as s:
         logged = s.scalars(select(Event).where(Event.kind == "triage.assigned")).all()

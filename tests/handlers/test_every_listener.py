@@ -28,6 +28,7 @@ from messages.actions import (
     CustomerActions,
     DigestActions,
     FulfilmentActions,
+    HomeActions,
     NewOrderIds,
     OrderActions,
     ReturnActions,
@@ -274,6 +275,10 @@ CASES = [
     Case("threads.on_follow_button", click(OrderActions.FOLLOW), gone=ORDER_GONE),
     Case("threads.on_follow_button", click(f"{ThreadActions.FOLLOW}:1"), gone=ORDER_GONE),
     Case("threads.on_details_button", click(f"{ThreadActions.SHOW}:1"), gone=ORDER_GONE),
+    Case("lookup.on_page_button", click(OrderActions.PAGE, lambda g: f"0|{GONE_NAME}" if g
+                                        else "0|acme"), gone="Nothing found", acked=False),
+    Case("threads.on_page_button", click(ThreadActions.PAGE, lambda g: f"0|{GONE_NAME}" if g
+                                         else "0|acme"), gone="Nothing found", acked=False),
     Case("threads.on_unfollow_button", click(f"{ThreadActions.UNFOLLOW}:1"),
          gone="wasn't following", acked=False),
     Case("customers.on_edit_button", click(CustomerActions.EDIT, lambda g: GONE_NAME if g
@@ -335,6 +340,13 @@ CASES = [
     Case("threads.on_message_event",
          lambda d, user, gone: d.sb.dm(f"status of {GONE_REF}?", user=user),
          allowed=SALES, gone=GONE_REF, acked=False),
+    # The App Home: every role has one, and it names no record (tests/e2e/test_home.py)
+    Case("home.on_home_opened_event", lambda d, user, gone: d.sb.open_home(user),
+         acked=False),
+    Case("home.on_refresh_button", click(HomeActions.REFRESH, lambda g: "refresh")),
+    Case("home.on_queue_button", click(f"{HomeActions.QUEUE}:mine", lambda g: "mine")),
+    Case("new_order.on_new_order", click(HomeActions.NEW_ORDER, lambda g: "new"),
+         refused=SALES),
 ]
 
 

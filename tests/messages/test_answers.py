@@ -120,7 +120,7 @@ def test_a_list_has_one_button_per_order_and_says_how_many_more():
     assert [b["value"] for b in buttons] == ["SO-1052", "SO-1053"]
     assert len({b["action_id"] for b in buttons}) == 2
     assert all(b["text"]["text"] == "Details" for b in buttons)
-    assert "Showing 2 of 12" in blocks_text(message)
+    assert "Showing 1–2 of 12" in blocks_text(message)
 
 
 def test_candidates_ask_which_one():
@@ -156,4 +156,33 @@ def test_follow_messages_offer_the_way_back():
 
 def test_an_uncounted_list_says_there_are_more():
     answer = replace(ALL_KINDS[1], total=2, total_is_floor=True)
-    assert "Showing the 2 newest; there are more." in blocks_text(answer_message(answer))
+    assert "Showing 1–2 of 2+." in blocks_text(answer_message(answer))
+
+
+def test_what_a_customer_ordered_lists_the_items_of_each_order():
+    """#15.10: "what did Globex order last week?" answered with statuses only."""
+    from store.views.questions import ITEMS
+    many = tuple(LineFact(f"SKU-{n}", f"Part {n}", n, 0, 100 * n) for n in range(1, 8))
+    rich = order("SO-1052", details=replace(order().details, lines=many, line_count=7))
+    answer = Answer(kind=ORDERS, question=question("what did acme order", wants=frozenset(
+        {ITEMS})), orders=(rich, order("SO-1053", details=None)), total=2)
+    text = blocks_text(answer_message(answer))
+    assert "1 × `SKU-1` Part 1, 2 × `SKU-2` Part 2" in text and "…and 2 more line(s)" in text
+    assert "`SKU-6`" not in text  # five items a row, then a count
+    plain = blocks_text(answer_message(replace(answer, question=question("acme orders"))))
+    assert "`SKU-1`" not in plain
+
+
+def test_a_list_pages_both_ways_and_says_where_it_is():
+    """#15.10: "Showing 10 of 51" with no way to the rest."""
+    rows = tuple(order(f"SO-{n}") for n in range(11, 21))
+    page = Answer(kind=ORDERS, question=question("initech last month"), orders=rows,
+                  total=51, offset=10)
+    message = answer_message(page)
+    assert "Showing 11–20 of 51" in blocks_text(message)
+    buttons = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]
+               if e["action_id"].startswith("threads.page")]
+    assert [(e["action_id"], e["value"]) for e in buttons] == [
+        (ThreadActions.PAGE_BACK, "0|initech last month"),
+        (ThreadActions.PAGE, "20|initech last month")]
+    assert validate_message_blocks(message["blocks"]) == []

@@ -22,6 +22,7 @@ from messages.edit_order import edit_order_modal
 from messages.fulfilment import cancel_modal, ship_modal
 from messages.returns import return_modal
 from messages.triage_modals import NEW_ORDER_LINES, flag_modal, new_order_modal, resolve_modal
+from store.control_chars import TEXT_LIMITS as L
 from store.customers import get_customer
 from store.fulfilment import return_form, ship_form
 from store.orders import get_order
@@ -87,3 +88,35 @@ def test_the_triage_and_reason_modals_name_their_inputs_with_their_blocks(db):
     assert inputs(cancel_modal(ref="SO-1042", channel_id=None)) == {ReasonBlocks.REASON}
     assert inputs(flag_modal(ref=None, reason=None, channel_id=None)) == {FlagBlocks.REF,
                                                                           FlagBlocks.REASON}
+
+
+def max_lengths(view: dict) -> dict[str, int | None]:
+    return {b["block_id"]: b["element"].get("max_length") for b in view["blocks"]
+            if b["type"] == "input" and b["element"]["type"] == "plain_text_input"}
+
+
+def test_free_text_inputs_stop_at_the_stores_limits(db):
+    """Slack stops typing at max_length; the store refuses past the same TEXT_LIMITS."""
+    build(db)
+    order = get_order(db, ref="SO-1042")
+    editor = max_lengths(edit_order_modal(order, channel_id=None, hold_reasons=["other"]))
+    assert (editor[EditOrderBlocks.HOLD_NOTE], editor[EditOrderBlocks.SHIPPING_INSTRUCTIONS]) \
+        == (L["hold_note"], L["shipping_instructions"])
+    flagged = flag_order(db, ref="SO-1042", actor="U0PROC1", reason="wrong address")
+    resolve = resolve_modal(flagged.discrepancy, reasons=[("fixed", "Fixed")], channel_id=None)
+    assert max_lengths(resolve)[ResolveBlocks.NOTE] == L["resolution_note"]
+    approval = SimpleNamespace(id=7, kind="refund", ref="SO-1042", amount_minor=100,
+                               currency="USD", detail="")
+    for modal in (reject_modal(approval, channel_id=None),
+                  cancel_modal(ref="SO-1042", channel_id=None),
+                  flag_modal(ref=None, reason=None, channel_id=None)):
+        assert max_lengths(modal)[ReasonBlocks.REASON] == L["reason"]
+    ship = max_lengths(ship_modal(ship_form(db, ref="SO-1042"), channel_id=None))
+    assert ship[ShipBlocks.SERVICE] == L["service"]
+    returns = return_modal(return_form(db, ref="SO-1044"), channel_id=None, policy="pro_rata")
+    assert max_lengths(returns)[ReturnBlocks.NOTE] == L["return_note"]
+    customer = max_lengths(customer_edit_modal(get_customer(db, query="ACME"), channel_id=None))
+    assert customer[CustomerBlocks.contact("role")] == L["contact_role"]
+    assert customer[CustomerBlocks.EMAIL] == L["email"]
+    assert all(length is not None for view in (editor, ship, customer)
+               for length in view.values()), "every text input has a max_length"

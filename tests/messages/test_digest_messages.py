@@ -38,7 +38,9 @@ START, END = datetime(2026, 11, 2, tzinfo=UTC), datetime(2026, 11, 9, tzinfo=UTC
 def figures(**kw) -> PeriodFigures:
     values = dict(start=START, end=END, orders_received=8, lines_received=10,
                   value_received=(Money("USD", 990000),), orders_backordered=1, orders_shipped=6,
-                  shipped_on_time=5, shipped_complete=5, shipped_perfect=2, lines_shipped=8,
+                  shipped_complete=5, shipped_first_complete=4, shipped_perfect=2,
+                  lines_shipped=8, orders_due=5, due_on_time=3, due_shipped_late=1,
+                  due_in_full_on_time=3, past_due=2,
                   lines_filled=7, cycle_median_hours=24.0, cycle_p90_hours=72.0,
                   orders_returned=1, backlog=3, discrepancies_opened=4,
                   discrepancies_resolved=3, resolve_median_hours=48.0)
@@ -49,13 +51,17 @@ def view(**kw) -> DigestView:
     values = dict(
         period=WEEK, timezone="UTC", current=figures(),
         previous=figures(start=START - timedelta(days=7), end=START, orders_received=4,
-                         orders_shipped=1, shipped_on_time=1, shipped_complete=1,
+                         orders_shipped=1, due_on_time=1, orders_due=1, due_shipped_late=0,
+                         due_in_full_on_time=1, past_due=1, shipped_complete=1,
+                         shipped_first_complete=1,
                          shipped_perfect=1, lines_shipped=1, lines_filled=1,
                          value_received=(Money("USD", 260000),), backlog=2),
         days=tuple(DayPoint(d, n, n % 2) for n, d in enumerate(WEEK.days)),
         top_customers=(CustomerFigure("ACME", HOSTILE, 4, (Money("USD", 630000),), 2),),
         discrepancy_types=(TypeCount("price_mismatch", 2, 1, 0, 0),),
         open_by_age=(AgeBucket("under 1 day", 1), AgeBucket("7 days or more", 1)),
+        past_due_by_age=(AgeBucket("1–3 days", 1), AgeBucket("4–7 days", 0),
+                         AgeBucket("8–30 days", 1), AgeBucket("over 30 days", 0)),
         built_at=datetime(2026, 11, 9, 8, tzinfo=UTC))
     return DigestView(**{**values, **kw})
 
@@ -72,7 +78,11 @@ def test_the_digest_is_valid_block_kit_with_every_figure_and_its_change():
     for expected in ("Orders received*\\n8  (▲ 100.0% vs 4)", "$9,900.00",
                      "Perfect orders*\\n33.3%", "▼ 66.7 pt vs 100.0%",
                      "Cycle time, median*\\n24.0 h", "Backlog at the end*\\n3",
-                     "Price mismatch: opened 2", "Open at the end: under 1 day 1"):
+                     "Price mismatch: opened 2", "Open at the end: under 1 day 1",
+                     "On time*\\n60.0%  (▼ 40.0 pt vs 100.0%)", "In full on time (OTIF)*\\n60.0%",
+                     "3 on time · 1 shipped late · 1 not shipped",
+                     "Past due at the end*\\n2  (▲ 100.0% vs 1)\\n1–3 days 1 · 4–7 days 0",
+                     "Complete in first shipment*\\n66.7%", "fill rates as published"):
         assert expected in text, expected
     assert "response_type" not in message
 
@@ -88,14 +98,16 @@ def test_drill_buttons_have_unique_ids_and_carry_the_period():
     ids = [e["action_id"] for e in actions["elements"]]
     assert len(set(ids)) == len(ids) and all(i.startswith(DigestActions.DRILL + ":") for i in ids)
     late = next(e for e in actions["elements"] if e["action_id"].endswith(":late"))
-    assert late["text"]["text"] == "Late (1)"
+    assert late["text"]["text"] == "Late (2)"  # due and not shipped on time: 1 late, 1 not yet
     ref = DrillRef.loads(late["value"])
     assert (ref.kind, ref.period, ref.timezone) == ("late", WEEK, "UTC")
 
 
 def test_an_empty_period_says_so_and_shows_no_rates_or_buttons():
     empty = figures(orders_received=0, lines_received=0, value_received=(), orders_backordered=0,
-                    orders_shipped=0, shipped_on_time=0, shipped_complete=0, shipped_perfect=0,
+                    orders_shipped=0, shipped_complete=0, shipped_perfect=0,
+                    shipped_first_complete=0, orders_due=0, due_on_time=0, due_shipped_late=0,
+                    due_in_full_on_time=0, past_due=0,
                     lines_shipped=0, lines_filled=0, cycle_median_hours=None,
                     cycle_p90_hours=None, orders_returned=0, backlog=0, discrepancies_opened=0,
                     discrepancies_resolved=0, resolve_median_hours=None)
@@ -119,14 +131,14 @@ def test_a_report_is_ephemeral_and_a_running_period_says_so_far():
 def test_the_drill_list_splits_long_lists_and_escapes_names():
     orders = tuple(DrillOrder(ref=f"SO-{n}", customer_name=HOSTILE,
                               ordered_at=START, first_shipped_at=START + timedelta(days=1),
-                              due_date=date(2026, 11, 2), reasons=("late", "backordered"))
+                              due_date=date(2026, 11, 2), reasons=("late", "not_in_full"))
                    for n in range(20))
     message = drill_message(DrillView("late", WEEK, "UTC", 57, orders))
     assert validate_message_blocks(message["blocks"]) == []
     assert len(message["blocks"]) == 3 and message["response_type"] == "ephemeral"
     text = text_of(message)
     assert "57 orders, the first 20 shown" in text and "<!channel>" not in text
-    assert "_late, backordered_" in text
+    assert "_late, not in full_" in text
 
 
 def test_an_empty_drill_list_says_no_orders():
@@ -161,7 +173,18 @@ def test_the_report_first_answers_that_it_is_counting():
 
 def test_a_point_change_is_the_difference_of_the_rates_shown():
     # 2.851% shows as 2.9%, 3.349% as 3.3%: the change reads 0.4 pt, not the unrounded 0.5.
-    cur = figures(orders_shipped=100_000, shipped_on_time=2_851)
-    prev = figures(orders_shipped=100_000, shipped_on_time=3_349)
+    cur = figures(orders_due=100_000, due_on_time=2_851)
+    prev = figures(orders_due=100_000, due_on_time=3_349)
     shown = json.dumps(digest_message(view(current=cur, previous=prev)), ensure_ascii=False)
     assert "2.9%  (▼ 0.4 pt vs 3.3%)" in shown
+
+
+def test_month_over_month_counts_compare_per_day_when_the_months_differ_in_length():
+    february = period_containing("monthly", date(2027, 2, 10))
+    cur = figures(orders_received=280, orders_shipped=300)  # 10 a day over 28 days
+    prev = figures(orders_received=310, orders_shipped=310, backlog=5)  # 10 a day over 31
+    text = text_of(digest_message(view(period=february, current=cur, previous=prev,
+                                       days=())))
+    assert "Orders received*\\n280  (= per day; 310 in 31 days)" in text
+    assert "Orders shipped*\\n300  (▲ 7.1% per day vs 310 in 31 days)" in text
+    assert "Backlog at the end*\\n3  (▼ 40.0% vs 5)" in text  # a level, not a flow

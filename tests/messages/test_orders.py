@@ -136,3 +136,19 @@ def _mrkdwn_strings(node):
     elif isinstance(node, list):
         for item in node:
             yield from _mrkdwn_strings(item)
+
+
+def test_candidates_say_their_total_page_both_ways_and_exact_skus_are_not_a_near_miss():
+    """#15.10: five results with no total; an exact SKU said "No exact match"."""
+    from dataclasses import replace as swap
+    page = lookup_result(query="BRG-3854-BL", candidates=tuple(
+        swap(candidate(f"SO-{n}"), score=100.0) for n in range(6, 11)))
+    page = swap(page, total=12, offset=5)
+    message = candidates_message(page)
+    text = all_text(message)
+    assert "*12* orders match `BRG-3854-BL` (showing 6–10)" in text
+    assert "No exact match" not in text
+    pages = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]
+    assert [(e["action_id"], e["value"]) for e in pages] == [
+        (OrderActions.PAGE_BACK, "0|BRG-3854-BL"), (OrderActions.PAGE, "10|BRG-3854-BL")]
+    assert validate_message_blocks(message["blocks"]) == []

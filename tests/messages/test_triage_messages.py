@@ -89,7 +89,7 @@ def test_notes_dms_summaries_and_escalations_are_valid_and_escaped():
         m.thread_note(NoteView(STATES["new"], event)),
         m.rep_dm(STATES["new"], what="flagged"), m.rep_dm(STATES["resolved"], what="resolved"),
         m.batch_summary(count=42, channel_id="C0TRIAGE"), m.dm_batch_summary(count=1),
-        m.escalation_message(STATES["new"], by="system"),
+        m.escalation_message(STATES["new"], by="system", snooze_options=SNOOZE),
         m.action_reply(ActionResult(STATES["resolved"], "already_resolved")),
         m.routes_message([RouteView("default", "C0TRIAGE", "U0ADMIN")], ("price_mismatch",
                                                                          "default", "manager")),
@@ -131,3 +131,33 @@ def test_the_resolve_modal_title_fits():
     view = modals.flag_modal(ref="SO-123456789012345678", reason=None, channel_id=None)
     assert len(view["title"]["text"]) <= 24
     assert replace(item(), fix_label=None).fix_label is None
+
+
+def test_threads_say_names_and_nudges_ping_someone():
+    """#15.5: threads read `assigned it to U0SALES1`; SLA nudges mentioned nobody."""
+    from store.views.orders import FieldChange
+    assigned = EventView(id=2, at=AT, actor_id="U0PROC1", kind="triage.assigned",
+                         summary="assigned it to U0MGR1",
+                         changes=(FieldChange("owner", "", "U0MGR1"),))
+    note = m.thread_note(NoteView(STATES["new"], assigned))
+    assert note["text"] == "<@U0PROC1> assigned it to <@U0MGR1>"
+    nudge = EventView(id=3, at=AT, actor_id="system", kind="triage.nudged",
+                      summary="is past its SLA target")
+    owned = m.thread_note(NoteView(STATES["assigned"], nudge))
+    assert owned["text"].startswith(":alarm_clock: <@U0PROC1> this is past its SLA target")
+    nobody = m.thread_note(NoteView(STATES["new"], nudge))
+    assert "<!here>" in nobody["text"] and "Assign to me" in nobody["text"]
+
+
+def test_the_escalation_carries_the_buttons_managers_need_and_assign_offers_the_desk():
+    workers = [("U0MGR1", "max"), ("U0PROC1", "priya")]
+    post = valid(m.escalation_message(STATES["new"], by="system", snooze_options=SNOOZE,
+                                      workers=workers))
+    ids = [e["action_id"].partition(":")[0] for b in post["blocks"] if b["type"] == "actions"
+           for e in b["elements"]]
+    assert ids == ["triage.assign_me", "triage.assign", "triage.resolve", "triage.fix",
+                   "triage.escalate", "triage.snooze"]
+    assign = next(e for b in post["blocks"] if b["type"] == "actions" for e in b["elements"]
+                  if e["action_id"].startswith("triage.assign:"))
+    assert [(o["text"]["text"], o["value"]) for o in assign["options"]] == [
+        ("max", "1|U0MGR1"), ("priya", "1|U0PROC1")]

@@ -201,3 +201,23 @@ def test_a_late_ack_is_flagged_and_its_text_not_shown(sb, app):
     assert any("operation_timeout" in p for p in delivery.problems)
     assert delivery.status == 404  # Bolt itself gives up waiting for ack() after 3 s
     assert sb.ephemerals(user="U0PROC1") == []
+
+
+def test_app_home_opened_is_sent_with_slacks_shape(sb, app, client):
+    seen = []
+
+    @app.event("app_home_opened")
+    def on_home(event):
+        seen.append(event)
+
+    first = sb.open_home("U0SALES1")
+    assert first.status == 200 and not first.problems
+    assert {"type", "user", "channel", "tab", "event_ts"} <= set(seen[0]) and "view" not in seen[0]
+    assert (seen[0]["tab"], seen[0]["channel"]) == ("home", sb.im_channel("U0SALES1"))
+    client.views_publish(user_id="U0SALES1", view={"type": "home", "blocks": [section("Hi")]})
+    sb.open_home("U0SALES1")
+    assert seen[1]["view"]["type"] == "home" and seen[1]["view"]["hash"]
+    sb.open_home("U0SALES1", tab="messages")
+    assert seen[2]["tab"] == "messages" and "view" not in seen[2]
+    sb.ws.home_tab_enabled = False
+    assert sb.open_home("U0SALES1").sent is False and len(seen) == 3

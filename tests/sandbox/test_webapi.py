@@ -217,3 +217,25 @@ def test_urls_exist_only_once_started():
         box.api_url  # noqa: B018
     with box:
         assert box.api_url.startswith("http://127.0.0.1:") and box.api_url.endswith("/api/")
+
+
+def test_views_publish_refuses_the_way_slack_does(sb, client):
+    home = {"type": "home", "blocks": [section("Hi")]}
+    for user in ("U0NOPE", "U0BOT", ""):
+        err = error_of(lambda u=user: client.views_publish(user_id=u, view=home))
+        assert err.response["error"] == "invalid_arguments"
+        assert err.response["response_metadata"]["messages"] == ["[ERROR] invalid `user_id`"]
+    modal_view = error_of(lambda: client.views_publish(user_id="U0MGR1", view=modal()))
+    assert modal_view.response["error"] == "invalid_arguments"
+    too_many = {"type": "home", "blocks": [section(f"{i}") for i in range(101)]}
+    err = error_of(lambda: client.views_publish(user_id="U0MGR1", view=too_many))
+    assert err.response["response_metadata"]["messages"] == [
+        "[ERROR] view.blocks: 101 blocks, max 100"]
+    huge = {"type": "home", "private_metadata": "x",
+            "blocks": [section("y" * 2900) for _ in range(90)]}
+    assert error_of(lambda: client.views_publish(user_id="U0MGR1", view=huge)).response[
+        "error"] == "view_too_large"
+    assert sb.home("U0MGR1") is None
+    sb.ws.home_tab_enabled = False
+    assert error_of(lambda: client.views_publish(user_id="U0MGR1", view=home)).response[
+        "error"] == "not_enabled"

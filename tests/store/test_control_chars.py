@@ -27,3 +27,15 @@ def test_spreadsheet_cells_never_start_a_formula():
         assert spreadsheet_cell(text) == "'" + text
     assert spreadsheet_cell("Acme = best") == "Acme = best"
     assert spreadsheet_cell(-5) == -5 and spreadsheet_cell(None) is None
+
+
+def test_identifiers_with_invisible_characters_are_refused_naming_the_field():
+    from store.control_chars import identifier_problem
+
+    problem = identifier_problem("SO-1\u202e\u200b99", "order_ref")
+    assert problem.startswith("order_ref contains an invisible character (U+202E RIGHT-TO-LEFT")
+    assert "position 5" in problem
+    for text in ("SO\u00a01042", "WID\u200d1", "A\u2066B", "X\u0085", "\ufeffACME", "A\u2028"):
+        assert identifier_problem(text, "sku") is not None, repr(text)
+    for text in ("SO-1099", "PO 7781", "Café-1", "中文-7", "O'Neil & Co", None, 5):
+        assert identifier_problem(text, "sku") is None, repr(text)

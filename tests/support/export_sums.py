@@ -12,6 +12,7 @@ import math
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+PAST_DUE_DAYS = ((1, 3), (4, 7), (8, 30), (31, 10**9))
 AGE_LABELS = ("under 1 day", "1–3 days", "3–7 days", "7 days or more")
 
 
@@ -34,6 +35,8 @@ def sums_of_export(orders: bytes, discrepancies: bytes, *, top: int = 5) -> dict
     rows, problems = read_csv(orders), read_csv(discrepancies)
     received = [r for r in rows if _yes(r, "received_in_period")]
     shipped = [r for r in rows if _yes(r, "shipped_in_period")]
+    due = [r for r in rows if _yes(r, "due_in_period")]
+    past_due = [r for r in rows if _yes(r, "past_due_at_end")]
     value: dict[str, Decimal] = defaultdict(Decimal)
     for r in received:
         if int(r["lines"]):
@@ -48,14 +51,27 @@ def sums_of_export(orders: bytes, discrepancies: bytes, *, top: int = 5) -> dict
         "value_received": dict(value),
         "orders_backordered": sum(int(r["backordered_lines"]) > 0 for r in received),
         "orders_shipped": len(shipped),
-        "shipped_on_time": sum(_yes(r, "on_time") for r in shipped),
-        "shipped_complete": sum(int(r["backordered_lines"]) == 0 for r in shipped),
+        "shipped_complete": sum(_yes(r, "complete") for r in shipped),
+        "shipped_first_complete": sum(_yes(r, "complete_in_first_shipment") for r in shipped),
         "shipped_perfect": sum(_yes(r, "perfect") for r in shipped),
         "lines_shipped": sum(int(r["lines"]) for r in shipped),
-        "lines_filled": sum(int(r["lines"]) - int(r["backordered_lines"]) for r in shipped),
+        "lines_filled": sum(int(r["lines_shipped_in_full"]) for r in shipped),
+        "orders_due": len(due),
+        "due_on_time": sum(_yes(r, "due_on_time") for r in due),
+        "due_shipped_late": sum(_yes(r, "due_shipped_late") for r in due),
+        "due_in_full_on_time": sum(_yes(r, "otif") for r in due),
+        "past_due": len(past_due),
+        "past_due_at_start": sum(_yes(r, "past_due_at_start") for r in rows),
+        "past_due_by_age": [sum(low <= int(r["days_past_due_at_end"]) <= high
+                                for r in past_due) for low, high in PAST_DUE_DAYS],
         "cycle_median_hours": _nearest_rank([float(r["cycle_hours"]) for r in shipped], 0.5),
         "cycle_p90_hours": _nearest_rank([float(r["cycle_hours"]) for r in shipped], 0.9),
         "orders_returned": sum(_yes(r, "returned_in_period") for r in rows),
+        "shipped_returned": sum(r["return_within_30_days"] != "" for r in shipped),
+        "shipped_return_approved": sum(r["return_within_30_days"] in ("approved", "received")
+                                       for r in shipped),
+        "shipped_return_received": sum(r["return_within_30_days"] == "received"
+                                       for r in shipped),
         "backlog": sum(_yes(r, "backlog_at_end") for r in rows),
         "backlog_at_start": sum(_yes(r, "backlog_at_start") for r in rows),
         "discrepancies_opened": sum(_yes(p, "opened_in_period") for p in problems),
@@ -67,6 +83,7 @@ def sums_of_export(orders: bytes, discrepancies: bytes, *, top: int = 5) -> dict
         "open_by_age": [sum(p["age_at_end"] == label for p in problems) for label in AGE_LABELS],
         "top_customers": [(code, customers[code]) for code in ranked],
         "orders_by_day": Counter(r["ordered_on"] for r in received),
+        "flagged_by_day": Counter(r["ordered_on"] for r in received if _yes(r, "flagged")),
         "opened_by_day": Counter(p["opened_on"] for p in problems
                                  if _yes(p, "opened_in_period")),
     }

@@ -21,20 +21,34 @@ def expected(db) -> dict:
             if not own:
                 continue
             first = min(x.shipped_at for x in own)
+            done = [_done_at(line, own) for line in order.lines]
+            complete = max(done) if done and None not in done else None
             found[order.id] = (
                 first, order.ordered_at, order.promised_date or order.requested_date,
                 order.status.value not in ("draft", "canceled"), len(order.lines),
                 sum(1 for line in order.lines if line.quantity_backordered > 0),
                 any(x.damaged or not x.documents_ok for x in own),
-                round((first - order.ordered_at).total_seconds() / 3600, 4))
+                round((first - order.ordered_at).total_seconds() / 3600, 4),
+                complete, sum(d is not None for d in done))
         return found
+
+
+def _done_at(line, shipments):
+    """When the line's shipped units first reached its quantity (shipments at one instant
+    count together), or None."""
+    for moment in sorted({x.shipped_at for x in shipments}):
+        units = sum(item.quantity for x in shipments if x.shipped_at <= moment
+                    for item in x.lines if item.order_line_id == line.id)
+        if units >= line.quantity:
+            return moment
+    return None
 
 
 def stored(db) -> dict:
     with db.read() as s:
         return {f.order_id: (f.first_shipped_at, f.ordered_at, f.due_date, bool(f.owed),
                              f.line_count, f.short_lines, bool(f.problem),
-                             round(f.cycle_hours, 4))
+                             round(f.cycle_hours, 4), f.complete_at, f.full_lines)
                 for f in s.scalars(select(OrderShipFacts))}
 
 

@@ -6,10 +6,13 @@ Mon 26 Oct .. Sun 1 Nov. Each order says what it is for; EXPECTED_* below are th
     current week                          previous week
     O1 Acme   2 lines 2500  shipped 3 Nov, on time, perfect, 24 h
     O2 Acme   1 line  3000  shipped 5 Nov, due 4 Nov (requested) -> late, 48 h
-    O3 Beta   2 lines 1200  one line backordered, shipped 4 Nov -> short, 24 h
+    O3 Beta   2 lines 1200  one line backordered and not shipped, shipped 4 Nov -> not in
+                            full, 24 h
     O4 Beta   1 line   800  shipped 6 Nov 20:00, due 6 Nov -> on time, damaged, 60 h
-    O5 Acme   1 line   500  no due date; 2 shipments, the 2nd with bad documents, 24 h
-    O6 Beta   1 line   700  open, never shipped -> backlog
+    O5 Acme   1 line   500  no due date; 2 shipments (3 units, then 2), the 2nd with bad
+                            documents, 24 h -> in full, but not in the first shipment
+    O6 Beta   1 line   700  open, never shipped, requested 7 Nov -> backlog, due and not
+                            shipped, past due (2 days) at the end
     O7 Acme   draft -> not received
     O8 Beta   1 line   900  canceled -> received, never backlog
     O9 Acme   1 line   300  ordered 8 Nov 23:30, shipped 9 Nov 01:00 -> backlog at the end
@@ -18,7 +21,10 @@ Mon 26 Oct .. Sun 1 Nov. Each order says what it is for; EXPECTED_* below are th
                                              its return (RMA-1) opened 4 Nov
                                           P2 Beta 1 line 1200, ordered 30 Oct, shipped 2 Nov
                                              (so in the CURRENT shipped orders), 72 h
-                                          P3 Acme 1 line 400, open, never shipped
+                                          (P1's return, 7 days after it shipped, is in the
+                                          previous week's 30-day return rate)
+                                          P3 Acme 1 line 400, open, never shipped,
+                                             requested 1 Nov: past due at both ends
     older: Q1 Beta, shipped 21 Oct; its return opened 28 Oct (previous week)
 """
 
@@ -34,7 +40,7 @@ from store.enums import (
     ReturnStatus,
     Severity,
 )
-from store.models import Customer, Discrepancy, Order, OrderLine, Return, Shipment
+from store.models import Customer, Discrepancy, Order, OrderLine, Return, Shipment, ShipmentLine
 
 WEEK_START = date(2026, 11, 2)
 
@@ -45,20 +51,26 @@ def at(month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
 
 EXPECTED_CURRENT = dict(
     orders_received=8, lines_received=10, value=9900, orders_backordered=1,
-    orders_shipped=6, shipped_on_time=5, shipped_complete=5, shipped_perfect=2,
+    orders_shipped=6, shipped_complete=5, shipped_first_complete=4, shipped_perfect=2,
     lines_shipped=8, lines_filled=7, cycle_median_hours=24.0, cycle_p90_hours=72.0,
-    orders_returned=1, backlog=3, discrepancies_opened=4, discrepancies_resolved=3,
-    resolve_median_hours=48.0,
+    orders_due=5, due_on_time=3, due_shipped_late=1, due_in_full_on_time=3, past_due=2,
+    orders_returned=1, shipped_returned=0, shipped_return_approved=0, backlog=3,
+    discrepancies_opened=4,
+    discrepancies_resolved=3, resolve_median_hours=48.0,
 )
 EXPECTED_PREVIOUS = dict(
     orders_received=3, lines_received=3, value=2600, orders_backordered=0,
-    orders_shipped=1, shipped_on_time=1, shipped_complete=1, shipped_perfect=1,
+    orders_shipped=1, shipped_complete=1, shipped_first_complete=1, shipped_perfect=1,
     lines_shipped=1, lines_filled=1, cycle_median_hours=24.0, cycle_p90_hours=24.0,
-    orders_returned=1, backlog=2, discrepancies_opened=2, discrepancies_resolved=1,
+    orders_due=2, due_on_time=1, due_shipped_late=0, due_in_full_on_time=1, past_due=1,
+    orders_returned=1, shipped_returned=1, shipped_return_approved=1, backlog=2,
+    discrepancies_opened=2, discrepancies_resolved=1,
     resolve_median_hours=24.0,
 )
-EXPECTED_DAYS = [(1, 1), (2, 1), (1, 1), (1, 0), (1, 0), (1, 0), (1, 1)]  # (orders, opened)
+# (orders received, discrepancies opened, of the day's orders those ever flagged)
+EXPECTED_DAYS = [(1, 1, 1), (2, 1, 2), (1, 1, 0), (1, 0, 0), (1, 0, 0), (1, 0, 0), (1, 1, 1)]
 EXPECTED_AGES = [1, 0, 1, 1]  # under 1 day, 1-3, 3-7, 7+ at the end of the week
+EXPECTED_PAST_DUE = [1, 0, 1, 0]  # 1-3 days (O6), 4-7, 8-30 (P3), over 30
 
 
 def build_desk(db) -> dict[str, int]:
@@ -88,14 +100,14 @@ def build_desk(db) -> dict[str, int]:
         order("O3", beta, at(11, 3, 12), [(4, 250), (2, 100, 2)], promised=date(2026, 11, 10))
         order("O4", beta, at(11, 4, 8), [(1, 800)], promised=date(2026, 11, 6))
         order("O5", acme, at(11, 5, 8), [(5, 100)])
-        order("O6", beta, at(11, 6, 10), [(1, 700)])
+        order("O6", beta, at(11, 6, 10), [(1, 700)], requested=date(2026, 11, 7))
         order("O7", acme, at(11, 7, 10), [(1, 5000)], status=OrderStatus.DRAFT)
         order("O8", beta, at(11, 7, 11), [(1, 900)], status=OrderStatus.CANCELED)
         order("O9", acme, at(11, 8, 23, 30), [(3, 100)])
         order("P1", acme, at(10, 27, 10), [(1, 1000)], promised=date(2026, 10, 29),
               status=OrderStatus.COMPLETED)
         order("P2", beta, at(10, 30, 10), [(2, 600)], promised=date(2026, 11, 3))
-        order("P3", acme, at(10, 31, 10), [(1, 400)])
+        order("P3", acme, at(10, 31, 10), [(1, 400)], requested=date(2026, 11, 1))
         order("Q1", beta, at(10, 20, 10), [(1, 100)], status=OrderStatus.COMPLETED)
         s.flush()
         _shipments(s, o)
@@ -104,17 +116,22 @@ def build_desk(db) -> dict[str, int]:
 
 
 def _shipments(s, o) -> None:
-    def ship(name, when, **flags):
+    def ship(name, when, units=None, **flags):
+        """Every unit of every line, or `units` (line number -> quantity)."""
         row = Shipment(order_id=o[name].id, carrier="UPS", shipped_at=when, **flags)
+        for line in o[name].lines if flags.get("return_id") is None else ():
+            quantity = line.quantity if units is None else units.get(line.line_no, 0)
+            if quantity:
+                row.lines.append(ShipmentLine(order_line_id=line.id, quantity=quantity))
         s.add(row)
         return row
 
     ship("O1", at(11, 3, 10))
     ship("O2", at(11, 5, 9))
-    ship("O3", at(11, 4, 12))
+    ship("O3", at(11, 4, 12), units={1: 4})
     ship("O4", at(11, 6, 20), damaged=True)
-    ship("O5", at(11, 6, 8))
-    ship("O5", at(11, 7, 8), documents_ok=False)
+    ship("O5", at(11, 6, 8), units={1: 3})
+    ship("O5", at(11, 7, 8), units={1: 2}, documents_ok=False)
     ship("O9", at(11, 9, 1))
     ship("P1", at(10, 28, 10))
     ship("P2", at(11, 2, 10))

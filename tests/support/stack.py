@@ -8,7 +8,7 @@ import pytest
 
 from bench.app_stack import ADMIN, Stack
 from bot.config import Settings
-from bot.console import DEMO_ROLES, start_stack
+from bot.console import DEMO_NAMES, DEMO_ROLES, start_stack
 from store.workspace.roles import set_role
 from tests.support.desk import build
 
@@ -19,7 +19,7 @@ def stack(db):
     sandbox, running, app_settings = start_stack(settings, db=db)
     for user_id, role in DEMO_ROLES.items():
         set_role(db, actor=ADMIN, user_id=user_id, role=role, admins=frozenset({ADMIN}),
-                 default_role=settings.default_role)
+                 default_role=settings.default_role, display_name=DEMO_NAMES[user_id])
     yield Stack(sb=sandbox, db=db, settings=app_settings)
     running.stop()
     sandbox.stop()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from store.triage.loading import DiscrepancyView
 from store.views.orders import (
     AddressView,
     Candidate,
@@ -77,3 +78,17 @@ def lookup_result(query: str = "acme", **overrides) -> LookupResult:
 
 
 __all__ = ["HOSTILE", "candidate", "hostile_order", "line", "lookup_result", "order", "replace"]
+
+
+def discrepancy(n: int = 1, **overrides):
+    """An open, overdue discrepancy view full of hostile text."""
+    at = datetime(2026, 11, 26, 9, tzinfo=UTC)
+    values = dict(
+        id=n, order_id=n, order_ref=HOSTILE[:60], customer_name=HOSTILE, type="price_mismatch",
+        severity="high", status="new", title=HOSTILE * 3, expected=HOSTILE * 20,
+        found=HOSTILE * 20, fix_label="Re-price to $12.50 " + HOSTILE, owner_id=None,
+        opened_by="import", opened_at=at, sla_due_at=at, overdue=True, snoozed_until=None,
+        escalated_at=None, resolved_at=None, resolved_by=None, resolution_reason=None,
+        resolution_label=None, resolution_note=None, channel_id="C0TRIAGE", message_ts="1.2",
+        version=1)
+    return DiscrepancyView(**{**values, **overrides})

@@ -2,7 +2,7 @@
 indexed and backfilled (store/models/orders.py: ref_key_of, ref_prefix_of).
 
 Revision ID: 0006_ref_keys
-Revises: 0007_late_return_approvals
+Revises: 0008_metrics
 """
 
 import re
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_ref_keys"
-down_revision = "0007_late_return_approvals"
+down_revision = "0008_metrics"
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,7 @@ from store.fulfilment.returns import ReturnLineRequest as ReturnLine
 from store.fulfilment.returns import create_return
 from store.fulfilment.shipments import ship_form
 from store.importer import import_file
-from store.models import Order, OrderLine, OrderReceivedFacts
+from store.models import Order, OrderLine, OrderReceivedFacts, OrderShipFacts
 from store.orders.edit import OrderEdit
 from store.orders.intake import create_order, intake_order
 from store.orders.lines import LineEdit
@@ -40,7 +40,8 @@ def expected(db) -> dict:
         return {o.id: (o.ordered_at, o.customer_id, o.currency, o.status.value != "canceled",
                        len(o.lines), sum(1 for x in o.lines if x.quantity_backordered > 0),
                        sum(x.quantity * x.unit_price_minor for x in o.lines),
-                       o.status.value == "open" and all(x.return_id for x in o.shipments))
+                       o.status.value == "open" and all(x.return_id for x in o.shipments),
+                       o.promised_date or o.requested_date, o.status.value == "open")
                 for o in s.scalars(select(Order)) if o.status.value != "draft"}
 
 
@@ -48,7 +49,7 @@ def stored(db) -> dict:
     with db.read() as s:
         return {f.order_id: (f.ordered_at, f.customer_id, f.currency, bool(f.owed),
                              f.line_count, f.short_lines, f.value_minor,
-                             bool(f.awaiting_shipment))
+                             bool(f.awaiting_shipment), f.due_date, bool(f.is_open))
                 for f in s.scalars(select(OrderReceivedFacts))}
 
 
@@ -66,7 +67,7 @@ def desk(db):
     ids = fulfil_desk(db)
     facts = stored(db)
     assert facts == expected(db)
-    assert facts_of(db, REF)[4:] == (3, 0, 4 * 1250 + 10 * 300 + 2 * 600, True)
+    assert facts_of(db, REF)[4:8] == (3, 0, 4 * 1250 + 10 * 300 + 2 * 600, True)
     assert facts_of(db, "SO-1045") is None  # a draft was never received
     return ids
 
@@ -93,7 +94,7 @@ def test_backordering_opening_a_draft_and_canceling_keep_the_facts_exact(db, des
     cancel_order(db, ref=REF, actor=ACTOR, reason="customer changed their mind")
     assert stored(db) == expected(db)
     assert facts_of(db, "SO-1042")[5] == 1
-    assert facts_of(db, "SO-1045")[3:] == (True, 2, 0, 4 * 600 + 100, True)
+    assert facts_of(db, "SO-1045")[3:8] == (True, 2, 0, 4 * 600 + 100, True)
     assert facts_of(db, REF)[3] is False  # canceled: still received, nobody waits for it
     assert facts_of(db, REF)[7] is False  # and it is not open any more
 
@@ -106,8 +107,8 @@ def test_orders_created_in_the_modal_and_by_intake_have_exact_facts(db):
     view = create_order(db, actor=ACTOR, customer_code="ACME",
                         lines=[(1, "WID-1001-BL", 3, None), (2, "BRK-3003-SS", 1, "7.25")])
     assert stored(db) == expected(db)
-    assert facts_of(db, "WEB-7")[4:] == (2, 0, 2 * 1250 + 1 * 600, True)
-    assert facts_of(db, view.ref)[4:] == (2, 0, 3 * 1250 + 725, True)
+    assert facts_of(db, "WEB-7")[4:8] == (2, 0, 2 * 1250 + 1 * 600, True)
+    assert facts_of(db, view.ref)[4:8] == (2, 0, 3 * 1250 + 725, True)
 
 
 def test_imported_orders_have_exact_facts(db, tmp_path):
@@ -119,8 +120,8 @@ def test_imported_orders_have_exact_facts(db, tmp_path):
     report = import_file(db, kind="orders", path=path)
     assert report.rows_imported == 3
     assert stored(db) == expected(db)
-    assert facts_of(db, "IMP-1")[2:] == ("USD", True, 2, 0, 2500 + 300, True)
-    assert facts_of(db, "IMP-2")[2:] == ("EUR", True, 1, 0, 10000, True)
+    assert facts_of(db, "IMP-1")[2:8] == ("USD", True, 2, 0, 2500 + 300, True)
+    assert facts_of(db, "IMP-2")[2:8] == ("EUR", True, 1, 0, 10000, True)
 
 
 def test_shipping_ends_the_wait_and_a_replacement_shipment_does_not(db, desk):
@@ -163,6 +164,13 @@ def _migration(name: str):
     return module
 
 
+def _backfill(session) -> None:
+    """Migration 0004's rows, then what 0008 added to them."""
+    session.execute(text(_migration("0004").BACKFILL))
+    for statement in _migration("0008").BACKFILL:
+        session.execute(text(statement))
+
+
 def test_the_migration_backfills_exactly_what_the_hook_writes(db, desk):
     allocate(db, ref="SO-1042", actor=ACTOR)
     with db.write() as s:  # an order without lines, and one in another currency
@@ -174,7 +182,7 @@ def test_the_migration_backfills_exactly_what_the_hook_writes(db, desk):
     assert hooked == expected(db) and len(hooked) >= 6
     with db.write() as s:
         s.execute(delete(OrderReceivedFacts))
-        s.execute(text(_migration("0004").BACKFILL))
+        _backfill(s)
     assert stored(db) == hooked
 
 
@@ -183,5 +191,7 @@ def test_the_migration_backfill_on_seeded_data(db):
     hooked = stored(db)
     with db.write() as s:
         s.execute(delete(OrderReceivedFacts))
-        s.execute(text(_migration("0004").BACKFILL))
+        s.execute(update(OrderShipFacts).values(complete_at=None, full_lines=0))
+        _backfill(s)
     assert stored(db) == hooked == expected(db)
+    assert ship_stored(db) == ship_expected(db)  # 0008 filled in their completion

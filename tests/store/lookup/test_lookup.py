@@ -200,3 +200,16 @@ def test_a_bare_number_two_orders_answer_to_offers_both(db, desk):
     assert result.exact is None
     assert sorted(c.ref for c in result.candidates) == ["1042", "SO-1042"]
     assert find_orders(db, query="SO-1042").exact.ref == "SO-1042"
+
+
+def test_a_long_list_says_its_total_and_pages_both_ways(db, desk):
+    """#15.10: `/order` search stopped at 5 results with no total and no way on."""
+    with db.write() as s:
+        acme = s.query(Customer).filter_by(code="ACME").one().id
+        for n in range(8):
+            add_order(s, f"SO-20{n:02d}", acme, days_ago(10 + n), lines=[])
+    first = find_orders(db, query="acme corp")
+    assert (len(first.candidates), first.total, first.offset) == (5, 10, 0)
+    second = find_orders(db, query="acme corp", offset=5)
+    assert (len(second.candidates), second.total, second.offset) == (5, 10, 5)
+    assert not {c.ref for c in first.candidates} & {c.ref for c in second.candidates}

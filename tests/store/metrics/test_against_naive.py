@@ -57,6 +57,8 @@ MOMENT = st.one_of(
     st.tuples(st.sampled_from(EDGES), NEAR).map(lambda t: t[0] + t[1]))
 AFTER = st.one_of(st.integers(-60, 12 * 24 * 60), st.sampled_from([0, 60, 24 * 60]),
                   ).map(lambda m: timedelta(minutes=m))
+# Around the 30 days a return is counted against its shipment.
+WINDOW_EDGE = st.integers(-90, 90).map(lambda m: timedelta(days=30, minutes=m))
 DAY = st.integers(-12, 10).map(lambda n: WEEK.start + timedelta(days=n))
 
 LINE = st.tuples(st.integers(1, 4), st.integers(100, 5000), st.integers(0, 4))
@@ -72,7 +74,8 @@ ORDER = st.fixed_dictionaries({
     "lines": st.lists(LINE, min_size=0, max_size=3),
     "promised": st.one_of(st.none(), DAY), "requested": st.one_of(st.none(), DAY),
     "shipments": st.lists(SHIPMENT, max_size=3),
-    "returns": st.lists(st.tuples(AFTER, st.booleans()), max_size=2),
+    "returns": st.lists(st.tuples(st.one_of(AFTER, WINDOW_EDGE), st.booleans(),
+                                  st.sampled_from(list(ReturnStatus))), max_size=2),
     "problems": st.lists(PROBLEM, max_size=2),
 })
 HISTORY = st.fixed_dictionaries({
@@ -140,7 +143,8 @@ def _order(s, n: int, spec: dict, customer: Customer) -> None:
         return
     shipped = []
     for spec_ship in spec["shipments"]:
-        ship = Shipment(order_id=order.id, carrier="UPS", shipped_at=spec["at"] + spec_ship["after"],
+        ship = Shipment(order_id=order.id, carrier="UPS",
+                        shipped_at=spec["at"] + spec_ship["after"],
                         damaged=spec_ship["damaged"], documents_ok=spec_ship["documents_ok"])
         for line in order.lines:
             if spec_ship["units"]:
@@ -149,9 +153,9 @@ def _order(s, n: int, spec: dict, customer: Customer) -> None:
         s.add(ship)
         shipped.append(ship)
     s.flush()
-    for k, (after, replace) in enumerate(spec["returns"] if shipped else []):
+    for k, (after, replace, status) in enumerate(spec["returns"] if shipped else []):
         first = min(x.shipped_at for x in shipped)
-        ret = Return(rma=f"RMA-{n}-{k}", order_id=order.id, status=ReturnStatus.APPROVED,
+        ret = Return(rma=f"RMA-{n}-{k}", order_id=order.id, status=status,
                      created_at=first + after)
         s.add(ret)
         s.flush()
@@ -180,8 +184,9 @@ def product_figures(view) -> dict:
         return found
 
     return {"current": figures(view.current, ""), "previous": figures(view.previous, "previous_"),
-            "days": [(d.day, d.orders, d.discrepancies) for d in view.days],
+            "days": [(d.day, d.orders, d.discrepancies, d.flagged) for d in view.days],
             "open_by_age": [b.count for b in view.open_by_age],
+            "past_due_by_age": [b.count for b in view.past_due_by_age],
             "top_customers": [(c.code, c.orders, tuple((m.currency, m.minor) for m in c.value),
                                c.previous_orders) for c in view.top_customers]}
 

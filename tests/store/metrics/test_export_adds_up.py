@@ -27,9 +27,11 @@ def export_sums(db, period, timezone, now):
 def digest_figures(view) -> dict:
     cur = view.current
     names = ("orders_received", "lines_received", "orders_backordered", "orders_shipped",
-             "shipped_on_time", "shipped_complete", "shipped_perfect", "lines_shipped",
-             "lines_filled", "orders_returned", "backlog", "discrepancies_opened",
-             "discrepancies_resolved")
+             "shipped_complete", "shipped_first_complete", "shipped_perfect", "lines_shipped",
+             "lines_filled", "orders_due", "due_on_time", "due_shipped_late",
+             "due_in_full_on_time", "past_due", "orders_returned", "shipped_returned",
+             "shipped_return_approved", "shipped_return_received", "backlog",
+             "discrepancies_opened", "discrepancies_resolved")
     return {name: getattr(cur, name) for name in names}
 
 
@@ -46,13 +48,15 @@ def assert_export_adds_up(db, period, timezone, now):
         if ours is not None:  # the CSV writes hours to 2 decimals
             assert ours == pytest.approx(theirs, abs=0.005), name
     assert sums["backlog_at_start"] == view.previous.backlog
+    assert sums["past_due_at_start"] == view.previous.past_due
+    assert sums["past_due_by_age"] == [b.count for b in view.past_due_by_age]
     types = {t.type: (t.opened, t.resolved) for t in view.discrepancy_types if t.opened
              or t.resolved}
     assert {t: (sums["opened_by_type"][t], sums["resolved_by_type"][t]) for t in types} == types
     assert sums["open_by_age"] == [b.count for b in view.open_by_age]
-    assert [(d.orders, d.discrepancies) for d in view.days] == [
-        (sums["orders_by_day"][d.day.isoformat()], sums["opened_by_day"][d.day.isoformat()])
-        for d in view.days]
+    assert [(d.orders, d.discrepancies, d.flagged) for d in view.days] == [
+        (sums["orders_by_day"][d.day.isoformat()], sums["opened_by_day"][d.day.isoformat()],
+         sums["flagged_by_day"][d.day.isoformat()]) for d in view.days]
     assert sums["top_customers"] == [(c.code, c.orders) for c in view.top_customers]
     # The previous period's figures come from the previous period's export.
     before = export_sums(db, period.previous(), timezone, now)
@@ -75,6 +79,7 @@ def test_a_demo_months_export_adds_up_to_its_digest_across_a_dst_change(db):
     seed_demo(db, orders=400, seed=5, now=now)
     sums = assert_export_adds_up(db, NOVEMBER, "America/New_York", now)
     assert sums["orders_received"] > 50 and sums["orders_returned"] > 0
+    assert sums["orders_due"] > 0 and sums["past_due"] > 0
 
 
 def test_the_export_rows_say_why_each_order_is_in_it(db):

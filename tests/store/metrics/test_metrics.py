@@ -13,6 +13,7 @@ from tests.support.metrics_desk import (
     EXPECTED_AGES,
     EXPECTED_CURRENT,
     EXPECTED_DAYS,
+    EXPECTED_PAST_DUE,
     EXPECTED_PREVIOUS,
     WEEK_START,
     build_desk,
@@ -45,25 +46,35 @@ def test_every_previous_figure_matches_the_hand_count(view):
 def test_rates_are_the_counts_divided(view):
     cur = view.current
     assert cur.order_fill_rate == pytest.approx(5 / 6)
+    assert cur.first_shipment_fill_rate == pytest.approx(4 / 6)
     assert cur.line_fill_rate == pytest.approx(7 / 8)
-    assert cur.on_time_rate == pytest.approx(5 / 6)
+    assert cur.on_time_rate == pytest.approx(3 / 5)  # of the orders due, not those shipped
+    assert cur.otif_rate == pytest.approx(3 / 5)
+    assert cur.due_not_shipped == 1  # O6
     assert cur.perfect_order_rate == pytest.approx(2 / 6)
     assert cur.backorder_rate == pytest.approx(1 / 8)
-    assert cur.return_rate == pytest.approx(1 / 6)
+    assert cur.return_rate == 0  # P1's return follows a shipment of the week before
+    assert view.previous.return_rate == view.previous.return_approved_rate == 1.0
 
 
 def test_perfect_orders_are_counted_per_order_not_by_multiplying_rates(view):
     cur = view.current
-    undamaged_and_documented = 4 / 6
-    product = cur.on_time_rate * cur.order_fill_rate * undamaged_and_documented
+    undamaged_and_documented, in_full_on_time = 4 / 6, 4 / 6
+    product = in_full_on_time * cur.order_fill_rate * undamaged_and_documented
     assert cur.perfect_order_rate == pytest.approx(2 / 6)
     assert cur.perfect_order_rate != pytest.approx(product)
 
 
 def test_days_count_orders_received_and_discrepancies_opened(view):
     assert [d.day for d in view.days] == WEEK.days
-    assert [(d.orders, d.discrepancies) for d in view.days] == EXPECTED_DAYS
-    assert view.days[1].discrepancy_rate == pytest.approx(0.5)
+    assert [(d.orders, d.discrepancies, d.flagged) for d in view.days] == EXPECTED_DAYS
+    assert view.days[1].discrepancy_rate == 1.0  # both of 3 Nov's orders were flagged
+
+
+def test_orders_past_due_at_the_end_by_days_past_their_due_date(view):
+    assert [b.count for b in view.past_due_by_age] == EXPECTED_PAST_DUE
+    assert view.current.past_due == sum(EXPECTED_PAST_DUE)
+    assert view.previous.past_due == 1  # P3, a day past due when the week began
 
 
 def test_open_discrepancies_by_age_at_the_end_of_the_period(view):
@@ -110,7 +121,8 @@ def test_local_days_follow_the_time_zone(db):
     assert view.current.orders_received == 8 and view.current.orders_shipped == 7
     assert view.current.backlog == 2
     # O4 shipped 6 Nov 20:00 UTC = 15:00 local, due 6 Nov: still on time; O9 has no due date.
-    assert view.current.shipped_on_time == 6
+    assert (view.current.orders_due, view.current.due_on_time) == (5, 3)
+    assert view.current.shipped_perfect == 3  # O9 too, now shipped in the week
     assert [d.orders for d in view.days] == [1, 2, 1, 1, 1, 1, 1]
     assert ids["O9"]
 
@@ -123,7 +135,8 @@ def test_due_dates_are_read_in_the_report_zone(db):
     view = build_digest(db, period=week, timezone="Asia/Tokyo", now=BUILT)
     assert view.current.start == datetime(2026, 11, 1, 15, tzinfo=UTC)
     assert view.current.orders_shipped == 6
-    assert view.current.orders_shipped - view.current.shipped_on_time == 2
+    assert view.current.orders_due - view.current.due_on_time == 3  # O2, O4 late; O6 unshipped
+    assert view.current.due_in_full_on_time == 2
 
 
 def test_values_in_two_currencies_are_summed_apart(db):

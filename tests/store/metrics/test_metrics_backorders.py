@@ -1,7 +1,7 @@
 """The backordered figures recover once a backorder is filled (issue #17, item 6): a line
 allocated short, restocked and shipped in full no longer counts as backordered, and its
 order is complete and can be perfect. The flag is cleared by allocation and shipping (issue
-#15, item 4, helper "day"); until that lands on main this test is expected to fail."""
+#15, item 4)."""
 
 from sqlalchemy import select
 

@@ -8,7 +8,7 @@ from sqlalchemy import select, update
 from store.enums import OrderStatus
 from store.metrics.digest import build_digest
 from store.metrics.drill import drill_orders
-from store.models import Customer, Order, OrderLine, Shipment
+from store.models import Customer, Order, OrderLine, Shipment, ShipmentLine
 from store.periods import month_of, period_containing
 from tests.support.metrics_desk import WEEK_START, build_desk
 
@@ -58,8 +58,10 @@ def _late_evening_shipments(db, due: date, count: int = 6) -> None:
                           status=OrderStatus.COMPLETED)
             order.lines.append(OrderLine(line_no=1, sku="SKU-1", quantity=1,
                                          unit_price_minor=100))
-            order.shipments.append(Shipment(carrier="UPS", shipped_at=shipped))
             s.add(order)
+            s.flush()
+            order.shipments.append(Shipment(carrier="UPS", shipped_at=shipped, lines=[
+                ShipmentLine(order_line_id=order.lines[0].id, quantity=1)]))
 
 
 def test_on_time_reads_each_shipment_at_its_own_utc_offset(db):
@@ -68,9 +70,11 @@ def test_on_time_reads_each_shipment_at_its_own_utc_offset(db):
     november = month_of(date(2026, 11, 1))
     view = build_digest(db, period=november, timezone=NEW_YORK,
                         now=datetime(2026, 12, 2, tzinfo=UTC))
-    assert view.current.orders_shipped == 6
-    assert view.current.shipped_on_time == 6
-    assert drill_orders(db, kind="late", period=november, timezone=NEW_YORK).total == 0
+    assert view.current.orders_shipped == view.current.orders_due == 6
+    assert view.current.due_on_time == view.current.due_in_full_on_time == 6
+    assert view.current.shipped_perfect == 6
+    for kind in ("late", "imperfect"):
+        assert drill_orders(db, kind=kind, period=november, timezone=NEW_YORK).total == 0
 
 
 def test_the_last_evening_of_a_week_that_changed_offset_is_still_that_day(db):
@@ -79,4 +83,5 @@ def test_the_last_evening_of_a_week_that_changed_offset_is_still_that_day(db):
     week = period_containing("weekly", date(2026, 10, 29))
     view = build_digest(db, period=week, timezone=NEW_YORK,
                         now=datetime(2026, 11, 20, tzinfo=UTC))
-    assert (view.current.orders_shipped, view.current.shipped_on_time) == (1, 1)
+    assert (view.current.orders_due, view.current.due_on_time) == (1, 1)
+    assert view.current.shipped_perfect == 1

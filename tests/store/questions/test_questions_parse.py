@@ -11,6 +11,7 @@ from store.views.questions import (
     CANCELED,
     FOLLOW,
     HELP,
+    ITEMS,
     LATE,
     OPEN,
     SHIPPED,
@@ -77,6 +78,8 @@ def test_what_is_left_may_name_a_customer(text, words):
     ("has it shipped", {SHIPPED}),
     ("tracking please", {TRACKING}),
     ("any update?", {STATUS}),
+    ("what did Globex order last week?", {ITEMS}),  # #15.10: the items, not only statuses
+    ("which items did initech buy", {ITEMS}),
     ("thanks!", set()),
 ])
 def test_intent_words_say_what_the_asker_wants(text, wants):

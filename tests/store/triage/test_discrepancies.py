@@ -137,8 +137,8 @@ def test_a_flag_dedupes_per_person_and_reason(db, items):
 def test_a_flood_past_the_threshold_is_counted_into_one_summary(db, tmp_path):
     triage_desk(db)
     set_route(db, actor="U0ADMIN", key="default", channel_id="C0TRIAGE")
-    import_problems(db, tmp_path, [row(f"SO-{n}", "WID-1001-BL", n, "1.00")
-                                   for n in range(1, 26)])
+    for n in range(1, 26):  # one at a time, as new work arrives
+        import_problems(db, tmp_path, [row(f"SO-{n}", "WID-1001-BL", n, "1.00")])
     assert len(queued(db, "triage.parent")) == 10
     summaries = queued(db, "triage.batch")
     assert len(summaries) == 1 and summaries[0]["threshold"] == 10
@@ -146,6 +146,36 @@ def test_a_flood_past_the_threshold_is_counted_into_one_summary(db, tmp_path):
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(Discrepancy)
                         .where(Discrepancy.channel_id.is_(None))) == 15
+
+
+def test_a_backlog_imported_at_once_does_not_bury_new_work_or_flags(db, tmp_path):
+    """#15.5: the demo's first check batched all but 10 items, and every later item that hour
+    went into the count too; a rep's manual flag only bumped the counter."""
+    from store.triage import batch_filter, list_queue
+    triage_desk(db)
+    set_route(db, actor="U0ADMIN", key="default", channel_id="C0TRIAGE")
+    import_problems(db, tmp_path, [row(f"SO-{n}", "WID-1001-BL", n, "1.00")
+                                   for n in range(1, 26)])
+    assert queued(db, "triage.parent") == []
+    (summary,) = queued(db, "triage.batch")
+    assert (summary["threshold"], triage.batch_state(db, counter=summary["counter"])) == (
+        0, (None, 25))
+    flag = triage.flag_order(db, ref="SO-3", actor="U0SALES1", reason="please expedite")
+    import_problems(db, tmp_path, [row("SO-99", "WID-1001-BL", 77, "2.00")])
+    parents = {p["discrepancy_id"] for p in queued(db, "triage.parent")}
+    assert len(parents) == 2 and flag.discrepancy.id in parents
+    page = list_queue(db, user_id="U0PROC1", filter=batch_filter(summary["counter"]))
+    assert page.total == 25 and len(page.items) == 15
+    assert {d.order_ref for d in page.items} <= {f"SO-{n}" for n in range(1, 26)}
+
+
+def test_the_threshold_is_per_channel(db, tmp_path):
+    import dataclasses
+
+    from store.triage.rules import RULES
+    loud = dataclasses.replace(RULES, batch_thresholds={"default": 30})
+    assert loud.batch_threshold_for(["default", "late"]) == 30
+    assert loud.batch_threshold_for(["warehouse"]) == 10
 
 
 def test_unrouted_items_open_without_a_parent(db, tmp_path):

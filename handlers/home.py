@@ -1,0 +1,64 @@
+"""The App Home tab: published for the viewer, by role, when they open it or press Refresh;
+"Open the queue" sends the whole queue to their DM (a Home tab has no thread to answer in)."""
+
+from __future__ import annotations
+
+import re
+
+from slack_bolt import App
+
+from handlers.kit import Deps, Listeners, Permission, Reply, Request
+from messages.actions import HomeActions
+from messages.home import home_view
+from messages.triage import queue_message
+from store import clock
+from store.errors import NotAllowed
+from store.orders import home_for
+from store.triage import SNOOZE_OPTIONS, list_queue
+from store.workspace import desk_people
+
+_QUEUE = re.compile(rf"^{re.escape(HomeActions.QUEUE)}(:\w+)?$")
+
+
+def register(app: App, deps: Deps) -> None:
+    on = Listeners(app, deps)
+    on.event("app_home_opened", on_home_opened_event)
+    on.action(HomeActions.REFRESH, on_refresh_button)
+    on.action(_QUEUE, on_queue_button)
+
+
+def on_home_opened_event(request: Request) -> Reply:
+    if request.event.get("tab") != "home":  # the Messages tab: nothing to publish
+        return Reply()
+    return Reply().publish_home(request.user, build_home(request, request.user))
+
+
+def on_refresh_button(request: Request) -> Reply:
+    return Reply().publish_home(request.user, build_home(request, request.user))
+
+
+def on_queue_button(request: Request) -> Reply:
+    viewer = request.viewer(Permission.LOOKUP)
+    page = list_queue(request.deps.db, user_id=request.user, filter=request.value or "",
+                      viewer=viewer)
+    message = queue_message(page, snooze_options=SNOOZE_OPTIONS,
+                            workers=desk_people(request.deps.db))
+    message = {k: v for k, v in message.items() if k not in ("response_type", "replace_original")}
+    return Reply().post(message, channel=request.user)
+
+
+def build_home(request: Request, user_id: str) -> dict:
+    role = request.require(Permission.LOOKUP)  # everyone has a Home; what it shows is by role
+    settings = request.deps.settings
+    home = home_for(request.deps.db, user_id=user_id, role=role, admins=settings.admins,
+                    now=clock.now())
+    return home_view(home, snooze_options=SNOOZE_OPTIONS, workers=desk_people(request.deps.db),
+                     can_enter_orders=_may(request, Permission.ENTER_ORDER))
+
+
+def _may(request: Request, permission: Permission) -> bool:
+    try:
+        request.require(permission)
+    except NotAllowed:
+        return False
+    return True

@@ -1,0 +1,168 @@
+"""The App Home tab, by role: pure Block Kit from store.views.home (no I/O).
+
+Each list shows its first few items and its total; a long one offers the whole queue in a DM.
+Only "my items" carry the triage buttons (a discrepancy's block id is unique per view, and it
+may also be overdue or escalated).
+"""
+
+from __future__ import annotations
+
+from messages.actions import HomeActions, TriageActions
+from messages.orders import actor
+from messages.render import render
+from messages.text import label, money, mrkdwn, when
+from messages.triage import headline, status_text
+from store.views.home import AdminHome, HomeView, Listed, ManagerHome, ProcessorHome, SalesHome
+
+MAX_BLOCKS = 100  # Slack's limit for a Home view
+
+
+def home_view(home: HomeView, *, snooze_options: list[tuple[str, str]], workers=(),
+              can_enter_orders: bool = False) -> dict:
+    """`workers`: (user id, name) of the people whose role may work items, for Assign…"""
+    blocks: list[dict] = [
+        _header(f"Orderdesk · {label(home.role)}"),
+        _actions([_button("Refresh", HomeActions.REFRESH, "refresh"),
+                  *([_button("New order", HomeActions.NEW_ORDER, "new", primary=True)]
+                    if can_enter_orders else [])]),
+    ]
+    if home.sales is not None:
+        blocks += _sales(home.sales)
+    if home.admin is not None:
+        blocks += _admin(home.admin)
+    if home.manager is not None:
+        blocks += _manager(home.manager)
+    if home.processor is not None:
+        blocks += _processor(home.processor, snooze_options, workers)
+    assert len(blocks) <= MAX_BLOCKS, f"{len(blocks)} blocks in a Home view"
+    return {"type": "home", "callback_id": "home", "blocks": blocks}
+
+
+# -- pieces --------------------------------------------------------------------------------
+
+def _header(text: str) -> dict:
+    return {"type": "header", "text": {"type": "plain_text", "text": text[:150]}}
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+
+
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
+
+
+def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict:
+    button = {"type": "button", "action_id": action_id, "value": value,
+              "text": {"type": "plain_text", "text": text}}
+    return {**button, "style": "primary"} if primary else button
+
+
+def _actions(elements: list[dict]) -> dict:
+    return {"type": "actions", "elements": elements}
+
+
+def _title(name: str, listed: Listed) -> dict:
+    return _section(f"*{name}* · {listed.total}")
+
+
+def _more(listed: Listed, queue: str | None) -> list[dict]:
+    """The total and, when the list is cut, the way to the rest."""
+    if not listed.more:
+        return []
+    text = f"… and {listed.more} more"
+    if queue is None:
+        return [_context(text)]
+    return [_context(text), _actions([
+        _button(f"Open the queue ({listed.total})", f"{HomeActions.QUEUE}:{queue}", queue)])]
+
+
+def _empty(listed: Listed, what: str) -> list[dict]:
+    return [_context(f"_No {what}._")] if not listed.total else []
+
+
+def _orders(name: str, listed: Listed, what: str) -> list[dict]:
+    rows = [f"• *{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 200)} · {mrkdwn(o.why, 200)}"
+            for o in listed.items]
+    return [_title(name, listed), *([_section("\n".join(rows))] if rows else []),
+            *_empty(listed, what), *_more(listed, None)]
+
+
+def _items(name: str, listed: Listed, what: str, queue: str | None) -> list[dict]:
+    rows = [f"{headline(d)}\n{status_text(d)}" for d in listed.items]
+    return [_title(name, listed), *([_section("\n\n".join(rows))] if rows else []),
+            *_empty(listed, what), *_more(listed, queue)]
+
+
+# -- by role -------------------------------------------------------------------------------
+
+def _processor(p: ProcessorHome, snooze_options: list[tuple[str, str]], workers) -> list[dict]:
+    blocks = [{"type": "divider"}, _title("My items", p.mine)]
+    for d in p.mine.items:
+        blocks.append(_section(f"{headline(d)}\n{status_text(d)}"))
+        blocks.append(render("triage_buttons.json.j2", d=d, ids=TriageActions,
+                             suffix=f":{d.id}", snooze_options=snooze_options,
+                             workers=[w for w in workers if w[0] != d.owner_id][:100]))
+    blocks += [*_empty(p.mine, "items assigned to you"), *_more(p.mine, "mine")]
+    unassigned = sum(n for _, n in p.unassigned_by_type)
+    blocks.append(_section(f"*Unassigned* · {unassigned}\n" + (
+        "\n".join(f"• {label(t)}: {n}" for t, n in p.unassigned_by_type) or "_None._")))
+    if unassigned:
+        blocks.append(_actions([_button(f"Open the queue ({unassigned})",
+                                        f"{HomeActions.QUEUE}:unassigned", "unassigned")]))
+    blocks += _items("Overdue", p.overdue, "overdue items", None)
+    blocks += _orders("On hold (placed by you)", p.holds, "orders on a hold you placed")
+    return blocks
+
+
+def _sales(s: SalesHome) -> list[dict]:
+    return [
+        {"type": "divider"},
+        *_orders("Flagged", s.flagged, "flagged orders on your accounts"),
+        *_orders("Late", s.late, "late orders on your accounts"),
+        *_orders("Awaiting payment", s.awaiting_payment, "orders awaiting payment"),
+        *_orders("Backordered", s.backordered, "backordered orders"),
+        *_orders("Orders you follow", s.followed, "followed orders"),
+    ]
+
+
+def _manager(m: ManagerHome) -> list[dict]:
+    rows = [f"• {label(a.kind)} on *{mrkdwn(a.order_ref, 64)}*: {money(a.amount_minor, a.currency)}"
+            f" · asked by {actor(a.requested_by)} {when(a.requested_at)}"
+            for a in m.approvals.items]
+    figures = [f"• {f.name}: *{f.today}* (yesterday {f.previous}"
+               f"{_delta(f.today, f.previous)})" for f in m.today]
+    return [
+        {"type": "divider"},
+        _title("Approvals waiting", m.approvals),
+        *([_section("\n".join(rows))] if rows else []),
+        *_empty(m.approvals, "approvals waiting"), *_more(m.approvals, None),
+        *_items("Escalations", m.escalations, "escalations", None),
+        _section("*Today so far*\n" + "\n".join(figures)),
+    ]
+
+
+def _delta(today: int, previous: int) -> str:
+    diff = today - previous
+    return "" if not diff else f", {'+' if diff > 0 else ''}{diff}"
+
+
+def _admin(a: AdminHome) -> list[dict]:
+    roles = [f"• {actor(uid)}: {role}{' (ORDERDESK_ADMINS)' if pinned else ''}"
+             for uid, role, pinned in a.roles]
+    routes = [f"• `{key}` → <#{channel}>" for key, channel in a.routes]
+    c = a.clock
+    clock_rows = [
+        f"• outbox: {c.outbox_pending} waiting"
+        + (f" (oldest {when(c.oldest_pending_at)})" if c.oldest_pending_at else "")
+        + f", {c.outbox_dead} dead, last sent {when(c.last_sent_at)}",
+        *(f"• {d.period} digest in <#{d.channel_id}>: last posted {when(d.last_posted_at)}"
+          for d in c.digests),
+    ]
+    return [
+        {"type": "divider"},
+        _section("*Roles*\n" + ("\n".join(roles[:40]) or "_Everyone has the default role._")
+                 + (f"\n… and {len(roles) - 40} more" if len(roles) > 40 else "")),
+        _section("*Routes*\n" + ("\n".join(routes) or "_No routes: `/orders route`._")),
+        _section("*Clock health*\n" + "\n".join(clock_rows)),
+    ]

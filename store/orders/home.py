@@ -1,0 +1,235 @@
+"""What a person's App Home shows, by role, read in one transaction.
+
+processor  my assigned discrepancies (oldest first), unassigned ones by type, overdue SLAs,
+           open orders on a hold I placed
+sales      my accounts' flagged, late, awaiting-payment and backordered orders; orders I follow
+manager    approvals waiting, escalations, today's numbers against yesterday's
+admin      who has which role, the routes, the clock's health (outbox, digests)
+
+A manager's Home also has the processor's lists (managers work the desk too), an admin's the
+manager's. Each list is cut to `limit` items and carries its total.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import Select, distinct, exists, func, select
+from sqlalchemy.orm import Session, joinedload
+
+from store import clock
+from store.db import Database
+from store.enums import (
+    ApprovalStatus,
+    DiscrepancyStatus,
+    DiscrepancyType,
+    FulfilmentStatus,
+    OrderStatus,
+    OutboxStatus,
+    PaymentStatus,
+    Role,
+)
+from store.models import (
+    Approval,
+    Customer,
+    DigestRun,
+    DigestSubscription,
+    Discrepancy,
+    Follow,
+    Order,
+    OrderHold,
+    OrderLine,
+    OutboxMessage,
+    Shipment,
+    User,
+)
+from store.triage import discrepancy_view
+from store.views.home import (
+    AdminHome,
+    ClockHealth,
+    DigestHealth,
+    Figure,
+    HomeApproval,
+    HomeOrder,
+    HomeView,
+    Listed,
+    ManagerHome,
+    ProcessorHome,
+    SalesHome,
+)
+from store.workspace import list_routes
+
+LIMIT = 5
+_NOT_SHIPPED = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED,
+                FulfilmentStatus.PICKING, FulfilmentStatus.PACKED,
+                FulfilmentStatus.PARTIALLY_SHIPPED)
+_OPEN = Discrepancy.status != DiscrepancyStatus.RESOLVED
+
+
+def home_for(db: Database, *, user_id: str, role: Role, admins: Collection[str],
+             limit: int = LIMIT, now: datetime | None = None) -> HomeView:
+    now = now or clock.now()
+    role = Role(role)
+    with db.read() as session:
+        processor = sales = manager = admin = None
+        if role == Role.SALES:
+            sales = _sales(session, user_id, now, limit)
+        else:
+            processor = _processor(session, user_id, now, limit)
+        if role in (Role.MANAGER, Role.ADMIN):
+            manager = _manager(session, now, limit)
+        if role == Role.ADMIN:
+            admin = _admin(session, admins)
+    if admin is not None:
+        admin = AdminHome(admin.roles, tuple((r.key, r.channel_id) for r in list_routes(db)),
+                          admin.clock)
+    return HomeView(user_id=user_id, role=role.value, processor=processor, sales=sales,
+                    manager=manager, admin=admin)
+
+
+# -- processor -----------------------------------------------------------------------------
+
+def _discrepancies(session: Session, where: list, now: datetime, limit: int) -> Listed:
+    total = session.scalar(select(func.count()).select_from(Discrepancy).where(*where))
+    rows = session.scalars(
+        select(Discrepancy).where(*where)
+        .options(joinedload(Discrepancy.order).joinedload(Order.customer))
+        .order_by(Discrepancy.opened_at, Discrepancy.id).limit(limit))
+    return Listed(tuple(discrepancy_view(d, now=now) for d in rows), int(total or 0))
+
+
+def _processor(session: Session, user_id: str, now: datetime, limit: int) -> ProcessorHome:
+    mine = _discrepancies(session, [_OPEN, Discrepancy.owner_id == user_id], now, limit)
+    by_type = session.execute(
+        select(Discrepancy.type, func.count()).where(_OPEN, Discrepancy.owner_id.is_(None))
+        .group_by(Discrepancy.type)).all()
+    order = {t: i for i, t in enumerate(DiscrepancyType)}
+    unassigned = tuple((DiscrepancyType(t).value, int(n))
+                       for t, n in sorted(by_type, key=lambda r: order[DiscrepancyType(r[0])]))
+    overdue = _discrepancies(session, [_OPEN, Discrepancy.sla_due_at <= now], now, limit)
+    held = (select(Order).join(OrderHold, OrderHold.order_id == Order.id)
+            .where(OrderHold.placed_by == user_id, OrderHold.released_at.is_(None),
+                   Order.status == OrderStatus.OPEN))
+    holds = _orders(session, held, lambda o: f"held: {_hold_reason(o, user_id)}", limit,
+                    Order.ordered_at)
+    return ProcessorHome(mine, unassigned, overdue, holds)
+
+
+def _hold_reason(order: Order, user_id: str) -> str:
+    return next((h.reason.value.replace("_", " ") for h in order.holds
+                 if h.placed_by == user_id and h.released_at is None), "hold")
+
+
+# -- sales ---------------------------------------------------------------------------------
+
+def _orders(session: Session, query: Select, why, limit: int, order_by) -> Listed:
+    ids = query.with_only_columns(Order.id).distinct().subquery()
+    total = session.scalar(select(func.count()).select_from(ids))
+    rows = session.scalars(
+        select(Order).where(Order.id.in_(select(ids.c.id)))
+        .options(joinedload(Order.customer)).order_by(order_by, Order.id).limit(limit))
+    return Listed(tuple(HomeOrder(o.ref, o.customer.name, why(o)) for o in rows),
+                  int(total or 0))
+
+
+def _sales(session: Session, user_id: str, now: datetime, limit: int) -> SalesHome:
+    today = clock.date_of(now)
+    mine = (select(Order).join(Customer, Customer.id == Order.customer_id)
+            .where(Customer.sales_rep_id == user_id, Order.status == OrderStatus.OPEN))
+    open_problem = exists().where(Discrepancy.order_id == Order.id, _OPEN,
+                                  Discrepancy.type != DiscrepancyType.LATE)
+    flagged = _orders(session, mine.where(open_problem), lambda o: "open problem", limit,
+                      Order.ordered_at)
+    late = _orders(
+        session, mine.where(Order.promised_date < today,
+                            Order.fulfilment_status.in_(_NOT_SHIPPED)),
+        lambda o: f"promised {o.promised_date.day} {o.promised_date:%b}", limit, Order.promised_date)
+    awaiting = _orders(
+        session, mine.where(Order.payment_status.in_((PaymentStatus.AWAITING,
+                                                      PaymentStatus.FAILED))),
+        lambda o: f"payment {o.payment_status.value}", limit, Order.ordered_at)
+    backordered = _orders(
+        session, mine.where(exists().where(OrderLine.order_id == Order.id,
+                                           OrderLine.quantity_backordered > 0)),
+        lambda o: f"{sum(1 for li in o.lines if li.quantity_backordered)} line(s) backordered",
+        limit, Order.ordered_at)
+    followed = _orders(
+        session, select(Order).join(Follow, Follow.order_id == Order.id)
+        .where(Follow.user_id == user_id),
+        lambda o: f"{o.status.value} · {o.fulfilment_status.value.replace('_', ' ')}", limit,
+        Order.ordered_at)
+    return SalesHome(flagged, late, awaiting, backordered, followed)
+
+
+# -- manager -------------------------------------------------------------------------------
+
+def _manager(session: Session, now: datetime, limit: int) -> ManagerHome:
+    pending = Approval.status == ApprovalStatus.PENDING
+    total = session.scalar(select(func.count()).select_from(Approval).where(pending))
+    rows = session.scalars(select(Approval).where(pending)
+                           .order_by(Approval.requested_at, Approval.id).limit(limit))
+    approvals = Listed(tuple(
+        HomeApproval(a.id, a.kind.value, _ref(session, a.order_id), a.amount_minor,
+                     _currency(session, a.order_id), a.requested_by, a.requested_at)
+        for a in rows), int(total or 0))
+    escalations = _discrepancies(
+        session, [Discrepancy.status == DiscrepancyStatus.ESCALATED], now, limit)
+    return ManagerHome(approvals, escalations, _today(session, now))
+
+
+def _ref(session: Session, order_id: int) -> str:
+    return session.scalar(select(Order.ref).where(Order.id == order_id)) or "?"
+
+
+def _currency(session: Session, order_id: int) -> str:
+    return session.scalar(select(Order.currency).where(Order.id == order_id)) or ""
+
+
+def _today(session: Session, now: datetime) -> tuple[Figure, ...]:
+    """Today so far (local day) against the whole of yesterday."""
+    zone = clock.current().zone
+    day = clock.date_of(now)
+    start = datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+    before = datetime.combine(day - timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    spans = ((start, now), (before, start))
+
+    def count(query, column) -> tuple[int, int]:
+        return tuple(int(session.scalar(query.where(column >= a, column < b)) or 0)
+                     for a, b in spans)
+
+    received = count(select(func.count()).select_from(Order)
+                     .where(Order.status != OrderStatus.DRAFT), Order.ordered_at)
+    shipped = count(select(func.count(distinct(Shipment.order_id)))
+                    .where(Shipment.return_id.is_(None)), Shipment.shipped_at)
+    opened = count(select(func.count()).select_from(Discrepancy), Discrepancy.opened_at)
+    resolved = count(select(func.count()).select_from(Discrepancy), Discrepancy.resolved_at)
+    return tuple(Figure(name, *pair) for name, pair in (
+        ("orders received", received), ("orders shipped", shipped),
+        ("problems opened", opened), ("problems resolved", resolved)))
+
+
+# -- admin ---------------------------------------------------------------------------------
+
+def _admin(session: Session, admins: Collection[str]) -> AdminHome:
+    assigned = session.execute(select(User.slack_user_id, User.role)
+                               .order_by(User.role, User.slack_user_id)).all()
+    roles = [(uid, Role.ADMIN.value, True) for uid in sorted(admins)]
+    roles += [(uid, Role(r).value, False) for uid, r in assigned if uid not in admins]
+    pending = OutboxMessage.status == OutboxStatus.PENDING
+    last_posted = (select(DigestRun.subscription_id, func.max(DigestRun.posted_at).label("at"))
+                   .group_by(DigestRun.subscription_id).subquery())
+    digests = session.execute(
+        select(DigestSubscription, last_posted.c.at)
+        .outerjoin(last_posted, last_posted.c.subscription_id == DigestSubscription.id)
+        .where(DigestSubscription.active).order_by(DigestSubscription.id)).all()
+    health = ClockHealth(
+        outbox_pending=int(session.scalar(select(func.count()).select_from(OutboxMessage)
+                                          .where(pending)) or 0),
+        oldest_pending_at=session.scalar(select(func.min(OutboxMessage.created_at))
+                                         .where(pending)),
+        outbox_dead=int(session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.status == OutboxStatus.DEAD)) or 0),
+        last_sent_at=session.scalar(select(func.max(OutboxMessage.sent_at))),
+        digests=tuple(DigestHealth(s.id, s.period.value, s.channel_id, at) for s, at in digests))
+    return AdminHome(tuple(roles), (), health)

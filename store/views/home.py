@@ -1,0 +1,104 @@
+"""Frozen views of a person's App Home: what each role works on, already cut to a page.
+
+Every list carries its total, so a Home tab that shows the first few still says how many
+there are (and offers the whole queue).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Listed:
+    items: tuple[Any, ...]  # the first few, oldest first
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.items)
+
+
+@dataclass(frozen=True)
+class HomeOrder:
+    ref: str
+    customer_name: str
+    why: str  # what puts it on the list: "promised 3 Jun", "price mismatch", "awaiting payment"
+
+
+@dataclass(frozen=True)
+class HomeApproval:
+    id: int
+    kind: str
+    order_ref: str
+    amount_minor: int
+    currency: str
+    requested_by: str
+    requested_at: datetime
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    today: int
+    previous: int  # the same figure for the previous day
+
+
+@dataclass(frozen=True)
+class DigestHealth:
+    subscription_id: int
+    period: str
+    channel_id: str
+    last_posted_at: datetime | None
+
+
+@dataclass(frozen=True)
+class ClockHealth:
+    outbox_pending: int
+    oldest_pending_at: datetime | None
+    outbox_dead: int
+    last_sent_at: datetime | None
+    digests: tuple[DigestHealth, ...]
+
+
+@dataclass(frozen=True)
+class ProcessorHome:
+    mine: Listed  # DiscrepancyView: my assigned items, oldest first
+    unassigned_by_type: tuple[tuple[str, int], ...]
+    overdue: Listed  # DiscrepancyView past their SLA
+    holds: Listed  # HomeOrder: open orders on a hold I placed
+
+
+@dataclass(frozen=True)
+class SalesHome:
+    flagged: Listed
+    late: Listed
+    awaiting_payment: Listed
+    backordered: Listed
+    followed: Listed
+
+
+@dataclass(frozen=True)
+class ManagerHome:
+    approvals: Listed  # HomeApproval
+    escalations: Listed  # DiscrepancyView
+    today: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
+class AdminHome:
+    roles: tuple[tuple[str, str, bool], ...]  # (user id, role, through ORDERDESK_ADMINS)
+    routes: tuple[tuple[str, str], ...]  # (key, channel id)
+    clock: ClockHealth
+
+
+@dataclass(frozen=True)
+class HomeView:
+    user_id: str
+    role: str
+    processor: ProcessorHome | None = None
+    sales: SalesHome | None = None
+    manager: ManagerHome | None = None
+    admin: AdminHome | None = None

@@ -1,0 +1,53 @@
+"""The Home view stays within Slack's limits whatever the lists hold: at most 100 blocks, each
+list cut to its first few with its total."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from messages.home import home_view
+from sandbox.blockkit import validate_view
+from store.views.home import (
+    AdminHome,
+    ClockHealth,
+    Figure,
+    HomeApproval,
+    HomeOrder,
+    HomeView,
+    Listed,
+    ManagerHome,
+    ProcessorHome,
+    SalesHome,
+)
+from tests.support.views import discrepancy as discrepancy_view
+
+AT = datetime(2028, 6, 5, 9, 30, tzinfo=UTC)
+
+
+def test_an_admins_home_with_every_list_long_is_valid_and_under_100_blocks():
+    items = tuple(discrepancy_view(id=n, owner_id="U0ADMIN") for n in range(1, 6))
+    orders = Listed(tuple(HomeOrder(f"SO-{n}", "Acme", "late") for n in range(5)), 900)
+    approvals = Listed(tuple(HomeApproval(n, "refund", f"SO-{n}", 100, "USD", "U0PROC1", AT)
+                             for n in range(5)), 40)
+    home = HomeView(
+        user_id="U0ADMIN", role="admin",
+        processor=ProcessorHome(Listed(items, 700), (("late", 300), ("other", 2)),
+                                Listed(items, 120), orders),
+        manager=ManagerHome(approvals, Listed(items, 30), (Figure("orders received", 5, 3),)),
+        admin=AdminHome(tuple((f"U0{n:04d}", "sales", False) for n in range(500)),
+                        (("default", "C0TRIAGE"),), ClockHealth(3, AT, 1, AT, ())))
+    view = home_view(home, snooze_options=[("tomorrow", "Tomorrow")], can_enter_orders=True)
+    assert validate_view(view) == [] and len(view["blocks"]) <= 100
+    text = str(view)
+    assert "Open the queue (700)" in text and "… and 695 more" in text
+    assert "… and 460 more" in text  # roles past the first 40
+    assert "Open the queue (302)" in text
+
+
+def test_a_sales_reps_home_has_only_their_lists():
+    empty = Listed((), 0)
+    home = HomeView(user_id="U0SALES1", role="sales",
+                    sales=SalesHome(empty, empty, empty, empty, empty))
+    view = home_view(home, snooze_options=[])
+    assert validate_view(view) == []
+    assert "My items" not in str(view) and "No late orders on your accounts" in str(view)

@@ -1,0 +1,17 @@
+"""Splitting a list into section texts Slack accepts (3,000 characters each)."""
+
+from messages.text import sections_of
+
+
+def test_rows_fill_sections_in_order_and_none_exceeds_the_limit():
+    rows = [f"row {n:03d} " + "x" * 90 for n in range(100)]
+    texts = sections_of(rows, first="*Title*")
+    assert all(len(t) <= 3000 for t in texts) and len(texts) == 4
+    assert texts[0].startswith("*Title*\nrow 000")
+    assert "\n".join(texts).split("\n")[1:] == rows
+
+
+def test_a_row_longer_than_a_section_is_cut_and_nothing_is_empty():
+    (only,) = sections_of(["y" * 5000])
+    assert len(only) == 3000 and only.endswith("…")
+    assert sections_of([]) == [] and sections_of([], first="*T*") == ["*T*"]
