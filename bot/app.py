@@ -14,6 +14,7 @@ from bot.slack_client import make_web_client
 from handlers import (
     approvals,
     cancel,
+    connections,
     customers,
     digests,
     edit_order,
@@ -68,6 +69,7 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     returns.register(app, deps)
     approvals.register(app, deps)
     cancel.register(app, deps)
+    connections.register(app, deps)
     home.register(app, deps)
     workflow.register(app, deps)
     return app

@@ -11,6 +11,7 @@ from pathlib import Path
 from store.db import sqlite_url_for
 from store.enums import Role
 from store.questions import Audience
+from store.refs import DEFAULT_REF_PREFIX
 
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")
@@ -36,6 +37,8 @@ class Settings:
     timezone: str = "UTC"
     # What a sales rep sees of another rep's account in threads: "full" or "status".
     rep_visibility: str = "status"
+    # What the refs of orders entered in Slack start with ("SO-" -> SO-100001).
+    ref_prefix: str = DEFAULT_REF_PREFIX
 
     @property
     def audience(self) -> Audience:
@@ -95,6 +98,7 @@ class Settings:
             data_dir=data_dir,
             timezone=_timezone(env.get("ORDERDESK_TIMEZONE", "UTC")),
             rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),
+            ref_prefix=_ref_prefix(env.get("ORDERDESK_REF_PREFIX", DEFAULT_REF_PREFIX)),
         )
 
 
@@ -140,6 +144,15 @@ def _rep_visibility(value: str) -> str:
             f"ORDERDESK_REP_VISIBILITY={value!r} must be 'status' (other reps' accounts show "
             "status and dates only; the default) or 'full' (every rep sees everything).")
     return policy
+
+
+def _ref_prefix(value: str) -> str:
+    prefix = value.strip()
+    if not 1 <= len(prefix) <= 16 or any(c.isdigit() or c.isspace() for c in prefix):
+        raise ConfigError(
+            f"ORDERDESK_REF_PREFIX={value!r} must be 1 to 16 characters without digits or "
+            "spaces, e.g. SO- (orders entered in Slack get SO-100001, SO-100002, ...).")
+    return prefix
 
 
 def _timezone(value: str) -> str:

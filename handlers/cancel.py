@@ -24,7 +24,7 @@ def register(app: App, deps: Deps) -> None:
 
 def on_cancel_command(request: Request) -> Reply:
     request.require(Permission.CANCEL)
-    ref, _, reason = request.order_ref(USAGE).partition(" ")
+    ref, reason = request.order_ref_and_rest(USAGE)
     if reason.strip():
         result = cancel_order(request.deps.db, ref=ref, actor=request.user, reason=reason)
         return (Reply.message(confirmation_message(canceled_text(result)))

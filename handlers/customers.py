@@ -11,7 +11,9 @@ from messages.common import usage_message
 from messages.customers import CustomerMetadata, customer_card, customer_edit_modal
 from messages.text import mrkdwn
 from store.customers import edit_customer, get_customer
+from store.errors import CustomerNotFound
 from store.views.orders import ADDRESS_FIELDS, AddressView, ContactView
+from store.workspace import cut_customer
 
 USAGE = "/customer <name or code>"
 
@@ -27,8 +29,11 @@ def on_customer_command(request: Request) -> Reply:
     if not request.text or request.text.lower() == "help":
         return Reply.message(usage_message(
             "/customer", [(USAGE, "contact, addresses, open orders, credit")]))
-    request.require(Permission.LOOKUP)
-    return Reply.message(customer_card(get_customer(request.deps.db, query=request.text)))
+    viewer = request.viewer(Permission.LOOKUP)
+    customer = cut_customer(viewer, get_customer(request.deps.db, query=request.text))
+    if customer is None:
+        raise CustomerNotFound(request.text)
+    return Reply.message(customer_card(customer))
 
 
 def on_edit_button(request: Request) -> Reply:

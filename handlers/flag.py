@@ -30,7 +30,7 @@ def register(app: App, deps: Deps) -> None:
 
 def on_flag_command(request: Request) -> Reply:
     request.require(Permission.FLAG)
-    ref, _, reason = request.text.partition(" ")
+    ref, reason = request.order_ref_and_rest(USAGE) if request.text else ("", "")
     if ref and reason.strip():
         result = flag_order(request.deps.db, ref=ref, actor=request.user, reason=reason,
                             now=clock.now())

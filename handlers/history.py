@@ -9,7 +9,9 @@ from slack_bolt import App
 from handlers.kit import Deps, Listeners, Permission, Reply, Request
 from messages.actions import OrderActions
 from messages.orders import history_message
-from store.orders import order_history
+from store.errors import NotVisible
+from store.orders import get_order, order_history
+from store.workspace import FULL, order_sight
 
 USAGE = "/order history <ref>"
 
@@ -25,18 +27,27 @@ def register(app: App, deps: Deps) -> None:
 
 def on_history_command(request: Request) -> Reply:
     ref = request.order_ref(USAGE)
-    request.require(Permission.LOOKUP)
+    require_full_sight(request, ref)
     return Reply.message(history_message(order_history(request.deps.db, ref=ref)))
 
 
 def on_history_button(request: Request) -> Reply:
-    request.require(Permission.LOOKUP)
+    require_full_sight(request, request.value)
     page = order_history(request.deps.db, ref=request.value)
     return Reply().respond({**history_message(page), "replace_original": False})
 
 
 def on_page_button(request: Request) -> Reply:
-    request.require(Permission.LOOKUP)
     ref, _, page = request.value.rpartition("|")  # history_message's "<ref>|<page>"
+    require_full_sight(request, ref)
     history = order_history(request.deps.db, ref=ref, page=int(page))
     return Reply().respond({**history_message(history), "replace_original": True})
+
+
+def require_full_sight(request: Request, ref: str) -> None:
+    """History shows every edit's values: the desk and the account's rep only."""
+    with request.deps.db.read():
+        viewer = request.viewer(Permission.LOOKUP)
+        order = get_order(request.deps.db, ref=ref)
+    if order_sight(viewer, order) != FULL:
+        raise NotVisible(order.ref, "The history and changes")

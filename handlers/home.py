@@ -38,8 +38,9 @@ def on_refresh_button(request: Request) -> Reply:
 
 
 def on_queue_button(request: Request) -> Reply:
-    request.require(Permission.LOOKUP)
-    page = list_queue(request.deps.db, user_id=request.user, filter=request.value or "")
+    viewer = request.viewer(Permission.LOOKUP)
+    page = list_queue(request.deps.db, user_id=request.user, filter=request.value or "",
+                      viewer=viewer)
     message = queue_message(page, snooze_options=SNOOZE_OPTIONS,
                             workers=desk_people(request.deps.db))
     message = {k: v for k, v in message.items() if k not in ("response_type", "replace_original")}

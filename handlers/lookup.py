@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from slack_bolt import App
 
 from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
 from messages.actions import OrderActions
 from messages.orders import all_lines_modal, candidates_message, no_match_message, order_card
+from store.errors import NotForThisChannel, NotVisible
 from store.lookup import find_orders
 from store.orders import get_order, record_posted_card
 from store.views.orders import OrderView
+from store.workspace import FULL, NOTHING, cut_candidates, order_sight, seen_order
 
 LOOKUP_USAGE = "/order <ref, PO, tracking number, customer, SKU>"
 
@@ -29,13 +32,14 @@ def register(app: App, deps: Deps) -> None:
 
 def on_lookup_command(request: Request) -> Reply:
     with request.deps.db.read():  # the role check and the lookup share one transaction
-        request.require(Permission.LOOKUP)
+        viewer = request.viewer(Permission.LOOKUP)
         result = find_orders(request.deps.db, query=request.text)
     if result.exact:
         return Reply.message({"response_type": "ephemeral",
-                              **order_card(result.exact, shareable=True)})
+                              **order_card(seen_order(viewer, result.exact), shareable=True)})
     if result.candidates:
-        return Reply.message(candidates_message(result))
+        return Reply.message(candidates_message(
+            replace(result, candidates=cut_candidates(viewer, result.candidates))))
     return Reply.message(no_match_message(result))
 
 
@@ -56,21 +60,29 @@ def on_open_button(request: Request) -> Reply:
 
 
 def on_share_button(request: Request) -> Reply:
-    order = order_for(request)
+    # As the sharer may see it, and customer-safe where another organisation reads it.
+    order = order_for(request, posting=True)
     # Posted before the ack: the card's ts is recorded so later changes redraw it in place.
     posted = request.client.chat_postMessage(channel=request.channel,
                                              **order_card(order, shared=True))
     record_posted_card(request.deps.db, ref=order.ref, channel_id=posted["channel"],
-                       message_ts=posted["ts"])
+                       message_ts=posted["ts"], sight=order.sight)
     return Reply().respond({"delete_original": True})
 
 
 def on_all_lines_button(request: Request) -> Reply:
-    return Reply.modal(all_lines_modal(order_for(request)))
+    order = order_for(request)
+    if order.sight != FULL:
+        raise NotVisible(order.ref, "The lines")
+    return Reply.modal(all_lines_modal(order))
 
 
-def order_for(request: Request) -> OrderView:
-    """The button's order, read in the role check's transaction."""
+def order_for(request: Request, *, posting: bool = False) -> OrderView:
+    """The button's order as the presser may see it, read in the role check's transaction
+    (`posting`: as the channel may see it, for a post)."""
     with request.deps.db.read():
-        request.require(Permission.LOOKUP)
-        return get_order(request.deps.db, ref=request.value)
+        viewer = request.viewer(Permission.LOOKUP, posting=posting)
+        order = get_order(request.deps.db, ref=request.value)
+    if viewer.shared and order_sight(viewer, order) == NOTHING:
+        raise NotForThisChannel(order.ref)
+    return seen_order(viewer, order)

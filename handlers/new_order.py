@@ -69,9 +69,9 @@ def on_new_submit(request: Request) -> Reply:
     request.require(Permission.ENTER_ORDER)
     meta = request.metadata(ModalMetadata)
     fields = parse_new_order(request.state, lines=meta.lines or NEW_ORDER_LINES)
-    done = request.once("new_order", lambda: create_order(request.deps.db, actor=request.user,
-                                                          **fields),
-                        lambda order: {"text": created_text(order)})
+    done = request.once("new_order", lambda: create_order(
+        request.deps.db, actor=request.user, ref_prefix=request.deps.settings.ref_prefix,
+        **fields), lambda order: {"text": created_text(order)})
     channel = request.metadata(ModalMetadata).channel_id or request.user
     return Reply().kick_outbox().confirm(done.answer["text"], channel=channel)
 

@@ -39,7 +39,7 @@ def on_route_command(request: Request) -> Reply:
 
 
 def on_queue_command(request: Request) -> Reply:
-    request.require(Permission.LOOKUP)
-    page = list_queue(request.deps.db, user_id=request.user, filter=request.text)
+    viewer = request.viewer(Permission.LOOKUP)
+    page = list_queue(request.deps.db, user_id=request.user, filter=request.text, viewer=viewer)
     return Reply.message(queue_message(page, snooze_options=SNOOZE_OPTIONS,
                                        workers=desk_people(request.deps.db)))

@@ -68,21 +68,21 @@ def on_message_event(request: Request) -> Reply:
 
 
 def on_details_button(request: Request) -> Reply:
-    role = request.require(Permission.ASK)
-    result = answer_order(request.deps.db, ref=request.value, user_id=request.user, role=role,
-                          policy=request.deps.settings.rep_visibility, now=clock.now())
+    viewer = request.viewer(Permission.ASK, posting=True)
+    result = answer_order(request.deps.db, ref=request.value, user_id=request.user,
+                          role=viewer.role, policy=viewer.policy, now=clock.now(), viewer=viewer)
     return Reply().post(answer_message(result), channel=request.channel,
                         thread_ts=request.thread)
 
 
 def on_page_button(request: Request) -> Reply:
     """Next / Previous on a list answer: the same question, another page, in the thread."""
-    role = request.require(Permission.ASK)
+    viewer = request.viewer(Permission.ASK, posting=True)
     offset, _, text = (request.value or "0|").partition("|")
     result = answer_question(
-        request.deps.db, text=text, user_id=request.user, role=role,
-        policy=request.deps.settings.rep_visibility, now=clock.now(),
-        offset=int(offset) if offset.isdigit() else 0)
+        request.deps.db, text=text, user_id=request.user, role=viewer.role,
+        policy=viewer.policy, now=clock.now(), offset=int(offset) if offset.isdigit() else 0,
+        viewer=viewer)
     return Reply().post(answer_message(result), channel=request.channel,
                         thread_ts=request.thread)
 
@@ -113,11 +113,13 @@ def answer(request: Request, *, addressed: bool) -> Reply:
                        message_key=message_key(channel, event["ts"])):
         log.info("event %s: already answered, staying quiet", event_id)
         return Reply()
-    role = request.require(Permission.ASK)
+    if not addressed and request.is_outsider:
+        return Reply()  # an outsider's chatter in a followed thread: no refusal to post
+    viewer = request.viewer(Permission.ASK, posting=True)
     result = answer_question(
-        request.deps.db, text=event.get("text") or "", user_id=request.user, role=role,
-        policy=request.deps.settings.rep_visibility, now=clock.now(),
-        thread=ThreadRef(channel, thread), addressed=addressed)
+        request.deps.db, text=event.get("text") or "", user_id=request.user, role=viewer.role,
+        policy=viewer.policy, now=clock.now(), thread=ThreadRef(channel, thread),
+        addressed=addressed, viewer=viewer)
     log.debug("event %s: %s", event_id, result.kind)
     if result.kind == IGNORED:
         return Reply()

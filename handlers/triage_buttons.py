@@ -83,10 +83,10 @@ def on_snooze_button(request: Request) -> Reply:
 def on_queue_button(request: Request) -> Reply:
     """A batch summary's "Open these in the queue", the queue's "Next" and "Previous": value
     "<filter>|<offset>"."""
-    request.require(Permission.LOOKUP)
+    viewer = request.viewer(Permission.LOOKUP)
     flt, _, offset = (request.value or "|0").partition("|")
     page = list_queue(request.deps.db, user_id=request.user, filter=flt,
-                      offset=int(offset or 0))
+                      offset=int(offset or 0), viewer=viewer)
     return Reply().respond(queue_message(page, snooze_options=SNOOZE_OPTIONS,
                                          workers=desk_people(request.deps.db)))
 

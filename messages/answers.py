@@ -264,7 +264,7 @@ def _shipped(quantity: int) -> str:
 
 
 def _restricted(o: OrderAnswer) -> str | None:
-    if not o.restricted:
+    if not o.restricted or o.sight == "customer":  # the customer hears nothing of our reps
         return None
     owner = f"<@{o.owner_id}>'s account" if o.owner_id else "not your account"
     return (f":lock: Status only: {mrkdwn(o.customer_name, 120)} is {owner}. Prices, lines and "

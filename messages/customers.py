@@ -24,6 +24,9 @@ class CustomerMetadata(Metadata):
 
 
 def customer_card(customer) -> dict:
+    """The customer record; cut to status (store.workspace.visibility), no contact details,
+    credit, address or order totals."""
+    status_only = customer.sight == "status"
     limit = customer.credit_limit_minor
     used = money(customer.credit_used_minor, customer.currency)
     credit = (f"{used} used of {money(limit, customer.currency)}"
@@ -33,13 +36,16 @@ def customer_card(customer) -> dict:
         " · ".join(mrkdwn(part, 200) for part in (c.name, c.role, c.email, c.phone) if part)
         for c in customer.contacts[:5])
     orders = [{"ref": o.ref, "text": (f"*{mrkdwn(o.ref)}* · {day(o.ordered_at)} · "
-                                      f"{label(o.status)} · {label(o.fulfilment_status)} · "
-                                      f"{money(o.total_minor, o.currency)}")}
+                                      f"{label(o.status)} · {label(o.fulfilment_status)}"
+                                      + ("" if o.total_minor is None
+                                         else f" · {money(o.total_minor, o.currency)}"))}
               for o in customer.open_orders[:10]]
+    if status_only:
+        credit = "_for the account's rep and the desk_"
     return render("customer_card.json.j2", customer=customer, ids=CustomerActions,
                   order_ids=OrderActions, credit=credit, contacts=contacts, orders=orders,
                   owner=actor(customer.sales_rep_id) if customer.sales_rep_id else "—",
-                  address=address_text(customer.default_shipping))
+                  address=address_text(customer.default_shipping), status_only=status_only)
 
 
 def customer_edit_modal(customer, *, channel_id: str | None) -> dict:

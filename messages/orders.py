@@ -16,7 +16,10 @@ _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 def order_card(order, *, shareable: bool = False, shared: bool = False) -> dict:
     """The order card. `shareable` adds "Share in channel" (for the ephemeral lookup answer);
     `shared`: the card posted in a channel, which everyone sees, so it carries only what
-    anyone may press (Edit, Ship and Return stay on the private cards of those who may)."""
+    anyone may press (Edit, Ship and Return stay on the private cards of those who may).
+    An order cut by store.workspace.visibility gets the status (or customer-safe) card."""
+    if order.sight in ("status", "customer"):
+        return _status_card(order, shareable=shareable)
     shown = order.lines[:CARD_LINES]
     return render(
         "order_card.json.j2",
@@ -30,6 +33,23 @@ def order_card(order, *, shareable: bool = False, shared: bool = False) -> dict:
         discrepancy_text=_discrepancies_text(order.open_discrepancies),
         event_texts=[event_text(e) for e in order.recent_events[:3]],
         owed_text="\n".join(owed_row(item) for item in order.owed[:10]),
+    )
+
+
+def _status_card(order, *, shareable: bool) -> dict:
+    """STATUS for a rep (with what is held back, and whose it is); CUSTOMER for the customer
+    (tracking, nothing internal, no buttons but Follow)."""
+    customer = order.sight == "customer"
+    problems = sorted({label(d.type) for d in order.open_discrepancies})
+    owner = actor(order.account_rep_id) if order.account_rep_id else "the account's rep"
+    return render(
+        "order_status_card.json.j2", order=order, ids=OrderActions,
+        shareable=shareable and not customer, actions=not customer,
+        shipments_text=_shipments_text(order.shipments, tracking=customer),
+        problem_text=(":warning: Open problems: " + ", ".join(problems)) if problems else "",
+        restricted_text="" if customer else (
+            f"_Status only: prices, lines, address and notes are for {owner} "
+            "and the order desk._"),
     )
 
 
@@ -85,16 +105,17 @@ def _lines_text(lines, currency: str) -> str:
     return "\n".join(rows)
 
 
-def _shipments_text(shipments) -> str:
+def _shipments_text(shipments, *, tracking: bool = True) -> str:
     if not shipments:
         return "_Not shipped yet._"
     rows = []
     for s in shipments[-5:]:
         number = mrkdwn(s.tracking_number or "no tracking", 64)
-        tracking = f"<{s.tracking_url}|{number}>" if s.tracking_url else number
+        link = f"<{s.tracking_url}|{number}>" if s.tracking_url else number
         service = f" {mrkdwn(s.service, 40)}" if s.service else ""
         delivered = f", delivered {day(s.delivered_at)}" if s.delivered_at else ""
-        rows.append(f"{mrkdwn(s.carrier, 20)}{service} · {day(s.shipped_at)}{delivered} · {tracking}")
+        shown = f" · {link}" if tracking else ""
+        rows.append(f"{mrkdwn(s.carrier, 20)}{service} · {day(s.shipped_at)}{delivered}{shown}")
     return "\n".join(rows)
 
 
@@ -122,7 +143,7 @@ def candidates_message(result) -> dict:
             "text": (f"*{mrkdwn(c.ref, 64)}* · {mrkdwn(c.customer_name, 120)}"
                      f"{' · PO ' + mrkdwn(c.po_number, 64) if c.po_number else ''}\n"
                      f"{day(c.ordered_at)} · {label(c.status)} · {label(c.fulfilment_status)} · "
-                     f"{money(c.total_minor, c.currency)} · _{mrkdwn(c.matched_on, 200)}_"),
+                     f"{_total(c)}_{mrkdwn(c.matched_on, 200)}_"),
         }
         for c in result.candidates
     ]
@@ -144,6 +165,11 @@ def candidates_message(result) -> dict:
                       "value": f"{last}|{query}"})
     return render("order_candidates.json.j2", query=result.query, rows=rows, ids=OrderActions,
                   heading=heading, pages=pages)
+
+
+def _total(c) -> str:
+    """A candidate's total and a separator; nothing when the viewer may not see it."""
+    return "" if c.total_minor is None else f"{money(c.total_minor, c.currency)} · "
 
 
 def no_match_message(result) -> dict:

@@ -181,3 +181,14 @@ def routes_message(routes, keys: tuple[str, ...], *, names: dict | None = None) 
             "Change a route with `/orders route <type|default|manager> #channel`.")
     return render("notice.json.j2", text="Triage routes", icon=":twisted_rightwards_arrows:",
                   body=body, hint=hint)
+
+
+def connections_message(connections) -> dict:
+    """Channels linked to a customer account (`/orders connect list`)."""
+    rows = [f"<#{c.channel_id}> → *{mrkdwn(c.customer_name, 120)}* (`{mrkdwn(c.customer_code, 40)}`)"
+            for c in connections[:50]]
+    body = "*Linked channels*\n" + ("\n".join(rows) or "_None yet._")
+    hint = ("Link a channel you share with a customer: `/orders connect #channel CODE`; "
+            "unlink it with `/orders disconnect #channel`.")
+    return render("notice.json.j2", text="Linked channels", icon=":link:", body=body,
+                  hint=hint)

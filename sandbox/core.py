@@ -125,9 +125,14 @@ class SlackSandbox(Interactions, Events, Functions, Inspection):
 
     # -- workspace -----------------------------------------------------------------------
     def add_user(self, user_id: str, name: str, *, is_bot: bool = False, is_admin: bool = False,
-                 tz: str = "UTC", channels: Iterable[str] = ()) -> User:
+                 tz: str = "UTC", channels: Iterable[str] = (), guest: str | None = None,
+                 team_id: str | None = None, stranger: bool = False) -> User:
+        """`guest`: "multi" or "single" (channel guest); `team_id`: another organisation's
+        (a Slack Connect user), `stranger` when users.info says so."""
         with self.ws.lock:
-            user = User(id=user_id, name=name, is_bot=is_bot, is_admin=is_admin, tz=tz)
+            user = User(id=user_id, name=name, is_bot=is_bot, is_admin=is_admin, tz=tz,
+                        is_restricted=guest is not None, is_ultra_restricted=guest == "single",
+                        is_stranger=stranger, team_id=team_id)
             self.ws.users[user_id] = user
             for ref in channels:
                 chan = self.ws.find_channel(ref)
@@ -139,12 +144,14 @@ class SlackSandbox(Interactions, Events, Functions, Inspection):
             return user
 
     def add_channel(self, channel_id: str, name: str, *, is_private: bool = False,
-                    members: Iterable[str] = (), bot_member: bool = True) -> Channel:
-        """A channel; the bot is a member unless bot_member=False."""
+                    members: Iterable[str] = (), bot_member: bool = True,
+                    ext_shared: bool = False) -> Channel:
+        """A channel; the bot is a member unless bot_member=False; `ext_shared`: a Slack
+        Connect channel shared with another organisation."""
         members = list(dict.fromkeys([*members, *([BOT_USER] if bot_member else [])]))
         with self.ws.lock:
             chan = Channel(id=channel_id, name=name.lstrip("#"), is_private=is_private,
-                           members=members)
+                           members=members, is_ext_shared=ext_shared)
             self.ws.channels[channel_id] = chan
             self.ws.messages.setdefault(channel_id, [])
             self.ws.touch()

@@ -28,6 +28,9 @@ class Events:
                  "channel": chan.id, "event_ts": msg.ts, "client_msg_id": str(uuid.uuid4()),
                  "channel_type": "im" if chan.is_im else "group" if chan.is_private
                  else "channel"}
+        author = self.ws.users.get(user)
+        if author is not None and author.team_id:  # Slack Connect: who sent it, from where
+            event["user_team"] = event["source_team"] = author.team_id
         if thread_ts:
             parent = self.ws.find_message(chan.id, thread_ts)
             event["thread_ts"] = thread_ts

@@ -21,16 +21,28 @@ class User:
     tz: str = "UTC"
     bot_id: str | None = None
     email: str | None = None
+    # Guests and people of other organisations (Slack Connect), as users.info tells them:
+    # a multi-channel guest is_restricted, a single-channel one also is_ultra_restricted; a
+    # user of another organisation has its team_id, and is_stranger when no channel is shared.
+    is_restricted: bool = False
+    is_ultra_restricted: bool = False
+    is_stranger: bool = False
+    team_id: str | None = None  # None: the workspace's own
 
     def to_api(self, team_id: str) -> dict:
         profile = {"display_name": self.name, "real_name": self.name.title(),
                    "email": self.email or f"{self.name}@orderdesk.example"}
         if self.bot_id:
             profile["bot_id"] = self.bot_id
-        return {"id": self.id, "team_id": team_id, "name": self.name,
+        user = {"id": self.id, "team_id": self.team_id or team_id, "name": self.name,
                 "real_name": self.name.title(), "deleted": False, "is_bot": self.is_bot,
                 "is_admin": self.is_admin, "is_owner": False, "tz": self.tz,
-                "tz_offset": 0, "is_app_user": False, "profile": profile}
+                "tz_offset": 0, "is_app_user": False, "profile": profile,
+                "is_restricted": self.is_restricted,
+                "is_ultra_restricted": self.is_ultra_restricted}
+        if self.is_stranger:
+            user["is_stranger"] = True
+        return user
 
 
 @dataclass
@@ -41,6 +53,7 @@ class Channel:
     is_im: bool = False
     members: list[str] = field(default_factory=list)
     im_user: str | None = None
+    is_ext_shared: bool = False  # Slack Connect: shared with another organisation
 
     def to_api(self, *, bot_user: str) -> dict:
         if self.is_im:
@@ -49,7 +62,9 @@ class Channel:
         return {"id": self.id, "name": self.name, "is_channel": not self.is_private,
                 "is_group": self.is_private, "is_im": False, "is_mpim": False,
                 "is_private": self.is_private, "is_archived": False, "created": 1700000000,
-                "is_member": bot_user in self.members, "num_members": len(self.members)}
+                "is_member": bot_user in self.members, "num_members": len(self.members),
+                "is_shared": self.is_ext_shared, "is_ext_shared": self.is_ext_shared,
+                "is_org_shared": False, "is_pending_ext_shared": False}
 
 
 @dataclass

@@ -14,8 +14,10 @@ DOMAIN = "orderdesk-sandbox"
 
 
 def user_obj(ws: Workspace, user: str) -> dict:
-    name = ws.users[user].name if user in ws.users else user
-    return {"id": user, "username": name, "name": name, "team_id": ws.team_id}
+    known = ws.users.get(user)
+    name = known.name if known else user
+    team = (known.team_id if known else None) or ws.team_id
+    return {"id": user, "username": name, "name": name, "team_id": team}
 
 
 def team_obj(ws: Workspace) -> dict:
@@ -127,5 +129,10 @@ def event_envelope(ws: Workspace, event: dict, *, event_id: str | None = None) -
             "authorizations": [{"enterprise_id": None, "team_id": ws.team_id,
                                 "user_id": ws.bot_user, "is_bot": True,
                                 "is_enterprise_install": False}],
-            "is_ext_shared_channel": False,
+            "is_ext_shared_channel": _ext_shared(ws, event.get("channel")),
             "event_context": f"4-{event.get('type')}-{ws.team_id}-{event.get('channel', '')}"}
+
+
+def _ext_shared(ws: Workspace, channel: str | None) -> bool:
+    chan = ws.channels.get(channel or "")
+    return bool(chan and chan.is_ext_shared)

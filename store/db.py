@@ -92,9 +92,12 @@ class Database:
     def __init__(self, engine: Engine):
         self.engine = engine
         self.dialect = engine.dialect.name
-        self._reader = sessionmaker(bind=engine, expire_on_commit=False)
+        # Sessions know their Database: caches of what is stored (store.refs) are per Database,
+        # since tests empty one engine's tables between Databases.
+        self._reader = sessionmaker(bind=engine, expire_on_commit=False, info={"database": self})
         writer_bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
-        self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False)
+        self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False,
+                                    info={"database": self})
         self._open_read: ContextVar[Session | None] = ContextVar(f"read_{id(self)}", default=None)
         self._open_write: ContextVar[Session | None] = ContextVar(f"write_{id(self)}",
                                                                   default=None)

@@ -26,6 +26,15 @@ class OrderNotFound(NotFound):
         self.ref = ref
 
 
+class AmbiguousRef(OrderdeskError):
+    """A ref typed without its prefix ('1001') that names several orders (WEB-1001, #1001)."""
+
+    def __init__(self, ref: str, refs: list[str]):
+        self.ref, self.refs = ref, list(refs)
+        shown = ", ".join(f"`{r}`" for r in self.refs[:5])
+        super().__init__(f"`{ref}` could be {shown}. Say which, e.g. `{self.refs[0]}`.")
+
+
 class CustomerNotFound(NotFound):
     def __init__(self, query: str):
         super().__init__(f"No customer matches `{query}`. Try part of the name or the code.")
@@ -71,6 +80,34 @@ class NotAllowed(OrderdeskError):
             f"You can't {action}: your role is {role}; it needs {who}. "
             "Ask an Orderdesk admin to change your role with `/orders role`."
         )
+
+
+class NotVisible(OrderdeskError):
+    """The viewer may see this order's status only (store.workspace.visibility)."""
+
+    def __init__(self, ref: str, what: str):
+        super().__init__(f"{what} of `{ref}` are for its account's rep and the order desk; "
+                         f"`/order {ref}` shows its status.")
+
+
+class Outsider(OrderdeskError):
+    """A guest or someone of another organisation: no desk role, no access by default."""
+
+    def __init__(self, *, linked: bool = False):
+        where = ("Here you can ask about your own account's orders: mention @orderdesk with "
+                 "an order number or question, or use `/order <ref or PO>`." if linked else
+                 "If your company shares a channel with the desk, ask there.")
+        super().__init__("Sorry, Orderdesk works for the order desk's own team, and guests "
+                         f"and people from other organisations can't use that here. {where}")
+
+
+class NotForThisChannel(OrderdeskError):
+    """A post into a channel another organisation reads, about an order not theirs."""
+
+    def __init__(self, ref: str):
+        super().__init__(f"This channel is shared with another organisation, so only the "
+                         f"orders of the account linked to it can be shown here, and `{ref}` "
+                         "is not one of them. (Admins link it with `/orders connect`.)")
 
 
 class InvalidTransition(OrderdeskError):

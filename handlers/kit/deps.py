@@ -21,6 +21,7 @@ class DeskSettings(Protocol):
     default_role: Role
     timezone: str
     rep_visibility: str
+    ref_prefix: str
 
 
 @dataclass(frozen=True)

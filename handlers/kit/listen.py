@@ -20,14 +20,18 @@ from slack_sdk import WebClient
 from handlers.kit.commands import CommandRouter
 from handlers.kit.deps import Deps
 from handlers.kit.payload import ModalState, channel_of, thread_of, user_of
+from handlers.kit.people import is_ext_shared, is_outsider
 from handlers.kit.permissions import Permission, require
 from handlers.kit.reply import Reply
 from messages.metadata import Metadata, submission_token
 from store.enums import Role
-from store.errors import ValidationFailed
-from store.workspace import Submitted, submit_once
+from store.errors import Outsider, ValidationFailed
+from store.lookup import split_ref
+from store.workspace import Submitted, Viewer, connected_customer, submit_once
 
 M = TypeVar("M", bound=Metadata)
+# What a guest or another organisation's user may do, in a channel linked to their account.
+OUTSIDER_MAY = frozenset({Permission.LOOKUP, Permission.ASK})
 R = TypeVar("R")
 
 
@@ -106,13 +110,53 @@ class Request:
                            work=work, answer=answer)
 
     def require(self, permission: Permission) -> Role:
+        """The user's role if it may do `permission`; guests and other organisations' people
+        have none (Outsider)."""
+        if self.is_outsider:
+            raise Outsider(linked=self.linked_account is not None)
         return require(self.deps, self.user, permission)
 
+    @property
+    def is_outsider(self) -> bool:
+        return bool(self.user) and is_outsider(self.client, self.user)
+
+    @property
+    def in_shared_channel(self) -> bool:
+        """The channel is read by another organisation (Slack Connect)."""
+        return is_ext_shared(self.client, self.channel)
+
+    @property
+    def linked_account(self) -> int | None:
+        """The customer the channel is linked to (`/orders connect`), if any."""
+        return connected_customer(self.deps.db, channel_id=self.channel)
+
+    def viewer(self, permission: Permission, *, posting: bool = False) -> Viewer:
+        """Who is asking, for the visibility policy (store.workspace.visibility), once they
+        may do `permission`. `posting`: the answer is posted in the channel for all to read
+        (a channel another organisation reads then sees it customer-safe). Outsiders may
+        look up and ask in a channel linked to their account, nothing else."""
+        policy = self.deps.settings.rep_visibility
+        if self.is_outsider:
+            account = self.linked_account
+            if account is None or permission not in OUTSIDER_MAY:
+                raise Outsider(linked=account is not None)
+            return Viewer(user_id=self.user, role=None, policy=policy, account_id=account)
+        role = require(self.deps, self.user, permission)
+        if posting and self.in_shared_channel:
+            return Viewer(user_id=self.user, role=role, policy=policy,
+                          account_id=self.linked_account, shared=True)
+        return Viewer(user_id=self.user, role=role, policy=policy)
+
     def order_ref(self, usage: str) -> str:
-        """`/order <subcommand> <ref>`'s ref; the usage when it is missing."""
+        """`/order <subcommand> <ref>`'s ref ('HX-2001', 'hx 2001'); the usage when missing."""
+        return self.order_ref_and_rest(usage)[0]
+
+    def order_ref_and_rest(self, usage: str) -> tuple[str, str]:
+        """`/order <subcommand> <ref> <reason>`: the ref (which may be two words, 'HX 2001')
+        and what follows it."""
         if not self.text:
             raise ValidationFailed({"ref": f"which order? Usage: `{usage}`"})
-        return self.text
+        return split_ref(self.deps.db, self.text)
 
 
 Listener = Callable[[Request], Reply]

@@ -21,6 +21,7 @@ from handlers.kit.errors import message_for, tell
 from messages.common import confirmation_message
 from messages.metadata import keep_submission_token, with_submission_token
 from messages.orders import order_card
+from store.workspace import cut_order
 
 if TYPE_CHECKING:
     from handlers.kit.listen import Request
@@ -110,14 +111,19 @@ class Reply:
             function_execution_id=execution_id, error=error))
 
     def refresh_cards(self, result) -> Reply:
-        """Redraw every shared card of `result.order` (`result.posted_cards`) in place; None
-        (a repeated submission changed nothing) redraws nothing."""
+        """Redraw every shared card of `result.order` (`result.posted_cards`) in place, as far
+        as each one's sharer could see it; None (a repeated submission changed nothing)
+        redraws nothing."""
         if result is None:
             return self
-        card, reply = order_card(result.order, shared=True), self
-        for channel, ts in result.posted_cards:
-            reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts:
-                               r.client.chat_update(channel=c, ts=t, **card))
+        reply = self
+        for channel, ts, seen in result.posted_cards:
+            shown = cut_order(result.order, seen)
+            if shown is None:
+                continue
+            card = order_card(shown, shared=True)
+            reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts, k=card:
+                               r.client.chat_update(channel=c, ts=t, **k))
         return reply
 
     def later(self, work: Callable[[], Reply]) -> Reply:

@@ -129,7 +129,7 @@ class StepResult:
 
     order: OrderView
     queued: tuple[int, ...]
-    posted_cards: tuple[tuple[str, str], ...]
+    posted_cards: tuple[tuple[str, str, str], ...]
     pick: PickView | None = None
     notes: tuple[str, ...] = ()
 
@@ -212,10 +212,11 @@ def goods_out(session: Session, order: Order, notes: list[str]) -> list[int]:
     return queued
 
 
-def posted_cards(session: Session, order_id: int) -> tuple[tuple[str, str], ...]:
-    rows = session.execute(select(PostedCard.channel_id, PostedCard.message_ts)
+def posted_cards(session: Session, order_id: int) -> tuple[tuple[str, str, str], ...]:
+    """(channel, ts, sight) of each shared card: redrawn as its sharer could see it."""
+    rows = session.execute(select(PostedCard.channel_id, PostedCard.message_ts, PostedCard.sight)
                            .where(PostedCard.order_id == order_id).order_by(PostedCard.id))
-    return tuple((channel, ts) for channel, ts in rows)
+    return tuple((channel, ts, sight) for channel, ts, sight in rows)
 
 
 def finish_step(session: Session, order: Order, queued: list[int],

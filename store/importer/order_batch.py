@@ -26,6 +26,7 @@ from store.models import (
     Product,
 )
 from store.money import order_total_problem
+from store.refs import forget_prefixes, ref_key_of, ref_prefix_of
 
 IMPORTED_EVENT = "imported"
 _IN_CHUNK = 900  # under every driver's bound-parameter limit
@@ -188,7 +189,9 @@ def write_orders(session: Session, todo: list[tuple[OrderDraft, dict, list[dict]
     ids = allocate_ids(session, Order.__table__, len(todo))
     order_rows, line_rows, event_rows = [], [], []
     for order_id, (draft, order, lines) in zip(ids, todo, strict=True):
-        order_rows.append({**_ORDER_DEFAULTS, **order, **common, "id": order_id})
+        key = ref_key_of(order["ref"])  # COPY bypasses the ORM that keeps these in step
+        order_rows.append({**_ORDER_DEFAULTS, **order, **common, "id": order_id,
+                           "ref_key": key, "ref_prefix": ref_prefix_of(key)})
         line_rows.extend({**_LINE_DEFAULTS, **ln, "order_id": order_id} for ln in lines)
         event_rows.append({
             "at": now, "actor_id": actor, "kind": IMPORTED_EVENT, "order_id": order_id,
@@ -198,6 +201,7 @@ def write_orders(session: Session, todo: list[tuple[OrderDraft, dict, list[dict]
             "changes": [{"field": FINGERPRINT_FIELD, "before": None, "after": draft.fingerprint}],
         })
     insert_rows(session, Order.__table__, order_rows)
+    forget_prefixes()
     insert_rows(session, OrderLine.__table__, line_rows)
     insert_rows(session, Event.__table__, event_rows)
     # COPY bypasses the ORM, so the digest's per-order facts are ours to write.

@@ -4,16 +4,19 @@ classified (store.lookup.plan), keys go to index probes, words to the in-memory 
 
 from __future__ import annotations
 
-from store.lookup.find import find_customers, find_orders, find_products
+from store.lookup.find import find_customers, find_orders, find_products, split_ref
 from store.lookup.index import Snapshot, compact_sku, match_names, snapshot
 from store.lookup.plan import (
     CODE,
+    DEFAULT_PREFIXES,
     MAX_KEYS,
     MAX_QUERY_CHARS,
     MAX_WORDS,
     NUMBER,
     check_length,
     classify_token,
+    is_ref_prefix,
+    ref_tokens,
 )
 from store.lookup.probes import customers_by_code, exact_order_hits, near_order_hits
 
@@ -22,6 +25,7 @@ __all__ = [
     "exact_order_hits",
     "near_order_hits",
     "CODE",
+    "DEFAULT_PREFIXES",
     "MAX_KEYS",
     "MAX_QUERY_CHARS",
     "MAX_WORDS",
@@ -33,6 +37,9 @@ __all__ = [
     "find_customers",
     "find_orders",
     "find_products",
+    "is_ref_prefix",
+    "ref_tokens",
     "match_names",
     "snapshot",
+    "split_ref",
 ]

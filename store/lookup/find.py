@@ -21,9 +21,20 @@ from store.lookup.index import (
     match_skus,
     snapshot,
 )
-from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, Plan, check_length, classify
+from store.lookup.plan import (
+    CODE,
+    NUMBER,
+    PO,
+    REF,
+    TRACKING,
+    Plan,
+    check_length,
+    classify,
+    glue_prefixes,
+)
 from store.models import Order, OrderLine
-from store.records import candidates, read_order_view, read_order_views, ref_candidates
+from store.records import candidates, read_order_view, read_order_views
+from store.refs import ref_prefixes
 from store.views.orders import Candidate, CustomerMatch, LookupResult, OrderView, ProductMatch
 from store.views.questions import Key
 
@@ -36,8 +47,8 @@ _SEARCHED = {
     REF: ("order refs",),
     NUMBER: ("order refs", "PO numbers", "SKUs", "customer codes"),
     PO: ("PO numbers",),
-    TRACKING: ("tracking numbers", "PO numbers"),
-    CODE: ("PO numbers", "SKUs", "customer codes"),
+    TRACKING: ("order refs", "tracking numbers", "PO numbers"),
+    CODE: ("order refs", "PO numbers", "SKUs", "customer codes"),
 }
 
 
@@ -46,11 +57,12 @@ def find_orders(db: Database, *, query: str, limit: int = 5, offset: int = 0) ->
     `offset` on, with how many there are in all. Raises InputTooLong beyond MAX_QUERY_CHARS."""
     offset = max(0, offset)
     check_length(query.strip(), "lookup")
-    plan = classify(query)
-    if not plan.text:
+    if not query.split():
         return LookupResult(query=query.strip(), exact=None, candidates=(), searched=())
     with db.read() as session:
-        search = _OrderSearch(db, session, plan, offset + limit)
+        prefixes = ref_prefixes(session)
+        plan = classify(query, prefixes)
+        search = _OrderSearch(db, session, plan, offset + limit, prefixes)
         if (view := search.lone_ref_card()) is not None:
             return LookupResult(plan.text, view, (), search.searched_phrases())
         exact_id = search.run()
@@ -67,8 +79,10 @@ def find_orders(db: Database, *, query: str, limit: int = 5, offset: int = 0) ->
 class _OrderSearch:
     """One lookup's state: what was searched, and the scored hits so far."""
 
-    def __init__(self, db: Database, session: Session, plan: Plan, limit: int):
+    def __init__(self, db: Database, session: Session, plan: Plan, limit: int,
+                 prefixes: frozenset[str]):
         self.db, self.session, self.plan, self.limit = db, session, plan, limit
+        self.prefixes = prefixes
         self._snap: Snapshot | None = None
         self.searched: dict[str, None] = {}
         self.orders: dict[int, tuple[float, str]] = {}
@@ -91,7 +105,7 @@ class _OrderSearch:
         has the ref; run() then searches as usual."""
         if self.plan.words or [key.kind for key in self.plan.keys] != [REF]:
             return None
-        views = read_order_views(self.session, refs=ref_candidates(self.plan.keys[0].value))
+        views = read_order_views(self.session, keys=[self.plan.keys[0].value])
         if len(views) != 1:
             return None
         self._note(*_SEARCHED[REF])
@@ -103,12 +117,16 @@ class _OrderSearch:
             self._note(*_SEARCHED[key.kind])
             if key.kind not in (REF, PO) and len(key.value) >= 8:
                 self._note("tracking numbers")
-            for oid, phrase in probes.exact_order_hits(self.session, key, self.limit):
+            for oid, phrase in probes.exact_order_hits(self.session, key, self.limit,
+                                                       self.prefixes):
                 self._add_order(oid, EXACT, phrase)
         if self.plan.words:
             self._match_words(self.plan.words)
         if len(self.orders) > 1 and self.customers:
             self._narrow_orders_to_customers()
+        if len(self.orders) > 1 and len(self.plan.keys) == 1 and not self.plan.words \
+                and not self.plan.keys[0].text.isdigit():
+            self._prefer_ref_spelt_as_typed(self.plan.keys[0].text)
         if len(self.orders) == 1:
             return next(iter(self.orders))
         if not self.orders:
@@ -119,6 +137,14 @@ class _OrderSearch:
             self._match_words(self.plan.text)  # '3M', '7-Eleven': a name that looked like a key
         return None
 
+    def _prefer_ref_spelt_as_typed(self, text: str) -> None:
+        """'#1001' typed as Shopify stored it opens that order, though WEB-1001 ends so too
+        (a bare '1001' says nothing about which, so it stays two candidates)."""
+        spelt = [oid for oid, (_s, phrase) in self.orders.items()
+                 if phrase.casefold() == f"order ref {text}".casefold()]
+        if len(spelt) == 1:
+            self.orders = {spelt[0]: self.orders[spelt[0]]}
+
     def _match_keys_loosely(self) -> None:
         found = False
         for key in self.plan.keys:
@@ -128,7 +154,8 @@ class _OrderSearch:
         if found:
             return
         for key in self.plan.keys:
-            for oid, phrase in probes.near_order_hits(self.session, key, self.limit):
+            for oid, phrase in probes.near_order_hits(self.session, key, self.limit,
+                                                      self.prefixes):
                 self._add_order(oid, NEAR, phrase)
 
     def _match_sku(self, key: Key) -> bool:
@@ -233,6 +260,22 @@ def _top(hits: dict, limit: int) -> dict:
     return dict(sorted(hits.items(), key=lambda kv: -kv[1][0])[:limit])
 
 
+def split_ref(db: Database, text: str) -> tuple[str, str]:
+    """'HX 2001 wrong colour' -> ('HX 2001', 'wrong colour'): the ref a subcommand's text
+    starts with (two words when the first is a ref prefix in use, 'SO # 1042' three) and the
+    rest (a reason)."""
+    words = text.split()
+    if not words:
+        return "", ""
+    with db.read() as session:
+        prefixes = ref_prefixes(session)
+    for count in (3, 2):
+        glued = glue_prefixes(words[:count], prefixes)
+        if len(words) >= count and len(glued) == 1:
+            return " ".join(words[:count]), " ".join(words[count:])
+    return words[0], " ".join(words[1:])
+
+
 def find_customers(db: Database, *, query: str, limit: int = 5) -> tuple[CustomerMatch, ...]:
     """Exact code first, then customer names by WRatio, best first."""
     check_length(query.strip(), "customer search")
@@ -274,4 +317,4 @@ def find_products(db: Database, *, query: str, limit: int = 5) -> tuple[ProductM
     return tuple(matches[:limit])
 
 
-__all__ = ["Candidate", "find_customers", "find_orders", "find_products"]
+__all__ = ["Candidate", "find_customers", "find_orders", "find_products", "split_ref"]

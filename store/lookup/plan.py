@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from store.errors import InputTooLong
+from store.refs import DEFAULT_REF_PREFIX, ref_key_of, ref_prefix_of
 from store.tracking import clean_tracking_number, looks_like_tracking_number
 from store.views.questions import Key
 
@@ -23,12 +24,14 @@ PO = "po"
 TRACKING = "tracking"
 CODE = "code"
 
-_REF = re.compile(r"^SO[-#:]?(\d{1,12})$", re.IGNORECASE)
 _PO = re.compile(r"^PO[-#:]?([A-Z0-9][A-Z0-9\-/]*)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^#?(\d{1,30})$")
 _PREFIX_ONLY = re.compile(r"^(SO|PO)[#:\-]?$|^#$", re.IGNORECASE)
 _DIGITS = frozenset(string.digits)
 _ALNUM = string.digits + string.ascii_uppercase
+_KEY_ALNUM = string.digits + string.ascii_lowercase
+# The ref prefixes assumed when none are learned from the data (store.refs.ref_prefixes).
+DEFAULT_PREFIXES = frozenset({ref_key_of(DEFAULT_REF_PREFIX)})
 
 # Bounds on one lookup's work (issue #14: one 10,000-character token cost 7 GB and 22 s).
 MAX_QUERY_CHARS = 2_000  # a lookup or question longer than this is refused, naming the limit
@@ -45,15 +48,17 @@ class Plan:
     words: str     # what is left for customer names / codes
 
 
-def classify(query: str) -> Plan:
+def classify(query: str, prefixes: frozenset[str] = DEFAULT_PREFIXES) -> Plan:
+    """`prefixes`: the ref prefixes in use (store.refs.ref_prefixes), so 'HX-2001' reads as a
+    ref on a desk whose refs look like that."""
     text = " ".join(query.split())
     whole = clean_tracking_number(text)
     if " " in text and looks_like_tracking_number(whole):
         # Pasted with spaces: '1Z 999 AA1 01 2345 6784' is one tracking number.
         return Plan(text, (Key(TRACKING, text, whole),), "")
     keys, words = [], []
-    for token in _glue_prefixes(text.split()):
-        key = classify_token(token)
+    for token in glue_prefixes(text.split(), prefixes):
+        key = classify_token(token, prefixes)
         if key is None:
             words.append(token)
         else:
@@ -67,23 +72,56 @@ def check_length(text: str, what: str) -> None:
         raise InputTooLong(what, len(text), MAX_QUERY_CHARS)
 
 
-def _glue_prefixes(tokens: list[str]) -> list[str]:
-    """'PO 7781' and 'SO # 1042' are one key, not a word and a number."""
+def glue_prefixes(tokens: list[str], prefixes: frozenset[str] = DEFAULT_PREFIXES) -> list[str]:
+    """'PO 7781', 'SO # 1042' and 'HX 2001' (a ref prefix in use) are one key, not a word
+    and a number."""
     out: list[str] = []
     for token in tokens:
         if out and _PREFIX_ONLY.match(out[-1]) and any(c.isdigit() for c in token):
             prefix = out[-1].rstrip("#:-")
             out[-1] = (prefix + "-" if prefix else "#") + token.lstrip("#")
+        elif out and token in ("#", ":", "-") and out[-1][-1:].isalpha() and (
+                _PREFIX_ONLY.match(out[-1]) or is_ref_prefix(out[-1], prefixes)):
+            out[-1] += token  # 'HX # 2001'
+        elif out and is_ref_prefix(out[-1], prefixes) and token.lstrip("#").isdigit():
+            out[-1] = out[-1].rstrip("#:-") + "-" + token.lstrip("#")
         else:
             out.append(token)
     return out
 
 
-def classify_token(token: str) -> Key | None:
+def is_ref_prefix(token: str, prefixes: frozenset[str]) -> bool:
+    """'HX', 'hx-', 'Web#': the letters of a ref prefix in use, written alone."""
+    key = ref_key_of(token)
+    return bool(key) and not any(c.isdigit() for c in key) and key in prefixes
+
+
+def ref_shaped(token: str, prefixes: frozenset[str]) -> str | None:
+    """The ref key of a token shaped like the refs in use (a known prefix, then digits):
+    'HX-2001' -> 'hx2001' when 'hx' is a prefix in use; else None."""
+    key = ref_key_of(token)
+    prefix = ref_prefix_of(key)
+    if prefix and prefix in prefixes and key[len(prefix):].isdigit():
+        return key
+    return None
+
+
+def ref_tokens(text: str, prefixes: frozenset[str] = DEFAULT_PREFIXES) -> list[str]:
+    """The tokens of a message that may be order refs, in order: any with three digits or
+    more, once glued to a ref prefix in use ('HX 2001', '#1001', '4500012345')."""
+    tokens = [t.strip(_EDGES) for t in re.split(r"[\s,;]+", text or "")]
+    return list(dict.fromkeys(t for t in glue_prefixes([t for t in tokens if t], prefixes)
+                              if sum(c.isdigit() for c in t) >= 3))
+
+
+_EDGES = "?!.,;:()[]{}\"'`*_~<>“”‘’"
+
+
+def classify_token(token: str, prefixes: frozenset[str] = DEFAULT_PREFIXES) -> Key | None:
     """The key a token is, or None when it is a word."""
     stripped = token.strip(",;")
-    if m := _REF.match(stripped):
-        return Key(REF, stripped, m.group(1))
+    if (key := ref_shaped(stripped, prefixes)) is not None:
+        return Key(REF, stripped, key)
     if m := _NUMBER.match(stripped):
         digits = m.group(1)
         kind = TRACKING if len(digits) >= 10 and looks_like_tracking_number(digits) else NUMBER
@@ -99,23 +137,24 @@ def classify_token(token: str) -> Key | None:
     return None
 
 
-def neighbours(text: str, *, max_variants: int = MAX_VARIANTS) -> list[str]:
+def neighbours(text: str, *, max_variants: int = MAX_VARIANTS, lower: bool = False) -> list[str]:
     """Strings within Levenshtein distance 1 of `text`, plus adjacent swaps, at most
     `max_variants` of them; none for text longer than MAX_FUZZY_CHARS.
 
     Searching these through the unique/btree index costs a few ms and no memory, where
     scanning a million refs in Python costs tens of ms (DESIGN.md measured 16 ms / 450k).
-    The alphabet follows the text: digits for numbers, digits and letters otherwise.
+    The alphabet follows the text: digits for numbers, digits and letters otherwise
+    (lower case for ref keys).
     """
     if len(text) > MAX_FUZZY_CHARS:
         return []
-    return list(islice(_variants(text), max_variants))
+    return list(islice(_variants(text, _KEY_ALNUM if lower else _ALNUM), max_variants))
 
 
-def _variants(text: str) -> Iterator[str]:
+def _variants(text: str, letters: str = _ALNUM) -> Iterator[str]:
     """Distinct one-edit variants, generated lazily: the cap stops the work, not a slice."""
-    alphabet = string.digits if set(text) <= _DIGITS else _ALNUM + "".join(
-        sorted(set(text) - set(_ALNUM)))
+    alphabet = string.digits if set(text) <= _DIGITS else letters + "".join(
+        sorted(set(text) - set(letters)))
     seen = {text, ""}
     for i in range(len(text) + 1):
         head, tail = text[:i], text[i:]

@@ -18,9 +18,9 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import bindparam, select, union_all
 from sqlalchemy.orm import Session
 
-from store.lookup.plan import NUMBER, PO, REF, TRACKING, neighbours
+from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, neighbours
 from store.models import Customer, Order, OrderLine, Product, Shipment
-from store.records import REF_PREFIX, ref_candidates
+from store.refs import ref_key_of, ref_keys
 from store.views.questions import Key
 
 
@@ -42,10 +42,12 @@ def _newest_ids(session: Session, stmt, limit: int) -> list[int]:
     return sorted(ids, reverse=True)[:limit]
 
 
-def orders_by_ref(session: Session, refs: Collection[str]) -> list[int]:
-    if not refs:
+def orders_by_ref_keys(session: Session, keys: Collection[str]) -> list[tuple[int, str]]:
+    """(order id, ref) of the orders whose ref key is one of `keys` (ix_orders_ref_key)."""
+    if not keys:
         return []
-    return list(session.scalars(select(Order.id).where(Order.ref.in_(list(refs)))))
+    return [tuple(row) for row in session.execute(
+        select(Order.id, Order.ref).where(Order.ref_key.in_(list(keys))).limit(MATCH_CAP))]
 
 
 def orders_by_po(session: Session, spellings: Collection[str], limit: int) -> list[int]:
@@ -62,12 +64,14 @@ def orders_by_tracking(session: Session, numbers: Collection[str], limit: int) -
                        .where(Shipment.tracking_number.in_(list(numbers))), limit)
 
 
-def exact_order_hits(session: Session, key: Key, limit: int) -> list[tuple[int, str]]:
-    """(order id, matched_on) for exact ref / PO / tracking matches of one key."""
+def exact_order_hits(session: Session, key: Key, limit: int,
+                     prefixes: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
+    """(order id, matched_on) for exact ref / PO / tracking matches of one key. Any key with
+    digits may be a ref ('HX-2001', '1001', 'SO12345'): its ref key is one index probe."""
     hits: list[tuple[int, str]] = []
-    if key.kind in (REF, NUMBER):
-        for oid in orders_by_ref(session, ref_candidates(key.value)):
-            hits.append((oid, f"order ref {REF_PREFIX}{int(key.value)}"))
+    if key.kind != PO:  # a long number may be SAP's '4500012345' as much as a tracking number
+        for oid, ref in orders_by_ref_keys(session, ref_keys(key.text, prefixes)):
+            hits.append((oid, f"order ref {ref}"))
     if key.kind != REF:
         spellings = po_spellings(key) if key.kind == PO else _spellings(key.text)
         hits += [(oid, f"PO {key.text}") for oid in orders_by_po(session, spellings, limit)]
@@ -78,13 +82,27 @@ def exact_order_hits(session: Session, key: Key, limit: int) -> list[tuple[int, 
     return hits
 
 
-def near_order_hits(session: Session, key: Key, limit: int) -> list[tuple[int, str]]:
+def near_ref_keys(key: Key, prefixes: frozenset[str]) -> list[str]:
+    """The stored-ref keys one typo away from a key, to probe (bounded by neighbours())."""
+    if key.kind == NUMBER:
+        digits = ref_key_of(key.value)
+        variants = [n for n in neighbours(digits) if not n.startswith("0")]
+        with_prefixes = [p + n for n in variants for p in sorted(prefixes) if p]
+        return list(dict.fromkeys(variants + with_prefixes))[:NEAR_KEYS_CAP]
+    return neighbours(ref_key_of(key.text), lower=True)[:NEAR_KEYS_CAP]
+
+
+NEAR_KEYS_CAP = 4_000
+
+
+def near_order_hits(session: Session, key: Key, limit: int,
+                    prefixes: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
     """Orders whose ref / PO / tracking number is one typo away from the key."""
     hits: list[tuple[int, str]] = []
-    if key.kind in (REF, NUMBER):
-        refs = [f"{REF_PREFIX}{n}" for n in neighbours(key.value) if not n.startswith("0")]
+    if key.kind in (REF, NUMBER, CODE):
+        found = orders_by_ref_keys(session, near_ref_keys(key, prefixes))
         hits += [(oid, f"order ref ~ '{key.text}'")
-                 for oid in sorted(orders_by_ref(session, refs), reverse=True)[:limit]]
+                 for oid, _ref in sorted(found, reverse=True)[:limit]]
     if key.kind != REF:
         body = key.value if key.kind == PO else key.text.upper()
         variants = neighbours(body)

@@ -17,6 +17,7 @@ from store.models.orders import (
 from store.models.returns import Approval, Return, ReturnLine
 from store.models.triage import Discrepancy
 from store.models.workspace import (
+    ChannelLink,
     ChannelRoute,
     Counter,
     Follow,
@@ -29,7 +30,7 @@ from store.models.workspace import (
 )
 
 __all__ = [
-    "Approval", "Base", "ChannelRoute", "Counter", "Customer", "CustomerAddress",
+    "Approval", "Base", "ChannelLink", "ChannelRoute", "Counter", "Customer", "CustomerAddress",
     "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
     "Event", "FINGERPRINT_FIELD", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
     "OrderShipFacts", "OutboxMessage",

@@ -4,15 +4,46 @@ An order's state is three separate axes (order, fulfilment, payment) plus holds,
 as Saleor, Medusa, ERPNext and Odoo model it.
 """
 
+import re
 from datetime import date, datetime
 
-from sqlalchemy import Double, ForeignKey, Index, String, Text, UniqueConstraint, false, text
+from sqlalchemy import (
+    Double,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    false,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.enums import FulfilmentStatus, HoldReason, OrderStatus, PaymentStatus
 from store.models.base import Base, created_at_column, enum_column, money_column
 from store.models.catalog import Product, Warehouse
 from store.models.customers import Customer
+
+
+def ref_key_of(text: str) -> str:
+    """An order ref as people type it, made comparable: 'HX-2001', 'hx 2001', 'HX#02001' ->
+    'hx2001'; '#1001' -> '1001'. Casefolded, only letters and digits kept, leading zeros of
+    each run of digits dropped (ERPs pad, people don't)."""
+    kept = "".join(c for c in (text or "").casefold() if c.isalnum())
+    return _PADDING.sub("", kept)
+
+
+def ref_prefix_of(key: str) -> str:
+    """The letters a ref key starts with: 'hx2001' -> 'hx', '4500012345' -> ''."""
+    for i, char in enumerate(key):
+        if char.isdigit():
+            return key[:i]
+    return key
+
+
+# A zero that starts a run of digits and is followed by another digit.
+_PADDING = re.compile(r"(?<![0-9])0+(?=[0-9])")
 
 
 class Order(Base):
@@ -28,6 +59,11 @@ class Order(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str] = mapped_column(String(64), unique=True)
+    # ref_key_of(ref) and its leading letters: every spelling of a ref finds it through one
+    # index, and the prefixes in use are read from the second (store.refs.ref_prefixes).
+    # Kept in step by the ORM (below) and by the bulk writers (seed, importer).
+    ref_key: Mapped[str] = mapped_column(String(64), index=True)
+    ref_prefix: Mapped[str] = mapped_column(String(64), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     po_number: Mapped[str | None] = mapped_column(String(64), index=True)
     currency: Mapped[str] = mapped_column(String(3))
@@ -72,6 +108,12 @@ class Order(Base):
     shipments: Mapped[list["Shipment"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="Shipment.id"
     )
+
+
+@event.listens_for(Order.ref, "set")
+def _keep_ref_key(order: Order, value: str, _old, _initiator) -> None:
+    order.ref_key = ref_key_of(value)
+    order.ref_prefix = ref_prefix_of(order.ref_key)
 
 
 class OrderLine(Base):

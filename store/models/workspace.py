@@ -33,6 +33,18 @@ class ChannelRoute(Base):
     updated_at: Mapped[datetime] = created_at_column()
 
 
+class ChannelLink(Base):
+    """A Slack Connect channel shared with one customer (`/orders connect`): the people of
+    the other organisation there may ask about that account's orders, customer-safe."""
+
+    __tablename__ = "channel_links"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    linked_by: Mapped[str | None] = mapped_column(String(32))
+    linked_at: Mapped[datetime] = created_at_column()
+
+
 class PostedCard(Base):
     """An order card posted in a channel, so an edit can update every copy in place."""
 
@@ -44,6 +56,8 @@ class PostedCard(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     message_ts: Mapped[str] = mapped_column(String(32))
     posted_at: Mapped[datetime] = created_at_column()
+    # What the sharer could see (store.workspace.visibility): later redraws show no more.
+    sight: Mapped[str] = mapped_column(String(16), default="full", server_default="full")
 
 
 class Follow(Base):

@@ -43,7 +43,7 @@ class OrderEdit:
 class EditResult:
     order: OrderView
     changed_fields: tuple[FieldChange, ...]
-    posted_cards: tuple[tuple[str, str], ...]
+    posted_cards: tuple[tuple[str, str, str], ...]  # (channel, ts, sight)
 
 
 ADDRESS_LABELS = {

@@ -5,9 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from store.db import Database
-from store.errors import OrderNotFound
 from store.models import Event, Order
-from store.records import event_view, ref_candidates
+from store.records import event_view, pick_named, ref_keys_of
 from store.views.orders import HistoryPage
 
 MAX_PER_PAGE = 50
@@ -17,12 +16,10 @@ def order_history(db: Database, *, ref: str, page: int = 1, per_page: int = 10) 
     """Events of one order, newest first. A page past the end shows the last page."""
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     with db.read() as session:
-        row = session.execute(
-            select(Order.id, Order.ref).where(Order.ref.in_(ref_candidates(ref) or [""]))
-        ).first()
-        if row is None:
-            raise OrderNotFound(ref.strip())
-        order_id, order_ref = row
+        named = session.execute(select(Order.id, Order.ref).where(
+            Order.ref_key.in_(ref_keys_of(session, ref) or [""]))).all()
+        order_id = pick_named(ref, [tuple(row) for row in named])
+        order_ref = next(r for oid, r in named if oid == order_id)
         total = session.scalar(
             select(func.count()).select_from(Event).where(Event.order_id == order_id)
         ) or 0

@@ -42,7 +42,7 @@ from store.importer import (
 from store.models import Order
 from store.money import MoneyError, parse_money
 from store.records import order_view
-from store.refs import next_ref
+from store.refs import DEFAULT_REF_PREFIX, next_ref
 from store.triage import check_orders
 from store.views.orders import OrderView
 
@@ -161,11 +161,12 @@ def _write(session, draft: OrderDraft, *, actor: str, source: str, field,
 def create_order(db: Database, *, actor: str, customer_code: str, lines: list[tuple],
                  po_number: str | None = None, requested_date: date | None = None,
                  ship_to: dict | None = None, shipping: str | None = None,
-                 notes: str | None = None) -> OrderView:
+                 notes: str | None = None, ref_prefix: str = DEFAULT_REF_PREFIX) -> OrderView:
     """The New order modal: `lines` are (line no, sku, quantity, unit_price or None) as typed;
     `ship_to` the address parts (name, line1, ... country; all empty: the customer's address
-    on file), `shipping` the charge as typed, `notes` free text. Raises ValidationFailed keyed
-    by the modal's block ids."""
+    on file), `shipping` the charge as typed, `notes` free text; the order's ref is the next
+    number after `ref_prefix` (ORDERDESK_REF_PREFIX). Raises ValidationFailed keyed by the
+    modal's block ids."""
     head = {"order_ref": PENDING_REF, "customer_code": customer_code or "",
             "po_number": po_number or "", "order_date": clock.now().isoformat(),
             "requested_date": requested_date.isoformat() if requested_date else "",
@@ -180,7 +181,7 @@ def create_order(db: Database, *, actor: str, customer_code: str, lines: list[tu
     try:
         draft = _draft(rows, lambda n, col: _modal_field(numbers, n, col))
         with db.write() as session:
-            draft.ref = next_ref(session)
+            draft.ref = next_ref(session, ref_prefix)
             order_id, _ = _write(session, draft, actor=actor, source="modal",
                                  field=lambda n, col: _modal_field(numbers, n, col),
                                  shipping=shipping)

@@ -127,22 +127,25 @@ def changes_since(session: Session, order: Order, expected_version: int) -> list
     return items
 
 
-def _posted_cards(session: Session, order_id: int) -> tuple[tuple[str, str], ...]:
+def _posted_cards(session: Session, order_id: int) -> tuple[tuple[str, str, str], ...]:
+    """(channel, ts, sight) of each shared card: redrawn as its sharer could see it."""
     rows = session.execute(
-        select(PostedCard.channel_id, PostedCard.message_ts)
+        select(PostedCard.channel_id, PostedCard.message_ts, PostedCard.sight)
         .where(PostedCard.order_id == order_id).order_by(PostedCard.id)
     )
-    return tuple((channel, ts) for channel, ts in rows)
+    return tuple((channel, ts, sight) for channel, ts, sight in rows)
 
 
-def record_posted_card(db: Database, *, ref: str, channel_id: str, message_ts: str) -> None:
-    """Remember a posted order card so later edits can update it. Idempotent."""
+def record_posted_card(db: Database, *, ref: str, channel_id: str, message_ts: str,
+                       sight: str = "full") -> None:
+    """Remember a posted order card so later edits can update it, as far as its `sight`
+    (store.workspace.visibility) showed it. Idempotent."""
     with db.write() as session:
         order = load_order(session, ref)
         insert = pg_insert if db.dialect == "postgresql" else sqlite_insert
         session.execute(
             insert(PostedCard)
             .values(order_id=order.id, channel_id=channel_id, message_ts=message_ts,
-                    posted_at=clock.now())
+                    posted_at=clock.now(), sight=sight)
             .on_conflict_do_nothing(index_elements=["channel_id", "message_ts"])
         )

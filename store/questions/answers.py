@@ -17,9 +17,10 @@ from datetime import datetime
 from store import clock
 from store.db import Database
 from store.enums import Role
+from store.errors import OrderNotFound
 from store.lookup import CODE, MAX_QUERY_CHARS, check_length, snapshot
 from store.questions import follows
-from store.questions.facts import Viewer, order_answers
+from store.questions.facts import order_answers
 from store.questions.find import (
     Found,
     likely,
@@ -29,6 +30,7 @@ from store.questions.find import (
 )
 from store.questions.parse import clean_text, parse_question
 from store.records import load_order
+from store.refs import ref_prefixes
 from store.views.questions import (
     ASK,
     CANDIDATES,
@@ -47,15 +49,17 @@ from store.views.questions import (
     Question,
     ThreadRef,
 )
+from store.workspace import Viewer
 
 __all__ = ["answer_question", "answer_order", "Answer", "ThreadRef"]
 
 LIST_LIMIT = 10
 
 
-def answer_question(db: Database, *, text: str, user_id: str, role: Role | str, policy: str,
-                    now: datetime, thread: ThreadRef | None = None, addressed: bool = True,
-                    limit: int = LIST_LIMIT, offset: int = 0) -> Answer:
+def answer_question(db: Database, *, text: str, user_id: str, role: Role | str | None,
+                    policy: str, now: datetime, thread: ThreadRef | None = None,
+                    addressed: bool = True, limit: int = LIST_LIMIT, offset: int = 0,
+                    viewer: Viewer | None = None) -> Answer:
     """Read `text` and answer it for `user_id`. Follow commands need `thread`.
 
     `addressed=False` is a message in a followed thread that did not mention the app: it is
@@ -65,36 +69,42 @@ def answer_question(db: Database, *, text: str, user_id: str, role: Role | str, 
         if not addressed:  # a long paste in a followed thread is chatter, not a question
             return Answer(kind=IGNORED, question=parse_question("", now=now))
         check_length(clean_text(text), "question")
-    question = parse_question(text, now=now)
+    with db.read() as session:
+        prefixes = ref_prefixes(session)
+    question = parse_question(text, now=now, prefixes=prefixes)
     if not addressed and question.command == ASK and not (
             question.names_anything or question.wants):
         return Answer(kind=IGNORED, question=question)
     if question.command == HELP:
         return Answer(kind=IGNORED if not addressed else HELP, question=question)
+    viewer = viewer or _viewer(user_id, role, policy)
     if question.command in (FOLLOW, UNFOLLOW) and thread is not None:
         return _follow_command(db, question, user_id=user_id, thread=thread, now=now,
-                               viewer=_viewer(user_id, role, policy), limit=limit)
-    answer = _ask(db, question, viewer=_viewer(user_id, role, policy), now=now, thread=thread,
-                  limit=limit, offset=max(0, offset))
+                               viewer=viewer, limit=limit)
+    answer = _ask(db, question, viewer=viewer, now=now, thread=thread, limit=limit,
+                  offset=max(0, offset))
     if not addressed and answer.kind in (NO_MATCH, NEEDS_ORDER):
         return Answer(kind=IGNORED, question=question)
     return answer
 
 
-def answer_order(db: Database, *, ref: str, user_id: str, role: Role | str, policy: str,
-                 now: datetime) -> Answer:
-    """One order in detail (a Details / candidate button). Raises OrderNotFound."""
-    question = parse_question(ref, now=now)
+def answer_order(db: Database, *, ref: str, user_id: str, role: Role | str | None,
+                 policy: str, now: datetime, viewer: Viewer | None = None) -> Answer:
+    """One order in detail (a Details / candidate button). Raises OrderNotFound (also for an
+    order the viewer may not see at all)."""
     with db.read() as session:
+        question = parse_question(ref, now=now, prefixes=ref_prefixes(session))
         order = load_order(session, ref)
-        found = order_answers(session, [order.id], viewer=_viewer(user_id, role, policy),
+        found = order_answers(session, [order.id], viewer=viewer or _viewer(user_id, role, policy),
                               today=clock.date_of(now), detailed=True)
+    if not found:
+        raise OrderNotFound(ref.strip())
     return Answer(kind=ORDER, question=question, orders=tuple(found), total=1,
                   customers=(found[0].customer_name,))
 
 
 def _viewer(user_id: str, role: Role | str, policy: str) -> Viewer:
-    return Viewer(user_id=user_id, sees_everything=Role(role) != Role.SALES, policy=policy)
+    return Viewer(user_id=user_id, role=Role(role) if role is not None else None, policy=policy)
 
 
 def _ask(db: Database, question: Question, *, viewer: Viewer, now: datetime,
@@ -126,11 +136,11 @@ def _find(session, snap, question: Question, *, viewer: Viewer, now: datetime,
     searched: list[str] = []
     if question.keys:
         searched += ["order refs", "PO numbers", "tracking numbers"]
-        found = orders_by_keys(session, question.keys, limit)
+        found = orders_by_keys(session, question.keys, limit, ref_prefixes(session))
         if found.ids or not (question.words or _codes(question)):
             return found, tuple(searched)
     if question.words or _codes(question) or question.mine or question.dates \
-            or question.filters:
+            or question.filters or viewer.is_outsider or viewer.shared:
         return _by_customer(session, snap, question, viewer=viewer, now=now, limit=limit,
                             searched=searched)
     if thread is not None:
@@ -149,7 +159,10 @@ def _by_customer(session, snap, question: Question, *, viewer: Viewer, now: date
                  limit: int, searched: list[str]) -> tuple[Found, tuple[str, ...]]:
     found = Found()
     customer_ids = None
-    if question.words or _codes(question):
+    if viewer.is_outsider or viewer.shared:
+        # A linked channel: its account's orders only, whatever name was asked about.
+        customer_ids = [viewer.account_id] if viewer.account_id is not None else []
+    elif question.words or _codes(question):
         searched += ["customer names", "customer codes"]
         hits = likely(match_customers(session, snap, question.words, _codes(question)),
                       question.words)

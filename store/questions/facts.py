@@ -5,7 +5,6 @@ may see. The domain rules (what "late" means, how long a carrier takes) live her
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, exists, func, or_, select
@@ -16,13 +15,13 @@ from store.models import Customer, Discrepancy, Order, OrderHold, OrderLine, Pro
 from store.records import address_of, shipped_quantities
 from store.tracking import tracking_url
 from store.views.questions import (
-    FULL,
     Blocker,
     LineFact,
     OrderAnswer,
     OrderDetails,
     ShipmentFact,
 )
+from store.workspace import CUSTOMER, FULL, NOTHING, Viewer, sight
 
 ACTIVE = (OrderStatus.DRAFT, OrderStatus.OPEN)
 NOT_SHIPPED = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED,
@@ -36,20 +35,6 @@ TRANSIT_DAYS = (("overnight", 1), ("next day", 1), ("nextday", 1), ("1day", 1),
                 ("expedited", 3), ("priority", 3), ("ground", 5), ("standard", 5),
                 ("economy", 7), ("freight", 7))
 DEFAULT_TRANSIT_DAYS = 5
-
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who asks, and what they may see: the desk sees all; a rep their accounts, and others'
-    per the policy (FULL or STATUS)."""
-
-    user_id: str
-    sees_everything: bool
-    policy: str
-
-    def sees_details_of(self, owner_id: str | None) -> bool:
-        return self.sees_everything or self.policy == FULL or (
-            owner_id is not None and owner_id == self.user_id)
 
 
 def _active():
@@ -98,18 +83,24 @@ def order_answers(session: Session, order_ids: Sequence[int], *, viewer: Viewer,
         if oid not in by_id:
             continue
         order, code, name, owner = by_id[oid]
-        full = viewer.sees_details_of(owner)
-        blockers = tuple(_hold_fact(h, full) for h in holds.get(oid, ())) + tuple(
+        seen = sight(viewer, owner_id=owner, customer_id=order.customer_id)
+        if seen == NOTHING:
+            continue
+        full = seen == FULL
+        blockers = () if seen == CUSTOMER else tuple(
+            _hold_fact(h, full) for h in holds.get(oid, ())) + tuple(
             _flag_fact(d, full) for d in flags.get(oid, ()))
-        ships = tuple(_shipment_fact(s, full) for s in shipments.get(oid, ()))
-        out.append(_answer(order, code, name, owner, blockers, ships, today,
+        ships = tuple(_shipment_fact(s, full or seen == CUSTOMER)
+                      for s in shipments.get(oid, ()))
+        out.append(_answer(order, code, name, None if seen == CUSTOMER else owner, blockers,
+                           ships, today,
                            details=_details(session, order) if (full and detailed) else None,
-                           matched_on=(matched or {}).get(oid, ""), full=full))
+                           matched_on=(matched or {}).get(oid, ""), full=full, seen=seen))
     return out
 
 
 def _answer(order: Order, code: str, name: str, owner: str | None, blockers, ships,
-            today: date, *, details, matched_on: str, full: bool) -> OrderAnswer:
+            today: date, *, details, matched_on: str, full: bool, seen: str) -> OrderAnswer:
     due = order.promised_date or order.requested_date
     late_flag = any(b.kind == DiscrepancyType.LATE.value for b in blockers if not b.is_hold)
     open_unshipped = order.status in ACTIVE and order.fulfilment_status in NOT_SHIPPED
@@ -129,7 +120,7 @@ def _answer(order: Order, code: str, name: str, owner: str | None, blockers, shi
         delivered_at=max(delivered) if delivered and len(delivered) == len(ships) else None,
         expected_delivery=max(pending) if pending else None,
         blockers=blockers, shipments=ships, details=details if full else None,
-        owner_id=owner, matched_on=matched_on,
+        owner_id=owner, matched_on=matched_on, sight=seen,
     )
 
 

@@ -54,16 +54,20 @@ class Found:
             self.matched[oid] = phrase
 
 
-def orders_by_keys(session: Session, keys: tuple[Key, ...], limit: int) -> Found:
-    """Exact hits for every key; a key with none gets its one-typo neighbours."""
+def orders_by_keys(session: Session, keys: tuple[Key, ...], limit: int,
+                   prefixes: frozenset[str] = frozenset()) -> Found:
+    """Exact hits for every key; a key with none gets its one-typo neighbours. `prefixes`:
+    the ref prefixes in use (a bare '1001' may be WEB-1001)."""
     found = Found()
     for key in keys:
-        exact = exact_order_hits(session, key, limit)
+        exact = _one_ref_if_spelt(key, exact_order_hits(session, key, limit, prefixes))
+        if sum(phrase.startswith("order ref ") for _oid, phrase in exact) > 1:
+            found.ambiguous = True  # '1001': WEB-1001 or #1001?
         for oid, phrase in exact:
             found.add(oid, phrase)
         if exact:
             continue
-        near = near_order_hits(session, key, limit)
+        near = near_order_hits(session, key, limit, prefixes)
         if key.kind == CODE and not near:
             continue  # a code may be a customer's; the caller tries that
         if len({oid for oid, _ in near}) > 1:
@@ -76,6 +80,15 @@ def orders_by_keys(session: Session, keys: tuple[Key, ...], limit: int) -> Found
             found.notes.append(f"No order, PO or tracking number '{key.text}'")
     found.total = len(found.ids)
     return found
+
+
+def _one_ref_if_spelt(key: Key, hits: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """'#1001' typed as stored names that order, though WEB-1001 ends so too."""
+    spelt = f"order ref {key.text}".casefold()
+    if key.text.isdigit() or sum(p.casefold() == spelt for _o, p in hits) != 1:
+        return hits
+    return [(oid, p) for oid, p in hits
+            if p.casefold() == spelt or not p.startswith("order ref ")]
 
 
 @dataclass(frozen=True)

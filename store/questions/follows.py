@@ -8,7 +8,7 @@ twice). Each is a render request carrying the follow's id and the change's words
 and status-only; it is rendered at send time (jobs/renderers.py, through follow_notice).
 
 A notice is written for the person who made the thread follow the order, by the rules of a
-thread answer (ORDERDESK_REP_VISIBILITY, store.questions.facts.Viewer), decided when it is
+thread answer (ORDERDESK_REP_VISIBILITY, store.workspace.visibility), decided when it is
 sent: the desk and the account's own rep hear the details; another rep, under policy
 `status`, hears the status-only words (no prices, lines, addresses, notes, tracking numbers or
 problem titles).
@@ -27,12 +27,12 @@ from sqlalchemy.orm import Session
 from store import clock, outbox
 from store.db import Database
 from store.enums import DiscrepancyType, PostKind, Role
-from store.models import Customer, Follow, Order
-from store.questions.facts import Viewer
-from store.records import load_order, ref_candidates
+from store.models import ChannelLink, Customer, Follow, Order
+from store.records import load_order, ref_keys_of
+from store.refs import ref_key_of
 from store.views.orders import FieldChange
 from store.views.questions import STATUS
-from store.workspace import roles_in
+from store.workspace import FULL, Viewer, roles_in, sight
 
 # Fields whose new value is status, not commerce: named in every following thread.
 _SHOWN_VALUES = ("status", "requested date")
@@ -92,8 +92,8 @@ def unfollow(db: Database, *, channel_id: str, thread_ts: str,
     with db.write() as session:
         rows = followed_refs(session, channel_id=channel_id, thread_ts=thread_ts)
         if refs is not None:
-            wanted = {spelling for ref in refs for spelling in ref_candidates(ref)}
-            rows = [(oid, ref) for oid, ref in rows if ref in wanted]
+            wanted = {key for ref in refs for key in ref_keys_of(session, ref)}
+            rows = [(oid, ref) for oid, ref in rows if ref_key_of(ref) in wanted]
         if rows:
             session.execute(delete(Follow).where(
                 Follow.channel_id == channel_id, Follow.thread_ts == thread_ts,
@@ -155,18 +155,24 @@ def follow_notice(db: Database, *, follow_id: int, text: str, status_text: str |
             .where(Follow.id == follow_id)).first()
         if row is None:
             return None
-        hides = status_text is not None and not _sees_details(session, row, audience)
+        hides = status_text is not None and (
+            _linked(session, row.channel_id) or not _sees_details(session, row, audience))
     return FollowNotice(ref=row.ref, channel_id=row.channel_id, thread_ts=row.thread_ts,
                         words=status_text if hides else text)
+
+
+def _linked(session: Session, channel_id: str) -> bool:
+    """A channel linked to a customer (store.workspace.connections) hears status words only:
+    the customer's people read it."""
+    return session.get(ChannelLink, channel_id) is not None
 
 
 def _sees_details(session: Session, row, audience: Audience) -> bool:
     """Whether the follower may see the order's details, as in a thread answer."""
     role = roles_in(session, {row.user_id}, admins=audience.admins,
                     default_role=audience.default_role)[row.user_id]
-    viewer = Viewer(user_id=row.user_id, sees_everything=role != Role.SALES,
-                    policy=audience.policy)
-    return viewer.sees_details_of(row.sales_rep_id)
+    viewer = Viewer(user_id=row.user_id, role=role, policy=audience.policy)
+    return sight(viewer, owner_id=row.sales_rep_id) == FULL
 
 
 def notify_edit(session: Session, order: Order, changed: Sequence[FieldChange]) -> int:

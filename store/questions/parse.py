@@ -12,7 +12,7 @@ import html
 import re
 from datetime import datetime
 
-from store.lookup import CODE, MAX_KEYS, NUMBER, classify_token
+from store.lookup import CODE, DEFAULT_PREFIXES, MAX_KEYS, NUMBER, classify_token, is_ref_prefix
 from store.questions.dates import find_dates
 from store.views.questions import (
     ASK,
@@ -52,7 +52,7 @@ _UNFOLLOW = re.compile(
 _HELP = re.compile(r"^(?:help|\?|what\s+can\s+you\s+do\??|how\s+does\s+this\s+work\??)$",
                    re.IGNORECASE)
 _DOTTED_PO = re.compile(r"\bp\.\s?o\.?(?=[\s#:]|$)", re.IGNORECASE)
-_LOOKALIKE_REF = re.compile(r"^(SO[-#:]?)([\dOoIl]{3,})$", re.IGNORECASE)
+_LOOKALIKE_REF = re.compile(r"^([^\W\d_]{1,8}[-#:]?)([\dOoIl]{3,})$")
 _LOOKALIKES = str.maketrans("OoIl", "0011")
 _MINE = re.compile(r"\bmy\s+(?:accounts?|customers?|clients?|orders?)\b", re.IGNORECASE)
 
@@ -98,8 +98,10 @@ order's customer's account's
 """.split())
 
 
-def parse_question(text: str, *, now: datetime) -> Question:
-    """Read one message. `now` (UTC) anchors relative dates."""
+def parse_question(text: str, *, now: datetime,
+                   prefixes: frozenset[str] = DEFAULT_PREFIXES) -> Question:
+    """Read one message. `now` (UTC) anchors relative dates; `prefixes`: the ref prefixes in
+    use (store.refs.ref_prefixes), so 'HX 2001' and 'hx-2001' read as one ref."""
     clean = clean_text(text)
     command, rest = _command(clean)
     if command == HELP:
@@ -110,7 +112,7 @@ def parse_question(text: str, *, now: datetime) -> Question:
     dates, rest = find_dates(rest, now)
     rest = _DOTTED_PO.sub("PO", rest)
     rest = _UPS_SPACED.sub(lambda m: re.sub(r"[\s-]", "", m.group(0)), rest)
-    keys, words, wants = _tokens(rest)
+    keys, words, wants = _tokens(rest, prefixes)
     if _WHAT_ORDERED.search(rest):
         wants.add(ITEMS)
     return Question(text=clean, command=command, keys=tuple(keys), words=" ".join(words),
@@ -134,12 +136,12 @@ def _command(text: str) -> tuple[str, str]:
     return ASK, text
 
 
-def _tokens(text: str) -> tuple[list[Key], list[str], set[str]]:
+def _tokens(text: str, prefixes: frozenset[str]) -> tuple[list[Key], list[str], set[str]]:
     keys: list[Key] = []
     words: list[str | None] = []  # None: a word that is not part of a name
     wants: set[str] = set()
-    for token in map(_digits, _glue(_split(text))):
-        key = classify_token(token)
+    for token in (_digits(t, prefixes) for t in _glue(_split(text), prefixes)):
+        key = classify_token(token, prefixes)
         if key is not None and (key.kind != CODE or _is_key_worth_searching(key)):
             # (a short code like '3M' falls through: it may be a customer's name)
             if _is_key_worth_searching(key):
@@ -184,20 +186,25 @@ def _split(text: str) -> list[str]:
     return tokens
 
 
-def _digits(token: str) -> str:
-    """'SO-1O42' -> 'SO-1042': letters typed for the digits they look like, in a ref."""
+def _digits(token: str, prefixes: frozenset[str]) -> str:
+    """'SO-1O42' -> 'SO-1042': letters typed for the digits they look like, in a ref whose
+    prefix is in use."""
     m = _LOOKALIKE_REF.match(token)
-    if m is None or sum(c.isdigit() for c in m.group(2)) < 2:
+    if m is None or sum(c.isdigit() for c in m.group(2)) < 2 \
+            or not is_ref_prefix(m.group(1), prefixes):
         return token
     return m.group(1) + m.group(2).translate(_LOOKALIKES)
 
 
-def _glue(tokens: list[str]) -> list[str]:
-    """'PO 7781', 'SO # 1042', 'order no. 1042' -> one key each."""
+def _glue(tokens: list[str], prefixes: frozenset[str]) -> list[str]:
+    """'PO 7781', 'SO # 1042', 'order no. 1042', 'HX 2001' -> one key each."""
     out: list[str] = []
     for token in tokens:
         prefix = _prefix_run(out)
-        if prefix is not None and any(c.isdigit() for c in token):
+        if out and is_ref_prefix(out[-1], prefixes) and token.lstrip("#").isdigit() \
+                and (prefix is None or prefix[0] != "PO"):
+            out[-1] = out[-1].rstrip("#:-") + "-" + token.lstrip("#")
+        elif prefix is not None and any(c.isdigit() for c in token):
             kind, count = prefix
             del out[len(out) - count:]
             body = token.lstrip("#:-")

@@ -30,7 +30,7 @@ from store.seed.states import (
 
 FIRST_REF = 100_001
 ORDER_COLS = (
-    "id", "ref", "customer_id", "po_number", "currency", "ordered_at", "requested_date",
+    "id", "ref", "ref_key", "ref_prefix", "customer_id", "po_number", "currency", "ordered_at", "requested_date",
     "promised_date", "status", "fulfilment_status", "payment_status", "payment_status_at",
     "shipping_minor", "ship_name", "ship_line1", "ship_line2", "ship_city", "ship_region",
     "ship_postal_code", "ship_country", "shipping_instructions", "notes", "sales_rep_id",
@@ -186,7 +186,8 @@ class OrderFactory:
         paid_at = None if payment == "awaiting" else min(self.now, at + rng.randint(60, 7200))
         rep = customer["rep"] if rng.random() < 0.95 else rng.choice(SALES_REPS)
         self.orders.append((
-            oid, f"SO-{FIRST_REF - 1 + oid}", customer["id"], po, "USD", at, requested, promised,
+            oid, f"SO-{FIRST_REF - 1 + oid}", f"so{FIRST_REF - 1 + oid}", "so", customer["id"],
+            po, "USD", at, requested, promised,
             status, fulfilment, payment, paid_at, _SHIPPING.pick(rng), customer["name"][:200],
             address["line1"], address["line2"], address["city"], address["region"],
             address["postal_code"], customer["country"],

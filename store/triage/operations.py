@@ -13,7 +13,6 @@ Every operation is one write transaction that also queues its Slack posts (store
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -24,9 +23,11 @@ from store.control_chars import too_long
 from store.db import Database
 from store.enums import DiscrepancyStatus as St
 from store.enums import DiscrepancyType
-from store.errors import OrderNotFound, ValidationFailed
+from store.errors import AmbiguousRef, OrderNotFound, ValidationFailed
+from store.lookup import ref_tokens
 from store.models import Discrepancy
 from store.records import load_order
+from store.refs import ref_prefixes
 from store.triage.actions import (
     RESOLUTION_REASONS,
     ActionResult,
@@ -54,8 +55,7 @@ __all__ = [
     "assign", "batch_state", "escalate", "escalate_overdue", "flag_order", "get_discrepancy",
     "get_note", "nudge_overdue", "order_ref_in", "resolve", "snooze", "wake_snoozed",
 ]
-# Order refs as people write them in messages: SO-1042, WEB-77, PO-less refs like AB1234.
-_REF_IN_TEXT = re.compile(r"\b([A-Z]{1,6}-?\d{3,12})\b", re.IGNORECASE)
+MAX_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -157,13 +157,12 @@ def batch_state(db: Database, *, counter: str) -> tuple[str | None, int]:
 
 
 def order_ref_in(db: Database, *, text: str) -> str | None:
-    """The first token of a message's text that names an existing order (SO-1042, so-1042);
-    nothing is guessed beyond that: a message shortcut acts on what is written."""
-    tokens = list(dict.fromkeys(m.group(1) for m in _REF_IN_TEXT.finditer(text or "")))[:20]
+    """The first token of a message's text that names exactly one existing order (SO-1042,
+    hx 2001, #1001); nothing is guessed beyond that: a message shortcut acts on what is written."""
     with db.read() as session:
-        for token in tokens:
+        for token in ref_tokens(text, ref_prefixes(session))[:20]:
             try:
                 return load_order(session, token).ref
-            except OrderNotFound:
+            except (OrderNotFound, AmbiguousRef):
                 continue
     return None

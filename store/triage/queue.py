@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.errors import ValidationFailed
 from store.models import Discrepancy, Order
 from store.triage.loading import DiscrepancyView, discrepancy_view
-from store.workspace import channel_for, route_map
+from store.workspace import FULL, Viewer, channel_for, route_map, sight
 
 FILTERS = ("mine", "unassigned", *(t.value for t in DiscrepancyType))
 PAGE = 15
@@ -61,7 +61,10 @@ def parse_filter(text: str) -> str:
 
 
 def list_queue(db: Database, *, user_id: str, filter: str = "", offset: int = 0,
-               limit: int = PAGE, now: datetime | None = None) -> QueuePage:
+               limit: int = PAGE, now: datetime | None = None,
+               viewer: Viewer | None = None) -> QueuePage:
+    """`viewer`: items of accounts they may see only in status read by their kind alone
+    (store.workspace.visibility); None: the desk's view."""
     flt = parse_filter(filter)
     where = [Discrepancy.status != DiscrepancyStatus.RESOLVED]
     if flt == "mine":
@@ -79,5 +82,14 @@ def list_queue(db: Database, *, user_id: str, filter: str = "", offset: int = 0,
             select(Discrepancy).where(*where)
             .options(joinedload(Discrepancy.order).joinedload(Order.customer))
             .order_by(Discrepancy.opened_at, Discrepancy.id).offset(offset).limit(limit))
-        items = tuple(discrepancy_view(d, now=now or clock.now()) for d in rows)
+        items = tuple(_seen(viewer, d, discrepancy_view(d, now=now or clock.now()))
+                      for d in rows)
     return QueuePage(flt, items, int(total or 0), offset)
+
+
+def _seen(viewer: Viewer | None, d: Discrepancy, view: DiscrepancyView) -> DiscrepancyView:
+    if viewer is None or sight(viewer, owner_id=d.order.customer.sales_rep_id,
+                               customer_id=d.order.customer_id) == FULL:
+        return view
+    return replace(view, title=d.type.value.replace("_", " ").capitalize(), expected=None,
+                   found=None, fix_label=None, resolution_note=None)

@@ -158,6 +158,8 @@ class OrderView:
     recent_events: tuple[EventView, ...]
     allowed_transitions: tuple[str, ...]
     owed: tuple[OwedView, ...] = ()  # replacement and exchange goods still to send
+    account_rep_id: str | None = None  # the customer's rep (the order's may differ)
+    sight: str = "full"  # store.workspace.visibility: "status" when cut for the viewer
 
 
 @dataclass(frozen=True)
@@ -168,10 +170,13 @@ class Candidate:
     ordered_at: datetime
     status: str
     fulfilment_status: str
-    total_minor: int
+    total_minor: int | None  # None: not for this viewer (store.workspace.visibility)
     currency: str
     score: float
     matched_on: str
+    customer_id: int | None = None
+    account_rep_id: str | None = None
+    sight: str = "full"
 
 
 @dataclass(frozen=True)
@@ -226,6 +231,7 @@ class CustomerView:
     open_order_count: int
     # A hash of the editable fields; pass it back to edit_customer as expected_version.
     version: str
+    sight: str = "full"  # store.workspace.visibility: "status" when cut for the viewer
 
 
 @dataclass(frozen=True)

@@ -127,6 +127,7 @@ class OrderAnswer:
     details: OrderDetails | None    # None: status only
     owner_id: str | None            # the account's sales rep
     matched_on: str = ""
+    sight: str = "full"             # store.workspace.visibility: full, status or customer
 
     @property
     def restricted(self) -> bool:

@@ -3,12 +3,21 @@
 require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS); desk_people
 set_route / list_routes / route_map    the channel of each route key
 claim_event / forget_events            answer each Slack event once
+Viewer / sight / cut_*                 who may see what of an order (full, status, nothing)
+connect_channel / list_connections     Slack Connect channels linked to a customer
 submit_once / forget_submissions       change things once per modal submission
 refresh_homes                          queue App Home refreshes (outbox, coalesced)
 """
 
 from __future__ import annotations
 
+from store.workspace.connections import (
+    ConnectionView,
+    connect_channel,
+    connected_customer,
+    disconnect_channel,
+    list_connections,
+)
 from store.workspace.events import claim_event, forget_events, message_key
 from store.workspace.home import refresh_homes
 from store.workspace.roles import desk_people, require, roles_in, set_role
@@ -24,8 +33,39 @@ from store.workspace.routing import (
     set_route,
 )
 from store.workspace.submissions import Submitted, forget_submissions, submit_once
+from store.workspace.visibility import (
+    CUSTOMER,
+    FULL,
+    NOTHING,
+    STATUS,
+    Viewer,
+    cut_candidates,
+    cut_customer,
+    cut_order,
+    narrower,
+    order_sight,
+    seen_order,
+    sight,
+)
 
 __all__ = [
+    "CUSTOMER",
+    "ConnectionView",
+    "connect_channel",
+    "connected_customer",
+    "disconnect_channel",
+    "list_connections",
+    "FULL",
+    "NOTHING",
+    "STATUS",
+    "Viewer",
+    "cut_candidates",
+    "cut_customer",
+    "cut_order",
+    "narrower",
+    "order_sight",
+    "seen_order",
+    "sight",
     "DEFAULT",
     "MANAGER",
     "ROUTE_KEYS",

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from bench.app_stack import CHANNEL, PROCESSOR, SALES
 from messages.actions import EditOrderIds, OrderActions
-from store.models import Event, Order
+from store.models import Customer, Event, Order
 
 
 def open_editor(stack, ref="SO-1042", user=PROCESSOR):
@@ -82,6 +82,8 @@ def test_a_second_concurrent_edit_is_refused_and_nothing_is_lost(stack, desk):
 
 
 def test_a_sales_rep_pressing_edit_is_told_why_and_which_role_may(stack, desk):
+    with stack.db.write() as s:  # their own account: the full card, with its Edit button
+        s.get(Customer, desk["ACME"]).sales_rep_id = SALES
     answer = stack.sb.slash("/order", "SO-1042", user=SALES, channel=CHANNEL)
     assert answer.status == 200
     card = stack.sb.ephemerals(user=SALES)[-1]

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from bench.app_stack import ADMIN, CHANNEL, PROCESSOR, SALES
 from messages.actions import CustomerActions, OrderActions
-from store.models import Event, User
+from store.models import Customer, Event, User
 
 
 def answer(stack, command, text, user=PROCESSOR):
@@ -64,6 +64,8 @@ def test_history_lists_edits_newest_first(stack, desk):
 
 
 def test_history_button_answers_the_one_who_pressed_it(stack, desk):
+    with stack.db.write() as s:  # the rep's own account: its history is theirs to see
+        s.get(Customer, desk["ACME"]).sales_rep_id = SALES
     card = answer(stack, "/order", "SO-1042", user=SALES)
     stack.sb.click(OrderActions.HISTORY, user=SALES, message=card)
     stack.sb.wait_for(lambda: "History of SO-1042" in json.dumps(

@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 from slack_sdk import WebClient
 
-from bench.app_stack import CHANNEL, MANAGER, PROCESSOR, SALES
+from bench.app_stack import ADMIN, CHANNEL, MANAGER, PROCESSOR, SALES
 from bot.app import create_app
 from bot.config import Settings
 from handlers.kit import CommandRouter
@@ -259,6 +259,11 @@ CASES = [
          refused=PROCESSOR),
     Case("routes.on_queue_command", slash("/orders", lambda g: f"queue {GONE_NAME}"),
          gone=GONE_NAME),
+    Case("connections.on_connect_command",
+         slash("/orders", lambda g: f"connect <#{CHANNEL}> {GONE_NAME if g else 'ACME'}"),
+         refused=PROCESSOR, allowed=ADMIN, gone=GONE_NAME),
+    Case("connections.on_disconnect_command",
+         slash("/orders", lambda g: f"disconnect <#{CHANNEL}>"), refused=PROCESSOR),
     Case("customers.on_customer_command", slash("/customer", lambda g: GONE_NAME),
          gone=GONE_NAME),
     Case("stock.on_stock_command", slash("/stock", lambda g: GONE_NAME), gone=GONE_NAME),

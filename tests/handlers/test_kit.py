@@ -116,7 +116,7 @@ def test_a_refused_card_update_is_logged_and_the_confirmation_still_goes(caplog)
     deps = SimpleNamespace(db=None, kick_outbox=lambda db, client: kicked.append(client))
     request = Request(deps=deps, body={"type": "block_actions", "user": {"id": "U1"}},
                       client=slack)
-    result = SimpleNamespace(order=order(), posted_cards=(("C1", "1.1"), ("C2", "2.2")))
+    result = SimpleNamespace(order=order(), posted_cards=(("C1", "1.1", "full"), ("C2", "2.2", "full")))
     Reply().kick_outbox().refresh_cards(result).confirm("Saved.", channel="C1").deliver(
         request, lambda *args: acks.append(args))
     assert acks == [("",)] and kicked == [slack]

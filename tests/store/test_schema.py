@@ -50,6 +50,25 @@ def test_upgrade_twice_is_harmless(empty_db):
     schema.ensure_current(empty_db)
 
 
+def test_0006_backfills_the_ref_keys_of_existing_orders(empty_db):
+    schema.upgrade(empty_db, "0004")
+    with empty_db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO customers (id, code, name, currency, created_at) "
+                          "VALUES (1, 'C', 'C', 'USD', '2026-01-01')"))
+        for oid, ref in enumerate(["HX-02001", "#1001", "SO-100042"], start=1):
+            conn.execute(text(
+                "INSERT INTO orders (id, ref, customer_id, currency, ordered_at, status, "
+                "fulfilment_status, payment_status, shipping_minor, source, created_at, "
+                "updated_at, version_id) VALUES (:id, :ref, 1, 'USD', '2026-01-01', 'open', "
+                "'unfulfilled', 'awaiting', 0, 'seed', '2026-01-01', '2026-01-01', 1)"),
+                {"id": oid, "ref": ref})
+    schema.upgrade(empty_db)
+    with empty_db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT ref, ref_key, ref_prefix FROM orders ORDER BY id"))
+        assert [tuple(r) for r in rows] == [("HX-02001", "hx2001", "hx"), ("#1001", "1001", ""),
+                                            ("SO-100042", "so100042", "so")]
+
+
 def test_the_approval_kinds_check_allows_late_returns_after_upgrade(empty_db):
     """0007: the kind column's CHECK is rebuilt with late_return (#15.3)."""
     schema.upgrade(empty_db)

@@ -112,3 +112,15 @@ def add_order(session, ref: str, customer_id: int, ordered_at: datetime, *, line
                                      quantity=quantity, unit_price_minor=price))
     session.add(order)
     return order
+
+
+# Refs as other systems hand them over (an ERP, a storefront, SAP, NetSuite), each on an order
+# of its own; `add_foreign_refs` adds them to a desk built by build().
+FOREIGN_REFS = ("HX-2001", "HX-2005", "WEB-1001", "#1001", "4500099999", "SO12345")
+
+
+def add_foreign_refs(db, desk: dict, refs=FOREIGN_REFS, *, today: date = TODAY) -> None:
+    with db.write() as s:
+        for n, ref in enumerate(refs):
+            add_order(s, ref, desk["GLOBEX"], days_ago(n % 3, today=today),
+                      lines=[("WID-1042-BL", None, 1, 1250)])

@@ -191,14 +191,15 @@ def test_lookup_and_edit_work_on_an_in_memory_database():
     memory.dispose()
 
 
-def test_a_ref_two_orders_answer_to_offers_both(db, desk):
-    # An imported ref '1042' next to our 'SO-1042': 'SO-1042' names both, so neither opens.
+def test_a_bare_number_two_orders_answer_to_offers_both(db, desk):
+    # An imported ref '1042' next to our 'SO-1042': '1042' names both, so neither opens;
+    # 'SO-1042' says which.
     with db.write() as s:
         add_order(s, "1042", desk["BETA"], days_ago(0, 0), lines=[])
-    result = find_orders(db, query="SO-1042")
+    result = find_orders(db, query="1042")
     assert result.exact is None
     assert sorted(c.ref for c in result.candidates) == ["1042", "SO-1042"]
-    assert result.searched == ("order refs",)
+    assert find_orders(db, query="SO-1042").exact.ref == "SO-1042"
 
 
 def test_a_long_list_says_its_total_and_pages_both_ways(db, desk):

@@ -247,4 +247,4 @@ def test_posted_cards_are_recorded_once_and_returned_by_edits(db, desk):
     with db.read() as s:
         assert s.scalar(select(func.count()).select_from(PostedCard)) == 2
     result = edit(db, OrderEdit(shipping_instructions="Fragile"))
-    assert result.posted_cards == (("C1", "1.1"), ("C2", "2.2"))
+    assert result.posted_cards == (("C1", "1.1", "full"), ("C2", "2.2", "full"))

@@ -1,0 +1,67 @@
+"""Slack Connect channels linked to one customer account: `/orders connect <#channel> <code>`,
+`/orders connect list`, `/orders disconnect <#channel>` (admins). In a linked channel the
+people of the other organisation may ask about that account's orders, and every answer there
+is customer-safe (store.workspace.visibility)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from store import clock
+from store.db import Database
+from store.errors import CustomerNotFound
+from store.models import ChannelLink, Customer
+
+
+@dataclass(frozen=True)
+class ConnectionView:
+    channel_id: str
+    customer_id: int
+    customer_code: str
+    customer_name: str
+    linked_by: str | None
+
+
+def connect_channel(db: Database, *, actor: str, channel_id: str,
+                    customer_code: str) -> ConnectionView:
+    """Link the channel to the customer (replacing any earlier link). Idempotent."""
+    with db.write() as session:
+        customer = session.scalar(select(Customer).where(
+            Customer.code.in_([customer_code.strip(), customer_code.strip().upper()])))
+        if customer is None:
+            raise CustomerNotFound(customer_code.strip())
+        link = session.get(ChannelLink, channel_id)
+        if link is None:
+            link = ChannelLink(channel_id=channel_id, customer_id=customer.id)
+            session.add(link)
+        link.customer_id, link.linked_by, link.linked_at = customer.id, actor, clock.now()
+        return ConnectionView(channel_id, customer.id, customer.code, customer.name, actor)
+
+
+def disconnect_channel(db: Database, *, channel_id: str) -> bool:
+    """Unlink the channel; False when it was not linked."""
+    with db.write() as session:
+        gone = session.execute(delete(ChannelLink).where(ChannelLink.channel_id == channel_id)
+                               .returning(ChannelLink.channel_id)).first()
+    return gone is not None
+
+
+def list_connections(db: Database) -> tuple[ConnectionView, ...]:
+    with db.read() as session:
+        rows = session.execute(
+            select(ChannelLink.channel_id, Customer.id, Customer.code, Customer.name,
+                   ChannelLink.linked_by)
+            .join(Customer, Customer.id == ChannelLink.customer_id)
+            .order_by(Customer.code, ChannelLink.channel_id))
+        return tuple(ConnectionView(*row) for row in rows)
+
+
+def connected_customer(db: Database, *, channel_id: str | None) -> int | None:
+    """The customer a channel is linked to, if any."""
+    if not channel_id:
+        return None
+    with db.read() as session:
+        return session.scalar(select(ChannelLink.customer_id)
+                              .where(ChannelLink.channel_id == channel_id))
