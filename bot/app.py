@@ -26,6 +26,7 @@ from handlers import (
     stock,
     threads,
     triage,
+    unfurls,
     workflow,
 )
 from handlers.kit import Deps, Listeners, handle_error
@@ -70,4 +71,5 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     cancel.register(app, deps)
     home.register(app, deps)
     workflow.register(app, deps)
+    unfurls.register(app, deps)
     return app

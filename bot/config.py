@@ -36,6 +36,8 @@ class Settings:
     timezone: str = "UTC"
     # What a sales rep sees of another rep's account in threads: "full" or "status".
     rep_visibility: str = "status"
+    # Orderdesk's own address: its order links are <public_url>/o/<ref>, and unfurl in Slack.
+    public_url: str | None = None
 
     @property
     def audience(self) -> Audience:
@@ -95,6 +97,7 @@ class Settings:
             data_dir=data_dir,
             timezone=_timezone(env.get("ORDERDESK_TIMEZONE", "UTC")),
             rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),
+            public_url=_public_url(env.get("ORDERDESK_PUBLIC_URL") or None),
         )
 
 
@@ -140,6 +143,15 @@ def _rep_visibility(value: str) -> str:
             f"ORDERDESK_REP_VISIBILITY={value!r} must be 'status' (other reps' accounts show "
             "status and dates only; the default) or 'full' (every rep sees everything).")
     return policy
+
+
+def _public_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(("https://", "http://")) or "." not in value:
+        raise ConfigError(f"ORDERDESK_PUBLIC_URL={value!r} must be Orderdesk's address, e.g. "
+                          "https://orders.example.com.")
+    return value.rstrip("/")
 
 
 def _timezone(value: str) -> str:

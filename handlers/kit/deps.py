@@ -21,6 +21,7 @@ class DeskSettings(Protocol):
     default_role: Role
     timezone: str
     rep_visibility: str
+    public_url: str | None
 
 
 @dataclass(frozen=True)
