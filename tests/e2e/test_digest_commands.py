@@ -31,7 +31,11 @@ def slash(stack, command_text, *, user, channel=MGR_CHANNEL):
 
 
 def last_ephemeral(stack, user, channel=MGR_CHANNEL):
-    return stack.sb.ephemerals(user=user, channel=channel)[-1]
+    """The newest answer. A report's instant "Counting…" ack can be drawn after the figures
+    its later work sent by response_url, so it never counts as the newest once they're in."""
+    shown = stack.sb.ephemerals(user=user, channel=channel)
+    answers = [m for m in shown if not m.text.startswith("Counting ")]
+    return (answers or shown)[-1]
 
 
 def text(message) -> str:

@@ -214,12 +214,15 @@ def test_app_home_opened_is_sent_with_slacks_shape(sb, app, client):
 
     first = sb.open_home("U0SALES1")
     assert first.status == 200 and not first.problems
+    sb.wait_for(lambda: len(seen) == 1)  # Bolt runs event listeners after the ack
     assert {"type", "user", "channel", "tab", "event_ts"} <= set(seen[0]) and "view" not in seen[0]
     assert (seen[0]["tab"], seen[0]["channel"]) == ("home", sb.im_channel("U0SALES1"))
     client.views_publish(user_id="U0SALES1", view={"type": "home", "blocks": [section("Hi")]})
     sb.open_home("U0SALES1")
+    sb.wait_for(lambda: len(seen) == 2)
     assert seen[1]["view"]["type"] == "home" and seen[1]["view"]["hash"]
     sb.open_home("U0SALES1", tab="messages")
+    sb.wait_for(lambda: len(seen) == 3)
     assert seen[2]["tab"] == "messages" and "view" not in seen[2]
     sb.ws.home_tab_enabled = False
     assert sb.open_home("U0SALES1").sent is False and len(seen) == 3
