@@ -27,6 +27,7 @@ from handlers import (
     stock,
     threads,
     triage,
+    unfurls,
     workflow,
 )
 from handlers.kit import Deps, Listeners, handle_error
@@ -72,4 +73,5 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     connections.register(app, deps)
     home.register(app, deps)
     workflow.register(app, deps)
+    unfurls.register(app, deps)
     return app

@@ -39,6 +39,8 @@ class Settings:
     rep_visibility: str = "status"
     # What the refs of orders entered in Slack start with ("SO-" -> SO-100001).
     ref_prefix: str = DEFAULT_REF_PREFIX
+    # Orderdesk's own address: its order links are <public_url>/o/<ref>, and unfurl in Slack.
+    public_url: str | None = None
 
     @property
     def audience(self) -> Audience:
@@ -99,6 +101,7 @@ class Settings:
             timezone=_timezone(env.get("ORDERDESK_TIMEZONE", "UTC")),
             rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),
             ref_prefix=_ref_prefix(env.get("ORDERDESK_REF_PREFIX", DEFAULT_REF_PREFIX)),
+            public_url=_public_url(env.get("ORDERDESK_PUBLIC_URL") or None),
         )
 
 
@@ -153,6 +156,15 @@ def _ref_prefix(value: str) -> str:
             f"ORDERDESK_REF_PREFIX={value!r} must be 1 to 16 characters without digits or "
             "spaces, e.g. SO- (orders entered in Slack get SO-100001, SO-100002, ...).")
     return prefix
+
+
+def _public_url(value: str | None) -> str | None:
+    if value is None:
+        return None
+    if not value.startswith(("https://", "http://")) or "." not in value:
+        raise ConfigError(f"ORDERDESK_PUBLIC_URL={value!r} must be Orderdesk's address, e.g. "
+                          "https://orders.example.com.")
+    return value.rstrip("/")
 
 
 def _timezone(value: str) -> str:

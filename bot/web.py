@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Callable, Iterable
+from urllib.parse import unquote
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -50,9 +52,22 @@ def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers, signin
                 kick(db, bolt_app.client, renderers)  # post the triage items now, off this request
             retry = [("Retry-After", "5")] if status.startswith("503") and secret else []
             return _json(start_response, status, answer, retry)
+        if path.startswith("/o/") and method in ("GET", "HEAD"):
+            return _order_page(unquote(path[3:]).strip("/"), start_response)
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
 
     return application
+
+
+def _order_page(ref: str, start_response: Callable) -> Iterable[bytes]:
+    """What an order link opens outside Slack: where to find the order, nothing about it (the
+    page is public; Slack checks who is asking)."""
+    shown = html.escape(ref[:64])
+    body = (f"<!doctype html><meta charset=utf-8><title>{shown} · Orderdesk</title>"
+            f"<h1>{shown}</h1><p>Open it in Slack: <code>/order {shown}</code></p>").encode()
+    start_response("200 OK", [("Content-Type", "text/html; charset=utf-8"),
+                              ("Content-Length", str(len(body)))])
+    return [body]
 
 
 def _healthz(db: Database, start_response: Callable) -> Iterable[bytes]:

@@ -29,6 +29,7 @@ HELP = """\
   show [#channel]          list a channel's messages (or the current thread)
   views                    show your open modals and App Home
   home                     open the app's Home tab
+  paste <text with a link>  post a message with links (they unfurl on the app's domains)
   workflow <step> k=v ...  run a Workflow Builder step as you: workflow lookup_order ref=SO-1042
   help | quit"""
 
@@ -86,7 +87,8 @@ class Console(ConsoleActions):
     _COMMANDS = {"dm": "do_dm", "click": "do_click", "select": "do_select",
                  "submit": "do_submit", "close": "do_close", "as": "do_as", "in": "do_in",
                  "thread": "do_thread", "show": "do_show", "views": "do_views",
-                 "home": "do_home", "workflow": "do_workflow"}
+                 "home": "do_home", "workflow": "do_workflow",
+                 "paste": "do_paste"}
 
     @staticmethod
     def split(rest: str) -> list[str]:

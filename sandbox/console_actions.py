@@ -8,7 +8,7 @@ from typing import Any, Callable, TextIO
 
 from sandbox.locate import button_by_text, find_target, resolve_channel
 from sandbox.model import Delivery, Message, View
-from sandbox.render_text import render_message, render_view
+from sandbox.render_text import render_blocks, render_message, render_view
 from sandbox.viewstate import find_elements, find_input_by_label
 
 SETTLE_S = 2.0  # longest wait for async app work (lazy listeners) after an action
@@ -217,6 +217,19 @@ class ConsoleActions:
 
     def do_home(self, rest: str) -> None:
         self._act(lambda: self.sb.open_home(self.user))
+
+    def do_paste(self, rest: str) -> None:
+        d = self.sb.paste(rest, user=self.user, channel=self.channel, thread_ts=self.thread_ts)
+        if not d.sent:
+            self.say("(posted; no link on the app's unfurl domains)")
+            return
+        try:
+            self.sb.wait_for(lambda: d.message.unfurls, timeout=5.0)
+        except AssertionError:
+            self.say("(the app did not unfurl it)")
+            return
+        for url, attachment in d.message.unfurls.items():
+            self.say(f"{url} unfurls:\n" + render_blocks(attachment.get("blocks") or []))
 
     def do_workflow(self, rest: str) -> None:
         """Run a step as a workflow would, with "Run by" (user_id) set to you."""

@@ -23,6 +23,7 @@ from sandbox.model import Ack, Channel, User
 from sandbox.player import Player
 from sandbox.server import SandboxServer
 from sandbox.state import Workspace
+from sandbox.unfurls import Unfurls
 
 TEAM_ID = "T0ORDERDESK"
 BOT_USER, BOT_ID, APP_ID = "U0BOT", "B0BOT", "A0ORDERDESK"
@@ -38,7 +39,7 @@ class NotStartedError(RuntimeError, AttributeError):
     None) answers None."""
 
 
-class SlackSandbox(Interactions, Events, Functions, Inspection):
+class SlackSandbox(Interactions, Events, Functions, Unfurls, Inspection):
     """A Slack workspace in a box; see the module docstring and sandbox/README in the report."""
 
     def __init__(self, signing_secret: str = "sandbox-signing-secret",

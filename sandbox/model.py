@@ -85,6 +85,8 @@ class Message:
     reply_broadcast: bool = False
     recipient: str | None = None
     reactions: dict[str, list[str]] = field(default_factory=dict)
+    unfurls: dict[str, dict] = field(default_factory=dict)  # url -> attachment (chat.unfurl)
+    links: list[str] = field(default_factory=list)  # urls link_shared told the app about
     rev: int = 0
 
     @property
@@ -200,6 +202,7 @@ class Delivery:
     sent: bool = True
     problems: list[str] = field(default_factory=list)
     execution_id: str | None = None  # run_function: the workflow step's run
+    message: Message | None = None  # paste: the message posted
 
     @property
     def late(self) -> bool:

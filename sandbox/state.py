@@ -54,6 +54,7 @@ class Workspace:
         # The app's manifest enables the Home tab (features.app_home.home_tab_enabled).
         self.home_tab_enabled = True
         self.functions: dict[str, dict] = {}  # the manifest's workflow steps
+        self.unfurl_domains: list[str] = []  # the manifest's features.unfurl_domains
         self.executions: dict = {}  # function_execution_id -> sandbox.functions.Execution
         self.files: dict[str, File] = {}
         self.calls: list[Call] = []

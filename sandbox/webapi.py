@@ -11,6 +11,7 @@ import copy
 # Importing the method modules registers their methods.
 from sandbox import (  # noqa: F401
     functions,
+    unfurls,
     webapi_chat,
     webapi_conversations,
     webapi_files,

@@ -15,7 +15,8 @@ from sandbox.state import Workspace
 
 Method = Callable[[Workspace, dict], dict]
 METHODS: dict[str, Method] = {}
-JSON_PARAMS = ("blocks", "attachments", "view", "metadata", "files", "user_ids", "outputs")
+JSON_PARAMS = ("blocks", "attachments", "view", "metadata", "files", "user_ids", "outputs",
+               "unfurls")
 
 
 class ApiError(Exception):

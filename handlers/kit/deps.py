@@ -22,6 +22,7 @@ class DeskSettings(Protocol):
     timezone: str
     rep_visibility: str
     ref_prefix: str
+    public_url: str | None
 
 
 @dataclass(frozen=True)

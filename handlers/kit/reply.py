@@ -100,6 +100,11 @@ class Reply:
         return self._then(f"Home of {user_id}", lambda r: r.client.views_publish(
             user_id=user_id, view=view))
 
+    def unfurl(self, channel: str, ts: str, unfurls: dict) -> Reply:
+        """chat.unfurl: an attachment under each pasted link."""
+        return self._then(f"unfurl {channel}/{ts}", lambda r: r.client.chat_unfurl(
+            channel=channel, ts=ts, unfurls=unfurls))
+
     def complete_step(self, execution_id: str, outputs: dict) -> Reply:
         """functions.completeSuccess: a Workflow Builder step's outputs."""
         return self._then(f"step {execution_id}", lambda r: r.client.functions_completeSuccess(

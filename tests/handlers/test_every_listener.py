@@ -357,6 +357,8 @@ CASES = [
     # refusals and missing orders are tests/e2e/test_workflow.py's
     *(Case(f"workflow.on_{step}_step", lambda d, user, gone: None)
       for step in ("lookup_order", "flag_order", "create_order", "hold_order")),
+    # link_shared answers with chat.unfurl or not at all (tests/e2e/test_unfurls.py)
+    Case("unfurls.on_link_shared_event", lambda d, user, gone: None),
 ]
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from types import SimpleNamespace
 
+import pytest
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry import builtin_handlers
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 from slack_sdk.webhook import WebhookClient
@@ -224,3 +226,32 @@ def test_app_home_opened_is_sent_with_slacks_shape(sb, app, client):
     assert seen[2]["tab"] == "messages" and "view" not in seen[2]
     sb.ws.home_tab_enabled = False
     assert sb.open_home("U0SALES1").sent is False and len(seen) == 3
+
+
+def test_a_pasted_link_to_an_unfurl_domain_is_shared_and_unfurled(sb, app, client):
+    sb.ws.unfurl_domains = ["orders.example.com"]
+    seen = []
+
+    @app.event("link_shared")
+    def on_link(event, client):
+        seen.append(event)
+        client.chat_unfurl(channel=event["channel"], ts=event["message_ts"], unfurls={
+            link["url"]: {"blocks": [section(f"Order at {link['url']}")]}
+            for link in event["links"]})
+
+    url = "https://orders.example.com/o/SO-1042"
+    d = sb.paste(f"see <{url}> and https://elsewhere.example/x", user="U0SALES1",
+                 channel="#orders")
+    assert d.status == 200 and not d.problems
+    sb.wait_for(lambda: d.message.unfurls)
+    assert list(d.message.unfurls) == [url] and seen[0]["links"] == [
+        {"domain": "orders.example.com", "url": url}]
+    assert seen[0]["is_bot_user_member"] is True and seen[0]["unfurl_id"]
+    assert sb.paste("nothing of ours https://elsewhere.example/x", user="U0SALES1",
+                    channel="#orders").sent is False
+    refused = [c.error for c in sb.calls("chat.unfurl") if not c.ok]
+    assert refused == []
+    with pytest.raises(SlackApiError) as bad:
+        client.chat_unfurl(channel=d.message.channel, ts=d.message.ts,
+                           unfurls={"https://elsewhere.example/x": {}})
+    assert bad.value.response["error"] == "cannot_unfurl_url"

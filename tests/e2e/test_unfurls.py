@@ -1,0 +1,73 @@
+"""Orderdesk's own order links unfurl into a compact card when pasted, customer-safe in a
+channel shared with another organisation; other links, and links to orders that are not
+there, stay as they are; the link itself opens a page that says where to find the order."""
+
+from __future__ import annotations
+
+import io
+import json
+import urllib.request
+
+import pytest
+
+from bench.app_stack import ADMIN, SALES, Stack
+from bot.config import Settings
+from bot.console import start_stack
+from sandbox.console import run_console
+from tests.support.desk import build
+
+PUBLIC = "https://orders.example.com"
+
+
+@pytest.fixture
+def linked(db):
+    settings = Settings.from_env({"ORDERDESK_ADMINS": ADMIN, "ORDERDESK_PUBLIC_URL": PUBLIC})
+    sandbox, running, app_settings = start_stack(settings, db=db)
+    build(db)
+    yield Stack(sb=sandbox, db=db, settings=app_settings), running
+    running.stop()
+    sandbox.stop()
+
+
+def test_an_order_link_unfurls_into_its_card(linked):
+    stack, _ = linked
+    assert stack.sb.ws.unfurl_domains == ["orders.example.com"]
+    d = stack.sb.paste(f"where is <{PUBLIC}/o/SO-1042>? and <{PUBLIC}/o/SO-404404> "
+                       "and https://elsewhere.example/o/SO-1042", user=SALES, channel="#orders")
+    assert d.status == 200 and not d.problems
+    stack.sb.wait_for(lambda: d.message.unfurls)
+    assert list(d.message.unfurls) == [f"{PUBLIC}/o/SO-1042"]
+    card = json.dumps(d.message.unfurls[f"{PUBLIC}/o/SO-1042"], ensure_ascii=False)
+    assert "Acme Corporation" in card and "$" in card and "Open" in card
+
+
+def test_in_a_channel_shared_with_another_organisation_the_card_is_customer_safe(linked):
+    stack, _ = linked
+    msg_ts = stack.sb.paste(f"<{PUBLIC}/o/SO-1044>", user=SALES, channel="#orders")
+    stack.sb.wait_for(lambda: msg_ts.message.unfurls)
+    shared = dict(msg_ts.payload, is_ext_shared_channel=True)
+    shared["event"] = dict(shared["event"])
+    msg_ts.message.unfurls.clear()
+    stack.sb.send_event(shared)
+    stack.sb.wait_for(lambda: msg_ts.message.unfurls)
+    card = json.dumps(msg_ts.message.unfurls[f"{PUBLIC}/o/SO-1044"], ensure_ascii=False)
+    assert "Beta Industrial" not in card and "$" not in card and "SO-1044" in card
+    assert "track" in card
+
+
+def test_the_link_opens_a_page_that_names_only_the_ref(linked):
+    _, running = linked
+    base = running.url.rsplit("/slack/events", 1)[0]
+    with urllib.request.urlopen(f"{base}/o/SO-1042%3Cb%3E") as resp:
+        page = resp.read().decode()
+    assert resp.status == 200 and "/order SO-1042&lt;b&gt;" in page and "Acme" not in page
+
+
+def test_the_console_pastes_a_link(linked):
+    stack, _ = linked
+    script = iter([f"paste see {PUBLIC}/o/SO-1042", "paste no links here", "quit"])
+    out = io.StringIO()
+    run_console(stack.sb, user=SALES, input_fn=lambda _p="": next(script), output=out)
+    shown = out.getvalue()
+    assert f"{PUBLIC}/o/SO-1042 unfurls:" in shown and "Acme Corporation" in shown
+    assert "no link on the app's unfurl domains" in shown
