@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
@@ -11,6 +11,7 @@ from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from sqlalchemy import text
 
 from bot.bodies import BodyRefused, slack_request
+from bot.connect import connect_request
 from bot.intake import STATUS, intake_request
 from jobs.outbox import kick
 from jobs.renderers import Renderers
@@ -20,10 +21,12 @@ WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
 def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers, signing_secret: str,
-                    intake_secret: str | None = None) -> WsgiApp:
+                    intake_secret: str | None = None,
+                    connect_secrets: Mapping[str, str | None] | None = None) -> WsgiApp:
     """`renderers`: the outbox's (jobs.renderers.renderer_table); `signing_secret`: Slack's,
     checked on the raw body before Bolt parses it (bot.bodies); `intake_secret`:
-    settings.intake_secret (None: /intake/orders answers 503)."""
+    settings.intake_secret (None: /intake/orders answers 503); `connect_secrets`:
+    settings.connect_secrets, by source (a source without one answers 503)."""
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
     secret = intake_secret or None
 
@@ -50,6 +53,13 @@ def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers, signin
                 kick(db, bolt_app.client, renderers)  # post the triage items now, off this request
             retry = [("Retry-After", "5")] if status.startswith("503") and secret else []
             return _json(start_response, status, answer, retry)
+        if path.startswith("/connect/"):
+            source = path.removeprefix("/connect/")
+            status, answer = connect_request(environ, db=db, source=source,
+                                             secrets=connect_secrets or {})
+            if status in ("200 OK", "201 Created"):
+                kick(db, bolt_app.client, renderers)  # post what it opened, off this request
+            return _json(start_response, status, answer)
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
 
     return application
