@@ -11,10 +11,13 @@ retry). Refusals are counted per source (`orderdesk connect list`).
 Signatures, as each platform signs:
 - tracking (EasyPost): X-Hmac-Signature = "hmac-sha256-hex=" + hex HMAC-SHA256 of the raw body
   under ORDERDESK_TRACKING_SECRET (EasyPost's webhook secret, NFKD-normalised as its libraries do).
+- shopify: X-Shopify-Hmac-Sha256 = base64 HMAC-SHA256 of the raw body under
+  ORDERDESK_SHOPIFY_SECRET (the app's client secret); X-Shopify-Topic, X-Shopify-Webhook-Id.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import unicodedata
@@ -23,7 +26,7 @@ from dataclasses import dataclass
 
 from bot.bodies import BodyRefused, loads_object, read_body
 from bot.intake import STATUS
-from store.connect import Received, receive_tracking, record_refusal
+from store.connect import Received, receive_shopify, receive_tracking, record_refusal
 from store.db import DATABASE_DOWN, Database
 from store.errors import IntakeRejected, OutOfRange
 
@@ -40,6 +43,27 @@ def _easypost_signed(secret: str, body: bytes, environ: dict) -> bool:
                                expected.encode())
 
 
+def _base64_signed(header: str) -> Callable[[str, bytes, dict], bool]:
+    def signed(secret: str, body: bytes, environ: dict) -> bool:
+        given = (environ.get(header) or "").strip()
+        expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest())
+        return bool(given) and hmac.compare_digest(given.encode("utf-8", "replace"), expected)
+    return signed
+
+
+def _header(environ: dict, name: str, key: str) -> str:
+    value = (environ.get(key) or "").strip()
+    if not value:
+        raise IntakeRejected(f"The {name} header is missing.", field=name)
+    return value[:200]
+
+
+def _shopify(db: Database, body: dict, environ: dict) -> Received:
+    return receive_shopify(
+        db, body, topic=_header(environ, "X-Shopify-Topic", "HTTP_X_SHOPIFY_TOPIC"),
+        webhook_id=_header(environ, "X-Shopify-Webhook-Id", "HTTP_X_SHOPIFY_WEBHOOK_ID"))
+
+
 @dataclass(frozen=True)
 class Source:
     variable: str  # the secret's environment variable
@@ -53,6 +77,10 @@ SOURCES: dict[str, Source] = {
                        "X-Hmac-Signature must be hmac-sha256-hex=<HMAC-SHA256 of the raw body "
                        "under the tracking secret>.", _easypost_signed,
                        lambda db, body, environ: receive_tracking(db, body)),
+    "shopify": Source("ORDERDESK_SHOPIFY_SECRET",
+                      "X-Shopify-Hmac-Sha256 must be the base64 HMAC-SHA256 of the raw body "
+                      "under the shop's secret.", _base64_signed("HTTP_X_SHOPIFY_HMAC_SHA256"),
+                      _shopify),
 }
 
 

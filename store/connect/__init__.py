@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.connect import tracking
+from store.connect import shopify, tracking
 from store.connect.ledger import claim, count, record_refusal, remember
 from store.db import Database
 from store.fulfilment import record_tracking
@@ -44,4 +44,19 @@ def receive_tracking(db: Database, body: dict) -> Received:
         return Received(False, answer)
 
 
-__all__ = ["Received", "receive_tracking", "record_refusal"]
+def receive_shopify(db: Database, body: dict, *, topic: str, webhook_id: str,
+                    default_rep: str | None = None) -> Received:
+    """One Shopify order webhook (store.connect.shopify), acted on once per X-Shopify-Webhook-Id.
+    Raises IntakeRejected naming the field; nothing of a refused delivery is kept."""
+    with db.write() as session:
+        earlier = claim(session, source="shopify", delivery_id=webhook_id, topic=topic)
+        if earlier is not None:
+            count(session, "shopify", "duplicate")
+            return Received(True, earlier)
+        answer = shopify.receive(session, db, topic, body, default_rep=default_rep)
+        remember(session, source="shopify", delivery_id=webhook_id, result=answer)
+        count(session, "shopify", "accepted")
+        return Received(False, answer)
+
+
+__all__ = ["Received", "receive_shopify", "receive_tracking", "record_refusal"]

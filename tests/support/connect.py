@@ -4,6 +4,7 @@ platform signs them, with sample bodies in the platforms' documented shapes."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
@@ -49,6 +50,12 @@ class Connect(OnStack):
         sig = signature if signature is not None else "hmac-sha256-hex=" + hmac.new(
             _nfkd(secret), data, hashlib.sha256).hexdigest()
         return self.post("tracking", None, {"X-Hmac-Signature": sig}, raw=data)
+
+    def shopify(self, body: dict | None, topic: str = "orders/create", webhook_id: str = "w1",
+                *, raw: bytes | None = None, **headers) -> tuple[int, dict]:
+        data = raw if raw is not None else json.dumps(body).encode()
+        return self.post("shopify", None, {**shopify_headers(data, topic, webhook_id),
+                                           **headers}, raw=data)
 
 
 def _nfkd(secret: str) -> bytes:
@@ -101,3 +108,41 @@ def connect(db):
     delivery.stop_all()
     running.stop()
     sandbox.stop()
+
+
+def shopify_headers(data: bytes, topic: str, webhook_id: str, *,
+                    secret: str = SHOPIFY_SECRET) -> dict:
+    digest = hmac.new(secret.encode(), data, hashlib.sha256).digest()
+    return {"X-Shopify-Topic": topic, "X-Shopify-Hmac-Sha256": base64.b64encode(digest).decode(),
+            "X-Shopify-Shop-Domain": "acme-store.myshopify.com",
+            "X-Shopify-Webhook-Id": webhook_id, "X-Shopify-API-Version": "2024-07"}
+
+
+def shopify_order(*, created_at: str, updated_at: str | None = None, email: str,
+                  customer_id: int = 207119551, financial_status: str = "paid",
+                  city: str = "Springfield", name: str = "#1001", **more) -> dict:
+    """An Order as Shopify's REST Admin API documents it (the fields the desk reads, and
+    some it doesn't, with their types)."""
+    return {
+        "id": 450789469, "admin_graphql_api_id": "gid://shopify/Order/450789469",
+        "name": name, "order_number": 1001, "email": email, "created_at": created_at,
+        "updated_at": updated_at or created_at, "currency": "USD",
+        "financial_status": financial_status, "fulfillment_status": None,
+        "total_price": "59.95", "subtotal_price": "50.00", "total_tax": "0.00",
+        "note": "Leave at the loading dock", "cancelled_at": None, "cancel_reason": None,
+        "discount_codes": [], "tags": "",
+        "customer": {"id": customer_id, "email": email, "first_name": "Bob",
+                     "last_name": "Norman", "currency": "USD"},
+        "shipping_address": {"first_name": "Bob", "last_name": "Norman", "name": "Bob Norman",
+                             "address1": "9 Elm St", "address2": "", "city": city,
+                             "province": "Illinois", "province_code": "IL", "zip": "62701",
+                             "country": "United States", "country_code": "US",
+                             "phone": "555-625-1199"},
+        "line_items": [{"id": 466157049, "variant_id": 39072856, "product_id": 632910392,
+                        "title": "Widget Blue", "sku": "WID-1042-BL", "quantity": 4,
+                        "price": "12.50", "grams": 200, "requires_shipping": True,
+                        "taxable": True}],
+        "shipping_lines": [{"id": 369256396, "title": "Standard", "price": "9.95",
+                            "code": "Standard", "source": "shopify"}],
+        **more,
+    }
