@@ -32,6 +32,10 @@ class Settings:
     admins: frozenset[str] = field(default_factory=frozenset)
     default_role: Role = Role.SALES
     intake_secret: str | None = None
+    # The webhook secrets of /connect/<source> (None: that endpoint answers 503).
+    shopify_secret: str | None = None
+    woocommerce_secret: str | None = None
+    tracking_secret: str | None = None
     data_dir: Path = Path("data")
     # The workspace time zone: digests and reports count local days in it (IANA name).
     timezone: str = "UTC"
@@ -47,6 +51,12 @@ class Settings:
         """Who may read what in a followed thread's notices: the outbox's renderers get it."""
         return Audience(policy=self.rep_visibility, admins=self.admins,
                         default_role=self.default_role)
+
+    @property
+    def connect_secrets(self) -> dict[str, str | None]:
+        """The /connect/<source> endpoints' secrets, by source (bot.connect)."""
+        return {"shopify": self.shopify_secret, "woocommerce": self.woocommerce_secret,
+                "tracking": self.tracking_secret}
 
     @property
     def socket_mode(self) -> bool:
@@ -97,6 +107,9 @@ class Settings:
             admins=_admins(env.get("ORDERDESK_ADMINS", "")),
             default_role=_role(env.get("ORDERDESK_DEFAULT_ROLE", Role.SALES.value)),
             intake_secret=env.get("ORDERDESK_INTAKE_SECRET") or None,
+            shopify_secret=env.get("ORDERDESK_SHOPIFY_SECRET") or None,
+            woocommerce_secret=env.get("ORDERDESK_WOOCOMMERCE_SECRET") or None,
+            tracking_secret=env.get("ORDERDESK_TRACKING_SECRET") or None,
             data_dir=data_dir,
             timezone=_timezone(env.get("ORDERDESK_TIMEZONE", "UTC")),
             rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),

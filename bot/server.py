@@ -24,7 +24,8 @@ def build_web_app(settings: Settings):
     return create_wsgi_app(create_app(settings, db=db), db,
                            renderers=renderer_table(settings.audience),
                            signing_secret=settings.slack_signing_secret,
-                           intake_secret=settings.intake_secret)
+                           intake_secret=settings.intake_secret,
+                           connect_secrets=settings.connect_secrets)
 
 
 def serve(settings: Settings) -> None:

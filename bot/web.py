@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import unquote
 
 from slack_bolt import App
@@ -13,6 +13,7 @@ from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 from sqlalchemy import text
 
 from bot.bodies import BodyRefused, slack_request
+from bot.connect import connect_request
 from bot.intake import STATUS, intake_request
 from jobs.outbox import kick
 from jobs.renderers import Renderers
@@ -22,10 +23,12 @@ WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 
 def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers, signing_secret: str,
-                    intake_secret: str | None = None) -> WsgiApp:
+                    intake_secret: str | None = None,
+                    connect_secrets: Mapping[str, str | None] | None = None) -> WsgiApp:
     """`renderers`: the outbox's (jobs.renderers.renderer_table); `signing_secret`: Slack's,
     checked on the raw body before Bolt parses it (bot.bodies); `intake_secret`:
-    settings.intake_secret (None: /intake/orders answers 503)."""
+    settings.intake_secret (None: /intake/orders answers 503); `connect_secrets`:
+    settings.connect_secrets, by source (a source without one answers 503)."""
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
     secret = intake_secret or None
 
@@ -54,6 +57,13 @@ def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers, signin
             return _json(start_response, status, answer, retry)
         if path.startswith("/o/") and method in ("GET", "HEAD"):
             return _order_page(unquote(path[3:]).strip("/"), start_response)
+        if path.startswith("/connect/"):
+            source = path.removeprefix("/connect/")
+            status, answer = connect_request(environ, db=db, source=source,
+                                             secrets=connect_secrets or {})
+            if status in ("200 OK", "201 Created"):
+                kick(db, bolt_app.client, renderers)  # post what it opened, off this request
+            return _json(start_response, status, answer)
         return _json(start_response, "404 Not Found", {"ok": False, "error": "not_found"})
 
     return application

@@ -52,6 +52,7 @@ class DiscrepancyType(StrEnum):
     DUPLICATE_ORDER = "duplicate_order"
     CREDIT_LIMIT = "credit_limit"
     LATE = "late"
+    DELIVERY_EXCEPTION = "delivery_exception"
     OTHER = "other"
 
 

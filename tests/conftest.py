@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.support.threads_desk",   # frozen_clock, tstack: the threads desk on its own day
     "tests.support.threads",        # outcomes: the threads feature's logged outcomes
     "tests.support.intake",         # intake: the stack with an intake secret
+    "tests.support.connect",        # connect: the stack with the webhook secrets, signed POSTs
     "tests.support.journeys",       # journey: the stack on a desk imported from CSV
 ]
 

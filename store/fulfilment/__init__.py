@@ -18,6 +18,14 @@ from store.fulfilment.approvals import (
     post_unrouted,
 )
 from store.fulfilment.cancel import cancel_order, check_cancel, get_cancel_notice
+from store.fulfilment.delivery import (
+    STATUSES as TRACKING_STATUSES,
+)
+from store.fulfilment.delivery import (
+    TrackingResult,
+    TrackingUpdate,
+    record_tracking,
+)
 from store.fulfilment.pick import get_pick_post, mark_packed, mark_picked
 from store.fulfilment.returns import ReturnLineRequest, create_return, return_form
 from store.fulfilment.rules import RULES
@@ -25,6 +33,10 @@ from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
 from store.fulfilment.stock import get_stock
 
 __all__ = [
+    "TRACKING_STATUSES",
+    "TrackingResult",
+    "TrackingUpdate",
+    "record_tracking",
     "RULES",
     "ReturnLineRequest",
     "ShipRequest",

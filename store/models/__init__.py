@@ -3,6 +3,7 @@
 from store.models.audit import FINGERPRINT_FIELD, Event
 from store.models.base import Base
 from store.models.catalog import Product, StockLevel, Warehouse
+from store.models.connect import ConnectEvent, ConnectSource
 from store.models.customers import Customer, CustomerAddress, CustomerContact, CustomerPrice
 from store.models.digests import DigestRun, DigestSubscription
 from store.models.orders import (
@@ -30,7 +31,8 @@ from store.models.workspace import (
 )
 
 __all__ = [
-    "Approval", "Base", "ChannelLink", "ChannelRoute", "Counter", "Customer", "CustomerAddress",
+    "Approval", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent", "ConnectSource",
+    "Counter", "Customer", "CustomerAddress",
     "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
     "Event", "FINGERPRINT_FIELD", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
     "OrderShipFacts", "OutboxMessage",

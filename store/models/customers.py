@@ -21,6 +21,8 @@ class Customer(Base):
     currency: Mapped[str] = mapped_column(String(3))
     # The account owner: a sales rep's Slack user id.
     sales_rep_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # A storefront's customer id ("shopify:207119551"): matched before the email.
+    external_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = created_at_column()
 
     contacts: Mapped[list["CustomerContact"]] = relationship(

@@ -91,6 +91,10 @@ class Order(Base):
     sales_rep_id: Mapped[str | None] = mapped_column(String(32), index=True)
     # Where the order came from: import, intake, modal, seed.
     source: Mapped[str] = mapped_column(String(16), default="modal")
+    # A storefront's own id ("shopify:450789469"), and when the storefront last changed it:
+    # a redelivered or stale update never regresses the order.
+    external_key: Mapped[str | None] = mapped_column(String(80), unique=True)
+    external_updated_at: Mapped[datetime | None]
     canceled_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = created_at_column()
     updated_at: Mapped[datetime] = created_at_column()
@@ -181,6 +185,10 @@ class Shipment(Base):
     service: Mapped[str | None] = mapped_column(String(64))
     shipped_at: Mapped[datetime]
     delivered_at: Mapped[datetime | None]
+    # The carrier's last word (EasyPost's statuses: in_transit, out_for_delivery, delivered,
+    # failure...) and when the carrier said it: an older event never overwrites a newer one.
+    tracking_status: Mapped[str | None] = mapped_column(String(32))
+    tracking_updated_at: Mapped[datetime | None]
     tracking_number: Mapped[str | None] = mapped_column(String(64), index=True)
     # Set when the goods arrived damaged or the paperwork was wrong (perfect-order metric).
     damaged: Mapped[bool] = mapped_column(default=False)

@@ -110,7 +110,9 @@ def _open_automatic(session: Session, order_ids: list[int]) -> list[Discrepancy]
         out.extend(session.scalars(select(Discrepancy).where(
             Discrepancy.order_id.in_(part), Discrepancy.status != DiscrepancyStatus.RESOLVED,
             ~Discrepancy.fingerprint.startswith(MANUAL_PREFIX),
-            Discrepancy.fingerprint != LATE_FINGERPRINT).order_by(Discrepancy.id)))
+            Discrepancy.fingerprint != LATE_FINGERPRINT,
+            # The carrier's finding (store.fulfilment.delivery): no order check finds it again.
+            Discrepancy.type != DiscrepancyType.DELIVERY_EXCEPTION).order_by(Discrepancy.id)))
     return out
 
 

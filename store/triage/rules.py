@@ -34,6 +34,7 @@ def _severities() -> dict[str, S]:
         "duplicate_lines": S.MEDIUM,
         "credit_limit": S.HIGH,
         "late": S.MEDIUM,
+        "delivery_exception": S.HIGH,    # the carrier could not deliver, or is sending it back
         "manual": S.MEDIUM,              # flagged by a person
     }
 
@@ -43,7 +44,8 @@ def _sla() -> dict[T, timedelta]:
     return {
         T.PAYMENT_ERROR: 4 * h, T.CREDIT_LIMIT: 4 * h, T.DUPLICATE_ORDER: 4 * h,
         T.UNKNOWN_SKU: 8 * h, T.PRICE_MISMATCH: 8 * h, T.BAD_ADDRESS: 8 * h,
-        T.INSUFFICIENT_STOCK: 24 * h, T.LATE: 8 * h, T.OTHER: 24 * h,
+        T.INSUFFICIENT_STOCK: 24 * h, T.LATE: 8 * h, T.DELIVERY_EXCEPTION: 4 * h,
+        T.OTHER: 24 * h,
     }
 
 

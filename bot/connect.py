@@ -1,0 +1,126 @@
+"""POST /connect/<source>: the platforms' own webhooks (store.connect acts on them).
+
+Each body is read within MAX_BODY and its signature checked on those raw bytes before anything
+parses it (bot.bodies, as /intake/orders); then the parsed body goes to the store. Answers are
+JSON with "ok": 200 taken (or the same delivery again: "duplicate": true, the first answer),
+400/422 a body that cannot be what the platform sends, naming the field, 401 a wrong or missing
+signature (nothing stored but the refusal's count), 404 no such source, 413 too big, 503 the
+source has no secret configured or the database is unavailable (nothing saved: the platforms
+retry). Refusals are counted per source (`orderdesk connect list`).
+
+Signatures, as each platform signs:
+- tracking (EasyPost): X-Hmac-Signature = "hmac-sha256-hex=" + hex HMAC-SHA256 of the raw body
+  under ORDERDESK_TRACKING_SECRET (EasyPost's webhook secret, NFKD-normalised as its libraries do).
+- shopify: X-Shopify-Hmac-Sha256 = base64 HMAC-SHA256 of the raw body under
+  ORDERDESK_SHOPIFY_SECRET (the app's client secret); X-Shopify-Topic, X-Shopify-Webhook-Id.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from bot.bodies import BodyRefused, loads_object, read_body
+from bot.intake import STATUS
+from store.connect import Received, receive_shopify, receive_tracking, record_refusal
+from store.db import DATABASE_DOWN, Database
+from store.errors import IntakeRejected, OutOfRange
+
+MAX_BODY = 1_000_000
+
+
+def _easypost_signed(secret: str, body: bytes, environ: dict) -> bool:
+    given = (environ.get("HTTP_X_HMAC_SIGNATURE") or "").strip()
+    if not given.startswith("hmac-sha256-hex="):
+        return False
+    key = unicodedata.normalize("NFKD", secret).encode()
+    expected = hmac.new(key, body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(given.removeprefix("hmac-sha256-hex=").lower().encode(),
+                               expected.encode())
+
+
+def _base64_signed(header: str) -> Callable[[str, bytes, dict], bool]:
+    def signed(secret: str, body: bytes, environ: dict) -> bool:
+        given = (environ.get(header) or "").strip()
+        expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest())
+        return bool(given) and hmac.compare_digest(given.encode("utf-8", "replace"), expected)
+    return signed
+
+
+def _header(environ: dict, name: str, key: str) -> str:
+    value = (environ.get(key) or "").strip()
+    if not value:
+        raise IntakeRejected(f"The {name} header is missing.", field=name)
+    return value[:200]
+
+
+def _shopify(db: Database, body: dict, environ: dict) -> Received:
+    return receive_shopify(
+        db, body, topic=_header(environ, "X-Shopify-Topic", "HTTP_X_SHOPIFY_TOPIC"),
+        webhook_id=_header(environ, "X-Shopify-Webhook-Id", "HTTP_X_SHOPIFY_WEBHOOK_ID"))
+
+
+@dataclass(frozen=True)
+class Source:
+    variable: str  # the secret's environment variable
+    header: str  # what a refusal names
+    signed: Callable[[str, bytes, dict], bool]
+    receive: Callable[[Database, dict, dict], Received]
+
+
+SOURCES: dict[str, Source] = {
+    "tracking": Source("ORDERDESK_TRACKING_SECRET",
+                       "X-Hmac-Signature must be hmac-sha256-hex=<HMAC-SHA256 of the raw body "
+                       "under the tracking secret>.", _easypost_signed,
+                       lambda db, body, environ: receive_tracking(db, body)),
+    "shopify": Source("ORDERDESK_SHOPIFY_SECRET",
+                      "X-Shopify-Hmac-Sha256 must be the base64 HMAC-SHA256 of the raw body "
+                      "under the shop's secret.", _base64_signed("HTTP_X_SHOPIFY_HMAC_SHA256"),
+                      _shopify),
+}
+
+
+def _error(code: int, message: str, field: str | None = None) -> tuple[str, dict]:
+    return STATUS.get(code, f"{code} Error"), {"ok": False, "error": message, "field": field}
+
+
+def connect_request(environ: dict, *, db: Database, source: str,
+                    secrets: Mapping[str, str | None]) -> tuple[str, dict]:
+    kind = SOURCES.get(source)
+    if kind is None:
+        return "404 Not Found", {"ok": False, "error": f"No webhook source {source[:40]!r}: "
+                                 f"POST to /connect/{'|'.join(SOURCES)}.", "field": None}
+    if environ.get("REQUEST_METHOD") != "POST":
+        return _error(405, f"POST the platform's webhook to /connect/{source}.")
+    secret = secrets.get(source)
+    if not secret:
+        return _error(503, f"/connect/{source} is off: set {kind.variable} and restart.")
+    try:
+        body = read_body(environ, MAX_BODY)
+        if not kind.signed(secret, body, environ):
+            return _refused(db, source, 401, kind.header)
+        data = loads_object(body, "The body")
+        received = kind.receive(db, data, environ)
+    except BodyRefused as refused:
+        return _refused(db, source, refused.status, refused.message, refused.field)
+    except IntakeRejected as err:
+        return _refused(db, source, err.status, err.message, err.field)
+    except OutOfRange as err:
+        return _refused(db, source, 422, err.message)
+    except DATABASE_DOWN:
+        return _error(503, "The order database is unavailable; nothing was saved. Deliver "
+                           "again in a moment.")
+    return STATUS[200], {**received.answer, "duplicate": received.duplicate}
+
+
+def _refused(db: Database, source: str, code: int, message: str,
+             field: str | None = None) -> tuple[str, dict]:
+    try:
+        record_refusal(db, source=source, error=f"{code}: {message}")
+    except DATABASE_DOWN:
+        pass  # the answer matters more than the count
+    return _error(code, message, field)

@@ -1,0 +1,57 @@
+"""Deliveries kept once per source, and each source's counts (what `orderdesk connect list`
+shows). A delivery is claimed inside the write transaction that acts on it, so a retry that
+races the first delivery waits for it and is then answered as a duplicate."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from store import clock
+from store.db import Database
+from store.models import ConnectEvent, ConnectSource
+
+OUTCOMES = ("accepted", "refused", "duplicate")
+
+
+def _insert(session: Session):
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def claim(session: Session, *, source: str, delivery_id: str, topic: str) -> dict | None:
+    """None: this delivery is new and now claimed; else the answer given the first time."""
+    stmt = (_insert(session)(ConnectEvent).on_conflict_do_nothing(
+        index_elements=["source", "delivery_id"]).returning(ConnectEvent.id))
+    new = session.execute(stmt, [{"source": source, "delivery_id": delivery_id[:200],
+                                  "topic": topic[:64], "result": {},
+                                  "received_at": clock.now()}]).first()
+    if new is not None:
+        return None
+    return session.scalar(select(ConnectEvent.result).where(
+        ConnectEvent.source == source, ConnectEvent.delivery_id == delivery_id[:200])) or {}
+
+
+def remember(session: Session, *, source: str, delivery_id: str, result: dict) -> None:
+    session.execute(update(ConnectEvent).where(
+        ConnectEvent.source == source, ConnectEvent.delivery_id == delivery_id[:200])
+        .values(result=result))
+
+
+def count(session: Session, source: str, outcome: str, error: str | None = None) -> None:
+    session.execute(_insert(session)(ConnectSource).on_conflict_do_nothing(
+        index_elements=["source"]), [{"source": source, "accepted": 0, "refused": 0,
+                                      "duplicate": 0}])
+    column = getattr(ConnectSource, outcome)
+    values = {outcome: column + 1, "last_event_at": clock.now()}
+    if error:
+        values |= {"last_error": error[:500], "last_error_at": clock.now()}
+    session.execute(update(ConnectSource).where(ConnectSource.source == source).values(values))
+
+
+def record_refusal(db: Database, *, source: str, error: str) -> None:
+    """A delivery refused before it was read (bad signature, not JSON, no such field): counted
+    in a transaction of its own, nothing else stored."""
+    with db.write() as session:
+        count(session, source, "refused", error)

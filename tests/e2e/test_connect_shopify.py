@@ -1,0 +1,134 @@
+"""POST /connect/shopify end to end: Shopify's order webhooks signed as Shopify signs them
+(base64 HMAC-SHA256 of the raw body), over HTTP, on the fulfilment desk."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from store import clock
+from store.enums import OrderStatus, PaymentStatus
+from store.models import ConnectSource, Customer, Discrepancy, Event, Order
+from store.orders import OrderEdit, edit_order
+from store.views.orders import AddressView
+from tests.support.connect import shopify_order
+
+
+def at(hours: float) -> str:
+    return (clock.now() + timedelta(hours=hours)).isoformat()
+
+
+def order_of(t, ref="#1001") -> Order:
+    with t.db.read() as s:
+        return s.scalars(select(Order).where(Order.ref == ref)).one()
+
+
+def test_a_new_order_comes_in_once_with_a_new_customer(connect):
+    t = connect
+    body = shopify_order(created_at=at(-1), email="bob@norman.example")
+    status, answer = t.shopify(body)
+    assert (status, answer["order_ref"], answer["created"]) == (200, "#1001", True), answer
+    assert t.shopify(body)[1]["duplicate"] is True
+    # Shopify sends a new webhook id for the same order again: still one order.
+    status, again = t.shopify(body, webhook_id="w2")
+    assert (status, again["order_ref"], again["created"]) == (200, "#1001", False)
+    order = order_of(t)
+    assert (order.external_key, order.source, order.payment_status, order.ship_city,
+            order.ship_region, order.notes) == ("shopify:450789469", "shopify",
+                                                 PaymentStatus.CAPTURED, "Springfield", "IL",
+                                                 "Leave at the loading dock")
+    with t.db.read() as s:
+        customer = s.get(Customer, order.customer_id)
+        assert (customer.external_key, customer.email) == ("shopify:207119551",
+                                                           "bob@norman.example")
+        assert s.get(ConnectSource, "shopify").duplicate == 1
+
+
+def test_a_known_email_is_matched_to_its_customer(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-1), email="ORDERS@acme.example"))
+    with t.db.read() as s:
+        assert s.get(Customer, order_of(t).customer_id).code == "ACME"
+
+
+def test_an_update_edits_through_the_edit_path_and_a_stale_one_changes_nothing(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example",
+                            financial_status="pending"))
+    status, answer = t.shopify(shopify_order(created_at=at(-2), updated_at=at(-1),
+                                             email="bob@norman.example", city="Chicago"),
+                               topic="orders/updated", webhook_id="w2")
+    assert (status, answer["discrepancies"]) == (200, 0), answer
+    assert "ship-to city" in answer["changed"] and "payment" in answer["changed"]
+    order = order_of(t)
+    assert (order.ship_city, order.payment_status) == ("Chicago", PaymentStatus.CAPTURED)
+    with t.db.read() as s:
+        assert s.scalars(select(Event).where(Event.order_id == order.id,
+                                             Event.actor_id == "shopify",
+                                             Event.summary.contains("city"))).first() \
+            is not None
+    status, stale = t.shopify(shopify_order(created_at=at(-2), updated_at=at(-1.5),
+                                            email="bob@norman.example", city="Peoria"),
+                              topic="orders/updated", webhook_id="w3")
+    assert (status, stale["stale"]) == (200, True)
+    assert order_of(t).ship_city == "Chicago"
+
+
+def test_a_field_the_desk_changed_becomes_a_discrepancy_not_an_overwrite(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    order = order_of(t)
+    edit_order(t.db, ref=order.ref, actor="U0PROC1", expected_version=order.version_id,
+               changes=OrderEdit(ship_to=AddressView(name="Bob Norman", line1="1 Dock Rd",
+                                                     city="Springfield", region="IL",
+                                                     postal_code="62701", country="US")))
+    status, answer = t.shopify(shopify_order(created_at=at(-2), updated_at=at(-1),
+                                             email="bob@norman.example", city="Chicago"),
+                               topic="orders/updated", webhook_id="w2")
+    assert (status, answer["discrepancies"]) == (200, 1), answer
+    assert order_of(t).ship_line1 == "1 Dock Rd" and order_of(t).ship_city == "Springfield"
+    with t.db.read() as s:
+        item = s.scalars(select(Discrepancy).where(
+            Discrepancy.fingerprint.startswith("storefront:"))).one()
+        assert "storefront and desk disagree" in item.title
+
+
+def test_a_cancellation_cancels(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    status, answer = t.shopify(shopify_order(created_at=at(-2), updated_at=at(-1),
+                                             email="bob@norman.example", cancelled_at=at(-1),
+                                             cancel_reason="customer"),
+                               topic="orders/cancelled", webhook_id="w2")
+    assert (status, answer["canceled"]) == (200, True), answer
+    assert order_of(t).status == OrderStatus.CANCELED
+
+
+@pytest.mark.parametrize(("headers", "code", "field"), [
+    ({"X-Shopify-Hmac-Sha256": "bm90IGl0"}, 401, None),
+    ({"X-Shopify-Hmac-Sha256": ""}, 401, None),
+    ({"X-Shopify-Webhook-Id": ""}, 400, "X-Shopify-Webhook-Id"),
+])
+def test_forged_or_incomplete_deliveries_are_refused_with_nothing_stored(connect, headers,
+                                                                        code, field):
+    t = connect
+    status, answer = t.shopify(shopify_order(created_at=at(-1), email="b@n.example"), **headers)
+    assert (status, answer["field"]) == (code, field), answer
+    with t.db.read() as s:
+        assert s.scalars(select(Order).where(Order.ref == "#1001")).first() is None
+        assert s.get(ConnectSource, "shopify").refused == 1
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"line_items": []}, "line_items"),
+    ({"financial_status": "maybe"}, "financial_status"),
+    ({"customer": None}, "customer.id"),
+    ({"created_at": "yesterday"}, "created_at"),
+])
+def test_a_payload_that_cannot_be_an_order_is_a_4xx_naming_the_field(connect, change, field):
+    t = connect
+    status, answer = t.shopify({**shopify_order(created_at=at(-1), email="b@n.example"),
+                                **change})
+    assert (status // 100, answer["field"]) == (4, field), answer
