@@ -33,9 +33,28 @@ def current_revision(db: Database) -> str | None:
 
 def upgrade(db: Database, revision: str = "head") -> None:
     config = alembic_config(db.engine.url.render_as_string(hide_password=False))
-    with db.engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
+    with db.engine.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # Batch migrations rebuild a SQLite table (copy, drop, rename); with rows pointing
+            # at it, enforced foreign keys refuse the drop. Off for the run (only outside a
+            # transaction does the pragma take: hence the driver's own connection, which
+            # the engine's BEGIN hook does not wrap), every reference checked before committing.
+            _pragma(connection, "foreign_keys = OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, revision)
+                if sqlite and (broken := connection.exec_driver_sql(
+                        "PRAGMA foreign_key_check").fetchall()):
+                    raise RuntimeError(f"the migration left broken references: {broken[:5]}")
+        finally:
+            if sqlite:
+                _pragma(connection, "foreign_keys = ON")
+
+
+def _pragma(connection, setting: str) -> None:
+    connection.connection.driver_connection.execute(f"PRAGMA {setting}")
 
 
 def ensure_current(db: Database) -> None:
