@@ -22,6 +22,7 @@ from handlers import (
     history,
     home,
     lookup,
+    outbox,
     returns,
     roles,
     stock,
@@ -69,5 +70,6 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     approvals.register(app, deps)
     cancel.register(app, deps)
     connections.register(app, deps)
+    outbox.register(app, deps)
     home.register(app, deps)
     return app

@@ -5,11 +5,13 @@ set_route / list_routes / route_map    the channel of each route key
 claim_event / forget_events            answer each Slack event once
 Viewer / sight / cut_*                 who may see what of an order (full, status, nothing)
 connect_channel / list_connections     Slack Connect channels linked to a customer
+dead_letters / retry_dead              posts Slack refused for good, for admins to resend
 submit_once / forget_submissions       change things once per modal submission
 """
 
 from __future__ import annotations
 
+from store.outbox import DeadLetter, dead_letters, retry_dead
 from store.workspace.connections import (
     ConnectionView,
     connect_channel,
@@ -47,6 +49,9 @@ from store.workspace.visibility import (
 )
 
 __all__ = [
+    "DeadLetter",
+    "dead_letters",
+    "retry_dead",
     "CUSTOMER",
     "ConnectionView",
     "connect_channel",
