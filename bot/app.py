@@ -22,6 +22,7 @@ from handlers import (
     history,
     home,
     lookup,
+    outbox,
     returns,
     roles,
     stock,
@@ -71,6 +72,7 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     approvals.register(app, deps)
     cancel.register(app, deps)
     connections.register(app, deps)
+    outbox.register(app, deps)
     home.register(app, deps)
     workflow.register(app, deps)
     unfurls.register(app, deps)

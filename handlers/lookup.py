@@ -6,9 +6,12 @@ import html
 from dataclasses import replace
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
+from handlers.kit.reply import CANNOT_POST_HERE
 from messages.actions import OrderActions
+from messages.common import with_note
 from messages.orders import all_lines_modal, candidates_message, no_match_message, order_card
 from store.errors import NotForThisChannel, NotVisible
 from store.lookup import find_orders
@@ -62,9 +65,20 @@ def on_open_button(request: Request) -> Reply:
 def on_share_button(request: Request) -> Reply:
     # As the sharer may see it, and customer-safe where another organisation reads it.
     order = order_for(request, posting=True)
+    card = order_card(order, shared=True)
     # Posted before the ack: the card's ts is recorded so later changes redraw it in place.
-    posted = request.client.chat_postMessage(channel=request.channel,
-                                             **order_card(order, shared=True))
+    try:
+        posted = request.client.chat_postMessage(channel=request.channel, **card)
+    except SlackApiError as err:
+        if err.response.get("error") not in CANNOT_POST_HERE:
+            raise
+        # Not in this conversation (a DM between people, a private channel): Slack still
+        # takes the card through the response_url, but it cannot be redrawn later; say so.
+        note = ("Shared through Slack: I'm not in this conversation, so this card won't "
+                "update. `/invite @Orderdesk` here to keep cards current.")
+        return (Reply().respond({"response_type": "in_channel", "replace_original": False,
+                                 **with_note(card, note)})
+                .respond({"delete_original": True}))
     record_posted_card(request.deps.db, ref=order.ref, channel_id=posted["channel"],
                        message_ts=posted["ts"], sight=order.sight)
     return Reply().respond({"delete_original": True})

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from slack_bolt import App
+from slack_sdk.errors import SlackApiError
 
 from handlers.kit import Deps, Permission, Reply, Request, channel_names, resolve_channel
 from messages.common import confirmation_message
@@ -34,8 +35,25 @@ def on_route_command(request: Request) -> Reply:
         raise ValidationFailed({"text": f"expected a key and a channel: `{ROUTE_USAGE}`"})
     channel = resolve_channel(request.client, parts[1])
     route = set_route(request.deps.db, actor=request.user, key=parts[0], channel_id=channel.id)
-    return Reply.message(confirmation_message(f"`{route.key}` now goes to {channel.link}. "
-                                              "Invite me there if I'm not in it yet."))
+    return Reply.message(confirmation_message(f"`{route.key}` now goes to {channel.link}."
+                                              f"{membership(request, channel.id)}"))
+
+
+def membership(request: Request, channel: str) -> str:
+    """Whether Orderdesk can post in the channel (conversations.info), and how to fix it."""
+    try:
+        info = request.client.conversations_info(channel=channel)["channel"]
+    except SlackApiError as err:
+        if err.response.get("error") != "channel_not_found":
+            raise
+        return (" :warning: I can't see that channel: it is private and I'm not in it. Type "
+                "`/invite @Orderdesk` there, or nothing can be posted to it.")
+    if info.get("is_archived"):
+        return " :warning: That channel is archived: nothing can be posted to it. Pick another."
+    if not info.get("is_member"):
+        return (" :warning: I'm not in that channel yet, so posts to it would be refused. Type "
+                "`/invite @Orderdesk` there.")
+    return " I'm in it, so posts will arrive."
 
 
 def on_queue_command(request: Request) -> Reply:

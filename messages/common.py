@@ -49,3 +49,13 @@ def confirmation_message(body: str, *, fallback: str | None = None) -> dict:
     `fallback` (notification text) is plain and gets escaped here."""
     text = mrkdwn(fallback, 3000) if fallback else body
     return render("notice.json.j2", text=text, icon=":white_check_mark:", body=body, hint=None)
+
+
+def with_note(message: dict, note: str) -> dict:
+    """The message as a post of its own (no response_url fields), with a note under it saying
+    why it arrived where it did."""
+    blocks = [*message.get("blocks", []),
+              {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]}]
+    rest = {k: v for k, v in message.items()
+            if k not in ("response_type", "replace_original", "delete_original", "blocks")}
+    return {**rest, "blocks": blocks}

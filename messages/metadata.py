@@ -100,3 +100,21 @@ class OrderModalMetadata(Metadata):
 
     ref: str
     channel_id: str | None = None
+
+
+# The key of the response_url a modal was opened from (a slash command's, a button's): the
+# confirmation after its submission goes there, since Slack takes it where the app may not
+# post (a DM between people, a private channel the app is not in).
+REPLY_URL_KEY = "reply_url"
+
+
+def with_reply_url(view: dict, url: str | None) -> dict:
+    if not url:
+        return view
+    data = read_json(view.get("private_metadata"))
+    data[REPLY_URL_KEY] = url
+    return {**view, "private_metadata": json.dumps(data, separators=(",", ":"))}
+
+
+def reply_url_of(view: dict | None) -> str | None:
+    return read_json((view or {}).get("private_metadata")).get(REPLY_URL_KEY) or None

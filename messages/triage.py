@@ -192,3 +192,18 @@ def connections_message(connections) -> dict:
             "unlink it with `/orders disconnect #channel`.")
     return render("notice.json.j2", text="Linked channels", icon=":link:", body=body,
                   hint=hint)
+
+
+def dead_letters_message(letters, total: int) -> dict:
+    """Posts Slack refused for good (`/orders outbox`), newest first, with how to resend."""
+    rows = [f"`#{d.id}` {mrkdwn(d.kind, 60)}"
+            f"{' to <#' + d.channel + '>' if d.channel and d.channel[:1] in 'CGD' else ''}"
+            f"{' to <@' + d.channel + '>' if d.channel and d.channel[:1] in 'UW' else ''}"
+            f" · {when(d.created_at)} · _{mrkdwn(d.error, 200)}_" for d in letters]
+    shown = f" (newest {len(letters)})" if total > len(letters) else ""
+    body = (f"*{total} post{'s' * (total != 1)} Slack refused for good*{shown}\n"
+            + ("\n".join(rows) or "_None: every post went out._"))
+    hint = ("Invite me where I'm missing (`/invite @Orderdesk`), then "
+            "`/orders outbox retry <number>` or `/orders outbox retry all`.")
+    return render("notice.json.j2", text="Undelivered posts", icon=":outbox_tray:",
+                  body=body, hint=hint if total else None)

@@ -158,6 +158,18 @@ class SlackSandbox(Interactions, Events, Functions, Unfurls, Inspection):
             self.ws.touch()
             return chan
 
+    def add_dm(self, channel_id: str, users: Iterable[str]) -> Channel:
+        """A DM (or group DM) between people, without the bot: Slack answers the bot's
+        posts and ephemerals there with channel_not_found; slash commands and response_urls
+        still work."""
+        with self.ws.lock:
+            chan = Channel(id=channel_id, name=f"dm-{channel_id}", is_private=True, is_im=True,
+                           members=list(users))
+            self.ws.channels[channel_id] = chan
+            self.ws.messages.setdefault(channel_id, [])
+            self.ws.touch()
+            return chan
+
     def im_channel(self, user: str) -> str:
         """The id of the user's DM channel with the bot."""
         return self.ws.open_im(user).id

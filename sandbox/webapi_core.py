@@ -70,12 +70,13 @@ def required(params: dict, key: str, error: str = "invalid_arguments") -> str:
 
 def channel_param(ws: Workspace, params: dict, key: str = "channel", *,
                   need_member: bool = True) -> Channel:
-    """The channel the bot may use: private and not a member reads as channel_not_found."""
+    """The channel the bot may use: private (a DM between people included) and not a member
+    reads as channel_not_found."""
     chan = ws.find_channel(str(params.get(key) or ""))
     if chan is None:
         raise ApiError("channel_not_found")
-    if ws.bot_user not in chan.members and not chan.is_im:
-        if chan.is_private:
+    if ws.bot_user not in chan.members:
+        if chan.is_private or chan.is_im:
             raise ApiError("channel_not_found")
         if need_member:
             raise ApiError("not_in_channel")

@@ -196,5 +196,47 @@ def release(db: Database, *, ids: list[int]) -> None:
             .values(next_attempt_at=clock.now()))
 
 
-__all__ = ["OutboxItem", "claim_due", "enqueue", "mark_failed", "mark_sent", "next_due_at",
-           "pending_count", "release"]
+@dataclass(frozen=True)
+class DeadLetter:
+    """A post Slack refused for good (channel_not_found, not_in_channel, is_archived...) or
+    that failed MAX_ATTEMPTS times: kept, for an admin to see and send again."""
+
+    id: int
+    method: str
+    kind: str          # the render request's kind, or the method
+    channel: str | None
+    error: str
+    created_at: datetime
+    attempts: int
+
+
+def dead_letters(db: Database, *, limit: int = 15) -> tuple[list[DeadLetter], int]:
+    """The newest dead posts, and how many there are."""
+    with db.read() as session:
+        dead = OutboxMessage.status == OutboxStatus.DEAD
+        total = session.scalar(select(func.count()).select_from(OutboxMessage).where(dead))
+        rows = session.scalars(select(OutboxMessage).where(dead)
+                               .order_by(OutboxMessage.id.desc()).limit(limit))
+        return [DeadLetter(id=r.id, method=r.method,
+                           kind=str((r.payload or {}).get("$render") or r.method),
+                           channel=(r.payload or {}).get("channel"),
+                           error=r.last_error or "", created_at=r.created_at,
+                           attempts=r.attempts) for r in rows], int(total or 0)
+
+
+def retry_dead(db: Database, *, ids: list[int] | None = None) -> int:
+    """Send dead posts again (all when `ids` is None): pending, due now, attempts reset.
+    Returns how many."""
+    with db.write() as session:
+        where = [OutboxMessage.status == OutboxStatus.DEAD]
+        if ids is not None:
+            where.append(OutboxMessage.id.in_(ids))
+        result = session.execute(
+            update(OutboxMessage).where(*where)
+            .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now())
+            .returning(OutboxMessage.id))
+        return len(result.all())
+
+
+__all__ = ["DeadLetter", "OutboxItem", "claim_due", "dead_letters", "enqueue", "mark_failed",
+           "mark_sent", "next_due_at", "pending_count", "release", "retry_dead"]

@@ -16,10 +16,16 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError, SlackClientError
+from slack_sdk.webhook import WebhookClient
 
 from handlers.kit.errors import message_for, tell
-from messages.common import confirmation_message
-from messages.metadata import keep_submission_token, with_submission_token
+from messages.common import confirmation_message, with_note
+from messages.metadata import (
+    keep_submission_token,
+    reply_url_of,
+    with_reply_url,
+    with_submission_token,
+)
 from messages.orders import order_card
 from store.workspace import cut_order
 
@@ -65,10 +71,11 @@ class Reply:
         return replace(self, kick=True)
 
     def open_modal(self, view: dict) -> Reply:
-        """views.open; the modal carries a fresh submission token (Request.once)."""
+        """views.open; the modal carries a fresh submission token (Request.once) and the
+        response_url it was opened from, for the confirmation after its submission."""
         view = with_submission_token(view)
-        return self._then("views.open", lambda r: r.client.views_open(trigger_id=r.trigger_id,
-                                                                     view=view))
+        return self._then("views.open", lambda r: r.client.views_open(
+            trigger_id=r.trigger_id, view=with_reply_url(view, r.body.get("response_url"))))
 
     def then_update_view(self, view_id: str | None, view: dict) -> Reply:
         """views.update of a modal from a button inside it (the view keeps its token)."""
@@ -82,11 +89,11 @@ class Reply:
         return self._then("response_url", lambda r: _respond(r, message))
 
     def ephemeral(self, message: dict, *, channel: str | None) -> Reply:
-        """Only the person sees it; nothing is sent when no channel is known."""
-        if not channel:
-            return self
-        return self._then(f"ephemeral in {channel}", lambda r: r.client.chat_postEphemeral(
-            channel=channel, user=r.user, **message))
+        """Only the person sees it, where they will see it: the response_url the modal was
+        opened from (or the button's), else an ephemeral in `channel`, else (no channel, or
+        Slack will not take one there) their DM with us, saying why it is there."""
+        return self._then(f"private answer for {channel}",
+                          lambda r: tell_privately(r, message, channel=channel))
 
     def confirm(self, text: str, *, channel: str | None) -> Reply:
         return self.ephemeral(confirmation_message(text), channel=channel)
@@ -151,6 +158,44 @@ class Reply:
                 log.warning("Slack refused %s: %s", send.what, err.response.get("error"))
             except (SlackClientError, OSError) as err:
                 log.warning("could not reach Slack for %s: %s", send.what, err)
+
+
+# Slack refuses a post to this conversation for good: the app is not in it (or it is gone).
+CANNOT_POST_HERE = frozenset({"channel_not_found", "not_in_channel", "is_archived",
+                              "user_not_in_channel"})
+
+
+def tell_privately(request: Request, message: dict, *, channel: str | None) -> str:
+    """Deliver a private answer; returns where it went ("response_url", "ephemeral", "dm")."""
+    url = reply_url_of(request.body.get("view")) or request.body.get("response_url")
+    if url and _post_to(url, {"response_type": "ephemeral", "replace_original": False,
+                              **message}):
+        return "response_url"
+    if channel:
+        try:
+            request.client.chat_postEphemeral(channel=channel, user=request.user, **message)
+            return "ephemeral"
+        except SlackApiError as err:
+            if err.response.get("error") not in CANNOT_POST_HERE:
+                raise
+            why = (f"I can't post in <#{channel}> (I'm not in that conversation), so I'm "
+                   "telling you here.")
+    else:
+        why = "That came from somewhere without a conversation, so I'm telling you here."
+    request.client.chat_postMessage(channel=request.user, **with_note(message, why))
+    return "dm"
+
+
+def _post_to(url: str, payload: dict) -> bool:
+    try:
+        sent = WebhookClient(url).send_dict(payload)
+    except (SlackClientError, OSError) as err:
+        log.warning("could not reach the response_url: %s", err)
+        return False
+    if sent.status_code != 200:
+        log.info("the response_url refused the answer (%s %s); trying elsewhere",
+                 sent.status_code, sent.body)
+    return sent.status_code == 200
 
 
 def _respond(request: Request, message: dict) -> None:

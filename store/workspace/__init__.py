@@ -5,12 +5,14 @@ set_route / list_routes / route_map    the channel of each route key
 claim_event / forget_events            answer each Slack event once
 Viewer / sight / cut_*                 who may see what of an order (full, status, nothing)
 connect_channel / list_connections     Slack Connect channels linked to a customer
+dead_letters / retry_dead              posts Slack refused for good, for admins to resend
 submit_once / forget_submissions       change things once per modal submission
 refresh_homes                          queue App Home refreshes (outbox, coalesced)
 """
 
 from __future__ import annotations
 
+from store.outbox import DeadLetter, dead_letters, retry_dead
 from store.workspace.connections import (
     ConnectionView,
     connect_channel,
@@ -49,6 +51,9 @@ from store.workspace.visibility import (
 )
 
 __all__ = [
+    "DeadLetter",
+    "dead_letters",
+    "retry_dead",
     "CUSTOMER",
     "ConnectionView",
     "connect_channel",

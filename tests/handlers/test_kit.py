@@ -116,9 +116,37 @@ def test_a_refused_card_update_is_logged_and_the_confirmation_still_goes(caplog)
     deps = SimpleNamespace(db=None, kick_outbox=lambda db, client: kicked.append(client))
     request = Request(deps=deps, body={"type": "block_actions", "user": {"id": "U1"}},
                       client=slack)
-    result = SimpleNamespace(order=order(), posted_cards=(("C1", "1.1", "full"), ("C2", "2.2", "full")))
+    result = SimpleNamespace(order=order(),
+                             posted_cards=(("C1", "1.1", "full"), ("C2", "2.2", "full")))
     Reply().kick_outbox().refresh_cards(result).confirm("Saved.", channel="C1").deliver(
         request, lambda *args: acks.append(args))
     assert acks == [("",)] and kicked == [slack]
     assert slack.calls == ["chat.update", "chat.update", "chat.postEphemeral"]
     assert caplog.text.count("message_not_found") == 2
+
+
+class NotThereSlack:
+    """Slack where the app is not in the conversation: ephemerals refused, DMs taken."""
+
+    def __init__(self):
+        self.posted: list[dict] = []
+
+    def chat_postEphemeral(self, **kwargs):
+        response = SlackResponse(client=None, http_verb="POST", api_url="chat.postEphemeral",
+                                 req_args={}, data={"ok": False, "error": "channel_not_found"},
+                                 headers={}, status_code=200)
+        raise SlackApiError("channel_not_found", response)
+
+    def chat_postMessage(self, **kwargs):
+        self.posted.append(kwargs)
+
+
+def test_a_confirmation_slack_refuses_in_the_channel_goes_to_the_dm_saying_why():
+    slack = NotThereSlack()
+    request = Request(deps=SimpleNamespace(), body={"type": "view_submission",
+                                                     "user": {"id": "U1"}}, client=slack)
+    Reply().confirm("Saved.", channel="G0PRIVATE").deliver(request, lambda *args: None)
+    (dm,) = slack.posted
+    assert dm["channel"] == "U1" and "Saved." in json.dumps(dm["blocks"])
+    assert "I can't post in <#G0PRIVATE>" in json.dumps(dm["blocks"])
+    assert "response_type" not in dm
