@@ -4,9 +4,11 @@ ORDERDESK_TEST_DATABASE_URL names a server (`.ci/run` runs it both ways)."""
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 from sqlalchemy import make_url, text
+from sqlalchemy.exc import OperationalError
 
 from store import clock
 from store.clock import SetClock
@@ -78,13 +80,27 @@ def _schema_engine(database_url):
     engine.dispose()
 
 
+def _truncate(engine, names: str, attempts: int = 5) -> None:
+    """Empty every table. A previous test's last background post (an outbox worker finishing)
+    may still hold a table: PostgreSQL then picks the TRUNCATE as the deadlock victim, so
+    try again once that post is done."""
+    for attempt in range(attempts):
+        try:
+            with engine.begin() as conn:
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            return
+        except OperationalError as err:
+            if "deadlock" not in str(err) or attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
 @pytest.fixture
 def db(_schema_engine, tmp_path) -> Database:
     """A Database with the current schema and no rows, on SQLite or PostgreSQL."""
     if _schema_engine.dialect.name == "postgresql":
         names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
-        with _schema_engine.begin() as conn:
-            conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        _truncate(_schema_engine, names)
         yield Database(_schema_engine)
         return
     engine = make_engine(f"sqlite:///{tmp_path / 'orderdesk.sqlite3'}")
