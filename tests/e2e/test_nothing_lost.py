@@ -89,7 +89,11 @@ def test_posts_slack_refuses_are_kept_listed_and_sent_again(triage, tmp_path):
         with t.db.read() as s:
             return s.scalars(select(OutboxMessage).where(
                 OutboxMessage.status == OutboxStatus.DEAD)).all()
-    t.sb.wait_for(dead)
+    def settled():  # every post tried and refused, none still on its way
+        with t.db.read() as s:
+            return dead() and not s.scalars(select(OutboxMessage).where(
+                OutboxMessage.status == OutboxStatus.PENDING)).first()
+    t.sb.wait_for(settled)
     assert "not_in_channel" in dead()[0].last_error
     t.sb.slash("/orders", "outbox", user=ADMIN, channel=CHANNEL)
     listed = text_of(t.sb.ephemerals(user=ADMIN)[-1])
@@ -98,6 +102,6 @@ def test_posts_slack_refuses_are_kept_listed_and_sent_again(triage, tmp_path):
     assert "your role is processor" in text_of(t.sb.ephemerals(user=PROCESSOR)[-1])
     t.sb.ws.channels["C0LONELY"].members.append(t.sb.bot_user_id)  # /invite @Orderdesk
     t.sb.slash("/orders", "outbox retry all", user=ADMIN, channel=CHANNEL)
+    assert not dead()  # all pending again at once, in the retry's transaction
     t.sb.wait_for(lambda: t.sb.messages("C0LONELY"))
-    assert not dead()
     assert t.sb.messages("C0LONELY")[-1].blocks  # the triage parent, as it would have been
