@@ -6,8 +6,7 @@ Revision ID: 0007_late_return_approvals
 Revises: 0004
 """
 
-import sqlalchemy as sa
-from alembic import op
+from store.migrations.enum_check import change_enum_values
 
 revision = "0007_late_return_approvals"
 down_revision = "0005_submissions"
@@ -18,19 +17,9 @@ BEFORE = ("refund", "discount", "price_override")
 AFTER = (*BEFORE, "late_return")
 
 
-def _kind(values) -> sa.Enum:
-    return sa.Enum(*values, name="approval_kind", native_enum=False, create_constraint=True,
-                   length=32)
-
-
 def upgrade() -> None:
-    with op.batch_alter_table("approvals", recreate="auto") as batch:
-        batch.alter_column("kind", existing_type=_kind(BEFORE), type_=_kind(AFTER),
-                           existing_nullable=False)
+    change_enum_values("approvals", "kind", "approval_kind", BEFORE, AFTER)
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM approvals WHERE kind = 'late_return'")
-    with op.batch_alter_table("approvals", recreate="auto") as batch:
-        batch.alter_column("kind", existing_type=_kind(AFTER), type_=_kind(BEFORE),
-                           existing_nullable=False)
+    change_enum_values("approvals", "kind", "approval_kind", AFTER, BEFORE)

@@ -10,6 +10,8 @@ Revises: 0008_metrics
 import sqlalchemy as sa
 from alembic import op
 
+from store.migrations.enum_check import change_enum_values
+
 revision = "0011_connect"
 down_revision = "0006_channel_links"
 branch_labels = None
@@ -18,11 +20,6 @@ depends_on = None
 BEFORE = ("price_mismatch", "insufficient_stock", "bad_address", "payment_error", "unknown_sku",
           "duplicate_order", "credit_limit", "late", "other")
 AFTER = (*BEFORE[:-1], "delivery_exception", "other")
-
-
-def _type(values) -> sa.Enum:
-    return sa.Enum(*values, name="discrepancy_type", native_enum=False, create_constraint=True,
-                   length=32)
 
 
 def upgrade() -> None:
@@ -59,16 +56,11 @@ def upgrade() -> None:
     with op.batch_alter_table("customers") as table:
         table.add_column(sa.Column("external_key", sa.String(length=80), nullable=True))
         table.create_unique_constraint(op.f("uq_customers_external_key"), ["external_key"])
-    with op.batch_alter_table("discrepancies", recreate="auto") as batch:
-        batch.alter_column("type", existing_type=_type(BEFORE), type_=_type(AFTER),
-                           existing_nullable=False)
+    change_enum_values("discrepancies", "type", "discrepancy_type", BEFORE, AFTER)
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM discrepancies WHERE type = 'delivery_exception'")
-    with op.batch_alter_table("discrepancies", recreate="auto") as batch:
-        batch.alter_column("type", existing_type=_type(AFTER), type_=_type(BEFORE),
-                           existing_nullable=False)
+    change_enum_values("discrepancies", "type", "discrepancy_type", AFTER, BEFORE)
     with op.batch_alter_table("customers") as table:
         table.drop_constraint(op.f("uq_customers_external_key"), type_="unique")
         table.drop_column("external_key")
