@@ -6,19 +6,12 @@ import pytest
 
 from bench.app_stack import CHANNEL, PROCESSOR, SALES
 from messages.actions import OrderActions
+from tests.support.slash import card_ref, slash_answer
 from tests.support.statements import counting
 
 
 def ask(stack, text, user=PROCESSOR):
-    delivery = stack.sb.slash("/order", text, user=user, channel=CHANNEL)
-    assert delivery.status == 200 and not delivery.problems, delivery.problems
-    shown = stack.sb.ephemerals(user=user, channel=CHANNEL)
-    assert shown, "the answer is shown to the user"
-    return shown[-1]
-
-
-def card_ref(message) -> str:
-    return message.blocks[0]["text"]["text"].split(" · ")[0]
+    return slash_answer(stack, "/order", text, user)
 
 
 @pytest.mark.parametrize("query", ["SO-1042", "so-1042", "1042", "PO-7781", "po7781"])

@@ -10,6 +10,7 @@ from bench.app_stack import CHANNEL, PROCESSOR
 from messages.actions import EditOrderIds
 from store.models import Order
 from tests.support.desk import add_foreign_refs
+from tests.support.slash import card_ref, slash_answer
 from tests.support.threads import answer_in, refs_of
 
 SALES1 = "U0SALES1"
@@ -22,15 +23,7 @@ def foreign(stack, desk):
 
 
 def ask(stack, text, user=PROCESSOR):
-    delivery = stack.sb.slash("/order", text, user=user, channel=CHANNEL)
-    assert delivery.status == 200 and not delivery.problems, delivery.problems
-    shown = stack.sb.ephemerals(user=user, channel=CHANNEL)
-    assert shown, "the answer is shown to the user"
-    return shown[-1]
-
-
-def card_ref(message) -> str:
-    return message.blocks[0]["text"]["text"].split(" · ")[0]
+    return slash_answer(stack, "/order", text, user)
 
 
 @pytest.mark.parametrize("query, ref", [

@@ -11,6 +11,7 @@ from messages.actions import OrderActions
 from store.enums import DiscrepancyType, Severity
 from store.models import Customer, Discrepancy, Order, PostedCard
 from tests.support.clock import days_ago
+from tests.support.slash import slash_answer
 
 OTHER_REP = "U0SALES2"
 # What status-only never shows: prices, address, notes, tracking, credit, problem titles.
@@ -34,9 +35,7 @@ def others(stack, desk):
 
 
 def ask(stack, command, text, user=SALES):
-    delivery = stack.sb.slash(command, text, user=user, channel=CHANNEL)
-    assert delivery.status == 200 and not delivery.problems, delivery.problems
-    return stack.sb.ephemerals(user=user, channel=CHANNEL)[-1]
+    return slash_answer(stack, command, text, user)
 
 
 def shown(message) -> str:
