@@ -35,15 +35,13 @@ def ship_facts_select(dialect: str, which=None):
     problem = exists().where(y.order_id == Order.id, y.return_id.is_(None),
                              (y.damaged == True) | (y.documents_ok == False))  # noqa: E712
     shipped = exists().where(s.order_id == Order.id, s.return_id.is_(None))
-    completion = _completion(which)
+    full_lines, complete_at = _completion()
     inner = (select(
         Order.id.label("order_id"), first_at, Order.ordered_at.label("ordered_at"),
         func.coalesce(Order.promised_date, Order.requested_date).label("due_date"),
         Order.status.notin_(_NOT_OWED).label("owed"),
         lines.label("line_count"), short.label("short_lines"), problem.label("problem"),
-        func.coalesce(completion.c.full_lines, 0).label("full_lines"),
-        completion.c.last_done.label("last_done"))
-        .outerjoin(completion, completion.c.order_id == Order.id)
+        full_lines.label("full_lines"), complete_at.label("last_done"))
         .where(shipped if which is None else and_(which, shipped)).subquery("f"))
     return select(inner.c.order_id, inner.c.first_shipped_at, inner.c.ordered_at,
                   inner.c.due_date, inner.c.owed, inner.c.line_count, inner.c.short_lines,
@@ -53,32 +51,31 @@ def ship_facts_select(dialect: str, which=None):
                         inner.c.last_done)).label("complete_at"), inner.c.full_lines)
 
 
-def _completion(which):
-    """Per order: (order_id, lines with every unit shipped, when the last of them completed),
-    as a derived table over the orders matching `which`. A line completes at the earliest of
-    the order's own shipments by whose time (ties included) its shipped units reach its
-    quantity; replacement shipments never count. One window per line (a running sum over the
-    order's shipments) instead of correlated sums: PostgreSQL planned those as nested scans."""
+def _completion():
+    """(lines with every unit shipped, when the last of them completed) as scalar subqueries
+    correlated to Order. A line completes at the earliest of the order's own shipments by
+    whose time (ties included) its shipped units reach its quantity; replacement shipments
+    never count. One running sum per line over the order's shipments (a window), read through
+    the order's own index entries: nested correlated sums were planned as nested scans on
+    PostgreSQL, and a join against a derived table of all orders re-ran it per order whenever
+    the planner's row estimates were stale (a bulk load before ANALYZE)."""
     line, at, item = (aliased(OrderLine, name="cl"), aliased(Shipment, name="ca"),
                       aliased(ShipmentLine, name="ci"))
     # Every own shipment of the order is a moment the line may complete at, with or without
     # units of it; the default RANGE frame counts shipments at the same moment together.
-    running = (select(line.order_id.label("order_id"), line.id.label("line_id"),
-                      line.quantity.label("quantity"), at.shipped_at.label("at"),
+    running = (select(line.id.label("line_id"), line.quantity.label("quantity"),
+                      at.shipped_at.label("at"),
                       func.sum(func.coalesce(item.quantity, 0)).over(
                           partition_by=line.id, order_by=at.shipped_at).label("units"))
                .select_from(line)
                .join(at, and_(at.order_id == line.order_id, at.return_id.is_(None)))
-               .outerjoin(item, and_(item.shipment_id == at.id, item.order_line_id == line.id)))
-    if which is not None:
-        running = running.join(Order, Order.id == line.order_id).where(which)
-    running = running.subquery("running")
-    done = (select(running.c.order_id, func.min(running.c.at).label("done_at"))
+               .outerjoin(item, and_(item.shipment_id == at.id, item.order_line_id == line.id))
+               .where(line.order_id == Order.id).correlate(Order).subquery("running"))
+    done = (select(func.min(running.c.at).label("done_at"))
             .where(running.c.units >= running.c.quantity)
-            .group_by(running.c.order_id, running.c.line_id).subquery("done"))
-    return (select(done.c.order_id, func.count().label("full_lines"),
-                   func.max(done.c.done_at).label("last_done"))
-            .group_by(done.c.order_id).subquery("completion"))
+            .group_by(running.c.line_id).subquery("done"))
+    return (select(func.count()).select_from(done).scalar_subquery(),
+            select(func.max(done.c.done_at)).scalar_subquery())
 
 
 def _hours(dialect: str, later, earlier):
