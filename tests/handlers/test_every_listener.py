@@ -352,6 +352,8 @@ CASES = [
          acked=False),
     Case("home.on_refresh_button", click(HomeActions.REFRESH, lambda g: "refresh")),
     Case("home.on_queue_button", click(f"{HomeActions.QUEUE}:mine", lambda g: "mine")),
+    Case("home.on_retry_button", click(f"{HomeActions.RETRY}:all", lambda g: "all"),
+         refused=PROCESSOR, allowed=ADMIN),
     Case("new_order.on_new_order", click(HomeActions.NEW_ORDER, lambda g: "new"),
          refused=SALES),
     # Workflow Builder steps answer with functions.completeError, not a message: their
