@@ -12,7 +12,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 from bot.config import Settings
 from store import clock
@@ -39,8 +38,8 @@ def start_stack(settings: Settings, *, db, sandbox=None):
     sandbox = sandbox or SlackSandbox().start()
     if MANIFEST.exists():  # the Workflow Builder steps the app declares
         sandbox.define_functions(json.loads(MANIFEST.read_text()).get("functions") or {})
-    if settings.public_url:  # its order links unfurl, as the manifest's unfurl_domains says
-        sandbox.ws.unfurl_domains = [urlparse(settings.public_url).hostname]
+    # its order links (and the ERP's) unfurl, as the manifest's unfurl_domains says
+    sandbox.ws.unfurl_domains = list(settings.unfurl_domains)
     app_settings = dataclasses.replace(
         settings,
         slack_bot_token=sandbox.bot_token,

@@ -11,7 +11,7 @@ import urllib.request
 import pytest
 
 from bench.app_stack import ADMIN, SALES, Stack
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.console import start_stack
 from sandbox.console import run_console
 from tests.support.desk import build
@@ -71,3 +71,39 @@ def test_the_console_pastes_a_link(linked):
     shown = out.getvalue()
     assert f"{PUBLIC}/o/SO-1042 unfurls:" in shown and "Acme Corporation" in shown
     assert "no link on the app's unfurl domains" in shown
+
+
+@pytest.fixture
+def erp(db):
+    settings = Settings.from_env({
+        "ORDERDESK_ADMINS": ADMIN, "ORDERDESK_PUBLIC_URL": PUBLIC,
+        "ORDERDESK_LINK_PATTERNS": "https://erp.example.com/orders/{ref}, "
+                                   "https://shop.example.com/admin/order?id={ref}&tab=1"})
+    sandbox, running, app_settings = start_stack(settings, db=db)
+    build(db)
+    yield Stack(sb=sandbox, db=db, settings=app_settings)
+    running.stop()
+    sandbox.stop()
+
+
+def test_links_matching_the_erps_patterns_unfurl_with_refs_of_any_shape(erp):
+    assert erp.sb.ws.unfurl_domains == ["orders.example.com", "erp.example.com",
+                                        "shop.example.com"]
+    links = ["https://ERP.example.com/orders/so%201042",
+             "https://shop.example.com/admin/order?id=so-1043&tab=1",
+             "https://erp.example.com/orders/SO-404404",
+             "https://erp.example.com/invoices/SO-1042",
+             "https://erp.example.com/orders/SO-1042/lines"]
+    d = erp.sb.paste(" ".join(f"<{u}>" for u in links), user=SALES, channel="#orders")
+    assert d.status == 200 and not d.problems
+    erp.sb.wait_for(lambda: len(d.message.unfurls) == 2)
+    assert sorted(d.message.unfurls) == sorted(links[:2])
+    assert "SO-1042" in json.dumps(d.message.unfurls[links[0]])
+    assert "SO-1043" in json.dumps(d.message.unfurls[links[1]])
+
+
+@pytest.mark.parametrize("bad", ["erp.example.com/orders/{ref}", "https://erp.example.com/x",
+                                 "https://{ref}.example.com/", "https://e.com/{ref}/{ref}"])
+def test_a_bad_link_pattern_stops_start_up_naming_the_variable(bad):
+    with pytest.raises(ConfigError, match="ORDERDESK_LINK_PATTERNS"):
+        Settings.from_env({"ORDERDESK_LINK_PATTERNS": bad})
