@@ -265,6 +265,8 @@ CASES = [
     Case("connections.on_disconnect_command",
          slash("/orders", lambda g: f"disconnect <#{CHANNEL}>"), refused=PROCESSOR),
     Case("outbox.on_outbox_command", slash("/orders", lambda g: "outbox"), refused=PROCESSOR),
+    Case("autolink.on_autolink_command", slash("/orders", lambda g: "autolink"),
+         refused=PROCESSOR),
     Case("customers.on_customer_command", slash("/customer", lambda g: GONE_NAME),
          gone=GONE_NAME),
     Case("stock.on_stock_command", slash("/stock", lambda g: GONE_NAME), gone=GONE_NAME),
