@@ -83,8 +83,11 @@ def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
     fresh = _is_empty(db)
     if fresh:
         print(f"Seeding {orders:,} demo orders into {db.engine.url.render_as_string()} …")
-        with progress_bar("seed", unit="orders") as progress:
-            print(seed_demo(db, orders=orders, seed=42, progress=progress).summary_line())
+        # the summary once the bar is closed: printed while it draws, the two would overwrite
+        # each other on the terminal and the bar would be drawn twice
+        with progress_bar("seed", unit="orders", total=orders) as progress:
+            report = seed_demo(db, orders=orders, seed=42, progress=progress)
+        print(report.summary_line())
     for user_id, role in DEMO_ROLES.items():
         set_role(db, actor=DEMO_ADMIN, user_id=user_id, role=role,
                  admins=frozenset({DEMO_ADMIN}), default_role=settings.default_role,
