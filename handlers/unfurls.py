@@ -1,8 +1,9 @@
 """Orderdesk's own order links (<ORDERDESK_PUBLIC_URL>/o/<ref>) and links matching
 ORDERDESK_LINK_PATTERNS (the ERP's or storefront's order pages, `https://erp.example.com/orders/
 {ref}`) unfurl into a compact order card when pasted (link_shared -> chat.unfurl); the ref is
-looked up however it is spelled. In a channel shared with another organisation the card is
-customer-safe. A link to an order that is not there is left as it is.
+looked up however it is spelled. The card shows what the visibility policy lets the person who
+pasted it show the channel (another rep's order: status only); in a channel shared with another
+organisation it is customer-safe. A link to an order that is not there is left as it is.
 """
 
 from __future__ import annotations
@@ -14,10 +15,11 @@ from urllib.parse import unquote, urlparse
 
 from slack_bolt import App
 
-from handlers.kit import Deps, Listeners, Reply, Request
+from handlers.kit import Deps, Listeners, Permission, Reply, Request
 from messages.unfurls import order_unfurl
-from store.errors import NotFound
+from store.errors import NotAllowed, NotFound, Outsider
 from store.orders import get_order
+from store.workspace import CUSTOMER, NOTHING, cut_order, order_sight
 
 log = logging.getLogger("orderdesk.unfurls")
 
@@ -32,6 +34,10 @@ def on_link_shared_event(request: Request) -> Reply:
     if not public and not patterns:
         return Reply()
     shared = bool(request.body.get("is_ext_shared_channel"))
+    try:  # the card is for the channel, as the person who pasted the link may show it
+        viewer = request.viewer(Permission.LOOKUP, posting=True)
+    except (NotAllowed, Outsider):
+        return Reply()  # nobody asked: no refusal, the link stays as it is
     unfurls = {}
     for link in request.event.get("links") or []:
         ref = order_ref_of(link.get("url") or "", public, patterns)
@@ -42,7 +48,11 @@ def on_link_shared_event(request: Request) -> Reply:
         except NotFound:
             log.info("link to %s: no such order, not unfurled", ref)
             continue
-        unfurls[link["url"]] = order_unfurl(order, url=link["url"], customer_safe=shared)
+        seen = CUSTOMER if shared else order_sight(viewer, order)
+        if seen == NOTHING:
+            continue
+        unfurls[link["url"]] = order_unfurl(cut_order(order, seen), url=link["url"],
+                                            customer_safe=shared)
     if not unfurls:
         return Reply()
     event = request.event

@@ -9,11 +9,13 @@ import json
 import urllib.request
 
 import pytest
+from sqlalchemy import update
 
 from bench.app_stack import ADMIN, SALES, Stack
 from bot.config import ConfigError, Settings
 from bot.console import start_stack
 from sandbox.console import run_console
+from store.models import Customer
 from tests.support.desk import build
 
 PUBLIC = "https://orders.example.com"
@@ -33,12 +35,26 @@ def test_an_order_link_unfurls_into_its_card(linked):
     stack, _ = linked
     assert stack.sb.ws.unfurl_domains == ["orders.example.com"]
     d = stack.sb.paste(f"where is <{PUBLIC}/o/SO-1042>? and <{PUBLIC}/o/SO-404404> "
-                       "and https://elsewhere.example/o/SO-1042", user=SALES, channel="#orders")
+                       "and https://elsewhere.example/o/SO-1042", user=ADMIN,
+                       channel="#orders")
     assert d.status == 200 and not d.problems
     stack.sb.wait_for(lambda: d.message.unfurls)
     assert list(d.message.unfurls) == [f"{PUBLIC}/o/SO-1042"]
     card = json.dumps(d.message.unfurls[f"{PUBLIC}/o/SO-1042"], ensure_ascii=False)
     assert "Acme Corporation" in card and "$" in card and "Open" in card
+
+
+def test_another_reps_order_unfurls_status_only_when_a_rep_pastes_it(linked):
+    """ORDERDESK_REP_VISIBILITY=status: the card shows what the one who pasted may show."""
+    stack, _ = linked
+    with stack.db.write() as s:
+        s.execute(update(Customer).where(Customer.code == "ACME").values(sales_rep_id=SALES))
+    mine = stack.sb.paste(f"<{PUBLIC}/o/SO-1042>", user=SALES, channel="#orders")
+    other = stack.sb.paste(f"<{PUBLIC}/o/SO-1043>", user=SALES, channel="#orders")
+    stack.sb.wait_for(lambda: mine.message.unfurls and other.message.unfurls)
+    assert "$" in json.dumps(mine.message.unfurls)
+    card = json.dumps(other.message.unfurls, ensure_ascii=False)
+    assert "SO-1043" in card and "$" not in card and "status only" in card
 
 
 def test_in_a_channel_shared_with_another_organisation_the_card_is_customer_safe(linked):
