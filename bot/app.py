@@ -13,6 +13,7 @@ from bot.control_chars import guard_control_characters
 from bot.slack_client import make_web_client
 from handlers import (
     approvals,
+    autolink,
     cancel,
     connections,
     customers,
@@ -76,4 +77,5 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     home.register(app, deps)
     workflow.register(app, deps)
     unfurls.register(app, deps)
+    autolink.register(app, deps)
     return app

@@ -156,7 +156,7 @@ def _seed(settings: Settings, args) -> int:
     from store.seed import seed_demo
 
     db = _open(settings)
-    with progress_bar("seed", unit="orders") as progress:
+    with progress_bar("seed", unit="orders", total=args.orders) as progress:
         report = seed_demo(db, orders=args.orders, seed=args.seed, progress=progress)
     print(report.summary_line())
     return 0

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlparse
 
 from store.db import sqlite_url_for
 from store.enums import Role
@@ -45,6 +46,15 @@ class Settings:
     ref_prefix: str = DEFAULT_REF_PREFIX
     # Orderdesk's own address: its order links are <public_url>/o/<ref>, and unfurl in Slack.
     public_url: str | None = None
+    # Other systems' order pages that unfurl too (ORDERDESK_LINK_PATTERNS): URL templates with
+    # {ref}, e.g. https://erp.example.com/orders/{ref}.
+    link_patterns: tuple[str, ...] = ()
+
+    @property
+    def unfurl_domains(self) -> tuple[str, ...]:
+        """The hosts whose links Orderdesk unfurls (the manifest's features.unfurl_domains)."""
+        urls = ([self.public_url] if self.public_url else []) + list(self.link_patterns)
+        return tuple(dict.fromkeys((urlparse(u).hostname or "").lower() for u in urls))
 
     @property
     def audience(self) -> Audience:
@@ -115,6 +125,7 @@ class Settings:
             rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),
             ref_prefix=_ref_prefix(env.get("ORDERDESK_REF_PREFIX", DEFAULT_REF_PREFIX)),
             public_url=_public_url(env.get("ORDERDESK_PUBLIC_URL") or None),
+            link_patterns=_link_patterns(env.get("ORDERDESK_LINK_PATTERNS", "")),
         )
 
 
@@ -191,3 +202,15 @@ def _timezone(value: str) -> str:
             f"ORDERDESK_TIMEZONE={value!r} is not a time zone. Use an IANA name like UTC, "
             "Europe/Berlin or America/New_York (digests count days in it).") from None
     return name
+
+
+def _link_patterns(value: str) -> tuple[str, ...]:
+    patterns = tuple(p.strip() for p in value.split(",") if p.strip())
+    for pattern in patterns:
+        host = urlparse(pattern).hostname or ""
+        if (not pattern.startswith(("https://", "http://")) or "." not in host
+                or pattern.count("{ref}") != 1 or "{ref}" in host):
+            raise ConfigError(
+                f"ORDERDESK_LINK_PATTERNS: {pattern!r} must be a URL with {{ref}} once, after "
+                "the host, e.g. https://erp.example.com/orders/{ref} (comma-separated).")
+    return patterns

@@ -12,7 +12,6 @@ import json
 import os
 import sys
 from pathlib import Path
-from urllib.parse import urlparse
 
 from bot.config import Settings
 from store import clock
@@ -39,8 +38,8 @@ def start_stack(settings: Settings, *, db, sandbox=None):
     sandbox = sandbox or SlackSandbox().start()
     if MANIFEST.exists():  # the Workflow Builder steps the app declares
         sandbox.define_functions(json.loads(MANIFEST.read_text()).get("functions") or {})
-    if settings.public_url:  # its order links unfurl, as the manifest's unfurl_domains says
-        sandbox.ws.unfurl_domains = [urlparse(settings.public_url).hostname]
+    # its order links (and the ERP's) unfurl, as the manifest's unfurl_domains says
+    sandbox.ws.unfurl_domains = list(settings.unfurl_domains)
     app_settings = dataclasses.replace(
         settings,
         slack_bot_token=sandbox.bot_token,
@@ -84,8 +83,11 @@ def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
     fresh = _is_empty(db)
     if fresh:
         print(f"Seeding {orders:,} demo orders into {db.engine.url.render_as_string()} …")
-        with progress_bar("seed", unit="orders") as progress:
-            print(seed_demo(db, orders=orders, seed=42, progress=progress).summary_line())
+        # the summary once the bar is closed: printed while it draws, the two would overwrite
+        # each other on the terminal and the bar would be drawn twice
+        with progress_bar("seed", unit="orders", total=orders) as progress:
+            report = seed_demo(db, orders=orders, seed=42, progress=progress)
+        print(report.summary_line())
     for user_id, role in DEMO_ROLES.items():
         set_role(db, actor=DEMO_ADMIN, user_id=user_id, role=role,
                  admins=frozenset({DEMO_ADMIN}), default_role=settings.default_role,

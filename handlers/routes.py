@@ -4,9 +4,20 @@
 from __future__ import annotations
 
 from slack_bolt import App
-from slack_sdk.errors import SlackApiError
 
-from handlers.kit import Deps, Permission, Reply, Request, channel_names, resolve_channel
+from handlers.kit import (
+    ARCHIVED,
+    MEMBER,
+    NOT_MEMBER,
+    UNSEEN,
+    Deps,
+    Permission,
+    Reply,
+    Request,
+    channel_names,
+    membership_state,
+    resolve_channel,
+)
 from messages.common import confirmation_message
 from messages.triage import queue_message, routes_message
 from store.errors import ValidationFailed
@@ -39,21 +50,19 @@ def on_route_command(request: Request) -> Reply:
                                               f"{membership(request, channel.id)}"))
 
 
+_MEMBERSHIP = {
+    UNSEEN: (" :warning: I can't see that channel: it is private and I'm not in it. Type "
+             "`/invite @Orderdesk` there, or nothing can be posted to it."),
+    ARCHIVED: " :warning: That channel is archived: nothing can be posted to it. Pick another.",
+    NOT_MEMBER: (" :warning: I'm not in that channel yet, so posts to it would be refused. Type "
+                 "`/invite @Orderdesk` there."),
+    MEMBER: " I'm in it, so posts will arrive.",
+}
+
+
 def membership(request: Request, channel: str) -> str:
-    """Whether Orderdesk can post in the channel (conversations.info), and how to fix it."""
-    try:
-        info = request.client.conversations_info(channel=channel)["channel"]
-    except SlackApiError as err:
-        if err.response.get("error") != "channel_not_found":
-            raise
-        return (" :warning: I can't see that channel: it is private and I'm not in it. Type "
-                "`/invite @Orderdesk` there, or nothing can be posted to it.")
-    if info.get("is_archived"):
-        return " :warning: That channel is archived: nothing can be posted to it. Pick another."
-    if not info.get("is_member"):
-        return (" :warning: I'm not in that channel yet, so posts to it would be refused. Type "
-                "`/invite @Orderdesk` there.")
-    return " I'm in it, so posts will arrive."
+    """Whether Orderdesk can post in the channel, and how to fix it."""
+    return _MEMBERSHIP[membership_state(request.client, channel)]
 
 
 def on_queue_command(request: Request) -> Reply:

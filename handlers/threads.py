@@ -1,5 +1,6 @@
 """Sales reps ask in threads: @mentions, DMs and followed threads answered in the thread;
-Follow / Unfollow / Details buttons (and Follow on the order card).
+Follow / Unfollow / Details buttons (and Follow on the order card); other channel messages
+go to autolink (handlers/autolink.py), which answers only where a channel opted in.
 
 Events: Bolt acks them itself before the listener runs (HTTP mode, process_before_response
 off), so the answer never delays the ack. Each event is claimed in the database first
@@ -13,6 +14,7 @@ import logging
 
 from slack_bolt import App
 
+from handlers.autolink import autolink
 from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
 from messages.actions import OrderActions, ThreadActions
 from messages.answers import answer_message, followed_message, unfollowed_message
@@ -27,7 +29,7 @@ from store.questions import (
     unfollow,
 )
 from store.views.questions import IGNORED
-from store.workspace import claim_event, message_key
+from store.workspace import autolink_on, claim_event, message_key
 
 ANSWERED_SUBTYPES = (None, "thread_broadcast")
 log = logging.getLogger("orderdesk.threads")
@@ -53,17 +55,19 @@ def on_mention_event(request: Request) -> Reply:
 
 
 def on_message_event(request: Request) -> Reply:
-    event = request.event
+    event, db = request.event, request.deps.db
     if not from_a_person(event):
         log.debug("event %s: not from a person, ignored", request.body["event_id"])
-    elif event.get("channel_type") == "im":
+        return Reply()
+    if event.get("channel_type") == "im":
         return answer(request, addressed=True)
-    elif (event.get("thread_ts") and f"<@{request.bot_user_id}>" not in event.get("text", "")
-          and is_followed_thread(request.deps.db, channel_id=request.channel,
-                                 thread_ts=event["thread_ts"])):
-        return answer(request, addressed=False)
-    else:
-        log.debug("event %s: not for us", request.body["event_id"])
+    if f"<@{request.bot_user_id}>" not in event.get("text", ""):  # else app_mention answers
+        if event.get("thread_ts") and is_followed_thread(db, channel_id=request.channel,
+                                                         thread_ts=event["thread_ts"]):
+            return answer(request, addressed=False)
+        if autolink_on(db, channel_id=request.channel):
+            return autolink(request)
+    log.debug("event %s: not for us", request.body["event_id"])
     return Reply()
 
 

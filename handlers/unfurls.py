@@ -1,19 +1,25 @@
-"""Orderdesk's own order links (<ORDERDESK_PUBLIC_URL>/o/<ref>) unfurl into a compact order
-card when pasted (link_shared -> chat.unfurl). In a channel shared with another organisation
-the card is customer-safe. A link to an order that is not there is left as it is.
+"""Orderdesk's own order links (<ORDERDESK_PUBLIC_URL>/o/<ref>) and links matching
+ORDERDESK_LINK_PATTERNS (the ERP's or storefront's order pages, `https://erp.example.com/orders/
+{ref}`) unfurl into a compact order card when pasted (link_shared -> chat.unfurl); the ref is
+looked up however it is spelled. The card shows what the visibility policy lets the person who
+pasted it show the channel (another rep's order: status only); in a channel shared with another
+organisation it is customer-safe. A link to an order that is not there is left as it is.
 """
 
 from __future__ import annotations
 
 import logging
+import re
+from functools import cache
 from urllib.parse import unquote, urlparse
 
 from slack_bolt import App
 
-from handlers.kit import Deps, Listeners, Reply, Request
+from handlers.kit import Deps, Listeners, Permission, Reply, Request
 from messages.unfurls import order_unfurl
-from store.errors import NotFound
+from store.errors import NotAllowed, NotFound, Outsider
 from store.orders import get_order
+from store.workspace import CUSTOMER, NOTHING, cut_order, order_sight
 
 log = logging.getLogger("orderdesk.unfurls")
 
@@ -23,13 +29,18 @@ def register(app: App, deps: Deps) -> None:
 
 
 def on_link_shared_event(request: Request) -> Reply:
-    public = request.deps.settings.public_url
-    if not public:
+    settings = request.deps.settings
+    public, patterns = settings.public_url, settings.link_patterns
+    if not public and not patterns:
         return Reply()
     shared = bool(request.body.get("is_ext_shared_channel"))
+    try:  # the card is for the channel, as the person who pasted the link may show it
+        viewer = request.viewer(Permission.LOOKUP, posting=True)
+    except (NotAllowed, Outsider):
+        return Reply()  # nobody asked: no refusal, the link stays as it is
     unfurls = {}
     for link in request.event.get("links") or []:
-        ref = order_ref_of(link.get("url") or "", public)
+        ref = order_ref_of(link.get("url") or "", public, patterns)
         if ref is None:
             continue
         try:
@@ -37,20 +48,45 @@ def on_link_shared_event(request: Request) -> Reply:
         except NotFound:
             log.info("link to %s: no such order, not unfurled", ref)
             continue
-        unfurls[link["url"]] = order_unfurl(order, url=link["url"], customer_safe=shared)
+        seen = CUSTOMER if shared else order_sight(viewer, order)
+        if seen == NOTHING:
+            continue
+        unfurls[link["url"]] = order_unfurl(cut_order(order, seen), url=link["url"],
+                                            customer_safe=shared)
     if not unfurls:
         return Reply()
     event = request.event
     return Reply().unfurl(event["channel"], event["message_ts"], unfurls)
 
 
-def order_ref_of(url: str, public_url: str) -> str | None:
-    """The ref of `<public_url>/o/<ref>`, else None."""
-    link, ours = urlparse(url), urlparse(public_url)
-    if (link.hostname or "").lower() != (ours.hostname or "").lower():
-        return None
-    prefix = ours.path.rstrip("/") + "/o/"
-    if not link.path.startswith(prefix):
-        return None
-    ref = unquote(link.path[len(prefix):]).strip("/")
-    return ref or None
+def order_ref_of(url: str, public_url: str | None, patterns: tuple[str, ...] = ()) -> str | None:
+    """The ref of `<public_url>/o/<ref>` or of a link matching one of `patterns`, else None."""
+    if public_url:
+        ours = public_url.rstrip("/") + "/o/{ref}"
+        ref = _pattern(ours).fullmatch(_normal(url))
+        if ref is not None:
+            return _ref(ref.group(1))
+    for pattern in patterns:
+        if (ref := _pattern(pattern).fullmatch(_normal(url))) is not None:
+            return _ref(ref.group(1))
+    return None
+
+
+def _normal(url: str) -> str:
+    """Scheme and host in lower case (as Slack and browsers treat them); no trailing slash."""
+    link = urlparse(url.strip())
+    return link._replace(scheme=link.scheme.lower(), netloc=link.netloc.lower()).geturl() \
+        .rstrip("/")
+
+
+@cache
+def _pattern(template: str) -> re.Pattern:
+    """`https://erp.example.com/orders/{ref}` -> a regex whose one group is the ref (one path
+    segment or query value: no /, ?, # or &)."""
+    head, _, tail = _normal(template).partition("{ref}")
+    return re.compile(re.escape(head) + r"([^/?#&]+)" + re.escape(tail.rstrip("/")),
+                      re.IGNORECASE)
+
+
+def _ref(raw: str) -> str | None:
+    return unquote(raw).strip() or None

@@ -34,7 +34,7 @@ from store.fulfilment import get_approval, get_approval_post, get_cancel_notice,
 from store.orders import home_for
 from store.questions import Audience, follow_notice
 from store.triage import SNOOZE_OPTIONS, batch_filter, batch_state, get_discrepancy, get_note
-from store.workspace import desk_people, require
+from store.workspace import Viewer, desk_people, require
 
 POST = "chat.postMessage"
 # payload -> the Web API call's arguments, or None; the payload carries "$method" too.
@@ -135,7 +135,8 @@ def _home(db: Database, p: dict, *, audience: Audience) -> dict:
     def may(action: str):
         return require(db, user_id=p["user_id"], action=action, admins=audience.admins,
                        default_role=audience.default_role)
-    home = home_for(db, user_id=p["user_id"], role=may("lookup"), admins=audience.admins)
+    viewer = Viewer(user_id=p["user_id"], role=may("lookup"), policy=audience.policy)
+    home = home_for(db, viewer=viewer, admins=audience.admins)
     try:
         can_enter_orders = bool(may("enter_order"))
     except NotAllowed:

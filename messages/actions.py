@@ -110,3 +110,4 @@ class HomeActions:
     QUEUE = "home.queue"  # "Open the queue": value is the queue filter
     REFRESH = "home.refresh"
     NEW_ORDER = "home.new_order"
+    RETRY = "home.retry"  # admins: send a dead post again; value: its id, or "all"

@@ -7,6 +7,8 @@ may also be overdue or escalated).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from messages.actions import HomeActions, TriageActions
 from messages.orders import actor
 from messages.render import render
@@ -18,8 +20,11 @@ MAX_BLOCKS = 100  # Slack's limit for a Home view
 
 
 def home_view(home: HomeView, *, snooze_options: list[tuple[str, str]], workers=(),
-              can_enter_orders: bool = False) -> dict:
-    """`workers`: (user id, name) of the people who may work items, for each item's Assign…"""
+              can_enter_orders: bool = False, membership: Mapping[str, str] | None = None,
+              ) -> dict:
+    """`workers`: (user id, name) of the people who may work items, for each item's Assign…
+    `membership`: channel id -> whether Orderdesk is in it (handlers.kit.membership_state),
+    for the admin's routes; None when not checked (a refresh from the outbox)."""
     blocks: list[dict] = [
         _header(f"Orderdesk · {label(home.role)}"),
         _actions([_button("Refresh", HomeActions.REFRESH, "refresh"),
@@ -29,7 +34,7 @@ def home_view(home: HomeView, *, snooze_options: list[tuple[str, str]], workers=
     if home.sales is not None:
         blocks += _sales(home.sales)
     if home.admin is not None:
-        blocks += _admin(home.admin)
+        blocks += _admin(home.admin, membership)
     if home.manager is not None:
         blocks += _manager(home.manager)
     if home.processor is not None:
@@ -82,7 +87,9 @@ def _empty(listed: Listed, what: str) -> list[dict]:
 
 
 def _orders(name: str, listed: Listed, what: str) -> list[dict]:
-    rows = [f"• *{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 200)} · {mrkdwn(o.why, 200)}"
+    rows = [f"• *{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 200)}"
+            + (f" · {money(o.total_minor, o.currency)}" if o.total_minor is not None else "")
+            + f" · {mrkdwn(o.why, 200)}" + ("" if o.sight == "full" else " _(status only)_")
             for o in listed.items]
     return [_title(name, listed), *([_section("\n".join(rows))] if rows else []),
             *_empty(listed, what), *_more(listed, None)]
@@ -148,22 +155,61 @@ def _delta(today: int, previous: int) -> str:
     return "" if not diff else f", {'+' if diff > 0 else ''}{diff}"
 
 
-def _admin(a: AdminHome) -> list[dict]:
+_MEMBERSHIP = {"member": ":white_check_mark: I'm in it",
+               "not_member": ":warning: I'm not in it: `/invite @Orderdesk` there",
+               "archived": ":warning: archived: pick another",
+               "unseen": ":warning: private and I'm not in it: `/invite @Orderdesk` there"}
+
+
+def _shown(listed: Listed) -> str:
+    """"showing 10 of 240" when a list is cut."""
+    return f"\n_showing {len(listed.items)} of {listed.total}_" if listed.more else ""
+
+
+def _admin(a: AdminHome, membership: Mapping[str, str] | None) -> list[dict]:
     roles = [f"• {actor(uid)}: {role}{' (ORDERDESK_ADMINS)' if pinned else ''}"
-             for uid, role, pinned in a.roles]
-    routes = [f"• `{key}` → <#{channel}>" for key, channel in a.routes]
+             for uid, role, pinned in a.roles.items]
+    routes = [f"• `{key}` → <#{channel}>"
+              + (f" · {_MEMBERSHIP[membership[channel]]}" if membership and channel in membership
+                 else "") for key, channel in a.routes]
+    links = [f"• <#{c.channel_id}> ↔ *{mrkdwn(c.customer_code, 64)}* "
+             f"{mrkdwn(c.customer_name, 200)}" for c in a.connections.items]
     c = a.clock
     clock_rows = [
         f"• outbox: {c.outbox_pending} waiting"
         + (f" (oldest {when(c.oldest_pending_at)})" if c.oldest_pending_at else "")
         + f", {c.outbox_dead} dead, last sent {when(c.last_sent_at)}",
         *(f"• {d.period} digest in <#{d.channel_id}>: last posted {when(d.last_posted_at)}"
-          for d in c.digests),
+          for d in c.digests[:20]),
     ]
     return [
         {"type": "divider"},
-        _section("*Roles*\n" + ("\n".join(roles[:40]) or "_Everyone has the default role._")
-                 + (f"\n… and {len(roles) - 40} more" if len(roles) > 40 else "")),
+        _section("*Roles* · " + str(a.roles.total) + "\n"
+                 + ("\n".join(roles) or "_Everyone has the default role._") + _shown(a.roles)),
         _section("*Routes*\n" + ("\n".join(routes) or "_No routes: `/orders route`._")),
-        _section("*Clock health*\n" + "\n".join(clock_rows)),
+        _section("*Clock health*\n" + "\n".join(clock_rows)
+                 + (f"\n… and {len(c.digests) - 20} more digests" if len(c.digests) > 20
+                    else "")),
+        *_dead(a.dead),
+        _section(f"*Shared channels* · {a.connections.total}\n"
+                 + ("\n".join(links) or "_None: `/orders connect <#channel> <customer>`._")
+                 + _shown(a.connections)),
     ]
+
+
+def _dead(dead: Listed) -> list[dict]:
+    """Posts Slack refused for good, each with Retry; `/orders outbox` lists them all."""
+    blocks = [_section(f"*Undelivered posts* · {dead.total}"
+                       + ("" if dead.total else "\n_None._"))]
+    for d in dead.items:
+        where = f" to <#{d.channel}>" if d.channel else ""
+        blocks.append({**_section(f"#{d.id} {mrkdwn(label(d.kind), 80)}{where}: "
+                                  f"`{mrkdwn(d.error, 200)}` · {when(d.created_at)}"),
+                       "accessory": _button("Retry", f"{HomeActions.RETRY}:{d.id}", str(d.id))})
+    if dead.more:
+        blocks.append(_context(f"showing {len(dead.items)} of {dead.total} — "
+                               "`/orders outbox` lists them all"))
+    if dead.total > 1:
+        blocks.append(_actions([_button(f"Retry all ({dead.total})", f"{HomeActions.RETRY}:all",
+                                        "all")]))
+    return blocks

@@ -19,8 +19,11 @@ HELP = """\
   @orderdesk where is X    mention the bot here (in the current thread, if any)
   dm <text>                send the bot a direct message
   <any other text>         say something in the current channel/thread
-  click <label|action_id> [n]   press a button (newest first; n = message number)
-  select <action_id> <value>    pick an option (value or its text) in a select/picker
+  click <label|action_id> [n]   press a button (newest first; n = message number;
+                           `click Next` finds "Next 10 ›")
+  select Snooze 4 hours    pick an option as shown: the menu, then the option
+  select <action_id> <value>    …or by action_id and value (or its text)
+  on <n> click|select …    act on message n, not the newest that has it
   submit field=value a="two words"   submit the open modal (fields: action_id or label)
   close                    close the open modal
   as <user>                act as another user (id or name: U0SALES1, sam)
@@ -88,7 +91,7 @@ class Console(ConsoleActions):
                  "submit": "do_submit", "close": "do_close", "as": "do_as", "in": "do_in",
                  "thread": "do_thread", "show": "do_show", "views": "do_views",
                  "home": "do_home", "workflow": "do_workflow",
-                 "paste": "do_paste"}
+                 "paste": "do_paste", "on": "do_on"}
 
     @staticmethod
     def split(rest: str) -> list[str]:

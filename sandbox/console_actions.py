@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 import shlex
 import time
 from typing import Any, Callable, TextIO
 
-from sandbox.locate import button_by_text, find_target, resolve_channel
+from sandbox.locate import button_by_text, find_target, resolve_channel, select_by_text
 from sandbox.model import Delivery, Message, View
 from sandbox.render_text import render_blocks, render_message, render_view
 from sandbox.viewstate import find_elements, find_input_by_label
 
+_CHANNEL_NAME = re.compile(r"(?<![<\w&])#([a-z0-9][a-z0-9_-]{0,79})")
 SETTLE_S = 2.0  # longest wait for async app work (lazy listeners) after an action
 QUIET_S = 0.25  # once things arrive, wait until nothing new for this long
 
@@ -21,6 +23,7 @@ class ConsoleActions:
         self.user = self._user_id(user)
         self.channel = resolve_channel(sb.ws, channel).id
         self.thread_ts: str | None = None
+        self.on_message: Message | None = None  # `on <n> click …`: the message acted on
 
     # -- output --------------------------------------------------------------------------
     def say(self, text: str) -> None:
@@ -111,25 +114,54 @@ class ConsoleActions:
         return render_view(view, users=names)
 
     # -- commands ------------------------------------------------------------------------
+    def linked(self, text: str) -> str:
+        """`#order-triage` typed for a channel that exists becomes `<#C…|order-triage>`, as
+        Slack's client sends it (commands with should_escape, messages); other words stay."""
+        def link(match: re.Match) -> str:
+            chan = self.sb.ws.find_channel(match.group(1))
+            if chan is None or chan.is_im:
+                return match.group(0)
+            return f"<#{chan.id}|{chan.name}>"
+        return _CHANNEL_NAME.sub(link, text)
+
     def do_slash(self, command: str, text: str) -> None:
+        text = self.linked(text)
         self._act(lambda: self.sb.slash(command, text, user=self.user, channel=self.channel))
 
     def do_mention(self, text: str) -> None:
+        text = self.linked(text)
         self._act(lambda: self.sb.mention(text, user=self.user, channel=self.channel,
                                           thread_ts=self.thread_ts))
 
     def do_say(self, text: str) -> None:
+        text = self.linked(text)
         self._act(lambda: self.sb.say(text, user=self.user, channel=self.channel,
                                       thread_ts=self.thread_ts))
 
     def do_dm(self, text: str) -> None:
         self._act(lambda: self.sb.dm(text, user=self.user))
 
+    def do_on(self, rest: str) -> None:
+        """`on 3 click Resolve`, `on 3 select Snooze 4 hours`: act on message 3 (here, or in
+        the thread you are in), not on the newest that has it."""
+        number, _, command = rest.partition(" ")
+        word, _, args = command.strip().partition(" ")
+        if not number.isdigit() or word.lower() not in ("click", "select"):
+            raise ValueError("usage: on <message number> click <button> | select <option>")
+        self.on_message = self._message_number(int(number))
+        try:
+            (self.do_click if word.lower() == "click" else self.do_select)(args)
+        finally:
+            self.on_message = None
+
+    def _scope(self) -> list | None:
+        return [self.on_message] if self.on_message is not None else None
+
     def do_click(self, rest: str) -> None:
-        args = shlex.split(rest)
+        args = self.split(rest)
         number = int(args.pop()) if len(args) > 1 and args[-1].isdigit() else None
         label = " ".join(args)
-        records = [self._message_number(number)] if number is not None else None
+        records = [self._message_number(number)] if number is not None else self._scope()
         target = button_by_text(self.sb.ws, label, user=self.user, records=records)
         if target is None:
             raise LookupError(f"no button {label!r} on your modals or recent messages")
@@ -138,15 +170,30 @@ class ConsoleActions:
                                         block_id=target.block.get("block_id")))
 
     def do_select(self, rest: str) -> None:
-        args = shlex.split(rest)
-        if len(args) < 2:
-            raise ValueError("usage: select <action_id> <value>")
-        action_id, value = args[0], " ".join(args[1:])
-        target = find_target(self.sb.ws, action_id, user=self.user, message=None, view=None)
+        """`select Snooze 4 hours` (the menu as shown, then the option), `select 4 hours`, or
+        `select <action_id> <value or option text>`."""
+        args = self.split(rest)
+        if not args:
+            raise ValueError("usage: select <menu> <option>, e.g. select Snooze 4 hours")
+        try:
+            target = find_target(self.sb.ws, args[0], user=self.user, message=self.on_message,
+                                 view=None)
+            value = " ".join(args[1:])
+        except LookupError:
+            found = select_by_text(self.sb.ws, " ".join(args), user=self.user,
+                                   records=self._scope())
+            if found is None:
+                raise LookupError(f"no menu with an option {' '.join(args)!r} on your modals "
+                                  "or recent messages") from None
+            target, option = found
+            value = str(option.get("value"))
+        if not value:
+            raise ValueError(f"which option? select {args[0]} <option>")
         if target.element.get("type", "").endswith("users_select"):
             value = self._user_id(value)
-        self._act(lambda: self.sb.click(action_id, user=self.user, message=target.message,
-                                        view=target.view, value=value))
+        self._act(lambda: self.sb.click(target.element["action_id"], user=self.user,
+                                        message=target.message, view=target.view,
+                                        block_id=target.block.get("block_id"), value=value))
 
     def do_submit(self, rest: str) -> None:
         stack = self.sb.views(self.user)

@@ -71,7 +71,30 @@ class Events:
             thread_ts: str | None = None) -> Delivery:
         """A plain message in a channel (or thread): a `message` event."""
         chan = resolve_channel(self.ws, channel)
-        _, event = self._human_message(chan, user, text, thread_ts)
+        msg, event = self._human_message(chan, user, text, thread_ts)
+        if self.ws.bot_user not in chan.members and not chan.is_im:
+            return _not_sent("the bot is not in the channel: Slack sends no message event")
+        delivery = self.send_event(event)
+        delivery.message = msg
+        return delivery
+
+    def edit(self, message: Message, text: str) -> Delivery:
+        """The author edits a message: Slack changes it and sends a `message` event with
+        subtype message_changed (hidden), the new message inside, the old one beside it."""
+        chan = resolve_channel(self.ws, message.channel)
+        with self.ws.lock:
+            before = {"type": "message", "user": message.user, "text": message.text,
+                      "ts": message.ts}
+            message.text = text
+            self.ws.touch(message)
+            event = {"type": "message", "subtype": "message_changed", "hidden": True,
+                     "channel": chan.id, "ts": self.ws.next_ts(),
+                     "channel_type": "im" if chan.is_im else "group" if chan.is_private
+                     else "channel",
+                     "message": {**before, "text": text,
+                                 "edited": {"user": message.user, "ts": self.ws.next_ts()}},
+                     "previous_message": before}
+            event["event_ts"] = event["ts"]
         if self.ws.bot_user not in chan.members and not chan.is_im:
             return _not_sent("the bot is not in the channel: Slack sends no message event")
         return self.send_event(event)

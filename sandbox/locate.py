@@ -95,16 +95,58 @@ def _not_found(action_id: str, searched: list) -> str:
 
 def button_by_text(ws: Workspace, text: str, *, user: str,
                    records: list[Message | View] | None = None) -> Target | None:
-    """The newest button whose label (or action_id) is `text`, case-insensitive (console)."""
+    """The newest button whose label (or action_id) is `text`, case-insensitive (console);
+    failing that, the newest whose label starts with it (`Next` for "Next 10 ›")."""
+    wanted = text.strip().lower()
     with ws.lock:
-        if records is None:
-            records = [*reversed(ws.stack(user)), *_messages_newest_first(ws, user)]
-        wanted = text.strip().lower()
-        for record in records:
-            for block, el in elements(record.blocks):
-                label = str((el.get("text") or {}).get("text", "")).lower()
-                if wanted in (label, str(el.get("action_id", "")).lower()):
-                    if isinstance(record, View):
-                        return Target(block, el, view=record)
-                    return Target(block, el, message=record)
-        return None
+        found = [(record, block, el) for record in _records(ws, user, records)
+                 for block, el in elements(record.blocks)
+                 if el.get("type") in ("button", "workflow_button")]
+    for exact in (True, False):
+        for record, block, el in found:
+            label = _text_of(el.get("text")).lower()
+            if (wanted in (label, str(el.get("action_id", "")).lower()) if exact
+                    else wanted and label.startswith(wanted)):
+                return _target(record, block, el)
+    return None
+
+
+def select_by_text(ws: Workspace, text: str, *, user: str,
+                   records: list[Message | View] | None = None) -> tuple[Target, dict] | None:
+    """The newest select menu and option that `text` names by what people see: "<menu's
+    placeholder> <option>" (`Snooze 4 hours`) or the option alone (`4 hours`), case-
+    insensitive; an option's label may be cut short (`Snooze 4`). (console)"""
+    wanted = " ".join(text.lower().split())
+    with ws.lock:
+        found = [(record, block, el) for record in _records(ws, user, records)
+                 for block, el in elements(record.blocks) if el.get("options")
+                 and el.get("type") not in ("checkboxes", "radio_buttons")]
+    for exact in (True, False):
+        for record, block, el in found:
+            menu = _text_of(el.get("placeholder")).lower().rstrip("…. ")
+            asked = [wanted]
+            if menu and wanted.startswith(menu + " "):
+                asked.insert(0, wanted[len(menu) + 1:])
+            for option in el.get("options") or []:
+                label = " ".join(_text_of(option.get("text")).lower().split())
+                if any(label == a if exact else label.startswith(a) for a in asked if a):
+                    return _target(record, block, el), option
+    return None
+
+
+def _records(ws: Workspace, user: str, records) -> list:
+    if records is not None:
+        return list(records)
+    home = ws.views.get(ws.homes.get(user, ""))
+    return [*reversed(ws.stack(user)), *_messages_newest_first(ws, user),
+            *([home] if home is not None else [])]
+
+
+def _target(record, block: dict, el: dict) -> Target:
+    if isinstance(record, View):
+        return Target(block, el, view=record)
+    return Target(block, el, message=record)
+
+
+def _text_of(obj) -> str:
+    return str((obj or {}).get("text", "")) if isinstance(obj, dict) else ""

@@ -149,7 +149,7 @@ def _input(block: dict, state: dict, errors: dict) -> list[str]:
     optional = " (optional)" if block.get("optional") else ""
     lines = [f"{_text(block.get('label'))}{optional} ({action_id}): {value}".rstrip()]
     if el.get("type") in ("static_select", "radio_buttons", "checkboxes", "multi_static_select"):
-        opts = [str(o.get("value")) for o in el.get("options") or []]
+        opts = [_text(o.get("text")) or str(o.get("value")) for o in el.get("options") or []]
         lines.append(f"    options: {', '.join(opts)}")
     if block.get("hint"):
         lines.append(f"    {_text(block['hint'])}")

@@ -15,7 +15,17 @@ the Reply and makes its Slack calls, handling Slack's refusals in one place.
     handle_error      the app's one error handler
 """
 
-from handlers.kit.channels import ChannelRef, channel_names, looks_like_channel, resolve_channel
+from handlers.kit.channels import (
+    ARCHIVED,
+    MEMBER,
+    NOT_MEMBER,
+    UNSEEN,
+    ChannelRef,
+    channel_names,
+    looks_like_channel,
+    membership_state,
+    resolve_channel,
+)
 from handlers.kit.commands import CommandRouter
 from handlers.kit.deps import Deps
 from handlers.kit.errors import handle_error
@@ -26,7 +36,8 @@ from handlers.kit.reply import Reply
 from messages.metadata import Metadata
 
 __all__ = [
-    "ChannelRef", "channel_names", "looks_like_channel", "resolve_channel",
+    "ChannelRef", "channel_names", "looks_like_channel", "resolve_channel", "membership_state",
+    "ARCHIVED", "MEMBER", "NOT_MEMBER", "UNSEEN",
     "CommandRouter", "Deps", "Listener", "Listeners", "Metadata", "ModalState", "Permission",
     "Reply", "Request", "channel_of", "handle_error", "listen", "numbered", "require",
     "thread_of", "user_of",

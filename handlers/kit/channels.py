@@ -63,6 +63,23 @@ def channel_names(client: WebClient, ids) -> dict[str, str]:
     return names
 
 
+MEMBER, NOT_MEMBER, ARCHIVED, UNSEEN = "member", "not_member", "archived", "unseen"
+
+
+def membership_state(client: WebClient, channel_id: str) -> str:
+    """Whether Orderdesk can post in the channel (conversations.info): MEMBER, NOT_MEMBER,
+    ARCHIVED, or UNSEEN (private and Orderdesk is not in it)."""
+    try:
+        info = client.conversations_info(channel=channel_id)["channel"]
+    except SlackApiError as err:
+        if err.response.get("error") != "channel_not_found":
+            raise
+        return UNSEEN
+    if info.get("is_archived"):
+        return ARCHIVED
+    return MEMBER if info.get("is_member") else NOT_MEMBER
+
+
 def _name_of(client: WebClient, channel_id: str) -> str | None:
     try:
         return client.conversations_info(channel=channel_id)["channel"].get("name")

@@ -18,6 +18,7 @@ from store.models.orders import (
 from store.models.returns import Approval, Return, ReturnLine
 from store.models.triage import Discrepancy
 from store.models.workspace import (
+    AutolinkChannel,
     ChannelLink,
     ChannelRoute,
     Counter,
@@ -31,7 +32,7 @@ from store.models.workspace import (
 )
 
 __all__ = [
-    "Approval", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent", "ConnectSource",
+    "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent", "ConnectSource",
     "Counter", "Customer", "CustomerAddress",
     "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
     "Event", "FINGERPRINT_FIELD", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",

@@ -45,6 +45,17 @@ class ChannelLink(Base):
     linked_at: Mapped[datetime] = created_at_column()
 
 
+class AutolinkChannel(Base):
+    """A channel opted in to autolink (`/orders autolink <#channel> on`): a message there that
+    names known orders gets one compact answer in its thread."""
+
+    __tablename__ = "autolink_channels"
+
+    channel_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    enabled_by: Mapped[str | None] = mapped_column(String(32))
+    enabled_at: Mapped[datetime] = created_at_column()
+
+
 class PostedCard(Base):
     """An order card posted in a channel, so an edit can update every copy in place."""
 

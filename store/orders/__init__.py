@@ -11,6 +11,7 @@ from store.orders.history import order_history
 from store.orders.home import home_for
 from store.orders.intake import IntakeResult, create_order, intake_order
 from store.orders.lines import LineEdit
+from store.orders.mentions import orders_named_in
 from store.orders.operations import edit_order, get_order, record_posted_card
 
 __all__ = [
@@ -23,6 +24,7 @@ __all__ = [
     "edit_order",
     "get_order",
     "home_for",
+    "orders_named_in",
     "intake_order",
     "order_history",
     "record_posted_card",

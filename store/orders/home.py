@@ -4,7 +4,11 @@ processor  my assigned discrepancies (oldest first), unassigned ones by type, ov
            open orders on a hold I placed
 sales      my accounts' flagged, late, awaiting-payment and backordered orders; orders I follow
 manager    approvals waiting, escalations, today's numbers against yesterday's
-admin      who has which role, the routes, the clock's health (outbox, digests)
+admin      who has which role, the routes, the clock's health (outbox, digests), posts Slack
+           refused for good (dead letters), the channels shared with a customer
+
+Every order shown is cut by the visibility policy (store.workspace.sight): another rep's order
+a rep follows shows its status only (no total) under ORDERDESK_REP_VISIBILITY=status.
 
 A manager's Home also has the processor's lists (managers work the desk too), an admin's the
 manager's. Each list is cut to `limit` items and carries its total.
@@ -13,10 +17,11 @@ manager's. Each list is cut to `limit` items and carries its total.
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import Select, distinct, exists, func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from store import clock
 from store.db import Database
@@ -51,6 +56,8 @@ from store.views.home import (
     DigestHealth,
     Figure,
     HomeApproval,
+    HomeConnection,
+    HomeDeadLetter,
     HomeOrder,
     HomeView,
     Listed,
@@ -58,7 +65,15 @@ from store.views.home import (
     ProcessorHome,
     SalesHome,
 )
-from store.workspace import list_routes
+from store.workspace import (
+    FULL,
+    NOTHING,
+    Viewer,
+    dead_letters,
+    list_connections,
+    list_routes,
+    sight,
+)
 
 LIMIT = 5
 _NOT_SHIPPED = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED,
@@ -67,23 +82,31 @@ _NOT_SHIPPED = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED,
 _OPEN = Discrepancy.status != DiscrepancyStatus.RESOLVED
 
 
-def home_for(db: Database, *, user_id: str, role: Role, admins: Collection[str],
+def home_for(db: Database, *, viewer: Viewer, admins: Collection[str],
              limit: int = LIMIT, now: datetime | None = None) -> HomeView:
+    """`viewer`: whose Home, with their role and ORDERDESK_REP_VISIBILITY."""
     now = now or clock.now()
-    role = Role(role)
+    role, user_id = Role(viewer.role), viewer.user_id
     with db.read() as session:
         processor = sales = manager = admin = None
         if role == Role.SALES:
-            sales = _sales(session, user_id, now, limit)
+            sales = _sales(session, viewer, now, limit)
         else:
-            processor = _processor(session, user_id, now, limit)
+            processor = _processor(session, viewer, now, limit)
         if role in (Role.MANAGER, Role.ADMIN):
             manager = _manager(session, now, limit)
         if role == Role.ADMIN:
-            admin = _admin(session, admins)
+            admin = _admin(session, admins, limit)
     if admin is not None:
-        admin = AdminHome(admin.roles, tuple((r.key, r.channel_id) for r in list_routes(db)),
-                          admin.clock)
+        letters, dead = dead_letters(db, limit=limit)
+        links = list_connections(db)
+        admin = replace(
+            admin, routes=tuple((r.key, r.channel_id) for r in list_routes(db)),
+            dead=Listed(tuple(HomeDeadLetter(d.id, d.kind, d.channel, d.error, d.created_at)
+                              for d in letters), dead),
+            connections=Listed(tuple(HomeConnection(c.channel_id, c.customer_code,
+                                                    c.customer_name) for c in links[:limit]),
+                               len(links)))
     return HomeView(user_id=user_id, role=role.value, processor=processor, sales=sales,
                     manager=manager, admin=admin)
 
@@ -99,7 +122,8 @@ def _discrepancies(session: Session, where: list, now: datetime, limit: int) -> 
     return Listed(tuple(discrepancy_view(d, now=now) for d in rows), int(total or 0))
 
 
-def _processor(session: Session, user_id: str, now: datetime, limit: int) -> ProcessorHome:
+def _processor(session: Session, viewer: Viewer, now: datetime, limit: int) -> ProcessorHome:
+    user_id = viewer.user_id
     mine = _discrepancies(session, [_OPEN, Discrepancy.owner_id == user_id], now, limit)
     by_type = session.execute(
         select(Discrepancy.type, func.count()).where(_OPEN, Discrepancy.owner_id.is_(None))
@@ -111,8 +135,8 @@ def _processor(session: Session, user_id: str, now: datetime, limit: int) -> Pro
     held = (select(Order).join(OrderHold, OrderHold.order_id == Order.id)
             .where(OrderHold.placed_by == user_id, OrderHold.released_at.is_(None),
                    Order.status == OrderStatus.OPEN))
-    holds = _orders(session, held, lambda o: f"held: {_hold_reason(o, user_id)}", limit,
-                    Order.ordered_at)
+    holds = _orders(session, viewer, held, lambda o: f"held: {_hold_reason(o, user_id)}",
+                    limit, Order.ordered_at)
     return ProcessorHome(mine, unassigned, overdue, holds)
 
 
@@ -123,42 +147,58 @@ def _hold_reason(order: Order, user_id: str) -> str:
 
 # -- sales ---------------------------------------------------------------------------------
 
-def _orders(session: Session, query: Select, why, limit: int, order_by) -> Listed:
+def _orders(session: Session, viewer: Viewer, query: Select, why, limit: int,
+            order_by) -> Listed:
+    """The first `limit` orders of `query`, each as the viewer may see it, and the total."""
     ids = query.with_only_columns(Order.id).distinct().subquery()
     total = session.scalar(select(func.count()).select_from(ids))
     rows = session.scalars(
         select(Order).where(Order.id.in_(select(ids.c.id)))
-        .options(joinedload(Order.customer)).order_by(order_by, Order.id).limit(limit))
-    return Listed(tuple(HomeOrder(o.ref, o.customer.name, why(o)) for o in rows),
+        .options(joinedload(Order.customer), selectinload(Order.lines))
+        .order_by(order_by, Order.id).limit(limit))
+    return Listed(tuple(filter(None, (_home_order(viewer, o, why) for o in rows))),
                   int(total or 0))
 
 
-def _sales(session: Session, user_id: str, now: datetime, limit: int) -> SalesHome:
+def _home_order(viewer: Viewer, order: Order, why) -> HomeOrder | None:
+    seen = sight(viewer, owner_id=order.customer.sales_rep_id, customer_id=order.customer_id)
+    if seen == NOTHING:
+        return None
+    if seen != FULL:  # the status axes only: no total, nothing from lines or holds' notes
+        return HomeOrder(order.ref, order.customer.name, _status(order), seen)
+    total = sum(li.quantity * li.unit_price_minor for li in order.lines) + order.shipping_minor
+    return HomeOrder(order.ref, order.customer.name, why(order), seen, total, order.currency)
+
+
+def _status(order: Order) -> str:
+    return f"{order.status.value} · {order.fulfilment_status.value.replace('_', ' ')}"
+
+
+def _sales(session: Session, viewer: Viewer, now: datetime, limit: int) -> SalesHome:
+    user_id = viewer.user_id
     today = clock.date_of(now)
     mine = (select(Order).join(Customer, Customer.id == Order.customer_id)
             .where(Customer.sales_rep_id == user_id, Order.status == OrderStatus.OPEN))
     open_problem = exists().where(Discrepancy.order_id == Order.id, _OPEN,
                                   Discrepancy.type != DiscrepancyType.LATE)
-    flagged = _orders(session, mine.where(open_problem), lambda o: "open problem", limit,
+    flagged = _orders(session, viewer, mine.where(open_problem), lambda o: "open problem", limit,
                       Order.ordered_at)
     late = _orders(
-        session, mine.where(Order.promised_date < today,
+        session, viewer, mine.where(Order.promised_date < today,
                             Order.fulfilment_status.in_(_NOT_SHIPPED)),
         lambda o: f"promised {o.promised_date.day} {o.promised_date:%b}", limit, Order.promised_date)
     awaiting = _orders(
-        session, mine.where(Order.payment_status.in_((PaymentStatus.AWAITING,
+        session, viewer, mine.where(Order.payment_status.in_((PaymentStatus.AWAITING,
                                                       PaymentStatus.FAILED))),
         lambda o: f"payment {o.payment_status.value}", limit, Order.ordered_at)
     backordered = _orders(
-        session, mine.where(exists().where(OrderLine.order_id == Order.id,
+        session, viewer, mine.where(exists().where(OrderLine.order_id == Order.id,
                                            OrderLine.quantity_backordered > 0)),
         lambda o: f"{sum(1 for li in o.lines if li.quantity_backordered)} line(s) backordered",
         limit, Order.ordered_at)
     followed = _orders(
-        session, select(Order).join(Follow, Follow.order_id == Order.id)
-        .where(Follow.user_id == user_id),
-        lambda o: f"{o.status.value} · {o.fulfilment_status.value.replace('_', ' ')}", limit,
-        Order.ordered_at)
+        session, viewer, select(Order).join(Follow, Follow.order_id == Order.id)
+        .where(Follow.user_id == user_id), _status, limit, Order.ordered_at)
     return SalesHome(flagged, late, awaiting, backordered, followed)
 
 
@@ -211,7 +251,7 @@ def _today(session: Session, now: datetime) -> tuple[Figure, ...]:
 
 # -- admin ---------------------------------------------------------------------------------
 
-def _admin(session: Session, admins: Collection[str]) -> AdminHome:
+def _admin(session: Session, admins: Collection[str], limit: int) -> AdminHome:
     assigned = session.execute(select(User.slack_user_id, User.role)
                                .order_by(User.role, User.slack_user_id)).all()
     roles = [(uid, Role.ADMIN.value, True) for uid in sorted(admins)]
@@ -232,4 +272,4 @@ def _admin(session: Session, admins: Collection[str]) -> AdminHome:
             OutboxMessage.status == OutboxStatus.DEAD)) or 0),
         last_sent_at=session.scalar(select(func.max(OutboxMessage.sent_at))),
         digests=tuple(DigestHealth(s.id, s.period.value, s.channel_id, at) for s, at in digests))
-    return AdminHome(tuple(roles), (), health)
+    return AdminHome(Listed(tuple(roles[:limit * 2]), len(roles)), (), health)

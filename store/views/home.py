@@ -26,6 +26,9 @@ class HomeOrder:
     ref: str
     customer_name: str
     why: str  # what puts it on the list: "promised 3 Jun", "price mismatch", "awaiting payment"
+    sight: str = "full"  # what the viewer may see of it (store.workspace.visibility)
+    total_minor: int | None = None  # in full sight only
+    currency: str = ""
 
 
 @dataclass(frozen=True)
@@ -88,10 +91,28 @@ class ManagerHome:
 
 
 @dataclass(frozen=True)
+class HomeDeadLetter:
+    id: int
+    kind: str
+    channel: str | None
+    error: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class HomeConnection:
+    channel_id: str
+    customer_code: str
+    customer_name: str
+
+
+@dataclass(frozen=True)
 class AdminHome:
-    roles: tuple[tuple[str, str, bool], ...]  # (user id, role, through ORDERDESK_ADMINS)
+    roles: Listed  # (user id, role, through ORDERDESK_ADMINS)
     routes: tuple[tuple[str, str], ...]  # (key, channel id)
     clock: ClockHealth
+    dead: Listed = Listed((), 0)  # HomeDeadLetter, newest first
+    connections: Listed = Listed((), 0)  # HomeConnection
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,13 @@ connect_channel / list_connections     Slack Connect channels linked to a custom
 dead_letters / retry_dead              posts Slack refused for good, for admins to resend
 submit_once / forget_submissions       change things once per modal submission
 refresh_homes                          queue App Home refreshes (outbox, coalesced)
+set_autolink / autolink_on             channels where messages naming orders are answered
 """
 
 from __future__ import annotations
 
 from store.outbox import DeadLetter, dead_letters, retry_dead
+from store.workspace.autolink import autolink_channels, autolink_on, set_autolink
 from store.workspace.connections import (
     ConnectionView,
     connect_channel,
@@ -51,6 +53,9 @@ from store.workspace.visibility import (
 )
 
 __all__ = [
+    "autolink_channels",
+    "autolink_on",
+    "set_autolink",
     "DeadLetter",
     "dead_letters",
     "retry_dead",

@@ -1,15 +1,23 @@
 """`orderdesk console` from an empty database: seeds, routes, checks, and answers a command."""
 
+import functools
 import io
 import re
+import sys
 
+import bot.progress
 from bot.config import Settings
 from bot.console import run
 
 
-def test_the_console_seeds_an_empty_database_and_answers_slash_commands(tmp_path, monkeypatch):
+def test_the_console_seeds_an_empty_database_and_answers_slash_commands(tmp_path, monkeypatch,
+                                                                        capsys):
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
-    script = iter(["/order acme", "/orders queue", "home", "as U0SALES1", "home", "quit"])
+    # the seed's bar drawn where its summary is printed, as on a terminal
+    monkeypatch.setattr(bot.progress, "progress_bar",
+                        functools.partial(bot.progress.progress_bar, file=sys.stdout))
+    script = iter(["/order acme", "/orders queue", "select Snooze 4 hours", "home", "as U0SALES1",
+                   "home", "quit"])
     output = io.StringIO()
 
     code = run(Settings.from_env(), orders=300, user="U0PROC1",
@@ -17,6 +25,11 @@ def test_the_console_seeds_an_empty_database_and_answers_slash_commands(tmp_path
 
     shown = output.getvalue()
     assert code == 0
+    printed = capsys.readouterr().out
+    bar = [line for line in printed.split("\n") if "seed:" in line]
+    assert len(bar) == 1 and bar[0].rsplit("\r", 1)[-1].startswith("seed: 100%"), printed
+    summary = next(line for line in printed.split("\n") if "seeded 300 orders" in line)
+    assert summary.startswith("seeded 300 orders (") and "\r" not in summary, printed
     assert "Acme Corporation" in shown  # the fuzzy lookup answered through the sandbox
     # The checks ran on the demo orders, so triage has work to show.
     assert re.search(r"\b[1-9]\d* open discrepanc", shown), shown[-2000:]
@@ -24,3 +37,5 @@ def test_the_console_seeds_an_empty_database_and_answers_slash_commands(tmp_path
     assert "App Home updated" in shown and "ORDERDESK · PROCESSOR" in shown
     assert "My items" in shown and "ORDERDESK · SALES" in shown and "Awaiting payment" in shown
     assert "Unhandled request" not in shown
+    # a menu picked as it shows: the app snoozed the item for 4 hours
+    assert "· Snoozed · snoozed until" in shown[shown.index("> select Snooze 4 hours"):]

@@ -18,7 +18,9 @@ from store.enums import (
     DiscrepancyStatus,
     DiscrepancyType,
     HoldReason,
+    OutboxStatus,
     PaymentStatus,
+    Role,
     Severity,
 )
 from store.models import (
@@ -30,6 +32,7 @@ from store.models import (
     OrderHold,
     OrderLine,
     OutboxMessage,
+    User,
 )
 from store.triage import assign
 from tests.support.clock import TODAY, days_ago
@@ -167,3 +170,69 @@ def test_a_change_republishes_the_home_of_whom_it_concerns_coalesced(stack, desk
     assert "My items* · 2" in home_text(stack, PROCESSOR)
     assert stack.sb.home(MANAGER) is not None  # the manager's Home is published too
     assert not [c for c in stack.sb.calls("views.publish") if not c.ok]
+
+
+def test_another_reps_order_on_a_reps_home_shows_its_status_only(stack, desk):
+    """ORDERDESK_REP_VISIBILITY=status (the default): the Home asks the visibility policy for
+    every order it shows; the rep's own account in full (with its total), another rep's
+    followed order status only."""
+    assert stack.settings.rep_visibility == "status"
+    with stack.db.write() as s:
+        s.execute(update(Customer).where(Customer.code == "ACME").values(sales_rep_id=SALES))
+        s.execute(update(Customer).where(Customer.code == "BETA")
+                  .values(sales_rep_id="U0SALES2"))
+        for ref in ("SO-1042", "SO-1043"):
+            s.add(Follow(order_id=order_id(s, ref), channel_id="C0ORDERS", thread_ts="1.0",
+                         user_id=SALES))
+        beta = s.scalar(select(Order.customer_id).where(Order.ref == "SO-1043"))
+        assert beta == desk["BETA"]
+    text = open_home(stack, SALES)
+    rows = {ref: next(r for r in text.split("\\n") if ref in r) for ref in ("SO-1042", "SO-1043")}
+    assert "$" in rows["SO-1042"] and "status only" not in rows["SO-1042"]
+    assert "$" not in rows["SO-1043"] and "(status only)" in rows["SO-1043"]
+
+
+def test_an_admins_home_checks_route_membership_lists_dead_posts_with_retry_and_links(
+        stack, desk):
+    stack.sb.add_channel("C0NOTIN", "not-in", bot_member=False)
+    stack.sb.add_channel("C0SHARED", "acme-shared", ext_shared=True)
+    route(stack.sb, "default", TRIAGE, "order-triage")
+    route(stack.sb, "warehouse", "C0NOTIN", "not-in")
+    assert stack.sb.slash("/orders", "connect <#C0SHARED|acme-shared> ACME", user=ADMIN,
+                          channel="C0ORDERS").status == 200
+    with stack.db.write() as s:
+        for n in range(12):
+            s.add(OutboxMessage(method="views.publish", status=OutboxStatus.DEAD,
+                                payload={"$render": "workspace.home", "user_id": SALES},
+                                last_error="not_in_channel", attempts=1))
+        for n in range(240):
+            s.add(User(slack_user_id=f"U0MANY{n:03d}", role=Role.SALES))
+    text = open_home(stack, ADMIN)
+    view = stack.sb.home(ADMIN)
+    assert len(view.blocks) <= 100
+    assert f"`default` → <#{TRIAGE}> · :white_check_mark: I'm in it" in text
+    assert "`warehouse` → <#C0NOTIN> · :warning: I'm not in it" in text
+    assert "Undelivered posts* · 12" in text and "showing 5 of 12" in text
+    assert "Retry all (12)" in text and "not_in_channel" in text and "Workspace.home" in text
+    assert stack.sb.home(SALES) is None
+    assert "Roles* · 24" in text and "_showing 10 of 24" in text  # 240 + the desk's
+    assert "Shared channels* · 1" in text and "<#C0SHARED> ↔ *ACME*" in text
+    with stack.db.read() as s:
+        newest = max(s.scalars(select(OutboxMessage.id)))
+    stack.sb.click(f"home.retry:{newest}", user=ADMIN, view=view)
+    stack.sb.wait_for(lambda: "Undelivered posts* · 11" in home_text(stack, ADMIN))
+    stack.sb.wait_for(lambda: stack.sb.home(SALES) is not None)  # the post went this time
+    stack.sb.click("home.retry:all", user=ADMIN, view=stack.sb.home(ADMIN))
+    stack.sb.wait_for(lambda: "Undelivered posts* · 0" in home_text(stack, ADMIN))
+
+
+def test_retry_on_the_home_is_for_admins(stack, desk):
+    with stack.db.write() as s:
+        s.add(OutboxMessage(method="chat.postMessage", status=OutboxStatus.DEAD,
+                            payload={"channel": TRIAGE, "text": "dead"},
+                            last_error="not_in_channel", attempts=1))
+    open_home(stack, ADMIN)
+    d = stack.sb.click("home.retry:1", user=PROCESSOR, view=stack.sb.home(ADMIN))
+    assert d.status == 200
+    with stack.db.read() as s:
+        assert s.scalar(select(OutboxMessage.status)) == OutboxStatus.DEAD

@@ -9,11 +9,13 @@ import json
 import urllib.request
 
 import pytest
+from sqlalchemy import update
 
 from bench.app_stack import ADMIN, SALES, Stack
-from bot.config import Settings
+from bot.config import ConfigError, Settings
 from bot.console import start_stack
 from sandbox.console import run_console
+from store.models import Customer
 from tests.support.desk import build
 
 PUBLIC = "https://orders.example.com"
@@ -33,12 +35,26 @@ def test_an_order_link_unfurls_into_its_card(linked):
     stack, _ = linked
     assert stack.sb.ws.unfurl_domains == ["orders.example.com"]
     d = stack.sb.paste(f"where is <{PUBLIC}/o/SO-1042>? and <{PUBLIC}/o/SO-404404> "
-                       "and https://elsewhere.example/o/SO-1042", user=SALES, channel="#orders")
+                       "and https://elsewhere.example/o/SO-1042", user=ADMIN,
+                       channel="#orders")
     assert d.status == 200 and not d.problems
     stack.sb.wait_for(lambda: d.message.unfurls)
     assert list(d.message.unfurls) == [f"{PUBLIC}/o/SO-1042"]
     card = json.dumps(d.message.unfurls[f"{PUBLIC}/o/SO-1042"], ensure_ascii=False)
     assert "Acme Corporation" in card and "$" in card and "Open" in card
+
+
+def test_another_reps_order_unfurls_status_only_when_a_rep_pastes_it(linked):
+    """ORDERDESK_REP_VISIBILITY=status: the card shows what the one who pasted may show."""
+    stack, _ = linked
+    with stack.db.write() as s:
+        s.execute(update(Customer).where(Customer.code == "ACME").values(sales_rep_id=SALES))
+    mine = stack.sb.paste(f"<{PUBLIC}/o/SO-1042>", user=SALES, channel="#orders")
+    other = stack.sb.paste(f"<{PUBLIC}/o/SO-1043>", user=SALES, channel="#orders")
+    stack.sb.wait_for(lambda: mine.message.unfurls and other.message.unfurls)
+    assert "$" in json.dumps(mine.message.unfurls)
+    card = json.dumps(other.message.unfurls, ensure_ascii=False)
+    assert "SO-1043" in card and "$" not in card and "status only" in card
 
 
 def test_in_a_channel_shared_with_another_organisation_the_card_is_customer_safe(linked):
@@ -71,3 +87,39 @@ def test_the_console_pastes_a_link(linked):
     shown = out.getvalue()
     assert f"{PUBLIC}/o/SO-1042 unfurls:" in shown and "Acme Corporation" in shown
     assert "no link on the app's unfurl domains" in shown
+
+
+@pytest.fixture
+def erp(db):
+    settings = Settings.from_env({
+        "ORDERDESK_ADMINS": ADMIN, "ORDERDESK_PUBLIC_URL": PUBLIC,
+        "ORDERDESK_LINK_PATTERNS": "https://erp.example.com/orders/{ref}, "
+                                   "https://shop.example.com/admin/order?id={ref}&tab=1"})
+    sandbox, running, app_settings = start_stack(settings, db=db)
+    build(db)
+    yield Stack(sb=sandbox, db=db, settings=app_settings)
+    running.stop()
+    sandbox.stop()
+
+
+def test_links_matching_the_erps_patterns_unfurl_with_refs_of_any_shape(erp):
+    assert erp.sb.ws.unfurl_domains == ["orders.example.com", "erp.example.com",
+                                        "shop.example.com"]
+    links = ["https://ERP.example.com/orders/so%201042",
+             "https://shop.example.com/admin/order?id=so-1043&tab=1",
+             "https://erp.example.com/orders/SO-404404",
+             "https://erp.example.com/invoices/SO-1042",
+             "https://erp.example.com/orders/SO-1042/lines"]
+    d = erp.sb.paste(" ".join(f"<{u}>" for u in links), user=SALES, channel="#orders")
+    assert d.status == 200 and not d.problems
+    erp.sb.wait_for(lambda: len(d.message.unfurls) == 2)
+    assert sorted(d.message.unfurls) == sorted(links[:2])
+    assert "SO-1042" in json.dumps(d.message.unfurls[links[0]])
+    assert "SO-1043" in json.dumps(d.message.unfurls[links[1]])
+
+
+@pytest.mark.parametrize("bad", ["erp.example.com/orders/{ref}", "https://erp.example.com/x",
+                                 "https://{ref}.example.com/", "https://e.com/{ref}/{ref}"])
+def test_a_bad_link_pattern_stops_start_up_naming_the_variable(bad):
+    with pytest.raises(ConfigError, match="ORDERDESK_LINK_PATTERNS"):
+        Settings.from_env({"ORDERDESK_LINK_PATTERNS": bad})

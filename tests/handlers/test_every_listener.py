@@ -265,6 +265,8 @@ CASES = [
     Case("connections.on_disconnect_command",
          slash("/orders", lambda g: f"disconnect <#{CHANNEL}>"), refused=PROCESSOR),
     Case("outbox.on_outbox_command", slash("/orders", lambda g: "outbox"), refused=PROCESSOR),
+    Case("autolink.on_autolink_command", slash("/orders", lambda g: "autolink"),
+         refused=PROCESSOR),
     Case("customers.on_customer_command", slash("/customer", lambda g: GONE_NAME),
          gone=GONE_NAME),
     Case("stock.on_stock_command", slash("/stock", lambda g: GONE_NAME), gone=GONE_NAME),
@@ -352,6 +354,8 @@ CASES = [
          acked=False),
     Case("home.on_refresh_button", click(HomeActions.REFRESH, lambda g: "refresh")),
     Case("home.on_queue_button", click(f"{HomeActions.QUEUE}:mine", lambda g: "mine")),
+    Case("home.on_retry_button", click(f"{HomeActions.RETRY}:all", lambda g: "all"),
+         refused=PROCESSOR, allowed=ADMIN),
     Case("new_order.on_new_order", click(HomeActions.NEW_ORDER, lambda g: "new"),
          refused=SALES),
     # Workflow Builder steps answer with functions.completeError, not a message: their

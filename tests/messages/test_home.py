@@ -10,7 +10,10 @@ from sandbox.blockkit import validate_view
 from store.views.home import (
     AdminHome,
     ClockHealth,
+    DigestHealth,
     Figure,
+    HomeConnection,
+    HomeDeadLetter,
     HomeApproval,
     HomeOrder,
     HomeView,
@@ -34,14 +37,25 @@ def test_an_admins_home_with_every_list_long_is_valid_and_under_100_blocks():
         processor=ProcessorHome(Listed(items, 700), (("late", 300), ("other", 2)),
                                 Listed(items, 120), orders),
         manager=ManagerHome(approvals, Listed(items, 30), (Figure("orders received", 5, 3),)),
-        admin=AdminHome(tuple((f"U0{n:04d}", "sales", False) for n in range(500)),
-                        (("default", "C0TRIAGE"),), ClockHealth(3, AT, 1, AT, ())))
+        admin=AdminHome(
+            Listed(tuple((f"U0{n:04d}", "sales", False) for n in range(10)), 500),
+            tuple((f"key{n}", f"C0R{n}") for n in range(12)),
+            ClockHealth(3, AT, 1, AT, tuple(DigestHealth(n, "daily", f"C0D{n}", AT)
+                                           for n in range(60))),
+            dead=Listed(tuple(HomeDeadLetter(n, "triage.parent", "C0TRIAGE", "is_archived", AT)
+                              for n in range(5)), 240),
+            connections=Listed(tuple(HomeConnection(f"C0S{n}", f"C{n}", "Acme")
+                                     for n in range(5)), 31)))
     view = home_view(home, snooze_options=[("tomorrow", "Tomorrow")], can_enter_orders=True,
-                     workers=[(f"U0W{n}", f"worker {n}") for n in range(120)])
+                     workers=[(f"U0W{n}", f"worker {n}") for n in range(120)],
+                     membership={f"C0R{n}": "not_member" for n in range(12)})
     assert validate_view(view) == [] and len(view["blocks"]) <= 100
     text = str(view)
     assert "Open the queue (700)" in text and "… and 695 more" in text
-    assert "… and 460 more" in text  # roles past the first 40
+    assert "showing 10 of 500" in text  # roles past the first 10
+    assert "showing 5 of 240" in text and "Retry all (240)" in text  # dead letters
+    assert "Shared channels* · 31" in text and "showing 5 of 31" in text
+    assert "… and 40 more digests" in text and "I'm not in it" in text
     assert "Open the queue (302)" in text
 
 

@@ -47,7 +47,7 @@ def test_inputs_show_label_action_id_value_and_errors():
                  "text": {"type": "plain_text", "text": "Held"}, "value": "held"}}}}
     text = render_blocks(blocks, state=state, errors={"qty": "Enter a number"})
     assert text.split("\n") == ["Quantity (qty_in): x", "  ! Enter a number",
-                                "Status (optional) (st_in): Held", "    options: held"]
+                                "Status (optional) (st_in): Held", "    options: Held"]
 
 
 def test_messages_and_views_have_a_readable_frame():
