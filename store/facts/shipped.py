@@ -62,14 +62,18 @@ def _completion():
     line, at, item = (aliased(OrderLine, name="cl"), aliased(Shipment, name="ca"),
                       aliased(ShipmentLine, name="ci"))
     # Every own shipment of the order is a moment the line may complete at, with or without
-    # units of it; the default RANGE frame counts shipments at the same moment together.
+    # units of it; the default RANGE frame counts shipments at the same moment together. The
+    # units come from a scalar subquery (an index probe per pair) so that no plan can scan
+    # every shipment line per order, whatever the planner believes of the tables' sizes.
+    units = (select(func.coalesce(func.sum(item.quantity), 0))
+             .where(item.shipment_id == at.id, item.order_line_id == line.id)
+             .correlate(at, line).scalar_subquery())
     running = (select(line.id.label("line_id"), line.quantity.label("quantity"),
                       at.shipped_at.label("at"),
-                      func.sum(func.coalesce(item.quantity, 0)).over(
-                          partition_by=line.id, order_by=at.shipped_at).label("units"))
+                      func.sum(units).over(partition_by=line.id, order_by=at.shipped_at)
+                      .label("units"))
                .select_from(line)
                .join(at, and_(at.order_id == line.order_id, at.return_id.is_(None)))
-               .outerjoin(item, and_(item.shipment_id == at.id, item.order_line_id == line.id))
                .where(line.order_id == Order.id).correlate(Order).subquery("running"))
     done = (select(func.min(running.c.at).label("done_at"))
             .where(running.c.units >= running.c.quantity)
