@@ -16,6 +16,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -162,7 +163,7 @@ def _word_index(names: list[str]) -> Words:
     index: dict[str, list[int]] = {}
     for i, name in enumerate(names):
         split = name.split()
-        glued = [a + b for a, b in zip(split, split[1:], strict=False)]
+        glued = [a + b for a, b in pairwise(split)]
         for word in dict.fromkeys(split + glued):
             index.setdefault(word, []).append(i)
     words = list(index)
