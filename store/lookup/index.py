@@ -27,11 +27,11 @@ from store.db import Database
 from store.models import Customer, Product
 
 CHECK_SECONDS = 5.0
-# Beyond this many distinct names, WRatio over all of them gets too slow (DESIGN.md: 32 ms
-# over 57k). Then candidates come from token_sort_ratio (whole-name typos, top PREFILTER)
+# Beyond this many distinct names, WRatio over all of them gets too slow (26-42 ms over 5k long
+# multilingual names, bench/recall.py). Then candidates come from token_sort_ratio (top PREFILTER)
 # plus names holding a word close to a query word (partial names like 'acme'), and only
 # those are re-scored with WRatio.
-WRATIO_MAX_NAMES = 60_000
+WRATIO_MAX_NAMES = 2_000
 PREFILTER = 50
 MAX_POSTING = 5_000  # words in more names than this ('inc', 'group') narrow nothing
 # Word against word: WRatio scores 'glbex' against 'globex corporation' 72 (the long name
@@ -41,6 +41,7 @@ MAX_POSTING = 5_000  # words in more names than this ('inc', 'group') narrow not
 WORD_CUTOFF = 80.0
 FUZZY_WORD_MIN = 4
 WORD_HITS = 8  # close words per query word, enough for 'bearing' among catalog nouns
+TIE_WINDOW = 4  # candidates per result re-ranked on ties
 MAX_QUERY_WORDS = 20  # a name has a few words; the rest of a long query narrows nothing
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 
@@ -186,8 +187,9 @@ def match_names(snap: Snapshot, query: str, *, limit: int,
             text, snap.names, scorer=fuzz.token_sort_ratio, processor=None, limit=PREFILTER)}
         pool.update(sorted(by_words, key=by_words.__getitem__, reverse=True)[:PREFILTER])
         choices = {i: snap.names[i] for i in pool}
-    return _best(by_words, process.extract(text, choices, scorer=fuzz.WRatio, processor=None,
-                                           limit=limit, score_cutoff=cutoff), limit, cutoff)
+    return _best(snap.names, text, by_words,
+                 process.extract(text, choices, scorer=fuzz.WRatio, processor=None,
+                                 limit=limit, score_cutoff=cutoff), limit, cutoff)
 
 
 def _word_scores(index: Words, text: str) -> dict[int, float]:
@@ -195,28 +197,33 @@ def _word_scores(index: Words, text: str) -> dict[int, float]:
     the name's words (0 for a word it lacks): 'blue bearing' is 100 for 'compact bearing
     3854 blue', 50 for 'blue motor'."""
     query_words = list(dict.fromkeys(text.split()))[:MAX_QUERY_WORDS]
-    best: dict[int, list[float]] = {}
-    for k, word in enumerate(query_words):
+    total: dict[int, float] = {}
+    for word in query_words:
         if len(word) < FUZZY_WORD_MIN:
             hits = [(word, 100.0, index.at[word])] if word in index.at else []
         else:
             hits = process.extract(word, index.words, scorer=fuzz.ratio, processor=None,
                                    limit=WORD_HITS, score_cutoff=WORD_CUTOFF)
-        for _w, score, w in hits:
-            if len(index.postings[w]) > MAX_POSTING:
-                continue
-            for i in index.postings[w]:
-                scores = best.setdefault(i, [0.0] * len(query_words))
-                scores[k] = max(scores[k], score)
-    return {i: sum(scores) / len(scores) for i, scores in best.items()}
+        best: dict[int, float] = {}
+        for _w, score, w in hits:  # best first: a name keeps its closest word's score
+            if len(index.postings[w]) <= MAX_POSTING:
+                best.update(dict.fromkeys(
+                    (i for i in index.postings[w] if i not in best), score))
+        for i, score in best.items():
+            total[i] = total.get(i, 0.0) + score
+    return {i: score / len(query_words) for i, score in total.items()}
 
 
-def _best(by_words: dict[int, float], whole: list, limit: int,
+def _best(names: list[str], text: str, by_words: dict[int, float], whole: list, limit: int,
           cutoff: float) -> list[tuple[int, float]]:
+    """The better of both scores per name, best first; among equal scores the name closest to
+    the query as a whole ('olympos emporiki' before 'olympos emporiki a e')."""
     scores = {i: s for i, s in by_words.items() if s >= cutoff}
     for _n, score, i in whole:
         scores[i] = max(scores.get(i, 0.0), score)
-    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]
+    top = sorted(scores.items(), key=lambda kv: -kv[1])[:limit * TIE_WINDOW]
+    top.sort(key=lambda kv: (-kv[1], -fuzz.ratio(text, names[kv[0]]), kv[0]))
+    return top[:limit]
 
 
 def match_skus(snap: Snapshot, query: str, *, limit: int, cutoff: float) -> list[tuple[int, float]]:
@@ -237,4 +244,5 @@ def match_product_names(snap: Snapshot, query: str, *, limit: int,
         return []
     whole = process.extract(text, snap.product_names, scorer=fuzz.WRatio, processor=None,
                             limit=limit, score_cutoff=cutoff)
-    return _best(_word_scores(snap.product_words, text), whole, limit, cutoff)
+    return _best(snap.product_names, text, _word_scores(snap.product_words, text), whole,
+                 limit, cutoff)
