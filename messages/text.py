@@ -83,10 +83,14 @@ def amount(minor: int | None, currency: str) -> str:
 
 
 def when(value: datetime | None) -> str:
-    """A UTC timestamp as people read it; Slack's <!date> would localise, but we keep text plain."""
+    """A timestamp in each reader's own time zone: Slack's date token, which Slack renders per
+    reader ('Yesterday 6:39 PM'); the fallback text (UTC) shows where it cannot. mrkdwn only:
+    plain_text shows the token as it is."""
     if value is None:
         return "—"
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    utc = value.astimezone(UTC)
+    return (f"<!date^{int(utc.timestamp())}^{{date_short_pretty}} {{time}}"
+            f"|{utc.strftime('%Y-%m-%d %H:%M UTC')}>")
 
 
 def day(value: date | datetime | None) -> str:

@@ -8,7 +8,7 @@ from typing import Any, Callable, TextIO
 
 from sandbox.locate import button_by_text, find_target, resolve_channel
 from sandbox.model import Delivery, Message, View
-from sandbox.render_text import render_blocks, render_message, render_view
+from sandbox.render_text import render_blocks, render_message, render_view, view_as
 from sandbox.viewstate import find_elements, find_input_by_label
 
 SETTLE_S = 2.0  # longest wait for async app work (lazy listeners) after an action
@@ -19,6 +19,7 @@ class ConsoleActions:
     def __init__(self, sb: Any, *, user: str, channel: str, output: TextIO) -> None:
         self.sb, self.out = sb, output
         self.user = self._user_id(user)
+        view_as(sb.ws.users[self.user].tz)  # times read as this user's Slack shows them
         self.channel = resolve_channel(sb.ws, channel).id
         self.thread_ts: str | None = None
 
