@@ -31,12 +31,24 @@ def mrkdwn(value: object, limit: int | None = None) -> str:
 SECTION_TEXT = 3000  # Slack refuses a section whose text is longer (invalid_blocks)
 
 
+def clip(text: str, limit: int = SECTION_TEXT) -> str:
+    """mrkdwn cut to `limit` characters without leaving half a token (<!date^…>, <@U1>, a link)
+    at the end: Slack would show its raw start."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - len(ELLIPSIS)]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    return cut + ELLIPSIS
+
+
 def sections_of(rows: list[str], *, first: str = "", limit: int = SECTION_TEXT) -> list[str]:
     """Rows joined by newlines into as few section texts as fit in `limit` characters each
     (`first` heads the first one); a row longer than a section is cut."""
     texts, current = [], first
     for row in rows:
-        row = row if len(row) <= limit else row[:limit - 1] + ELLIPSIS
+        row = clip(row, limit)
         joined = f"{current}\n{row}" if current else row
         if len(joined) > limit:
             texts.append(current)
