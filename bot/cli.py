@@ -77,13 +77,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _open(settings: Settings, *, check_schema: bool = True):
-    from store.db import open_database
-    from store.schema import ensure_current
+    from bot.startup import open_checked
 
-    db = open_database(settings.database_url)
-    if check_schema:
-        ensure_current(db)
-    return db
+    return open_checked(settings, check_schema=check_schema)
 
 
 def _serve(settings: Settings, _args) -> int:

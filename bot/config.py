@@ -130,7 +130,12 @@ class Settings:
 
 
 def _default_sqlite_url(data_dir: Path) -> str:
-    return sqlite_url_for(data_dir)
+    try:
+        return sqlite_url_for(data_dir)
+    except OSError as exc:
+        raise ConfigError(
+            f"ORDERDESK_DATA_DIR={str(data_dir)!r} cannot be created ({exc.strerror}). Point it "
+            "at a directory this user can write, or set DATABASE_URL.") from None
 
 
 def _api_url(value: str) -> str:

@@ -14,13 +14,11 @@ log = logging.getLogger("orderdesk")
 def build_web_app(settings: Settings):
     """Open the database, check the schema, build Bolt and wrap it in WSGI (one per process)."""
     from bot.app import create_app
+    from bot.startup import open_checked
     from bot.web import create_wsgi_app
     from jobs.renderers import renderer_table
-    from store.db import open_database
-    from store.schema import ensure_current
 
-    db = open_database(settings.database_url)
-    ensure_current(db)
+    db = open_checked(settings)
     return create_wsgi_app(create_app(settings, db=db), db,
                            renderers=renderer_table(settings.audience),
                            signing_secret=settings.slack_signing_secret,
@@ -29,7 +27,10 @@ def build_web_app(settings: Settings):
 
 
 def serve(settings: Settings) -> None:
+    from bot.startup import check_bot_token
+
     settings.require_slack()
+    check_bot_token(settings)
     if settings.socket_mode:
         return _serve_socket_mode(settings)
     _serve_gunicorn(settings)
@@ -39,24 +40,19 @@ def _serve_socket_mode(settings: Settings) -> None:
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from bot.app import create_app
-    from store.db import open_database
-    from store.schema import ensure_current
+    from bot.startup import open_checked
 
-    db = open_database(settings.database_url)
-    ensure_current(db)
+    db = open_checked(settings)
     SocketModeHandler(create_app(settings, db=db), settings.slack_app_token).start()
 
 
 def _serve_gunicorn(settings: Settings) -> None:
     from gunicorn.app.base import BaseApplication
 
-    # Fail before forking workers if the schema is out of date: one clear message, not N.
-    from store.db import open_database
-    from store.schema import ensure_current
+    # Fail before forking workers if the database is unusable: one clear message, not N.
+    from bot.startup import open_checked
 
-    probe = open_database(settings.database_url)
-    ensure_current(probe)
-    probe.dispose()
+    open_checked(settings).dispose()
 
     class Gunicorn(BaseApplication):
         def load_config(self):

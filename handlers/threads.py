@@ -86,7 +86,7 @@ def on_page_button(request: Request) -> Reply:
     result = answer_question(
         request.deps.db, text=text, user_id=request.user, role=viewer.role,
         policy=viewer.policy, now=clock.now(), offset=int(offset) if offset.isdigit() else 0,
-        viewer=viewer)
+        viewer=viewer, tz=request.tz)
     return Reply().post(answer_message(result), channel=request.channel,
                         thread_ts=request.thread)
 
@@ -123,7 +123,7 @@ def answer(request: Request, *, addressed: bool) -> Reply:
     result = answer_question(
         request.deps.db, text=event.get("text") or "", user_id=request.user, role=viewer.role,
         policy=viewer.policy, now=clock.now(), thread=ThreadRef(channel, thread),
-        addressed=addressed, viewer=viewer)
+        addressed=addressed, viewer=viewer, tz=request.tz)
     log.debug("event %s: %s", event_id, result.kind)
     if result.kind == IGNORED:
         return Reply()

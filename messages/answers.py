@@ -52,7 +52,7 @@ def _order(answer: Answer) -> dict:
     return render("answer_order.json.j2", o=order, ids=ThreadActions,
                   title=_title(order), headline=headline(order, answer.question.wants),
                   fields=_fields(order), blockers=[_blocker(b) for b in order.blockers[:8]],
-                  shipments=[_shipment(s) for s in order.shipments[-5:]],
+                  shipments=[_shipment(s, order.as_of) for s in order.shipments[-5:]],
                   details=_details(order), restricted=_restricted(order),
                   note=mrkdwn(answer.note, 500) if answer.note else None)
 
@@ -157,7 +157,7 @@ def _stage_text(o: OrderAnswer) -> str:  # noqa: C901 - one sentence per stage
     due = f"due to ship {short_day(o.due_date)}" if o.due_date else "no ship date set"
     carrier = o.shipments[-1].carrier if o.shipments else None
     via = f" via {mrkdwn(carrier, 40)}" if carrier else ""
-    eta = f"; expected {short_day(o.expected_delivery)} (est.)" if o.expected_delivery else ""
+    eta = f"; {arrival(o.expected_delivery, o.as_of)}" if o.expected_delivery else ""
     if o.stage == "canceled":
         return "Canceled."
     if o.stage in ("returned", "partially_returned"):
@@ -221,7 +221,7 @@ def _fields(o: OrderAnswer) -> list[str]:
         fields.append(f"*Shipped*\n{short_day(o.shipped_at)}")
     if o.delivered_at or o.expected_delivery:
         fields.append(f"*Delivered*\n{short_day(o.delivered_at)}" if o.delivered_at
-                      else f"*Expected delivery*\n{short_day(o.expected_delivery)} (est.)")
+                      else f"*Expected delivery*\n{arrival(o.expected_delivery, o.as_of)}")
     return fields
 
 
@@ -232,16 +232,23 @@ def _blocker(b) -> str:
     return f"{icon} {label(b.kind)}{severity}{detail} · since {short_day(b.since)}"
 
 
-def _shipment(s) -> str:
+def arrival(expected: date, as_of: date | None) -> str:
+    """An estimated delivery day, or, once it has passed without a delivery, how long overdue."""
+    if as_of is not None and expected < as_of:
+        shown = f"{expected:%a %d %b}" if expected.year == as_of.year else short_day(expected)
+        return f"overdue since {shown}"
+    return f"expected {short_day(expected)} (est.)"
+
+
+def _shipment(s, as_of: date | None) -> str:
     service = f" {mrkdwn(s.service, 40)}" if s.service else ""
     number = mrkdwn(s.tracking_number, 64) if s.tracking_number else None
     tracking = (f" · <{s.tracking_url}|{number}>" if s.tracking_url and number
                 else f" · {number}" if number else "")
-    arrival = (f", delivered {short_day(s.delivered_at)}" if s.delivered_at
-               else f", expected {short_day(s.expected_delivery)} (est.)"
-               if s.expected_delivery else "")
+    arrives = (f", delivered {short_day(s.delivered_at)}" if s.delivered_at
+               else f", {arrival(s.expected_delivery, as_of)}" if s.expected_delivery else "")
     return f":truck: {mrkdwn(s.carrier, 32)}{service} · shipped {short_day(s.shipped_at)}" \
-           f"{arrival}{tracking}"
+           f"{arrives}{tracking}"
 
 
 def _details(o: OrderAnswer) -> dict | None:

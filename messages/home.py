@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from messages.actions import HomeActions, TriageActions
 from messages.orders import actor
 from messages.render import render
-from messages.text import label, money, mrkdwn, when
+from messages.text import clip, label, money, mrkdwn, when
 from messages.triage import headline, status_text
 from store.views.home import AdminHome, HomeView, Listed, ManagerHome, ProcessorHome, SalesHome
 
@@ -50,11 +50,11 @@ def _header(text: str) -> dict:
 
 
 def _section(text: str) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text)}}
 
 
 def _context(text: str) -> dict:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:3000]}]}
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text)}]}
 
 
 def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict:

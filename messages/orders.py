@@ -6,7 +6,7 @@ import re
 
 from messages.actions import FulfilmentActions, OrderActions, ReturnActions
 from messages.render import render
-from messages.text import day, label, money, mrkdwn, when
+from messages.text import clip, day, label, money, mrkdwn, when
 
 CARD_LINES = 15  # lines shown on the card itself; the rest behind a button
 LINES_PER_SECTION = 20
@@ -187,4 +187,4 @@ def _history_row(event) -> str:
     for change in event.changes[:10]:
         text += (f"\n    • {mrkdwn(change.field, 60)}: {mrkdwn(change.before or '—', 300)}"
                  f" → {mrkdwn(change.after or '—', 300)}")
-    return text[:2900]
+    return clip(text, 2900)

@@ -31,12 +31,24 @@ def mrkdwn(value: object, limit: int | None = None) -> str:
 SECTION_TEXT = 3000  # Slack refuses a section whose text is longer (invalid_blocks)
 
 
+def clip(text: str, limit: int = SECTION_TEXT) -> str:
+    """mrkdwn cut to `limit` characters without leaving half a token (<!date^…>, <@U1>, a link)
+    at the end: Slack would show its raw start."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - len(ELLIPSIS)]
+    opened = cut.rfind("<")
+    if opened > cut.rfind(">"):
+        cut = cut[:opened]
+    return cut + ELLIPSIS
+
+
 def sections_of(rows: list[str], *, first: str = "", limit: int = SECTION_TEXT) -> list[str]:
     """Rows joined by newlines into as few section texts as fit in `limit` characters each
     (`first` heads the first one); a row longer than a section is cut."""
     texts, current = [], first
     for row in rows:
-        row = row if len(row) <= limit else row[:limit - 1] + ELLIPSIS
+        row = clip(row, limit)
         joined = f"{current}\n{row}" if current else row
         if len(joined) > limit:
             texts.append(current)
@@ -83,10 +95,14 @@ def amount(minor: int | None, currency: str) -> str:
 
 
 def when(value: datetime | None) -> str:
-    """A UTC timestamp as people read it; Slack's <!date> would localise, but we keep text plain."""
+    """A timestamp in each reader's own time zone: Slack's date token, which Slack renders per
+    reader ('Yesterday 6:39 PM'); the fallback text (UTC) shows where it cannot. mrkdwn only:
+    plain_text shows the token as it is."""
     if value is None:
         return "—"
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    utc = value.astimezone(UTC)
+    return (f"<!date^{int(utc.timestamp())}^{{date_short_pretty}} {{time}}"
+            f"|{utc.strftime('%Y-%m-%d %H:%M UTC')}>")
 
 
 def day(value: date | datetime | None) -> str:

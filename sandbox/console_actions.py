@@ -9,7 +9,7 @@ from typing import Any, Callable, TextIO
 
 from sandbox.locate import button_by_text, find_target, resolve_channel, select_by_text
 from sandbox.model import Delivery, Message, View
-from sandbox.render_text import render_blocks, render_message, render_view
+from sandbox.render_text import render_blocks, render_message, render_view, view_as
 from sandbox.viewstate import find_elements, find_input_by_label
 
 _CHANNEL_NAME = re.compile(r"(?<![<\w&])#([a-z0-9][a-z0-9_-]{0,79})")
@@ -21,6 +21,7 @@ class ConsoleActions:
     def __init__(self, sb: Any, *, user: str, channel: str, output: TextIO) -> None:
         self.sb, self.out = sb, output
         self.user = self._user_id(user)
+        view_as(sb.ws.users[self.user].tz)  # times read as this user's Slack shows them
         self.channel = resolve_channel(sb.ws, channel).id
         self.thread_ts: str | None = None
         self.on_message: Message | None = None  # `on <n> click …`: the message acted on

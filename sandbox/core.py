@@ -21,6 +21,7 @@ from sandbox.inspection import Inspection
 from sandbox.interactions import Interactions
 from sandbox.model import Ack, Channel, User
 from sandbox.player import Player
+from sandbox.scopes import manifest_bot_scopes
 from sandbox.server import SandboxServer
 from sandbox.state import Workspace
 from sandbox.unfurls import Unfurls
@@ -48,6 +49,7 @@ class SlackSandbox(Interactions, Events, Functions, Unfurls, Inspection):
         self.bot_token = bot_token
         self.tokens: set[str] = {bot_token}
         self.ws = Workspace(team_id=TEAM_ID, bot_user=BOT_USER, bot_id=BOT_ID, app_id=APP_ID)
+        self.ws.bot_scopes = manifest_bot_scopes()
         self.faults = Faults()
         self.player = Player(signing_secret)
         self.player.app_url = app_url

@@ -3,19 +3,65 @@
 Headers are uppercase, mrkdwn is shown as plain text, section fields sit in two columns,
 buttons look like [Button text], context lines are dimmed ("  · ..."), inputs read
 `Label (action_id): current value` with any error underneath ("  ! ...").
+Slack's date tokens (`<!date^1733270400^{date_short_pretty} {time}|fallback>`) show in the
+viewer's time zone (`tz`, as users.info gives it), as Slack shows them to each reader.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import datetime, timedelta
 from typing import Mapping
+from zoneinfo import ZoneInfo
 
 from sandbox.model import Message, View
 
 _LINK = re.compile(r"<([^<>|]+)(?:\|([^<>]*))?>")
 _EMPHASIS = re.compile(r"(?<![\w*_~])([*_~])(?=\S)(.+?)(?<=\S)\1(?![\w*_~])")
 COLUMN = 38
+_viewer_tz: ContextVar[str] = ContextVar("viewer_tz", default="UTC")
+_DATE_TOKEN = re.compile(r"\{(\w+)\}")
+
+
+@contextmanager
+def viewed_in(tz: str | None):
+    """Render date tokens in `tz` (the viewer's zone) within this block."""
+    token = _viewer_tz.set(tz or _viewer_tz.get())
+    try:
+        yield
+    finally:
+        _viewer_tz.reset(token)
+
+
+def view_as(tz: str) -> None:
+    """From now on in this thread (the console's), render date tokens in `tz`."""
+    _viewer_tz.set(tz)
+
+
+def date_token(target: str, fallback: str | None) -> str:
+    """'!date^<unix>^<format>[^<link>]' in the viewer's zone, as Slack renders it (24-hour time,
+    the zone's abbreviation added so console output says which zone); the fallback when the
+    token is malformed or uses a format token Slack does not know."""
+    parts = target.split("^")
+    try:
+        zone = ZoneInfo(_viewer_tz.get())
+        at = datetime.fromtimestamp(int(parts[1]), zone)
+        today = datetime.now(zone).date()
+        pretty = {today: "Today", today - timedelta(days=1): "Yesterday",
+                  today + timedelta(days=1): "Tomorrow"}.get(at.date())
+        short = f"{at:%b} {at.day}, {at.year}"
+        tokens = {"date_num": f"{at:%Y-%m-%d}", "date_short": short,
+                  "date_short_pretty": pretty or short, "date": f"{at:%B} {at.day}, {at.year}",
+                  "date_pretty": pretty or f"{at:%B} {at.day}, {at.year}",
+                  "date_long": f"{at:%A, %B} {at.day}, {at.year}", "time": f"{at:%H:%M}",
+                  "time_secs": f"{at:%H:%M:%S}"}
+        shown = _DATE_TOKEN.sub(lambda m: tokens[m.group(1)], parts[2])
+    except (IndexError, ValueError, KeyError, OverflowError):
+        return fallback or target
+    return f"{shown} {at:%Z}" if "{time" in parts[2] else shown
 
 
 def mrkdwn_to_plain(text: str, users: Mapping[str, str] | None = None) -> str:
@@ -29,6 +75,8 @@ def mrkdwn_to_plain(text: str, users: Mapping[str, str] | None = None) -> str:
             return "@" + (label or users.get(target[1:], target[1:]))
         if target.startswith("#"):
             return "#" + (label or users.get(target[1:], target[1:]))
+        if target.startswith("!date^"):
+            return date_token(target[1:], label)
         if target.startswith("!"):
             return "@" + (label or target[1:].split("^")[0])
         return f"{label} ({target})" if label else target
@@ -103,11 +151,13 @@ def _rich_text(block: dict) -> str:
 
 
 def render_blocks(blocks: list, *, state: dict | None = None, errors: dict | None = None,
-                  users: Mapping[str, str] | None = None) -> str:
-    """Blocks as text lines; `state`/`errors` are a view's state.values and errors."""
+                  users: Mapping[str, str] | None = None, tz: str | None = None) -> str:
+    """Blocks as text lines; `state`/`errors` are a view's state.values and errors; dates in
+    the viewer's zone `tz`."""
     lines: list[str] = []
-    for block in blocks or []:
-        lines += _block(block, state or {}, errors or {}, users)
+    with viewed_in(tz):
+        for block in blocks or []:
+            lines += _block(block, state or {}, errors or {}, users)
     return "\n".join(lines)
 
 
@@ -159,22 +209,24 @@ def _input(block: dict, state: dict, errors: dict) -> list[str]:
 
 
 def render_message(msg: Message, *, users: Mapping[str, str] | None = None,
-                   index: int | None = None) -> str:
+                   index: int | None = None, tz: str | None = None) -> str:
     who = (users or {}).get(msg.user or "", msg.user or "?")
     flags = [f for f, on in (("ephemeral, only you", msg.is_ephemeral), ("edited", msg.edited),
                              ("deleted", msg.deleted)) if on]
     head = f"{f'[{index}] ' if index is not None else ''}@{who}"
     head += f" ({', '.join(flags)})" if flags else ""
-    body = render_blocks(msg.blocks, users=users) if msg.blocks else mrkdwn_to_plain(
-        msg.text, users)
+    with viewed_in(tz):
+        body = render_blocks(msg.blocks, users=users) if msg.blocks else mrkdwn_to_plain(
+            msg.text, users)
     files = [f"[file: {f.get('name')}]" for f in msg.files]
     return "\n".join([head + ":", *_indent([body, *files])])
 
 
-def render_view(view: View, *, users: Mapping[str, str] | None = None) -> str:
+def render_view(view: View, *, users: Mapping[str, str] | None = None,
+                tz: str | None = None) -> str:
     title = _text(view.title) or ("App Home" if view.type == "home" else "Modal")
     head = f"+-- {title} ({view.callback_id or view.type}, {view.id}) --"
-    body = render_blocks(view.blocks, state=view.state, errors=view.errors, users=users)
+    body = render_blocks(view.blocks, state=view.state, errors=view.errors, users=users, tz=tz)
     buttons = " ".join(f"[{_text(b)}]" for b in (view.submit, view.close) if b)
     return "\n".join([head, *_indent([body]), *([f"  {buttons}"] if buttons else [])])
 

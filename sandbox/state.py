@@ -55,6 +55,8 @@ class Workspace:
         self.home_tab_enabled = True
         self.functions: dict[str, dict] = {}  # the manifest's workflow steps
         self.unfurl_domains: list[str] = []  # the manifest's features.unfurl_domains
+        # The bot token's OAuth scopes (sandbox.scopes); None: every call allowed.
+        self.bot_scopes: frozenset[str] | None = None
         self.executions: dict = {}  # function_execution_id -> sandbox.functions.Execution
         self.files: dict[str, File] = {}
         self.calls: list[Call] = []

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import copy
 
-# Importing the method modules registers their methods.
+# Importing the method modules registers their methods (scopes: which scope each needs).
 from sandbox import (  # noqa: F401
     functions,
+    scopes,
     unfurls,
     webapi_chat,
     webapi_conversations,
@@ -48,4 +49,5 @@ def _run(ws: Workspace, name: str, params: dict, token: str | None, tokens: set[
     if fn is None:
         raise ApiError("unknown_method", req_method=name)
     with ws.lock:
+        scopes.check(ws, name, params)
         return fn(ws, params)

@@ -20,7 +20,7 @@ from slack_sdk import WebClient
 from handlers.kit.commands import CommandRouter
 from handlers.kit.deps import Deps
 from handlers.kit.payload import ModalState, channel_of, thread_of, user_of
-from handlers.kit.people import is_ext_shared, is_outsider
+from handlers.kit.people import is_ext_shared, is_outsider, user_tz
 from handlers.kit.permissions import Permission, require
 from handlers.kit.reply import Reply
 from messages.metadata import Metadata, submission_token
@@ -119,6 +119,11 @@ class Request:
     @property
     def is_outsider(self) -> bool:
         return bool(self.user) and is_outsider(self.client, self.user)
+
+    @property
+    def tz(self) -> str:
+        """The user's time zone (users.info `tz`): dates in words are read in it."""
+        return user_tz(self.client, self.user) if self.user else "UTC"
 
     @property
     def in_shared_channel(self) -> bool:

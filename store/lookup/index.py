@@ -16,6 +16,7 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
@@ -26,19 +27,36 @@ from store.db import Database
 from store.models import Customer, Product
 
 CHECK_SECONDS = 5.0
-# Beyond this many distinct names, WRatio over all of them gets too slow (DESIGN.md: 32 ms
-# over 57k). Then candidates come from token_sort_ratio (whole-name typos, top PREFILTER)
+# Beyond this many distinct names, WRatio over all of them gets too slow (26-42 ms over 5k long
+# multilingual names, bench/recall.py). Then candidates come from token_sort_ratio (top PREFILTER)
 # plus names holding a word close to a query word (partial names like 'acme'), and only
 # those are re-scored with WRatio.
-WRATIO_MAX_NAMES = 60_000
+WRATIO_MAX_NAMES = 2_000
 PREFILTER = 50
 MAX_POSTING = 5_000  # words in more names than this ('inc', 'group') narrow nothing
+# Word against word: WRatio scores 'glbex' against 'globex corporation' 72 (the long name
+# dilutes one dropped letter), fuzz.ratio against the word 'globex' 91. A query word this
+# close to a name word (or to two adjacent ones glued: 'globexcorp') counts as that word;
+# shorter query words must match exactly, where one edit is a different word ('acme'/'acne').
+WORD_CUTOFF = 80.0
+FUZZY_WORD_MIN = 4
+WORD_HITS = 8  # close words per query word, enough for 'bearing' among catalog nouns
+TIE_WINDOW = 4  # candidates per result re-ranked on ties
+MAX_QUERY_WORDS = 20  # a name has a few words; the rest of a long query narrows nothing
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 
 
 def compact_sku(text: str) -> str:
     """'wid-1042 bl' -> 'WID1042BL': people drop or add dashes and spaces in SKUs."""
     return _NOT_ALNUM.sub("", text.upper())
+
+
+@dataclass(frozen=True)
+class Words:
+    """The distinct words of a list of names, and adjacent pairs glued, with where each is."""
+    words: list[str]
+    postings: list[tuple[int, ...]]  # word -> indices of the names holding it
+    at: dict[str, int] = field(default_factory=dict)  # word -> its index in words
 
 
 @dataclass(frozen=True)
@@ -50,8 +68,8 @@ class Snapshot:
     skus: list[str]                    # compact SKUs
     sku_products: list[tuple[str, str, bool]]  # (sku, name, active) per compact SKU
     product_names: list[str]           # processed product names, parallel to sku_products
-    words: list[str] = field(default_factory=list)  # distinct name words (large sets only)
-    postings: list[tuple[int, ...]] = field(default_factory=list)  # word -> name indices
+    name_words: Words = field(default_factory=lambda: Words([], [], {}))
+    product_words: Words = field(default_factory=lambda: Words([], [], {}))
 
 
 class _Holder:
@@ -130,48 +148,82 @@ def _build(session: Session, signature: tuple) -> Snapshot:
     for sku, name, active in product_rows:
         by_sku.setdefault(compact_sku(sku), (sku, name, bool(active)))
     names = list(by_name)
-    words, postings = _word_index(names) if len(names) > WRATIO_MAX_NAMES else ([], [])
+    product_names = [default_process(name or "") for _sku, name, _a in by_sku.values()]
     return Snapshot(
         signature=signature,
-        names=names, words=words, postings=postings,
+        names=names, name_words=_word_index(names),
         name_ids=[tuple(ids) for ids in by_name.values()],
         customers={cid: (code, name) for cid, code, name in customer_rows},
         skus=list(by_sku),
         sku_products=list(by_sku.values()),
-        product_names=[default_process(name or "") for _sku, name, _a in by_sku.values()],
+        product_names=product_names, product_words=_word_index(product_names),
     )
 
 
-def _word_index(names: list[str]) -> tuple[list[str], list[tuple[int, ...]]]:
+def _word_index(names: list[str]) -> Words:
     index: dict[str, list[int]] = {}
     for i, name in enumerate(names):
-        for word in set(name.split()):
+        split = name.split()
+        glued = [a + b for a, b in pairwise(split)]
+        for word in dict.fromkeys(split + glued):
             index.setdefault(word, []).append(i)
-    return list(index), [tuple(ids) for ids in index.values()]
+    words = list(index)
+    return Words(words, [tuple(ids) for ids in index.values()],
+                 {w: i for i, w in enumerate(words)})
 
 
 def match_names(snap: Snapshot, query: str, *, limit: int,
                 cutoff: float) -> list[tuple[int, float]]:
-    """(index into snap.names, score), best first, WRatio as DESIGN.md measured."""
+    """(index into snap.names, score), best first: the better of WRatio on the whole name (as
+    DESIGN.md measured) and the query's words against the name's words."""
     text = default_process(query)
     if not text or not snap.names:
         return []
+    by_words = _word_scores(snap.name_words, text)
     if len(snap.names) <= WRATIO_MAX_NAMES:
-        hits = process.extract(text, snap.names, scorer=fuzz.WRatio, processor=None,
-                               limit=limit, score_cutoff=cutoff)
-        return [(i, s) for _n, s, i in hits]
-    pool = {i for _n, _s, i in process.extract(text, snap.names, scorer=fuzz.token_sort_ratio,
-                                                processor=None, limit=PREFILTER)}
-    for word in set(text.split()):
-        if len(word) < 2:
-            continue
-        for _w, _s, w in process.extract(word, snap.words, scorer=fuzz.ratio, processor=None,
-                                         limit=5, score_cutoff=80):
-            if len(snap.postings[w]) <= MAX_POSTING:
-                pool.update(snap.postings[w])
-    hits = process.extract(text, {i: snap.names[i] for i in pool}, scorer=fuzz.WRatio,
-                           processor=None, limit=limit, score_cutoff=cutoff)
-    return [(i, s) for _n, s, i in hits]
+        choices: list[str] | dict[int, str] = snap.names
+    else:
+        pool = {i for _n, _s, i in process.extract(
+            text, snap.names, scorer=fuzz.token_sort_ratio, processor=None, limit=PREFILTER)}
+        pool.update(sorted(by_words, key=by_words.__getitem__, reverse=True)[:PREFILTER])
+        choices = {i: snap.names[i] for i in pool}
+    return _best(snap.names, text, by_words,
+                 process.extract(text, choices, scorer=fuzz.WRatio, processor=None,
+                                 limit=limit, score_cutoff=cutoff), limit, cutoff)
+
+
+def _word_scores(index: Words, text: str) -> dict[int, float]:
+    """Name index -> the mean over the query's words of each one's best fuzz.ratio against
+    the name's words (0 for a word it lacks): 'blue bearing' is 100 for 'compact bearing
+    3854 blue', 50 for 'blue motor'."""
+    query_words = list(dict.fromkeys(text.split()))[:MAX_QUERY_WORDS]
+    total: dict[int, float] = {}
+    for word in query_words:
+        if len(word) < FUZZY_WORD_MIN:
+            hits = [(word, 100.0, index.at[word])] if word in index.at else []
+        else:
+            hits = process.extract(word, index.words, scorer=fuzz.ratio, processor=None,
+                                   limit=WORD_HITS, score_cutoff=WORD_CUTOFF)
+        best: dict[int, float] = {}
+        for _w, score, w in hits:  # best first: a name keeps its closest word's score
+            if len(index.postings[w]) <= MAX_POSTING:
+                best.update(dict.fromkeys(
+                    (i for i in index.postings[w] if i not in best), score))
+        for i, score in best.items():
+            total[i] = total.get(i, 0.0) + score
+    return {i: score / len(query_words) for i, score in total.items()}
+
+
+def _best(names: list[str], text: str, by_words: dict[int, float], whole: list, limit: int,
+          cutoff: float) -> list[tuple[int, float]]:
+    """The better of both scores per name, best first; among equal scores the name closest to
+    the query as a whole ('olympos emporiki' before 'olympos emporiki a e')."""
+    scores = {i: s for i, s in by_words.items() if s >= cutoff}
+    for _n, score, i in whole:
+        scores[i] = max(scores.get(i, 0.0), score)
+    top = sorted(scores.items(), key=lambda kv: -kv[1])[:limit * TIE_WINDOW]
+    top.sort(key=lambda kv: (-kv[1], -fuzz.ratio(text, names[kv[0]]), kv[0]))
+    return top[:limit]
 
 
 def match_skus(snap: Snapshot, query: str, *, limit: int, cutoff: float) -> list[tuple[int, float]]:
@@ -186,9 +238,11 @@ def match_skus(snap: Snapshot, query: str, *, limit: int, cutoff: float) -> list
 
 def match_product_names(snap: Snapshot, query: str, *, limit: int,
                         cutoff: float) -> list[tuple[int, float]]:
+    """(index into snap.product_names, score), best first, as match_names scores."""
     text = default_process(query)
     if not text or not snap.product_names:
         return []
-    hits = process.extract(text, snap.product_names, scorer=fuzz.WRatio, processor=None,
-                           limit=limit, score_cutoff=cutoff)
-    return [(i, s) for _n, s, i in hits]
+    whole = process.extract(text, snap.product_names, scorer=fuzz.WRatio, processor=None,
+                            limit=limit, score_cutoff=cutoff)
+    return _best(snap.product_names, text, _word_scores(snap.product_words, text), whole,
+                 limit, cutoff)

@@ -59,8 +59,9 @@ LIST_LIMIT = 10
 def answer_question(db: Database, *, text: str, user_id: str, role: Role | str | None,
                     policy: str, now: datetime, thread: ThreadRef | None = None,
                     addressed: bool = True, limit: int = LIST_LIMIT, offset: int = 0,
-                    viewer: Viewer | None = None) -> Answer:
-    """Read `text` and answer it for `user_id`. Follow commands need `thread`.
+                    viewer: Viewer | None = None, tz: str = "UTC") -> Answer:
+    """Read `text` and answer it for `user_id`, dates in words in their zone `tz`. Follow
+    commands need `thread`.
 
     `addressed=False` is a message in a followed thread that did not mention the app: it is
     answered only when it asks something (IGNORED for "thanks!" and other chatter).
@@ -71,7 +72,7 @@ def answer_question(db: Database, *, text: str, user_id: str, role: Role | str |
         check_length(clean_text(text), "question")
     with db.read() as session:
         prefixes = ref_prefixes(session)
-    question = parse_question(text, now=now, prefixes=prefixes)
+    question = parse_question(text, now=now, prefixes=prefixes, tz=tz)
     if not addressed and question.command == ASK and not (
             question.names_anything or question.wants):
         return Answer(kind=IGNORED, question=question)

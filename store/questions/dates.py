@@ -12,7 +12,8 @@ or weekday without a year is the latest one not in the future; "since X" runs to
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from dateutil import parser as date_parser
 from dateutil.relativedelta import relativedelta
@@ -86,15 +87,18 @@ _BETWEEN_RE = re.compile(
     rf"{_either('r')}\b", re.IGNORECASE)
 
 
-def find_dates(text: str, now: datetime) -> tuple[DateRange | None, str]:
+def find_dates(text: str, now: datetime, tz: str = "UTC") -> tuple[DateRange | None, str]:
     """The first date phrase in `text` as a range, and the text with every date phrase blanked
-    out (a second date is not used, but must not be read as an order number either)."""
-    today = now.astimezone(UTC).date()
+    out (a second date is not used, but must not be read as an order number either). Days are
+    the asker's (`tz`, an IANA name): 'yesterday' at 02:00 UTC in Los Angeles is the day
+    before their today, from their midnight to their midnight."""
+    zone = _zone(tz)
+    today = now.astimezone(zone).date()
     first = _earliest(text, today)
     if first is None:
         return None, text
     (start, end), (lo, hi) = first
-    found = DateRange(start=_at(start), end=_at(end), phrase=" ".join(text[lo:hi].split()))
+    found = DateRange(start=_at(start, zone), end=_at(end, zone), phrase=" ".join(text[lo:hi].split()))
     span: tuple[int, int] | None = (lo, hi)
     for _ in range(3):
         text = text[:span[0]] + " " * (span[1] - span[0]) + text[span[1]:]
@@ -255,5 +259,13 @@ def _count(text: str) -> int:
     return int(text) if text.isdigit() else COUNTS[text]
 
 
-def _at(day: date | None) -> datetime | None:
-    return None if day is None else datetime.combine(day, time(0), tzinfo=UTC)
+def _at(day: date | None, zone: tzinfo) -> datetime | None:
+    return None if day is None else datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def _zone(tz: str) -> tzinfo:
+    """An unknown zone (Slack sends IANA names; a stale one may not be known here) reads as UTC."""
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return UTC

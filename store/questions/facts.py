@@ -120,7 +120,7 @@ def _answer(order: Order, code: str, name: str, owner: str | None, blockers, shi
         delivered_at=max(delivered) if delivered and len(delivered) == len(ships) else None,
         expected_delivery=max(pending) if pending else None,
         blockers=blockers, shipments=ships, details=details if full else None,
-        owner_id=owner, matched_on=matched_on, sight=seen,
+        owner_id=owner, matched_on=matched_on, sight=seen, as_of=today,
     )
 
 

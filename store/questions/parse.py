@@ -99,9 +99,10 @@ order's customer's account's
 
 
 def parse_question(text: str, *, now: datetime,
-                   prefixes: frozenset[str] = DEFAULT_PREFIXES) -> Question:
-    """Read one message. `now` (UTC) anchors relative dates; `prefixes`: the ref prefixes in
-    use (store.refs.ref_prefixes), so 'HX 2001' and 'hx-2001' read as one ref."""
+                   prefixes: frozenset[str] = DEFAULT_PREFIXES, tz: str = "UTC") -> Question:
+    """Read one message. `now` (UTC) anchors relative dates, read in the asker's zone `tz`;
+    `prefixes`: the ref prefixes in use (store.refs.ref_prefixes), so 'HX 2001' and 'hx-2001'
+    read as one ref."""
     clean = clean_text(text)
     command, rest = _command(clean)
     if command == HELP:
@@ -109,7 +110,7 @@ def parse_question(text: str, *, now: datetime,
                         wants=frozenset())
     mine = bool(_MINE.search(rest))
     rest = _MINE.sub(" ", rest)
-    dates, rest = find_dates(rest, now)
+    dates, rest = find_dates(rest, now, tz)
     rest = _DOTTED_PO.sub("PO", rest)
     rest = _UPS_SPACED.sub(lambda m: re.sub(r"[\s-]", "", m.group(0)), rest)
     keys, words, wants = _tokens(rest, prefixes)

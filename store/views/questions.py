@@ -128,6 +128,7 @@ class OrderAnswer:
     owner_id: str | None            # the account's sales rep
     matched_on: str = ""
     sight: str = "full"             # store.workspace.visibility: full, status or customer
+    as_of: date | None = None       # the day it was read on: an expected date before it is overdue
 
     @property
     def restricted(self) -> bool:

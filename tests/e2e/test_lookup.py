@@ -90,3 +90,10 @@ def test_an_exact_ref_costs_one_transaction_of_three_statements(stack, desk):
 def test_a_lookup_longer_than_the_limit_is_answered_naming_the_limit(stack, desk):
     message = ask(stack, "A1" * 5_000)
     assert "2,000" in message.text and "10,000" in message.text
+
+
+def test_a_dropped_letter_in_the_first_word_of_a_name_finds_its_orders(stack, desk):
+    message = ask(stack, "glbex")
+    text = json.dumps(message.blocks)
+    assert "Nothing found" not in text
+    assert "SO-1046" in text or card_ref(message) == "SO-1046"

@@ -186,3 +186,14 @@ def test_a_list_pages_both_ways_and_says_where_it_is():
         (ThreadActions.PAGE_BACK, "0|initech last month"),
         (ThreadActions.PAGE, "20|initech last month")]
     assert validate_message_blocks(message["blocks"]) == []
+
+
+def test_an_expected_delivery_that_has_passed_reads_overdue_not_estimated():
+    shipment = ShipmentFact("UPS", "Ground", AT, None, date(2026, 12, 4), None, None)
+    passed = order(stage="in_transit", shipped_at=AT, expected_delivery=date(2026, 12, 4),
+                   shipments=(shipment,), as_of=date(2026, 12, 6))
+    text = blocks_text(answer_message(Answer(kind=ORDER, question=question(), orders=(passed,))))
+    assert "overdue since Fri 04 Dec" in text and "(est.)" not in text
+    coming = replace(passed, as_of=date(2026, 12, 3))
+    text = blocks_text(answer_message(Answer(kind=ORDER, question=question(), orders=(coming,))))
+    assert "expected Fri 04 Dec 2026 (est.)" in text and "overdue" not in text

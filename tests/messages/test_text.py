@@ -1,6 +1,8 @@
 """Splitting a list into section texts Slack accepts (3,000 characters each)."""
 
-from messages.text import sections_of
+from datetime import UTC, datetime
+
+from messages.text import clip, sections_of, when
 
 
 def test_rows_fill_sections_in_order_and_none_exceeds_the_limit():
@@ -15,3 +17,11 @@ def test_a_row_longer_than_a_section_is_cut_and_nothing_is_empty():
     (only,) = sections_of(["y" * 5000])
     assert len(only) == 3000 and only.endswith("…")
     assert sections_of([]) == [] and sections_of([], first="*T*") == ["*T*"]
+
+
+def test_clip_never_leaves_half_a_date_token():
+    token = when(datetime(2026, 12, 4, 10, tzinfo=UTC))
+    text = "x" * 2980 + " " + token
+    clipped = clip(text)
+    assert len(clipped) <= 3000 and "<!date" not in clipped and clipped.endswith("…")
+    assert clip("short " + token) == "short " + token

@@ -59,3 +59,12 @@ def test_messages_and_views_have_a_readable_frame():
                 submit={"type": "plain_text", "text": "Save"},
                 close={"type": "plain_text", "text": "Cancel"})
     assert render_view(view) == "+-- Edit (edit, V1) --\n  Body\n  [Save] [Cancel]"
+
+
+def test_a_date_token_shows_in_the_viewers_time_zone():
+    token = "<!date^1733277600^{date_short_pretty} {time}|2024-12-04 02:00 UTC>"
+    assert mrkdwn_to_plain(f"Ordered {token}") == "Ordered Dec 4, 2024 02:00 UTC"
+    msg = Message(channel="C1", ts="1.0", user="U0BOT", text=f"Ordered {token}")
+    assert render_message(msg, tz="America/Los_Angeles").endswith(
+        "Ordered Dec 3, 2024 18:00 PST")
+    assert mrkdwn_to_plain("<!date^x^{time}|fallback>") == "fallback"

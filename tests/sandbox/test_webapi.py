@@ -193,6 +193,7 @@ def test_every_call_is_recorded(sb, client):
 
 
 def test_reactions_and_conversations_list(sb, client):
+    sb.ws.bot_scopes |= {"reactions:write"}  # Orderdesk's manifest doesn't ask for it
     ts = client.chat_postMessage(channel="C0TRIAGE", text="fixed")["ts"]
     client.reactions_add(channel="C0TRIAGE", timestamp=ts, name="white_check_mark")
     assert sb.last_message("C0TRIAGE").reactions == {"white_check_mark": ["U0BOT"]}

@@ -166,7 +166,7 @@ def test_find_products_by_sku_typo_and_by_name(db, desk):
 def test_past_the_wratio_limit_names_are_prefiltered_and_still_found(db, desk, monkeypatch):
     monkeypatch.setattr(search_index, "WRATIO_MAX_NAMES", 2)
     search_index.invalidate(db)
-    assert search_index.snapshot(db).words  # the word index was built
+    assert search_index.snapshot(db).name_words.words  # the word index was built
     assert {c.ref for c in find_orders(db, query="Beta Industral Suply").candidates} == {
         "SO-1043", "SO-1044"}
     assert [m.code for m in find_customers(db, query="globx ltd")][:1] == ["GLOBEX"]

@@ -73,3 +73,14 @@ def test_relative_dates_follow_the_injected_now():
     assert (found.start.date(), found.end.date()) == (date(2026, 10, 1), date(2026, 11, 1))
     found, _ = find_dates("yesterday", later)
     assert found.start.date() == date(2027, 2, 2) and found.phrase == "yesterday"
+
+
+def test_days_are_the_askers_in_their_time_zone():
+    early = datetime(2026, 11, 25, 2, 0, tzinfo=UTC)  # Tue 24 Nov 18:00 in Los Angeles
+    found, _ = find_dates("orders from yesterday", early, "America/Los_Angeles")
+    assert (found.start, found.end) == (datetime(2026, 11, 23, 8, tzinfo=UTC),
+                                        datetime(2026, 11, 24, 8, tzinfo=UTC))
+    found, _ = find_dates("orders from yesterday", early)
+    assert (found.start, found.end) == (datetime(2026, 11, 24, tzinfo=UTC),
+                                        datetime(2026, 11, 25, tzinfo=UTC))
+    assert find_dates("today", early, "Not/AZone")[0].start == datetime(2026, 11, 25, tzinfo=UTC)
