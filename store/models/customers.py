@@ -24,6 +24,11 @@ class Customer(Base):
     # A storefront's customer id ("shopify:207119551"): matched before the email.
     external_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = created_at_column()
+    # store.mail: the address bounced (a DSN came back); automatic notices, each opt-in.
+    bad_email: Mapped[bool] = mapped_column(default=False)
+    notice_shipped: Mapped[bool] = mapped_column(default=False)
+    notice_delayed: Mapped[bool] = mapped_column(default=False)
+    notice_backordered: Mapped[bool] = mapped_column(default=False)
 
     contacts: Mapped[list["CustomerContact"]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="CustomerContact.id"
