@@ -1,5 +1,6 @@
 """Where triage posts go: one channel per discrepancy type, 'default' for the rest, and the
-'manager', 'warehouse' and 'inbound_mail' (customer mail matching no order) routes. Admins set them with `/orders route <key> #channel`."""
+'manager', 'warehouse' and 'inbound_mail' (customer mail matching no order) routes. Admins
+set them with `/orders route <key> #channel`."""
 
 from __future__ import annotations
 
