@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from jobs.mail import Smtp, parse_smtp
 from store.db import sqlite_url_for
 from store.enums import Role
 from store.questions import Audience
@@ -45,6 +46,18 @@ class Settings:
     ref_prefix: str = DEFAULT_REF_PREFIX
     # Orderdesk's own address: its order links are <public_url>/o/<ref>, and unfurl in Slack.
     public_url: str | None = None
+    # Customer email (jobs/mail.py): the SMTP server and the From address; both, or no mail.
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    # /connect/mail's shared secret: the HTTP basic auth password the mail service sends.
+    inbound_mail_secret: str | None = None
+
+    @property
+    def smtp(self) -> Smtp | None:
+        """The mail server, when ORDERDESK_SMTP_URL and ORDERDESK_MAIL_FROM are both set."""
+        if not (self.smtp_url and self.mail_from):
+            return None
+        return parse_smtp(self.smtp_url, self.mail_from)
 
     @property
     def audience(self) -> Audience:
@@ -115,7 +128,22 @@ class Settings:
             rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),
             ref_prefix=_ref_prefix(env.get("ORDERDESK_REF_PREFIX", DEFAULT_REF_PREFIX)),
             public_url=_public_url(env.get("ORDERDESK_PUBLIC_URL") or None),
+            **_mail(env),
         )
+
+
+def _mail(env: Mapping[str, str]) -> dict:
+    url, sender = env.get("ORDERDESK_SMTP_URL") or None, env.get("ORDERDESK_MAIL_FROM") or None
+    if bool(url) != bool(sender):
+        raise ConfigError("Set both ORDERDESK_SMTP_URL and ORDERDESK_MAIL_FROM for customer "
+                          "email (or neither).")
+    if url:
+        try:
+            parse_smtp(url, sender)
+        except ValueError as err:
+            raise ConfigError(f"{err}.") from None
+    return {"smtp_url": url, "mail_from": sender,
+            "inbound_mail_secret": env.get("ORDERDESK_INBOUND_MAIL_SECRET") or None}
 
 
 def _default_sqlite_url(data_dir: Path) -> str:
