@@ -57,8 +57,8 @@ def parse_smtp(url: str, sender: str) -> Smtp:
     """ValueError naming what is wrong (bot/config turns it into a ConfigError)."""
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-        raise ValueError("ORDERDESK_SMTP_URL must look like smtp://user:pass@host:587 (STARTTLS) or "
-                         "smtps://user:pass@host:465 (implicit TLS)")
+        raise ValueError("ORDERDESK_SMTP_URL must look like smtp://user:pass@host:587 "
+                         "(STARTTLS) or smtps://user:pass@host:465 (implicit TLS)")
     try:
         sender = valid_address(sender, "ORDERDESK_MAIL_FROM")
     except Exception as err:  # ValidationFailed: its message names the problem

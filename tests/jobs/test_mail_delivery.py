@@ -39,7 +39,8 @@ def _statuses(db):
 
 
 def test_the_server_receives_the_mail_with_its_headers_and_threading(db, desk, smtp_server):
-    first, second = _send(db), _send(db)
+    first = _send(db)
+    _send(db)
     assert deliver_mail(db, smtp_server.settings) == 2
     got = smtp_server.received
     assert [r.recipients for r in got] == [["orders@acme.example"]] * 2
