@@ -10,10 +10,16 @@ never its notes, costs, events or other customers.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from messages import text
-from messages.render import TEMPLATES
+from messages.actions import MailActions
+from messages.blocks import MailBlocks
+from messages.common import error_message
+from messages.metadata import Metadata
+from messages.render import TEMPLATES, render
 from store.views.mail import MailDraft, MailNote
 
 LABELS = {"price_confirmation": "Price confirmation", "stock_shortfall": "Stock shortfall",
@@ -52,3 +58,41 @@ def mail_note_message(note: MailNote) -> dict:
 
 def _section(line: str) -> dict:
     return {"type": "section", "text": {"type": "mrkdwn", "text": line[:3000]}}
+
+
+@dataclass(frozen=True)
+class MailMetadata(Metadata):
+    """The Email customer modal's private_metadata: what it is about, the template shown, and
+    where to confirm."""
+
+    order_id: int
+    discrepancy_id: int | None = None
+    template: str = "price_confirmation"
+    channel_id: str | None = None
+
+
+def mail_modal(draft: MailDraft, *, template: str, channel_id: str | None) -> dict:
+    """Prefilled from the order with `template`; everything stays editable."""
+    subject, body = render_mail(template, draft)
+    o = draft.order
+    headline = (f"To *{text.mrkdwn(o.customer_name, 200)}* about *{text.mrkdwn(o.ref, 64)}*"
+                f"{f' (PO {text.mrkdwn(o.po_number, 64)})' if o.po_number else ''}.")
+    warning = None
+    if draft.to_address is None:
+        warning = (":warning: No email on file for this customer: type one in *To*; it is "
+                   "saved as their contact email.")
+    elif draft.bad_email:
+        warning = (f":warning: Mail to {text.mrkdwn(draft.to_address)} bounced before; check "
+                   "the address or type another.")
+    meta = MailMetadata(o.id, draft.discrepancy_id, template, channel_id)
+    return render("mail_modal.json.j2", ids=MailActions, blocks=MailBlocks, labels=LABELS,
+                  chosen=template, to=draft.to_address or "", subject=subject[:200],
+                  body=body[:3000], headline=headline, warning=warning,
+                  metadata=meta.dumps())
+
+
+def mail_off_message() -> dict:
+    return error_message("Customer email is not set up. An admin sets ORDERDESK_SMTP_URL "
+                         "(smtp://user:pass@host:587, or smtps://… for TLS from the start) and "
+                         "ORDERDESK_MAIL_FROM (the desk's address, e.g. orders@yourco.com) and "
+                         "restarts Orderdesk; see README, Customer email. Nothing was queued.")

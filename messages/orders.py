@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from messages.actions import FulfilmentActions, OrderActions, ReturnActions
+from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
 from messages.render import render
 from messages.text import day, label, money, mrkdwn, when
 
@@ -66,6 +66,7 @@ def card_buttons(order, *, shareable: bool = False, shared: bool = False) -> lis
               (OrderActions.HISTORY, "History", True), (OrderActions.FOLLOW, "Follow", True),
               (FulfilmentActions.SHIP, "Ship", private and (left or bool(order.owed))),
               (ReturnActions.START, "Return", private and shipped),
+              (MailActions.ORDER, "Email customer", private and order.status != "draft"),
               (OrderActions.SHARE, "Share in channel", shareable)]
     return [{"action_id": action, "text": text, "primary": action == OrderActions.SHARE}
             for action, text, shown in wanted if shown]

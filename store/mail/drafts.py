@@ -41,9 +41,9 @@ def _template_for(order: OrderView, d: Discrepancy | None) -> str:
     return "delay_notice" if order.open_discrepancies else "price_confirmation"
 
 
-def draft_for(db: Database, *, ref: str | None = None,
-              discrepancy_id: int | None = None) -> MailDraft:
-    """From an order card (ref) or a triage parent (discrepancy_id)."""
+def draft_for(db: Database, *, ref: str | None = None, discrepancy_id: int | None = None,
+              order_id: int | None = None) -> MailDraft:
+    """From a triage parent (discrepancy_id), an order card (ref) or an open modal (order_id)."""
     with db.read() as session:
         d = None
         if discrepancy_id is not None:
@@ -52,7 +52,7 @@ def draft_for(db: Database, *, ref: str | None = None,
                 raise DiscrepancyNotFound(discrepancy_id)
             order = read_order_view(session, "", order_id=d.order_id)
         else:
-            order = read_order_view(session, ref or "")
+            order = read_order_view(session, ref or "", order_id=order_id)
             d = session.scalar(select(Discrepancy).where(
                 Discrepancy.order_id == order.id,
                 Discrepancy.status != DiscrepancyStatus.RESOLVED)

@@ -4,15 +4,22 @@ for a while (`.refuse(["451 4.3.0 try later", ...])`: each RCPT answered by the 
 
 from __future__ import annotations
 
+import base64
 import email
+import json
 import socket
+import urllib.error
+import urllib.request
 from dataclasses import dataclass, field
 from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
 
+from jobs import outbox as delivery
 from jobs.mail import Smtp
+from tests.support.journeys import journey_on
+from tests.support.stack import running_stack
 
 
 @dataclass
@@ -69,3 +76,41 @@ def smtp_server():
         yield SmtpServer(handler, port)
     finally:
         controller.stop()
+
+
+INBOUND_SECRET = "inbound-secret-for-tests"
+
+
+def post_mail(app_url: str, fields: dict[str, str], *, secret: str = INBOUND_SECRET,
+              files: tuple[str, ...] = ()) -> tuple[int, dict]:
+    """POST /connect/mail as a mail service does: multipart/form-data, basic auth."""
+    boundary = "----orderdesk-test-boundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n'
+             f'Content-Type: text/plain; charset=utf-8\r\n\r\n{value}\r\n'
+             for name, value in fields.items()]
+    parts += [f'--{boundary}\r\nContent-Disposition: form-data; name="attachment{n}"; '
+              f'filename="{name}"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\r\n'
+              for n, name in enumerate(files, start=1)]
+    body = ("".join(parts) + f"--{boundary}--\r\n").encode()
+    auth = base64.b64encode(f"inbound:{secret}".encode()).decode()
+    request = urllib.request.Request(
+        app_url.replace("/slack/events", "/connect/mail"), data=body, method="POST",
+        headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
+                 "Authorization": f"Basic {auth}"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read())
+
+
+@pytest.fixture
+def mail_journey(db, smtp_server, tmp_path):
+    """The journey desk (tests/support/journeys.py) on a stack with customer email on: SMTP
+    to `smtp_server`, /connect/mail with INBOUND_SECRET."""
+    env = {"ORDERDESK_SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+           "ORDERDESK_MAIL_FROM": smtp_server.settings.sender,
+           "ORDERDESK_INBOUND_MAIL_SECRET": INBOUND_SECRET}
+    with running_stack(db, env) as stack:
+        yield journey_on(stack, tmp_path)
+        delivery.stop_all()
