@@ -92,6 +92,7 @@ class ReturnBlocks:
 class CustomerBlocks:
     EMAIL = "email"
     PHONE = "phone"
+    NOTICES = "notices"  # automatic customer mail, each opt-in (store.mail)
     CONTACT_FIELDS = ("name", "email", "phone", "role")
 
     @staticmethod
