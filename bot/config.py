@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jobs.mail import Smtp, parse_smtp
+from jobs.mail import MemorySink, Smtp, parse_smtp
 from store.db import sqlite_url_for
 from store.enums import Role
 from store.questions import Audience
@@ -51,13 +52,16 @@ class Settings:
     mail_from: str | None = None
     # /connect/mail's shared secret: the HTTP basic auth password the mail service sends.
     inbound_mail_secret: str | None = None
+    # `orderdesk console` only: mail is kept in memory instead of sent (never from the env).
+    mail_sink: MemorySink | None = None
 
     @property
     def smtp(self) -> Smtp | None:
         """The mail server, when ORDERDESK_SMTP_URL and ORDERDESK_MAIL_FROM are both set."""
         if not (self.smtp_url and self.mail_from):
             return None
-        return parse_smtp(self.smtp_url, self.mail_from)
+        return dataclasses.replace(parse_smtp(self.smtp_url, self.mail_from),
+                                   sink=self.mail_sink)
 
     @property
     def audience(self) -> Audience:

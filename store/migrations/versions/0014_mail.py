@@ -84,9 +84,6 @@ def upgrade() -> None:
         for name in NOTICES:
             table.add_column(sa.Column(name, sa.Boolean(), nullable=False,
                                        server_default=sa.false()))
-    with op.batch_alter_table("customers") as table:
-        for name in NOTICES:  # the default was for the rows already there; the ORM sets it
-            table.alter_column(name, server_default=None)
     with op.batch_alter_table("discrepancies", recreate="auto") as batch:
         batch.alter_column("type", existing_type=_type(BEFORE), type_=_type(AFTER),
                            existing_nullable=False)
