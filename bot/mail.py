@@ -94,7 +94,7 @@ def parse_inbound(environ: dict, body: bytes) -> InboundMessage:
         subject=(fields.get("subject") or "").strip()[:200],
         text=fields.get("text") or fields.get("html") or "",
         headers={k: str(headers.get(k) or "")[:4000] for k in wanted if headers.get(k)},
-        attachments=tuple(files + _attachment_names(fields))[:50])
+        attachments=tuple(dict.fromkeys(files + _attachment_names(fields)))[:50])
 
 
 def mail_request(environ: dict, *, db: Database, secret: str | None) -> tuple[str, dict]:

@@ -18,6 +18,7 @@ from aiosmtpd.controller import Controller
 
 from jobs import outbox as delivery
 from jobs.mail import Smtp
+from tests.support.desk import build
 from tests.support.journeys import journey_on
 from tests.support.stack import running_stack
 
@@ -104,13 +105,25 @@ def post_mail(app_url: str, fields: dict[str, str], *, secret: str = INBOUND_SEC
         return err.code, json.loads(err.read())
 
 
+def _mail_env(smtp_server) -> dict:
+    return {"ORDERDESK_SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}",
+            "ORDERDESK_MAIL_FROM": smtp_server.settings.sender,
+            "ORDERDESK_INBOUND_MAIL_SECRET": INBOUND_SECRET}
+
+
 @pytest.fixture
 def mail_journey(db, smtp_server, tmp_path):
     """The journey desk (tests/support/journeys.py) on a stack with customer email on: SMTP
     to `smtp_server`, /connect/mail with INBOUND_SECRET."""
-    env = {"ORDERDESK_SMTP_URL": f"smtp://127.0.0.1:{smtp_server.port}",
-           "ORDERDESK_MAIL_FROM": smtp_server.settings.sender,
-           "ORDERDESK_INBOUND_MAIL_SECRET": INBOUND_SECRET}
-    with running_stack(db, env) as stack:
+    with running_stack(db, _mail_env(smtp_server)) as stack:
         yield journey_on(stack, tmp_path)
+        delivery.stop_all()
+
+
+@pytest.fixture
+def mail_stack(db, smtp_server):
+    """The small desk (tests/support/desk.py) on a stack with customer email on."""
+    with running_stack(db, _mail_env(smtp_server)) as stack:
+        build(db)
+        yield stack
         delivery.stop_all()
