@@ -52,7 +52,8 @@ def test_multipart_fields_headers_and_attachment_names_are_read():
     body = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
                    for k, v in parts)
     body += (f'--{boundary}\r\nContent-Disposition: form-data; name="attachment1"; '
-             f'filename="po.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n--{boundary}--\r\n')
+             f'filename="po.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n'
+             f'--{boundary}--\r\n')
     mail = parse_inbound(_environ(b"", content_type=f"multipart/form-data; boundary={boundary}"),
                          body.encode())
     assert mail.from_address == "buyer@acme.example" and mail.subject == "Re: SO-1042"
