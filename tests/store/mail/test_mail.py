@@ -155,3 +155,18 @@ def test_a_bounce_marks_the_address_bad_and_opens_bad_contact(db, desk):
         d = s.get(Discrepancy, result.discrepancies[0])
         assert d.type == DiscrepancyType.BAD_CONTACT
     assert draft_for(db, ref="SO-1042").bad_email
+
+
+def test_an_edit_of_the_order_does_not_resolve_bad_contact(db, desk):
+    from store.enums import DiscrepancyStatus
+    from store.orders import OrderEdit, edit_order, get_order
+
+    mail = _send(db)
+    result = receive_mail(db, _inbound(
+        from_address="mailer-daemon@mx.example", to=f"orders+{mail.reply_to}@desk.example",
+        subject="Undelivered Mail Returned to Sender", text="Status: 5.1.1"))
+    order = get_order(db, ref="SO-1042")
+    edit_order(db, ref="SO-1042", actor="U0ALICE", expected_version=order.version,
+               changes=OrderEdit(shipping_instructions="call them instead"))
+    with db.read() as s:
+        assert s.get(Discrepancy, result.discrepancies[0]).status != DiscrepancyStatus.RESOLVED
