@@ -25,6 +25,7 @@ from urllib.parse import parse_qs
 
 from bot.bodies import BodyRefused, read_body
 from bot.intake import STATUS
+from store.control_chars import strip_controls
 from store.db import DATABASE_DOWN, Database
 from store.mail import receive_mail
 from store.views.mail import InboundMessage
@@ -49,7 +50,7 @@ def _form(environ: dict, body: bytes) -> tuple[dict[str, str], list[str]]:
     content_type = environ.get("CONTENT_TYPE") or ""
     if content_type.startswith("application/x-www-form-urlencoded"):
         fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=100)
-        return {k: v[0][:MAX_FIELD] for k, v in fields.items()}, []
+        return {k: strip_controls(v[0])[:MAX_FIELD] for k, v in fields.items()}, []
     if not content_type.startswith("multipart/form-data"):
         raise BodyRefused(400, "Post the mail as multipart/form-data (or urlencoded) fields.")
     message = BytesParser(policy=HTTP).parsebytes(
@@ -64,7 +65,12 @@ def _form(environ: dict, body: bytes) -> tuple[dict[str, str], list[str]]:
         elif name:
             payload = part.get_payload(decode=True) or b""
             charset = part.get_content_charset() or "utf-8"
-            fields[str(name)] = payload.decode(charset, "replace")[:MAX_FIELD]
+            try:
+                text = payload.decode(charset, "replace")
+            except LookupError:  # a charset Python does not know
+                text = payload.decode("utf-8", "replace")
+            # Parsed, not typed: control characters (NUL, which PostgreSQL refuses) dropped.
+            fields[str(name)] = strip_controls(text)[:MAX_FIELD]
     return fields, files
 
 

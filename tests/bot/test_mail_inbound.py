@@ -7,8 +7,10 @@ import base64
 import io
 
 import pytest
+from sqlalchemy import select
 
 from bot.mail import MAX_BODY, mail_request, parse_inbound
+from store.models import InboundMail
 
 SECRET = "s3cret"
 
@@ -59,3 +61,20 @@ def test_multipart_fields_headers_and_attachment_names_are_read():
     assert mail.from_address == "buyer@acme.example" and mail.subject == "Re: SO-1042"
     assert mail.headers["in-reply-to"] == "<mail-abc@desk.example>"
     assert mail.attachments == ("po.pdf",) and mail.text == "Fine."  # named once
+
+
+def test_control_characters_are_dropped_before_the_database_sees_them(db):
+    status, answer = mail_request(_environ(b"from=a%40b.example&subject=hi%00there&text=x%00y"),
+                                  db=db, secret=SECRET)
+    assert status.startswith("200")
+    with db.read() as s:
+        row = s.scalar(select(InboundMail))
+        assert (row.subject, row.text) == ("hithere", "xy")
+
+
+def test_an_unknown_charset_is_read_as_utf8():
+    body = ('--b\r\nContent-Disposition: form-data; name="from"\r\n'
+            'Content-Type: text/plain; charset=x-unknown\r\n\r\na@b.example\r\n--b--\r\n')
+    mail = parse_inbound(_environ(b"", content_type="multipart/form-data; boundary=b"),
+                         body.encode())
+    assert mail.from_address == "a@b.example"
