@@ -19,6 +19,7 @@ from store.mail import (
     send_mail,
 )
 from store.models import Customer, Discrepancy, Event, OrderLine, OutgoingMail
+from store.orders import order_history
 from store.views.mail import InboundMessage
 from store.workspace import set_route
 from tests.support.desk import build
@@ -68,6 +69,8 @@ def test_sending_queues_the_mail_with_its_event_in_one_go(db, desk):
     with db.read() as s:
         event = s.scalar(select(Event).where(Event.kind == "mail.sent"))
         assert event.actor_id == "U0ALICE" and "orders@acme.example" in event.summary
+    history = order_history(db, ref="SO-1042")
+    assert history.events[0].summary.startswith("emailed orders@acme.example: ")
 
 
 @pytest.mark.parametrize("field, value", [("to", "a@b.example\r\nBcc: x@evil.example"),
