@@ -1,8 +1,9 @@
 """Mail posted to /connect/mail: a customer's reply, matched to its order by In-Reply-To or
 References (the Message-ID of a mail we sent), else by the plus-address token it was sent to,
 else by an order ref in the subject; posted (quoted history cut) in the order's thread, or in
-the inbound_mail route's channel when nothing matched. A bounce (a delivery status
-notification) marks the address bad and opens a bad_contact discrepancy on the order."""
+the inbound_mail route's channel (else the default route's) when nothing matched. A bounce (a
+delivery status notification) marks the address bad and opens a bad_contact discrepancy on
+the order."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from store.mail.sending import note
 from store.models import Customer, Event, InboundMail, Order, OutgoingMail
 from store.triage import RULES, Finding, open_findings, order_ref_in
 from store.views.mail import InboundMessage, InboundResult
-from store.workspace import INBOUND_MAIL, route_map
+from store.workspace import INBOUND_MAIL, channel_for, route_map
 
 _MESSAGE_ID = re.compile(r"<[^<>\s]{1,200}>")
 _DAEMON = re.compile(r"mailer-daemon|postmaster", re.IGNORECASE)
@@ -79,7 +80,7 @@ def receive_mail(db: Database, mail: InboundMessage) -> InboundResult:
                                                       f"{row.subject}"[:500]))
         note(session, what="reply", record_id=row.id, order_id=order_id,
              discrepancy_id=sent.discrepancy_id if sent else None,
-             fallback_channel=route_map(session).get(INBOUND_MAIL))
+             fallback_channel=channel_for(route_map(session), INBOUND_MAIL))
         return InboundResult(row.id, _ref(session, order_id), matched_by, False)
 
 

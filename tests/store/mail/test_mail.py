@@ -173,3 +173,9 @@ def test_an_edit_of_the_order_does_not_resolve_bad_contact(db, desk):
                changes=OrderEdit(shipping_instructions="call them instead"))
     with db.read() as s:
         assert s.get(Discrepancy, result.discrepancies[0]).status != DiscrepancyStatus.RESOLVED
+
+
+def test_without_an_inbound_mail_route_unmatched_mail_goes_to_the_default_one(db, desk):
+    set_route(db, actor="U0ADMIN", key="default", channel_id="C0TRIAGE")
+    receive_mail(db, _inbound(subject="hello"))
+    assert [i.payload["channel"] for i in outbox.claim_due(db)] == ["C0TRIAGE"]
