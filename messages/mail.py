@@ -48,6 +48,10 @@ def mail_note_message(note: MailNote) -> dict:
                 f"*{subject}*" if note.actor != "system" else
                 f":outbox_tray: Orderdesk emailed {text.mrkdwn(note.address)}: *{subject}*")
         return {"text": line, "blocks": [_section(line)]}
+    if note.kind == "dead":
+        line = (f":warning: The mail to {text.mrkdwn(note.address)} (*{subject}*) could not be "
+                f"delivered: {text.mrkdwn(note.text, 300)}. Check the address, or call them.")
+        return {"text": line, "blocks": [_section(line)]}
     head = (f":incoming_envelope: {text.mrkdwn(note.address)} replied: *{subject}*"
             if note.kind == "reply" else
             f":incoming_envelope: Mail from {text.mrkdwn(note.address)} matching no order: "

@@ -22,13 +22,13 @@ def mail_note(db: Database, payload: dict) -> MailNote | None:
             channel, thread_ts = d.channel_id, d.message_ts
         if not channel:
             return None
-        if payload["what"] == "sent":
+        if payload["what"] in ("sent", "dead"):
             row = session.get(OutgoingMail, payload["id"])
             if row is None:
                 return None
             ref = session.scalar(select(Order.ref).where(Order.id == row.order_id))
-            return MailNote(channel, thread_ts, "sent", row.sent_by, row.to_address,
-                            row.subject, "", ref)
+            return MailNote(channel, thread_ts, payload["what"], row.sent_by, row.to_address,
+                            row.subject, row.last_error or "", ref)
         mail = session.get(InboundMail, payload["id"])
         if mail is None:
             return None

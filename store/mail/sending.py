@@ -157,6 +157,9 @@ def mark_mail_failed(db: Database, *, mail_id: int, error: str, permanent: bool)
                               customer_id=row.customer_id, at=clock.now(),
                               summary=f"the mail to {row.to_address} ({row.subject}) could not "
                                       f"be delivered: {error}"[:500]))
+            # Said where it was announced, so nobody waits for an answer that cannot come.
+            note(session, what="dead", record_id=row.id, order_id=row.order_id,
+                 discrepancy_id=row.discrepancy_id)
             return
         delay = min(BACKOFF_CAP_S, 2 * 2 ** min(row.attempts, 10))
         row.next_attempt_at = clock.now() + timedelta(seconds=delay)

@@ -24,8 +24,9 @@ class MailDraft:
 @dataclass(frozen=True)
 class MailNote:
     """A line in Slack about a mail: where it goes (a thread, or a channel) and what it says.
-    kind: "sent" (actor emailed address), "reply" (a customer's reply on order_ref) or
-    "unmatched" (mail matching no order)."""
+    kind: "sent" (actor emailed address), "dead" (the server refused it for good: text is the
+    error), "reply" (a customer's reply on order_ref) or "unmatched" (mail matching no
+    order)."""
 
     channel: str
     thread_ts: str | None

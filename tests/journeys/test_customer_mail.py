@@ -131,3 +131,21 @@ def _retry_now(j, smtp_server) -> bool:
             row.next_attempt_at = row.created_at
     deliver_mail(j.db, smtp_server.settings)
     return False
+
+
+def test_a_mail_the_server_refuses_for_good_is_said_in_the_thread(mail_journey, smtp_server):
+    j = mail_journey
+    j.import_orders({"order_ref": REF, "customer_code": "GLOBEX", "po_number": PO,
+                     "sku": "7731-0042", "quantity": "4", "unit_price": "80.00"})
+    parent = j.triage_parent(REF)
+    smtp_server.refuse(["550 5.1.1 mailbox unavailable"] * 3)
+    before = len(j.sb.views(user=PROCESSOR))
+    j.click_button(MailActions.ITEM, parent)
+    j.wait_for(lambda: len(j.sb.views(user=PROCESSOR)) > before)
+    j.submit(j.sb.views(user=PROCESSOR)[-1], {})
+    j.wait_for(lambda: _statuses(j) == ["dead"] or _retry_now(j, smtp_server),
+               message="the mail goes dead after its tries")
+    j.deliver()
+    j.wait_for(lambda: any("could not be delivered" in t for t in _thread_texts(j, parent)),
+               message="the thread is told")
+    assert smtp_server.received == []
