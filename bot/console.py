@@ -13,12 +13,11 @@ import json
 import os
 import sys
 import urllib.request
-from functools import partial
 from pathlib import Path
 from urllib.parse import urlencode, urlparse
 
 from bot.config import Settings
-from jobs.mail import MemorySink, deliver_mail
+from jobs.mail import MemorySink, deliver_mail, join_senders
 from store import clock
 from store.enums import Role
 
@@ -149,7 +148,7 @@ def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
     settings, mail = console_mail(settings)
     sandbox, running, app_settings = start_stack(settings, db=db)
     mail.app_url = sandbox.app_url
-    mail.flush = partial(deliver_mail, db, app_settings.smtp)
+    mail.flush = lambda: (join_senders(), deliver_mail(db, app_settings.smtp))
     # The console is one process, so it also runs the clock's work (outbox, SLAs, digests).
     scheduler = build_scheduler(app_settings, db, scheduler=BackgroundScheduler(timezone="UTC"))
     scheduler.start()

@@ -10,17 +10,39 @@ from slack_bolt import App
 from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
 from messages.actions import MailActions
 from messages.blocks import MailBlocks
-from messages.mail import MailMetadata, mail_modal, mail_off_message
+from messages.common import confirmation_message
+from messages.mail import MailMetadata, dead_mails_message, mail_modal, mail_off_message
 from store.errors import ValidationFailed
-from store.mail import TEMPLATES, draft_for, send_mail
+from store.mail import TEMPLATES, dead_mails, draft_for, retry_dead_mails, send_mail
+
+MAIL_USAGE = "/orders mail [retry <number>|all]"
 
 
 def register(app: App, deps: Deps) -> None:
+    deps.orders_command.add("mail", on_mail_command, usage=MAIL_USAGE,
+                            summary="customer mail the server refused, and sending it again "
+                                    "(admins)")
     on = Listeners(app, deps)
     on.action(numbered(MailActions.ITEM), on_email_item_button)
     on.action(MailActions.ORDER, on_email_order_button)
     on.action(MailActions.TEMPLATE, on_template_select)
     on.view(MailActions.CALLBACK, on_mail_submit)
+
+
+def on_mail_command(request: Request) -> Reply:
+    request.require(Permission.ROUTE)
+    parts = request.text.split()
+    if not parts:
+        return Reply.message(dead_mails_message(*dead_mails(request.deps.db)))
+    if parts[0].lower() != "retry" or len(parts) != 2 or not (
+            parts[1].lower() == "all" or parts[1].lstrip("#").isdigit()):
+        raise ValidationFailed({"text": f"Usage: `{MAIL_USAGE}`"})
+    ids = None if parts[1].lower() == "all" else [int(parts[1].lstrip("#"))]
+    count = retry_dead_mails(request.deps.db, ids=ids)
+    request.deps.kick_mail(request.deps.db)
+    return Reply.message(confirmation_message(
+        f"Sending {count} mail{'s' * (count != 1)} again." if count else
+        "Nothing to send again: no such undelivered mail."))
 
 
 def _mail_off(request: Request) -> Reply | None:

@@ -169,18 +169,13 @@ def _failed(db: Database, mail: Outgoing, err: Exception) -> None:
                      permanent=500 <= code < 600)
 
 
-_running: set[int] = set()
+_senders: dict[int, threading.Thread] = {}
 _lock = threading.Lock()
 
 
 def kick(db: Database, smtp: Smtp) -> None:
     """Send soon, off the request thread; one sender per database at a time. Never raises:
     the mail is safe in its row and the clock's sweep sends what this leaves."""
-    with _lock:
-        if id(db) in _running:
-            return
-        _running.add(id(db))
-
     def run() -> None:
         try:
             deliver_mail(db, smtp)
@@ -188,9 +183,21 @@ def kick(db: Database, smtp: Smtp) -> None:
             log.exception("mail delivery failed; the clock retries")
         finally:
             with _lock:
-                _running.discard(id(db))
+                _senders.pop(id(db), None)
 
-    threading.Thread(target=run, name="mail", daemon=True).start()
+    with _lock:
+        if id(db) in _senders:
+            return
+        _senders[id(db)] = thread = threading.Thread(target=run, name="mail", daemon=True)
+    thread.start()
+
+
+def join_senders(timeout: float = 30.0) -> None:
+    """Wait for the kicked senders to finish (tests, and a process shutting down)."""
+    with _lock:
+        running = list(_senders.values())
+    for thread in running:
+        thread.join(timeout)
 
 
 def queue_notices(db: Database, smtp: Smtp) -> int:

@@ -100,3 +100,17 @@ def mail_off_message() -> dict:
                          "(smtp://user:pass@host:587, or smtps://… for TLS from the start) and "
                          "ORDERDESK_MAIL_FROM (the desk's address, e.g. orders@yourco.com) and "
                          "restarts Orderdesk; see README, Customer email. Nothing was queued.")
+
+
+def dead_mails_message(mails, total: int) -> dict:
+    """Mails the server refused for good (`/orders mail`), newest first, with how to resend."""
+    rows = [f"`#{m.id}` {text.mrkdwn(m.order_ref or '—', 64)} to {text.mrkdwn(m.to_address)}: "
+            f"{text.mrkdwn(m.subject, 100)} · {text.when(m.created_at)} · "
+            f"_{text.mrkdwn(m.last_error or '', 200)}_" for m in mails]
+    shown = f" (newest {len(mails)})" if total > len(mails) else ""
+    body = (f"*{total} customer mail{'s' * (total != 1)} not delivered*{shown}\n"
+            + ("\n".join(rows) or "_None: every mail went out._"))
+    hint = ("Fix the address on the customer (`/customer`) and send a new mail, or, when the "
+            "server was at fault, `/orders mail retry <number>` or `/orders mail retry all`.")
+    return render("notice.json.j2", text="Undelivered customer mail", icon=":outbox_tray:",
+                  body=body, hint=hint if total else None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from store import clock, outbox
@@ -114,6 +114,28 @@ def list_mails(db: Database, *, since: datetime | None = None, limit: int = 50) 
         if since is not None:
             query = query.where(OutgoingMail.created_at >= since)
         return [mail_view(session, row) for row in session.scalars(query)]
+
+
+def dead_mails(db: Database, *, limit: int = 15) -> tuple[list[MailView], int]:
+    """The newest mails the server refused for good (or after every try), and how many."""
+    with db.read() as session:
+        dead = OutgoingMail.status == MailStatus.DEAD
+        total = session.scalar(select(func.count()).select_from(OutgoingMail).where(dead))
+        rows = session.scalars(select(OutgoingMail).where(dead)
+                               .order_by(OutgoingMail.id.desc()).limit(limit))
+        return [mail_view(session, row) for row in rows], int(total or 0)
+
+
+def retry_dead_mails(db: Database, *, ids: list[int] | None = None) -> int:
+    """Send dead mails again (all when `ids` is None): pending, due now, tries reset."""
+    with db.write() as session:
+        where = [OutgoingMail.status == MailStatus.DEAD]
+        if ids is not None:
+            where.append(OutgoingMail.id.in_(ids))
+        return len(session.execute(
+            update(OutgoingMail).where(*where)
+            .values(status=MailStatus.PENDING, attempts=0, next_attempt_at=clock.now())
+            .returning(OutgoingMail.id)).all())
 
 
 def claim_mails(db: Database, *, limit: int = 10) -> list[Outgoing]:

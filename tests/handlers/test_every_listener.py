@@ -284,6 +284,7 @@ CASES = [
     Case("connections.on_disconnect_command",
          slash("/orders", lambda g: f"disconnect <#{CHANNEL}>"), refused=PROCESSOR),
     Case("outbox.on_outbox_command", slash("/orders", lambda g: "outbox"), refused=PROCESSOR),
+    Case("mail.on_mail_command", slash("/orders", lambda g: "mail"), refused=PROCESSOR),
     Case("customers.on_customer_command", slash("/customer", lambda g: GONE_NAME),
          gone=GONE_NAME),
     Case("stock.on_stock_command", slash("/stock", lambda g: GONE_NAME), gone=GONE_NAME),

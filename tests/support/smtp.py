@@ -17,7 +17,7 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from jobs import outbox as delivery
-from jobs.mail import Smtp
+from jobs.mail import Smtp, join_senders
 from tests.support.desk import build
 from tests.support.journeys import journey_on
 from tests.support.stack import running_stack
@@ -117,6 +117,7 @@ def mail_journey(db, smtp_server, tmp_path):
     to `smtp_server`, /connect/mail with INBOUND_SECRET."""
     with running_stack(db, _mail_env(smtp_server)) as stack:
         yield journey_on(stack, tmp_path)
+        join_senders()
         delivery.stop_all()
 
 
@@ -126,4 +127,5 @@ def mail_stack(db, smtp_server):
     with running_stack(db, _mail_env(smtp_server)) as stack:
         build(db)
         yield stack
+        join_senders()
         delivery.stop_all()
