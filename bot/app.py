@@ -23,6 +23,7 @@ from handlers import (
     history,
     home,
     lookup,
+    mail,
     outbox,
     returns,
     roles,
@@ -33,6 +34,7 @@ from handlers import (
     workflow,
 )
 from handlers.kit import Deps, Listeners, handle_error
+from jobs.mail import kick as kick_mail
 from jobs.outbox import kick
 from jobs.renderers import renderer_table
 from store.db import Database
@@ -51,7 +53,9 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     app.error(handle_error)
     app.middleware(guard_control_characters)  # before every listener
     renderers = renderer_table(settings.audience)
-    deps = Deps(settings=settings, db=db, kick_outbox=partial(kick, renderers=renderers))
+    smtp = settings.smtp
+    deps = Deps(settings=settings, db=db, kick_outbox=partial(kick, renderers=renderers),
+                kick_mail=(lambda db: kick_mail(db, smtp)) if smtp else (lambda db: None))
     # Bolt tries listeners in registration order, building each matcher's kwargs (~40 µs a
     # listener): the two busiest entry points go first. Their routers read the subcommands
     # at dispatch time, so the features below still add theirs.
@@ -78,4 +82,5 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     workflow.register(app, deps)
     unfurls.register(app, deps)
     autolink.register(app, deps)
+    mail.register(app, deps)
     return app

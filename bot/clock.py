@@ -23,7 +23,8 @@ log = logging.getLogger("orderdesk.clock")
 def build_scheduler(settings: Settings, db: Database, *, scheduler=None, client=None):
     scheduler = scheduler or BlockingScheduler(timezone="UTC")
     client = client or make_web_client(settings)
-    register_jobs(scheduler, db=db, client=client, renderers=renderer_table(settings.audience))
+    register_jobs(scheduler, db=db, client=client, renderers=renderer_table(settings.audience),
+                  smtp=settings.smtp)
     return scheduler
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from collections.abc import Mapping
@@ -9,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from jobs.mail import MemorySink, Smtp, parse_smtp
 from store.db import sqlite_url_for
 from store.enums import Role
 from store.questions import Audience
@@ -55,6 +57,21 @@ class Settings:
         """The hosts whose links Orderdesk unfurls (the manifest's features.unfurl_domains)."""
         urls = ([self.public_url] if self.public_url else []) + list(self.link_patterns)
         return tuple(dict.fromkeys((urlparse(u).hostname or "").lower() for u in urls))
+    # Customer email (jobs/mail.py): the SMTP server and the From address; both, or no mail.
+    smtp_url: str | None = None
+    mail_from: str | None = None
+    # /connect/mail's shared secret: the HTTP basic auth password the mail service sends.
+    inbound_mail_secret: str | None = None
+    # `orderdesk console` only: mail is kept in memory instead of sent (never from the env).
+    mail_sink: MemorySink | None = None
+
+    @property
+    def smtp(self) -> Smtp | None:
+        """The mail server, when ORDERDESK_SMTP_URL and ORDERDESK_MAIL_FROM are both set."""
+        if not (self.smtp_url and self.mail_from):
+            return None
+        return dataclasses.replace(parse_smtp(self.smtp_url, self.mail_from),
+                                   sink=self.mail_sink)
 
     @property
     def audience(self) -> Audience:
@@ -126,7 +143,22 @@ class Settings:
             ref_prefix=_ref_prefix(env.get("ORDERDESK_REF_PREFIX", DEFAULT_REF_PREFIX)),
             public_url=_public_url(env.get("ORDERDESK_PUBLIC_URL") or None),
             link_patterns=_link_patterns(env.get("ORDERDESK_LINK_PATTERNS", "")),
+            **_mail(env),
         )
+
+
+def _mail(env: Mapping[str, str]) -> dict:
+    url, sender = env.get("ORDERDESK_SMTP_URL") or None, env.get("ORDERDESK_MAIL_FROM") or None
+    if bool(url) != bool(sender):
+        raise ConfigError("Set both ORDERDESK_SMTP_URL and ORDERDESK_MAIL_FROM for customer "
+                          "email (or neither).")
+    if url:
+        try:
+            parse_smtp(url, sender)
+        except ValueError as err:
+            raise ConfigError(f"{err}.") from None
+    return {"smtp_url": url, "mail_from": sender,
+            "inbound_mail_secret": env.get("ORDERDESK_INBOUND_MAIL_SECRET") or None}
 
 
 def _default_sqlite_url(data_dir: Path) -> str:

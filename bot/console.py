@@ -7,13 +7,17 @@ a signed request, exactly as it would from Slack.
 
 from __future__ import annotations
 
+import base64
 import dataclasses
 import json
 import os
 import sys
+import urllib.request
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bot.config import Settings
+from jobs.mail import MemorySink, deliver_mail, join_senders
 from store import clock
 from store.enums import Role
 
@@ -21,7 +25,8 @@ DEMO_ROLES = {"U0PROC1": Role.PROCESSOR, "U0MGR1": Role.MANAGER}
 DEMO_NAMES = {"U0PROC1": "priya", "U0MGR1": "max"}  # as the sandbox workspace names them
 DEMO_ADMIN = "U0ADMIN"
 # The sandbox's channels, routed the way a desk would route them.
-DEMO_ROUTES = {"default": "C0TRIAGE", "manager": "C0MGR", "warehouse": "C0WH"}
+DEMO_ROUTES = {"default": "C0TRIAGE", "manager": "C0MGR", "warehouse": "C0WH",
+               "inbound_mail": "C0TRIAGE"}
 DEMO_CHECK_DAYS = 14  # check the last two weeks of demo orders, so triage has real items
 MANIFEST = Path(__file__).resolve().parents[1] / "manifest.json"
 
@@ -52,10 +57,55 @@ def start_stack(settings: Settings, *, db, sandbox=None):
     wsgi_app = create_wsgi_app(app, db, renderers=renderer_table(app_settings.audience),
                                signing_secret=app_settings.slack_signing_secret,
                                intake_secret=app_settings.intake_secret,
-                               connect_secrets=app_settings.connect_secrets)
+                               connect_secrets=app_settings.connect_secrets,
+                               inbound_mail_secret=app_settings.inbound_mail_secret)
     running = serve_wsgi(wsgi_app)
     sandbox.app_url = running.url
     return sandbox, running, app_settings
+
+
+class ConsoleMail:
+    """The console's customer mail: kept in memory (never sent: the demo's customers are made
+    up), listed by `mail`; `reply n text` posts the customer's answer to /connect/mail as a
+    mail service would, so it is matched and lands in the order's thread."""
+
+    def __init__(self, sink, secret: str):
+        self.sink, self.secret, self.app_url = sink, secret, ""
+        self.flush = lambda: None  # send what is queued now (set once the app runs)
+
+    def listing(self) -> list[str]:
+        self.flush()
+        return [f"{n}. to {m['To']}: {m['Subject']}\n   " + "\n   ".join(
+            m.get_content().strip().splitlines()[:6]) for n, m in enumerate(self.sink.sent, 1)]
+
+    def reply(self, number: int, text: str) -> str:
+        self.flush()
+        if not 1 <= number <= len(self.sink.sent):
+            raise LookupError(f"no mail {number}; `mail` lists {len(self.sink.sent)}")
+        sent = self.sink.sent[number - 1]
+        body = urlencode({"from": sent["To"], "to": sent["Reply-To"],
+                          "subject": f"Re: {sent['Subject']}", "text": text,
+                          "headers": f"In-Reply-To: {sent['Message-ID']}\r\n"}).encode()
+        auth = base64.b64encode(f"console:{self.secret}".encode()).decode()
+        request = urllib.request.Request(
+            self.app_url.replace("/slack/events", "/connect/mail"), data=body, method="POST",
+            headers={"Content-Type": "application/x-www-form-urlencoded",
+                     "Authorization": f"Basic {auth}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            answer = json.loads(response.read())
+        return (f"(the customer replied to mail {number}: matched "
+                f"{answer.get('order_ref') or 'no order'} by {answer.get('matched_by')})")
+
+
+def console_mail(settings: Settings) -> tuple[Settings, ConsoleMail]:
+    """Customer email on, into memory, whatever the environment says."""
+    import secrets
+
+    secret = secrets.token_hex(12)
+    mail = ConsoleMail(MemorySink(), secret)
+    return dataclasses.replace(settings, smtp_url="smtp://console.invalid",
+                               mail_from=settings.mail_from or "orders@orderdesk.example",
+                               inbound_mail_secret=secret, mail_sink=mail.sink), mail
 
 
 def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
@@ -98,12 +148,15 @@ def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
         report = check_stored_orders(db, order_ids=_recent_order_ids(db), actor="system")
         print(f"checked the last {DEMO_CHECK_DAYS} days of orders: {report.findings:,} problems "
               "found; see #order-triage (`in #order-triage`) or `/orders queue`")
+    settings, mail = console_mail(settings)
     sandbox, running, app_settings = start_stack(settings, db=db)
+    mail.app_url = sandbox.app_url
+    mail.flush = lambda: (join_senders(), deliver_mail(db, app_settings.smtp))
     # The console is one process, so it also runs the clock's work (outbox, SLAs, digests).
     scheduler = build_scheduler(app_settings, db, scheduler=BackgroundScheduler(timezone="UTC"))
     scheduler.start()
     try:
-        run_console(sandbox, user=user, channel="C0ORDERS", **console_io)
+        run_console(sandbox, user=user, channel="C0ORDERS", mail=mail, **console_io)
     finally:
         scheduler.shutdown(wait=False)
         running.stop()

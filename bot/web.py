@@ -15,6 +15,7 @@ from sqlalchemy import text
 from bot.bodies import BodyRefused, slack_request
 from bot.connect import connect_request
 from bot.intake import STATUS, intake_request
+from bot.mail import mail_request
 from jobs.outbox import kick
 from jobs.renderers import Renderers
 from store.db import Database
@@ -24,11 +25,13 @@ WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 
 def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers, signing_secret: str,
                     intake_secret: str | None = None,
-                    connect_secrets: Mapping[str, str | None] | None = None) -> WsgiApp:
+                    connect_secrets: Mapping[str, str | None] | None = None,
+                    inbound_mail_secret: str | None = None) -> WsgiApp:
     """`renderers`: the outbox's (jobs.renderers.renderer_table); `signing_secret`: Slack's,
     checked on the raw body before Bolt parses it (bot.bodies); `intake_secret`:
     settings.intake_secret (None: /intake/orders answers 503); `connect_secrets`:
-    settings.connect_secrets, by source (a source without one answers 503)."""
+    settings.connect_secrets, by source (a source without one answers 503);
+    `inbound_mail_secret`: /connect/mail's (bot.mail; None: it answers 503)."""
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
     secret = intake_secret or None
 
@@ -57,6 +60,11 @@ def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers, signin
             return _json(start_response, status, answer, retry)
         if path.startswith("/o/") and method in ("GET", "HEAD"):
             return _order_page(unquote(path[3:]).strip("/"), start_response)
+        if path == "/connect/mail":
+            status, answer = mail_request(environ, db=db, secret=inbound_mail_secret)
+            if status == "200 OK":
+                kick(db, bolt_app.client, renderers)  # the reply into its thread, now
+            return _json(start_response, status, answer)
         if path.startswith("/connect/"):
             source = path.removeprefix("/connect/")
             status, answer = connect_request(environ, db=db, source=source,

@@ -46,7 +46,7 @@ def on_edit_submit(request: Request) -> Reply:
     request.require(Permission.EDIT_CUSTOMER)
     meta, state = request.metadata(CustomerMetadata), request.state
     fields = {"email": state.text(B.EMAIL), "phone": state.text(B.PHONE),
-              "contact": contact_of(state),
+              "contact": contact_of(state), "notices": state.selected_options(B.NOTICES),
               "address": AddressView(**{f: state.text(B.address(f)) for f in ADDRESS_FIELDS})}
     done = request.once("edit_customer", lambda: edit_customer(
         request.deps.db, code=meta.code, actor=request.user, expected_version=meta.version,

@@ -1,4 +1,4 @@
-"""`/orders route <type|default|manager|warehouse> #channel` (admins) and
+"""`/orders route <type|default|manager|warehouse|inbound_mail> #channel` (admins) and
 `/orders queue [mine|unassigned|<type>]` (open discrepancies with their buttons)."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from store.errors import ValidationFailed
 from store.triage import SNOOZE_OPTIONS, list_queue
 from store.workspace import ROUTE_KEYS, desk_people, list_routes, set_route
 
-ROUTE_USAGE = "/orders route <type|default|manager|warehouse> #channel"
+ROUTE_USAGE = "/orders route <type|default|manager|warehouse|inbound_mail> #channel"
 QUEUE_USAGE = "/orders queue [mine|unassigned|<type>]"
 
 

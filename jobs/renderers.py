@@ -19,6 +19,7 @@ from messages.answers import follow_notice as follow_notice_message
 from messages.approvals import approval_outcome, approval_request
 from messages.fulfilment import cancel_notice, pick_request
 from messages.home import home_view
+from messages.mail import mail_note_message
 from messages.triage import (
     batch_summary,
     dm_batch_summary,
@@ -31,6 +32,7 @@ from store.db import Database
 from store.enums import PostKind
 from store.errors import NotAllowed, NotFound
 from store.fulfilment import get_approval, get_approval_post, get_cancel_notice, get_pick_post
+from store.mail import mail_note
 from store.orders import home_for
 from store.questions import Audience, follow_notice
 from store.triage import SNOOZE_OPTIONS, batch_filter, batch_state, get_discrepancy, get_note
@@ -120,6 +122,14 @@ def _follow_notice(db: Database, p: dict, *, audience: Audience) -> dict | None:
             **follow_notice_message(notice)}
 
 
+def _mail_note(db: Database, p: dict) -> dict | None:
+    note = mail_note(db, p)
+    if note is None:
+        return None
+    where = {"channel": note.channel} | ({"thread_ts": note.thread_ts} if note.thread_ts else {})
+    return where | mail_note_message(note)
+
+
 def _tolerant(build: Renderer) -> Renderer:
     """A record deleted since it was queued: nothing to send, not an error."""
     def wrapped(db: Database, payload: dict) -> dict | None:
@@ -162,6 +172,7 @@ def renderer_table(audience: Audience) -> Renderers:
         PostKind.CANCEL_NOTICE: _cancel_notice,
         PostKind.FOLLOW_NOTICE: partial(_follow_notice, audience=audience),
         PostKind.HOME: partial(_home, audience=audience),
+        PostKind.MAIL_NOTE: _mail_note,
     }.items()})
 
 

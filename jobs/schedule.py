@@ -7,6 +7,8 @@
     digests.statistics      03:17 UTC       refresh the planner's statistics
     fulfilment.sweep        RULES           flag late orders, allocate ready ones, post approval
                                             requests made while no manager channel was routed
+    mail.deliver            5 s             send customer mail (when ORDERDESK_SMTP_URL is set)
+    mail.notices            5 min           queue the automatic notices customers opted into
     threads.forget_events   1 h             forget event claims older than a day and modal
                                             submission tokens older than a week
 
@@ -26,6 +28,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from jobs.digests import clock_identity, run_due_digests
+from jobs.mail import Smtp, deliver_mail, queue_notices
 from jobs.outbox import deliver_due, sending_client
 from jobs.renderers import Renderers
 from store import clock
@@ -37,6 +40,7 @@ from store.workspace import forget_events, forget_submissions
 
 log = logging.getLogger("orderdesk.jobs")
 OUTBOX_EVERY_S = 3
+MAIL_EVERY_S = 5
 SLA_EVERY_S = 60
 DIGEST_TICK_S = 60
 # Slack stops retrying an event after minutes; a day of claims is plenty to answer once.
@@ -45,9 +49,10 @@ KEEP_CLAIMS = timedelta(days=1)
 KEEP_SUBMISSIONS = timedelta(days=7)
 
 
-def register_jobs(scheduler, *, db, client, renderers: Renderers) -> None:
+def register_jobs(scheduler, *, db, client, renderers: Renderers, smtp: Smtp | None = None) -> None:
     """Add every job to the clock's scheduler (an APScheduler scheduler, or a test's fake).
-    `renderers`: the outbox's renderer table, built from the settings by bot/."""
+    `renderers`: the outbox's renderer table, built from the settings by bot/; `smtp`: the
+    mail server (None: no mail jobs)."""
     sender = sending_client(client)
     once = dict(replace_existing=True, max_instances=1, coalesce=True)
     now = clock.wall()
@@ -63,6 +68,11 @@ def register_jobs(scheduler, *, db, client, renderers: Renderers) -> None:
     scheduler.add_job(sweep_fulfilment, "interval",
                       seconds=FULFILMENT_RULES.sweep_every.total_seconds(),
                       id="fulfilment.sweep", args=(db, sender, renderers), **once)
+    if smtp is not None:
+        scheduler.add_job(deliver_mail, "interval", seconds=MAIL_EVERY_S, id="mail.deliver",
+                          args=(db, smtp), **once)
+        scheduler.add_job(queue_notices, "interval", minutes=5, id="mail.notices",
+                          args=(db, smtp), **once)
     scheduler.add_job(forget_old_events, "interval", hours=1, id="threads.forget_events",
                       args=(db,), replace_existing=True)
 

@@ -48,6 +48,16 @@ class TriageActions:
     FLAG_SHORTCUT = "flag.shortcut"
 
 
+class MailActions:
+    """"Email customer": on a triage item (suffixed ":<discrepancy id>") or an order card
+    (value: the ref), the modal's template picker, and its submission."""
+
+    ITEM = "mail.item"
+    ORDER = "mail.order"
+    TEMPLATE = "mail.template"
+    CALLBACK = "mail.submit"
+
+
 class NewOrderIds:
     CALLBACK = "new_order.submit"
     SHORTCUT = "new_order.shortcut"

@@ -92,6 +92,7 @@ class ReturnBlocks:
 class CustomerBlocks:
     EMAIL = "email"
     PHONE = "phone"
+    NOTICES = "notices"  # automatic customer mail, each opt-in (store.mail)
     CONTACT_FIELDS = ("name", "email", "phone", "role")
 
     @staticmethod
@@ -117,3 +118,13 @@ class ReasonBlocks:
     """The one-field modals that ask why: cancel an order, reject an approval."""
 
     REASON = "reason"
+
+
+class MailBlocks:
+    """The Email customer modal. Subject and body carry the template in their block id, so
+    picking another template refills them (Slack keeps what was typed in a block it knows)."""
+
+    TEMPLATE = "mail_template"
+    TO = "to"
+    SUBJECT = "subject"
+    BODY = "body"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from messages.actions import FulfilmentActions, OrderActions, ReturnActions
+from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
 from messages.render import render
 from messages.text import clip, day, label, money, mrkdwn, when
 
@@ -56,16 +56,18 @@ def _status_card(order, *, shareable: bool) -> dict:
 def card_buttons(order, *, shareable: bool = False, shared: bool = False) -> list[dict]:
     """Only what can apply now: Edit while the order is not closed, Ship while something is
     left to send (its own lines while open, replacements a return owes), Return once
-    something has shipped."""
+    something has shipped, Email customer on an order that is not a draft or canceled."""
     closed = order.status in ("completed", "canceled")
     left = order.status == "open" and any(x.quantity_shipped < x.quantity for x in order.lines)
     shipped = order.status != "canceled" and any(x.quantity_shipped for x in order.lines)
     private = not shared
+    draft_or_canceled = order.status in ("draft", "canceled")
     wanted = [(OrderActions.EDIT, "Edit", private and not closed),
               (OrderActions.FLAG, "Flag", True),
               (OrderActions.HISTORY, "History", True), (OrderActions.FOLLOW, "Follow", True),
               (FulfilmentActions.SHIP, "Ship", private and (left or bool(order.owed))),
               (ReturnActions.START, "Return", private and shipped),
+              (MailActions.ORDER, "Email customer", private and not draft_or_canceled),
               (OrderActions.SHARE, "Share in channel", shareable)]
     return [{"action_id": action, "text": text, "primary": action == OrderActions.SHARE}
             for action, text, shown in wanted if shown]

@@ -3,7 +3,7 @@ owner's DMs, batch summaries, escalations, the queue, replies to buttons, and ro
 
 from __future__ import annotations
 
-from messages.actions import TriageActions
+from messages.actions import MailActions, TriageActions
 from messages.orders import actor
 from messages.render import render
 from messages.text import label, mrkdwn, when
@@ -59,7 +59,8 @@ def _context(d, snooze_options, workers=()) -> dict:
 
 def parent_message(d, *, snooze_options: list[tuple[str, str]], workers=()) -> dict:
     """The one message a discrepancy has in its channel; buttons only while it is open."""
-    return render("triage_parent.json.j2", **_context(d, snooze_options, workers))
+    return render("triage_parent.json.j2", **_context(d, snooze_options, workers),
+                  mail_ids=MailActions)
 
 
 def thread_note(note) -> dict:

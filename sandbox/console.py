@@ -34,13 +34,18 @@ HELP = """\
   home                     open the app's Home tab
   paste <text with a link>  post a message with links (they unfurl on the app's domains)
   workflow <step> k=v ...  run a Workflow Builder step as you: workflow lookup_order ref=SO-1042
+  mail                     the customer mails sent this session (kept here, never sent)
+  reply <n> <text>         the customer answers mail n (it comes back in through /connect/mail)
   help | quit"""
 
 
 def run_console(sb: Any, *, user: str = "U0PROC1", channel: str = "C0ORDERS",
-                input_fn: Callable[[str], str] = input, output: TextIO = sys.stdout) -> None:
-    """Run the REPL until `quit` or end of input."""
+                input_fn: Callable[[str], str] = input, output: TextIO = sys.stdout,
+                mail: Any = None) -> None:
+    """Run the REPL until `quit` or end of input. `mail`: the app's customer-mail hooks
+    (`.listing()`, `.reply(n, text)`), for `mail` and `reply`."""
     console = Console(sb, user=user, channel=channel, output=output)
+    console.mail = mail
     echo = input_fn is not builtins.input  # scripted input: show it so transcripts read well
     console.say("Orderdesk console - you are talking to the app through the Slack sandbox. "
                 "Type `help`.")
@@ -91,7 +96,7 @@ class Console(ConsoleActions):
                  "submit": "do_submit", "close": "do_close", "as": "do_as", "in": "do_in",
                  "thread": "do_thread", "show": "do_show", "views": "do_views",
                  "home": "do_home", "workflow": "do_workflow",
-                 "paste": "do_paste", "on": "do_on"}
+                 "paste": "do_paste", "on": "do_on", "mail": "do_mail", "reply": "do_reply"}
 
     @staticmethod
     def split(rest: str) -> list[str]:

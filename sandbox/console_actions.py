@@ -25,6 +25,7 @@ class ConsoleActions:
         self.channel = resolve_channel(sb.ws, channel).id
         self.thread_ts: str | None = None
         self.on_message: Message | None = None  # `on <n> click …`: the message acted on
+        self.mail: Any = None  # the app's customer-mail hooks (run_console's `mail`)
 
     # -- output --------------------------------------------------------------------------
     def say(self, text: str) -> None:
@@ -265,6 +266,19 @@ class ConsoleActions:
 
     def do_home(self, rest: str) -> None:
         self._act(lambda: self.sb.open_home(self.user))
+
+    def do_mail(self, rest: str) -> None:
+        if self.mail is None:
+            raise LookupError("customer email is not wired into this console")
+        self.say("\n".join(self.mail.listing()) or "(no mail sent this session)")
+
+    def do_reply(self, rest: str) -> None:
+        number, _, text = rest.partition(" ")
+        if self.mail is None:
+            raise LookupError("customer email is not wired into this console")
+        if not number.isdigit() or not text.strip():
+            raise ValueError("usage: reply <n> <text>  (n from `mail`)")
+        self._act(lambda: self.say(self.mail.reply(int(number), text.strip())))
 
     def do_paste(self, rest: str) -> None:
         d = self.sb.paste(rest, user=self.user, channel=self.channel, thread_ts=self.thread_ts)

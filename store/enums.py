@@ -53,6 +53,7 @@ class DiscrepancyType(StrEnum):
     CREDIT_LIMIT = "credit_limit"
     LATE = "late"
     DELIVERY_EXCEPTION = "delivery_exception"
+    BAD_CONTACT = "bad_contact"
     OTHER = "other"
 
 
@@ -140,9 +141,18 @@ class PostKind(StrEnum):
     APPROVAL_OUTCOME = "fulfilment.approval_outcome"
     CANCEL_NOTICE = "fulfilment.cancel_notice"
     FOLLOW_NOTICE = "questions.follow_notice"
+    MAIL_NOTE = "mail.note"  # a mail sent or received, in the order's thread (store.mail)
     HOME = "workspace.home"  # views.publish of a person's App Home
 
 
 class AddressKind(StrEnum):
     SHIPPING = "shipping"
     BILLING = "billing"
+
+
+class MailStatus(StrEnum):
+    """An outgoing customer mail (store.mail): pending until the SMTP server accepts it."""
+
+    PENDING = "pending"
+    SENT = "sent"
+    DEAD = "dead"

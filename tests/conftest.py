@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.support.intake",         # intake: the stack with an intake secret
     "tests.support.connect",        # connect: the stack with the webhook secrets, signed POSTs
     "tests.support.journeys",       # journey: the stack on a desk imported from CSV
+    "tests.support.smtp",           # smtp_server: a real SMTP server (aiosmtpd) on a free port
 ]
 
 

@@ -23,6 +23,8 @@ class DeskSettings(Protocol):
     rep_visibility: str
     ref_prefix: str
     public_url: str | None
+    smtp_url: str | None  # customer email (handlers/mail.py): off without both
+    mail_from: str | None
 
 
 @dataclass(frozen=True)
@@ -32,5 +34,8 @@ class Deps:
     # Deliver queued Slack posts (store.outbox) soon after a commit, off the request thread:
     # called as kick_outbox(db, client). bot/app.py passes the outbox worker's kick.
     kick_outbox: Callable[[Database, WebClient], None]
+    # Send queued customer mail soon (jobs.mail.kick, bound by bot/app.py); a no-op without
+    # SMTP settings.
+    kick_mail: Callable[[Database], None] = lambda db: None
     order_command: CommandRouter = field(default_factory=lambda: CommandRouter("/order"))
     orders_command: CommandRouter = field(default_factory=lambda: CommandRouter("/orders"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,6 +12,7 @@ from store import clock
 from store.control_chars import too_long
 from store.customers.addresses import address_problems, clean_address
 from store.customers.view import (
+    NOTICES,
     content_version,
     customer_view,
     default_shipping,
@@ -64,9 +66,11 @@ def _tied(matches) -> bool:
 
 def edit_customer(db: Database, *, code: str, actor: str, expected_version: str,
                   email=UNSET, phone=UNSET, contact: ContactView | None = None,
-                  address: AddressView | None = None) -> CustomerView:
+                  address: AddressView | None = None,
+                  notices: Collection[str] | None = None) -> CustomerView:
     """Change email / phone (UNSET leaves them, None or "" clears), the primary contact and
-    the default shipping address. `expected_version` is CustomerView.version from when the
+    the default shipping address, the automatic notices it gets (`notices`: the names in
+    NOTICES that are on; None leaves them). `expected_version` is CustomerView.version from when the
     form opened; if the details changed since, StaleEdit and nothing is written."""
     with db.write() as session:
         customer = load_customer(session, code)
@@ -81,6 +85,8 @@ def edit_customer(db: Database, *, code: str, actor: str, expected_version: str,
             changes += _contact(customer, contact, errors)
         if address is not None:
             changes += _address(customer, address, errors)
+        if notices is not None:
+            changes += _notices(customer, notices)
         if errors:
             raise ValidationFailed(errors)
         if changes:
@@ -105,7 +111,7 @@ def _own_fields(customer, email, phone, errors: dict) -> list[tuple]:
             errors["email"] = f"'{value}' doesn't look like an email address (name@example.com)."
         elif value != customer.email:
             changes.append(("email", customer.email, value))
-            customer.email = value
+            customer.email, customer.bad_email = value, False  # a new address, not bounced
     if phone is not UNSET:
         value = (phone or "").strip() or None
         if problem := too_long(value, "phone", "The phone number"):
@@ -117,6 +123,14 @@ def _own_fields(customer, email, phone, errors: dict) -> list[tuple]:
             changes.append(("phone", customer.phone, value))
             customer.phone = value
     return changes
+
+
+def _notices(customer, notices: Collection[str]) -> list[tuple]:
+    before = [n for n in NOTICES if getattr(customer, f"notice_{n}")]
+    after = [n for n in NOTICES if n in set(notices)]
+    for name in NOTICES:
+        setattr(customer, f"notice_{name}", name in after)
+    return [] if before == after else [("notices", ", ".join(before), ", ".join(after))]
 
 
 def _contact(customer, contact: ContactView, errors: dict) -> list[tuple]:

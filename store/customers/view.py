@@ -41,6 +41,13 @@ def primary_contact(customer: Customer) -> CustomerContact | None:
     return customer.contacts[0] if customer.contacts else None
 
 
+NOTICES = ("shipped", "delayed", "backordered")  # Customer.notice_<name>, each opt-in
+
+
+def notices_of(customer: Customer) -> tuple[str, ...]:
+    return tuple(n for n in NOTICES if getattr(customer, f"notice_{n}"))
+
+
 def content_version(customer: Customer) -> str:
     """A hash of everything edit_customer can change: the customer's optimistic-lock token."""
     contact = primary_contact(customer)
@@ -49,6 +56,7 @@ def content_version(customer: Customer) -> str:
         "email": customer.email, "phone": customer.phone,
         "contact": [contact.name, contact.email, contact.phone, contact.role] if contact else None,
         "address": [getattr(address, f) for f in ADDRESS_FIELDS] if address else None,
+        "notices": notices_of(customer),
     }
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
@@ -84,6 +92,7 @@ def customer_view(session: Session, customer: Customer) -> CustomerView:
         addresses=tuple(address_view(a) for a in customer.addresses),
         default_shipping=address_view(shipping) if shipping else None,
         open_orders=tuple(candidates(session, [(oid, 100.0, "open order") for oid in open_ids])),
-        open_order_count=int(open_count or 0),
+        open_order_count=int(open_count or 0), notices=notices_of(customer),
+        bad_email=bool(customer.bad_email),
         version=content_version(customer),
     )

@@ -6,6 +6,7 @@ from store.models.catalog import Product, StockLevel, Warehouse
 from store.models.connect import ConnectEvent, ConnectSource
 from store.models.customers import Customer, CustomerAddress, CustomerContact, CustomerPrice
 from store.models.digests import DigestRun, DigestSubscription
+from store.models.mail import InboundMail, OutgoingMail
 from store.models.orders import (
     Order,
     OrderHold,
@@ -35,8 +36,9 @@ __all__ = [
     "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent", "ConnectSource",
     "Counter", "Customer", "CustomerAddress",
     "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
-    "Event", "FINGERPRINT_FIELD", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
-    "OrderShipFacts", "OutboxMessage",
+    "Event", "FINGERPRINT_FIELD", "Follow", "ImportRun", "InboundMail",
+    "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
+    "OrderShipFacts", "OutboxMessage", "OutgoingMail",
     "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
     "ShipmentLine", "StockLevel", "Submission", "User", "Warehouse",
 ]

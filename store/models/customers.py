@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.enums import AddressKind
@@ -24,6 +24,12 @@ class Customer(Base):
     # A storefront's customer id ("shopify:207119551"): matched before the email.
     external_key: Mapped[str | None] = mapped_column(String(80), unique=True)
     created_at: Mapped[datetime] = created_at_column()
+    # store.mail: the address bounced (a DSN came back); automatic notices, each opt-in.
+    # Server defaults too: the demo seed's bulk insert goes around the ORM.
+    bad_email: Mapped[bool] = mapped_column(default=False, server_default=false())
+    notice_shipped: Mapped[bool] = mapped_column(default=False, server_default=false())
+    notice_delayed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    notice_backordered: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     contacts: Mapped[list["CustomerContact"]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="CustomerContact.id"

@@ -111,8 +111,10 @@ def _open_automatic(session: Session, order_ids: list[int]) -> list[Discrepancy]
             Discrepancy.order_id.in_(part), Discrepancy.status != DiscrepancyStatus.RESOLVED,
             ~Discrepancy.fingerprint.startswith(MANUAL_PREFIX),
             Discrepancy.fingerprint != LATE_FINGERPRINT,
-            # The carrier's finding (store.fulfilment.delivery): no order check finds it again.
-            Discrepancy.type != DiscrepancyType.DELIVERY_EXCEPTION).order_by(Discrepancy.id)))
+            # The carrier's finding (store.fulfilment.delivery) and a bounce's (store.mail): no
+            # order check finds them again.
+            Discrepancy.type.not_in((DiscrepancyType.DELIVERY_EXCEPTION,
+                                     DiscrepancyType.BAD_CONTACT))).order_by(Discrepancy.id)))
     return out
 
 

@@ -232,6 +232,8 @@ class CustomerView:
     # A hash of the editable fields; pass it back to edit_customer as expected_version.
     version: str
     sight: str = "full"  # store.workspace.visibility: "status" when cut for the viewer
+    notices: tuple[str, ...] = ()  # automatic mails it opted into (store.mail): shipped...
+    bad_email: bool = False  # mail to its email bounced
 
 
 @dataclass(frozen=True)

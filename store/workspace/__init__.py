@@ -27,6 +27,7 @@ from store.workspace.home import refresh_homes
 from store.workspace.roles import desk_people, require, roles_in, set_role
 from store.workspace.routing import (
     DEFAULT,
+    INBOUND_MAIL,
     MANAGER,
     ROUTE_KEYS,
     WAREHOUSE,
@@ -77,6 +78,7 @@ __all__ = [
     "seen_order",
     "sight",
     "DEFAULT",
+    "INBOUND_MAIL",
     "MANAGER",
     "ROUTE_KEYS",
     "WAREHOUSE",

@@ -1,5 +1,6 @@
 """Where triage posts go: one channel per discrepancy type, 'default' for the rest, and the
-'manager' and 'warehouse' routes. Admins set them with `/orders route <key> #channel`."""
+'manager', 'warehouse' and 'inbound_mail' (customer mail matching no order) routes. Admins
+set them with `/orders route <key> #channel`."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from store.errors import ValidationFailed
 from store.models import ChannelRoute, Event
 
 DEFAULT, MANAGER, WAREHOUSE = "default", "manager", "warehouse"
+INBOUND_MAIL = "inbound_mail"
 # Every discrepancy type can have a channel; types with none go to "default".
-ROUTE_KEYS = tuple(t.value for t in DiscrepancyType) + (DEFAULT, MANAGER, WAREHOUSE)
+ROUTE_KEYS = tuple(t.value for t in DiscrepancyType) + (DEFAULT, MANAGER, WAREHOUSE,
+                                                        INBOUND_MAIL)
 ROUTE_CHANGED = "route_changed"
 # Slack escapes a picked channel as <#C0TRIAGE|order-triage> (or <#C0TRIAGE>); ids also work.
 _CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$|^#?([CGD][A-Z0-9]{2,})$")

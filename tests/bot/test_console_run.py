@@ -39,3 +39,21 @@ def test_the_console_seeds_an_empty_database_and_answers_slash_commands(tmp_path
     assert "Unhandled request" not in shown
     # a menu picked as it shows: the app snoozed the item for 4 hours
     assert "· Snoozed · snoozed until" in shown[shown.index("> select Snooze 4 hours"):]
+
+
+def test_the_console_shows_the_mail_loop_without_a_mail_server(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demo.sqlite3'}")
+    script = iter(["/order SO-100250", 'click "Email customer"', "submit", "mail",
+                   "reply 1 Yes, go ahead with the new price.", "quit"])
+    output = io.StringIO()
+
+    code = run(Settings.from_env(), orders=300, user="U0PROC1",
+               input_fn=lambda _prompt="": next(script), output=output)
+
+    shown = output.getvalue()
+    assert code == 0
+    assert re.search(r"1\. to \S+@\S+: ", shown), shown[-3000:]  # kept, listed
+    assert re.search(r"the customer replied to mail 1: matched \S+ by in-reply-to", shown), \
+        shown[-3000:]
+    # No thread shows that order in Slack: the reply goes to the inbound_mail route.
+    assert "Yes, go ahead with the new price." in shown

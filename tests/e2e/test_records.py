@@ -83,3 +83,21 @@ def test_admins_set_roles_and_others_cannot(stack, desk):
     assert "your role is processor" in refused
     bad = json.dumps(answer(stack, "/orders", "role <@U0SALES1> boss", user=ADMIN).blocks)
     assert "is not a role" in bad and "processor" in bad
+
+
+def test_automatic_customer_emails_are_switched_on_in_the_customer_editor(stack, desk):
+    card = answer(stack, "/customer", "ACME")
+    stack.sb.click(CustomerActions.EDIT, user=PROCESSOR, message=card)
+    stack.sb.wait_for(lambda: stack.sb.views(user=PROCESSOR))
+    view = stack.sb.views(user=PROCESSOR)[-1]
+    assert "Automatic emails to the customer" in json.dumps(view.blocks)
+    delivery = stack.sb.submit(view, {"notices": ["shipped", "backordered"]}, user=PROCESSOR)
+    assert delivery.status == 200 and not delivery.problems and not view.is_open
+    with stack.db.read() as session:
+        customer = session.get(Customer, desk["ACME"])
+        assert (customer.notice_shipped, customer.notice_delayed,
+                customer.notice_backordered) == (True, False, True)
+    stack.sb.click(CustomerActions.EDIT, user=PROCESSOR, message=card)
+    stack.sb.wait_for(lambda: len(stack.sb.views(user=PROCESSOR)) == 1)
+    reopened = json.dumps(stack.sb.views(user=PROCESSOR)[-1].blocks)
+    assert '"initial_options"' in reopened and "Backordered" in reopened

@@ -29,6 +29,7 @@ from messages.actions import (
     DigestActions,
     FulfilmentActions,
     HomeActions,
+    MailActions,
     NewOrderIds,
     OrderActions,
     ReturnActions,
@@ -41,12 +42,14 @@ from messages.customers import CustomerMetadata, customer_edit_modal
 from messages.digest import DrillRef
 from messages.edit_order import EditMetadata, edit_order_modal, stale_edit_modal
 from messages.fulfilment import ShipMetadata, cancel_modal, ship_modal
+from messages.mail import MailMetadata, mail_modal
 from messages.metadata import OrderModalMetadata
 from messages.returns import ReturnMetadata, return_modal
 from messages.triage_modals import ModalMetadata, flag_modal, new_order_modal, resolve_modal
 from sandbox.model import Delivery
 from store.customers import get_customer
 from store.fulfilment import return_form, ship_form
+from store.mail import draft_for
 from store.orders import get_order
 from store.triage import flag_order
 
@@ -222,6 +225,22 @@ def reject_submit(d: Desk, user: str, gone: bool) -> Delivery:
                     reason="Not this time")
 
 
+def mail_view(d: Desk, user: str, gone: bool):
+    draft = draft_for(d.db, ref="SO-1042")
+    meta = MailMetadata(GONE_ID, GONE_ID) if gone else None
+    return d.open(mail_modal(draft, template="shipped", channel_id=CHANNEL), user, meta)
+
+
+def template_select(d: Desk, user: str, gone: bool) -> Delivery:
+    view = mail_view(d, user, gone)
+    return d.sb.click(MailActions.TEMPLATE, user=user, view=view,
+                      selected_option="delay_notice")
+
+
+def mail_submit(d: Desk, user: str, gone: bool) -> Delivery:
+    return d.sb.submit(mail_view(d, user, gone), {}, user=user)
+
+
 def flag_shortcut(d: Desk, user: str, gone: bool) -> Delivery:
     d.client.chat_postMessage(channel=CHANNEL, text=f"Where is {GONE_REF}?")
     return d.sb.message_shortcut(TriageActions.FLAG_SHORTCUT,
@@ -267,6 +286,7 @@ CASES = [
     Case("outbox.on_outbox_command", slash("/orders", lambda g: "outbox"), refused=PROCESSOR),
     Case("autolink.on_autolink_command", slash("/orders", lambda g: "autolink"),
          refused=PROCESSOR),
+    Case("mail.on_mail_command", slash("/orders", lambda g: "mail"), refused=PROCESSOR),
     Case("customers.on_customer_command", slash("/customer", lambda g: GONE_NAME),
          gone=GONE_NAME),
     Case("stock.on_stock_command", slash("/stock", lambda g: GONE_NAME), gone=GONE_NAME),
@@ -321,6 +341,11 @@ CASES = [
     Case("approvals.on_reject_button", click(ApprovalActions.REJECT, lambda g: str(GONE_ID)),
          refused=PROCESSOR, allowed=MANAGER, gone=f"#{GONE_ID}"),
     Case("digests.on_drill_button", drill, refused=SALES),
+    Case("mail.on_email_item_button", item(MailActions.ITEM), refused=SALES,
+         gone=f"#{GONE_ID}"),
+    Case("mail.on_email_order_button", click(MailActions.ORDER), refused=SALES,
+         gone=ORDER_GONE),
+    Case("mail.on_template_select", template_select, refused=SALES, gone=f"#{GONE_ID}"),
     # modals
     Case("edit_order.on_edit_submit", edit_submit, refused=SALES, gone=ORDER_GONE),
     Case("edit_order.on_reopen_submit", reopen_submit, refused=SALES, gone=ORDER_GONE),
@@ -329,6 +354,7 @@ CASES = [
     Case("new_order.on_new_submit", new_order_submit, refused=SALES),
     Case("new_order.on_add_lines_button", add_lines, refused=SALES),
     Case("triage_buttons.on_resolve_submit", resolve_submit, refused=SALES, gone=f"#{GONE_ID}"),
+    Case("mail.on_mail_submit", mail_submit, refused=SALES),
     Case("fulfilment.on_ship_submit", ship_submit, refused=SALES, gone=ORDER_GONE),
     Case("returns.on_return_submit", return_submit, refused=SALES, gone=ORDER_GONE),
     Case("cancel.on_cancel_submit", cancel_submit, refused=SALES, gone=ORDER_GONE),

@@ -11,6 +11,7 @@ from messages.blocks import (
     CustomerBlocks,
     EditOrderBlocks,
     FlagBlocks,
+    MailBlocks,
     NewOrderBlocks,
     ReasonBlocks,
     ResolveBlocks,
@@ -20,11 +21,13 @@ from messages.blocks import (
 from messages.customers import customer_edit_modal
 from messages.edit_order import edit_order_modal
 from messages.fulfilment import cancel_modal, ship_modal
+from messages.mail import mail_modal
 from messages.returns import return_modal
 from messages.triage_modals import NEW_ORDER_LINES, flag_modal, new_order_modal, resolve_modal
 from store.control_chars import TEXT_LIMITS as L
 from store.customers import get_customer
 from store.fulfilment import return_form, ship_form
+from store.mail import draft_for
 from store.orders import get_order
 from store.triage import flag_order
 from store.views.orders import ADDRESS_FIELDS
@@ -75,8 +78,15 @@ def test_the_customer_editor_names_its_inputs_with_customer_blocks(db):
     build(db)
     view = customer_edit_modal(get_customer(db, query="ACME"), channel_id=None)
     b = CustomerBlocks
-    assert inputs(view) == {b.EMAIL, b.PHONE, *map(b.contact, b.CONTACT_FIELDS),
+    assert inputs(view) == {b.EMAIL, b.PHONE, b.NOTICES, *map(b.contact, b.CONTACT_FIELDS),
                             *map(b.address, ADDRESS_FIELDS)}
+
+
+def test_the_mail_modal_names_its_inputs_with_mail_blocks_and_the_template(db):
+    build(db)
+    view = mail_modal(draft_for(db, ref="SO-1042"), template="shipped", channel_id=None)
+    b = MailBlocks
+    assert inputs(view) == {b.TO, f"{b.SUBJECT}.shipped", f"{b.BODY}.shipped"}
 
 
 def test_the_triage_and_reason_modals_name_their_inputs_with_their_blocks(db):

@@ -2,7 +2,7 @@
 
 import json
 
-from messages.actions import FulfilmentActions, OrderActions, ReturnActions
+from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
 from messages.edit_order import EDIT_LINES, EditMetadata, edit_order_modal
 from messages.orders import (
     all_lines_modal,
@@ -40,7 +40,7 @@ def test_order_card_buttons_carry_the_ref():
     ids = action_ids(card["blocks"])
     assert ids == [OrderActions.EDIT, OrderActions.FLAG, OrderActions.HISTORY,
                    OrderActions.FOLLOW, FulfilmentActions.SHIP, ReturnActions.START,
-                   OrderActions.SHARE]
+                   MailActions.ORDER, OrderActions.SHARE]
     assert OrderActions.SHARE not in action_ids(order_card(part)["blocks"])
 
 
@@ -53,7 +53,7 @@ def test_order_card_offers_only_what_can_apply():
                  lines=(line(1, quantity_shipped=2),))
     ids = action_ids(order_card(done)["blocks"])
     assert ids == [OrderActions.FLAG, OrderActions.HISTORY, OrderActions.FOLLOW,
-                   ReturnActions.START]
+                   ReturnActions.START, MailActions.ORDER]
     owed = (OwedView(1, "RMA-000001", 5, "WID-1001-BL", "Widget 1", 1, "replacement"),)
     card = order_card(order(status="completed", fulfilment_status="partially_returned",
                             lines=(line(1, quantity_shipped=2),), owed=owed))

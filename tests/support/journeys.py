@@ -199,13 +199,17 @@ class Journey(OnStack):
         return [price for _sku, _q, price, _r, _b in self.lines(ref)]
 
 
-@pytest.fixture
-def journey(stack, tmp_path):
+def journey_on(stack, tmp_path) -> Journey:
     j = Journey(stack, {}, tmp_path)
     j.import_csv("catalog", CATALOG)
     j.import_csv("customers", CUSTOMERS)
     set_route(stack.sb, "default", TRIAGE, "order-triage")
     set_route(stack.sb, "manager", MANAGERS, "desk-managers")
     set_route(stack.sb, "warehouse", WAREHOUSE, "warehouse")
-    yield j
+    return j
+
+
+@pytest.fixture
+def journey(stack, tmp_path):
+    yield journey_on(stack, tmp_path)
     delivery.stop_all()

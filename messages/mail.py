@@ -1,0 +1,116 @@
+"""Customer mail text and the Slack pieces around it.
+
+Mail text is not Slack: its templates (messages/templates/mail/*.txt.j2) are plain text, so
+they render with autoescape off and none of Block Kit's mrkdwn escaping (a customer would see
+"&amp;"); they live here rather than in store/mail because store may not import jinja2 and
+messages/ is where views become words. A template's first line is "Subject: ...". They take
+only the order's customer-facing fields (ref, PO, lines, amounts, dates, address, tracking):
+never its notes, costs, events or other customers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from messages import text
+from messages.actions import MailActions
+from messages.blocks import MailBlocks
+from messages.common import error_message
+from messages.metadata import Metadata
+from messages.render import TEMPLATES, render
+from store.views.mail import MailDraft, MailNote
+
+LABELS = {"price_confirmation": "Price confirmation", "stock_shortfall": "Stock shortfall",
+          "address_check": "Address check", "payment_failed": "Payment failed",
+          "delay_notice": "Delay notice", "shipped": "Shipped (tracking)",
+          "return_refund": "Return received / refund"}
+
+_env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
+                   autoescape=False, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+_env.filters.update(money=text.money, day=text.day)
+
+
+def render_mail(template: str, draft: MailDraft) -> tuple[str, str]:
+    """(subject, body) of `template` for the draft's order."""
+    rendered = _env.get_template(f"mail/{template}.txt.j2").render(
+        o=draft.order, evidence=draft.evidence)
+    first, _, body = rendered.partition("\n")
+    return first.removeprefix("Subject:").strip(), body.strip() + "\n"
+
+
+def mail_note_message(note: MailNote) -> dict:
+    """The thread line about a mail: who emailed whom, or what the customer answered."""
+    subject = text.mrkdwn(note.subject, 150)
+    if note.kind == "sent":
+        line = (f":outbox_tray: <@{note.actor}> emailed {text.mrkdwn(note.address)}: "
+                f"*{subject}*" if note.actor != "system" else
+                f":outbox_tray: Orderdesk emailed {text.mrkdwn(note.address)}: *{subject}*")
+        return {"text": line, "blocks": [_section(line)]}
+    if note.kind == "dead":
+        line = (f":warning: The mail to {text.mrkdwn(note.address)} (*{subject}*) could not be "
+                f"delivered: {text.mrkdwn(note.text, 300)}. Check the address, or call them.")
+        return {"text": line, "blocks": [_section(line)]}
+    head = (f":incoming_envelope: {text.mrkdwn(note.address)} replied: *{subject}*"
+            if note.kind == "reply" else
+            f":incoming_envelope: Mail from {text.mrkdwn(note.address)} matching no order: "
+            f"*{subject}*")
+    quoted = "\n".join(f"> {line}" for line in text.mrkdwn(note.text, 2500).split("\n"))
+    return {"text": head, "blocks": [_section(head), _section(quoted or "> (no text)")]}
+
+
+def _section(line: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": line[:3000]}}
+
+
+@dataclass(frozen=True)
+class MailMetadata(Metadata):
+    """The Email customer modal's private_metadata: what it is about, the template shown, and
+    where to confirm."""
+
+    order_id: int
+    discrepancy_id: int | None = None
+    template: str = "price_confirmation"
+    channel_id: str | None = None
+
+
+def mail_modal(draft: MailDraft, *, template: str, channel_id: str | None) -> dict:
+    """Prefilled from the order with `template`; everything stays editable."""
+    subject, body = render_mail(template, draft)
+    o = draft.order
+    headline = (f"To *{text.mrkdwn(o.customer_name, 200)}* about *{text.mrkdwn(o.ref, 64)}*"
+                f"{f' (PO {text.mrkdwn(o.po_number, 64)})' if o.po_number else ''}.")
+    warning = None
+    if draft.to_address is None:
+        warning = (":warning: No email on file for this customer: type one in *To*; it is "
+                   "saved as their contact email.")
+    elif draft.bad_email:
+        warning = (f":warning: Mail to {text.mrkdwn(draft.to_address)} bounced before; check "
+                   "the address or type another.")
+    meta = MailMetadata(o.id, draft.discrepancy_id, template, channel_id)
+    return render("mail_modal.json.j2", ids=MailActions, blocks=MailBlocks, labels=LABELS,
+                  chosen=template, to=draft.to_address or "", subject=subject[:200],
+                  body=body[:3000], headline=headline, warning=warning,
+                  metadata=meta.dumps())
+
+
+def mail_off_message() -> dict:
+    return error_message("Customer email is not set up. An admin sets ORDERDESK_SMTP_URL "
+                         "(smtp://user:pass@host:587, or smtps://… for TLS from the start) and "
+                         "ORDERDESK_MAIL_FROM (the desk's address, e.g. orders@yourco.com) and "
+                         "restarts Orderdesk; see README, Customer email. Nothing was queued.")
+
+
+def dead_mails_message(mails, total: int) -> dict:
+    """Mails the server refused for good (`/orders mail`), newest first, with how to resend."""
+    rows = [f"`#{m.id}` {text.mrkdwn(m.order_ref or '—', 64)} to {text.mrkdwn(m.to_address)}: "
+            f"{text.mrkdwn(m.subject, 100)} · {text.when(m.created_at)} · "
+            f"_{text.mrkdwn(m.last_error or '', 200)}_" for m in mails]
+    shown = f" (newest {len(mails)})" if total > len(mails) else ""
+    body = (f"*{total} customer mail{'s' * (total != 1)} not delivered*{shown}\n"
+            + ("\n".join(rows) or "_None: every mail went out._"))
+    hint = ("Fix the address on the customer (`/customer`) and send a new mail, or, when the "
+            "server was at fault, `/orders mail retry <number>` or `/orders mail retry all`.")
+    return render("notice.json.j2", text="Undelivered customer mail", icon=":outbox_tray:",
+                  body=body, hint=hint if total else None)

@@ -1,0 +1,80 @@
+"""POST /connect/mail's door: the secret (basic auth, constant-time), the body's bound, the
+form shapes mail services post, and what is kept of attachments."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import pytest
+from sqlalchemy import select
+
+from bot.mail import MAX_BODY, mail_request, parse_inbound
+from store.models import InboundMail
+
+SECRET = "s3cret"
+
+
+def _environ(body: bytes, *, password: str | None = SECRET, method: str = "POST",
+             content_type: str = "application/x-www-form-urlencoded") -> dict:
+    env = {"REQUEST_METHOD": method, "CONTENT_TYPE": content_type,
+           "CONTENT_LENGTH": str(len(body)), "wsgi.input": io.BytesIO(body)}
+    if password is not None:
+        env["HTTP_AUTHORIZATION"] = "Basic " + base64.b64encode(
+            f"mailsvc:{password}".encode()).decode()
+    return env
+
+
+@pytest.mark.parametrize("password, secret, status", [
+    (SECRET, None, "503"), ("wrong", SECRET, "401"), (None, SECRET, "401")])
+def test_the_secret_is_required(db, password, secret, status):
+    answer = mail_request(_environ(b"from=a%40b.example", password=password), db=db,
+                          secret=secret)
+    assert answer[0].startswith(status) and not answer[1]["ok"]
+
+
+def test_only_post_and_a_bounded_body(db):
+    assert mail_request(_environ(b"", method="GET"), db=db, secret=SECRET)[0].startswith("405")
+    big = _environ(b"x")
+    big["CONTENT_LENGTH"] = str(MAX_BODY + 1)
+    assert mail_request(big, db=db, secret=SECRET)[0].startswith("413")
+
+
+def test_a_mail_without_a_sender_is_refused_naming_the_field(db):
+    status, answer = mail_request(_environ(b"subject=hi"), db=db, secret=SECRET)
+    assert status.startswith("400") and answer["field"] == "from"
+
+
+def test_multipart_fields_headers_and_attachment_names_are_read():
+    boundary = "b0und"
+    parts = [("from", "Buyer <buyer@acme.example>"), ("to", "orders+abc12345@desk.example"),
+             ("subject", "Re: SO-1042"), ("text", "Fine."),
+             ("headers", "In-Reply-To: <mail-abc@desk.example>\r\nContent-Type: text/plain"),
+             ("attachment-info", '{"attachment1": {"filename": "po.pdf"}}')]
+    body = "".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+                   for k, v in parts)
+    body += (f'--{boundary}\r\nContent-Disposition: form-data; name="attachment1"; '
+             f'filename="po.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF\r\n'
+             f'--{boundary}--\r\n')
+    mail = parse_inbound(_environ(b"", content_type=f"multipart/form-data; boundary={boundary}"),
+                         body.encode())
+    assert mail.from_address == "buyer@acme.example" and mail.subject == "Re: SO-1042"
+    assert mail.headers["in-reply-to"] == "<mail-abc@desk.example>"
+    assert mail.attachments == ("po.pdf",) and mail.text == "Fine."  # named once
+
+
+def test_control_characters_are_dropped_before_the_database_sees_them(db):
+    status, answer = mail_request(_environ(b"from=a%40b.example&subject=hi%00there&text=x%00y"),
+                                  db=db, secret=SECRET)
+    assert status.startswith("200")
+    with db.read() as s:
+        row = s.scalar(select(InboundMail))
+        assert (row.subject, row.text) == ("hithere", "xy")
+
+
+def test_an_unknown_charset_is_read_as_utf8():
+    body = ('--b\r\nContent-Disposition: form-data; name="from"\r\n'
+            'Content-Type: text/plain; charset=x-unknown\r\n\r\na@b.example\r\n--b--\r\n')
+    mail = parse_inbound(_environ(b"", content_type="multipart/form-data; boundary=b"),
+                         body.encode())
+    assert mail.from_address == "a@b.example"

@@ -1,0 +1,106 @@
+"""jobs/mail.py against a real SMTP server: headers, threading, retries, nothing doubled."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from jobs.mail import deliver_mail, parse_smtp, queue_notices
+from messages.mail import render_mail
+from store.enums import MailStatus
+from store.mail import draft_for, send_mail
+from store.models import Customer, OutgoingMail
+from tests.support.desk import build
+
+
+@pytest.fixture
+def desk(db):
+    return build(db)
+
+
+def _send(db, ref="SO-1042"):
+    draft = draft_for(db, ref=ref)
+    subject, body = render_mail(draft.template, draft)
+    return send_mail(db, actor="U0ALICE", sender="orders@desk.example", order_id=draft.order.id,
+                     template=draft.template, to=draft.to_address, subject=subject, body=body)
+
+
+def _due_now(db):
+    """The backoff's wait, passed: every pending mail is due again."""
+    with db.write() as s:
+        for row in s.scalars(select(OutgoingMail).where(
+                OutgoingMail.status == MailStatus.PENDING)):
+            row.next_attempt_at = row.created_at
+
+
+def _statuses(db):
+    with db.read() as s:
+        return [r.status.value for r in s.scalars(select(OutgoingMail).order_by(OutgoingMail.id))]
+
+
+def test_the_server_receives_the_mail_with_its_headers_and_threading(db, desk, smtp_server):
+    first = _send(db)
+    _send(db)
+    assert deliver_mail(db, smtp_server.settings) == 2
+    got = smtp_server.received
+    assert [r.recipients for r in got] == [["orders@acme.example"]] * 2
+    message = got[0].message
+    assert message["Message-ID"] == first.message_id
+    assert message["From"] == "orders@desk.example"
+    assert message["Reply-To"] == f"orders+{first.reply_to}@desk.example"
+    assert got[0].sender == f"orders+{first.reply_to}@desk.example"  # bounces name the mail
+    assert message.get_content_type() == "text/plain"
+    assert "SO-1042" in message["Subject"] and "WID-1042-BL" in message.get_payload(decode=True)\
+        .decode()
+    assert got[1].message["In-Reply-To"] == first.message_id
+    assert _statuses(db) == ["sent", "sent"]
+    assert deliver_mail(db, smtp_server.settings) == 0 and len(got) == 2  # never twice
+
+
+def test_a_server_refusing_for_a_while_loses_nothing_and_doubles_nothing(db, desk, smtp_server):
+    _send(db), _send(db)
+    smtp_server.refuse(["451 4.3.0 try again later"] * 3)
+    rounds = 0
+    while "pending" in _statuses(db) and rounds < 10:
+        deliver_mail(db, smtp_server.settings)
+        _due_now(db)
+        rounds += 1
+    assert _statuses(db) == ["sent", "sent"]
+    assert len(smtp_server.received) == 2
+    assert len({r.message["Message-ID"] for r in smtp_server.received}) == 2
+
+
+def test_a_permanent_refusal_goes_dead_after_a_few_tries(db, desk, smtp_server):
+    _send(db)
+    smtp_server.refuse(["550 5.1.1 no such user"] * 5)
+    for _ in range(3):
+        deliver_mail(db, smtp_server.settings)
+        _due_now(db)
+    assert _statuses(db) == ["dead"] and smtp_server.received == []
+
+
+def test_no_server_listening_is_retried_later(db, desk, smtp_server):
+    _send(db)
+    gone = parse_smtp("smtp://127.0.0.1:1", "orders@desk.example")
+    assert deliver_mail(db, gone) == 0
+    with db.read() as s:
+        row = s.scalar(select(OutgoingMail))
+        assert row.status == MailStatus.PENDING and "connection" in row.last_error
+
+
+def test_shipped_notices_go_only_to_customers_who_opted_in_and_once(db, desk, smtp_server):
+    assert queue_notices(db, smtp_server.settings) == 0  # off by default
+    with db.write() as s:
+        s.get(Customer, desk["BETA"]).notice_shipped = True
+    assert queue_notices(db, smtp_server.settings) == 1
+    assert queue_notices(db, smtp_server.settings) == 0
+    deliver_mail(db, smtp_server.settings)
+    body = smtp_server.received[0].message.get_payload(decode=True).decode()
+    assert "SO-1044" in smtp_server.received[0].message["Subject"]
+    assert "1Z999AA10123456784" in body
+
+
+@pytest.mark.parametrize("url", ["http://host", "smtp://", "mail.example.com:25"])
+def test_a_bad_smtp_url_is_refused_naming_the_variable(url):
+    with pytest.raises(ValueError, match="ORDERDESK_SMTP_URL"):
+        parse_smtp(url, "orders@desk.example")
