@@ -21,6 +21,7 @@ from handlers import (
     fulfilment,
     history,
     home,
+    language,
     lookup,
     outbox,
     returns,
@@ -74,6 +75,7 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     connections.register(app, deps)
     outbox.register(app, deps)
     home.register(app, deps)
+    language.register(app, deps)
     workflow.register(app, deps)
     unfurls.register(app, deps)
     return app

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from messages.i18n import LANGUAGES, normalize
 from store.db import sqlite_url_for
 from store.enums import Role
 from store.questions import Audience
@@ -45,6 +46,8 @@ class Settings:
     ref_prefix: str = DEFAULT_REF_PREFIX
     # Orderdesk's own address: its order links are <public_url>/o/<ref>, and unfurl in Slack.
     public_url: str | None = None
+    # The language of people who chose none and whose Slack locale has no catalogue ("es_ES").
+    default_locale: str = "en"
 
     @property
     def audience(self) -> Audience:
@@ -115,6 +118,7 @@ class Settings:
             rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),
             ref_prefix=_ref_prefix(env.get("ORDERDESK_REF_PREFIX", DEFAULT_REF_PREFIX)),
             public_url=_public_url(env.get("ORDERDESK_PUBLIC_URL") or None),
+            default_locale=_locale(env.get("ORDERDESK_DEFAULT_LOCALE", "en")),
         )
 
 
@@ -191,3 +195,11 @@ def _timezone(value: str) -> str:
             f"ORDERDESK_TIMEZONE={value!r} is not a time zone. Use an IANA name like UTC, "
             "Europe/Berlin or America/New_York (digests count days in it).") from None
     return name
+
+
+def _locale(value: str) -> str:
+    locale = normalize(value)
+    if locale is None:
+        raise ConfigError(f"ORDERDESK_DEFAULT_LOCALE={value!r} is not a language Orderdesk "
+                          f"speaks; use one of {', '.join(LANGUAGES)} (e.g. es or es-ES).")
+    return locale

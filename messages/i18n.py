@@ -97,6 +97,11 @@ def N_(message: str) -> str:
     return message
 
 
+def language_name(language: str) -> str:
+    """A language's name in the reader's language ("español", "inglés", "English")."""
+    return Locale.parse(language).get_language_name(current())
+
+
 def money(minor: int, currency: str) -> str | None:
     """Money in the reader's conventions ("1.234,56 €" in es_ES, "$1,234.56" in es_US);
     None in English, whose own format (messages.text.money) is kept as it was."""

@@ -23,6 +23,7 @@ class DeskSettings(Protocol):
     rep_visibility: str
     ref_prefix: str
     public_url: str | None
+    default_locale: str
 
 
 @dataclass(frozen=True)

@@ -41,25 +41,44 @@ def home_team(client: WebClient) -> str | None:
     return _cached(client, ("auth",), lambda: client.auth_test().get("team_id"))
 
 
+def _user(client: WebClient, user_id: str) -> dict | None:
+    """users.info's user (with their locale), None when Slack does not know them; raises
+    SlackApiError on any other failure (not kept)."""
+    def fetch() -> dict | None:
+        try:
+            return client.users_info(user=user_id, include_locale=True)["user"]
+        except SlackApiError as err:
+            if err.response.get("error") == "user_not_found":
+                return None
+            raise
+    return _cached(client, ("user", user_id), fetch)
+
+
 def is_outsider(client: WebClient, user_id: str) -> bool:
     """A guest, or someone of another organisation. A user Slack does not know is outside;
     any other failure to ask counts as inside (not kept), so a hiccup refuses nobody."""
-    def fetch() -> bool:
-        try:
-            user = client.users_info(user=user_id)["user"]
-        except SlackApiError as err:
-            if err.response.get("error") == "user_not_found":
-                return True
-            raise
-        home = home_team(client)
-        foreign = bool(user.get("team_id") and home and user["team_id"] != home)
-        return bool(user.get("is_restricted") or user.get("is_ultra_restricted")
-                    or user.get("is_stranger") or foreign)
     try:
-        return _cached(client, ("user", user_id), fetch)
+        user = _user(client, user_id)
     except SlackApiError as err:
         log.warning("users.info failed for %s: %s", user_id, err.response.get("error"))
         return False
+    if user is None:
+        return True
+    home = home_team(client)
+    foreign = bool(user.get("team_id") and home and user["team_id"] != home)
+    return bool(user.get("is_restricted") or user.get("is_ultra_restricted")
+                or user.get("is_stranger") or foreign)
+
+
+def slack_locale(client: WebClient, user_id: str) -> str | None:
+    """The language the person uses Slack in ("es-ES"), as users.info tells it; None when
+    Slack cannot say (the workspace default applies)."""
+    try:
+        user = _user(client, user_id)
+    except SlackApiError as err:
+        log.warning("users.info failed for %s: %s", user_id, err.response.get("error"))
+        return None
+    return (user or {}).get("locale")
 
 
 def is_ext_shared(client: WebClient, channel_id: str | None) -> bool:

@@ -28,6 +28,7 @@ from store.models.workspace import (
     ProcessedEvent,
     Submission,
     User,
+    UserLanguage,
 )
 
 __all__ = [
@@ -37,5 +38,5 @@ __all__ = [
     "Event", "FINGERPRINT_FIELD", "Follow", "ImportRun", "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
     "OrderShipFacts", "OutboxMessage",
     "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
-    "ShipmentLine", "StockLevel", "Submission", "User", "Warehouse",
+    "ShipmentLine", "StockLevel", "Submission", "User", "UserLanguage", "Warehouse",
 ]

@@ -8,6 +8,7 @@ connect_channel / list_connections     Slack Connect channels linked to a custom
 dead_letters / retry_dead              posts Slack refused for good, for admins to resend
 submit_once / forget_submissions       change things once per modal submission
 refresh_homes                          queue App Home refreshes (outbox, coalesced)
+language_of / set_language             the language a person chose (/orders language)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from store.workspace.connections import (
 )
 from store.workspace.events import claim_event, forget_events, message_key
 from store.workspace.home import refresh_homes
+from store.workspace.language import AUTO, language_of, set_language
 from store.workspace.roles import desk_people, require, roles_in, set_role
 from store.workspace.routing import (
     DEFAULT,
@@ -51,6 +53,9 @@ from store.workspace.visibility import (
 )
 
 __all__ = [
+    "AUTO",
+    "language_of",
+    "set_language",
     "DeadLetter",
     "dead_letters",
     "retry_dead",
