@@ -161,7 +161,8 @@ def headline(o: OrderAnswer, wants=frozenset()) -> str:
     text = _stage_text(o)
     if SHIPPED in wants or DELIVERED in wants:
         done = o.stage == "delivered" if DELIVERED in wants else o.stage in SHIPPED_STAGES
-        text = f"{_('Yes') if done else _('No')} — {text[0].lower()}{text[1:]}"
+        answer = _("Yes") if done else _("No")
+        text = f"{answer} — {text[0].lower()}{text[1:]}"
     return f"{STAGE_ICONS.get(o.stage, '')} {text}".strip()
 
 
@@ -233,17 +234,18 @@ def _title(o: OrderAnswer) -> str:
 
 
 def _fields(o: OrderAnswer) -> list[str]:
-    fields = [f"*{_('Status')}*\n{label(o.status)} · {label(o.fulfilment_status)}",
-              f"*{_('Payment')}*\n{label(o.payment_status)}",
-              f"*{_('Ordered')}*\n{short_day(o.ordered_at)}",
-              f"*{_('Ship by')}*\n{short_day(o.due_date) if o.due_date else '—'}"]
+    fields = [(_("Status"), f"{label(o.status)} · {label(o.fulfilment_status)}"),
+              (_("Payment"), label(o.payment_status)),
+              (_("Ordered"), short_day(o.ordered_at)),
+              (_("Ship by"), short_day(o.due_date) if o.due_date else "—")]
     if o.shipped_at:
-        fields.append(f"*{_('Shipped')}*\n{short_day(o.shipped_at)}")
-    if o.delivered_at or o.expected_delivery:
-        fields.append(f"*{_('Delivered')}*\n{short_day(o.delivered_at)}" if o.delivered_at
-                      else f"*{_('Expected delivery')}*\n"
-                           + _("{day} (est.)").format(day=short_day(o.expected_delivery)))
-    return fields
+        fields.append((_("Shipped"), short_day(o.shipped_at)))
+    if o.delivered_at:
+        fields.append((_("Delivered"), short_day(o.delivered_at)))
+    elif o.expected_delivery:
+        fields.append((_("Expected delivery"),
+                       _("{day} (est.)").format(day=short_day(o.expected_delivery))))
+    return [f"*{name}*\n{value}" for name, value in fields]
 
 
 def _blocker(b) -> str:
@@ -271,7 +273,8 @@ def _details(o: OrderAnswer) -> dict | None:
     d = o.details
     if d is None:
         return None
-    lines = [f"`{mrkdwn(line.sku, 64)}` {mrkdwn(line.name or _('unknown SKU'), 60)} × "
+    unknown = _("unknown SKU")
+    lines = [f"`{mrkdwn(line.sku, 64)}` {mrkdwn(line.name or unknown, 60)} × "
              f"{line.quantity}{_shipped(line.quantity_shipped)}"
              f" · {money(line.line_total_minor, d.currency)}" for line in d.lines]
     if d.line_count > len(d.lines):

@@ -59,7 +59,8 @@ _HELP = re.compile(r"^(?:help|\?|what\s+can\s+you\s+do\??|how\s+does\s+this\s+wo
 _DOTTED_PO = re.compile(r"\bp\.\s?o\.?(?=[\s#:]|$)", re.IGNORECASE)
 _LOOKALIKE_REF = re.compile(r"^([^\W\d_]{1,8}[-#:]?)([\dOoIl]{3,})$")
 _LOOKALIKES = str.maketrans("OoIl", "0011")
-_MINE = re.compile(r"\bmy\s+(?:accounts?|customers?|clients?|orders?)\b", re.IGNORECASE)
+_MINE = re.compile(r"\b(?:my\s+(?:accounts?|customers?|clients?|orders?)|"
+                   r"mis\s+(?:cuentas|clientes|pedidos))\b", re.IGNORECASE)
 
 WANTS = {
     LATE: {"late", "overdue", "delayed", "delay", "behind", "slipping", "slipped", "past-due"},

@@ -42,7 +42,7 @@ WANTS = {
                "cancelacion"},
     SHIPPED: {"enviado", "enviados", "enviada", "enviadas", "envio", "envios", "enviaron",
               "despachado", "despachados", "salio", "salido", "mandado", "mandaron"},
-    DELIVERED: {"entregado", "entregados", "entregada", "entregadas", "entrega", "llego",
+    DELIVERED: {"entregado", "entregados", "entregada", "entregadas", "entrega", "entregaron", "llego",
                 "llegado", "llegaron", "recibido", "recibidos", "recibio"},
     TRACKING: {"seguimiento", "rastreo", "rastrear", "guia"},
     ETA: {"cuando", "llega", "llegara", "llegan", "llegaran", "previsto", "prevista",
@@ -63,6 +63,7 @@ algo alguno algunos alguna algunas algún ningún ninguno nada todo todos toda t
 hola gracias porfa favor oye buenas buenos dime dame mira ver saber sabes sabe puedes
 info información informacion detalle detalles último ultimo últimos ultimos nuevo nuevos
 este esta estos estas ese esa esos esas aquí aqui ahí ahi ahora bien muy más mas
+va van vamos pasó pasa entró entro entraron llegó hizo hicieron tiene tienen favor
 """.split())
 # Key prefixes said in Spanish, read as the English ones: "pedido 1042", "OC 7781".
 KEY_WORDS = {"pedido": "order", "orden": "order", "numero": "number", "num": "number",
