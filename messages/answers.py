@@ -251,7 +251,8 @@ def _fields(o: OrderAnswer) -> list[str]:
 def _blocker(b) -> str:
     icon = ":no_entry: *" + _("On hold:") + "*" if b.is_hold else ":warning:"
     severity = f" ({label(b.severity).lower()})" if b.severity else ""
-    detail = f" — {mrkdwn(b.detail, 300)}" if b.detail else ""
+    # 200: eight blockers, in the longest language, must fit one section (3,000 characters)
+    detail = f" — {mrkdwn(b.detail, 200)}" if b.detail else ""
     since = _("since {day}").format(day=short_day(b.since))
     return f"{icon} {label(b.kind)}{severity}{detail} · {since}"
 

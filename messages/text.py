@@ -125,7 +125,9 @@ LABELS = (
     i18n.N_("Insufficient stock"), i18n.N_("Bad address"), i18n.N_("Payment error"),
     i18n.N_("Unknown SKU"), i18n.N_("Duplicate order"), i18n.N_("Credit limit"),
     i18n.N_("Late"), i18n.N_("Delivery exception"), i18n.N_("Other"), i18n.N_("Low"),
-    i18n.N_("Medium"), i18n.N_("High"), i18n.N_("Critical"),
+    i18n.N_("Medium"), i18n.N_("High"), i18n.N_("Critical"), i18n.N_("Awaiting payment"),
+    i18n.N_("High risk"), i18n.N_("Incorrect address"), i18n.N_("Inventory out of stock"),
+    i18n.N_("Credit hold"), i18n.N_("Customer request"),
     # what a question searched (store.questions.answers)
     i18n.N_("order refs"), i18n.N_("PO numbers"), i18n.N_("tracking numbers"),
     i18n.N_("customer names"), i18n.N_("customer codes"),
