@@ -265,6 +265,8 @@ CASES = [
     Case("connections.on_disconnect_command",
          slash("/orders", lambda g: f"disconnect <#{CHANNEL}>"), refused=PROCESSOR),
     Case("outbox.on_outbox_command", slash("/orders", lambda g: "outbox"), refused=PROCESSOR),
+    # anyone may choose their own language; an unknown one is refused in the ack
+    Case("language.on_language_command", slash("/orders", lambda g: "language es")),
     Case("customers.on_customer_command", slash("/customer", lambda g: GONE_NAME),
          gone=GONE_NAME),
     Case("stock.on_stock_command", slash("/stock", lambda g: GONE_NAME), gone=GONE_NAME),

@@ -1,0 +1,65 @@
+"""Spanish subcommand keywords (/order editar, /order historial, /orders cola) do what the
+English ones do, for everyone; help shows a Spanish reader their keywords."""
+
+import json
+
+from slack_sdk import WebClient
+
+from bench.app_stack import ADMIN, CHANNEL, PROCESSOR
+from bot.app import create_app
+from bot.config import Settings
+from handlers.kit import CommandRouter
+from handlers.kit.commands import ALIASES
+from messages import i18n
+from store.workspace import set_language
+
+EDITAR = "editar SO-1042"
+
+
+def body_text(delivery) -> str:
+    return json.dumps(delivery.body, ensure_ascii=False)
+
+
+def test_editar_opens_the_editor_and_historial_shows_the_history(stack, desk):
+    sb = stack.sb
+    assert sb.slash("/order", EDITAR, user=PROCESSOR, channel=CHANNEL).status == 200
+    sb.wait_for(lambda: sb.views(user=PROCESSOR))
+    sb.submit(sb.views(user=PROCESSOR)[-1], {"ship_to.city": "Shelbyville"}, user=PROCESSOR)
+    history = sb.slash("/order", "historial SO-1042", user=PROCESSOR, channel=CHANNEL)
+    english = sb.slash("/order", "history SO-1042", user=PROCESSOR, channel=CHANNEL)
+    assert "Springfield → Shelbyville" in body_text(history) + json.dumps(
+        sb.ephemerals(user=PROCESSOR)[-1].blocks, ensure_ascii=False)
+    assert english.status == history.status == 200
+
+
+def test_cola_is_the_queue(stack, desk):
+    cola = stack.sb.slash("/orders", "cola", user=PROCESSOR, channel=CHANNEL)
+    queue = stack.sb.slash("/orders", "queue", user=PROCESSOR, channel=CHANNEL)
+    assert cola.status == queue.status == 200
+    assert body_text(cola) == body_text(queue)
+
+
+def test_help_shows_spanish_keywords_to_a_spanish_reader_only(stack, desk):
+    english = body_text(stack.sb.slash("/order", "help", user=ADMIN, channel=CHANNEL))
+    set_language(stack.db, user_id=ADMIN, language="es", offered=i18n.LANGUAGES)
+    spanish = body_text(stack.sb.slash("/order", "ayuda", user=ADMIN, channel=CHANNEL))
+    assert "/order edit " in english and "editar" not in english
+    assert "/order editar SO-1042" in spanish or "/order editar" in spanish, spanish
+    assert "(edit)" in spanish and "Uso de /order" in spanish
+    orders = body_text(stack.sb.slash("/orders", "nada", user=ADMIN, channel=CHANNEL))
+    assert "/orders cola" in orders and "No conozco `nada`" in orders, orders
+
+
+def test_every_alias_names_a_subcommand_of_its_command(db):
+    app = create_app(Settings.from_env({"SLACK_BOT_TOKEN": "xoxb-test",
+                                        "SLACK_SIGNING_SECRET": "s"}),
+                     db=db, client=WebClient(token="xoxb-test"))
+    routers = {listener.ack_function.kit_listener.__self__.command:
+               listener.ack_function.kit_listener.__self__ for listener in app._listeners
+               if isinstance(getattr(listener.ack_function.kit_listener, "__self__", None),
+                             CommandRouter)}
+    for language, commands in ALIASES.items():
+        for command, aliases in commands.items():
+            names = {s.name for s in routers[command].subcommands}
+            assert set(aliases.values()) <= names, (language, command)
+            assert not set(aliases) & names, "an alias must not hide an English keyword"
