@@ -23,5 +23,6 @@ def on_language_command(request: Request) -> Reply:
     # Anyone may choose their own language: it changes nothing anyone else sees.
     kept = set_language(request.deps.db, user_id=request.user, language=request.text,
                         offered=i18n.LANGUAGES)
+    request.deps.languages.forget(request.user)
     with i18n.using(locale_of(request)):  # the answer already in the language now in force
         return Reply.message(language_message(chosen=kept))

@@ -4,13 +4,12 @@ in, Block Kit dicts out."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import timedelta
 
 from messages.actions import ThreadActions
 from messages.i18n import N_, _, ngettext
-from messages.i18n import short_day as local_day
 from messages.render import render
-from messages.text import label, money, mrkdwn
+from messages.text import day, label, money, mrkdwn
 from store.views.questions import (
     BLOCKED,
     CANCELED,
@@ -167,24 +166,24 @@ def headline(o: OrderAnswer, wants=frozenset()) -> str:
 
 
 def _stage_text(o: OrderAnswer) -> str:  # noqa: C901 - one sentence per stage
-    due = (_("due to ship {day}").format(day=short_day(o.due_date)) if o.due_date
+    due = (_("due to ship {day}").format(day=day(o.due_date)) if o.due_date
            else _("no ship date set"))
     carrier = o.shipments[-1].carrier if o.shipments else None
     via = " " + _("via {carrier}").format(carrier=mrkdwn(carrier, 40)) if carrier else ""
-    eta = ("; " + _("expected {day} (est.)").format(day=short_day(o.expected_delivery))
+    eta = ("; " + _("expected {day} (est.)").format(day=day(o.expected_delivery))
            if o.expected_delivery else "")
     if o.stage == "canceled":
         return _("Canceled.")
     if o.stage in ("returned", "partially_returned"):
         return f"{label(o.stage)}."
     if o.stage == "delivered":
-        return (_("Delivered {day}.").format(day=short_day(o.delivered_at)) if o.delivered_at
+        return (_("Delivered {day}.").format(day=day(o.delivered_at)) if o.delivered_at
                 else _("Delivered."))
     if o.stage == "in_transit":
-        return _("Shipped {day}{via}{eta}.").format(day=short_day(o.shipped_at), via=via, eta=eta)
+        return _("Shipped {day}{via}{eta}.").format(day=day(o.shipped_at), via=via, eta=eta)
     if o.stage == "partially_shipped":
         return _("Partly shipped {day}{via}; the rest is {due}.").format(
-            day=short_day(o.shipped_at), via=via, due=due)
+            day=day(o.shipped_at), via=via, due=due)
     if o.stage == "draft":
         return _("Still a draft: not released to the warehouse yet.")
     if o.stage == "on_hold":
@@ -195,7 +194,7 @@ def _stage_text(o: OrderAnswer) -> str:  # noqa: C901 - one sentence per stage
         days = (", " + ngettext("{n} day ago", "{n} days ago", o.days_late).format(n=o.days_late)
                 if o.days_late else "")
         return _("Late: was due to ship {day}{days}; not shipped yet.").format(
-            day=short_day(o.due_date), days=days)
+            day=day(o.due_date), days=days)
     if o.stage == "completed":
         return _("Completed.")
     if o.stage == "preparing":
@@ -210,7 +209,7 @@ def row_text(o: OrderAnswer, *, items: bool = False) -> str:
     po = f" · PO {mrkdwn(o.po_number, 64)}" if o.po_number else ""
     tracking = [f"<{s.tracking_url}|{mrkdwn(s.tracking_number, 64)}>"
                 for s in o.shipments if s.tracking_url and s.tracking_number][:2]
-    ordered = _("ordered {day}").format(day=short_day(o.ordered_at))
+    ordered = _("ordered {day}").format(day=day(o.ordered_at))
     text = (f"*{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 120)}{po} · {ordered}"
             f"\n{headline(o)} {_axes(o)}" + (f" · {' '.join(tracking)}" if tracking else ""))
     if items and o.details is not None:
@@ -236,15 +235,15 @@ def _title(o: OrderAnswer) -> str:
 def _fields(o: OrderAnswer) -> list[str]:
     fields = [(_("Status"), f"{label(o.status)} · {label(o.fulfilment_status)}"),
               (_("Payment"), label(o.payment_status)),
-              (_("Ordered"), short_day(o.ordered_at)),
-              (_("Ship by"), short_day(o.due_date) if o.due_date else "—")]
+              (_("Ordered"), day(o.ordered_at)),
+              (_("Ship by"), day(o.due_date) if o.due_date else "—")]
     if o.shipped_at:
-        fields.append((_("Shipped"), short_day(o.shipped_at)))
+        fields.append((_("Shipped"), day(o.shipped_at)))
     if o.delivered_at:
-        fields.append((_("Delivered"), short_day(o.delivered_at)))
+        fields.append((_("Delivered"), day(o.delivered_at)))
     elif o.expected_delivery:
         fields.append((_("Expected delivery"),
-                       _("{day} (est.)").format(day=short_day(o.expected_delivery))))
+                       _("{day} (est.)").format(day=day(o.expected_delivery))))
     return [f"*{name}*\n{value}" for name, value in fields]
 
 
@@ -253,7 +252,7 @@ def _blocker(b) -> str:
     severity = f" ({label(b.severity).lower()})" if b.severity else ""
     # 200: eight blockers, in the longest language, must fit one section (3,000 characters)
     detail = f" — {mrkdwn(b.detail, 200)}" if b.detail else ""
-    since = _("since {day}").format(day=short_day(b.since))
+    since = _("since {day}").format(day=day(b.since))
     return f"{icon} {label(b.kind)}{severity}{detail} · {since}"
 
 
@@ -262,11 +261,11 @@ def _shipment(s) -> str:
     number = mrkdwn(s.tracking_number, 64) if s.tracking_number else None
     tracking = (f" · <{s.tracking_url}|{number}>" if s.tracking_url and number
                 else f" · {number}" if number else "")
-    arrival = (", " + _("delivered {day}").format(day=short_day(s.delivered_at))
+    arrival = (", " + _("delivered {day}").format(day=day(s.delivered_at))
                if s.delivered_at
-               else ", " + _("expected {day} (est.)").format(day=short_day(s.expected_delivery))
+               else ", " + _("expected {day} (est.)").format(day=day(s.expected_delivery))
                if s.expected_delivery else "")
-    shipped = _("shipped {day}").format(day=short_day(s.shipped_at))
+    shipped = _("shipped {day}").format(day=day(s.shipped_at))
     return f":truck: {mrkdwn(s.carrier, 32)}{service} · {shipped}{arrival}{tracking}"
 
 
@@ -337,20 +336,10 @@ def dates_text(dates: DateRange | None) -> str:
     start, end = dates.start, dates.end
     last = end - timedelta(days=1) if end else None
     if start and last and start.date() == last.date():
-        span = short_day(start)
+        span = day(start)
     elif start and last:
-        span = f"{short_day(start)} – {short_day(last)}"
+        span = f"{day(start)} – {day(last)}"
     else:
-        span = (_("from {day}").format(day=short_day(start)) if start
-                else _("until {day}").format(day=short_day(last)))
+        span = (_("from {day}").format(day=day(start)) if start
+                else _("until {day}").format(day=day(last)))
     return f"{mrkdwn(dates.phrase, 100)} ({span})"
-
-
-def short_day(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    if (localized := local_day(value)) is not None:
-        return localized
-    if isinstance(value, datetime):
-        value = value.astimezone(UTC).date()
-    return value.strftime("%a %d %b %Y")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from messages.actions import FulfilmentActions, OrderActions, ReturnActions
+from messages.i18n import N_, _
 from messages.render import render
 from messages.text import day, label, money, mrkdwn, when
 
@@ -26,7 +27,7 @@ def order_card(order, *, shareable: bool = False, shared: bool = False) -> dict:
         order=order,
         ids=OrderActions,
         buttons=card_buttons(order, shareable=shareable, shared=shared),
-        line_text=_lines_text(shown, order.currency) or "_No lines._",
+        line_text=_lines_text(shown, order.currency) or "_" + _("No lines.") + "_",
         hidden_lines=len(order.lines) - len(shown),
         ship_to_text=address_text(order.ship_to),
         shipments_text=_shipments_text(order.shipments),
@@ -61,13 +62,14 @@ def card_buttons(order, *, shareable: bool = False, shared: bool = False) -> lis
     left = order.status == "open" and any(x.quantity_shipped < x.quantity for x in order.lines)
     shipped = order.status != "canceled" and any(x.quantity_shipped for x in order.lines)
     private = not shared
-    wanted = [(OrderActions.EDIT, "Edit", private and not closed),
-              (OrderActions.FLAG, "Flag", True),
-              (OrderActions.HISTORY, "History", True), (OrderActions.FOLLOW, "Follow", True),
-              (FulfilmentActions.SHIP, "Ship", private and (left or bool(order.owed))),
-              (ReturnActions.START, "Return", private and shipped),
-              (OrderActions.SHARE, "Share in channel", shareable)]
-    return [{"action_id": action, "text": text, "primary": action == OrderActions.SHARE}
+    wanted = [(OrderActions.EDIT, N_("Edit"), private and not closed),
+              (OrderActions.FLAG, N_("Flag"), True),
+              (OrderActions.HISTORY, N_("History"), True),
+              (OrderActions.FOLLOW, N_("Follow"), True),
+              (FulfilmentActions.SHIP, N_("Ship"), private and (left or bool(order.owed))),
+              (ReturnActions.START, N_("Return"), private and shipped),
+              (OrderActions.SHARE, N_("Share in channel"), shareable)]
+    return [{"action_id": action, "text": _(text), "primary": action == OrderActions.SHARE}
             for action, text, shown in wanted if shown]
 
 
@@ -94,9 +96,11 @@ def owed_row(item) -> str:
 def _lines_text(lines, currency: str) -> str:
     rows = []
     for line in lines:
-        name = mrkdwn(line.product_name, 60) if line.product_name else "_unknown SKU_"
-        shipped = f" · shipped {line.quantity_shipped}" if line.quantity_shipped else ""
-        back = f" · backordered {line.quantity_backordered}" if line.quantity_backordered else ""
+        name = mrkdwn(line.product_name, 60) if line.product_name else "_" + _("unknown SKU") + "_"
+        shipped = (" · " + _("shipped {n}").format(n=line.quantity_shipped)
+                   if line.quantity_shipped else "")
+        back = (" · " + _("backordered {n}").format(n=line.quantity_backordered)
+                if line.quantity_backordered else "")
         rows.append(
             f"`{mrkdwn(line.sku, 64)}` {name} × {line.quantity} @ "
             f"{money(line.unit_price_minor, currency)} = *{money(line.line_total_minor, currency)}*"
@@ -107,13 +111,14 @@ def _lines_text(lines, currency: str) -> str:
 
 def _shipments_text(shipments, *, tracking: bool = True) -> str:
     if not shipments:
-        return "_Not shipped yet._"
+        return "_" + _("Not shipped yet.") + "_"
     rows = []
     for s in shipments[-5:]:
-        number = mrkdwn(s.tracking_number or "no tracking", 64)
+        number = mrkdwn(s.tracking_number or _("no tracking"), 64)
         link = f"<{s.tracking_url}|{number}>" if s.tracking_url else number
         service = f" {mrkdwn(s.service, 40)}" if s.service else ""
-        delivered = f", delivered {day(s.delivered_at)}" if s.delivered_at else ""
+        delivered = (", " + _("delivered {day}").format(day=day(s.delivered_at))
+                     if s.delivered_at else "")
         shown = f" · {link}" if tracking else ""
         rows.append(f"{mrkdwn(s.carrier, 20)}{service} · {day(s.shipped_at)}{delivered}{shown}")
     return "\n".join(rows)
@@ -123,7 +128,7 @@ def _discrepancies_text(items) -> str:
     rows = [f":warning: *{label(d.type)}* ({d.severity}, {label(d.status).lower()}) — "
             f"{mrkdwn(d.title, 200)}" for d in items[:8]]
     if len(items) > 8:
-        rows.append(f"…and {len(items) - 8} more")
+        rows.append(_("…and {n} more").format(n=len(items) - 8))
     return "\n".join(rows)
 
 

@@ -96,6 +96,8 @@ def when(value: datetime | None) -> str:
 def day(value: date | datetime | None) -> str:
     if value is None:
         return "—"
+    if (localized := i18n.short_day(value)) is not None:
+        return localized
     if isinstance(value, datetime):
         value = value.astimezone(UTC).date()
     return value.strftime("%a %d %b %Y")

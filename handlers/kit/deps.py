@@ -9,6 +9,7 @@ from typing import Protocol
 from slack_sdk import WebClient
 
 from handlers.kit.commands import CommandRouter
+from handlers.kit.language import ChosenLanguages
 from store.db import Database
 from store.enums import Role
 
@@ -35,3 +36,5 @@ class Deps:
     kick_outbox: Callable[[Database, WebClient], None]
     order_command: CommandRouter = field(default_factory=lambda: CommandRouter("/order"))
     orders_command: CommandRouter = field(default_factory=lambda: CommandRouter("/orders"))
+    # People's language choices, kept briefly (handlers.kit.language).
+    languages: ChosenLanguages = field(default_factory=ChosenLanguages)

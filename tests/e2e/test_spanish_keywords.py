@@ -10,8 +10,6 @@ from bot.app import create_app
 from bot.config import Settings
 from handlers.kit import CommandRouter
 from handlers.kit.commands import ALIASES
-from messages import i18n
-from store.workspace import set_language
 
 EDITAR = "editar SO-1042"
 
@@ -41,7 +39,7 @@ def test_cola_is_the_queue(stack, desk):
 
 def test_help_shows_spanish_keywords_to_a_spanish_reader_only(stack, desk):
     english = body_text(stack.sb.slash("/order", "help", user=ADMIN, channel=CHANNEL))
-    set_language(stack.db, user_id=ADMIN, language="es", offered=i18n.LANGUAGES)
+    stack.sb.slash("/orders", "idioma es", user=ADMIN, channel=CHANNEL)
     spanish = body_text(stack.sb.slash("/order", "ayuda", user=ADMIN, channel=CHANNEL))
     assert "/order edit " in english and "editar" not in english
     assert "/order editar SO-1042" in spanish or "/order editar" in spanish, spanish
@@ -63,3 +61,12 @@ def test_every_alias_names_a_subcommand_of_its_command(db):
             names = {s.name for s in routers[command].subcommands}
             assert set(aliases.values()) <= names, (language, command)
             assert not set(aliases) & names, "an alias must not hide an English keyword"
+
+
+def test_the_order_card_speaks_the_lookers_language(stack, desk):
+    english = body_text(stack.sb.slash("/order", "SO-1042", user=PROCESSOR, channel=CHANNEL))
+    stack.sb.slash("/orders", "language es", user=PROCESSOR, channel=CHANNEL)
+    spanish = body_text(stack.sb.slash("/order", "SO-1042", user=PROCESSOR, channel=CHANNEL))
+    for en, es in (("*Customer*", "*Cliente*"), ("*Ship to*", "*Enviar a*"), ('"Edit"', '"Editar"'),
+                   ("Subtotal $", "Subtotal "), ("Order SO-1042", "Pedido SO-1042")):
+        assert en in english and es in spanish and en not in spanish, (en, es)
