@@ -43,7 +43,7 @@ WANTS = {
     SHIPPED: {"enviado", "enviados", "enviada", "enviadas", "envio", "envios", "enviaron",
               "despachado", "despachados", "salio", "salido", "mandado", "mandaron"},
     DELIVERED: {"entregado", "entregados", "entregada", "entregadas", "entrega", "entregaron",
-                "llego", "llegado", "llegaron", "recibido", "recibidos", "recibio"},
+                "entrego", "llego", "llegado", "llegaron", "recibido", "recibidos", "recibio"},
     TRACKING: {"seguimiento", "rastreo", "rastrear", "guia"},
     ETA: {"cuando", "llega", "llegara", "llegan", "llegaran", "previsto", "prevista",
           "estimado", "estimada"},
@@ -123,6 +123,9 @@ _PHRASES: tuple[tuple[str, object], ...] = (
     (r"antes\s+del?", "before"),
     (r"despues\s+del?", "after"),
 )
+# A question names one period (store.questions.dates blanks up to 3 more): reading further
+# would only cost time on a long message.
+MAX_PHRASES = 4
 _COMPILED = tuple((re.compile(rf"\b(?:{p})\b", re.IGNORECASE), r) for p, r in _PHRASES)
 
 
@@ -131,7 +134,7 @@ def english_dates(text: str) -> tuple[str, list[tuple[str, str]]]:
     the phrase an answer quotes can be put back in the asker's words. At each place the
     longest phrase wins ("el lunes pasado" over "el lunes")."""
     folded, out, pairs, at = fold(text).lower(), [], [], 0
-    while True:
+    while len(pairs) < MAX_PHRASES:
         found = [(m, r) for regex, r in _COMPILED if (m := regex.search(folded, at))]
         if not found:
             break
