@@ -42,15 +42,16 @@ def _status_card(order, *, shareable: bool) -> dict:
     (tracking, nothing internal, no buttons but Follow)."""
     customer = order.sight == "customer"
     problems = sorted({label(d.type) for d in order.open_discrepancies})
-    owner = actor(order.account_rep_id) if order.account_rep_id else "the account's rep"
+    owner = actor(order.account_rep_id) if order.account_rep_id else _("the account's rep")
     return render(
         "order_status_card.json.j2", order=order, ids=OrderActions,
         shareable=shareable and not customer, actions=not customer,
         shipments_text=_shipments_text(order.shipments, tracking=customer),
-        problem_text=(":warning: Open problems: " + ", ".join(problems)) if problems else "",
-        restricted_text="" if customer else (
-            f"_Status only: prices, lines, address and notes are for {owner} "
-            "and the order desk._"),
+        problem_text=(":warning: " + _("Open problems: {problems}").format(
+            problems=", ".join(problems))) if problems else "",
+        restricted_text="" if customer else "_" + _(
+            "Status only: prices, lines, address and notes are for {owner} and the order "
+            "desk.").format(owner=owner) + "_",
     )
 
 

@@ -1,15 +1,17 @@
 """Spanish subcommand keywords (/order editar, /order historial, /orders cola) do what the
-English ones do, for everyone; help shows a Spanish reader their keywords."""
+English ones do, for everyone; help shows a Spanish reader their keywords; the order card (full
+and status-only) speaks the language of the person who looks."""
 
 import json
 
 from slack_sdk import WebClient
 
-from bench.app_stack import ADMIN, CHANNEL, PROCESSOR
+from bench.app_stack import ADMIN, CHANNEL, PROCESSOR, SALES
 from bot.app import create_app
 from bot.config import Settings
 from handlers.kit import CommandRouter
 from handlers.kit.commands import ALIASES
+from store.models import Customer
 
 EDITAR = "editar SO-1042"
 
@@ -70,3 +72,12 @@ def test_the_order_card_speaks_the_lookers_language(stack, desk):
     for en, es in (("*Customer*", "*Cliente*"), ("*Ship to*", "*Enviar a*"), ('"Edit"', '"Editar"'),
                    ("Subtotal $", "Subtotal "), ("Order SO-1042", "Pedido SO-1042")):
         assert en in english and es in spanish and en not in spanish, (en, es)
+
+
+def test_the_status_only_card_speaks_the_lookers_language_too(stack, desk):
+    with stack.db.write() as s:  # another rep's account: a rep sees its status only
+        s.get(Customer, desk["ACME"]).sales_rep_id = "U0SALES2"
+    stack.sb.slash("/orders", "idioma es", user=SALES, channel=CHANNEL)
+    card = body_text(stack.sb.slash("/order", "SO-1042", user=SALES, channel=CHANNEL))
+    assert "Solo el estado" in card and '"Seguir"' in card and "*Cliente*" in card, card
+    assert "Status only" not in card and "$" not in card
