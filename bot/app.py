@@ -22,6 +22,7 @@ from handlers import (
     fulfilment,
     history,
     home,
+    language,
     lookup,
     mail,
     outbox,
@@ -79,6 +80,7 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     connections.register(app, deps)
     outbox.register(app, deps)
     home.register(app, deps)
+    language.register(app, deps)
     workflow.register(app, deps)
     unfurls.register(app, deps)
     autolink.register(app, deps)

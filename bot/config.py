@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from jobs.mail import MemorySink, Smtp, parse_smtp
+from messages.i18n import LANGUAGES, normalize
 from store.db import sqlite_url_for
 from store.enums import Role
 from store.questions import Audience
@@ -64,6 +65,8 @@ class Settings:
     inbound_mail_secret: str | None = None
     # `orderdesk console` only: mail is kept in memory instead of sent (never from the env).
     mail_sink: MemorySink | None = None
+    # The language of people who chose none and whose Slack locale has no catalogue ("es_ES").
+    default_locale: str = "en"
 
     @property
     def smtp(self) -> Smtp | None:
@@ -144,6 +147,7 @@ class Settings:
             public_url=_public_url(env.get("ORDERDESK_PUBLIC_URL") or None),
             link_patterns=_link_patterns(env.get("ORDERDESK_LINK_PATTERNS", "")),
             **_mail(env),
+            default_locale=_locale(env.get("ORDERDESK_DEFAULT_LOCALE", "en")),
         )
 
 
@@ -251,3 +255,9 @@ def _link_patterns(value: str) -> tuple[str, ...]:
                 f"ORDERDESK_LINK_PATTERNS: {pattern!r} must be a URL with {{ref}} once, after "
                 "the host, e.g. https://erp.example.com/orders/{ref} (comma-separated).")
     return patterns
+def _locale(value: str) -> str:
+    locale = normalize(value)
+    if locale is None:
+        raise ConfigError(f"ORDERDESK_DEFAULT_LOCALE={value!r} is not a language Orderdesk "
+                          f"speaks; use one of {', '.join(LANGUAGES)} (e.g. es or es-ES).")
+    return locale

@@ -4,11 +4,12 @@ in, Block Kit dicts out."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from messages.actions import ThreadActions
+from messages.i18n import N_, _, ngettext
 from messages.render import render
-from messages.text import label, money, mrkdwn
+from messages.text import day, label, money, mrkdwn
 from store.views.questions import (
     BLOCKED,
     CANCELED,
@@ -31,7 +32,8 @@ from store.views.questions import (
 )
 
 PAGE_SIZE = 10  # orders a list answer shows (store.questions.answers.LIST_LIMIT)
-FILTER_WORDS = {LATE: "late", BLOCKED: "on hold or flagged", OPEN: "open", CANCELED: "canceled"}
+FILTER_WORDS = {LATE: N_("late"), BLOCKED: N_("on hold or flagged"), OPEN: N_("open"),
+                CANCELED: N_("canceled")}
 SHIPPED_STAGES = ("in_transit", "delivered", "partially_shipped", "returned",
                   "partially_returned")
 STAGE_ICONS = {"canceled": ":x:", "returned": ":leftwards_arrow_with_hook:",
@@ -64,67 +66,75 @@ def _list(answer: Answer) -> dict:
     total = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
     more = None
     if first or answer.total > last or answer.total_is_floor:
-        more = (f"Showing {first + 1}–{last} of {total}." if shown else "Nothing more.")
-        more += " Add a date, a status or a customer to narrow it."
+        more = (_("Showing {first}–{last} of {total}.").format(first=first + 1, last=last,
+                                                                  total=total)
+                if shown else _("Nothing more."))
+        more += " " + _("Add a date, a status or a customer to narrow it.")
     # The question rides in the button, escaped like any text it carries: it is read again
     # (store.questions.parse.clean_text unescapes it) when the button is pressed.
     question = mrkdwn(answer.question.text, 1900)
     pages = []
     if first:
-        pages.append({"action_id": ThreadActions.PAGE_BACK, "text": "Previous",
+        pages.append({"action_id": ThreadActions.PAGE_BACK, "text": _("Previous"),
                       "value": f"{max(0, first - PAGE_SIZE)}|{question}"})
     if shown and (answer.total > last or answer.total_is_floor):
-        pages.append({"action_id": ThreadActions.PAGE, "text": "Next",
+        pages.append({"action_id": ThreadActions.PAGE, "text": _("Next"),
                       "value": f"{last}|{question}"})
     return render("answer_orders.json.j2", ids=ThreadActions, intro=_intro(answer), pages=pages,
                   fallback_text=_plain_intro(answer),
                   rows=[{"ref": o.ref, "text": row_text(o, items=ITEMS in answer.question.wants)}
                         for o in answer.orders],
-                  button="This one" if answer.kind == CANDIDATES else "Details", more=more,
+                  button=_("This one") if answer.kind == CANDIDATES else _("Details"), more=more,
                   note=mrkdwn(answer.note, 500) if answer.note else None)
 
 
 def _no_match(answer: Answer) -> dict:
     q = answer.question
     what = q.words or " ".join(k.text for k in q.keys) or q.text
-    searched = ", ".join(answer.searched) or "orders"
-    scope = f" ordered {dates_text(q.dates)}" if q.dates else ""
-    text = f":mag: Nothing found for `{mrkdwn(what, 300)}`{scope}. I searched {searched}."
-    return render("answer_notice.json.j2", text=text, fallback=f"Nothing found for {what}",
-                  hint="Try an order ref (`SO-1042`), a PO or tracking number, or part of the "
-                       "customer's name; add a date like `last week` or `since Monday`.")
+    searched = ", ".join(_(s) for s in answer.searched) or _("orders")
+    scope = " " + _("ordered {when}").format(when=dates_text(q.dates)) if q.dates else ""
+    text = ":mag: " + _("Nothing found for `{what}`{scope}. I searched {searched}.").format(
+        what=mrkdwn(what, 300), scope=scope, searched=searched)
+    return render("answer_notice.json.j2", text=text,
+                  fallback=_("Nothing found for {what}").format(what=what),
+                  hint=_("Try an order ref (`SO-1042`), a PO or tracking number, or part of the "
+                         "customer's name; add a date like `last week` or `since Monday`."))
 
 
 def _needs_order(answer: Answer) -> dict:
-    return render("answer_notice.json.j2", fallback="Which order?",
-                  text=":thinking_face: Which order do you mean? Give me a ref, PO, tracking "
-                       "number or customer name.", hint=_HELP_HINT)
+    return render("answer_notice.json.j2", fallback=_("Which order?"),
+                  text=":thinking_face: " + _("Which order do you mean? Give me a ref, PO, "
+                                              "tracking number or customer name."),
+                  hint=_(_HELP_HINT))
 
 
 def _help(answer: Answer) -> dict:
-    return render("answer_notice.json.j2", fallback="Ask me about orders",
-                  text="Ask me about orders in plain words, here or in a DM:\n" + "\n".join(
-                      f"• `{example}`" for example in _EXAMPLES), hint=_HELP_HINT)
+    return render("answer_notice.json.j2", fallback=_("Ask me about orders"),
+                  text=_("Ask me about orders in plain words, here or in a DM:") + "\n"
+                  + "\n".join(f"• `{_(example)}`" for example in _EXAMPLES), hint=_(_HELP_HINT))
 
 
 def followed_message(refs, *, in_dm: bool = False) -> dict:
     """The thread now follows `refs`; `in_dm`: a Follow pressed on a private card, answered in
     the user's DM, whose thread then carries the updates."""
     shown = ", ".join(f"*{mrkdwn(r, 64)}*" for r in refs)
-    who = "You now follow" if in_dm else "This thread now follows"
-    text = (f":bell: {who} {shown}. I'll post in this thread when it ships, is delayed, "
-            "flagged, resolved, returned or edited.")
-    return render("answer_follow.json.j2", text=text, fallback=f"Following {', '.join(refs)}",
+    who = (_("You now follow {refs}.") if in_dm else _("This thread now follows {refs}."))
+    text = ":bell: " + who.format(refs=shown) + " " + _(
+        "I'll post in this thread when it ships, is delayed, flagged, resolved, returned or "
+        "edited.")
+    return render("answer_follow.json.j2", text=text,
+                  fallback=_("Following {refs}").format(refs=", ".join(refs)),
                   refs=list(refs), ids=ThreadActions, following=True)
 
 
 def unfollowed_message(refs) -> dict:
     if not refs:
-        return render("answer_notice.json.j2", text="This thread wasn't following any order.",
-                      fallback="Not following anything", hint=None)
+        return render("answer_notice.json.j2", text=_("This thread wasn't following any order."),
+                      fallback=_("Not following anything"), hint=None)
     shown = ", ".join(f"*{mrkdwn(r, 64)}*" for r in refs)
-    return render("answer_follow.json.j2", text=f":no_bell: Stopped following {shown} here.",
-                  fallback=f"Stopped following {', '.join(refs)}",
+    return render("answer_follow.json.j2",
+                  text=":no_bell: " + _("Stopped following {refs} here.").format(refs=shown),
+                  fallback=_("Stopped following {refs}").format(refs=", ".join(refs)),
                   refs=list(refs), ids=ThreadActions, following=False)
 
 
@@ -137,11 +147,12 @@ _BUILDERS = {ORDER: _order, ORDERS: _list, CANDIDATES: _list, NO_MATCH: _no_matc
              NEEDS_ORDER: _needs_order, HELP: _help,
              FOLLOWED: lambda answer: followed_message(answer.refs),
              UNFOLLOWED: lambda answer: unfollowed_message(answer.refs)}
-_EXAMPLES = ("status of SO-1042?", "where's the Acme order from last week", "has PO 7781 shipped?",
-             "anything late for Globex?", "tracking for 1Z999AA10123456784",
-             "what did Initech order yesterday", "follow SO-1042", "unfollow")
-_HELP_HINT = ("Mention me in a channel or thread, or DM me. `follow SO-1042` posts changes to "
-              "that order into the thread.")
+_EXAMPLES = (N_("status of SO-1042?"), N_("where's the Acme order from last week"),
+             N_("has PO 7781 shipped?"), N_("anything late for Globex?"),
+             N_("tracking for 1Z999AA10123456784"), N_("what did Initech order yesterday"),
+             N_("follow SO-1042"), N_("unfollow"))
+_HELP_HINT = N_("Mention me in a channel or thread, or DM me. `follow SO-1042` posts changes to "
+                "that order into the thread.")
 
 
 def headline(o: OrderAnswer, wants=frozenset()) -> str:
@@ -149,39 +160,46 @@ def headline(o: OrderAnswer, wants=frozenset()) -> str:
     text = _stage_text(o)
     if SHIPPED in wants or DELIVERED in wants:
         done = o.stage == "delivered" if DELIVERED in wants else o.stage in SHIPPED_STAGES
-        text = f"{'Yes' if done else 'No'} — {text[0].lower()}{text[1:]}"
+        answer = _("Yes") if done else _("No")
+        text = f"{answer} — {text[0].lower()}{text[1:]}"
     return f"{STAGE_ICONS.get(o.stage, '')} {text}".strip()
 
 
 def _stage_text(o: OrderAnswer) -> str:  # noqa: C901 - one sentence per stage
-    due = f"due to ship {short_day(o.due_date)}" if o.due_date else "no ship date set"
+    due = (_("due to ship {day}").format(day=day(o.due_date)) if o.due_date
+           else _("no ship date set"))
     carrier = o.shipments[-1].carrier if o.shipments else None
-    via = f" via {mrkdwn(carrier, 40)}" if carrier else ""
+    via = " " + _("via {carrier}").format(carrier=mrkdwn(carrier, 40)) if carrier else ""
     eta = f"; {arrival(o.expected_delivery, o.as_of)}" if o.expected_delivery else ""
     if o.stage == "canceled":
-        return "Canceled."
+        return _("Canceled.")
     if o.stage in ("returned", "partially_returned"):
         return f"{label(o.stage)}."
     if o.stage == "delivered":
-        return f"Delivered {short_day(o.delivered_at)}." if o.delivered_at else "Delivered."
+        return (_("Delivered {day}.").format(day=day(o.delivered_at)) if o.delivered_at
+                else _("Delivered."))
     if o.stage == "in_transit":
-        return f"Shipped {short_day(o.shipped_at)}{via}{eta}."
+        return _("Shipped {day}{via}{eta}.").format(day=day(o.shipped_at), via=via, eta=eta)
     if o.stage == "partially_shipped":
-        return f"Partly shipped {short_day(o.shipped_at)}{via}; the rest is {due}."
+        return _("Partly shipped {day}{via}; the rest is {due}.").format(
+            day=day(o.shipped_at), via=via, due=due)
     if o.stage == "draft":
-        return "Still a draft: not released to the warehouse yet."
+        return _("Still a draft: not released to the warehouse yet.")
     if o.stage == "on_hold":
-        return f"On hold, not shipping until it is released ({due})."
+        return _("On hold, not shipping until it is released ({due}).").format(due=due)
     if o.stage == "blocked":
-        return f"Held up by an open problem ({due})."
+        return _("Held up by an open problem ({due}).").format(due=due)
     if o.stage == "late":
-        days = f", {o.days_late} day{'s' if o.days_late != 1 else ''} ago" if o.days_late else ""
-        return f"Late: was due to ship {short_day(o.due_date)}{days}; not shipped yet."
+        days = (", " + ngettext("{n} day ago", "{n} days ago", o.days_late).format(n=o.days_late)
+                if o.days_late else "")
+        return _("Late: was due to ship {day}{days}; not shipped yet.").format(
+            day=day(o.due_date), days=days)
     if o.stage == "completed":
-        return "Completed."
+        return _("Completed.")
     if o.stage == "preparing":
-        return f"Being prepared ({label(o.fulfilment_status).lower()}), {due}."
-    return f"Not shipped yet, {due}."
+        return _("Being prepared ({step}), {due}.").format(
+            step=label(o.fulfilment_status).lower(), due=due)
+    return _("Not shipped yet, {due}.").format(due=due)
 
 
 def row_text(o: OrderAnswer, *, items: bool = False) -> str:
@@ -190,21 +208,22 @@ def row_text(o: OrderAnswer, *, items: bool = False) -> str:
     po = f" · PO {mrkdwn(o.po_number, 64)}" if o.po_number else ""
     tracking = [f"<{s.tracking_url}|{mrkdwn(s.tracking_number, 64)}>"
                 for s in o.shipments if s.tracking_url and s.tracking_number][:2]
-    text = (f"*{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 120)}{po} · ordered "
-            f"{short_day(o.ordered_at)}\n{headline(o)} {_axes(o)}"
-            + (f" · {' '.join(tracking)}" if tracking else ""))
+    ordered = _("ordered {day}").format(day=day(o.ordered_at))
+    text = (f"*{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 120)}{po} · {ordered}"
+            f"\n{headline(o)} {_axes(o)}" + (f" · {' '.join(tracking)}" if tracking else ""))
     if items and o.details is not None:
         lines = o.details.lines
         shown = ", ".join(f"{x.quantity} × `{mrkdwn(x.sku, 64)}` {mrkdwn(x.name or '', 60)}"
                           .rstrip() for x in lines[:5])
         rest = o.details.line_count - min(5, len(lines))
-        text += f"\n{shown}" + (f" …and {rest} more line(s)" if rest > 0 else "")
+        text += f"\n{shown}" + (" " + _("…and {n} more line(s)").format(n=rest)
+                                if rest > 0 else "")
     return text[:2900]
 
 
 def _axes(o: OrderAnswer) -> str:
-    return (f"_{label(o.status)} · {label(o.fulfilment_status)} · "
-            f"payment {label(o.payment_status).lower()}_")
+    payment = _("payment {status}").format(status=label(o.payment_status).lower())
+    return f"_{label(o.status)} · {label(o.fulfilment_status)} · {payment}_"
 
 
 def _title(o: OrderAnswer) -> str:
@@ -213,31 +232,33 @@ def _title(o: OrderAnswer) -> str:
 
 
 def _fields(o: OrderAnswer) -> list[str]:
-    fields = [f"*Status*\n{label(o.status)} · {label(o.fulfilment_status)}",
-              f"*Payment*\n{label(o.payment_status)}",
-              f"*Ordered*\n{short_day(o.ordered_at)}",
-              f"*Ship by*\n{short_day(o.due_date) if o.due_date else '—'}"]
+    fields = [(_("Status"), f"{label(o.status)} · {label(o.fulfilment_status)}"),
+              (_("Payment"), label(o.payment_status)),
+              (_("Ordered"), day(o.ordered_at)),
+              (_("Ship by"), day(o.due_date) if o.due_date else "—")]
     if o.shipped_at:
-        fields.append(f"*Shipped*\n{short_day(o.shipped_at)}")
-    if o.delivered_at or o.expected_delivery:
-        fields.append(f"*Delivered*\n{short_day(o.delivered_at)}" if o.delivered_at
-                      else f"*Expected delivery*\n{arrival(o.expected_delivery, o.as_of)}")
-    return fields
+        fields.append((_("Shipped"), day(o.shipped_at)))
+    if o.delivered_at:
+        fields.append((_("Delivered"), day(o.delivered_at)))
+    elif o.expected_delivery:
+        fields.append((_("Expected delivery"), arrival(o.expected_delivery, o.as_of)))
+    return [f"*{name}*\n{value}" for name, value in fields]
 
 
 def _blocker(b) -> str:
-    icon = ":no_entry: *On hold:*" if b.is_hold else ":warning:"
-    severity = f" ({b.severity})" if b.severity else ""
-    detail = f" — {mrkdwn(b.detail, 300)}" if b.detail else ""
-    return f"{icon} {label(b.kind)}{severity}{detail} · since {short_day(b.since)}"
+    icon = ":no_entry: *" + _("On hold:") + "*" if b.is_hold else ":warning:"
+    severity = f" ({label(b.severity).lower()})" if b.severity else ""
+    # 200: eight blockers, in the longest language, must fit one section (3,000 characters)
+    detail = f" — {mrkdwn(b.detail, 200)}" if b.detail else ""
+    since = _("since {day}").format(day=day(b.since))
+    return f"{icon} {label(b.kind)}{severity}{detail} · {since}"
 
 
 def arrival(expected: date, as_of: date | None) -> str:
     """An estimated delivery day, or, once it has passed without a delivery, how long overdue."""
     if as_of is not None and expected < as_of:
-        shown = f"{expected:%a %d %b}" if expected.year == as_of.year else short_day(expected)
-        return f"overdue since {shown}"
-    return f"expected {short_day(expected)} (est.)"
+        return _("overdue since {day}").format(day=day(expected))
+    return _("expected {day} (est.)").format(day=day(expected))
 
 
 def _shipment(s, as_of: date | None) -> str:
@@ -245,60 +266,71 @@ def _shipment(s, as_of: date | None) -> str:
     number = mrkdwn(s.tracking_number, 64) if s.tracking_number else None
     tracking = (f" · <{s.tracking_url}|{number}>" if s.tracking_url and number
                 else f" · {number}" if number else "")
-    arrives = (f", delivered {short_day(s.delivered_at)}" if s.delivered_at
+    arrives = (", " + _("delivered {day}").format(day=day(s.delivered_at)) if s.delivered_at
                else f", {arrival(s.expected_delivery, as_of)}" if s.expected_delivery else "")
-    return f":truck: {mrkdwn(s.carrier, 32)}{service} · shipped {short_day(s.shipped_at)}" \
-           f"{arrives}{tracking}"
+    shipped = _("shipped {day}").format(day=day(s.shipped_at))
+    return f":truck: {mrkdwn(s.carrier, 32)}{service} · {shipped}{arrives}{tracking}"
 
 
 def _details(o: OrderAnswer) -> dict | None:
     d = o.details
     if d is None:
         return None
-    lines = [f"`{mrkdwn(line.sku, 64)}` {mrkdwn(line.name or 'unknown SKU', 60)} × "
+    unknown = _("unknown SKU")
+    lines = [f"`{mrkdwn(line.sku, 64)}` {mrkdwn(line.name or unknown, 60)} × "
              f"{line.quantity}{_shipped(line.quantity_shipped)}"
              f" · {money(line.line_total_minor, d.currency)}" for line in d.lines]
     if d.line_count > len(d.lines):
-        lines.append(f"…and {d.line_count - len(d.lines)} more lines")
+        lines.append(_("…and {n} more lines").format(n=d.line_count - len(d.lines)))
     ship_to = ", ".join(mrkdwn(part, 200) for part in d.ship_to) or "—"
     notes = f"\n:memo: {mrkdwn(d.shipping_instructions, 500)}" if d.shipping_instructions else ""
-    return {"lines": "\n".join(lines) or "_No lines._",
-            "summary": f"*Total {money(d.total_minor, d.currency)}* · ship to {ship_to}{notes}"}
+    total = _("Total {amount}").format(amount=money(d.total_minor, d.currency))
+    return {"lines": "\n".join(lines) or "_" + _("No lines.") + "_",
+            "summary": f"*{total}* · " + _("ship to {address}").format(address=ship_to) + notes}
 
 
 def _shipped(quantity: int) -> str:
-    return f" (shipped {quantity})" if quantity else ""
+    return " (" + _("shipped {n}").format(n=quantity) + ")" if quantity else ""
 
 
 def _restricted(o: OrderAnswer) -> str | None:
     if not o.restricted or o.sight == "customer":  # the customer hears nothing of our reps
         return None
-    owner = f"<@{o.owner_id}>'s account" if o.owner_id else "not your account"
-    return (f":lock: Status only: {mrkdwn(o.customer_name, 120)} is {owner}. Prices, lines and "
-            "addresses are for the account's rep and the desk.")
+    owner = (_("<@{owner}>'s account").format(owner=o.owner_id) if o.owner_id
+             else _("not your account"))
+    return ":lock: " + _("Status only: {customer} is {owner}. Prices, lines and addresses are "
+                         "for the account's rep and the desk.").format(
+        customer=mrkdwn(o.customer_name, 120), owner=owner)
 
 
 def _intro(answer: Answer) -> str:
     q = answer.question
-    names = " and ".join(mrkdwn(n, 120) for n in answer.customers[:5])
-    filters = " ".join(FILTER_WORDS[f] for f in q.filters)
-    when = f" ordered {dates_text(q.dates)}" if q.dates else ""
+    names = (" " + _("and") + " ").join(mrkdwn(n, 120) for n in answer.customers[:5])
+    filters = " ".join(_(FILTER_WORDS[f]) for f in q.filters)
+    when = " " + _("ordered {when}").format(when=dates_text(q.dates)) if q.dates else ""
     if answer.fallback:
-        nothing = f"Nothing {filters}" if filters else "No orders"
-        return f"{nothing} for {names or 'them'}{when}. The latest instead:"
+        if filters:
+            nothing = _("Nothing {filters} for {names}{when}.")
+        else:
+            nothing = _("No orders for {names}{when}.")
+        return nothing.format(filters=filters, names=names or _("them"), when=when) + " " + _(
+            "The latest instead:")
     if answer.kind == CANDIDATES:
         if len(answer.customers) > 1:
-            return f":thinking_face: `{mrkdwn(q.text, 200)}` matches {names}. Which one?"
-        return f":thinking_face: No exact match for `{mrkdwn(q.text, 200)}`. Did you mean:"
+            return ":thinking_face: " + _("`{question}` matches {names}. Which one?").format(
+                question=mrkdwn(q.text, 200), names=names)
+        return ":thinking_face: " + _("No exact match for `{question}`. Did you mean:").format(
+            question=mrkdwn(q.text, 200))
     scope = " · ".join(filter(None, [names, filters, when.strip(),
-                                     "your accounts" if q.mine else None]))
+                                     _("your accounts") if q.mine else None]))
     count = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
-    return f"*{count} order{'s' if answer.total != 1 else ''}*" + (f" · {scope}" if scope else "")
+    orders = ngettext("{count} order", "{count} orders", answer.total).format(count=count)
+    return f"*{orders}*" + (f" · {scope}" if scope else "")
 
 
 def _plain_intro(answer: Answer) -> str:
     refs = ", ".join(o.ref for o in answer.orders[:10])
-    return ("Which one? " if answer.kind == CANDIDATES else "Orders: ") + refs
+    return (_("Which one?") if answer.kind == CANDIDATES else _("Orders:")) + " " + refs
 
 
 def dates_text(dates: DateRange | None) -> str:
@@ -307,17 +339,10 @@ def dates_text(dates: DateRange | None) -> str:
     start, end = dates.start, dates.end
     last = end - timedelta(days=1) if end else None
     if start and last and start.date() == last.date():
-        span = short_day(start)
+        span = day(start)
     elif start and last:
-        span = f"{short_day(start)} – {short_day(last)}"
+        span = f"{day(start)} – {day(last)}"
     else:
-        span = f"from {short_day(start)}" if start else f"until {short_day(last)}"
+        span = (_("from {day}").format(day=day(start)) if start
+                else _("until {day}").format(day=day(last)))
     return f"{mrkdwn(dates.phrase, 100)} ({span})"
-
-
-def short_day(value: date | datetime | None) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, datetime):
-        value = value.astimezone(UTC).date()
-    return value.strftime("%a %d %b %Y")

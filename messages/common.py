@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from messages import i18n
+from messages.i18n import _
 from messages.render import render
 from messages.text import mrkdwn
 
@@ -59,3 +61,13 @@ def with_note(message: dict, note: str) -> dict:
     rest = {k: v for k, v in message.items()
             if k not in ("response_type", "replace_original", "delete_original", "blocks")}
     return {**rest, "blocks": blocks}
+
+
+def language_message(*, chosen: str | None) -> dict:
+    """The answer to `/orders language`, rendered in the language now in force."""
+    if chosen is None:
+        text = _("I'll answer you in the language you use Slack in.")
+    else:
+        text = _("I'll answer you in {language} from now on. `/orders language auto` follows "
+                 "your Slack language again.").format(language=i18n.language_name(chosen))
+    return confirmation_message(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
+from messages.i18n import N_, _
 from messages.render import render
 from messages.text import clip, day, label, money, mrkdwn, when
 
@@ -26,7 +27,7 @@ def order_card(order, *, shareable: bool = False, shared: bool = False) -> dict:
         order=order,
         ids=OrderActions,
         buttons=card_buttons(order, shareable=shareable, shared=shared),
-        line_text=_lines_text(shown, order.currency) or "_No lines._",
+        line_text=_lines_text(shown, order.currency) or "_" + _("No lines.") + "_",
         hidden_lines=len(order.lines) - len(shown),
         ship_to_text=address_text(order.ship_to),
         shipments_text=_shipments_text(order.shipments),
@@ -41,15 +42,16 @@ def _status_card(order, *, shareable: bool) -> dict:
     (tracking, nothing internal, no buttons but Follow)."""
     customer = order.sight == "customer"
     problems = sorted({label(d.type) for d in order.open_discrepancies})
-    owner = actor(order.account_rep_id) if order.account_rep_id else "the account's rep"
+    owner = actor(order.account_rep_id) if order.account_rep_id else _("the account's rep")
     return render(
         "order_status_card.json.j2", order=order, ids=OrderActions,
         shareable=shareable and not customer, actions=not customer,
         shipments_text=_shipments_text(order.shipments, tracking=customer),
-        problem_text=(":warning: Open problems: " + ", ".join(problems)) if problems else "",
-        restricted_text="" if customer else (
-            f"_Status only: prices, lines, address and notes are for {owner} "
-            "and the order desk._"),
+        problem_text=(":warning: " + _("Open problems: {problems}").format(
+            problems=", ".join(problems))) if problems else "",
+        restricted_text="" if customer else "_" + _(
+            "Status only: prices, lines, address and notes are for {owner} and the order "
+            "desk.").format(owner=owner) + "_",
     )
 
 
@@ -62,14 +64,15 @@ def card_buttons(order, *, shareable: bool = False, shared: bool = False) -> lis
     shipped = order.status != "canceled" and any(x.quantity_shipped for x in order.lines)
     private = not shared
     draft_or_canceled = order.status in ("draft", "canceled")
-    wanted = [(OrderActions.EDIT, "Edit", private and not closed),
-              (OrderActions.FLAG, "Flag", True),
-              (OrderActions.HISTORY, "History", True), (OrderActions.FOLLOW, "Follow", True),
-              (FulfilmentActions.SHIP, "Ship", private and (left or bool(order.owed))),
-              (ReturnActions.START, "Return", private and shipped),
-              (MailActions.ORDER, "Email customer", private and not draft_or_canceled),
-              (OrderActions.SHARE, "Share in channel", shareable)]
-    return [{"action_id": action, "text": text, "primary": action == OrderActions.SHARE}
+    wanted = [(OrderActions.EDIT, N_("Edit"), private and not closed),
+              (OrderActions.FLAG, N_("Flag"), True),
+              (OrderActions.HISTORY, N_("History"), True),
+              (OrderActions.FOLLOW, N_("Follow"), True),
+              (FulfilmentActions.SHIP, N_("Ship"), private and (left or bool(order.owed))),
+              (ReturnActions.START, N_("Return"), private and shipped),
+              (MailActions.ORDER, N_("Email customer"), private and not draft_or_canceled),
+              (OrderActions.SHARE, N_("Share in channel"), shareable)]
+    return [{"action_id": action, "text": _(text), "primary": action == OrderActions.SHARE}
             for action, text, shown in wanted if shown]
 
 
@@ -96,9 +99,11 @@ def owed_row(item) -> str:
 def _lines_text(lines, currency: str) -> str:
     rows = []
     for line in lines:
-        name = mrkdwn(line.product_name, 60) if line.product_name else "_unknown SKU_"
-        shipped = f" · shipped {line.quantity_shipped}" if line.quantity_shipped else ""
-        back = f" · backordered {line.quantity_backordered}" if line.quantity_backordered else ""
+        name = mrkdwn(line.product_name, 60) if line.product_name else "_" + _("unknown SKU") + "_"
+        shipped = (" · " + _("shipped {n}").format(n=line.quantity_shipped)
+                   if line.quantity_shipped else "")
+        back = (" · " + _("backordered {n}").format(n=line.quantity_backordered)
+                if line.quantity_backordered else "")
         rows.append(
             f"`{mrkdwn(line.sku, 64)}` {name} × {line.quantity} @ "
             f"{money(line.unit_price_minor, currency)} = *{money(line.line_total_minor, currency)}*"
@@ -109,13 +114,14 @@ def _lines_text(lines, currency: str) -> str:
 
 def _shipments_text(shipments, *, tracking: bool = True) -> str:
     if not shipments:
-        return "_Not shipped yet._"
+        return "_" + _("Not shipped yet.") + "_"
     rows = []
     for s in shipments[-5:]:
-        number = mrkdwn(s.tracking_number or "no tracking", 64)
+        number = mrkdwn(s.tracking_number or _("no tracking"), 64)
         link = f"<{s.tracking_url}|{number}>" if s.tracking_url else number
         service = f" {mrkdwn(s.service, 40)}" if s.service else ""
-        delivered = f", delivered {day(s.delivered_at)}" if s.delivered_at else ""
+        delivered = (", " + _("delivered {day}").format(day=day(s.delivered_at))
+                     if s.delivered_at else "")
         shown = f" · {link}" if tracking else ""
         rows.append(f"{mrkdwn(s.carrier, 20)}{service} · {day(s.shipped_at)}{delivered}{shown}")
     return "\n".join(rows)
@@ -125,7 +131,7 @@ def _discrepancies_text(items) -> str:
     rows = [f":warning: *{label(d.type)}* ({d.severity}, {label(d.status).lower()}) — "
             f"{mrkdwn(d.title, 200)}" for d in items[:8]]
     if len(items) > 8:
-        rows.append(f"…and {len(items) - 8} more")
+        rows.append(_("…and {n} more").format(n=len(items) - 8))
     return "\n".join(rows)
 
 

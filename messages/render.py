@@ -13,7 +13,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from messages import text
+from messages import i18n, text
 from store.control_chars import TEXT_LIMITS
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -26,7 +26,10 @@ _env = Environment(
     lstrip_blocks=True,
     keep_trailing_newline=False,
     auto_reload=False,  # templates ship with the code: no stat() per render to check them
+    extensions=["jinja2.ext.i18n"],
 )
+# {% trans %} and _() in templates read the reader's locale (messages.i18n) at render time.
+_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 _env.filters.update(
     mrkdwn=text.mrkdwn,
     plain=text.plain,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from messages import i18n
+
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
 ELLIPSIS = "…"
 
@@ -74,6 +76,8 @@ def plain(value: object, limit: int | None = None) -> str:
 def money(minor: int | None, currency: str) -> str:
     if minor is None:
         return "—"
+    if (localized := i18n.money(minor, currency)) is not None:
+        return localized
     symbol = CURRENCY_SYMBOLS.get(currency, "")
     sign = "-" if minor < 0 else ""
     minor = abs(minor)
@@ -108,6 +112,8 @@ def when(value: datetime | None) -> str:
 def day(value: date | datetime | None) -> str:
     if value is None:
         return "—"
+    if (localized := i18n.short_day(value)) is not None:
+        return localized
     if isinstance(value, datetime):
         value = value.astimezone(UTC).date()
     return value.strftime("%a %d %b %Y")
@@ -117,11 +123,33 @@ _ACRONYMS = {"sku": "SKU", "po": "PO", "rma": "RMA", "ups": "UPS", "dhl": "DHL",
 
 
 def label(value: object) -> str:
-    """An enum value as words: partially_shipped -> Partially shipped, unknown_sku -> Unknown
-    SKU (acronyms stay capitals)."""
+    """An enum value as words in the reader's language: partially_shipped -> Partially shipped,
+    unknown_sku -> Unknown SKU (acronyms stay capitals)."""
     text = "" if value is None else str(getattr(value, "value", value))
     words = text.replace("_", " ").capitalize().split(" ")
-    return " ".join(_ACRONYMS.get(w.lower(), w) for w in words)
+    english = " ".join(_ACRONYMS.get(w.lower(), w) for w in words)
+    return i18n.gettext(english)
+
+
+# The labels of the statuses, stages, problem kinds and severities an answer shows, marked
+# for the catalogues (label() computes them from enum values, which extraction cannot see).
+LABELS = (
+    i18n.N_("Draft"), i18n.N_("Open"), i18n.N_("Completed"), i18n.N_("Canceled"),
+    i18n.N_("Unfulfilled"), i18n.N_("Allocated"), i18n.N_("Picking"), i18n.N_("Packed"),
+    i18n.N_("Partially shipped"), i18n.N_("Shipped"), i18n.N_("Delivered"),
+    i18n.N_("Partially returned"), i18n.N_("Returned"), i18n.N_("Awaiting"),
+    i18n.N_("Authorized"), i18n.N_("Captured"), i18n.N_("Failed"),
+    i18n.N_("Partially refunded"), i18n.N_("Refunded"), i18n.N_("Price mismatch"),
+    i18n.N_("Insufficient stock"), i18n.N_("Bad address"), i18n.N_("Payment error"),
+    i18n.N_("Unknown SKU"), i18n.N_("Duplicate order"), i18n.N_("Credit limit"),
+    i18n.N_("Late"), i18n.N_("Delivery exception"), i18n.N_("Other"), i18n.N_("Low"),
+    i18n.N_("Medium"), i18n.N_("High"), i18n.N_("Critical"), i18n.N_("Awaiting payment"),
+    i18n.N_("High risk"), i18n.N_("Incorrect address"), i18n.N_("Inventory out of stock"),
+    i18n.N_("Credit hold"), i18n.N_("Customer request"),
+    # what a question searched (store.questions.answers)
+    i18n.N_("order refs"), i18n.N_("PO numbers"), i18n.N_("tracking numbers"),
+    i18n.N_("customer names"), i18n.N_("customer codes"),
+)
 
 
 def count(n: int, word: str, plural_word: str | None = None) -> str:

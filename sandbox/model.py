@@ -28,8 +28,9 @@ class User:
     is_ultra_restricted: bool = False
     is_stranger: bool = False
     team_id: str | None = None  # None: the workspace's own
+    locale: str = "en-US"  # IETF tag as Slack gives it; users.info tells it on include_locale
 
-    def to_api(self, team_id: str) -> dict:
+    def to_api(self, team_id: str, *, include_locale: bool = False) -> dict:
         profile = {"display_name": self.name, "real_name": self.name.title(),
                    "email": self.email or f"{self.name}@orderdesk.example"}
         if self.bot_id:
@@ -42,6 +43,8 @@ class User:
                 "is_ultra_restricted": self.is_ultra_restricted}
         if self.is_stranger:
             user["is_stranger"] = True
+        if include_locale:  # as Slack: the field is absent unless asked for
+            user["locale"] = self.locale
         return user
 
 

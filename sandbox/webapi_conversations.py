@@ -22,7 +22,7 @@ def users_info(ws: Workspace, params: dict) -> dict:
     user = ws.users.get(required(params, "user", "user_not_found"))
     if user is None:
         raise ApiError("user_not_found")
-    return {"user": user.to_api(ws.team_id)}
+    return {"user": user.to_api(ws.team_id, include_locale=flag(params, "include_locale"))}
 
 
 def _page(items: list, params: dict) -> tuple[list, dict]:
@@ -36,7 +36,8 @@ def _page(items: list, params: dict) -> tuple[list, dict]:
 
 @method("users.list")
 def users_list(ws: Workspace, params: dict) -> dict:
-    members, meta = _page([u.to_api(ws.team_id) for u in ws.users.values()], params)
+    members, meta = _page([u.to_api(ws.team_id, include_locale=flag(params, "include_locale"))
+                           for u in ws.users.values()], params)
     return {"members": members, "response_metadata": meta}
 
 

@@ -9,6 +9,7 @@ from typing import Protocol
 from slack_sdk import WebClient
 
 from handlers.kit.commands import CommandRouter
+from handlers.kit.language import ChosenLanguages
 from store.db import Database
 from store.enums import Role
 
@@ -25,6 +26,7 @@ class DeskSettings(Protocol):
     public_url: str | None
     smtp_url: str | None  # customer email (handlers/mail.py): off without both
     mail_from: str | None
+    default_locale: str
 
 
 @dataclass(frozen=True)
@@ -39,3 +41,5 @@ class Deps:
     kick_mail: Callable[[Database], None] = lambda db: None
     order_command: CommandRouter = field(default_factory=lambda: CommandRouter("/order"))
     orders_command: CommandRouter = field(default_factory=lambda: CommandRouter("/orders"))
+    # People's language choices, kept briefly (handlers.kit.language).
+    languages: ChosenLanguages = field(default_factory=ChosenLanguages)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
 from slack_bolt import App
@@ -19,10 +20,12 @@ from slack_sdk import WebClient
 
 from handlers.kit.commands import CommandRouter
 from handlers.kit.deps import Deps
+from handlers.kit.language import locale_of
 from handlers.kit.payload import ModalState, channel_of, thread_of, user_of
 from handlers.kit.people import is_ext_shared, is_outsider, user_tz
 from handlers.kit.permissions import Permission, require
 from handlers.kit.reply import Reply
+from messages import i18n
 from messages.metadata import Metadata, submission_token
 from store.enums import Role
 from store.errors import Outsider, ValidationFailed
@@ -173,7 +176,12 @@ def listen(deps: Deps, listener: Listener) -> Callable[..., None]:
         request = Request(deps=deps, body=body, client=client, respond=respond,
                           text=(body.get("text") or "").strip(),
                           bot_user_id=context.bot_user_id)
-        listener(request).deliver(request, ack)
+        # Everything rendered for this request speaks the person's language (found lazily).
+        token = i18n.set_locale(partial(locale_of, request))
+        try:
+            listener(request).deliver(request, ack)
+        finally:
+            i18n.reset_locale(token)
 
     bolt_listener.__name__ = bolt_listener.__qualname__ = listener.__name__
     bolt_listener.kit_listener = listener  # tests/handlers/test_every_listener.py finds it here

@@ -42,11 +42,11 @@ def home_team(client: WebClient) -> str | None:
 
 
 def _user(client: WebClient, user_id: str) -> dict | None:
-    """users.info's user, kept briefly; None for a user Slack does not know. Other failures
-    raise SlackApiError (and are not kept)."""
+    """users.info's user (with their locale), None when Slack does not know them; raises
+    SlackApiError on any other failure (not kept)."""
     def fetch() -> dict | None:
         try:
-            return client.users_info(user=user_id)["user"]
+            return client.users_info(user=user_id, include_locale=True)["user"]
         except SlackApiError as err:
             if err.response.get("error") == "user_not_found":
                 return None
@@ -59,12 +59,12 @@ def is_outsider(client: WebClient, user_id: str) -> bool:
     any other failure to ask counts as inside (not kept), so a hiccup refuses nobody."""
     try:
         user = _user(client, user_id)
-        if user is None:
-            return True
-        home = home_team(client)
     except SlackApiError as err:
         log.warning("users.info failed for %s: %s", user_id, err.response.get("error"))
         return False
+    if user is None:
+        return True
+    home = home_team(client)
     foreign = bool(user.get("team_id") and home and user["team_id"] != home)
     return bool(user.get("is_restricted") or user.get("is_ultra_restricted")
                 or user.get("is_stranger") or foreign)
@@ -73,12 +73,22 @@ def is_outsider(client: WebClient, user_id: str) -> bool:
 def user_tz(client: WebClient, user_id: str) -> str:
     """The person's time zone as Slack has it (users.info `tz`, an IANA name); UTC when Slack
     does not say or cannot be asked."""
+    return _user_field(client, user_id, "tz") or "UTC"
+
+
+def slack_locale(client: WebClient, user_id: str) -> str | None:
+    """The language the person uses Slack in ("es-ES"), as users.info tells it; None when
+    Slack cannot say (the workspace default applies)."""
+    return _user_field(client, user_id, "locale")
+
+
+def _user_field(client: WebClient, user_id: str, key: str):
     try:
         user = _user(client, user_id)
     except SlackApiError as err:
         log.warning("users.info failed for %s: %s", user_id, err.response.get("error"))
-        return "UTC"
-    return (user or {}).get("tz") or "UTC"
+        return None
+    return (user or {}).get(key)
 
 
 def is_ext_shared(client: WebClient, channel_id: str | None) -> bool:

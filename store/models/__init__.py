@@ -30,6 +30,7 @@ from store.models.workspace import (
     ProcessedEvent,
     Submission,
     User,
+    UserLanguage,
 )
 
 __all__ = [
@@ -40,5 +41,5 @@ __all__ = [
     "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
     "OrderShipFacts", "OutboxMessage", "OutgoingMail",
     "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
-    "ShipmentLine", "StockLevel", "Submission", "User", "Warehouse",
+    "ShipmentLine", "StockLevel", "Submission", "User", "UserLanguage", "Warehouse",
 ]

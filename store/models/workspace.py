@@ -22,6 +22,17 @@ class User(Base):
     updated_at: Mapped[datetime] = created_at_column()
 
 
+class UserLanguage(Base):
+    """The language a person chose with `/orders language` (a language code, e.g. "es");
+    without a row, Slack's locale and then the workspace default decide."""
+
+    __tablename__ = "user_languages"
+
+    slack_user_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    language: Mapped[str] = mapped_column(String(16))
+    updated_at: Mapped[datetime] = created_at_column()
+
+
 class ChannelRoute(Base):
     """Where things are posted: a discrepancy type, 'default', 'manager' or 'warehouse'."""
 

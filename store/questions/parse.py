@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import datetime
 
 from store.lookup import CODE, DEFAULT_PREFIXES, MAX_KEYS, NUMBER, classify_token, is_ref_prefix
+from store.questions import spanish
 from store.questions.dates import find_dates
 from store.views.questions import (
     ASK,
@@ -36,25 +38,29 @@ from store.views.questions import (
 _MENTION = re.compile(r"<[@!#][^>]*>")
 _LINK = re.compile(r"<(?:https?://|mailto:)[^|>]*\|([^>]*)>|<((?:https?://|mailto:)[^>]*)>")
 _UPS_SPACED = re.compile(r"\b1Z(?:[\s-]?[0-9A-Z]){16}\b", re.IGNORECASE)
-_PUNCT = "?!.,;:()[]{}\"'`*_~“”‘’"
+_PUNCT = "?!¿¡.,;:()[]{}\"'`*_~“”‘’«»"
 _POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 _PREFIXES = {"so", "so#", "po", "po#", "#", "order", "order#", "ref", "no", "number", "no.",
              "num", "nr"}
 
 _FOLLOW = re.compile(
-    r"^(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+)?(?:follow|watch|subscribe\s+to|"
-    r"keep\s+(?:me|us)\s+posted(?:\s+on)?|keep\s+an\s+eye\s+on|notify\s+(?:me|us)|"
-    r"let\s+(?:me|us)\s+know)\b", re.IGNORECASE)
+    r"^(?:please\s+|pls\s+|can\s+you\s+|could\s+you\s+|por\s+favor,?\s+)?(?:follow|watch|"
+    r"subscribe\s+to|keep\s+(?:me|us)\s+posted(?:\s+on)?|keep\s+an\s+eye\s+on|"
+    r"notify\s+(?:me|us)|let\s+(?:me|us)\s+know|seguir|sigue|av[ií]s[ae]me(?:\s+de)?)\b",
+    re.IGNORECASE)
 _UNFOLLOW = re.compile(
     r"^(?:please\s+|pls\s+)?(?:unfollow|un-follow|unwatch|unsubscribe|mute|"
-    r"stop\s+(?:following|watching|updates|updating|notifying|posting)|no\s+more\s+updates)\b",
+    r"stop\s+(?:following|watching|updates|updating|notifying|posting)|no\s+more\s+updates|"
+    r"dej(?:ar|a)\s+de\s+seguir|no\s+sigas)\b",
     re.IGNORECASE)
-_HELP = re.compile(r"^(?:help|\?|what\s+can\s+you\s+do\??|how\s+does\s+this\s+work\??)$",
+_HELP = re.compile(r"^(?:help|\?|what\s+can\s+you\s+do\??|how\s+does\s+this\s+work\??|"
+                   r"ayuda|¿?qu[eé]\s+puedes\s+hacer\??)$",
                    re.IGNORECASE)
 _DOTTED_PO = re.compile(r"\bp\.\s?o\.?(?=[\s#:]|$)", re.IGNORECASE)
 _LOOKALIKE_REF = re.compile(r"^([^\W\d_]{1,8}[-#:]?)([\dOoIl]{3,})$")
 _LOOKALIKES = str.maketrans("OoIl", "0011")
-_MINE = re.compile(r"\bmy\s+(?:accounts?|customers?|clients?|orders?)\b", re.IGNORECASE)
+_MINE = re.compile(r"\b(?:my\s+(?:accounts?|customers?|clients?|orders?)|"
+                   r"mis\s+(?:cuentas|clientes|pedidos))\b", re.IGNORECASE)
 
 WANTS = {
     LATE: {"late", "overdue", "delayed", "delay", "behind", "slipping", "slipped", "past-due"},
@@ -74,6 +80,7 @@ WANTS = {
 _WHAT_ORDERED = re.compile(r"\bwhat\b(?:\s+\S+){0,6}?\s+(?:order|ordered|orders)\b",
                            re.IGNORECASE)
 _INTENT = {word: want for want, words in WANTS.items() for word in words}
+_INTENT_ES = {word: want for want, words in spanish.WANTS.items() for word in words}
 
 # Kept inside a customer's name when they sit between two of its words.
 CONNECTORS = frozenset({"and", "&", "of", "the", "und", "et", "y", "de", "la", "von", "van"})
@@ -110,7 +117,10 @@ def parse_question(text: str, *, now: datetime,
                         wants=frozenset())
     mine = bool(_MINE.search(rest))
     rest = _MINE.sub(" ", rest)
+    rest, said = spanish.english_dates(rest)
     dates, rest = find_dates(rest, now, tz)
+    if dates is not None and said:  # quote the date as it was asked
+        dates = replace(dates, phrase=spanish.spanish_phrase(dates.phrase, said))
     rest = _DOTTED_PO.sub("PO", rest)
     rest = _UPS_SPACED.sub(lambda m: re.sub(r"[\s-]", "", m.group(0)), rest)
     keys, words, wants = _tokens(rest, prefixes)
@@ -141,7 +151,8 @@ def _tokens(text: str, prefixes: frozenset[str]) -> tuple[list[Key], list[str], 
     keys: list[Key] = []
     words: list[str | None] = []  # None: a word that is not part of a name
     wants: set[str] = set()
-    for token in (_digits(t, prefixes) for t in _glue(_split(text), prefixes)):
+    tokens = [spanish.KEY_WORDS.get(spanish.fold(t).lower(), t) for t in _split(text)]
+    for token in (_digits(t, prefixes) for t in _glue(tokens, prefixes)):
         key = classify_token(token, prefixes)
         if key is not None and (key.kind != CODE or _is_key_worth_searching(key)):
             # (a short code like '3M' falls through: it may be a customer's name)
@@ -150,11 +161,14 @@ def _tokens(text: str, prefixes: frozenset[str]) -> tuple[list[Key], list[str], 
             words.append(None)
             continue
         lowered = token.lower()
-        if lowered in _INTENT:
-            wants.add(_INTENT[lowered])
+        folded = spanish.fold(lowered)
+        want = _INTENT.get(lowered) or _INTENT_ES.get(folded)
+        if want:
+            wants.add(want)
         if lowered in CONNECTORS:
             words.append(token)
-        elif lowered not in STOPWORDS and lowered not in _INTENT and len(lowered) > 1:
+        elif (want is None and lowered not in STOPWORDS and folded not in spanish.STOPWORDS
+              and len(lowered) > 1):
             words.append(token)
         else:
             words.append(None)

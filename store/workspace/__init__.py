@@ -9,6 +9,7 @@ dead_letters / retry_dead              posts Slack refused for good, for admins 
 submit_once / forget_submissions       change things once per modal submission
 refresh_homes                          queue App Home refreshes (outbox, coalesced)
 set_autolink / autolink_on             channels where messages naming orders are answered
+language_of / set_language             the language a person chose (/orders language)
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from store.workspace.connections import (
 )
 from store.workspace.events import claim_event, forget_events, message_key
 from store.workspace.home import refresh_homes
+from store.workspace.language import AUTO, language_of, set_language
 from store.workspace.roles import desk_people, require, roles_in, set_role
 from store.workspace.routing import (
     DEFAULT,
@@ -57,6 +59,9 @@ __all__ = [
     "autolink_channels",
     "autolink_on",
     "set_autolink",
+    "AUTO",
+    "language_of",
+    "set_language",
     "DeadLetter",
     "dead_letters",
     "retry_dead",

@@ -287,6 +287,8 @@ CASES = [
     Case("autolink.on_autolink_command", slash("/orders", lambda g: "autolink"),
          refused=PROCESSOR),
     Case("mail.on_mail_command", slash("/orders", lambda g: "mail"), refused=PROCESSOR),
+    # anyone may choose their own language; an unknown one is refused in the ack
+    Case("language.on_language_command", slash("/orders", lambda g: "language es")),
     Case("customers.on_customer_command", slash("/customer", lambda g: GONE_NAME),
          gone=GONE_NAME),
     Case("stock.on_stock_command", slash("/stock", lambda g: GONE_NAME), gone=GONE_NAME),

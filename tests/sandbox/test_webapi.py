@@ -289,3 +289,10 @@ def test_completions_are_refused_the_way_slack_refuses_them(sb, client):
     assert error_of(lambda: client.functions_completeSuccess(
         function_execution_id="Fx404", outputs={})).response["error"] == \
         "function_execution_not_found"
+
+
+def test_users_info_tells_the_locale_only_when_asked_as_slack_does(sb, client):
+    sb.add_user("U0ES1", "lucia", locale="es-ES")
+    assert "locale" not in client.users_info(user="U0ES1")["user"]
+    assert client.users_info(user="U0ES1", include_locale=True)["user"]["locale"] == "es-ES"
+    assert client.users_info(user="U0PROC1", include_locale=True)["user"]["locale"] == "en-US"

@@ -12,6 +12,7 @@ from slack_sdk import WebClient
 from bench.app_stack import PROCESSOR
 from jobs.outbox import deliver_due
 from jobs.renderers import renderer_table
+from messages import i18n
 from messages.actions import ThreadActions
 from store.outbox import pending_count
 
@@ -60,15 +61,19 @@ def refs_of(message) -> tuple[str, ...]:
     return tuple(refs)
 
 
-def kind_of(message) -> str:
-    text = json.dumps(message.blocks)
+def kind_of(message, language: str = "en") -> str:
+    """What an answer is, read from its buttons and words in `language`."""
+    text = json.dumps(message.blocks, ensure_ascii=False)
+    with i18n.using(language):
+        this_one, details = i18n.gettext("This one"), i18n.gettext("Details")
+        nothing = i18n.gettext("Nothing found for {what}").split("{")[0]
     if any(b.get("block_id", "").startswith("answer:") for b in message.blocks):
         return "order"
-    if '"This one"' in text:
+    if f'"{this_one}"' in text:
         return "candidates"
-    if '"Details"' in text:
+    if f'"{details}"' in text:
         return "orders"
-    if "Nothing found" in text:
+    if nothing in text:
         return "no_match"
     return "other"
 

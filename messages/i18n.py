@@ -1,0 +1,120 @@
+"""The reader's language: gettext catalogues (Babel) and the locale a message is rendered for.
+
+The locale is a context variable, set once per Slack request by the handler kit
+(`handlers.kit.listen`), so builders and templates read it instead of every function taking
+it. It may be set lazily (a callable), since finding it can cost a users.info call and a read,
+and most replies render nothing translated. Unset, everything renders in English, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date
+from babel.numbers import format_currency, get_currency_precision
+from babel.support import NullTranslations, Translations
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "messages"
+ENGLISH = "en"
+LANGUAGES = ("en", "es")  # a catalogue ships for each (English is the msgids themselves)
+SHORT_DAY = "EEE d MMM y"  # "vie 4 dic 2026"
+
+_locale: ContextVar[str | Callable[[], str]] = ContextVar("orderdesk_locale", default=ENGLISH)
+
+
+def normalize(tag: str | None) -> str | None:
+    """A locale tag as Slack or a person writes it ("es-ES", "es", "ES_mx") -> "es_ES";
+    None for a language without a catalogue or a tag Babel does not know."""
+    if not tag:
+        return None
+    try:
+        parsed = Locale.parse(tag.strip().replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return None
+    return str(parsed) if parsed.language in LANGUAGES else None
+
+
+def set_locale(locale: str | Callable[[], str]) -> Token:
+    """The locale of what is rendered from here on in this context (a tag, or a callable
+    that finds it when first needed); give the token back to `reset_locale`."""
+    return _locale.set(locale)
+
+
+def reset_locale(token: Token) -> None:
+    _locale.reset(token)
+
+
+@contextmanager
+def using(locale: str) -> Iterator[None]:
+    token = set_locale(locale)
+    try:
+        yield
+    finally:
+        reset_locale(token)
+
+
+def current() -> str:
+    """The locale in force ("en", "es_ES", "es_US"...), found once if it was set lazily."""
+    value = _locale.get()
+    if callable(value):
+        value = normalize(value()) or ENGLISH
+        _locale.set(value)
+    return value
+
+
+def language() -> str:
+    return current().split("_")[0]
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def translations(lang: str) -> NullTranslations:
+    if lang == ENGLISH:
+        return NullTranslations()
+    return Translations.load(LOCALE_DIR, [lang], DOMAIN)
+
+
+def gettext(message: str) -> str:
+    return translations(language()).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    return translations(language()).ngettext(singular, plural, n)
+
+
+_ = gettext
+
+
+def N_(message: str) -> str:
+    """Marks a string for extraction where it is defined; translated where it is shown."""
+    return message
+
+
+def language_name(language: str) -> str:
+    """A language's name in the reader's language ("español", "inglés", "English")."""
+    return Locale.parse(language).get_language_name(current())
+
+
+def money(minor: int, currency: str) -> str | None:
+    """Money in the reader's conventions ("1.234,56 €" in es_ES, "$1,234.56" in es_US);
+    None in English, whose own format (messages.text.money) is kept as it was."""
+    if language() == ENGLISH:
+        return None
+    value = Decimal(minor).scaleb(-get_currency_precision(currency))
+    return format_currency(value, currency, locale=current())
+
+
+def short_day(value: date | datetime) -> str | None:
+    """A day in the reader's language ("vie 4 dic 2026"); None in English (kept as it was)."""
+    if language() == ENGLISH:
+        return None
+    if isinstance(value, datetime):
+        value = value.astimezone(UTC).date()
+    return format_date(value, SHORT_DAY, locale=current()).replace(".", "")
