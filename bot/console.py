@@ -53,7 +53,8 @@ def start_stack(settings: Settings, *, db, sandbox=None):
     wsgi_app = create_wsgi_app(app, db, renderers=renderer_table(app_settings.audience),
                                signing_secret=app_settings.slack_signing_secret,
                                intake_secret=app_settings.intake_secret,
-                               connect_secrets=app_settings.connect_secrets)
+                               connect_secrets=app_settings.connect_secrets,
+                               connect_reps=app_settings.connect_reps)
     running = serve_wsgi(wsgi_app)
     sandbox.app_url = running.url
     return sandbox, running, app_settings

@@ -25,7 +25,8 @@ def build_web_app(settings: Settings):
                            renderers=renderer_table(settings.audience),
                            signing_secret=settings.slack_signing_secret,
                            intake_secret=settings.intake_secret,
-                           connect_secrets=settings.connect_secrets)
+                           connect_secrets=settings.connect_secrets,
+                           connect_reps=settings.connect_reps)
 
 
 def serve(settings: Settings) -> None:
