@@ -157,7 +157,7 @@ def _refund(session: Session, db, refund: dict) -> dict:
                 "; ".join(err.errors.values()) if isinstance(err, ValidationFailed)
                 else str(err))
     opened = flag(session, order, PLATFORM, [(
-        f"storefront:refund:{refund.get('id')}", f"refunded in Shopify: {why}"[:180],
+        f"refund:{refund.get('id')}", f"refunded in Shopify: {why}"[:180],
         f"Shopify refund {refund.get('id')}: {amount} {order.currency}",
         "no return on the desk matches it")])
     return answer | {"rma": None, "discrepancies": opened}

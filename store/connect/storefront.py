@@ -27,8 +27,8 @@ from store.errors import CannotCancel, IntakeRejected
 from store.fulfilment import cancel_order
 from store.models import Customer, Event, Order
 from store.orders import OrderEdit, edit_order, intake_order
+from store.triage import EXTERNAL_PREFIX, Finding, open_findings
 from store.triage import RULES as CHECK_RULES
-from store.triage import Finding, open_findings
 from store.views.orders import AddressView
 
 ADDRESS = ("name", "line1", "line2", "city", "region", "postal_code", "country")
@@ -182,7 +182,7 @@ def _update(session: Session, db, order: Order, data: StorefrontOrder) -> dict:
                             expected_version=order.version_id, changes=OrderEdit(**edit))
         changed = [c.field for c in result.changed_fields]
     opened = flag(session, order, data.platform, [
-        (f"storefront:{name}:{theirs}", f"storefront and desk disagree on "
+        (f"{name}:{theirs}", f"storefront and desk disagree on "
          f"{name.replace('_', '-')}", f"{data.platform}: {theirs}", f"changed at the desk: {ours}")
         for name, ours, theirs in conflicts]) if conflicts else 0
     return {"changed": changed, "discrepancies": opened}
@@ -190,9 +190,10 @@ def _update(session: Session, db, order: Order, data: StorefrontOrder) -> dict:
 
 def flag(session: Session, order: Order, actor: str, items: list[tuple[str, str, str, str]]
          ) -> int:
-    """Open a storefront discrepancy per (fingerprint, title, expected, found); how many opened."""
+    """Open a storefront discrepancy per (key, title, expected, found); how many opened. The
+    checks never resolve them (EXTERNAL_PREFIX): a person does."""
     findings = [Finding(order.id, DiscrepancyType.OTHER, CHECK_RULES.severity("storefront"),
-                        fingerprint[:200], f"{order.ref}: {title}"[:200],
+                        f"{EXTERNAL_PREFIX}{fingerprint}"[:200], f"{order.ref}: {title}"[:200],
                         {"expected": expected[:300], "found": found[:300]})
                 for fingerprint, title, expected, found in items]
     return len(open_findings(session, findings, actor=actor, now=clock.now(),
@@ -207,5 +208,5 @@ def _cancel(session: Session, db, order: Order, data: StorefrontOrder) -> dict:
         return {"canceled": True}
     except CannotCancel as err:
         opened = flag(session, order, data.platform, [
-            ("storefront:cancelled", f"{data.canceled} but {err}", "canceled", str(err))])
+            ("cancelled", f"{data.canceled} but {err}", "canceled", str(err))])
         return {"canceled": False, "discrepancies": opened}

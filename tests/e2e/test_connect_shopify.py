@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from store import clock
-from store.enums import OrderStatus, PaymentStatus
+from store.enums import DiscrepancyStatus, OrderStatus, PaymentStatus
 from store.fulfilment import ShipRequest, ship_order
 from store.models import ConnectSource, Customer, Discrepancy, Event, Order, Return
 from store.orders import OrderEdit, edit_order
@@ -98,10 +98,15 @@ def test_a_field_the_desk_changed_becomes_a_discrepancy_not_an_overwrite(connect
                                topic="orders/updated", webhook_id="w2")
     assert (status, answer["discrepancies"]) == (200, 1), answer
     assert order_of(t).ship_line1 == "1 Dock Rd" and order_of(t).ship_city == "Springfield"
+    # A later edit at the desk re-runs the checks: they do not resolve the storefront's item.
+    order = order_of(t)
+    edit_order(t.db, ref=order.ref, actor="U0PROC1", expected_version=order.version_id,
+               changes=OrderEdit(shipping_instructions="call before delivery"))
     with t.db.read() as s:
         item = s.scalars(select(Discrepancy).where(
             Discrepancy.fingerprint.startswith("storefront:"))).one()
         assert "storefront and desk disagree" in item.title
+        assert item.status != DiscrepancyStatus.RESOLVED
 
 
 def test_a_cancellation_cancels(connect):
