@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from store.connect import shopify, tracking, woocommerce
-from store.connect.ledger import claim, count, record_refusal, remember
+from store.connect.ledger import claim, count, list_sources, record_refusal, remember
 from store.db import Database
 from store.fulfilment import record_tracking
 
@@ -62,4 +62,4 @@ def receive_order(db: Database, source: str, body: dict, *, topic: str, delivery
         return Received(False, answer)
 
 
-__all__ = ["Received", "receive_order", "receive_tracking", "record_refusal"]
+__all__ = ["Received", "list_sources", "receive_order", "receive_tracking", "record_refusal"]
