@@ -238,3 +238,15 @@ def test_a_refund_the_desk_cannot_map_is_a_discrepancy(connect, refund, words):
     status, answer = t.shopify(refund, topic="refunds/create", webhook_id="r1")
     assert (status, answer["rma"], answer["discrepancies"]) == (200, None, 1), answer
     assert words in flagged(t, "storefront:refund:")[0].title
+
+
+def test_an_unknown_sku_is_stored_and_flagged_as_with_csv(connect):
+    t = connect
+    body = shopify_order(created_at=at(-1), email="bob@norman.example")
+    body["line_items"][0]["sku"] = "NOPE-404"
+    status, answer = t.shopify(body)
+    assert (status, answer["created"]) == (200, True), answer
+    with t.db.read() as s:
+        item = s.scalars(select(Discrepancy).where(
+            Discrepancy.order_id == order_of(t).id)).one()
+        assert "NOPE-404" in item.title
