@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from store import clock
@@ -104,8 +104,15 @@ def apply(session: Session, db, order: StorefrontOrder, *, default_rep: str | No
         answer |= _cancel(session, db, existing, order)
     else:
         answer |= _update(session, db, existing, order)
-    existing.external_updated_at = order.updated_at or stamp
+    _stamp(session, existing, external_updated_at=order.updated_at or stamp)
     return answer
+
+
+def _stamp(session: Session, order: Order, **values) -> None:
+    """The storefront's bookkeeping on the order, written without making it dirty: the ORM
+    flush would recompute its digest facts (store.facts) for columns they don't read."""
+    session.execute(update(Order).where(Order.id == order.id).values(**values),
+                    execution_options={"synchronize_session": "fetch"})
 
 
 def _create(session: Session, db, order: StorefrontOrder, default_rep: str | None) -> dict:
@@ -118,8 +125,8 @@ def _create(session: Session, db, order: StorefrontOrder, default_rep: str | Non
     result = intake_order(db, body={k: v for k, v in body.items() if v is not None},
                           actor=order.platform, shipping=order.shipping)
     new = session.scalars(select(Order).where(Order.ref == result.order_ref)).one()
-    new.external_key, new.source = order.key, order.platform
-    new.external_updated_at = order.updated_at
+    _stamp(session, new, external_key=order.key, source=order.platform,
+           external_updated_at=order.updated_at)
     answer = {"ok": True, "order_ref": result.order_ref, "created": result.created,
               "discrepancies": result.discrepancies}
     if order.canceled:
