@@ -69,6 +69,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="any day in the period (default: the last complete one)")
     p.set_defaults(run=_digest)
 
+    p = sub.add_parser("connect", help="webhook sources: counts, last event, last error")
+    p.add_argument("action", choices=["list"])
+    p.set_defaults(run=_connect)
+
     p = sub.add_parser("seed", help="fill an empty database with realistic demo data")
     p.add_argument("--orders", type=int, default=20_000)
     p.add_argument("--seed", type=int, default=42)
@@ -145,6 +149,23 @@ def _digest(settings: Settings, args) -> int:
                                  kind=args.period, channel=args.channel, at=args.at)
     print(outcome.summary_line())
     return 0 if outcome.status == "posted" else 1
+
+
+def _connect(settings: Settings, _args) -> int:
+    from store.connect import list_sources
+
+    secrets = settings.connect_secrets
+    print(f"{'source':12} {'secret':8} {'accepted':>9} {'refused':>8} {'duplicate':>9}  "
+          "last event                 last error")
+    for s in list_sources(_open(settings)):
+        on = "set" if any(v for k, v in secrets.items() if k.split("@")[0] == s.source) \
+            else "unset"
+        last = s.last_event_at.isoformat(timespec="seconds") if s.last_event_at else "-"
+        error = (f"{s.last_error_at.isoformat(timespec='seconds')} {s.last_error}"
+                 if s.last_error and s.last_error_at else "-")
+        print(f"{s.source:12} {on:8} {s.accepted:>9} {s.refused:>8} {s.duplicate:>9}  "
+              f"{last:26} {error}")
+    return 0
 
 
 def _seed(settings: Settings, args) -> int:

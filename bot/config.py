@@ -40,6 +40,10 @@ class Settings:
     shopify_secret: str | None = None
     woocommerce_secret: str | None = None
     tracking_secret: str | None = None
+    # One secret per shop when several Shopify shops are connected ({shop domain: secret}).
+    shopify_secrets: dict[str, str] = field(default_factory=dict)
+    # The rep a customer first seen on Shopify gets: {"": every shop's, domain: that shop's}.
+    shopify_default_reps: dict[str, str] = field(default_factory=dict)
     data_dir: Path = Path("data")
     # The workspace time zone: digests and reports count local days in it (IANA name).
     timezone: str = "UTC"
@@ -86,7 +90,14 @@ class Settings:
     def connect_secrets(self) -> dict[str, str | None]:
         """The /connect/<source> endpoints' secrets, by source (bot.connect)."""
         return {"shopify": self.shopify_secret, "woocommerce": self.woocommerce_secret,
-                "tracking": self.tracking_secret}
+                "tracking": self.tracking_secret,
+                **{f"shopify@{shop}": secret for shop, secret in self.shopify_secrets.items()}}
+
+    @property
+    def connect_reps(self) -> dict[str, str | None]:
+        """The default rep of new customers, by source and "<source>@<shop>" (bot.connect)."""
+        return {f"shopify@{shop}" if shop else "shopify": rep
+                for shop, rep in self.shopify_default_reps.items()}
 
     @property
     def socket_mode(self) -> bool:
@@ -140,6 +151,11 @@ class Settings:
             shopify_secret=env.get("ORDERDESK_SHOPIFY_SECRET") or None,
             woocommerce_secret=env.get("ORDERDESK_WOOCOMMERCE_SECRET") or None,
             tracking_secret=env.get("ORDERDESK_TRACKING_SECRET") or None,
+            shopify_secrets=_per_shop(env.get("ORDERDESK_SHOPIFY_SECRETS", ""),
+                                      "ORDERDESK_SHOPIFY_SECRETS", bare=False),
+            shopify_default_reps=_per_shop(env.get("ORDERDESK_SHOPIFY_DEFAULT_REP", ""),
+                                           "ORDERDESK_SHOPIFY_DEFAULT_REP", bare=True,
+                                           value=_USER_ID),
             data_dir=data_dir,
             timezone=_timezone(env.get("ORDERDESK_TIMEZONE", "UTC")),
             rep_visibility=_rep_visibility(env.get("ORDERDESK_REP_VISIBILITY", "status")),
@@ -163,6 +179,20 @@ def _mail(env: Mapping[str, str]) -> dict:
             raise ConfigError(f"{err}.") from None
     return {"smtp_url": url, "mail_from": sender,
             "inbound_mail_secret": env.get("ORDERDESK_INBOUND_MAIL_SECRET") or None}
+def _per_shop(text: str, name: str, *, bare: bool, value: re.Pattern | None = None
+              ) -> dict[str, str]:
+    """"shop1.myshopify.com=x,shop2.myshopify.com=y" ({domain: x}); with `bare`, an entry
+    without "shop=" applies to every shop (key "")."""
+    out = {}
+    for entry in filter(None, (e.strip() for e in text.split(","))):
+        shop, sep, item = entry.rpartition("=") if "=" in entry else ("", "", entry)
+        shop, item = shop.strip().lower(), item.strip()
+        if (not sep and not bare) or (sep and not shop) or not item or (
+                value is not None and not value.match(item)):
+            raise ConfigError(f"{name}: {entry[:40]!r} is not shop.myshopify.com=<value>"
+                              + (" or a Slack user id (U...)" if bare else "") + ".")
+        out[shop] = item
+    return out
 
 
 def _default_sqlite_url(data_dir: Path) -> str:

@@ -58,7 +58,8 @@ def start_stack(settings: Settings, *, db, sandbox=None):
                                signing_secret=app_settings.slack_signing_secret,
                                intake_secret=app_settings.intake_secret,
                                connect_secrets=app_settings.connect_secrets,
-                               inbound_mail_secret=app_settings.inbound_mail_secret)
+                               inbound_mail_secret=app_settings.inbound_mail_secret,
+                               connect_reps=app_settings.connect_reps)
     running = serve_wsgi(wsgi_app)
     sandbox.app_url = running.url
     return sandbox, running, app_settings

@@ -24,7 +24,8 @@ def build_web_app(settings: Settings):
                            signing_secret=settings.slack_signing_secret,
                            intake_secret=settings.intake_secret,
                            connect_secrets=settings.connect_secrets,
-                           inbound_mail_secret=settings.inbound_mail_secret)
+                           inbound_mail_secret=settings.inbound_mail_secret,
+                           connect_reps=settings.connect_reps)
 
 
 def serve(settings: Settings) -> None:

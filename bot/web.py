@@ -26,12 +26,14 @@ WsgiApp = Callable[[dict, Callable], Iterable[bytes]]
 def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers, signing_secret: str,
                     intake_secret: str | None = None,
                     connect_secrets: Mapping[str, str | None] | None = None,
-                    inbound_mail_secret: str | None = None) -> WsgiApp:
+                    inbound_mail_secret: str | None = None,
+                    connect_reps: Mapping[str, str | None] | None = None) -> WsgiApp:
     """`renderers`: the outbox's (jobs.renderers.renderer_table); `signing_secret`: Slack's,
     checked on the raw body before Bolt parses it (bot.bodies); `intake_secret`:
     settings.intake_secret (None: /intake/orders answers 503); `connect_secrets`:
     settings.connect_secrets, by source (a source without one answers 503);
-    `inbound_mail_secret`: /connect/mail's (bot.mail; None: it answers 503)."""
+    `inbound_mail_secret`: /connect/mail's (bot.mail; None: it answers 503); `connect_reps`:
+    settings.connect_reps, new storefront customers' default rep."""
     slack = SlackRequestHandler(bolt_app, path="/slack/events")
     secret = intake_secret or None
 
@@ -68,7 +70,8 @@ def create_wsgi_app(bolt_app: App, db: Database, *, renderers: Renderers, signin
         if path.startswith("/connect/"):
             source = path.removeprefix("/connect/")
             status, answer = connect_request(environ, db=db, source=source,
-                                             secrets=connect_secrets or {})
+                                             secrets=connect_secrets or {},
+                                             reps=connect_reps)
             if status in ("200 OK", "201 Created"):
                 kick(db, bolt_app.client, renderers)  # post what it opened, off this request
             return _json(start_response, status, answer)

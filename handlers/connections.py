@@ -1,6 +1,7 @@
 """`/orders connect <#channel> <customer code>`, `/orders connect list` and
 `/orders disconnect <#channel>` (admins): a Slack Connect channel linked to one customer
-account, where that customer's people may ask about its orders (customer-safe)."""
+account, where that customer's people may ask about its orders (customer-safe).
+`/orders connect sources` (admins): each webhook source's counts and last error."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from slack_bolt import App
 from handlers.kit import Deps, Permission, Reply, Request
 from handlers.kit.people import is_ext_shared
 from messages.common import confirmation_message
+from messages.connect import connect_sources_message
 from messages.triage import connections_message
+from store.connect import list_sources
 from store.errors import ValidationFailed
 from store.workspace import connect_channel, disconnect_channel, list_connections, parse_channel
 
-CONNECT_USAGE = "/orders connect <#channel> <customer code> | /orders connect list"
+CONNECT_USAGE = ("/orders connect <#channel> <customer code> | /orders connect list | "
+                 "/orders connect sources")
 DISCONNECT_USAGE = "/orders disconnect <#channel>"
 
 
@@ -30,6 +34,8 @@ def on_connect_command(request: Request) -> Reply:
     parts = request.text.split()
     if not parts or parts == ["list"]:
         return Reply.message(connections_message(list_connections(request.deps.db)))
+    if parts == ["sources"]:
+        return Reply.message(connect_sources_message(list_sources(request.deps.db)))
     if len(parts) != 2:
         raise ValidationFailed({"text": f"expected a channel and a customer code: "
                                         f"`{CONNECT_USAGE}`"})

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store.connect import shopify, tracking
-from store.connect.ledger import claim, count, record_refusal, remember
+from store.connect import shopify, tracking, woocommerce
+from store.connect.ledger import claim, count, list_sources, record_refusal, remember
 from store.db import Database
 from store.fulfilment import record_tracking
+
+STOREFRONTS = {"shopify": shopify, "woocommerce": woocommerce}
 
 
 @dataclass(frozen=True)
@@ -44,19 +46,20 @@ def receive_tracking(db: Database, body: dict) -> Received:
         return Received(False, answer)
 
 
-def receive_shopify(db: Database, body: dict, *, topic: str, webhook_id: str,
-                    default_rep: str | None = None) -> Received:
-    """One Shopify order webhook (store.connect.shopify), acted on once per X-Shopify-Webhook-Id.
-    Raises IntakeRejected naming the field; nothing of a refused delivery is kept."""
+def receive_order(db: Database, source: str, body: dict, *, topic: str, delivery_id: str,
+                  default_rep: str | None = None) -> Received:
+    """One storefront webhook (store.connect.shopify / woocommerce), acted on once per delivery
+    id. Raises IntakeRejected naming the field; nothing of a refused delivery is kept."""
+    platform = STOREFRONTS[source]
     with db.write() as session:
-        earlier = claim(session, source="shopify", delivery_id=webhook_id, topic=topic)
+        earlier = claim(session, source=source, delivery_id=delivery_id, topic=topic)
         if earlier is not None:
-            count(session, "shopify", "duplicate")
+            count(session, source, "duplicate")
             return Received(True, earlier)
-        answer = shopify.receive(session, db, topic, body, default_rep=default_rep)
-        remember(session, source="shopify", delivery_id=webhook_id, result=answer)
-        count(session, "shopify", "accepted")
+        answer = platform.receive(session, db, topic, body, default_rep=default_rep)
+        remember(session, source=source, delivery_id=delivery_id, result=answer)
+        count(session, source, "accepted")
         return Received(False, answer)
 
 
-__all__ = ["Received", "receive_shopify", "receive_tracking", "record_refusal"]
+__all__ = ["Received", "list_sources", "receive_order", "receive_tracking", "record_refusal"]

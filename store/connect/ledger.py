@@ -12,8 +12,10 @@ from sqlalchemy.orm import Session
 from store import clock
 from store.db import Database
 from store.models import ConnectEvent, ConnectSource
+from store.views.connect import SourceView
 
 OUTCOMES = ("accepted", "refused", "duplicate")
+SOURCES = ("shopify", "woocommerce", "tracking")
 
 
 def _insert(session: Session):
@@ -55,3 +57,14 @@ def record_refusal(db: Database, *, source: str, error: str) -> None:
     in a transaction of its own, nothing else stored."""
     with db.write() as session:
         count(session, source, "refused", error)
+
+
+def list_sources(db: Database) -> tuple[SourceView, ...]:
+    """Every source, those never heard from with zero counts."""
+    with db.read() as session:
+        rows = {r.source: r for r in session.scalars(select(ConnectSource))}
+    return tuple(
+        SourceView(name, r.accepted, r.refused, r.duplicate, r.last_event_at, r.last_error,
+                   r.last_error_at) if (r := rows.get(name)) is not None
+        else SourceView(name, 0, 0, 0, None, None, None)
+        for name in sorted({*SOURCES, *rows}, key=lambda n: (n not in SOURCES, n)))

@@ -60,13 +60,15 @@ class IntakeResult:
     discrepancies: int
 
 
-def intake_order(db: Database, *, body: object, actor: str = "intake") -> IntakeResult:
+def intake_order(db: Database, *, body: object, actor: str = "intake",
+                 shipping: str | None = None) -> IntakeResult:
+    """`shipping`: the shipping charge as a decimal string (a storefront's shipping lines)."""
     draft = _draft(_rows(body), lambda n, col: _intake_field(n, col))
     for attempt in (1, 2):
         try:
             with db.write() as session:
                 outcome = _write(session, draft, actor=actor, source="intake",
-                                 field=_intake_field)
+                                 field=_intake_field, shipping=shipping)
                 if outcome is None:
                     return IntakeResult(draft.ref, False, 0)
                 return IntakeResult(draft.ref, True, outcome[1])

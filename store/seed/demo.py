@@ -8,7 +8,7 @@ owners U0SALES1/U0SALES2, people the sandbox workspace has), ~max(200, orders/50
 WID-1042-BL), warehouses EAST, WEST and EU with stock levels, and `orders` orders over the
 last 90 days (SO-100001 oldest, weekday seasonality) in states that fit their age, with
 shipments (UPS/FedEx/USPS/DHL tracking numbers), holds, returns and a few per cent of real
-problems. `now` (an aware datetime) fixes "today"; default: the current time.
+problems, among them ~20 orders unusual for their customer (store.seed.orders). `now` (an aware datetime) fixes "today"; default: the current time.
 
 Seeding only fills an EMPTY database (no customers, products, warehouses or orders) and
 raises DatabaseNotEmpty otherwise, so it never mixes demo rows into real data.
@@ -67,6 +67,8 @@ class SeedReport:
     last_ref: str | None
     problems: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    # The ids of the orders with each problem ("unusual": planted for the unusual_order check).
+    problem_orders: dict[str, tuple[int, ...]] = field(default_factory=dict, repr=False)
 
     def summary_line(self) -> str:
         return (f"seeded {self.orders:,} orders ({self.order_lines:,} lines), "
@@ -93,7 +95,7 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
     catalog = make_catalog(rng, n_products)
     customers = make_customers(rng, n_customers, catalog, seed, now_s - 90 * 86_400)
     load_reference(db, catalog, customers)
-    factory = OrderFactory(rng, catalog, customers, now_s)
+    factory = OrderFactory(rng, catalog, customers, now_s, total=orders)
     lines = _make_orders(db, factory, order_times(rng, orders, now_s), orders, progress)
     load_stock(db, rng, catalog, factory.reserved, orders)
     finish(db, orders=orders, returns=factory.fulfil.counts["returns"])
@@ -106,6 +108,7 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
         last_ref=f"SO-{FIRST_REF + orders - 1}" if orders else None,
         problems=dict(sorted(factory.problems.items())),
         seconds=round(time.perf_counter() - started, 2),
+        problem_orders={k: tuple(v) for k, v in sorted(factory.problem_orders.items())},
     )
 
 

@@ -4,6 +4,14 @@ Each order gets a state consistent with its age (store.seed.states), lines price
 catalog or the customer's negotiated prices, and - for a few per cent - a real problem:
 a price off the catalog, more than is in stock, a bad address, a failed payment, a
 duplicate (same customer and PO) or an unknown SKU.
+
+Customers order a SKU in habitual quantities (each (customer, SKU) has its usual quantity,
+each order within ±15% of it), and PLANTED orders in the later part of the seed are unusual
+for their customer (store.triage's unusual_order check): ten times or a third of the usual
+quantity, a price far from what the customer pays, a high-value order to a new address. The
+ids of the orders with each problem are kept (`problem_orders`), so bench/unusual.py can
+measure the check. Habits and plants draw from their own generator: the main one, and so
+every other choice, stays as it was.
 """
 
 from __future__ import annotations
@@ -50,11 +58,24 @@ _PO_STYLES = ("PO-{n:06d}", "45000{n:05d}", "{code}-{n:04d}", "PO{n}")
 # still open and unshipped, so they are concentrated there (a few per cent of all orders).
 RATES = {"wrong_price": 0.02, "bad_address": 0.015, "duplicate": 0.005,
          "unknown_sku": 0.05, "over_stock": 0.08, "failed_payment": 0.06}
+PLANTED = 20  # unusual orders, in the last PLANT_FROM of the seed (history before them)
+PLANT_FROM = 0.4
+PLANT_HISTORY = 6  # past lines of the SKU (or orders of the customer) a plant needs
+HIGH_VALUE_MINOR = 200_000  # the check's default unusual_high_value_minor
 
 
 class OrderFactory:
-    def __init__(self, rng: random.Random, catalog: Catalog, customers: CustomerSet, now: int):
+    def __init__(self, rng: random.Random, catalog: Catalog, customers: CustomerSet, now: int,
+                 total: int = 0):
         self.rng, self.catalog, self.customers, self.now = rng, catalog, customers, now
+        self.side = random.Random(hash(rng.getstate()))  # habits and plants: see the docstring
+        self.usual: dict[tuple[int, int], int] = {}
+        self.seen: Counter = Counter()  # (customer id, product index) -> lines so far
+        self.placed: Counter = Counter()  # customer id -> orders so far
+        self.problem_orders: dict[str, list[int]] = defaultdict(list)
+        start = int(total * (1 - PLANT_FROM))
+        self._plant_at = deque(sorted(self.side.sample(range(start, total), min(
+            PLANTED * 3, max(0, total - start))))) if total >= 1000 else deque()
         self.order_id = 0
         self.orders: list[tuple] = []
         self.lines: list[tuple] = []
@@ -88,6 +109,7 @@ class OrderFactory:
         if earlier is not None and earlier[1] is not None:
             customer, po, picks = earlier  # the same customer and PO entered twice
             self.problems["duplicate"] += 1
+            self.problem_orders["duplicate"].append(oid)
         else:
             customer = self._pick_customer()
             po, picks = self._po(customer), self._pick_lines(customer)
@@ -100,6 +122,12 @@ class OrderFactory:
         address = customer["address"]
         if "bad_address" in problems:
             address = spoil_address(rng, address, customer["country"])
+        if status in ("open", "draft") and self._plant_due(oid):
+            address = self._plant(oid, customer, picks, address)
+        for problem in problems:
+            self.problem_orders[problem].append(oid)
+        self.placed[customer["id"]] += 1
+        self.seen.update((customer["id"], index) for index, *_ in picks if index is not None)
         line_ids = self._write_lines(oid, picks, customer, fulfilment, status)
         updated = self.fulfil.add(oid, at, fulfilment, status, customer, self.lines,
                                   len(line_ids))
@@ -124,8 +152,52 @@ class OrderFactory:
         for _ in range(_LINE_COUNT.pick(rng)):
             chosen.setdefault(bisect(cum, rng.random() * cum[-1]), None)
         prices = customer["prices"]
-        return tuple((i, self.catalog.skus[i], _QUANTITY.pick(rng),
+        return tuple((i, self.catalog.skus[i], self._habitual(customer["id"], i, rng),
                       prices.get(i, self.catalog.prices[i])) for i in chosen)
+
+    def _habitual(self, cid: int, index: int, rng: random.Random) -> int:
+        _QUANTITY.pick(rng)  # drawn as before, so the main generator's sequence is unchanged
+        usual = self.usual.get((cid, index))
+        if usual is None:
+            usual = self.usual[(cid, index)] = _QUANTITY.pick(self.side)
+        return max(1, round(usual * self.side.uniform(0.85, 1.15)))
+
+    def _plant_due(self, oid: int) -> bool:
+        if not self._plant_at or oid < self._plant_at[0]:
+            return False
+        return len(self.problem_orders["unusual"]) < PLANTED
+
+    def _plant(self, oid: int, customer: dict, picks: list, address: dict) -> dict:
+        """Make this order unusual for its customer, if its history allows; the address."""
+        side, cid = self.side, customer["id"]
+        total = sum(q * p for _, _, q, p in picks)
+        known = [n for n, (index, *_) in enumerate(picks)
+                 if index is not None and self.seen[(cid, index)] >= PLANT_HISTORY]
+        if total >= HIGH_VALUE_MINOR and self.placed[cid] >= PLANT_HISTORY:
+            others = [c for c in self.customers.info
+                      if c["country"] == customer["country"] and c["id"] != cid]
+            if not others:
+                return address
+            other = side.choice(others)
+            address = {**other["address"], "line1": f"{side.randint(1, 999)} "
+                       f"{other['address']['line1']}"}
+        elif known:
+            n = side.choice(known)
+            index, sku, qty, price = picks[n]
+            usual = self.usual[(cid, index)]
+            kind = len(self.problem_orders["unusual"]) % 3
+            if kind == 0:
+                picks[n] = (index, sku, usual * 10, price)
+            elif kind == 1 and usual >= 9:
+                picks[n] = (index, sku, max(1, usual // 3), price)
+            else:
+                picks[n] = (index, sku, qty, max(1, price * side.choice((3, 4)) // 10))
+        else:
+            return address
+        self._plant_at.popleft()
+        self.problem_orders["unusual"].append(oid)
+        self.problems["unusual"] += 1
+        return address
 
     def _problems(self, picks: list, open_unshipped: bool, age: float) -> list[str]:
         rng, found = self.rng, []

@@ -22,7 +22,7 @@ from store.enums import DiscrepancyStatus, DiscrepancyType, OrderStatus
 from store.models import Discrepancy, Order
 from store.triage.actions import close_vanished, record
 from store.triage.facts import chunks, load_facts
-from store.triage.findings import LATE_FINGERPRINT, Finding, find_problems
+from store.triage.findings import EXTERNAL_PREFIX, LATE_FINGERPRINT, Finding, find_problems
 from store.triage.opening import MANUAL as MANUAL_PREFIX
 from store.triage.opening import open_findings
 from store.triage.rules import CheckRules, active
@@ -111,6 +111,7 @@ def _open_automatic(session: Session, order_ids: list[int]) -> list[Discrepancy]
             Discrepancy.order_id.in_(part), Discrepancy.status != DiscrepancyStatus.RESOLVED,
             ~Discrepancy.fingerprint.startswith(MANUAL_PREFIX),
             Discrepancy.fingerprint != LATE_FINGERPRINT,
+            ~Discrepancy.fingerprint.startswith(EXTERNAL_PREFIX),
             # The carrier's finding (store.fulfilment.delivery) and a bounce's (store.mail): no
             # order check finds them again.
             Discrepancy.type.not_in((DiscrepancyType.DELIVERY_EXCEPTION,

@@ -23,6 +23,8 @@ from store.models import (
     Product,
     StockLevel,
 )
+from store.triage.history import History, load_history
+from store.triage.rules import active
 
 _CHUNK = 900  # under every driver's bound-parameter limit
 ADDRESS_PARTS = ("name", "line1", "line2", "city", "region", "postal_code", "country")
@@ -95,6 +97,8 @@ class Facts:
     first_po: dict[tuple[int, str], tuple] = field(default_factory=dict)
     # (order id, line no) -> unit prices a manager approved for that line: the agreed price.
     approved_prices: dict[tuple[int, int], set[int]] = field(default_factory=dict)
+    # The customers' own order history (store.triage.history): the unusual_order check's.
+    history: History = field(default_factory=History)
 
 
 def chunks(values, size: int = _CHUNK):
@@ -114,6 +118,8 @@ def load_facts(session: Session, order_ids: list[int], *, window) -> Facts:
     facts.neighbours = _neighbours(session, facts.orders, window)
     facts.first_po = _first_po(session, facts.orders)
     facts.approved_prices = _approved_prices(session, [o.id for o in facts.orders])
+    checked = active().checked_statuses  # history only for orders the checks look at
+    facts.history = load_history(session, [o for o in facts.orders if o.status in checked])
     return facts
 
 

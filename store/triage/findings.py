@@ -9,6 +9,7 @@ exactly the same fingerprints again.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -17,6 +18,7 @@ from store.enums import DiscrepancyType as T
 from store.enums import Severity
 from store.money import format_money
 from store.triage.facts import Facts, OrderFacts
+from store.triage.history import median_mad, ship_key
 from store.triage.rules import POSTAL_CODES, CheckRules
 
 OPEN_FULFILMENT = ("unfulfilled", "allocated")
@@ -38,6 +40,9 @@ class Finding:
 # The clock's late-order sweep (store.fulfilment.allocation) owns this finding, not the checks: a recheck
 # after an edit must not resolve it because the checks did not find it again.
 LATE_FINGERPRINT = "late"
+# Findings from outside the checks (a storefront disagreeing with the desk, store.connect): a
+# recheck cannot find them again, so it must not resolve them.
+EXTERNAL_PREFIX = "storefront:"
 
 
 def find_problems(order: OrderFacts, facts: Facts, rules: CheckRules, now: datetime) -> list:
@@ -240,5 +245,88 @@ def check_requested_date(order, facts, rules, now):
                    order.requested_date.isoformat())
 
 
+def check_unusual(order, facts, rules, now):
+    """The order against the customer's own history (store.triage.history)."""
+    for ln in order.lines:
+        yield from _unusual_line(order, ln, facts, rules)
+    past = facts.history.ship_tos.get(order.customer_id, Counter()).copy()
+    past[ship_key(order.ship)] -= 1  # the order itself
+    orders = sum(n for n in past.values() if n > 0)
+    money = lambda v: format_money(v, order.currency)  # noqa: E731
+    total = order.total_minor
+    typical = facts.history.typical_first
+    if (orders == 0 and typical and typical[1] >= rules.unusual_first_order_min_sample
+            and total > rules.unusual_first_order_factor * max(typical[0], 1)):
+        yield _finding(order, T.OTHER, "unusual_first_order", rules, f"unusual:first:{total}",
+                       f"First order of this customer: {money(total)}, a typical first order "
+                       f"is {money(typical[0])}", f"about {money(typical[0])} (the median of "
+                       f"{typical[1]} first orders)", money(total))
+    if (orders >= rules.unusual_min_history and total >= rules.unusual_high_value_minor
+            and past[ship_key(order.ship)] <= 0 and not _is_default(order, facts)):
+        where = ", ".join(p for p in (order.ship.get("line1"), order.ship.get("city")) if p)
+        yield _finding(order, T.OTHER, "unusual_ship_to", rules,
+                       f"unusual:ship_to:{':'.join(ship_key(order.ship))}",
+                       f"{money(total)} to a new address ({where})",
+                       f"one of the {len([n for n in past.values() if n > 0])} addresses used "
+                       f"on {orders} earlier orders", f"{where}, first time")
+
+
+def _is_default(order, facts) -> bool:
+    customer = facts.customers.get(order.customer_id)
+    address = customer.default_address if customer else None
+    return bool(address) and ship_key(address) == ship_key(order.ship)
+
+
+def _unusual_line(order, ln, facts, rules):
+    seen = facts.history.lines.get((order.customer_id, ln.sku))
+    if not seen:
+        return
+    past = seen.copy()
+    past[(ln.quantity, ln.unit_price_minor, order.currency)] -= 1  # the order's own line
+    past = +past
+    if sum(past.values()) < rules.unusual_min_history:
+        return
+    quantities, prices = Counter(), Counter()
+    for (quantity, price, currency), n in past.items():
+        quantities[quantity] += n
+        if currency == order.currency:
+            prices[price] += n
+    where = f"Line {ln.line_no}: {ln.sku}"
+    median, mad = median_mad(quantities)
+    if _off(ln.quantity, median, mad, rules.unusual_quantity_floor, rules):
+        usual = _range(median, mad, str)
+        tenfold = (ln.quantity >= rules.unusual_quantity_factor * median
+                   or ln.quantity * rules.unusual_quantity_factor <= median)
+        yield _finding(order, T.OTHER, "unusual_quantity_10x" if tenfold else "unusual_quantity",
+                       rules, f"unusual:qty:{ln.line_no}:{ln.sku}:{ln.quantity}",
+                       f"{where} usually {usual}, this order {ln.quantity}",
+                       f"usually {usual} (median of {sum(quantities.values())} orders)",
+                       str(ln.quantity), line_no=ln.line_no, sku=ln.sku)
+    if sum(prices.values()) < rules.unusual_min_history:
+        return
+    median, mad = median_mad(prices)
+    if _off(ln.unit_price_minor, median, mad, rules.unusual_price_floor, rules):
+        money = lambda v: format_money(round(v), order.currency)  # noqa: E731
+        usual = _range(median, mad, money)
+        yield _finding(order, T.OTHER, "unusual_price", rules,
+                       f"unusual:price:{ln.line_no}:{ln.sku}:{ln.unit_price_minor}",
+                       f"{where} usually {usual} each, this order "
+                       f"{money(ln.unit_price_minor)}",
+                       f"usually {usual} (median of {sum(prices.values())} orders)",
+                       money(ln.unit_price_minor), line_no=ln.line_no, sku=ln.sku)
+
+
+def _off(value: int, median: float, mad: float, floor: float, rules) -> bool:
+    spread = max(1.4826 * mad, floor * abs(median), 1e-9)
+    return abs(value - median) > rules.unusual_k * spread
+
+
+def _range(median: float, mad: float, show) -> str:
+    """"10–12": the middle of what the customer orders (median ± MAD)."""
+    low, high = median - mad, median + mad
+    as_int = lambda v: int(v) if float(v).is_integer() else v  # noqa: E731
+    return show(as_int(median)) if mad == 0 else f"{show(as_int(low))}–{show(as_int(high))}"
+
+
 CHECKS = (check_skus, check_prices, check_stock, check_address, check_payment,
-          check_duplicates, check_credit, check_requested_date)
+          check_duplicates, check_credit, check_requested_date, check_unusual)

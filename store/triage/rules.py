@@ -37,6 +37,11 @@ def _severities() -> dict[str, S]:
         "delivery_exception": S.HIGH,    # the carrier could not deliver, or is sending it back
         "bad_contact": S.MEDIUM,         # the customer's email bounced
         "manual": S.MEDIUM,              # flagged by a person
+        "unusual_quantity": S.MEDIUM,    # a quantity unlike the customer's own for that SKU
+        "unusual_quantity_10x": S.HIGH,  # ten times (or a tenth of) the usual: a fat finger
+        "unusual_price": S.MEDIUM,       # a unit price unlike what this customer pays
+        "unusual_first_order": S.MEDIUM, # a first order far above the desk's typical first
+        "unusual_ship_to": S.HIGH,       # a high-value order to an address never used: fraud?
     }
 
 
@@ -100,6 +105,21 @@ class CheckRules:
         ("tomorrow", "Tomorrow 09:00 UTC", None),
     )
     tomorrow_hour_utc: int = 9
+    # Unusual orders (against the customer's own history; store.triage.history). A line is
+    # unusual when |found - median| > k * max(1.4826 * MAD, floor * median), with at least
+    # `unusual_min_history` past lines of that SKU for the customer (so one odd order moves
+    # neither the median nor the spread).
+    unusual_min_history: int = 4
+    unusual_k: float = 4.0
+    unusual_quantity_floor: float = 0.25
+    unusual_price_floor: float = 0.05
+    unusual_quantity_factor: float = 10.0  # this many times the usual (or 1/x): severity high
+    # A first order above factor x the median first order (of >= min_sample recent customers).
+    unusual_first_order_factor: float = 5.0
+    unusual_first_order_min_sample: int = 20
+    # An order at least this big (minor units) to a ship-to the customer never used, after
+    # `unusual_min_history` orders.
+    unusual_high_value_minor: int = 200_000
     # Order states the checks look at: finished or canceled orders are history.
     checked_statuses: tuple[str, ...] = ("draft", "open")
 

@@ -73,3 +73,19 @@ def test_the_clock_schedules_every_features_periodic_work():
                                 scheduler=BackgroundScheduler(timezone="UTC"))
     ids = {job.id for job in scheduler.get_jobs()}
     assert {"triage.outbox", "digests.tick", "fulfilment.sweep", "threads.forget_events"} <= ids
+
+
+def test_per_shop_shopify_secrets_and_default_reps():
+    settings = Settings.from_env({
+        "ORDERDESK_SHOPIFY_SECRET": "s0",
+        "ORDERDESK_SHOPIFY_SECRETS": "One.myshopify.com=s1, two.myshopify.com=s2",
+        "ORDERDESK_SHOPIFY_DEFAULT_REP": "U0SALES1,two.myshopify.com=U0SALES2"})
+    assert {k: v for k, v in settings.connect_secrets.items() if k.startswith("shopify")} == {
+        "shopify": "s0", "shopify@one.myshopify.com": "s1", "shopify@two.myshopify.com": "s2"}
+    assert settings.connect_reps == {"shopify": "U0SALES1",
+                                     "shopify@two.myshopify.com": "U0SALES2"}
+    for name, value in (("ORDERDESK_SHOPIFY_SECRETS", "just-a-secret"),
+                        ("ORDERDESK_SHOPIFY_SECRETS", "=s1"),
+                        ("ORDERDESK_SHOPIFY_DEFAULT_REP", "one.myshopify.com=bob")):
+        with pytest.raises(ConfigError, match=name):
+            Settings.from_env({name: value})

@@ -9,11 +9,20 @@ import pytest
 from sqlalchemy import select
 
 from store import clock
-from store.enums import OrderStatus, PaymentStatus
-from store.models import ConnectSource, Customer, Discrepancy, Event, Order
+from store.enums import DiscrepancyStatus, OrderStatus, PaymentStatus
+from store.fulfilment import ShipRequest, ship_order
+from store.models import ConnectSource, Customer, Discrepancy, Event, Order, Return
 from store.orders import OrderEdit, edit_order
 from store.views.orders import AddressView
-from tests.support.connect import shopify_order
+from tests.support.clock import TODAY
+from tests.support.connect import (
+    OTHER_SECRET,
+    OTHER_SHOP,
+    OTHER_SHOP_REP,
+    SHOP_REP,
+    shopify_order,
+    shopify_refund,
+)
 
 
 def at(hours: float) -> str:
@@ -89,10 +98,15 @@ def test_a_field_the_desk_changed_becomes_a_discrepancy_not_an_overwrite(connect
                                topic="orders/updated", webhook_id="w2")
     assert (status, answer["discrepancies"]) == (200, 1), answer
     assert order_of(t).ship_line1 == "1 Dock Rd" and order_of(t).ship_city == "Springfield"
+    # A later edit at the desk re-runs the checks: they do not resolve the storefront's item.
+    order = order_of(t)
+    edit_order(t.db, ref=order.ref, actor="U0PROC1", expected_version=order.version_id,
+               changes=OrderEdit(shipping_instructions="call before delivery"))
     with t.db.read() as s:
         item = s.scalars(select(Discrepancy).where(
             Discrepancy.fingerprint.startswith("storefront:"))).one()
         assert "storefront and desk disagree" in item.title
+        assert item.status != DiscrepancyStatus.RESOLVED
 
 
 def test_a_cancellation_cancels(connect):
@@ -132,3 +146,107 @@ def test_a_payload_that_cannot_be_an_order_is_a_4xx_naming_the_field(connect, ch
     status, answer = t.shopify({**shopify_order(created_at=at(-1), email="b@n.example"),
                                 **change})
     assert (status // 100, answer["field"]) == (4, field), answer
+
+
+def flagged(t, prefix: str) -> list[Discrepancy]:
+    with t.db.read() as s:
+        return list(s.scalars(select(Discrepancy).where(Discrepancy.fingerprint.startswith(
+            prefix))))
+
+
+def ship(t, ref="#1001"):
+    ship_order(t.db, ref=ref, actor="U0PROC1", request=ShipRequest(
+        "UPS", "Ground", TODAY, "1Z999AA10000000001", {"l1": "4"}))
+
+
+def test_shipping_lines_and_discount_codes_are_mapped_and_new_customers_get_the_shops_rep(
+        connect):
+    t = connect
+    body = shopify_order(created_at=at(-1), email="bob@norman.example", discount_codes=[
+        {"code": "SPRING10", "amount": "10.0", "type": "percentage"}])
+    body["shipping_lines"].append({"id": 2, "title": "Insurance", "price": "2.05",
+                                   "code": "ins", "source": "shopify"})
+    assert t.shopify(body)[0] == 200
+    order = order_of(t)
+    assert order.shipping_minor == 1200
+    assert order.notes == "Leave at the loading dock\nDiscount codes: SPRING10 (10.0%)"
+    with t.db.read() as s:
+        assert s.get(Customer, order.customer_id).sales_rep_id == SHOP_REP
+
+
+def test_each_shop_signs_with_its_own_secret(connect):
+    t = connect
+    body = shopify_order(created_at=at(-1), email="north@buyer.example", customer_id=9,
+                         name="#N-1")
+    shop = {"X-Shopify-Shop-Domain": OTHER_SHOP}
+    # The first shop's secret does not sign the second shop's webhooks.
+    assert t.shopify(body, **shop)[0] == 401
+    status, answer = t.shopify(body, secret=OTHER_SECRET, **shop)
+    assert (status, answer["order_ref"]) == (200, "#N-1"), answer
+    with t.db.read() as s:
+        assert s.get(Customer, order_of(t, "#N-1").customer_id).sales_rep_id == OTHER_SHOP_REP
+
+
+def test_an_update_before_its_create_creates_and_the_late_create_changes_nothing(connect):
+    t = connect
+    status, answer = t.shopify(shopify_order(created_at=at(-2), updated_at=at(-1),
+                                             email="bob@norman.example", city="Chicago"),
+                               topic="orders/updated", webhook_id="w2")
+    assert (status, answer["created"]) == (200, True), answer
+    status, late = t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"),
+                             webhook_id="w1")
+    assert (status, late["stale"]) == (200, True), late
+    assert order_of(t).ship_city == "Chicago"
+
+
+def test_cancelling_a_shipped_order_flags_it_instead(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    ship(t)
+    status, answer = t.shopify(shopify_order(created_at=at(-2), updated_at=at(-1),
+                                             email="bob@norman.example", cancelled_at=at(-1)),
+                               topic="orders/cancelled", webhook_id="w2")
+    assert (status, answer["canceled"], answer["discrepancies"]) == (200, False, 1), answer
+    assert order_of(t).status != OrderStatus.CANCELED
+    assert "canceled in Shopify" in flagged(t, "storefront:cancelled")[0].title
+
+
+def test_a_refund_of_shipped_lines_becomes_a_return(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    ship(t)
+    status, answer = t.shopify(shopify_refund(quantity=2, amount="25.00"),
+                               topic="refunds/create", webhook_id="r1")
+    assert (status, answer["refunded"]) == (200, "25.00"), answer
+    assert answer["rma"]
+    with t.db.read() as s:
+        ret = s.scalars(select(Return).where(Return.rma == answer["rma"])).one()
+        assert (ret.order_id, ret.refund_minor, ret.created_by) == (
+            order_of(t).id, 2500, "shopify")
+    assert t.shopify(shopify_refund(quantity=2), topic="refunds/create",
+                     webhook_id="r1")[1]["duplicate"] is True
+
+
+@pytest.mark.parametrize(("refund", "words"), [
+    (shopify_refund(quantity=1), "cannot come back"),  # nothing shipped yet
+    (shopify_refund(sku="NOPE-1"), "NOPE-1"),
+    (shopify_refund(quantity=0), "no lines"),
+])
+def test_a_refund_the_desk_cannot_map_is_a_discrepancy(connect, refund, words):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    status, answer = t.shopify(refund, topic="refunds/create", webhook_id="r1")
+    assert (status, answer["rma"], answer["discrepancies"]) == (200, None, 1), answer
+    assert words in flagged(t, "storefront:refund:")[0].title
+
+
+def test_an_unknown_sku_is_stored_and_flagged_as_with_csv(connect):
+    t = connect
+    body = shopify_order(created_at=at(-1), email="bob@norman.example")
+    body["line_items"][0]["sku"] = "NOPE-404"
+    status, answer = t.shopify(body)
+    assert (status, answer["created"]) == (200, True), answer
+    with t.db.read() as s:
+        item = s.scalars(select(Discrepancy).where(
+            Discrepancy.order_id == order_of(t).id)).one()
+        assert "NOPE-404" in item.title

@@ -27,6 +27,8 @@ from tests.support.fulfil_desk import fulfil_desk
 TRACKING_SECRET = "whsec-tracking-ünïcode"  # EasyPost normalises its secret (NFKD)
 SHOPIFY_SECRET = "shpss_0123456789abcdef"
 WOO_SECRET = "woo-secret-42"
+OTHER_SHOP, OTHER_SECRET = "north-store.myshopify.com", "shpss_north_0042"
+SHOP_REP, OTHER_SHOP_REP = "U0SALES2", "U0SALES3"  # new customers' default rep, by shop
 TRIAGE_CHANNEL, REP = "C0TRIAGE", "U0SALES1"
 
 
@@ -52,10 +54,17 @@ class Connect(OnStack):
         return self.post("tracking", None, {"X-Hmac-Signature": sig}, raw=data)
 
     def shopify(self, body: dict | None, topic: str = "orders/create", webhook_id: str = "w1",
-                *, raw: bytes | None = None, **headers) -> tuple[int, dict]:
+                *, raw: bytes | None = None, secret: str = SHOPIFY_SECRET,
+                **headers) -> tuple[int, dict]:
         data = raw if raw is not None else json.dumps(body).encode()
-        return self.post("shopify", None, {**shopify_headers(data, topic, webhook_id),
-                                           **headers}, raw=data)
+        return self.post("shopify", None, {**shopify_headers(data, topic, webhook_id,
+                                                             secret=secret), **headers}, raw=data)
+
+    def woo(self, body: dict | None, topic: str = "order.created", delivery: str = "d1", *,
+            raw: bytes | None = None, secret: str = WOO_SECRET, **headers) -> tuple[int, dict]:
+        data = raw if raw is not None else json.dumps(body).encode()
+        return self.post("woocommerce", None, {**woo_headers(data, topic, delivery,
+                                                             secret=secret), **headers}, raw=data)
 
 
 def _nfkd(secret: str) -> bytes:
@@ -95,6 +104,8 @@ def connect(db):
     settings = Settings.from_env({
         "ORDERDESK_ADMINS": ADMIN, "ORDERDESK_TRACKING_SECRET": TRACKING_SECRET,
         "ORDERDESK_SHOPIFY_SECRET": SHOPIFY_SECRET,
+        "ORDERDESK_SHOPIFY_SECRETS": f"{OTHER_SHOP}={OTHER_SECRET}",
+        "ORDERDESK_SHOPIFY_DEFAULT_REP": f"{SHOP_REP},{OTHER_SHOP}={OTHER_SHOP_REP}",
         "ORDERDESK_WOOCOMMERCE_SECRET": WOO_SECRET})
     sandbox, running, app_settings = start_stack(settings, db=db)
     for user_id, role in DEMO_ROLES.items():
@@ -144,5 +155,71 @@ def shopify_order(*, created_at: str, updated_at: str | None = None, email: str,
                         "taxable": True}],
         "shipping_lines": [{"id": 369256396, "title": "Standard", "price": "9.95",
                             "code": "Standard", "source": "shopify"}],
+        **more,
+    }
+
+
+def shopify_refund(*, order_id: int = 450789469, sku: str = "WID-1042-BL", quantity: int = 1,
+                   refund_id: int = 509562969, amount: str = "12.50") -> dict:
+    """A Refund as Shopify's REST Admin API documents it (refunds/create's body)."""
+    items = [] if quantity == 0 else [{
+        "id": 104689539, "quantity": quantity, "line_item_id": 466157049, "location_id": 487838322,
+        "restock_type": "return", "subtotal": 12.5, "total_tax": 0.0,
+        "subtotal_set": {"shop_money": {"amount": "12.50", "currency_code": "USD"}},
+        "line_item": {"id": 466157049, "variant_id": 39072856, "title": "Widget Blue",
+                      "quantity": 4, "sku": sku, "price": "12.50", "product_id": 632910392}}]
+    return {"id": refund_id, "order_id": order_id, "created_at": "2026-12-01T10:00:00-05:00",
+            "note": "damaged in transit", "user_id": 548380009, "processed_at":
+            "2026-12-01T10:00:00-05:00", "restock": True, "duties": [],
+            "admin_graphql_api_id": f"gid://shopify/Refund/{refund_id}",
+            "refund_line_items": items, "order_adjustments": [],
+            "transactions": [{"id": 179259969, "order_id": order_id, "kind": "refund",
+                              "gateway": "bogus", "status": "success", "amount": amount,
+                              "currency": "USD", "parent_id": 801038806}]}
+
+
+def woo_headers(data: bytes, topic: str, delivery: str, *, secret: str = WOO_SECRET) -> dict:
+    digest = hmac.new(secret.encode(), data, hashlib.sha256).digest()
+    resource, _, event = topic.partition(".")
+    return {"X-WC-Webhook-Source": "https://shop.example.com/", "X-WC-Webhook-Topic": topic,
+            "X-WC-Webhook-Resource": resource, "X-WC-Webhook-Event": event,
+            "X-WC-Webhook-Signature": base64.b64encode(digest).decode(),
+            "X-WC-Webhook-ID": "17", "X-WC-Webhook-Delivery-ID": delivery,
+            "User-Agent": "WooCommerce/9.1.0 Hookshot (WordPress/6.6)"}
+
+
+def woo_order(*, created: str, modified: str | None = None, status: str = "processing",
+              email: str = "jane@doe.example", customer_id: int = 25, city: str = "San Francisco",
+              **more) -> dict:
+    """An Order as WooCommerce's REST API v3 documents it (GMT times without an offset)."""
+    return {
+        "id": 727, "parent_id": 0, "number": "727", "order_key": "wc_order_58d2d042d1d",
+        "created_via": "checkout", "version": "9.1.0", "status": status, "currency": "USD",
+        "date_created": created, "date_created_gmt": created,
+        "date_modified": modified or created, "date_modified_gmt": modified or created,
+        "discount_total": "0.00", "discount_tax": "0.00", "shipping_total": "10.00",
+        "shipping_tax": "0.00", "cart_tax": "1.35", "total": "60.35", "total_tax": "1.35",
+        "prices_include_tax": False, "customer_id": customer_id,
+        "customer_ip_address": "", "customer_user_agent": "", "customer_note": "Ring twice",
+        "billing": {"first_name": "Jane", "last_name": "Doe", "company": "", "address_1":
+                    "969 Market", "address_2": "", "city": "San Francisco", "state": "CA",
+                    "postcode": "94103", "country": "US", "email": email,
+                    "phone": "(555) 555-5555"},
+        "shipping": {"first_name": "Jane", "last_name": "Doe", "company": "", "address_1":
+                     "969 Market", "address_2": "", "city": city, "state": "CA",
+                     "postcode": "94103", "country": "US"},
+        "payment_method": "bacs", "payment_method_title": "Direct Bank Transfer",
+        "transaction_id": "", "date_paid": None, "date_paid_gmt": None,
+        "date_completed": None, "date_completed_gmt": None, "cart_hash": "",
+        "meta_data": [],
+        "line_items": [{"id": 315, "name": "Widget Blue", "product_id": 93, "variation_id": 0,
+                        "quantity": 4, "tax_class": "", "subtotal": "50.00",
+                        "subtotal_tax": "1.35", "total": "50.00", "total_tax": "1.35",
+                        "taxes": [], "meta_data": [], "sku": "WID-1042-BL", "price": 12.5}],
+        "tax_lines": [], "fee_lines": [], "refunds": [],
+        "shipping_lines": [{"id": 317, "method_title": "Flat Rate", "method_id": "flat_rate",
+                            "total": "10.00", "total_tax": "0.00", "taxes": []}],
+        "coupon_lines": [{"id": 318, "code": "spring10", "discount": "5.00",
+                          "discount_tax": "0.00"}],
         **more,
     }

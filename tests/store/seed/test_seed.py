@@ -23,6 +23,7 @@ from store.models import (
 from store.seed.demo import DatabaseNotEmpty, seed_demo
 from store.seed.reference import HOSTILE_NAMES
 from store.seed.shipping import _ups_check
+from store.triage.checks import findings_for
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 ORDERS = 5000
@@ -168,7 +169,17 @@ def test_real_problems_are_present(seeded):
     assert unknown > 0 and off_price > 0 and over_stock > 0 and bad_address > 0
     assert failed > 0 and duplicates
     assert set(report.problems) == {"bad_address", "duplicate", "failed_payment", "over_stock",
-                                    "unknown_sku", "wrong_price"}
+                                    "unknown_sku", "unusual", "wrong_price"}
+
+
+def test_planted_unusual_orders_are_open_and_found_by_the_check(seeded):
+    db, report = seeded
+    planted = report.problem_orders["unusual"]
+    assert len(planted) == report.problems["unusual"] == 20
+    with db.read() as s:
+        found = {f.order_id for f in findings_for(s, list(planted))
+                 if f.fingerprint.startswith("other:unusual:")}
+    assert len(found) >= 16, sorted(set(planted) - found)
 
 
 def test_reserved_stock_matches_the_allocated_lines(seeded):

@@ -155,7 +155,10 @@ def test_an_edit_that_creates_a_problem_opens_one(db, imported):
     result = edit_order(db, ref="SO-9010", actor="U0PROC1", expected_version=version,
                         changes=OrderEdit(lines=(LineEdit(line_no=1, sku="", quantity=500,
                                                           unit_price="12.50"),)))
-    assert [d.type for d in result.order.open_discrepancies] == ["insufficient_stock"]
+    found = {d.type: d.title for d in result.order.open_discrepancies}
+    # 500 is also far beyond what this customer's earlier orders of the SKU hold (unusual_order)
+    assert sorted(found) == ["insufficient_stock", "other"]
+    assert found["other"].endswith("this order 500"), found
 
 
 def test_rules_are_configuration(db, imported):

@@ -161,7 +161,8 @@ def test_a_backlog_imported_at_once_does_not_bury_new_work_or_flags(db, tmp_path
     assert (summary["threshold"], triage.batch_state(db, counter=summary["counter"])) == (
         0, (None, 25))
     flag = triage.flag_order(db, ref="SO-3", actor="U0SALES1", reason="please expedite")
-    import_problems(db, tmp_path, [row("SO-99", "WID-1001-BL", 77, "2.00")])
+    # (a quantity and price the customer's 25 earlier orders make usual: one finding only)
+    import_problems(db, tmp_path, [row("SO-99", "WID-1001-BL", 30, "1.00")])
     parents = {p["discrepancy_id"] for p in queued(db, "triage.parent")}
     assert len(parents) == 2 and flag.discrepancy.id in parents
     page = list_queue(db, user_id="U0PROC1", filter=batch_filter(summary["counter"]))

@@ -1,0 +1,219 @@
+"""The one pipeline every storefront's order webhook goes through (Shopify, WooCommerce):
+each platform's module only turns its payload into a `StorefrontOrder`; this module creates,
+edits, cancels or flags the order.
+
+A new order goes in through the intake's pipeline (store.orders.intake_order: the import's
+validation and writer, the checks in the same transaction), its platform id kept as the
+order's external key ("shopify:<id>"). The customer is matched by its stored external key,
+then its email, else created with the shop's default rep. An update (even one arriving before
+its create: it creates) edits the order through the normal edit path (logged with the
+platform as actor, followers told, checks re-run) unless a person changed the same field since
+the platform last did: then a discrepancy says the storefront and the desk disagree, and the
+desk's value stays. Updates are ordered by the platform's modification time: an older one than
+the desk last took changes nothing. A cancellation of an order already shipped flags it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from store import clock
+from store.enums import DiscrepancyType, PaymentStatus
+from store.errors import CannotCancel, IntakeRejected
+from store.fulfilment import cancel_order
+from store.models import Customer, Event, Order
+from store.orders import OrderEdit, edit_order, intake_order
+from store.triage import EXTERNAL_PREFIX, Finding, open_findings
+from store.triage import RULES as CHECK_RULES
+from store.views.orders import AddressView
+
+ADDRESS = ("name", "line1", "line2", "city", "region", "postal_code", "country")
+# The edit path's field names (store.orders.edit) of what a storefront may change.
+LABELS = {"ship-to name", "ship-to line 1", "ship-to line 2", "ship-to city", "ship-to region",
+          "ship-to postal code", "ship-to country", "payment"}
+NOT_PEOPLE = ("shopify", "woocommerce", "intake", "system", "carrier", "import")
+
+
+def text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+@dataclass(frozen=True)
+class Buyer:
+    external_id: str | None  # the platform's customer id (None: a guest)
+    email: str
+    name: str
+    code: str  # the desk's code when the customer is new
+
+
+@dataclass(frozen=True)
+class StorefrontOrder:
+    platform: str  # "shopify", "woocommerce": the actor and the external keys' prefix
+    external_id: str
+    ref: str
+    buyer: Buyer | None  # None: the customer is not needed (a cancellation of a known order)
+    created_at: datetime | None
+    updated_at: datetime | None
+    currency: str | None
+    payment: PaymentStatus
+    ship: dict[str, str] = field(default_factory=dict)  # ADDRESS column -> value
+    lines: tuple[dict, ...] = ()  # intake lines: sku, quantity, unit_price
+    shipping: str | None = None  # the shipping charge, as the platform wrote it
+    notes: str | None = None
+    canceled: str | None = None  # why, when the platform canceled (or deleted) the order
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.external_id}"
+
+
+def list_field(body: dict, name: str) -> list:
+    value = body.get(name) or []
+    if not isinstance(value, list):
+        raise IntakeRejected(f"{name} must be a list.", field=name)
+    return value
+
+
+def money_sum(items: list, key: str, where: str) -> str | None:
+    """The platform's decimal strings (shipping lines' prices) added up, as a decimal string."""
+    total = Decimal(0)
+    for n, item in enumerate(items):
+        try:
+            total += Decimal(text(item.get(key) if isinstance(item, dict) else None) or "0")
+        except InvalidOperation:
+            raise IntakeRejected(f"{where}[{n}].{key} must be a decimal amount.",
+                                 field=f"{where}[{n}].{key}") from None
+    return str(total) if total else None
+
+
+def apply(session: Session, db, order: StorefrontOrder, *, default_rep: str | None) -> dict:
+    existing = session.scalars(select(Order).where(Order.external_key == order.key)).first()
+    if existing is None:
+        if order.buyer is None or not order.lines:
+            return {"ok": True, "ignored": f"no order {order.key} to change"}
+        return _create(session, db, order, default_rep)
+    stamp = existing.external_updated_at
+    if stamp and order.updated_at and order.updated_at <= stamp:
+        return {"ok": True, "order_ref": existing.ref, "created": False, "stale": True}
+    answer = {"ok": True, "order_ref": existing.ref, "created": False}
+    if order.canceled:
+        answer |= _cancel(session, db, existing, order)
+    else:
+        answer |= _update(session, db, existing, order)
+    _stamp(session, existing, external_updated_at=order.updated_at or stamp)
+    return answer
+
+
+def _stamp(session: Session, order: Order, **values) -> None:
+    """The storefront's bookkeeping on the order, written without making it dirty: the ORM
+    flush would recompute its digest facts (store.facts) for columns they don't read."""
+    session.execute(update(Order).where(Order.id == order.id).values(**values),
+                    execution_options={"synchronize_session": "fetch"})
+
+
+def _create(session: Session, db, order: StorefrontOrder, default_rep: str | None) -> dict:
+    code = _customer(session, order, default_rep)
+    body = {"order_ref": order.ref, "customer_code": code,
+            "order_date": (order.created_at or clock.now()).isoformat(),
+            "currency": order.currency, "payment_status": order.payment.value,
+            "notes": order.notes, "lines": list(order.lines),
+            **{f"ship_{column}": value for column, value in order.ship.items() if value}}
+    result = intake_order(db, body={k: v for k, v in body.items() if v is not None},
+                          actor=order.platform, shipping=order.shipping)
+    new = session.scalars(select(Order).where(Order.ref == result.order_ref)).one()
+    _stamp(session, new, external_key=order.key, source=order.platform,
+           external_updated_at=order.updated_at)
+    answer = {"ok": True, "order_ref": result.order_ref, "created": result.created,
+              "discrepancies": result.discrepancies}
+    if order.canceled:
+        answer |= _cancel(session, db, new, order)
+    return answer
+
+
+def _customer(session: Session, order: StorefrontOrder, default_rep: str | None) -> str:
+    buyer = order.buyer
+    key = f"{order.platform}:{buyer.external_id}" if buyer.external_id else None
+    found = None
+    if key:
+        found = session.scalars(select(Customer).where(Customer.external_key == key)).first()
+    if found is None and buyer.email:
+        found = session.scalars(select(Customer).where(
+            func.lower(Customer.email) == buyer.email.lower()).order_by(Customer.id)).first()
+        if found is not None and found.external_key is None and key:
+            found.external_key = key
+    if found is not None:
+        return found.code
+    customer = Customer(code=buyer.code[:64], name=(buyer.name or buyer.email or buyer.code)[:200],
+                        email=buyer.email[:254] or None, currency=order.currency or "USD",
+                        sales_rep_id=default_rep, external_key=key, created_at=clock.now())
+    session.add(customer)
+    session.flush()
+    return customer.code
+
+
+def _people_changed(session: Session, order: Order, actor: str) -> set[str]:
+    """The fields a storefront may change that a person changed since it last wrote the order."""
+    since = session.scalar(select(func.max(Event.id)).where(
+        Event.order_id == order.id, Event.actor_id == actor)) or 0
+    changed = set()
+    for changes in session.scalars(select(Event.changes).where(
+            Event.order_id == order.id, Event.id > since, Event.actor_id.notin_(NOT_PEOPLE))):
+        changed |= {c.get("field") for c in changes or [] if c.get("field") in LABELS}
+    return changed
+
+
+def _update(session: Session, db, order: Order, data: StorefrontOrder) -> dict:
+    wanted = {column: data.ship.get(column) or None for column in ADDRESS}
+    current = {column: getattr(order, f"ship_{column}") for column in ADDRESS}
+    touched = _people_changed(session, order, data.platform)
+    conflicts, edit = [], {}
+    if data.ship and wanted != current:
+        desk_changed = sorted(f for f in touched if f.startswith("ship-to"))
+        if desk_changed:
+            conflicts.append(("ship_to", ", ".join(desk_changed),
+                              ", ".join(v for v in wanted.values() if v)))
+        else:
+            edit["ship_to"] = AddressView(**wanted)
+    if data.payment != order.payment_status:
+        if "payment" in touched:
+            conflicts.append(("payment", order.payment_status.value, data.payment.value))
+        else:
+            edit["payment_status"] = data.payment.value
+    changed = []
+    if edit:
+        result = edit_order(db, ref=order.ref, actor=data.platform,
+                            expected_version=order.version_id, changes=OrderEdit(**edit))
+        changed = [c.field for c in result.changed_fields]
+    opened = flag(session, order, data.platform, [
+        (f"{name}:{theirs}", f"storefront and desk disagree on "
+         f"{name.replace('_', '-')}", f"{data.platform}: {theirs}", f"changed at the desk: {ours}")
+        for name, ours, theirs in conflicts]) if conflicts else 0
+    return {"changed": changed, "discrepancies": opened}
+
+
+def flag(session: Session, order: Order, actor: str, items: list[tuple[str, str, str, str]]
+         ) -> int:
+    """Open a storefront discrepancy per (key, title, expected, found); how many opened. The
+    checks never resolve them (EXTERNAL_PREFIX): a person does."""
+    findings = [Finding(order.id, DiscrepancyType.OTHER, CHECK_RULES.severity("storefront"),
+                        f"{EXTERNAL_PREFIX}{fingerprint}"[:200], f"{order.ref}: {title}"[:200],
+                        {"expected": expected[:300], "found": found[:300]})
+                for fingerprint, title, expected, found in items]
+    return len(open_findings(session, findings, actor=actor, now=clock.now(),
+                             rules=CHECK_RULES))
+
+
+def _cancel(session: Session, db, order: Order, data: StorefrontOrder) -> dict:
+    if order.status.value == "canceled":
+        return {"canceled": True}
+    try:
+        cancel_order(db, ref=order.ref, actor=data.platform, reason=data.canceled)
+        return {"canceled": True}
+    except CannotCancel as err:
+        opened = flag(session, order, data.platform, [
+            ("cancelled", f"{data.canceled} but {err}", "canceled", str(err))])
+        return {"canceled": False, "discrepancies": opened}

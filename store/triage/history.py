@@ -1,0 +1,123 @@
+"""Each customer's own history, for the unusual_order check (store.triage.findings): what it
+usually orders of a SKU (quantity and price), where it ships, and the desk's typical first
+order. Read in bulk per check run as grouped histograms, so the cost is bounded by how many
+distinct (SKU, quantity, price) a customer has used, not by how many orders it placed:
+
+- one aggregate over the batch's customers' order lines (ix_orders_customer_id_ordered_at,
+  then the lines by order): (customer, SKU, quantity, unit price, currency) -> lines;
+- one over their orders: (customer, ship-to line 1, postal code) -> orders;
+- only when the batch holds a customer's first order: the first orders of the
+  FIRST_ORDER_SAMPLE most recent customers (one index seek each), for the typical first order.
+
+The checked order is part of what is read (it is stored); the check takes its own lines and
+address out again, so history means the customer's other orders."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from store.enums import OrderStatus
+from store.models import Customer, Order, OrderLine
+
+FIRST_ORDER_SAMPLE = 500
+_MAX_SKU_FILTER = 400  # past this many SKUs, read the customers' whole histogram instead
+_CHUNK = 900
+
+
+@dataclass
+class History:
+    # (customer id, SKU) -> Counter of (quantity, unit price, currency) -> lines
+    lines: dict[tuple[int, str], Counter] = field(default_factory=dict)
+    # customer id -> Counter of ship-to key -> orders
+    ship_tos: dict[int, Counter] = field(default_factory=dict)
+    # the median total of recent customers' first orders (None: not needed or too few)
+    typical_first: tuple[int, int] | None = None  # (median minor units, sample size)
+
+
+def ship_key(ship: dict) -> tuple[str, str]:
+    return ((ship.get("line1") or "").strip().lower(),
+            (ship.get("postal_code") or "").replace(" ", "").upper())
+
+
+def weighted_median(counts: Counter) -> float:
+    """The median of values given as value -> how many times."""
+    total = sum(counts.values())
+    seen = 0
+    ordered = sorted(counts.items())
+    for n, (value, count) in enumerate(ordered):
+        seen += count
+        if seen * 2 > total:
+            return float(value)
+        if seen * 2 == total:
+            return (value + ordered[n + 1][0]) / 2
+    raise ValueError("no values")
+
+
+def median_mad(counts: Counter) -> tuple[float, float]:
+    """Median and median absolute deviation: one odd order moves neither."""
+    median = weighted_median(counts)
+    spread: Counter = Counter()
+    for value, count in counts.items():
+        spread[abs(value - median)] += count
+    return median, weighted_median(spread)
+
+
+def _chunks(values):
+    values = list(values)
+    for i in range(0, len(values), _CHUNK):
+        yield values[i:i + _CHUNK]
+
+
+def load_history(session: Session, orders) -> History:
+    history = History()
+    customers = sorted({o.customer_id for o in orders})
+    skus = sorted({ln.sku for o in orders for ln in o.lines})
+    if not customers:
+        return history
+    live = Order.status != OrderStatus.CANCELED
+    lines: dict[tuple[int, str], Counter] = defaultdict(Counter)
+    ship_tos: dict[int, Counter] = defaultdict(Counter)
+    for part in _chunks(customers):
+        query = (select(Order.customer_id, OrderLine.sku, OrderLine.quantity,
+                        OrderLine.unit_price_minor, Order.currency, func.count())
+                 .join(Order, Order.id == OrderLine.order_id)
+                 .where(Order.customer_id.in_(part), live)
+                 .group_by(Order.customer_id, OrderLine.sku, OrderLine.quantity,
+                           OrderLine.unit_price_minor, Order.currency))
+        if len(skus) <= _MAX_SKU_FILTER:
+            query = query.where(OrderLine.sku.in_(skus))
+        for cid, sku, quantity, price, currency, n in session.execute(query):
+            lines[(cid, sku)][(quantity, price, currency)] += n
+        for cid, line1, postal, n in session.execute(
+                select(Order.customer_id, Order.ship_line1, Order.ship_postal_code, func.count())
+                .where(Order.customer_id.in_(part), live)
+                .group_by(Order.customer_id, Order.ship_line1, Order.ship_postal_code)):
+            ship_tos[cid][ship_key({"line1": line1, "postal_code": postal})] += n
+    history.lines, history.ship_tos = dict(lines), dict(ship_tos)
+    if any(sum(ship_tos.get(o.customer_id, Counter()).values()) <= 1 for o in orders):
+        history.typical_first = _typical_first(session)
+    return history
+
+
+def _typical_first(session: Session) -> tuple[int, int] | None:
+    # Each recent customer's first order by one seek on ix_orders_customer_id_ordered_at.
+    first = (select(Order.id).where(Order.customer_id == Customer.id,
+                                    Order.status != OrderStatus.CANCELED)
+             .order_by(Order.ordered_at, Order.id).limit(1).correlate(Customer)
+             .scalar_subquery())
+    ids = [i for i in session.scalars(select(first).select_from(Customer).order_by(Customer.id.desc())
+                                      .limit(FIRST_ORDER_SAMPLE)) if i is not None]
+    totals = Counter()
+    for part in _chunks(ids):
+        for _oid, total in session.execute(
+                select(OrderLine.order_id,
+                       func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
+                .where(OrderLine.order_id.in_(part)).group_by(OrderLine.order_id)):
+            totals[int(total or 0)] += 1
+    if not totals:
+        return None
+    return int(weighted_median(totals)), sum(totals.values())
