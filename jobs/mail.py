@@ -24,6 +24,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
+from messages.i18n import ENGLISH
 from messages.mail import render_mail
 from store import clock
 from store.db import Database
@@ -68,6 +69,7 @@ class Smtp:
     sender: str  # ORDERDESK_MAIL_FROM
     verify_tls: bool = True
     sink: MemorySink | None = None  # the console's: no server is connected
+    default_locale: str = ENGLISH  # ORDERDESK_DEFAULT_LOCALE: notices to customers without one
 
 
 def parse_smtp(url: str, sender: str) -> Smtp:
@@ -204,6 +206,7 @@ def queue_notices(db: Database, smtp: Smtp) -> int:
     """Queue the automatic notices customers opted into (store.mail.due_notices), each once."""
     queued = 0
     for notice in due_notices(db):
-        subject, body = render_mail(notice.draft.template, notice.draft)
+        subject, body = render_mail(notice.draft.template, notice.draft,
+                                    default_locale=smtp.default_locale)
         queued += queue_notice(db, notice, sender=smtp.sender, subject=subject, body=body)
     return queued

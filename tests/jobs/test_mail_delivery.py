@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
 from jobs.mail import deliver_mail, parse_smtp, queue_notices
+from messages.i18n import LANGUAGES
 from messages.mail import render_mail
-from store.enums import MailStatus
+from store.enums import CUSTOMER_LANGUAGES, MailStatus
 from store.mail import draft_for, send_mail
-from store.models import Customer, OutgoingMail
+from store.models import Customer, OrderLine, OutgoingMail
 from tests.support.desk import build
 
 
@@ -98,6 +101,35 @@ def test_shipped_notices_go_only_to_customers_who_opted_in_and_once(db, desk, sm
     body = smtp_server.received[0].message.get_payload(decode=True).decode()
     assert "SO-1044" in smtp_server.received[0].message["Subject"]
     assert "1Z999AA10123456784" in body
+
+
+def test_a_spanish_customer_gets_the_price_confirmation_in_spanish(db, desk, smtp_server):
+    with db.write() as s:
+        s.get(Customer, desk["ACME"]).language = "es"
+        line = s.scalar(select(OrderLine).where(OrderLine.sku == "WID-1042-BL"))
+        line.order.currency, line.unit_price_minor = "EUR", 123456
+    _send(db)  # written by an English-speaking user: the customer's language wins
+    deliver_mail(db, smtp_server.settings)
+    message = smtp_server.received[0].message
+    body = message.get_payload(decode=True).decode().replace("\r\n", "\n")
+    assert message["Subject"] == "Confirme los precios del pedido SO-1042 (OC PO-7781)"
+    assert body.startswith("Hola, Acme Corporation:\n")
+    assert "¿podría confirmar los precios siguientes?" in body
+    assert "x 2 a 1.234,56\N{NO-BREAK SPACE}€ = 2.469,12\N{NO-BREAK SPACE}€" in body
+    assert "realizado el " in body
+    assert "Please" not in body and "$" not in body
+
+
+def test_without_a_language_the_workspace_default_is_used(db, desk, smtp_server):
+    with db.write() as s:
+        s.get(Customer, desk["BETA"]).notice_shipped = True
+    assert queue_notices(db, replace(smtp_server.settings, default_locale="es")) == 1
+    with db.read() as s:
+        assert s.scalar(select(OutgoingMail.subject)).startswith("El pedido SO-1044 ha salido")
+
+
+def test_the_store_offers_the_languages_there_are_catalogues_for():
+    assert CUSTOMER_LANGUAGES == LANGUAGES
 
 
 @pytest.mark.parametrize("url", ["http://host", "smtp://", "mail.example.com:25"])
