@@ -25,7 +25,7 @@ from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
 from messages.i18n import ENGLISH
-from messages.mail import render_mail
+from messages.mail import mail_html, render_mail
 from store import clock
 from store.db import Database
 from store.mail import (
@@ -99,7 +99,9 @@ def build_message(mail: Outgoing, smtp: Smtp) -> EmailMessage:
     if mail.in_reply_to:
         message["In-Reply-To"] = mail.in_reply_to
         message["References"] = mail.in_reply_to
-    message.set_content(mail.body)  # text/plain, utf-8
+    # multipart/alternative: the text first, so clients that can show HTML prefer the last.
+    message.set_content(mail.body)
+    message.add_alternative(mail_html(mail.body), subtype="html")
     return message
 
 

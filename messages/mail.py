@@ -10,9 +10,11 @@ never its notes, costs, events or other customers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from messages import i18n, text
 from messages.actions import MailActions
@@ -43,6 +45,22 @@ def render_mail(template: str, draft: MailDraft, *, default_locale: str = i18n.E
             o=draft.order, evidence=draft.evidence)
     first, _, body = rendered.partition("\n")
     return first.removeprefix("Subject:").strip(), body.strip() + "\n"
+
+
+_LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def mail_html(body: str) -> str:
+    """The HTML alternative of a mail's text: the same words, escaped (a customer name or a
+    typed reply may hold markup), whitespace kept, and its web addresses clickable."""
+    parts, last = [], 0
+    for link in _LINK.finditer(body):
+        url = escape(link.group())
+        parts += [escape(body[last:link.start()]), Markup(f'<a href="{url}">{url}</a>')]
+        last = link.end()
+    parts.append(escape(body[last:]))
+    return ('<!DOCTYPE html>\n<html><body><div style="white-space: pre-wrap">'
+            f'{Markup("").join(parts)}</div></body></html>\n')
 
 
 def mail_note_message(note: MailNote) -> dict:
