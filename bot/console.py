@@ -77,7 +77,8 @@ class ConsoleMail:
     def listing(self) -> list[str]:
         self.flush()
         return [f"{n}. to {m['To']}: {m['Subject']}\n   " + "\n   ".join(
-            m.get_content().strip().splitlines()[:6]) for n, m in enumerate(self.sink.sent, 1)]
+            m.get_body(("plain",)).get_content().strip().splitlines()[:6])
+            for n, m in enumerate(self.sink.sent, 1)]
 
     def reply(self, number: int, text: str) -> str:
         self.flush()

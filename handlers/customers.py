@@ -47,11 +47,16 @@ def on_edit_submit(request: Request) -> Reply:
     meta, state = request.metadata(CustomerMetadata), request.state
     fields = {"email": state.text(B.EMAIL), "phone": state.text(B.PHONE),
               "contact": contact_of(state), "notices": state.selected_options(B.NOTICES),
+              "language": _language(state.selected(B.LANGUAGE)),
               "address": AddressView(**{f: state.text(B.address(f)) for f in ADDRESS_FIELDS})}
     done = request.once("edit_customer", lambda: edit_customer(
         request.deps.db, code=meta.code, actor=request.user, expected_version=meta.version,
         **fields), lambda customer: {"text": f"Saved *{mrkdwn(customer.name)}*."})
     return Reply().confirm(done.answer["text"], channel=meta.channel_id)
+
+
+def _language(value: str | None) -> str | None:
+    return None if value in (None, B.DEFAULT_LANGUAGE) else value
 
 
 def contact_of(state: ModalState) -> ContactView | None:

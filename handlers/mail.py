@@ -58,14 +58,16 @@ def on_email_item_button(request: Request) -> Reply:
         raise ValidationFailed({"item": "That button lost track of its item; reopen the queue."})
     draft = draft_for(request.deps.db, discrepancy_id=int(number))
     return _mail_off(request) or Reply.modal(
-        mail_modal(draft, template=draft.template, channel_id=request.channel))
+        mail_modal(draft, template=draft.template, channel_id=request.channel,
+                   default_locale=request.deps.settings.default_locale))
 
 
 def on_email_order_button(request: Request) -> Reply:
     request.require(Permission.RESOLVE)
     draft = draft_for(request.deps.db, ref=request.value or "")
     return _mail_off(request) or Reply.modal(
-        mail_modal(draft, template=draft.template, channel_id=request.channel))
+        mail_modal(draft, template=draft.template, channel_id=request.channel,
+                   default_locale=request.deps.settings.default_locale))
 
 
 def on_template_select(request: Request) -> Reply:
@@ -77,7 +79,8 @@ def on_template_select(request: Request) -> Reply:
         raise ValidationFailed({"template": "Pick one of the templates listed."})
     draft = draft_for(request.deps.db, discrepancy_id=meta.discrepancy_id,
                       order_id=meta.order_id)
-    view = mail_modal(draft, template=template, channel_id=meta.channel_id)
+    view = mail_modal(draft, template=template, channel_id=meta.channel_id,
+                      default_locale=request.deps.settings.default_locale)
     return Reply().then_update_view((request.body.get("view") or {}).get("id"), view)
 
 

@@ -24,7 +24,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from urllib.parse import unquote, urlsplit
 
-from messages.mail import render_mail
+from messages.i18n import ENGLISH
+from messages.mail import mail_html, render_mail
 from store import clock
 from store.db import Database
 from store.mail import (
@@ -68,6 +69,7 @@ class Smtp:
     sender: str  # ORDERDESK_MAIL_FROM
     verify_tls: bool = True
     sink: MemorySink | None = None  # the console's: no server is connected
+    default_locale: str = ENGLISH  # ORDERDESK_DEFAULT_LOCALE: notices to customers without one
 
 
 def parse_smtp(url: str, sender: str) -> Smtp:
@@ -97,7 +99,9 @@ def build_message(mail: Outgoing, smtp: Smtp) -> EmailMessage:
     if mail.in_reply_to:
         message["In-Reply-To"] = mail.in_reply_to
         message["References"] = mail.in_reply_to
-    message.set_content(mail.body)  # text/plain, utf-8
+    # multipart/alternative: the text first, so clients that can show HTML prefer the last.
+    message.set_content(mail.body)
+    message.add_alternative(mail_html(mail.body), subtype="html")
     return message
 
 
@@ -204,6 +208,7 @@ def queue_notices(db: Database, smtp: Smtp) -> int:
     """Queue the automatic notices customers opted into (store.mail.due_notices), each once."""
     queued = 0
     for notice in due_notices(db):
-        subject, body = render_mail(notice.draft.template, notice.draft)
+        subject, body = render_mail(notice.draft.template, notice.draft,
+                                    default_locale=smtp.default_locale)
         queued += queue_notice(db, notice, sender=smtp.sender, subject=subject, body=body)
     return queued

@@ -93,6 +93,8 @@ class CustomerBlocks:
     EMAIL = "email"
     PHONE = "phone"
     NOTICES = "notices"  # automatic customer mail, each opt-in (store.mail)
+    LANGUAGE = "language"  # the customer's mail language
+    DEFAULT_LANGUAGE = "default"  # the option meaning "the workspace's"
     CONTACT_FIELDS = ("name", "email", "phone", "role")
 
     @staticmethod

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from messages import i18n
 from messages.actions import CustomerActions, OrderActions, StockActions
 from messages.blocks import CustomerBlocks
 from messages.metadata import Metadata
@@ -45,7 +46,9 @@ def customer_card(customer) -> dict:
     return render("customer_card.json.j2", customer=customer, ids=CustomerActions,
                   order_ids=OrderActions, credit=credit, contacts=contacts, orders=orders,
                   owner=actor(customer.sales_rep_id) if customer.sales_rep_id else "—",
-                  address=address_text(customer.default_shipping), status_only=status_only)
+                  address=address_text(customer.default_shipping), status_only=status_only,
+                  language=(i18n.language_name(customer.language) if customer.language
+                            else "Workspace default"))
 
 
 def customer_edit_modal(customer, *, channel_id: str | None) -> dict:
@@ -54,7 +57,8 @@ def customer_edit_modal(customer, *, channel_id: str | None) -> dict:
     return render("customer_edit_modal.json.j2", customer=customer, ids=CustomerActions,
                   blocks=CustomerBlocks,
                   metadata=metadata, contact=customer.contacts[0] if customer.contacts else None,
-                  address=customer.default_shipping or AddressView())
+                  address=customer.default_shipping or AddressView(),
+                  languages=[(code, i18n.language_name(code)) for code in i18n.LANGUAGES])
 
 
 def stock_card(stock) -> dict:

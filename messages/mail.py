@@ -10,11 +10,13 @@ never its notes, costs, events or other customers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
-from messages import text
+from messages import i18n, text
 from messages.actions import MailActions
 from messages.blocks import MailBlocks
 from messages.common import error_message
@@ -28,16 +30,37 @@ LABELS = {"price_confirmation": "Price confirmation", "stock_shortfall": "Stock 
           "return_refund": "Return received / refund"}
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
-                   autoescape=False, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+                   autoescape=False, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
+                   extensions=["jinja2.ext.i18n"])
 _env.filters.update(money=text.money, day=text.day)
+_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 
 
-def render_mail(template: str, draft: MailDraft) -> tuple[str, str]:
-    """(subject, body) of `template` for the draft's order."""
-    rendered = _env.get_template(f"mail/{template}.txt.j2").render(
-        o=draft.order, evidence=draft.evidence)
+def render_mail(template: str, draft: MailDraft, *, default_locale: str = i18n.ENGLISH,
+                ) -> tuple[str, str]:
+    """(subject, body) of `template` for the draft's order, in the customer's language (else
+    the workspace's `default_locale`), whoever in Slack writes it."""
+    with i18n.using(draft.language or default_locale):
+        rendered = _env.get_template(f"mail/{template}.txt.j2").render(
+            o=draft.order, evidence=draft.evidence)
     first, _, body = rendered.partition("\n")
     return first.removeprefix("Subject:").strip(), body.strip() + "\n"
+
+
+_LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
+
+
+def mail_html(body: str) -> str:
+    """The HTML alternative of a mail's text: the same words, escaped (a customer name or a
+    typed reply may hold markup), whitespace kept, and its web addresses clickable."""
+    parts, last = [], 0
+    for link in _LINK.finditer(body):
+        url = escape(link.group())
+        parts += [escape(body[last:link.start()]), Markup(f'<a href="{url}">{url}</a>')]
+        last = link.end()
+    parts.append(escape(body[last:]))
+    return ('<!DOCTYPE html>\n<html><body><div style="white-space: pre-wrap">'
+            f'{Markup("").join(parts)}</div></body></html>\n')
 
 
 def mail_note_message(note: MailNote) -> dict:
@@ -75,9 +98,10 @@ class MailMetadata(Metadata):
     channel_id: str | None = None
 
 
-def mail_modal(draft: MailDraft, *, template: str, channel_id: str | None) -> dict:
-    """Prefilled from the order with `template`; everything stays editable."""
-    subject, body = render_mail(template, draft)
+def mail_modal(draft: MailDraft, *, template: str, channel_id: str | None,
+               default_locale: str = i18n.ENGLISH) -> dict:
+    """Prefilled from the order with `template` in the customer's language; editable."""
+    subject, body = render_mail(template, draft, default_locale=default_locale)
     o = draft.order
     headline = (f"To *{text.mrkdwn(o.customer_name, 200)}* about *{text.mrkdwn(o.ref, 64)}*"
                 f"{f' (PO {text.mrkdwn(o.po_number, 64)})' if o.po_number else ''}.")

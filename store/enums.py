@@ -156,3 +156,8 @@ class MailStatus(StrEnum):
     PENDING = "pending"
     SENT = "sent"
     DEAD = "dead"
+
+
+# The languages a customer's mail can be written in: messages.i18n.LANGUAGES (store may not
+# import messages; tests/jobs/test_mail_delivery.py keeps the two equal).
+CUSTOMER_LANGUAGES = ("en", "es")

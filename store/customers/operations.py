@@ -20,7 +20,7 @@ from store.customers.view import (
     primary_contact,
 )
 from store.db import Database
-from store.enums import AddressKind
+from store.enums import CUSTOMER_LANGUAGES, AddressKind
 from store.errors import CustomerNotFound, CustomerUnclear, StaleEdit, ValidationFailed
 from store.lookup import find_customers
 from store.models import CustomerAddress, CustomerContact, Event
@@ -67,11 +67,12 @@ def _tied(matches) -> bool:
 def edit_customer(db: Database, *, code: str, actor: str, expected_version: str,
                   email=UNSET, phone=UNSET, contact: ContactView | None = None,
                   address: AddressView | None = None,
-                  notices: Collection[str] | None = None) -> CustomerView:
+                  notices: Collection[str] | None = None, language=UNSET) -> CustomerView:
     """Change email / phone (UNSET leaves them, None or "" clears), the primary contact and
     the default shipping address, the automatic notices it gets (`notices`: the names in
-    NOTICES that are on; None leaves them). `expected_version` is CustomerView.version from when the
-    form opened; if the details changed since, StaleEdit and nothing is written."""
+    NOTICES that are on; None leaves them) and its mail's language (CUSTOMER_LANGUAGES; None:
+    the workspace default; UNSET leaves it). `expected_version` is CustomerView.version from
+    when the form opened; if the details changed since, StaleEdit and nothing is written."""
     with db.write() as session:
         customer = load_customer(session, code)
         if customer is None:
@@ -87,6 +88,8 @@ def edit_customer(db: Database, *, code: str, actor: str, expected_version: str,
             changes += _address(customer, address, errors)
         if notices is not None:
             changes += _notices(customer, notices)
+        if language is not UNSET:
+            changes += _language(customer, language, errors)
         if errors:
             raise ValidationFailed(errors)
         if changes:
@@ -131,6 +134,16 @@ def _notices(customer, notices: Collection[str]) -> list[tuple]:
     for name in NOTICES:
         setattr(customer, f"notice_{name}", name in after)
     return [] if before == after else [("notices", ", ".join(before), ", ".join(after))]
+
+
+def _language(customer, language: str | None, errors: dict) -> list[tuple]:
+    if language is not None and language not in CUSTOMER_LANGUAGES:
+        errors["language"] = f"Pick one of {', '.join(CUSTOMER_LANGUAGES)}, or the default."
+        return []
+    if language == customer.language:
+        return []
+    before, customer.language = customer.language, language
+    return [("language", before, language)]
 
 
 def _contact(customer, contact: ContactView, errors: dict) -> list[tuple]:

@@ -56,7 +56,7 @@ def content_version(customer: Customer) -> str:
         "email": customer.email, "phone": customer.phone,
         "contact": [contact.name, contact.email, contact.phone, contact.role] if contact else None,
         "address": [getattr(address, f) for f in ADDRESS_FIELDS] if address else None,
-        "notices": notices_of(customer),
+        "notices": notices_of(customer), "language": customer.language,
     }
     blob = json.dumps(data, sort_keys=True, ensure_ascii=False).encode()
     return hashlib.sha256(blob).hexdigest()[:16]
@@ -93,6 +93,6 @@ def customer_view(session: Session, customer: Customer) -> CustomerView:
         default_shipping=address_view(shipping) if shipping else None,
         open_orders=tuple(candidates(session, [(oid, 100.0, "open order") for oid in open_ids])),
         open_order_count=int(open_count or 0), notices=notices_of(customer),
-        bad_email=bool(customer.bad_email),
+        bad_email=bool(customer.bad_email), language=customer.language,
         version=content_version(customer),
     )

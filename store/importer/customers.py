@@ -4,8 +4,9 @@ Columns (header names are case-insensitive; extra columns are ignored):
 
     required: customer_code, name, currency
     optional: email, phone, credit_limit, sales_rep, address_line1, address_line2, city,
-              region, postal_code, country
+              region, postal_code, country, language
 
+- language: the customer's mail language (en, es); empty means the workspace default.
 - credit_limit: a decimal like 50000.00 in the customer's currency; empty means no limit.
 - sales_rep: the account owner's Slack user id (U012AB3CD).
 - The address becomes the customer's default shipping address (updated in place if there is
@@ -27,7 +28,7 @@ from store.models import Customer, CustomerAddress
 
 COLUMNS = [
     "customer_code", "name", "email", "phone", "credit_limit", "currency", "sales_rep",
-    "address_line1", "address_line2", "city", "region", "postal_code", "country",
+    "address_line1", "address_line2", "city", "region", "postal_code", "country", "language",
 ]
 REQUIRED = ["customer_code", "name", "currency"]
 BATCH_ROWS = 1000
@@ -54,6 +55,7 @@ def parse_row(row: dict[str, str]) -> tuple[dict, list[f.FieldError]]:
     attempt(out, "currency", _currency, row["currency"])
     attempt(out, "email", f.text, row.get("email", ""), "email", _C.email.type.length)
     attempt(out, "phone", f.text, row.get("phone", ""), "phone", _C.phone.type.length)
+    attempt(out, "language", f.language, row.get("language", ""), "language")
     attempt(out, "sales_rep_id", f.slack_user, row.get("sales_rep", ""), "sales_rep")
     for column, attr in _ADDRESS.items():
         attempt(out["address"], attr, f.text, row.get(column, ""), column, _A[attr].type.length)
@@ -118,7 +120,8 @@ def _apply(session: Session, values: dict, existing: dict[str, Customer]) -> boo
         customer = Customer(code=values["code"])
         session.add(customer)
         existing[values["code"]] = customer
-    for attr in ("name", "email", "phone", "currency", "sales_rep_id", "credit_limit_minor"):
+    for attr in ("name", "email", "phone", "currency", "sales_rep_id", "credit_limit_minor",
+                 "language"):
         if getattr(customer, attr, None) != values[attr]:
             setattr(customer, attr, values[attr])
             changed = True

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from store.control_chars import NUL_REASON, identifier_problem, nul_fields
-from store.enums import PaymentStatus
+from store.enums import CUSTOMER_LANGUAGES, PaymentStatus
 from store.money import MoneyError, parse_currency, parse_decimal, to_minor
 
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
@@ -161,6 +161,17 @@ def slack_user(value: str, column: str) -> str | None:
             "(Slack profile -> ⋮ -> Copy member ID)",
         )
     return value
+
+
+def language(value: str, column: str) -> str | None:
+    """A mail language (CUSTOMER_LANGUAGES); blank -> None, the workspace default."""
+    if not value:
+        return None
+    code = value.strip().lower()
+    if code not in CUSTOMER_LANGUAGES:
+        raise FieldError(column, f"{column} '{value}' is not one of "
+                                 f"{', '.join(CUSTOMER_LANGUAGES)}; leave it empty for the default")
+    return code
 
 
 def country(value: str, column: str) -> str | None:

@@ -23,14 +23,14 @@ BY_TYPE = {T.PRICE_MISMATCH: "price_confirmation", T.INSUFFICIENT_STOCK: "stock_
            T.DELIVERY_EXCEPTION: "delay_notice", T.CREDIT_LIMIT: "payment_failed"}
 
 
-def customer_address(session: Session, customer_id: int) -> tuple[str | None, bool]:
-    """The customer's email (else a contact's), and whether it bounced."""
+def customer_address(session: Session, customer_id: int) -> tuple[str | None, bool, str | None]:
+    """The customer's email (else a contact's), whether it bounced, and its language."""
     customer = session.get(Customer, customer_id)
     email = customer.email or session.scalar(
         select(CustomerContact.email).where(CustomerContact.customer_id == customer_id,
                                             CustomerContact.email.is_not(None))
         .order_by(CustomerContact.id).limit(1))
-    return email, bool(customer.bad_email)
+    return email, bool(customer.bad_email), customer.language
 
 
 def _template_for(order: OrderView, d: Discrepancy | None) -> str:
@@ -57,8 +57,9 @@ def draft_for(db: Database, *, ref: str | None = None, discrepancy_id: int | Non
                 Discrepancy.order_id == order.id,
                 Discrepancy.status != DiscrepancyStatus.RESOLVED)
                 .order_by(Discrepancy.id.desc()).limit(1))
-        email, bad = customer_address(session, order.customer_id)
+        email, bad, language = customer_address(session, order.customer_id)
         return MailDraft(order=order, to_address=email, bad_email=bad,
                          template=_template_for(order, d),
                          discrepancy_id=d.id if d is not None else None,
-                         evidence=dict(d.evidence or {}) if d is not None else {})
+                         evidence=dict(d.evidence or {}) if d is not None else {},
+                         language=language)

@@ -61,7 +61,8 @@ def due_notices(db: Database) -> list[Notice]:
                 customer = session.get(Customer, order.customer_id)
                 out.append(Notice(key, MailDraft(order=order, to_address=customer.email,
                                                  bad_email=False, template=template,
-                                                 discrepancy_id=None, evidence={})))
+                                                 discrepancy_id=None, evidence={},
+                                                 language=customer.language)))
         return out
 
 

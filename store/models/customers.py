@@ -30,6 +30,8 @@ class Customer(Base):
     notice_shipped: Mapped[bool] = mapped_column(default=False, server_default=false())
     notice_delayed: Mapped[bool] = mapped_column(default=False, server_default=false())
     notice_backordered: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Its mail's language (store.customers.LANGUAGES); None: the workspace default.
+    language: Mapped[str | None] = mapped_column(String(16))
 
     contacts: Mapped[list["CustomerContact"]] = relationship(
         back_populates="customer", cascade="all, delete-orphan", order_by="CustomerContact.id"

@@ -19,6 +19,7 @@ class MailDraft:
     template: str  # chosen by the situation (the discrepancy's type)
     discrepancy_id: int | None
     evidence: dict  # the discrepancy's expected/found, for the price or stock wording
+    language: str | None = None  # the customer's; None: the workspace default
 
 
 @dataclass(frozen=True)

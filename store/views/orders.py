@@ -234,6 +234,7 @@ class CustomerView:
     sight: str = "full"  # store.workspace.visibility: "status" when cut for the viewer
     notices: tuple[str, ...] = ()  # automatic mails it opted into (store.mail): shipped...
     bad_email: bool = False  # mail to its email bounced
+    language: str | None = None  # its mail's language; None: the workspace default
 
 
 @dataclass(frozen=True)

@@ -85,19 +85,27 @@ def test_admins_set_roles_and_others_cannot(stack, desk):
     assert "is not a role" in bad and "processor" in bad
 
 
-def test_automatic_customer_emails_are_switched_on_in_the_customer_editor(stack, desk):
+def test_automatic_customer_emails_and_their_language_are_set_in_the_customer_editor(stack, desk):
     card = answer(stack, "/customer", "ACME")
     stack.sb.click(CustomerActions.EDIT, user=PROCESSOR, message=card)
     stack.sb.wait_for(lambda: stack.sb.views(user=PROCESSOR))
     view = stack.sb.views(user=PROCESSOR)[-1]
     assert "Automatic emails to the customer" in json.dumps(view.blocks)
-    delivery = stack.sb.submit(view, {"notices": ["shipped", "backordered"]}, user=PROCESSOR)
+    assert "Workspace default" in json.dumps(answer(stack, "/customer", "ACME").blocks)
+    delivery = stack.sb.submit(view, {"notices": ["shipped", "backordered"], "language": "es"},
+                               user=PROCESSOR)
     assert delivery.status == 200 and not delivery.problems and not view.is_open
     with stack.db.read() as session:
         customer = session.get(Customer, desk["ACME"])
         assert (customer.notice_shipped, customer.notice_delayed,
                 customer.notice_backordered) == (True, False, True)
+        assert customer.language == "es"
+    assert "*Email language*\\nSpanish" in json.dumps(answer(stack, "/customer", "ACME").blocks)
     stack.sb.click(CustomerActions.EDIT, user=PROCESSOR, message=card)
     stack.sb.wait_for(lambda: len(stack.sb.views(user=PROCESSOR)) == 1)
-    reopened = json.dumps(stack.sb.views(user=PROCESSOR)[-1].blocks)
-    assert '"initial_options"' in reopened and "Backordered" in reopened
+    reopened = stack.sb.views(user=PROCESSOR)[-1]
+    assert '"initial_options"' in json.dumps(reopened.blocks)
+    assert "Backordered" in json.dumps(reopened.blocks)
+    assert stack.sb.submit(reopened, {"language": "default"}, user=PROCESSOR).status == 200
+    with stack.db.read() as session:  # back to the workspace's language
+        assert session.get(Customer, desk["ACME"]).language is None

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import html
+import re
+from dataclasses import replace
+
 import pytest
 from sqlalchemy import select
 
 from jobs.mail import deliver_mail, parse_smtp, queue_notices
+from messages.i18n import LANGUAGES
 from messages.mail import render_mail
-from store.enums import MailStatus
+from store.enums import CUSTOMER_LANGUAGES, MailStatus
 from store.mail import draft_for, send_mail
-from store.models import Customer, OutgoingMail
+from store.models import Customer, OrderLine, OutgoingMail
 from tests.support.desk import build
+from tests.support.smtp import mail_text
 
 
 @pytest.fixture
@@ -49,9 +55,9 @@ def test_the_server_receives_the_mail_with_its_headers_and_threading(db, desk, s
     assert message["From"] == "orders@desk.example"
     assert message["Reply-To"] == f"orders+{first.reply_to}@desk.example"
     assert got[0].sender == f"orders+{first.reply_to}@desk.example"  # bounces name the mail
-    assert message.get_content_type() == "text/plain"
-    assert "SO-1042" in message["Subject"] and "WID-1042-BL" in message.get_payload(decode=True)\
-        .decode()
+    assert message.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert "SO-1042" in message["Subject"] and "WID-1042-BL" in mail_text(message)
     assert got[1].message["In-Reply-To"] == first.message_id
     assert _statuses(db) == ["sent", "sent"]
     assert deliver_mail(db, smtp_server.settings) == 0 and len(got) == 2  # never twice
@@ -95,9 +101,57 @@ def test_shipped_notices_go_only_to_customers_who_opted_in_and_once(db, desk, sm
     assert queue_notices(db, smtp_server.settings) == 1
     assert queue_notices(db, smtp_server.settings) == 0
     deliver_mail(db, smtp_server.settings)
-    body = smtp_server.received[0].message.get_payload(decode=True).decode()
+    body = mail_text(smtp_server.received[0].message)
     assert "SO-1044" in smtp_server.received[0].message["Subject"]
     assert "1Z999AA10123456784" in body
+
+
+def test_a_spanish_customer_gets_the_price_confirmation_in_spanish(db, desk, smtp_server):
+    with db.write() as s:
+        s.get(Customer, desk["ACME"]).language = "es"
+        line = s.scalar(select(OrderLine).where(OrderLine.sku == "WID-1042-BL"))
+        line.order.currency, line.unit_price_minor = "EUR", 123456
+    _send(db)  # written by an English-speaking user: the customer's language wins
+    deliver_mail(db, smtp_server.settings)
+    message = smtp_server.received[0].message
+    body = mail_text(message)
+    assert message["Subject"] == "Confirme los precios del pedido SO-1042 (OC PO-7781)"
+    assert body.startswith("Hola, Acme Corporation:\n")
+    assert "¿podría confirmar los precios siguientes?" in body
+    assert "x 2 a 1.234,56\N{NO-BREAK SPACE}€ = 2.469,12\N{NO-BREAK SPACE}€" in body
+    assert "realizado el " in body
+    assert "Please" not in body and "$" not in body
+
+
+def test_without_a_language_the_workspace_default_is_used(db, desk, smtp_server):
+    with db.write() as s:
+        s.get(Customer, desk["BETA"]).notice_shipped = True
+    assert queue_notices(db, replace(smtp_server.settings, default_locale="es")) == 1
+    with db.read() as s:
+        assert s.scalar(select(OutgoingMail.subject)).startswith("El pedido SO-1044 ha salido")
+
+
+def test_the_html_part_is_the_same_text_escaped_with_its_links_clickable(db, desk, smtp_server):
+    with db.write() as s:
+        s.get(Customer, desk["BETA"]).name = "<script>alert(1)</script> & Co"
+    draft = draft_for(db, ref="SO-1044")
+    subject, body = render_mail("shipped", draft)
+    send_mail(db, actor="U0ALICE", sender="orders@desk.example", order_id=draft.order.id,
+              template="shipped", to=draft.to_address, subject=subject, body=body)
+    deliver_mail(db, smtp_server.settings)
+    message = smtp_server.received[0].message
+    plain, page = mail_text(message), mail_text(message, "html")
+    assert "<script>alert(1)</script> & Co" in plain
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page and "<script" not in page
+    url = next(w for w in plain.split() if w.startswith("https://"))
+    escaped = url.replace("&", "&amp;")
+    assert f'<a href="{escaped}">{escaped}</a>' in page
+    assert page.count("<a ") == 1  # links, nothing else
+    assert html.unescape(re.sub(r"<[^>]*>", "", page)).strip() == plain.strip()  # same text
+
+
+def test_the_store_offers_the_languages_there_are_catalogues_for():
+    assert CUSTOMER_LANGUAGES == LANGUAGES
 
 
 @pytest.mark.parametrize("url", ["http://host", "smtp://", "mail.example.com:25"])

@@ -15,7 +15,7 @@ from messages.actions import FulfilmentActions, MailActions, TriageActions
 from store.enums import DiscrepancyType, MailStatus
 from store.models import Customer, Discrepancy, OutgoingMail
 from tests.support.journeys import PROCESSOR, buttons, text_of
-from tests.support.smtp import post_mail
+from tests.support.smtp import mail_text, post_mail
 
 REF, PO = "HX-2001", "4500012345"
 
@@ -83,7 +83,7 @@ def test_price_problem_mail_reply_fix_and_shipped_notice(mail_journey, smtp_serv
     assert queue_notices(j.db, smtp_server.settings) == 1  # the clock's mail.notices
     assert deliver_mail(j.db, smtp_server.settings) == 1  # the clock's mail.deliver
     notice = smtp_server.received[-1].message
-    body = notice.get_payload(decode=True).decode()
+    body = mail_text(notice)
     assert "has shipped" in notice["Subject"] and "1Z999AA10123456784" in body
     assert "https://www.ups.com/track?tracknum=1Z999AA10123456784" in body
     price = j.line_prices(REF)[0]

@@ -78,7 +78,8 @@ def test_the_customer_editor_names_its_inputs_with_customer_blocks(db):
     build(db)
     view = customer_edit_modal(get_customer(db, query="ACME"), channel_id=None)
     b = CustomerBlocks
-    assert inputs(view) == {b.EMAIL, b.PHONE, b.NOTICES, *map(b.contact, b.CONTACT_FIELDS),
+    assert inputs(view) == {b.EMAIL, b.PHONE, b.NOTICES, b.LANGUAGE,
+                            *map(b.contact, b.CONTACT_FIELDS),
                             *map(b.address, ADDRESS_FIELDS)}
 
 

@@ -1,17 +1,19 @@
 """smtp_server: a real SMTP server (aiosmtpd) on a free port for the customer-mail tests. It keeps
-what it accepted (`.received`: email.message.Message objects with their envelope) and can refuse
-for a while (`.refuse(["451 4.3.0 try later", ...])`: each RCPT answered by the next reply)."""
+what it accepted (`.received`: email.message.EmailMessage objects with their envelope) and can
+refuse for a while (`.refuse(["451 4.3.0 try later", ...])`: each RCPT answered by the next
+reply). `mail_text` reads a received mail's plain (or HTML) part."""
 
 from __future__ import annotations
 
 import base64
 import email
+import email.policy
 import json
 import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from email.message import Message
+from email.message import EmailMessage
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -27,7 +29,7 @@ from tests.support.stack import running_stack
 class Received:
     sender: str
     recipients: list[str]
-    message: Message
+    message: EmailMessage
 
 
 @dataclass
@@ -43,8 +45,14 @@ class Handler:
 
     async def handle_DATA(self, server, session, envelope):
         self.received.append(Received(envelope.mail_from, list(envelope.rcpt_tos),
-                                      email.message_from_bytes(envelope.content)))
+                                      email.message_from_bytes(envelope.content,
+                                                               policy=email.policy.default)))
         return "250 Message accepted for delivery"
+
+
+def mail_text(message: EmailMessage, subtype: str = "plain") -> str:
+    """A received mail's text/<subtype> part, with the wire's CRLFs back to newlines."""
+    return message.get_body((subtype,)).get_content().replace("\r\n", "\n")
 
 
 class SmtpServer:

@@ -68,3 +68,16 @@ def test_a_customer_code_twice_in_one_file_is_rejected(db, tmp_path):
     assert [(r.row, r.column) for r in report.rejections] == [
         (3, "customer_code"), (4, "currency")]
     assert customer(db, "DUP")[0].name == "Dup One"
+
+
+def test_the_mail_language_is_imported_checked_and_empty_means_the_default(db, tmp_path):
+    row = ["ACME", "Acme Corp", "", "", "", "USD", "", "", "", "", "", "", ""]
+    path = write_csv(tmp_path / "c.csv", [*HEADER, "language"], [
+        [*row, "ES"], ["BETA", *row[1:], ""], ["GAMMA", *row[1:], "fr"]])
+    report = import_file(db, kind="customers", path=path)
+    assert [(r.row, r.column) for r in report.rejections] == [(4, "language")]
+    assert "'fr' is not one of en, es" in report.rejections[0].reason
+    assert (customer(db, "ACME")[0].language, customer(db, "BETA")[0].language) == ("es", None)
+    import_file(db, kind="customers", path=write_csv(tmp_path / "d.csv", HEADER, [row]))
+    # Like every optional column, a file without it means "none": the workspace default.
+    assert customer(db, "ACME")[0].language is None
