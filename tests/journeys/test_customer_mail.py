@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bench.app_stack import ADMIN
 from jobs.mail import deliver_mail, join_senders, queue_notices
-from messages.actions import FulfilmentActions, MailActions, TriageActions
+from messages.actions import MailActions, TriageActions
 from store.enums import DiscrepancyType, MailStatus
 from store.models import Customer, Discrepancy, OutgoingMail
 from tests.support.journeys import PROCESSOR, buttons, text_of
@@ -68,17 +68,7 @@ def test_price_problem_mail_reply_fix_and_shipped_notice(mail_journey, smtp_serv
     with j.db.write() as s:  # the customer asked for shipped notices (/customer edit)
         s.scalar(select(Customer).where(Customer.code == "GLOBEX")).notice_shipped = True
     j.slash(f"release {REF}")
-    pick = j.pick_request(REF)
-    j.click(FulfilmentActions.PICKED, pick)
-    j.wait_for(lambda: FulfilmentActions.PACKED in buttons(pick))
-    j.click(FulfilmentActions.PACKED, pick)
-    j.wait_for(lambda: buttons(pick) == [FulfilmentActions.SHIP])
-    before = len(j.sb.views(user=PROCESSOR))
-    j.click(FulfilmentActions.SHIP, pick)
-    j.wait_for(lambda: len(j.sb.views(user=PROCESSOR)) > before)
-    j.submit(j.sb.views(user=PROCESSOR)[-1], {"carrier": "UPS",
-                                               "tracking": "1Z999AA10123456784"})
-    j.said(PROCESSOR, "Everything has shipped")
+    j.pick_pack_ship(REF)
 
     assert queue_notices(j.db, smtp_server.settings) == 1  # the clock's mail.notices
     assert deliver_mail(j.db, smtp_server.settings) == 1  # the clock's mail.deliver

@@ -6,7 +6,7 @@ from datetime import date
 
 from sqlalchemy import select
 
-from messages.actions import ApprovalActions, FulfilmentActions, OrderActions
+from messages.actions import ApprovalActions, OrderActions
 from store import clock
 from store.enums import DiscrepancyStatus
 from store.metrics import build_digest
@@ -52,17 +52,7 @@ def test_a_price_problem_is_approved_and_the_order_ships_with_the_rep_hearing_ea
 
     j.slash(f"release {REF}")
     j.said(PROCESSOR, "is released to the warehouse")
-    pick = j.pick_request(REF)
-    j.click(FulfilmentActions.PICKED, pick)
-    j.wait_for(lambda: FulfilmentActions.PACKED in buttons(pick))
-    j.click(FulfilmentActions.PACKED, pick)
-    j.wait_for(lambda: buttons(pick) == [FulfilmentActions.SHIP])
-    before = len(j.sb.views(user=PROCESSOR))
-    j.click(FulfilmentActions.SHIP, pick)
-    j.wait_for(lambda: len(j.sb.views(user=PROCESSOR)) > before)
-    j.submit(j.sb.views(user=PROCESSOR)[-1], {"carrier": "UPS",
-                                               "tracking": "1Z999AA10123456784"})
-    j.said(PROCESSOR, "Everything has shipped")
+    pick = j.pick_pack_ship(REF)
     j.wait_for(lambda: "Nothing left to pick or ship" in text_of(pick))
 
     # The rep's thread heard every step, in order.

@@ -24,6 +24,7 @@ from sqlalchemy import select
 from bench.app_stack import CHANNEL, MANAGERS, PROCESSOR, TRIAGE, WAREHOUSE, OnStack
 from bench.app_stack import route as set_route
 from jobs import outbox as delivery
+from messages.actions import FulfilmentActions
 from store import clock
 from store.fulfilment import allocate_ready, flag_late_orders, post_unrouted
 from store.importer import ORDER_COLUMNS, import_file
@@ -169,6 +170,22 @@ class Journey(OnStack):
 
     def pick_request(self, ref: str):
         return self.post_about(ref, WAREHOUSE)
+
+    def pick_pack_ship(self, ref: str, *, carrier: str = "UPS",
+                       tracking: str = "1Z999AA10123456784"):
+        """The warehouse works a released order's pick request: Picked, Packed, Ship (the
+        modal filled in). Returns the pick request."""
+        pick = self.pick_request(ref)
+        self.click(FulfilmentActions.PICKED, pick)
+        self.wait_for(lambda: FulfilmentActions.PACKED in buttons(pick))
+        self.click(FulfilmentActions.PACKED, pick)
+        self.wait_for(lambda: buttons(pick) == [FulfilmentActions.SHIP])
+        before = len(self.sb.views(user=PROCESSOR))
+        self.click(FulfilmentActions.SHIP, pick)
+        self.wait_for(lambda: len(self.sb.views(user=PROCESSOR)) > before)
+        self.submit(self.sb.views(user=PROCESSOR)[-1], {"carrier": carrier, "tracking": tracking})
+        self.said(PROCESSOR, "Everything has shipped")
+        return pick
 
     def manager_post(self, ref: str):
         return self.post_about(ref, MANAGERS)
