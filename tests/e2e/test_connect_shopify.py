@@ -262,7 +262,7 @@ def lines_of(t, ref="#1001") -> list[tuple[str, int, int]]:
 def with_lines(body: dict, *lines: tuple[str, int]) -> dict:
     item = body["line_items"][0]
     body["line_items"] = [{**item, "id": 466157049 + n, "sku": sku, "quantity": quantity,
-                           "price": "3.00" if n else item["price"]}
+                           "current_quantity": quantity, "price": "3.00" if n else item["price"]}
                           for n, (sku, quantity) in enumerate(lines)]
     return body
 
@@ -290,8 +290,12 @@ def test_changed_added_and_removed_lines_are_edited_through_the_edit_path(connec
                                               Event.kind == "edited")).one()
         assert {"field": "line 1 quantity", "before": "4", "after": "2"}.items() <= \
             event.changes[0].items()
-    # The blue widget is gone from the storefront's order: its line goes, reservation too.
-    status, answer = updated(t, ("CBL-5005-BK", 3), webhook_id="w3", hours=-0.5)
+    # The blue widget was removed in Shopify (current_quantity 0): its line goes, reservation too.
+    body = with_lines(shopify_order(created_at=at(-2), updated_at=at(-0.5),
+                                    email="bob@norman.example"),
+                      ("WID-1042-BL", 4), ("CBL-5005-BK", 3))
+    body["line_items"][0]["current_quantity"] = 0
+    status, answer = t.shopify(body, topic="orders/updated", webhook_id="w3")
     assert (status, answer["changed"]) == (200, ["line 1"]), answer
     assert [line[:2] for line in lines_of(t)] == [("CBL-5005-BK", 3)]
     assert stock(t.db, "WID-1042-BL")[1] == reserved - 4
