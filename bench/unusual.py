@@ -43,7 +43,7 @@ def measure(orders: int, seed: int) -> dict:
     for part in chunks(checked, 500):
         with db.read() as s:
             for f in findings_for(s, part):
-                if f.fingerprint.startswith("other:unusual:"):
+                if f.fingerprint.startswith("unusual_order:unusual:"):
                     flagged.setdefault(f.order_id, []).append(f.title)
     seconds = time.perf_counter() - started
     db.dispose()

@@ -54,6 +54,7 @@ class DiscrepancyType(StrEnum):
     LATE = "late"
     DELIVERY_EXCEPTION = "delivery_exception"
     BAD_CONTACT = "bad_contact"
+    UNUSUAL_ORDER = "unusual_order"
     OTHER = "other"
 
 

@@ -3,11 +3,11 @@ Order resource on orders/create, orders/updated, orders/paid, orders/cancelled, 
 StorefrontOrder for the one pipeline (store.connect.storefront); and the Refund resource on
 refunds/create.
 
-Order: `name` ("#1001") is the order ref, `id` the external id; `line_items[]` (sku, quantity,
-price); `shipping_address`; `customer` (id, email, names); `financial_status` onto the payment
-axis; `shipping_lines[].price` added up as the shipping charge; `discount_codes[]` (code,
-amount, type) and `note` as the order's notes; `created_at` with its offset; `updated_at`
-orders the updates.
+Order: `name` ("#1001") is the order ref, `id` the external id; `line_items[]` (sku,
+current_quantity else quantity, price); `shipping_address`; `customer` (id, email, names);
+`financial_status` onto the payment axis; `shipping_lines[].price` added up as the shipping
+charge; `discount_codes[]` (code, amount, type) and `note` as the order's notes; `created_at`
+with its offset; `updated_at` orders the updates.
 
 Refund: {"id", "order_id", "created_at", "note", "refund_line_items": [{"line_item_id",
 "quantity", "restock_type", "subtotal", "line_item": {"sku", ...}}], "transactions": [{"kind":
@@ -69,8 +69,12 @@ def parse_order(order: dict, topic: str = "orders/create") -> StorefrontOrder:
         sku = text(line.get("sku"))
         if not sku:
             raise IntakeRejected("A line item needs its sku.", field=f"line_items[{n}].sku")
-        out.append({"sku": sku, "quantity": line.get("quantity"),
-                    "unit_price": text(line.get("price")) or None})
+        # An order edited in Shopify keeps its lines' first `quantity`; `current_quantity` is
+        # what is left (0: removed).
+        quantity = line.get("current_quantity", line.get("quantity"))
+        if quantity != 0:
+            out.append({"sku": sku, "quantity": quantity,
+                        "unit_price": text(line.get("price")) or None})
     ship = order.get("shipping_address") or {}
     if not isinstance(ship, dict):
         raise IntakeRejected("shipping_address must be an object.", field="shipping_address")

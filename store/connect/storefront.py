@@ -9,11 +9,15 @@ then its email, else created with the shop's default rep. An update (even one ar
 its create: it creates) edits the order through the normal edit path (logged with the
 platform as actor, followers told, checks re-run) unless a person changed the same field since
 the platform last did: then a discrepancy says the storefront and the desk disagree, and the
-desk's value stays. Updates are ordered by the platform's modification time: an older one than
+desk's value stays. Lines are matched by SKU (quantity changed, line added, line removed; the
+desk's prices stay) and edited as the order modal edits them, reservations following; lines a
+person changed since, a shipped line cut below what shipped or a SKU the desk lacks flag the
+order instead. Updates are ordered by the platform's modification time: an older one than
 the desk last took changes nothing. A cancellation of an order already shipped flags it."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -23,10 +27,10 @@ from sqlalchemy.orm import Session
 
 from store import clock
 from store.enums import DiscrepancyType, PaymentStatus
-from store.errors import CannotCancel, IntakeRejected
+from store.errors import CannotCancel, IntakeRejected, ValidationFailed
 from store.fulfilment import cancel_order
 from store.models import Customer, Event, Order
-from store.orders import OrderEdit, edit_order, intake_order
+from store.orders import LineEdit, OrderEdit, edit_order, intake_order
 from store.triage import EXTERNAL_PREFIX, Finding, open_findings
 from store.triage import RULES as CHECK_RULES
 from store.views.orders import AddressView
@@ -35,6 +39,8 @@ ADDRESS = ("name", "line1", "line2", "city", "region", "postal_code", "country")
 # The edit path's field names (store.orders.edit) of what a storefront may change.
 LABELS = {"ship-to name", "ship-to line 1", "ship-to line 2", "ship-to city", "ship-to region",
           "ship-to postal code", "ship-to country", "payment"}
+# The edit path's line fields (not "line N reserved", which allocation writes).
+LINE_FIELD = re.compile(r"line \d+( quantity| SKU| unit price)?")
 NOT_PEOPLE = ("shopify", "woocommerce", "intake", "system", "carrier", "import")
 
 
@@ -162,7 +168,10 @@ def _people_changed(session: Session, order: Order, actor: str) -> set[str]:
     changed = set()
     for changes in session.scalars(select(Event.changes).where(
             Event.order_id == order.id, Event.id > since, Event.actor_id.notin_(NOT_PEOPLE))):
-        changed |= {c.get("field") for c in changes or [] if c.get("field") in LABELS}
+        fields = {c.get("field") for c in changes or []}
+        changed |= fields & LABELS
+        if any(LINE_FIELD.fullmatch(str(f)) for f in fields):
+            changed.add("lines")
     return changed
 
 
@@ -174,25 +183,73 @@ def _update(session: Session, db, order: Order, data: StorefrontOrder) -> dict:
     if data.ship and wanted != current:
         desk_changed = sorted(f for f in touched if f.startswith("ship-to"))
         if desk_changed:
-            conflicts.append(("ship_to", ", ".join(desk_changed),
+            conflicts.append(("ship_to", "changed at the desk: " + ", ".join(desk_changed),
                               ", ".join(v for v in wanted.values() if v)))
         else:
             edit["ship_to"] = AddressView(**wanted)
     if data.payment != order.payment_status:
         if "payment" in touched:
-            conflicts.append(("payment", order.payment_status.value, data.payment.value))
+            conflicts.append(("payment", f"changed at the desk: {order.payment_status.value}",
+                              data.payment.value))
         else:
             edit["payment_status"] = data.payment.value
+    lines, problem = _line_edits(order, data.lines)  # a 4xx before anything is written
     changed = []
     if edit:
         result = edit_order(db, ref=order.ref, actor=data.platform,
                             expected_version=order.version_id, changes=OrderEdit(**edit))
         changed = [c.field for c in result.changed_fields]
+    if lines or problem:
+        theirs = ", ".join(f"{line['sku']} × {line['quantity']}" for line in data.lines)
+        if "lines" in touched:
+            problem = "lines changed at the desk since the last sync"
+        if not problem:
+            try:
+                with session.begin_nested():  # a refused edit leaves the order as it was
+                    result = edit_order(db, ref=order.ref, actor=data.platform,
+                                        expected_version=order.version_id,
+                                        changes=OrderEdit(lines=lines))
+                changed += [c.field for c in result.changed_fields]
+            except ValidationFailed as err:
+                problem = "; ".join(err.errors.values())
+        if problem:
+            conflicts.append(("lines", problem, theirs))
     opened = flag(session, order, data.platform, [
-        (f"{name}:{theirs}", f"storefront and desk disagree on "
-         f"{name.replace('_', '-')}", f"{data.platform}: {theirs}", f"changed at the desk: {ours}")
+        (f"{name}:{theirs}", f"storefront and desk disagree on {name.replace('_', '-')}",
+         f"{data.platform}: {theirs}", ours)
         for name, ours, theirs in conflicts]) if conflicts else 0
     return {"changed": changed, "discrepancies": opened}
+
+
+def _line_edits(order: Order, wanted_lines: tuple[dict, ...]
+                ) -> tuple[tuple[LineEdit, ...], str | None]:
+    """The edit-path line edits turning the order's lines into the storefront's, matched by
+    SKU (quantity changed, line added, line removed; prices stay the desk's), or why they
+    cannot be matched."""
+    wanted: dict[str, dict] = {}
+    for n, line in enumerate(wanted_lines):
+        quantity = line.get("quantity")
+        if not isinstance(quantity, int) or isinstance(quantity, bool):
+            raise IntakeRejected("A line item's quantity must be a whole number.",
+                                 field=f"line_items[{n}].quantity")
+        key = line["sku"].upper()
+        wanted[key] = {**line, "quantity": wanted.get(key, {}).get("quantity", 0) + quantity}
+    have: dict[str, list] = {}
+    for line in order.lines:
+        have.setdefault(line.sku.upper(), []).append(line)
+    edits = []
+    for key, lines in have.items():
+        quantity = wanted.get(key, {}).get("quantity", 0)
+        if quantity == sum(line.quantity for line in lines):
+            continue
+        if len(lines) > 1:
+            return (), f"{lines[0].sku} is on {len(lines)} lines; which one changes is unclear"
+        line = lines[0]
+        edits.append(LineEdit(line.line_no, line.sku, quantity or line.quantity,
+                              remove=not quantity))
+    edits += [LineEdit(None, line["sku"], line["quantity"], line.get("unit_price"))
+              for key, line in wanted.items() if key not in have]
+    return tuple(edits), None
 
 
 def flag(session: Session, order: Order, actor: str, items: list[tuple[str, str, str, str]]

@@ -257,14 +257,15 @@ def check_unusual(order, facts, rules, now):
     typical = facts.history.typical_first
     if (orders == 0 and typical and typical[1] >= rules.unusual_first_order_min_sample
             and total > rules.unusual_first_order_factor * max(typical[0], 1)):
-        yield _finding(order, T.OTHER, "unusual_first_order", rules, f"unusual:first:{total}",
+        yield _finding(order, T.UNUSUAL_ORDER, "unusual_first_order", rules,
+                       f"unusual:first:{total}",
                        f"First order of this customer: {money(total)}, a typical first order "
                        f"is {money(typical[0])}", f"about {money(typical[0])} (the median of "
                        f"{typical[1]} first orders)", money(total))
     if (orders >= rules.unusual_min_history and total >= rules.unusual_high_value_minor
             and past[ship_key(order.ship)] <= 0 and not _is_default(order, facts)):
         where = ", ".join(p for p in (order.ship.get("line1"), order.ship.get("city")) if p)
-        yield _finding(order, T.OTHER, "unusual_ship_to", rules,
+        yield _finding(order, T.UNUSUAL_ORDER, "unusual_ship_to", rules,
                        f"unusual:ship_to:{':'.join(ship_key(order.ship))}",
                        f"{money(total)} to a new address ({where})",
                        f"one of the {len([n for n in past.values() if n > 0])} addresses used "
@@ -297,8 +298,9 @@ def _unusual_line(order, ln, facts, rules):
         usual = _range(median, mad, str)
         tenfold = (ln.quantity >= rules.unusual_quantity_factor * median
                    or ln.quantity * rules.unusual_quantity_factor <= median)
-        yield _finding(order, T.OTHER, "unusual_quantity_10x" if tenfold else "unusual_quantity",
-                       rules, f"unusual:qty:{ln.line_no}:{ln.sku}:{ln.quantity}",
+        yield _finding(order, T.UNUSUAL_ORDER,
+                       "unusual_quantity_10x" if tenfold else "unusual_quantity", rules,
+                       f"unusual:qty:{ln.line_no}:{ln.sku}:{ln.quantity}",
                        f"{where} usually {usual}, this order {ln.quantity}",
                        f"usually {usual} (median of {sum(quantities.values())} orders)",
                        str(ln.quantity), line_no=ln.line_no, sku=ln.sku)
@@ -308,7 +310,7 @@ def _unusual_line(order, ln, facts, rules):
     if _off(ln.unit_price_minor, median, mad, rules.unusual_price_floor, rules):
         money = lambda v: format_money(round(v), order.currency)  # noqa: E731
         usual = _range(median, mad, money)
-        yield _finding(order, T.OTHER, "unusual_price", rules,
+        yield _finding(order, T.UNUSUAL_ORDER, "unusual_price", rules,
                        f"unusual:price:{ln.line_no}:{ln.sku}:{ln.unit_price_minor}",
                        f"{where} usually {usual} each, this order "
                        f"{money(ln.unit_price_minor)}",

@@ -51,7 +51,7 @@ def _sla() -> dict[T, timedelta]:
         T.PAYMENT_ERROR: 4 * h, T.CREDIT_LIMIT: 4 * h, T.DUPLICATE_ORDER: 4 * h,
         T.UNKNOWN_SKU: 8 * h, T.PRICE_MISMATCH: 8 * h, T.BAD_ADDRESS: 8 * h,
         T.INSUFFICIENT_STOCK: 24 * h, T.LATE: 8 * h, T.DELIVERY_EXCEPTION: 4 * h,
-        T.BAD_CONTACT: 24 * h,
+        T.BAD_CONTACT: 24 * h, T.UNUSUAL_ORDER: 8 * h,
         T.OTHER: 24 * h,
     }
 

@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from store import clock
 from store.enums import DiscrepancyStatus, OrderStatus, PaymentStatus
-from store.fulfilment import ShipRequest, ship_order
+from store.fulfilment import ShipRequest, allocate, ship_order
 from store.models import ConnectSource, Customer, Discrepancy, Event, Order, Return
-from store.orders import OrderEdit, edit_order
+from store.orders import LineEdit, OrderEdit, edit_order
 from store.views.orders import AddressView
 from tests.support.clock import TODAY
 from tests.support.connect import (
@@ -23,6 +23,7 @@ from tests.support.connect import (
     shopify_order,
     shopify_refund,
 )
+from tests.support.fulfil_desk import stock
 
 
 def at(hours: float) -> str:
@@ -250,3 +251,75 @@ def test_an_unknown_sku_is_stored_and_flagged_as_with_csv(connect):
         item = s.scalars(select(Discrepancy).where(
             Discrepancy.order_id == order_of(t).id)).one()
         assert "NOPE-404" in item.title
+
+
+def lines_of(t, ref="#1001") -> list[tuple[str, int, int]]:
+    with t.db.read() as s:
+        order = s.scalars(select(Order).where(Order.ref == ref)).one()
+        return [(line.sku, line.quantity, line.quantity_reserved) for line in order.lines]
+
+
+def with_lines(body: dict, *lines: tuple[str, int]) -> dict:
+    item = body["line_items"][0]
+    body["line_items"] = [{**item, "id": 466157049 + n, "sku": sku, "quantity": quantity,
+                           "current_quantity": quantity, "price": "3.00" if n else item["price"]}
+                          for n, (sku, quantity) in enumerate(lines)]
+    return body
+
+
+def updated(t, *lines: tuple[str, int], webhook_id="w2", hours=-1.0, **more):
+    return t.shopify(with_lines(shopify_order(created_at=at(-2), updated_at=at(hours),
+                                              email="bob@norman.example", **more), *lines),
+                     topic="orders/updated", webhook_id=webhook_id)
+
+
+def test_changed_added_and_removed_lines_are_edited_through_the_edit_path(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    allocate(t.db, ref="#1001", actor="U0PROC1")
+    reserved = stock(t.db, "WID-1042-BL")[1]
+    assert lines_of(t) == [("WID-1042-BL", 4, 4)]
+    status, answer = updated(t, ("WID-1042-BL", 2), ("CBL-5005-BK", 3))
+    assert (status, answer["discrepancies"]) == (200, 0), answer
+    assert {"line 1 quantity", "line 2"} <= set(answer["changed"]), answer
+    assert [line[:2] for line in lines_of(t)] == [("WID-1042-BL", 2), ("CBL-5005-BK", 3)]
+    assert lines_of(t)[0][2] <= 2 and stock(t.db, "WID-1042-BL")[1] == reserved - 2
+    with t.db.read() as s:
+        event = s.scalars(select(Event).where(Event.order_id == order_of(t).id,
+                                              Event.actor_id == "shopify",
+                                              Event.kind == "edited")).one()
+        assert {"field": "line 1 quantity", "before": "4", "after": "2"}.items() <= \
+            event.changes[0].items()
+    # The blue widget was removed in Shopify (current_quantity 0): its line goes, reservation too.
+    body = with_lines(shopify_order(created_at=at(-2), updated_at=at(-0.5),
+                                    email="bob@norman.example"),
+                      ("WID-1042-BL", 4), ("CBL-5005-BK", 3))
+    body["line_items"][0]["current_quantity"] = 0
+    status, answer = t.shopify(body, topic="orders/updated", webhook_id="w3")
+    assert (status, answer["changed"]) == (200, ["line 1"]), answer
+    assert [line[:2] for line in lines_of(t)] == [("CBL-5005-BK", 3)]
+    assert stock(t.db, "WID-1042-BL")[1] == reserved - 4
+
+
+def test_lines_a_processor_changed_since_the_last_sync_become_a_discrepancy(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    order = order_of(t)
+    edit_order(t.db, ref=order.ref, actor="U0PROC1", expected_version=order.version_id,
+               changes=OrderEdit(lines=(LineEdit(1, "WID-1042-BL", 5),)))
+    status, answer = updated(t, ("WID-1042-BL", 6))
+    assert (status, answer["discrepancies"]) == (200, 1), answer
+    assert lines_of(t)[0][:2] == ("WID-1042-BL", 5)
+    item = flagged(t, "storefront:lines:")[0]
+    assert "storefront and desk disagree on lines" in item.title
+    assert item.evidence["found"] == "lines changed at the desk since the last sync"
+
+
+def test_a_shipped_line_is_not_reduced_below_what_shipped(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    ship(t)
+    status, answer = updated(t, ("WID-1042-BL", 2))
+    assert (status, answer["discrepancies"]) == (200, 1), answer
+    assert lines_of(t)[0][:2] == ("WID-1042-BL", 4)
+    assert "already shipped" in flagged(t, "storefront:lines:")[0].evidence["found"]

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from store.enums import OrderStatus, PaymentStatus
-from store.models import ConnectEvent, ConnectSource, Customer, Order
+from store.models import ConnectEvent, ConnectSource, Customer, Discrepancy, Order
 from tests.support.connect import woo_order
 
 CREATED, LATER, LATEST = "2026-11-30T16:28:02", "2026-11-30T18:00:00", "2026-11-30T19:00:00"
@@ -112,3 +112,31 @@ def test_a_payload_that_cannot_be_an_order_is_a_4xx_naming_the_field(connect, ch
     status, answer = t.woo({**woo_order(created=CREATED), **change})
     assert (status // 100, answer["field"]) == (4, field), answer
     assert order_of(t) is None
+
+
+def test_an_update_with_other_lines_edits_them_and_an_unknown_sku_is_flagged(connect):
+    t = connect
+    t.woo(woo_order(created=CREATED))
+    body = woo_order(created=CREATED, modified=LATER)
+    body["line_items"][0]["quantity"] = 6
+    status, answer = t.woo(body, topic="order.updated", delivery="d2")
+    assert (status, answer["changed"], answer["discrepancies"]) == (
+        200, ["line 1 quantity"], 0), answer
+    body = woo_order(created=CREATED, modified=LATEST)
+    body["line_items"].append({**body["line_items"][0], "id": 316, "sku": "NOPE-9"})
+    status, answer = t.woo(body, topic="order.updated", delivery="d3")
+    assert (status, answer["discrepancies"]) == (200, 1), answer
+    with t.db.read() as s:
+        order = s.get(Order, order_of(t).id)
+        assert [(line.sku, line.quantity) for line in order.lines] == [("WID-1042-BL", 6)]
+        item = s.scalars(select(Discrepancy).where(Discrepancy.order_id == order.id)).one()
+        assert "disagree on lines" in item.title and "NOPE-9" in item.evidence["found"]
+
+
+def test_an_update_whose_quantity_is_not_a_number_is_a_4xx_naming_it(connect):
+    t = connect
+    t.woo(woo_order(created=CREATED))
+    body = woo_order(created=CREATED, modified=LATER)
+    body["line_items"][0]["quantity"] = "6"
+    status, answer = t.woo(body, topic="order.updated", delivery="d2")
+    assert (status // 100, answer["field"]) == (4, "line_items[0].quantity"), answer

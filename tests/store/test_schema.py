@@ -1,6 +1,7 @@
 """Migrations build exactly the schema the models describe, on SQLite and PostgreSQL."""
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
@@ -81,3 +82,35 @@ def test_the_approval_kinds_check_allows_late_returns_after_upgrade(empty_db):
                 "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = 'approvals' "
                 "AND c.contype = 'c'")))
     assert "late_return" in ddl and ddl.count("price_override") == 1
+
+
+def _discrepancies(engine) -> list[tuple[str, str]]:
+    with engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(text(
+            "SELECT type, fingerprint FROM discrepancies ORDER BY id"))]
+
+
+def test_0017_retypes_open_unusual_findings_and_its_downgrade_turns_them_back(empty_db):
+    schema.upgrade(empty_db, "0016_customer_language")
+    with empty_db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO customers (id, code, name, currency, created_at) "
+                          "VALUES (1, 'C', 'C', 'USD', '2026-01-01')"))
+        conn.execute(text(
+            "INSERT INTO orders (id, ref, ref_key, ref_prefix, customer_id, currency, ordered_at, "
+            "status, fulfilment_status, payment_status, shipping_minor, source, created_at, "
+            "updated_at, version_id) VALUES (1, 'SO-1', 'so1', 'so', 1, 'USD', '2026-01-01', "
+            "'open', 'unfulfilled', 'awaiting', 0, 'seed', '2026-01-01', '2026-01-01', 1)"))
+        for n, fingerprint in enumerate(["other:unusual:qty:1:WID-1:120", "manual:1"], start=1):
+            conn.execute(text(
+                "INSERT INTO discrepancies (id, order_id, type, severity, status, fingerprint, "
+                "title, evidence, opened_at, version_id) VALUES (:id, 1, 'other', 'high', "
+                "'new', :f, 't', '{}', '2026-01-01', 1)"), {"id": n, "f": fingerprint})
+    schema.upgrade(empty_db)
+    assert _discrepancies(empty_db.engine) == [
+        ("unusual_order", "unusual_order:unusual:qty:1:WID-1:120"), ("other", "manual:1")]
+    config = schema.alembic_config(empty_db.engine.url.render_as_string(hide_password=False))
+    with empty_db.engine.connect() as conn, conn.begin():
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0016_customer_language")
+    assert _discrepancies(empty_db.engine) == [
+        ("other", "other:unusual:qty:1:WID-1:120"), ("other", "manual:1")]

@@ -178,7 +178,7 @@ def test_planted_unusual_orders_are_open_and_found_by_the_check(seeded):
     assert len(planted) == report.problems["unusual"] == 20
     with db.read() as s:
         found = {f.order_id for f in findings_for(s, list(planted))
-                 if f.fingerprint.startswith("other:unusual:")}
+                 if f.fingerprint.startswith("unusual_order:unusual:")}
     assert len(found) >= 16, sorted(set(planted) - found)
 
 

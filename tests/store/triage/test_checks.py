@@ -157,8 +157,8 @@ def test_an_edit_that_creates_a_problem_opens_one(db, imported):
                                                           unit_price="12.50"),)))
     found = {d.type: d.title for d in result.order.open_discrepancies}
     # 500 is also far beyond what this customer's earlier orders of the SKU hold (unusual_order)
-    assert sorted(found) == ["insufficient_stock", "other"]
-    assert found["other"].endswith("this order 500"), found
+    assert sorted(found) == ["insufficient_stock", "unusual_order"]
+    assert found["unusual_order"].endswith("this order 500"), found
 
 
 def test_rules_are_configuration(db, imported):
@@ -179,10 +179,10 @@ def test_finished_orders_are_not_checked(db, imported):
 
 def test_problem_rows_cover_every_automatic_type():
     from store.enums import DiscrepancyType
-    # "other" is a person's flag, "delivery_exception" the carrier's, "bad_contact" a bounce's:
-    # no import row finds them.
+    # "other" is a person's flag, "delivery_exception" the carrier's, "bad_contact" a bounce's,
+    # "unusual_order" needs the customer's history: no import row finds them.
     assert set(EXPECTED) == {t.value for t in DiscrepancyType} - {"other", "delivery_exception",
-                                                                  "bad_contact"}
+                                                                  "bad_contact", "unusual_order"}
     assert len(problem_rows()) == 10
 
 

@@ -11,11 +11,12 @@ from sqlalchemy import event, select
 
 from bench.triage_desk import import_problems, row, triage_desk
 from store import clock
-from store.enums import Severity
-from store.models import Customer, Order
+from store.enums import DiscrepancyType, Severity
+from store.models import Customer, Discrepancy, Order
 from store.triage.checks import findings_for
 from store.triage.history import median_mad
 from store.triage.rules import RULES
+from store.workspace.routing import set_route
 
 USUAL = (10, 11, 12, 11, 10, 12)
 
@@ -36,7 +37,7 @@ def unusual(db, ref: str, rules=RULES):
     with db.read() as s:
         order_id = s.scalars(select(Order.id).where(Order.ref == ref)).one()
         return [f for f in findings_for(s, [order_id], rules=rules)
-                if f.fingerprint.startswith("other:unusual:")]
+                if f.fingerprint.startswith("unusual_order:unusual:")]
 
 
 @pytest.fixture
@@ -139,3 +140,14 @@ def test_the_history_read_is_a_fixed_number_of_queries_for_any_batch(desk, tmp_p
         return sum("GROUP BY orders.customer_id, order_lines.sku" in q for q in statements)
 
     assert history_reads(["SO-1"]) == history_reads([f"SO-{n}" for n in range(40)]) == 1
+
+
+def test_an_unusual_order_has_its_own_type_and_route(desk, tmp_path):
+    set_route(desk, actor="U0ADMIN", key="default", channel_id="C0TRIAGE")
+    set_route(desk, actor="U0ADMIN", key="unusual_order", channel_id="C0RISK")
+    import_problems(desk, tmp_path, [row("SO-1", "WID-1001-BL", 120, "12.50")])
+    with desk.read() as s:
+        found = {d.type: d.channel_id for d in s.scalars(select(Discrepancy).join(
+            Order, Order.id == Discrepancy.order_id).where(Order.ref == "SO-1"))}
+        assert found[DiscrepancyType.UNUSUAL_ORDER] == "C0RISK"
+        assert set(found.values()) - {"C0RISK"} <= {"C0TRIAGE"}  # the others: the default
