@@ -25,6 +25,7 @@ from store.connect.storefront import (
     StorefrontOrder,
     apply,
     flag,
+    line_items,
     list_field,
     money_sum,
     text,
@@ -58,23 +59,10 @@ def receive(session: Session, db, topic: str, body: dict, *, default_rep: str | 
 def parse_order(order: dict, topic: str = "orders/create") -> StorefrontOrder:
     if order.get("id") is None:
         raise IntakeRejected("The order's id is missing.", field="id")
-    lines = order.get("line_items")
-    if not isinstance(lines, list) or not lines:
-        raise IntakeRejected("line_items must be a list of at least one line.",
-                             field="line_items")
-    out = []
-    for n, line in enumerate(lines):
-        if not isinstance(line, dict):
-            raise IntakeRejected("Each line item must be an object.", field=f"line_items[{n}]")
-        sku = text(line.get("sku"))
-        if not sku:
-            raise IntakeRejected("A line item needs its sku.", field=f"line_items[{n}].sku")
-        # An order edited in Shopify keeps its lines' first `quantity`; `current_quantity` is
-        # what is left (0: removed).
-        quantity = line.get("current_quantity", line.get("quantity"))
-        if quantity != 0:
-            out.append({"sku": sku, "quantity": quantity,
-                        "unit_price": text(line.get("price")) or None})
+    # An order edited in Shopify keeps its lines' first `quantity`; `current_quantity` is what
+    # is left (0: removed).
+    out = line_items(order, lambda line: line.get("current_quantity", line.get("quantity")),
+                     zero_is_removed=True)
     ship = order.get("shipping_address") or {}
     if not isinstance(ship, dict):
         raise IntakeRejected("shipping_address must be an object.", field="shipping_address")

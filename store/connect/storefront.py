@@ -84,6 +84,27 @@ def list_field(body: dict, name: str) -> list:
     return value
 
 
+def line_items(order: dict, quantity=lambda line: line.get("quantity"), *,
+               zero_is_removed: bool = False) -> list[dict]:
+    """The order's `line_items` as intake lines (sku, quantity, unit price); `quantity` reads a
+    line's quantity the platform's way; with `zero_is_removed`, lines at 0 are left out."""
+    lines = order.get("line_items")
+    if not isinstance(lines, list) or not lines:
+        raise IntakeRejected("line_items must be a list of at least one line.",
+                             field="line_items")
+    out = []
+    for n, line in enumerate(lines):
+        if not isinstance(line, dict):
+            raise IntakeRejected("Each line item must be an object.", field=f"line_items[{n}]")
+        sku = text(line.get("sku"))
+        if not sku:
+            raise IntakeRejected("A line item needs its sku.", field=f"line_items[{n}].sku")
+        if (units := quantity(line)) != 0 or not zero_is_removed:
+            out.append({"sku": sku, "quantity": units,
+                        "unit_price": text(line.get("price")) or None})
+    return out
+
+
 def money_sum(items: list, key: str, where: str) -> str | None:
     """The platform's decimal strings (shipping lines' prices) added up, as a decimal string."""
     total = Decimal(0)

@@ -19,6 +19,7 @@ from store.connect.storefront import (
     Buyer,
     StorefrontOrder,
     apply,
+    line_items,
     list_field,
     money_sum,
     text,
@@ -62,19 +63,7 @@ def parse_order(order: dict, topic: str) -> StorefrontOrder:
     if status not in PAYMENT:
         raise IntakeRejected(f"status must be one of {', '.join(PAYMENT)}.", field="status")
     number = text(order.get("number")) or str(order["id"])
-    lines = order.get("line_items")
-    if not isinstance(lines, list) or not lines:
-        raise IntakeRejected("line_items must be a list of at least one line.",
-                             field="line_items")
-    out = []
-    for n, line in enumerate(lines):
-        if not isinstance(line, dict):
-            raise IntakeRejected("Each line item must be an object.", field=f"line_items[{n}]")
-        sku = text(line.get("sku"))
-        if not sku:
-            raise IntakeRejected("A line item needs its sku.", field=f"line_items[{n}].sku")
-        out.append({"sku": sku, "quantity": line.get("quantity"),
-                    "unit_price": text(line.get("price")) or None})
+    out = line_items(order)
     ship, billing = _object(order, "shipping"), _object(order, "billing")
     name = " ".join(text(ship.get(k)) for k in ("first_name", "last_name")).strip()
     address = {"name": name or text(ship.get("company"))} | {
