@@ -28,21 +28,23 @@ from datetime import timedelta
 from itertools import count
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.seed_and_import import fresh_postgres, fresh_sqlite  # noqa: E402
+from bench.seed_and_import import OUT, fresh_postgres, fresh_sqlite  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.console import start_stack  # noqa: E402
 from jobs import outbox as delivery  # noqa: E402
 from store import clock  # noqa: E402
+from store.db import open_database  # noqa: E402
+from store.metrics import refresh_planner_statistics  # noqa: E402
 from store.models import Customer, Order, Product  # noqa: E402
 from store.seed.demo import seed_demo  # noqa: E402
 from store.workspace.routing import set_route  # noqa: E402
 
 SECRET = "shpss_bench"
-_ids = count(9_000_000_000)
+_ids = count(time.time_ns())  # webhook ids no earlier run used
 
 
 def signed_post(url: str, body: dict, topic: str) -> float:
@@ -80,23 +82,32 @@ def order(n: int, skus: list[str], emails: list[str], *, city: str = "Springfiel
     }
 
 
-def run(db, label: str, orders: int, posts: int, threads: list[int]) -> list[dict]:
+def run(db, label: str, orders: int, posts: int, threads: list[int], *,
+        seed: bool = True) -> list[dict]:
     started = time.perf_counter()
-    seed_demo(db, orders=orders, seed=42)
-    seeded = time.perf_counter() - started
+    if seed:
+        seed_demo(db, orders=orders, seed=42)
+    seeded = round(time.perf_counter() - started) if seed else "reused"
+    # The planner statistics a desk has in steady state: the clock's daily refresh on SQLite,
+    # autovacuum's on PostgreSQL (within minutes of a bulk load; measured right after the
+    # load, before it, creates ran at 2.5/s instead of ~90/s).
+    refresh_planner_statistics(db)
+    if not db.is_sqlite:
+        with db.write() as session:
+            session.execute(text("ANALYZE"))
     with db.read() as s:
         skus = list(s.scalars(select(Product.sku).where(Product.active.is_(True))
                               .order_by(Product.id).limit(200)))
         emails = [e for e in s.scalars(select(Customer.email).where(Customer.email.is_not(None))
                                        .order_by(Customer.id).limit(200)) if e]
         total = s.scalar(select(func.count()).select_from(Order))
-    print(f"{label}: seeded {total:,} orders in {seeded:.0f} s", file=sys.stderr, flush=True)
+    print(f"{label}: {total:,} orders, seeded in {seeded} s", file=sys.stderr, flush=True)
     settings = Settings.from_env({"ORDERDESK_SHOPIFY_SECRET": SECRET,
                                   "ORDERDESK_SHOPIFY_DEFAULT_REP": "U0SALES1"})
     sandbox, running, _ = start_stack(settings, db=db)
     set_route(db, actor="bench", key="default", channel_id="C0TRIAGE")
     url = running.url.replace("/slack/events", "/connect/shopify")
-    rows, base = [], 0
+    rows, base = [], total  # order numbers no earlier run used
     try:
         for width in threads:
             for kind, topic, make in (
@@ -109,7 +120,7 @@ def run(db, label: str, orders: int, posts: int, threads: list[int]) -> list[dic
                     took = list(pool.map(lambda n: signed_post(url, make(n), topic), numbers))
                 wall = time.perf_counter() - began
                 cuts = statistics.quantiles(took, n=100)
-                rows.append({"db": label, "orders": total, "seed_s": round(seeded),
+                rows.append({"db": label, "orders": total, "seed_s": seeded,
                              "threads": width, "kind": kind, "posts": posts,
                              "orders_per_s": round(posts / wall, 1),
                              "p50_ms": round(cuts[49] * 1000, 1),
@@ -132,14 +143,20 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true")
     parser.add_argument("--no-pg", action="store_true")
     parser.add_argument("--pg-url", default="postgresql://root@127.0.0.1/od_connect_bench")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure on the databases the last run seeded (no new seed; "
+                             "they must come from the same code: no migrations are run)")
     args = parser.parse_args()
     threads = [int(t) for t in args.threads.split(",")]
+    sqlite_name = f"connect-{args.orders}.sqlite3"
     rows = []
     if not args.no_sqlite:
-        rows += run(fresh_sqlite(f"connect-{args.orders}.sqlite3"), "sqlite", args.orders,
-                    args.posts, threads)
+        db = (open_database(f"sqlite:///{OUT / sqlite_name}") if args.reuse
+              else fresh_sqlite(sqlite_name))
+        rows += run(db, "sqlite", args.orders, args.posts, threads, seed=not args.reuse)
     if not args.no_pg:
-        rows += run(fresh_postgres(args.pg_url), "postgresql", args.orders, args.posts, threads)
+        db = open_database(args.pg_url) if args.reuse else fresh_postgres(args.pg_url)
+        rows += run(db, "postgresql", args.orders, args.posts, threads, seed=not args.reuse)
     print("| db | orders in db | seed s | threads | webhook | posts | orders/s | p50 ms | p95 ms |")
     print("|---|---:|---:|---:|---|---:|---:|---:|---:|")
     for r in rows:

