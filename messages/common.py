@@ -12,6 +12,16 @@ from messages.text import mrkdwn
 _SLACK_ID = re.compile(r"^[UWCGD][A-Z0-9]{2,}$")
 
 
+def undelivered_message(rows: list[str], total: int, *, what: str, nothing: str, hint: str,
+                        fallback: str) -> dict:
+    """A list of things refused for good (posts, mails), newest first, with how to resend.
+    `what`: the heading after the count, e.g. "posts Slack refused for good"."""
+    shown = f" (newest {len(rows)})" if total > len(rows) else ""
+    body = f"*{total} {what}*{shown}\n" + ("\n".join(rows) or f"_{nothing}_")
+    return render("notice.json.j2", text=fallback, icon=":outbox_tray:", body=body,
+                  hint=hint if total else None)
+
+
 def usage_message(command: str, entries: list[tuple[str, str]], *, unknown: str | None = None) -> dict:
     lines = [f"`{mrkdwn(usage)}`  {mrkdwn(summary)}" for usage, summary in entries]
     return render("usage.json.j2", command=command, lines=lines, unknown=unknown)

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from messages import i18n, text
 from messages.actions import MailActions
 from messages.blocks import MailBlocks
-from messages.common import error_message
+from messages.common import error_message, undelivered_message
 from messages.metadata import Metadata
 from messages.render import TEMPLATES, render
 from store.views.mail import MailDraft, MailNote
@@ -131,10 +131,8 @@ def dead_mails_message(mails, total: int) -> dict:
     rows = [f"`#{m.id}` {text.mrkdwn(m.order_ref or '—', 64)} to {text.mrkdwn(m.to_address)}: "
             f"{text.mrkdwn(m.subject, 100)} · {text.when(m.created_at)} · "
             f"_{text.mrkdwn(m.last_error or '', 200)}_" for m in mails]
-    shown = f" (newest {len(mails)})" if total > len(mails) else ""
-    body = (f"*{total} customer mail{'s' * (total != 1)} not delivered*{shown}\n"
-            + ("\n".join(rows) or "_None: every mail went out._"))
-    hint = ("Fix the address on the customer (`/customer`) and send a new mail, or, when the "
-            "server was at fault, `/orders mail retry <number>` or `/orders mail retry all`.")
-    return render("notice.json.j2", text="Undelivered customer mail", icon=":outbox_tray:",
-                  body=body, hint=hint if total else None)
+    return undelivered_message(
+        rows, total, what=f"customer mail{'s' * (total != 1)} not delivered",
+        nothing="None: every mail went out.", fallback="Undelivered customer mail",
+        hint="Fix the address on the customer (`/customer`) and send a new mail, or, when the "
+             "server was at fault, `/orders mail retry <number>` or `/orders mail retry all`.")

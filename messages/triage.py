@@ -4,6 +4,7 @@ owner's DMs, batch summaries, escalations, the queue, replies to buttons, and ro
 from __future__ import annotations
 
 from messages.actions import MailActions, TriageActions
+from messages.common import undelivered_message
 from messages.orders import actor
 from messages.render import render
 from messages.text import label, mrkdwn, when
@@ -201,10 +202,8 @@ def dead_letters_message(letters, total: int) -> dict:
             f"{' to <#' + d.channel + '>' if d.channel and d.channel[:1] in 'CGD' else ''}"
             f"{' to <@' + d.channel + '>' if d.channel and d.channel[:1] in 'UW' else ''}"
             f" · {when(d.created_at)} · _{mrkdwn(d.error, 200)}_" for d in letters]
-    shown = f" (newest {len(letters)})" if total > len(letters) else ""
-    body = (f"*{total} post{'s' * (total != 1)} Slack refused for good*{shown}\n"
-            + ("\n".join(rows) or "_None: every post went out._"))
-    hint = ("Invite me where I'm missing (`/invite @Orderdesk`), then "
-            "`/orders outbox retry <number>` or `/orders outbox retry all`.")
-    return render("notice.json.j2", text="Undelivered posts", icon=":outbox_tray:",
-                  body=body, hint=hint if total else None)
+    return undelivered_message(
+        rows, total, what=f"post{'s' * (total != 1)} Slack refused for good",
+        nothing="None: every post went out.", fallback="Undelivered posts",
+        hint="Invite me where I'm missing (`/invite @Orderdesk`), then "
+             "`/orders outbox retry <number>` or `/orders outbox retry all`.")
