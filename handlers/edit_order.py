@@ -78,12 +78,12 @@ def editor(request: Request, *, ref: str) -> dict:
 def parse_edit(state: ModalState, meta: EditMetadata) -> OrderEdit:
     """The modal's state as an OrderEdit. Only shape is parsed here; store/ validates."""
     removed = {int(n) for n in state.selected_options(B.REMOVE_LINES)}
-    lines = [LineEdit(line_no=n, sku="", quantity=state.text(B.quantity(n)) or "",
-                      unit_price=state.text(B.unit_price(n)) or "", remove=n in removed)
+    lines = [LineEdit(line_no=n, sku="", quantity=state.figure(B.quantity(n)) or "",
+                      unit_price=state.figure(B.unit_price(n)) or "", remove=n in removed)
              for n in meta.line_nos]
     lines.append(LineEdit(line_no=None, sku=state.text(B.NEW_SKU) or "",
-                          quantity=state.text(B.NEW_QUANTITY) or "",
-                          unit_price=state.text(B.NEW_UNIT_PRICE)))
+                          quantity=state.figure(B.NEW_QUANTITY) or "",
+                          unit_price=state.figure(B.NEW_UNIT_PRICE)))
     hold = state.selected(B.HOLD)
     return OrderEdit(
         ship_to=AddressView(**{f: state.text(B.ship_to(f)) for f in ADDRESS_FIELDS}),

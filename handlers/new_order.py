@@ -80,11 +80,11 @@ def parse_new_order(state: ModalState, *, lines: int = NEW_ORDER_LINES) -> dict:
     count, lines = lines, []
     for n in range(1, count + 1):
         sku, quantity = state.selected(B.sku(n)), state.number(B.quantity(n))
-        price = state.text(B.unit_price(n))
+        price = state.figure(B.unit_price(n))
         if sku or quantity is not None or price:
             lines.append((n, sku, quantity, price))
     return {"customer_code": state.selected(B.CUSTOMER) or "",
             "po_number": state.text(B.PO_NUMBER),
             "requested_date": state.date(B.REQUESTED_DATE), "lines": lines,
             "ship_to": {f: state.text(B.ship_to(f)) or "" for f, _ in SHIP_TO_FIELDS},
-            "shipping": state.text(B.SHIPPING), "notes": state.text(B.NOTES)}
+            "shipping": state.figure(B.SHIPPING), "notes": state.text(B.NOTES)}

@@ -49,6 +49,6 @@ def return_view(request: Request, *, ref: str) -> dict:
 
 def parse_return(state: ModalState, meta: ReturnMetadata) -> list[ReturnLineRequest]:
     return [ReturnLineRequest(
-        line_no=n, quantity=state.text(B.quantity(n)) or "", outcome=state.selected(B.outcome(n)),
+        line_no=n, quantity=state.figure(B.quantity(n)) or "", outcome=state.selected(B.outcome(n)),
         reason=state.selected(B.reason(n)), exchange_sku=state.text(B.sku(n)))
         for n in meta.line_nos]

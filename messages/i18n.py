@@ -8,6 +8,7 @@ and most replies render nothing translated. Unset, everything renders in English
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
@@ -18,7 +19,15 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import (
+    NumberFormatError,
+    format_currency,
+    format_decimal,
+    get_currency_precision,
+    get_decimal_symbol,
+    get_group_symbol,
+    parse_decimal,
+)
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -118,3 +127,49 @@ def short_day(value: date | datetime) -> str | None:
     if isinstance(value, datetime):
         value = value.astimezone(UTC).date()
     return format_date(value, SHORT_DAY, locale=current()).replace(".", "")
+
+
+_FIGURE = re.compile(r"^(?P<before>[^\d.,]*)(?P<figure>[\d.,]+)(?P<after>[^\d.,]*)$")
+
+
+class NotAFigure(ValueError):
+    """A number typed in a way the reader's conventions don't read, or read two ways."""
+
+
+def typed_figure(text: str) -> str:
+    """A number as the reader types it ("12,50", "1.234,56" in es_ES) as the store reads it
+    ("12.50", "1234.56"); a currency sign or code around it is kept. English is unchanged:
+    the store's own rules (a dot, no separators) apply. Raises NotAFigure, in the reader's
+    language, for a figure the locale doesn't read ("12.50" in es_ES) or reads two ways
+    ("1.234": one thousand two hundred thirty-four, or one point two three four?)."""
+    if language() == ENGLISH:
+        return text
+    match = _FIGURE.match(text.strip())
+    if match is None:
+        return text  # not a figure at all: the store says what is wrong with it
+    figure, locale = match["figure"], current()
+    decimal_mark, group = get_decimal_symbol(locale), get_group_symbol(locale)
+    example = format_decimal(Decimal("1234.5"), "#,##0.00", locale=locale)
+    one_group = rf"\d{{1,3}}{re.escape(group)}\d{{3}}"
+    if decimal_mark not in figure and re.fullmatch(one_group, figure):
+        whole = figure.replace(group, "")
+        raise NotAFigure(gettext(
+            "“%(text)s” can be read two ways: write %(whole)s without the “%(group)s”, or "
+            "use “%(mark)s” for decimals, like %(example)s") % {
+                "text": figure, "whole": whole, "group": group, "mark": decimal_mark,
+                "example": example})
+    try:
+        value = parse_decimal(figure, locale=locale, strict=True)
+    except NumberFormatError:
+        raise NotAFigure(gettext(
+            "“%(text)s” is not a number as you write them: use “%(mark)s” for decimals, "
+            "like %(example)s") % {"text": figure, "mark": decimal_mark,
+                                   "example": example}) from None
+    return f"{match['before']}{value:f}{match['after']}"
+
+
+def typed_amount(text: str) -> str:
+    """How a plain amount is written for the reader to edit: "12.50" -> "12,50" in es_ES."""
+    if language() == ENGLISH:
+        return text
+    return text.replace(".", get_decimal_symbol(current()))

@@ -95,7 +95,8 @@ def amount(minor: int | None, currency: str) -> str:
     sign, minor = ("-" if minor < 0 else ""), abs(minor)
     if currency in ZERO_DECIMAL:
         return f"{sign}{minor}"
-    return f"{sign}{minor // 100}.{minor % 100:02d}"
+    # "12,50" for a Spanish reader in Spain: the form they type back (ModalState.figure)
+    return i18n.typed_amount(f"{sign}{minor // 100}.{minor % 100:02d}")
 
 
 def when(value: datetime | None) -> str:

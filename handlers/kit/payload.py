@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from messages import i18n
 from messages.metadata import read_json
 from store.errors import ValidationFailed
 
@@ -64,9 +65,20 @@ class ModalState:
         picked = self._element(block_id).get("selected_date")
         return date.fromisoformat(picked) if picked else None
 
+    def figure(self, block_id: str) -> str | None:
+        """A typed amount or quantity, read in the reader's conventions ("12,50" in Spanish)
+        and given as the store reads it ("12.50"); one read two ways is refused here."""
+        text = self.text(block_id)
+        if text is None:
+            return None
+        try:
+            return i18n.typed_figure(text)
+        except i18n.NotAFigure as error:
+            raise ValidationFailed({block_id: str(error)}) from None
+
     def number(self, block_id: str) -> int | Decimal | None:
         """A number input's value: an int when whole."""
-        text = self.text(block_id)
+        text = self.figure(block_id)
         if text is None:
             return None
         try:
