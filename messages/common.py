@@ -45,14 +45,14 @@ def _mention(text: str, ids: tuple[str, ...]) -> str:
 
 
 def unexpected_error_message(reference: str) -> dict:
-    text = (f"Something went wrong on our side and nothing was changed. "
-            f"If it happens again, give your admin this reference: {reference}")
+    text = _("Something went wrong on our side and nothing was changed. If it happens again, "
+             "give your admin this reference: %(reference)s") % {"reference": reference}
     return render("notice.json.j2", text=mrkdwn(text), icon=":x:", body=mrkdwn(text), hint=None)
 
 
 def database_unavailable_message() -> dict:
-    text = ("Orderdesk cannot reach its database right now, so this was not done. "
-            "Try again in a minute.")
+    text = _("Orderdesk cannot reach its database right now, so this was not done. "
+             "Try again in a minute.")
     return render("notice.json.j2", text=text, icon=":hourglass:", body=text, hint=None)
 
 

@@ -60,7 +60,7 @@ class StaleEdit(OrderdeskError):
     """Someone saved the record after this edit started; nothing was overwritten."""
 
     def __init__(self, what: str, changes: list[str] | None = None):
-        self.changes = list(changes or [])
+        self.what, self.changes = what, list(changes or [])
         detail = f" Changed meanwhile: {', '.join(self.changes)}." if self.changes else ""
         super().__init__(
             f"{what} was changed by someone else after you opened it, so nothing was saved."
@@ -86,6 +86,7 @@ class NotVisible(OrderdeskError):
     """The viewer may see this order's status only (store.workspace.visibility)."""
 
     def __init__(self, ref: str, what: str):
+        self.ref, self.what = ref, what
         super().__init__(f"{what} of `{ref}` are for its account's rep and the order desk; "
                          f"`/order {ref}` shows its status.")
 
@@ -94,6 +95,7 @@ class Outsider(OrderdeskError):
     """A guest or someone of another organisation: no desk role, no access by default."""
 
     def __init__(self, *, linked: bool = False):
+        self.linked = linked
         where = ("Here you can ask about your own account's orders: mention @orderdesk with "
                  "an order number or question, or use `/order <ref or PO>`." if linked else
                  "If your company shares a channel with the desk, ask there.")
@@ -105,6 +107,7 @@ class NotForThisChannel(OrderdeskError):
     """A post into a channel another organisation reads, about an order not theirs."""
 
     def __init__(self, ref: str):
+        self.ref = ref
         super().__init__(f"This channel is shared with another organisation, so only the "
                          f"orders of the account linked to it can be shown here, and `{ref}` "
                          "is not one of them. (Admins link it with `/orders connect`.)")

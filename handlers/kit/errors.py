@@ -16,14 +16,27 @@ from slack_bolt import BoltResponse
 from slack_sdk.errors import SlackApiError
 
 from handlers.kit.payload import channel_of, user_of
+from messages import i18n
 from messages.common import database_unavailable_message, error_message, unexpected_error_message
+from messages.errors import error_text, field_error
+from messages.i18n import _
 from store.db import DATABASE_DOWN
 from store.errors import OrderdeskError, ValidationFailed
 
 log = logging.getLogger("orderdesk")
 
 
+# The attribute the kit's listener puts on an error it lets through: the locale of the person
+# who acted, found while their request was being answered (handlers.kit.listen).
+ERROR_LOCALE = "orderdesk_locale"
+
+
 def handle_error(error: Exception, body: dict, response: BoltResponse | None, client, logger):
+    with i18n.using(getattr(error, ERROR_LOCALE, i18n.ENGLISH)):
+        return _answer(error, body, response, client)
+
+
+def _answer(error: Exception, body: dict, response: BoltResponse | None, client):
     message = message_for(error, body)
     kind = body.get("type") or ("slash_command" if "command" in body else "event")
     if response is not None and kind == "view_submission" and _inputs(body):
@@ -36,7 +49,7 @@ def handle_error(error: Exception, body: dict, response: BoltResponse | None, cl
 
 def message_for(error: Exception, body: dict) -> dict:
     if isinstance(error, OrderdeskError):
-        return error_message(error.message, mentions=error.mentions)
+        return error_message(error_text(error), mentions=error.mentions)
     if isinstance(error, DATABASE_DOWN):
         log.warning("database unavailable: %s", str(error).splitlines()[0][:300])
         return database_unavailable_message()
@@ -68,10 +81,13 @@ def _view_errors(error: Exception, body: dict) -> dict:
     """Put the message under the modal's fields: named ones where we can, else the first input."""
     blocks = _inputs(body)
     if isinstance(error, ValidationFailed):
-        errors = {k: v for k, v in error.errors.items() if k in blocks}
-        stray = [v for k, v in error.errors.items() if k not in blocks]
+        errors = {k: field_error(v) for k, v in error.errors.items() if k in blocks}
+        stray = [field_error(v) for k, v in error.errors.items() if k not in blocks]
+    elif isinstance(error, OrderdeskError):
+        errors, stray = {}, [error_text(error)]
     else:
-        errors, stray = {}, [getattr(error, "message", "Something went wrong; nothing was saved.")]
+        nothing = _("Something went wrong; nothing was saved.")
+        errors, stray = {}, [getattr(error, "message", nothing)]
     if stray:
         first = blocks[0]
         errors[first] = " ".join(filter(None, [errors.get(first), *stray]))[:2000]

@@ -8,6 +8,7 @@ listener raises reaches the error handler while the ack is still to be given.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from slack_sdk import WebClient
 
 from handlers.kit.commands import CommandRouter
 from handlers.kit.deps import Deps
+from handlers.kit.errors import ERROR_LOCALE
 from handlers.kit.language import locale_of
 from handlers.kit.payload import ModalState, channel_of, thread_of, user_of
 from handlers.kit.people import is_ext_shared, is_outsider, user_tz
@@ -32,6 +34,7 @@ from store.errors import Outsider, ValidationFailed
 from store.lookup import split_ref
 from store.workspace import Submitted, Viewer, connected_customer, submit_once
 
+log = logging.getLogger(__name__)
 M = TypeVar("M", bound=Metadata)
 # What a guest or another organisation's user may do, in a channel linked to their account.
 OUTSIDER_MAY = frozenset({Permission.LOOKUP, Permission.ASK})
@@ -180,12 +183,24 @@ def listen(deps: Deps, listener: Listener) -> Callable[..., None]:
         token = i18n.set_locale(partial(locale_of, request))
         try:
             listener(request).deliver(request, ack)
+        except Exception as error:
+            # Bolt's error handler runs once this context is gone: it answers in this locale.
+            setattr(error, ERROR_LOCALE, _locale_or_default(request))
+            raise
         finally:
             i18n.reset_locale(token)
 
     bolt_listener.__name__ = bolt_listener.__qualname__ = listener.__name__
     bolt_listener.kit_listener = listener  # tests/handlers/test_every_listener.py finds it here
     return bolt_listener
+
+
+def _locale_or_default(request: Request) -> str:
+    try:
+        return i18n.current()
+    except Exception:  # e.g. Slack unreachable for users.info: the error still gets told
+        log.warning("could not find the language of %s", request.user, exc_info=True)
+        return request.deps.settings.default_locale
 
 
 class Listeners:
