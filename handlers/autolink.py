@@ -13,6 +13,7 @@ from slack_bolt import App
 
 from handlers.kit import Deps, Permission, Reply, Request, channel_names, resolve_channel
 from messages.common import confirmation_message
+from messages.i18n import N_
 from messages.unfurls import autolink_message
 from store.errors import NotAllowed, Outsider, ValidationFailed
 from store.orders import orders_named_in
@@ -32,7 +33,7 @@ log = logging.getLogger("orderdesk.autolink")
 
 def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("autolink", on_autolink_command, usage=USAGE,
-                            summary="answer messages that name orders in a channel (admins)")
+                            summary=N_("answer messages that name orders in a channel (admins)"))
 
 
 def on_autolink_command(request: Request) -> Reply:

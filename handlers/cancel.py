@@ -10,6 +10,7 @@ from messages.actions import CancelActions
 from messages.blocks import ReasonBlocks
 from messages.common import confirmation_message
 from messages.fulfilment import cancel_modal, canceled_text
+from messages.i18n import N_
 from messages.metadata import OrderModalMetadata
 from store.fulfilment import cancel_order, check_cancel
 
@@ -18,7 +19,7 @@ USAGE = "/order cancel <ref> [reason]"
 
 def register(app: App, deps: Deps) -> None:
     deps.order_command.add("cancel", on_cancel_command, usage=USAGE,
-                           summary="cancel an order that hasn't shipped, with a reason")
+                           summary=N_("cancel an order that hasn't shipped, with a reason"))
     Listeners(app, deps).view(CancelActions.CALLBACK, on_cancel_submit)
 
 

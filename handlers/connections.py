@@ -11,6 +11,7 @@ from handlers.kit import Deps, Permission, Reply, Request
 from handlers.kit.people import is_ext_shared
 from messages.common import confirmation_message
 from messages.connect import connect_sources_message
+from messages.i18n import N_
 from messages.triage import connections_message
 from store.connect import list_sources
 from store.errors import ValidationFailed
@@ -23,10 +24,10 @@ DISCONNECT_USAGE = "/orders disconnect <#channel>"
 
 def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("connect", on_connect_command, usage=CONNECT_USAGE,
-                            summary="link a channel shared with a customer to its account "
-                                    "(admins)")
+                            summary=N_("link a channel shared with a customer to its account "
+                                    "(admins)"))
     deps.orders_command.add("disconnect", on_disconnect_command, usage=DISCONNECT_USAGE,
-                            summary="unlink a shared channel from its account (admins)")
+                            summary=N_("unlink a shared channel from its account (admins)"))
 
 
 def on_connect_command(request: Request) -> Reply:

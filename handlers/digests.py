@@ -24,6 +24,7 @@ from messages.digest import (
     subscriptions_message,
     working_message,
 )
+from messages.i18n import N_
 from messages.scorecard import scorecard_message
 from store import clock
 from store.errors import ValidationFailed
@@ -141,9 +142,10 @@ def _date(word: str) -> date:
 
 def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("digest", on_digest_command, usage=DIGEST_USAGE,
-                            summary="scheduled digests for a channel (managers)")
+                            summary=N_("scheduled digests for a channel (managers)"))
     deps.orders_command.add("report", on_report_command, usage=REPORT_USAGE,
-                            summary="the figures of a period, now, or its orders as CSV or XLSX")
+                            summary=N_("the figures of a period, now, or its orders as CSV "
+                                       "or XLSX"))
     Listeners(app, deps).action(re.compile(rf"^{re.escape(DigestActions.DRILL)}:\w+$"),
                                 on_drill_button)
 

@@ -14,6 +14,7 @@ from messages.edit_order import (
     order_closed_modal,
     stale_edit_modal,
 )
+from messages.i18n import N_
 from messages.metadata import OrderModalMetadata
 from store.enums import HoldReason
 from store.errors import StaleEdit
@@ -26,7 +27,7 @@ HOLD_REASONS = [reason.value for reason in HoldReason]
 
 
 def register(app: App, deps: Deps) -> None:
-    deps.order_command.add("edit", on_edit_command, usage=USAGE, summary="edit an order")
+    deps.order_command.add("edit", on_edit_command, usage=USAGE, summary=N_("edit an order"))
     on = Listeners(app, deps)
     on.action(OrderActions.EDIT, on_edit_button)
     on.view(EditOrderIds.CALLBACK, on_edit_submit)

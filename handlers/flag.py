@@ -9,6 +9,7 @@ from handlers.kit import Deps, Listeners, Permission, Reply, Request
 from messages.actions import OrderActions, TriageActions
 from messages.blocks import FlagBlocks
 from messages.common import confirmation_message
+from messages.i18n import N_
 from messages.text import mrkdwn
 from messages.triage_modals import ModalMetadata, flag_modal
 from store import clock
@@ -21,7 +22,7 @@ QUOTE = 300  # how much of a message the shortcut puts into the reason box
 
 def register(app: App, deps: Deps) -> None:
     deps.order_command.add("flag", on_flag_command, usage=USAGE,
-                           summary="flag a problem with an order for triage")
+                           summary=N_("flag a problem with an order for triage"))
     on = Listeners(app, deps)
     on.action(OrderActions.FLAG, on_flag_button)
     on.shortcut(TriageActions.FLAG_SHORTCUT, on_flag_shortcut)

@@ -10,6 +10,7 @@ from messages.actions import FulfilmentActions
 from messages.blocks import ShipBlocks as B
 from messages.common import confirmation_message
 from messages.fulfilment import ShipMetadata, allocated_text, ship_modal, shipped_text, step_text
+from messages.i18n import N_
 from store.fulfilment import ShipRequest, allocate, mark_packed, mark_picked, ship_form, ship_order
 
 SHIP_USAGE = "/order ship <ref>"
@@ -18,9 +19,9 @@ RELEASE_USAGE = "/order release <ref>"
 
 def register(app: App, deps: Deps) -> None:
     deps.order_command.add("ship", on_ship_command, usage=SHIP_USAGE,
-                           summary="record a shipment (partial or whole)")
+                           summary=N_("record a shipment (partial or whole)"))
     deps.order_command.add("release", on_release_command, usage=RELEASE_USAGE,
-                           summary="reserve stock and send a ready order to the warehouse")
+                           summary=N_("reserve stock and send a ready order to the warehouse"))
     on = Listeners(app, deps)
     on.action(FulfilmentActions.SHIP, on_ship_button)
     on.action(FulfilmentActions.PICKED, on_picked_button)

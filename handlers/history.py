@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from handlers.kit import Deps, Listeners, Permission, Reply, Request
 from messages.actions import OrderActions
+from messages.i18n import N_
 from messages.orders import history_message
 from store.errors import NotVisible
 from store.orders import get_order, order_history
@@ -18,7 +19,7 @@ USAGE = "/order history <ref>"
 
 def register(app: App, deps: Deps) -> None:
     deps.order_command.add("history", on_history_command, usage=USAGE,
-                           summary="who changed what, newest first")
+                           summary=N_("who changed what, newest first"))
     on = Listeners(app, deps)
     on.action(OrderActions.HISTORY, on_history_button)
     on.action(re.compile(rf"^{re.escape(OrderActions.HISTORY_PAGE)}:(prev|next)$"),

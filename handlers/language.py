@@ -9,6 +9,7 @@ from handlers.kit import Deps, Reply, Request
 from handlers.kit.language import locale_of
 from messages import i18n
 from messages.common import language_message
+from messages.i18n import N_
 from store.workspace import set_language
 
 USAGE = "/orders language es|en|auto"
@@ -16,7 +17,7 @@ USAGE = "/orders language es|en|auto"
 
 def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("language", on_language_command, usage=USAGE,
-                            summary="the language Orderdesk answers you in (everyone)")
+                            summary=N_("the language Orderdesk answers you in (everyone)"))
 
 
 def on_language_command(request: Request) -> Reply:

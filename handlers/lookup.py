@@ -12,6 +12,7 @@ from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
 from handlers.kit.reply import CANNOT_POST_HERE
 from messages.actions import OrderActions
 from messages.common import with_note
+from messages.i18n import N_
 from messages.orders import all_lines_modal, candidates_message, no_match_message, order_card
 from store.errors import NotForThisChannel, NotVisible
 from store.lookup import find_orders
@@ -24,7 +25,7 @@ LOOKUP_USAGE = "/order <ref, PO, tracking number, customer, SKU>"
 
 def register(app: App, deps: Deps) -> None:
     deps.order_command.fallback(on_lookup_command, usage=LOOKUP_USAGE,
-                                summary="find an order by anything you know about it")
+                                summary=N_("find an order by anything you know about it"))
     on = Listeners(app, deps)
     on.action(numbered(OrderActions.OPEN), on_open_button)
     on.action(OrderActions.SHARE, on_share_button)

@@ -11,6 +11,7 @@ from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
 from messages.actions import MailActions
 from messages.blocks import MailBlocks
 from messages.common import confirmation_message
+from messages.i18n import N_
 from messages.mail import MailMetadata, dead_mails_message, mail_modal, mail_off_message
 from store.errors import ValidationFailed
 from store.mail import TEMPLATES, dead_mails, draft_for, retry_dead_mails, send_mail
@@ -20,8 +21,8 @@ MAIL_USAGE = "/orders mail [retry <number>|all]"
 
 def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("mail", on_mail_command, usage=MAIL_USAGE,
-                            summary="customer mail the server refused, and sending it again "
-                                    "(admins)")
+                            summary=N_("customer mail the server refused, and sending it again "
+                                    "(admins)"))
     on = Listeners(app, deps)
     on.action(numbered(MailActions.ITEM), on_email_item_button)
     on.action(MailActions.ORDER, on_email_order_button)

@@ -10,6 +10,7 @@ from slack_bolt import App
 from handlers.kit import Deps, Listeners, ModalState, Permission, Reply, Request
 from messages.actions import HomeActions, NewOrderIds
 from messages.blocks import NewOrderBlocks as B
+from messages.i18n import N_
 from messages.triage_modals import (
     NEW_ORDER_LINES,
     SHIP_TO_FIELDS,
@@ -27,7 +28,7 @@ OPTIONS = 20
 
 
 def register(app: App, deps: Deps) -> None:
-    deps.order_command.add("new", on_new_order, usage=USAGE, summary="enter a new order")
+    deps.order_command.add("new", on_new_order, usage=USAGE, summary=N_("enter a new order"))
     on = Listeners(app, deps)
     on.shortcut(NewOrderIds.SHORTCUT, on_new_order)
     on.action(HomeActions.NEW_ORDER, on_new_order)  # the App Home's button

@@ -8,6 +8,7 @@ from slack_bolt import App
 
 from handlers.kit import Deps, Permission, Reply, Request
 from messages.common import confirmation_message
+from messages.i18n import N_
 from messages.triage import dead_letters_message
 from store.errors import ValidationFailed
 from store.workspace import dead_letters, retry_dead
@@ -17,8 +18,8 @@ USAGE = "/orders outbox [retry <number>|all]"
 
 def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("outbox", on_outbox_command, usage=USAGE,
-                            summary="posts Slack refused for good, and sending them again "
-                                    "(admins)")
+                            summary=N_("posts Slack refused for good, and sending them again "
+                                    "(admins)"))
 
 
 def on_outbox_command(request: Request) -> Reply:

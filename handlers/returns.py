@@ -7,6 +7,7 @@ from slack_bolt import App
 from handlers.kit import Deps, Listeners, ModalState, Permission, Reply, Request
 from messages.actions import ReturnActions
 from messages.blocks import ReturnBlocks as B
+from messages.i18n import N_
 from messages.returns import ReturnMetadata, return_modal, return_recorded_text
 from store.fulfilment import RULES, ReturnLineRequest, create_return, return_form
 
@@ -15,7 +16,7 @@ USAGE = "/order return <ref>"
 
 def register(app: App, deps: Deps) -> None:
     deps.order_command.add("return", on_return_command, usage=USAGE,
-                           summary="record a return: refund, replacement, exchange or claim")
+                           summary=N_("record a return: refund, replacement, exchange or claim"))
     on = Listeners(app, deps)
     on.action(ReturnActions.START, on_return_button)
     on.view(ReturnActions.CALLBACK, on_return_submit)

@@ -9,6 +9,7 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.kit import Deps, Permission, Reply, Request
 from messages.common import confirmation_message
+from messages.i18n import N_
 from store.enums import Role
 from store.errors import ValidationFailed
 from store.workspace import set_role
@@ -19,7 +20,7 @@ _MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$"
 
 def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("role", on_role_command, usage=USAGE,
-                            summary="give someone a role (admins)")
+                            summary=N_("give someone a role (admins)"))
 
 
 def on_role_command(request: Request) -> Reply:

@@ -19,6 +19,7 @@ from handlers.kit import (
     resolve_channel,
 )
 from messages.common import confirmation_message
+from messages.i18n import N_
 from messages.triage import queue_message, routes_message
 from store.errors import ValidationFailed
 from store.triage import SNOOZE_OPTIONS, list_queue
@@ -30,9 +31,9 @@ QUEUE_USAGE = "/orders queue [mine|unassigned|<type>]"
 
 def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("route", on_route_command, usage=ROUTE_USAGE,
-                            summary="send a kind of discrepancy to a channel (admins)")
+                            summary=N_("send a kind of discrepancy to a channel (admins)"))
     deps.orders_command.add("queue", on_queue_command, usage=QUEUE_USAGE,
-                            summary="open discrepancies, oldest first, with their buttons")
+                            summary=N_("open discrepancies, oldest first, with their buttons"))
 
 
 def on_route_command(request: Request) -> Reply:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from functools import cache, partial
 from types import MappingProxyType
 
+from messages import i18n
 from messages.answers import follow_notice as follow_notice_message
 from messages.approvals import approval_outcome, approval_request
 from messages.fulfilment import cancel_notice, pick_request
@@ -36,7 +37,7 @@ from store.mail import mail_note
 from store.orders import home_for
 from store.questions import Audience, follow_notice
 from store.triage import SNOOZE_OPTIONS, batch_filter, batch_state, get_discrepancy, get_note
-from store.workspace import Viewer, desk_people, require
+from store.workspace import Viewer, desk_people, language_of, require
 
 POST = "chat.postMessage"
 # payload -> the Web API call's arguments, or None; the payload carries "$method" too.
@@ -152,8 +153,11 @@ def _home(db: Database, p: dict, *, audience: Audience) -> dict:
     except NotAllowed:
         can_enter_orders = False
     workers = desk_people(db) if home.processor is not None else ()
-    return {"user_id": p["user_id"], "view": home_view(
-        home, snooze_options=SNOOZE_OPTIONS, workers=workers, can_enter_orders=can_enter_orders)}
+    # In the language the person chose (/orders language); Slack's own is not known here.
+    with i18n.using(language_of(db, user_id=p["user_id"]) or i18n.ENGLISH):
+        view = home_view(home, snooze_options=SNOOZE_OPTIONS, workers=workers,
+                         can_enter_orders=can_enter_orders)
+    return {"user_id": p["user_id"], "view": view}
 
 
 @cache  # one table per audience, so every kick of a process finds the same delivery thread

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from messages import i18n
 from messages.actions import CustomerActions, OrderActions, StockActions
 from messages.blocks import CustomerBlocks
+from messages.i18n import _
 from messages.metadata import Metadata
 from messages.orders import actor, address_text
 from messages.render import render
@@ -48,7 +49,7 @@ def customer_card(customer) -> dict:
                   owner=actor(customer.sales_rep_id) if customer.sales_rep_id else "—",
                   address=address_text(customer.default_shipping), status_only=status_only,
                   language=(i18n.language_name(customer.language) if customer.language
-                            else "Workspace default"))
+                            else _("Workspace default")))
 
 
 def customer_edit_modal(customer, *, channel_id: str | None) -> dict:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from messages.actions import EditOrderIds
 from messages.blocks import EditOrderBlocks
+from messages.i18n import _
 from messages.metadata import Metadata, OrderModalMetadata
 from messages.render import render
 from messages.text import label, money, mrkdwn
@@ -35,18 +36,21 @@ def edit_order_modal(order, *, channel_id: str | None, hold_reasons: list[str]) 
         blocks=EditOrderBlocks,
         metadata=metadata.dumps(),
         summary=(f"*{mrkdwn(order.customer_name, 200)}* · {label(order.status)} · "
-                 f"{label(order.fulfilment_status)} · payment {label(order.payment_status).lower()}"
-                 f" · total {money(order.total_minor, order.currency)}"),
+                 f"{label(order.fulfilment_status)} · "
+                 + _("payment %(status)s") % {"status": label(order.payment_status).lower()}
+                 + " · " + _("total %(amount)s") % {
+                     "amount": money(order.total_minor, order.currency)}),
         lines=lines,
         hidden_lines=len(order.lines) - len(lines),
-        remove_options=[{"text": f"Line {line.line_no}: {line.sku} × {line.quantity}",
+        remove_options=[{"text": _("Line %(n)s") % {"n": line.line_no}
+                         + f": {line.sku} × {line.quantity}",
                          "value": str(line.line_no)} for line in lines],
         transition_options=[{"text": label(status), "value": status}
                             for status in order.allowed_transitions],
         payment_options=[{"text": label(p), "value": p} for p in PAYMENT_CHOICES
                          if p != order.payment_status]
         if order.payment_status in PAYMENT_CHOICES else [],
-        release_options=[{"text": f"{label(hold.reason)}: {hold.note or 'no note'}",
+        release_options=[{"text": f"{label(hold.reason)}: {hold.note or _('no note')}",
                           "value": str(hold.id)} for hold in order.holds[:10]],
         hold_options=[{"text": label(reason), "value": reason} for reason in hold_reasons],
     )
@@ -66,8 +70,9 @@ def stale_edit_modal(*, ref: str, message: str, channel_id: str | None) -> dict:
 def edit_saved_text(ref: str, changes) -> str:
     """mrkdwn for the confirmation: what changed, field by field."""
     if not changes:
-        return f"Nothing changed on *{mrkdwn(ref)}*: the values you saved were already there."
+        return _("Nothing changed on *%(ref)s*: the values you saved were already there.") % {
+            "ref": mrkdwn(ref)}
     rows = [f"• {mrkdwn(c.field, 60)}: {mrkdwn(c.before or '—', 200)} → {mrkdwn(c.after or '—', 200)}"
             for c in changes[:20]]
-    more = f"\n…and {len(changes) - 20} more" if len(changes) > 20 else ""
-    return f"Saved *{mrkdwn(ref)}*:\n" + "\n".join(rows) + more
+    more = ("\n" + _("…and %(n)s more") % {"n": len(changes) - 20}) if len(changes) > 20 else ""
+    return _("Saved *%(ref)s*:") % {"ref": mrkdwn(ref)} + "\n" + "\n".join(rows) + more

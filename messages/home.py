@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from messages.actions import HomeActions, TriageActions
+from messages.i18n import N_, _
 from messages.orders import actor
 from messages.render import render
 from messages.text import clip, label, money, mrkdwn, when
@@ -17,6 +18,11 @@ from messages.triage import headline, status_text
 from store.views.home import AdminHome, HomeView, Listed, ManagerHome, ProcessorHome, SalesHome
 
 MAX_BLOCKS = 100  # Slack's limit for a Home view
+# What store.orders.home words itself: a list's "why" and the manager's figures.
+STORE_WORDS = (N_("open problem"), N_("orders received"), N_("orders shipped"),
+               N_("problems opened"), N_("problems resolved"))
+ROLE_NAMES = {"sales": N_("Sales"), "processor": N_("Processor"), "manager": N_("Manager"),
+              "admin": N_("Admin")}
 
 
 def home_view(home: HomeView, *, snooze_options: list[tuple[str, str]], workers=(),
@@ -26,9 +32,9 @@ def home_view(home: HomeView, *, snooze_options: list[tuple[str, str]], workers=
     `membership`: channel id -> whether Orderdesk is in it (handlers.kit.membership_state),
     for the admin's routes; None when not checked (a refresh from the outbox)."""
     blocks: list[dict] = [
-        _header(f"Orderdesk · {label(home.role)}"),
-        _actions([_button("Refresh", HomeActions.REFRESH, "refresh"),
-                  *([_button("New order", HomeActions.NEW_ORDER, "new", primary=True)]
+        _header(f"Orderdesk · {_(ROLE_NAMES.get(home.role, label(home.role)))}"),
+        _actions([_button(_("Refresh"), HomeActions.REFRESH, "refresh"),
+                  *([_button(_("New order"), HomeActions.NEW_ORDER, "new", primary=True)]
                     if can_enter_orders else [])]),
     ]
     if home.sales is not None:
@@ -68,6 +74,7 @@ def _actions(elements: list[dict]) -> dict:
 
 
 def _title(name: str, listed: Listed) -> dict:
+    """`name` as the reader reads it (translated by the caller)."""
     return _section(f"*{name}* · {listed.total}")
 
 
@@ -75,29 +82,31 @@ def _more(listed: Listed, queue: str | None) -> list[dict]:
     """The total and, when the list is cut, the way to the rest."""
     if not listed.more:
         return []
-    text = f"… and {listed.more} more"
+    text = _("… and %(n)s more") % {"n": listed.more}
     if queue is None:
         return [_context(text)]
     return [_context(text), _actions([
-        _button(f"Open the queue ({listed.total})", f"{HomeActions.QUEUE}:{queue}", queue)])]
+        _button(_("Open the queue (%(n)s)") % {"n": listed.total}, f"{HomeActions.QUEUE}:{queue}",
+                queue)])]
 
 
 def _empty(listed: Listed, what: str) -> list[dict]:
-    return [_context(f"_No {what}._")] if not listed.total else []
+    return [_context("_" + _(what) + "_")] if not listed.total else []
 
 
 def _orders(name: str, listed: Listed, what: str) -> list[dict]:
     rows = [f"• *{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 200)}"
             + (f" · {money(o.total_minor, o.currency)}" if o.total_minor is not None else "")
-            + f" · {mrkdwn(o.why, 200)}" + ("" if o.sight == "full" else " _(status only)_")
+            + f" · {mrkdwn(_(o.why), 200)}"
+            + ("" if o.sight == "full" else " _" + _("(status only)") + "_")
             for o in listed.items]
-    return [_title(name, listed), *([_section("\n".join(rows))] if rows else []),
+    return [_title(_(name), listed), *([_section("\n".join(rows))] if rows else []),
             *_empty(listed, what), *_more(listed, None)]
 
 
 def _items(name: str, listed: Listed, what: str, queue: str | None) -> list[dict]:
     rows = [f"{headline(d)}\n{status_text(d)}" for d in listed.items]
-    return [_title(name, listed), *([_section("\n\n".join(rows))] if rows else []),
+    return [_title(_(name), listed), *([_section("\n\n".join(rows))] if rows else []),
             *_empty(listed, what), *_more(listed, queue)]
 
 
@@ -105,48 +114,52 @@ def _items(name: str, listed: Listed, what: str, queue: str | None) -> list[dict
 
 def _processor(p: ProcessorHome, snooze_options: list[tuple[str, str]],
                workers) -> list[dict]:
-    blocks = [{"type": "divider"}, _title("My items", p.mine)]
+    blocks = [{"type": "divider"}, _title(_("My items"), p.mine)]
     for d in p.mine.items:
         blocks.append(_section(f"{headline(d)}\n{status_text(d)}"))
         blocks.append(render("triage_buttons.json.j2", d=d, ids=TriageActions,
                              suffix=f":{d.id}", snooze_options=snooze_options,
                              workers=[(u, n) for u, n in workers if u != d.owner_id][:100]))
-    blocks += [*_empty(p.mine, "items assigned to you"), *_more(p.mine, "mine")]
-    unassigned = sum(n for _, n in p.unassigned_by_type)
-    blocks.append(_section(f"*Unassigned* · {unassigned}\n" + (
-        "\n".join(f"• {label(t)}: {n}" for t, n in p.unassigned_by_type) or "_None._")))
+    blocks += [*_empty(p.mine, N_("No items assigned to you.")), *_more(p.mine, "mine")]
+    unassigned = sum(n for _type, n in p.unassigned_by_type)
+    blocks.append(_section(f"*{_('Unassigned')}* · {unassigned}\n" + (
+        "\n".join(f"• {label(t)}: {n}" for t, n in p.unassigned_by_type)
+        or "_" + _("None.") + "_")))
     if unassigned:
-        blocks.append(_actions([_button(f"Open the queue ({unassigned})",
+        blocks.append(_actions([_button(_("Open the queue (%(n)s)") % {"n": unassigned},
                                         f"{HomeActions.QUEUE}:unassigned", "unassigned")]))
-    blocks += _items("Overdue", p.overdue, "overdue items", None)
-    blocks += _orders("On hold (placed by you)", p.holds, "orders on a hold you placed")
+    blocks += _items(N_("Overdue"), p.overdue, N_("No overdue items."), None)
+    blocks += _orders(N_("On hold (placed by you)"), p.holds,
+                      N_("No orders on a hold you placed."))
     return blocks
 
 
 def _sales(s: SalesHome) -> list[dict]:
     return [
         {"type": "divider"},
-        *_orders("Flagged", s.flagged, "flagged orders on your accounts"),
-        *_orders("Late", s.late, "late orders on your accounts"),
-        *_orders("Awaiting payment", s.awaiting_payment, "orders awaiting payment"),
-        *_orders("Backordered", s.backordered, "backordered orders"),
-        *_orders("Orders you follow", s.followed, "followed orders"),
+        *_orders(N_("Flagged"), s.flagged, N_("No flagged orders on your accounts.")),
+        *_orders(N_("Late"), s.late, N_("No late orders on your accounts.")),
+        *_orders(N_("Awaiting payment"), s.awaiting_payment,
+                 N_("No orders awaiting payment.")),
+        *_orders(N_("Backordered"), s.backordered, N_("No backordered orders.")),
+        *_orders(N_("Orders you follow"), s.followed, N_("No followed orders.")),
     ]
 
 
 def _manager(m: ManagerHome) -> list[dict]:
-    rows = [f"• {label(a.kind)} on *{mrkdwn(a.order_ref, 64)}*: {money(a.amount_minor, a.currency)}"
-            f" · asked by {actor(a.requested_by)} {when(a.requested_at)}"
-            for a in m.approvals.items]
-    figures = [f"• {f.name}: *{f.today}* (yesterday {f.previous}"
-               f"{_delta(f.today, f.previous)})" for f in m.today]
+    rows = ["• " + _("%(kind)s on *%(ref)s*: %(amount)s · asked by %(who)s %(when)s") % {
+        "kind": label(a.kind), "ref": mrkdwn(a.order_ref, 64),
+        "amount": money(a.amount_minor, a.currency), "who": actor(a.requested_by),
+        "when": when(a.requested_at)} for a in m.approvals.items]
+    figures = [f"• {_(f.name)}: *{f.today}* (" + _("yesterday %(n)s") % {"n": f.previous}
+               + f"{_delta(f.today, f.previous)})" for f in m.today]
     return [
         {"type": "divider"},
-        _title("Approvals waiting", m.approvals),
+        _title(_("Approvals waiting"), m.approvals),
         *([_section("\n".join(rows))] if rows else []),
-        *_empty(m.approvals, "approvals waiting"), *_more(m.approvals, None),
-        *_items("Escalations", m.escalations, "escalations", None),
-        _section("*Today so far*\n" + "\n".join(figures)),
+        *_empty(m.approvals, N_("No approvals waiting.")), *_more(m.approvals, None),
+        *_items(N_("Escalations"), m.escalations, N_("No escalations."), None),
+        _section(f"*{_('Today so far')}*\n" + "\n".join(figures)),
     ]
 
 

@@ -6,17 +6,18 @@ from dataclasses import dataclass
 
 from messages.actions import ReturnActions
 from messages.blocks import ReturnBlocks
+from messages.i18n import N_, _
 from messages.metadata import Metadata
 from messages.render import render
 from messages.text import label, money, mrkdwn
 
 POLICY_TEXT = {
-    "pro_rata": "Refunds: the goods' price for refunds and claims; shipping pro rata to the "
-                "goods refunded. Replacements and exchanges refund nothing.",
-    "whole_order": "Refunds: the goods' price for refunds and claims; shipping once the whole "
-                   "order is refunded. Replacements and exchanges refund nothing.",
-    "never": "Refunds: the goods' price for refunds and claims; shipping is not refunded. "
-             "Replacements and exchanges refund nothing.",
+    "pro_rata": N_("Refunds: the goods' price for refunds and claims; shipping pro rata to "
+                   "the goods refunded. Replacements and exchanges refund nothing."),
+    "whole_order": N_("Refunds: the goods' price for refunds and claims; shipping once the "
+                      "whole order is refunded. Replacements and exchanges refund nothing."),
+    "never": N_("Refunds: the goods' price for refunds and claims; shipping is not refunded. "
+                "Replacements and exchanges refund nothing."),
 }
 
 
@@ -33,15 +34,18 @@ def return_modal(form, *, channel_id: str | None, policy: str) -> dict:
     metadata = ReturnMetadata(ref=form.ref, line_nos=tuple(x.line_no for x in form.lines),
                               channel_id=channel_id)
     rows = [{"line_no": x.line_no, "returnable": x.returnable,
-             "text": (f"*Line {x.line_no}* · `{mrkdwn(x.sku, 64)}` {mrkdwn(x.name, 120)} · "
-                      f"{money(x.unit_price_minor, form.currency)} each · shipped {x.shipped}"
-                      f"{f', returned {x.returned}' if x.returned else ''}")}
+             "text": ("*" + _("Line %(n)s") % {"n": x.line_no}
+                      + f"* · `{mrkdwn(x.sku, 64)}` {mrkdwn(x.name, 120)} · "
+                      + _("%(price)s each · shipped %(shipped)s") % {
+                          "price": money(x.unit_price_minor, form.currency),
+                          "shipped": x.shipped}
+                      + (_(", returned %(n)s") % {"n": x.returned} if x.returned else ""))}
             for x in form.lines]
     return render("return_modal.json.j2", form=form, rows=rows, ids=ReturnActions,
                   blocks=ReturnBlocks,
-                  metadata=metadata.dumps(), policy_text=POLICY_TEXT[policy],
+                  metadata=metadata.dumps(), policy_text=_(POLICY_TEXT[policy]),
                   summary=(f"*{mrkdwn(form.ref, 64)}* · {mrkdwn(form.customer_name, 200)}\n"
-                           "Fill in the lines that come back; leave the others empty."))
+                           + _("Fill in the lines that come back; leave the others empty.")))
 
 
 def return_recorded_text(result) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from messages.actions import NewOrderIds, TriageActions
 from messages.blocks import FlagBlocks, NewOrderBlocks, ResolveBlocks
+from messages.i18n import N_, _
 from messages.metadata import Metadata
 from messages.render import render
 from messages.text import money, mrkdwn
@@ -14,10 +15,11 @@ from messages.triage import headline
 
 NEW_ORDER_LINES = 5  # lines the modal opens with; "Add lines" adds this many more
 MAX_NEW_ORDER_LINES = 25  # 3 inputs a line + 13 other blocks: under Slack's 100
-SHIP_TO_FIELDS = (("name", "Ship to: name"), ("line1", "Ship to: street address"),
-                  ("line2", "Ship to: address line 2"), ("city", "Ship to: city"),
-                  ("region", "Ship to: region / state"), ("postal_code", "Ship to: postal code"),
-                  ("country", "Ship to: country (2 letters)"))
+SHIP_TO_FIELDS = (("name", N_("Ship to: name")), ("line1", N_("Ship to: street address")),
+                  ("line2", N_("Ship to: address line 2")), ("city", N_("Ship to: city")),
+                  ("region", N_("Ship to: region / state")),
+                  ("postal_code", N_("Ship to: postal code")),
+                  ("country", N_("Ship to: country (2 letters)")))
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,8 @@ def resolve_modal(d, *, reasons: list[tuple[str, str]], channel_id: str | None) 
 
 def flag_modal(*, ref: str | None, reason: str | None, channel_id: str | None) -> dict:
     return render("triage_flag_modal.json.j2", ids=TriageActions, blocks=FlagBlocks,
-                  title=f"Flag {ref}" if ref and len(ref) <= 19 else "Flag an order",
+                  title=_("Flag %(ref)s") % {"ref": ref} if ref and len(ref) <= 19
+                  else _("Flag an order"),
                   ref=ref, reason=reason, metadata=ModalMetadata(None, channel_id).dumps())
 
 
@@ -46,7 +49,8 @@ def new_order_modal(*, channel_id: str | None, lines: int = NEW_ORDER_LINES) -> 
     charge, notes, and `lines` lines, with "Add lines" while under MAX_NEW_ORDER_LINES."""
     lines = max(1, min(lines, MAX_NEW_ORDER_LINES))
     return render("new_order_modal.json.j2", ids=NewOrderIds, blocks=NewOrderBlocks,
-                  lines=list(range(1, lines + 1)), ship_fields=SHIP_TO_FIELDS,
+                  lines=list(range(1, lines + 1)),
+                  ship_fields=[(field, _(text)) for field, text in SHIP_TO_FIELDS],
                   can_add=lines < MAX_NEW_ORDER_LINES,
                   metadata=ModalMetadata(None, channel_id, lines).dumps())
 
@@ -58,13 +62,14 @@ def customer_options(matches) -> dict:
 
 def product_options(matches) -> dict:
     return render("new_order_options.json.j2", options=[
-        (m.sku, f"{m.sku} · {m.name}" + ("" if m.active else " (discontinued)"))
+        (m.sku, f"{m.sku} · {m.name}" + ("" if m.active else " " + _("(discontinued)")))
         for m in matches if m.active])
 
 
 def created_text(order) -> str:
     """mrkdwn for the confirmation of an order entered in the modal."""
-    problems = (f" · {len(order.open_discrepancies)} problem(s) sent to triage"
-                if order.open_discrepancies else "")
-    return (f"Created *{mrkdwn(order.ref, 64)}* for {mrkdwn(order.customer_name, 200)}: "
-            f"{money(order.total_minor, order.currency)}{problems}")
+    problems = (" · " + _("%(n)s problem(s) sent to triage") % {
+        "n": len(order.open_discrepancies)} if order.open_discrepancies else "")
+    return _("Created *%(ref)s* for %(customer)s: %(total)s") % {
+        "ref": mrkdwn(order.ref, 64), "customer": mrkdwn(order.customer_name, 200),
+        "total": money(order.total_minor, order.currency)} + problems

@@ -38,6 +38,39 @@ HELP = """\
   reply <n> <text>         the customer answers mail n (it comes back in through /connect/mail)
   help | quit"""
 
+# The same, for a console user whose Slack is in Spanish (the sandbox's users.info locale).
+# The console's own words stay as typed (click, submit, as…); the app's keywords have aliases.
+HELP_ES = """\
+  /order SO-1042           un comando de barra en el canal actual (/order editar SO-1042,
+                           /order historial SO-1042, /orders cola: los de inglés también valen)
+  @orderdesk dónde está X  menciona al bot aquí (en el hilo actual, si lo hay)
+  dm <texto>               envía un mensaje directo al bot
+  <cualquier otro texto>   di algo en el canal o hilo actual
+  click <etiqueta|action_id> [n]   pulsa un botón (el más reciente primero; n = número de
+                           mensaje; `click Next` encuentra "Next 10 ›")
+  select Snooze 4 hours    elige una opción tal como se ve: el menú y luego la opción
+  select <action_id> <valor>    …o por action_id y valor (o su texto)
+  on <n> click|select …    actúa sobre el mensaje n, no el más reciente que lo tenga
+  submit campo=valor a="dos palabras"   envía el modal abierto (campos: action_id o etiqueta;
+                           números como los escribes: precio=12,50)
+  close                    cierra el modal abierto
+  as <usuario>             actúa como otra persona (id o nombre: U0SALES1, sam)
+  in #canal                ve a otro canal
+  thread <n> | thread      entra en el hilo del mensaje n | sal del hilo
+  show [#canal]            lista los mensajes de un canal (o del hilo actual)
+  views                    muestra tus modales abiertos y la App Home
+  home                     abre la pestaña Inicio de la app
+  paste <texto con enlace>  publica un mensaje con enlaces (se despliegan en los dominios de la app)
+  workflow <paso> k=v ...  ejecuta un paso de Workflow Builder: workflow lookup_order ref=SO-1042
+  mail                     los correos a clientes de esta sesión (guardados aquí, nunca enviados)
+  reply <n> <texto>        el cliente responde al correo n (vuelve por /connect/mail)
+  help | ayuda | quit"""
+
+
+def help_for(locale: str) -> str:
+    """The console's help in the user's Slack language ("es-ES", "es-US": Spanish)."""
+    return HELP_ES if locale.lower().startswith("es") else HELP
+
 
 def run_console(sb: Any, *, user: str = "U0PROC1", channel: str = "C0ORDERS",
                 input_fn: Callable[[str], str] = input, output: TextIO = sys.stdout,
@@ -86,8 +119,8 @@ class Console(ConsoleActions):
             self.do_mention(rest)
         elif word in self._COMMANDS:
             getattr(self, self._COMMANDS[word])(rest)
-        elif word in ("help", "?"):
-            self.say(HELP)
+        elif word in ("help", "ayuda", "?"):
+            self.say(help_for(self.sb.ws.users[self.user].locale))
         else:
             self.do_say(line)
         return True

@@ -79,7 +79,8 @@ class CommandRouter:
         if self._fallback and request.text and head.lower() not in HELP_WORDS:
             return self._fallback(request)
         return Reply.message(usage_message(
-            self.command, [(self._usage_for_reader(s), s.summary) for s in self.subcommands],
+            self.command,
+            [(self._usage_for_reader(s), i18n.gettext(s.summary)) for s in self.subcommands],
             unknown=head if head and head.lower() not in HELP_WORDS else None))
 
     def _usage_for_reader(self, sub: Subcommand) -> str:
