@@ -181,7 +181,7 @@ def _total(c) -> str:
 
 
 def no_match_message(result) -> dict:
-    searched = ", ".join(result.searched) or "orders"
+    searched = ", ".join(_(what) for what in result.searched) or _("orders")
     return render("order_no_match.json.j2", query=result.query, searched=searched)
 
 
