@@ -168,61 +168,77 @@ def _delta(today: int, previous: int) -> str:
     return "" if not diff else f", {'+' if diff > 0 else ''}{diff}"
 
 
-_MEMBERSHIP = {"member": ":white_check_mark: I'm in it",
-               "not_member": ":warning: I'm not in it: `/invite @Orderdesk` there",
-               "archived": ":warning: archived: pick another",
-               "unseen": ":warning: private and I'm not in it: `/invite @Orderdesk` there"}
+_MEMBERSHIP = {"member": ":white_check_mark: " + N_("I'm in it"),
+               "not_member": ":warning: " + N_("I'm not in it: `/invite @Orderdesk` there"),
+               "archived": ":warning: " + N_("archived: pick another"),
+               "unseen": ":warning: " + N_("private and I'm not in it: `/invite @Orderdesk` "
+                                           "there")}
+
+
+def _membership(state: str) -> str:
+    icon, _space, words = _MEMBERSHIP[state].partition(" ")
+    return f"{icon} {_(words)}"
 
 
 def _shown(listed: Listed) -> str:
     """"showing 10 of 240" when a list is cut."""
-    return f"\n_showing {len(listed.items)} of {listed.total}_" if listed.more else ""
+    return ("\n_" + _("showing %(n)s of %(total)s") % {"n": len(listed.items),
+                                                       "total": listed.total} + "_"
+            if listed.more else "")
 
 
 def _admin(a: AdminHome, membership: Mapping[str, str] | None) -> list[dict]:
-    roles = [f"• {actor(uid)}: {role}{' (ORDERDESK_ADMINS)' if pinned else ''}"
+    roles = [f"• {actor(uid)}: {_(role)}{' (ORDERDESK_ADMINS)' if pinned else ''}"
              for uid, role, pinned in a.roles.items]
     routes = [f"• `{key}` → <#{channel}>"
-              + (f" · {_MEMBERSHIP[membership[channel]]}" if membership and channel in membership
+              + (f" · {_membership(membership[channel])}" if membership and channel in membership
                  else "") for key, channel in a.routes]
     links = [f"• <#{c.channel_id}> ↔ *{mrkdwn(c.customer_code, 64)}* "
              f"{mrkdwn(c.customer_name, 200)}" for c in a.connections.items]
     c = a.clock
     clock_rows = [
-        f"• outbox: {c.outbox_pending} waiting"
-        + (f" (oldest {when(c.oldest_pending_at)})" if c.oldest_pending_at else "")
-        + f", {c.outbox_dead} dead, last sent {when(c.last_sent_at)}",
-        *(f"• {d.period} digest in <#{d.channel_id}>: last posted {when(d.last_posted_at)}"
-          for d in c.digests[:20]),
+        "• " + _("outbox: %(n)s waiting") % {"n": c.outbox_pending}
+        + (" " + _("(oldest %(when)s)") % {"when": when(c.oldest_pending_at)}
+           if c.oldest_pending_at else "")
+        + ", " + _("%(dead)s dead, last sent %(when)s") % {"dead": c.outbox_dead,
+                                                           "when": when(c.last_sent_at)},
+        *("• " + _("%(period)s digest in %(channel)s: last posted %(when)s") % {
+            "period": _(d.period), "channel": f"<#{d.channel_id}>",
+            "when": when(d.last_posted_at)} for d in c.digests[:20]),
     ]
     return [
         {"type": "divider"},
-        _section("*Roles* · " + str(a.roles.total) + "\n"
-                 + ("\n".join(roles) or "_Everyone has the default role._") + _shown(a.roles)),
-        _section("*Routes*\n" + ("\n".join(routes) or "_No routes: `/orders route`._")),
-        _section("*Clock health*\n" + "\n".join(clock_rows)
-                 + (f"\n… and {len(c.digests) - 20} more digests" if len(c.digests) > 20
-                    else "")),
+        _section(f"*{_('Roles')}* · " + str(a.roles.total) + "\n"
+                 + ("\n".join(roles) or "_" + _("Everyone has the default role.") + "_")
+                 + _shown(a.roles)),
+        _section(f"*{_('Routes')}*\n"
+                 + ("\n".join(routes) or "_" + _("No routes: `/orders route`.") + "_")),
+        _section(f"*{_('Clock health')}*\n" + "\n".join(clock_rows)
+                 + ("\n" + _("… and %(n)s more digests") % {"n": len(c.digests) - 20}
+                    if len(c.digests) > 20 else "")),
         *_dead(a.dead),
-        _section(f"*Shared channels* · {a.connections.total}\n"
-                 + ("\n".join(links) or "_None: `/orders connect <#channel> <customer>`._")
+        _section(f"*{_('Shared channels')}* · {a.connections.total}\n"
+                 + ("\n".join(links)
+                    or "_" + _("None: `/orders connect <#channel> <customer>`.") + "_")
                  + _shown(a.connections)),
     ]
 
 
 def _dead(dead: Listed) -> list[dict]:
     """Posts Slack refused for good, each with Retry; `/orders outbox` lists them all."""
-    blocks = [_section(f"*Undelivered posts* · {dead.total}"
-                       + ("" if dead.total else "\n_None._"))]
+    blocks = [_section(f"*{_('Undelivered posts')}* · {dead.total}"
+                       + ("" if dead.total else "\n_" + _("None.") + "_"))]
     for d in dead.items:
         where = f" to <#{d.channel}>" if d.channel else ""
         blocks.append({**_section(f"#{d.id} {mrkdwn(label(d.kind), 80)}{where}: "
                                   f"`{mrkdwn(d.error, 200)}` · {when(d.created_at)}"),
-                       "accessory": _button("Retry", f"{HomeActions.RETRY}:{d.id}", str(d.id))})
+                       "accessory": _button(_("Retry"), f"{HomeActions.RETRY}:{d.id}",
+                                            str(d.id))})
     if dead.more:
-        blocks.append(_context(f"showing {len(dead.items)} of {dead.total} — "
-                               "`/orders outbox` lists them all"))
+        blocks.append(_context(_("showing %(n)s of %(total)s") % {
+            "n": len(dead.items), "total": dead.total} + " — "
+            + _("`/orders outbox` lists them all")))
     if dead.total > 1:
-        blocks.append(_actions([_button(f"Retry all ({dead.total})", f"{HomeActions.RETRY}:all",
-                                        "all")]))
+        blocks.append(_actions([_button(_("Retry all (%(n)s)") % {"n": dead.total},
+                                        f"{HomeActions.RETRY}:all", "all")]))
     return blocks
