@@ -95,7 +95,8 @@ def test_a_spanish_processor_and_rep_walk_through_the_desk_in_spanish(walk):
     assert "37,50\xa0€" in lucia.type(f"/order {REF}")
 
     # Spanish keywords for history and the queue.
-    assert "12" in lucia.type(f"/order historial {REF}")
+    history = lucia.type(f"/order historial {REF}")
+    assert f"HISTORIAL DE {REF}" in history.upper() and "1 evento" in history, history
     assert "(nothing changed)" not in lucia.type("/orders cola")
 
     # Errors in Spanish.

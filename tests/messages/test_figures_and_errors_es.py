@@ -34,8 +34,8 @@ def test_a_figure_is_read_in_the_readers_conventions(locale, typed, read):
 
 @pytest.mark.parametrize(("locale", "typed", "says"), [
     ("es_ES", "1.234", "se puede leer de dos maneras: escribe 1234 sin el «.»"),
-    ("es_ES", "12.50", "«12.50» no es un número tal como los escribes: usa «,» para los "
-                       "decimales, como 1.234,50"),
+    ("es_ES", "12.50", ("«12.50» no es un número tal como los escribes: usa «,» para los "
+                        "decimales, como 1.234,50")),
     ("es_ES", "1,234.56", "usa «,» para los decimales"),
     ("es_US", "12,50", "usa «.» para los decimales, como 1,234.50"),
     ("es_US", "1,234", "se puede leer de dos maneras: escribe 1234 sin el «,»"),
@@ -61,12 +61,12 @@ ERRORS = [
     (OrderNotFound("SO-9"), "No se encontró ningún pedido `SO-9`."),
     (AmbiguousRef("1001", ["WEB-1001", "#1001"]), "`1001` podría ser `WEB-1001`, `#1001`."),
     (NotAllowed("edit orders", "sales", ["processor", "manager", "admin"]),
-     "No puedes editar pedidos: tu rol es ventas; hace falta procesador o gerente o "
-     "administrador."),
+     ("No puedes editar pedidos: tu rol es ventas; hace falta procesador o gerente o "
+      "administrador.")),
     (NotVisible("SO-9", "The lines"), "Las líneas de `SO-9` son para el representante"),
     (StaleEdit("Order SO-9", ["ship_to.city"]),
-     "Pedido SO-9: otra persona lo cambió después de que lo abrieras, así que no se guardó "
-     "nada. Cambiado entretanto: ship_to.city."),
+     ("Pedido SO-9: otra persona lo cambió después de que lo abrieras, así que no se guardó "
+      "nada. Cambiado entretanto: ship_to.city.")),
     (ValidationFailed({"lines.1.unit_price": "Something went wrong; nothing was saved."}),
      "Corrige: lines.1.unit_price: Algo falló; no se guardó nada."),
 ]
