@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
-from messages.i18n import N_, _
+from messages.i18n import N_, _, ngettext
 from messages.render import render
 from messages.text import clip, day, label, money, mrkdwn, when
 
@@ -149,7 +149,7 @@ def candidates_message(result) -> dict:
         {
             "ref": c.ref,
             "text": (f"*{mrkdwn(c.ref, 64)}* · {mrkdwn(c.customer_name, 120)}"
-                     f"{' · PO ' + mrkdwn(c.po_number, 64) if c.po_number else ''}\n"
+                     f"{' · ' + _('PO') + ' ' + mrkdwn(c.po_number, 64) if c.po_number else ''}\n"
                      f"{day(c.ordered_at)} · {label(c.status)} · {label(c.fulfilment_status)} · "
                      f"{_total(c)}_{mrkdwn(c.matched_on, 200)}_"),
         }
@@ -159,17 +159,22 @@ def candidates_message(result) -> dict:
     shown = len(result.candidates)
     first, last = result.offset + 1, result.offset + shown
     total = max(result.total, last)
-    heading = (f"*{total}* order{'' if total == 1 else 's'} match `{mrkdwn(result.query, 200)}`"
-               if exact else f"No exact match for `{mrkdwn(result.query, 200)}`; "
-                             f"*{total}* close match{'' if total == 1 else 'es'}")
-    heading += f" (showing {first}–{last}):" if total > shown else ":"
+    words = {"n": total, "query": mrkdwn(result.query, 200)}
+    heading = (ngettext("*%(n)s* order matches `%(query)s`", "*%(n)s* orders match `%(query)s`",
+                        total) % words
+               if exact else ngettext("No exact match for `%(query)s`; *%(n)s* close match",
+                                      "No exact match for `%(query)s`; *%(n)s* close matches",
+                                      total) % words)
+    heading += (" " + _("(showing %(first)s–%(last)s):") % {"first": first, "last": last}
+                if total > shown else ":")
     query = mrkdwn(result.query, 1900)  # read again (unescaped) when a page button is pressed
     pages = []
     if result.offset:
-        pages.append({"action_id": OrderActions.PAGE_BACK, "text": "Previous",
+        pages.append({"action_id": OrderActions.PAGE_BACK, "text": _("Previous"),
                       "value": f"{max(0, result.offset - shown)}|{query}"})
     if total > last:
-        pages.append({"action_id": OrderActions.PAGE, "text": f"Next ({total - last} more)",
+        pages.append({"action_id": OrderActions.PAGE,
+                      "text": _("Next (%(n)s more)") % {"n": total - last},
                       "value": f"{last}|{query}"})
     return render("order_candidates.json.j2", query=result.query, rows=rows, ids=OrderActions,
                   heading=heading, pages=pages)

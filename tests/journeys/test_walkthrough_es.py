@@ -70,6 +70,11 @@ def test_a_spanish_processor_and_rep_walk_through_the_desk_in_spanish(walk):
     assert "/order editar" in help_ and "(edit)" in help_
     assert "editar un pedido" in help_ and "quién cambió qué" in help_
 
+    # A fuzzy search, answered in Spanish.
+    found = lucia.type("/order acme")
+    assert "SO-1042" in found and ("coinciden con `acme`" in found or "coincide con" in found
+                                   or "Ninguna coincidencia exacta" in found), found
+
     # The card: Spanish words, euros as Spain writes them.
     card = lucia.type(f"/order {REF}")
     assert "Cliente" in card and "Total 36,00\xa0€" in card and "[Editar]" in card, card
