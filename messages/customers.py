@@ -31,9 +31,11 @@ def customer_card(customer) -> dict:
     status_only = customer.sight == "status"
     limit = customer.credit_limit_minor
     used = money(customer.credit_used_minor, customer.currency)
-    credit = (f"{used} used of {money(limit, customer.currency)}"
-              + (" :warning: *over limit*" if customer.credit_used_minor > limit else "")
-              if limit is not None else f"{used} used · no limit")
+    credit = (_("%(used)s used of %(limit)s") % {"used": used,
+                                                 "limit": money(limit, customer.currency)}
+              + (" :warning: *" + _("over limit") + "*"
+                 if customer.credit_used_minor > limit else "")
+              if limit is not None else _("%(used)s used · no limit") % {"used": used})
     contacts = "\n".join(
         " · ".join(mrkdwn(part, 200) for part in (c.name, c.role, c.email, c.phone) if part)
         for c in customer.contacts[:5])
@@ -43,7 +45,7 @@ def customer_card(customer) -> dict:
                                          else f" · {money(o.total_minor, o.currency)}"))}
               for o in customer.open_orders[:10]]
     if status_only:
-        credit = "_for the account's rep and the desk_"
+        credit = "_" + _("for the account's rep and the desk") + "_"
     return render("customer_card.json.j2", customer=customer, ids=CustomerActions,
                   order_ids=OrderActions, credit=credit, contacts=contacts, orders=orders,
                   owner=actor(customer.sales_rep_id) if customer.sales_rep_id else "—",

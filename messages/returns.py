@@ -51,22 +51,28 @@ def return_modal(form, *, channel_id: str | None, policy: str) -> dict:
 def return_recorded_text(result) -> str:
     ret, currency = result.ret, result.ret.currency
     lines = "\n".join(
-        f"• Line {x.line_no} `{mrkdwn(x.sku, 64)}` × {x.quantity}: {label(x.outcome).lower()}"
+        "• " + _("Line %(n)s") % {"n": x.line_no}
+        + f" `{mrkdwn(x.sku, 64)}` × {x.quantity}: {label(x.outcome).lower()}"
         f"{f' → `{mrkdwn(x.exchange_sku, 64)}`' if x.exchange_sku else ''}"
-        f"{f' · refund {money(x.refund_minor, currency)}' if x.refund_minor else ''}"
+        + (" · " + _("refund %(amount)s") % {"amount": money(x.refund_minor, currency)}
+           if x.refund_minor else "")
         for x in ret.lines[:20])
-    refund = (f"Refund *{money(ret.total_refund_minor, currency)}* "
-              f"({money(ret.refund_minor, currency)} goods + "
-              f"{money(ret.shipping_refund_minor, currency)} shipping)")
-    waits = (f"\n:hourglass: The refund waits for a manager's approval (#{ret.approval_id}); "
-             "you'll get a DM with the decision." if ret.approval_id else "")
+    refund = _("Refund *%(total)s* (%(goods)s goods + %(shipping)s shipping)") % {
+        "total": money(ret.total_refund_minor, currency),
+        "goods": money(ret.refund_minor, currency),
+        "shipping": money(ret.shipping_refund_minor, currency)}
+    waits = ("\n:hourglass: " + _("The refund waits for a manager's approval (#%(id)s); you'll "
+                                  "get a DM with the decision.") % {"id": ret.approval_id}
+             if ret.approval_id else "")
     goes_out = any(x.outcome in ("replace", "exchange") for x in ret.lines)
     ship = ""
     if goes_out and ret.approval_id:
-        ship = ("\nThe replacement goods go to the warehouse once the refund is approved.")
+        ship = "\n" + _("The replacement goods go to the warehouse once the refund is approved.")
     elif goes_out:
-        ship = (f"\n:package: The replacement goods are on *{mrkdwn(result.order.ref)}*'s pick "
-                "request; they ship with its *Ship* button as their own shipment.")
+        ship = "\n:package: " + _("The replacement goods are on *%(ref)s*'s pick request; they "
+                                  "ship with its *Ship* button as their own shipment.") % {
+            "ref": mrkdwn(result.order.ref)}
     notes = "".join(f"\n:information_source: {note}" for note in result.notes)
-    return (f"Recorded *{mrkdwn(ret.rma)}* on *{mrkdwn(result.order.ref)}*:\n{lines}\n"
-            f"{refund}.{waits}{ship}{notes}")
+    return (_("Recorded *%(rma)s* on *%(ref)s*:") % {"rma": mrkdwn(ret.rma),
+                                                     "ref": mrkdwn(result.order.ref)}
+            + f"\n{lines}\n{refund}.{waits}{ship}{notes}")
