@@ -66,20 +66,24 @@ def customer_edit_modal(customer, *, channel_id: str | None) -> dict:
 
 def stock_card(stock) -> dict:
     rows = [f"`{mrkdwn(r.warehouse_code, 32)}` {mrkdwn(r.warehouse_name, 80)}: "
-            f"{r.on_hand:,} on hand · {r.reserved:,} reserved · *{r.available:,} available*"
+            + _("%(on_hand)s on hand · %(reserved)s reserved · *%(available)s available*") % {
+                "on_hand": f"{r.on_hand:,}", "reserved": f"{r.reserved:,}",
+                "available": f"{r.available:,}"}
             for r in stock.warehouses]
-    rows.append(f"*All warehouses: {stock.total_on_hand:,} on hand · {stock.total_reserved:,} "
-                f"reserved · {stock.total_available:,} available*")
+    rows.append("*" + _("All warehouses: %(on_hand)s on hand · %(reserved)s reserved · "
+                        "%(available)s available") % {
+        "on_hand": f"{stock.total_on_hand:,}", "reserved": f"{stock.total_reserved:,}",
+        "available": f"{stock.total_available:,}"} + "*")
     return render("stock_card.json.j2", stock=stock, table="\n".join(rows))
 
 
 def product_candidates(query: str, matches) -> dict:
     if matches:
-        intro = f"No SKU `{mrkdwn(query, 100)}`. Did you mean:"
+        intro = _("No SKU `%(query)s`. Did you mean:") % {"query": mrkdwn(query, 100)}
     else:
-        intro = (f":mag: Nothing matches `{mrkdwn(query, 100)}`. Try a SKU or words from the "
-                 "product name.")
+        intro = ":mag: " + _("Nothing matches `%(query)s`. Try a SKU or words from the product "
+                             "name.") % {"query": mrkdwn(query, 100)}
     rows = [{"sku": m.sku, "text": f"`{mrkdwn(m.sku, 64)}` {mrkdwn(m.name, 150)}"
-             + ("" if m.active else " _(inactive)_")} for m in matches[:10]]
+             + ("" if m.active else " _" + _("(inactive)") + "_")} for m in matches[:10]]
     return render("product_candidates.json.j2", query=query, intro=intro, rows=rows,
                   ids=StockActions)
