@@ -146,7 +146,8 @@ def _digest(settings: Settings, args) -> int:
     settings.require_slack()
     outcome = run_digest_command(_open(settings), make_web_client(settings),
                                  timezone=settings.timezone, subscription_id=args.subscription,
-                                 kind=args.period, channel=args.channel, at=args.at)
+                                 kind=args.period, channel=args.channel, at=args.at,
+                                 default_locale=settings.default_locale)
     print(outcome.summary_line())
     return 0 if outcome.status == "posted" else 1
 

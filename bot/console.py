@@ -54,7 +54,8 @@ def start_stack(settings: Settings, *, db, sandbox=None):
         admins=settings.admins | {DEMO_ADMIN},
     )
     app = create_app(app_settings, db=db)
-    wsgi_app = create_wsgi_app(app, db, renderers=renderer_table(app_settings.audience),
+    renderers = renderer_table(app_settings.audience, app_settings.default_locale)
+    wsgi_app = create_wsgi_app(app, db, renderers=renderers,
                                signing_secret=app_settings.slack_signing_secret,
                                intake_secret=app_settings.intake_secret,
                                connect_secrets=app_settings.connect_secrets,

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from messages.actions import DigestActions
+from messages.i18n import in_language
 from messages.metadata import Metadata
 from messages.render import render
 from messages.text import count, day, label, money, mrkdwn, sections_of, when
@@ -228,7 +229,7 @@ def subscriptions_message(subscriptions, *, page: int = 1) -> dict:
     shown = subscriptions[(page - 1) * SUBSCRIPTIONS_PAGE:page * SUBSCRIPTIONS_PAGE]
     rows = [f"`#{s.id}` *{s.period}*{' scorecard' if s.report == 'scorecard' else ''} in "
             f"<#{mrkdwn(s.channel_id, 32)}> at {mrkdwn(s.at_time)} "
-            f"{mrkdwn(s.timezone, 64)} · last posted "
+            f"{mrkdwn(s.timezone, 64)}{in_language(s.language)} · last posted "
             f"{when(s.last_posted_at) if s.last_posted_at else 'never'}" for s in shown]
     title = "*Digest subscriptions*" + (f" (page {page} of {pages})" if pages > 1 else "")
     if not rows:

@@ -102,6 +102,12 @@ def language_name(language: str) -> str:
     return Locale.parse(language).get_language_name(current())
 
 
+def in_language(language: str | None) -> str:
+    """" · Spanish" after a route or subscription with a language of its own (named in the
+    reader's language); "" for none (the workspace default)."""
+    return f" · {language_name(language)}" if language else ""
+
+
 def money(minor: int, currency: str) -> str | None:
     """Money in the reader's conventions ("1.234,56 €" in es_ES, "$1,234.56" in es_US);
     None in English, whose own format (messages.text.money) is kept as it was."""

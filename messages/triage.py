@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from messages.actions import MailActions, TriageActions
 from messages.common import undelivered_message
+from messages.i18n import in_language
 from messages.orders import actor
 from messages.render import render
 from messages.text import label, mrkdwn, when
@@ -166,21 +167,22 @@ def routes_message(routes, keys: tuple[str, ...], *, names: dict | None = None) 
     """Each key and where it goes; a type with no route of its own follows `default`.
     `names`: channel id -> name, so each reads as #name."""
     names = names or {}
-    by_key = {r.key: r.channel_id for r in routes}
+    by_key = {r.key: r for r in routes}
     special = ("default", "manager", "warehouse")
     rows = []
     for key in keys:
         if key in by_key:
-            channel = by_key[key]
+            channel = by_key[key].channel_id
             label = f"|{mrkdwn(names[channel], 80)}" if channel in names else ""
-            rows.append(f"`{key}` → <#{channel}{label}>")
+            rows.append(f"`{key}` → <#{channel}{label}>{in_language(by_key[key].language)}")
         elif key in special:
             rows.append(f"`{key}` → _not set_")
         else:
             rows.append(f"`{key}` → _as default_")
     body = "*Triage routes*\n" + "\n".join(rows)
     hint = ("Without a `default` route, unrouted items only show in `/orders queue`. "
-            "Change a route with `/orders route <type|default|manager> #channel`.")
+            "Change a route with `/orders route <type|default|manager> #channel "
+            "[lang es|en|auto]`.")
     return render("notice.json.j2", text="Triage routes", icon=":twisted_rightwards_arrows:",
                   body=body, hint=hint)
 
