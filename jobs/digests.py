@@ -21,7 +21,7 @@ from slack_sdk.errors import SlackApiError
 
 from messages import i18n
 from messages.charts import digest_chart
-from messages.digest import digest_message
+from messages.digest import chart_title, digest_message
 from messages.scorecard import scorecard_message
 from store import clock
 from store.db import Database
@@ -147,7 +147,7 @@ def post_digest(client: WebClient, *, channel: str, view, run_id: int | None = N
 
 
 def upload_chart(client: WebClient, *, channel: str, thread_ts: str, view) -> bool:
-    title = f"Orders and discrepancy rate · {view.period.label()}"
+    title = chart_title(view.period)
     try:
         png = digest_chart(view.days, title=title, timezone=view.timezone)
         client.files_upload_v2(channel=channel, thread_ts=thread_ts, file=png,

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
-from babel.numbers import format_currency, get_currency_precision
+from babel.numbers import format_currency, format_decimal, get_currency_precision
 from babel.support import NullTranslations, Translations
 
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -115,6 +115,20 @@ def money(minor: int, currency: str) -> str | None:
         return None
     value = Decimal(minor).scaleb(-get_currency_precision(currency))
     return format_currency(value, currency, locale=current())
+
+
+def number(value: float, digits: int = 0, *, group: bool = True) -> str:
+    """A number in the reader's conventions: "1,234" / "12.5" in English (as before),
+    "1234" / "12.345" / "12,5" in Spanish. `group`: thousands separators."""
+    if language() == ENGLISH:
+        return f"{value:{',' if group else ''}.{digits}f}"
+    pattern = ("#,##0" if group else "0") + ("." + "0" * digits if digits else "")
+    return format_decimal(round(value, digits), format=pattern, locale=current())
+
+
+def local_day(value: date, pattern: str) -> str:
+    """A day by a CLDR pattern in the reader's language ("LLLL y": "diciembre 2026")."""
+    return format_date(value, pattern, locale=current()).replace(".", "")
 
 
 def short_day(value: date | datetime) -> str | None:
