@@ -3,6 +3,8 @@ owner's DMs, batch summaries, escalations, the queue, replies to buttons, and ro
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from messages.actions import MailActions, TriageActions
 from messages.common import undelivered_message
 from messages.i18n import N_, _, in_language, ngettext
@@ -92,7 +94,23 @@ def _note_words(e) -> str:
     if e.kind == "triage.assigned" and owner:
         return _("took it") if owner == e.actor_id else \
             _("assigned it to {who}").format(who=actor(owner))
+    if e.summary in _FIXED_SUMMARIES:
+        return _(e.summary)
+    prefix, words = _DETAILED.get(e.kind, (None, None))
+    if prefix and e.summary.startswith(prefix):  # e.g. "resolved: <reason> — <note>"
+        return _(words).format(detail=mrkdwn(e.summary[len(prefix):], 2000))
+    if e.kind == "triage.snoozed":
+        until = next((c.after for c in e.changes if c.field == "snoozed_until"), None)
+        if until:
+            return _("snoozed until {when}").format(
+                when=f"{datetime.fromisoformat(until):%Y-%m-%d %H:%M} UTC")
     return mrkdwn(e.summary, 2000)
+
+
+# The thread notes' words as store.triage records them (event summaries), translated here.
+_FIXED_SUMMARIES = (N_("escalated to the managers"), N_("snooze ended"))
+_DETAILED = {"triage.resolved": ("resolved: ", N_("resolved: {detail}")),
+             "triage.updated": ("updated: ", N_("updated: {detail}"))}
 
 
 def rep_dm(d, *, what: str) -> dict:
