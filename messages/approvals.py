@@ -43,8 +43,8 @@ def _outcome(a) -> str:
 
 def approval_outcome(approval) -> dict:
     a = approval
-    what = dict(who=actor(a.decided_by), kind=label(a.kind).lower(), id=a.id,
-                ref=mrkdwn(a.ref, 64), amount=money(a.amount_minor, a.currency))
+    what = {"who": actor(a.decided_by), "kind": label(a.kind).lower(), "id": a.id,
+            "ref": mrkdwn(a.ref, 64), "amount": money(a.amount_minor, a.currency)}
     if a.status == "approved":
         headline = ":white_check_mark: " + _(
             "{who} approved your {kind} request #{id} on *{ref}* ({amount}).").format(**what)

@@ -114,8 +114,8 @@ _DETAILED = {"triage.resolved": ("resolved: ", N_("resolved: {detail}")),
 
 
 def rep_dm(d, *, what: str) -> dict:
-    order = dict(ref=mrkdwn(d.order_ref, 64), customer=mrkdwn(d.customer_name, 200),
-                 title=mrkdwn(d.title, 500))
+    order = {"ref": mrkdwn(d.order_ref, 64), "customer": mrkdwn(d.customer_name, 200),
+             "title": mrkdwn(d.title, 500)}
     if what == "resolved":
         body = ":white_check_mark: " + _(
             "Your account's order *{ref}* ({customer}) is sorted: {title}.").format(**order) + \
