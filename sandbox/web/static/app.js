@@ -793,6 +793,8 @@ function renderModal(state) {
         (node.tagName === "INPUT" || node.tagName === "TEXTAREA")) node.value = value;
   }
   layer.replaceChildren(el("div", { class: "overlay" }, form));
+  const error = form.querySelector("[data-testid=field-error]");
+  if (error) error.closest("[data-block-type=input]").scrollIntoView({ block: "center" });
 }
 
 function readInputs(form) {
