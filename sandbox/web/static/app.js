@@ -569,6 +569,7 @@ function toast(text, error) {
 
 async function post(name, body) {
   let answer;
+  S.actedAt = Date.now();
   try {
     const response = await fetch(`/api/${name}`, { method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -677,7 +678,14 @@ function renderMain(state) {
   composer.placeholder = `Message ${channelTitle(state)}  (/order SO-1042, @orderdesk where is …)`;
   pane.replaceChildren(...(state.messages.length ? state.messages.map((m) => renderMessage(m, true))
     : [el("div", { class: "empty", text: "No messages yet. Try /order or @orderdesk." })]));
-  if (atBottom || S.scrollDown) { pane.scrollTop = pane.scrollHeight; S.scrollDown = false; }
+  // Like Slack: a new message scrolls into view when you were at the bottom or just acted.
+  const newest = state.messages.length ? state.messages[state.messages.length - 1].ts : "";
+  const arrived = newest !== S.newest && Date.now() - (S.actedAt || 0) < 15000;
+  S.newest = newest;
+  if (atBottom || arrived || S.scrollDown) {
+    pane.scrollTop = pane.scrollHeight;
+    S.scrollDown = false;
+  }
 }
 
 const COLORS = ["#e8912d", "#2bac76", "#1264a3", "#e01e5a", "#4a154b", "#36c5f0", "#9c5e00", "#006b6b"];
