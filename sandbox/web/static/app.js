@@ -326,8 +326,7 @@ function optionList(element) {
 
 function renderElement(element, block, ctx) {
   const type = element.type;
-  const base = { "data-action-id": element.action_id || "", "data-element-type": type,
-    "data-block-id": block.block_id || "" };
+  const base = { "data-action-id": element.action_id || "", "data-element-type": type };
   const render = ELEMENTS[type];
   if (!render) return el("span", { ...base, class: "block-unknown", text: `[${type}]` });
   return render(element, block, ctx, base);
