@@ -432,6 +432,14 @@ const ELEMENTS = {
       if (firesAction(block, ctx) && select.value) act(element, block, ctx, options.get(select.value));
     });
     wrap.chosen = () => options.get(select.value) || null;
+    wrap.choose = (option) => {
+      if (!option) return;
+      if (!options.has(option.value)) {
+        options.set(option.value, option);
+        select.append(el("option", { value: option.value, text: plain(option.text) }));
+      }
+      select.value = option.value;
+    };
     wrap.append(search, select);
     return wrap;
   },
@@ -798,12 +806,26 @@ function renderModal(state) {
     const [blockId, actionId] = key.split("\u0001");
     const node = form.querySelector(`[data-block-type=input][data-block-id="${CSS.escape(blockId)}"] ` +
       `[data-action-id="${CSS.escape(actionId)}"]`);
-    if (node && "value" in node && typeof value === "string" &&
-        (node.tagName === "INPUT" || node.tagName === "TEXTAREA")) node.value = value;
+    if (node) restore(node, value);
   }
   layer.replaceChildren(el("div", { class: "overlay" }, form));
   const error = form.querySelector("[data-testid=field-error]");
   if (error) error.closest("[data-block-type=input]").scrollIntoView({ block: "center" });
+}
+
+// Put back what the person had entered (the inverse of valueOf).
+function restore(node, value) {
+  const type = node.getAttribute("data-element-type");
+  if (type === "checkboxes" || type === "radio_buttons") {
+    const on = new Set(Array.isArray(value) ? value : value ? [value] : []);
+    for (const input of node.querySelectorAll("input")) input.checked = on.has(input.value);
+  } else if (type === "external_select") {
+    node.choose(value);
+  } else if (type === "multi_static_select") {
+    for (const option of node.options) option.selected = (value || []).includes(option.value);
+  } else if (value !== null && value !== undefined) {
+    node.value = value;
+  }
 }
 
 function readInputs(form) {
