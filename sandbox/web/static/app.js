@@ -674,8 +674,11 @@ function renderMain(state) {
       tab.dataset.viewId = state.home.id;
       tab.append(...renderBlocks(state.home.blocks, viewCtx(state.home)));
     } else tab.append(el("div", { class: "empty", text: "Loading the app's Home…" }));
+    const dm = state.channels.find((c) => c.with_app);
     pane.replaceChildren(el("div", { class: "home-tabs" },
-      el("span", { class: "on", text: "Home" }), el("span", { text: "Messages" })), tab);
+      el("span", { class: "on", text: "Home" }),
+      el("button", { type: "button", class: "link-button", text: "Messages",
+        onclick: () => dm && openChannel(dm.id) })), tab);
     return;
   }
   if (!changed("main", [state.channel, state.messages, state.names, state.me.id])) return;
