@@ -53,7 +53,7 @@ def create_app(settings: Settings, *, db: Database, client: WebClient | None = N
     )
     app.error(handle_error)
     app.middleware(guard_control_characters)  # before every listener
-    renderers = renderer_table(settings.audience)
+    renderers = renderer_table(settings.audience, settings.default_locale)
     smtp = settings.smtp
     deps = Deps(settings=settings, db=db, kick_outbox=partial(kick, renderers=renderers),
                 kick_mail=(lambda db: kick_mail(db, smtp)) if smtp else (lambda db: None))

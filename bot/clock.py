@@ -23,8 +23,9 @@ log = logging.getLogger("orderdesk.clock")
 def build_scheduler(settings: Settings, db: Database, *, scheduler=None, client=None):
     scheduler = scheduler or BlockingScheduler(timezone="UTC")
     client = client or make_web_client(settings)
-    register_jobs(scheduler, db=db, client=client, renderers=renderer_table(settings.audience),
-                  smtp=settings.smtp)
+    register_jobs(scheduler, db=db, client=client,
+                  renderers=renderer_table(settings.audience, settings.default_locale),
+                  smtp=settings.smtp, default_locale=settings.default_locale)
     return scheduler
 
 

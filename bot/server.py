@@ -20,7 +20,7 @@ def build_web_app(settings: Settings):
 
     db = open_checked(settings)
     return create_wsgi_app(create_app(settings, db=db), db,
-                           renderers=renderer_table(settings.audience),
+                           renderers=renderer_table(settings.audience, settings.default_locale),
                            signing_secret=settings.slack_signing_secret,
                            intake_secret=settings.intake_secret,
                            connect_secrets=settings.connect_secrets,

@@ -1,6 +1,7 @@
 """/orders digest ... (subscriptions), /orders report ... (on demand), drill-down buttons.
 
     /orders digest subscribe [scorecard] daily|weekly|monthly [#channel] [at HH:MM] [timezone]
+                                                                            [lang es|en|auto]
     /orders digest unsubscribe <id | period [#channel]>
     /orders digest list [page]
     /orders report [me] daily|weekly|monthly [from] [to] [csv|xlsx]
@@ -24,7 +25,7 @@ from messages.digest import (
     subscriptions_message,
     working_message,
 )
-from messages.i18n import N_
+from messages.i18n import LANGUAGES, N_, in_language
 from messages.scorecard import scorecard_message
 from store import clock
 from store.errors import ValidationFailed
@@ -49,9 +50,11 @@ from store.periods import (
     local_date,
     period_containing,
 )
+from store.workspace import AUTO, check_language
 
 DIGEST_USAGE = ("/orders digest subscribe [scorecard] daily|weekly|monthly [#channel] "
-                "[at HH:MM] [timezone] | unsubscribe <id or [scorecard] period [#channel]> "
+                "[at HH:MM] [timezone] [lang es|en|auto] "
+                "| unsubscribe <id or [scorecard] period [#channel]> "
                 "| list [page]")
 REPORT_USAGE = ("/orders report [me] daily|weekly|monthly [from YYYY-MM-DD] [to YYYY-MM-DD] "
                 "[csv|xlsx]")
@@ -70,6 +73,7 @@ class SubscribeArgs:
     at_time: str | None
     timezone: str | None
     report: str = "digest"  # or "scorecard"
+    language: str | None = None  # None: the workspace default
 
 
 @dataclass(frozen=True)
@@ -98,17 +102,21 @@ def parse_subscribe(words: list[str], *, channel_id: str) -> SubscribeArgs:
     if not words:
         raise ValidationFailed({"period": f"which digest? Usage: `{DIGEST_USAGE}`"})
     period, channel, at_time, timezone = check_kind(words[0]), channel_id, None, None
+    language = None
     rest = iter(words[1:])
     for word in rest:
         if word.lower() == "at":
             at_time = check_time(next(rest, ""))
+        elif word.lower() in ("lang", "language"):
+            language = check_language(next(rest, ""), LANGUAGES)
         elif _TIME.match(word):
             at_time = check_time(word)
         elif (found := channel_in(word)) is not None:
             channel = found
         else:
             timezone = canonical_zone(word)
-    return SubscribeArgs(period, channel, at_time, timezone, report)
+    return SubscribeArgs(period, channel, at_time, timezone, report,
+                         None if language in (None, AUTO) else language)
 
 
 def parse_report(text: str, *, today: date) -> ReportArgs:
@@ -193,11 +201,12 @@ def subscribe(request: Request, args: SubscribeArgs) -> dict:
     result = subscribe_digest(request.deps.db, period=args.period, channel_id=channel.id,
                               at_time=args.at_time or DEFAULT_TIME,
                               timezone=args.timezone or request.deps.settings.timezone,
-                              actor=request.user, report=args.report)
+                              actor=request.user, report=args.report, language=args.language)
     s = result.subscription
     verb = "will get" if result.created else "now gets"
     return confirmation_message(
-        f"{channel.link} {verb} the *{s.period}* {s.report} at {s.at_time} {s.timezone} "
+        f"{channel.link} {verb} the *{s.period}* {s.report} at {s.at_time} {s.timezone}"
+        f"{in_language(s.language)} "
         f"(subscription `#{s.id}`). The first one comes when the current period is over.")
 
 

@@ -1,4 +1,5 @@
-"""`/orders route <type|default|manager|warehouse|inbound_mail> #channel` (admins) and
+"""`/orders route <type|default|manager|warehouse|inbound_mail> #channel [lang es|en|auto]`
+(admins: what is posted there unasked is in that language; auto, the workspace default) and
 `/orders queue [mine|unassigned|<type>]` (open discrepancies with their buttons)."""
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ from handlers.kit import (
     resolve_channel,
 )
 from messages.common import confirmation_message
-from messages.i18n import N_
+from messages.i18n import LANGUAGES, N_, in_language
 from messages.triage import queue_message, routes_message
 from store.errors import ValidationFailed
 from store.triage import SNOOZE_OPTIONS, list_queue
 from store.workspace import ROUTE_KEYS, desk_people, list_routes, set_route
 
-ROUTE_USAGE = "/orders route <type|default|manager|warehouse|inbound_mail> #channel"
+ROUTE_USAGE = ("/orders route <type|default|manager|warehouse|inbound_mail> #channel "
+               "[lang es|en|auto]")
 QUEUE_USAGE = "/orders queue [mine|unassigned|<type>]"
 
 
@@ -43,12 +45,24 @@ def on_route_command(request: Request) -> Reply:
         routes = list_routes(request.deps.db)
         names = channel_names(request.client, [r.channel_id for r in routes])
         return Reply.message(routes_message(routes, ROUTE_KEYS, names=names))
+    parts, language = language_option(parts)
     if len(parts) != 2:
         raise ValidationFailed({"text": f"expected a key and a channel: `{ROUTE_USAGE}`"})
     channel = resolve_channel(request.client, parts[1])
-    route = set_route(request.deps.db, actor=request.user, key=parts[0], channel_id=channel.id)
-    return Reply.message(confirmation_message(f"`{route.key}` now goes to {channel.link}."
+    route = set_route(request.deps.db, actor=request.user, key=parts[0], channel_id=channel.id,
+                      language=language, offered=LANGUAGES)
+    return Reply.message(confirmation_message(f"`{route.key}` now goes to {channel.link}"
+                                              f"{in_language(route.language)}."
                                               f"{membership(request, channel.id)}"))
+
+
+def language_option(words: list[str]) -> tuple[list[str], str | None]:
+    """The words without a trailing `lang <code>`, and the code (None when not given)."""
+    if len(words) >= 2 and words[-2].lower() in ("lang", "language"):
+        return words[:-2], words[-1]
+    if words and words[-1].lower() in ("lang", "language"):
+        raise ValidationFailed({"language": "which language? e.g. `lang es` (es | en | auto)."})
+    return words, None
 
 
 _MEMBERSHIP = {

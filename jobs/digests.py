@@ -4,7 +4,8 @@ No database transaction is open during a Slack call: the claim commits first, th
 are read in their own transaction, then the post, then the record. The chart goes up in
 the digest's thread only after the post is recorded, so a failed upload never re-posts.
 A retried claim first looks for its own earlier post (message metadata carries the run
-id), because Slack may have taken a post whose answer never came back.
+id), because Slack may have taken a post whose answer never came back. A digest is written in
+its subscription's language, else the workspace's (ORDERDESK_DEFAULT_LOCALE).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from datetime import date, datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from messages import i18n
 from messages.charts import digest_chart
-from messages.digest import digest_message
+from messages.digest import chart_title, digest_message
 from messages.scorecard import scorecard_message
 from store import clock
 from store.db import Database
@@ -71,7 +73,8 @@ def clock_identity() -> str:
 
 
 def run_due_digests(db: Database, client: WebClient, *, claimed_by: str,
-                    now: datetime | None = None) -> list[Outcome]:
+                    now: datetime | None = None,
+                    default_locale: str = i18n.ENGLISH) -> list[Outcome]:
     """Post every period each active subscription owes as of `now` (the clock's, by default),
     oldest first. Periods already posted are skipped without a claim attempt."""
     now = now or clock.now()
@@ -89,14 +92,24 @@ def run_due_digests(db: Database, client: WebClient, *, claimed_by: str,
         if state is not None and state.status == "posted":
             continue
         outcomes.append(run_subscription_digest(db, client, subscription=sub, period=period,
-                                                claimed_by=claimed_by, now=now))
+                                                claimed_by=claimed_by, now=now,
+                                                default_locale=default_locale))
     return outcomes
 
 
 def run_subscription_digest(db: Database, client: WebClient, *, subscription: SubscriptionView,
-                            period: Period, claimed_by: str,
-                            now: datetime | None = None) -> Outcome:
-    """The figures are as of `now`; the claim records when it really happened (the clock)."""
+                            period: Period, claimed_by: str, now: datetime | None = None,
+                            default_locale: str = i18n.ENGLISH) -> Outcome:
+    """The figures are as of `now`; the claim records when it really happened (the clock).
+    Written in the subscription's language, else `default_locale`."""
+    with i18n.using(subscription.language or default_locale):
+        return _run_subscription_digest(db, client, subscription=subscription, period=period,
+                                        claimed_by=claimed_by, now=now)
+
+
+def _run_subscription_digest(db: Database, client: WebClient, *,
+                             subscription: SubscriptionView, period: Period, claimed_by: str,
+                             now: datetime | None) -> Outcome:
     channel = subscription.channel_id
     run = claim_digest_run(db, subscription_id=subscription.id, period=period,
                            claimed_by=claimed_by, at=clock.now())
@@ -134,7 +147,7 @@ def post_digest(client: WebClient, *, channel: str, view, run_id: int | None = N
 
 
 def upload_chart(client: WebClient, *, channel: str, thread_ts: str, view) -> bool:
-    title = f"Orders and discrepancy rate · {view.period.label()}"
+    title = chart_title(view.period)
     try:
         png = digest_chart(view.days, title=title, timezone=view.timezone)
         client.files_upload_v2(channel=channel, thread_ts=thread_ts, file=png,
@@ -175,9 +188,11 @@ def _reason(error: Exception) -> str:
 def run_digest_command(db: Database, client: WebClient, *, timezone: str,
                        subscription_id: int | None = None, kind: str | None = None,
                        channel: str | None = None, at: date | None = None,
-                       now: datetime | None = None) -> Outcome:
+                       now: datetime | None = None,
+                       default_locale: str = i18n.ENGLISH) -> Outcome:
     """A subscription's period, through the claim (never posted twice), or an ad-hoc digest
-    of `kind` to `channel` in the workspace zone (no claim: an extra copy on purpose)."""
+    of `kind` to `channel` in the workspace zone and language (no claim: an extra copy on
+    purpose)."""
     now = now or clock.now()
     if subscription_id is not None:
         sub = get_subscription(db, subscription_id=subscription_id)
@@ -185,14 +200,16 @@ def run_digest_command(db: Database, client: WebClient, *, timezone: str,
         if period.end > local_date(now, sub.timezone):
             raise PeriodNotOver(period.label())
         outcome = run_subscription_digest(db, client, subscription=sub, period=period,
-                                          claimed_by=f"cli:{clock_identity()}", now=now)
+                                          claimed_by=f"cli:{clock_identity()}", now=now,
+                                          default_locale=default_locale)
         if outcome.status == "skipped":
             raise DigestAlreadyPosted(sub.id, period.label())
         return outcome
     period = _pick_period(kind, at, timezone, now)
     view = build_digest(db, period=period, timezone=timezone, now=now)
-    ts = post_digest(client, channel=channel, view=view)
-    upload_chart(client, channel=channel, thread_ts=ts, view=view)
+    with i18n.using(default_locale):
+        ts = post_digest(client, channel=channel, view=view)
+        upload_chart(client, channel=channel, thread_ts=ts, view=view)
     return Outcome(period, channel, "posted", message_ts=ts)
 
 

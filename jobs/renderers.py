@@ -5,8 +5,11 @@ None when there is nothing to send any more (the record is gone, the thread stop
 following, or the post an update or a reply belongs to was never sent). Where a post needs
 the ts of an earlier one (updates, thread replies), it reads it here, from current data.
 
-The table is built from the settings bot/ hands in (renderer_table(settings.audience)): what a
-followed thread may hear depends on ORDERDESK_REP_VISIBILITY, the admins and the default role.
+The table is built from the settings bot/ hands in (renderer_table(settings.audience,
+settings.default_locale)): what a followed thread may hear depends on ORDERDESK_REP_VISIBILITY,
+the admins and the default role. Every post is rendered in the language of where it goes
+(`_in_language_of_destination`): a route's channel in the route's language, a person (a DM,
+their App Home) in the language they chose; else the workspace's ORDERDESK_DEFAULT_LOCALE.
 """
 
 from __future__ import annotations
@@ -37,7 +40,7 @@ from store.mail import mail_note
 from store.orders import home_for
 from store.questions import Audience, follow_notice
 from store.triage import SNOOZE_OPTIONS, batch_filter, batch_state, get_discrepancy, get_note
-from store.workspace import Viewer, desk_people, language_of, require
+from store.workspace import Viewer, channel_language, desk_people, require
 
 POST = "chat.postMessage"
 # payload -> the Web API call's arguments, or None; the payload carries "$method" too.
@@ -131,6 +134,35 @@ def _mail_note(db: Database, p: dict) -> dict | None:
     return where | mail_note_message(note)
 
 
+def _destination(db: Database, p: dict) -> str | None:
+    """The channel (or person) a post goes to: the payload names it, else the record whose
+    earlier post it updates or replies to."""
+    if p.get("channel") or p.get("user_id"):
+        return p.get("channel") or p["user_id"]
+    kind = p["$render"]
+    if p.get("discrepancy_id") and kind in (PostKind.TRIAGE_PARENT, PostKind.TRIAGE_NOTE,
+                                             PostKind.MAIL_NOTE):
+        return get_discrepancy(db, discrepancy_id=p["discrepancy_id"]).channel_id
+    posted = None
+    if kind == PostKind.PICK_REQUEST:
+        posted = get_pick_post(db, order_id=p["order_id"])[1]
+    elif kind == PostKind.APPROVAL_REQUEST:
+        posted = get_approval_post(db, approval_id=p["approval_id"])[1]
+    return posted[0] if posted else None
+
+
+def _in_language_of_destination(build: Renderer, default_locale: str) -> Renderer:
+    """The one place a queued post's language is set: found (lazily, when something
+    translated is first rendered) from where it goes, else the workspace default."""
+    def wrapped(db: Database, payload: dict) -> dict | None:
+        def locale() -> str:
+            channel = _destination(db, payload)
+            return (channel and channel_language(db, channel_id=channel)) or default_locale
+        with i18n.using(locale):
+            return build(db, payload)
+    return wrapped
+
+
 def _tolerant(build: Renderer) -> Renderer:
     """A record deleted since it was queued: nothing to send, not an error."""
     def wrapped(db: Database, payload: dict) -> dict | None:
@@ -153,17 +185,16 @@ def _home(db: Database, p: dict, *, audience: Audience) -> dict:
     except NotAllowed:
         can_enter_orders = False
     workers = desk_people(db) if home.processor is not None else ()
-    # In the language the person chose (/orders language); Slack's own is not known here.
-    with i18n.using(language_of(db, user_id=p["user_id"]) or i18n.ENGLISH):
-        view = home_view(home, snooze_options=SNOOZE_OPTIONS, workers=workers,
-                         can_enter_orders=can_enter_orders)
-    return {"user_id": p["user_id"], "view": view}
+    return {"user_id": p["user_id"], "view": home_view(
+        home, snooze_options=SNOOZE_OPTIONS, workers=workers, can_enter_orders=can_enter_orders)}
 
 
-@cache  # one table per audience, so every kick of a process finds the same delivery thread
-def renderer_table(audience: Audience) -> Renderers:
-    """kind -> render(db, payload): every PostKind. `audience`: from the settings (bot/)."""
-    return MappingProxyType({kind: _tolerant(build) for kind, build in {
+@cache  # one table per settings, so every kick of a process finds the same delivery thread
+def renderer_table(audience: Audience, default_locale: str = i18n.ENGLISH) -> Renderers:
+    """kind -> render(db, payload): every PostKind. `audience` and `default_locale`
+    (ORDERDESK_DEFAULT_LOCALE): from the settings (bot/)."""
+    return MappingProxyType({kind: _tolerant(_in_language_of_destination(build, default_locale))
+                             for kind, build in {
         PostKind.TRIAGE_PARENT: _parent,
         PostKind.TRIAGE_NOTE: _note,
         PostKind.TRIAGE_REP_DM: _rep_dm,

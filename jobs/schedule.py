@@ -31,6 +31,7 @@ from jobs.digests import clock_identity, run_due_digests
 from jobs.mail import Smtp, deliver_mail, queue_notices
 from jobs.outbox import deliver_due, sending_client
 from jobs.renderers import Renderers
+from messages.i18n import ENGLISH
 from store import clock
 from store.fulfilment import RULES as FULFILMENT_RULES
 from store.fulfilment import allocate_ready, flag_late_orders, post_unrouted
@@ -49,10 +50,12 @@ KEEP_CLAIMS = timedelta(days=1)
 KEEP_SUBMISSIONS = timedelta(days=7)
 
 
-def register_jobs(scheduler, *, db, client, renderers: Renderers, smtp: Smtp | None = None) -> None:
+def register_jobs(scheduler, *, db, client, renderers: Renderers, smtp: Smtp | None = None,
+                  default_locale: str = ENGLISH) -> None:
     """Add every job to the clock's scheduler (an APScheduler scheduler, or a test's fake).
     `renderers`: the outbox's renderer table, built from the settings by bot/; `smtp`: the
-    mail server (None: no mail jobs)."""
+    mail server (None: no mail jobs); `default_locale`: digests' language unless their
+    subscription has one (ORDERDESK_DEFAULT_LOCALE)."""
     sender = sending_client(client)
     once = dict(replace_existing=True, max_instances=1, coalesce=True)
     now = clock.wall()
@@ -61,7 +64,8 @@ def register_jobs(scheduler, *, db, client, renderers: Renderers, smtp: Smtp | N
     scheduler.add_job(run_sla, "interval", seconds=SLA_EVERY_S, id="triage.sla",
                       args=(db, sender, renderers), **once)
     scheduler.add_job(tick_digests, IntervalTrigger(seconds=DIGEST_TICK_S), id="digests.tick",
-                      kwargs={"db": db, "client": client, "claimed_by": clock_identity()},
+                      kwargs={"db": db, "client": client, "claimed_by": clock_identity(),
+                              "default_locale": default_locale},
                       next_run_time=now, **once)
     scheduler.add_job(refresh_planner_statistics, CronTrigger(hour=3, minute=17, timezone=UTC),
                       id="digests.statistics", args=[db], next_run_time=now, **once)
@@ -89,9 +93,11 @@ def run_sla(db, client, renderers: Renderers) -> tuple[int, int, int]:
     return counts
 
 
-def tick_digests(*, db, client, claimed_by: str, now: datetime | None = None) -> list:
+def tick_digests(*, db, client, claimed_by: str, now: datetime | None = None,
+                 default_locale: str = ENGLISH) -> list:
     """One pass: post every due, unposted digest. Returns the outcomes (for tests, logs)."""
-    outcomes = run_due_digests(db, client, now=now, claimed_by=claimed_by)
+    outcomes = run_due_digests(db, client, now=now, claimed_by=claimed_by,
+                               default_locale=default_locale)
     for outcome in outcomes:
         level = logging.WARNING if outcome.status == "failed" else logging.INFO
         log.log(level, outcome.summary_line())

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from messages.actions import ApprovalActions
 from messages.blocks import ReasonBlocks
+from messages.i18n import N_, _
 from messages.metadata import Metadata
 from messages.orders import actor
 from messages.render import render
@@ -21,6 +22,11 @@ class RejectMetadata(Metadata):
     channel_id: str | None = None
 
 
+# The approval kinds and outcomes label() shows, marked for the catalogues.
+LABELS = (N_("Refund"), N_("Discount"), N_("Price override"), N_("Late return"),
+          N_("Approved"), N_("Rejected"))
+
+
 def approval_request(approval) -> dict:
     return render("approval_request.json.j2", approval=approval, ids=ApprovalActions,
                   requester=actor(approval.requested_by), outcome_text=_outcome(approval))
@@ -31,18 +37,22 @@ def _outcome(a) -> str:
         return ""
     icon = ":white_check_mark:" if a.status == "approved" else ":x:"
     reason = f"\n>{mrkdwn(a.decision_reason, 1000)}" if a.decision_reason else ""
-    return f"{icon} *{label(a.status)}* by {actor(a.decided_by)} · {when(a.decided_at)}{reason}"
+    return f"{icon} " + _("*{status}* by {who} · {when}").format(
+        status=label(a.status), who=actor(a.decided_by), when=when(a.decided_at)) + reason
 
 
 def approval_outcome(approval) -> dict:
     a = approval
-    what = (f"your {label(a.kind).lower()} request #{a.id} on *{mrkdwn(a.ref, 64)}* "
-            f"({money(a.amount_minor, a.currency)})")
+    what = {"who": actor(a.decided_by), "kind": label(a.kind).lower(), "id": a.id,
+            "ref": mrkdwn(a.ref, 64), "amount": money(a.amount_minor, a.currency)}
     if a.status == "approved":
-        headline = f":white_check_mark: {actor(a.decided_by)} approved {what}."
+        headline = ":white_check_mark: " + _(
+            "{who} approved your {kind} request #{id} on *{ref}* ({amount}).").format(**what)
     else:
         reason = f"\n>{mrkdwn(a.decision_reason, 1000)}" if a.decision_reason else ""
-        headline = f":x: {actor(a.decided_by)} rejected {what}.{reason}"
+        headline = ":x: " + _(
+            "{who} rejected your {kind} request #{id} on *{ref}* ({amount}).").format(
+            **what) + reason
     return render("approval_outcome.json.j2", approval=a, headline=headline)
 
 

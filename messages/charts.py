@@ -16,6 +16,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator, PercentFormatter
 
+from messages import i18n
+from messages.i18n import _
+
 WIDTH_IN, HEIGHT_IN, DPI = 8.0, 3.4, 100
 BAR_COLOR, LINE_COLOR = "#4a7fb5", "#d9534f"
 # Fixed margins (tight_layout() draws the figure an extra time, ~0.13 s of ~0.3 s), wide
@@ -37,8 +40,8 @@ def chart_figure(days, *, title: str, timezone: str) -> Figure:
     volume = figure.add_subplot(1, 1, 1)
     positions = list(range(len(days)))
     orders = [d.orders for d in days]
-    volume.bar(positions, orders, color=BAR_COLOR, label="Orders received")
-    volume.set_ylabel("Orders received")
+    volume.bar(positions, orders, color=BAR_COLOR, label=_("Orders received"))
+    volume.set_ylabel(_("Orders received"))
     volume.yaxis.set_major_locator(MaxNLocator(integer=True))
     # From 0 always: with no orders matplotlib centres the axis on 0 (-0.045 to 0.045).
     volume.set_ylim(0, max(1, max(orders, default=0)) * 1.08)
@@ -54,16 +57,17 @@ def chart_figure(days, *, title: str, timezone: str) -> Figure:
              for d in days]
     shown = [r for r in rates if not math.isnan(r)]
     rate.plot(positions, rates, color=LINE_COLOR, marker="o", markersize=3,
-              label="Discrepancy rate (share of the day's orders flagged)")
-    rate.set_ylabel("Orders flagged")
+              label=_("Discrepancy rate (share of the day's orders flagged)"))
+    rate.set_ylabel(_("Orders flagged"))
     rate.yaxis.set_major_formatter(PercentFormatter(decimals=0 if max(shown, default=0) >= 5
                                                     else 1))
     rate.set_ylim(0, max(1.0, max(shown, default=0.0) * 1.15))
     if not any(orders):
-        volume.text(0.5, 0.5, "No orders in this period" if days else "No days to show",
+        volume.text(0.5, 0.5, _("No orders in this period") if days else _("No days to show"),
                     transform=volume.transAxes, ha="center", va="center", color="#666666")
     # An explicit y: matplotlib otherwise measures every tick label to place the title.
-    figure.suptitle(f"{title} · days in {timezone}", fontsize=10, y=0.97)
+    figure.suptitle(_("{title} · days in {zone}").format(title=title, zone=timezone),
+                    fontsize=10, y=0.97)
     handles = volume.get_legend_handles_labels()[0] + rate.get_legend_handles_labels()[0]
     figure.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.905), ncol=2,
                   fontsize=8, frameon=False)
@@ -73,4 +77,6 @@ def chart_figure(days, *, title: str, timezone: str) -> Figure:
 
 
 def _label(day, count: int) -> str:
+    if i18n.language() != i18n.ENGLISH:
+        return i18n.local_day(day, "EEE d" if count <= 7 else "d MMM")
     return day.strftime("%a %d") if count <= 7 else day.strftime("%d %b")

@@ -9,17 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from messages import i18n
 from messages.actions import DigestActions
+from messages.i18n import N_, _, in_language, ngettext
 from messages.metadata import Metadata
 from messages.render import render
 from messages.text import count, day, label, money, mrkdwn, sections_of, when
 from store.periods import CUSTOM, Period
 
 ROWS_PER_SECTION = 10
-KIND_TITLES = {"daily": "Daily digest", "weekly": "Weekly digest", "monthly": "Monthly digest",
-               CUSTOM: "Report"}
-DRILLS = (("late", "Late"), ("past_due", "Past due"), ("short", "Not in full"),
-          ("imperfect", "Not perfect"), ("returned", "Returns"), ("backlog", "Backlog"))
+KIND_TITLES = {"daily": N_("Daily digest"), "weekly": N_("Weekly digest"),
+               "monthly": N_("Monthly digest"), CUSTOM: N_("Report")}
+DRILLS = (("late", N_("Late")), ("past_due", N_("Past due")), ("short", N_("Not in full")),
+          ("imperfect", N_("Not perfect")), ("returned", N_("Returns")),
+          ("backlog", N_("Backlog")))
+# The age buckets' words (store.metrics), translated where they are shown.
+AGES = (N_("under 1 day"), N_("1–3 days"), N_("3–7 days"), N_("7 days or more"),
+        N_("4–7 days"), N_("8–30 days"), N_("over 30 days"))
 DRILL_TITLES = {"late": "Due in the period, not shipped on time",
                 "past_due": "Past due at the end of the period",
                 "short": "Shipped, not every unit yet",
@@ -52,19 +58,50 @@ class DrillRef(Metadata):
 def digest_message(view, *, ephemeral: bool = False, title: str | None = None) -> dict:
     """The digest (posted by the clock) or an on-demand report (`ephemeral`)."""
     cur, prev = view.current, view.previous
-    title = title or KIND_TITLES.get(view.period.kind, "Report")
-    heading = f"{title} · {view.period.label()}" + (" (so far)" if view.partial else "")
+    title = _(title or KIND_TITLES.get(view.period.kind, "Report"))
+    heading = f"{title} · {period_label(view.period)}" + (
+        " " + _("(so far)") if view.partial else "")
     return render(
         "digest_message.json.j2", ephemeral=ephemeral, heading=heading,
-        fallback=f"{heading}: {count(cur.orders_received, 'order')} received, "
-                 f"{cur.orders_shipped:,} shipped",
-        context=(f"{mrkdwn(view.timezone)} · compared with {view.period.previous().label()} · "
-                 f"built {when(view.built_at)}"),
+        fallback=_("{heading}: {received} received, {shipped} shipped").format(
+            heading=heading, received=_orders(cur.orders_received),
+            shipped=_count(cur.orders_shipped)),
+        context=_("{zone} · compared with {previous} · built {when}").format(
+            zone=mrkdwn(view.timezone), previous=period_label(view.period.previous()),
+            when=when(view.built_at)),
         empty=cur.is_empty, volume=volume_fields(view),
         delivery=delivery_fields(view), service=service_fields(cur, prev),
         triage=triage_text(view), customers=customers_text(view.top_customers),
         buttons=drill_buttons(view),
     )
+
+
+def period_label(period) -> str:
+    """The period as the reader says it: store.periods' label in English (as before)."""
+    if i18n.language() == i18n.ENGLISH:
+        return period.label()
+    first, last = period.start, period.last_day
+    if period.kind == "daily":
+        return i18n.local_day(first, i18n.SHORT_DAY)
+    if period.kind == "monthly":
+        return i18n.local_day(first, "LLLL y")
+    if first == last:
+        span = i18n.local_day(first, "d MMM y")
+    elif (first.year, first.month) == (last.year, last.month):
+        span = f"{first.day}–{i18n.local_day(last, 'd MMM y')}"
+    elif first.year == last.year:
+        span = f"{i18n.local_day(first, 'd MMM')} – {i18n.local_day(last, 'd MMM y')}"
+    else:
+        span = f"{i18n.local_day(first, 'd MMM y')} – {i18n.local_day(last, 'd MMM y')}"
+    if period.kind == "weekly":
+        week = first.isocalendar()
+        return _("Week {week} {year}, {span}").format(week=week.week, year=week.year, span=span)
+    return span
+
+
+def chart_title(period) -> str:
+    """The title of the digest's chart (posted in its thread)."""
+    return _("Orders and discrepancy rate · {period}").format(period=period_label(period))
 
 
 def volume_fields(view) -> list[str]:
@@ -73,17 +110,17 @@ def volume_fields(view) -> list[str]:
     cur, prev = view.current, view.previous
     flow = _flow_delta(len(view.period.days), len(view.period.previous().days))
     return [
-        _field("Orders received", _count(cur.orders_received),
+        _field(_("Orders received"), _count(cur.orders_received),
                flow(cur.orders_received, prev.orders_received)),
-        _field("Lines received", _count(cur.lines_received),
+        _field(_("Lines received"), _count(cur.lines_received),
                flow(cur.lines_received, prev.lines_received)),
-        _field("Value received", _values(cur.value_received),
+        _field(_("Value received"), _values(cur.value_received),
                _value_delta(cur.value_received, prev.value_received, flow)),
-        _field("Orders shipped", _count(cur.orders_shipped),
+        _field(_("Orders shipped"), _count(cur.orders_shipped),
                flow(cur.orders_shipped, prev.orders_shipped)),
-        _field("Returns opened", _count(cur.orders_returned),
+        _field(_("Returns opened"), _count(cur.orders_returned),
                flow(cur.orders_returned, prev.orders_returned)),
-        _field("Backlog at the end", _count(cur.backlog), delta(cur.backlog, prev.backlog)),
+        _field(_("Backlog at the end"), _count(cur.backlog), delta(cur.backlog, prev.backlog)),
     ]
 
 
@@ -93,14 +130,16 @@ def _flow_delta(days: int, days_before: int):
         return delta
 
     def per_day(now: int, before: int, before_text: str | None = None) -> str:
-        shown = before_text if before_text is not None else f"{before:,}"
+        shown = before_text if before_text is not None else _count(before)
         if not before:
-            return f"(before {shown} in {days_before} days)"
+            return _("(before {shown} in {days} days)").format(shown=shown, days=days_before)
         change = (now / days - before / days_before) / (before / days_before) * 100
         if abs(change) < 0.05:
-            return f"(= per day; {shown} in {days_before} days)"
-        return (f"({'▲' if change > 0 else '▼'} {abs(change):.1f}% per day vs {shown} in "
-                f"{days_before} days)")
+            return _("(= per day; {shown} in {days} days)").format(shown=shown,
+                                                                   days=days_before)
+        return _("({arrow} {change}% per day vs {shown} in {days} days)").format(
+            arrow=_arrow(change), change=i18n.number(abs(change), 1, group=False), shown=shown,
+            days=days_before)
 
     return per_day
 
@@ -109,33 +148,36 @@ def delivery_fields(view) -> list[str]:
     """Orders due in the period: on time, in full on time, how the rest stand; and the orders
     past due at the end, by days past their due date."""
     cur, prev = view.current, view.previous
-    ages = " · ".join(f"{b.label} {b.count:,}" for b in view.past_due_by_age)
+    ages = " · ".join(f"{_(b.label)} {_count(b.count)}" for b in view.past_due_by_age)
     return [
-        _field("On time", pct(cur.on_time_rate), pt(cur.on_time_rate, prev.on_time_rate)),
-        _field("In full on time (OTIF)", pct(cur.otif_rate),
+        _field(_("On time"), pct(cur.on_time_rate), pt(cur.on_time_rate, prev.on_time_rate)),
+        _field(_("In full on time (OTIF)"), pct(cur.otif_rate),
                pt(cur.otif_rate, prev.otif_rate)),
-        _field("Due", _count(cur.orders_due), delta(cur.orders_due, prev.orders_due))
-        + f"\n{cur.due_on_time:,} on time · {cur.due_shipped_late:,} shipped late · "
-          f"{cur.due_not_shipped:,} not shipped",
-        _field("Past due at the end", _count(cur.past_due), delta(cur.past_due, prev.past_due))
+        _field(_("Due"), _count(cur.orders_due), delta(cur.orders_due, prev.orders_due))
+        + "\n" + _("{on_time} on time · {late} shipped late · {not_shipped} not shipped").format(
+            on_time=_count(cur.due_on_time), late=_count(cur.due_shipped_late),
+            not_shipped=_count(cur.due_not_shipped)),
+        _field(_("Past due at the end"), _count(cur.past_due),
+               delta(cur.past_due, prev.past_due))
         + (f"\n{ages}" if cur.past_due else ""),
     ]
 
 
 def service_fields(cur, prev) -> list[str]:
-    rates = (("Order fill rate", "order_fill_rate"), ("Line fill rate", "line_fill_rate"),
-             ("Complete in first shipment", "first_shipment_fill_rate"),
-             ("Perfect orders", "perfect_order_rate"),
-             ("Backorder rate", "backorder_rate"),
-             ("Returned within 30 days", "return_rate"),
-             ("… of which approved", "return_approved_rate"),
-             ("… received back", "return_received_rate"))
-    fields = [_field(name, pct(getattr(cur, attr)), pt(getattr(cur, attr),
-                                                         getattr(prev, attr)))
+    rates = ((N_("Order fill rate"), "order_fill_rate"),
+             (N_("Line fill rate"), "line_fill_rate"),
+             (N_("Complete in first shipment"), "first_shipment_fill_rate"),
+             (N_("Perfect orders"), "perfect_order_rate"),
+             (N_("Backorder rate"), "backorder_rate"),
+             (N_("Returned within 30 days"), "return_rate"),
+             (N_("… of which approved"), "return_approved_rate"),
+             (N_("… received back"), "return_received_rate"))
+    fields = [_field(_(name), pct(getattr(cur, attr)), pt(getattr(cur, attr),
+                                                            getattr(prev, attr)))
               for name, attr in rates]
-    fields.append(_field("Cycle time, median", hours(cur.cycle_median_hours),
+    fields.append(_field(_("Cycle time, median"), hours(cur.cycle_median_hours),
                          hours_delta(cur.cycle_median_hours, prev.cycle_median_hours)))
-    fields.append(_field("Cycle time, 90th percentile", hours(cur.cycle_p90_hours),
+    fields.append(_field(_("Cycle time, 90th percentile"), hours(cur.cycle_p90_hours),
                          hours_delta(cur.cycle_p90_hours, prev.cycle_p90_hours)))
     return fields
 
@@ -143,27 +185,31 @@ def service_fields(cur, prev) -> list[str]:
 def triage_text(view) -> str:
     cur, prev = view.current, view.previous
     flow = _flow_delta(len(view.period.days), len(view.period.previous().days))
-    lines = [f"*Discrepancies* opened {cur.discrepancies_opened:,} "
-             f"{flow(cur.discrepancies_opened, prev.discrepancies_opened)} · resolved "
-             f"{cur.discrepancies_resolved:,} "
-             f"{flow(cur.discrepancies_resolved, prev.discrepancies_resolved)} · median time "
-             f"to resolve {hours(cur.resolve_median_hours)} "
-             f"{hours_delta(cur.resolve_median_hours, prev.resolve_median_hours)}"]
+    lines = [_("*Discrepancies* opened {opened} {opened_change} · resolved {resolved} "
+               "{resolved_change} · median time to resolve {median} {median_change}").format(
+        opened=_count(cur.discrepancies_opened),
+        opened_change=flow(cur.discrepancies_opened, prev.discrepancies_opened),
+        resolved=_count(cur.discrepancies_resolved),
+        resolved_change=flow(cur.discrepancies_resolved, prev.discrepancies_resolved),
+        median=hours(cur.resolve_median_hours),
+        median_change=hours_delta(cur.resolve_median_hours, prev.resolve_median_hours))]
     for row in view.discrepancy_types[:8]:
-        lines.append(f"• {mrkdwn(label(row.type))}: opened {row.opened} "
-                     f"(before {row.previous_opened}), resolved {row.resolved} "
-                     f"(before {row.previous_resolved})")
-    ages = " · ".join(f"{b.label} {b.count}" for b in view.open_by_age)
-    lines.append(f"Open at the end: {ages}")
+        lines.append("• " + _("{type}: opened {opened} (before {opened_before}), resolved "
+                              "{resolved} (before {resolved_before})").format(
+            type=mrkdwn(label(row.type)), opened=row.opened, opened_before=row.previous_opened,
+            resolved=row.resolved, resolved_before=row.previous_resolved))
+    ages = " · ".join(f"{_(b.label)} {b.count}" for b in view.open_by_age)
+    lines.append(_("Open at the end: {ages}").format(ages=ages))
     return "\n".join(lines)
 
 
 def customers_text(customers) -> str:
     if not customers:
-        return "_No orders received._"
+        return "_" + _("No orders received.") + "_"
     return "\n".join(
-        f"{n}. {mrkdwn(c.name, 120)} (`{mrkdwn(c.code, 40)}`) — {count(c.orders, 'order')} "
-        f"(before {c.previous_orders:,}) · {_values(c.value)}"
+        f"{n}. {mrkdwn(c.name, 120)} (`{mrkdwn(c.code, 40)}`) — " + _(
+            "{orders} (before {before}) · {value}").format(
+            orders=_orders(c.orders), before=_count(c.previous_orders), value=_values(c.value))
         for n, c in enumerate(customers, start=1))
 
 
@@ -173,7 +219,8 @@ def drill_buttons(view) -> list[dict]:
               "short": cur.orders_shipped - cur.shipped_complete,
               "imperfect": cur.orders_shipped - cur.shipped_perfect,
               "returned": cur.orders_returned, "backlog": cur.backlog}
-    return [{"action_id": f"{DigestActions.DRILL}:{kind}", "text": f"{name} ({counts[kind]:,})",
+    return [{"action_id": f"{DigestActions.DRILL}:{kind}",
+             "text": f"{_(name)} ({_count(counts[kind])})",
              "value": DrillRef(kind, view.period.kind, view.period.start.isoformat(),
                                view.period.end.isoformat(), view.timezone).dumps()}
             for kind, name in DRILLS if counts[kind] > 0]
@@ -228,7 +275,7 @@ def subscriptions_message(subscriptions, *, page: int = 1) -> dict:
     shown = subscriptions[(page - 1) * SUBSCRIPTIONS_PAGE:page * SUBSCRIPTIONS_PAGE]
     rows = [f"`#{s.id}` *{s.period}*{' scorecard' if s.report == 'scorecard' else ''} in "
             f"<#{mrkdwn(s.channel_id, 32)}> at {mrkdwn(s.at_time)} "
-            f"{mrkdwn(s.timezone, 64)} · last posted "
+            f"{mrkdwn(s.timezone, 64)}{in_language(s.language)} · last posted "
             f"{when(s.last_posted_at) if s.last_posted_at else 'never'}" for s in shown]
     title = "*Digest subscriptions*" + (f" (page {page} of {pages})" if pages > 1 else "")
     if not rows:
@@ -248,17 +295,27 @@ def _field(name: str, value: str, change: str) -> str:
 
 
 def _count(n: int) -> str:
-    return f"{n:,}"
+    return i18n.number(n)
+
+
+def _orders(n: int) -> str:
+    """"1 order", "1,204 orders" in the reader's language."""
+    return ngettext("{n} order", "{n} orders", n).format(n=_count(n))
+
+
+def _arrow(change: float) -> str:
+    return "▲" if change > 0 else "▼"
 
 
 def delta(now: int, before: int, before_text: str | None = None) -> str:
-    shown = before_text if before_text is not None else f"{before:,}"
+    shown = before_text if before_text is not None else _count(before)
     if now == before:
-        return "(= before)"
+        return _("(= before)")
     if not before:
-        return f"(before {shown})"
+        return _("(before {shown})").format(shown=shown)
     change = (now - before) / before * 100
-    return f"({'▲' if change > 0 else '▼'} {abs(change):.1f}% vs {shown})"
+    return _("({arrow} {change}% vs {shown})").format(
+        arrow=_arrow(change), change=i18n.number(abs(change), 1, group=False), shown=shown)
 
 
 def _values(values) -> str:
@@ -267,38 +324,43 @@ def _values(values) -> str:
 
 def _value_delta(now, before, change=None) -> str:
     if len({v.currency for v in (*now, *before)}) > 1:  # no percentage across currencies
-        return f"(before {_values(before)})"
+        return _("(before {shown})").format(shown=_values(before))
     return (change or delta)(now[0].minor if now else 0, before[0].minor if before else 0,
                              _values(before))
 
 
 def pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{rate * 100:.1f}%"
+    return "—" if rate is None else f"{i18n.number(rate * 100, 1, group=False)}%"
 
 
 def pt(now: float | None, before: float | None) -> str:
     """The change in points between the two rates as shown (one decimal), so the reader's
     own subtraction agrees with it."""
     if now is None or before is None:
-        return f"(before {pct(before)})"
+        return _("(before {shown})").format(shown=pct(before))
     points = round(now * 100, 1) - round(before * 100, 1)
     if abs(points) < 0.05:
         return f"(= {pct(before)})"
-    return f"({'▲' if points > 0 else '▼'} {abs(points):.1f} pt vs {pct(before)})"
+    return _("({arrow} {points} pt vs {shown})").format(
+        arrow=_arrow(points), points=i18n.number(abs(points), 1, group=False), shown=pct(before))
 
 
 def hours(value: float | None) -> str:
     if value is None:
         return "—"
-    return f"{value:.1f} h" if value < 72 else f"{value / 24:.1f} days"
+    if value < 72:
+        return _("{n} h").format(n=i18n.number(value, 1, group=False))
+    return _("{n} days").format(n=i18n.number(value / 24, 1, group=False))
 
 
 def hours_delta(now: float | None, before: float | None) -> str:
     if now is None or before is None:
-        return f"(before {hours(before)})"
+        return _("(before {shown})").format(shown=hours(before))
     if abs(now - before) < 0.05:
         return f"(= {hours(before)})"
-    return f"({'▲' if now > before else '▼'} {abs(now - before):.1f} h vs {hours(before)})"
+    return _("({arrow} {n} h vs {shown})").format(
+        arrow=_arrow(now - before), n=i18n.number(abs(now - before), 1, group=False),
+        shown=hours(before))
 
 
 __all__ = ["DrillRef", "delta", "digest_message", "drill_message", "hours", "hours_delta",

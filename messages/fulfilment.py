@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from messages.actions import CancelActions, FulfilmentActions
 from messages.blocks import ReasonBlocks, ShipBlocks
+from messages.i18n import _
 from messages.metadata import Metadata, OrderModalMetadata
 from messages.orders import actor, address_text, owed_row
 from messages.render import render
@@ -38,11 +39,13 @@ def ship_modal(form, *, channel_id: str | None) -> dict:
 def pick_request(pick) -> dict:
     buttons = []
     if pick.can_pick:
-        buttons.append({"action_id": FulfilmentActions.PICKED, "text": "Picked", "primary": True})
+        buttons.append({"action_id": FulfilmentActions.PICKED, "text": _("Picked"),
+                        "primary": True})
     if pick.can_pack:
-        buttons.append({"action_id": FulfilmentActions.PACKED, "text": "Packed", "primary": True})
+        buttons.append({"action_id": FulfilmentActions.PACKED, "text": _("Packed"),
+                        "primary": True})
     if pick.can_ship:
-        buttons.append({"action_id": FulfilmentActions.SHIP, "text": "Shipped…",
+        buttons.append({"action_id": FulfilmentActions.SHIP, "text": _("Shipped…"),
                         "primary": not buttons})
     return render("pick_request.json.j2", pick=pick, buttons=buttons,
                   stage_text=label(pick.stage), ship_to_text=address_text(pick.ship_to),
@@ -56,19 +59,21 @@ def _pick_lines(lines, owed=(), budget: int = 2900) -> str:
     every = [_pick_row(line) for line in lines] + [owed_row(item) for item in owed]
     for n, row in enumerate(every):
         if sum(len(r) + 1 for r in rows) + len(row) > budget - 40:
-            rows.append(f"…and {len(every) - n} more line(s)")
+            rows.append(_("…and {n} more line(s)").format(n=len(every) - n))
             break
         rows.append(row)
-    return "\n".join(rows) or "_No lines._"
+    return "\n".join(rows) or "_" + _("No lines.") + "_"
 
 
 def _pick_row(line) -> str:
-    name = mrkdwn(line.name, 60) if line.name else "_unknown SKU_"
+    name = mrkdwn(line.name, 60) if line.name else "_" + _("unknown SKU") + "_"
+    shipped = _("shipped {n}").format(n=line.shipped)
     if not line.to_ship:  # done: say what went, not "× 0"
-        return f":white_check_mark: `{mrkdwn(line.sku, 64)}` {name} · shipped {line.shipped}"
+        return f":white_check_mark: `{mrkdwn(line.sku, 64)}` {name} · {shipped}"
     where = f" · {mrkdwn(line.warehouse_code, 32)}" if line.warehouse_code else ""
-    extra = "".join([f" · shipped {line.shipped}" if line.shipped else "",
-                     f" · *backordered {line.backordered}*" if line.backordered else ""])
+    backordered = "*" + _("backordered {n}").format(n=line.backordered) + "*"
+    extra = "".join([f" · {shipped}" if line.shipped else "",
+                     f" · {backordered}" if line.backordered else ""])
     return f"`{mrkdwn(line.sku, 64)}` {name} × *{line.to_ship}*{where}{extra}"
 
 

@@ -111,6 +111,12 @@ def language_name(language: str) -> str:
     return Locale.parse(language).get_language_name(current())
 
 
+def in_language(language: str | None) -> str:
+    """" · Spanish" after a route or subscription with a language of its own (named in the
+    reader's language); "" for none (the workspace default)."""
+    return f" · {language_name(language)}" if language else ""
+
+
 def money(minor: int, currency: str) -> str | None:
     """Money in the reader's conventions ("1.234,56 €" in es_ES, "$1,234.56" in es_US);
     None in English, whose own format (messages.text.money) is kept as it was."""
@@ -118,6 +124,20 @@ def money(minor: int, currency: str) -> str | None:
         return None
     value = Decimal(minor).scaleb(-get_currency_precision(currency))
     return format_currency(value, currency, locale=current())
+
+
+def number(value: float, digits: int = 0, *, group: bool = True) -> str:
+    """A number in the reader's conventions: "1,234" / "12.5" in English (as before),
+    "1234" / "12.345" / "12,5" in Spanish. `group`: thousands separators."""
+    if language() == ENGLISH:
+        return f"{value:{',' if group else ''}.{digits}f}"
+    pattern = ("#,##0" if group else "0") + ("." + "0" * digits if digits else "")
+    return format_decimal(round(value, digits), format=pattern, locale=current())
+
+
+def local_day(value: date, pattern: str) -> str:
+    """A day by a CLDR pattern in the reader's language ("LLLL y": "diciembre 2026")."""
+    return format_date(value, pattern, locale=current()).replace(".", "")
 
 
 def short_day(value: date | datetime) -> str | None:

@@ -20,6 +20,7 @@ from messages import i18n, text
 from messages.actions import MailActions
 from messages.blocks import MailBlocks
 from messages.common import error_message, undelivered_message
+from messages.i18n import _
 from messages.metadata import Metadata
 from messages.render import TEMPLATES, render
 from store.views.mail import MailDraft, MailNote
@@ -66,21 +67,24 @@ def mail_html(body: str) -> str:
 def mail_note_message(note: MailNote) -> dict:
     """The thread line about a mail: who emailed whom, or what the customer answered."""
     subject = text.mrkdwn(note.subject, 150)
+    address = text.mrkdwn(note.address)
     if note.kind == "sent":
-        line = (f":outbox_tray: <@{note.actor}> emailed {text.mrkdwn(note.address)}: "
-                f"*{subject}*" if note.actor != "system" else
-                f":outbox_tray: Orderdesk emailed {text.mrkdwn(note.address)}: *{subject}*")
+        line = ":outbox_tray: " + _("{who} emailed {address}: *{subject}*").format(
+            who=f"<@{note.actor}>" if note.actor != "system" else "Orderdesk", address=address,
+            subject=subject)
         return {"text": line, "blocks": [_section(line)]}
     if note.kind == "dead":
-        line = (f":warning: The mail to {text.mrkdwn(note.address)} (*{subject}*) could not be "
-                f"delivered: {text.mrkdwn(note.text, 300)}. Check the address, or call them.")
+        line = ":warning: " + _("The mail to {address} (*{subject}*) could not be delivered: "
+                                "{error}. Check the address, or call them.").format(
+            address=address, subject=subject, error=text.mrkdwn(note.text, 300))
         return {"text": line, "blocks": [_section(line)]}
-    head = (f":incoming_envelope: {text.mrkdwn(note.address)} replied: *{subject}*"
-            if note.kind == "reply" else
-            f":incoming_envelope: Mail from {text.mrkdwn(note.address)} matching no order: "
-            f"*{subject}*")
+    head = ":incoming_envelope: " + (
+        _("{address} replied: *{subject}*") if note.kind == "reply" else
+        _("Mail from {address} matching no order: *{subject}*")).format(address=address,
+                                                                        subject=subject)
     quoted = "\n".join(f"> {line}" for line in text.mrkdwn(note.text, 2500).split("\n"))
-    return {"text": head, "blocks": [_section(head), _section(quoted or "> (no text)")]}
+    return {"text": head, "blocks": [_section(head),
+                                     _section(quoted or "> " + _("(no text)"))]}
 
 
 def _section(line: str) -> dict:

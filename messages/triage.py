@@ -3,8 +3,11 @@ owner's DMs, batch summaries, escalations, the queue, replies to buttons, and ro
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from messages.actions import MailActions, TriageActions
 from messages.common import undelivered_message
+from messages.i18n import N_, _, in_language, ngettext
 from messages.orders import actor
 from messages.render import render
 from messages.text import label, mrkdwn, when
@@ -24,29 +27,37 @@ OUTCOMES = {
 }
 
 
+# The snooze choices' words (store.triage.RULES), translated where they are shown.
+SNOOZE_WORDS = (N_("1 hour"), N_("4 hours"), N_("Tomorrow 09:00 UTC"))
+
+
 def headline(d) -> str:
     icon = SEVERITY_ICONS.get(d.severity, ":white_circle:")
-    return (f"{icon} *{label(d.type)}* · {d.severity} · *{mrkdwn(d.order_ref, 64)}* · "
-            f"{mrkdwn(d.customer_name, 200)}\n{mrkdwn(d.title, 500)}")
+    return (f"{icon} *{label(d.type)}* · {label(d.severity).lower()} · "
+            f"*{mrkdwn(d.order_ref, 64)}* · {mrkdwn(d.customer_name, 200)}\n"
+            f"{mrkdwn(d.title, 500)}")
 
 
 def status_text(d) -> str:
     if d.status == "resolved":
-        reason = mrkdwn(d.resolution_label or "resolved", 200)
+        reason = mrkdwn(d.resolution_label or _("resolved"), 200)
         note = f" — {mrkdwn(d.resolution_note, 500)}" if d.resolution_note else ""
-        return (f":white_check_mark: Resolved by {actor(d.resolved_by or 'system')} "
-                f"{when(d.resolved_at)}: {reason}{note}")
+        return ":white_check_mark: " + _("Resolved by {who} {when}: {reason}").format(
+            who=actor(d.resolved_by or "system"), when=when(d.resolved_at),
+            reason=reason) + note
     parts = [label(d.status)]
     if d.owner_id:
-        parts.append(f"owner {actor(d.owner_id)}")
+        parts.append(_("owner {who}").format(who=actor(d.owner_id)))
     if d.snoozed_until and d.status == "snoozed":
-        parts.append(f"snoozed until {when(d.snoozed_until)}")
+        parts.append(_("snoozed until {when}").format(when=when(d.snoozed_until)))
     if d.escalated_at:
-        parts.append(f"escalated {when(d.escalated_at)}")
-    parts.append(f"opened {when(d.opened_at)} by {actor(d.opened_by or 'system')}")
+        parts.append(_("escalated {when}").format(when=when(d.escalated_at)))
+    parts.append(_("opened {when} by {who}").format(when=when(d.opened_at),
+                                                    who=actor(d.opened_by or "system")))
     if d.sla_due_at:
-        parts.append((":alarm_clock: *overdue* since " if d.overdue else "due ")
-                     + when(d.sla_due_at))
+        due = when(d.sla_due_at)
+        parts.append(":alarm_clock: " + _("*overdue* since {when}").format(when=due)
+                     if d.overdue else _("due {when}").format(when=due))
     return " · ".join(parts)
 
 
@@ -71,28 +82,51 @@ def thread_note(note) -> dict:
     text = f"{actor(e.actor_id)} {_note_words(e)}"
     if e.kind == "triage.nudged":
         owner = note.discrepancy.owner_id
-        who = actor(owner) if owner else "<!here>"
-        text = (f":alarm_clock: {who} this is past its SLA target"
-                f"{'' if owner else ' and nobody owns it: take it with *Assign to me*'}.")
+        text = ":alarm_clock: " + (
+            _("{who} this is past its SLA target.").format(who=actor(owner)) if owner else
+            _("{who} this is past its SLA target and nobody owns it: take it with "
+              "*Assign to me*.").format(who="<!here>"))
     return render("triage_note.json.j2", text=text, fallback=text)
 
 
 def _note_words(e) -> str:
     owner = next((c.after for c in e.changes if c.field == "owner"), None)
     if e.kind == "triage.assigned" and owner:
-        return "took it" if owner == e.actor_id else f"assigned it to {actor(owner)}"
+        return _("took it") if owner == e.actor_id else \
+            _("assigned it to {who}").format(who=actor(owner))
+    if e.summary in _FIXED_SUMMARIES:
+        return _(e.summary)
+    prefix, words = _DETAILED.get(e.kind, (None, None))
+    if prefix and e.summary.startswith(prefix):  # e.g. "resolved: <reason> — <note>"
+        return _(words).format(detail=mrkdwn(e.summary[len(prefix):], 2000))
+    if e.kind == "triage.snoozed":
+        until = next((c.after for c in e.changes if c.field == "snoozed_until"), None)
+        if until:
+            return _("snoozed until {when}").format(
+                when=f"{datetime.fromisoformat(until):%Y-%m-%d %H:%M} UTC")
     return mrkdwn(e.summary, 2000)
 
 
+# The thread notes' words as store.triage records them (event summaries), translated here.
+_FIXED_SUMMARIES = (N_("escalated to the managers"), N_("snooze ended"))
+_DETAILED = {"triage.resolved": ("resolved: ", N_("resolved: {detail}")),
+             "triage.updated": ("updated: ", N_("updated: {detail}"))}
+
+
 def rep_dm(d, *, what: str) -> dict:
-    where = f" in <#{d.channel_id}>" if d.channel_id else " (see `/orders queue`)"
+    order = {"ref": mrkdwn(d.order_ref, 64), "customer": mrkdwn(d.customer_name, 200),
+             "title": mrkdwn(d.title, 500)}
     if what == "resolved":
-        body = (f":white_check_mark: Your account's order *{mrkdwn(d.order_ref, 64)}* "
-                f"({mrkdwn(d.customer_name, 200)}) is sorted: {mrkdwn(d.title, 500)}.\n"
-                f"{status_text(d)}")
+        body = ":white_check_mark: " + _(
+            "Your account's order *{ref}* ({customer}) is sorted: {title}.").format(**order) + \
+            f"\n{status_text(d)}"
+    elif d.channel_id:
+        body = ":warning: " + _("Your account's order *{ref}* ({customer}) was flagged in "
+                                "{channel}: {title}").format(channel=f"<#{d.channel_id}>",
+                                                             **order)
     else:
-        body = (f":warning: Your account's order *{mrkdwn(d.order_ref, 64)}* "
-                f"({mrkdwn(d.customer_name, 200)}) was flagged{where}: {mrkdwn(d.title, 500)}")
+        body = ":warning: " + _("Your account's order *{ref}* ({customer}) was flagged (see "
+                                "`/orders queue`): {title}").format(**order)
     return render("triage_notice.json.j2", body=body, fallback=f"{d.order_ref}: {d.title}",
                   button=None, ids=TriageActions)
 
@@ -101,33 +135,45 @@ def batch_summary(*, count: int, channel_id: str | None, queue_filter: str = "",
                   at_once: bool = False) -> dict:
     """The summary of a batch, with a button to exactly those items in the queue (each with
     its buttons there). `at_once`: they all arrived together (an import of a backlog)."""
-    where = f" to keep <#{channel_id}> quiet" if channel_id else ""
-    items = f"discrepanc{'y' if count == 1 else 'ies'}"
+    where = " " + _("to keep {channel} quiet").format(channel=f"<#{channel_id}>") \
+        if channel_id else ""
     if at_once:
-        body = (f":package: *{count}* new {items} arrived at once (an import) and were "
-                f"batched{where}; new work still gets its own message. Each one is in the "
-                "queue with its buttons:")
+        body = ngettext(
+            "*{n}* new discrepancy arrived at once (an import) and was batched{where}; new "
+            "work still gets its own message. It is in the queue with its buttons:",
+            "*{n}* new discrepancies arrived at once (an import) and were batched{where}; new "
+            "work still gets its own message. Each one is in the queue with its buttons:",
+            count)
     else:
-        body = (f":package: *{count}* more new {items} this hour were batched{where}. "
-                "Each one is in the queue with its buttons:")
-    return render("triage_notice.json.j2", body=body, fallback=f"{count} {items} batched",
-                  button="Open these in the queue", ids=TriageActions,
-                  button_value=f"{queue_filter}|0")
+        body = ngettext(
+            "*{n}* more new discrepancy this hour was batched{where}. It is in the queue with "
+            "its buttons:",
+            "*{n}* more new discrepancies this hour were batched{where}. Each one is in the "
+            "queue with its buttons:", count)
+    fallback = ngettext("{n} discrepancy batched", "{n} discrepancies batched", count)
+    return render("triage_notice.json.j2", body=":package: " + body.format(n=count, where=where),
+                  fallback=fallback.format(n=count), button=_("Open these in the queue"),
+                  ids=TriageActions, button_value=f"{queue_filter}|0")
 
 
 def dm_batch_summary(*, count: int) -> dict:
-    body = (f":package: *{count}* more of your accounts' orders were flagged this hour. "
-            "See them with `/orders queue`.")
-    return render("triage_notice.json.j2", body=body, fallback=f"{count} more flagged",
-                  button=None, ids=TriageActions)
+    body = ngettext("*{n}* more of your accounts' orders was flagged this hour. See it with "
+                    "`/orders queue`.",
+                    "*{n}* more of your accounts' orders were flagged this hour. See them with "
+                    "`/orders queue`.", count)
+    return render("triage_notice.json.j2", body=":package: " + body.format(n=count),
+                  fallback=_("{n} more flagged").format(n=count), button=None,
+                  ids=TriageActions)
 
 
 def escalation_message(d, *, by: str, snooze_options, workers=()) -> dict:
     """The managers' post, with the item's buttons (assign, resolve, fix, snooze) while open."""
-    where = f" Thread in <#{d.channel_id}>." if d.channel_id else ""
-    body = f":rotating_light: Escalated by {actor(by)}.{where}\n{headline(d)}"
+    where = " " + _("Thread in {channel}.").format(channel=f"<#{d.channel_id}>") \
+        if d.channel_id else ""
+    body = ":rotating_light: " + _("Escalated by {who}.").format(who=actor(by)) + \
+        f"{where}\n{headline(d)}"
     return render("triage_escalation.json.j2", body=body,
-                  fallback=f"Escalated: {d.order_ref} {d.title}",
+                  fallback=_("Escalated: {ref} {title}").format(ref=d.order_ref, title=d.title),
                   **_context(d, snooze_options, workers))
 
 
@@ -166,21 +212,22 @@ def routes_message(routes, keys: tuple[str, ...], *, names: dict | None = None) 
     """Each key and where it goes; a type with no route of its own follows `default`.
     `names`: channel id -> name, so each reads as #name."""
     names = names or {}
-    by_key = {r.key: r.channel_id for r in routes}
+    by_key = {r.key: r for r in routes}
     special = ("default", "manager", "warehouse")
     rows = []
     for key in keys:
         if key in by_key:
-            channel = by_key[key]
+            channel = by_key[key].channel_id
             label = f"|{mrkdwn(names[channel], 80)}" if channel in names else ""
-            rows.append(f"`{key}` → <#{channel}{label}>")
+            rows.append(f"`{key}` → <#{channel}{label}>{in_language(by_key[key].language)}")
         elif key in special:
             rows.append(f"`{key}` → _not set_")
         else:
             rows.append(f"`{key}` → _as default_")
     body = "*Triage routes*\n" + "\n".join(rows)
     hint = ("Without a `default` route, unrouted items only show in `/orders queue`. "
-            "Change a route with `/orders route <type|default|manager> #channel`.")
+            "Change a route with `/orders route <type|default|manager> #channel "
+            "[lang es|en|auto]`.")
     return render("notice.json.j2", text="Triage routes", icon=":twisted_rightwards_arrows:",
                   body=body, hint=hint)
 

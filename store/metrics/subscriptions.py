@@ -7,7 +7,7 @@
     subscribe_digest(db, period="weekly", ..., report="scorecard")  # each processor's work
     list_digest_subscriptions(db, channel_id=None)                 -> tuple[SubscriptionView]
 
-Subscribing the same channel to the same period again changes its time and zone. A new
+Subscribing the same channel to the same period again changes its time, zone and language. A new
 subscription owes only the periods that fall due after it was made (no back-fill).
 """
 
@@ -42,6 +42,7 @@ class SubscriptionView:
     created_at: datetime
     last_posted_at: datetime | None = None
     report: str = "digest"  # or "scorecard"
+    language: str | None = None  # what it is posted in; None: the workspace default
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,9 @@ class SubscribeResult:
 
 def subscribe_digest(db: Database, *, period: str, channel_id: str, at_time: str,
                      timezone: str, actor: str, now: datetime | None = None,
-                     report: str = "digest") -> SubscribeResult:
+                     report: str = "digest", language: str | None = None) -> SubscribeResult:
+    """`language`: the language it is posted in (checked by the caller, which knows the
+    catalogues); None, the workspace default."""
     period, at_time, report = check_kind(period), check_time(at_time), check_report(report)
     timezone = canonical_zone(timezone)
     now = now or clock.now()
@@ -66,7 +69,7 @@ def subscribe_digest(db: Database, *, period: str, channel_id: str, at_time: str
             row = DigestSubscription(period=period, channel_id=channel_id, created_by=actor,
                                      created_at=now, active=True, report=report)
             session.add(row)
-        row.at_time, row.timezone = at_time, timezone
+        row.at_time, row.timezone, row.language = at_time, timezone, language
         session.flush()
         verb = "subscribed" if created else "changed the subscription of"
         session.add(Event(actor_id=actor, kind=SUBSCRIBED, at=now, summary=(
@@ -140,4 +143,4 @@ def _view(row: DigestSubscription, last_posted_at: datetime | None = None) -> Su
         id=row.id, period=str(row.period.value if hasattr(row.period, "value") else row.period),
         channel_id=row.channel_id, at_time=row.at_time, timezone=row.timezone,
         active=bool(row.active), created_by=row.created_by, created_at=row.created_at,
-        last_posted_at=last_posted_at, report=row.report or "digest")
+        last_posted_at=last_posted_at, report=row.report or "digest", language=row.language)

@@ -21,6 +21,8 @@ class DigestSubscription(Base):
     at_time: Mapped[str] = mapped_column(String(5), default="08:00")
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     active: Mapped[bool] = mapped_column(default=True)
+    # The language it is posted in ("es"); None: the workspace default.
+    language: Mapped[str | None] = mapped_column(String(16))
     created_by: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = created_at_column()
 

@@ -42,6 +42,8 @@ class ChannelRoute(Base):
     channel_id: Mapped[str] = mapped_column(String(32))
     updated_by: Mapped[str | None] = mapped_column(String(32))
     updated_at: Mapped[datetime] = created_at_column()
+    # The language of what is posted there unasked ("es"); None: the workspace default.
+    language: Mapped[str | None] = mapped_column(String(16))
 
 
 class ChannelLink(Base):

@@ -1,7 +1,8 @@
 """Who may do what, where posts go, and which Slack events were answered.
 
 require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS); desk_people
-set_route / list_routes / route_map    the channel of each route key
+set_route / list_routes / route_map    the channel of each route key, and its language
+channel_language                       the language of what is posted unasked to a channel
 claim_event / forget_events            answer each Slack event once
 Viewer / sight / cut_*                 who may see what of an order (full, status, nothing)
 connect_channel / list_connections     Slack Connect channels linked to a customer
@@ -25,7 +26,7 @@ from store.workspace.connections import (
 )
 from store.workspace.events import claim_event, forget_events, message_key
 from store.workspace.home import refresh_homes
-from store.workspace.language import AUTO, language_of, set_language
+from store.workspace.language import AUTO, check_language, language_of, set_language
 from store.workspace.roles import desk_people, require, roles_in, set_role
 from store.workspace.routing import (
     DEFAULT,
@@ -34,6 +35,7 @@ from store.workspace.routing import (
     ROUTE_KEYS,
     WAREHOUSE,
     channel_for,
+    channel_language,
     list_routes,
     parse_channel,
     route_map,
@@ -60,6 +62,8 @@ __all__ = [
     "autolink_on",
     "set_autolink",
     "AUTO",
+    "check_language",
+    "channel_language",
     "language_of",
     "set_language",
     "DeadLetter",

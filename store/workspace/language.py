@@ -26,15 +26,21 @@ def language_of(db: Database, *, user_id: str) -> str | None:
         return session.execute(_LANGUAGE, {"user_id": user_id}).scalar_one_or_none()
 
 
-def set_language(db: Database, *, user_id: str, language: str,
-                 offered: Collection[str]) -> str | None:
-    """Keep `language` (one of `offered`, or `auto` to forget the choice) for `user_id`;
-    returns what is kept now (None for auto)."""
+def check_language(language: str | None, offered: Collection[str]) -> str:
+    """`language` as kept ("es"), or AUTO; ValidationFailed naming the choices otherwise."""
     language = (language or "").strip().lower()
     if language != AUTO and language not in offered:
         choices = " | ".join([*sorted(offered), AUTO])
         raise ValidationFailed({"language": f"`{language or '…'}` is not a language Orderdesk "
                                             f"speaks; use one of {choices}."})
+    return language
+
+
+def set_language(db: Database, *, user_id: str, language: str,
+                 offered: Collection[str]) -> str | None:
+    """Keep `language` (one of `offered`, or `auto` to forget the choice) for `user_id`;
+    returns what is kept now (None for auto)."""
+    language = check_language(language, offered)
     with db.write() as session:
         row = session.get(UserLanguage, user_id)
         if language == AUTO:

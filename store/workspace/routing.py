@@ -1,10 +1,12 @@
 """Where triage posts go: one channel per discrepancy type, 'default' for the rest, and the
 'manager', 'warehouse' and 'inbound_mail' (customer mail matching no order) routes. Admins
-set them with `/orders route <key> #channel`."""
+set them with `/orders route <key> #channel [lang es]`; what is posted there unasked is in the
+route's language (None: the workspace default)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -15,6 +17,7 @@ from store.db import Database
 from store.enums import DiscrepancyType
 from store.errors import ValidationFailed
 from store.models import ChannelRoute, Event
+from store.workspace.language import AUTO, check_language, language_of
 
 DEFAULT, MANAGER, WAREHOUSE = "default", "manager", "warehouse"
 INBOUND_MAIL = "inbound_mail"
@@ -31,6 +34,7 @@ class RouteView:
     key: str
     channel_id: str
     updated_by: str | None
+    language: str | None = None  # None: the workspace default
 
 
 def parse_channel(text: str) -> str:
@@ -50,28 +54,54 @@ def parse_key(text: str) -> str:
     return key
 
 
-def set_route(db: Database, *, actor: str, key: str, channel_id: str) -> RouteView:
-    """Point `key` at a channel (idempotent); the change is logged as an event."""
+def set_route(db: Database, *, actor: str, key: str, channel_id: str,
+              language: str | None = None, offered: Collection[str] = ()) -> RouteView:
+    """Point `key` at a channel (idempotent); the change is logged as an event. `language`
+    (one of `offered`, or `auto` for the workspace default) is what is posted there unasked
+    speaks; None keeps the route's language as it was."""
     key = parse_key(key)
+    if language is not None:
+        language = check_language(language, offered)
     with db.write() as session:
         route = session.get(ChannelRoute, key)
-        before = route.channel_id if route else None
+        before = (route.channel_id, route.language) if route else (None, None)
         if route is None:
             route = ChannelRoute(key=key, channel_id=channel_id)
             session.add(route)
-        if before != channel_id:
-            route.channel_id, route.updated_by, route.updated_at = channel_id, actor, clock.now()
+        after = (channel_id, before[1] if language is None else
+                 None if language == AUTO else language)
+        if before != after:
+            route.channel_id, route.language = after
+            route.updated_by, route.updated_at = actor, clock.now()
+            changes = [{"field": f"route {key}", "before": before[0], "after": after[0]}]
+            if before[1] != after[1]:
+                changes.append({"field": f"route {key} language", "before": before[1],
+                                "after": after[1]})
             session.add(Event(actor_id=actor, kind=ROUTE_CHANGED, at=clock.now(),
-                              summary=f"routed {key} to {channel_id}",
-                              changes=[{"field": f"route {key}", "before": before,
-                                        "after": channel_id}]))
-        return RouteView(key, route.channel_id, route.updated_by)
+                              summary=f"routed {key} to {channel_id}", changes=changes))
+        return _view(route)
 
 
 def list_routes(db: Database) -> tuple[RouteView, ...]:
     with db.read() as session:
-        rows = session.scalars(select(ChannelRoute).order_by(ChannelRoute.key))
-        return tuple(RouteView(r.key, r.channel_id, r.updated_by) for r in rows)
+        return tuple(map(_view, session.scalars(select(ChannelRoute).order_by(ChannelRoute.key))))
+
+
+def _view(route: ChannelRoute) -> RouteView:
+    return RouteView(route.key, route.channel_id, route.updated_by, route.language)
+
+
+def channel_language(db: Database, *, channel_id: str) -> str | None:
+    """The language of what is posted unasked to `channel_id`: its routes' (when several
+    routes share the channel and disagree, the one set last); a person's own choice when the
+    "channel" is a user id (a DM); None when neither says (the workspace default)."""
+    if channel_id[:1] in ("U", "W"):
+        return language_of(db, user_id=channel_id)
+    with db.read() as session:
+        return session.scalars(
+            select(ChannelRoute.language)
+            .where(ChannelRoute.channel_id == channel_id, ChannelRoute.language.is_not(None))
+            .order_by(ChannelRoute.updated_at.desc(), ChannelRoute.key).limit(1)).first()
 
 
 def route_map(session: Session) -> dict[str, str]:

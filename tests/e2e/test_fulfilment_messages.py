@@ -122,3 +122,28 @@ def test_the_pick_request_says_what_shipped_and_what_returns_owe():
                                         units_left=2)), ensure_ascii=False)
     assert "`CBL-5005-BK` Cable · shipped 10" in text and "× *0*" not in text
     assert "`BRK-3003-SS` Bracket × *2* · exchange for RMA-000003" in text
+
+
+def test_pick_requests_approvals_and_cancel_notices_speak_spanish_within_slacks_limits():
+    from messages import i18n
+    decided = approval(status="rejected", decided_by="U0MGR1", decided_at=AT,
+                       decision_reason=HOSTILE)
+    with i18n.using("es"):
+        posts = {"pick": pick_request(pick()), "canceled": pick_request(pick(canceled=True)),
+                 "request": approval_request(approval()), "decided": approval_request(decided),
+                 "outcome": approval_outcome(decided),
+                 "cancel": cancel_notice(CancelNotice("SO-2001", HOSTILE, HOSTILE, "U0PROC1",
+                                                      HOSTILE))}
+    for post in posts.values():
+        assert validate_message_blocks(post["blocks"]) == []
+        assert_inert(post)
+    shown = {name: json.dumps(post, ensure_ascii=False) for name, post in posts.items()}
+    assert all(w in shown["pick"] for w in ("Preparar SO-2001", "*Etapa*", "Preparado",
+                                            "Unidades por enviar", "línea(s) más"))
+    assert "no preparar ni enviar" in shown["canceled"]
+    assert all(w in shown["request"] for w in ("Aprobación de Cambio de precio n.º 7",
+                                               "Solicitado por", "Aprobar", "Rechazar…"))
+    assert "*Rechazado* por <@U0MGR1>" in shown["decided"]
+    assert "<@U0MGR1> rechazó tu solicitud de cambio de precio n.º 7 en *SO-2001* (" in \
+        shown["outcome"]
+    assert "<@U0PROC1> canceló *SO-2001*" in shown["cancel"]

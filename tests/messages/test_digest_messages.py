@@ -175,3 +175,24 @@ def test_month_over_month_counts_compare_per_day_when_the_months_differ_in_lengt
     assert "Orders received*\\n280  (= per day; 310 in 31 days)" in text
     assert "Orders shipped*\\n300  (▲ 7.1% per day vs 310 in 31 days)" in text
     assert "Backlog at the end*\\n3  (▼ 40.0% vs 5)" in text  # a level, not a flow
+
+
+def test_a_spanish_digest_says_every_figure_in_spanish_within_slacks_limits():
+    from messages import i18n
+    with i18n.using("es_ES"):
+        message = digest_message(view())
+    assert validate_message_blocks(message["blocks"]) == []
+    assert message["blocks"][0]["text"]["text"] == \
+        "Resumen semanal · Semana 45 de 2026, 2–8 nov 2026"
+    text = text_of(message)
+    for expected in ("Pedidos recibidos*\\n8  (▲ 100,0% frente a 4)", "9.900,00",
+                     "Pedidos perfectos*\\n33,3%", "▼ 66,7 pt frente a 100,0%",
+                     "Tiempo de ciclo, mediana*\\n24,0 h", "Pendientes al final*\\n3",
+                     "Precio no coincide: abiertas 2",
+                     "Abiertas al final: menos de 1 día 1",
+                     "3 a tiempo · 1 enviados tarde · 1 sin enviar",
+                     "1–3 días 1 · 4–7 días 0", "*Volumen*", "Principales clientes"):
+        assert expected in text, expected
+    assert message["text"].startswith("Resumen semanal · Semana 45 de 2026, 2–8 nov 2026: "
+                                      "8 pedidos recibidos, 6 enviados")
+    assert "Orders" not in text and "Week" not in text

@@ -161,3 +161,17 @@ def test_the_escalation_carries_the_buttons_managers_need_and_assign_offers_the_
                   if e["action_id"].startswith("triage.assign:"))
     assert [(o["text"]["text"], o["value"]) for o in assign["options"]] == [
         ("max", "1|U0MGR1"), ("priya", "1|U0PROC1")]
+
+
+@pytest.mark.parametrize("state", list(STATES))
+def test_a_spanish_parent_is_valid_in_every_state_and_speaks_spanish(state):
+    from messages import i18n
+    with i18n.using("es"):
+        msg = valid(m.parent_message(STATES[state], snooze_options=SNOOZE))
+    shown = json.dumps(msg, ensure_ascii=False)
+    assert "*Esperado*" in shown and "*Encontrado*" in shown and "Expected" not in shown
+    if state == "resolved":
+        assert "Resuelto por <@U0PROC1>" in shown
+    else:
+        assert all(word in shown for word in ("Asignármelo", "Resolver", "Posponer", "4 horas",
+                                              "abierto", "*vencido* desde"))

@@ -139,5 +139,5 @@ def deliver_outbox(stack) -> None:
     """What the web process's outbox worker (or the clock) does after a commit; the app kicks
     its own worker too, so wait until nothing is left pending, whoever sent it."""
     deliver_due(stack.db, WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token),
-                renderer_table(stack.settings.audience))
+                renderer_table(stack.settings.audience, stack.settings.default_locale))
     stack.sb.wait_for(lambda: pending_count(stack.db) == 0, message="the outbox drained")

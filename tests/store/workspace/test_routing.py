@@ -40,3 +40,34 @@ def test_an_unknown_key_is_refused_with_the_known_ones(db):
     with pytest.raises(ValidationFailed) as err:
         set_route(db, actor="U0ADMIN", key="everything", channel_id="C0TRIAGE")
     assert "price_mismatch" in err.value.message and "manager" in err.value.message
+
+
+def test_a_route_keeps_its_language_until_told_and_its_channel_speaks_it(db):
+    from store.workspace import channel_language, set_language
+
+    offered = ("en", "es")
+    set_route(db, actor="U0ADMIN", key="default", channel_id="C0TRIAGE")
+    assert channel_language(db, channel_id="C0TRIAGE") is None  # the workspace default
+    set_route(db, actor="U0ADMIN", key="default", channel_id="C0TRIAGE", language="ES",
+              offered=offered)
+    set_route(db, actor="U0ADMIN", key="default", channel_id="C0TRIAGE2")  # language kept
+    assert [(r.channel_id, r.language) for r in list_routes(db)] == [("C0TRIAGE2", "es")]
+    assert channel_language(db, channel_id="C0TRIAGE2") == "es"
+    assert channel_language(db, channel_id="C0TRIAGE") is None
+    set_route(db, actor="U0ADMIN", key="manager", channel_id="C0TRIAGE2", language="en",
+              offered=offered)  # two routes share a channel: the one set last speaks
+    assert channel_language(db, channel_id="C0TRIAGE2") == "en"
+    with db.read() as s:
+        logged = s.scalars(select(Event).order_by(Event.id)).all()
+    assert {"field": "route default language", "before": None, "after": "es"} in \
+        logged[1].changes
+    set_route(db, actor="U0ADMIN", key="default", channel_id="C0TRIAGE2", language="auto",
+              offered=offered)
+    assert {r.key: r.language for r in list_routes(db)} == {"default": None, "manager": "en"}
+    with pytest.raises(ValidationFailed, match="not a language"):
+        set_route(db, actor="U0ADMIN", key="default", channel_id="C0X", language="xx",
+                  offered=offered)
+    # a DM ("channel" = a person): the language they chose, if any
+    assert channel_language(db, channel_id="U0SALES1") is None
+    set_language(db, user_id="U0SALES1", language="es", offered=offered)
+    assert channel_language(db, channel_id="U0SALES1") == "es"
