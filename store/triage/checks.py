@@ -21,8 +21,14 @@ from store.db import Database
 from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.models import Discrepancy, Order
 from store.triage.actions import close_vanished, record
-from store.triage.facts import chunks, load_facts
-from store.triage.findings import EXTERNAL_PREFIX, LATE_FINGERPRINT, Finding, find_problems
+from store.triage.facts import chunks, load_credit_facts, load_facts
+from store.triage.findings import (
+    EXTERNAL_PREFIX,
+    LATE_FINGERPRINT,
+    Finding,
+    check_credit,
+    find_problems,
+)
 from store.triage.opening import MANUAL as MANUAL_PREFIX
 from store.triage.opening import open_findings
 from store.triage.rules import CheckRules, active
@@ -100,8 +106,9 @@ def _recheck_credit_of_others(session: Session, order_ids: list[int], *, actor: 
             Discrepancy.status != DiscrepancyStatus.RESOLVED).distinct().limit(200)))
     if not others:
         return []
-    credit = [f for f in findings_for(session, others, now=now, rules=rules)
-              if f.type == DiscrepancyType.CREDIT_LIMIT]
+    facts = load_credit_facts(session, others)
+    credit = [f for order in facts.orders if order.status in rules.checked_statuses
+              for f in check_credit(order, facts, rules, now)]
     return _settle_known(session, others, credit, actor=actor, now=now,
                          only=DiscrepancyType.CREDIT_LIMIT)
 

@@ -123,6 +123,14 @@ def load_facts(session: Session, order_ids: list[int], *, window) -> Facts:
     return facts
 
 
+def load_credit_facts(session: Session, order_ids: list[int]) -> Facts:
+    """What the credit check alone reads: the orders and their customers' unpaid totals (a
+    re-check of other orders' credit items needs no stock, history or neighbours)."""
+    facts = Facts(orders=load_orders(session, order_ids))
+    facts.customers = _customers(session, {o.customer_id for o in facts.orders})
+    return facts
+
+
 def _approved_prices(session: Session, order_ids: list[int]) -> dict[tuple[int, int], set[int]]:
     out: dict[tuple[int, int], set[int]] = defaultdict(set)
     for part in chunks(order_ids):
