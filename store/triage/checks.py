@@ -32,6 +32,7 @@ from store.triage.findings import (
 from store.triage.opening import MANUAL as MANUAL_PREFIX
 from store.triage.opening import open_findings
 from store.triage.rules import CheckRules, active
+from store.triage.sql import among
 
 __all__ = ["CheckReport", "Finding", "check_orders", "check_stored_orders", "findings_for"]
 
@@ -117,7 +118,8 @@ def _open_automatic(session: Session, order_ids: list[int]) -> list[Discrepancy]
     out: list[Discrepancy] = []
     for part in chunks(order_ids):
         out.extend(session.scalars(select(Discrepancy).where(
-            Discrepancy.order_id.in_(part), Discrepancy.status != DiscrepancyStatus.RESOLVED,
+            among(session, Discrepancy.order_id, part),
+            Discrepancy.status != DiscrepancyStatus.RESOLVED,
             ~Discrepancy.fingerprint.startswith(MANUAL_PREFIX),
             Discrepancy.fingerprint != LATE_FINGERPRINT,
             ~Discrepancy.fingerprint.startswith(EXTERNAL_PREFIX),

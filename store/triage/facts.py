@@ -25,6 +25,7 @@ from store.models import (
 )
 from store.triage.history import History, load_history
 from store.triage.rules import active
+from store.triage.sql import among
 
 _CHUNK = 900  # under every driver's bound-parameter limit
 ADDRESS_PARTS = ("name", "line1", "line2", "city", "region", "postal_code", "country")
@@ -107,6 +108,7 @@ def chunks(values, size: int = _CHUNK):
         yield values[i:i + size]
 
 
+
 def load_facts(session: Session, order_ids: list[int], *, window) -> Facts:
     facts = Facts(orders=load_orders(session, order_ids))
     product_ids = {ln.product_id for o in facts.orders for ln in o.lines if ln.product_id}
@@ -135,7 +137,7 @@ def _approved_prices(session: Session, order_ids: list[int]) -> dict[tuple[int, 
     out: dict[tuple[int, int], set[int]] = defaultdict(set)
     for part in chunks(order_ids):
         for order_id, payload in session.execute(select(Approval.order_id, Approval.payload).where(
-                Approval.order_id.in_(part), Approval.status == ApprovalStatus.APPROVED,
+                among(session, Approval.order_id, part), Approval.status == ApprovalStatus.APPROVED,
                 Approval.kind.in_((ApprovalKind.DISCOUNT, ApprovalKind.PRICE_OVERRIDE)))):
             payload = payload or {}
             if payload.get("line_no") is not None and payload.get("to") is not None:
@@ -147,11 +149,12 @@ def load_orders(session: Session, order_ids) -> list[OrderFacts]:
     lines: dict[int, list[LineFacts]] = defaultdict(list)
     rows: list = []
     for part in chunks(order_ids):
-        rows.extend(session.execute(select(*_ORDER_COLUMNS).where(Order.id.in_(part))).all())
+        rows.extend(session.execute(select(*_ORDER_COLUMNS)
+                                    .where(among(session, Order.id, part))).all())
         for ln in session.execute(select(
                 OrderLine.order_id, OrderLine.line_no, OrderLine.sku, OrderLine.product_id,
                 OrderLine.quantity, OrderLine.unit_price_minor, OrderLine.quantity_reserved,
-                OrderLine.quantity_backordered).where(OrderLine.order_id.in_(part))):
+                OrderLine.quantity_backordered).where(among(session, OrderLine.order_id, part))):
             lines[ln.order_id].append(LineFacts(*ln[1:]))
     return [_order_facts(row, lines.get(row.id, [])) for row in sorted(rows, key=lambda r: r.id)]
 
@@ -180,7 +183,7 @@ def _products(session: Session, ids) -> dict[int, ProductFacts]:
     for part in chunks(ids):
         for row in session.execute(select(Product.id, Product.sku, Product.unit_price_minor,
                                           Product.currency, Product.active)
-                                   .where(Product.id.in_(part))):
+                                   .where(among(session, Product.id, part))):
             out[row.id] = ProductFacts(row.sku, row.unit_price_minor, row.currency, row.active)
     return out
 
@@ -192,7 +195,7 @@ def _customer_prices(session: Session, customer_ids, product_ids) -> dict:
     for part in chunks(customer_ids):
         for row in session.execute(select(CustomerPrice.customer_id, CustomerPrice.product_id,
                                           CustomerPrice.unit_price_minor)
-                                   .where(CustomerPrice.customer_id.in_(part))):
+                                   .where(among(session, CustomerPrice.customer_id, part))):
             if row.product_id in product_ids:
                 out[(row.customer_id, row.product_id)] = row.unit_price_minor
     return out
@@ -203,7 +206,8 @@ def _available(session: Session, ids) -> dict[int, int]:
     for part in chunks(ids):
         for pid, total in session.execute(
                 select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved))
-                .where(StockLevel.product_id.in_(part)).group_by(StockLevel.product_id)):
+                .where(among(session, StockLevel.product_id, part))
+                .group_by(StockLevel.product_id)):
             out[pid] = int(total or 0)
     return out
 
@@ -212,7 +216,7 @@ def _customers(session: Session, ids) -> dict[int, CustomerFacts]:
     out: dict[int, CustomerFacts] = {}
     for part in chunks(ids):
         rows = session.execute(select(Customer.id, Customer.code, Customer.credit_limit_minor)
-                               .where(Customer.id.in_(part))).all()
+                               .where(among(session, Customer.id, part))).all()
         limited = [r.id for r in rows if r.credit_limit_minor is not None]
         exposure = _exposure(session, limited)
         addresses = _default_addresses(session, part)
@@ -226,7 +230,7 @@ def _exposure(session: Session, ids: list[int]) -> dict[int, int]:
     """store.customers.view.credit_used, for many customers in two grouped queries."""
     if not ids:
         return {}
-    scope = (Order.customer_id.in_(ids), Order.status.in_(CREDIT_STATUSES),
+    scope = (among(session, Order.customer_id, ids), Order.status.in_(CREDIT_STATUSES),
              Order.payment_status.in_(UNPAID))
     out: dict[int, int] = defaultdict(int)
     for cid, total in session.execute(
@@ -244,7 +248,8 @@ def _default_addresses(session: Session, ids) -> dict[int, dict]:
     a = CustomerAddress
     out: dict[int, dict] = {}
     for address in session.scalars(select(a).where(
-            a.customer_id.in_(ids), a.kind == AddressKind.SHIPPING, a.is_default.is_(True))
+            among(session, a.customer_id, ids), a.kind == AddressKind.SHIPPING,
+            a.is_default.is_(True))
             .order_by(a.id)):
         out.setdefault(address.customer_id, {p: getattr(address, p) for p in ADDRESS_PARTS})
     return out
@@ -263,7 +268,8 @@ def _first_po(session: Session, orders: list[OrderFacts]) -> dict[tuple[int, str
     for part in chunks({o.po_number for o in orders if o.po_number}):
         rows.extend(session.execute(
             select(Order.customer_id, Order.po_number, Order.ordered_at, Order.id, Order.ref)
-            .where(Order.po_number.in_(part), Order.customer_id.in_(customers),
+            .where(among(session, Order.po_number, part),
+                   among(session, Order.customer_id, customers),
                    Order.status != OrderStatus.CANCELED)).all())
     for cid, po, at, oid, ref in rows:
         key = (cid, po)
@@ -290,7 +296,7 @@ def _neighbours(session: Session, orders: list[OrderFacts], window) -> dict[int,
             select(Order.id, Order.customer_id, func.count(OrderLine.id),
                    func.sum(OrderLine.quantity), func.min(OrderLine.sku), func.max(OrderLine.sku))
             .join(OrderLine, OrderLine.order_id == Order.id)
-            .where(Order.customer_id.in_(part), Order.ordered_at.between(start, end),
+            .where(among(session, Order.customer_id, part), Order.ordered_at.between(start, end),
                    Order.status != OrderStatus.CANCELED)
             .group_by(Order.id, Order.customer_id))
         ids.update(row[0] for row in rows if _shape(*row[1:]) in shapes)

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from store.enums import OrderStatus
 from store.models import Customer, Order, OrderLine
+from store.triage.sql import among
 
 FIRST_ORDER_SAMPLE = 500
 _MAX_SKU_FILTER = 400  # past this many SKUs, read the customers' whole histogram instead
@@ -85,16 +86,16 @@ def load_history(session: Session, orders) -> History:
         query = (select(Order.customer_id, OrderLine.sku, OrderLine.quantity,
                         OrderLine.unit_price_minor, Order.currency, func.count())
                  .join(Order, Order.id == OrderLine.order_id)
-                 .where(Order.customer_id.in_(part), live)
+                 .where(among(session, Order.customer_id, part), live)
                  .group_by(Order.customer_id, OrderLine.sku, OrderLine.quantity,
                            OrderLine.unit_price_minor, Order.currency))
         if len(skus) <= _MAX_SKU_FILTER:
-            query = query.where(OrderLine.sku.in_(skus))
+            query = query.where(among(session, OrderLine.sku, skus))
         for cid, sku, quantity, price, currency, n in session.execute(query):
             lines[(cid, sku)][(quantity, price, currency)] += n
         for cid, line1, postal, n in session.execute(
                 select(Order.customer_id, Order.ship_line1, Order.ship_postal_code, func.count())
-                .where(Order.customer_id.in_(part), live)
+                .where(among(session, Order.customer_id, part), live)
                 .group_by(Order.customer_id, Order.ship_line1, Order.ship_postal_code)):
             ship_tos[cid][ship_key({"line1": line1, "postal_code": postal})] += n
     history.lines, history.ship_tos = dict(lines), dict(ship_tos)
@@ -116,7 +117,7 @@ def _typical_first(session: Session) -> tuple[int, int] | None:
         for _oid, total in session.execute(
                 select(OrderLine.order_id,
                        func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
-                .where(OrderLine.order_id.in_(part)).group_by(OrderLine.order_id)):
+                .where(among(session, OrderLine.order_id, part)).group_by(OrderLine.order_id)):
             totals[int(total or 0)] += 1
     if not totals:
         return None
