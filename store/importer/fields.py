@@ -41,7 +41,10 @@ def nul_errors(row: dict[str, str]) -> list[FieldError]:
     errors = [FieldError(column, f"{column} {NUL_REASON}") for column in nul_fields(row)]
     named = {err.column for err in errors}
     for column in IDENTIFIER_COLUMNS:
-        if column not in named and (problem := identifier_problem(row.get(column), column)):
+        value = row.get(column)
+        if not isinstance(value, str) or (value.isascii() and value.isprintable()):
+            continue  # printable ASCII has no invisible character: skip the per-character walk
+        if column not in named and (problem := identifier_problem(value, column)):
             errors.append(FieldError(column, problem))
     return errors
 
