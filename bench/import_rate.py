@@ -19,6 +19,7 @@ import argparse
 import cProfile
 import io
 import json
+import os
 import pstats
 import re
 import sys
@@ -50,6 +51,7 @@ def measure(backend: str, orders: int, pg_base: str = DEFAULT_PG, profile: bool 
                             .render_as_string(hide_password=False))
     prepare(db, files)
     profiler = cProfile.Profile() if profile else None
+    cpu_before = cpu_seconds(db)
     started = time.perf_counter()
     if profiler:
         profiler.enable()
@@ -57,20 +59,25 @@ def measure(backend: str, orders: int, pg_base: str = DEFAULT_PG, profile: bool 
     if profiler:
         profiler.disable()
     seconds = time.perf_counter() - started
+    cpu = _spent(cpu_before, cpu_seconds(db))
     with db.read() as s:
         imported = s.scalar(select(func.count()).select_from(Order))
         lines = s.scalar(select(func.count()).select_from(OrderLine))
         found = s.scalar(select(func.count()).select_from(Discrepancy))
-    raw_s = raw_insert_seconds(db)
+    raw_s, raw_cpu = raw_insert_seconds(db)
     db.dispose()
     out = {"orders": imported, "lines": lines, "seconds": seconds, "rejected":
            report.rows_rejected, "discrepancies": found, "orders_per_s": imported / seconds,
-           "lines_per_s": lines / seconds, "raw_seconds": raw_s, "raw_lines_per_s": lines / raw_s}
+           "lines_per_s": lines / seconds, "raw_seconds": raw_s, "raw_lines_per_s": lines / raw_s,
+           "cpu_seconds": cpu, "raw_cpu_seconds": raw_cpu}
     print(f"  import: {imported:,} orders ({lines:,} lines) in {seconds:.1f} s with checks, "
           f"{report.rows_rejected} rows rejected, {found:,} discrepancies opened", flush=True)
     print(f"  import {out['lines_per_s']:,.0f} lines/s; raw insert of the same orders and lines "
           f"{out['raw_lines_per_s']:,.0f} lines/s ({raw_s:.1f} s); import / raw = "
           f"{out['lines_per_s'] / out['raw_lines_per_s']:.2f}", flush=True)
+    print(f"  CPU (this process + its PostgreSQL backends): import {cpu:.1f} s = "
+          f"{lines / cpu:,.0f} lines per CPU-second, raw {raw_cpu:.1f} s = "
+          f"{lines / raw_cpu:,.0f}; import / raw = {raw_cpu / cpu:.2f}", flush=True)
     if profiler:
         profiler.dump_stats(OUT / f"import-{backend}.prof")
         text = io.StringIO()
@@ -79,8 +86,31 @@ def measure(backend: str, orders: int, pg_base: str = DEFAULT_PG, profile: bool 
     return out
 
 
-def raw_insert_seconds(db: Database) -> float:
-    """Seconds to write the imported orders and lines again into scratch copies of their
+def cpu_seconds(db: Database) -> dict:
+    """CPU seconds used so far by this process and by each server backend connected to db's
+    database (PostgreSQL runs on this host): wall time on a shared machine says little."""
+    out = {"self": time.process_time()}
+    if db.is_sqlite:
+        return out
+    with db.engine.connect() as conn:
+        pids = conn.exec_driver_sql("SELECT pid FROM pg_stat_activity WHERE datname = "
+                                    "current_database()").scalars().all()
+    tick = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        out[pid] = (int(fields[11]) + int(fields[12])) / tick  # utime + stime
+    return out
+
+
+def _spent(before: dict, after: dict) -> float:
+    return sum(v - before.get(k, 0.0) for k, v in after.items())
+
+
+def raw_insert_seconds(db: Database) -> tuple[float, float]:
+    """Seconds (wall, CPU) to write the imported orders and lines again into scratch copies of their
     tables, one transaction per BATCH_ORDERS orders, the fastest way each driver has."""
     raw = db.engine.raw_connection()
     try:
@@ -97,6 +127,7 @@ def raw_insert_seconds(db: Database) -> float:
                     [ln for o in orders[i:i + BATCH_ORDERS] for ln in by_order.get(o[0], ())])
                    for i in range(0, len(orders), BATCH_ORDERS)]
         write = _sqlite_write if db.is_sqlite else _pg_write
+        cpu_before = cpu_seconds(db)
         started = time.perf_counter()
         for order_rows, line_rows in batches:
             if db.is_sqlite:  # the engine runs pysqlite in autocommit; the import's BEGIN
@@ -105,10 +136,11 @@ def raw_insert_seconds(db: Database) -> float:
             write(raw, "raw_order_lines", line_rows)
             raw.commit()
         seconds = time.perf_counter() - started
+        cpu = _spent(cpu_before, cpu_seconds(db))
         for table in RAW_TABLES:
             raw.cursor().execute(f"DROP TABLE raw_{table}")
         raw.commit()
-        return seconds
+        return seconds, cpu
     finally:
         raw.close()
 
