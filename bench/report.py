@@ -235,9 +235,9 @@ def render_comparison(previous: dict, current: dict, threshold: float = REGRESSI
     """compare() as markdown: a report to read, never a failure."""
     comparison = compare(previous, current, threshold)
     m = previous.get("machine", {})
+    load = previous.get("started_load") or [float("nan")]
     lines = [f"### Compared with the previous run ({m.get('date', '?')}, commit "
-             f"`{m.get('commit', '?')}`, load average {previous.get('started_load', ['?'])[0]})",
-             ""]
+             f"`{m.get('commit', '?')}`, load average {load[0]:.1f} at its start)", ""]
     if previous.get("profile") != current.get("profile"):
         lines += ["(the previous run used other sizes: compare with care)", ""]
     for kind, word in (("regressions", "worse"), ("improvements", "better")):
