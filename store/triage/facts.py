@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -63,7 +64,7 @@ class OrderFacts:
     def total_minor(self) -> int:
         return sum(ln.quantity * ln.unit_price_minor for ln in self.lines) + self.shipping_minor
 
-    @property
+    @cached_property  # compared against every neighbour of the customer's in a batch
     def signature(self) -> tuple:
         """The order's contents regardless of line order: what a duplicate shares."""
         return tuple(sorted((ln.sku, ln.quantity) for ln in self.lines))
