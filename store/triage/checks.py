@@ -29,12 +29,14 @@ from store.triage.findings import (
     check_credit,
     find_problems,
 )
+from store.triage.history import HistoryCache
 from store.triage.opening import MANUAL as MANUAL_PREFIX
 from store.triage.opening import open_findings
 from store.triage.rules import CheckRules, active
 from store.triage.sql import among
 
-__all__ = ["CheckReport", "Finding", "check_orders", "check_stored_orders", "findings_for"]
+__all__ = ["CheckReport", "Finding", "HistoryCache", "check_orders", "check_stored_orders",
+           "findings_for"]
 
 
 @dataclass(frozen=True)
@@ -46,19 +48,22 @@ class CheckReport:
 
 
 def findings_for(session: Session, order_ids: list[int], *, now: datetime | None = None,
-                 rules: CheckRules | None = None) -> list[Finding]:
+                 rules: CheckRules | None = None,
+                 history_cache: HistoryCache | None = None) -> list[Finding]:
     """What the checks find on these orders, without opening anything."""
     now, rules = now or clock.now(), active(rules)
-    facts = load_facts(session, list(order_ids), window=rules.duplicate_window)
+    facts = load_facts(session, list(order_ids), window=rules.duplicate_window,
+                       history_cache=history_cache)
     return [f for order in facts.orders for f in find_problems(order, facts, rules, now)]
 
 
 def check_orders(session: Session, order_ids: list[int], *, actor: str,
                  now: datetime | None = None, rules: CheckRules | None = None,
-                 recheck: bool = False) -> CheckReport:
+                 recheck: bool = False, history_cache: HistoryCache | None = None) -> CheckReport:
+    """history_cache: one import run's (store.triage.history.HistoryCache), across batches."""
     now, rules = now or clock.now(), active(rules)
     ids = list(dict.fromkeys(order_ids))
-    findings = findings_for(session, ids, now=now, rules=rules)
+    findings = findings_for(session, ids, now=now, rules=rules, history_cache=history_cache)
     opened = open_findings(session, findings, actor=actor, now=now, rules=rules)
     closed: list[int] = []
     if recheck:

@@ -24,7 +24,7 @@ from store.models import (
     Product,
     StockLevel,
 )
-from store.triage.history import History, load_history
+from store.triage.history import History, HistoryCache, load_history
 from store.triage.rules import active
 from store.triage.sql import among
 
@@ -110,7 +110,8 @@ def chunks(values, size: int = _CHUNK):
 
 
 
-def load_facts(session: Session, order_ids: list[int], *, window) -> Facts:
+def load_facts(session: Session, order_ids: list[int], *, window,
+               history_cache: HistoryCache | None = None) -> Facts:
     facts = Facts(orders=load_orders(session, order_ids))
     product_ids = {ln.product_id for o in facts.orders for ln in o.lines if ln.product_id}
     customer_ids = {o.customer_id for o in facts.orders}
@@ -122,7 +123,8 @@ def load_facts(session: Session, order_ids: list[int], *, window) -> Facts:
     facts.first_po = _first_po(session, facts.orders)
     facts.approved_prices = _approved_prices(session, [o.id for o in facts.orders])
     checked = active().checked_statuses  # history only for orders the checks look at
-    facts.history = load_history(session, [o for o in facts.orders if o.status in checked])
+    facts.history = load_history(session, [o for o in facts.orders if o.status in checked],
+                                 history_cache)
     return facts
 
 
