@@ -236,8 +236,9 @@ def render_comparison(previous: dict, current: dict, threshold: float = REGRESSI
     comparison = compare(previous, current, threshold)
     m = previous.get("machine", {})
     load = previous.get("started_load") or [float("nan")]
-    lines = [f"### Compared with the previous run ({m.get('date', '?')}, commit "
-             f"`{m.get('commit', '?')}`, load average {load[0]:.1f} at its start)", ""]
+    title = (f"### Compared with the previous run ({m.get('date', '?')}, commit "
+             f"`{m.get('commit', '?')}`, load average {load[0]:.1f} at its start)")
+    lines = [title, ""]
     if previous.get("profile") != current.get("profile"):
         lines += ["(the previous run used other sizes: compare with care)", ""]
     for kind, word in (("regressions", "worse"), ("improvements", "better")):

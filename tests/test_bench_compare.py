@@ -43,7 +43,7 @@ def test_worse_and_better_beyond_ten_percent_are_reported():
         "sqlite/roundtrip/senders/20/ours/p99"]
     assert [name for name, *_ in result["improvements"]] == [
         "sqlite/digest/warm", "sqlite/import/lines_per_s"]
-    name, old, new, change = result["regressions"][0]
+    _, old, new, change = result["regressions"][0]
     assert (old, new) == (100.0, 120.0) and round(change, 2) == -0.20
 
 
