@@ -109,7 +109,6 @@ def chunks(values, size: int = _CHUNK):
         yield values[i:i + size]
 
 
-
 def load_facts(session: Session, order_ids: list[int], *, window,
                history_cache: HistoryCache | None = None) -> Facts:
     facts = Facts(orders=load_orders(session, order_ids))
