@@ -59,7 +59,8 @@ def render_markdown(results: dict) -> str:
         row("monthly digest with chart: warm (cold)", _digest, "≤ 2 s SQLite, ≤ 1 s PostgreSQL")
         row("  baseline, one hand-written aggregate over the month; ratio", _digest_baseline)
     if _any(by_db, "import"):
-        row(f"import with checks, {p['import_orders']:,} orders", _import)
+        row(f"import with checks, {p['import_orders']:,} orders (raw: the same rows by "
+            "executemany / COPY)", _import)
     if _any(by_db, "clock"):
         row("clock process after posting a monthly digest: RSS (own memory, mmap'd file pages)",
             _clock)
@@ -167,7 +168,9 @@ def _import(d: str, r: dict) -> str:
     if _missing(r, "import"):
         return "—"
     x = r["import"]
-    return f"{x['lines_per_s']:,.0f} lines/s ({x['orders_per_s']:,.0f} orders/s)"
+    raw = (f"; raw insert {x['raw_lines_per_s']:,.0f} lines/s, "
+           f"{x['lines_per_s'] / x['raw_lines_per_s']:.2f} of it") if "raw_lines_per_s" in x else ""
+    return f"{x['lines_per_s']:,.0f} lines/s ({x['orders_per_s']:,.0f} orders/s){raw}"
 
 
 def _clock(d: str, r: dict) -> str:
@@ -175,3 +178,74 @@ def _clock(d: str, r: dict) -> str:
         return "—"
     x = r["clock"]
     return f"{x['rss_mb']:,.0f} MB ({x['anon_mb']:,.0f} MB, {x['file_mb']:,.0f} MB)"
+
+
+# How each figure of a results file reads, by its key: lower is better (latencies, times,
+# memory) or higher is better (rates). Keys in neither set (counts, sizes of the input) are
+# not compared.
+LOWER_IS_BETTER = frozenset({"p50", "p95", "p99", "seconds", "warm", "cold", "baseline",
+                             "rss_mb", "anon_mb", "file_mb", "size_mb", "errors", "cpu_seconds"})
+HIGHER_IS_BETTER = frozenset({"rps", "lines_per_s", "orders_per_s"})
+NOT_COMPARED = frozenset({"section_s", "raw_seconds", "raw_cpu_seconds"})  # how long, not how well
+REGRESSION = 0.10
+
+
+def figures(results: dict) -> dict[str, tuple[float, int]]:
+    """Every comparable figure of a run: "sqlite/import/lines_per_s" -> (value, +1 when higher
+    is better, -1 when lower is)."""
+    out: dict[str, tuple[float, int]] = {}
+
+    def walk(path: str, value) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                if str(key) not in NOT_COMPARED:
+                    walk(f"{path}/{key}" if path else str(key), inner)
+            return
+        key = path.rsplit("/", 1)[-1]
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return
+        if key in LOWER_IS_BETTER:
+            out[path] = (float(value), -1)
+        elif key in HIGHER_IS_BETTER:
+            out[path] = (float(value), +1)
+
+    walk("", results.get("by_db", {}))
+    return out
+
+
+def compare(previous: dict, current: dict, threshold: float = REGRESSION) -> dict[str, list]:
+    """Figures more than `threshold` worse ("regressions") or better ("improvements") than in
+    the previous run: (figure, before, after, change as a fraction, signed so that < 0 is
+    worse). Figures either run lacks are left out."""
+    before, after = figures(previous), figures(current)
+    out: dict[str, list] = {"regressions": [], "improvements": []}
+    for name in sorted(before.keys() & after.keys()):
+        (old, direction), (new, _) = before[name], after[name]
+        if old == 0:
+            continue
+        change = (new - old) / old * direction
+        if change < -threshold:
+            out["regressions"].append((name, old, new, change))
+        elif change > threshold:
+            out["improvements"].append((name, old, new, change))
+    return out
+
+
+def render_comparison(previous: dict, current: dict, threshold: float = REGRESSION) -> str:
+    """compare() as markdown: a report to read, never a failure."""
+    comparison = compare(previous, current, threshold)
+    m = previous.get("machine", {})
+    load = previous.get("started_load") or [float("nan")]
+    title = (f"### Compared with the previous run ({m.get('date', '?')}, commit "
+             f"`{m.get('commit', '?')}`, load average {load[0]:.1f} at its start)")
+    lines = [title, ""]
+    if previous.get("profile") != current.get("profile"):
+        lines += ["(the previous run used other sizes: compare with care)", ""]
+    for kind, word in (("regressions", "worse"), ("improvements", "better")):
+        items = comparison[kind]
+        lines.append(f"**{kind.capitalize()}** (> {threshold:.0%} {word}): "
+                     f"{'none' if not items else len(items)}")
+        lines += [f"- {name}: {old:,.4g} → {new:,.4g} ({abs(change):.0%} {word})"
+                  for name, old, new, change in items]
+        lines.append("")
+    return "\n".join(lines)

@@ -6,7 +6,8 @@
         [--docs | --no-docs] [--reseed] [--pg-url postgresql://root@127.0.0.1/postgres]
 
 Seeds (or reuses) the shared datasets of bench/dataset.py, runs each section below against
-them, prints one table, saves it with the raw figures in bench/out/results_<N>.{md,json} and,
+them, prints one table, saves it with the raw figures in bench/out/results_<N>.{md,json} (the
+md also says which figures are > 10 % worse or better than in the results_<N>.json it replaces) and,
 for a full run, writes it into docs/benchmarks.md between its markers with the machine, date
 and commit. Sections:
   lookup     find_orders in process: exact ref, PO, SKU, typo'd customer name (p50/p95/p99)
@@ -46,7 +47,7 @@ from bench import (  # noqa: E402
     thread_bench,  # noqa: E402
 )
 from bench.dataset import DEFAULT_PG, OUT, commit, seed_record, seeded, url_for  # noqa: E402
-from bench.report import LABELS, render_markdown, write_docs  # noqa: E402
+from bench.report import LABELS, render_comparison, render_markdown, write_docs  # noqa: E402
 from bench.seed_and_import import size_of  # noqa: E402
 from sandbox import SlackSandbox  # noqa: E402
 
@@ -91,9 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     table = render_markdown(results)
     print("\n" + table)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"results_{profile.orders}.json").write_text(json.dumps(results, indent=1,
-                                                                   default=str))
-    (OUT / f"results_{profile.orders}.md").write_text(table)
+    saved = OUT / f"results_{profile.orders}.json"
+    # The previous run's figures, to say what got worse or better (a report, not a test).
+    previous = json.loads(saved.read_text()) if saved.exists() else None
+    results = json.loads(json.dumps(results, default=str))  # as the next run will read it
+    compared = render_comparison(previous, results) if previous else ""
+    if compared:
+        print(compared)
+    saved.write_text(json.dumps(results, indent=1))
+    (OUT / f"results_{profile.orders}.md").write_text(table + (f"\n{compared}" if compared
+                                                               else ""))
     if args.docs if args.docs is not None else not args.quick:
         write_docs(ROOT / "docs" / "benchmarks.md", table)
         print("written to docs/benchmarks.md")

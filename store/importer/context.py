@@ -28,6 +28,7 @@ class ImportContext:
     total_rows: int
     progress: Progress | None = None
     batches: int = 0  # transactions committed so far
+    history_cache: object = None  # the checks' customer histories, kept across batches
 
     @property
     def filename(self) -> str:

@@ -205,5 +205,8 @@ def write_orders(session: Session, todo: list[tuple[OrderDraft, dict, list[dict]
     insert_rows(session, OrderLine.__table__, line_rows)
     insert_rows(session, Event.__table__, event_rows)
     # COPY bypasses the ORM, so the digest's per-order facts are ours to write.
-    refresh_order_facts(session, order_ids=ids)
+    if ids == list(range(ids[0], ids[0] + len(ids))):  # the usual case: one range, no IN list
+        refresh_order_facts(session, id_range=(ids[0], ids[-1]))
+    else:
+        refresh_order_facts(session, order_ids=ids)
     return list(ids)

@@ -70,6 +70,9 @@ def count_rows(ctx: ImportContext) -> tuple[int, dict[str, int]]:
 
 
 def run(ctx: ImportContext, last_row_of: dict[str, int]) -> None:
+    from store.triage import HistoryCache  # lazily, as in _write_batch
+
+    ctx.history_cache = HistoryCache()
     pending: dict[str, list[tuple[int, dict]]] = {}
     ready: list[OrderDraft] = []
     for row_no, cells in ctx.table.rows():
@@ -108,7 +111,7 @@ def _write_batch(ctx: ImportContext, drafts: list[OrderDraft]) -> None:
         ids = order_batch.write_orders(session, todo, actor=ctx.actor, filename=ctx.filename)
         # Checks run in the batch's transaction: an order and its discrepancies (and their
         # queued Slack posts) commit together.
-        check_orders(session, ids, actor=ctx.actor)
+        check_orders(session, ids, actor=ctx.actor, history_cache=ctx.history_cache)
         ctx.tally.rows_imported += sum(len(d.rows) for d, _, _ in todo)
         ctx.save_counts(session)
     ctx.batches += 1

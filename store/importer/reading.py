@@ -47,7 +47,7 @@ class Table:
                 continue
             if not any(cells):
                 continue
-            cells = [from_spreadsheet_cell(cell) for cell in cells]
+            cells = [from_spreadsheet_cell(c) if c[:1] == "'" else c for c in cells]
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             yield row_no, cells

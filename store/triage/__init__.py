@@ -6,7 +6,7 @@ Other domains run the checks inside their own write transaction (check_orders).
 from __future__ import annotations
 
 from store.triage.actions import ActionResult, close, close_vanished
-from store.triage.checks import check_orders, check_stored_orders
+from store.triage.checks import HistoryCache, check_orders, check_stored_orders
 from store.triage.findings import EXTERNAL_PREFIX, LATE_FINGERPRINT, Finding
 from store.triage.loading import discrepancy_view, load_discrepancy
 from store.triage.opening import open_findings
@@ -32,6 +32,7 @@ __all__ = [
     "ActionResult",
     "CheckRules",
     "Finding",
+    "HistoryCache",
     "EXTERNAL_PREFIX",
     "LATE_FINGERPRINT",
     "RESOLUTION_REASONS",

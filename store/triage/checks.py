@@ -21,13 +21,22 @@ from store.db import Database
 from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.models import Discrepancy, Order
 from store.triage.actions import close_vanished, record
-from store.triage.facts import chunks, load_facts
-from store.triage.findings import EXTERNAL_PREFIX, LATE_FINGERPRINT, Finding, find_problems
+from store.triage.facts import chunks, load_credit_facts, load_facts
+from store.triage.findings import (
+    EXTERNAL_PREFIX,
+    LATE_FINGERPRINT,
+    Finding,
+    check_credit,
+    find_problems,
+)
+from store.triage.history import HistoryCache
 from store.triage.opening import MANUAL as MANUAL_PREFIX
 from store.triage.opening import open_findings
 from store.triage.rules import CheckRules, active
+from store.triage.sql import among
 
-__all__ = ["CheckReport", "Finding", "check_orders", "check_stored_orders", "findings_for"]
+__all__ = ["CheckReport", "Finding", "HistoryCache", "check_orders", "check_stored_orders",
+           "findings_for"]
 
 
 @dataclass(frozen=True)
@@ -39,19 +48,22 @@ class CheckReport:
 
 
 def findings_for(session: Session, order_ids: list[int], *, now: datetime | None = None,
-                 rules: CheckRules | None = None) -> list[Finding]:
+                 rules: CheckRules | None = None,
+                 history_cache: HistoryCache | None = None) -> list[Finding]:
     """What the checks find on these orders, without opening anything."""
     now, rules = now or clock.now(), active(rules)
-    facts = load_facts(session, list(order_ids), window=rules.duplicate_window)
+    facts = load_facts(session, list(order_ids), window=rules.duplicate_window,
+                       history_cache=history_cache)
     return [f for order in facts.orders for f in find_problems(order, facts, rules, now)]
 
 
 def check_orders(session: Session, order_ids: list[int], *, actor: str,
                  now: datetime | None = None, rules: CheckRules | None = None,
-                 recheck: bool = False) -> CheckReport:
+                 recheck: bool = False, history_cache: HistoryCache | None = None) -> CheckReport:
+    """history_cache: one import run's (store.triage.history.HistoryCache), across batches."""
     now, rules = now or clock.now(), active(rules)
     ids = list(dict.fromkeys(order_ids))
-    findings = findings_for(session, ids, now=now, rules=rules)
+    findings = findings_for(session, ids, now=now, rules=rules, history_cache=history_cache)
     opened = open_findings(session, findings, actor=actor, now=now, rules=rules)
     closed: list[int] = []
     if recheck:
@@ -100,8 +112,9 @@ def _recheck_credit_of_others(session: Session, order_ids: list[int], *, actor: 
             Discrepancy.status != DiscrepancyStatus.RESOLVED).distinct().limit(200)))
     if not others:
         return []
-    credit = [f for f in findings_for(session, others, now=now, rules=rules)
-              if f.type == DiscrepancyType.CREDIT_LIMIT]
+    facts = load_credit_facts(session, others)
+    credit = [f for order in facts.orders if order.status in rules.checked_statuses
+              for f in check_credit(order, facts, rules, now)]
     return _settle_known(session, others, credit, actor=actor, now=now,
                          only=DiscrepancyType.CREDIT_LIMIT)
 
@@ -110,7 +123,8 @@ def _open_automatic(session: Session, order_ids: list[int]) -> list[Discrepancy]
     out: list[Discrepancy] = []
     for part in chunks(order_ids):
         out.extend(session.scalars(select(Discrepancy).where(
-            Discrepancy.order_id.in_(part), Discrepancy.status != DiscrepancyStatus.RESOLVED,
+            among(session, Discrepancy.order_id, part),
+            Discrepancy.status != DiscrepancyStatus.RESOLVED,
             ~Discrepancy.fingerprint.startswith(MANUAL_PREFIX),
             Discrepancy.fingerprint != LATE_FINGERPRINT,
             ~Discrepancy.fingerprint.startswith(EXTERNAL_PREFIX),

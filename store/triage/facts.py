@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,8 +24,9 @@ from store.models import (
     Product,
     StockLevel,
 )
-from store.triage.history import History, load_history
+from store.triage.history import History, HistoryCache, load_history
 from store.triage.rules import active
+from store.triage.sql import among
 
 _CHUNK = 900  # under every driver's bound-parameter limit
 ADDRESS_PARTS = ("name", "line1", "line2", "city", "region", "postal_code", "country")
@@ -62,7 +64,7 @@ class OrderFacts:
     def total_minor(self) -> int:
         return sum(ln.quantity * ln.unit_price_minor for ln in self.lines) + self.shipping_minor
 
-    @property
+    @cached_property  # compared against every neighbour of the customer's in a batch
     def signature(self) -> tuple:
         """The order's contents regardless of line order: what a duplicate shares."""
         return tuple(sorted((ln.sku, ln.quantity) for ln in self.lines))
@@ -107,7 +109,8 @@ def chunks(values, size: int = _CHUNK):
         yield values[i:i + size]
 
 
-def load_facts(session: Session, order_ids: list[int], *, window) -> Facts:
+def load_facts(session: Session, order_ids: list[int], *, window,
+               history_cache: HistoryCache | None = None) -> Facts:
     facts = Facts(orders=load_orders(session, order_ids))
     product_ids = {ln.product_id for o in facts.orders for ln in o.lines if ln.product_id}
     customer_ids = {o.customer_id for o in facts.orders}
@@ -119,7 +122,16 @@ def load_facts(session: Session, order_ids: list[int], *, window) -> Facts:
     facts.first_po = _first_po(session, facts.orders)
     facts.approved_prices = _approved_prices(session, [o.id for o in facts.orders])
     checked = active().checked_statuses  # history only for orders the checks look at
-    facts.history = load_history(session, [o for o in facts.orders if o.status in checked])
+    facts.history = load_history(session, [o for o in facts.orders if o.status in checked],
+                                 history_cache)
+    return facts
+
+
+def load_credit_facts(session: Session, order_ids: list[int]) -> Facts:
+    """What the credit check alone reads: the orders and their customers' unpaid totals (a
+    re-check of other orders' credit items needs no stock, history or neighbours)."""
+    facts = Facts(orders=load_orders(session, order_ids))
+    facts.customers = _customers(session, {o.customer_id for o in facts.orders})
     return facts
 
 
@@ -127,7 +139,7 @@ def _approved_prices(session: Session, order_ids: list[int]) -> dict[tuple[int, 
     out: dict[tuple[int, int], set[int]] = defaultdict(set)
     for part in chunks(order_ids):
         for order_id, payload in session.execute(select(Approval.order_id, Approval.payload).where(
-                Approval.order_id.in_(part), Approval.status == ApprovalStatus.APPROVED,
+                among(session, Approval.order_id, part), Approval.status == ApprovalStatus.APPROVED,
                 Approval.kind.in_((ApprovalKind.DISCOUNT, ApprovalKind.PRICE_OVERRIDE)))):
             payload = payload or {}
             if payload.get("line_no") is not None and payload.get("to") is not None:
@@ -139,11 +151,12 @@ def load_orders(session: Session, order_ids) -> list[OrderFacts]:
     lines: dict[int, list[LineFacts]] = defaultdict(list)
     rows: list = []
     for part in chunks(order_ids):
-        rows.extend(session.execute(select(*_ORDER_COLUMNS).where(Order.id.in_(part))).all())
+        rows.extend(session.execute(select(*_ORDER_COLUMNS)
+                                    .where(among(session, Order.id, part))).all())
         for ln in session.execute(select(
                 OrderLine.order_id, OrderLine.line_no, OrderLine.sku, OrderLine.product_id,
                 OrderLine.quantity, OrderLine.unit_price_minor, OrderLine.quantity_reserved,
-                OrderLine.quantity_backordered).where(OrderLine.order_id.in_(part))):
+                OrderLine.quantity_backordered).where(among(session, OrderLine.order_id, part))):
             lines[ln.order_id].append(LineFacts(*ln[1:]))
     return [_order_facts(row, lines.get(row.id, [])) for row in sorted(rows, key=lambda r: r.id)]
 
@@ -172,7 +185,7 @@ def _products(session: Session, ids) -> dict[int, ProductFacts]:
     for part in chunks(ids):
         for row in session.execute(select(Product.id, Product.sku, Product.unit_price_minor,
                                           Product.currency, Product.active)
-                                   .where(Product.id.in_(part))):
+                                   .where(among(session, Product.id, part))):
             out[row.id] = ProductFacts(row.sku, row.unit_price_minor, row.currency, row.active)
     return out
 
@@ -184,7 +197,7 @@ def _customer_prices(session: Session, customer_ids, product_ids) -> dict:
     for part in chunks(customer_ids):
         for row in session.execute(select(CustomerPrice.customer_id, CustomerPrice.product_id,
                                           CustomerPrice.unit_price_minor)
-                                   .where(CustomerPrice.customer_id.in_(part))):
+                                   .where(among(session, CustomerPrice.customer_id, part))):
             if row.product_id in product_ids:
                 out[(row.customer_id, row.product_id)] = row.unit_price_minor
     return out
@@ -195,7 +208,8 @@ def _available(session: Session, ids) -> dict[int, int]:
     for part in chunks(ids):
         for pid, total in session.execute(
                 select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved))
-                .where(StockLevel.product_id.in_(part)).group_by(StockLevel.product_id)):
+                .where(among(session, StockLevel.product_id, part))
+                .group_by(StockLevel.product_id)):
             out[pid] = int(total or 0)
     return out
 
@@ -204,7 +218,7 @@ def _customers(session: Session, ids) -> dict[int, CustomerFacts]:
     out: dict[int, CustomerFacts] = {}
     for part in chunks(ids):
         rows = session.execute(select(Customer.id, Customer.code, Customer.credit_limit_minor)
-                               .where(Customer.id.in_(part))).all()
+                               .where(among(session, Customer.id, part))).all()
         limited = [r.id for r in rows if r.credit_limit_minor is not None]
         exposure = _exposure(session, limited)
         addresses = _default_addresses(session, part)
@@ -218,7 +232,7 @@ def _exposure(session: Session, ids: list[int]) -> dict[int, int]:
     """store.customers.view.credit_used, for many customers in two grouped queries."""
     if not ids:
         return {}
-    scope = (Order.customer_id.in_(ids), Order.status.in_(CREDIT_STATUSES),
+    scope = (among(session, Order.customer_id, ids), Order.status.in_(CREDIT_STATUSES),
              Order.payment_status.in_(UNPAID))
     out: dict[int, int] = defaultdict(int)
     for cid, total in session.execute(
@@ -236,7 +250,8 @@ def _default_addresses(session: Session, ids) -> dict[int, dict]:
     a = CustomerAddress
     out: dict[int, dict] = {}
     for address in session.scalars(select(a).where(
-            a.customer_id.in_(ids), a.kind == AddressKind.SHIPPING, a.is_default.is_(True))
+            among(session, a.customer_id, ids), a.kind == AddressKind.SHIPPING,
+            a.is_default.is_(True))
             .order_by(a.id)):
         out.setdefault(address.customer_id, {p: getattr(address, p) for p in ADDRESS_PARTS})
     return out
@@ -255,7 +270,8 @@ def _first_po(session: Session, orders: list[OrderFacts]) -> dict[tuple[int, str
     for part in chunks({o.po_number for o in orders if o.po_number}):
         rows.extend(session.execute(
             select(Order.customer_id, Order.po_number, Order.ordered_at, Order.id, Order.ref)
-            .where(Order.po_number.in_(part), Order.customer_id.in_(customers),
+            .where(among(session, Order.po_number, part),
+                   among(session, Order.customer_id, customers),
                    Order.status != OrderStatus.CANCELED)).all())
     for cid, po, at, oid, ref in rows:
         key = (cid, po)
@@ -282,7 +298,7 @@ def _neighbours(session: Session, orders: list[OrderFacts], window) -> dict[int,
             select(Order.id, Order.customer_id, func.count(OrderLine.id),
                    func.sum(OrderLine.quantity), func.min(OrderLine.sku), func.max(OrderLine.sku))
             .join(OrderLine, OrderLine.order_id == Order.id)
-            .where(Order.customer_id.in_(part), Order.ordered_at.between(start, end),
+            .where(among(session, Order.customer_id, part), Order.ordered_at.between(start, end),
                    Order.status != OrderStatus.CANCELED)
             .group_by(Order.id, Order.customer_id))
         ids.update(row[0] for row in rows if _shape(*row[1:]) in shapes)

@@ -20,6 +20,7 @@ from store.triage import posts
 from store.triage.facts import chunks
 from store.triage.findings import Finding
 from store.triage.rules import CheckRules
+from store.triage.sql import among
 from store.workspace import channel_for, route_map
 
 MANUAL = "manual:"  # a person's flag (store.triage.operations.flag_order): never batched
@@ -88,7 +89,7 @@ def _route_and_post(session, by_id: dict[int, Finding], *, now, rules: CheckRule
             parented, batched = manual + found[:room], found[room:]
             room_left = threshold
         if parented:
-            session.execute(update(Discrepancy).where(Discrepancy.id.in_(parented))
+            session.execute(update(Discrepancy).where(among(session, Discrepancy.id, parented))
                             .values(channel_id=channel), execution_options={
                                 "synchronize_session": False})
         for d_id in sorted(parented):
@@ -103,7 +104,8 @@ def _tell_followers(session, by_id: dict[int, Finding]) -> None:
     order_ids = {f.order_id for f in by_id.values()}
     followed = set()
     for part in chunks(order_ids):
-        followed.update(session.scalars(select(Follow.order_id).where(Follow.order_id.in_(part))))
+        followed.update(session.scalars(
+            select(Follow.order_id).where(among(session, Follow.order_id, part))))
     for d_id, f in by_id.items():
         if f.order_id in followed:
             notify_followers(session, order_id=f.order_id, text=f"Flagged: {f.title}",
@@ -117,7 +119,7 @@ def reps_of(session: Session, order_ids) -> dict[int, str]:
     for part in chunks(order_ids):
         rows = session.execute(
             select(Order.id, Customer.sales_rep_id, Order.sales_rep_id)
-            .join(Customer, Customer.id == Order.customer_id).where(Order.id.in_(part)))
+            .join(Customer, Customer.id == Order.customer_id).where(among(session, Order.id, part)))
         out.update({oid: rep or order_rep for oid, rep, order_rep in rows if rep or order_rep})
     return out
 
