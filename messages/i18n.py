@@ -135,6 +135,12 @@ def number(value: float, digits: int = 0, *, group: bool = True) -> str:
     return format_decimal(round(value, digits), format=pattern, locale=current())
 
 
+def count_text(n: int) -> str:
+    """A count as English always wrote it ("1234", ungrouped), grouped in other languages
+    ("1.234" in Spanish)."""
+    return str(n) if language() == ENGLISH else number(n)
+
+
 def local_day(value: date, pattern: str) -> str:
     """A day by a CLDR pattern in the reader's language ("LLLL y": "diciembre 2026")."""
     return format_date(value, pattern, locale=current()).replace(".", "")
