@@ -98,6 +98,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(language()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A word that means something else elsewhere: ("button", "Open") is "Abrir", while
+    "Open" alone, a status, is "Abierto"."""
+    return translations(language()).pgettext(context, message)
+
+
 _ = gettext
 
 

@@ -29,7 +29,8 @@ _env = Environment(
     extensions=["jinja2.ext.i18n"],
 )
 # {% trans %} and _() in templates read the reader's locale (messages.i18n) at render time.
-_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True,
+                               pgettext=i18n.pgettext)
 _env.filters.update(
     mrkdwn=text.mrkdwn,
     plain=text.plain,

@@ -28,6 +28,17 @@ def customer(**overrides) -> CustomerView:
     return CustomerView(**{**values, **overrides})
 
 
+def test_the_customer_cards_order_buttons_say_open_or_abrir():
+    from messages import i18n
+
+    def buttons():
+        return [b["accessory"]["text"]["text"] for b in customer_card(customer())["blocks"]
+                if b.get("accessory", {}).get("type") == "button"]
+    assert buttons() == ["Open", "Open"]
+    with i18n.using("es_ES"):
+        assert buttons() == ["Abrir", "Abrir"]
+
+
 def test_customer_card_shows_credit_against_limit_and_flags_over_limit():
     card = customer_card(customer())
     text = json.dumps(card)
