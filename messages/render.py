@@ -40,6 +40,7 @@ _env.filters.update(
     day=text.day,
     label=text.label,
     count=text.count,
+    number=i18n.number,
     tojson=lambda value: json.dumps(value, ensure_ascii=False),
 )
 # Free-text inputs take the store's own limits as max_length (`limits.hold_note`).
