@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from messages import i18n
 from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
 from messages.i18n import N_, _, ngettext
 from messages.render import render
@@ -83,6 +84,33 @@ def actor(actor_id: str) -> str:
 
 def event_text(event) -> str:
     return f"{when(event.at)} · {actor(event.actor_id)} {mrkdwn(event.summary, 300)}"
+
+
+# The fields an edit changes (store.orders.edit, lines, fixes), worded where they are shown.
+CHANGED_FIELDS = (
+    N_("payment"), N_("requested date"), N_("shipping instructions"), N_("hold"), N_("status"),
+    N_("ship-to name"), N_("ship-to line 1"), N_("ship-to line 2"), N_("ship-to city"),
+    N_("ship-to region"), N_("ship-to postal code"), N_("ship-to country"),
+    N_("SKU"), N_("quantity"), N_("unit price"), N_("backordered"),
+)
+
+
+def change_row(change, limit: int) -> str:
+    """"line 1 unit price: €12.00 → €12.50": the store's English as it is, or in another
+    language from what the change is (its line, field name and money)."""
+    field, before, after = change.field, change.before, change.after
+    if i18n.language() != i18n.ENGLISH:
+        if change.line_no is not None:
+            field = _("line {n} {field}").format(n=change.line_no, field=_(change.name)) \
+                if change.name else _("line {n}").format(n=change.line_no)
+        else:
+            field = _(change.field)
+        if change.currency and change.before_minor is not None:
+            before = money(change.before_minor, change.currency)
+        if change.currency and change.after_minor is not None:
+            after = money(change.after_minor, change.currency)
+    return (f"{mrkdwn(field, 60)}: {mrkdwn(before or '—', limit)}"
+            f" → {mrkdwn(after or '—', limit)}")
 
 
 def address_text(address) -> str:
@@ -198,6 +226,5 @@ def history_message(page) -> dict:
 def _history_row(event) -> str:
     text = event_text(event)
     for change in event.changes[:10]:
-        text += (f"\n    • {mrkdwn(change.field, 60)}: {mrkdwn(change.before or '—', 300)}"
-                 f" → {mrkdwn(change.after or '—', 300)}")
+        text += f"\n    • {change_row(change, 300)}"
     return clip(text, 2900)
