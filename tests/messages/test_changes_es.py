@@ -56,3 +56,22 @@ def test_the_history_keeps_the_structure_and_words_it_for_the_reader():
     with i18n.using("es_ES"):
         spanish = rows(history_message(page))
     assert "línea 1, precio unitario: 12,00\xa0€ →" in spanish and "unit price" not in spanish
+
+
+def test_an_edits_history_line_is_worded_from_its_changes():
+    from messages.orders import event_text
+
+    def event(summary, changes):
+        return NS(at=datetime(2026, 12, 1, tzinfo=UTC), actor_id="U0PROC1", kind="edited",
+                  summary=summary, changes=tuple(changes))
+    one = event("changed line 1 unit price: €12.00 → €1,234.50", CHANGES[:1])
+    many = event("edited line 1 unit price, line 2 quantity, line 3, requested date", CHANGES)
+    fix = event("applied fix: changed line 2 quantity: 3 → 4", CHANGES[1:2])
+    assert event_text(one).endswith("<@U0PROC1> changed line 1 unit price: €12.00 → €1,234.50")
+    assert event_text(many).endswith("edited line 1 unit price, line 2 quantity, line 3, "
+                                     "requested date")
+    with i18n.using("es_ES"):
+        assert "<@U0PROC1> cambió línea 1, precio unitario: 12,00\xa0€ →" in event_text(one)
+        assert event_text(many).endswith(
+            "editó línea 1, precio unitario, línea 2, cantidad, línea 3, fecha solicitada")
+        assert event_text(fix).endswith("applied fix: changed line 2 quantity: 3 → 4")
