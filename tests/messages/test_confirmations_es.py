@@ -29,20 +29,20 @@ def confirmations() -> list[str]:
 
 def test_english_confirmations_are_unchanged():
     assert confirmations() == [
-        "Recorded 1234 unit(s) shipped on *SO-1042* (<https://t/1Z999|1Z999>). Everything has "
-        "shipped.\n:information_source: a note",
-        "Recorded 1 unit(s) shipped on *SO-1* (no tracking number). Now shipped; the rest can "
-        "ship later.",
+        ("Recorded 1234 unit(s) shipped on *SO-1042* (<https://t/1Z999|1Z999>). Everything has "
+         "shipped.\n:information_source: a note"),
+        ("Recorded 1 unit(s) shipped on *SO-1* (no tracking number). Now shipped; the rest can "
+         "ship later."),
         "*SO-1042*: 1234 unit(s) reserved.",
-        "*SO-1042* is released to the warehouse: 1234 unit(s) reserved; its pick request is kept "
-        "current.",
-        "*SO-1042* is released to the warehouse: 1234 unit(s) reserved and a pick request "
-        "posted.",
+        ("*SO-1042* is released to the warehouse: 1234 unit(s) reserved; its pick request is kept "
+         "current."),
+        ("*SO-1042* is released to the warehouse: 1234 unit(s) reserved and a pick request "
+         "posted."),
         "*SO-1042* is marked picked.",
-        "*SO-1042* is canceled; 3 reserved unit(s) went back to stock. <@U0REP1> gets a DM; if "
-        "it can't be delivered, the order's history says so.",
-        "*SO-1042* is canceled; 0 reserved unit(s) went back to stock. Nobody owns the account, "
-        "so no rep was told.",
+        ("*SO-1042* is canceled; 3 reserved unit(s) went back to stock. <@U0REP1> gets a DM; if "
+         "it can't be delivered, the order's history says so."),
+        ("*SO-1042* is canceled; 0 reserved unit(s) went back to stock. Nobody owns the account, "
+         "so no rep was told."),
     ]
 
 
