@@ -56,11 +56,11 @@ def on_release_command(request: Request) -> Reply:
 
 
 def on_picked_button(request: Request) -> Reply:
-    return pick_step(request, mark_picked, "is marked picked")
+    return pick_step(request, mark_picked, N_("is marked picked"))
 
 
 def on_packed_button(request: Request) -> Reply:
-    return pick_step(request, mark_packed, "is marked packed")
+    return pick_step(request, mark_packed, N_("is marked packed"))
 
 
 def pick_step(request: Request, step, verb: str) -> Reply:

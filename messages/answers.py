@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from messages.actions import ThreadActions
-from messages.i18n import N_, _, ngettext
+from messages.i18n import N_, _, count_text, ngettext, number
 from messages.render import render
 from messages.text import day, label, money, mrkdwn
 from store.views.questions import (
@@ -63,12 +63,12 @@ def _list(answer: Answer) -> dict:
     """A list shows where it is in the whole ("Showing 11–20 of 51") and pages both ways."""
     shown, first = len(answer.orders), answer.offset
     last = first + shown
-    total = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
+    total = number(answer.total) + ('+' if answer.total_is_floor else '')
     more = None
     if first or answer.total > last or answer.total_is_floor:
-        more = (_("Showing {first}–{last} of {total}.").format(first=first + 1, last=last,
-                                                                  total=total)
-                if shown else _("Nothing more."))
+        more = _("Showing {first}–{last} of {total}.").format(
+            first=count_text(first + 1), last=count_text(last), total=total) \
+            if shown else _("Nothing more.")
         more += " " + _("Add a date, a status or a customer to narrow it.")
     # The question rides in the button, escaped like any text it carries: it is read again
     # (store.questions.parse.clean_text unescapes it) when the button is pressed.
@@ -323,7 +323,7 @@ def _intro(answer: Answer) -> str:
             question=mrkdwn(q.text, 200))
     scope = " · ".join(filter(None, [names, filters, when.strip(),
                                      _("your accounts") if q.mine else None]))
-    count = f"{answer.total:,}{'+' if answer.total_is_floor else ''}"
+    count = number(answer.total) + ('+' if answer.total_is_floor else '')
     orders = ngettext("{count} order", "{count} orders", answer.total).format(count=count)
     return f"*{orders}*" + (f" · {scope}" if scope else "")
 

@@ -22,8 +22,42 @@ def undelivered_message(rows: list[str], total: int, *, what: str, nothing: str,
                   hint=hint if total else None)
 
 
+def _placeholder_words() -> dict[str, str]:
+    """The words in a usage line that stand for what the person types (`<ref>`, `[reason]`),
+    as opposed to the keywords typed as is (`mine`, `retry`), in the reader's language.
+    Context "placeholder": "type" or "page" alone mean other things elsewhere."""
+    words = ("ref", "reason", "what is wrong", "number", "customer code", "name or code",
+             "SKU or part of the product name", "ref, PO, tracking number, customer, SKU",
+             "type", "page", "timezone", "#channel", "YYYY-MM-DD")
+    return dict(zip(words, (
+        i18n.pgettext("placeholder", "ref"), i18n.pgettext("placeholder", "reason"),
+        i18n.pgettext("placeholder", "what is wrong"), i18n.pgettext("placeholder", "number"),
+        i18n.pgettext("placeholder", "customer code"),
+        i18n.pgettext("placeholder", "name or code"),
+        i18n.pgettext("placeholder", "SKU or part of the product name"),
+        i18n.pgettext("placeholder", "ref, PO, tracking number, customer, SKU"),
+        i18n.pgettext("placeholder", "type"), i18n.pgettext("placeholder", "page"),
+        i18n.pgettext("placeholder", "timezone"), i18n.pgettext("placeholder", "#channel"),
+        i18n.pgettext("placeholder", "YYYY-MM-DD")), strict=True))
+
+
+_PLACEHOLDER = re.compile(
+    r"(?<=[<\[|\s])("
+    + "|".join(re.escape(w) for w in sorted(_placeholder_words(), key=len, reverse=True))
+    + r")(?=[>\]|\s]|$)")
+
+
+def usage_text(usage: str) -> str:
+    """A usage line with its placeholders in the reader's language ("/order cancel <ref>
+    [motivo]"); English unchanged."""
+    if i18n.language() == i18n.ENGLISH:
+        return usage
+    words = _placeholder_words()
+    return _PLACEHOLDER.sub(lambda m: words[m[1]], usage)
+
+
 def usage_message(command: str, entries: list[tuple[str, str]], *, unknown: str | None = None) -> dict:
-    lines = [f"`{mrkdwn(usage)}`  {mrkdwn(summary)}" for usage, summary in entries]
+    lines = [f"`{mrkdwn(usage_text(usage))}`  {mrkdwn(summary)}" for usage, summary in entries]
     return render("usage.json.j2", command=command, lines=lines, unknown=unknown)
 
 

@@ -67,13 +67,13 @@ def customer_edit_modal(customer, *, channel_id: str | None) -> dict:
 def stock_card(stock) -> dict:
     rows = [f"`{mrkdwn(r.warehouse_code, 32)}` {mrkdwn(r.warehouse_name, 80)}: "
             + _("%(on_hand)s on hand · %(reserved)s reserved · *%(available)s available*") % {
-                "on_hand": f"{r.on_hand:,}", "reserved": f"{r.reserved:,}",
-                "available": f"{r.available:,}"}
+                "on_hand": i18n.number(r.on_hand), "reserved": i18n.number(r.reserved),
+                "available": i18n.number(r.available)}
             for r in stock.warehouses]
     rows.append("*" + _("All warehouses: %(on_hand)s on hand · %(reserved)s reserved · "
                         "%(available)s available") % {
-        "on_hand": f"{stock.total_on_hand:,}", "reserved": f"{stock.total_reserved:,}",
-        "available": f"{stock.total_available:,}"} + "*")
+        "on_hand": i18n.number(stock.total_on_hand), "reserved": i18n.number(stock.total_reserved),
+        "available": i18n.number(stock.total_available)} + "*")
     return render("stock_card.json.j2", stock=stock, table="\n".join(rows))
 
 

@@ -8,6 +8,7 @@ from messages.actions import EditOrderIds
 from messages.blocks import EditOrderBlocks
 from messages.i18n import _
 from messages.metadata import Metadata, OrderModalMetadata
+from messages.orders import change_row
 from messages.render import render
 from messages.text import label, money, mrkdwn
 from store.states import PAYMENT_CHOICES
@@ -72,7 +73,6 @@ def edit_saved_text(ref: str, changes) -> str:
     if not changes:
         return _("Nothing changed on *%(ref)s*: the values you saved were already there.") % {
             "ref": mrkdwn(ref)}
-    rows = [f"• {mrkdwn(c.field, 60)}: {mrkdwn(c.before or '—', 200)} → {mrkdwn(c.after or '—', 200)}"
-            for c in changes[:20]]
+    rows = [f"• {change_row(c, 200)}" for c in changes[:20]]
     more = ("\n" + _("…and %(n)s more") % {"n": len(changes) - 20}) if len(changes) > 20 else ""
     return _("Saved *%(ref)s*:") % {"ref": mrkdwn(ref)} + "\n" + "\n".join(rows) + more

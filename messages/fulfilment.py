@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from messages.actions import CancelActions, FulfilmentActions
 from messages.blocks import ReasonBlocks, ShipBlocks
-from messages.i18n import _
+from messages.i18n import _, count_text
 from messages.metadata import Metadata, OrderModalMetadata
 from messages.orders import actor, address_text, owed_row
 from messages.render import render
@@ -78,44 +78,48 @@ def _pick_row(line) -> str:
 
 
 def step_text(verb: str, result) -> str:
-    """mrkdwn for "Marked SO-1042 picked." plus any notes the step left."""
-    text = f"*{mrkdwn(result.order.ref)}* {verb}."
+    """mrkdwn for "SO-1042 is marked picked." plus any notes the step left; `verb` is marked
+    N_ where it is chosen and worded here."""
+    text = f"*{mrkdwn(result.order.ref)}* {_(verb)}."
     return _with_notes(text, result.notes)
 
 
 def shipped_text(result) -> str:
     number = result.order.shipments[-1].tracking_number if result.order.shipments else None
     link = f"<{result.tracking_url}|{mrkdwn(number)}>" if result.tracking_url else mrkdwn(
-        number or "no tracking number")
-    left = "Everything has shipped." if result.complete else (
-        f"Now {label(result.order.fulfilment_status).lower()}; the rest can ship later.")
-    return _with_notes(f"Recorded {result.units} unit(s) shipped on *{mrkdwn(result.order.ref)}* "
-                       f"({link}). {left}", result.notes)
+        number or _("no tracking number"))
+    left = _("Everything has shipped.") if result.complete else _(
+        "Now {status}; the rest can ship later.").format(
+            status=label(result.order.fulfilment_status).lower())
+    return _with_notes(_("Recorded {n} unit(s) shipped on *{ref}* ({link}).").format(
+        n=count_text(result.units), ref=mrkdwn(result.order.ref), link=link) + f" {left}",
+        result.notes)
 
 
 def allocated_text(result) -> str:
     """Says what happened to the pick request as it happened: posted, kept current, or (no
     warehouse channel routed) none, which the notes explain."""
     reserved = sum(line.reserved for line in result.pick.lines) if result.pick else 0
-    ref = mrkdwn(result.order.ref)
+    words = {"ref": mrkdwn(result.order.ref), "n": count_text(reserved)}
     if result.pick_request == "none":
-        text = f"*{ref}*: {reserved} unit(s) reserved."
+        text = _("*{ref}*: {n} unit(s) reserved.").format(**words)
     elif result.pick_request == "kept current":
-        text = (f"*{ref}* is released to the warehouse: {reserved} unit(s) reserved; its pick "
-                "request is kept current.")
+        text = _("*{ref}* is released to the warehouse: {n} unit(s) reserved; its pick "
+                 "request is kept current.").format(**words)
     else:
-        text = (f"*{ref}* is released to the warehouse: {reserved} unit(s) reserved and a pick "
-                "request posted.")
+        text = _("*{ref}* is released to the warehouse: {n} unit(s) reserved and a pick "
+                 "request posted.").format(**words)
     return _with_notes(text, result.notes)
 
 
 def canceled_text(result) -> str:
     # The DM goes out after this answer: it is only "told" once Slack took it, and a DM Slack
     # refuses is recorded on the order (its card and history say so).
-    rep = (f" {actor(result.rep_id)} gets a DM; if it can't be delivered, the order's history "
-           "says so." if result.rep_id else " Nobody owns the account, so no rep was told.")
-    return (f"*{mrkdwn(result.order.ref)}* is canceled; {result.released} reserved unit(s) "
-            f"went back to stock.{rep}")
+    rep = " " + (_("{who} gets a DM; if it can't be delivered, the order's history says "
+                   "so.").format(who=actor(result.rep_id)) if result.rep_id else
+                 _("Nobody owns the account, so no rep was told."))
+    return _("*{ref}* is canceled; {n} reserved unit(s) went back to stock.").format(
+        ref=mrkdwn(result.order.ref), n=count_text(result.released)) + rep
 
 
 def _with_notes(text: str, notes) -> str:

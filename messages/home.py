@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from messages import i18n
 from messages.actions import HomeActions, TriageActions
-from messages.i18n import N_, _
+from messages.i18n import N_, _, ngettext
 from messages.orders import actor
 from messages.render import render
 from messages.text import clip, label, money, mrkdwn, when
@@ -94,10 +95,29 @@ def _empty(listed: Listed, what: str) -> list[dict]:
     return [_context("_" + _(what) + "_")] if not listed.total else []
 
 
+def _why(order) -> str:
+    """What puts an order on a list: the store's English, or worded from its kind and parts."""
+    kind, parts = order.why_kind, order.why_parts
+    if i18n.language() == i18n.ENGLISH or not kind:
+        return _(order.why)
+    if kind == "promised":
+        return _("promised {day}").format(day=i18n.local_day(parts[0], "d MMM"))
+    if kind == "payment":
+        return _("payment {status}").format(status=label(parts[0]).lower())
+    if kind == "backordered":
+        return ngettext("{n} line backordered", "{n} lines backordered", parts[0]).format(
+            n=parts[0])
+    if kind == "held":
+        return _("held: {reason}").format(reason=label(parts[0]).lower() if parts else _("hold"))
+    if kind == "status":
+        return " · ".join(label(part).lower() for part in parts)
+    return _(order.why)
+
+
 def _orders(name: str, listed: Listed, what: str) -> list[dict]:
     rows = [f"• *{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 200)}"
             + (f" · {money(o.total_minor, o.currency)}" if o.total_minor is not None else "")
-            + f" · {mrkdwn(_(o.why), 200)}"
+            + f" · {mrkdwn(_why(o), 200)}"
             + ("" if o.sight == "full" else " _" + _("(status only)") + "_")
             for o in listed.items]
     return [_title(_(name), listed), *([_section("\n".join(rows))] if rows else []),

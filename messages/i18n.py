@@ -98,6 +98,12 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return translations(language()).ngettext(singular, plural, n)
 
 
+def pgettext(context: str, message: str) -> str:
+    """A word that means something else elsewhere: ("button", "Open") is "Abrir", while
+    "Open" alone, a status, is "Abierto"."""
+    return translations(language()).pgettext(context, message)
+
+
 _ = gettext
 
 
@@ -133,6 +139,12 @@ def number(value: float, digits: int = 0, *, group: bool = True) -> str:
         return f"{value:{',' if group else ''}.{digits}f}"
     pattern = ("#,##0" if group else "0") + ("." + "0" * digits if digits else "")
     return format_decimal(round(value, digits), format=pattern, locale=current())
+
+
+def count_text(n: int) -> str:
+    """A count as English always wrote it ("1234", ungrouped), grouped in other languages
+    ("1.234" in Spanish)."""
+    return str(n) if language() == ENGLISH else number(n)
 
 
 def local_day(value: date, pattern: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from messages import i18n
 from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
 from messages.i18n import N_, _, ngettext
 from messages.render import render
@@ -82,7 +83,54 @@ def actor(actor_id: str) -> str:
 
 
 def event_text(event) -> str:
-    return f"{when(event.at)} · {actor(event.actor_id)} {mrkdwn(event.summary, 300)}"
+    summary = _edit_summary(event) or mrkdwn(event.summary, 300)
+    return f"{when(event.at)} · {actor(event.actor_id)} {summary}"
+
+
+# The fields an edit changes (store.orders.edit, lines, fixes), worded where they are shown.
+CHANGED_FIELDS = (
+    N_("payment"), N_("requested date"), N_("shipping instructions"), N_("hold"), N_("status"),
+    N_("ship-to name"), N_("ship-to line 1"), N_("ship-to line 2"), N_("ship-to city"),
+    N_("ship-to region"), N_("ship-to postal code"), N_("ship-to country"),
+    N_("SKU"), N_("quantity"), N_("unit price"), N_("backordered"),
+)
+
+
+def change_field(change) -> str:
+    """The changed field's name: the store's English, or worded from its line and name."""
+    if i18n.language() == i18n.ENGLISH:
+        return change.field
+    if change.line_no is None:
+        return _(change.field)
+    if change.name:
+        return _("line {n} {field}").format(n=change.line_no, field=_(change.name))
+    return _("line {n}").format(n=change.line_no)
+
+
+def _edit_summary(event) -> str | None:
+    """An edit's history line in the reader's language, from its changes (as
+    store.orders.operations.edit_summary words it in English); None for other events."""
+    if i18n.language() == i18n.ENGLISH or event.kind != "edited" or not event.changes \
+            or not event.summary.startswith(("changed ", "edited ")):
+        return None
+    if len(event.changes) == 1:
+        return _("changed {change}").format(change=change_row(event.changes[0], 100))
+    fields = list(dict.fromkeys(mrkdwn(change_field(c), 60) for c in event.changes))
+    more = " " + _("and {n} more").format(n=len(fields) - 6) if len(fields) > 6 else ""
+    return _("edited {fields}").format(fields=", ".join(fields[:6])) + more
+
+
+def change_row(change, limit: int) -> str:
+    """"line 1 unit price: €12.00 → €12.50": the store's English as it is, or in another
+    language from what the change is (its line, field name and money)."""
+    field, before, after = change_field(change), change.before, change.after
+    if i18n.language() != i18n.ENGLISH:
+        if change.currency and change.before_minor is not None:
+            before = money(change.before_minor, change.currency)
+        if change.currency and change.after_minor is not None:
+            after = money(change.after_minor, change.currency)
+    return (f"{mrkdwn(field, 60)}: {mrkdwn(before or '—', limit)}"
+            f" → {mrkdwn(after or '—', limit)}")
 
 
 def address_text(address) -> str:
@@ -198,6 +246,5 @@ def history_message(page) -> dict:
 def _history_row(event) -> str:
     text = event_text(event)
     for change in event.changes[:10]:
-        text += (f"\n    • {mrkdwn(change.field, 60)}: {mrkdwn(change.before or '—', 300)}"
-                 f" → {mrkdwn(change.after or '—', 300)}")
+        text += f"\n    • {change_row(change, 300)}"
     return clip(text, 2900)

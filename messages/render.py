@@ -29,7 +29,8 @@ _env = Environment(
     extensions=["jinja2.ext.i18n"],
 )
 # {% trans %} and _() in templates read the reader's locale (messages.i18n) at render time.
-_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
+_env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True,
+                               pgettext=i18n.pgettext)
 _env.filters.update(
     mrkdwn=text.mrkdwn,
     plain=text.plain,
@@ -39,6 +40,7 @@ _env.filters.update(
     day=text.day,
     label=text.label,
     count=text.count,
+    number=i18n.number,
     tojson=lambda value: json.dumps(value, ensure_ascii=False),
 )
 # Free-text inputs take the store's own limits as max_length (`limits.hold_note`).

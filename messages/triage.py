@@ -7,7 +7,7 @@ from datetime import datetime
 
 from messages.actions import MailActions, TriageActions
 from messages.common import undelivered_message
-from messages.i18n import N_, _, in_language, ngettext
+from messages.i18n import N_, _, count_text, in_language, ngettext
 from messages.orders import actor
 from messages.render import render
 from messages.text import label, mrkdwn, when
@@ -190,21 +190,27 @@ def queue_message(page, *, snooze_options: list[tuple[str, str]], workers=()) ->
     items = [_context(d, snooze_options, workers) for d in page.items[:QUEUE_ITEMS]]
     shown = len(items)
     more = page.total - page.offset - shown
-    title = (f"*{page.total}* open discrepanc{'y' if page.total == 1 else 'ies'}"
-             f"{_filter_words(page.filter)}, oldest first")
+    title = ngettext("*{n}* open discrepancy{filter}, oldest first",
+                     "*{n}* open discrepancies{filter}, oldest first", page.total).format(
+        n=count_text(page.total), filter=_filter_words(page.filter))
     if page.total:
-        title += f" (showing {page.offset + 1}–{page.offset + shown} of {page.total})"
+        title += " " + _("(showing {first}–{last} of {total})").format(
+            first=count_text(page.offset + 1), last=count_text(page.offset + shown),
+            total=count_text(page.total))
     back = max(0, page.offset - QUEUE_ITEMS)
     return render("triage_queue.json.j2", title=title, items=items, ids=TriageActions,
-                  more=max(0, more), next_value=f"{page.filter}|{page.offset + shown}",
+                  more=max(0, more), more_shown=count_text(max(0, more)),
+                  next_value=f"{page.filter}|{page.offset + shown}",
                   back_value=f"{page.filter}|{back}" if page.offset > 0 else None)
 
 
 def _filter_words(flt: str) -> str:
     if flt.startswith("batch:"):
-        _, channel, bucket = (flt.split(":") + ["", ""])[:3]
-        hour = f"{bucket[6:8]}:00 UTC" if len(bucket) == 8 else "that hour"
-        return f" batched in <#{channel}> at {hour}"
+        channel, bucket = (flt.split(":") + ["", ""])[1:3]
+        if len(bucket) == 8:
+            return " " + _("batched in {channel} at {hour}").format(
+                channel=f"<#{channel}>", hour=f"{bucket[6:8]}:00 UTC")
+        return " " + _("batched in {channel} at that hour").format(channel=f"<#{channel}>")
     return f" · {mrkdwn(flt, 40)}" if flt else ""
 
 

@@ -375,7 +375,9 @@ def event_view(event) -> EventView:
     """`event`: an Event or a row with its columns."""
     changes = tuple(
         FieldChange(field=str(c.get("field", "")), before=_text(c.get("before")),
-                    after=_text(c.get("after")))
+                    after=_text(c.get("after")), line_no=c.get("line_no"),
+                    name=str(c.get("name", "")), currency=c.get("currency"),
+                    before_minor=c.get("before_minor"), after_minor=c.get("after_minor"))
         for c in (event.changes or [])
         # The importer keeps its content fingerprint here; it is bookkeeping, not a change.
         if isinstance(c, dict) and c.get("field") != FINGERPRINT_FIELD

@@ -88,7 +88,8 @@ def _backorder(order: Order, product_id: int, available: int) -> list[FieldChang
             before = line.quantity_backordered
             line.quantity_backordered = before + need - take
             out.append(FieldChange(f"line {line.line_no} backordered", str(before),
-                                   str(line.quantity_backordered)))
+                                   str(line.quantity_backordered), line_no=line.line_no,
+                                   name="backordered"))
     return out
 
 
@@ -99,6 +100,5 @@ def _log(session: Session, order: Order, discrepancy_id: int, actor: str,
     session.add(Event(
         actor_id=actor, kind="edited", order_id=order.id, discrepancy_id=discrepancy_id, at=now,
         summary=f"applied fix: {edit_summary(changed)}"[:300],
-        changes=[{"field": c.field, "before": c.before, "after": c.after,
-                  "version": order.version_id} for c in changed]))
+        changes=[{**c.record(), "version": order.version_id} for c in changed]))
     session.flush()

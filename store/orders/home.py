@@ -135,14 +135,15 @@ def _processor(session: Session, viewer: Viewer, now: datetime, limit: int) -> P
     held = (select(Order).join(OrderHold, OrderHold.order_id == Order.id)
             .where(OrderHold.placed_by == user_id, OrderHold.released_at.is_(None),
                    Order.status == OrderStatus.OPEN))
-    holds = _orders(session, viewer, held, lambda o: f"held: {_hold_reason(o, user_id)}",
-                    limit, Order.ordered_at)
+    holds = _orders(session, viewer, held, lambda o: _held(o, user_id), limit, Order.ordered_at)
     return ProcessorHome(mine, unassigned, overdue, holds)
 
 
-def _hold_reason(order: Order, user_id: str) -> str:
-    return next((h.reason.value.replace("_", " ") for h in order.holds
-                 if h.placed_by == user_id and h.released_at is None), "hold")
+def _held(order: Order, user_id: str) -> Why:
+    reason = next((h.reason.value for h in order.holds
+                   if h.placed_by == user_id and h.released_at is None), None)
+    return (f"held: {reason.replace('_', ' ') if reason else 'hold'}", "held",
+            (reason,) if reason else ())
 
 
 # -- sales ---------------------------------------------------------------------------------
@@ -165,13 +166,36 @@ def _home_order(viewer: Viewer, order: Order, why) -> HomeOrder | None:
     if seen == NOTHING:
         return None
     if seen != FULL:  # the status axes only: no total, nothing from lines or holds' notes
-        return HomeOrder(order.ref, order.customer.name, _status(order), seen)
+        text, kind, parts = _status(order)
+        return HomeOrder(order.ref, order.customer.name, text, seen, why_kind=kind,
+                         why_parts=parts)
     total = sum(li.quantity * li.unit_price_minor for li in order.lines) + order.shipping_minor
-    return HomeOrder(order.ref, order.customer.name, why(order), seen, total, order.currency)
+    text, kind, parts = why(order)
+    return HomeOrder(order.ref, order.customer.name, text, seen, total, order.currency,
+                     why_kind=kind, why_parts=parts)
 
 
-def _status(order: Order) -> str:
-    return f"{order.status.value} · {order.fulfilment_status.value.replace('_', ' ')}"
+# Why an order is on a list: the English (HomeOrder.why), its kind and parts.
+Why = tuple[str, str, tuple]
+
+
+def _status(order: Order) -> Why:
+    status, stage = order.status.value, order.fulfilment_status.value
+    return f"{status} · {stage.replace('_', ' ')}", "status", (status, stage)
+
+
+def _promised(order: Order) -> Why:
+    day = order.promised_date
+    return f"promised {day.day} {day:%b}", "promised", (day,)
+
+
+def _payment(order: Order) -> Why:
+    return f"payment {order.payment_status.value}", "payment", (order.payment_status.value,)
+
+
+def _backordered(order: Order) -> Why:
+    n = sum(1 for li in order.lines if li.quantity_backordered)
+    return f"{n} line(s) backordered", "backordered", (n,)
 
 
 def _sales(session: Session, viewer: Viewer, now: datetime, limit: int) -> SalesHome:
@@ -181,21 +205,20 @@ def _sales(session: Session, viewer: Viewer, now: datetime, limit: int) -> Sales
             .where(Customer.sales_rep_id == user_id, Order.status == OrderStatus.OPEN))
     open_problem = exists().where(Discrepancy.order_id == Order.id, _OPEN,
                                   Discrepancy.type != DiscrepancyType.LATE)
-    flagged = _orders(session, viewer, mine.where(open_problem), lambda o: "open problem", limit,
-                      Order.ordered_at)
+    flagged = _orders(session, viewer, mine.where(open_problem),
+                      lambda o: ("open problem", "", ()), limit, Order.ordered_at)
     late = _orders(
         session, viewer, mine.where(Order.promised_date < today,
                             Order.fulfilment_status.in_(_NOT_SHIPPED)),
-        lambda o: f"promised {o.promised_date.day} {o.promised_date:%b}", limit, Order.promised_date)
+        _promised, limit, Order.promised_date)
     awaiting = _orders(
         session, viewer, mine.where(Order.payment_status.in_((PaymentStatus.AWAITING,
                                                       PaymentStatus.FAILED))),
-        lambda o: f"payment {o.payment_status.value}", limit, Order.ordered_at)
+        _payment, limit, Order.ordered_at)
     backordered = _orders(
         session, viewer, mine.where(exists().where(OrderLine.order_id == Order.id,
                                            OrderLine.quantity_backordered > 0)),
-        lambda o: f"{sum(1 for li in o.lines if li.quantity_backordered)} line(s) backordered",
-        limit, Order.ordered_at)
+        _backordered, limit, Order.ordered_at)
     followed = _orders(
         session, viewer, select(Order).join(Follow, Follow.order_id == Order.id)
         .where(Follow.user_id == user_id), _status, limit, Order.ordered_at)

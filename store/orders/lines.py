@@ -111,7 +111,8 @@ def _change_line(session, order, line, edit, shipped: int, errors: dict, *,
             errors[f"{key}.sku"] = (f"Line {line.line_no} has {shipped} shipped; its SKU can't "
                                     "change. Remove it after a return, or add a new line.")
         elif product is not None:
-            out.append(FieldChange(f"line {line.line_no} SKU", line.sku, product.sku))
+            out.append(FieldChange(f"line {line.line_no} SKU", line.sku, product.sku,
+                                   line_no=line.line_no, name="SKU"))
             release_reservation(line, keep=0)
             line.sku, line.product_id, line.product = product.sku, product.id, product
     quantity, problem = parse_quantity(edit.quantity)
@@ -121,7 +122,8 @@ def _change_line(session, order, line, edit, shipped: int, errors: dict, *,
         errors[f"{key}.quantity"] = (f"{shipped} of line {line.line_no} already shipped; the "
                                      f"quantity can't go below {shipped}.")
     elif quantity != line.quantity:
-        out.append(FieldChange(f"line {line.line_no} quantity", str(line.quantity), str(quantity)))
+        out.append(FieldChange(f"line {line.line_no} quantity", str(line.quantity), str(quantity),
+                               line_no=line.line_no, name="quantity"))
         line.quantity = quantity
         release_reservation(line, keep=min(line.quantity_reserved, quantity))
         # Lowered: no more backordered than the line still lacks.
@@ -138,7 +140,10 @@ def _change_line(session, order, line, edit, shipped: int, errors: dict, *,
         out.append(FieldChange(f"line {line.line_no} unit price",
                                format_money(line.unit_price_minor, order.currency),
                                format_money(price, order.currency)
-                               + (f" ({waiting})" if waiting else "")))
+                               + (f" ({waiting})" if waiting else ""),
+                               line_no=line.line_no, name="unit price", currency=order.currency,
+                               before_minor=line.unit_price_minor,
+                               after_minor=None if waiting else price))
         if waiting:
             asked[line.line_no] = price
         else:
@@ -167,7 +172,7 @@ def _add_line(session, order, edit, line_no: int, errors: dict) -> list[FieldCha
     order.lines.append(OrderLine(line_no=line_no, sku=product.sku, product_id=product.id,
                                  quantity=quantity, unit_price_minor=price))
     return [FieldChange(f"line {line_no}", "", line_text(product.sku, quantity, price,
-                                                         order.currency))]
+                                                         order.currency), line_no=line_no)]
 
 
 def _remove_line(order, line, shipped: int, errors: dict) -> list[FieldChange]:
@@ -178,7 +183,7 @@ def _remove_line(order, line, shipped: int, errors: dict) -> list[FieldChange]:
     before = line_text(line.sku, line.quantity, line.unit_price_minor, order.currency)
     release_reservation(line, keep=0)
     order.lines.remove(line)
-    return [FieldChange(f"line {line.line_no}", before, "")]
+    return [FieldChange(f"line {line.line_no}", before, "", line_no=line.line_no)]
 
 
 def _product(session: Session, sku: str, key: str, errors: dict) -> Product | None:

@@ -83,8 +83,7 @@ def _log_edit(session: Session, order: Order, actor: str, changed: list[FieldCha
     session.add(Event(
         actor_id=actor, kind=EDITED, order_id=order.id, at=clock.now(),
         summary=edit_summary(changed),
-        changes=[{"field": c.field, "before": c.before, "after": c.after,
-                  "version": order.version_id} for c in changed],
+        changes=[{**c.record(), "version": order.version_id} for c in changed],
     ))
     session.flush()
 

@@ -29,6 +29,11 @@ class HomeOrder:
     sight: str = "full"  # what the viewer may see of it (store.workspace.visibility)
     total_minor: int | None = None  # in full sight only
     currency: str = ""
+    # `why` as data, for messages/ to word in the reader's language: the kind ("promised",
+    # "payment", "backordered", "held", "status"; "" when `why` is a fixed phrase) and its
+    # parts (the promised day, a status value, a count...).
+    why_kind: str = ""
+    why_parts: tuple = ()
 
 
 @dataclass(frozen=True)

@@ -111,11 +111,26 @@ class DiscrepancySummary:
 
 @dataclass(frozen=True)
 class FieldChange:
-    """One field's change, as display strings ("" when the field was or became empty)."""
+    """One field's change, as display strings ("" when the field was or became empty), the
+    English the history keeps; and, for messages/ to word it in the reader's language, what
+    it is: `line_no` and `name` ("unit price"; "" for the whole line) of a line's field, and
+    money as minor units of `currency`."""
 
     field: str
     before: str
     after: str
+    line_no: int | None = None
+    name: str = ""
+    currency: str | None = None
+    before_minor: int | None = None
+    after_minor: int | None = None
+
+    def record(self) -> dict:
+        """What an event keeps of it: the English, plus what is set of the structure."""
+        structure = {"line_no": self.line_no, "name": self.name, "currency": self.currency,
+                     "before_minor": self.before_minor, "after_minor": self.after_minor}
+        return {"field": self.field, "before": self.before, "after": self.after,
+                **{k: v for k, v in structure.items() if v not in (None, "")}}
 
 
 @dataclass(frozen=True)

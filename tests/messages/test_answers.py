@@ -123,6 +123,15 @@ def test_a_list_has_one_button_per_order_and_says_how_many_more():
     assert "Showing 1–2 of 12" in blocks_text(message)
 
 
+def test_counts_in_a_list_are_grouped_the_readers_way():
+    from messages import i18n
+    answer = replace(ALL_KINDS[1], total=12345)
+    assert "Showing 1–2 of 12,345" in blocks_text(answer_message(answer))
+    with i18n.using("es_ES"):
+        shown = blocks_text(answer_message(answer))
+    assert "12.345 pedidos" in shown and "1–2 de 12.345" in shown and "12,345" not in shown
+
+
 def test_candidates_ask_which_one():
     text = blocks_text(answer_message(ALL_KINDS[2]))
     assert "matches Stark Industries and Stark Industrial Supply. Which one?" in text

@@ -57,7 +57,8 @@ def test_every_marked_string_is_in_the_template():
     marked = {msgid if isinstance(msgid, str) else msgid[0]
               for _file, _line, msgid, *_rest in extract_from_dir(
                   str(ROOT), method_map, options_map,
-                  keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None})}
+                  keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None,
+                            "pgettext": ((1, "c"), 2)})}
     with open(LOCALE / "messages.pot", "rb") as f:
         template = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
     assert marked - template == set(), "run scripts/i18n.sh: strings missing from the template"

@@ -28,6 +28,17 @@ def customer(**overrides) -> CustomerView:
     return CustomerView(**{**values, **overrides})
 
 
+def test_the_customer_cards_order_buttons_say_open_or_abrir():
+    from messages import i18n
+
+    def buttons():
+        return [b["accessory"]["text"]["text"] for b in customer_card(customer())["blocks"]
+                if b.get("accessory", {}).get("type") == "button"]
+    assert buttons() == ["Open", "Open"]
+    with i18n.using("es_ES"):
+        assert buttons() == ["Abrir", "Abrir"]
+
+
 def test_customer_card_shows_credit_against_limit_and_flags_over_limit():
     card = customer_card(customer())
     text = json.dumps(card)
@@ -47,6 +58,18 @@ def test_hostile_customer_text_is_escaped_and_valid():
     assert "<!channel>" not in sections
     assert validate_message_blocks(card["blocks"]) == []
     assert validate_view(customer_edit_modal(customer(name=HOSTILE), channel_id="C1")) == []
+
+
+def test_stock_figures_are_grouped_the_readers_way():
+    from messages import i18n
+    stock = StockView(sku="WID-1", name="Widget", unit_price_minor=1250, currency="EUR",
+                      active=True, warehouses=(StockRow("EAST", "East DC", 12345, 1111, 11234),),
+                      total_on_hand=12345, total_reserved=1111, total_available=11234)
+    assert ("12,345 on hand · 1,111 reserved · *11,234 available*"
+            in json.dumps(stock_card(stock), ensure_ascii=False))
+    with i18n.using("es_ES"):
+        table = stock_card(stock)["blocks"][2]["text"]["text"]
+    assert "12.345" in table and "1.111" in table and "11.234" in table and "," not in table
 
 
 def test_stock_card_totals_and_inactive_products():

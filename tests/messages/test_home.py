@@ -66,3 +66,35 @@ def test_a_sales_reps_home_has_only_their_lists():
     view = home_view(home, snooze_options=[])
     assert validate_view(view) == []
     assert "My items" not in str(view) and "No late orders on your accounts" in str(view)
+
+
+def test_why_an_order_is_listed_is_worded_for_the_reader():
+    from datetime import date
+
+    from messages import i18n
+    listed = Listed((
+        HomeOrder("SO-1", "Acme", "promised 3 Jun", why_kind="promised",
+                  why_parts=(date(2026, 6, 3),)),
+        HomeOrder("SO-2", "Acme", "payment awaiting", why_kind="payment",
+                  why_parts=("awaiting",)),
+        HomeOrder("SO-3", "Acme", "2 line(s) backordered", why_kind="backordered",
+                  why_parts=(2,)),
+        HomeOrder("SO-4", "Acme", "open · partially shipped", "status", why_kind="status",
+                  why_parts=("open", "partially_shipped")),
+        HomeOrder("SO-5", "Acme", "open problem"),
+    ), 5)
+    empty = Listed((), 0)
+    home = HomeView(user_id="U0SALES1", role="sales",
+                    sales=SalesHome(listed, empty, empty, empty, empty))
+    english = str(home_view(home, snooze_options=[]))
+    assert all(w in english for w in ("· promised 3 Jun", "· payment awaiting",
+                                      "· 2 line(s) backordered", "· open · partially shipped",
+                                      "· open problem"))
+    with i18n.using("es_ES"):
+        view = home_view(home, snooze_options=[])
+    assert validate_view(view) == []
+    spanish = str(view)
+    assert all(w in spanish for w in ("· prometido el 3 jun", "· pago pendiente",
+                                      "· 2 líneas pendientes de stock",
+                                      "· abierto · enviado en parte"))
+    assert "promised" not in spanish and "backordered" not in spanish

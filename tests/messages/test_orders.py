@@ -95,6 +95,18 @@ def test_candidates_have_unique_open_buttons_with_refs():
     assert validate_message_blocks(message["blocks"]) == []
 
 
+def test_the_open_button_says_abrir_in_spanish_while_the_open_status_stays_abierto():
+    from messages import i18n
+    result = lookup_result(candidates=(candidate("SO-1"),))
+    english = [b["accessory"]["text"]["text"] for b in candidates_message(result)["blocks"]
+               if "accessory" in b]
+    with i18n.using("es_ES"):
+        spanish = [b["accessory"]["text"]["text"] for b in candidates_message(result)["blocks"]
+                   if "accessory" in b]
+        assert i18n.gettext("Open") == "Abierto"
+    assert english == ["Open"] and spanish == ["Abrir"]
+
+
 def test_no_match_says_what_was_searched_and_escapes_the_query():
     message = no_match_message(lookup_result(query=HOSTILE))
     text = all_text(message)

@@ -175,3 +175,23 @@ def test_a_spanish_parent_is_valid_in_every_state_and_speaks_spanish(state):
     else:
         assert all(word in shown for word in ("Asignármelo", "Resolver", "Posponer", "4 horas",
                                               "abierto", "*vencido* desde"))
+
+
+def test_the_queue_speaks_spanish_and_its_english_is_unchanged():
+    from messages import i18n
+    page = QueuePage("batch:C0TRIAGE:20261109", tuple(item(n) for n in range(1, 16)),
+                     total=1234, offset=15)
+    english = json.dumps(m.queue_message(page, snooze_options=SNOOZE), ensure_ascii=False)
+    assert ("*1234* open discrepancies batched in <#C0TRIAGE> at 09:00 UTC, oldest first "
+            "(showing 16–30 of 1234)") in english
+    assert all(w in english for w in ('"Open discrepancies"', "_Expected_ ", " \u00b7 _found_ ",
+                                      '"Previous"', "Next (1204 more)"))
+    with i18n.using("es_ES"):
+        msg = valid(m.queue_message(page, snooze_options=SNOOZE))
+    shown = json.dumps(msg, ensure_ascii=False)
+    assert msg["text"] == "Discrepancias abiertas"
+    assert ("*1.234* discrepancias abiertas agrupadas en <#C0TRIAGE> a las 09:00 UTC, las más "
+            "antiguas primero (mostrando 16–30 de 1.234)") in shown
+    assert all(w in shown for w in ("_Esperado_ ", " · _encontrado_ ", '"Anterior"',
+                                    "Siguiente (1.204 más)", "Asignármelo"))
+    assert "Expected" not in shown and "oldest" not in shown

@@ -78,8 +78,9 @@ def test_an_edit_saves_and_logs_every_changed_field(db, desk):
         FieldChange("ship-to city", "Springfield", "Shelbyville"),
         FieldChange("requested date", in_days(6).isoformat(), in_days(10).isoformat()),
         FieldChange("shipping instructions", "", "Call before delivery"),
-        FieldChange("line 1 quantity", "2", "3"),
-        FieldChange("line 1 unit price", "$12.50", "$12.00"),
+        FieldChange("line 1 quantity", "2", "3", line_no=1, name="quantity"),
+        FieldChange("line 1 unit price", "$12.50", "$12.00", line_no=1, name="unit price",
+                    currency="USD", before_minor=1250, after_minor=1200),
     )
     assert result.changed_fields == expected
     assert result.order.version == before.version + 1
@@ -178,8 +179,8 @@ def test_adding_and_removing_lines(db, desk):
         LineEdit(None, "", ""),
     )))
     assert result.changed_fields == (
-        FieldChange("line 2", "GIZ-2001-RD × 1 @ $45.00", ""),
-        FieldChange("line 3", "", "BRK-3003-SS × 5 @ $6.00"),  # Acme's negotiated price
+        FieldChange("line 2", "GIZ-2001-RD × 1 @ $45.00", "", line_no=2),
+        FieldChange("line 3", "", "BRK-3003-SS × 5 @ $6.00", line_no=3),  # Acme's negotiated price
     )
     assert [(line.line_no, line.sku) for line in result.order.lines] == [
         (1, "WID-1042-BL"), (3, "BRK-3003-SS")]
