@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from messages import i18n
 from messages.actions import HomeActions, TriageActions
+from messages.findings import worded
 from messages.i18n import N_, _, ngettext
 from messages.orders import actor
 from messages.render import render
@@ -137,7 +138,7 @@ def _processor(p: ProcessorHome, snooze_options: list[tuple[str, str]],
     blocks = [{"type": "divider"}, _title(_("My items"), p.mine)]
     for d in p.mine.items:
         blocks.append(_section(f"{headline(d)}\n{status_text(d)}"))
-        blocks.append(render("triage_buttons.json.j2", d=d, ids=TriageActions,
+        blocks.append(render("triage_buttons.json.j2", d=worded(d), ids=TriageActions,
                              suffix=f":{d.id}", snooze_options=snooze_options,
                              workers=[(u, n) for u, n in workers if u != d.owner_id][:100]))
     blocks += [*_empty(p.mine, N_("No items assigned to you.")), *_more(p.mine, "mine")]

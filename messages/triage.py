@@ -7,6 +7,7 @@ from datetime import datetime
 
 from messages.actions import MailActions, TriageActions
 from messages.common import undelivered_message
+from messages.findings import worded
 from messages.i18n import N_, _, count_text, in_language, ngettext
 from messages.orders import actor
 from messages.render import render
@@ -32,6 +33,7 @@ SNOOZE_WORDS = (N_("1 hour"), N_("4 hours"), N_("Tomorrow 09:00 UTC"))
 
 
 def headline(d) -> str:
+    d = worded(d)
     icon = SEVERITY_ICONS.get(d.severity, ":white_circle:")
     return (f"{icon} *{label(d.type)}* · {label(d.severity).lower()} · "
             f"*{mrkdwn(d.order_ref, 64)}* · {mrkdwn(d.customer_name, 200)}\n"
@@ -39,6 +41,7 @@ def headline(d) -> str:
 
 
 def status_text(d) -> str:
+    d = worded(d)
     if d.status == "resolved":
         reason = mrkdwn(d.resolution_label or _("resolved"), 200)
         note = f" — {mrkdwn(d.resolution_note, 500)}" if d.resolution_note else ""
@@ -63,6 +66,7 @@ def status_text(d) -> str:
 
 def _context(d, snooze_options, workers=()) -> dict:
     """`workers`: (user id, name) of the people whose role may work items, for Assign…"""
+    d = worded(d)
     return dict(d=d, ids=TriageActions, suffix=f":{d.id}", headline=headline(d),
                 status=status_text(d), expected=mrkdwn(d.expected or "—", 900),
                 found=mrkdwn(d.found or "—", 900), snooze_options=snooze_options,
@@ -114,6 +118,7 @@ _DETAILED = {"triage.resolved": ("resolved: ", N_("resolved: {detail}")),
 
 
 def rep_dm(d, *, what: str) -> dict:
+    d = worded(d)
     order = {"ref": mrkdwn(d.order_ref, 64), "customer": mrkdwn(d.customer_name, 200),
              "title": mrkdwn(d.title, 500)}
     if what == "resolved":
@@ -168,6 +173,7 @@ def dm_batch_summary(*, count: int) -> dict:
 
 def escalation_message(d, *, by: str, snooze_options, workers=()) -> dict:
     """The managers' post, with the item's buttons (assign, resolve, fix, snooze) while open."""
+    d = worded(d)
     where = " " + _("Thread in {channel}.").format(channel=f"<#{d.channel_id}>") \
         if d.channel_id else ""
     body = ":rotating_light: " + _("Escalated by {who}.").format(who=actor(by)) + \
@@ -179,7 +185,7 @@ def escalation_message(d, *, by: str, snooze_options, workers=()) -> dict:
 
 def action_reply(result) -> dict:
     text = OUTCOMES.get(result.outcome, "Done.")
-    d = result.discrepancy
+    d = worded(result.discrepancy)
     body = f"{text} *{mrkdwn(d.order_ref, 64)}* · {label(d.type)}: {mrkdwn(d.title, 300)}"
     return render("notice.json.j2", text=f"{text} {mrkdwn(d.order_ref, 64)}", icon=(
         ":information_source:" if result.outcome.startswith("already") else ":white_check_mark:"),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from messages.actions import NewOrderIds, TriageActions
 from messages.blocks import FlagBlocks, NewOrderBlocks, ResolveBlocks
+from messages.findings import reason_choices
 from messages.i18n import N_, _
 from messages.metadata import Metadata
 from messages.render import render
@@ -33,7 +34,7 @@ class ModalMetadata(Metadata):
 
 def resolve_modal(d, *, reasons: list[tuple[str, str]], channel_id: str | None) -> dict:
     return render("triage_resolve_modal.json.j2", ids=TriageActions, blocks=ResolveBlocks,
-                  headline=headline(d), reasons=reasons,
+                  headline=headline(d), reasons=reason_choices(reasons),
                   metadata=ModalMetadata(d.id, channel_id).dumps())
 
 

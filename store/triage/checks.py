@@ -25,6 +25,7 @@ from store.triage.facts import chunks, load_credit_facts, load_facts
 from store.triage.findings import (
     EXTERNAL_PREFIX,
     LATE_FINGERPRINT,
+    WORDS,
     Finding,
     check_credit,
     find_problems,
@@ -87,7 +88,8 @@ def _settle_known(session: Session, order_ids: list[int], findings: list[Finding
         if found is None:
             close_vanished(session, d, actor=actor, now=now)
             closed.append(d.id)
-        elif (d.title, d.evidence, d.severity) != (found.title, found.evidence, found.severity):
+        elif ((d.title, _compared(d.evidence), d.severity)
+              != (found.title, _compared(found.evidence), found.severity)):
             before = d.evidence.get("found") or d.title
             d.title, d.evidence, d.severity = found.title, found.evidence, found.severity
             record(session, d, actor=actor, kind="triage.updated", now=now,
@@ -95,6 +97,12 @@ def _settle_known(session: Session, order_ids: list[int], findings: list[Finding
                    changes=[{"field": "found", "before": before,
                              "after": found.evidence.get("found") or found.title}])
     return closed
+
+
+def _compared(evidence: dict) -> dict:
+    """The evidence a recheck compares: without the words for messages/ (findings.WORDS), which
+    items opened before they existed lack."""
+    return {k: v for k, v in (evidence or {}).items() if k != WORDS}
 
 
 def _recheck_credit_of_others(session: Session, order_ids: list[int], *, actor: str,

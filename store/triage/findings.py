@@ -22,6 +22,7 @@ from store.triage.history import median_mad, ship_key
 from store.triage.rules import POSTAL_CODES, CheckRules
 
 OPEN_FULFILMENT = ("unfulfilled", "allocated")
+WORDS = "words"
 # Address parts as people say them, not as the columns are named ("line1").
 ADDRESS_WORDS = {"line1": "street address", "line2": "second address line",
                  "postal_code": "postal code", "name": "recipient"}
@@ -55,8 +56,12 @@ def find_problems(order: OrderFacts, facts: Facts, rules: CheckRules, now: datet
 
 
 def _finding(order, dtype: T, kind: str, rules: CheckRules, key: str, title: str,
-             expected: str, found: str, **extra) -> Finding:
-    evidence = {"expected": expected, "found": found, **extra}
+             expected: str, found: str, words: dict | None = None, **extra) -> Finding:
+    # `words`: the finding's kind and figures (minor units, quantities, ISO dates), for
+    # messages/ to word it in the reader's language; kept out of the recheck's comparison
+    # (WORDS, checks.py) so items opened before it existed are not "updated".
+    evidence = {"expected": expected, "found": found, **extra,
+                WORDS: {"kind": kind, **(words or {})}}
     return Finding(order.id, dtype, rules.severity(kind), f"{dtype.value}:{key}"[:200],
                    title[:200], evidence)
 
@@ -67,13 +72,15 @@ def check_skus(order, facts, rules, now):
         if product is None:
             yield _finding(order, T.UNKNOWN_SKU, "unknown_sku", rules, f"{ln.line_no}:{ln.sku}",
                            f"Line {ln.line_no}: SKU {ln.sku} is not in the catalog",
-                           "a SKU from the catalog", ln.sku, line_no=ln.line_no, sku=ln.sku)
+                           "a SKU from the catalog", ln.sku, line_no=ln.line_no, sku=ln.sku,
+                           words={"line_no": ln.line_no, "sku": ln.sku})
         elif not product.active:
             yield _finding(order, T.UNKNOWN_SKU, "inactive_sku", rules,
                            f"{ln.line_no}:{ln.sku}:inactive",
                            f"Line {ln.line_no}: {ln.sku} is discontinued",
                            "an active product", f"{ln.sku} (discontinued)",
-                           line_no=ln.line_no, sku=ln.sku)
+                           line_no=ln.line_no, sku=ln.sku,
+                           words={"line_no": ln.line_no, "sku": ln.sku})
 
 
 def expected_price(order: OrderFacts, line, facts: Facts) -> tuple[int, str] | None:
@@ -108,7 +115,9 @@ def check_prices(order, facts, rules, now):
             f"Line {ln.line_no}: {ln.sku} at {money(ln.unit_price_minor)}, "
             f"{source} {money(price)}",
             f"{money(price)} ({source})", money(ln.unit_price_minor), line_no=ln.line_no,
-            sku=ln.sku, fix={"kind": "reprice", "line_no": ln.line_no, "price_minor": price,
+            sku=ln.sku, words={"line_no": ln.line_no, "sku": ln.sku, "currency": order.currency,
+                               "price_minor": ln.unit_price_minor, "expected_minor": price,
+                               "source": source.split()[0]}, fix={"kind": "reprice", "line_no": ln.line_no, "price_minor": price,
                              "label": f"Re-price to {money(price)}"})
 
 
@@ -129,6 +138,7 @@ def check_stock(order, facts, rules, now):
             order, T.INSUFFICIENT_STOCK, "no_stock" if available == 0 else "insufficient_stock",
             rules, f"{sku}:{wanted}", f"{sku}: {wanted} ordered, {available} available",
             f"at most {available} available", f"{wanted} to ship", sku=sku,
+            words={"sku": sku, "wanted": wanted, "available": available},
             fix={"kind": "backorder", "product_id": product_id, "available": available,
                  "label": f"Ship {available}, backorder {wanted - available}"})
 
@@ -148,12 +158,13 @@ def check_address(order, facts, rules, now):
         parts = ", ".join(ADDRESS_WORDS.get(p, p.replace("_", " ")) for p in missing)
         yield _finding(order, T.BAD_ADDRESS, "address_missing", rules,
                        f"missing:{','.join(missing)}", f"Ship-to is missing {parts}",
-                       "a complete address", f"no {parts}", **extra)
+                       "a complete address", f"no {parts}", words={"missing": missing}, **extra)
     else:
         yield _finding(order, T.BAD_ADDRESS, "address_postal_code", rules,
                        f"postal:{country}:{postal}",
                        f"Postal code {postal} doesn't fit {country}",
-                       f"a {country} postal code", postal, **extra)
+                       f"a {country} postal code", postal,
+                       words={"country": country, "postal": postal}, **extra)
 
 
 def address_ok(address: dict, rules: CheckRules) -> bool:
@@ -184,7 +195,9 @@ def check_payment(order, facts, rules, now):
             yield _finding(order, T.PAYMENT_ERROR, "payment_awaiting", rules, "awaiting",
                            f"Payment awaited for {waited.days} days",
                            f"paid within {rules.payment_awaiting_days} days",
-                           f"awaiting since {since.date().isoformat()}")
+                           f"awaiting since {since.date().isoformat()}",
+                           words={"days": waited.days, "limit_days": rules.payment_awaiting_days,
+                                  "since": since.date().isoformat()})
 
 
 def check_duplicates(order, facts, rules, now):
@@ -192,7 +205,8 @@ def check_duplicates(order, facts, rules, now):
     if first and (first[0], first[1]) < (order.ordered_at, order.id):
         yield _finding(order, T.DUPLICATE_ORDER, "duplicate_po", rules, f"po:{first[2]}",
                        f"Same PO {order.po_number} as {first[2]}", "a new PO number",
-                       f"PO {order.po_number} already on {first[2]}", other_ref=first[2])
+                       f"PO {order.po_number} already on {first[2]}", other_ref=first[2],
+                       words={"po": order.po_number, "other_ref": first[2]})
         return
     for other in facts.neighbours.get(order.customer_id, ()):
         if other.id == order.id or not _earlier(other, order) or not order.lines:
@@ -203,7 +217,9 @@ def check_duplicates(order, facts, rules, now):
                            f"lines:{other.ref}", f"Same lines as {other.ref}, "
                            f"{_gap(order.ordered_at - other.ordered_at)} apart",
                            "different lines, or orders further apart",
-                           f"same lines as {other.ref}", other_ref=other.ref)
+                           f"same lines as {other.ref}", other_ref=other.ref,
+                           words={"other_ref": other.ref, "hours": round(abs(
+                               order.ordered_at - other.ordered_at).total_seconds() / 3600)})
             return
 
 
@@ -229,7 +245,10 @@ def check_credit(order, facts, rules, now):
     yield _finding(order, T.CREDIT_LIMIT, "credit_limit", rules, "over",
                    f"{customer.code} is {money(over)} over its credit limit",
                    f"at most {money(customer.credit_limit_minor)} unpaid",
-                   f"{money(customer.exposure_minor)} unpaid with this order")
+                   f"{money(customer.exposure_minor)} unpaid with this order",
+                   words={"code": customer.code, "currency": order.currency, "over_minor": over,
+                          "limit_minor": customer.credit_limit_minor,
+                          "unpaid_minor": customer.exposure_minor})
 
 
 def check_requested_date(order, facts, rules, now):
@@ -242,7 +261,9 @@ def check_requested_date(order, facts, rules, now):
     yield _finding(order, T.LATE, "late", rules, order.requested_date.isoformat(),
                    f"Requested for {order.requested_date.isoformat()}, earliest ship "
                    f"{earliest.isoformat()}", f"on or after {earliest.isoformat()}",
-                   order.requested_date.isoformat())
+                   order.requested_date.isoformat(),
+                   words={"requested": order.requested_date.isoformat(),
+                          "earliest": earliest.isoformat()})
 
 
 def check_unusual(order, facts, rules, now):
@@ -261,7 +282,9 @@ def check_unusual(order, facts, rules, now):
                        f"unusual:first:{total}",
                        f"First order of this customer: {money(total)}, a typical first order "
                        f"is {money(typical[0])}", f"about {money(typical[0])} (the median of "
-                       f"{typical[1]} first orders)", money(total))
+                       f"{typical[1]} first orders)", money(total),
+                       words={"currency": order.currency, "total_minor": total,
+                              "typical_minor": typical[0], "sample": typical[1]})
     if (orders >= rules.unusual_min_history and total >= rules.unusual_high_value_minor
             and past[ship_key(order.ship)] <= 0 and not _is_default(order, facts)):
         where = ", ".join(p for p in (order.ship.get("line1"), order.ship.get("city")) if p)
@@ -269,7 +292,10 @@ def check_unusual(order, facts, rules, now):
                        f"unusual:ship_to:{':'.join(ship_key(order.ship))}",
                        f"{money(total)} to a new address ({where})",
                        f"one of the {len([n for n in past.values() if n > 0])} addresses used "
-                       f"on {orders} earlier orders", f"{where}, first time")
+                       f"on {orders} earlier orders", f"{where}, first time",
+                       words={"currency": order.currency, "total_minor": total, "where": where,
+                              "addresses": len([n for n in past.values() if n > 0]),
+                              "orders": orders})
 
 
 def _is_default(order, facts) -> bool:
@@ -303,7 +329,9 @@ def _unusual_line(order, ln, facts, rules):
                        f"unusual:qty:{ln.line_no}:{ln.sku}:{ln.quantity}",
                        f"{where} usually {usual}, this order {ln.quantity}",
                        f"usually {usual} (median of {sum(quantities.values())} orders)",
-                       str(ln.quantity), line_no=ln.line_no, sku=ln.sku)
+                       str(ln.quantity), line_no=ln.line_no, sku=ln.sku,
+                       words={"line_no": ln.line_no, "sku": ln.sku, "quantity": ln.quantity,
+                              "usual": _bounds(median, mad), "sample": sum(quantities.values())})
     if sum(prices.values()) < rules.unusual_min_history:
         return
     median, mad = median_mad(prices)
@@ -315,12 +343,22 @@ def _unusual_line(order, ln, facts, rules):
                        f"{where} usually {usual} each, this order "
                        f"{money(ln.unit_price_minor)}",
                        f"usually {usual} (median of {sum(prices.values())} orders)",
-                       money(ln.unit_price_minor), line_no=ln.line_no, sku=ln.sku)
+                       money(ln.unit_price_minor), line_no=ln.line_no, sku=ln.sku,
+                       words={"line_no": ln.line_no, "sku": ln.sku, "currency": order.currency,
+                              "price_minor": ln.unit_price_minor,
+                              "usual": [round(v) for v in _bounds(median, mad)],
+                              "sample": sum(prices.values())})
 
 
 def _off(value: int, median: float, mad: float, floor: float, rules) -> bool:
     spread = max(1.4826 * mad, floor * abs(median), 1e-9)
     return abs(value - median) > rules.unusual_k * spread
+
+
+def _bounds(median: float, mad: float) -> list:
+    """[median] or [low, high], as _range shows them."""
+    as_int = lambda v: int(v) if float(v).is_integer() else v  # noqa: E731
+    return [as_int(median)] if mad == 0 else [as_int(median - mad), as_int(median + mad)]
 
 
 def _range(median: float, mad: float, show) -> str:

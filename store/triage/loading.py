@@ -14,6 +14,7 @@ from store.enums import DiscrepancyStatus
 from store.errors import DiscrepancyNotFound
 from store.models import Discrepancy, Event, Order
 from store.records import event_view
+from store.triage.findings import WORDS
 from store.triage.rules import AUTOMATIC_REASONS, RESOLUTION_REASONS
 from store.views.orders import EventView
 
@@ -49,6 +50,9 @@ class DiscrepancyView:
     channel_id: str | None
     message_ts: str | None
     version: int
+    # The finding's kind and figures (store.triage.findings.WORDS) for messages/ to word it in
+    # the reader's language; None on items opened before they were kept.
+    words: dict | None = None
 
     @property
     def is_open(self) -> bool:
@@ -72,6 +76,7 @@ def discrepancy_view(d: Discrepancy, *, now: datetime | None = None) -> Discrepa
         resolution_label=_reason_label(d.resolution_reason),
         resolution_note=d.resolution_note, channel_id=d.channel_id, message_ts=d.message_ts,
         version=d.version_id,
+        words=evidence.get(WORDS) if isinstance(evidence.get(WORDS), dict) else None,
     )
 
 
