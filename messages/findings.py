@@ -69,7 +69,7 @@ def _inactive_sku(w):
 
 
 def _price(w):
-    m = lambda v: money(v, w["currency"])  # noqa: E731
+    m = lambda v: money(v, w["currency"])
     source = _("customer price") if w["source"] == "customer" else _("catalog price")
     return (_("Line {n}: {sku} at {price}, {source} {expected}").format(
                 n=w["line_no"], sku=w["sku"], price=m(w["price_minor"]), source=source,
@@ -131,7 +131,7 @@ def _duplicate_lines(w):
 
 
 def _credit(w):
-    m = lambda v: money(v, w["currency"])  # noqa: E731
+    m = lambda v: money(v, w["currency"])
     return (_("{code} is {amount} over its credit limit").format(
                 code=w["code"], amount=m(w["over_minor"])),
             _("at most {amount} unpaid").format(amount=m(w["limit_minor"])),
@@ -159,7 +159,7 @@ def _unusual_quantity(w):
 
 
 def _unusual_price(w):
-    m = lambda v: money(v, w["currency"])  # noqa: E731
+    m = lambda v: money(v, w["currency"])
     usual = _usual(w["usual"], m)
     return (_("{line} usually {usual} each, this order {price}").format(
                 line=_line(w), usual=usual, price=m(w["price_minor"])),
@@ -170,8 +170,9 @@ def _unusual_price(w):
 
 
 def _unusual_first(w):
-    m = lambda v: money(v, w["currency"])  # noqa: E731
-    return (_("First order of this customer: {total}, a typical first order is {typical}").format(
+    m = lambda v: money(v, w["currency"])
+    first = _("First order of this customer: {total}, a typical first order is {typical}")
+    return (first.format(
                 total=m(w["total_minor"]), typical=m(w["typical_minor"])),
             ngettext("about {typical} (the median of {n} first order)",
                      "about {typical} (the median of {n} first orders)", w["sample"]).format(

@@ -117,8 +117,9 @@ def check_prices(order, facts, rules, now):
             f"{money(price)} ({source})", money(ln.unit_price_minor), line_no=ln.line_no,
             sku=ln.sku, words={"line_no": ln.line_no, "sku": ln.sku, "currency": order.currency,
                                "price_minor": ln.unit_price_minor, "expected_minor": price,
-                               "source": source.split()[0]}, fix={"kind": "reprice", "line_no": ln.line_no, "price_minor": price,
-                             "label": f"Re-price to {money(price)}"})
+                               "source": source.split()[0]},
+            fix={"kind": "reprice", "line_no": ln.line_no, "price_minor": price,
+                 "label": f"Re-price to {money(price)}"})
 
 
 def check_stock(order, facts, rules, now):
@@ -363,9 +364,7 @@ def _bounds(median: float, mad: float) -> list:
 
 def _range(median: float, mad: float, show) -> str:
     """"10–12": the middle of what the customer orders (median ± MAD)."""
-    low, high = median - mad, median + mad
-    as_int = lambda v: int(v) if float(v).is_integer() else v  # noqa: E731
-    return show(as_int(median)) if mad == 0 else f"{show(as_int(low))}–{show(as_int(high))}"
+    return "–".join(show(v) for v in _bounds(median, mad))
 
 
 CHECKS = (check_skus, check_prices, check_stock, check_address, check_payment,
