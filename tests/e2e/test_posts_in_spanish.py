@@ -44,8 +44,12 @@ def test_a_route_in_spanish_gets_its_parents_in_spanish_and_english_routes_are_u
     assert all(word in spanish for word in ("Esperado", "Encontrado", "Asignármelo",
                                             "Resolver", "Posponer", "abierto"))
     assert "Expected" not in spanish and "Assign to me" not in spanish
+    # the problem itself too, worded from the finding's figures (the store keeps its English)
+    assert "Línea 1: WID-1001-BL a 10,00\u00a0US$, precio de catálogo 12,50\u00a0US$" in spanish
+    assert "Cambiar el precio a 12,50\u00a0US$" in spanish and "Re-price" not in spanish
     english = text_of(t.parent("SO-9003", WAREHOUSE))  # insufficient stock: its own route
     assert "Expected" in english and "Assign to me" in english and "Esperado" not in english
+    assert "GIZ-2002-RD: 10 ordered, 3 available" in english
 
     # its updates and thread notes stay in the route's language
     parent = t.parent("SO-9002")

@@ -108,3 +108,29 @@ def test_items_opened_before_the_figures_are_not_updated_by_a_recheck(db, import
     assert d.words is None
     with i18n.using("es"):
         assert d.title in shown(m.parent_message(d, snooze_options=SNOOZE))
+
+
+def test_unusual_prices_first_orders_and_ship_tos_read_in_spanish_and_odd_figures_fall_back():
+    from tests.support.views import discrepancy
+    cases = {
+        "unusual_price": ({"line_no": 2, "sku": "WID-1", "currency": "EUR", "price_minor": 9900,
+                           "usual": [1200, 1300], "sample": 6},
+                          "Línea 2: WID-1: normalmente 12,00 €–13,00 € por unidad, este pedido "
+                          "99,00 €"),
+        "unusual_first_order": ({"currency": "EUR", "total_minor": 1_234_500,
+                                 "typical_minor": 50_000, "sample": 20},
+                                "Primer pedido de este cliente: 12.345,00 €; un primer pedido "
+                                "típico es de 500,00 €"),
+        "unusual_ship_to": ({"currency": "EUR", "total_minor": 250_000, "where": "1 Calle, Lugo",
+                             "addresses": 2, "orders": 5},
+                            "2.500,00 € a una dirección nueva (1 Calle, Lugo)"),
+    }
+    for kind, (words, title) in cases.items():
+        d = discrepancy(type="unusual_order", title="English title", expected="e", found="f",
+                        fix_label=None, words={"kind": kind, **words})
+        with i18n.using("es_ES"):
+            assert title in shown(m.parent_message(d, snooze_options=SNOOZE)), kind
+        assert "English title" in shown(m.parent_message(d, snooze_options=SNOOZE))
+    odd = discrepancy(title="English title", words={"kind": "credit_limit", "code": "X"})
+    with i18n.using("es"):
+        assert "English title" in shown(m.parent_message(odd, snooze_options=SNOOZE))
