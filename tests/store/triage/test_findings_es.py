@@ -115,12 +115,12 @@ def test_unusual_prices_first_orders_and_ship_tos_read_in_spanish_and_odd_figure
     cases = {
         "unusual_price": ({"line_no": 2, "sku": "WID-1", "currency": "EUR", "price_minor": 9900,
                            "usual": [1200, 1300], "sample": 6},
-                          "Línea 2: WID-1: normalmente 12,00 €–13,00 € por unidad, este pedido "
-                          "99,00 €"),
+                          ("Línea 2: WID-1: normalmente 12,00 €–13,00 € por unidad, este "
+                           "pedido 99,00 €")),
         "unusual_first_order": ({"currency": "EUR", "total_minor": 1_234_500,
                                  "typical_minor": 50_000, "sample": 20},
-                                "Primer pedido de este cliente: 12.345,00 €; un primer pedido "
-                                "típico es de 500,00 €"),
+                                ("Primer pedido de este cliente: 12.345,00 €; un primer "
+                                 "pedido típico es de 500,00 €")),
         "unusual_ship_to": ({"currency": "EUR", "total_minor": 250_000, "where": "1 Calle, Lugo",
                              "addresses": 2, "orders": 5},
                             "2.500,00 € a una dirección nueva (1 Calle, Lugo)"),
