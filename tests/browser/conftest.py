@@ -1,0 +1,97 @@
+"""Browser tests: one Chromium per test process (session), a fresh demo desk and page server per
+test, a fresh browser context (cookies, zone, window) per test, and screenshots of each step.
+Under pytest-xdist each worker launches its own Chromium and serves on its own free ports."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.browser import (
+    BROWSER_ARGS,
+    LABELS,
+    WINDOW,
+    Steps,
+    WebDesk,
+    artefact_folder,
+    chromium_path,
+    load_demo,
+)
+from tests.support.stack import running_stack
+
+VIEWER_ZONE = "America/Los_Angeles"  # not UTC, so a date shown in UTC would be caught
+
+
+@pytest.fixture(scope="session")
+def browser():
+    path = chromium_path()
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("Playwright is missing: scripts/setup.sh test installs it", pytrace=False)
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=path, args=BROWSER_ARGS,
+                                              headless=True)
+        yield launched
+        launched.close()
+
+
+def _web():
+    from sandbox import web  # imported late: collection must not fail before the page exists
+
+    return web
+
+
+@pytest.fixture
+def web_desk(db):
+    """The demo desk (seeded orders, routes, triage items) with the page served on a free port;
+    the people live in the viewer's zone."""
+    with running_stack(db) as stack:
+        for user in stack.sb.ws.users.values():
+            user.tz = VIEWER_ZONE
+        load_demo(stack)
+        served = _web().serve(stack, port=0, labels=LABELS)
+        try:
+            yield WebDesk(stack=stack, url=served.url)
+        finally:
+            served.close()
+
+
+@pytest.fixture
+def bare_web():
+    """The page served for an empty sandbox (no app behind it): enough for /gallery."""
+    from sandbox import SlackSandbox
+
+    box = SlackSandbox().start()
+    for user in box.ws.users.values():
+        user.tz = VIEWER_ZONE
+    served = _web().serve(box, port=0, labels=LABELS)
+    try:
+        yield served
+    finally:
+        served.close()
+        box.stop()
+
+
+@pytest.fixture
+def step(request) -> Steps:
+    return Steps(artefact_folder(request.node.name))
+
+
+@pytest.fixture
+def page(browser, request, step):
+    context = browser.new_context(viewport=WINDOW, timezone_id=VIEWER_ZONE, locale="en-US")
+    context.set_default_timeout(15_000)  # the app answers asynchronously; a loaded machine
+    opened = context.new_page()
+    yield opened
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        step(opened, "failed here")
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.rep_call = report  # the page fixture screenshots a failure before it closes
+    return report
