@@ -9,16 +9,16 @@ import pytest
 from tests.support.browser import (
     BROWSER_ARGS,
     LABELS,
-    WINDOW,
+    BareWeb,
     Steps,
     WebDesk,
     artefact_folder,
     chromium_path,
+    in_viewer_zone,
     load_demo,
+    new_page,
 )
 from tests.support.stack import running_stack
-
-VIEWER_ZONE = "America/Los_Angeles"  # not UTC, so a date shown in UTC would be caught
 
 
 @pytest.fixture(scope="session")
@@ -46,8 +46,7 @@ def web_desk(db):
     """The demo desk (seeded orders, routes, triage items) with the page served on a free port;
     the people live in the viewer's zone."""
     with running_stack(db) as stack:
-        for user in stack.sb.ws.users.values():
-            user.tz = VIEWER_ZONE
+        in_viewer_zone(stack.sb)
         load_demo(stack)
         served = _web().serve(stack, port=0, labels=LABELS)
         try:
@@ -56,17 +55,16 @@ def web_desk(db):
             served.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def bare_web():
     """The page served for an empty sandbox (no app behind it): enough for /gallery."""
     from sandbox import SlackSandbox
 
     box = SlackSandbox().start()
-    for user in box.ws.users.values():
-        user.tz = VIEWER_ZONE
+    in_viewer_zone(box)
     served = _web().serve(box, port=0, labels=LABELS)
     try:
-        yield served
+        yield BareWeb(sb=box, url=served.url)
     finally:
         served.close()
         box.stop()
@@ -79,9 +77,8 @@ def step(request) -> Steps:
 
 @pytest.fixture
 def page(browser, request, step):
-    context = browser.new_context(viewport=WINDOW, timezone_id=VIEWER_ZONE, locale="en-US")
-    context.set_default_timeout(15_000)  # the app answers asynchronously; a loaded machine
-    opened = context.new_page()
+    opened = new_page(browser)
+    context = opened.context
     yield opened
     report = getattr(request.node, "rep_call", None)
     if report is not None and report.failed:

@@ -30,6 +30,7 @@ INSTALL = ("apt-get install -y --no-install-recommends chromium (as root; script
 BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 WINDOW = {"width": 1400, "height": 900}  # the README's screenshot is taken at this size
+VIEWER_ZONE = "America/Los_Angeles"  # the people's zone: not UTC, so a date in UTC is caught
 DEMO_ORDERS = 300  # enough for triage items and the familiar customers, seeded in under a second
 # The user switcher's roles, as `orderdesk sandbox` labels the demo workspace's people.
 LABELS = {"U0PROC1": "processor", "U0SALES1": "rep", "U0SALES2": "rep", "U0MGR1": "manager",
@@ -60,16 +61,37 @@ class Steps:
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
 
-    def __call__(self, page, name: str) -> Path:
+    def __call__(self, page, name: str, *, full_page: bool = False) -> Path:
         self.count += 1
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
         path = self.folder / f"{self.count:02d}-{slug}.png"
-        page.screenshot(path=str(path))
+        page.screenshot(path=str(path), full_page=full_page)
         return path
+
+
+def in_viewer_zone(sb) -> None:
+    """Everyone in the sandbox workspace lives in VIEWER_ZONE (their Slack profile's zone)."""
+    for user in sb.ws.users.values():
+        user.tz = VIEWER_ZONE
+
+
+def new_page(browser):
+    """A page in a context of its own: the window size, the viewer's zone, no cookies."""
+    context = browser.new_context(viewport=WINDOW, timezone_id=VIEWER_ZONE, locale="en-US")
+    context.set_default_timeout(15_000)  # the app answers asynchronously; a loaded machine
+    return context.new_page()
 
 
 def artefact_folder(node_name: str) -> Path:
     return ARTEFACTS / re.sub(r"[^A-Za-z0-9_.-]+", "_", node_name)
+
+
+@dataclass
+class BareWeb:
+    """The page over a sandbox with no app behind it."""
+
+    sb: object
+    url: str
 
 
 @dataclass
