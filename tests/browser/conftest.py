@@ -5,6 +5,7 @@ Under pytest-xdist each worker launches its own Chromium and serves on its own f
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect, sync_playwright
 
 from tests.support.browser import (
     BROWSER_ARGS,
@@ -20,16 +21,14 @@ from tests.support.browser import (
 )
 from tests.support.stack import running_stack
 
+# The app answers asynchronously (outbox, lazy listeners); a loaded machine takes its time.
+expect.set_options(timeout=15_000)
+
 
 @pytest.fixture(scope="session")
 def browser():
-    path = chromium_path()
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("Playwright is missing: scripts/setup.sh test installs it", pytrace=False)
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=path, args=BROWSER_ARGS,
+        launched = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS,
                                               headless=True)
         yield launched
         launched.close()

@@ -18,6 +18,12 @@ def message(scope, text: str):
     return scope.locator("[data-testid=message]", has_text=text)
 
 
+def cards(page, ref: str):
+    """The order cards of `ref` in the main pane (a header names the order)."""
+    header = page.locator("[data-block-type=header]", has_text=ref)
+    return page.locator("[data-testid=message]").filter(has=header)
+
+
 def button(scope, label: str):
     return scope.locator("button[data-element-type=button]", has_text=label)
 
@@ -62,34 +68,46 @@ def test_a_processor_and_a_rep_work_the_desk_in_the_browser(page, web_desk, step
     open_channel(page, "orders")
     step(page, "the desk opens")
 
-    # look an order up
+    # look an order up: the card, for my eyes only; then share it in the channel
     send(page, f"/order {order.ref}")
-    card = message(page, order.ref).filter(has=page.locator("[data-block-type=header]")).last
-    expect(card.locator("[data-block-type=header]")).to_contain_text(order.ref)
-    expect(card).to_contain_text(order.ship_city)
+    mine = cards(page, order.ref).filter(has=page.locator("[data-testid=ephemeral-note]"))
+    expect(mine.last.locator("[data-block-type=header]")).to_contain_text(order.ref)
+    expect(mine.last).to_contain_text(order.ship_city)
+    expect(mine.last.locator("[data-testid=ephemeral-note]")).to_have_text("Only visible to you")
     step(page, "the order card")
+    button(mine.last, "Share in channel").click()
+    shared = cards(page, order.ref).filter(has_not=page.locator("[data-testid=ephemeral-note]"))
+    expect(shared).to_have_count(1)
+    expect(shared).to_contain_text(order.ship_city)
+    expect(mine).to_have_count(0)  # the private card makes way for the shared one
+    step(page, "the card shared")
 
     # open the editor, send a bad value, read the error under its field
-    button(card, "Edit").click()
+    send(page, f"/order {order.ref}")
+    button(mine.last, "Edit").click()
     modal = page.locator("[data-testid=modal]")
     expect(modal.locator("[data-testid=modal-title]")).to_have_text(f"Edit {order.ref}")
     step(page, "the editor")
+    quantity = field(modal, "lines.1.quantity")
+    was = quantity.input_value()
     field(modal, "ship_to.city").fill("Shelbyville")
-    field(modal, "ship_to.country").fill("XX")
+    quantity.fill("-2")
     modal.locator("[data-testid=modal-submit]").click()
-    country_error = modal.locator("[data-block-id='ship_to.country'] [data-testid=field-error]")
-    expect(country_error).to_be_visible()
-    expect(country_error).not_to_be_empty()
+    error = modal.locator("[data-block-id='lines.1.quantity'] [data-testid=field-error]")
+    expect(error).to_be_visible()
+    expect(error).not_to_be_empty()
     expect(modal.locator("[data-block-id='ship_to.city'] [data-testid=field-error]")).to_have_count(0)
+    error.scroll_into_view_if_needed()
     step(page, "an error under the field")
 
-    # fix it: the modal closes and the card shows the new city
-    field(modal, "ship_to.country").fill(order.ship_country)
+    # fix it: the modal closes and the shared card is redrawn in place with the new city
+    quantity.fill(was)
     modal.locator("[data-testid=modal-submit]").click()
     expect(modal).to_have_count(0)
-    updated = message(page, order.ref).filter(has=page.locator("[data-block-type=header]")).last
-    expect(updated).to_contain_text("Shelbyville")
-    expect(updated).not_to_contain_text(order.ship_city)
+    ship_to = shared.locator("[data-block-type=section]", has_text="Ship to")
+    expect(ship_to).to_contain_text("Shelbyville")
+    expect(ship_to).not_to_contain_text(order.ship_city)
+    expect(shared).to_have_count(1)
     step(page, "the card updated")
 
     # resolve a triage item from its buttons
@@ -129,6 +147,10 @@ def test_a_processor_and_a_rep_work_the_desk_in_the_browser(page, web_desk, step
     expect(answer.first).to_contain_text(globex)
     expect(answer.first).not_to_have_attribute("data-user", rep)
     step(page, "the answer in the thread")
+    send(page, "@orderdesk and the Initech order?", composer="thread-composer")
+    expect(thread.locator("[data-testid=message]", has_text="Initech")
+           .filter(has_not_text="and the Initech order?").first).to_be_visible()
+    step(page, "a follow-up in the thread")
 
     # and the Home tab
     page.locator("[data-testid=home-link]").click()

@@ -78,7 +78,7 @@ def in_viewer_zone(sb) -> None:
 def new_page(browser):
     """A page in a context of its own: the window size, the viewer's zone, no cookies."""
     context = browser.new_context(viewport=WINDOW, timezone_id=VIEWER_ZONE, locale="en-US")
-    context.set_default_timeout(15_000)  # the app answers asynchronously; a loaded machine
+    context.set_default_timeout(15_000)  # as expect's, set in tests/browser/conftest.py
     return context.new_page()
 
 
