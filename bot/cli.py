@@ -49,6 +49,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--user", default="U0PROC1", help="who you are (a sandbox user id)")
     p.set_defaults(run=_console)
 
+    p = sub.add_parser("sandbox", help="try Orderdesk in the browser: a Slack-like page on the "
+                       "Slack sandbox")
+    p.add_argument("--port", type=int, default=3000, help="port to serve on (0: any free one)")
+    p.add_argument("--host", default="127.0.0.1", help="address to serve on")
+    p.add_argument("--orders", type=int, default=2000, help="demo orders to seed if empty")
+    p.add_argument("--user", default="U0PROC1", help="who the page opens as (a sandbox user id)")
+    p.set_defaults(run=_sandbox)
+
     p = sub.add_parser("db", help="database schema")
     p.add_argument("action", choices=["upgrade", "current"])
     p.set_defaults(run=_db)
@@ -104,6 +112,12 @@ def _console(settings: Settings, args) -> int:
     from bot.console import run
 
     return run(settings, orders=args.orders, user=args.user)
+
+
+def _sandbox(settings: Settings, args) -> int:
+    from bot.console import run_web
+
+    return run_web(settings, orders=args.orders, user=args.user, port=args.port, host=args.host)
 
 
 def _db(settings: Settings, args) -> int:

@@ -1,8 +1,9 @@
-"""`orderdesk console`: Orderdesk against the Slack sandbox, in a terminal, with no workspace.
+"""`orderdesk console` and `orderdesk sandbox`: Orderdesk against the Slack sandbox, with no
+workspace, in a terminal or as a Slack-like web page.
 
 Starts the sandbox (the stand-in for Slack), points the app at it, serves the app over
-real HTTP, and hands the terminal to the sandbox's REPL. Every typed command travels as
-a signed request, exactly as it would from Slack.
+real HTTP, and hands the terminal to the sandbox's REPL (or serves the page, sandbox.web).
+Every typed command travels as a signed request, exactly as it would from Slack.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import json
 import os
 import sys
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -112,25 +114,84 @@ def console_mail(settings: Settings) -> tuple[Settings, ConsoleMail]:
 
 def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
     """`console_io` (input_fn, output) lets tests script the session."""
+    from sandbox.console import run_console
+
+    with demo_stack(settings, orders=orders, hint="`in #order-triage`") as (sandbox, mail):
+        run_console(sandbox, user=user, channel="C0ORDERS", mail=mail, **console_io)
+    return 0
+
+
+def run_web(settings: Settings, *, orders: int, user: str, port: int, host: str) -> int:
+    """`orderdesk sandbox`: the same stack as the console, shown as a Slack-like web page."""
+    import threading
+
+    from sandbox import web
+
+    with demo_stack(settings, orders=orders, hint="open #order-triage") as (sandbox, _):
+        page = web.serve(sandbox, port, host=host, labels=demo_labels(settings), user=user,
+                         channel="C0ORDERS")
+        print(f"Orderdesk sandbox: {page.url}", flush=True)
+        try:
+            threading.Event().wait()  # until Ctrl-C
+        except KeyboardInterrupt:
+            pass
+        finally:
+            page.close()
+    return 0
+
+
+def demo_labels(settings: Settings) -> dict[str, str]:
+    """What the page's user switcher says each sandbox person is (a sales user is a rep)."""
+    from sandbox.core import DEFAULT_HUMANS
+
+    def label(role: Role) -> str:
+        return "rep" if role == Role.SALES else role.value
+
+    roles = {user_id: settings.default_role for user_id, _, _ in DEFAULT_HUMANS}
+    return {user_id: label(role) for user_id, role in
+            {**roles, **DEMO_ROLES, DEMO_ADMIN: Role.ADMIN}.items()}
+
+
+@contextmanager
+def demo_stack(settings: Settings, *, orders: int, hint: str):
+    """The demo database (seeded when empty), the app on the sandbox, and the clock's work,
+    for the console and the web page alike. Yields (sandbox, mail)."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
     from bot.clock import build_scheduler
+
+    if settings.has_slack_credentials:
+        print("orderdesk: Slack credentials are set; the sandbox is used, never your workspace.",
+              file=sys.stderr)
+    db = _demo_database(settings, orders=orders, hint=hint)
+    settings, mail = console_mail(settings)
+    sandbox, running, app_settings = start_stack(settings, db=db)
+    mail.app_url = sandbox.app_url
+    mail.flush = lambda: (join_senders(), deliver_mail(db, app_settings.smtp))
+    # One process, so it also runs the clock's work (outbox, SLAs, digests).
+    scheduler = build_scheduler(app_settings, db, scheduler=BackgroundScheduler(timezone="UTC"))
+    scheduler.start()
+    try:
+        yield sandbox, mail
+    finally:
+        scheduler.shutdown(wait=False)
+        running.stop()
+        sandbox.stop()
+
+
+def _demo_database(settings: Settings, *, orders: int, hint: str):
     from bot.progress import progress_bar
-    from sandbox.console import run_console
     from store import schema
     from store.db import open_database, sqlite_url_for
     from store.seed import seed_demo
     from store.triage import check_stored_orders
     from store.workspace import set_role, set_route
 
-    if settings.has_slack_credentials:
-        print("orderdesk: Slack credentials are set; the console always uses the sandbox, "
-              "never your workspace.", file=sys.stderr)
     # Demo data never lands in the real database unless DATABASE_URL points there on purpose.
     url = settings.database_url if os.environ.get("DATABASE_URL") else sqlite_url_for(
         settings.data_dir, name="demo.sqlite3")
     db = open_database(url)
-    # The console is for trying things: it brings its own database up to date.
+    # The demo is for trying things: it brings its own database up to date.
     schema.upgrade(db)
     fresh = _is_empty(db)
     if fresh:
@@ -149,21 +210,8 @@ def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
     if fresh:
         report = check_stored_orders(db, order_ids=_recent_order_ids(db), actor="system")
         print(f"checked the last {DEMO_CHECK_DAYS} days of orders: {report.findings:,} problems "
-              "found; see #order-triage (`in #order-triage`) or `/orders queue`")
-    settings, mail = console_mail(settings)
-    sandbox, running, app_settings = start_stack(settings, db=db)
-    mail.app_url = sandbox.app_url
-    mail.flush = lambda: (join_senders(), deliver_mail(db, app_settings.smtp))
-    # The console is one process, so it also runs the clock's work (outbox, SLAs, digests).
-    scheduler = build_scheduler(app_settings, db, scheduler=BackgroundScheduler(timezone="UTC"))
-    scheduler.start()
-    try:
-        run_console(sandbox, user=user, channel="C0ORDERS", mail=mail, **console_io)
-    finally:
-        scheduler.shutdown(wait=False)
-        running.stop()
-        sandbox.stop()
-    return 0
+              f"found; see #order-triage ({hint}) or `/orders queue`")
+    return db
 
 
 def _recent_order_ids(db) -> list[int]:

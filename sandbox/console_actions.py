@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import shlex
-import time
 from typing import Any, Callable, TextIO
 
+from sandbox.acting import send_text, settle
 from sandbox.locate import button_by_text, find_target, resolve_channel, select_by_text
 from sandbox.model import Delivery, Message, View
 from sandbox.render_text import render_blocks, render_message, render_view, view_as
 from sandbox.viewstate import find_elements, find_input_by_label
-
-_CHANNEL_NAME = re.compile(r"(?<![<\w&])#([a-z0-9][a-z0-9_-]{0,79})")
-SETTLE_S = 2.0  # longest wait for async app work (lazy listeners) after an action
-QUIET_S = 0.25  # once things arrive, wait until nothing new for this long
 
 
 class ConsoleActions:
@@ -66,17 +61,8 @@ class ConsoleActions:
         since = self.sb.version
         known = {(m.channel, m.ts) for ms in self.sb.ws.messages.values() for m in ms}
         delivery = action()
-        self._settle(since)
+        settle(self.sb, since)
         self._report(delivery, since, known)
-
-    def _settle(self, since: int) -> None:
-        """Wait for async work without fixed sleeps: first change, then until quiet."""
-        deadline = time.monotonic() + SETTLE_S
-        if not self.sb.wait_for_change(since, SETTLE_S):
-            return
-        while (remaining := deadline - time.monotonic()) > 0:
-            if not self.sb.wait_for_change(self.sb.version, min(QUIET_S, remaining)):
-                return
 
     def _report(self, delivery: Delivery | None, since: int, known: set) -> None:
         for problem in delivery.problems if delivery is not None else []:
@@ -116,29 +102,17 @@ class ConsoleActions:
         return render_view(view, users=names)
 
     # -- commands ------------------------------------------------------------------------
-    def linked(self, text: str) -> str:
-        """`#order-triage` typed for a channel that exists becomes `<#C…|order-triage>`, as
-        Slack's client sends it (commands with should_escape, messages); other words stay."""
-        def link(match: re.Match) -> str:
-            chan = self.sb.ws.find_channel(match.group(1))
-            if chan is None or chan.is_im:
-                return match.group(0)
-            return f"<#{chan.id}|{chan.name}>"
-        return _CHANNEL_NAME.sub(link, text)
-
     def do_slash(self, command: str, text: str) -> None:
-        text = self.linked(text)
-        self._act(lambda: self.sb.slash(command, text, user=self.user, channel=self.channel))
+        self._act(lambda: send_text(self.sb, f"{command} {text}", user=self.user,
+                                    channel=self.channel))
 
     def do_mention(self, text: str) -> None:
-        text = self.linked(text)
-        self._act(lambda: self.sb.mention(text, user=self.user, channel=self.channel,
-                                          thread_ts=self.thread_ts))
+        self._act(lambda: send_text(self.sb, f"@orderdesk {text}", user=self.user,
+                                    channel=self.channel, thread_ts=self.thread_ts))
 
     def do_say(self, text: str) -> None:
-        text = self.linked(text)
-        self._act(lambda: self.sb.say(text, user=self.user, channel=self.channel,
-                                      thread_ts=self.thread_ts))
+        self._act(lambda: send_text(self.sb, text, user=self.user, channel=self.channel,
+                                    thread_ts=self.thread_ts))
 
     def do_dm(self, text: str) -> None:
         self._act(lambda: self.sb.dm(text, user=self.user))

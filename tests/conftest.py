@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import make_url, text
 from sqlalchemy.exc import OperationalError
 
-import sandbox.console_actions
+import sandbox.acting
 from store import clock
 from store.clock import SetClock
 from store.db import Database, make_engine, normalise_url
@@ -50,7 +50,7 @@ def set_clock():
 def patient_console(monkeypatch):
     """The console waits two seconds for the app's background work, enough at a desk; on a
     loaded test machine a Home publish can take longer, and the console would print nothing."""
-    monkeypatch.setattr(sandbox.console_actions, "SETTLE_S", 30.0)
+    monkeypatch.setattr(sandbox.acting, "SETTLE_S", 30.0)
 
 
 def _is_postgres() -> bool:
