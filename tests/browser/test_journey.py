@@ -1,7 +1,7 @@
 """A day at the desk in a real browser, asserting only on what the page shows: the processor
 looks an order up, edits it (a bad value comes back under its field), resolves a triage item
-from its buttons; the rep asks about an order in plain words and reads the answer in the
-thread; the Home tab opens. Each step is screenshotted (test-artifacts/browser/<test>/)."""
+from its buttons; a fix asks for confirmation first; the rep asks about an order in plain words and
+reads the answer in the thread; her Home tab lists her accounts' orders. Each step is screenshotted (test-artifacts/browser/<test>/)."""
 
 from __future__ import annotations
 
@@ -132,6 +132,23 @@ def test_a_processor_and_a_rep_work_the_desk_in_the_browser(page, web_desk, step
     expect(items).to_have_count(before - 1)
     step(page, "the item resolved")
 
+    # a fix asks first: No leaves the item as it was, Yes applies it and resolves the item
+    fixable = items.filter(has=button(page, "Apply fix")).first
+    ts = fixable.get_attribute("data-ts")
+    fixable = page.locator(f"[data-testid=message][data-ts='{ts}']")
+    button(fixable, "Apply fix").click()
+    confirm = page.locator("[data-testid=confirm]")
+    expect(confirm).to_contain_text("Apply the fix?")
+    step(page, "the fix asks first")
+    confirm.locator("[data-testid=confirm-no]").click()
+    expect(confirm).to_have_count(0)
+    expect(button(fixable, "Apply fix")).to_be_visible()
+    button(fixable, "Apply fix").click()
+    confirm.locator("[data-testid=confirm-yes]").click()
+    expect(fixable).to_contain_text("Resolved by")
+    expect(button(fixable, "Apply fix")).to_have_count(0)
+    step(page, "the fix applied")
+
     # the rep asks in plain words, in a thread, and reads the answer there
     rep, globex = _globex_rep(web_desk)
     switch_user(page, rep)
@@ -156,7 +173,8 @@ def test_a_processor_and_a_rep_work_the_desk_in_the_browser(page, web_desk, step
     page.locator("[data-testid=home-link]").click()
     home = page.locator("[data-testid=home-tab]")
     expect(home).to_be_visible()
-    expect(home.locator("[data-block-type]").first).to_be_visible()
+    expect(home.locator("[data-block-type=header]").first).to_contain_text("Orderdesk")
+    expect(home).to_contain_text(globex)  # her own accounts' orders
     step(page, "the home tab")
 
 
