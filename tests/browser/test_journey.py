@@ -1,7 +1,8 @@
 """A day at the desk in a real browser, asserting only on what the page shows: the processor
-looks an order up, edits it (a bad value comes back under its field), resolves a triage item
-from its buttons; a fix asks for confirmation first; the rep asks about an order in plain words and
-reads the answer in the thread; her Home tab lists her accounts' orders. Each step is screenshotted (test-artifacts/browser/<test>/)."""
+looks an order up, shares it, edits it (a bad value comes back under its field), resolves a
+triage item from its buttons and applies a fix through its confirm dialog; the rep asks about
+an order in plain words and reads the answer in the thread; her Home tab lists her accounts'
+orders. Each step is screenshotted (test-artifacts/browser/<test>/)."""
 
 from __future__ import annotations
 
