@@ -121,10 +121,10 @@ def run(settings: Settings, *, orders: int, user: str, **console_io) -> int:
     return 0
 
 
-def run_web(settings: Settings, *, orders: int, user: str, port: int, host: str) -> int:
-    """`orderdesk sandbox`: the same stack as the console, shown as a Slack-like web page."""
-    import threading
-
+def run_web(settings: Settings, *, orders: int, user: str, port: int, host: str,
+            until=None) -> int:
+    """`orderdesk sandbox`: the same stack as the console, shown as a Slack-like web page.
+    Serves until Ctrl-C, or until `until(page)` returns (tests)."""
     from sandbox import web
 
     with demo_stack(settings, orders=orders, hint="open #order-triage") as (sandbox, _):
@@ -132,12 +132,18 @@ def run_web(settings: Settings, *, orders: int, user: str, port: int, host: str)
                          channel="C0ORDERS")
         print(f"Orderdesk sandbox: {page.url}", flush=True)
         try:
-            threading.Event().wait()  # until Ctrl-C
+            (until or _until_interrupted)(page)
         except KeyboardInterrupt:
             pass
         finally:
             page.close()
     return 0
+
+
+def _until_interrupted(_page) -> None:
+    import threading
+
+    threading.Event().wait()
 
 
 def demo_labels(settings: Settings) -> dict[str, str]:

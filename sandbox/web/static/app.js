@@ -583,7 +583,9 @@ async function post(name, body) {
     return null;
   }
   if (answer.late) toast("the app did not answer in 3 s: Slack shows an error and ignores its answer", true);
-  for (const problem of answer.problems || []) {
+  // A submission Slack's client refuses shows only under its fields, as in Slack.
+  const refused = name === "view_submit" && answer.sent === false;
+  for (const problem of refused ? [] : answer.problems || []) {
     if (!/^ack took/.test(problem)) toast(problem, true);
   }
   return answer;
