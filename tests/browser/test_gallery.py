@@ -15,8 +15,8 @@ from slack_sdk import WebClient
 from tests.support.browser import VIEWER_ZONE, Steps, artefact_folder, new_page
 
 BLOCKS = ("section", "context", "divider", "header", "actions", "input", "image", "rich_text")
-ELEMENTS = ("button", "static_select", "external_select", "overflow", "datepicker",
-            "checkboxes", "radio_buttons", "plain_text_input")
+ELEMENTS = ("button", "static_select", "multi_static_select", "external_select", "overflow",
+            "datepicker", "checkboxes", "radio_buttons", "plain_text_input", "number_input")
 
 
 def kind(page, name: str):
@@ -50,9 +50,7 @@ def test_each_block_kind_renders(gallery, name):
     if name == "divider":
         return  # a rule: nothing to read, but it is there and visible
     if name == "image":
-        image = block.locator("img").first
-        expect(image).to_be_visible()
-        assert image.evaluate("el => el.complete && el.naturalWidth") > 0, "image not loaded"
+        _loaded(block.locator("img").first)
         return
     assert block.inner_text().strip(), f"{name} block shows nothing"
 
@@ -68,6 +66,12 @@ def test_each_element_kind_renders_as_the_right_control(gallery, name):
         assert tag == "BUTTON" and control.inner_text().strip()
     elif name in ("static_select", "external_select"):
         _has_options(gallery, control, external=name == "external_select")
+    elif name == "multi_static_select":
+        _has_options(gallery, control, external=False)
+        assert control.evaluate("el => el.tagName !== 'SELECT' || el.multiple"), "picks one only"
+    elif name == "number_input":
+        assert control.locator("xpath=self::input | .//input").first.get_attribute("type") in (
+            "number", "text"), "a number input is a text box"
     elif name == "overflow":
         assert tag == "BUTTON" or control.locator("button").count(), "overflow opens on a button"
     elif name == "datepicker":
@@ -79,6 +83,30 @@ def test_each_element_kind_renders_as_the_right_control(gallery, name):
         assert control.inner_text().strip(), f"{name} choices have no labels"
     else:  # plain_text_input: a text box, multiline ones a textarea
         assert tag in ("INPUT", "TEXTAREA") or control.locator("input, textarea").count()
+
+
+def test_a_file_the_app_uploads_shows_as_an_image(gallery):
+    item = kind(gallery, "file").first
+    expect(item).to_be_visible()
+    _loaded(item.locator("img").first)
+
+
+def test_mrkdwn_in_the_gallery_shows_as_slack_shows_it(gallery):
+    item = kind(gallery, "mrkdwn").first
+    expect(item).to_be_visible()
+    for tags in ("b, strong", "i, em", "s, del, strike", "code", "a[href]", "blockquote", "pre"):
+        expect(item.locator(tags).first).to_be_visible()
+    text = item.inner_text()
+    assert "@priya" in text and "#order-triage" in text, text  # names, never raw ids
+    assert "<@U" not in text and "<#C" not in text and "<!date" not in text, text
+    assert "&amp;" not in text and "&lt;" not in text, text  # entities decoded once
+    assert "<b>not bold</b>" in text, text  # escaped markup shows as typed
+    expect(item.locator("b, strong").filter(has_text="not bold")).to_have_count(0)
+
+
+def _loaded(image) -> None:
+    expect(image).to_be_visible()
+    assert image.evaluate("el => el.complete && el.naturalWidth") > 0, "image not loaded"
 
 
 def test_buttons_show_their_styles_and_inputs_their_multiline_form(gallery):
