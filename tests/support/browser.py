@@ -4,6 +4,7 @@ screenshots of each step, kept as test artefacts under test-artifacts/browser/<t
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import shutil
@@ -17,9 +18,10 @@ from sqlalchemy import select
 from bot.console import DEMO_ADMIN, DEMO_ROUTES
 from jobs import outbox
 from jobs.renderers import renderer_table
-from store.models import Order
+from store.enums import FulfilmentStatus, OrderStatus
+from store.models import Order, OrderLine, StockLevel
 from store.seed import seed_demo
-from store.triage import check_stored_orders
+from store.triage import RULES, check_stored_orders
 from store.workspace import set_route
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,13 +123,33 @@ class WebDesk:
 
 def load_demo(stack) -> None:
     """The console's demo on the stack's database: seeded orders, the desk's routes, and the
-    problems a check finds, posted to #order-triage."""
+    problems a check finds, each posted to #order-triage with its buttons (the demo's data
+    depends on the date, so one shortage with a fix to apply is made sure of, and no backlog
+    is batched into a summary)."""
     seed_demo(stack.db, orders=DEMO_ORDERS, seed=42)
     for key, channel_id in DEMO_ROUTES.items():
         set_route(stack.db, actor=DEMO_ADMIN, key=key, channel_id=channel_id)
+    _run_short(stack.db)
     with stack.db.read() as session:
         ids = list(session.scalars(select(Order.id)))
-    report = check_stored_orders(stack.db, order_ids=ids, actor="system")
+    report = check_stored_orders(stack.db, order_ids=ids, actor="system",
+                                 rules=dataclasses.replace(RULES, batch_threshold=10_000))
     assert report.findings, "the demo desk has nothing to triage"
     client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
     outbox.kick(stack.db, client, renderer_table(stack.settings.audience))
+
+
+def _run_short(db) -> None:
+    """The newest open order's first line's product keeps 1 unit free, fewer than it needs."""
+    with db.write() as session:
+        wanted = OrderLine.quantity - OrderLine.quantity_reserved - OrderLine.quantity_backordered
+        line = session.scalars(
+            select(OrderLine).join(Order).where(
+                Order.status == OrderStatus.OPEN,
+                Order.fulfilment_status == FulfilmentStatus.UNFULFILLED,
+                OrderLine.product_id.is_not(None), wanted > 1)
+            .order_by(Order.ref.desc()).limit(1)).one()
+        levels = session.scalars(select(StockLevel).where(
+            StockLevel.product_id == line.product_id).order_by(StockLevel.id)).all()
+        for n, level in enumerate(levels):
+            level.on_hand = level.reserved + (1 if n == 0 else 0)
