@@ -7,17 +7,17 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from sandbox import SlackSandbox
 from tests.support.browser import (
     BROWSER_ARGS,
-    LABELS,
     BareWeb,
     Steps,
     WebDesk,
     artefact_folder,
     chromium_path,
-    in_viewer_zone,
     load_demo,
     new_page,
+    page_server,
 )
 from tests.support.stack import running_stack
 
@@ -34,38 +34,22 @@ def browser():
         launched.close()
 
 
-def _web():
-    from sandbox import web  # imported late: collection must not fail before the page exists
-
-    return web
-
-
 @pytest.fixture
 def web_desk(db):
-    """The demo desk (seeded orders, routes, triage items) with the page served on a free port;
-    the people live in the viewer's zone."""
-    with running_stack(db) as stack:
-        in_viewer_zone(stack.sb)
+    """The demo desk (seeded orders, routes, triage items) with the page served on a free port."""
+    with running_stack(db) as stack, page_server(stack.sb) as url:
         load_demo(stack)
-        served = _web().serve(stack, port=0, labels=LABELS)
-        try:
-            yield WebDesk(stack=stack, url=served.url)
-        finally:
-            served.close()
+        yield WebDesk(stack=stack, url=url)
 
 
 @pytest.fixture(scope="module")
 def bare_web():
     """The page served for an empty sandbox (no app behind it): enough for /gallery."""
-    from sandbox import SlackSandbox
-
     box = SlackSandbox().start()
-    in_viewer_zone(box)
-    served = _web().serve(box, port=0, labels=LABELS)
     try:
-        yield BareWeb(sb=box, url=served.url)
+        with page_server(box) as url:
+            yield BareWeb(sb=box, url=url)
     finally:
-        served.close()
         box.stop()
 
 

@@ -8,6 +8,7 @@ import dataclasses
 import os
 import re
 import shutil
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from bot.console import DEMO_ADMIN, DEMO_ROUTES
 from jobs import outbox
 from jobs.renderers import renderer_table
+from sandbox.web import serve
 from store.enums import FulfilmentStatus, OrderStatus
 from store.models import Order, OrderLine, StockLevel
 from store.seed import seed_demo
@@ -71,10 +73,17 @@ class Steps:
         return path
 
 
-def in_viewer_zone(sb) -> None:
-    """Everyone in the sandbox workspace lives in VIEWER_ZONE (their Slack profile's zone)."""
+@contextmanager
+def page_server(sb):
+    """The sandbox's web page for `sb` on a free port (its URL), everyone in the workspace in
+    VIEWER_ZONE (their Slack profile's zone)."""
     for user in sb.ws.users.values():
         user.tz = VIEWER_ZONE
+    served = serve(sb, port=0, labels=LABELS)
+    try:
+        yield served.url
+    finally:
+        served.close()
 
 
 def new_page(browser):
