@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,8 @@ TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=u
          ".css": "text/css; charset=utf-8", ".json": "application/json; charset=utf-8",
          ".png": "image/png", ".svg": "image/svg+xml"}
 KEEPALIVE_S = 15.0
-QUIET_S = 0.05  # coalesce a burst of changes (a post and its thread reply) into one event
+QUIET_S = 0.05  # a burst of changes (a post, its thread reply) goes as one event…
+COALESCE_S = 0.3  # …at most this late, however busy the app is
 
 
 class WebSandbox:
@@ -229,10 +231,16 @@ class _Handler(BaseHTTPRequestHandler):
                     self.wfile.write(b": keepalive\n\n")
                 self.wfile.flush()
                 if sb.wait_for_change(seen, KEEPALIVE_S):
-                    while sb.wait_for_change(sb.version, QUIET_S) and not web.closing.is_set():
-                        pass
+                    _coalesce(sb)
         except (BrokenPipeError, ConnectionResetError, OSError):
             return  # the page went away
+
+
+def _coalesce(sb: Any) -> None:
+    deadline = time.monotonic() + COALESCE_S
+    while (remaining := deadline - time.monotonic()) > 0:
+        if not sb.wait_for_change(sb.version, min(QUIET_S, remaining)):
+            return
 
 
 def _sniff(data: bytes) -> str:

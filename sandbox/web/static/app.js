@@ -326,8 +326,7 @@ function optionList(element) {
 
 function renderElement(element, block, ctx) {
   const type = element.type;
-  const base = { "data-action-id": element.action_id || "", "data-element-type": type,
-    "data-block-id": block.block_id || "" };
+  const base = { "data-action-id": element.action_id || "", "data-element-type": type };
   const render = ELEMENTS[type];
   if (!render) return el("span", { ...base, class: "block-unknown", text: `[${type}]` });
   return render(element, block, ctx, base);
@@ -433,6 +432,14 @@ const ELEMENTS = {
       if (firesAction(block, ctx) && select.value) act(element, block, ctx, options.get(select.value));
     });
     wrap.chosen = () => options.get(select.value) || null;
+    wrap.choose = (option) => {
+      if (!option) return;
+      if (!options.has(option.value)) {
+        options.set(option.value, option);
+        select.append(el("option", { value: option.value, text: plain(option.text) }));
+      }
+      select.value = option.value;
+    };
     wrap.append(search, select);
     return wrap;
   },
@@ -569,6 +576,7 @@ function toast(text, error) {
 
 async function post(name, body) {
   let answer;
+  S.actedAt = Date.now();
   try {
     const response = await fetch(`/api/${name}`, { method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -666,8 +674,11 @@ function renderMain(state) {
       tab.dataset.viewId = state.home.id;
       tab.append(...renderBlocks(state.home.blocks, viewCtx(state.home)));
     } else tab.append(el("div", { class: "empty", text: "Loading the app's Home…" }));
+    const dm = state.channels.find((c) => c.with_app);
     pane.replaceChildren(el("div", { class: "home-tabs" },
-      el("span", { class: "on", text: "Home" }), el("span", { text: "Messages" })), tab);
+      el("span", { class: "on", text: "Home" }),
+      el("button", { type: "button", class: "link-button", text: "Messages",
+        onclick: () => dm && openChannel(dm.id) })), tab);
     return;
   }
   if (!changed("main", [state.channel, state.messages, state.names, state.me.id])) return;
@@ -677,7 +688,14 @@ function renderMain(state) {
   composer.placeholder = `Message ${channelTitle(state)}  (/order SO-1042, @orderdesk where is …)`;
   pane.replaceChildren(...(state.messages.length ? state.messages.map((m) => renderMessage(m, true))
     : [el("div", { class: "empty", text: "No messages yet. Try /order or @orderdesk." })]));
-  if (atBottom || S.scrollDown) { pane.scrollTop = pane.scrollHeight; S.scrollDown = false; }
+  // Like Slack: a new message scrolls into view when you were at the bottom or just acted.
+  const newest = state.messages.length ? state.messages[state.messages.length - 1].ts : "";
+  const arrived = newest !== S.newest && Date.now() - (S.actedAt || 0) < 15000;
+  S.newest = newest;
+  if (atBottom || arrived || S.scrollDown) {
+    pane.scrollTop = pane.scrollHeight;
+    S.scrollDown = false;
+  }
 }
 
 const COLORS = ["#e8912d", "#2bac76", "#1264a3", "#e01e5a", "#4a154b", "#36c5f0", "#9c5e00", "#006b6b"];
@@ -791,12 +809,26 @@ function renderModal(state) {
     const [blockId, actionId] = key.split("\u0001");
     const node = form.querySelector(`[data-block-type=input][data-block-id="${CSS.escape(blockId)}"] ` +
       `[data-action-id="${CSS.escape(actionId)}"]`);
-    if (node && "value" in node && typeof value === "string" &&
-        (node.tagName === "INPUT" || node.tagName === "TEXTAREA")) node.value = value;
+    if (node) restore(node, value);
   }
   layer.replaceChildren(el("div", { class: "overlay" }, form));
   const error = form.querySelector("[data-testid=field-error]");
   if (error) error.closest("[data-block-type=input]").scrollIntoView({ block: "center" });
+}
+
+// Put back what the person had entered (the inverse of valueOf).
+function restore(node, value) {
+  const type = node.getAttribute("data-element-type");
+  if (type === "checkboxes" || type === "radio_buttons") {
+    const on = new Set(Array.isArray(value) ? value : value ? [value] : []);
+    for (const input of node.querySelectorAll("input")) input.checked = on.has(input.value);
+  } else if (type === "external_select") {
+    node.choose(value);
+  } else if (type === "multi_static_select") {
+    for (const option of node.options) option.selected = (value || []).includes(option.value);
+  } else if (value !== null && value !== undefined) {
+    node.value = value;
+  }
 }
 
 function readInputs(form) {
