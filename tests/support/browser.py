@@ -63,7 +63,7 @@ class Steps:
     def __init__(self, folder: Path) -> None:
         self.folder, self.count = folder, 0
         shutil.rmtree(folder, ignore_errors=True)
-        folder.mkdir(parents=True)
+        folder.mkdir(parents=True, exist_ok=True)  # xdist workers may share a module's folder
 
     def __call__(self, page, name: str, *, full_page: bool = False) -> Path:
         self.count += 1
