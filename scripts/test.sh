@@ -5,9 +5,50 @@
 # the database (one per test worker) is created if missing. ORDERDESK_TEST_DATABASE_URL=none
 # runs SQLite only, and says so. ORDERDESK_TEST_WORKERS sets the parallel workers (default 3).
 # Arguments go to pytest, e.g. scripts/test.sh tests/store/test_orders.py -x
+# The browser tests (tests/browser: Playwright driving Debian's Chromium, which this installs
+# when it is missing, failing loudly when it can't; ORDERDESK_BROWSER=/path overrides it) run
+# once, in one process on SQLite: they test the page, not the database or the date, and each
+# worker of a parallel run would launch a Chromium of its own. With arguments, every pass
+# runs what they name (tests/browser included, in parallel: the tests allow it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh test
+
+ensure_chromium() {
+  if [ -n "${ORDERDESK_BROWSER:-}" ]; then
+    [ -x "$ORDERDESK_BROWSER" ] && return 0
+    echo "test.sh: FAILED: ORDERDESK_BROWSER=$ORDERDESK_BROWSER is not an executable" >&2
+    exit 1
+  fi
+  command -v chromium >/dev/null && return 0
+  echo "== installing Chromium for the browser tests (Debian's package: apt-get install chromium)"
+  local sudo=()
+  if [ "$(id -u)" != 0 ]; then
+    if command -v sudo >/dev/null; then sudo=(sudo); else
+      echo "test.sh: FAILED: the browser tests need Chromium; not root and no sudo to install it." >&2
+      echo "test.sh: run as root: apt-get install -y --no-install-recommends chromium" >&2
+      echo "test.sh: or set ORDERDESK_BROWSER=/path/to/chromium" >&2
+      exit 1
+    fi
+  fi
+  # a fresh machine has no package lists yet: update once if the first try finds nothing
+  "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium \
+    || { "${sudo[@]}" apt-get update -qq \
+         && "${sudo[@]}" apt-get install -y -qq --no-install-recommends chromium; } \
+    || true
+  if ! command -v chromium >/dev/null; then
+    echo "test.sh: FAILED: could not install Chromium (apt-get install chromium failed above);" >&2
+    echo "test.sh: the browser tests cannot run without it. Install it, or set" >&2
+    echo "test.sh: ORDERDESK_BROWSER=/path/to/chromium." >&2
+    exit 1
+  fi
+}
+ensure_chromium
+browser_once=
+if [ $# -eq 0 ]; then
+  browser_once=1
+  set -- --ignore=tests/browser
+fi
 pg_url="${ORDERDESK_TEST_DATABASE_URL:-postgresql://root@127.0.0.1:5432/orderdesk_test}"
 workers="${ORDERDESK_TEST_WORKERS:-3}"
 run_pytest() { .venv/bin/python -m pytest -q -p no:cacheprovider -n "$workers" "$@"; }
@@ -22,6 +63,11 @@ for today in "${todays[@]}"; do
   echo "== tests on SQLite, as if it were $today"
   ORDERDESK_TEST_NOW="$today" ORDERDESK_TEST_DATABASE_URL= run_pytest "$@"
 done
+if [ -n "$browser_once" ]; then
+  echo "== browser tests (Chromium, once, on SQLite; screenshots in test-artifacts/browser/)"
+  ORDERDESK_TEST_NOW= ORDERDESK_TEST_DATABASE_URL= \
+    .venv/bin/python -m pytest -q -p no:cacheprovider tests/browser
+fi
 
 if [ "$pg_url" = "none" ]; then
   echo "== PostgreSQL pass NOT RUN (ORDERDESK_TEST_DATABASE_URL=none)"
