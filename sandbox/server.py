@@ -57,7 +57,20 @@ class SandboxServer:
             self._httpd = None
 
 
-class _Handler(BaseHTTPRequestHandler):
+class Replying(BaseHTTPRequestHandler):
+    """A request handler that answers with a whole body at once (the sandbox's and its page's)."""
+
+    def _send(self, status: int, ctype: str, body: bytes, headers: dict | None = None) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(body)))
+        for key, value in (headers or {}).items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+
+class _Handler(Replying):
     sandbox: SandboxServer
     server_version = "SlackSandbox/1.0"
 
@@ -143,14 +156,6 @@ class _Handler(BaseHTTPRequestHandler):
         else:
             self._send(200, "application/octet-stream", data)
 
-    def _send(self, status: int, ctype: str, body: bytes, headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
 
 
 def _json_or_empty(body: bytes) -> dict:

@@ -25,13 +25,14 @@ import json
 import logging
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sandbox.acting import send_text
 from sandbox.model import Delivery
+from sandbox.server import Replying
 from sandbox.web.snapshot import visible_state
 
 log = logging.getLogger(__name__)
@@ -136,7 +137,7 @@ def _answer(delivery: Delivery) -> dict:
             "late": delivery.late, "problems": list(delivery.problems)}
 
 
-class _Handler(BaseHTTPRequestHandler):
+class _Handler(Replying):
     web: WebSandbox
     server_version = "OrderdeskSandboxWeb/1.0"
     protocol_version = "HTTP/1.1"
@@ -200,14 +201,6 @@ class _Handler(BaseHTTPRequestHandler):
     def _json(self, status: int, value: Any) -> None:
         self._send(status, "application/json; charset=utf-8", json.dumps(value).encode())
 
-    def _send(self, status: int, ctype: str, body: bytes, headers: dict | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        for key, value in (headers or {}).items():
-            self.send_header(key, value)
-        self.end_headers()
-        self.wfile.write(body)
 
     def _stream(self, query: dict) -> None:
         """Server-sent events: the state now, then again whenever the sandbox changes."""
