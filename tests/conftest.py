@@ -23,6 +23,7 @@ pytest_plugins = [
     "tests.support.stack",          # stack, desk: sandbox + app over HTTP, the small desk
     "tests.support.fulfilment",     # ful: the stack on the fulfilment desk
     "tests.support.triage",         # triage: the stack on the triage desk
+    "tests.support.triage_checks",  # imported: the triage desk with its problem orders
     "tests.support.threads_desk",   # frozen_clock, tstack: the threads desk on its own day
     "tests.support.threads",        # outcomes: the threads feature's logged outcomes
     "tests.support.intake",         # intake: the stack with an intake secret

@@ -23,19 +23,7 @@ from store.orders.lines import LineEdit
 from store.orders.operations import OrderEdit, edit_order, get_order
 from store.triage.checks import check_orders, findings_for
 from store.triage.rules import POSTAL_CODES, RULES
-
-
-def ids_by_ref(db) -> dict[str, int]:
-    with db.read() as s:
-        return dict(s.execute(select(Order.ref, Order.id)).all())
-
-
-@pytest.fixture
-def imported(db, tmp_path):
-    triage_desk(db)
-    report = import_problems(db, tmp_path)
-    assert report.rows_rejected == 0, report.rejections
-    return ids_by_ref(db)
+from tests.support.triage_checks import ids_by_ref
 
 
 def open_items(db) -> dict[str, list[tuple[str, str]]]:

@@ -16,8 +16,7 @@ from store.models import Discrepancy, Event, Order
 from store.triage.checks import check_orders
 from store.triage.loading import discrepancy_view
 from store.triage.queue import QueuePage
-from tests.store.triage.test_checks import imported  # noqa: F401 (fixture)
-from tests.store.triage.test_unusual import history
+from tests.support.triage_checks import history
 
 SNOOZE = [("1h", "1 hour"), ("4h", "4 hours"), ("tomorrow", "Tomorrow 09:00 UTC")]
 
@@ -51,7 +50,7 @@ SPANISH = {
 }
 
 
-def test_a_spanish_parent_and_queue_word_each_kind_english_unchanged(db, imported):  # noqa: F811
+def test_a_spanish_parent_and_queue_word_each_kind_english_unchanged(db, imported):
     items = views(db)
     for dtype, (title, expected, fix) in SPANISH.items():
         d = items[dtype]
@@ -84,7 +83,7 @@ def test_unusual_quantities_read_in_spanish(db, tmp_path):
     assert "normalmente 10–12 (mediana de 6 pedidos)" in text
 
 
-def test_resolution_reasons_read_in_spanish(db, imported):  # noqa: F811
+def test_resolution_reasons_read_in_spanish(db, imported):
     d = replace(views(db)["late"], status="resolved", resolution_reason="false_alarm",
                 resolution_label="False alarm", resolved_by="U0PROC1",
                 resolved_at=views(db)["late"].opened_at)
@@ -93,7 +92,7 @@ def test_resolution_reasons_read_in_spanish(db, imported):  # noqa: F811
         assert "Falsa alarma" in m.status_text(d)
 
 
-def test_items_opened_before_the_figures_are_not_updated_by_a_recheck(db, imported):  # noqa: F811
+def test_items_opened_before_the_figures_are_not_updated_by_a_recheck(db, imported):
     """After deploy, a recheck of an unchanged order finds its items with the figures the stored
     ones lack: no "updated" note, nothing resolved, and their text stays the store's English."""
     with db.write() as s:

@@ -4,7 +4,6 @@ one odd order moves neither), the evidence in words, and bounded reads."""
 from __future__ import annotations
 
 import dataclasses
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import event, select
@@ -17,20 +16,7 @@ from store.triage.checks import findings_for
 from store.triage.history import median_mad
 from store.triage.rules import RULES
 from store.workspace.routing import set_route
-
-USUAL = (10, 11, 12, 11, 10, 12)
-
-
-def day(n: int) -> str:
-    return (clock.today() - timedelta(days=n)).isoformat()
-
-
-def history(db, tmp_path, quantities=USUAL, *, sku="WID-1001-BL", price="12.50",
-            customer="ACME") -> None:
-    """Past orders five days apart (further apart than the duplicate window)."""
-    import_problems(db, tmp_path, [
-        row(f"H-{customer}-{n}", sku, q, price, customer=customer, order_date=day(90 - 5 * n))
-        for n, q in enumerate(quantities)])
+from tests.support.triage_checks import USUAL, day, history
 
 
 def unusual(db, ref: str, rules=RULES):
