@@ -8,7 +8,7 @@ from datetime import datetime
 from messages.actions import MailActions, TriageActions
 from messages.common import undelivered_message
 from messages.findings import worded
-from messages.i18n import N_, _, count_text, in_language, ngettext
+from messages.i18n import ENGLISH, N_, _, count_text, in_language, language, ngettext
 from messages.orders import actor
 from messages.render import render
 from messages.text import label, mrkdwn, when
@@ -17,15 +17,16 @@ SEVERITY_ICONS = {"low": ":white_circle:", "medium": ":large_yellow_circle:",
                   "high": ":large_orange_circle:", "critical": ":red_circle:"}
 QUEUE_ITEMS = 15  # 2 blocks each + header and footer stays well under Slack's 50
 OUTCOMES = {
-    "assigned": "Assigned.", "resolved": "Resolved.", "snoozed": "Snoozed.",
-    "escalated": "Escalated to the managers.", "fixed": "Fix applied and resolved.",
-    "escalated_no_route": ("Escalated, but no manager channel is routed: an admin can set one "
-                           "with `/orders route manager #channel`."),
-    "already_resolved": "Nothing to do: it is already resolved.",
-    "already_assigned": "Nothing to do: it is already assigned to that person.",
-    "already_snoozed": "Nothing to do: it is already snoozed until then.",
-    "already_escalated": "Nothing to do: it was already escalated.",
+    "assigned": N_("Assigned."), "resolved": N_("Resolved."), "snoozed": N_("Snoozed."),
+    "escalated": N_("Escalated to the managers."), "fixed": N_("Fix applied and resolved."),
+    "escalated_no_route": N_("Escalated, but no manager channel is routed: an admin can set "
+                             "one with `/orders route manager #channel`."),
+    "already_resolved": N_("Nothing to do: it is already resolved."),
+    "already_assigned": N_("Nothing to do: it is already assigned to that person."),
+    "already_snoozed": N_("Nothing to do: it is already snoozed until then."),
+    "already_escalated": N_("Nothing to do: it was already escalated."),
 }
+DONE = N_("Done.")
 
 
 # The snooze choices' words (store.triage.RULES), translated where they are shown.
@@ -75,8 +76,12 @@ def _context(d, snooze_options, workers=()) -> dict:
 
 def parent_message(d, *, snooze_options: list[tuple[str, str]], workers=()) -> dict:
     """The one message a discrepancy has in its channel; buttons only while it is open."""
-    return render("triage_parent.json.j2", **_context(d, snooze_options, workers),
-                  mail_ids=MailActions)
+    context = _context(d, snooze_options, workers)
+    shown = context["d"]
+    kind, severity = (shown.type, shown.severity) if language() == ENGLISH else \
+        (label(shown.type), label(shown.severity).lower())
+    return render("triage_parent.json.j2", **context, mail_ids=MailActions,
+                  fallback=f"{kind} · {severity} · {shown.order_ref}: {shown.title}")
 
 
 def thread_note(note) -> dict:
@@ -184,7 +189,7 @@ def escalation_message(d, *, by: str, snooze_options, workers=()) -> dict:
 
 
 def action_reply(result) -> dict:
-    text = OUTCOMES.get(result.outcome, "Done.")
+    text = _(OUTCOMES.get(result.outcome, DONE))
     d = worded(result.discrepancy)
     body = f"{text} *{mrkdwn(d.order_ref, 64)}* · {label(d.type)}: {mrkdwn(d.title, 300)}"
     return render("notice.json.j2", text=f"{text} {mrkdwn(d.order_ref, 64)}", icon=(
