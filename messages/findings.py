@@ -43,6 +43,22 @@ def worded(d):
                    fix_label=fix if d.fix_label and fix else d.fix_label)
 
 
+def note_detail(kind: str, detail: str, d) -> str:
+    """The detail of an "updated: …" or "resolved: …" thread note in the reader's language. The
+    event keeps the store's English: an update is worded from the item when it still reads so
+    (title and found as they are now); a resolution's reason is translated, people's note not."""
+    if i18n.language() == i18n.ENGLISH:
+        return detail
+    if kind == "triage.updated" and d.words and detail == f"{d.title} ({d.found})":
+        shown = worded(d)
+        return f"{shown.title} ({shown.found})"
+    if kind == "triage.resolved":
+        for reason in REASONS.values():
+            if detail == reason or detail.startswith(reason + " — "):
+                return _(reason) + detail[len(reason):]
+    return detail
+
+
 def reason_choices(reasons: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """The Resolve modal's (value, label) choices in the reader's language."""
     if i18n.language() == i18n.ENGLISH:

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from messages.actions import MailActions, TriageActions
 from messages.common import undelivered_message
-from messages.findings import worded
+from messages.findings import note_detail, worded
 from messages.i18n import ENGLISH, N_, _, count_text, in_language, language, ngettext
 from messages.orders import actor
 from messages.render import render
@@ -88,7 +88,7 @@ def thread_note(note) -> dict:
     """Who did what, by name: people are mentions (Slack shows their names), never raw ids;
     an SLA nudge mentions the owner, or everyone here when nobody owns the item."""
     e = note.event
-    text = f"{actor(e.actor_id)} {_note_words(e)}"
+    text = f"{actor(e.actor_id)} {_note_words(e, note.discrepancy)}"
     if e.kind == "triage.nudged":
         owner = note.discrepancy.owner_id
         text = ":alarm_clock: " + (
@@ -98,7 +98,7 @@ def thread_note(note) -> dict:
     return render("triage_note.json.j2", text=text, fallback=text)
 
 
-def _note_words(e) -> str:
+def _note_words(e, d) -> str:
     owner = next((c.after for c in e.changes if c.field == "owner"), None)
     if e.kind == "triage.assigned" and owner:
         return _("took it") if owner == e.actor_id else \
@@ -107,7 +107,8 @@ def _note_words(e) -> str:
         return _(e.summary)
     prefix, words = _DETAILED.get(e.kind, (None, None))
     if prefix and e.summary.startswith(prefix):  # e.g. "resolved: <reason> — <note>"
-        return _(words).format(detail=mrkdwn(e.summary[len(prefix):], 2000))
+        detail = note_detail(e.kind, e.summary[len(prefix):], d)
+        return _(words).format(detail=mrkdwn(detail, 2000))
     if e.kind == "triage.snoozed":
         until = next((c.after for c in e.changes if c.field == "snoozed_until"), None)
         if until:
