@@ -43,6 +43,17 @@ def worded(d):
                    fix_label=fix if d.fix_label and fix else d.fix_label)
 
 
+def worded_title(words: dict | None, title: str) -> str:
+    """A finding's title in the reader's language from its words; else the store's English."""
+    texts = _WORDERS.get((words or {}).get("kind"))
+    if i18n.language() == i18n.ENGLISH or texts is None:
+        return title
+    try:
+        return texts(words)[0]
+    except (KeyError, TypeError, ValueError):
+        return title
+
+
 def note_detail(kind: str, detail: str, d) -> str:
     """The detail of an "updated: …" or "resolved: …" thread note in the reader's language. The
     event keeps the store's English: an update is worded from the item when it still reads so

@@ -134,3 +134,23 @@ def test_unusual_prices_first_orders_and_ship_tos_read_in_spanish_and_odd_figure
     odd = discrepancy(title="English title", words={"kind": "credit_limit", "code": "X"})
     with i18n.using("es"):
         assert "English title" in shown(m.parent_message(odd, snooze_options=SNOOZE))
+
+
+def test_the_order_cards_discrepancies_read_in_spanish_english_unchanged(db, imported):  # noqa: F811
+    from messages.orders import order_card
+    from store.records import order_view, read_order_view
+    d = views(db)["credit_limit"]
+    with db.read() as s:
+        cards = [read_order_view(s, d.order_ref),
+                 order_view(s, s.scalars(select(Order).where(Order.ref == d.order_ref)).one())]
+    for card in cards:
+        listed = next(x for x in card.open_discrepancies if x.type == "credit_limit")
+        assert listed.words == d.words
+        english = shown(order_card(card))
+        assert f"*Credit limit* (high, new) — {d.title}" in english
+        assert english == shown(order_card(replace(card, open_discrepancies=tuple(
+            replace(x, words=None) for x in card.open_discrepancies))))
+        with i18n.using("es"):
+            spanish = shown(order_card(card))
+        assert "GLOBEX supera su límite de crédito en 25,00" in spanish
+        assert d.title not in spanish and "(alta, nueva)" in spanish
