@@ -124,9 +124,10 @@ def _address_missing(w):
 
 
 def _address_postal(w):
+    country = i18n.country_name(w["country"])
     return (_("Postal code {postal} doesn't fit {country}").format(
-                postal=w["postal"], country=w["country"]),
-            _("a {country} postal code").format(country=w["country"]), w["postal"],
+                postal=w["postal"], country=country),
+            _("a {country} postal code").format(country=country), w["postal"],
             _("Use the address on file"))
 
 
