@@ -10,7 +10,7 @@ from datetime import date
 
 from messages import i18n
 from messages.i18n import N_, _, ngettext
-from messages.text import money
+from messages.text import label, money
 
 # Resolution reasons as store.triage.rules names them, translated where they are shown.
 REASONS = {
@@ -218,6 +218,37 @@ def _unusual_ship_to(w):
             _("{where}, first time").format(where=w["where"]), None)
 
 
+def _late_sweep(w):
+    promised = _day(w["promised"])
+    return (_("{ref} was promised for {day} and has not shipped").format(ref=w["ref"],
+                                                                         day=promised),
+            _("shipped by {day}").format(day=promised),
+            _("{stage} on {day}").format(stage=label(w["stage"]).lower(), day=_day(w["on"])),
+            None)
+
+
+# A carrier's exceptions (store.fulfilment.delivery.EXCEPTIONS): title and found words.
+_EXCEPTIONS = {
+    "failure": (N_("{ref}: shipment {number} could not be delivered"), N_("delivery failure")),
+    "return_to_sender": (N_("{ref}: shipment {number} is going back to sender"),
+                         N_("return to sender")),
+}
+
+
+def _delivery_exception(w):
+    title, found = _EXCEPTIONS[w["status"]]
+    said = f": {w['message']}" if w["message"] else ""  # the carrier's own words, as they are
+    return (_(title).format(ref=w["ref"], number=w["tracking"]), _("delivered"),
+            _(found) + said, None)
+
+
+def _bounced_mail(w):
+    return (_("{ref}: mail to {address} bounced").format(ref=w["ref"], address=w["address"]),
+            _("a working customer email"),
+            _("{address} bounced: {subject}").format(address=w["address"],
+                                                     subject=w["subject"])[:300], None)
+
+
 _WORDERS = {
     "unknown_sku": _unknown_sku, "inactive_sku": _inactive_sku,
     "price_under": _price, "price_over": _price,
@@ -229,4 +260,6 @@ _WORDERS = {
     "unusual_quantity": _unusual_quantity, "unusual_quantity_10x": _unusual_quantity,
     "unusual_price": _unusual_price, "unusual_first_order": _unusual_first,
     "unusual_ship_to": _unusual_ship_to,
+    "late_sweep": _late_sweep, "delivery_exception": _delivery_exception,
+    "bounced_mail": _bounced_mail,
 }

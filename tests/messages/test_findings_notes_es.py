@@ -49,3 +49,30 @@ def test_a_resolution_reads_its_reason_in_spanish_and_keeps_peoples_note():
         assert note(d, "triage.resolved", "resolved: Otherwise") == "system lo resolvió: Otherwise"
     assert note(d, "triage.resolved", "resolved: False alarm — price was agreed") == (
         "system resolved: False alarm — price was agreed")
+
+
+def test_carrier_exceptions_and_bounced_mail_read_in_spanish_english_unchanged():
+    snooze = [("1h", "1 hour")]
+    failed = discrepancy(type="delivery_exception", title="SO-7: shipment 1Z9 could not be "
+                         "delivered", expected="delivered", found="failure: Door locked",
+                         fix_label=None, words={"kind": "delivery_exception", "ref": "SO-7",
+                                                "tracking": "1Z9", "status": "failure",
+                                                "message": "Door locked"})
+    bounced = discrepancy(type="bad_contact", title="SO-8: mail to a@b.example bounced",
+                          expected="a working customer email",
+                          found="a@b.example bounced: Your order", fix_label=None,
+                          words={"kind": "bounced_mail", "ref": "SO-8", "address": "a@b.example",
+                                 "subject": "Your order"})
+    odd = discrepancy(title="SO-9: shipment 1Z9 stuck", words={
+        "kind": "delivery_exception", "ref": "SO-9", "tracking": "1Z9", "status": "stuck",
+        "message": ""})
+    for d in (failed, bounced):
+        assert d.title in str(m.parent_message(d, snooze_options=snooze))
+    with i18n.using("es"):
+        shown = [str(m.parent_message(d, snooze_options=snooze)) for d in (failed, bounced, odd)]
+    assert "SO-7: el envío 1Z9 no se pudo entregar" in shown[0]
+    assert "entrega fallida: Door locked" in shown[0] and "entregado" in shown[0]
+    assert "SO-8: el correo a a@b.example fue rechazado" in shown[1]
+    assert "un correo del cliente que funcione" in shown[1]
+    assert "a@b.example rechazado: Your order" in shown[1]
+    assert "SO-9: shipment 1Z9 stuck" in shown[2]  # a status without words: the English
