@@ -10,7 +10,7 @@ from datetime import date
 
 from messages import i18n
 from messages.i18n import N_, _, ngettext
-from messages.text import money
+from messages.text import label, money
 
 # Resolution reasons as store.triage.rules names them, translated where they are shown.
 REASONS = {
@@ -41,6 +41,33 @@ def worded(d):
         return d  # figures of another shape: the English is still right
     return replace(d, title=title, expected=expected, found=found,
                    fix_label=fix if d.fix_label and fix else d.fix_label)
+
+
+def worded_title(words: dict | None, title: str) -> str:
+    """A finding's title in the reader's language from its words; else the store's English."""
+    texts = _WORDERS.get((words or {}).get("kind"))
+    if i18n.language() == i18n.ENGLISH or texts is None:
+        return title
+    try:
+        return texts(words)[0]
+    except (KeyError, TypeError, ValueError):
+        return title
+
+
+def note_detail(kind: str, detail: str, d) -> str:
+    """The detail of an "updated: …" or "resolved: …" thread note in the reader's language. The
+    event keeps the store's English: an update is worded from the item when it still reads so
+    (title and found as they are now); a resolution's reason is translated, people's note not."""
+    if i18n.language() == i18n.ENGLISH:
+        return detail
+    if kind == "triage.updated" and d.words and detail == f"{d.title} ({d.found})":
+        shown = worded(d)
+        return f"{shown.title} ({shown.found})"
+    if kind == "triage.resolved":
+        for reason in REASONS.values():
+            if detail == reason or detail.startswith(reason + " — "):
+                return _(reason) + detail[len(reason):]
+    return detail
 
 
 def reason_choices(reasons: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -97,9 +124,10 @@ def _address_missing(w):
 
 
 def _address_postal(w):
+    country = i18n.country_name(w["country"])
     return (_("Postal code {postal} doesn't fit {country}").format(
-                postal=w["postal"], country=w["country"]),
-            _("a {country} postal code").format(country=w["country"]), w["postal"],
+                postal=w["postal"], country=country),
+            _("a {country} postal code").format(country=country), w["postal"],
             _("Use the address on file"))
 
 
@@ -190,6 +218,37 @@ def _unusual_ship_to(w):
             _("{where}, first time").format(where=w["where"]), None)
 
 
+def _late_sweep(w):
+    promised = _day(w["promised"])
+    return (_("{ref} was promised for {day} and has not shipped").format(ref=w["ref"],
+                                                                         day=promised),
+            _("shipped by {day}").format(day=promised),
+            _("{stage} on {day}").format(stage=label(w["stage"]).lower(), day=_day(w["on"])),
+            None)
+
+
+# A carrier's exceptions (store.fulfilment.delivery.EXCEPTIONS): title and found words.
+_EXCEPTIONS = {
+    "failure": (N_("{ref}: shipment {number} could not be delivered"), N_("delivery failure")),
+    "return_to_sender": (N_("{ref}: shipment {number} is going back to sender"),
+                         N_("return to sender")),
+}
+
+
+def _delivery_exception(w):
+    title, found = _EXCEPTIONS[w["status"]]
+    said = f": {w['message']}" if w["message"] else ""  # the carrier's own words, as they are
+    return (_(title).format(ref=w["ref"], number=w["tracking"]), _("delivered"),
+            _(found) + said, None)
+
+
+def _bounced_mail(w):
+    return (_("{ref}: mail to {address} bounced").format(ref=w["ref"], address=w["address"]),
+            _("a working customer email"),
+            _("{address} bounced: {subject}").format(address=w["address"],
+                                                     subject=w["subject"])[:300], None)
+
+
 _WORDERS = {
     "unknown_sku": _unknown_sku, "inactive_sku": _inactive_sku,
     "price_under": _price, "price_over": _price,
@@ -201,4 +260,6 @@ _WORDERS = {
     "unusual_quantity": _unusual_quantity, "unusual_quantity_10x": _unusual_quantity,
     "unusual_price": _unusual_price, "unusual_first_order": _unusual_first,
     "unusual_ship_to": _unusual_ship_to,
+    "late_sweep": _late_sweep, "delivery_exception": _delivery_exception,
+    "bounced_mail": _bounced_mail,
 }

@@ -117,6 +117,12 @@ def language_name(language: str) -> str:
     return Locale.parse(language).get_language_name(current())
 
 
+def country_name(code: str) -> str:
+    """A country by name in the reader's language ("Estados Unidos" for US); the code itself
+    when Babel does not know it."""
+    return Locale.parse(current()).territories.get((code or "").upper(), code)
+
+
 def in_language(language: str | None) -> str:
     """" · Spanish" after a route or subscription with a language of its own (named in the
     reader's language); "" for none (the workspace default)."""

@@ -6,6 +6,7 @@ import re
 
 from messages import i18n
 from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
+from messages.findings import worded_title
 from messages.i18n import N_, _, ngettext
 from messages.render import render
 from messages.text import clip, day, label, money, mrkdwn, when
@@ -176,8 +177,9 @@ def _shipments_text(shipments, *, tracking: bool = True) -> str:
 
 
 def _discrepancies_text(items) -> str:
-    rows = [f":warning: *{label(d.type)}* ({d.severity}, {label(d.status).lower()}) — "
-            f"{mrkdwn(d.title, 200)}" for d in items[:8]]
+    rows = [f":warning: *{label(d.type)}* ({label(d.severity).lower()}, "
+            f"{label(d.status).lower()}) — {mrkdwn(worded_title(d.words, d.title), 200)}"
+            for d in items[:8]]
     if len(items) > 8:
         rows.append(_("…and {n} more").format(n=len(items) - 8))
     return "\n".join(rows)

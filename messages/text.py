@@ -148,6 +148,9 @@ LABELS = (
     i18n.N_("Medium"), i18n.N_("High"), i18n.N_("Critical"), i18n.N_("Awaiting payment"),
     i18n.N_("High risk"), i18n.N_("Incorrect address"), i18n.N_("Inventory out of stock"),
     i18n.N_("Credit hold"), i18n.N_("Customer request"),
+    # a discrepancy's status (store.enums.DiscrepancyStatus)
+    i18n.N_("New"), i18n.N_("Assigned"), i18n.N_("Snoozed"), i18n.N_("Escalated"),
+    i18n.N_("Resolved"),
     # what a question searched (store.questions.answers)
     i18n.N_("order refs"), i18n.N_("PO numbers"), i18n.N_("tracking numbers"),
     i18n.N_("customer names"), i18n.N_("customer codes"),

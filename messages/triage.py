@@ -7,8 +7,8 @@ from datetime import datetime
 
 from messages.actions import MailActions, TriageActions
 from messages.common import undelivered_message
-from messages.findings import worded
-from messages.i18n import N_, _, count_text, in_language, ngettext
+from messages.findings import note_detail, worded
+from messages.i18n import ENGLISH, N_, _, count_text, in_language, language, ngettext
 from messages.orders import actor
 from messages.render import render
 from messages.text import label, mrkdwn, when
@@ -17,15 +17,16 @@ SEVERITY_ICONS = {"low": ":white_circle:", "medium": ":large_yellow_circle:",
                   "high": ":large_orange_circle:", "critical": ":red_circle:"}
 QUEUE_ITEMS = 15  # 2 blocks each + header and footer stays well under Slack's 50
 OUTCOMES = {
-    "assigned": "Assigned.", "resolved": "Resolved.", "snoozed": "Snoozed.",
-    "escalated": "Escalated to the managers.", "fixed": "Fix applied and resolved.",
-    "escalated_no_route": ("Escalated, but no manager channel is routed: an admin can set one "
-                           "with `/orders route manager #channel`."),
-    "already_resolved": "Nothing to do: it is already resolved.",
-    "already_assigned": "Nothing to do: it is already assigned to that person.",
-    "already_snoozed": "Nothing to do: it is already snoozed until then.",
-    "already_escalated": "Nothing to do: it was already escalated.",
+    "assigned": N_("Assigned."), "resolved": N_("Resolved."), "snoozed": N_("Snoozed."),
+    "escalated": N_("Escalated to the managers."), "fixed": N_("Fix applied and resolved."),
+    "escalated_no_route": N_("Escalated, but no manager channel is routed: an admin can set "
+                             "one with `/orders route manager #channel`."),
+    "already_resolved": N_("Nothing to do: it is already resolved."),
+    "already_assigned": N_("Nothing to do: it is already assigned to that person."),
+    "already_snoozed": N_("Nothing to do: it is already snoozed until then."),
+    "already_escalated": N_("Nothing to do: it was already escalated."),
 }
+DONE = N_("Done.")
 
 
 # The snooze choices' words (store.triage.RULES), translated where they are shown.
@@ -75,15 +76,19 @@ def _context(d, snooze_options, workers=()) -> dict:
 
 def parent_message(d, *, snooze_options: list[tuple[str, str]], workers=()) -> dict:
     """The one message a discrepancy has in its channel; buttons only while it is open."""
-    return render("triage_parent.json.j2", **_context(d, snooze_options, workers),
-                  mail_ids=MailActions)
+    context = _context(d, snooze_options, workers)
+    shown = context["d"]
+    kind, severity = (shown.type, shown.severity) if language() == ENGLISH else \
+        (label(shown.type), label(shown.severity).lower())
+    return render("triage_parent.json.j2", **context, mail_ids=MailActions,
+                  fallback=f"{kind} · {severity} · {shown.order_ref}: {shown.title}")
 
 
 def thread_note(note) -> dict:
     """Who did what, by name: people are mentions (Slack shows their names), never raw ids;
     an SLA nudge mentions the owner, or everyone here when nobody owns the item."""
     e = note.event
-    text = f"{actor(e.actor_id)} {_note_words(e)}"
+    text = f"{actor(e.actor_id)} {_note_words(e, note.discrepancy)}"
     if e.kind == "triage.nudged":
         owner = note.discrepancy.owner_id
         text = ":alarm_clock: " + (
@@ -93,7 +98,7 @@ def thread_note(note) -> dict:
     return render("triage_note.json.j2", text=text, fallback=text)
 
 
-def _note_words(e) -> str:
+def _note_words(e, d) -> str:
     owner = next((c.after for c in e.changes if c.field == "owner"), None)
     if e.kind == "triage.assigned" and owner:
         return _("took it") if owner == e.actor_id else \
@@ -102,7 +107,8 @@ def _note_words(e) -> str:
         return _(e.summary)
     prefix, words = _DETAILED.get(e.kind, (None, None))
     if prefix and e.summary.startswith(prefix):  # e.g. "resolved: <reason> — <note>"
-        return _(words).format(detail=mrkdwn(e.summary[len(prefix):], 2000))
+        detail = note_detail(e.kind, e.summary[len(prefix):], d)
+        return _(words).format(detail=mrkdwn(detail, 2000))
     if e.kind == "triage.snoozed":
         until = next((c.after for c in e.changes if c.field == "snoozed_until"), None)
         if until:
@@ -184,7 +190,7 @@ def escalation_message(d, *, by: str, snooze_options, workers=()) -> dict:
 
 
 def action_reply(result) -> dict:
-    text = OUTCOMES.get(result.outcome, "Done.")
+    text = _(OUTCOMES.get(result.outcome, DONE))
     d = worded(result.discrepancy)
     body = f"{text} *{mrkdwn(d.order_ref, 64)}* · {label(d.type)}: {mrkdwn(d.title, 300)}"
     return render("notice.json.j2", text=f"{text} {mrkdwn(d.order_ref, 64)}", icon=(

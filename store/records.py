@@ -356,7 +356,7 @@ def _shipment_view(s) -> ShipmentView:
 
 _OPEN_DISCREPANCIES = (
     select(Discrepancy.id, Discrepancy.type, Discrepancy.severity, Discrepancy.status,
-           Discrepancy.title)
+           Discrepancy.title, Discrepancy.evidence["words"].label("words"))  # findings.WORDS
     .where(Discrepancy.order_id == bindparam("order_id"), _OPEN).order_by(Discrepancy.id)
 )
 
@@ -366,7 +366,8 @@ def _open_discrepancies(session: Session | Connection,
     rows = session.execute(_OPEN_DISCREPANCIES, {"order_id": order_id})
     return tuple(
         DiscrepancySummary(id=d.id, type=str(d.type.value), severity=str(d.severity.value),
-                           status=str(d.status.value), title=d.title)
+                           status=str(d.status.value), title=d.title,
+                           words=d.words if isinstance(d.words, dict) else None)
         for d in rows
     )
 

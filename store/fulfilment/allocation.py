@@ -38,7 +38,7 @@ from store.fulfilment.rules import RULES, FulfilmentRules
 from store.models import Customer, Discrepancy, Order, OrderHold, OrderLine, StockLevel
 from store.questions import notify_followers
 from store.records import load_order, shipped_quantities
-from store.triage import LATE_FINGERPRINT, CheckRules, Finding, open_findings
+from store.triage import LATE_FINGERPRINT, WORDS, CheckRules, Finding, open_findings
 from store.triage import RULES as CHECK_RULES
 from store.workspace import route_map
 
@@ -271,7 +271,9 @@ def flag_late_orders(db: Database, *, now: datetime | None = None, limit: int = 
             order_id, DiscrepancyType.LATE, rules.severity("late"), LATE_FINGERPRINT,
             f"{ref} was promised for {promised.isoformat()} and has not shipped",
             {"expected": f"shipped by {promised.isoformat()}",
-             "found": f"{stage.value.replace('_', ' ')} on {clock.date_of(now).isoformat()}"})
+             "found": f"{stage.value.replace('_', ' ')} on {clock.date_of(now).isoformat()}",
+             WORDS: {"kind": "late_sweep", "ref": ref, "promised": promised.isoformat(),
+                     "stage": stage.value, "on": clock.date_of(now).isoformat()}})
             for order_id, ref, promised, stage in rows]
         return len(open_findings(session, findings, actor="system", now=now, rules=rules))
 

@@ -21,7 +21,7 @@ from store.models import Order, Shipment
 from store.questions import notify_followers
 from store.tracking import clean_tracking_number
 from store.triage import RULES as CHECK_RULES
-from store.triage import Finding, open_findings
+from store.triage import WORDS, Finding, open_findings
 
 # EasyPost's tracker statuses (https://docs.easypost.com/docs/trackers).
 STATUSES = ("unknown", "pre_transit", "in_transit", "out_for_delivery", "delivered",
@@ -103,7 +103,9 @@ def _exception(session: Session, order: Order, shipment: Shipment,
         f"{order.ref}: shipment {number} {what}"[:200],
         {"expected": "delivered", "found": f"{_words(update.status)}"
                                            f"{f': {update.message}' if update.message else ''}",
-         "carrier": shipment.carrier, "tracking": number})
+         "carrier": shipment.carrier, "tracking": number,
+         WORDS: {"kind": "delivery_exception", "ref": order.ref, "tracking": number,
+                 "status": update.status, "message": update.message or ""}})
     return len(open_findings(session, [finding], actor="carrier", now=clock.now(),
                              rules=CHECK_RULES))
 

@@ -19,7 +19,7 @@ from store.mail.addresses import token_in
 from store.mail.quoting import new_part
 from store.mail.sending import note
 from store.models import Customer, Event, InboundMail, Order, OutgoingMail
-from store.triage import RULES, Finding, open_findings, order_ref_in
+from store.triage import RULES, WORDS, Finding, open_findings, order_ref_in
 from store.views.mail import InboundMessage, InboundResult
 from store.workspace import INBOUND_MAIL, channel_for, route_map
 
@@ -101,10 +101,13 @@ def _bounced(session: Session, row: InboundMail, sent: OutgoingMail | None,
     session.execute(update(Customer).where(Customer.email == address).values(bad_email=True))
     if row.order_id is None:
         return ()
+    ref = _ref(session, row.order_id)
     finding = Finding(row.order_id, DiscrepancyType.BAD_CONTACT, RULES.severity("bad_contact"),
                       f"bad_contact:{address.lower()}",
-                      f"{_ref(session, row.order_id)}: mail to {address} bounced"[:200],
+                      f"{ref}: mail to {address} bounced"[:200],
                       {"expected": "a working customer email", "found": f"{address} bounced: "
-                       f"{row.subject}"[:300]})
+                       f"{row.subject}"[:300],
+                       WORDS: {"kind": "bounced_mail", "ref": ref, "address": address,
+                               "subject": row.subject}})
     return tuple(open_findings(session, [finding], actor="mail", now=clock.now(),
                                rules=RULES))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from store.triage.actions import ActionResult, close, close_vanished
 from store.triage.checks import HistoryCache, check_orders, check_stored_orders
-from store.triage.findings import EXTERNAL_PREFIX, LATE_FINGERPRINT, Finding
+from store.triage.findings import EXTERNAL_PREFIX, LATE_FINGERPRINT, WORDS, Finding
 from store.triage.loading import discrepancy_view, load_discrepancy
 from store.triage.opening import open_findings
 from store.triage.operations import (
@@ -31,6 +31,7 @@ from store.triage.rules import RULES, SNOOZE_OPTIONS, CheckRules
 __all__ = [
     "ActionResult",
     "CheckRules",
+    "WORDS",
     "Finding",
     "HistoryCache",
     "EXTERNAL_PREFIX",

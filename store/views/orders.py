@@ -107,6 +107,8 @@ class DiscrepancySummary:
     severity: str
     status: str
     title: str
+    # The finding's kind and figures (store.triage.findings), for messages/ to word the title.
+    words: dict | None = None
 
 
 @dataclass(frozen=True)

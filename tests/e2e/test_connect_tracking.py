@@ -102,6 +102,10 @@ def test_a_failed_delivery_opens_a_delivery_exception_routed_and_the_rep_told(
         (item,) = s.scalars(select(Discrepancy).where(
             Discrepancy.type == DiscrepancyType.DELIVERY_EXCEPTION)).all()
         assert words in item.title and "Address not found" in item.evidence["found"]
+        # #21: the figures messages/ words it from in Spanish, beside the English
+        assert item.evidence["words"] == {"kind": "delivery_exception", "ref": "SO-2001",
+                                          "tracking": NUMBER, "status": status,
+                                          "message": "Address not found"}
     t.sb.wait_for(lambda: any("SO-2001" in json.dumps(m.blocks) + (m.text or "")
                               for m in t.sb.messages(TRIAGE_CHANNEL)))
     t.sb.wait_for(lambda: any("SO-2001" in json.dumps(m.blocks) + (m.text or "")

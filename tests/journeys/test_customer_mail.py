@@ -109,6 +109,11 @@ def test_a_refusing_server_loses_nothing_and_a_bounce_opens_bad_contact(mail_jou
         assert s.scalar(select(Customer.bad_email).where(Customer.code == "GLOBEX"))
         assert s.scalar(select(Discrepancy.type).where(
             Discrepancy.id == answer["discrepancies"][0])) == DiscrepancyType.BAD_CONTACT
+        words = s.scalar(select(Discrepancy.evidence).where(
+            Discrepancy.id == answer["discrepancies"][0]))["words"]
+        # #21: the figures messages/ words it from in Spanish, beside the English
+        assert words == {"kind": "bounced_mail", "ref": REF, "address": "buying@globex.example",
+                         "subject": "Undelivered Mail Returned to Sender"}
 
 
 def text_of_answer(delivery) -> str:

@@ -195,3 +195,23 @@ def test_the_queue_speaks_spanish_and_its_english_is_unchanged():
     assert all(w in shown for w in ("_Esperado_ ", " · _encontrado_ ", '"Anterior"',
                                     "Siguiente (1.204 más)", "Asignármelo"))
     assert "Expected" not in shown and "oldest" not in shown
+
+
+def test_button_replies_and_the_parents_fallback_speak_spanish_and_english_is_unchanged():
+    from messages import i18n
+    d = item(order_ref="SO-1001", title="Line 1: WID-1 at $10.00, catalog price $12.50")
+    english = m.action_reply(ActionResult(d, "resolved"))
+    assert english["text"] == "Resolved. SO-1001"
+    assert m.action_reply(ActionResult(d, "odd"))["text"] == "Done. SO-1001"
+    parent = m.parent_message(d, snooze_options=SNOOZE)
+    assert parent["text"] == ("price_mismatch · high · SO-1001: Line 1: WID-1 at $10.00, "
+                              "catalog price $12.50")
+    with i18n.using("es"):
+        replies = {o: m.action_reply(ActionResult(d, o))["text"]
+                   for o in ("assigned", "resolved", "snoozed", "already_resolved", "odd")}
+        parent = valid(m.parent_message(d, snooze_options=SNOOZE))
+    assert replies == {"assigned": "Asignada. SO-1001", "resolved": "Resuelta. SO-1001",
+                       "snoozed": "Pospuesta. SO-1001",
+                       "already_resolved": "Nada que hacer: ya está resuelta. SO-1001",
+                       "odd": "Hecho. SO-1001"}
+    assert parent["text"].startswith("Precio no coincide · alta · SO-1001: ")

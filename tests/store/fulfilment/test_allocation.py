@@ -161,3 +161,26 @@ def test_allocating_after_a_restock_clears_the_backorder(db, desk):
     result = allocate(db, ref="SO-1043", actor=ACTOR)
     assert _backordered(db, "SO-1043") == [0]
     assert [(x.reserved, x.backordered) for x in result.pick.lines] == [(3, 0)]
+
+
+def test_a_late_order_reads_in_spanish_and_its_english_is_unchanged(db, desk):
+    """#21: the sweep's finding keeps its figures beside the English title."""
+    from dataclasses import replace
+
+    from messages import i18n
+    from messages import triage as m
+    from store.triage.loading import discrepancy_view
+    after = datetime.combine(PROMISED + timedelta(days=1), time(8), UTC)
+    assert flag_late_orders(db, now=after) == 1
+    with db.read() as s:
+        d = discrepancy_view(s.scalars(select(Discrepancy).where(
+            Discrepancy.fingerprint == "late")).one())
+    snooze = [("1h", "1 hour")]
+    english = m.parent_message(d, snooze_options=snooze)
+    assert english == m.parent_message(replace(d, words=None), snooze_options=snooze)
+    with i18n.using("es"):
+        spanish = str(m.parent_message(d, snooze_options=snooze))
+        promised = i18n.short_day(PROMISED)
+    assert "SO-2001 se prometió para el " in spanish and "y no se ha enviado" in spanish
+    assert "enviado a más tardar el " in spanish and "sin preparar el " in spanish
+    assert d.title not in spanish and f"para el {promised} y" in spanish

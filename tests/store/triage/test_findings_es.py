@@ -39,7 +39,7 @@ SPANISH = {
                        "12,50 US$ (precio de catálogo)", "Cambiar el precio a 12,50 US$"),
     "credit_limit": ("GLOBEX supera su límite de crédito en 25,00 US$",
                      "como máximo 100,00 US$ sin pagar", None),
-    "bad_address": ("El código postal", "un código postal de US",
+    "bad_address": ("El código postal", "un código postal de Estados Unidos",
                     "Usar la dirección registrada"),
     "duplicate_order": ("Misma OC", "un número de OC nuevo", None),
     "insufficient_stock": (": 10 pedidos, 3 disponibles", "como máximo 3 disponibles",
@@ -133,3 +133,38 @@ def test_unusual_prices_first_orders_and_ship_tos_read_in_spanish_and_odd_figure
     odd = discrepancy(title="English title", words={"kind": "credit_limit", "code": "X"})
     with i18n.using("es"):
         assert "English title" in shown(m.parent_message(odd, snooze_options=SNOOZE))
+
+
+def test_the_order_cards_discrepancies_read_in_spanish_english_unchanged(db, imported):  # noqa: F811
+    from messages.orders import order_card
+    from store.records import order_view, read_order_view
+    d = views(db)["credit_limit"]
+    with db.read() as s:
+        cards = [read_order_view(s, d.order_ref),
+                 order_view(s, s.scalars(select(Order).where(Order.ref == d.order_ref)).one())]
+    for card in cards:
+        listed = next(x for x in card.open_discrepancies if x.type == "credit_limit")
+        assert listed.words == d.words
+        english = shown(order_card(card))
+        assert f"*Credit limit* (high, new) — {d.title}" in english
+        assert english == shown(order_card(replace(card, open_discrepancies=tuple(
+            replace(x, words=None) for x in card.open_discrepancies))))
+        with i18n.using("es"):
+            spanish = shown(order_card(card))
+        assert "GLOBEX supera su límite de crédito en 25,00" in spanish
+        assert d.title not in spanish and "(alta, nueva)" in spanish
+
+
+def test_a_postal_code_finding_names_the_country_in_spanish_english_keeps_the_code():
+    from tests.support.views import discrepancy
+    d = discrepancy(type="bad_address", title="Postal code 1234 doesn't fit DE",
+                    expected="a DE postal code", found="1234", fix_label=None,
+                    words={"kind": "address_postal_code", "country": "DE", "postal": "1234"})
+    assert "Postal code 1234 doesn't fit DE" in shown(m.parent_message(d, snooze_options=SNOOZE))
+    with i18n.using("es_MX"):
+        spanish = shown(m.parent_message(d, snooze_options=SNOOZE))
+        unknown = shown(m.parent_message(replace(d, words={**d.words, "country": "XK1"}),
+                                         snooze_options=SNOOZE))
+    assert "El código postal 1234 no corresponde a Alemania" in spanish
+    assert "un código postal de Alemania" in spanish and "a DE" not in spanish
+    assert "no corresponde a XK1" in unknown
