@@ -201,7 +201,7 @@ def candidates_message(result) -> dict:
             "text": (f"*{mrkdwn(c.ref, 64)}* · {mrkdwn(c.customer_name, 120)}"
                      f"{' · ' + _('PO') + ' ' + mrkdwn(c.po_number, 64) if c.po_number else ''}\n"
                      f"{day(c.ordered_at)} · {label(c.status)} · {label(c.fulfilment_status)} · "
-                     f"{_total(c)}_{mrkdwn(c.matched_on, 200)}_"),
+                     f"{_total(c)}_{mrkdwn(matched_on(c.matched_on), 200)}_"),
         }
         for c in result.candidates
     ]
@@ -228,6 +228,19 @@ def candidates_message(result) -> dict:
                       "value": f"{last}|{query}"})
     return render("order_candidates.json.j2", query=result.query, rows=rows, ids=OrderActions,
                   heading=heading, pages=pages)
+
+
+# What a lookup matched on, as the store words it ("customer name ~ 'acme'", "PO 4500012345",
+# "order ref SO-1 + SKU X"): its leading words, in the reader's language.
+_MATCH_WORDS = {"order ref": N_("order ref"), "customer name": N_("customer name"),
+                "customer code": N_("customer code"), "tracking": N_("tracking"),
+                "PO": N_("PO"), "SKU": N_("SKU")}
+_MATCH_PART = re.compile(r"^(order ref|customer name|customer code|tracking|PO|SKU)\b")
+
+
+def matched_on(phrase: str) -> str:
+    return " + ".join(_MATCH_PART.sub(lambda m: _(_MATCH_WORDS[m.group(1)]), part)
+                      for part in phrase.split(" + "))
 
 
 def _total(c) -> str:

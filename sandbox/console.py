@@ -120,7 +120,8 @@ class Console(ConsoleActions):
         elif word in self._COMMANDS:
             getattr(self, self._COMMANDS[word])(rest)
         elif word in ("help", "ayuda", "?"):
-            self.say(help_for(self.sb.ws.users[self.user].locale))
+            # asking in Spanish is answered in Spanish, whatever the user's Slack language
+            self.say(help_for("es" if word == "ayuda" else self.sb.ws.users[self.user].locale))
         else:
             self.do_say(line)
         return True

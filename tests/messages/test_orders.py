@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
 from messages.edit_order import EDIT_LINES, EditMetadata, edit_order_modal
 from messages.orders import (
@@ -105,6 +107,21 @@ def test_the_open_button_says_abrir_in_spanish_while_the_open_status_stays_abier
                    if "accessory" in b]
         assert i18n.gettext("Open") == "Abierto"
     assert english == ["Open"] and spanish == ["Abrir"]
+
+
+@pytest.mark.parametrize("phrase, spanish", [
+    ("customer name ~ 'acme'", "nombre del cliente ~ 'acme'"),
+    ("PO 4500012345", "OC 4500012345"),
+    ("order ref HX-2001 + SKU WID-1 ~ 'wid1'", "referencia HX-2001 + SKU WID-1 ~ 'wid1'"),
+    ("tracking 1Z999", "seguimiento 1Z999"),
+    ("customer code C1001", "código de cliente C1001"),
+])
+def test_what_a_candidate_matched_on_reads_in_spanish_english_unchanged(phrase, spanish):
+    from messages import i18n
+    result = lookup_result(candidates=(candidate("SO-1", matched_on=phrase),))
+    assert phrase in all_text(candidates_message(result))
+    with i18n.using("es_ES"):
+        assert spanish in all_text(candidates_message(result))
 
 
 def test_no_match_says_what_was_searched_and_escapes_the_query():

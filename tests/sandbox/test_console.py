@@ -188,3 +188,10 @@ def test_click_matches_a_button_by_the_start_of_its_label(sb, desk):
 def test_a_typed_channel_name_is_sent_as_the_channel(sb, desk):
     out = drive(sb, ["/route #order-triage and #1001 and #nowhere"])
     assert "route to [#C0TRIAGE|order-triage] and #1001 and #nowhere" in out
+
+
+def test_help_follows_the_slack_language_and_ayuda_is_answered_in_spanish(sb, desk):
+    out = drive(sb, ["help"])
+    assert "click <label|action_id> [n]" in out and "comando de barra" not in out
+    out = drive(sb, ["ayuda"])
+    assert "comando de barra" in out
