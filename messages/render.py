@@ -41,7 +41,9 @@ _env.filters.update(
     label=text.label,
     count=text.count,
     number=i18n.number,
-    tojson=lambda value: json.dumps(value, ensure_ascii=False),
+    # One encoder for every value: json.dumps with any non-default option builds a new
+    # JSONEncoder per call, and a card renders ~20 values.
+    tojson=json.JSONEncoder(ensure_ascii=False).encode,
 )
 # Free-text inputs take the store's own limits as max_length (`limits.hold_note`).
 _env.globals["limits"] = TEXT_LIMITS

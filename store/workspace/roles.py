@@ -73,7 +73,9 @@ def role_of(db: Database, *, user_id: str, admins: Collection[str], default_role
     if user_id in admins:
         return Role.ADMIN
     with db.read() as session:
-        role = session.scalar(_ROLE, {"user_id": user_id})
+        # A Core statement on the session's connection: the ORM's execute path costs more than
+        # this one-column read (it runs on every listener's permission check).
+        role = session.connection().execute(_ROLE, {"user_id": user_id}).scalar()
     return Role(role) if role is not None else Role(default_role)
 
 
