@@ -172,18 +172,11 @@ def past_due(session: Session, moment: datetime, day: date) -> tuple[AgeBucket, 
              for i, (_, days) in enumerate(PAST_DUE_BUCKETS) if days is not None]
     bucket = case(*whens, else_=len(PAST_DUE_BUCKETS) - 1)
     later = f.complete_at >= moment
-    owed = (r.due_date < day, r.owed == true(), r.ordered_at < moment)
-    # Two disjoint reads, each through its own narrow index: the open orders (partial index
-    # on due_date) and the others completed at or after `moment` (complete_at). One query
-    # with an OR read every order received before `moment` (SQLite: half the digest's time).
-    counts: dict[int, int] = {}
-    for query in (
-            select(bucket, func.count()).select_from(r).outerjoin(f, f.order_id == r.order_id)
-            .where(*owed, r.is_open == true(), or_(f.complete_at.is_(None), later)),
-            select(bucket, func.count()).select_from(f).join(r, r.order_id == f.order_id)
-            .where(*owed, r.is_open == false(), later)):
-        for i, n in session.execute(query.group_by(bucket)):
-            counts[i] = counts.get(i, 0) + n
+    counts = dict(session.execute(
+        select(bucket, func.count()).select_from(r).outerjoin(f, f.order_id == r.order_id)
+        .where(r.due_date < day, r.owed == true(), r.ordered_at < moment,
+               or_(and_(r.is_open == true(), or_(f.complete_at.is_(None), later)), later))
+        .group_by(bucket)).all())
     return tuple(AgeBucket(label, counts.get(i, 0))
                  for i, (label, _) in enumerate(PAST_DUE_BUCKETS))
 
