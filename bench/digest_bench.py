@@ -37,7 +37,7 @@ from store.db import Database, open_database  # noqa: E402
 from store.metrics import queries as q  # noqa: E402
 from store.metrics.digest import build_digest, refresh_planner_statistics, tune_for_reports  # noqa: E402
 from store.models import Discrepancy, Order  # noqa: E402
-from store.periods import last_complete_period, local_date  # noqa: E402
+from store.periods import last_complete_period, local_date, utc_offsets  # noqa: E402
 from store.schema import upgrade  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -170,9 +170,10 @@ def timed_baseline(db: Database, start, end) -> float:
 
 def profile(db: Database, start, end) -> None:
     previous = (start - (end - start), start)
+    offsets = utc_offsets(previous[0], end + timedelta(days=1), "UTC")
     steps = {
         "received": lambda s: q.received(s, start, end),
-        "shipped": lambda s: q.shipped(s, db.dialect, start, end, 0),
+        "shipped": lambda s: q.shipped(s, db.dialect, start, end, offsets),
         "returned": lambda s: q.returned(s, start, end),
         "backlog": lambda s: q.backlog_at(s, db.dialect, end),
         "discrepancies": lambda s: q.discrepancies(s, db.dialect, start, end),

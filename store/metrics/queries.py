@@ -234,20 +234,23 @@ def returns_of_shipped(session: Session, dialect: str, start: datetime, end: dat
     RETURN_WINDOW of that first shipment, as a funnel by how far the return got (any return
     of the order counts): requested (any status, rejected ones too), approved (approved,
     received or closed), received (received or closed). As the data stands: the window of a
-    recent period is still open."""
-    f = OrderShipFacts
+    recent period is still open. Read from the returns (a few per cent of orders), each
+    probing its order's facts by key: three correlated probes per shipped order cost SQLite
+    more than the rest of the period's figures."""
+    f, r = OrderShipFacts, Return
 
-    def stage(statuses=None):
-        found = exists().where(
-            Return.order_id == f.order_id, Return.created_at >= f.first_shipped_at,
-            hours_between(dialect, Return.created_at, f.first_shipped_at)
-            < RETURN_WINDOW.total_seconds() / 3600)
-        return ordinal(found if statuses is None else found.where(Return.status.in_(statuses)))
+    def orders(statuses=None):
+        order = f.order_id if statuses is None else case((r.status.in_(statuses), f.order_id))
+        return func.count(func.distinct(order))
 
-    row = session.execute(select(
-        func.sum(stage()).label("requested"), func.sum(stage(APPROVED)).label("approved"),
-        func.sum(stage(RECEIVED)).label("received"))
-        .where(f.first_shipped_at >= start, f.first_shipped_at < end)).one()
+    row = session.execute(
+        select(orders().label("requested"), orders(APPROVED).label("approved"),
+               orders(RECEIVED).label("received"))
+        .select_from(r).join(f, f.order_id == r.order_id)
+        .where(f.first_shipped_at >= start, f.first_shipped_at < end,
+               r.created_at >= f.first_shipped_at,
+               hours_between(dialect, r.created_at, f.first_shipped_at)
+               < RETURN_WINDOW.total_seconds() / 3600)).one()
     return {"shipped_returned": int(row.requested or 0),
             "shipped_return_approved": int(row.approved or 0),
             "shipped_return_received": int(row.received or 0)}

@@ -17,6 +17,8 @@ from store.models import (
     Order,
     OrderHold,
     OrderLine,
+    OrderReceivedFacts,
+    OrderShipFacts,
     Product,
     Return,
     ReturnLine,
@@ -54,6 +56,8 @@ _ORDER_TABLES = {
     "shipments": (Shipment, SHIPMENT_COLS, SHIPMENT_TS),
     "shipment_lines": (ShipmentLine, SHIPMENT_LINE_COLS, ()),
 }
+ORDER_TABLES = tuple(_ORDER_TABLES)
+FACT_TABLES = (OrderReceivedFacts.__tablename__, OrderShipFacts.__tablename__)
 _SEEDED = (Warehouse, Product, Customer, CustomerContact, CustomerAddress, CustomerPrice,
            StockLevel, *(model for model, _, _ in _ORDER_TABLES.values()))
 
@@ -82,10 +86,15 @@ def load_orders(db: Database, rows: dict[str, list[tuple]]) -> int:
         out = BulkWriter(session)
         for name, (model, columns, stamps) in _ORDER_TABLES.items():
             out.insert(model.__table__, columns, rows[name], stamps)
-        if rows["orders"]:  # bulk rows bypass the ORM, so the digest's facts are ours to write
-            ids = [row[0] for row in rows["orders"]]
-            refresh_order_facts(session, id_range=(min(ids), max(ids)))
     return len(rows["order_lines"])
+
+
+def load_facts(db: Database, orders: int) -> None:
+    """The digest's facts of orders 1..orders, set-wise once after the load: bulk rows bypass
+    the ORM, so they are ours to write (one pass over the tables, not one per chunk)."""
+    if orders:
+        with db.write() as session:
+            refresh_order_facts(session, id_range=(1, orders))
 
 
 def load_stock(db: Database, rng: random.Random, catalog: Catalog,

@@ -68,7 +68,9 @@ class OrderFactory:
     def __init__(self, rng: random.Random, catalog: Catalog, customers: CustomerSet, now: int,
                  total: int = 0):
         self.rng, self.catalog, self.customers, self.now = rng, catalog, customers, now
-        self.side = random.Random(hash(rng.getstate()))  # habits and plants: see the docstring
+        # Habits and plants: see the docstring. Only the state's ints are hashed: the whole
+        # state holds None, whose hash is its address before Python 3.12 (data changed per run).
+        self.side = random.Random(hash(rng.getstate()[1]))
         self.usual: dict[tuple[int, int], int] = {}
         self.seen: Counter = Counter()  # (customer id, product index) -> lines so far
         self.placed: Counter = Counter()  # customer id -> orders so far

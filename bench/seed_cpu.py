@@ -1,0 +1,65 @@
+"""CPU seconds of seeding N demo orders into a fresh database (a loaded machine's wall
+times say little; CPU seconds compare before/after).
+
+    .venv/bin/python bench/seed_cpu.py [N] [--db sqlite|postgresql] [--profile]
+        [--pg-url postgresql://root@127.0.0.1/postgres]
+
+SQLite: bench/out/seed_cpu.sqlite3; PostgreSQL: the database od_seed_cpu next to --pg-url,
+dropped and re-created. Prints this process's CPU (time.process_time) and, on PostgreSQL, the
+backends' (bench/import_rate.py's cpu_seconds, read before the pool closes). --profile writes
+a pyinstrument text profile to bench/out/seed_<db>_<N>.txt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.dataset import DEFAULT_PG  # noqa: E402
+from bench.import_rate import cpu_seconds  # noqa: E402
+from bench.seed_and_import import OUT, fresh_postgres, fresh_sqlite  # noqa: E402
+from store.seed.demo import seed_demo  # noqa: E402
+
+NOW = datetime(2026, 6, 1, 12, tzinfo=UTC)  # a fixed "today": the same data every run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("orders", nargs="?", type=int, default=100_000)
+    parser.add_argument("--db", choices=["sqlite", "postgresql"], default="sqlite")
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--pg-url", default=DEFAULT_PG, help="the server's admin database")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    if args.db == "sqlite":
+        db = fresh_sqlite("seed_cpu.sqlite3")
+    else:
+        db = fresh_postgres(args.pg_url.rsplit("/", 1)[0] + "/od_seed_cpu")
+    profiler = None
+    if args.profile:
+        from pyinstrument import Profiler
+        profiler = Profiler()
+        profiler.start()
+    cpu, started = time.process_time(), time.perf_counter()
+    report = seed_demo(db, orders=args.orders, seed=42, now=NOW)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - started
+    # The pool's backends live until dispose: their whole CPU is the seed's.
+    backend = sum(v for k, v in cpu_seconds(db).items() if k != "self")
+    if profiler is not None:
+        profiler.stop()
+        out = OUT / f"seed_{args.db}_{args.orders}.txt"
+        out.write_text(profiler.output_text(color=False))
+        print(f"profile: {out}")
+    db.dispose()
+    print(f"{args.db} {args.orders:,}: Python CPU {cpu:.1f} s, database CPU {backend:.1f} s, "
+          f"total {cpu + backend:.1f} s (wall {wall:.1f} s, a side note); {report.summary_line()}")
+
+
+if __name__ == "__main__":
+    main()
