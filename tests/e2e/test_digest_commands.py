@@ -16,12 +16,11 @@ from jobs.schedule import tick_digests
 from messages.actions import DigestActions
 from store.metrics.subscriptions import list_digest_subscriptions, subscribe_digest
 from store.models import DigestSubscription, Event
-from tests.support.metrics_desk import build_desk
+from tests.support.metrics_desk import AFTER_WEEK, build_desk, post_due_digests
 
 MGR_CHANNEL = "C0MGR"
 # The hand-counted desk is ISO week 45 2026, a fixed calendar: its tests pin the clock to the
 # Monday after it, when its weekly digest is due.
-AFTER_WEEK = datetime(2026, 11, 9, 8, 1, tzinfo=UTC)
 
 
 def slash(stack, command_text, *, user, channel=MGR_CHANNEL):
@@ -139,11 +138,7 @@ def test_a_posted_digests_buttons_answer_the_clicker_alone(stack, set_clock):
     set_clock.set(AFTER_WEEK)
     build_desk(stack.db)
     slash(stack, "digest subscribe weekly", user=MANAGER)
-    with stack.db.write() as s:  # subscribed before the week ended
-        s.execute(update(DigestSubscription).values(created_at=datetime(2026, 11, 2, 9,
-                                                                        tzinfo=UTC)))
-    client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
-    tick_digests(db=stack.db, client=client, claimed_by="clock", now=AFTER_WEEK)
+    post_due_digests(stack)
     (digest,) = stack.sb.messages(MGR_CHANNEL)
     assert stack.sb.thread(MGR_CHANNEL, digest.ts)[0].files  # the chart
 

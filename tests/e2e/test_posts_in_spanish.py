@@ -6,22 +6,15 @@ Through the sandbox, Block Kit validated on the wire."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
-
-from slack_sdk import WebClient
-from sqlalchemy import update
 
 from bench.app_stack import ADMIN, MANAGER, PROCESSOR, SALES, TRIAGE, WAREHOUSE, action_id, text_of
-from jobs.schedule import tick_digests
 from messages.actions import TriageActions as A
 from messages.i18n import LANGUAGES
 from store.metrics import list_digest_subscriptions
-from store.models import DigestSubscription
 from store.workspace import list_routes, set_language
-from tests.support.metrics_desk import build_desk
+from tests.support.metrics_desk import AFTER_WEEK, build_desk, post_due_digests
 
 MGR_CHANNEL = "C0MGR"
-AFTER_WEEK = datetime(2026, 11, 9, 8, 1, tzinfo=UTC)  # the metrics desk's week is over
 
 
 def orders(sb, text: str, *, user: str = ADMIN, channel: str = "C0ORDERS") -> str:
@@ -91,11 +84,7 @@ def test_a_digest_subscribed_in_spanish_is_posted_in_spanish(stack, set_clock):
            channel=MGR_CHANNEL)
     assert [s.language for s in list_digest_subscriptions(stack.db)] == ["es", None]
     assert "· Spanish" in orders(stack.sb, "digest list", user=MANAGER, channel=MGR_CHANNEL)
-    with stack.db.write() as s:  # subscribed before the week ended
-        s.execute(update(DigestSubscription).values(created_at=datetime(2026, 11, 2, 9,
-                                                                        tzinfo=UTC)))
-    client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
-    tick_digests(db=stack.db, client=client, claimed_by="clock", now=AFTER_WEEK)
+    post_due_digests(stack)
 
     (spanish,) = stack.sb.messages(MGR_CHANNEL)
     assert spanish.text.startswith("Resumen semanal · Semana 45 de 2026, 2–8 nov 2026: ")

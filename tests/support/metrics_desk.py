@@ -161,3 +161,20 @@ def _discrepancies(s, o) -> None:
     flag("P1", DiscrepancyType.OTHER, at(10, 27, 12), at(10, 28, 12))  # 24 h, before
     flag("O9", DiscrepancyType.UNKNOWN_SKU, at(11, 8, 23, 45))  # open, 15 minutes old
     flag("Q1", DiscrepancyType.CREDIT_LIMIT, at(10, 20, 12))  # open, weeks old
+
+
+AFTER_WEEK = datetime(2026, 11, 9, 8, 1, tzinfo=UTC)  # the desk's week (2–8 Nov) is over
+
+
+def post_due_digests(stack, now: datetime = AFTER_WEEK) -> None:
+    """The clock's digest tick at `now`, the subscriptions dated before the week ended."""
+    from slack_sdk import WebClient
+    from sqlalchemy import update
+
+    from jobs.schedule import tick_digests
+    from store.models import DigestSubscription
+
+    with stack.db.write() as s:
+        s.execute(update(DigestSubscription).values(created_at=at(11, 2, 9)))
+    client = WebClient(base_url=stack.sb.api_url, token=stack.sb.bot_token)
+    tick_digests(db=stack.db, client=client, claimed_by="clock", now=now)
