@@ -41,6 +41,9 @@ TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=u
          ".css": "text/css; charset=utf-8", ".json": "application/json; charset=utf-8",
          ".png": "image/png", ".svg": "image/svg+xml"}
 KEEPALIVE_S = 15.0
+# The largest action the page sends (Slack's message box holds 40,000 characters; a modal's
+# values are smaller); anything bigger is refused unread.
+MAX_BODY = 1_000_000
 QUIET_S = 0.05  # a burst of changes (a post, its thread reply) goes as one event…
 COALESCE_S = 0.3  # …at most this late, however busy the app is
 
@@ -165,10 +168,20 @@ class _Handler(Replying):
 
     def do_POST(self) -> None:
         path = urlsplit(self.path).path
-        raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        length = int(self.headers.get("Content-Length") or 0)
         if not path.startswith("/api/"):
             self._send(404, "text/plain", b"not found")
             return
+        if length > MAX_BODY:
+            self.close_connection = True
+            self._json(413, {"ok": False, "error": f"request over {MAX_BODY:,} bytes"})
+            return
+        # JSON only: another site's page can't send it without the browser asking first (CORS
+        # preflight, which this server never grants), so it can't act in the sandbox.
+        if not (self.headers.get("Content-Type") or "").startswith("application/json"):
+            self._json(415, {"ok": False, "error": "send application/json"})
+            return
+        raw = self.rfile.read(length)
         try:
             body = json.loads(raw or b"{}")
             if not isinstance(body, dict):

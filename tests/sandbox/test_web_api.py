@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -116,6 +117,25 @@ def test_the_server_answers_mistakes_as_json_errors(page):
     assert status == 400 and answer == {"ok": False, "error": "no user 'U0NOBODY'"}
     status, answer = post(page, "teleport", {"user": "U0PROC1"})
     assert status == 400 and "teleport" in answer["error"]
+
+
+def test_too_large_or_not_json_is_refused_unread(page):
+    import http.client
+
+    from sandbox.web.server import MAX_BODY
+    parts = urllib.parse.urlsplit(page.url)
+    for length, ctype, status in ((MAX_BODY + 1, "application/json", 413),
+                                  (19, "text/plain", 415)):
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        try:  # headers only: the answer must come without the body being read
+            conn.putrequest("POST", "/api/command")
+            conn.putheader("Content-Type", ctype)
+            conn.putheader("Content-Length", str(length))
+            conn.endheaders()
+            response = conn.getresponse()
+            assert response.status == status and json.loads(response.read())["ok"] is False
+        finally:
+            conn.close()
 
 
 def test_a_late_ack_is_reported_to_the_page(sb, app, page, monkeypatch):
