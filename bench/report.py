@@ -12,6 +12,13 @@ LOOKUP_KINDS = (("exact ref", "exact ref", 30.0), ("PO", "PO number", None),
 ROUNDTRIP_P99_BUDGET_MS = 300.0
 DIGEST_BUDGET_S = {"sqlite": 2.0, "postgresql": 1.0}
 WEB_RSS_BUDGET_MB = 500.0
+# Issue 23's targets: the distance to what Bolt itself costs and to the database's bulk speed.
+TARGET_ROUNDTRIP_RATIO = (2.0, 3.0)  # p50, p99 against the no-op app, 20 senders
+TARGET_ROUNDTRIP_P99_MS = 100.0
+TARGET_RPS = 600.0
+TARGET_IMPORT_LINES_PER_S = {"sqlite": 20_000.0, "postgresql": 15_000.0}
+TARGET_DIGEST_RATIO = 1.5
+TARGET_SEED_S = 120.0
 
 
 def render_markdown(results: dict) -> str:
@@ -64,7 +71,84 @@ def render_markdown(results: dict) -> str:
     if _any(by_db, "clock"):
         row("clock process after posting a monthly digest: RSS (own memory, mmap'd file pages)",
             _clock)
-    return "\n".join(head + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
+    table = "\n".join(head + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
+    return table + render_targets(results)
+
+
+def render_targets(results: dict) -> str:
+    """Issue 23's table: each target next to this run's figure, met (✅) or not (❌)."""
+    by_db = results["by_db"]
+    dbs = list(by_db)
+    rows = [
+        ("`/order` round trip, 20 senders: p50 / p99 against the no-op app",
+         _target_roundtrip, f"≤ {TARGET_ROUNDTRIP_RATIO[0]:.0f}× / ≤ "
+         f"{TARGET_ROUNDTRIP_RATIO[1]:.0f}×, p99 ≤ {TARGET_ROUNDTRIP_P99_MS:.0f} ms"),
+        ("throughput at 20 senders", _target_rps, f"≥ {TARGET_RPS:,.0f} req/s"),
+        ("import with checks", _target_import, "≥ 20,000 lines/s SQLite, ≥ 15,000 PostgreSQL"),
+        ("monthly digest, warm, against one hand-written aggregate", _target_digest,
+         f"≤ {TARGET_DIGEST_RATIO}× on both"),
+        (f"seed {results['profile']['orders']:,} orders", _target_seed,
+         f"≤ {TARGET_SEED_S:.0f} s"),
+    ]
+    lines = ["", "### Issue 23's targets in this run", "",
+             "| figure | " + " | ".join(LABELS[d] for d in dbs) + " | target |",
+             "|---|" + "---|" * len(dbs) + "---|"]
+    lines += ["| " + " | ".join([label, *(cell(d, by_db[d]) for d in dbs), target]) + " |"
+              for label, cell, target in rows]
+    return "\n".join(lines) + "\n"
+
+
+def _met(ok: bool) -> str:
+    return " ✅" if ok else " ❌"
+
+
+def _at_20(r: dict) -> dict | None:
+    if _missing(r, "roundtrip"):
+        return None
+    senders = r["roundtrip"]["senders"]
+    return senders.get(20) or senders.get("20")  # a results file read back has string keys
+
+
+def _target_roundtrip(d: str, r: dict) -> str:
+    x = _at_20(r)
+    if not x:
+        return "—"
+    p50 = x["ours"]["p50"] / x["baseline"]["p50"]
+    p99 = x["ours"]["p99"] / x["baseline"]["p99"]
+    ok = (p50 <= TARGET_ROUNDTRIP_RATIO[0] and p99 <= TARGET_ROUNDTRIP_RATIO[1]
+          and x["ours"]["p99"] <= TARGET_ROUNDTRIP_P99_MS)
+    return (f"{x['ours']['p50']:.0f} / {x['ours']['p99']:.0f} ms = {p50:.1f}× / {p99:.1f}×"
+            f"{_met(ok)}")
+
+
+def _target_rps(d: str, r: dict) -> str:
+    x = _at_20(r)
+    if not x:
+        return "—"
+    return (f"{x['ours']['rps']:,.0f} req/s (no-op {x['baseline']['rps']:,.0f})"
+            f"{_met(x['ours']['rps'] >= TARGET_RPS)}")
+
+
+def _target_import(d: str, r: dict) -> str:
+    if _missing(r, "import"):
+        return "—"
+    rate = r["import"]["lines_per_s"]
+    return f"{rate:,.0f} lines/s{_met(rate >= TARGET_IMPORT_LINES_PER_S[d])}"
+
+
+def _target_digest(d: str, r: dict) -> str:
+    if _missing(r, "digest"):
+        return "—"
+    x = r["digest"]
+    ratio = x["warm"] / x["baseline"]
+    return f"{x['warm']:.2f} s = {ratio:.1f}×{_met(ratio <= TARGET_DIGEST_RATIO)}"
+
+
+def _target_seed(d: str, r: dict) -> str:
+    seed = r.get("seed")
+    if not seed:
+        return "not recorded"
+    return f"{seed['seconds']:,.0f} s{_met(seed['seconds'] <= TARGET_SEED_S)}"
 
 
 def write_docs(path: Path, table: str) -> None:

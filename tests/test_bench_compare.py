@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bench.report import compare, figures, render_comparison
+from bench.report import compare, figures, render_comparison, render_targets
 
 
 def _run(*, p99: float, rps: float, lines_per_s: float, digest_s: float, n: int) -> dict:
@@ -56,3 +56,31 @@ def test_the_report_names_the_previous_run_and_says_none_when_nothing_moved():
     worse = render_comparison(same, _run(p99=100, rps=150, lines_per_s=6_000, digest_s=1.0,
                                          n=5))
     assert "- sqlite/roundtrip/senders/20/ours/rps: 300 → 150 (50% worse)" in worse
+
+
+def test_the_targets_table_says_which_are_met():
+    def db(*, p50: float, p99: float, rps: float, lines: float, warm: float, seed: float) -> dict:
+        return {"seed": {"seconds": seed},
+                "roundtrip": {"senders": {20: {"ours": {"p50": p50, "p99": p99, "rps": rps},
+                                               "baseline": {"p50": 20.0, "p99": 30.0,
+                                                            "rps": 1_200.0}}}},
+                "digest": {"warm": warm, "baseline": 1.0},
+                "import": {"lines_per_s": lines}}
+
+    results = {"profile": {"orders": 1_000_000}, "by_db": {
+        "sqlite": db(p50=39, p99=89, rps=650, lines=21_000, warm=1.4, seed=110),
+        "postgresql": db(p50=41, p99=89, rps=550, lines=14_000, warm=1.6, seed=130)}}
+    rows = {line.split(" | ")[0].lstrip("| "): line
+            for line in render_targets(json.loads(json.dumps(results))).splitlines()
+            if line.startswith("| ") and "---" not in line}
+    assert "39 / 89 ms = 1.9× / 3.0× ✅" in rows["`/order` round trip, 20 senders: p50 / p99 "
+                                              "against the no-op app"]
+    # p50 2.05× is over 2×, though p99 is within 3× and 100 ms
+    assert "2.0× / 3.0× ❌" in rows["`/order` round trip, 20 senders: p50 / p99 against the "
+                                   "no-op app"]
+    assert rows["throughput at 20 senders"].count("✅") == 1
+    assert "21,000 lines/s ✅" in rows["import with checks"]
+    assert "14,000 lines/s ❌" in rows["import with checks"]  # PostgreSQL's target is 15,000
+    assert "1.40 s = 1.4× ✅" in rows["monthly digest, warm, against one hand-written aggregate"]
+    assert "110 s ✅" in rows["seed 1,000,000 orders"] and "130 s ❌" in rows[
+        "seed 1,000,000 orders"]
