@@ -47,7 +47,7 @@ from audit import audit, audit_failures, wait_drained  # noqa: E402
 from faults import _wait_digests  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 from stack import OUT, SIGNING_SECRET, Stack, _stop, fresh_database, load_average  # noqa: E402
-from traffic import Desk, Traffic  # noqa: E402
+from traffic import Desk, Traffic, status_counts  # noqa: E402
 
 from bench import roundtrip_bench  # noqa: E402
 from bench.dataset import DEFAULT_PG, seeded, url_for  # noqa: E402
@@ -214,7 +214,10 @@ def duplicates(*, orders: int, requests: int, digest_days: int, threads: int, na
             drain = wait_drained(stack.db, 300)
             _wait_digests(stack, timeout=180, want=digest_days)
             result = {"requests": len(desk.ledger.answers), "wall_s": round(wall, 1),
-                      "answers": dict(Counter(str(a.status) for a in desk.ledger.answers)),
+                      "answers": status_counts(desk.ledger.answers),
+                      "answers_by_kind": {k: status_counts([a for a in desk.ledger.answers
+                                                            if a.kind == k])
+                                          for k in sorted({a.kind for a in desk.ledger.answers})},
                       "drain_s": None if drain is None else round(drain, 1),
                       "requests_by_web_port": dict(stack.sent_to),
                       "digest_claims_by_clock": _claims(stack.db),
@@ -271,6 +274,7 @@ def print_report(through: dict | None, dups: dict | None) -> None:
     if dups:
         print(f"\n2 web processes + 2 clocks: {dups['requests']} requests in {dups['wall_s']} s "
               f"{dups['answers']}; outbox drained {dups['drain_s']} s after the last")
+        print(f"  answers by kind: {dups['answers_by_kind']}")
         print(f"  requests per web process (port): {dups['requests_by_web_port']}; "
               f"digest periods claimed per clock (host:pid): {dups['digest_claims_by_clock']}")
         for section, figures in dups["audit"].items():
