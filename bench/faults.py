@@ -188,8 +188,8 @@ def run(kind: str, scenario: str, args) -> dict:
     return result
 
 
-def _wait_digests(stack: Stack, timeout: float) -> None:
-    """Until the 30 owed digests are posted, or no more get posted for 15 s (a run claimed
+def _wait_digests(stack: Stack, timeout: float, want: int = 30) -> None:
+    """Until the `want` owed digests are posted, or no more get posted for 15 s (a run claimed
     by a killed clock waits STALE_AFTER, 15 min, before another clock retakes it)."""
     from sqlalchemy import func, select
 
@@ -200,7 +200,7 @@ def _wait_digests(stack: Stack, timeout: float) -> None:
         with stack.db.read() as s:
             posted = s.scalar(select(func.count()).select_from(DigestRun).where(
                 DigestRun.status == "posted"))
-        if posted >= 30:
+        if posted >= want:
             return
         if posted != last:
             last, since = posted, time.monotonic()

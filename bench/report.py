@@ -71,6 +71,11 @@ def render_markdown(results: dict) -> str:
     if _any(by_db, "clock"):
         row("clock process after posting a monthly digest: RSS (own memory, mmap'd file pages)",
             _clock)
+    if _any(by_db, "scaleout"):
+        row("`/order`, 20 senders, 2 web processes on one database vs 1: req/s; p50 / p99",
+            _scaleout_throughput)
+        row("2 web processes + 2 clocks, traffic that posts: exactly-once audit",
+            _scaleout_audit, "0 duplicated, 0 lost")
     table = "\n".join(head + ["| " + " | ".join(r) + " |" for r in rows]) + "\n"
     return table + render_targets(results)
 
@@ -263,6 +268,32 @@ def _clock(d: str, r: dict) -> str:
     x = r["clock"]
     return f"{x['rss_mb']:,.0f} MB ({x['anon_mb']:,.0f} MB, {x['file_mb']:,.0f} MB)"
 
+
+def _scaleout_throughput(d: str, r: dict) -> str:
+    if d == "sqlite":
+        return SQLITE_SCALEOUT
+    if _missing(r, "scaleout"):
+        return "—"
+    one, two = (r["scaleout"]["throughput"]["median"][n] for n in ("1", "2"))
+    return (f"{two['rps']:,.0f} vs {one['rps']:,.0f} req/s = {two['rps'] / one['rps']:.2f}×; "
+            f"{two['p50']:.0f} / {two['p99']:.0f} vs {one['p50']:.0f} / {one['p99']:.0f} ms")
+
+
+def _scaleout_audit(d: str, r: dict) -> str:
+    if d == "sqlite":
+        return SQLITE_SCALEOUT
+    if _missing(r, "scaleout"):
+        return "—"
+    x = r["scaleout"]["duplicates"]
+    verdict = f"FAILED: {', '.join(x['audit_failures'])} ❌" if x["audit_failures"] else \
+        "0 duplicated, 0 lost ✅"
+    claims = " + ".join(str(n) for n in sorted(x["digest_claims_by_clock"].values()))
+    return (f"{verdict} ({x['audit']['posts']['slack_accepted']:,} posts; "
+            f"{x['audit']['digests']['runs'].get('posted', 0)} digest periods, each once, "
+            f"claimed {claims} by the two clocks)")
+
+
+SQLITE_SCALEOUT = "—, one machine's file"
 
 # How each figure of a results file reads, by its key: lower is better (latencies, times,
 # memory) or higher is better (rates). Keys in neither set (counts, sizes of the input) are

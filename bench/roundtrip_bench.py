@@ -96,16 +96,20 @@ def send(url: str, text: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def load(url: str, texts: list[str], concurrency: int) -> dict:
-    for text in texts[:10]:  # warm the process: fuzzy index, connection pool
-        send(url, text)
+def load(url: str | list[str], texts: list[str], concurrency: int) -> dict:
+    """`texts` sent by `concurrency` senders; given several URLs (web processes), request i
+    goes to url i mod n (round robin, as a load balancer would)."""
+    urls = [url] if isinstance(url, str) else url
+    for each in urls:
+        for text in texts[:10]:  # warm the process: fuzzy index, connection pool
+            send(each, text)
     lock, latencies, errors = threading.Lock(), [], 0
     started = time.perf_counter()
 
-    def one(text: str) -> None:
+    def one(i: int, text: str) -> None:
         nonlocal errors
         try:
-            ms = send(url, text)
+            ms = send(urls[i % len(urls)], text)
             with lock:
                 latencies.append(ms)
         except Exception:  # counted, reported: a benchmark keeps going
@@ -113,7 +117,7 @@ def load(url: str, texts: list[str], concurrency: int) -> dict:
                 errors += 1
 
     with ThreadPoolExecutor(concurrency) as pool:
-        list(pool.map(one, texts))
+        list(pool.map(one, range(len(texts)), texts))
     wall = time.perf_counter() - started
     latencies.sort()
     q = statistics.quantiles(latencies, n=100)

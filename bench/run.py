@@ -17,6 +17,9 @@ and commit. Sections:
   digest     the monthly digest with its chart, next to one hand-written SQL aggregate
   import     the orders CSV imported with the order checks running (fresh database)
   clock      resident memory of `orderdesk clock` after it posted a monthly digest
+  scaleout   PostgreSQL only: /order at 20 senders to 1 vs 2 `orderdesk serve` on one
+             database, then 2 web processes + 2 clocks under traffic that posts, audited
+             exactly-once (bench/scale_out.py)
 The seed time comes from when the dataset was seeded (bench/out/orders_<N>.<db>.seed.json);
 --reseed seeds again to time it in this run (~4 min a database at 1,000,000).
 """
@@ -44,6 +47,7 @@ from bench import (  # noqa: E402
     import_rate,
     lookup_bench,
     roundtrip_bench,
+    scale_out,
     thread_bench,  # noqa: E402
 )
 from bench.dataset import DEFAULT_PG, OUT, commit, seed_record, seeded, url_for  # noqa: E402
@@ -51,7 +55,7 @@ from bench.report import LABELS, render_comparison, render_markdown, write_docs 
 from bench.seed_and_import import size_of  # noqa: E402
 from sandbox import SlackSandbox  # noqa: E402
 
-SECTIONS = ("lookup", "roundtrip", "threads", "digest", "import", "clock")
+SECTIONS = ("lookup", "roundtrip", "threads", "digest", "import", "clock", "scaleout")
 BACKENDS = ("sqlite", "postgresql")
 
 
@@ -130,9 +134,12 @@ def run_backend(backend: str, profile: Profile, sections, sb: SlackSandbox, pg_b
             orders=profile.orders, repeat=profile.digest_repeat, profile=False)),
         "import": lambda: import_rate.measure(backend, profile.import_orders, pg_base),
         "clock": lambda: clock_memory.measure(backend, profile.orders, sb, pg_base),
+        "scaleout": lambda: scale_out.run(profile.orders, sb, pg_base,
+                                          requests=profile.roundtrip_requests),
     }
     for section in SECTIONS:
-        if section not in sections:
+        # SQLite is one machine's file: there is nothing to scale out to
+        if section not in sections or (section == "scaleout" and backend == "sqlite"):
             continue
         started = time.perf_counter()
         out[section] = runs[section]()
