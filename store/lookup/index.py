@@ -4,29 +4,28 @@ rapidfuzz needs the strings in process memory; customers and products are small 
 to orders (tens of thousands at a million orders), so we keep them here and let the
 database join the winners to orders through its indexes. DESIGN.md "Fuzzy lookup".
 
-Freshness: every fuzzy search compares max(id) of both tables (an index probe), and at most
-every CHECK_SECONDS also the row counts; a write that renames things calls invalidate().
-Readers work on an immutable snapshot swapped in under a lock, so this is thread-safe.
+Freshness: every fuzzy search reads the count of changes to customer and product names, which
+triggers keep for every writer in every process (store.migrations.search_index: an insert, a
+rename, a deletion), and rebuilds when it moved. Readers work on an immutable snapshot swapped
+in under a lock, so this is thread-safe.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-import time
 import weakref
 from dataclasses import dataclass, field
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.utils import default_process
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store.db import Database
-from store.models import Customer, Product
+from store.models import Customer, Product, SearchIndexVersion
 
-CHECK_SECONDS = 5.0
 # Beyond this many distinct names, WRatio over all of them gets too slow (26-42 ms over 5k long
 # multilingual names, bench/recall.py). Then candidates come from token_sort_ratio (top PREFILTER)
 # plus names holding a word close to a query word (partial names like 'acme'), and only
@@ -61,7 +60,7 @@ class Words:
 
 @dataclass(frozen=True)
 class Snapshot:
-    signature: tuple
+    signature: int  # the count of changes it was built at
     names: list[str]                   # distinct customer names, processed
     name_ids: list[tuple[int, ...]]    # customer ids carrying each name
     customers: dict[int, tuple[str, str]]  # id -> (code, name)
@@ -76,8 +75,6 @@ class _Holder:
     def __init__(self):
         self.lock = threading.Lock()
         self.snapshot: Snapshot | None = None
-        self.counts_checked_at = 0.0
-        self.counts: tuple | None = None
 
 
 _holders: weakref.WeakKeyDictionary[Database, _Holder] = weakref.WeakKeyDictionary()
@@ -93,7 +90,7 @@ def _holder(db: Database) -> _Holder:
 
 
 def invalidate(db: Database) -> None:
-    """Call after writes that add, rename or remove customers or products."""
+    """Drop the snapshot: the next search builds it again (after changing how it is built)."""
     holder = _holder(db)
     with holder.lock:
         holder.snapshot = None
@@ -108,7 +105,7 @@ def snapshot(db: Database, session: Session | None = None) -> Snapshot:
         with db.read() as own:
             return snapshot(db, own)
     holder = _holder(db)
-    signature = _signature(session, holder)
+    signature = session.execute(_VERSION).scalar() or 0  # no row yet: nothing changed
     current = holder.snapshot
     if current is not None and current.signature == signature:
         return current
@@ -119,24 +116,11 @@ def snapshot(db: Database, session: Session | None = None) -> Snapshot:
         return current
 
 
-# Built once (a statement keeps its cache key): one of them runs on every fuzzy lookup.
-_MAXIMA = select(select(func.max(Customer.id)).scalar_subquery(),
-                 select(func.max(Product.id)).scalar_subquery())
-_COUNTS = select(select(func.count()).select_from(Customer).scalar_subquery(),
-                 select(func.count()).select_from(Product).scalar_subquery())
+# Built once (a statement keeps its cache key): it runs on every fuzzy lookup.
+_VERSION = select(SearchIndexVersion.version).where(SearchIndexVersion.id == 1)
 
 
-def _signature(session: Session, holder: _Holder) -> tuple:
-    now = time.monotonic()
-    maxima = tuple(session.execute(_MAXIMA).one())
-    if holder.counts is None or now - holder.counts_checked_at >= CHECK_SECONDS:
-        # Deletes don't move max(id); counts catch them, checked less often.
-        holder.counts = tuple(session.execute(_COUNTS).one())
-        holder.counts_checked_at = now
-    return maxima + holder.counts
-
-
-def _build(session: Session, signature: tuple) -> Snapshot:
+def _build(session: Session, signature: int) -> Snapshot:
     customer_rows = session.execute(select(Customer.id, Customer.code, Customer.name)).all()
     product_rows = session.execute(
         select(Product.sku, Product.name, Product.active).order_by(Product.id)

@@ -17,6 +17,7 @@ from store.models.orders import (
     ShipmentLine,
 )
 from store.models.returns import Approval, Return, ReturnLine
+from store.models.search_index import SearchIndexVersion
 from store.models.triage import Discrepancy
 from store.models.workspace import (
     AutolinkChannel,
@@ -37,7 +38,7 @@ __all__ = [
     "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent", "ConnectSource",
     "Counter", "Customer", "CustomerAddress",
     "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
-    "Event", "FINGERPRINT_FIELD", "Follow", "ImportRun", "InboundMail",
+    "Event", "FINGERPRINT_FIELD", "SearchIndexVersion", "Follow", "ImportRun", "InboundMail",
     "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
     "OrderShipFacts", "OutboxMessage", "OutgoingMail",
     "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",

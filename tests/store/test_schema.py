@@ -4,7 +4,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from store import schema
 from store.db import Database, make_engine
@@ -114,3 +114,24 @@ def test_0017_retypes_open_unusual_findings_and_its_downgrade_turns_them_back(em
         command.downgrade(config, "0016_customer_language")
     assert _discrepancies(empty_db.engine) == [
         ("other", "other:unusual:qty:1:WID-1:120"), ("other", "manual:1")]
+
+
+def test_after_upgrade_a_rename_moves_the_search_index_version(empty_db):
+    """The migration's triggers, not only create_all's, keep the fuzzy index's count."""
+    schema.upgrade(empty_db)
+    with empty_db.engine.begin() as conn:
+        conn.execute(text("INSERT INTO customers (code, name, currency, created_at, bad_email, "
+                          "notice_shipped) VALUES ('C', 'Acme', 'USD', '2026-01-01', false, "
+                          "false)"))
+    with empty_db.engine.begin() as conn:
+        first = conn.scalar(text("SELECT version FROM search_index_version"))
+        conn.execute(text("UPDATE customers SET name = 'Umbrella'"))
+    with empty_db.engine.begin() as conn:
+        assert conn.scalar(text("SELECT version FROM search_index_version")) == first + 1
+    config = schema.alembic_config(empty_db.engine.url.render_as_string(hide_password=False))
+    with empty_db.engine.connect() as conn, conn.begin():  # its downgrade removes them all
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0020_search_index_version-1")
+    with empty_db.engine.begin() as conn:
+        conn.execute(text("UPDATE customers SET name = 'Initech'"))  # no trigger left to fail
+        assert "search_index_version" not in inspect(conn).get_table_names()

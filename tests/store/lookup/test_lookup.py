@@ -1,10 +1,12 @@
 """/order <anything>: each kind of key, typos, mixes, and the no-match answer."""
 
 import pytest
+from sqlalchemy import delete, select, update
 
+from store.db import Database, make_engine
 from store.lookup import index as search_index
 from store.lookup.find import find_customers, find_orders, find_products
-from store.models import Customer
+from store.models import Customer, Product, SearchIndexVersion
 from tests.support.clock import days_ago
 from tests.support.desk import add_order, build
 
@@ -138,12 +140,57 @@ def test_a_customer_added_after_a_lookup_is_found_at_once(db, desk):
     assert [c.ref for c in find_orders(db, query="initech").candidates] == ["SO-3000"]
 
 
-def test_a_renamed_customer_is_found_after_invalidate(db, desk):
-    find_orders(db, query="acme")
+@pytest.fixture
+def other_process(db):
+    """The same database as another web process sees it: its own engine and its own index."""
+    other = Database(make_engine(db.engine.url.render_as_string(hide_password=False)))
+    yield other
+    other.engine.dispose()
+
+
+def test_a_rename_by_another_process_is_found_at_the_next_search(db, desk, other_process):
+    assert find_orders(other_process, query="umbrella").candidates == ()  # its index is built
+    with db.write() as s:  # a Core update, as the customers import writes
+        s.execute(update(Customer).where(Customer.id == desk["GLOBEX"])
+                  .values(name="Umbrella Holdings"))
+    assert [c.ref for c in find_orders(other_process, query="umbrella").candidates] == [
+        "SO-1046"]
+    renamed = {m.code: m.name for m in find_customers(other_process, query="umbrella")}
+    assert renamed.get("GLOBEX") == "Umbrella Holdings"
+
+
+def test_products_renamed_retired_or_removed_elsewhere_are_seen(db, desk, other_process):
+    assert find_products(other_process, query="bracket stainless")[0].sku == "BRK-3003-SS"
     with db.write() as s:
-        s.get(Customer, desk["GLOBEX"]).name = "Umbrella Holdings"
-    search_index.invalidate(db)
-    assert [c.ref for c in find_orders(db, query="umbrella").candidates] == ["SO-1046"]
+        s.execute(update(Product).where(Product.sku == "BRK-3003-SS")
+                  .values(name="Hinge Plate, Stainless", active=False))
+    hinge = find_products(other_process, query="hinge plate")[0]
+    assert (hinge.sku, hinge.active) == ("BRK-3003-SS", False)
+    with db.write() as s:
+        s.add(Product(sku="NEW-0001-GR", name="Grommet Kit", unit_price_minor=100,
+                      currency="USD"))
+    assert find_products(other_process, query="grommet kit")[0].sku == "NEW-0001-GR"
+    with db.write() as s:
+        s.execute(delete(Product).where(Product.sku == "NEW-0001-GR"))
+    assert "NEW-0001-GR" not in {m.sku for m in find_products(other_process,
+                                                               query="grommet kit")}
+
+
+def test_only_a_change_of_what_the_index_holds_moves_its_version(db, desk):
+    def version() -> int:
+        with db.read() as s:
+            return s.scalar(select(SearchIndexVersion.version)) or 0
+
+    before = version()
+    with db.write() as s:  # a re-import writing the same values, and columns the index ignores
+        s.execute(update(Customer).values(name=Customer.name, phone="+1 555 0100"))
+        s.execute(update(Product).values(unit_price_minor=Product.unit_price_minor + 1))
+    assert version() == before
+    with db.write() as s:  # one transaction renaming two customers: counted (at least) once
+        s.execute(update(Customer).where(Customer.id == desk["GLOBEX"]).values(name="G2"))
+        s.execute(update(Customer).where(Customer.id != desk["GLOBEX"])
+                  .values(code=Customer.code + "-X"))
+    assert version() > before
 
 
 def test_find_customers_puts_the_exact_code_first(db, desk):
