@@ -236,6 +236,9 @@ class OrderShipFacts(Base):
         Index("ix_order_ship_facts_cycle_hours", "cycle_hours", "first_shipped_at"),
         # Past due at a period's end: the orders completed after it.
         Index("ix_order_ship_facts_complete_at", "complete_at"),
+        # The shipped orders due in a period, with what on time and in full read (0019).
+        Index("ix_order_ship_facts_due_date", "due_date", "owed", "first_shipped_at",
+              "complete_at"),
     )
 
     order_id: Mapped[int] = mapped_column(ForeignKey("orders.id", ondelete="CASCADE"),
