@@ -94,7 +94,7 @@ def _period(session: Session, dialect: str, period: Period, bounds: tuple[dateti
     found = q.received(session, start, end)
     found.update(q.shipped(session, dialect, start, end, offsets))
     found.update(q.due(session, dialect, period.start, period.last_day, bounds, offsets))
-    found["past_due_by_age"] = q.past_due(session, end, period.end)
+    found["past_due_by_age"] = q.past_due(session, dialect, end, period.end)
     found["past_due"] = sum(b.count for b in found["past_due_by_age"])
     found["orders_returned"] = q.returned(session, start, end)
     found.update(q.returns_of_shipped(session, dialect, start, end))
