@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
+    Date,
     Integer,
     and_,
     case,
@@ -39,6 +40,7 @@ from store.models import (
     OrderShipFacts,
     Return,
 )
+from store.periods import Period, local_days_in_order, local_midnight
 from store.types import UTCDateTime
 from store.views.metrics import AgeBucket, Money
 
@@ -134,8 +136,7 @@ def shipped(session: Session, dialect: str, start: datetime, end: datetime,
             "cycle_median_hours": _hours(median), "cycle_p90_hours": _hours(p90)}
 
 
-def due(session: Session, dialect: str, first_day: date, last_day: date,
-        bounds: tuple[datetime, datetime], offsets) -> dict:
+def due(session: Session, dialect: str, period: Period, timezone: str, offsets) -> dict:
     """The orders due in the period (due date among its local days), still owed: not a draft,
     not canceled, not completed without a shipment. On time: first shipment before the end
     of the due date, local time; in full on time (OTIF): the last unit too. The due date is
@@ -144,21 +145,34 @@ def due(session: Session, dialect: str, first_day: date, last_day: date,
     (received facts, the open orders' due-date index) and the owed shipped orders (ship facts,
     one covering range read: an order has a ship facts row exactly when it has shipped)."""
     r, f = OrderReceivedFacts, OrderShipFacts
-    start, end = bounds
-
-    def by_due_date(moment):
-        return and_(moment.is_not(None), or_(
-            moment < start, and_(moment < end,
-                                 local_day(dialect, moment, offsets) <= f.due_date)))
-
     unshipped = session.scalar(select(func.count()).where(
-        r.due_date >= first_day, r.due_date <= last_day, r.is_open == true(),
+        r.due_date >= period.start, r.due_date <= period.last_day, r.is_open == true(),
         r.awaiting_shipment == true()))
-    on_time = by_due_date(f.first_shipped_at)
-    row = session.execute(
-        select(func.count().label("n"), func.sum(ordinal(on_time)).label("on_time"),
-               func.sum(ordinal(by_due_date(f.complete_at))).label("otif"))
-        .where(f.due_date >= first_day, f.due_date <= last_day, f.owed == true())).one()
+    if local_days_in_order(offsets):
+        # Each due day's end as a constant joined on the due date: on time is one comparison
+        # a row instead of a local date computed per row (SQLite 100k: 0.016 -> 0.007 s).
+        days = values(column("due", Date()), column("ends", UTCDateTime()), name="due_days") \
+            .data([(day, local_midnight(day + timedelta(days=1), timezone))
+                   for day in period.days]).cte()
+        row = session.execute(
+            select(func.count().label("n"), func.sum(ordinal(f.first_shipped_at < days.c.ends))
+                   .label("on_time"),
+                   func.sum(ordinal(f.complete_at < days.c.ends)).label("otif"))
+            .select_from(days).join(f, and_(f.due_date == days.c.due, f.owed == true()))).one()
+    else:
+        start, end = period.utc_bounds(timezone)
+
+        def by_due_date(moment):
+            return and_(moment.is_not(None), or_(
+                moment < start, and_(moment < end,
+                                     local_day(dialect, moment, offsets) <= f.due_date)))
+
+        row = session.execute(
+            select(func.count().label("n"),
+                   func.sum(ordinal(by_due_date(f.first_shipped_at))).label("on_time"),
+                   func.sum(ordinal(by_due_date(f.complete_at))).label("otif"))
+            .where(f.due_date >= period.start, f.due_date <= period.last_day,
+                   f.owed == true())).one()
     on_time = int(row.on_time or 0)
     return {"orders_due": unshipped + row.n, "due_on_time": on_time,
             "due_shipped_late": row.n - on_time, "due_in_full_on_time": int(row.otif or 0)}
