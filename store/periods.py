@@ -167,6 +167,17 @@ def utc_offsets(start: datetime, end: datetime, tz: str) -> tuple[tuple[datetime
     return tuple(found)
 
 
+def local_days_in_order(offsets: tuple[tuple[datetime, int], ...]) -> bool:
+    """Whether the local date never goes back over these offsets (utc_offsets): true unless a
+    change turns the clock back across a midnight (Chile's 24:00 -> 23:00), after which some
+    instants past a local midnight are again on the day before."""
+    for (at, after), (_, before) in zip(offsets[1:], offsets, strict=False):
+        just_before = at + timedelta(minutes=before) - timedelta(microseconds=1)
+        if (at + timedelta(minutes=after)).date() < just_before.date():
+            return False
+    return True
+
+
 def due_at(period: Period, *, at_time: str, tz: str) -> datetime:
     """When the digest of `period` is due: the day after its last day, at `at_time` local."""
     hours, minutes = (int(x) for x in check_time(at_time).split(":"))

@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Sequence
 from enum import Enum
 
-from sqlalchemy import Table, func, insert, select, text
+from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session
 
 
@@ -44,7 +44,7 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
     if not rows:
         return
     if not is_postgres(session):
-        session.execute(insert(table), rows)
+        _sqlite_insert(session, table, rows)
         return
     columns = list(rows[0])
     # Convert only the columns that need it (enums, JSON); judged by the first row, since
@@ -55,6 +55,20 @@ def insert_rows(session: Session, table: Table, rows: list[dict]) -> None:
         return
     copy_rows(session, table.name, columns, (
         [_pg(row[c]) if c in special else row[c] for c in columns] for row in rows))
+
+
+def _sqlite_insert(session: Session, table: Table, rows: list[dict]) -> None:
+    """executemany of plain tuples, each value through its column type's own bind processor
+    (what Core would store): Core's per-row parameter building cost more than the insert."""
+    columns = list(rows[0])
+    dialect = session.get_bind().dialect
+    convert = [(c, table.c[c].type.dialect_impl(dialect).bind_processor(dialect))
+               for c in columns]
+    names = ", ".join(f'"{c}"' for c in columns)
+    sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({", ".join("?" * len(columns))})'
+    session.connection().exec_driver_sql(sql, [
+        tuple(row[c] if p is None else p(row[c]) for c, p in convert)
+        for row in rows])
 
 
 def copy_rows(session: Session, table_name: str, columns: Sequence[str],

@@ -49,8 +49,9 @@ def build_digest(db: Database, *, period: Period, timezone: str,
     day_bounds = [(local_midnight(d, timezone), local_midnight(d + ONE_DAY, timezone))
                   for d in period.days]
     found = _run_reads(db, {
-        "current": lambda s: _period(s, dialect, period, cur, offsets),
-        "previous": lambda s: _period(s, dialect, period.previous(), prev, offsets),
+        "current": lambda s: _period(s, dialect, period, cur, timezone, offsets),
+        "previous": lambda s: _period(s, dialect, period.previous(), prev, timezone,
+                                      offsets),
         "backlog": lambda s: (q.backlog_at(s, dialect, cur[1]), q.backlog_at(s, dialect, cur[0]),
                               q.open_by_age(s, min(cur[1], now))),
         "context": lambda s: (q.daily_counts(s, day_bounds),
@@ -89,12 +90,12 @@ def _run_reads(db: Database, steps: dict[str, Callable[[Session], object]]) -> d
 
 
 def _period(session: Session, dialect: str, period: Period, bounds: tuple[datetime, datetime],
-            offsets) -> dict:
+            timezone: str, offsets) -> dict:
     start, end = bounds
     found = q.received(session, start, end)
     found.update(q.shipped(session, dialect, start, end, offsets))
-    found.update(q.due(session, dialect, period.start, period.last_day, bounds, offsets))
-    found["past_due_by_age"] = q.past_due(session, end, period.end)
+    found.update(q.due(session, dialect, period, timezone, offsets))
+    found["past_due_by_age"] = q.past_due(session, dialect, end, period.end)
     found["past_due"] = sum(b.count for b in found["past_due_by_age"])
     found["orders_returned"] = q.returned(session, start, end)
     found.update(q.returns_of_shipped(session, dialect, start, end))

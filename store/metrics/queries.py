@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
+    Date,
     Integer,
     and_,
     case,
@@ -39,6 +40,7 @@ from store.models import (
     OrderShipFacts,
     Return,
 )
+from store.periods import Period, local_days_in_order, local_midnight
 from store.types import UTCDateTime
 from store.views.metrics import AgeBucket, Money
 
@@ -134,50 +136,79 @@ def shipped(session: Session, dialect: str, start: datetime, end: datetime,
             "cycle_median_hours": _hours(median), "cycle_p90_hours": _hours(p90)}
 
 
-def due(session: Session, dialect: str, first_day: date, last_day: date,
-        bounds: tuple[datetime, datetime], offsets) -> dict:
+def due(session: Session, dialect: str, period: Period, timezone: str, offsets) -> dict:
     """The orders due in the period (due date among its local days), still owed: not a draft,
     not canceled, not completed without a shipment. On time: first shipment before the end
     of the due date, local time; in full on time (OTIF): the last unit too. The due date is
-    in the period, so a shipment before it starts is on time and one after it ends late."""
+    in the period, so a shipment before it starts is on time and one after it ends late.
+    Two disjoint reads, neither probing the other table: the open orders not shipped yet
+    (received facts, the open orders' due-date index) and the owed shipped orders (ship facts,
+    one covering range read: an order has a ship facts row exactly when it has shipped)."""
     r, f = OrderReceivedFacts, OrderShipFacts
-    start, end = bounds
+    unshipped = session.scalar(select(func.count()).where(
+        r.due_date >= period.start, r.due_date <= period.last_day, r.is_open == true(),
+        r.awaiting_shipment == true()))
+    if local_days_in_order(offsets):
+        # Each due day's end as a constant joined on the due date: on time is one comparison
+        # a row instead of a local date computed per row (SQLite 100k: 0.016 -> 0.007 s).
+        days = values(column("due", Date()), column("ends", UTCDateTime()), name="due_days") \
+            .data([(day, local_midnight(day + timedelta(days=1), timezone))
+                   for day in period.days]).cte()
+        row = session.execute(
+            select(func.count().label("n"), func.sum(ordinal(f.first_shipped_at < days.c.ends))
+                   .label("on_time"),
+                   func.sum(ordinal(f.complete_at < days.c.ends)).label("otif"))
+            .select_from(days).join(f, and_(f.due_date == days.c.due, f.owed == true()))).one()
+    else:
+        start, end = period.utc_bounds(timezone)
 
-    def by_due_date(moment):
-        return and_(moment.is_not(None), or_(
-            moment < start, and_(moment < end,
-                                 local_day(dialect, moment, offsets) <= r.due_date)))
+        def by_due_date(moment):
+            return and_(moment.is_not(None), or_(
+                moment < start, and_(moment < end,
+                                     local_day(dialect, moment, offsets) <= f.due_date)))
 
-    on_time = by_due_date(f.first_shipped_at)
-    row = session.execute(
-        select(func.count().label("n"), func.sum(ordinal(on_time)).label("on_time"),
-               func.sum(ordinal(and_(f.first_shipped_at.is_not(None), ~on_time)))
-               .label("late"),
-               func.sum(ordinal(by_due_date(f.complete_at))).label("otif"))
-        .select_from(r).outerjoin(f, f.order_id == r.order_id)
-        .where(r.due_date >= first_day, r.due_date <= last_day, r.owed == true(),
-               or_(r.is_open == true(), f.order_id.is_not(None)))).one()
-    return {"orders_due": row.n, "due_on_time": int(row.on_time or 0),
-            "due_shipped_late": int(row.late or 0), "due_in_full_on_time": int(row.otif or 0)}
+        row = session.execute(
+            select(func.count().label("n"),
+                   func.sum(ordinal(by_due_date(f.first_shipped_at))).label("on_time"),
+                   func.sum(ordinal(by_due_date(f.complete_at))).label("otif"))
+            .where(f.due_date >= period.start, f.due_date <= period.last_day,
+                   f.owed == true())).one()
+    on_time = int(row.on_time or 0)
+    return {"orders_due": unshipped + row.n, "due_on_time": on_time,
+            "due_shipped_late": row.n - on_time, "due_in_full_on_time": int(row.otif or 0)}
 
 
-def past_due(session: Session, moment: datetime, day: date) -> tuple[AgeBucket, ...]:
+def past_due(session: Session, dialect: str, moment: datetime, day: date
+             ) -> tuple[AgeBucket, ...]:
     """Orders past due at `moment`, the start of local day `day`: received before it, due
     before `day`, still owed and not complete by then: open with units unshipped, or (open or
     not) completed at or after `moment`. Drafts, canceled orders and orders closed without
     every unit shipped have no time they stopped being owed, so they never count. By days
-    past due: the due date's distance from `day`."""
+    past due: the due date's distance from `day`. Two disjoint reads through narrow indexes
+    rather than every order received before `moment`: the open orders not complete at all
+    (the open orders' due-date index, probing their ship facts by key), and the orders,
+    open or not, completed at or after `moment` (a covering range read of the ship facts)."""
     r, f = OrderReceivedFacts, OrderShipFacts
-    whens = [(r.due_date >= day - timedelta(days=days), i)
-             for i, (_, days) in enumerate(PAST_DUE_BUCKETS) if days is not None]
-    bucket = case(*whens, else_=len(PAST_DUE_BUCKETS) - 1)
-    later = f.complete_at >= moment
-    counts = dict(session.execute(
-        select(bucket, func.count()).select_from(r).outerjoin(f, f.order_id == r.order_id)
-        .where(r.due_date < day, r.owed == true(), r.ordered_at < moment,
-               or_(and_(r.is_open == true(), or_(f.complete_at.is_(None), later)), later))
-        .group_by(bucket)).all())
-    return tuple(AgeBucket(label, counts.get(i, 0))
+
+    def counts(due_date, statement) -> dict:
+        whens = [(due_date >= day - timedelta(days=days), i)
+                 for i, (_, days) in enumerate(PAST_DUE_BUCKETS) if days is not None]
+        bucket = case(*whens, else_=len(PAST_DUE_BUCKETS) - 1)
+        return dict(session.execute(statement.add_columns(bucket, func.count())
+                                    .group_by(bucket)).all())
+
+    incomplete = counts(r.due_date, select().select_from(r)
+                        .outerjoin(f, f.order_id == r.order_id)
+                        .where(r.due_date < day, r.is_open == true(), r.ordered_at < moment,
+                               f.complete_at.is_(None)))
+    # The completions after `moment` are few; SQLite's planner, without range statistics,
+    # guesses the due dates' open range as narrow and read every order due before `day`.
+    completed_later = f.complete_at >= moment
+    if dialect == "sqlite":
+        completed_later = func.unlikely(completed_later)
+    later = counts(f.due_date, select().where(completed_later, f.owed == true(),
+                                              f.due_date < day, f.ordered_at < moment))
+    return tuple(AgeBucket(label, incomplete.get(i, 0) + later.get(i, 0))
                  for i, (label, _) in enumerate(PAST_DUE_BUCKETS))
 
 

@@ -29,6 +29,7 @@ from store.triage.rules import active
 from store.triage.sql import among
 
 _CHUNK = 900  # under every driver's bound-parameter limit
+_UNPAID = frozenset(s.value for s in UNPAID)
 ADDRESS_PARTS = ("name", "line1", "line2", "city", "region", "postal_code", "country")
 
 
@@ -82,7 +83,10 @@ class ProductFacts:
 class CustomerFacts:
     code: str
     credit_limit_minor: int | None
-    exposure_minor: int  # unpaid value of open/completed orders, this one included
+    # Unpaid value of open/completed orders, this one included; None where the credit check
+    # can't need it (no limit, or no unpaid order among those loaded): reading it costs a
+    # pass over every order of the customer, and most imported orders are paid.
+    exposure_minor: int | None
     default_address: dict | None
 
 
@@ -117,7 +121,7 @@ def load_facts(session: Session, order_ids: list[int], *, window,
     facts.products = _products(session, product_ids)
     facts.customer_prices = _customer_prices(session, customer_ids, product_ids)
     facts.available = _available(session, product_ids)
-    facts.customers = _customers(session, customer_ids)
+    facts.customers = _customers(session, customer_ids, _owing(facts.orders))
     facts.neighbours = _neighbours(session, facts.orders, window)
     facts.first_po = _first_po(session, facts.orders)
     facts.approved_prices = _approved_prices(session, [o.id for o in facts.orders])
@@ -127,12 +131,23 @@ def load_facts(session: Session, order_ids: list[int], *, window,
     return facts
 
 
-def load_credit_facts(session: Session, order_ids: list[int]) -> Facts:
+def load_credit_facts(session: Session, order_ids: list[int],
+                      known: dict[int, CustomerFacts] | None = None) -> Facts:
     """What the credit check alone reads: the orders and their customers' unpaid totals (a
-    re-check of other orders' credit items needs no stock, history or neighbours)."""
+    re-check of other orders' credit items needs no stock, history or neighbours). known:
+    customers already read in this transaction, whose unpaid totals are taken as they are."""
     facts = Facts(orders=load_orders(session, order_ids))
-    facts.customers = _customers(session, {o.customer_id for o in facts.orders})
+    known = {c: f for c, f in (known or {}).items() if f.exposure_minor is not None}
+    owing = _owing(facts.orders)
+    facts.customers = {c: known[c] for c in owing & known.keys()}
+    facts.customers.update(_customers(
+        session, {o.customer_id for o in facts.orders} - facts.customers.keys(), owing))
     return facts
+
+
+def _owing(orders: list[OrderFacts]) -> set[int]:
+    """Customers with an unpaid order among these: the only ones the credit check reads."""
+    return {o.customer_id for o in orders if o.payment_status in _UNPAID}
 
 
 def _approved_prices(session: Session, order_ids: list[int]) -> dict[tuple[int, int], set[int]]:
@@ -214,35 +229,36 @@ def _available(session: Session, ids) -> dict[int, int]:
     return out
 
 
-def _customers(session: Session, ids) -> dict[int, CustomerFacts]:
+def _customers(session: Session, ids, owing: set[int]) -> dict[int, CustomerFacts]:
+    """owing: the customers whose unpaid total is read (see CustomerFacts.exposure_minor)."""
     out: dict[int, CustomerFacts] = {}
     for part in chunks(ids):
         rows = session.execute(select(Customer.id, Customer.code, Customer.credit_limit_minor)
                                .where(among(session, Customer.id, part))).all()
-        limited = [r.id for r in rows if r.credit_limit_minor is not None]
+        limited = [r.id for r in rows if r.credit_limit_minor is not None and r.id in owing]
         exposure = _exposure(session, limited)
         addresses = _default_addresses(session, part)
         for r in rows:
-            out[r.id] = CustomerFacts(r.code, r.credit_limit_minor, exposure.get(r.id, 0),
+            out[r.id] = CustomerFacts(r.code, r.credit_limit_minor,
+                                      exposure.get(r.id, 0) if r.id in limited else None,
                                       addresses.get(r.id))
     return out
 
 
 def _exposure(session: Session, ids: list[int]) -> dict[int, int]:
-    """store.customers.view.credit_used, for many customers in two grouped queries."""
+    """store.customers.view.credit_used, for many customers in one grouped query (one pass
+    over their orders; the lines are read only for the unpaid ones)."""
     if not ids:
         return {}
-    scope = (among(session, Order.customer_id, ids), Order.status.in_(CREDIT_STATUSES),
-             Order.payment_status.in_(UNPAID))
-    out: dict[int, int] = defaultdict(int)
+    lines = (select(func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
+             .where(OrderLine.order_id == Order.id).correlate(Order).scalar_subquery())
+    out: dict[int, int] = {}
     for cid, total in session.execute(
-            select(Order.customer_id, func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
-            .join(Order, Order.id == OrderLine.order_id).where(*scope)
+            select(Order.customer_id, func.sum(Order.shipping_minor + func.coalesce(lines, 0)))
+            .where(among(session, Order.customer_id, ids), Order.status.in_(CREDIT_STATUSES),
+                   Order.payment_status.in_(UNPAID))
             .group_by(Order.customer_id)):
-        out[cid] += int(total or 0)
-    for cid, total in session.execute(select(Order.customer_id, func.sum(Order.shipping_minor))
-                                      .where(*scope).group_by(Order.customer_id)):
-        out[cid] += int(total or 0)
+        out[cid] = int(total or 0)
     return out
 
 
@@ -271,7 +287,9 @@ def _first_po(session: Session, orders: list[OrderFacts]) -> dict[tuple[int, str
         rows.extend(session.execute(
             select(Order.customer_id, Order.po_number, Order.ordered_at, Order.id, Order.ref)
             .where(among(session, Order.po_number, part),
-                   among(session, Order.customer_id, customers),
+                   # `+ 0`: not an index probe, so the read starts from the POs (a few orders
+                   # each) rather than from every order of the batch's customers
+                   among(session, Order.customer_id + 0, customers),
                    Order.status != OrderStatus.CANCELED)).all())
     for cid, po, at, oid, ref in rows:
         key = (cid, po)

@@ -309,16 +309,18 @@ def _unusual_line(order, ln, facts, rules):
     seen = facts.history.lines.get((order.customer_id, ln.sku))
     if not seen:
         return
-    past = seen.copy()
-    past[(ln.quantity, ln.unit_price_minor, order.currency)] -= 1  # the order's own line
-    past = +past
-    if sum(past.values()) < rules.unusual_min_history:
-        return
+    own = (ln.quantity, ln.unit_price_minor, order.currency)  # the order's own line
     quantities, prices = Counter(), Counter()
-    for (quantity, price, currency), n in past.items():
+    for (quantity, price, currency), n in seen.items():  # no copy of the histogram per line
+        if (quantity, price, currency) == own:
+            n -= 1
+        if n <= 0:
+            continue
         quantities[quantity] += n
         if currency == order.currency:
             prices[price] += n
+    if sum(quantities.values()) < rules.unusual_min_history:
+        return
     where = f"Line {ln.line_no}: {ln.sku}"
     median, mad = median_mad(quantities)
     if _off(ln.quantity, median, mad, rules.unusual_quantity_floor, rules):

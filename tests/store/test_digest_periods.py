@@ -13,7 +13,9 @@ from store.periods import (
     due_at,
     due_periods,
     last_complete_period,
+    local_days_in_order,
     period_containing,
+    utc_offsets,
 )
 
 
@@ -62,6 +64,19 @@ def test_local_days_follow_daylight_saving_changes():
     # Berlin leaves summer time on 25 Oct 2026: that day has 25 hours.
     start, end = Period("daily", date(2026, 10, 25), date(2026, 10, 26)).utc_bounds("Europe/Berlin")
     assert (start, end) == (utc(2026, 10, 24, 22), utc(2026, 10, 25, 23))
+
+
+@pytest.mark.parametrize("tz", ["UTC", "America/New_York", "Europe/Berlin",
+                                "America/Santiago", "Australia/Lord_Howe", "Asia/Kolkata"])
+def test_local_dates_go_forward_in_real_zones(tz):
+    # Santiago's clock goes back at 24:00 to 23:00: the same Saturday, still in order.
+    assert local_days_in_order(utc_offsets(utc(2026, 1, 1), utc(2027, 1, 1), tz))
+
+
+def test_a_clock_set_back_across_midnight_puts_local_dates_out_of_order():
+    # 00:30 at +60 set back to 23:30 the day before at 0.
+    assert not local_days_in_order(((utc(2026, 3, 1), 60), (utc(2026, 3, 1, 23, 30), 0)))
+    assert local_days_in_order(((utc(2026, 3, 1), 60), (utc(2026, 3, 1, 22, 30), 0)))
 
 
 def test_due_periods_are_the_ones_due_since_subscribing_oldest_first():

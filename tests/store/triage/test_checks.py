@@ -209,6 +209,19 @@ def test_another_order_of_the_customer_hears_the_new_credit_figure(db, imported,
     assert _credit(db, "SO-9011").status == DiscrepancyStatus.RESOLVED
 
 
+def test_a_paid_new_order_leaves_the_credit_figures_of_the_others(db, imported, tmp_path):
+    """A paid order adds nothing unpaid: the import neither flags it nor rewrites the other
+    orders' credit items (it does not even look at them)."""
+    from store.models import Event
+    import_problems(db, tmp_path, [row("SO-9012", "BRK-3003-SS", 2, "6.50", customer="GLOBEX",
+                                       payment_status="captured")])
+    assert _credit(db, "SO-9008").evidence["found"] == "$125.00 unpaid with this order"
+    with db.read() as s:
+        assert s.scalars(select(Discrepancy).join(Order, Order.id == Discrepancy.order_id)
+                         .where(Order.ref == "SO-9012")).all() == []
+        assert s.scalars(select(Event).where(Event.kind == "triage.updated")).all() == []
+
+
 def test_recording_the_payment_resolves_the_credit_problem(db, imported):
     version = get_order(db, ref="SO-9008").version
     result = edit_order(db, ref="SO-9008", actor="U0PROC1", expected_version=version,
