@@ -11,7 +11,7 @@ from alembic import op
 from store.migrations.search_index import create_statements, drop_statements
 
 revision = "0020_search_index_version"
-down_revision = "0018_post_language"
+down_revision = "0019_digest_speed"
 branch_labels = None
 depends_on = None
 
