@@ -262,3 +262,18 @@ def test_the_seeded_facts_are_what_the_facts_sql_makes_of_the_orders(seeded):
         s.execute(delete(OrderShipFacts))
         refresh_order_facts(s, id_range=(1, report.orders))
     assert facts() == seeded_facts
+
+
+def test_the_seed_leaves_every_index_and_foreign_key_in_place(seeded):
+    """Indexes (and PostgreSQL's foreign keys) are set aside during the bulk load: all back."""
+    from sqlalchemy import inspect
+
+    db, _ = seeded
+    inspector = inspect(db.engine)
+    for table in Base.metadata.sorted_tables:
+        keys = {(tuple(k["constrained_columns"]), k["referred_table"])
+                for k in inspector.get_foreign_keys(table.name)}
+        assert keys == {(tuple(c.name for c in k.columns), k.referred_table.name)
+                        for k in table.foreign_key_constraints}, table.name
+        assert {i["name"] for i in inspector.get_indexes(table.name)} >= {
+            i.name for i in table.indexes}, table.name
