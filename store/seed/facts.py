@@ -52,21 +52,25 @@ def order_facts(order: tuple, lines: list[tuple], shipments: list[tuple],
 
 def _done_at(lines: list[tuple], own: list[tuple], shipment_lines: list[tuple]) -> list[int]:
     """Of each line that completes, when: the earliest own shipment time by which (shipments
-    at the same moment together) its shipped units reach its quantity."""
+    at the same moment together) its shipped units reach its quantity. Shipped quantities are
+    positive, so adding a moment's parts one by one reaches it at the same moment."""
     at = {s[_S_ID]: s[_S_AT] for s in own}
-    moments = sorted(set(at.values()))
-    units: dict[tuple[int, int], int] = {}
+    parts: dict[int, list[tuple[int, int]]] = {}
     for item in shipment_lines:
         moment = at.get(item[_SL_SHIPMENT])
         if moment is not None:
-            key = (item[_SL_LINE], moment)
-            units[key] = units.get(key, 0) + item[_SL_QTY]
+            parts.setdefault(item[_SL_LINE], []).append((moment, item[_SL_QTY]))
+    first = min(at.values())
     done = []
     for line in lines:
+        quantity = line[_L_QTY]
+        if quantity <= 0:  # nothing to wait for: done with the order's first shipment
+            done.append(first)
+            continue
         total = 0
-        for moment in moments:
-            total += units.get((line[_L_ID], moment), 0)
-            if total >= line[_L_QTY]:
+        for moment, units in sorted(parts.get(line[_L_ID], ())):
+            total += units
+            if total >= quantity:
                 done.append(moment)
                 break
     return done
