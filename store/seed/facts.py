@@ -31,7 +31,7 @@ def order_facts(order: tuple, lines: list[tuple], shipments: list[tuple],
     database (store.seed.load), as each database's SQL computes it."""
     oid, status, at = order[0], order[_O_STATUS], order[_O_AT]
     due = order[_O_PROMISED] or order[_O_REQUESTED]
-    short = sum(1 for line in lines if line[_L_BACKORDERED] > 0)
+    short = sum(line[_L_BACKORDERED] > 0 for line in lines)
     own = [s for s in shipments if s[_S_RETURN] is None]  # replacements never count
     received = None
     if status != "draft":
@@ -59,7 +59,11 @@ def _done_at(lines: list[tuple], own: list[tuple], shipment_lines: list[tuple]) 
     for item in shipment_lines:
         moment = at.get(item[_SL_SHIPMENT])
         if moment is not None:
-            parts.setdefault(item[_SL_LINE], []).append((moment, item[_SL_QTY]))
+            found = parts.get(item[_SL_LINE])
+            if found is None:
+                parts[item[_SL_LINE]] = [(moment, item[_SL_QTY])]
+            else:
+                found.append((moment, item[_SL_QTY]))
     first = min(at.values())
     done = []
     for line in lines:
@@ -67,8 +71,15 @@ def _done_at(lines: list[tuple], own: list[tuple], shipment_lines: list[tuple]) 
         if quantity <= 0:  # nothing to wait for: done with the order's first shipment
             done.append(first)
             continue
+        found = parts.get(line[_L_ID])
+        if found is None:
+            continue
+        if len(found) == 1:  # the demo's every shipped line: shipped whole, at once
+            if found[0][1] >= quantity:
+                done.append(found[0][0])
+            continue
         total = 0
-        for moment, units in sorted(parts.get(line[_L_ID], ())):
+        for moment, units in sorted(found):
             total += units
             if total >= quantity:
                 done.append(moment)

@@ -170,7 +170,7 @@ class OrderFactory:
                       prices.get(i, self.catalog.prices[i])) for i in chosen)
 
     def _habitual(self, cid: int, index: int, rng: random.Random) -> int:
-        _QUANTITY.pick(rng)  # drawn as before, so the main generator's sequence is unchanged
+        rng.random()  # _QUANTITY's draw as before, so the main generator's sequence is unchanged
         usual = self.usual.get((cid, index))
         if usual is None:
             usual = self.usual[(cid, index)] = _QUANTITY.pick(self.side)
