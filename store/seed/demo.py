@@ -15,7 +15,9 @@ raises DatabaseNotEmpty otherwise, so it never mixes demo rows into real data.
 
 Speed: rows are generated with plain `random` and bulk-loaded with explicit ids in chunks of
 CHUNK_ORDERS orders per transaction (store.seed.bulk: executemany on SQLite, COPY on
-PostgreSQL), so memory stays flat and progress is visible.
+PostgreSQL), so memory stays flat and progress is visible. The digest's facts rows are made
+with each order (store.seed.facts) and loaded with it; secondary indexes, and PostgreSQL's
+foreign keys, are set aside during the load and put back after it (store.seed.indexes).
 """
 
 from __future__ import annotations
@@ -34,15 +36,7 @@ from store.errors import OrderdeskError
 from store.models import Customer, Order, Product, Warehouse
 from store.seed.bulk import epoch
 from store.seed.indexes import indexes_deferred
-from store.seed.load import (
-    FACT_TABLES,
-    ORDER_TABLES,
-    finish,
-    load_facts,
-    load_orders,
-    load_reference,
-    load_stock,
-)
+from store.seed.load import ORDER_TABLES, finish, load_orders, load_reference, load_stock
 from store.seed.orders import FIRST_REF, OrderFactory
 from store.seed.reference import WAREHOUSES, make_catalog, make_customers
 from store.seed.times import order_times
@@ -105,11 +99,9 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
     customers = make_customers(rng, n_customers, catalog, seed, now_s - 90 * 86_400)
     load_reference(db, catalog, customers)
     factory = OrderFactory(rng, catalog, customers, now_s, total=orders)
-    # Indexes are built once over the loaded rows; the facts read the order tables' indexes.
-    with indexes_deferred(db, FACT_TABLES):
-        with indexes_deferred(db, ORDER_TABLES):
-            lines = _make_orders(db, factory, order_times(rng, orders, now_s), orders, progress)
-        load_facts(db, orders)
+    # Indexes are built once over the loaded rows.
+    with indexes_deferred(db, ORDER_TABLES):
+        lines = _make_orders(db, factory, order_times(rng, orders, now_s), orders, progress)
     load_stock(db, rng, catalog, factory.reserved, orders)
     finish(db, orders=orders, returns=factory.fulfil.counts["returns"])
     return SeedReport(

@@ -7,7 +7,6 @@ import random
 from sqlalchemy import text
 
 from store.db import Database
-from store.facts import refresh_order_facts
 from store.models import (
     Approval,
     Customer,
@@ -29,6 +28,13 @@ from store.models import (
 )
 from store.refs import ORDER_COUNTER, RMA_COUNTER, set_counter
 from store.seed.bulk import BulkWriter, advance_sequences
+from store.seed.facts import (
+    CYCLE_HOURS,
+    RECEIVED_FACT_COLS,
+    RECEIVED_FACT_TS,
+    SHIP_FACT_COLS,
+    SHIP_FACT_TS,
+)
 from store.seed.fulfil import (
     APPROVAL_COLS,
     APPROVAL_TS,
@@ -55,11 +61,17 @@ _ORDER_TABLES = {
     "approvals": (Approval, APPROVAL_COLS, APPROVAL_TS),
     "shipments": (Shipment, SHIPMENT_COLS, SHIPMENT_TS),
     "shipment_lines": (ShipmentLine, SHIPMENT_LINE_COLS, ()),
+    "order_received_facts": (OrderReceivedFacts, RECEIVED_FACT_COLS, RECEIVED_FACT_TS),
+    "order_ship_facts": (OrderShipFacts, SHIP_FACT_COLS, SHIP_FACT_TS),
 }
 ORDER_TABLES = tuple(_ORDER_TABLES)
-FACT_TABLES = (OrderReceivedFacts.__tablename__, OrderShipFacts.__tablename__)
+# Julian day of the Unix epoch in milliseconds: SQLite's julianday() is its integer
+# milliseconds / 86400000.0.
+_EPOCH_JD_MS = 210_866_760_000_000
+# The tables with an id sequence (the facts are keyed by their order).
 _SEEDED = (Warehouse, Product, Customer, CustomerContact, CustomerAddress, CustomerPrice,
-           StockLevel, *(model for model, _, _ in _ORDER_TABLES.values()))
+           StockLevel, *(model for model, columns, _ in _ORDER_TABLES.values()
+                         if columns[0] == "id"))
 
 
 def load_reference(db: Database, catalog: Catalog, customers: CustomerSet) -> None:
@@ -84,17 +96,22 @@ def load_orders(db: Database, rows: dict[str, list[tuple]]) -> int:
     """One chunk of orders and everything hanging off them, in one transaction."""
     with db.write() as session:
         out = BulkWriter(session)
+        rows["order_ship_facts"] = _with_cycle_hours(rows["order_ship_facts"], out.postgres)
         for name, (model, columns, stamps) in _ORDER_TABLES.items():
             out.insert(model.__table__, columns, rows[name], stamps)
     return len(rows["order_lines"])
 
 
-def load_facts(db: Database, orders: int) -> None:
-    """The digest's facts of orders 1..orders, set-wise once after the load: bulk rows bypass
-    the ORM, so they are ours to write (one pass over the tables, not one per chunk)."""
-    if orders:
-        with db.write() as session:
-            refresh_order_facts(session, id_range=(1, orders))
+def _with_cycle_hours(rows: list[tuple], postgres: bool) -> list[tuple]:
+    """Ship facts rows with cycle_hours as each database's SQL computes it (store.facts.shipped
+    ._hours), bit for bit: PostgreSQL divides the whole seconds by 3600.0, SQLite subtracts
+    two julianday() values and multiplies by 24.0."""
+    i = CYCLE_HOURS
+    if postgres:
+        return [(*row[:i], (row[1] - row[2]) / 3600.0, *row[i + 1:]) for row in rows]
+    jd = _EPOCH_JD_MS
+    return [(*row[:i], ((row[1] * 1000 + jd) / 86_400_000.0 - (row[2] * 1000 + jd)
+                        / 86_400_000.0) * 24.0, *row[i + 1:]) for row in rows]
 
 
 def load_stock(db: Database, rng: random.Random, catalog: Catalog,

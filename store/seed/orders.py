@@ -22,6 +22,7 @@ from collections import Counter, defaultdict, deque
 from datetime import date, timedelta
 from itertools import accumulate
 
+from store.seed.facts import order_facts
 from store.seed.fulfil import Fulfiller
 from store.seed.reference import SALES_REPS, Catalog, CustomerSet
 from store.seed.states import (
@@ -81,6 +82,8 @@ class OrderFactory:
         self.order_id = 0
         self.orders: list[tuple] = []
         self.lines: list[tuple] = []
+        self.received_facts: list[tuple] = []
+        self.ship_facts: list[tuple] = []
         self.line_id = 0
         self.reserved: dict[tuple[int, int], int] = defaultdict(int)
         self.problems: Counter = Counter()
@@ -95,8 +98,9 @@ class OrderFactory:
 
     def take(self) -> dict[str, list[tuple]]:
         """The rows made since the last call, by table."""
-        out = {"orders": self.orders, "order_lines": self.lines, **self.fulfil.take()}
-        self.orders, self.lines = [], []
+        out = {"orders": self.orders, "order_lines": self.lines, **self.fulfil.take(),
+               "order_received_facts": self.received_facts, "order_ship_facts": self.ship_facts}
+        self.orders, self.lines, self.received_facts, self.ship_facts = [], [], [], []
         return out
 
     def make(self, at: int) -> None:
@@ -131,11 +135,19 @@ class OrderFactory:
         self.placed[customer["id"]] += 1
         self.seen.update((customer["id"], index) for index, *_ in picks if index is not None)
         line_ids = self._write_lines(oid, picks, customer, fulfilment, status)
+        shipments, items = self.fulfil.rows["shipments"], self.fulfil.rows["shipment_lines"]
+        first_shipment, first_item = len(shipments), len(items)
         updated = self.fulfil.add(oid, at, fulfilment, status, customer, self.lines,
                                   len(line_ids))
         self.fulfil.holds_for(oid, at, status, fulfilment,
                               [HOLD_FOR_PROBLEM[p] for p in problems if p in HOLD_FOR_PROBLEM])
         self._write_order(oid, at, customer, po, (status, fulfilment, payment), address, updated)
+        received, shipped = order_facts(self.orders[-1], self.lines[-len(line_ids):],
+                                        shipments[first_shipment:], items[first_item:])
+        if received is not None:
+            self.received_facts.append(received)
+        if shipped is not None:
+            self.ship_facts.append(shipped)
 
     def _pick_customer(self) -> dict:
         index = bisect(self._customer_cum, self.rng.random() * self._customer_cum[-1])
@@ -158,7 +170,7 @@ class OrderFactory:
                       prices.get(i, self.catalog.prices[i])) for i in chosen)
 
     def _habitual(self, cid: int, index: int, rng: random.Random) -> int:
-        _QUANTITY.pick(rng)  # drawn as before, so the main generator's sequence is unchanged
+        rng.random()  # _QUANTITY's draw as before, so the main generator's sequence is unchanged
         usual = self.usual.get((cid, index))
         if usual is None:
             usual = self.usual[(cid, index)] = _QUANTITY.pick(self.side)

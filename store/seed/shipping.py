@@ -29,18 +29,24 @@ def ups_tracking(rng: random.Random) -> str:
     return f"1Z{body}{_ups_check(body)}"
 
 
+# A character's value in the check: a digit its own, a letter (ASCII - 63) mod 10.
+_UPS_VALUE = {c: int(c) if c.isdigit() else (ord(c) - 63) % 10 for c in _ALNUM}.__getitem__
+
+
 def _ups_check(body: str) -> int:
-    total = 0
-    for position, char in enumerate(body, start=1):
-        value = int(char) if char.isdigit() else (ord(char) - 63) % 10
-        total += value * (2 if position % 2 == 0 else 1)
+    """Odd positions (1-based) count once, even ones twice."""
+    total = sum(map(_UPS_VALUE, body[::2])) + 2 * sum(map(_UPS_VALUE, body[1::2]))
     return (10 - total % 10) % 10
 
 
 def usps_tracking(rng: random.Random) -> str:
     """22 digits starting 9400, the last a mod-10 check digit (weights 3,1 from the right)."""
     body = f"9400{rng.randrange(10**17):017d}"
-    total = sum(int(d) * (3 if i % 2 == 0 else 1) for i, d in enumerate(reversed(body)))
+    # Digits as ASCII codes (one pass in C): the last and every second one before it count
+    # three times, the others once; 48 is "0".
+    codes = body.encode()
+    thrice, once = codes[::-2], codes[-2::-2]
+    total = 3 * (sum(thrice) - 48 * len(thrice)) + sum(once) - 48 * len(once)
     return body + str((10 - total % 10) % 10)
 
 

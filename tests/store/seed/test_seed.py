@@ -238,3 +238,42 @@ def test_every_demo_return_waiting_on_a_manager_has_its_approval_request(seeded)
     assert waiting and {status for _, status in waiting} == {ReturnStatus.AWAITING_APPROVAL}
     assert {rid for rid, _ in waiting} == set(asked)
     assert {kind.value for kind in asked.values()} <= {"late_return", "refund"}
+
+
+def test_the_seeded_facts_are_what_the_facts_sql_makes_of_the_orders(seeded):
+    """The seed writes the digest's facts rows from its own tuples (store.seed.facts); the
+    set-wise SQL every other writer uses must find nothing to change in them."""
+    from sqlalchemy import delete
+
+    from store.facts import refresh_order_facts
+    from store.models import OrderReceivedFacts, OrderShipFacts
+
+    db, report = seeded
+
+    def facts():
+        with db.read() as s:
+            return [s.execute(select(*model.__table__.columns).order_by(model.order_id)).all()
+                    for model in (OrderReceivedFacts, OrderShipFacts)]
+
+    seeded_facts = facts()
+    assert len(seeded_facts[0]) > 0.9 * ORDERS and len(seeded_facts[1]) > 0.8 * ORDERS
+    with db.write() as s:
+        s.execute(delete(OrderReceivedFacts))
+        s.execute(delete(OrderShipFacts))
+        refresh_order_facts(s, id_range=(1, report.orders))
+    assert facts() == seeded_facts
+
+
+def test_the_seed_leaves_every_index_and_foreign_key_in_place(seeded):
+    """Indexes (and PostgreSQL's foreign keys) are set aside during the bulk load: all back."""
+    from sqlalchemy import inspect
+
+    db, _ = seeded
+    inspector = inspect(db.engine)
+    for table in Base.metadata.sorted_tables:
+        keys = {(tuple(k["constrained_columns"]), k["referred_table"])
+                for k in inspector.get_foreign_keys(table.name)}
+        assert keys == {(tuple(c.name for c in k.columns), k.referred_table.name)
+                        for k in table.foreign_key_constraints}, table.name
+        assert {i["name"] for i in inspector.get_indexes(table.name)} >= {
+            i.name for i in table.indexes}, table.name
