@@ -128,7 +128,7 @@ _COUNTS = select(select(func.count()).select_from(Customer).scalar_subquery(),
 
 def _signature(session: Session, holder: _Holder) -> tuple:
     now = time.monotonic()
-    maxima = tuple(session.execute(_MAXIMA).one())
+    maxima = tuple(session.connection().execute(_MAXIMA).one())  # Core: no ORM execute path
     if holder.counts is None or now - holder.counts_checked_at >= CHECK_SECONDS:
         # Deletes don't move max(id); counts catch them, checked less often.
         holder.counts = tuple(session.execute(_COUNTS).one())
