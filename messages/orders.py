@@ -315,8 +315,18 @@ def candidates_message(result) -> dict:
         pages.append({"action_id": OrderActions.PAGE,
                       "text": _("Next (%(n)s more)") % {"n": total - last},
                       "value": f"{last}|{query}"})
-    return render("order_candidates.json.j2", query=result.query, rows=rows, ids=OrderActions,
-                  heading=heading, pages=pages)
+    # Dicts, not a template: the answer of every /order by name (as the card, see order_card).
+    blocks = [_section(heading)]
+    opened = i18n.pgettext("button", "Open")
+    for i, row in enumerate(rows, 1):
+        blocks.append({**_section(row["text"]),
+                       "accessory": _button(f"{OrderActions.OPEN}:{i}", row["ref"], opened)})
+    if pages:
+        blocks.append({"type": "actions", "elements": [
+            _button(p["action_id"], p["value"], p["text"]) for p in pages]})
+    return {"response_type": "ephemeral",
+            "text": mrkdwn(_("Orders matching %(query)s") % {"query": result.query}, 300),
+            "blocks": blocks}
 
 
 # What a lookup matched on, as the store words it ("customer name ~ 'acme'", "PO 4500012345",
