@@ -4,10 +4,11 @@
         [--concurrency 1,20,50] [--requests 600] [--pg-url postgresql://root@127.0.0.1/postgres]
 
 Starts the Slack sandbox (for the Web API), then `orderdesk serve` (gunicorn, gthread) on the
-shared benchmark dataset (bench/dataset.py), and sends signed /order slash commands from C concurrent senders: a mix
-of exact refs (70 %) and typo'd customer names (30 %). Next to it, the same gunicorn serving a
-Bolt app whose /order only acks (bench/trivial_app.py): the ratio is our own cost.
-Prints p50/p99 latency, throughput, and the resident memory of the web processes.
+shared benchmark dataset (bench/dataset.py), and sends signed /order slash commands from C
+concurrent senders: a mix of exact refs (70 %) and typo'd customer names (30 %). Next to it, the
+same gunicorn serving a Bolt app whose /order only acks (bench/trivial_app.py): the ratio is our
+own cost. Prints p50/p99 latency, throughput, the servers' CPU per request (steady on a busy
+machine, where latency is not) and the resident memory of the web processes.
 Budget (issue 3): p99 <= 300 ms with 20 senders; web RSS <= 500 MB.
 """
 
@@ -68,6 +69,29 @@ def rss_mb(proc: subprocess.Popen) -> float:
     pids = [proc.pid] + [int(p) for p in subprocess.run(
         ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()]
     return sum(rss_kb(pid) for pid in pids) / 1024
+
+
+def cpu_seconds(proc: subprocess.Popen) -> float:
+    """User + system CPU of the gunicorn master and its workers so far (/proc, clock ticks):
+    unlike latency, it does not move with what else the machine is running."""
+    pids = [proc.pid] + [int(p) for p in subprocess.run(
+        ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()]
+    ticks = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def timed_load(proc: subprocess.Popen, url: str, texts: list[str], concurrency: int) -> dict:
+    """`load`, plus the server's CPU milliseconds per request (the 10 warm-up ones counted)."""
+    before = cpu_seconds(proc)
+    result = load(url, texts, concurrency)
+    result["cpu_ms"] = (cpu_seconds(proc) - before) * 1000 / (len(texts) + 10)
+    return result
 
 
 def queries(db, n: int, seed: int = 11) -> list[str]:
@@ -140,8 +164,9 @@ def measure(backend: str, orders: int, sb: SlackSandbox, concurrency: list[int],
                          "-k", "gthread", "-w", os.environ.get("WEB_CONCURRENCY", "2"),
                          "--threads", "8", "bench.trivial_app:application"], env, base_port)
     try:
-        rows = {c: {"ours": load(f"http://127.0.0.1:{port}/slack/events", texts, c),
-                    "baseline": load(f"http://127.0.0.1:{base_port}/slack/events", texts, c)}
+        rows = {c: {"ours": timed_load(app, f"http://127.0.0.1:{port}/slack/events", texts, c),
+                    "baseline": timed_load(base, f"http://127.0.0.1:{base_port}/slack/events",
+                                           texts, c)}
                 for c in concurrency}
         return {"requests": requests, "senders": rows, "rss_mb": rss_mb(app),
                 "baseline_rss_mb": rss_mb(base)}
@@ -161,6 +186,8 @@ def report(label: str, orders: int, result: dict) -> None:
               f"{ours['errors']:>6}   {triv['p50']:>12.1f} {triv['p99']:>6.1f} "
               f"{triv['rps']:>7.0f}   {ours['p50'] / triv['p50']:.1f}x / "
               f"{ours['p99'] / triv['p99']:.1f}x")
+        print(f"  {'':>7} server CPU per request: {ours['cpu_ms']:.2f} ms, baseline "
+              f"{triv['cpu_ms']:.2f} ms = {ours['cpu_ms'] / triv['cpu_ms']:.1f}x")
     print(f"  web processes' resident memory (master + workers): {result['rss_mb']:.0f} MB "
           f"(baseline {result['baseline_rss_mb']:.0f} MB)")
 

@@ -9,7 +9,7 @@ from messages.actions import FulfilmentActions, MailActions, OrderActions, Retur
 from messages.findings import worded_title
 from messages.i18n import N_, _, ngettext
 from messages.render import render
-from messages.text import clip, day, label, money, mrkdwn, when
+from messages.text import clip, day, label, money, mrkdwn, plain, when
 
 CARD_LINES = 15  # lines shown on the card itself; the rest behind a button
 LINES_PER_SECTION = 20
@@ -20,41 +20,130 @@ def order_card(order, *, shareable: bool = False, shared: bool = False) -> dict:
     """The order card. `shareable` adds "Share in channel" (for the ephemeral lookup answer);
     `shared`: the card posted in a channel, which everyone sees, so it carries only what
     anyone may press (Edit, Ship and Return stay on the private cards of those who may).
-    An order cut by store.workspace.visibility gets the status (or customer-safe) card."""
+    An order cut by store.workspace.visibility gets the status (or customer-safe) card.
+
+    Built as dicts, not from a template: it answers every /order, and rendering a template
+    to JSON text and parsing it back was a fifth of the request's CPU (docs/benchmarks.md)."""
     if order.sight in ("status", "customer"):
         return _status_card(order, shareable=shareable)
-    shown = order.lines[:CARD_LINES]
-    return render(
-        "order_card.json.j2",
-        order=order,
-        ids=OrderActions,
-        buttons=card_buttons(order, shareable=shareable, shared=shared),
-        line_text=_lines_text(shown, order.currency) or "_" + _("No lines.") + "_",
-        hidden_lines=len(order.lines) - len(shown),
-        ship_to_text=address_text(order.ship_to),
-        shipments_text=_shipments_text(order.shipments),
-        discrepancy_text=_discrepancies_text(order.open_discrepancies),
-        event_texts=[event_text(e) for e in order.recent_events[:3]],
-        owed_text="\n".join(owed_row(item) for item in order.owed[:10]),
-    )
+    o, cur = order, order.currency
+    shown = o.lines[:CARD_LINES]
+    blocks = [_card_header(o), {"type": "section", "fields": [
+        _mrkdwn("*" + _("Customer") + "*\n" + mrkdwn(o.customer_name, 900) + " (`"
+                + mrkdwn(o.customer_code, 100) + "`)"),
+        _mrkdwn("*" + _("PO") + "*\n" + mrkdwn(o.po_number or "—", 200)),
+        _mrkdwn("*" + _("Ordered") + "*\n" + when(o.ordered_at)),
+        _mrkdwn("*" + _("Requested / promised") + "*\n" + day(o.requested_date) + " / "
+                + day(o.promised_date)),
+        _mrkdwn("*" + _("Status") + "*\n" + label(o.status) + " · "
+                + label(o.fulfilment_status) + " · "
+                + _("payment %(status)s") % {"status": label(o.payment_status).lower()}),
+        _mrkdwn("*" + _("Total") + "*\n" + money(o.total_minor, cur)),
+    ]}]
+    for hold in o.holds[:3]:
+        note = (" — " + mrkdwn(hold.note, 500)) if hold.note else ""
+        blocks.append(_context(":no_entry: *" + _("On hold:") + "* " + label(hold.reason)
+                               + note + " (" + _("since %(day)s") % {"day": when(hold.placed_at)}
+                               + ")"))
+    lines = {"type": "section",
+             "text": _mrkdwn(_lines_text(shown, cur) or "_" + _("No lines.") + "_")}
+    if len(o.lines) > len(shown):
+        lines["accessory"] = _button(OrderActions.ALL_LINES, o.ref,
+                                     _("All %(n)s lines") % {"n": len(o.lines)})
+    blocks += [
+        {"type": "divider"},
+        lines,
+        _context(_("Subtotal %(amount)s") % {"amount": money(o.subtotal_minor, cur)} + " · "
+                 + _("Shipping %(amount)s") % {"amount": money(o.shipping_minor, cur)} + " · *"
+                 + _("Total %(amount)s") % {"amount": money(o.total_minor, cur)} + "*"),
+        _section("*" + _("Ship to") + "*\n" + address_text(o.ship_to)),
+        _section("*" + _("Shipments") + "*\n" + _shipments_text(o.shipments)),
+    ]
+    if o.owed:
+        blocks.append(_section("*" + _("Replacements to ship") + "*\n"
+                               + "\n".join(owed_row(item) for item in o.owed[:10])))
+    if o.shipping_instructions:
+        blocks.append(_context(":memo: " + mrkdwn(o.shipping_instructions, 2000)))
+    if o.open_discrepancies:
+        blocks.append(_section(_discrepancies_text(o.open_discrepancies)))
+    if o.recent_events:
+        blocks.append({"type": "context",
+                       "elements": [_mrkdwn(event_text(e)) for e in o.recent_events[:3]]})
+    buttons = []
+    for b in card_buttons(o, shareable=shareable, shared=shared):
+        button = _button(b["action_id"], o.ref, b["text"])
+        if b["primary"]:
+            button["style"] = "primary"
+        buttons.append(button)
+    blocks.append(_actions(o.ref, buttons))
+    return {"text": _card_text(o), "blocks": blocks}
 
 
 def _status_card(order, *, shareable: bool) -> dict:
     """STATUS for a rep (with what is held back, and whose it is); CUSTOMER for the customer
     (tracking, nothing internal, no buttons but Follow)."""
-    customer = order.sight == "customer"
-    problems = sorted({label(d.type) for d in order.open_discrepancies})
-    owner = actor(order.account_rep_id) if order.account_rep_id else _("the account's rep")
-    return render(
-        "order_status_card.json.j2", order=order, ids=OrderActions,
-        shareable=shareable and not customer, actions=not customer,
-        shipments_text=_shipments_text(order.shipments, tracking=customer),
-        problem_text=(":warning: " + _("Open problems: {problems}").format(
-            problems=", ".join(problems))) if problems else "",
-        restricted_text="" if customer else "_" + _(
+    o = order
+    customer = o.sight == "customer"
+    blocks = [_card_header(o), {"type": "section", "fields": [
+        _mrkdwn("*" + _("Customer") + "*\n" + mrkdwn(o.customer_name, 900)),
+        _mrkdwn("*" + _("Ordered") + "*\n" + when(o.ordered_at)),
+        _mrkdwn("*" + _("Requested / promised") + "*\n" + day(o.requested_date) + " / "
+                + day(o.promised_date)),
+        _mrkdwn("*" + _("Status") + "*\n" + label(o.status) + " · "
+                + label(o.fulfilment_status)),
+    ]}]
+    for hold in o.holds[:3]:
+        blocks.append(_context(":no_entry: *" + _("On hold:") + "* " + label(hold.reason)
+                               + " (" + _("since %(day)s") % {"day": when(hold.placed_at)} + ")"))
+    problems = sorted({label(d.type) for d in o.open_discrepancies})
+    if problems:
+        blocks.append(_section(":warning: " + _("Open problems: {problems}").format(
+            problems=", ".join(problems))))
+    blocks.append(_section("*" + _("Shipments") + "*\n"
+                           + _shipments_text(o.shipments, tracking=customer)))
+    if not customer:
+        owner = actor(o.account_rep_id) if o.account_rep_id else _("the account's rep")
+        blocks.append(_context("_" + _(
             "Status only: prices, lines, address and notes are for {owner} and the order "
-            "desk.").format(owner=owner) + "_",
-    )
+            "desk.").format(owner=owner) + "_"))
+        buttons = [_button(OrderActions.FLAG, o.ref, _("Flag")),
+                   _button(OrderActions.FOLLOW, o.ref, _("Follow"))]
+        if shareable:
+            buttons.append({"type": "button", "action_id": OrderActions.SHARE, "value": o.ref,
+                            "style": "primary",
+                            "text": {"type": "plain_text", "text": _("Share in channel")}})
+        blocks.append(_actions(o.ref, buttons))
+    return {"text": _card_text(o), "blocks": blocks}
+
+
+def _card_text(o) -> str:
+    return mrkdwn(_("Order %(ref)s") % {"ref": o.ref} + " · " + o.customer_name, 300)
+
+
+def _card_header(o) -> dict:
+    return {"type": "header",
+            "text": {"type": "plain_text", "text": plain(o.ref + " · " + o.customer_name, 150)}}
+
+
+def _mrkdwn(text: str) -> dict:
+    return {"type": "mrkdwn", "text": text}
+
+
+def _section(text: str) -> dict:
+    return {"type": "section", "text": _mrkdwn(text)}
+
+
+def _context(text: str) -> dict:
+    return {"type": "context", "elements": [_mrkdwn(text)]}
+
+
+def _button(action_id: str, value: str, text: str) -> dict:
+    return {"type": "button", "action_id": action_id, "value": value,
+            "text": {"type": "plain_text", "text": text}}
+
+
+def _actions(ref: str, buttons: list[dict]) -> dict:
+    return {"type": "actions", "block_id": "order_actions:" + ref, "elements": buttons}
 
 
 def card_buttons(order, *, shareable: bool = False, shared: bool = False) -> list[dict]:
@@ -226,8 +315,18 @@ def candidates_message(result) -> dict:
         pages.append({"action_id": OrderActions.PAGE,
                       "text": _("Next (%(n)s more)") % {"n": total - last},
                       "value": f"{last}|{query}"})
-    return render("order_candidates.json.j2", query=result.query, rows=rows, ids=OrderActions,
-                  heading=heading, pages=pages)
+    # Dicts, not a template: the answer of every /order by name (as the card, see order_card).
+    blocks = [_section(heading)]
+    opened = i18n.pgettext("button", "Open")
+    for i, row in enumerate(rows, 1):
+        blocks.append({**_section(row["text"]),
+                       "accessory": _button(f"{OrderActions.OPEN}:{i}", row["ref"], opened)})
+    if pages:
+        blocks.append({"type": "actions", "elements": [
+            _button(p["action_id"], p["value"], p["text"]) for p in pages]})
+    return {"response_type": "ephemeral",
+            "text": mrkdwn(_("Orders matching %(query)s") % {"query": result.query}, 300),
+            "blocks": blocks}
 
 
 # What a lookup matched on, as the store words it ("customer name ~ 'acme'", "PO 4500012345",

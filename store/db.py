@@ -72,8 +72,15 @@ def _sqlite_engine(url: str, **kwargs) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn):
-        mode = conn.get_execution_options().get(_BEGIN_OPTION, "DEFERRED")
-        conn.exec_driver_sql(f"BEGIN {mode}")
+        mode = conn.get_execution_options().get(_BEGIN_OPTION)
+        if mode is None:
+            # A read's BEGIN DEFERRED takes no lock, so it cannot wait or fail busy: straight
+            # to the driver, without SQLAlchemy's statement path (~20 of a read transaction's
+            # ~80 µs CPU). A write's BEGIN IMMEDIATE can time out busy, so it keeps the error
+            # wrapping (DATABASE_DOWN catches OperationalError).
+            conn.connection.driver_connection.execute("BEGIN DEFERRED")
+        else:
+            conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 

@@ -409,7 +409,7 @@ def candidates(session: Session, scored: Sequence[tuple[int, float, str]]) -> li
     ids = [order_id for order_id, _, _ in scored]
     if not ids:
         return []
-    rows = session.execute(_CANDIDATES, {"ids": ids}).all()
+    rows = session.connection().execute(_CANDIDATES, {"ids": ids}).all()  # no ORM path
     by_id = {row.id: row for row in rows}
     out = []
     for order_id, score, matched_on in scored:

@@ -8,7 +8,7 @@ memory (store.lookup.index), and join the winners to orders through indexes.
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from store.db import Database
@@ -231,19 +231,15 @@ class _OrderSearch:
         skus = list(_top(self.skus, self.limit))
         if not customers and not skus:
             return 0
-        with_sku = select(OrderLine.order_id).where(OrderLine.sku.in_(skus))
-        count = select(func.count(func.distinct(Order.id)))
+        conn = self.session.connection()
+        params = {"customers": customers, "skus": skus}
         if customers and skus:
-            both = self.session.scalar(count.where(Order.customer_id.in_(customers),
-                                                   Order.id.in_(with_sku)))
+            both = conn.execute(_COUNT_BOTH, params).scalar()
             if both:
                 return int(both)
-        where = []
-        if customers:
-            where.append(Order.customer_id.in_(customers))
-        if skus:
-            where.append(Order.id.in_(with_sku))
-        return int(self.session.scalar(count.where(or_(*where))) or 0)
+            return int(conn.execute(_COUNT_EITHER, params).scalar() or 0)
+        return int(conn.execute(_COUNT_OF_CUSTOMERS if customers else _COUNT_WITH_SKUS,
+                                params).scalar() or 0)
 
     def _orders_of_customers_with_skus(self, customers: dict, skus: dict) -> list:
         out = []
@@ -254,6 +250,18 @@ class _OrderSearch:
                 score, phrase = customers[cid]
                 out.append((oid, (score + sku_score) / 2, f"{phrase} + {sku_phrase}"))
         return out
+
+
+# Built once, run on the connection: building these per lookup and the ORM's execute path
+# cost more than the counts themselves (a name search runs one or two).
+_OF_CUSTOMERS = Order.customer_id.in_(bindparam("customers", expanding=True))
+_WITH_SKUS = Order.id.in_(select(OrderLine.order_id)
+                          .where(OrderLine.sku.in_(bindparam("skus", expanding=True))))
+_COUNT = select(func.count(func.distinct(Order.id)))
+_COUNT_BOTH = _COUNT.where(_OF_CUSTOMERS, _WITH_SKUS)
+_COUNT_EITHER = _COUNT.where(or_(_OF_CUSTOMERS, _WITH_SKUS))
+_COUNT_OF_CUSTOMERS = _COUNT.where(_OF_CUSTOMERS)
+_COUNT_WITH_SKUS = _COUNT.where(_WITH_SKUS)
 
 
 def _top(hits: dict, limit: int) -> dict:

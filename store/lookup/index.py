@@ -105,7 +105,8 @@ def snapshot(db: Database, session: Session | None = None) -> Snapshot:
         with db.read() as own:
             return snapshot(db, own)
     holder = _holder(db)
-    signature = session.execute(_VERSION).scalar() or 0  # no row yet: nothing changed
+    # Core on the session's connection: no ORM execute path. No row yet: nothing changed.
+    signature = session.connection().execute(_VERSION).scalar() or 0
     current = holder.snapshot
     if current is not None and current.signature == signature:
         return current

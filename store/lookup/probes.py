@@ -118,14 +118,19 @@ def near_order_hits(session: Session, key: Key, limit: int,
 def customers_by_code(session: Session, *texts: str) -> list[tuple[int, str, str]]:
     """(id, code, name) of customers whose code is one of the texts: one probe for all."""
     spellings = list(dict.fromkeys(s for text in texts for s in _spellings(text)))
-    rows = session.execute(
-        select(Customer.id, Customer.code, Customer.name).where(Customer.code.in_(spellings))
-    )
+    rows = session.connection().execute(_CUSTOMERS_BY_CODE, {"codes": spellings})
     return [tuple(row) for row in rows]
 
 
 def catalog_skus(session: Session, text: str) -> list[str]:
-    return list(session.scalars(select(Product.sku).where(Product.sku.in_(_spellings(text)))))
+    return list(session.connection().execute(_CATALOG_SKUS,
+                                              {"skus": _spellings(text)}).scalars())
+
+
+# Built once, run on the connection (Core): both run on every one-word name search.
+_CUSTOMERS_BY_CODE = select(Customer.id, Customer.code, Customer.name).where(
+    Customer.code.in_(bindparam("codes", expanding=True)))
+_CATALOG_SKUS = select(Product.sku).where(Product.sku.in_(bindparam("skus", expanding=True)))
 
 
 def skus_in_orders(session: Session, text: str) -> list[str]:
@@ -148,7 +153,7 @@ def newest_orders_of_customers(session: Session, customer_ids: Sequence[int],
         return []
     stmt = _newest_of_customers(len(customer_ids), limit)
     params = {f"c{i}": cid for i, cid in enumerate(customer_ids)}
-    return [(cid, oid) for cid, oid in session.execute(stmt, params)]
+    return [(cid, oid) for cid, oid in session.connection().execute(stmt, params)]
 
 
 @functools.cache
