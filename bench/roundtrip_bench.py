@@ -160,9 +160,13 @@ def measure(backend: str, orders: int, sb: SlackSandbox, concurrency: list[int],
     port, base_port = free_port(), free_port()
     app = start_server([sys.executable, "-m", "bot.cli", "serve"], {**env, "PORT": str(port)},
                        port)
+    # The same gunicorn settings as `orderdesk serve` (bot/server.py), access log included: the
+    # ratio is then what our code costs beyond Bolt's, not gunicorn's logging.
     base = start_server([sys.executable, "-m", "gunicorn", "-b", f"127.0.0.1:{base_port}",
                          "-k", "gthread", "-w", os.environ.get("WEB_CONCURRENCY", "2"),
-                         "--threads", "8", "bench.trivial_app:application"], env, base_port)
+                         "--threads", os.environ.get("ORDERDESK_THREADS", "8"), "--timeout", "30",
+                         "--access-logfile", "-", "bench.trivial_app:application"], env,
+                        base_port)
     try:
         rows = {c: {"ours": timed_load(app, f"http://127.0.0.1:{port}/slack/events", texts, c),
                     "baseline": timed_load(base, f"http://127.0.0.1:{base_port}/slack/events",
