@@ -58,6 +58,9 @@ class Order(Base):
         # orders received in a period counted from the index alone.
         Index("ix_orders_status_ordered_at", "status", "ordered_at"),
         Index("ix_orders_ordered_at_status_customer_id", "ordered_at", "status", "customer_id"),
+        # Lookup by PO, and the checks' first use of a PO by the same customer: POs are shared
+        # between customers, so the customer is matched in the index, not on each order row.
+        Index("ix_orders_po_number_customer_id", "po_number", "customer_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -68,7 +71,7 @@ class Order(Base):
     ref_key: Mapped[str] = mapped_column(String(64), index=True)
     ref_prefix: Mapped[str] = mapped_column(String(64), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
-    po_number: Mapped[str | None] = mapped_column(String(64), index=True)
+    po_number: Mapped[str | None] = mapped_column(String(64))
     currency: Mapped[str] = mapped_column(String(3))
     ordered_at: Mapped[datetime]
     requested_date: Mapped[date | None]

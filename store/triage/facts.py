@@ -288,7 +288,8 @@ def _first_po(session: Session, orders: list[OrderFacts]) -> dict[tuple[int, str
             select(Order.customer_id, Order.po_number, Order.ordered_at, Order.id, Order.ref)
             .where(among(session, Order.po_number, part),
                    # `+ 0`: not an index probe, so the read starts from the POs (a few orders
-                   # each) rather than from every order of the batch's customers
+                   # each) rather than from every order of the batch's customers; the PO index
+                   # holds the customer, so only the customer's orders are read
                    among(session, Order.customer_id + 0, customers),
                    Order.status != OrderStatus.CANCELED)).all())
     for cid, po, at, oid, ref in rows:
