@@ -41,8 +41,8 @@ def enum_column(enum_cls: type[enum.Enum], name: str, **kwargs) -> Mapped:
 
 def inline(*members: enum.Enum) -> list:
     """Enum values written into the statement rather than bound: a partial index serves a query
-    only when the query states the index's condition, which SQLite checks on the statement's
-    text and PostgreSQL cannot check against a bound value in a generic plan."""
+    only when the query states the index's condition, which SQLite matches as written (not
+    through bound values in an IN list) and PostgreSQL can't prove from a generic plan's."""
     return [literal_column(f"'{m.value}'") for m in members]
 
 
