@@ -8,6 +8,7 @@ from store.models.customers import Customer, CustomerAddress, CustomerContact, C
 from store.models.digests import DigestRun, DigestSubscription
 from store.models.mail import InboundMail, OutgoingMail
 from store.models.orders import (
+    OWING,
     Order,
     OrderHold,
     OrderLine,
@@ -18,7 +19,7 @@ from store.models.orders import (
 )
 from store.models.returns import Approval, Return, ReturnLine
 from store.models.search_index import SearchIndexVersion
-from store.models.triage import Discrepancy
+from store.models.triage import OPEN_CREDIT, Discrepancy
 from store.models.workspace import (
     AutolinkChannel,
     ChannelLink,
@@ -38,7 +39,8 @@ __all__ = [
     "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent", "ConnectSource",
     "Counter", "Customer", "CustomerAddress",
     "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
-    "Event", "FINGERPRINT_FIELD", "SearchIndexVersion", "Follow", "ImportRun", "InboundMail",
+    "Event", "FINGERPRINT_FIELD", "OPEN_CREDIT", "OWING", "SearchIndexVersion", "Follow",
+    "ImportRun", "InboundMail",
     "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
     "OrderShipFacts", "OutboxMessage", "OutgoingMail",
     "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",

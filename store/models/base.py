@@ -3,7 +3,7 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Enum, MetaData
+from sqlalchemy import JSON, BigInteger, Enum, MetaData, literal_column
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from store import clock
@@ -37,6 +37,13 @@ def enum_column(enum_cls: type[enum.Enum], name: str, **kwargs) -> Mapped:
         ),
         **kwargs,
     )
+
+
+def inline(*members: enum.Enum) -> list:
+    """Enum values written into the statement rather than bound: a partial index serves a query
+    only when the query states the index's condition, which SQLite matches as written (not
+    through bound values in an IN list) and PostgreSQL can't prove from a generic plan's."""
+    return [literal_column(f"'{m.value}'") for m in members]
 
 
 def money_column(**kwargs) -> Mapped[int]:

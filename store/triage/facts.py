@@ -12,9 +12,10 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store.customers import CREDIT_STATUSES, UNPAID
+from store.customers import UNPAID
 from store.enums import AddressKind, ApprovalKind, ApprovalStatus, OrderStatus
 from store.models import (
+    OWING,
     Approval,
     Customer,
     CustomerAddress,
@@ -246,8 +247,8 @@ def _customers(session: Session, ids, owing: set[int]) -> dict[int, CustomerFact
 
 
 def _exposure(session: Session, ids: list[int]) -> dict[int, int]:
-    """store.customers.view.credit_used, for many customers in one grouped query (one pass
-    over their orders; the lines are read only for the unpaid ones)."""
+    """store.customers.view.credit_used, for many customers in one grouped query over their
+    unpaid orders only (OWING's partial index); the lines are read only for those."""
     if not ids:
         return {}
     lines = (select(func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
@@ -255,8 +256,7 @@ def _exposure(session: Session, ids: list[int]) -> dict[int, int]:
     out: dict[int, int] = {}
     for cid, total in session.execute(
             select(Order.customer_id, func.sum(Order.shipping_minor + func.coalesce(lines, 0)))
-            .where(among(session, Order.customer_id, ids), Order.status.in_(CREDIT_STATUSES),
-                   Order.payment_status.in_(UNPAID))
+            .where(among(session, Order.customer_id, ids), OWING)
             .group_by(Order.customer_id)):
         out[cid] = int(total or 0)
     return out
@@ -288,7 +288,8 @@ def _first_po(session: Session, orders: list[OrderFacts]) -> dict[tuple[int, str
             select(Order.customer_id, Order.po_number, Order.ordered_at, Order.id, Order.ref)
             .where(among(session, Order.po_number, part),
                    # `+ 0`: not an index probe, so the read starts from the POs (a few orders
-                   # each) rather than from every order of the batch's customers
+                   # each) rather than from every order of the batch's customers; the PO index
+                   # holds the customer, so only the customer's orders are read
                    among(session, Order.customer_id + 0, customers),
                    Order.status != OrderStatus.CANCELED)).all())
     for cid, po, at, oid, ref in rows:

@@ -4,8 +4,9 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
+from store.customers.view import credit_used
 from store.db import Database, make_engine
 from store.enums import FulfilmentStatus, HoldReason, OrderStatus, PaymentStatus
 from store.models import (
@@ -24,6 +25,7 @@ from store.seed.demo import DatabaseNotEmpty, seed_demo
 from store.seed.reference import HOSTILE_NAMES
 from store.seed.shipping import _ups_check
 from store.triage.checks import findings_for
+from store.triage.facts import _exposure
 
 NOW = datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
 ORDERS = 5000
@@ -277,3 +279,28 @@ def test_the_seed_leaves_every_index_and_foreign_key_in_place(seeded):
                         for k in table.foreign_key_constraints}, table.name
         assert {i["name"] for i in inspector.get_indexes(table.name)} >= {
             i.name for i in table.indexes}, table.name
+
+
+def test_the_seed_rebuilds_the_partial_indexes_it_set_aside(seeded):
+    """The unpaid orders' index (store.models.orders.OWING) keeps its condition: without it,
+    it would be a plain customer index and the unpaid-total read would not use it."""
+    db, _ = seeded
+    query = ("SELECT sql FROM sqlite_master WHERE name = :name" if db.is_sqlite else
+             "SELECT indexdef FROM pg_indexes WHERE indexname = :name")
+    with db.read() as s:
+        owing = s.scalar(text(query), {"name": "ix_orders_owing"})
+        po = s.scalar(text(query), {"name": "ix_orders_po_number_customer_id"})
+    assert "payment_status" in owing.split("WHERE", 1)[1]
+    assert po is not None
+
+
+def test_the_unpaid_totals_the_checks_read_agree_with_the_customer_view(seeded):
+    """The checks' grouped read restates the partial index's condition (OWING) in literals:
+    it must count exactly the orders credit_used counts, on every status and payment status."""
+    db, _ = seeded
+    with db.read() as s:
+        ids = list(s.scalars(select(Customer.id).order_by(Customer.id)))
+        read = _exposure(s, ids)
+        assert {cid: read.get(cid, 0) for cid in ids} == {
+            cid: credit_used(s, cid) for cid in ids}
+        assert sum(1 for v in read.values() if v) > 10
