@@ -50,10 +50,15 @@ LAYERS = (
     ("logging", r"\(logging/"),
 )
 # Innermost frames that are a wait, not work: Bolt's 10 ms poll for the ack, a thread pool's
-# queue, gunicorn's select. py-spy counts a thread as running when the OS does, and on two
-# busy cores a thread woken from a wait stays runnable until it gets a core.
-WAITS = re.compile(r"^(ThreadListenerRunner\.run \(slack_bolt/|_worker \(concurrent/futures/"
-                   r"|\w*Selector\.select \(|Condition\.wait \(|Event\.wait \()")
+# queue, gunicorn's select, psycopg waiting for PostgreSQL's answer. py-spy counts a thread as
+# running when the OS does, and on two busy cores a thread woken from a wait stays runnable
+# until it gets a core.
+WAITS = (
+    ("PostgreSQL's answer", re.compile(r"^Connection\.wait \(psycopg/")),
+    ("Bolt's ack poll", re.compile(r"^ThreadListenerRunner\.run \(slack_bolt/")),
+    ("idle threads and select", re.compile(r"^(_worker \(concurrent/futures/|\w*Selector\.select"
+                                           r" \(|Condition\.wait \(|Event\.wait \()")),
+)
 OURS = re.compile(r"\((handlers|bot|jobs|messages|store)/")
 LINE = re.compile(r":\d+\)$")
 
@@ -118,12 +123,13 @@ def summary(samples: Counter, top: int) -> str:
     layers: Counter = Counter()
     own: Counter = Counter()
     including: Counter = Counter()
-    waiting = 0
+    waiting: Counter = Counter()
     for stack, count in samples.items():
         frames = [LINE.sub(")", frame) for frame in stack.split(";")]  # by function, not line
         leaf = frames[-1]
-        if WAITS.search(leaf):
-            waiting += count
+        wait = next((name for name, pattern in WAITS if pattern.search(leaf)), None)
+        if wait:
+            waiting[wait] += count
             continue
         layers[_layer(leaf)] += count
         own[leaf] += count
@@ -131,8 +137,9 @@ def summary(samples: Counter, top: int) -> str:
             if OURS.search(frame):
                 including[frame] += count
     total = sum(own.values()) or 1
-    lines = [f"{total:,} samples of work ({waiting:,} more in a wait: Bolt's ack poll, "
-             "thread pools, select)", "", "by layer (innermost frame):"]
+    waits = ", ".join(f"{name} {n:,}" for name, n in waiting.most_common())
+    lines = [f"{total:,} samples of work; {sum(waiting.values()):,} more waiting ({waits})", "",
+             "by layer (innermost frame):"]
     lines += [f"  {share(n, total)}  {name}" for name, n in layers.most_common()]
     lines += ["", f"top {top} functions by own time:"]
     lines += [f"  {share(n, total)}  {frame}" for frame, n in own.most_common(top)]
