@@ -37,8 +37,15 @@ def test_the_console_seeds_an_empty_database_and_answers_slash_commands(tmp_path
     assert "App Home updated" in shown and "ORDERDESK · PROCESSOR" in shown
     assert "My items" in shown and "ORDERDESK · SALES" in shown and "Awaiting payment" in shown
     assert "Unhandled request" not in shown
-    # a menu picked as it shows: the app snoozed the item for 4 hours
-    assert "· Snoozed · snoozed until" in shown[shown.index("> select Snooze 4 hours"):]
+    # A menu picked as it shows: the app snoozed the item for 4 hours. Which menu is the newest
+    # depends on the hour the test runs at (the demo's orders end at "now") and on when the
+    # outbox posts: the item's own message in #order-triage redraws as snoozed, or, when the
+    # checks' items arrived as one batched summary (no menus) or not yet, the queue's menu is
+    # picked and its answer goes to the clicker. Either is the snooze confirmed where it was
+    # asked. (Only the first was accepted; at 11:17 UTC the items were batched and it failed.)
+    after = shown[shown.index("> select Snooze 4 hours"):]
+    assert "· Snoozed · snoozed until" in after or ":white_check_mark: Snoozed. SO-" in after, \
+        after[-3000:]
 
 
 def test_the_console_shows_the_mail_loop_without_a_mail_server(tmp_path, monkeypatch):
