@@ -11,11 +11,12 @@ from collections.abc import Mapping
 
 from messages import i18n
 from messages.actions import HomeActions, TriageActions
+from messages.elements import actions, button, context, header, section
 from messages.findings import worded
 from messages.i18n import N_, _, ngettext
 from messages.orders import actor
 from messages.render import render
-from messages.text import clip, label, money, mrkdwn, when
+from messages.text import label, money, mrkdwn, when
 from messages.triage import headline, status_text
 from store.views.home import AdminHome, HomeView, Listed, ManagerHome, ProcessorHome, SalesHome
 
@@ -34,9 +35,9 @@ def home_view(home: HomeView, *, snooze_options: list[tuple[str, str]], workers=
     `membership`: channel id -> whether Orderdesk is in it (handlers.kit.membership_state),
     for the admin's routes; None when not checked (a refresh from the outbox)."""
     blocks: list[dict] = [
-        _header(f"Orderdesk · {_(ROLE_NAMES.get(home.role, label(home.role)))}"),
-        _actions([_button(_("Refresh"), HomeActions.REFRESH, "refresh"),
-                  *([_button(_("New order"), HomeActions.NEW_ORDER, "new", primary=True)]
+        header(f"Orderdesk · {_(ROLE_NAMES.get(home.role, label(home.role)))}"),
+        actions([button(_("Refresh"), HomeActions.REFRESH, "refresh"),
+                  *([button(_("New order"), HomeActions.NEW_ORDER, "new", primary=True)]
                     if can_enter_orders else [])]),
     ]
     if home.sales is not None:
@@ -53,31 +54,9 @@ def home_view(home: HomeView, *, snooze_options: list[tuple[str, str]], workers=
 
 # -- pieces --------------------------------------------------------------------------------
 
-def _header(text: str) -> dict:
-    return {"type": "header", "text": {"type": "plain_text", "text": text[:150]}}
-
-
-def _section(text: str) -> dict:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text)}}
-
-
-def _context(text: str) -> dict:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": clip(text)}]}
-
-
-def _button(text: str, action_id: str, value: str, *, primary: bool = False) -> dict:
-    button = {"type": "button", "action_id": action_id, "value": value,
-              "text": {"type": "plain_text", "text": text}}
-    return {**button, "style": "primary"} if primary else button
-
-
-def _actions(elements: list[dict]) -> dict:
-    return {"type": "actions", "elements": elements}
-
-
 def _title(name: str, listed: Listed) -> dict:
     """`name` as the reader reads it (translated by the caller)."""
-    return _section(f"*{name}* · {listed.total}")
+    return section(f"*{name}* · {listed.total}")
 
 
 def _more(listed: Listed, queue: str | None) -> list[dict]:
@@ -86,14 +65,14 @@ def _more(listed: Listed, queue: str | None) -> list[dict]:
         return []
     text = _("… and %(n)s more") % {"n": listed.more}
     if queue is None:
-        return [_context(text)]
-    return [_context(text), _actions([
-        _button(_("Open the queue (%(n)s)") % {"n": listed.total}, f"{HomeActions.QUEUE}:{queue}",
+        return [context(text)]
+    return [context(text), actions([
+        button(_("Open the queue (%(n)s)") % {"n": listed.total}, f"{HomeActions.QUEUE}:{queue}",
                 queue)])]
 
 
 def _empty(listed: Listed, what: str) -> list[dict]:
-    return [_context("_" + _(what) + "_")] if not listed.total else []
+    return [context("_" + _(what) + "_")] if not listed.total else []
 
 
 def _why(order) -> str:
@@ -121,13 +100,13 @@ def _orders(name: str, listed: Listed, what: str) -> list[dict]:
             + f" · {mrkdwn(_why(o), 200)}"
             + ("" if o.sight == "full" else " _" + _("(status only)") + "_")
             for o in listed.items]
-    return [_title(_(name), listed), *([_section("\n".join(rows))] if rows else []),
+    return [_title(_(name), listed), *([section("\n".join(rows))] if rows else []),
             *_empty(listed, what), *_more(listed, None)]
 
 
 def _items(name: str, listed: Listed, what: str, queue: str | None) -> list[dict]:
     rows = [f"{headline(d)}\n{status_text(d)}" for d in listed.items]
-    return [_title(_(name), listed), *([_section("\n\n".join(rows))] if rows else []),
+    return [_title(_(name), listed), *([section("\n\n".join(rows))] if rows else []),
             *_empty(listed, what), *_more(listed, queue)]
 
 
@@ -137,17 +116,17 @@ def _processor(p: ProcessorHome, snooze_options: list[tuple[str, str]],
                workers) -> list[dict]:
     blocks = [{"type": "divider"}, _title(_("My items"), p.mine)]
     for d in p.mine.items:
-        blocks.append(_section(f"{headline(d)}\n{status_text(d)}"))
+        blocks.append(section(f"{headline(d)}\n{status_text(d)}"))
         blocks.append(render("triage_buttons.json.j2", d=worded(d), ids=TriageActions,
                              suffix=f":{d.id}", snooze_options=snooze_options,
                              workers=[(u, n) for u, n in workers if u != d.owner_id][:100]))
     blocks += [*_empty(p.mine, N_("No items assigned to you.")), *_more(p.mine, "mine")]
     unassigned = sum(n for _type, n in p.unassigned_by_type)
-    blocks.append(_section(f"*{_('Unassigned')}* · {unassigned}\n" + (
+    blocks.append(section(f"*{_('Unassigned')}* · {unassigned}\n" + (
         "\n".join(f"• {label(t)}: {n}" for t, n in p.unassigned_by_type)
         or "_" + _("None.") + "_")))
     if unassigned:
-        blocks.append(_actions([_button(_("Open the queue (%(n)s)") % {"n": unassigned},
+        blocks.append(actions([button(_("Open the queue (%(n)s)") % {"n": unassigned},
                                         f"{HomeActions.QUEUE}:unassigned", "unassigned")]))
     blocks += _items(N_("Overdue"), p.overdue, N_("No overdue items."), None)
     blocks += _orders(N_("On hold (placed by you)"), p.holds,
@@ -177,10 +156,10 @@ def _manager(m: ManagerHome) -> list[dict]:
     return [
         {"type": "divider"},
         _title(_("Approvals waiting"), m.approvals),
-        *([_section("\n".join(rows))] if rows else []),
+        *([section("\n".join(rows))] if rows else []),
         *_empty(m.approvals, N_("No approvals waiting.")), *_more(m.approvals, None),
         *_items(N_("Escalations"), m.escalations, N_("No escalations."), None),
-        _section(f"*{_('Today so far')}*\n" + "\n".join(figures)),
+        section(f"*{_('Today so far')}*\n" + "\n".join(figures)),
     ]
 
 
@@ -229,16 +208,16 @@ def _admin(a: AdminHome, membership: Mapping[str, str] | None) -> list[dict]:
     ]
     return [
         {"type": "divider"},
-        _section(f"*{_('Roles')}* · " + str(a.roles.total) + "\n"
+        section(f"*{_('Roles')}* · " + str(a.roles.total) + "\n"
                  + ("\n".join(roles) or "_" + _("Everyone has the default role.") + "_")
                  + _shown(a.roles)),
-        _section(f"*{_('Routes')}*\n"
+        section(f"*{_('Routes')}*\n"
                  + ("\n".join(routes) or "_" + _("No routes: `/orders route`.") + "_")),
-        _section(f"*{_('Clock health')}*\n" + "\n".join(clock_rows)
+        section(f"*{_('Clock health')}*\n" + "\n".join(clock_rows)
                  + ("\n" + _("… and %(n)s more digests") % {"n": len(c.digests) - 20}
                     if len(c.digests) > 20 else "")),
         *_dead(a.dead),
-        _section(f"*{_('Shared channels')}* · {a.connections.total}\n"
+        section(f"*{_('Shared channels')}* · {a.connections.total}\n"
                  + ("\n".join(links)
                     or "_" + _("None: `/orders connect <#channel> <customer>`.") + "_")
                  + _shown(a.connections)),
@@ -247,19 +226,19 @@ def _admin(a: AdminHome, membership: Mapping[str, str] | None) -> list[dict]:
 
 def _dead(dead: Listed) -> list[dict]:
     """Posts Slack refused for good, each with Retry; `/orders outbox` lists them all."""
-    blocks = [_section(f"*{_('Undelivered posts')}* · {dead.total}"
+    blocks = [section(f"*{_('Undelivered posts')}* · {dead.total}"
                        + ("" if dead.total else "\n_" + _("None.") + "_"))]
     for d in dead.items:
         where = f" to <#{d.channel}>" if d.channel else ""
-        blocks.append({**_section(f"#{d.id} {mrkdwn(label(d.kind), 80)}{where}: "
+        blocks.append({**section(f"#{d.id} {mrkdwn(label(d.kind), 80)}{where}: "
                                   f"`{mrkdwn(d.error, 200)}` · {when(d.created_at)}"),
-                       "accessory": _button(_("Retry"), f"{HomeActions.RETRY}:{d.id}",
+                       "accessory": button(_("Retry"), f"{HomeActions.RETRY}:{d.id}",
                                             str(d.id))})
     if dead.more:
-        blocks.append(_context(_("showing %(n)s of %(total)s") % {
+        blocks.append(context(_("showing %(n)s of %(total)s") % {
             "n": len(dead.items), "total": dead.total} + " — "
             + _("`/orders outbox` lists them all")))
     if dead.total > 1:
-        blocks.append(_actions([_button(_("Retry all (%(n)s)") % {"n": dead.total},
+        blocks.append(actions([button(_("Retry all (%(n)s)") % {"n": dead.total},
                                         f"{HomeActions.RETRY}:all", "all")]))
     return blocks

@@ -6,6 +6,7 @@ import re
 
 from messages import i18n
 from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
+from messages.elements import actions, button, context, header, md, section
 from messages.findings import worded_title
 from messages.i18n import N_, _, ngettext
 from messages.render import render
@@ -29,53 +30,49 @@ def order_card(order, *, shareable: bool = False, shared: bool = False) -> dict:
     o, cur = order, order.currency
     shown = o.lines[:CARD_LINES]
     blocks = [_card_header(o), {"type": "section", "fields": [
-        _mrkdwn("*" + _("Customer") + "*\n" + mrkdwn(o.customer_name, 900) + " (`"
+        md("*" + _("Customer") + "*\n" + mrkdwn(o.customer_name, 900) + " (`"
                 + mrkdwn(o.customer_code, 100) + "`)"),
-        _mrkdwn("*" + _("PO") + "*\n" + mrkdwn(o.po_number or "—", 200)),
-        _mrkdwn("*" + _("Ordered") + "*\n" + when(o.ordered_at)),
-        _mrkdwn("*" + _("Requested / promised") + "*\n" + day(o.requested_date) + " / "
+        md("*" + _("PO") + "*\n" + mrkdwn(o.po_number or "—", 200)),
+        md("*" + _("Ordered") + "*\n" + when(o.ordered_at)),
+        md("*" + _("Requested / promised") + "*\n" + day(o.requested_date) + " / "
                 + day(o.promised_date)),
-        _mrkdwn("*" + _("Status") + "*\n" + label(o.status) + " · "
+        md("*" + _("Status") + "*\n" + label(o.status) + " · "
                 + label(o.fulfilment_status) + " · "
                 + _("payment %(status)s") % {"status": label(o.payment_status).lower()}),
-        _mrkdwn("*" + _("Total") + "*\n" + money(o.total_minor, cur)),
+        md("*" + _("Total") + "*\n" + money(o.total_minor, cur)),
     ]}]
     for hold in o.holds[:3]:
         note = (" — " + mrkdwn(hold.note, 500)) if hold.note else ""
-        blocks.append(_context(":no_entry: *" + _("On hold:") + "* " + label(hold.reason)
+        blocks.append(context(":no_entry: *" + _("On hold:") + "* " + label(hold.reason)
                                + note + " (" + _("since %(day)s") % {"day": when(hold.placed_at)}
                                + ")"))
     lines = {"type": "section",
-             "text": _mrkdwn(_lines_text(shown, cur) or "_" + _("No lines.") + "_")}
+             "text": md(_lines_text(shown, cur) or "_" + _("No lines.") + "_")}
     if len(o.lines) > len(shown):
-        lines["accessory"] = _button(OrderActions.ALL_LINES, o.ref,
-                                     _("All %(n)s lines") % {"n": len(o.lines)})
+        lines["accessory"] = button(_("All %(n)s lines") % {"n": len(o.lines)},
+                                    OrderActions.ALL_LINES, o.ref)
     blocks += [
         {"type": "divider"},
         lines,
-        _context(_("Subtotal %(amount)s") % {"amount": money(o.subtotal_minor, cur)} + " · "
+        context(_("Subtotal %(amount)s") % {"amount": money(o.subtotal_minor, cur)} + " · "
                  + _("Shipping %(amount)s") % {"amount": money(o.shipping_minor, cur)} + " · *"
                  + _("Total %(amount)s") % {"amount": money(o.total_minor, cur)} + "*"),
-        _section("*" + _("Ship to") + "*\n" + address_text(o.ship_to)),
-        _section("*" + _("Shipments") + "*\n" + _shipments_text(o.shipments)),
+        section("*" + _("Ship to") + "*\n" + address_text(o.ship_to)),
+        section("*" + _("Shipments") + "*\n" + _shipments_text(o.shipments)),
     ]
     if o.owed:
-        blocks.append(_section("*" + _("Replacements to ship") + "*\n"
+        blocks.append(section("*" + _("Replacements to ship") + "*\n"
                                + "\n".join(owed_row(item) for item in o.owed[:10])))
     if o.shipping_instructions:
-        blocks.append(_context(":memo: " + mrkdwn(o.shipping_instructions, 2000)))
+        blocks.append(context(":memo: " + mrkdwn(o.shipping_instructions, 2000)))
     if o.open_discrepancies:
-        blocks.append(_section(_discrepancies_text(o.open_discrepancies)))
+        blocks.append(section(_discrepancies_text(o.open_discrepancies)))
     if o.recent_events:
         blocks.append({"type": "context",
-                       "elements": [_mrkdwn(event_text(e)) for e in o.recent_events[:3]]})
-    buttons = []
-    for b in card_buttons(o, shareable=shareable, shared=shared):
-        button = _button(b["action_id"], o.ref, b["text"])
-        if b["primary"]:
-            button["style"] = "primary"
-        buttons.append(button)
-    blocks.append(_actions(o.ref, buttons))
+                       "elements": [md(event_text(e)) for e in o.recent_events[:3]]})
+    buttons = [button(b["text"], b["action_id"], o.ref, primary=b["primary"])
+               for b in card_buttons(o, shareable=shareable, shared=shared)]
+    blocks.append(actions(buttons, block_id="order_actions:" + o.ref))
     return {"text": _card_text(o), "blocks": blocks}
 
 
@@ -85,34 +82,33 @@ def _status_card(order, *, shareable: bool) -> dict:
     o = order
     customer = o.sight == "customer"
     blocks = [_card_header(o), {"type": "section", "fields": [
-        _mrkdwn("*" + _("Customer") + "*\n" + mrkdwn(o.customer_name, 900)),
-        _mrkdwn("*" + _("Ordered") + "*\n" + when(o.ordered_at)),
-        _mrkdwn("*" + _("Requested / promised") + "*\n" + day(o.requested_date) + " / "
+        md("*" + _("Customer") + "*\n" + mrkdwn(o.customer_name, 900)),
+        md("*" + _("Ordered") + "*\n" + when(o.ordered_at)),
+        md("*" + _("Requested / promised") + "*\n" + day(o.requested_date) + " / "
                 + day(o.promised_date)),
-        _mrkdwn("*" + _("Status") + "*\n" + label(o.status) + " · "
+        md("*" + _("Status") + "*\n" + label(o.status) + " · "
                 + label(o.fulfilment_status)),
     ]}]
     for hold in o.holds[:3]:
-        blocks.append(_context(":no_entry: *" + _("On hold:") + "* " + label(hold.reason)
+        blocks.append(context(":no_entry: *" + _("On hold:") + "* " + label(hold.reason)
                                + " (" + _("since %(day)s") % {"day": when(hold.placed_at)} + ")"))
     problems = sorted({label(d.type) for d in o.open_discrepancies})
     if problems:
-        blocks.append(_section(":warning: " + _("Open problems: {problems}").format(
+        blocks.append(section(":warning: " + _("Open problems: {problems}").format(
             problems=", ".join(problems))))
-    blocks.append(_section("*" + _("Shipments") + "*\n"
+    blocks.append(section("*" + _("Shipments") + "*\n"
                            + _shipments_text(o.shipments, tracking=customer)))
     if not customer:
         owner = actor(o.account_rep_id) if o.account_rep_id else _("the account's rep")
-        blocks.append(_context("_" + _(
+        blocks.append(context("_" + _(
             "Status only: prices, lines, address and notes are for {owner} and the order "
             "desk.").format(owner=owner) + "_"))
-        buttons = [_button(OrderActions.FLAG, o.ref, _("Flag")),
-                   _button(OrderActions.FOLLOW, o.ref, _("Follow"))]
+        buttons = [button(_("Flag"), OrderActions.FLAG, o.ref),
+                   button(_("Follow"), OrderActions.FOLLOW, o.ref)]
         if shareable:
-            buttons.append({"type": "button", "action_id": OrderActions.SHARE, "value": o.ref,
-                            "style": "primary",
-                            "text": {"type": "plain_text", "text": _("Share in channel")}})
-        blocks.append(_actions(o.ref, buttons))
+            buttons.append(button(_("Share in channel"), OrderActions.SHARE, o.ref,
+                                  primary=True))
+        blocks.append(actions(buttons, block_id="order_actions:" + o.ref))
     return {"text": _card_text(o), "blocks": blocks}
 
 
@@ -121,29 +117,7 @@ def _card_text(o) -> str:
 
 
 def _card_header(o) -> dict:
-    return {"type": "header",
-            "text": {"type": "plain_text", "text": plain(o.ref + " · " + o.customer_name, 150)}}
-
-
-def _mrkdwn(text: str) -> dict:
-    return {"type": "mrkdwn", "text": text}
-
-
-def _section(text: str) -> dict:
-    return {"type": "section", "text": _mrkdwn(text)}
-
-
-def _context(text: str) -> dict:
-    return {"type": "context", "elements": [_mrkdwn(text)]}
-
-
-def _button(action_id: str, value: str, text: str) -> dict:
-    return {"type": "button", "action_id": action_id, "value": value,
-            "text": {"type": "plain_text", "text": text}}
-
-
-def _actions(ref: str, buttons: list[dict]) -> dict:
-    return {"type": "actions", "block_id": "order_actions:" + ref, "elements": buttons}
+    return header(plain(o.ref + " · " + o.customer_name, 150))
 
 
 def card_buttons(order, *, shareable: bool = False, shared: bool = False) -> list[dict]:
@@ -316,14 +290,14 @@ def candidates_message(result) -> dict:
                       "text": _("Next (%(n)s more)") % {"n": total - last},
                       "value": f"{last}|{query}"})
     # Dicts, not a template: the answer of every /order by name (as the card, see order_card).
-    blocks = [_section(heading)]
+    blocks = [section(heading)]
     opened = i18n.pgettext("button", "Open")
     for i, row in enumerate(rows, 1):
-        blocks.append({**_section(row["text"]),
-                       "accessory": _button(f"{OrderActions.OPEN}:{i}", row["ref"], opened)})
+        blocks.append({**section(row["text"]),
+                       "accessory": button(opened, f"{OrderActions.OPEN}:{i}", row["ref"])})
     if pages:
         blocks.append({"type": "actions", "elements": [
-            _button(p["action_id"], p["value"], p["text"]) for p in pages]})
+            button(p["text"], p["action_id"], p["value"]) for p in pages]})
     return {"response_type": "ephemeral",
             "text": mrkdwn(_("Orders matching %(query)s") % {"query": result.query}, 300),
             "blocks": blocks}
