@@ -14,13 +14,11 @@ per request: who, what, the HTTP status and the response body as Bolt sent it.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import random
 import shutil
 import sys
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -29,8 +27,8 @@ from sqlalchemy import select  # noqa: E402
 
 from bench.dataset import OUT, seeded  # noqa: E402
 from bench.lookup_bench import _name_typo  # noqa: E402
+from bench.request_cpu import SECRET, environ_for  # noqa: E402
 from sandbox import SlackSandbox  # noqa: E402
-from sandbox.player import signed_headers  # noqa: E402
 from store.enums import DiscrepancyStatus, ReturnStatus, Role  # noqa: E402
 from store.models import (  # noqa: E402
     Customer,
@@ -42,24 +40,8 @@ from store.models import (  # noqa: E402
     Shipment,
 )
 
-SECRET = "bench-signing-secret"
 ROLES = {"U0PROC1": Role.PROCESSOR, "U0MGR1": Role.MANAGER, "U0ES1": Role.PROCESSOR}
 PEOPLE = ("U0PROC1", "U0SALES1", "U0MGR1", "U0ADMIN", "U0ES1", "U0ES2")
-
-
-def environ_for(user: str, text: str) -> dict:
-    body = urlencode({"command": "/order", "text": text, "user_id": user, "user_name": user,
-                      "channel_id": "C0ORDERS", "team_id": "T0ORDERDESK",
-                      "trigger_id": "bench.trigger", "response_url": "http://127.0.0.1:9/r"}
-                     ).encode()
-    headers = signed_headers(SECRET, body, "application/x-www-form-urlencoded")
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/slack/events", "QUERY_STRING": "",
-               "CONTENT_TYPE": headers.pop("Content-Type"), "CONTENT_LENGTH": str(len(body)),
-               "wsgi.input": io.BytesIO(body), "SERVER_NAME": "bench", "SERVER_PORT": "80",
-               "wsgi.url_scheme": "http", "SERVER_PROTOCOL": "HTTP/1.1"}
-    for name, value in headers.items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
-    return environ
 
 
 def texts_of(db, seed: int = 5) -> list[str]:
@@ -123,7 +105,7 @@ def main() -> None:
             for user in PEOPLE:
                 for text in texts:
                     status: list[str] = []
-                    body = b"".join(app(environ_for(user, text),
+                    body = b"".join(app(environ_for(text, user=user, user_name=user),
                                         lambda s, h, *a: status.append(s)))
                     out.write(json.dumps({"user": user, "text": text, "status": status[0],
                                           "body": body.decode()}, ensure_ascii=False) + "\n")

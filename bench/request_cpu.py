@@ -38,10 +38,10 @@ from store.models import Customer, Order
 SECRET = "bench-signing-secret"
 
 
-def environ_for(text: str) -> dict:
+def environ_for(text: str, *, user: str = "U0PROC1", user_name: str = "priya") -> dict:
     """A WSGI environ for a signed /order <text> (signed now: fresh for Bolt's 5-minute check)."""
-    body = urlencode({"command": "/order", "text": text, "user_id": "U0PROC1",
-                      "user_name": "priya", "channel_id": "C0ORDERS", "team_id": "T0ORDERDESK",
+    body = urlencode({"command": "/order", "text": text, "user_id": user,
+                      "user_name": user_name, "channel_id": "C0ORDERS", "team_id": "T0ORDERDESK",
                       "trigger_id": "bench.trigger", "response_url": "http://127.0.0.1:9/r"}
                      ).encode()
     headers = signed_headers(SECRET, body, "application/x-www-form-urlencoded")
