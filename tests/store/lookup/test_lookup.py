@@ -1,12 +1,15 @@
 """/order <anything>: each kind of key, typos, mixes, and the no-match answer."""
 
+import threading
+import time
+
 import pytest
 from sqlalchemy import delete, select, update
 
 from store.db import Database, make_engine
 from store.lookup import index as search_index
 from store.lookup.find import find_customers, find_orders, find_products
-from store.models import Customer, Product, SearchIndexVersion
+from store.models import Customer, Order, Product, SearchIndexVersion
 from tests.support.clock import days_ago
 from tests.support.desk import add_order, build
 
@@ -260,3 +263,48 @@ def test_a_long_list_says_its_total_and_pages_both_ways(db, desk):
     second = find_orders(db, query="acme corp", offset=5)
     assert (len(second.candidates), second.total, second.offset) == (5, 10, 5)
     assert not {c.ref for c in first.candidates} & {c.ref for c in second.candidates}
+
+
+def test_a_rename_racing_another_writer_on_postgresql_waits_for_no_one(db, desk, other_process):
+    """Each transaction counts its renames at commit: had the first rename taken the count's
+    row lock, this interleaving would deadlock (A holds the count and waits for the order B
+    holds; B renames and waits for the count)."""
+    if db.is_sqlite:
+        pytest.skip("SQLite runs one writer at a time: there is no lock order to race")
+    find_orders(other_process, query="acme")  # its index is built before the renames
+    a_renamed, b_holds_order = threading.Event(), threading.Event()
+    failures: list[Exception] = []
+    bump_order = update(Order).where(Order.ref == "SO-1042").values(
+        shipping_minor=Order.shipping_minor + 1)
+
+    def rename_then_edit() -> None:
+        try:
+            with db.write() as s:
+                s.execute(update(Customer).where(Customer.id == desk["ACME"])
+                          .values(name="Acme Renamed"))
+                a_renamed.set()
+                b_holds_order.wait(10)
+                s.execute(bump_order)  # waits for B's commit
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            failures.append(error)
+
+    def edit_then_rename() -> None:
+        try:
+            a_renamed.wait(10)
+            with db.write() as s:
+                s.execute(bump_order)
+                b_holds_order.set()
+                time.sleep(0.5)  # A is now waiting for this order
+                s.execute(update(Customer).where(Customer.id == desk["BETA"])
+                          .values(name="Beta Renamed"))
+        except Exception as error:  # noqa: BLE001
+            failures.append(error)
+
+    threads = [threading.Thread(target=rename_then_edit), threading.Thread(target=edit_then_rename)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    names = {m.name for m in find_customers(other_process, query="renamed")}
+    assert {"Acme Renamed", "Beta Renamed"} <= names
