@@ -31,6 +31,7 @@ from store.metrics.sql import (
     local_day,
     nearest_rank,
     ordinal,
+    unindexed,
 )
 from store.models import (
     Customer,
@@ -197,10 +198,13 @@ def past_due(session: Session, dialect: str, moment: datetime, day: date
         return dict(session.execute(statement.add_columns(bucket, func.count())
                                     .group_by(bucket)).all())
 
+    # An order's completion as a correlated scalar subquery, a probe by key per open order:
+    # as an outer join, PostgreSQL estimated the open orders at 3x their number and hashed
+    # every ship facts row instead (1M orders: 0.17-0.33 s a period, probes 0.03 s).
+    completed = select(f.complete_at).where(f.order_id == r.order_id).scalar_subquery()
     incomplete = counts(r.due_date, select().select_from(r)
-                        .outerjoin(f, f.order_id == r.order_id)
-                        .where(r.due_date < day, r.is_open == true(), r.ordered_at < moment,
-                               f.complete_at.is_(None)))
+                        .where(r.due_date < day, r.is_open == true(),
+                               unindexed(dialect, r.ordered_at) < moment, completed.is_(None)))
     # The completions after `moment` are few; SQLite's planner, without range statistics,
     # guesses the due dates' open range as narrow and read every order due before `day`.
     completed_later = f.complete_at >= moment
@@ -265,22 +269,26 @@ def returns_of_shipped(session: Session, dialect: str, start: datetime, end: dat
     RETURN_WINDOW of that first shipment, as a funnel by how far the return got (any return
     of the order counts): requested (any status, rejected ones too), approved (approved,
     received or closed), received (received or closed). As the data stands: the window of a
-    recent period is still open. Read from the returns (a few per cent of orders), each
-    probing its order's facts by key: three correlated probes per shipped order cost SQLite
-    more than the rest of the period's figures."""
+    recent period is still open. Read from the returns (a few per cent of orders) opened
+    between the period's start and RETURN_WINDOW after its end (the only ones that can
+    count), each probing its order's first shipment by key: as a join, both databases read
+    the period's every shipped order instead (1M orders: 0.11-0.13 s a period)."""
     f, r = OrderShipFacts, Return
+    first = select(f.first_shipped_at).where(f.order_id == r.order_id).scalar_subquery()
+    candidates = (select(r.order_id, r.status, r.created_at, first.label("first"))
+                  .where(r.created_at >= start, r.created_at < end + RETURN_WINDOW)
+                  .cte("candidates").prefix_with("MATERIALIZED"))  # one probe a return
+    c = candidates.c
 
     def orders(statuses=None):
-        order = f.order_id if statuses is None else case((r.status.in_(statuses), f.order_id))
+        order = c.order_id if statuses is None else case((c.status.in_(statuses), c.order_id))
         return func.count(func.distinct(order))
 
     row = session.execute(
         select(orders().label("requested"), orders(APPROVED).label("approved"),
                orders(RECEIVED).label("received"))
-        .select_from(r).join(f, f.order_id == r.order_id)
-        .where(f.first_shipped_at >= start, f.first_shipped_at < end,
-               r.created_at >= f.first_shipped_at,
-               hours_between(dialect, r.created_at, f.first_shipped_at)
+        .where(c.first >= start, c.first < end, c.created_at >= c.first,
+               hours_between(dialect, c.created_at, c.first)
                < RETURN_WINDOW.total_seconds() / 3600)).one()
     return {"shipped_returned": int(row.requested or 0),
             "shipped_return_approved": int(row.approved or 0),
