@@ -35,13 +35,17 @@ from store.db import Database
 from store.errors import OrderdeskError
 from store.models import Customer, Order, Product, Warehouse
 from store.seed.bulk import epoch
+from store.seed.chunks import Chunks
 from store.seed.indexes import indexes_deferred
 from store.seed.load import ORDER_TABLES, finish, load_orders, load_reference, load_stock
 from store.seed.orders import FIRST_REF, OrderFactory
 from store.seed.reference import WAREHOUSES, make_catalog, make_customers
-from store.seed.times import order_times
 
 CHUNK_ORDERS = 10_000
+# From here the rows are made in a child process (store.seed.chunks): below, its start-up
+# (an interpreter, the imports, the catalog handed over) costs about what it saves.
+CHILD_FROM_ORDERS = 3 * CHUNK_ORDERS
+_FACTORY = OrderFactory  # tests swap in one that fails
 Progress = Callable[[int, int], object]
 
 
@@ -98,37 +102,36 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
     catalog = make_catalog(rng, n_products)
     customers = make_customers(rng, n_customers, catalog, seed, now_s - 90 * 86_400)
     load_reference(db, catalog, customers)
-    factory = OrderFactory(rng, catalog, customers, now_s, total=orders)
+    made = Chunks(rng, catalog, customers, now_s, orders, CHUNK_ORDERS,
+                  factory_type=_FACTORY)
     # Indexes are built once over the loaded rows.
     with indexes_deferred(db, ORDER_TABLES):
-        lines = _make_orders(db, factory, order_times(rng, orders, now_s), orders, progress)
-    load_stock(db, rng, catalog, factory.reserved, orders)
-    finish(db, orders=orders, returns=factory.fulfil.counts["returns"])
+        lines = _load_orders(db, made, orders, progress)
+    outcome = made.outcome
+    load_stock(db, rng, catalog, outcome.reserved, orders)
+    finish(db, orders=orders, returns=outcome.counts["returns"])
     return SeedReport(
         seed=seed, orders=orders, order_lines=lines, customers=n_customers,
         products=n_products, warehouses=len(WAREHOUSES),
-        shipments=factory.fulfil.counts["shipments"], returns=factory.fulfil.counts["returns"],
-        holds=factory.fulfil.counts["order_holds"],
+        shipments=outcome.counts["shipments"], returns=outcome.counts["returns"],
+        holds=outcome.counts["order_holds"],
         first_ref=f"SO-{FIRST_REF}" if orders else None,
         last_ref=f"SO-{FIRST_REF + orders - 1}" if orders else None,
-        problems=dict(sorted(factory.problems.items())),
+        problems=dict(sorted(outcome.problems.items())),
         seconds=round(time.perf_counter() - started, 2),
-        problem_orders={k: tuple(v) for k, v in sorted(factory.problem_orders.items())},
+        problem_orders={k: tuple(v) for k, v in sorted(outcome.problem_orders.items())},
     )
 
 
-def _make_orders(db, factory: OrderFactory, times, total: int, progress) -> int:
+def _load_orders(db, made: Chunks, total: int, progress) -> int:
+    """Each chunk in its own transaction, as it comes; a big seed's chunks are made in a
+    child process meanwhile (store.seed.chunks)."""
     done = lines = 0
-    for at in times:
-        factory.make(at)
-        done += 1
-        if done % CHUNK_ORDERS == 0:
-            lines += load_orders(db, factory.take())
-            if progress is not None:
-                progress(done, total)
-    lines += load_orders(db, factory.take())
-    if progress is not None:
-        progress(done, total)
+    for rows in made.run(in_child=total >= CHILD_FROM_ORDERS):
+        done += len(rows["orders"])
+        lines += load_orders(db, rows)
+        if progress is not None:
+            progress(done, total)
     return lines
 
 
