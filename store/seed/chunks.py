@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from store.seed.facts import add_facts
 from store.seed.orders import OrderFactory
 from store.seed.reference import Catalog, CustomerSet
 from store.seed.times import order_times
@@ -65,7 +66,7 @@ class Chunks:
                          self.chunk, self.factory_type)
             while True:
                 try:
-                    yield next(made)
+                    yield add_facts(next(made))
                 except StopIteration as done:
                     self.outcome = done.value
                     return
@@ -84,7 +85,7 @@ class Chunks:
             while True:
                 kind, value = _receive(handover, child)
                 if kind == "rows":
-                    yield value
+                    yield add_facts(value)
                 elif kind == "done":
                     self.outcome = value
                     break

@@ -15,8 +15,9 @@ raises DatabaseNotEmpty otherwise, so it never mixes demo rows into real data.
 
 Speed: rows are generated with plain `random` and bulk-loaded with explicit ids in chunks of
 CHUNK_ORDERS orders per transaction (store.seed.bulk: executemany on SQLite, COPY on
-PostgreSQL), so memory stays flat and progress is visible. The digest's facts rows are made
-with each order (store.seed.facts) and loaded with it; secondary indexes, and PostgreSQL's
+PostgreSQL), so memory stays flat and progress is visible; a big seed makes the next chunk in
+a child process while this one loads (store.seed.chunks). The digest's facts rows are made
+from each chunk's rows as it is loaded (store.seed.facts) and loaded with them; secondary indexes, and PostgreSQL's
 foreign keys, are set aside during the load and put back after it (store.seed.indexes).
 """
 
