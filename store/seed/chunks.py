@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from store.seed.facts import add_facts
 from store.seed.orders import OrderFactory
 from store.seed.reference import Catalog, CustomerSet
+from store.seed.states import SeedRandom
 from store.seed.times import order_times
 
 _AHEAD = 2  # chunks the child may make ahead of the loading
@@ -117,7 +118,7 @@ def _receive(handover, child) -> tuple[str, object]:
 
 
 def _child(handover, rng_state, catalog, customers, now, orders, chunk, factory_type) -> None:
-    rng = random.Random()
+    rng = SeedRandom()
     rng.setstate(rng_state)
     try:
         made = _make(rng, catalog, customers, now, orders, chunk, factory_type)

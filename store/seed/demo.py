@@ -23,7 +23,6 @@ foreign keys, are set aside during the load and put back after it (store.seed.in
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -41,6 +40,7 @@ from store.seed.indexes import indexes_deferred
 from store.seed.load import ORDER_TABLES, finish, load_orders, load_reference, load_stock
 from store.seed.orders import FIRST_REF, OrderFactory
 from store.seed.reference import WAREHOUSES, make_catalog, make_customers
+from store.seed.states import SeedRandom
 
 CHUNK_ORDERS = 10_000
 # From here the rows are made in a child process (store.seed.chunks): below, its start-up
@@ -98,7 +98,7 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
         raise ValueError(f"naive datetime {now!r}: pass an aware 'now' (UTC)")
     _refuse_unless_empty(db)
     now_s = epoch(now or clock.now())
-    rng = random.Random(seed)
+    rng = SeedRandom(seed)
     n_customers, n_products = sizes(orders)
     catalog = make_catalog(rng, n_products)
     customers = make_customers(rng, n_customers, catalog, seed, now_s - 90 * 86_400)

@@ -30,6 +30,7 @@ from store.seed.states import (
     OPEN_UNSHIPPED,
     RESERVING,
     SHIPPING,
+    SeedRandom,
     Weighted,
     pick_state,
     spoil_address,
@@ -70,7 +71,7 @@ class OrderFactory:
         self.rng, self.catalog, self.customers, self.now = rng, catalog, customers, now
         # Habits and plants: see the docstring. Only the state's ints are hashed: the whole
         # state holds None, whose hash is its address before Python 3.12 (data changed per run).
-        self.side = random.Random(hash(rng.getstate()[1]))
+        self.side = SeedRandom(hash(rng.getstate()[1]))
         self.usual: dict[tuple[int, int], int] = {}
         self.seen: Counter = Counter()  # (customer id, product index) -> lines so far
         self.placed: Counter = Counter()  # customer id -> orders so far
