@@ -1,8 +1,10 @@
 """The demo orders as chunks of rows, made here or in a child process while the caller loads.
 
     made = Chunks(rng, catalog, customers, now, orders, chunk=10_000)
-    for rows in made.run(in_child=True):   # the same chunks either way
-        load(rows)
+    with made.started(in_child=True) as chunks:   # the child starts making chunks here
+        prepare()
+        for rows in chunks:                       # the same chunks either way, facts added
+            load(rows)
     made.outcome  # what the caller needs afterwards (rng state, reserved stock, counts...)
 
 Making the rows is pure Python, one core's work; loading them is mostly the database's. A big
@@ -21,6 +23,7 @@ import queue
 import random
 import traceback
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from store.seed.facts import add_facts
@@ -62,19 +65,16 @@ class Chunks:
     def run(self, *, in_child: bool) -> Iterator[dict[str, list[tuple]]]:
         """Every chunk, in order; then self.outcome is set and self.rng is where the
         in-process run would have left it."""
-        if not in_child:
-            made = _make(self.rng, self.catalog, self.customers, self.now, self.orders,
-                         self.chunk, self.factory_type)
-            while True:
-                try:
-                    yield add_facts(next(made))
-                except StopIteration as done:
-                    self.outcome = done.value
-                    return
-        yield from self._from_child()
-        self.rng.setstate(self.outcome.rng_state)
+        with self.started(in_child=in_child) as chunks:
+            yield from chunks
 
-    def _from_child(self) -> Iterator[dict[str, list[tuple]]]:
+    @contextmanager
+    def started(self, *, in_child: bool) -> Iterator[Iterator[dict[str, list[tuple]]]]:
+        """run's chunks, with the child (if any) started on entering, so it makes the first
+        chunks while the caller gets ready; leaving stops it if it is still at work."""
+        if not in_child:
+            yield self._here()
+            return
         context = multiprocessing.get_context("spawn")
         handover = context.Queue(maxsize=_AHEAD)
         child = context.Process(
@@ -83,24 +83,37 @@ class Chunks:
                   self.orders, self.chunk, self.factory_type))
         child.start()
         try:
-            while True:
-                kind, value = _receive(handover, child)
-                if kind == "rows":
-                    yield add_facts(value)
-                elif kind == "done":
-                    self.outcome = value
-                    break
-                else:  # "error": the exception itself, or its text if it would not pickle
-                    if isinstance(value, BaseException):
-                        raise value
-                    raise ChildFailed(value)
-            child.join()
+            yield self._from_child(handover, child)
         finally:
-            if child.is_alive():  # the caller stopped early (an error while loading)
+            if self.outcome is None and child.is_alive():  # the caller stopped early
                 child.terminate()
-                child.join()
+            child.join()
             handover.close()
             handover.cancel_join_thread()
+
+    def _here(self) -> Iterator[dict[str, list[tuple]]]:
+        made = _make(self.rng, self.catalog, self.customers, self.now, self.orders,
+                     self.chunk, self.factory_type)
+        while True:
+            try:
+                yield add_facts(next(made))
+            except StopIteration as done:
+                self.outcome = done.value
+                return
+
+    def _from_child(self, handover, child) -> Iterator[dict[str, list[tuple]]]:
+        while True:
+            kind, value = _receive(handover, child)
+            if kind == "rows":
+                yield add_facts(value)
+            elif kind == "done":
+                self.outcome = value
+                self.rng.setstate(value.rng_state)
+                return
+            elif isinstance(value, BaseException):  # "error": the exception itself,
+                raise value
+            else:  # or its text if it would not pickle
+                raise ChildFailed(value)
 
 
 def _receive(handover, child) -> tuple[str, object]:

@@ -24,7 +24,7 @@ foreign keys, are set aside during the load and put back after it (store.seed.in
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -102,12 +102,14 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
     n_customers, n_products = sizes(orders)
     catalog = make_catalog(rng, n_products)
     customers = make_customers(rng, n_customers, catalog, seed, now_s - 90 * 86_400)
-    load_reference(db, catalog, customers)
     made = Chunks(rng, catalog, customers, now_s, orders, CHUNK_ORDERS,
                   factory_type=_FACTORY)
-    # Indexes are built once over the loaded rows.
-    with indexes_deferred(db, ORDER_TABLES):
-        lines = _load_orders(db, made, orders, progress)
+    # A child process starts on the first chunks meanwhile; indexes are built once over the
+    # loaded rows.
+    with made.started(in_child=orders >= CHILD_FROM_ORDERS) as chunks:
+        load_reference(db, catalog, customers)
+        with indexes_deferred(db, ORDER_TABLES):
+            lines = _load_orders(db, chunks, orders, progress)
     outcome = made.outcome
     load_stock(db, rng, catalog, outcome.reserved, orders)
     finish(db, orders=orders, returns=outcome.counts["returns"])
@@ -124,11 +126,11 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
     )
 
 
-def _load_orders(db, made: Chunks, total: int, progress) -> int:
+def _load_orders(db, chunks: Iterator[dict[str, list[tuple]]], total: int, progress) -> int:
     """Each chunk in its own transaction, as it comes; a big seed's chunks are made in a
     child process meanwhile (store.seed.chunks)."""
     done = lines = 0
-    for rows in made.run(in_child=total >= CHILD_FROM_ORDERS):
+    for rows in chunks:
         done += len(rows["orders"])
         lines += load_orders(db, rows)
         if progress is not None:

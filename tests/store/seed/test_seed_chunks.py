@@ -89,6 +89,14 @@ def test_the_child_stops_when_the_caller_does():
     assert not multiprocessing.active_children()
 
 
+def test_the_child_stops_when_the_caller_fails_before_the_first_chunk():
+    made = _chunks(5_000, 500)
+    with pytest.raises(RuntimeError, match="reference rows failed"):
+        with made.started(in_child=True):
+            raise RuntimeError("reference rows failed")
+    assert not multiprocessing.active_children()
+
+
 def test_a_failed_seed_in_a_child_raises_and_leaves_the_indexes(db, monkeypatch):
     monkeypatch.setattr(demo, "CHUNK_ORDERS", 1_000)
     monkeypatch.setattr(demo, "CHILD_FROM_ORDERS", 0)
