@@ -14,7 +14,7 @@ from sqlalchemy import func, select, text
 import store.seed.demo as demo
 from store.models import Order
 from store.seed.bulk import epoch
-from store.seed.chunks import Chunks, ChildFailed
+from store.seed.chunks import ChildFailed, Chunks
 from store.seed.demo import seed_demo, sizes
 from store.seed.orders import OrderFactory
 from store.seed.reference import make_catalog, make_customers
