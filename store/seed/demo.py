@@ -103,7 +103,7 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
     catalog = make_catalog(rng, n_products)
     customers = make_customers(rng, n_customers, catalog, seed, now_s - 90 * 86_400)
     made = Chunks(rng, catalog, customers, now_s, orders, CHUNK_ORDERS,
-                  factory_type=_FACTORY)
+                  factory_type=_FACTORY, facts_in_child=db.is_sqlite)
     # A child process starts on the first chunks meanwhile; indexes are built once over the
     # loaded rows.
     with made.started(in_child=orders >= CHILD_FROM_ORDERS) as chunks:

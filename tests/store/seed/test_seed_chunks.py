@@ -50,8 +50,10 @@ def _chunks(orders: int, chunk: int, factory_type=OrderFactory, seed: int = 7) -
     return Chunks(rng, catalog, customers, now, orders, chunk, factory_type=factory_type)
 
 
-def test_the_child_makes_the_same_chunks_and_leaves_the_same_state():
+@pytest.mark.parametrize("facts_in_child", [False, True])
+def test_the_child_makes_the_same_chunks_and_leaves_the_same_state(facts_in_child):
     here, there = _chunks(2_500, 1_000), _chunks(2_500, 1_000)
+    there.facts_in_child = facts_in_child
     made_here = list(here.run(in_child=False))
     made_there = list(there.run(in_child=True))
     assert [len(c["orders"]) for c in made_there] == [1_000, 1_000, 500]
