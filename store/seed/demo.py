@@ -15,16 +15,16 @@ raises DatabaseNotEmpty otherwise, so it never mixes demo rows into real data.
 
 Speed: rows are generated with plain `random` and bulk-loaded with explicit ids in chunks of
 CHUNK_ORDERS orders per transaction (store.seed.bulk: executemany on SQLite, COPY on
-PostgreSQL), so memory stays flat and progress is visible. The digest's facts rows are made
-with each order (store.seed.facts) and loaded with it; secondary indexes, and PostgreSQL's
+PostgreSQL), so memory stays flat and progress is visible; a big seed makes the next chunk in
+a child process while this one loads (store.seed.chunks). The digest's facts rows are made
+from each chunk's rows as it is loaded (store.seed.facts) and loaded with them; secondary indexes, and PostgreSQL's
 foreign keys, are set aside during the load and put back after it (store.seed.indexes).
 """
 
 from __future__ import annotations
 
-import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -35,13 +35,18 @@ from store.db import Database
 from store.errors import OrderdeskError
 from store.models import Customer, Order, Product, Warehouse
 from store.seed.bulk import epoch
+from store.seed.chunks import Chunks
 from store.seed.indexes import indexes_deferred
 from store.seed.load import ORDER_TABLES, finish, load_orders, load_reference, load_stock
 from store.seed.orders import FIRST_REF, OrderFactory
 from store.seed.reference import WAREHOUSES, make_catalog, make_customers
-from store.seed.times import order_times
+from store.seed.states import SeedRandom
 
 CHUNK_ORDERS = 10_000
+# From here the rows are made in a child process (store.seed.chunks): below, its start-up
+# (an interpreter, the imports, the catalog handed over) costs about what it saves.
+CHILD_FROM_ORDERS = 3 * CHUNK_ORDERS
+_FACTORY = OrderFactory  # tests swap in one that fails
 Progress = Callable[[int, int], object]
 
 
@@ -93,42 +98,43 @@ def seed_demo(db: Database, *, orders: int = 20_000, seed: int = 42,
         raise ValueError(f"naive datetime {now!r}: pass an aware 'now' (UTC)")
     _refuse_unless_empty(db)
     now_s = epoch(now or clock.now())
-    rng = random.Random(seed)
+    rng = SeedRandom(seed)
     n_customers, n_products = sizes(orders)
     catalog = make_catalog(rng, n_products)
     customers = make_customers(rng, n_customers, catalog, seed, now_s - 90 * 86_400)
-    load_reference(db, catalog, customers)
-    factory = OrderFactory(rng, catalog, customers, now_s, total=orders)
-    # Indexes are built once over the loaded rows.
-    with indexes_deferred(db, ORDER_TABLES):
-        lines = _make_orders(db, factory, order_times(rng, orders, now_s), orders, progress)
-    load_stock(db, rng, catalog, factory.reserved, orders)
-    finish(db, orders=orders, returns=factory.fulfil.counts["returns"])
+    made = Chunks(rng, catalog, customers, now_s, orders, CHUNK_ORDERS,
+                  factory_type=_FACTORY, facts_in_child=db.is_sqlite)
+    # A child process starts on the first chunks meanwhile; indexes are built once over the
+    # loaded rows.
+    with made.started(in_child=orders >= CHILD_FROM_ORDERS) as chunks:
+        load_reference(db, catalog, customers)
+        with indexes_deferred(db, ORDER_TABLES):
+            lines = _load_orders(db, chunks, orders, progress)
+    outcome = made.outcome
+    load_stock(db, rng, catalog, outcome.reserved, orders)
+    finish(db, orders=orders, returns=outcome.counts["returns"])
     return SeedReport(
         seed=seed, orders=orders, order_lines=lines, customers=n_customers,
         products=n_products, warehouses=len(WAREHOUSES),
-        shipments=factory.fulfil.counts["shipments"], returns=factory.fulfil.counts["returns"],
-        holds=factory.fulfil.counts["order_holds"],
+        shipments=outcome.counts["shipments"], returns=outcome.counts["returns"],
+        holds=outcome.counts["order_holds"],
         first_ref=f"SO-{FIRST_REF}" if orders else None,
         last_ref=f"SO-{FIRST_REF + orders - 1}" if orders else None,
-        problems=dict(sorted(factory.problems.items())),
+        problems=dict(sorted(outcome.problems.items())),
         seconds=round(time.perf_counter() - started, 2),
-        problem_orders={k: tuple(v) for k, v in sorted(factory.problem_orders.items())},
+        problem_orders={k: tuple(v) for k, v in sorted(outcome.problem_orders.items())},
     )
 
 
-def _make_orders(db, factory: OrderFactory, times, total: int, progress) -> int:
+def _load_orders(db, chunks: Iterator[dict[str, list[tuple]]], total: int, progress) -> int:
+    """Each chunk in its own transaction, as it comes; a big seed's chunks are made in a
+    child process meanwhile (store.seed.chunks)."""
     done = lines = 0
-    for at in times:
-        factory.make(at)
-        done += 1
-        if done % CHUNK_ORDERS == 0:
-            lines += load_orders(db, factory.take())
-            if progress is not None:
-                progress(done, total)
-    lines += load_orders(db, factory.take())
-    if progress is not None:
-        progress(done, total)
+    for rows in chunks:
+        done += len(rows["orders"])
+        lines += load_orders(db, rows)
+        if progress is not None:
+            progress(done, total)
     return lines
 
 

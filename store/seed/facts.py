@@ -19,9 +19,38 @@ CYCLE_HOURS = SHIP_FACT_COLS.index("cycle_hours")
 # Tuple positions: store.seed.orders.ORDER_COLS / LINE_COLS, store.seed.fulfil's SHIPMENT_COLS
 # and SHIPMENT_LINE_COLS.
 _O_AT, _O_CUSTOMER, _O_CURRENCY, _O_REQUESTED, _O_PROMISED, _O_STATUS = 7, 4, 6, 8, 9, 10
-_L_ID, _L_QTY, _L_PRICE, _L_BACKORDERED = 0, 6, 7, 8
-_S_ID, _S_AT, _S_DAMAGED, _S_DOCUMENTS_OK, _S_RETURN = 0, 5, 8, 9, 10
+_L_ID, _L_ORDER, _L_QTY, _L_PRICE, _L_BACKORDERED = 0, 1, 6, 7, 8
+_S_ID, _S_ORDER, _S_AT, _S_DAMAGED, _S_DOCUMENTS_OK, _S_RETURN = 0, 1, 5, 8, 9, 10
 _SL_SHIPMENT, _SL_LINE, _SL_QTY = 1, 2, 4
+
+
+def add_facts(rows: dict[str, list[tuple]]) -> dict[str, list[tuple]]:
+    """A chunk's rows with their facts rows added, order by order. The factory writes each
+    order's lines, shipments and shipment lines together, after the previous order's, so each
+    order's share of them is the next run of rows that name it (or its shipments)."""
+    lines, shipments, items = rows["order_lines"], rows["shipments"], rows["shipment_lines"]
+    received_rows, shipped_rows = [], []
+    n_lines, n_shipments, n_items = len(lines), len(shipments), len(items)
+    line = shipment = item = 0
+    for order in rows["orders"]:
+        oid = order[0]
+        first_line, first_shipment, first_item = line, shipment, item
+        while line < n_lines and lines[line][_L_ORDER] == oid:
+            line += 1
+        while shipment < n_shipments and shipments[shipment][_S_ORDER] == oid:
+            shipment += 1
+        if shipment > first_shipment:
+            last = shipments[shipment - 1][_S_ID]
+            while item < n_items and items[item][_SL_SHIPMENT] <= last:
+                item += 1
+        received, shipped = order_facts(order, lines[first_line:line],
+                                        shipments[first_shipment:shipment],
+                                        items[first_item:item])
+        if received is not None:
+            received_rows.append(received)
+        if shipped is not None:
+            shipped_rows.append(shipped)
+    return {**rows, "order_received_facts": received_rows, "order_ship_facts": shipped_rows}
 
 
 def order_facts(order: tuple, lines: list[tuple], shipments: list[tuple],

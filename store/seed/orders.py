@@ -22,7 +22,6 @@ from collections import Counter, defaultdict, deque
 from datetime import date, timedelta
 from itertools import accumulate
 
-from store.seed.facts import order_facts
 from store.seed.fulfil import Fulfiller
 from store.seed.reference import SALES_REPS, Catalog, CustomerSet
 from store.seed.states import (
@@ -31,6 +30,7 @@ from store.seed.states import (
     OPEN_UNSHIPPED,
     RESERVING,
     SHIPPING,
+    SeedRandom,
     Weighted,
     pick_state,
     spoil_address,
@@ -71,7 +71,7 @@ class OrderFactory:
         self.rng, self.catalog, self.customers, self.now = rng, catalog, customers, now
         # Habits and plants: see the docstring. Only the state's ints are hashed: the whole
         # state holds None, whose hash is its address before Python 3.12 (data changed per run).
-        self.side = random.Random(hash(rng.getstate()[1]))
+        self.side = SeedRandom(hash(rng.getstate()[1]))
         self.usual: dict[tuple[int, int], int] = {}
         self.seen: Counter = Counter()  # (customer id, product index) -> lines so far
         self.placed: Counter = Counter()  # customer id -> orders so far
@@ -82,8 +82,6 @@ class OrderFactory:
         self.order_id = 0
         self.orders: list[tuple] = []
         self.lines: list[tuple] = []
-        self.received_facts: list[tuple] = []
-        self.ship_facts: list[tuple] = []
         self.line_id = 0
         self.reserved: dict[tuple[int, int], int] = defaultdict(int)
         self.problems: Counter = Counter()
@@ -97,10 +95,10 @@ class OrderFactory:
         self._dates: dict[int, str] = {}
 
     def take(self) -> dict[str, list[tuple]]:
-        """The rows made since the last call, by table."""
-        out = {"orders": self.orders, "order_lines": self.lines, **self.fulfil.take(),
-               "order_received_facts": self.received_facts, "order_ship_facts": self.ship_facts}
-        self.orders, self.lines, self.received_facts, self.ship_facts = [], [], [], []
+        """The rows made since the last call, by table; their facts rows are made from them
+        where they are loaded (store.seed.facts.add_facts)."""
+        out = {"orders": self.orders, "order_lines": self.lines, **self.fulfil.take()}
+        self.orders, self.lines = [], []
         return out
 
     def make(self, at: int) -> None:
@@ -135,19 +133,11 @@ class OrderFactory:
         self.placed[customer["id"]] += 1
         self.seen.update((customer["id"], index) for index, *_ in picks if index is not None)
         line_ids = self._write_lines(oid, picks, customer, fulfilment, status)
-        shipments, items = self.fulfil.rows["shipments"], self.fulfil.rows["shipment_lines"]
-        first_shipment, first_item = len(shipments), len(items)
         updated = self.fulfil.add(oid, at, fulfilment, status, customer, self.lines,
                                   len(line_ids))
         self.fulfil.holds_for(oid, at, status, fulfilment,
                               [HOLD_FOR_PROBLEM[p] for p in problems if p in HOLD_FOR_PROBLEM])
         self._write_order(oid, at, customer, po, (status, fulfilment, payment), address, updated)
-        received, shipped = order_facts(self.orders[-1], self.lines[-len(line_ids):],
-                                        shipments[first_shipment:], items[first_item:])
-        if received is not None:
-            self.received_facts.append(received)
-        if shipped is not None:
-            self.ship_facts.append(shipped)
 
     def _pick_customer(self) -> dict:
         index = bisect(self._customer_cum, self.rng.random() * self._customer_cum[-1])
