@@ -27,9 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import select  # noqa: E402
-
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import create_engine, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from bench.dataset import DEFAULT_PG, OUT, seeded, url_for  # noqa: E402
@@ -55,7 +53,9 @@ def texts_of(db, seed: int = 5) -> list[str]:
     rng = random.Random(seed)
     with db.read() as s:
         refs = sorted(s.scalars(select(Order.ref).order_by(Order.id).limit(4000)))
-        pos = sorted(p for p in s.scalars(select(Order.po_number).limit(2000)) if p)
+        # Not null and by id: SQLite reads a plain limit off the PO index, nulls first (none).
+        pos = sorted(s.scalars(select(Order.po_number).where(Order.po_number.is_not(None))
+                               .order_by(Order.id).limit(2000)))
         names = sorted(s.scalars(select(Customer.name)))
         skus = sorted(set(s.scalars(select(OrderLine.sku).limit(2000))))
         # Orders whose cards have the rarer parts: holds, problems, owed goods, shipments.
