@@ -16,6 +16,7 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
@@ -69,6 +70,17 @@ class Snapshot:
     product_names: list[str]           # processed product names, parallel to sku_products
     name_words: Words = field(default_factory=lambda: Words([], [], {}))
     product_words: Words = field(default_factory=lambda: Words([], [], {}))
+
+    @cached_property
+    def sorted_names(self) -> list[str]:
+        """Each name's words sorted, joined by a space: fuzz.token_sort_ratio is fuzz.ratio
+        of exactly these, so the prefilter sorts the names once, not on every lookup (1.4 of
+        a 1M lookup's 2.8 ms CPU was token_sort_ratio sorting 4,679 names' words again)."""
+        return [_sorted_words(name) for name in self.names]
+
+
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
 
 
 class _Holder:
@@ -168,8 +180,10 @@ def match_names(snap: Snapshot, query: str, *, limit: int,
     if len(snap.names) <= WRATIO_MAX_NAMES:
         choices: list[str] | dict[int, str] = snap.names
     else:
+        # fuzz.token_sort_ratio(text, name) == fuzz.ratio of both sorted: same scores, order.
         pool = {i for _n, _s, i in process.extract(
-            text, snap.names, scorer=fuzz.token_sort_ratio, processor=None, limit=PREFILTER)}
+            _sorted_words(text), snap.sorted_names, scorer=fuzz.ratio, processor=None,
+            limit=PREFILTER)}
         pool.update(sorted(by_words, key=by_words.__getitem__, reverse=True)[:PREFILTER])
         choices = {i: snap.names[i] for i in pool}
     return _best(snap.names, text, by_words,
