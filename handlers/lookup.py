@@ -35,7 +35,9 @@ def register(app: App, deps: Deps) -> None:
 
 
 def on_lookup_command(request: Request) -> Reply:
-    with request.deps.db.read():  # the role check and the lookup share one transaction
+    # The role check and the lookup share one session; read-only statements that need no
+    # common snapshot, so on PostgreSQL without BEGIN/COMMIT (store.db Database.read).
+    with request.deps.db.read(one_transaction=False):
         viewer = request.viewer(Permission.LOOKUP)
         result = find_orders(request.deps.db, query=request.text)
     if result.exact:
@@ -50,7 +52,7 @@ def on_lookup_command(request: Request) -> Reply:
 def on_page_button(request: Request) -> Reply:
     """Next / Previous under a list of candidates: the same search, another page, in place."""
     offset, _, query = (request.value or "0|").partition("|")
-    with request.deps.db.read():
+    with request.deps.db.read(one_transaction=False):  # as on_lookup_command
         request.require(Permission.LOOKUP)
         result = find_orders(request.deps.db, query=html.unescape(query),
                              offset=int(offset) if offset.isdigit() else 0)
@@ -93,9 +95,9 @@ def on_all_lines_button(request: Request) -> Reply:
 
 
 def order_for(request: Request, *, posting: bool = False) -> OrderView:
-    """The button's order as the presser may see it, read in the role check's transaction
+    """The button's order as the presser may see it, read in the role check's session
     (`posting`: as the channel may see it, for a post)."""
-    with request.deps.db.read():
+    with request.deps.db.read(one_transaction=False):  # as on_lookup_command
         viewer = request.viewer(Permission.LOOKUP, posting=posting)
         order = get_order(request.deps.db, ref=request.value)
     if viewer.shared and order_sight(viewer, order) == NOTHING:

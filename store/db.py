@@ -102,6 +102,12 @@ class Database:
         # Sessions know their Database: caches of what is stored (store.refs) are per Database,
         # since tests empty one engine's tables between Databases.
         self._reader = sessionmaker(bind=engine, expire_on_commit=False, info={"database": self})
+        # PostgreSQL reads whose statements need not share a transaction: no BEGIN, no COMMIT
+        # (read(one_transaction=False)). Autocommit is a flag on the driver's connection, set at
+        # checkout and reset when the connection goes back to the pool: no round trip either.
+        self._lone_reader = self._reader if self.is_sqlite else sessionmaker(
+            bind=engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False,
+            info={"database": self})
         writer_bind = engine.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         self._writer = sessionmaker(bind=writer_bind, expire_on_commit=False,
                                     info={"database": self})
@@ -119,12 +125,24 @@ class Database:
         return self.dialect == "sqlite"
 
     @contextmanager
-    def read(self) -> Iterator[Session]:
+    def read(self, *, one_transaction: bool = True) -> Iterator[Session]:
+        """A read-only session; a read opened inside it on this thread joins it.
+
+        `one_transaction=False`: the caller's statements (and those of every read joining it)
+        need not run in one transaction: none writes, none takes a lock (FOR UPDATE, SET LOCAL)
+        or needs a server-side cursor (yield_per), none needs the snapshot of another. On
+        PostgreSQL they then run without BEGIN and COMMIT, two round trips of a request's
+        five or six. The answers are the same: at READ COMMITTED, PostgreSQL's default and
+        ours, every statement in a transaction takes its own snapshot anyway, so a read-only
+        transaction gives its statements nothing that running alone does not. (A REPEATABLE
+        READ transaction would; none is used.) On SQLite nothing changes: a read transaction
+        there is one snapshot for all its statements, and BEGIN costs no round trip."""
         joined = self._open_read.get()
         if joined is not None:
             yield joined
             return
-        with _out_of_range(), self._reader() as session, session.begin():
+        reader = self._reader if one_transaction else self._lone_reader
+        with _out_of_range(), reader() as session, session.begin():
             token = self._open_read.set(session)
             try:
                 yield session

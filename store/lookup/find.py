@@ -257,7 +257,10 @@ class _OrderSearch:
 _OF_CUSTOMERS = Order.customer_id.in_(bindparam("customers", expanding=True))
 _WITH_SKUS = Order.id.in_(select(OrderLine.order_id)
                           .where(OrderLine.sku.in_(bindparam("skus", expanding=True))))
-_COUNT = select(func.count(func.distinct(Order.id)))
+# count(*), not count(distinct id): every variant selects from orders alone (the SKU test is a
+# subquery in WHERE, no join), so each order is one row already, and PostgreSQL's distinct
+# sorts every matching id (a customer's ~200 orders, 2-3x the count's time).
+_COUNT = select(func.count()).select_from(Order)
 _COUNT_BOTH = _COUNT.where(_OF_CUSTOMERS, _WITH_SKUS)
 _COUNT_EITHER = _COUNT.where(or_(_OF_CUSTOMERS, _WITH_SKUS))
 _COUNT_OF_CUSTOMERS = _COUNT.where(_OF_CUSTOMERS)

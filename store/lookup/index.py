@@ -16,6 +16,7 @@ import re
 import threading
 import weakref
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import pairwise
 
 from rapidfuzz import fuzz, process
@@ -41,6 +42,7 @@ WORD_CUTOFF = 80.0
 FUZZY_WORD_MIN = 4
 WORD_HITS = 8  # close words per query word, enough for 'bearing' among catalog nouns
 TIE_WINDOW = 4  # candidates per result re-ranked on ties
+MAX_CLOSE_KEPT = 20_000  # query words whose close words a snapshot remembers
 MAX_QUERY_WORDS = 20  # a name has a few words; the rest of a long query narrows nothing
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
 
@@ -56,6 +58,9 @@ class Words:
     words: list[str]
     postings: list[tuple[int, ...]]  # word -> indices of the names holding it
     at: dict[str, int] = field(default_factory=dict)  # word -> its index in words
+    # query word -> its close words (_close_words), kept with the snapshot: names are typed
+    # again and again, and most of a query's words are spelt right.
+    close: dict[str, list] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -69,6 +74,17 @@ class Snapshot:
     product_names: list[str]           # processed product names, parallel to sku_products
     name_words: Words = field(default_factory=lambda: Words([], [], {}))
     product_words: Words = field(default_factory=lambda: Words([], [], {}))
+
+    @cached_property
+    def sorted_names(self) -> list[str]:
+        """Each name's words sorted, joined by a space: fuzz.token_sort_ratio is fuzz.ratio
+        of exactly these, so the prefilter sorts the names once, not on every lookup (1.4 of
+        a 1M lookup's 2.8 ms CPU was token_sort_ratio sorting 4,679 names' words again)."""
+        return [_sorted_words(name) for name in self.names]
+
+
+def _sorted_words(text: str) -> str:
+    return " ".join(sorted(text.split()))
 
 
 class _Holder:
@@ -168,8 +184,10 @@ def match_names(snap: Snapshot, query: str, *, limit: int,
     if len(snap.names) <= WRATIO_MAX_NAMES:
         choices: list[str] | dict[int, str] = snap.names
     else:
+        # fuzz.token_sort_ratio(text, name) == fuzz.ratio of both sorted: same scores, order.
         pool = {i for _n, _s, i in process.extract(
-            text, snap.names, scorer=fuzz.token_sort_ratio, processor=None, limit=PREFILTER)}
+            _sorted_words(text), snap.sorted_names, scorer=fuzz.ratio, processor=None,
+            limit=PREFILTER)}
         pool.update(sorted(by_words, key=by_words.__getitem__, reverse=True)[:PREFILTER])
         choices = {i: snap.names[i] for i in pool}
     return _best(snap.names, text, by_words,
@@ -187,8 +205,7 @@ def _word_scores(index: Words, text: str) -> dict[int, float]:
         if len(word) < FUZZY_WORD_MIN:
             hits = [(word, 100.0, index.at[word])] if word in index.at else []
         else:
-            hits = process.extract(word, index.words, scorer=fuzz.ratio, processor=None,
-                                   limit=WORD_HITS, score_cutoff=WORD_CUTOFF)
+            hits = _close_words(index, word)
         best: dict[int, float] = {}
         for _w, score, w in hits:  # best first: a name keeps its closest word's score
             if len(index.postings[w]) <= MAX_POSTING:
@@ -197,6 +214,19 @@ def _word_scores(index: Words, text: str) -> dict[int, float]:
         for i, score in best.items():
             total[i] = total.get(i, 0.0) + score
     return {i: score / len(query_words) for i, score in total.items()}
+
+
+def _close_words(index: Words, word: str) -> list:
+    """The words of `index` within WORD_CUTOFF of `word`, best first (0.4 ms a word over the
+    1M seed's 7,893 name words), remembered for this snapshot's lifetime."""
+    hits = index.close.get(word)
+    if hits is None:
+        hits = process.extract(word, index.words, scorer=fuzz.ratio, processor=None,
+                               limit=WORD_HITS, score_cutoff=WORD_CUTOFF)
+        if len(index.close) >= MAX_CLOSE_KEPT:  # a long-lived process: drop the lot, not grow
+            index.close.clear()
+        index.close[word] = hits
+    return hits
 
 
 def _best(names: list[str], text: str, by_words: dict[int, float], whole: list, limit: int,

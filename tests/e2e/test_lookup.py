@@ -77,14 +77,16 @@ def test_help_and_unknown_words_get_usage(stack, desk):
     assert "/order edit" in text and "/order &lt;ref" in text
 
 
-def test_an_exact_ref_costs_one_transaction_of_three_statements(stack, desk):
+def test_an_exact_ref_costs_one_session_of_three_statements_two_on_postgresql(stack, desk):
     """Role; the order with its customer and lines (which is the ref probe too); its
-    shipments. Issue 3, the round trip's p99 at 20 senders: more is a regression."""
+    shipments, which on PostgreSQL come with the order's statement (and no BEGIN/COMMIT
+    there: store.db Database.read(one_transaction=False)). Issue 3, the round trip's p99 at
+    20 senders; issue 23: more is a regression."""
     ask(stack, "SO-1044")  # the first request also warms Bolt's authorization
     with counting(stack.db.engine) as seen:
         message = ask(stack, "SO-1044")
     assert card_ref(message) == "SO-1044"
-    assert (seen.transactions, len(seen.sql)) == (1, 3), seen.sql
+    assert (seen.transactions, len(seen.sql)) == (1, 3 if stack.db.is_sqlite else 2), seen.sql
 
 
 def test_a_lookup_longer_than_the_limit_is_answered_naming_the_limit(stack, desk):

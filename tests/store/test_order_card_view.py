@@ -2,12 +2,12 @@
 the ORM order, for every part a card shows."""
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from store import clock
 from store.enums import DiscrepancyStatus, DiscrepancyType, HoldReason, Severity
 from store.errors import OrderNotFound
-from store.models import Discrepancy, Event, Order, OrderHold
+from store.models import Discrepancy, Event, Order, OrderHold, Shipment
 from store.records import load_order, order_view, read_order_view
 from tests.support.clock import days_ago
 from tests.support.desk import build
@@ -57,3 +57,28 @@ def test_the_read_only_view_shows_open_holds_discrepancies_and_recent_events(db,
 def test_the_read_only_view_of_an_unknown_ref_raises(db, desk):
     with db.read() as s, pytest.raises(OrderNotFound, match="SO-9"):
         read_order_view(s, "SO-9")
+
+
+def test_the_card_carries_its_shipments_in_one_statement_on_postgresql(db, desk):
+    """Two shipments, one delivered with no service or tracking number: the same view as the
+    ORM's, in id order; on PostgreSQL the shipments come with the card's own statement."""
+    with db.write() as s:
+        order = s.scalar(select(Order).where(Order.ref == "SO-1044"))
+        s.add(Shipment(order_id=order.id, carrier="DHL", shipped_at=days_ago(1),
+                       delivered_at=clock.now()))
+    statements = []
+    listen = event.listens_for(db.engine, "before_cursor_execute")
+    record = listen(lambda *args: statements.append(args[2]))
+    try:
+        with db.read() as s:
+            view = read_order_view(s, "SO-1044")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    with db.read() as s:
+        assert view == order_view(s, load_order(s, "SO-1044"))
+    assert [(x.carrier, x.service, x.tracking_number, x.delivered_at is not None)
+            for x in view.shipments] == [("UPS", "Ground", "1Z999AA10123456784", False),
+                                         ("DHL", None, None, True)]
+    assert view.shipments[0].tracking_url
+    card_reads = [x for x in statements if "ref_prefix" not in x]  # not the refs' prefixes
+    assert len(card_reads) == (2 if db.is_sqlite else 1)

@@ -63,3 +63,26 @@ def test_blue_bearing_ranks_the_blue_bearing_before_motors_and_valves(db, names,
     assert found[0].sku == "BRG-3854-BL"
     others = {m.sku: m.score for m in found[1:]}
     assert all(score < found[0].score for score in others.values())
+
+
+def test_the_prefilter_and_the_close_words_kept_give_the_answers_computed_afresh(
+        db, names, monkeypatch):
+    """The prefilter's pre-sorted names score as token_sort_ratio does, and a word's close
+    words remembered by the snapshot (at most MAX_CLOSE_KEPT, then forgotten at once) are the
+    ones computed again."""
+    from rapidfuzz import fuzz, process
+
+    monkeypatch.setattr(search_index, "MAX_CLOSE_KEPT", 2)
+    snap = search_index.snapshot(db)
+    for text in ("globex corporation", "corporation mueller", "maschinenbau", "gmbh acme"):
+        assert [(s, i) for _n, s, i in process.extract(
+            search_index._sorted_words(text), snap.sorted_names, scorer=fuzz.ratio,
+            processor=None)] == [(s, i) for _n, s, i in process.extract(
+                text, snap.names, scorer=fuzz.token_sort_ratio, processor=None)]
+    first = search_index.match_names(snap, "glbex corporation", limit=5, cutoff=60)
+    assert set(snap.name_words.close) == {"glbex", "corporation"}
+    assert search_index.match_names(snap, "glbex corporation", limit=5, cutoff=60) == first
+    search_index.match_names(snap, "initech", limit=5, cutoff=60)
+    assert set(snap.name_words.close) == {"initech"}  # full: forgotten, then kept anew
+    snap.name_words.close.clear()
+    assert search_index.match_names(snap, "glbex corporation", limit=5, cutoff=60) == first
