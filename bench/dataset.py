@@ -72,7 +72,19 @@ def open_seeded(url: str, orders: int, quiet: bool = False, fresh: bool = False)
         "orders": report.orders, "order_lines": report.order_lines, "shipments": report.shipments,
         "seconds": round(seconds, 1), "seeded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit()}, indent=1))
+    if db.dialect == "postgresql":
+        _vacuumed(db)
     return db
+
+
+def _vacuumed(db: Database) -> None:
+    """What autovacuum does to a live database soon after a bulk insert, outside the seed's
+    time: the visibility map lets PostgreSQL answer counts from the index alone (a name
+    search's total at 100,000 orders: 2.3 -> 0.4 ms), and the planner gets statistics."""
+    started = time.perf_counter()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE"))
+    print(f"  VACUUM ANALYZE after the seed: {time.perf_counter() - started:.0f} s", flush=True)
 
 
 def seed_record_path(dialect: str, orders: int) -> Path:
