@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Sequence
-from typing import NamedTuple
 
 from sqlalchemy import Connection, bindparam, func, select, true
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array_agg
@@ -239,13 +239,8 @@ _SHIPMENTS = (
 )
 
 
-class _ShipmentRow(NamedTuple):
-    id: int
-    carrier: str
-    service: str | None
-    shipped_at: object
-    tracking_number: str | None
-    delivered_at: object
+# A shipment as _SHIPMENTS returns it, rebuilt from the card row's arrays (PostgreSQL).
+_ShipmentRow = namedtuple("_ShipmentRow", [column.key for column in _SHIPMENT_COLUMNS])
 
 
 # PostgreSQL: the order's shipments ride on the card's own statement, one array per column

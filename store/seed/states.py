@@ -22,41 +22,38 @@ CANCEL_REASONS = (
 
 class SeedRandom(random.Random):
     """random.Random whose randint, randrange and choice draw exactly as Random's do (the
-    same getrandbits calls, so the same values and the same stream after them) in one Python
-    call instead of three: a 1M seed makes ~15 million of them. Anything unusual (non-int or
-    empty ranges, steps) goes to Random's own. tests/store/seed/test_seed_random.py holds the
-    two to the same values."""
+    same getrandbits calls, so the same values and the same stream after them) in fewer Python
+    calls than Random's three: a 1M seed makes ~15 million of them. Anything unusual (non-int
+    or empty ranges, steps) goes to Random's own. tests/store/seed/test_seed_random.py holds
+    the two to the same values."""
+
+    def _below(self, width: int) -> int:
+        """Random._randbelow_with_getrandbits: a uniform int in [0, width), width > 0."""
+        bits = width.bit_length()
+        drawn = self.getrandbits(bits)
+        while drawn >= width:
+            drawn = self.getrandbits(bits)
+        return drawn
 
     def randint(self, a, b):
         width = b + 1 - a
         if type(a) is not int or type(b) is not int or width <= 0:
             return super().randint(a, b)
-        bits = width.bit_length()
-        drawn = self.getrandbits(bits)
-        while drawn >= width:
-            drawn = self.getrandbits(bits)
-        return a + drawn
+        return a + self._below(width)
 
     def randrange(self, start, stop=None, step=1):
         width = start if stop is None else stop - start
         if (step != 1 or type(start) is not int or (stop is not None and type(stop) is not int)
                 or width <= 0):
             return super().randrange(start, stop, step)
-        bits = width.bit_length()
-        drawn = self.getrandbits(bits)
-        while drawn >= width:
-            drawn = self.getrandbits(bits)
+        drawn = self._below(width)
         return drawn if stop is None else start + drawn
 
     def choice(self, seq):
         width = len(seq)
         if not width:
             return super().choice(seq)
-        bits = width.bit_length()
-        drawn = self.getrandbits(bits)
-        while drawn >= width:
-            drawn = self.getrandbits(bits)
-        return seq[drawn]
+        return seq[self._below(width)]
 
 
 class Weighted:
