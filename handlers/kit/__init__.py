@@ -13,6 +13,7 @@ the Reply and makes its Slack calls, handling Slack's refusals in one place.
     Metadata          private_metadata and button values (messages/metadata.py)
     Deps, CommandRouter               what bot/app.py hands every feature
     handle_error      the app's one error handler
+    ListenerPool      Bolt's listener threads, handing Bolt each ack as soon as it is given
 """
 
 from handlers.kit.channels import (
@@ -29,7 +30,7 @@ from handlers.kit.channels import (
 from handlers.kit.commands import CommandRouter
 from handlers.kit.deps import Deps
 from handlers.kit.errors import handle_error
-from handlers.kit.listen import Listener, Listeners, Request, listen, numbered
+from handlers.kit.listen import Listener, ListenerPool, Listeners, Request, listen, numbered
 from handlers.kit.payload import ModalState, channel_of, thread_of, user_of
 from handlers.kit.permissions import Permission, require
 from handlers.kit.reply import Reply
@@ -38,7 +39,7 @@ from messages.metadata import Metadata
 __all__ = [
     "ChannelRef", "channel_names", "looks_like_channel", "resolve_channel", "membership_state",
     "ARCHIVED", "MEMBER", "NOT_MEMBER", "UNSEEN",
-    "CommandRouter", "Deps", "Listener", "Listeners", "Metadata", "ModalState", "Permission",
+    "CommandRouter", "Deps", "Listener", "ListenerPool", "Listeners", "Metadata", "ModalState", "Permission",
     "Reply", "Request", "channel_of", "handle_error", "listen", "numbered", "require",
     "thread_of", "user_of",
 ]

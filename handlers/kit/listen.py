@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from typing import TypeVar
@@ -181,8 +183,10 @@ def listen(deps: Deps, listener: Listener) -> Callable[..., None]:
                           bot_user_id=context.bot_user_id)
         # Everything rendered for this request speaks the person's language (found lazily).
         token = i18n.set_locale(partial(locale_of, request))
+        if request.is_event:
+            _note_the_ack()  # Bolt acked it before the listener ran
         try:
-            listener(request).deliver(request, ack)
+            listener(request).deliver(request, partial(_ack_and_note, ack))
         except Exception as error:
             # Bolt's error handler runs once this context is gone: it answers in this locale.
             setattr(error, ERROR_LOCALE, _locale_or_default(request))
@@ -193,6 +197,51 @@ def listen(deps: Deps, listener: Listener) -> Callable[..., None]:
     bolt_listener.__name__ = bolt_listener.__qualname__ = listener.__name__
     bolt_listener.kit_listener = listener  # tests/handlers/test_every_listener.py finds it here
     return bolt_listener
+
+
+class ListenerPool(Executor):
+    """Bolt's pool of listener threads (bot/app.py), whose `submit` returns once the listener
+    has acked, finished, or let Slack's 3 s pass. Bolt, which then waits for the ack by looking
+    every 10 ms, finds it at once: an /order is answered in ~2 ms instead of ~11. Bolt's
+    behaviour is otherwise unchanged: the listener runs on this pool, what a Reply does after
+    the ack (and an event's whole answer) never holds Slack's answer, and a listener stuck
+    past 3 s still gets Bolt's 404."""
+
+    def __init__(self, workers: int = 5, ack_within_s: float = 3.0):
+        self._pool = ThreadPoolExecutor(workers, thread_name_prefix="listener")
+        self._ack_within_s = ack_within_s
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:
+        acked = threading.Event()
+        future = self._pool.submit(_noting_the_ack, acked, fn, *args, **kwargs)
+        acked.wait(self._ack_within_s)
+        return future
+
+    def shutdown(self, wait: bool = True, *, cancel_futures: bool = False) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=cancel_futures)
+
+
+_listener_ack = threading.local()  # the pool thread's Event for the listener it is running
+
+
+def _noting_the_ack(acked: threading.Event, fn, *args, **kwargs):
+    _listener_ack.event = acked
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _listener_ack.event = None
+        acked.set()
+
+
+def _note_the_ack() -> None:
+    acked = getattr(_listener_ack, "event", None)
+    if acked is not None:
+        acked.set()
+
+
+def _ack_and_note(ack: Callable[..., object], *args, **kwargs) -> None:
+    ack(*args, **kwargs)
+    _note_the_ack()
 
 
 def _locale_or_default(request: Request) -> str:
