@@ -205,7 +205,8 @@ class ListenerPool(Executor):
     every 10 ms, finds it at once: an /order is answered in ~2 ms instead of ~11. Bolt's
     behaviour is otherwise unchanged: the listener runs on this pool, what a Reply does after
     the ack (and an event's whole answer) never holds Slack's answer, and a listener stuck
-    past 3 s still gets Bolt's 404."""
+    past 3 s still gets Bolt's 404. Only the kit's listeners say when they ack, and only the
+    kit registers listeners (tests/handlers/test_every_listener.py)."""
 
     def __init__(self, workers: int = 5, ack_within_s: float = 3.0):
         self._pool = ThreadPoolExecutor(workers, thread_name_prefix="listener")
