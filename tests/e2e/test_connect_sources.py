@@ -41,7 +41,12 @@ def test_the_cli_lists_the_sources(connect, monkeypatch, capsys):
     deliveries(t)
     url = t.db.engine.url.render_as_string(hide_password=False)
     config = schema.alembic_config(url)
-    with t.db.engine.begin() as connection:
+    # The outbox may still be recording the deliveries' posts: on SQLite a transaction that
+    # reads first and then writes fails at once ("database is locked") if a write committed
+    # in between, so these take the write lock up front and wait their turn, as store writes
+    # do (store.db begins SQLite transactions in the mode this option names).
+    writer = t.db.engine.execution_options(orderdesk_sqlite_begin="IMMEDIATE")
+    with writer.begin() as connection:
         config.attributes["connection"] = connection
         command.stamp(config, "head")
     monkeypatch.setenv("DATABASE_URL", url)
@@ -49,7 +54,7 @@ def test_the_cli_lists_the_sources(connect, monkeypatch, capsys):
     try:
         assert cli_main(["connect", "list"], clock=clock.current()) == 0
     finally:
-        with t.db.engine.begin() as connection:
+        with writer.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     rows = {line.split()[0]: line.split() for line in capsys.readouterr().out.splitlines()}
     assert rows["shopify"][1:5] == ["set", "1", "1", "1"]
