@@ -39,7 +39,7 @@ from messages.metadata import Metadata
 __all__ = [
     "ChannelRef", "channel_names", "looks_like_channel", "resolve_channel", "membership_state",
     "ARCHIVED", "MEMBER", "NOT_MEMBER", "UNSEEN",
-    "CommandRouter", "Deps", "Listener", "ListenerPool", "Listeners", "Metadata", "ModalState", "Permission",
-    "Reply", "Request", "channel_of", "handle_error", "listen", "numbered", "require",
-    "thread_of", "user_of",
+    "CommandRouter", "Deps", "Listener", "ListenerPool", "Listeners", "Metadata", "ModalState",
+    "Permission", "Reply", "Request", "channel_of", "handle_error", "listen", "numbered",
+    "require", "thread_of", "user_of",
 ]

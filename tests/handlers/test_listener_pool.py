@@ -57,8 +57,8 @@ def test_an_event_is_handed_back_at_once_bolt_acked_it_before_the_listener():
         may_finish.wait(GATE_S)
         return Reply()
 
-    returned, acks = submitted(pool, on_mention_event,
-                               {"type": "event_callback", "event": {"type": "app_mention"}})
+    returned, _ = submitted(pool, on_mention_event,
+                            {"type": "event_callback", "event": {"type": "app_mention"}})
     assert returned.wait(GATE_S - 1) and not may_finish.is_set()
     may_finish.set()
 
