@@ -13,12 +13,13 @@ problems, among them ~20 orders unusual for their customer (store.seed.orders). 
 Seeding only fills an EMPTY database (no customers, products, warehouses or orders) and
 raises DatabaseNotEmpty otherwise, so it never mixes demo rows into real data.
 
-Speed: rows are generated with plain `random` and bulk-loaded with explicit ids in chunks of
-CHUNK_ORDERS orders per transaction (store.seed.bulk: executemany on SQLite, COPY on
-PostgreSQL), so memory stays flat and progress is visible; a big seed makes the next chunk in
-a child process while this one loads (store.seed.chunks). The digest's facts rows are made
-from each chunk's rows as it is loaded (store.seed.facts) and loaded with them; secondary indexes, and PostgreSQL's
-foreign keys, are set aside during the load and put back after it (store.seed.indexes).
+Speed: rows are generated with `random` (store.seed.states.SeedRandom: the same draws in
+fewer calls) and bulk-loaded with explicit ids in chunks of CHUNK_ORDERS orders per
+transaction (store.seed.bulk: executemany on SQLite, COPY on PostgreSQL), so memory stays flat
+and progress is visible; a big seed makes the next chunk in a child process while this one
+loads (store.seed.chunks). The digest's facts rows are made from each chunk's rows and loaded
+with them (store.seed.facts); secondary indexes, and PostgreSQL's foreign keys, are set aside
+during the load and put back after it (store.seed.indexes).
 """
 
 from __future__ import annotations
