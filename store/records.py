@@ -467,7 +467,12 @@ def candidates_of_customers(session: Session, customers: Mapping[int, tuple[floa
     return [_candidate(row, *customers[row.customer_id]) for row in rows], int(total)
 
 
-@functools.cache
+# Statements kept built per shape (customers, orders each): paging deeper makes new shapes,
+# so the number kept is bounded.
+SHAPES_KEPT = 64
+
+
+@functools.lru_cache(maxsize=SHAPES_KEPT)
 def _of_customers(count: int, limit: int):
     """Built once per shape (building the UNION and its cache key cost more than running it):
     per customer an index range scan on (customer_id, ordered_at), newest first."""
