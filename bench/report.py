@@ -57,6 +57,10 @@ def render_markdown(results: dict) -> str:
             row(f"  baseline, Bolt app that only acks, {senders} sender{'s' * (senders > 1)}",
                 _roundtrip(senders, "baseline"))
             row("  ratio to the baseline, p50 / p99", _ratio(senders))
+            if senders == 20:
+                row("  CPU per request, 20 senders: web + database + load generator (no-op's)",
+                    _cpu_split, f"≤ {2_000 / TARGET_RPS:.1f} ms for {TARGET_RPS:,.0f} req/s "
+                    "on 2 cores")
         row("web processes' RSS, master + workers (baseline)", _web_rss,
             f"≤ {WEB_RSS_BUDGET_MB:.0f} MB")
     if _any(by_db, "threads"):
@@ -217,6 +221,17 @@ def _ratio(senders: int):
         return (f"{x['ours']['p50'] / x['baseline']['p50']:.1f}× / "
                 f"{x['ours']['p99'] / x['baseline']['p99']:.1f}×")
     return cell
+
+
+def _cpu_split(d: str, r: dict) -> str:
+    x = _at_20(r)
+    if not x or "database_cpu_ms" not in x["ours"]:  # results files before it was measured
+        return "—"
+
+    def split(y: dict) -> str:
+        return (f"{y['cpu_ms'] + y['database_cpu_ms'] + y['sender_cpu_ms']:.1f} ms = "
+                f"{y['cpu_ms']:.1f} + {y['database_cpu_ms']:.1f} + {y['sender_cpu_ms']:.1f}")
+    return f"{split(x['ours'])} ({split(x['baseline'])})"
 
 
 def _web_rss(d: str, r: dict) -> str:

@@ -33,9 +33,20 @@ from store.lookup.plan import (
     glue_prefixes,
 )
 from store.models import Order, OrderLine
-from store.records import candidates, read_order_view, read_order_views
+from store.records import (
+    candidates,
+    candidates_of_customers,
+    read_order_view,
+    read_order_views,
+)
 from store.refs import ref_prefixes
-from store.views.orders import Candidate, CustomerMatch, LookupResult, OrderView, ProductMatch
+from store.views.orders import (
+    Candidate,
+    CustomerMatch,
+    LookupResult,
+    OrderView,
+    ProductMatch,
+)
 from store.views.questions import Key
 
 EXACT, NEAR = 100.0, 90.0
@@ -69,8 +80,7 @@ def find_orders(db: Database, *, query: str, limit: int = 5, offset: int = 0) ->
         if exact_id is not None:
             view = read_order_view(session, plan.text, order_id=exact_id)
             return LookupResult(plan.text, view, (), search.searched_phrases())
-        found = candidates(session, search.scored())
-        total = max(len(found), search.total())
+        found, total = search.candidates()
     ranked = sorted(found, key=lambda c: (-c.score, -c.ordered_at.timestamp()))
     return LookupResult(plan.text, None, tuple(ranked[offset:offset + limit]),
                         search.searched_phrases(), total=total, offset=offset)
@@ -203,7 +213,16 @@ class _OrderSearch:
         for phrase in phrases:
             self.searched.setdefault(phrase)
 
-    def scored(self) -> list[tuple[int, float, str]]:
+    def candidates(self) -> tuple[list[Candidate], int]:
+        """Every candidate worth showing, unsorted, and how many orders they come from in all
+        (the lists are capped)."""
+        if not self.orders and self.customers and not self.skus:  # a name: one statement
+            return candidates_of_customers(self.session, _top(self.customers, self.limit),
+                                           self.limit)
+        found = candidates(self.session, self._scored())
+        return found, max(len(found), self._total())
+
+    def _scored(self) -> list[tuple[int, float, str]]:
         """(order id, score, matched_on) for every candidate worth showing, unsorted."""
         if self.orders:
             return [(oid, s, p) for oid, (s, p) in self.orders.items()]
@@ -223,23 +242,22 @@ class _OrderSearch:
                 out.append((oid, score, phrase))
         return out
 
-    def total(self) -> int:
-        """How many orders the candidates come from in all (the lists are capped)."""
+    def _total(self) -> int:
+        """How many orders the candidates come from, but for a name alone (candidates())."""
         if self.orders:
             return len(self.orders)
         customers = list(_top(self.customers, self.limit))
         skus = list(_top(self.skus, self.limit))
-        if not customers and not skus:
+        if not skus:
             return 0
         conn = self.session.connection()
         params = {"customers": customers, "skus": skus}
-        if customers and skus:
+        if customers:
             both = conn.execute(_COUNT_BOTH, params).scalar()
             if both:
                 return int(both)
             return int(conn.execute(_COUNT_EITHER, params).scalar() or 0)
-        return int(conn.execute(_COUNT_OF_CUSTOMERS if customers else _COUNT_WITH_SKUS,
-                                params).scalar() or 0)
+        return int(conn.execute(_COUNT_WITH_SKUS, params).scalar() or 0)
 
     def _orders_of_customers_with_skus(self, customers: dict, skus: dict) -> list:
         out = []
@@ -253,7 +271,7 @@ class _OrderSearch:
 
 
 # Built once, run on the connection: building these per lookup and the ORM's execute path
-# cost more than the counts themselves (a name search runs one or two).
+# cost more than the counts themselves (a name and a SKU run one or two).
 _OF_CUSTOMERS = Order.customer_id.in_(bindparam("customers", expanding=True))
 _WITH_SKUS = Order.id.in_(select(OrderLine.order_id)
                           .where(OrderLine.sku.in_(bindparam("skus", expanding=True))))
@@ -263,7 +281,6 @@ _WITH_SKUS = Order.id.in_(select(OrderLine.order_id)
 _COUNT = select(func.count()).select_from(Order)
 _COUNT_BOTH = _COUNT.where(_OF_CUSTOMERS, _WITH_SKUS)
 _COUNT_EITHER = _COUNT.where(or_(_OF_CUSTOMERS, _WITH_SKUS))
-_COUNT_OF_CUSTOMERS = _COUNT.where(_OF_CUSTOMERS)
 _COUNT_WITH_SKUS = _COUNT.where(_WITH_SKUS)
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, neighbours
 from store.models import Customer, Order, OrderLine, Product, Shipment
+from store.records import SHAPES_KEPT
 from store.refs import ref_key_of, ref_keys
 from store.views.questions import Key
 
@@ -156,7 +157,7 @@ def newest_orders_of_customers(session: Session, customer_ids: Sequence[int],
     return [(cid, oid) for cid, oid in session.connection().execute(stmt, params)]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=SHAPES_KEPT)
 def _newest_of_customers(count: int, limit: int):
     """Built once per shape: building the UNION and its cache key cost more than running it."""
     parts = [
