@@ -473,18 +473,26 @@ SHAPES_KEPT = 64
 
 
 @functools.lru_cache(maxsize=SHAPES_KEPT)
+def newest_of_customers(count: int, limit: int):
+    """(customer_id, id) of the newest `limit` orders of each of `count` customers, bound as
+    c0, c1, …: a UNION ALL of per-customer index range scans on (customer_id, ordered_at).
+    Built once per shape: building the UNION and its cache key cost more than running it."""
+    parts = [
+        select(Order.customer_id, Order.id).where(Order.customer_id == bindparam(f"c{i}"))
+        .order_by(Order.ordered_at.desc()).limit(limit).subquery()
+        for i in range(count)
+    ]
+    return union_all(*[select(p.c.customer_id, p.c.id) for p in parts])
+
+
+@functools.lru_cache(maxsize=SHAPES_KEPT)
 def _of_customers(count: int, limit: int):
-    """Built once per shape (building the UNION and its cache key cost more than running it):
-    per customer an index range scan on (customer_id, ordered_at), newest first."""
-    customer = [bindparam(f"c{i}") for i in range(count)]
-    newest = union_all(*[
-        select(p.c.id) for p in (
-            select(Order.id).where(Order.customer_id == c)
-            .order_by(Order.ordered_at.desc()).limit(limit).subquery()
-            for c in customer)])
-    total = select(func.count()).select_from(Order).where(Order.customer_id.in_(customer))
+    """candidates_of_customers' statement, built once per shape."""
+    newest = newest_of_customers(count, limit).subquery()
+    total = select(func.count()).select_from(Order).where(
+        Order.customer_id.in_([bindparam(f"c{i}") for i in range(count)]))
     return _CANDIDATE_ROWS.add_columns(total.scalar_subquery().label("total")).where(
-        Order.id.in_(newest))
+        Order.id.in_(select(newest.c.id)))
 
 
 def _candidate(row, score: float, matched_on: str) -> Candidate:

@@ -12,15 +12,14 @@ serve from an index (see newest_orders_with_skus).
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import bindparam, select, union_all
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, neighbours
 from store.models import Customer, Order, OrderLine, Product, Shipment
-from store.records import SHAPES_KEPT
+from store.records import newest_of_customers
 from store.refs import ref_key_of, ref_keys
 from store.views.questions import Key
 
@@ -152,20 +151,9 @@ def newest_orders_of_customers(session: Session, customer_ids: Sequence[int],
     (UNION ALL of per-customer index range scans on (customer_id, ordered_at))."""
     if not customer_ids:
         return []
-    stmt = _newest_of_customers(len(customer_ids), limit)
+    stmt = newest_of_customers(len(customer_ids), limit)
     params = {f"c{i}": cid for i, cid in enumerate(customer_ids)}
     return [(cid, oid) for cid, oid in session.connection().execute(stmt, params)]
-
-
-@functools.lru_cache(maxsize=SHAPES_KEPT)
-def _newest_of_customers(count: int, limit: int):
-    """Built once per shape: building the UNION and its cache key cost more than running it."""
-    parts = [
-        select(Order.customer_id, Order.id).where(Order.customer_id == bindparam(f"c{i}"))
-        .order_by(Order.ordered_at.desc()).limit(limit).subquery()
-        for i in range(count)
-    ]
-    return union_all(*[select(p.c.customer_id, p.c.id) for p in parts])
 
 
 def newest_orders_with_skus(session: Session, sku: str, limit: int,
