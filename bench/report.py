@@ -16,6 +16,7 @@ WEB_RSS_BUDGET_MB = 500.0
 TARGET_ROUNDTRIP_RATIO = (2.0, 3.0)  # p50, p99 against the no-op app, 20 senders
 TARGET_ROUNDTRIP_P99_MS = 100.0
 TARGET_RPS = 600.0
+CORES = 2  # the issue's machine: what the CPU per request is measured against
 TARGET_IMPORT_LINES_PER_S = {"sqlite": 20_000.0, "postgresql": 15_000.0}
 TARGET_DIGEST_RATIO = 1.5
 TARGET_SEED_S = 120.0
@@ -59,8 +60,8 @@ def render_markdown(results: dict) -> str:
             row("  ratio to the baseline, p50 / p99", _ratio(senders))
             if senders == 20:
                 row("  CPU per request, 20 senders: web + database + load generator (no-op's)",
-                    _cpu_split, f"≤ {2_000 / TARGET_RPS:.1f} ms for {TARGET_RPS:,.0f} req/s "
-                    "on 2 cores")
+                    _cpu_split, f"≤ {CORES * 1000 / TARGET_RPS:.1f} ms for "
+                    f"{TARGET_RPS:,.0f} req/s on {CORES} cores")
         row("web processes' RSS, master + workers (baseline)", _web_rss,
             f"≤ {WEB_RSS_BUDGET_MB:.0f} MB")
     if _any(by_db, "threads"):

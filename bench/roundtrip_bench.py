@@ -74,29 +74,25 @@ def rss_mb(proc: subprocess.Popen) -> float:
 def cpu_seconds(proc: subprocess.Popen) -> float:
     """User + system CPU of the gunicorn master and its workers so far (/proc, clock ticks):
     unlike latency, it does not move with what else the machine is running."""
-    pids = [proc.pid] + [int(p) for p in subprocess.run(
-        ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()]
-    ticks = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+    return _cpu_of([proc.pid] + [int(p) for p in subprocess.run(
+        ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()])
 
 
 def database_cpu_seconds() -> float:
     """User + system CPU of every PostgreSQL process on this host so far (the server and its
     backends; 0 when none runs): what a request costs the database shares the same cores."""
-    found = subprocess.run(["pgrep", "-x", "postgres"], capture_output=True, text=True)
+    return _cpu_of([int(p) for p in subprocess.run(
+        ["pgrep", "-x", "postgres"], capture_output=True, text=True).stdout.split()])
+
+
+def _cpu_of(pids: list[int]) -> float:
     ticks = 0
-    for pid in found.stdout.split():
+    for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except FileNotFoundError:
+        except FileNotFoundError:  # gone since pgrep listed it
             continue
-        ticks += int(fields[11]) + int(fields[12])
+        ticks += int(fields[11]) + int(fields[12])  # utime, stime
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

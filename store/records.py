@@ -459,9 +459,11 @@ def candidates_of_customers(session: Session, customers: Mapping[int, tuple[floa
     if not customers:
         return [], 0
     ids = list(customers)
-    params = {f"c{i}": cid for i, cid in enumerate(ids)}
-    rows = session.connection().execute(_of_customers(len(ids), limit), params).all()
+    rows = session.connection().execute(_of_customers(len(ids), limit),
+                                        customers_bound(ids)).all()
     place = {cid: i for i, cid in enumerate(ids)}
+    # In the UNION's order (customer, newest first): the caller's stable sort by score and
+    # time then breaks ties as it did when the ids came back from their own statement.
     rows.sort(key=lambda r: (place[r.customer_id], -r.ordered_at.timestamp(), -r.id))
     total = rows[0].total if rows else 0
     return [_candidate(row, *customers[row.customer_id]) for row in rows], int(total)
@@ -483,6 +485,11 @@ def newest_of_customers(count: int, limit: int):
         for i in range(count)
     ]
     return union_all(*[select(p.c.customer_id, p.c.id) for p in parts])
+
+
+def customers_bound(customer_ids: Sequence[int]) -> dict[str, int]:
+    """The parameters of newest_of_customers(len(customer_ids), …)."""
+    return {f"c{i}": cid for i, cid in enumerate(customer_ids)}
 
 
 @functools.lru_cache(maxsize=SHAPES_KEPT)

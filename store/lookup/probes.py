@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, neighbours
 from store.models import Customer, Order, OrderLine, Product, Shipment
-from store.records import newest_of_customers
+from store.records import customers_bound, newest_of_customers
 from store.refs import ref_key_of, ref_keys
 from store.views.questions import Key
 
@@ -152,8 +152,8 @@ def newest_orders_of_customers(session: Session, customer_ids: Sequence[int],
     if not customer_ids:
         return []
     stmt = newest_of_customers(len(customer_ids), limit)
-    params = {f"c{i}": cid for i, cid in enumerate(customer_ids)}
-    return [(cid, oid) for cid, oid in session.connection().execute(stmt, params)]
+    return [(cid, oid) for cid, oid in session.connection().execute(
+        stmt, customers_bound(customer_ids))]
 
 
 def newest_orders_with_skus(session: Session, sku: str, limit: int,
