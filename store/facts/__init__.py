@@ -32,8 +32,9 @@ from store.models import (
 
 # Both databases cap bound parameters; a flush rarely touches more orders than this.
 CHUNK = 500
-# (table, SELECT of its rows for the orders matching a condition on Order)
-FACTS = ((OrderReceivedFacts, received_facts_select), (OrderShipFacts, ship_facts_select))
+# (table, SELECT of its rows for the orders matching a condition on Order), in the order they
+# are refreshed: the received facts read the ship facts' completion.
+FACTS = ((OrderShipFacts, ship_facts_select), (OrderReceivedFacts, received_facts_select))
 
 __all__ = ["refresh_order_facts", "track_order_facts"]
 

@@ -24,7 +24,6 @@ from sqlalchemy import (
     or_,
     select,
     true,
-    type_coerce,
 )
 from sqlalchemy.orm import aliased
 
@@ -38,15 +37,6 @@ NOT_OWED = ("draft", "canceled")  # orders nobody waits for (backlog)
 def ordinal(flag):
     """A boolean condition as 1/0, to SUM."""
     return case((flag, 1), else_=0)
-
-
-def unindexed(dialect: str, moment):
-    """A timestamp column as an expression no index serves, for a condition nearly every row
-    meets: PostgreSQL otherwise ANDs a bitmap of the whole ordered_at range into a narrow
-    index's few rows (1M orders: 83 ms to mark 929k rows for the 29k open orders)."""
-    if dialect != "postgresql":
-        return moment
-    return type_coerce(moment.op("+")(literal_column("INTERVAL '0'")), moment.type)
 
 
 def hours_between(dialect: str, later, earlier):

@@ -9,7 +9,8 @@ checks that refresh_order_facts leaves every row as it is, so the two can't drif
 from __future__ import annotations
 
 RECEIVED_FACT_COLS = ("order_id", "ordered_at", "customer_id", "currency", "owed", "line_count",
-                      "short_lines", "value_minor", "awaiting_shipment", "due_date", "is_open")
+                      "short_lines", "value_minor", "awaiting_shipment", "due_date", "is_open",
+                      "awaiting_completion")
 RECEIVED_FACT_TS = ("ordered_at",)
 SHIP_FACT_COLS = ("order_id", "first_shipped_at", "ordered_at", "due_date", "owed", "line_count",
                   "short_lines", "problem", "cycle_hours", "complete_at", "full_lines")
@@ -62,20 +63,20 @@ def order_facts(order: tuple, lines: list[tuple], shipments: list[tuple],
     due = order[_O_PROMISED] or order[_O_REQUESTED]
     short = sum(line[_L_BACKORDERED] > 0 for line in lines)
     own = [s for s in shipments if s[_S_RETURN] is None]  # replacements never count
+    shipped = complete = None
+    if own:
+        first = min(s[_S_AT] for s in own)
+        problem = any(s[_S_DAMAGED] or not s[_S_DOCUMENTS_OK] for s in own)
+        done = _done_at(lines, own, shipment_lines)
+        complete = max(done) if lines and len(done) == len(lines) else None
+        shipped = (oid, first, at, due, status not in ("draft", "canceled"), len(lines), short,
+                   problem, None, complete, len(done))
     received = None
     if status != "draft":
         value = sum(line[_L_QTY] * line[_L_PRICE] for line in lines)
         received = (oid, at, order[_O_CUSTOMER], order[_O_CURRENCY], status != "canceled",
                     len(lines), short, value, status == "open" and not own, due,
-                    status == "open")
-    if not own:
-        return received, None
-    first = min(s[_S_AT] for s in own)
-    problem = any(s[_S_DAMAGED] or not s[_S_DOCUMENTS_OK] for s in own)
-    done = _done_at(lines, own, shipment_lines)
-    complete = max(done) if lines and len(done) == len(lines) else None
-    shipped = (oid, first, at, due, status not in ("draft", "canceled"), len(lines), short,
-               problem, None, complete, len(done))
+                    status == "open", status == "open" and complete is None)
     return received, shipped
 
 

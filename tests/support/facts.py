@@ -22,7 +22,7 @@ def expected(db) -> dict:
                 continue
             first = min(x.shipped_at for x in own)
             done = [_done_at(line, own) for line in order.lines]
-            complete = max(done) if done and None not in done else None
+            complete = completed_at(order)
             found[order.id] = (
                 first, order.ordered_at, order.promised_date or order.requested_date,
                 order.status.value not in ("draft", "canceled"), len(order.lines),
@@ -31,6 +31,14 @@ def expected(db) -> dict:
                 Hours((first - order.ordered_at).total_seconds() / 3600),
                 complete, sum(d is not None for d in done))
         return found
+
+
+def completed_at(order):
+    """When the order's last unit shipped (replacement shipments aside), or None while any
+    is owed or if it has no lines."""
+    own = [x for x in order.shipments if x.return_id is None]
+    done = [_done_at(line, own) for line in order.lines]
+    return max(done) if done and None not in done else None
 
 
 class Hours(float):

@@ -24,6 +24,7 @@ from store.orders.operations import edit_order, get_order
 from store.seed.demo import seed_demo
 from tests.support.clock import TEST_NOW, days_ago
 from tests.support.desk import add_order
+from tests.support.facts import completed_at
 from tests.support.facts import expected as ship_expected
 from tests.support.facts import ship
 from tests.support.facts import stored as ship_stored
@@ -41,7 +42,8 @@ def expected(db) -> dict:
                        len(o.lines), sum(1 for x in o.lines if x.quantity_backordered > 0),
                        sum(x.quantity * x.unit_price_minor for x in o.lines),
                        o.status.value == "open" and all(x.return_id for x in o.shipments),
-                       o.promised_date or o.requested_date, o.status.value == "open")
+                       o.promised_date or o.requested_date, o.status.value == "open",
+                       o.status.value == "open" and completed_at(o) is None)
                 for o in s.scalars(select(Order)) if o.status.value != "draft"}
 
 
@@ -49,7 +51,8 @@ def stored(db) -> dict:
     with db.read() as s:
         return {f.order_id: (f.ordered_at, f.customer_id, f.currency, bool(f.owed),
                              f.line_count, f.short_lines, f.value_minor,
-                             bool(f.awaiting_shipment), f.due_date, bool(f.is_open))
+                             bool(f.awaiting_shipment), f.due_date, bool(f.is_open),
+                             bool(f.awaiting_completion))
                 for f in s.scalars(select(OrderReceivedFacts))}
 
 
@@ -137,6 +140,16 @@ def test_shipping_ends_the_wait_and_a_replacement_shipment_does_not(db, desk):
     assert ret and stored(db) == expected(db)
 
 
+def test_shipping_the_last_unit_ends_the_wait_for_completion(db, desk):
+    # Read from the ship facts refreshed in the same flush: refreshed in the other order, the
+    # received facts would still see the order's completion as it was before the shipment.
+    ship(db, ref="SO-2002", l1=1)
+    assert facts_of(db, "SO-2002")[9:] == (True, True)  # open, two units to ship
+    ship(db, ref="SO-2002", l1=2)
+    assert facts_of(db, "SO-2002")[9:] == (True, False)  # still open, nothing left to ship
+    assert stored(db) == expected(db)
+
+
 def test_core_writes_are_caught_by_calling_the_refresh(db, desk):
     ship(db, l1=1)
     order_id = get_order(db, ref=REF).id
@@ -165,10 +178,11 @@ def _migration(name: str):
 
 
 def _backfill(session) -> None:
-    """Migration 0004's rows, then what 0008 added to them."""
+    """Migration 0004's rows, then what 0008 and 0022 added to them."""
     session.execute(text(_migration("0004").BACKFILL))
     for statement in _migration("0008").BACKFILL:
         session.execute(text(statement))
+    session.execute(text(_migration("0022").BACKFILL))
 
 
 def test_the_migration_backfills_exactly_what_the_hook_writes(db, desk):

@@ -28,7 +28,10 @@ def test_a_line_completes_when_its_parts_add_up_and_replacements_never_count():
              (4, 11, 2, 1, 2),  # line 2 complete at 3000
              (5, 13, 3, 1, 4)]  # line 3 only in the replacement: never complete
     received, shipped = order_facts(_order(), lines, shipments, items)
-    assert received == (7, 1_000, 3, "USD", True, 3, 1, 1_100, False, "2026-05-10", False)
+    assert received == (7, 1_000, 3, "USD", True, 3, 1, 1_100, False, "2026-05-10", False,
+                        False)
+    # Open, it still waits for line 3's units.
+    assert order_facts(_order(status="open"), lines, shipments, items)[0][-2:] == (True, True)
     # first shipped 3000 (not the replacement's 2000), no problem (the damaged one is the
     # replacement), 2 of 3 lines full, so no completion time.
     assert shipped == (7, 3_000, 1_000, "2026-05-10", True, 3, 1, False, None, None, 2)
@@ -43,4 +46,6 @@ def test_complete_when_every_line_is_and_drafts_have_no_received_row():
     assert received is None
     assert shipped == (7, 4_000, 1_000, "2026-05-08", False, 2, 0, True, None, 6_000, 2)
     assert order_facts(_order(status="open"), lines, [], []) == (
-        (7, 1_000, 3, "USD", True, 2, 0, 200, True, "2026-05-10", True), None)
+        (7, 1_000, 3, "USD", True, 2, 0, 200, True, "2026-05-10", True, True), None)
+    # Open and every unit shipped: nothing left to wait for.
+    assert order_facts(_order(status="open"), lines, shipments, items)[0][-2:] == (True, False)
