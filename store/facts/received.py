@@ -27,7 +27,7 @@ def received_facts_select(dialect: str, which=None):
     """SELECT of the facts rows (columns in table order) of the orders matching `which` (a
     condition on Order; None: every order). One join grouped per order: the orders are read in
     key order and their lines through the (order_id, line_no) index, so nothing is sorted.
-    Migration 0004 backfills with the same SQL."""
+    Migrations 0004, 0008 and 0022 backfilled the same values."""
     zero = literal_column("0")
     shipped = exists().where(Shipment.order_id == Order.id, Shipment.return_id.is_(None))
     complete = exists().where(OrderShipFacts.order_id == Order.id,
