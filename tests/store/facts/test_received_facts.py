@@ -1,6 +1,6 @@
 """order_received_facts always equals a from-scratch recomputation (done here in Python from
-the orders and their lines) after every kind of write that changes its inputs, and migration
-0004's backfill writes exactly what the hook writes."""
+the orders, their lines and shipments) after every kind of write that changes its inputs, and
+migrations 0004, 0008 and 0022 backfill exactly what the hook writes."""
 
 import importlib.util
 from pathlib import Path
@@ -24,9 +24,8 @@ from store.orders.operations import edit_order, get_order
 from store.seed.demo import seed_demo
 from tests.support.clock import TEST_NOW, days_ago
 from tests.support.desk import add_order
-from tests.support.facts import completed_at
+from tests.support.facts import completed_at, ship
 from tests.support.facts import expected as ship_expected
-from tests.support.facts import ship
 from tests.support.facts import stored as ship_stored
 from tests.support.fulfil_desk import REF, fulfil_desk
 from tests.support.imports import ORDER_HEADER, load_reference, order_row, write_csv
