@@ -48,18 +48,20 @@ def build_digest(db: Database, *, period: Period, timezone: str,
     offsets = utc_offsets(prev[0], max(cur[1], now) + ONE_DAY, timezone)
     day_bounds = [(local_midnight(d, timezone), local_midnight(d + ONE_DAY, timezone))
                   for d in period.days]
+    # Longest first, the chart's days apart from the top customers: two threads then finish
+    # together (1M orders: the periods ~0.4 s each, the days 0.2 s, the customers 0.1 s).
     found = _run_reads(db, {
         "current": lambda s: _period(s, dialect, period, cur, timezone, offsets),
         "previous": lambda s: _period(s, dialect, period.previous(), prev, timezone,
                                       offsets),
+        "days": lambda s: q.daily_counts(s, day_bounds),
+        "customers": lambda s: q.top_customers(s, cur, prev, top),
         "backlog": lambda s: (q.backlog_at(s, dialect, cur[1]), q.backlog_at(s, dialect, cur[0]),
                               q.open_by_age(s, min(cur[1], now))),
-        "context": lambda s: (q.daily_counts(s, day_bounds),
-                              q.top_customers(s, cur, prev, top)),
     })
     current, previous = found["current"], found["previous"]
-    (backlog_end, backlog_start, ages), (day_counts, customers) = \
-        found["backlog"], found["context"]
+    day_counts, customers = found["days"], found["customers"]
+    backlog_end, backlog_start, ages = found["backlog"]
     return DigestView(
         period=period, timezone=timezone,
         current=_figures(cur, current, backlog_end),
