@@ -21,8 +21,7 @@ def expected(db) -> dict:
             if not own:
                 continue
             first = min(x.shipped_at for x in own)
-            done = [_done_at(line, own) for line in order.lines]
-            complete = completed_at(order)
+            done, complete = completion(order)
             found[order.id] = (
                 first, order.ordered_at, order.promised_date or order.requested_date,
                 order.status.value not in ("draft", "canceled"), len(order.lines),
@@ -33,12 +32,12 @@ def expected(db) -> dict:
         return found
 
 
-def completed_at(order):
-    """When the order's last unit shipped (replacement shipments aside), or None while any
-    is owed or if it has no lines."""
+def completion(order) -> tuple[list, object]:
+    """(when each line's units were all shipped, or None; when the order's last unit shipped,
+    or None while any is owed or if it has no lines), replacement shipments aside."""
     own = [x for x in order.shipments if x.return_id is None]
     done = [_done_at(line, own) for line in order.lines]
-    return max(done) if done and None not in done else None
+    return done, max(done) if done and None not in done else None
 
 
 class Hours(float):

@@ -1,7 +1,7 @@
 """Issue #23: the received facts say whether an open order still has units to ship, with a
 partial index, so "past due" reads the few open orders not complete by due date instead of
-probing the ship facts of every open order due before the day (PostgreSQL 1M orders: 0.15 s
-a period -> 4 ms).
+probing the ship facts of every open order due before the day (PostgreSQL 1M orders: 0.08-0.18 s
+for the current month -> 7 ms).
 
 Revision ID: 0022_awaiting_completion
 Revises: 0021_import_indexes

@@ -24,7 +24,7 @@ from store.orders.operations import edit_order, get_order
 from store.seed.demo import seed_demo
 from tests.support.clock import TEST_NOW, days_ago
 from tests.support.desk import add_order
-from tests.support.facts import completed_at, ship
+from tests.support.facts import completion, ship
 from tests.support.facts import expected as ship_expected
 from tests.support.facts import stored as ship_stored
 from tests.support.fulfil_desk import REF, fulfil_desk
@@ -42,7 +42,7 @@ def expected(db) -> dict:
                        sum(x.quantity * x.unit_price_minor for x in o.lines),
                        o.status.value == "open" and all(x.return_id for x in o.shipments),
                        o.promised_date or o.requested_date, o.status.value == "open",
-                       o.status.value == "open" and completed_at(o) is None)
+                       o.status.value == "open" and completion(o)[1] is None)
                 for o in s.scalars(select(Order)) if o.status.value != "draft"}
 
 
