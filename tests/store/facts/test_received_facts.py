@@ -3,6 +3,7 @@ the orders, their lines and shipments) after every kind of write that changes it
 migrations 0004, 0008 and 0022 backfill exactly what the hook writes."""
 
 import importlib.util
+import threading
 from pathlib import Path
 
 import pytest
@@ -146,6 +147,29 @@ def test_shipping_the_last_unit_ends_the_wait_for_completion(db, desk):
     assert facts_of(db, "SO-2002")[9:] == (True, True)  # open, two units to ship
     ship(db, ref="SO-2002", l1=2)
     assert facts_of(db, "SO-2002")[9:] == (True, False)  # still open, nothing left to ship
+    assert stored(db) == expected(db)
+
+
+def test_two_people_shipping_the_last_units_at_once_leave_the_facts_exact(db, desk):
+    # Each shipment's refresh reads the other's only if shipping locks the order (FOR UPDATE
+    # on PostgreSQL; SQLite writes one at a time): otherwise both would see two units owed.
+    ship(db, ref="SO-2002", l1=1)
+    start, errors = threading.Barrier(2), []
+
+    def run():
+        start.wait()
+        try:
+            ship(db, ref="SO-2002", l1=1)
+        except Exception as error:  # surfaced below: the test must see any failure
+            errors.append(error)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert errors == []
+    assert facts_of(db, "SO-2002")[9:] == (True, False)
     assert stored(db) == expected(db)
 
 
