@@ -3,7 +3,6 @@ the orders, their lines and shipments) after every kind of write that changes it
 migrations 0004, 0008 and 0022 backfill exactly what the hook writes."""
 
 import importlib.util
-import threading
 from pathlib import Path
 
 import pytest
@@ -31,6 +30,7 @@ from tests.support.facts import stored as ship_stored
 from tests.support.fulfil_desk import REF, fulfil_desk
 from tests.support.imports import ORDER_HEADER, load_reference, order_row, write_csv
 from tests.support.intake import BODY
+from tests.support.race import at_once
 
 ACTOR = "U0PROC1"
 MIGRATIONS = Path(__file__).parents[3] / "store" / "migrations" / "versions"
@@ -154,20 +154,8 @@ def test_two_people_shipping_the_last_units_at_once_leave_the_facts_exact(db, de
     # Each shipment's refresh reads the other's only if shipping locks the order (FOR UPDATE
     # on PostgreSQL; SQLite writes one at a time): otherwise both would see two units owed.
     ship(db, ref="SO-2002", l1=1)
-    start, errors = threading.Barrier(2), []
-
-    def run():
-        start.wait()
-        try:
-            ship(db, ref="SO-2002", l1=1)
-        except Exception as error:  # surfaced below: the test must see any failure
-            errors.append(error)
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    outcomes = at_once(*[lambda: ship(db, ref="SO-2002", l1=1)] * 2)
+    errors = [o for o in outcomes if isinstance(o, Exception)]
     assert errors == []
     assert facts_of(db, "SO-2002")[9:] == (True, False)
     assert stored(db) == expected(db)

@@ -1,6 +1,5 @@
 """Follows, notices queued in the outbox with the change, and events claimed exactly once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
@@ -20,6 +19,7 @@ from store.workspace.roles import set_role
 from tests.support.clock import in_days
 from tests.support.desk import build
 from tests.support.outbox import rendered
+from tests.support.race import at_once
 
 A, B = ("C0ORDERS", "1700000000.000100"), ("D0SALES1", "1700000000.000200")
 
@@ -163,17 +163,8 @@ def test_an_event_is_claimed_once_and_its_message_twin_too(db):
 
 def test_racing_deliveries_of_one_event_answer_once(db):
     """Eight workers (as from several processes) claim the same event at the same moment."""
-    barrier, wins = threading.Barrier(8), []
-
-    def worker():
-        barrier.wait()
-        wins.append(claim_event(db, event_id="EvRACE", message_key=message_key("C1", "1.2")))
-
-    threads = [threading.Thread(target=worker) for _ in range(8)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    wins = at_once(*[lambda: claim_event(db, event_id="EvRACE",
+                                         message_key=message_key("C1", "1.2"))] * 8)
     assert sorted(wins) == [False] * 7 + [True]
 
 
