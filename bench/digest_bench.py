@@ -195,7 +195,7 @@ def profile(db: Database, period) -> None:
         "backlog": lambda s: q.backlog_at(s, db.dialect, end),
         "discrepancies": lambda s: q.discrepancies(s, db.dialect, start, end),
         "open_by_age": lambda s: q.open_by_age(s, end),
-        "top_customers": lambda s: q.top_customers(s, (start, end), previous, 5),
+        "top_customers": lambda s: q.top_customers(s, db.dialect, (start, end), previous, 5),
     }
     for name, step in steps.items():
         with db.read() as s:

@@ -55,7 +55,7 @@ def build_digest(db: Database, *, period: Period, timezone: str,
         "previous": lambda s: _period(s, dialect, period.previous(), prev, timezone,
                                       offsets),
         "days": lambda s: q.daily_counts(s, day_bounds),
-        "customers": lambda s: q.top_customers(s, cur, prev, top),
+        "customers": lambda s: q.top_customers(s, dialect, cur, prev, top),
         "backlog": lambda s: (q.backlog_at(s, dialect, cur[1]), q.backlog_at(s, dialect, cur[0]),
                               q.open_by_age(s, min(cur[1], now))),
     })

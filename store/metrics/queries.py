@@ -355,23 +355,23 @@ def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> l
     return [(n, m, k) for _, n, m, k in rows]
 
 
-def top_customers(session: Session, current: tuple, previous: tuple, limit: int) -> list[dict]:
+# SQLite ranks the customers by one count each, up to this many customers (see top_customers).
+RANK_BY_PROBES_MAX_CUSTOMERS = 20_000
+
+
+def top_customers(session: Session, dialect: str, current: tuple, previous: tuple,
+                  limit: int) -> list[dict]:
     """Customers with the most orders received in `current`, with their value and their
     orders in `previous` (ties: the older customer, by created_at, then id), from the received
     facts. Only the ranking reads the whole period; the few customers' value and previous
     orders are probed by (customer_id, ordered_at)."""
     r = OrderReceivedFacts
-    n = func.count().label("n")
-    # "+ 0": grouping by an expression keeps SQLite on the covering ordered_at index for the
-    # period; grouping by the bare column made it skip-scan the (customer_id, ordered_at)
-    # index and read every row from the table (1M orders: 0.97 s instead of 0.3 s).
-    customer = (r.customer_id + 0).label("customer_id")
-    counts = select(customer, n).where(received_between(*current)).group_by(customer) \
-        .subquery("counts")
-    top = session.execute(
-        select(counts.c.customer_id, counts.c.n)
-        .join(Customer, Customer.id == counts.c.customer_id)
-        .order_by(desc(counts.c.n), Customer.created_at, Customer.id).limit(limit)).all()
+    # The highest id bounds the number of customers, read from the index's end.
+    if dialect == "sqlite" and (session.scalar(select(func.max(Customer.id))) or 0) \
+            <= RANK_BY_PROBES_MAX_CUSTOMERS:
+        top = _ranked_by_probes(session, current, limit)
+    else:
+        top = _ranked_by_grouping(session, current, limit)
     ids = [cid for cid, _ in top]
     if not ids:
         return []
@@ -390,3 +390,37 @@ def top_customers(session: Session, current: tuple, previous: tuple, limit: int)
     return [{"code": names[cid][0], "name": names[cid][1], "orders": count,
              "value": tuple(values[cid]), "previous_orders": before.get(cid, 0)}
             for cid, count in top]
+
+
+def _ranked_by_grouping(session: Session, current: tuple, limit: int) -> list:
+    """(customer id, orders) of the top `limit`: the period's orders grouped by customer."""
+    r = OrderReceivedFacts
+    n = func.count().label("n")
+    # "+ 0": grouping by an expression keeps SQLite on the covering ordered_at index for the
+    # period; grouping by the bare column made it skip-scan the (customer_id, ordered_at)
+    # index and read every row from the table (1M orders: 0.97 s instead of 0.3 s).
+    customer = (r.customer_id + 0).label("customer_id")
+    counts = select(customer, n).where(received_between(*current)).group_by(customer) \
+        .subquery("counts")
+    return session.execute(
+        select(counts.c.customer_id, counts.c.n)
+        .join(Customer, Customer.id == counts.c.customer_id)
+        .order_by(desc(counts.c.n), Customer.created_at, Customer.id).limit(limit)).all()
+
+
+def _ranked_by_probes(session: Session, current: tuple, limit: int) -> list:
+    """The same ranking as _ranked_by_grouping, by one count per customer through the
+    (customer_id, ordered_at) index: SQLite, which has no hash aggregation, otherwise sorts
+    the period's every order by customer (1M orders, 5,000 customers: 0.29 -> 0.11 s a
+    month). A count per customer costs a probe even for a customer without orders, so this
+    is for workspaces of up to RANK_BY_PROBES_MAX_CUSTOMERS customers: ~3 µs a customer
+    without orders (an empty month at 5,000 customers: 15 ms; 20,000: ~60 ms at most)."""
+    r = OrderReceivedFacts
+    n = (select(func.count()).where(r.customer_id == Customer.id, received_between(*current))
+         .correlate(Customer).scalar_subquery()).label("n")
+    counts = select(Customer.id.label("customer_id"), Customer.created_at, n) \
+        .subquery("counts")
+    return session.execute(
+        select(counts.c.customer_id, counts.c.n).where(counts.c.n > ZERO)
+        .order_by(desc(counts.c.n), counts.c.created_at, counts.c.customer_id)
+        .limit(limit)).all()

@@ -6,7 +6,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from store.enums import OrderStatus
+from store.metrics import queries
 from store.metrics.digest import build_digest
+from store.metrics.queries import top_customers
+from store.models import Customer, Order
 from store.periods import Period, custom_period, period_containing
 from store.views.metrics import Money
 from tests.support.metrics_desk import (
@@ -159,3 +163,42 @@ def test_a_custom_range_compares_with_as_many_days_before(db):
     assert view.period.previous() == Period("custom", date(2026, 11, 1), date(2026, 11, 3))
     assert view.current.orders_received == 3  # O2, O3, O4
     assert view.previous.orders_received == 1  # O1 (2 Nov)
+
+
+@pytest.mark.parametrize("ranking", ["sqlite", "postgresql"])
+def test_both_rankings_of_the_top_customers_order_ties_by_age_then_id(db, ranking):
+    """SQLite ranks by a count per customer, PostgreSQL (and SQLite with many customers) by
+    grouping the period's orders: both statements rank the same way, on both databases."""
+
+    with db.write() as s:
+        # The customer added first is the younger: ties go by age, not by id.
+        younger = Customer(code="YOUNG", name="Younger", currency="USD",
+                           created_at=datetime(2026, 6, 1, tzinfo=UTC))
+        older = Customer(code="OLD", name="Older", currency="USD",
+                         created_at=datetime(2026, 1, 1, tzinfo=UTC))
+        busiest = Customer(code="BUSY", name="Busiest", currency="USD",
+                           created_at=datetime(2026, 9, 1, tzinfo=UTC))
+        quiet = Customer(code="QUIET", name="Only ordered the week before", currency="USD",
+                         created_at=datetime(2025, 1, 1, tzinfo=UTC))
+        s.add_all([younger, older, busiest, quiet])
+        s.flush()
+        week = [(younger, 2), (older, 2), (busiest, 3)]
+        s.add_all([Order(ref=f"SO-{c.code}-{i}", customer_id=c.id, currency="USD",
+                         ordered_at=datetime(2026, 11, 3, i, tzinfo=UTC), status=OrderStatus.OPEN)
+                   for c, count in week for i in range(count)])
+        s.add(Order(ref="SO-QUIET", customer_id=quiet.id, currency="USD",
+                    ordered_at=datetime(2026, 10, 27, tzinfo=UTC), status=OrderStatus.OPEN))
+    with db.read() as s:
+        top = top_customers(s, ranking, WEEK.utc_bounds("UTC"),
+                            WEEK.previous().utc_bounds("UTC"), limit=5)
+    assert [(c["code"], c["orders"]) for c in top] == [("BUSY", 3), ("OLD", 2), ("YOUNG", 2)]
+
+
+def test_sqlite_with_many_customers_ranks_them_by_grouping(db, monkeypatch):
+    """Beyond RANK_BY_PROBES_MAX_CUSTOMERS a probe per customer would cost more than the
+    period's orders: the digest then groups them, with the same answer."""
+    build_desk(db)
+    monkeypatch.setattr(queries, "RANK_BY_PROBES_MAX_CUSTOMERS", 0)
+    monkeypatch.setattr(queries, "_ranked_by_probes", None)  # fails if it is used
+    view = build_digest(db, period=WEEK, timezone="UTC", now=BUILT)
+    assert [(c.code, c.orders) for c in view.top_customers] == [("ACME", 4), ("BETA", 4)]
