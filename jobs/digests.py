@@ -116,9 +116,14 @@ def _run_subscription_digest(db: Database, client: WebClient, *,
     if run is None:
         return Outcome(period, channel, "skipped", subscription.id)
     scorecard = subscription.report == "scorecard"
+    chart = Chart(period, subscription.timezone)
     try:
-        build = build_scorecard if scorecard else build_digest
-        view = build(db, period=period, timezone=subscription.timezone, now=now or clock.now())
+        if scorecard:
+            view = build_scorecard(db, period=period, timezone=subscription.timezone,
+                                   now=now or clock.now())
+        else:
+            view = build_digest(db, period=period, timezone=subscription.timezone,
+                                now=now or clock.now(), on_days=chart.draw)
         ts = (_earlier_post(client, channel, run) if run.retry else None) \
             or post_digest(client, channel=channel, view=view, run_id=run.id,
                            message=scorecard_message(view) if scorecard else None)
@@ -130,7 +135,7 @@ def _run_subscription_digest(db: Database, client: WebClient, *,
         log.warning("digest #%s %s posted but its claim was taken over", subscription.id,
                     period.label())
     if not scorecard:  # the scorecard has no chart
-        upload_chart(client, channel=channel, thread_ts=ts, view=view)
+        upload_chart(client, channel=channel, thread_ts=ts, view=view, png=chart.png)
     return Outcome(period, channel, "posted", subscription.id, message_ts=ts)
 
 
@@ -146,10 +151,26 @@ def post_digest(client: WebClient, *, channel: str, view, run_id: int | None = N
     return posted["ts"]
 
 
-def upload_chart(client: WebClient, *, channel: str, thread_ts: str, view) -> bool:
+class Chart:
+    """The digest's chart, drawn by build_digest's on_days while its other figures are read."""
+
+    def __init__(self, period: Period, timezone: str):
+        self.period, self.timezone = period, timezone
+        self.png: bytes | None = None
+
+    def draw(self, days) -> None:
+        try:
+            self.png = digest_chart(days, title=chart_title(self.period), timezone=self.timezone)
+        except Exception:  # noqa: BLE001 - the figures go out without it; upload_chart tries again
+            log.exception("digest chart for %s not drawn", self.period.label())
+
+
+def upload_chart(client: WebClient, *, channel: str, thread_ts: str, view,
+                 png: bytes | None = None) -> bool:
+    """The chart of `view` in the digest's thread; `png` when it was drawn already (Chart)."""
     title = chart_title(view.period)
     try:
-        png = digest_chart(view.days, title=title, timezone=view.timezone)
+        png = png or digest_chart(view.days, title=title, timezone=view.timezone)
         client.files_upload_v2(channel=channel, thread_ts=thread_ts, file=png,
                                filename=f"digest-{view.period.start.isoformat()}.png",
                                title=title, alt_txt=title)
@@ -206,10 +227,11 @@ def run_digest_command(db: Database, client: WebClient, *, timezone: str,
             raise DigestAlreadyPosted(sub.id, period.label())
         return outcome
     period = _pick_period(kind, at, timezone, now)
-    view = build_digest(db, period=period, timezone=timezone, now=now)
+    chart = Chart(period, timezone)
     with i18n.using(default_locale):
+        view = build_digest(db, period=period, timezone=timezone, now=now, on_days=chart.draw)
         ts = post_digest(client, channel=channel, view=view)
-        upload_chart(client, channel=channel, thread_ts=ts, view=view)
+        upload_chart(client, channel=channel, thread_ts=ts, view=view, png=chart.png)
     return Outcome(period, channel, "posted", message_ts=ts)
 
 

@@ -66,6 +66,33 @@ def test_a_tick_posts_the_due_digest_once_with_its_chart_in_the_thread(db, sb, c
     assert (state.status, state.message_ts) == ("posted", posted.ts)
 
 
+def test_a_chart_that_fails_to_draw_leaves_the_figures_posted_and_is_drawn_again(
+        db, sb, client, set_clock, monkeypatch):
+    """The chart is drawn while the figures are read (jobs.digests.Chart); if that fails the
+    digest still posts, and the chart is drawn again for its thread, as before."""
+    from jobs import digests as job
+
+    now = datetime(2026, 11, 9, 8, 1, tzinfo=UTC)
+    set_clock.set(now)
+    build_desk(db)
+    subscribe(db, "weekly", created=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    drawn, draw = [], job.digest_chart
+
+    def fails_once(*args, **kwargs):
+        drawn.append(args)
+        if len(drawn) == 1:
+            raise RuntimeError("no fonts")
+        return draw(*args, **kwargs)
+
+    monkeypatch.setattr(job, "digest_chart", fails_once)
+    (outcome,) = tick_digests(db=db, client=client, claimed_by="clock-1", now=now)
+
+    assert outcome.status == "posted" and len(drawn) == 2
+    (posted,) = digests(sb)
+    (chart,) = sb.thread(CHANNEL, posted.ts)
+    assert chart.files and sb.files(CHANNEL)[0].data.startswith(b"\x89PNG")
+
+
 def test_nothing_is_posted_before_the_digest_is_due(db, sb, client, set_clock):
     now = days_ago(0, 7, 59)
     set_clock.set(now)

@@ -202,3 +202,15 @@ def test_sqlite_with_many_customers_ranks_them_by_grouping(db, monkeypatch):
     monkeypatch.setattr(queries, "_ranked_by_probes", None)  # fails if it is used
     view = build_digest(db, period=WEEK, timezone="UTC", now=BUILT)
     assert [(c.code, c.orders) for c in view.top_customers] == [("ACME", 4), ("BETA", 4)]
+
+
+def test_on_days_gets_the_charts_days_once_on_the_callers_thread(db):
+    """The digest job draws its chart there, in the subscription's language: the language is
+    the calling thread's (messages.i18n), so the callback must not run on a report thread."""
+    import threading
+
+    build_desk(db)
+    seen = []
+    view = build_digest(db, period=WEEK, timezone="UTC", now=BUILT,
+                        on_days=lambda days: seen.append((days, threading.current_thread())))
+    assert seen == [(view.days, threading.current_thread())]
