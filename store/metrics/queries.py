@@ -50,6 +50,8 @@ APPROVED = (ReturnStatus.APPROVED, ReturnStatus.RECEIVED, ReturnStatus.CLOSED)
 RECEIVED = (ReturnStatus.RECEIVED, ReturnStatus.CLOSED)
 # Days past the due date: up to 3, 4 to 7, 8 to 30, more.
 PAST_DUE_BUCKETS = (("1–3 days", 3), ("4–7 days", 7), ("8–30 days", 30), ("over 30 days", None))
+# SQLite ranks the top customers by a count each up to this many customers (_ranked_by_probes).
+RANK_BY_PROBES_MAX_CUSTOMERS = 20_000
 
 
 def received_in(start: datetime, end: datetime):
@@ -355,16 +357,13 @@ def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> l
     return [(n, m, k) for _, n, m, k in rows]
 
 
-# SQLite ranks the customers by one count each, up to this many customers (see top_customers).
-RANK_BY_PROBES_MAX_CUSTOMERS = 20_000
-
-
 def top_customers(session: Session, dialect: str, current: tuple, previous: tuple,
                   limit: int) -> list[dict]:
     """Customers with the most orders received in `current`, with their value and their
     orders in `previous` (ties: the older customer, by created_at, then id), from the received
-    facts. Only the ranking reads the whole period; the few customers' value and previous
-    orders are probed by (customer_id, ordered_at)."""
+    facts. Only the ranking reads the whole period (on SQLite by a count per customer, on
+    PostgreSQL by grouping); the few customers' value and previous orders are probed by
+    (customer_id, ordered_at)."""
     r = OrderReceivedFacts
     # The highest id bounds the number of customers, read from the index's end.
     if dialect == "sqlite" and (session.scalar(select(func.max(Customer.id))) or 0) \
