@@ -68,7 +68,9 @@ def open_seeded(url: str, orders: int, quiet: bool = False, fresh: bool = False)
     report = seed_demo(db, orders=orders, seed=42, progress=_progress())
     seconds = time.perf_counter() - started
     print(f"  {report.summary_line()} (wall {seconds:.0f} s)", flush=True)
-    seed_record_path(db.dialect, orders).write_text(json.dumps({
+    record = seed_record_path(db.dialect, orders)
+    record.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no bench/out yet
+    record.write_text(json.dumps({
         "orders": report.orders, "order_lines": report.order_lines, "shipments": report.shipments,
         "seconds": round(seconds, 1), "seeded_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "commit": commit()}, indent=1))
