@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import pairwise
@@ -61,6 +62,12 @@ class Words:
     # query word -> its close words (_close_words), kept with the snapshot: names are typed
     # again and again, and most of a query's words are spelt right.
     close: dict[str, list] = field(default_factory=dict)
+
+    @cached_property
+    def by_length(self) -> tuple[list[int], list[str], list[int]]:
+        """(lengths, words, each one's index in `words`), shortest first (_close_words)."""
+        order = sorted(range(len(self.words)), key=lambda w: len(self.words[w]))
+        return [len(self.words[w]) for w in order], [self.words[w] for w in order], order
 
 
 @dataclass(frozen=True)
@@ -217,12 +224,21 @@ def _word_scores(index: Words, text: str) -> dict[int, float]:
 
 
 def _close_words(index: Words, word: str) -> list:
-    """The words of `index` within WORD_CUTOFF of `word`, best first (0.4 ms a word over the
-    1M seed's 7,893 name words), remembered for this snapshot's lifetime."""
+    """The words of `index` within WORD_CUTOFF of `word`, best first, as process.extract over
+    all of them gives them (ties in the order of `words`), remembered for this snapshot's
+    lifetime. fuzz.ratio is at most 200 × the shorter length / both lengths, so only words
+    from 2/3 to 3/2 of the word's length can reach 80: those are read, as a slice of the words
+    by length (the 1M seed's 7,893 name words: 0.39 -> 0.27 ms a word)."""
     hits = index.close.get(word)
     if hits is None:
-        hits = process.extract(word, index.words, scorer=fuzz.ratio, processor=None,
-                               limit=WORD_HITS, score_cutoff=WORD_CUTOFF)
+        lengths, words, at = index.by_length
+        share = WORD_CUTOFF / 100
+        lo = bisect_left(lengths, len(word) * share / (2 - share) - 1e-9)
+        hi = bisect_right(lengths, len(word) * (2 - share) / share + 1e-9)
+        found = process.extract(word, words[lo:hi], scorer=fuzz.ratio, processor=None,
+                                limit=None, score_cutoff=WORD_CUTOFF)
+        hits = sorted(((w, score, at[lo + i]) for w, score, i in found),
+                      key=lambda hit: (-hit[1], hit[2]))[:WORD_HITS]
         if len(index.close) >= MAX_CLOSE_KEPT:  # a long-lived process: drop the lot, not grow
             index.close.clear()
         index.close[word] = hits

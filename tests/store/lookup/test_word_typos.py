@@ -86,3 +86,29 @@ def test_the_prefilter_and_the_close_words_kept_give_the_answers_computed_afresh
     assert set(snap.name_words.close) == {"initech"}  # full: forgotten, then kept anew
     snap.name_words.close.clear()
     assert search_index.match_names(snap, "glbex corporation", limit=5, cutoff=60) == first
+
+
+def test_close_words_read_by_length_are_those_of_all_the_words_in_their_order():
+    """_close_words reads only the words whose length can reach WORD_CUTOFF: the same hits, in
+    the same order (ties by position), as process.extract over every word, at the lengths'
+    edges (exactly 80) and with more ties than WORD_HITS."""
+    import random
+
+    from rapidfuzz import fuzz, process
+
+    rnd = random.Random(23)
+    letters = "abcdefghijklmnopqrstuvwxyzäöüß"
+    made = ["".join(rnd.choice(letters[:6]) for _ in range(rnd.randint(1, 16)))
+            for _ in range(3000)]
+    edges = ["abcd", "abcdefghi", "abcdefghij", "abc"]  # 80, 80, below, below for "abcdef"
+    ties = [f"bearin{c}" for c in letters]  # one letter off "bearing" each: 85.7 apiece
+    index = search_index._word_index(made + edges + ties)
+    for word in ["abcdef", "bearing", "ßäöü", *rnd.sample(made, 300)]:
+        if len(word) < search_index.FUZZY_WORD_MIN:
+            continue
+        expected = process.extract(word, index.words, scorer=fuzz.ratio, processor=None,
+                                   limit=search_index.WORD_HITS,
+                                   score_cutoff=search_index.WORD_CUTOFF)
+        assert search_index._close_words(index, word) == expected, word
+    assert {w for w, _s, _i in index.close["abcdef"]} >= {"abcd", "abcdefghi"}
+    assert len(index.close["bearing"]) == search_index.WORD_HITS
