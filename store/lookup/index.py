@@ -215,12 +215,21 @@ def _word_scores(index: Words, text: str) -> dict[int, float]:
             hits = _close_words(index, word)
         best: dict[int, float] = {}
         for _w, score, w in hits:  # best first: a name keeps its closest word's score
-            if len(index.postings[w]) <= MAX_POSTING:
-                best.update(dict.fromkeys(
-                    (i for i in index.postings[w] if i not in best), score))
-        for i, score in best.items():
-            total[i] = total.get(i, 0.0) + score
-    return {i: score / len(query_words) for i, score in total.items()}
+            postings = index.postings[w]
+            if len(postings) > MAX_POSTING:
+                continue
+            if best:
+                best.update(dict.fromkeys((i for i in postings if i not in best), score))
+            else:  # the closest word's names, in C (a common word is in hundreds of names)
+                best = dict.fromkeys(postings, score)
+        if total:
+            add = total.get
+            for i, score in best.items():
+                total[i] = add(i, 0.0) + score
+        else:
+            total = best
+    count = len(query_words)
+    return {i: score / count for i, score in total.items()}
 
 
 def _close_words(index: Words, word: str) -> list:
