@@ -13,7 +13,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, any_, bindparam, create_engine, event
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
@@ -187,3 +188,14 @@ def _out_of_range() -> Iterator[None]:
 
 def open_database(url: str, **engine_kwargs) -> Database:
     return Database(make_engine(url, **engine_kwargs))
+
+
+def among(session: Session, column, values):
+    """`column IN values`; on PostgreSQL as `= ANY(one array parameter)`: psycopg re-parses
+    a query with hundreds of placeholders on every execution (it caches only short ones),
+    which cost the import more than running the query did, and a typo'd ref's ~750
+    one-typo neighbours 8-10 ms of CPU where the array takes 2.5-3."""
+    values = list(values)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(None, values, type_=ARRAY(column.type)))
+    return column.in_(values)

@@ -17,6 +17,7 @@ from collections.abc import Collection, Sequence
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from store.db import among
 from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, neighbours
 from store.models import Customer, Order, OrderLine, Product, Shipment
 from store.records import customers_bound, newest_of_customers
@@ -47,13 +48,13 @@ def orders_by_ref_keys(session: Session, keys: Collection[str]) -> list[tuple[in
     if not keys:
         return []
     return [tuple(row) for row in session.execute(
-        select(Order.id, Order.ref).where(Order.ref_key.in_(list(keys))).limit(MATCH_CAP))]
+        select(Order.id, Order.ref).where(among(session, Order.ref_key, keys)).limit(MATCH_CAP))]
 
 
 def orders_by_po(session: Session, spellings: Collection[str], limit: int) -> list[int]:
     if not spellings:
         return []
-    return _newest_ids(session, select(Order.id).where(Order.po_number.in_(list(spellings))),
+    return _newest_ids(session, select(Order.id).where(among(session, Order.po_number, spellings)),
                        limit)
 
 
@@ -61,7 +62,7 @@ def orders_by_tracking(session: Session, numbers: Collection[str], limit: int) -
     if not numbers:
         return []
     return _newest_ids(session, select(Shipment.order_id)
-                       .where(Shipment.tracking_number.in_(list(numbers))), limit)
+                       .where(among(session, Shipment.tracking_number, numbers)), limit)
 
 
 def exact_order_hits(session: Session, key: Key, limit: int,

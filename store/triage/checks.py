@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from store import clock
 from store.customers import CREDIT_STATUSES, UNPAID
-from store.db import Database
+from store.db import Database, among
 from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.models import OPEN_CREDIT, Discrepancy, Order
 from store.triage.actions import close_vanished, record
@@ -35,7 +35,6 @@ from store.triage.history import HistoryCache
 from store.triage.opening import MANUAL as MANUAL_PREFIX
 from store.triage.opening import open_findings
 from store.triage.rules import CheckRules, active
-from store.triage.sql import among
 
 _CREDIT_STATUSES = frozenset(s.value for s in CREDIT_STATUSES)
 _UNPAID = frozenset(s.value for s in UNPAID)

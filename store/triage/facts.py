@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store.customers import UNPAID
+from store.db import among
 from store.enums import AddressKind, ApprovalKind, ApprovalStatus, OrderStatus
 from store.models import (
     OWING,
@@ -27,7 +28,6 @@ from store.models import (
 )
 from store.triage.history import History, HistoryCache, load_history
 from store.triage.rules import active
-from store.triage.sql import among
 
 _CHUNK = 900  # under every driver's bound-parameter limit
 _UNPAID = frozenset(s.value for s in UNPAID)

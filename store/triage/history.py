@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from store.db import among
 from store.enums import OrderStatus
 from store.models import Customer, Order, OrderLine
-from store.triage.sql import among
 
 FIRST_ORDER_SAMPLE = 500
 _MAX_SKU_FILTER = 400  # past this many SKUs, read the customers' whole histogram instead

@@ -13,6 +13,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from store.db import among
 from store.enums import DiscrepancyStatus, PostKind
 from store.models import Customer, Discrepancy, Follow, Order
 from store.questions import kind_words, notify_followers
@@ -20,7 +21,6 @@ from store.triage import posts
 from store.triage.facts import chunks
 from store.triage.findings import Finding
 from store.triage.rules import CheckRules
-from store.triage.sql import among
 from store.workspace import channel_for, route_map
 
 MANUAL = "manual:"  # a person's flag (store.triage.operations.flag_order): never batched
