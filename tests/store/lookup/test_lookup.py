@@ -308,3 +308,20 @@ def test_a_rename_racing_another_writer_on_postgresql_waits_for_no_one(db, desk,
     assert failures == []
     names = {m.name for m in find_customers(other_process, query="renamed")}
     assert {"Acme Renamed", "Beta Renamed"} <= names
+
+
+@pytest.mark.parametrize("query, total", [
+    ("GIZ-2001-RD", 14),  # SO-1042, SO-1043 and Globex's twelve, each once for its two lines
+    ("Globex BRK-3003-SS", 15),  # Globex's thirteen orders and the SKU's two: none is both
+    ("Acme GIZ-2001-RD", 1),  # SO-1042 is both: only those count
+])
+def test_a_sku_search_counts_each_order_once_and_either_as_the_sum_when_none_is_both(
+        db, desk, query, total):
+    """More orders than a page, so the count is the statement's, not the candidates shown."""
+    with db.write() as s:
+        giz = s.scalar(select(Product.id).where(Product.sku == "GIZ-2001-RD"))
+        for n in range(12):
+            add_order(s, f"SO-20{n:02d}", desk["GLOBEX"], days_ago(1),
+                      lines=[("GIZ-2001-RD", giz, 1, 4500), ("GIZ-2001-RD", giz, 2, 4500)])
+    found = find_orders(db, query=query)
+    assert (found.total, len(found.candidates)) == (total, min(total, 5))
