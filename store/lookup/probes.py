@@ -12,6 +12,7 @@ serve from an index (see newest_orders_with_skus).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from sqlalchemy import bindparam, select
@@ -90,10 +91,18 @@ def near_ref_keys(key: Key, prefixes: frozenset[str]) -> list[str]:
         variants = [n for n in neighbours(digits) if not n.startswith("0")]
         with_prefixes = [p + n for n in variants for p in sorted(prefixes) if p]
         return list(dict.fromkeys(variants + with_prefixes))[:NEAR_KEYS_CAP]
-    return neighbours(ref_key_of(key.text), lower=True)[:NEAR_KEYS_CAP]
+    typed = ref_key_of(key.text)
+    # 'SO-10O005', 'SO-1l42': a letter O, l or I typed for a digit beside digits is no one typo
+    # away once the key drops the zeros padding each run of digits, so it is read as the digit.
+    as_digits = ref_key_of(_DIGIT_LOOKALIKES.sub(
+        lambda run: "".join(_DIGIT_OF[c] for c in run.group()), key.text))
+    lookalike = [as_digits] if as_digits != typed else []
+    return list(dict.fromkeys(lookalike + neighbours(typed, lower=True)))[:NEAR_KEYS_CAP]
 
 
 NEAR_KEYS_CAP = 4_000
+_DIGIT_OF = {"O": "0", "o": "0", "l": "1", "I": "1"}
+_DIGIT_LOOKALIKES = re.compile(r"(?<=[0-9])[OolI]+|[OolI]+(?=[0-9])")
 
 
 def near_order_hits(session: Session, key: Key, limit: int,

@@ -100,3 +100,14 @@ def test_the_orm_keeps_the_ref_key_in_step(db, desk):
         rows = s.execute(select(Order.ref, Order.ref_key, Order.ref_prefix)).all()
     assert all(key == ref_key_of(ref) for ref, key, _p in rows)
     assert ("#1001", "1001", "") in rows and ("HX-2001", "hx2001", "hx") in rows
+
+
+@pytest.mark.parametrize("typed, ref", [("SO-1O42", "SO-1042"), ("so-lO42", "SO-1042"),
+                                        ("HX-2OO1", "HX-2001"), ("SO-1O4", None)])
+def test_letters_typed_for_digits_in_a_ref_are_read_as_the_digits(db, desk, typed, ref):
+    """'SO-1O42': O, l or I beside digits is read as 0 or 1 among the near refs (the zeros
+    padding a run of digits drop out of the key, so such a slip is no longer one typo)."""
+    found = find_orders(db, query=typed)
+    near = [c.ref for c in found.candidates if c.matched_on == f"order ref ~ '{typed}'"]
+    assert found.exact is None
+    assert near[:1] == ([ref] if ref else [])
