@@ -8,6 +8,7 @@ from store.models.customers import Customer, CustomerAddress, CustomerContact, C
 from store.models.digests import DigestRun, DigestSubscription
 from store.models.mail import InboundMail, OutgoingMail
 from store.models.orders import (
+    CYCLE_HOUR,
     OWING,
     Order,
     OrderHold,
@@ -39,7 +40,8 @@ __all__ = [
     "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent", "ConnectSource",
     "Counter", "Customer", "CustomerAddress",
     "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
-    "Event", "FINGERPRINT_FIELD", "OPEN_CREDIT", "OWING", "SearchIndexVersion", "Follow",
+    "Event", "FINGERPRINT_FIELD", "OPEN_CREDIT", "OWING", "CYCLE_HOUR", "SearchIndexVersion",
+    "Follow",
     "ImportRun", "InboundMail",
     "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
     "OrderShipFacts", "OutboxMessage", "OutgoingMail",

@@ -11,10 +11,12 @@ from sqlalchemy import (
     Double,
     ForeignKey,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
     and_,
+    cast,
     event,
     false,
     literal_column,
@@ -252,8 +254,6 @@ class OrderShipFacts(Base):
         # Every column the digest reads, so a period is one index range read without
         # touching the table (SQLite: 0.08 s instead of 0.73 s for a month at 1M orders).
         Index("ix_order_ship_facts_first_shipped_at", *FACT_COLUMNS),
-        # SQLite's cycle-time percentiles read one hour's values in order (metrics_queries).
-        Index("ix_order_ship_facts_cycle_hours", "cycle_hours", "first_shipped_at"),
         # Past due at a period's end: the orders completed after it, covering (0019).
         Index("ix_order_ship_facts_complete_at", "complete_at", "owed", "due_date", "ordered_at"),
         # The shipped orders due in a period, with what on time and in full read (0019).
@@ -275,6 +275,14 @@ class OrderShipFacts(Base):
     # has no lines; and how many of its lines have every unit shipped.
     complete_at: Mapped[datetime | None]
     full_lines: Mapped[int] = mapped_column(default=0, server_default="0")
+
+
+# SQLite's cycle-time percentiles (store.metrics.queries): a period's orders per whole hour
+# of cycle time are counted one hour at a time from this index, each count a range of it, so
+# nothing is sorted. PostgreSQL has percentile_disc, so only SQLite builds it.
+CYCLE_HOUR = cast(OrderShipFacts.cycle_hours, Integer)
+Index("ix_order_ship_facts_cycle_hour", CYCLE_HOUR, OrderShipFacts.first_shipped_at,
+      OrderShipFacts.cycle_hours).ddl_if(dialect="sqlite")
 
 
 RECEIVED_COLUMNS = ("ordered_at", "owed", "line_count", "short_lines", "value_minor", "currency",

@@ -4,10 +4,11 @@ ties, values on whole-hour boundaries and a negative cycle (shipped before order
 import math
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import event, select
 
+from store.db import open_database
 from store.metrics.queries import shipped
-from store.models import Order, OrderShipFacts
+from store.models import Base, Order, OrderShipFacts
 from store.periods import Period
 from store.seed.demo import seed_demo
 
@@ -49,3 +50,30 @@ def test_one_order_is_its_own_median_and_p90(db):
                         ((first.first_shipped_at, 0),))
     assert found["orders_shipped"] == 1
     assert found["cycle_median_hours"] == found["cycle_p90_hours"] == round(first.cycle_hours, 4)
+
+
+def test_sqlite_counts_the_hours_on_their_index_without_sorting_the_period(tmp_path):
+    """SQLite has no ordered-set aggregate: the percentiles must come from the cycle hour index
+    a range at a time. Grouping the period by hour sorted every order of it (a month at 1M
+    orders: 0.13 s of the 0.18), and an hour spelled differently from the index's expression
+    silently reads past the index."""
+    db = open_database(f"sqlite:///{tmp_path / 'plans.sqlite3'}")
+    Base.metadata.create_all(db.engine)
+    seed_demo(db, orders=300, seed=5, now=NOW)
+    start, end = NOVEMBER.utc_bounds("UTC")
+    sent = []
+
+    def record(_conn, _cursor, sql, params, *_):
+        sent.append((sql, params))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    with db.read() as s:
+        found = shipped(s, db.dialect, start, end, ((start, 0),))
+    event.remove(db.engine, "before_cursor_execute", record)
+    with db.read() as s:
+        plans = [" / ".join(row[-1] for row in s.connection().exec_driver_sql(
+                 f"EXPLAIN QUERY PLAN {sql}", params)) for sql, params in sent if "cycle" in sql]
+    assert found["orders_shipped"] > 50 and found["cycle_p90_hours"] is not None
+    assert plans and not [p for p in plans if "GROUP BY" in p or "SCAN order_ship_facts" in p]
+    assert any("ix_order_ship_facts_cycle_hour (<expr>=?" in p for p in plans)
+    db.dispose()
