@@ -39,7 +39,12 @@ from store.db import Database, open_database  # noqa: E402
 from store.metrics import queries as q  # noqa: E402
 from store.metrics.digest import build_digest, refresh_planner_statistics, tune_for_reports  # noqa: E402
 from store.models import Discrepancy, Order  # noqa: E402
-from store.periods import last_complete_period, local_date, utc_offsets  # noqa: E402
+from store.periods import (  # noqa: E402
+    last_complete_period,
+    local_date,
+    local_midnight,
+    utc_offsets,
+)
 from store.schema import upgrade  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -196,6 +201,9 @@ def profile(db: Database, period) -> None:
         "discrepancies": lambda s: q.discrepancies(s, db.dialect, start, end),
         "open_by_age": lambda s: q.open_by_age(s, end),
         "top_customers": lambda s: q.top_customers(s, db.dialect, (start, end), previous, 5),
+        "days": lambda s: q.daily_counts(s, [(local_midnight(d, "UTC"),
+                                               local_midnight(d + timedelta(days=1), "UTC"))
+                                              for d in period.days]),
     }
     for name, step in steps.items():
         with db.read() as s:
