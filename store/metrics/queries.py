@@ -29,7 +29,6 @@ from store.metrics.sql import (
     hours_between,
     local_day,
     nearest_rank,
-    ordinal,
 )
 from store.models import (
     CYCLE_HOUR,
@@ -73,7 +72,7 @@ def received(session: Session, start: datetime, end: datetime) -> dict:
     r = OrderReceivedFacts
     row = session.execute(select(
         func.count().label("n"), func.sum(r.line_count).label("lines"),
-        func.sum(ordinal(r.short_lines > ZERO)).label("backordered"), *_value_columns())
+        func.count().filter(r.short_lines > ZERO).label("backordered"), *_value_columns())
         .where(received_between(start, end))).one()
     return {"orders_received": row.n, "lines_received": int(row.lines or 0),
             "orders_backordered": int(row.backordered or 0),
@@ -84,9 +83,10 @@ def _value_columns() -> list:
     """Σ value, and the lowest and highest currency of the orders that have lines (an order
     without lines has no value, so its currency shows no zero either)."""
     r = OrderReceivedFacts
-    currency = case((r.line_count > ZERO, r.currency))
-    return [func.sum(r.value_minor).label("value"), func.min(currency).label("low"),
-            func.max(currency).label("high")]
+    with_lines = r.line_count > ZERO
+    return [func.sum(r.value_minor).label("value"),
+            func.min(r.currency).filter(with_lines).label("low"),
+            func.max(r.currency).filter(with_lines).label("high")]
 
 
 def _values(session: Session, row, where) -> tuple[Money, ...]:
@@ -120,9 +120,9 @@ def shipped(session: Session, dialect: str, start: datetime, end: datetime,
                                          local_day(dialect, f.complete_at, offsets)
                                          <= f.due_date))
     sums = select(
-        func.count().label("n"), func.sum(ordinal(complete)).label("complete"),
-        func.sum(ordinal(f.complete_at == f.first_shipped_at)).label("first_complete"),
-        func.sum(ordinal(and_(in_full_on_time, f.problem == false()))).label("perfect"),
+        func.count().label("n"), func.count().filter(complete).label("complete"),
+        func.count().filter(f.complete_at == f.first_shipped_at).label("first_complete"),
+        func.count().filter(and_(in_full_on_time, f.problem == false())).label("perfect"),
         func.sum(f.line_count).label("lines"), func.sum(f.full_lines).label("filled"),
     ).where(period)
     if dialect == "postgresql":
@@ -157,9 +157,9 @@ def due(session: Session, dialect: str, period: Period, timezone: str, offsets) 
             .data([(day, local_midnight(day + timedelta(days=1), timezone))
                    for day in period.days]).cte()
         row = session.execute(
-            select(func.count().label("n"), func.sum(ordinal(f.first_shipped_at < days.c.ends))
+            select(func.count().label("n"), func.count().filter(f.first_shipped_at < days.c.ends)
                    .label("on_time"),
-                   func.sum(ordinal(f.complete_at < days.c.ends)).label("otif"))
+                   func.count().filter(f.complete_at < days.c.ends).label("otif"))
             .select_from(days).join(f, and_(f.due_date == days.c.due, f.owed == true()))).one()
     else:
         start, end = period.utc_bounds(timezone)
@@ -171,8 +171,8 @@ def due(session: Session, dialect: str, period: Period, timezone: str, offsets) 
 
         row = session.execute(
             select(func.count().label("n"),
-                   func.sum(ordinal(by_due_date(f.first_shipped_at))).label("on_time"),
-                   func.sum(ordinal(by_due_date(f.complete_at))).label("otif"))
+                   func.count().filter(by_due_date(f.first_shipped_at)).label("on_time"),
+                   func.count().filter(by_due_date(f.complete_at)).label("otif"))
             .where(f.due_date >= period.start, f.due_date <= period.last_day,
                    f.owed == true())).one()
     on_time = int(row.on_time or 0)
