@@ -4,9 +4,10 @@
         [--repeat 3] [--pg-url postgresql://root@127.0.0.1/postgres] [--profile]
 
 Uses the shared benchmark datasets (bench/dataset.py: N demo orders over 90 days in
-bench/out/orders_<N>.sqlite3 and the PostgreSQL database od_orders_<N>). The schema is upgraded (the digest indexes are migration 0002), discrepancies are
-added if there are none (the demo seed has none: ~3 % of orders, most resolved), and planner
-statistics are refreshed, as the clock does daily.
+bench/out/orders_<N>.sqlite3 and the PostgreSQL database od_orders_<N>). The schema is upgraded
+(the digest indexes are migration 0002), discrepancies are added if there are none (the demo
+seed has none: ~3 % of orders, most resolved), and planner statistics are refreshed, as the
+clock does daily.
 
 What is timed, for the last complete month before the newest order: build_digest (that month
 and the one before, every figure, and the chart PNG drawn while they are read, as the digest

@@ -37,14 +37,11 @@ from store.models.workspace import (
 )
 
 __all__ = [
-    "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent", "ConnectSource",
-    "Counter", "Customer", "CustomerAddress",
-    "CustomerContact", "CustomerPrice", "DigestRun", "DigestSubscription", "Discrepancy",
-    "Event", "FINGERPRINT_FIELD", "OPEN_CREDIT", "OWING", "CYCLE_HOUR", "SearchIndexVersion",
-    "Follow",
-    "ImportRun", "InboundMail",
-    "Order", "OrderHold", "OrderLine", "OrderReceivedFacts",
-    "OrderShipFacts", "OutboxMessage", "OutgoingMail",
-    "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
+    "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent",
+    "ConnectSource", "Counter", "Customer", "CustomerAddress", "CustomerContact", "CustomerPrice",
+    "DigestRun", "DigestSubscription", "Discrepancy", "Event", "FINGERPRINT_FIELD", "OPEN_CREDIT",
+    "OWING", "CYCLE_HOUR", "SearchIndexVersion", "Follow", "ImportRun", "InboundMail", "Order",
+    "OrderHold", "OrderLine", "OrderReceivedFacts", "OrderShipFacts", "OutboxMessage",
+    "OutgoingMail", "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
     "ShipmentLine", "StockLevel", "Submission", "User", "UserLanguage", "Warehouse",
 ]
