@@ -1,8 +1,8 @@
-"""Issue #23: SQLite's cycle-time percentiles count a period's orders per whole hour of cycle
-time from an index on (the hour, first_shipped_at, cycle_hours), one range a hour, instead of
+"""Issue #23: SQLite's cycle-time percentiles count a period's orders per whole hour of cycle time
+from an index on (the hour, first_shipped_at, cycle_hours), an index range per hour, instead of
 grouping the period's every order with a sort (a month at 1M orders: 0.18 -> 0.03 s). It
-replaces the (cycle_hours, first_shipped_at) index, which served only that read.
-PostgreSQL computes the percentiles with percentile_disc and gets neither.
+replaces the (cycle_hours, first_shipped_at) index, which served only that read. PostgreSQL
+computes the percentiles with percentile_disc and gets neither.
 
 Revision ID: 0024_cycle_hour_index
 Revises: 0023_sku_order_index
