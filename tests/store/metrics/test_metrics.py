@@ -10,8 +10,8 @@ from store.enums import OrderStatus
 from store.metrics import queries
 from store.metrics.digest import build_digest
 from store.metrics.queries import top_customers
-from store.models import Customer, Order
-from store.periods import Period, custom_period, period_containing
+from store.models import Customer, Order, OrderLine, Shipment, ShipmentLine
+from store.periods import Period, custom_period, period_containing, utc_offsets
 from store.views.metrics import Money
 from tests.support.metrics_desk import (
     EXPECTED_AGES,
@@ -214,3 +214,35 @@ def test_on_days_gets_the_charts_days_once_on_the_callers_thread(db):
     view = build_digest(db, period=WEEK, timezone="UTC", now=BUILT,
                         on_days=lambda days: seen.append((days, threading.current_thread())))
     assert seen == [(view.days, threading.current_thread())]
+
+
+@pytest.mark.parametrize(("zone", "completed", "perfect"), [
+    ("Pacific/Kiritimati", datetime(2026, 11, 4, 23, 30, tzinfo=UTC), True),  # 5 Nov 13:30
+    ("Pacific/Kiritimati", datetime(2026, 11, 5, 10, 30, tzinfo=UTC), False),  # 6 Nov 00:30
+    ("Pacific/Pago_Pago", datetime(2026, 11, 6, 10, 30, tzinfo=UTC), True),  # 5 Nov 23:30
+    ("Pacific/Pago_Pago", datetime(2026, 11, 6, 11, 30, tzinfo=UTC), False),  # 6 Nov 00:30
+    ("UTC", datetime(2026, 11, 5, 23, 59, 59, tzinfo=UTC), True),
+    ("UTC", datetime(2026, 11, 6, tzinfo=UTC), False),
+])
+def test_in_full_on_time_reads_the_completion_day_in_the_report_zone(db, zone, completed,
+                                                                    perfect):
+    """Due 5 Nov: completed on or before 5 Nov local time is on time, whatever day it is in
+    UTC (SQLite reads completions before the due date's UTC midnight as on time without
+    computing their local day; those on or after it are read in the zone)."""
+    with db.write() as s:
+        customer = Customer(code="K", name="Kiribati Traders", currency="USD")
+        s.add(customer)
+        s.flush()
+        order = Order(ref="SO-K1", customer_id=customer.id, currency="USD",
+                      ordered_at=datetime(2026, 11, 2, tzinfo=UTC), status=OrderStatus.OPEN,
+                      promised_date=date(2026, 11, 5))
+        order.lines.append(OrderLine(line_no=1, sku="K-1", quantity=1, unit_price_minor=100))
+        s.add(order)
+        s.flush()
+        shipment = Shipment(order_id=order.id, carrier="UPS", shipped_at=completed)
+        shipment.lines.append(ShipmentLine(order_line_id=order.lines[0].id, quantity=1))
+        s.add(shipment)
+    start, end = datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 9, tzinfo=UTC)
+    with db.read() as s:
+        found = queries.shipped(s, db.dialect, start, end, utc_offsets(start, end, zone))
+    assert (found["shipped_complete"], found["shipped_perfect"]) == (1, int(perfect))
