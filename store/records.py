@@ -6,7 +6,16 @@ import functools
 from collections import namedtuple
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import Connection, bindparam, func, select, true, union_all
+from sqlalchemy import (
+    Connection,
+    Float,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import aggregate_order_by, array_agg
 from sqlalchemy.orm import Session, joinedload, selectinload
 
@@ -451,20 +460,20 @@ def candidates(session: Session, scored: Sequence[tuple[int, float, str]]) -> li
 
 def candidates_of_customers(session: Session, customers: Mapping[int, tuple[float, str]],
                             limit: int) -> tuple[list[Candidate], int]:
-    """Each customer's newest `limit` orders as Candidates scored as their customer ({customer
-    id: (score, matched_on)}, best first), and how many orders the customers have in all.
+    """The first `limit` of the customers' orders as the lookup ranks them, as Candidates
+    scored as their customer ({customer id: (score, matched_on)}, best first), and how many
+    orders the customers have in all.
 
     One statement where a name search ran three (the newest ids, their rows, the count): each
-    statement costs more in the driver and SQLAlchemy than these indexed reads do to run."""
+    statement costs more in the driver and SQLAlchemy than these indexed reads do to run. It
+    ranks too, so only the rows shown come back (not `limit` per customer, which were read,
+    converted and dropped: 22 rows for a page of 5)."""
     if not customers:
         return [], 0
     ids = list(customers)
-    rows = session.connection().execute(_of_customers(len(ids), limit),
-                                        customers_bound(ids)).all()
-    place = {cid: i for i, cid in enumerate(ids)}
-    # In the UNION's order (customer, newest first): the caller's stable sort by score and
-    # time then breaks ties as it did when the ids came back from their own statement.
-    rows.sort(key=lambda r: (place[r.customer_id], -r.ordered_at.timestamp(), -r.id))
+    params = customers_bound(ids)
+    params.update({f"s{i}": shown_score(score) for i, (score, _m) in enumerate(customers.values())})
+    rows = session.connection().execute(_of_customers(len(ids), limit), params).all()
     total = rows[0].total if rows else 0
     return [_candidate(row, *customers[row.customer_id]) for row in rows], int(total)
 
@@ -494,12 +503,30 @@ def customers_bound(customer_ids: Sequence[int]) -> dict[str, int]:
 
 @functools.lru_cache(maxsize=SHAPES_KEPT)
 def _of_customers(count: int, limit: int):
-    """candidates_of_customers' statement, built once per shape."""
-    newest = newest_of_customers(count, limit).subquery()
+    """candidates_of_customers' statement, built once per shape: each customer's newest
+    `limit` orders (index range scans on (customer_id, ordered_at)) with its score s<i> and
+    place i, ranked as find_orders sorts candidates (score, then newest; ties in the
+    customers' order, then the newest id), the first `limit` kept."""
+    parts = [
+        select(Order.id, bindparam(f"s{i}", type_=Float).label("score"),
+               literal_column(str(i)).label("place"))
+        .where(Order.customer_id == bindparam(f"c{i}"))
+        .order_by(Order.ordered_at.desc()).limit(limit).subquery()
+        for i in range(count)
+    ]
+    newest = union_all(*[select(p.c.id, p.c.score, p.c.place) for p in parts]).subquery()
     total = select(func.count()).select_from(Order).where(
         Order.customer_id.in_([bindparam(f"c{i}") for i in range(count)]))
-    return _CANDIDATE_ROWS.add_columns(total.scalar_subquery().label("total")).where(
-        Order.id.in_(select(newest.c.id)))
+    return (_CANDIDATE_ROWS.add_columns(total.scalar_subquery().label("total"))
+            .join(newest, newest.c.id == Order.id)
+            .order_by(newest.c.score.desc(), Order.ordered_at.desc(), newest.c.place,
+                      Order.id.desc())
+            .limit(limit))
+
+
+def shown_score(score: float) -> float:
+    """A match's score as a Candidate carries it, and as lookups rank by: one decimal."""
+    return round(float(score), 1)
 
 
 def _candidate(row, score: float, matched_on: str) -> Candidate:
@@ -508,7 +535,7 @@ def _candidate(row, score: float, matched_on: str) -> Candidate:
         ordered_at=row.ordered_at, status=str(row.status.value),
         fulfilment_status=str(row.fulfilment_status.value),
         total_minor=int(row.subtotal) + row.shipping_minor, currency=row.currency,
-        score=round(float(score), 1), matched_on=matched_on,
+        score=shown_score(score), matched_on=matched_on,
         customer_id=row.customer_id, account_rep_id=row.sales_rep_id,
     )
 

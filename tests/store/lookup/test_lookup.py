@@ -10,6 +10,7 @@ from store.db import Database, make_engine
 from store.lookup import index as search_index
 from store.lookup.find import find_customers, find_orders, find_products
 from store.models import Customer, Order, Product, SearchIndexVersion
+from store.records import candidates_of_customers
 from tests.support.clock import days_ago
 from tests.support.desk import add_order, build
 
@@ -263,6 +264,29 @@ def test_a_long_list_says_its_total_and_pages_both_ways(db, desk):
     second = find_orders(db, query="acme corp", offset=5)
     assert (len(second.candidates), second.total, second.offset) == (5, 10, 5)
     assert not {c.ref for c in first.candidates} & {c.ref for c in second.candidates}
+
+
+def test_the_customers_orders_come_ranked_as_shown_and_no_more_than_asked(db, desk):
+    """Score as a candidate shows it (one decimal), then newest first across customers; ties
+    in the customers' order. The rows beyond the page are not read (each customer's newest
+    `limit` were, 22 rows for a page of 5); the total still counts every order."""
+    with db.write() as s:
+        north, south, west = (Customer(code=code, name=f"{code.title()} Supply", currency="USD")
+                              for code in ("NORTH", "SOUTH", "WEST"))
+        s.add_all([north, south, west])
+        s.flush()
+        for n, (who, days) in enumerate([(north, 1), (south, 2), (north, 3), (south, 3),
+                                          (west, 0), (west, 0), (north, 9)]):
+            add_order(s, f"RK-{n}", who.id, days_ago(days), lines=[])
+    scored = {north.id: (88.04, "north"), south.id: (87.96, "south"), west.id: (60.0, "west")}
+    with db.read() as s:
+        found, total = candidates_of_customers(s, scored, 4)
+    assert [c.ref for c in found] == ["RK-0", "RK-1", "RK-2", "RK-3"]
+    assert [c.score for c in found] == [88.0] * 4
+    assert total == 7
+    with db.read() as s:
+        found, total = candidates_of_customers(s, scored, 7)
+    assert [c.ref for c in found] == ["RK-0", "RK-1", "RK-2", "RK-3", "RK-6", "RK-5", "RK-4"]
 
 
 def test_a_rename_racing_another_writer_on_postgresql_waits_for_no_one(db, desk, other_process):
