@@ -17,8 +17,8 @@ from messages.orders import all_lines_modal, candidates_message, no_match_messag
 from store.errors import NotForThisChannel, NotVisible
 from store.lookup import find_orders
 from store.orders import get_order, record_posted_card
-from store.views.orders import OrderView
-from store.workspace import FULL, NOTHING, cut_candidates, order_sight, seen_order
+from store.views.orders import LookupResult, OrderView
+from store.workspace import FULL, NOTHING, Viewer, cut_candidates, order_sight, seen_order
 
 LOOKUP_USAGE = "/order <ref, PO, tracking number, customer, SKU>"
 
@@ -43,21 +43,25 @@ def on_lookup_command(request: Request) -> Reply:
     if result.exact:
         return Reply.message({"response_type": "ephemeral",
                               **order_card(seen_order(viewer, result.exact), shareable=True)})
-    if result.candidates:
-        return Reply.message(candidates_message(
-            replace(result, candidates=cut_candidates(viewer, result.candidates))))
-    return Reply.message(no_match_message(result))
+    return Reply.message(_list_message(viewer, result))
 
 
 def on_page_button(request: Request) -> Reply:
     """Next / Previous under a list of candidates: the same search, another page, in place."""
     offset, _, query = (request.value or "0|").partition("|")
     with request.deps.db.read(one_transaction=False):  # as on_lookup_command
-        request.require(Permission.LOOKUP)
+        viewer = request.viewer(Permission.LOOKUP)
         result = find_orders(request.deps.db, query=html.unescape(query),
                              offset=int(offset) if offset.isdigit() else 0)
-    message = candidates_message(result) if result.candidates else no_match_message(result)
-    return Reply().respond({"replace_original": True, **message})
+    return Reply().respond({"replace_original": True, **_list_message(viewer, result)})
+
+
+def _list_message(viewer: Viewer, result: LookupResult) -> dict:
+    """The candidates as `viewer` may see them (every page asks), or what was searched."""
+    if not result.candidates:
+        return no_match_message(result)
+    return candidates_message(replace(result, candidates=cut_candidates(viewer,
+                                                                        result.candidates)))
 
 
 def on_open_button(request: Request) -> Reply:

@@ -11,6 +11,7 @@ from messages.actions import OrderActions
 from store.enums import DiscrepancyType, Severity
 from store.models import Customer, Discrepancy, Order, PostedCard
 from tests.support.clock import days_ago
+from tests.support.desk import add_order
 from tests.support.slash import slash_answer
 
 OTHER_REP = "U0SALES2"
@@ -67,6 +68,22 @@ def test_candidates_and_their_open_button_show_status_only(stack, others):
     stack.sb.wait_for(lambda: message.blocks[0]["type"] == "header")
     assert "Status only" in shown(message)
     assert_status_only(shown(message))
+
+
+def test_the_next_page_of_candidates_shows_status_only_too(stack, others):
+    """Next ran the search again without asking the policy: page 2 showed the totals and PO
+    numbers page 1 had hidden."""
+    with stack.db.write() as s:
+        for n in range(6):
+            add_order(s, f"SO-30{n:02d}", others["ACME"], days_ago(20 + n), po=f"PO-88{n:02d}",
+                      lines=[])
+    message = ask(stack, "/order", "acme corportaion")
+    assert_status_only(shown(message))
+    stack.sb.click(OrderActions.PAGE, user=SALES, message=message)
+    stack.sb.wait_for(lambda: "(showing 6" in shown(message))
+    assert "SO-30" in shown(message)
+    assert_status_only(shown(message))
+    assert "PO-88" not in shown(message)
 
 
 def test_share_posts_the_status_card_and_keeps_it_so_after_an_edit(stack, others):
