@@ -3,13 +3,15 @@ ORDERDESK_LINK_PATTERNS (the ERP's or storefront's order pages, `https://erp.exa
 {ref}`) unfurl into a compact order card when pasted (link_shared -> chat.unfurl); the ref is
 looked up however it is spelled. The card shows what the visibility policy lets the person who
 pasted it show the channel (another rep's order: status only); in a channel shared with another
-organisation it is customer-safe. A link to an order that is not there is left as it is.
+organisation it is customer-safe, and only for the account the channel is linked to (as Share).
+A link to an order that is not there, or that the channel may not see, is left as it is.
 """
 
 from __future__ import annotations
 
 import logging
 import re
+from dataclasses import replace
 from functools import cache
 from urllib.parse import unquote, urlparse
 
@@ -19,7 +21,7 @@ from handlers.kit import Deps, Listeners, Permission, Reply, Request
 from messages.unfurls import order_unfurl
 from store.errors import NotAllowed, NotFound, Outsider
 from store.orders import get_order
-from store.workspace import CUSTOMER, NOTHING, cut_order, order_sight
+from store.workspace import NOTHING, cut_order, order_sight
 
 log = logging.getLogger("orderdesk.unfurls")
 
@@ -38,6 +40,8 @@ def on_link_shared_event(request: Request) -> Reply:
         viewer = request.viewer(Permission.LOOKUP, posting=True)
     except (NotAllowed, Outsider):
         return Reply()  # nobody asked: no refusal, the link stays as it is
+    if shared and not viewer.shared:  # the event says another organisation reads it
+        viewer = replace(viewer, shared=True, account_id=request.linked_account)
     unfurls = {}
     for link in request.event.get("links") or []:
         ref = order_ref_of(link.get("url") or "", public, patterns)
@@ -48,11 +52,12 @@ def on_link_shared_event(request: Request) -> Reply:
         except NotFound:
             log.info("link to %s: no such order, not unfurled", ref)
             continue
-        seen = CUSTOMER if shared else order_sight(viewer, order)
+        seen = order_sight(viewer, order)
         if seen == NOTHING:
+            log.info("link to %s: not for this channel, not unfurled", ref)
             continue
         unfurls[link["url"]] = order_unfurl(cut_order(order, seen), url=link["url"],
-                                            customer_safe=shared)
+                                            customer_safe=viewer.shared)
     if not unfurls:
         return Reply()
     event = request.event

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import urllib.request
 
 import pytest
 from sqlalchemy import update
 
-from bench.app_stack import ADMIN, SALES, Stack
+from bench.app_stack import ADMIN, CHANNEL, SALES, Stack
 from bot.config import ConfigError, Settings
 from bot.console import start_stack
 from sandbox.console import run_console
 from store.models import Customer
+from store.workspace import connect_channel
 from tests.support.desk import build
 
 PUBLIC = "https://orders.example.com"
@@ -57,18 +59,43 @@ def test_another_reps_order_unfurls_status_only_when_a_rep_pastes_it(linked):
     assert "SO-1043" in card and "$" not in card and "status only" in card
 
 
-def test_in_a_channel_shared_with_another_organisation_the_card_is_customer_safe(linked):
-    stack, _ = linked
-    msg_ts = stack.sb.paste(f"<{PUBLIC}/o/SO-1044>", user=SALES, channel="#orders")
+def pasted_in_a_shared_channel(stack, ref: str):
+    """The link pasted in #orders, as Slack sends it from a Slack Connect channel."""
+    msg_ts = stack.sb.paste(f"<{PUBLIC}/o/{ref}>", user=SALES, channel="#orders")
     stack.sb.wait_for(lambda: msg_ts.message.unfurls)
     shared = dict(msg_ts.payload, is_ext_shared_channel=True)
     shared["event"] = dict(shared["event"])
     msg_ts.message.unfurls.clear()
-    stack.sb.send_event(shared)
+    delivery = stack.sb.send_event(shared)
+    assert delivery.status == 200 and not delivery.problems
+    return msg_ts
+
+
+def test_in_a_channel_shared_with_another_organisation_the_card_is_customer_safe(linked):
+    stack, _ = linked
+    connect_channel(stack.db, actor=ADMIN, channel_id=CHANNEL,
+                    customer_code="BETA")
+    msg_ts = pasted_in_a_shared_channel(stack, "SO-1044")
     stack.sb.wait_for(lambda: msg_ts.message.unfurls)
     card = json.dumps(msg_ts.message.unfurls[f"{PUBLIC}/o/SO-1044"], ensure_ascii=False)
     assert "Beta Industrial" not in card and "$" not in card and "SO-1044" in card
     assert "track" in card
+
+
+@pytest.mark.parametrize("linked_to", ["BETA", None])
+def test_in_a_shared_channel_another_accounts_order_is_not_unfurled(linked, linked_to, caplog):
+    """Whatever is posted where another organisation reads it is about its own account
+    only: Beta's channel (or one linked to nobody) is not shown Acme's order, as Share
+    refuses it there."""
+    stack, _ = linked
+    caplog.set_level(logging.INFO, logger="orderdesk.unfurls")
+    if linked_to:
+        connect_channel(stack.db, actor=ADMIN, channel_id=CHANNEL,
+                        customer_code=linked_to)
+    msg_ts = pasted_in_a_shared_channel(stack, "SO-1042")
+    stack.sb.wait_for(lambda: msg_ts.message.unfurls
+                      or "SO-1042: not for this channel" in caplog.text)
+    assert msg_ts.message.unfurls == {}
 
 
 def test_the_link_opens_a_page_that_names_only_the_ref(linked):
