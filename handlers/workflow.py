@@ -3,7 +3,9 @@
 Slack runs a step by sending `function_executed` (Bolt acks it); the step ends with
 functions.completeSuccess (its outputs) or functions.completeError (a sentence a workflow
 author understands). Every step checks the role of the person who ran the workflow (its
-`user_id` input) and runs once per execution id: a repeated delivery gets the first outputs
+`user_id` input; guests and other organisations' people have none), shows what the visibility
+policy lets that person see (the outputs go wherever the workflow's author sends them), and
+runs once per execution id: a repeated delivery gets the first outputs
 back and changes nothing (store.workspace.submit_once keyed by the execution id).
 """
 
@@ -17,15 +19,18 @@ from slack_bolt import App
 
 from handlers.kit import Deps, Listeners, Permission, Reply, Request, require
 from handlers.kit.errors import message_for
+from handlers.kit.people import is_outsider
 from messages.text import money
-from store.errors import OrderdeskError, ValidationFailed
+from store.errors import OrderdeskError, Outsider, ValidationFailed
 from store.orders import OrderEdit, create_order, edit_order, get_order
 from store.triage import flag_order
 from store.views.orders import OrderView
-from store.workspace import submit_once
+from store.workspace import FULL, Viewer, seen_order, submit_once
 
 log = logging.getLogger("orderdesk.workflow")
-Work = Callable[[Deps, str, dict], dict]  # (deps, the person running it, inputs) -> outputs
+Work = Callable[[Deps, Viewer, dict], dict]  # (deps, the person running it, inputs) -> outputs
+# The manifest requires a total; a status-only sight shows none.
+TOTAL_NOT_SHOWN = "not shown (status only)"
 _LINE = re.compile(r"^\s*(\S+?)\s*(?:[x×*:]|\s)\s*(\d+)\s*$", re.IGNORECASE)
 
 
@@ -38,13 +43,14 @@ def register(app: App, deps: Deps) -> None:
 
 
 def on_lookup_order_step(request: Request) -> Reply:
-    return run_step(request, "lookup_order", Permission.LOOKUP, lambda deps, actor, inputs:
-                    order_outputs(get_order(deps.db, ref=_required(inputs, "ref"))))
+    return run_step(request, "lookup_order", Permission.LOOKUP, lambda deps, viewer, inputs:
+                    order_outputs(seen_order(viewer,
+                                             get_order(deps.db, ref=_required(inputs, "ref")))))
 
 
 def on_flag_order_step(request: Request) -> Reply:
-    def work(deps: Deps, actor: str, inputs: dict) -> dict:
-        found = flag_order(deps.db, ref=_required(inputs, "ref"), actor=actor,
+    def work(deps: Deps, viewer: Viewer, inputs: dict) -> dict:
+        found = flag_order(deps.db, ref=_required(inputs, "ref"), actor=viewer.user_id,
                            reason=inputs.get("note") or "", kind=inputs.get("type") or "other")
         return {"discrepancy_id": str(found.discrepancy.id),
                 "ref": found.discrepancy.order_ref}
@@ -52,22 +58,23 @@ def on_flag_order_step(request: Request) -> Reply:
 
 
 def on_create_order_step(request: Request) -> Reply:
-    def work(deps: Deps, actor: str, inputs: dict) -> dict:
-        order = create_order(deps.db, actor=actor,
+    def work(deps: Deps, viewer: Viewer, inputs: dict) -> dict:
+        order = create_order(deps.db, actor=viewer.user_id,
                              customer_code=_required(inputs, "customer_code").upper(),
                              po_number=inputs.get("po_number") or None,
                              lines=parse_lines(_required(inputs, "lines")))
-        return order_outputs(order)
+        return order_outputs(seen_order(viewer, order))
     return run_step(request, "create_order", Permission.ENTER_ORDER, work)
 
 
 def on_hold_order_step(request: Request) -> Reply:
-    def work(deps: Deps, actor: str, inputs: dict) -> dict:
+    def work(deps: Deps, viewer: Viewer, inputs: dict) -> dict:
         order = get_order(deps.db, ref=_required(inputs, "ref"))
         reason = "_".join(_required(inputs, "reason").lower().split())
-        result = edit_order(deps.db, ref=order.ref, actor=actor, expected_version=order.version,
+        result = edit_order(deps.db, ref=order.ref, actor=viewer.user_id,
+                            expected_version=order.version,
                             changes=OrderEdit(place_hold=(reason, inputs.get("note"))))
-        return order_outputs(result.order)
+        return order_outputs(seen_order(viewer, result.order))
     return run_step(request, "hold_order", Permission.EDIT_ORDER, work)
 
 
@@ -76,9 +83,12 @@ def run_step(request: Request, name: str, permission: Permission, work: Work) ->
     execution, inputs = event["function_execution_id"], dict(event.get("inputs") or {})
     actor = inputs.get("user_id") or ""  # required in the manifest: Slack always sends it
     try:
-        require(request.deps, actor, permission)
+        if actor and is_outsider(request.client, actor):
+            raise Outsider()
+        viewer = Viewer(user_id=actor, role=require(request.deps, actor, permission),
+                        policy=request.deps.settings.rep_visibility)
         done = submit_once(request.deps.db, token=execution, kind=f"workflow.{name}",
-                           actor=actor, work=lambda: work(request.deps, actor, inputs),
+                           actor=actor, work=lambda: work(request.deps, viewer, inputs),
                            answer=lambda outputs: outputs)
     except Exception as error:  # the workflow must end either way: say why it stopped
         log.info("step %s %s failed: %s", name, execution, error)
@@ -95,13 +105,15 @@ def step_error(error: Exception, body: dict) -> str:
 
 
 def order_outputs(order: OrderView) -> dict:
+    """The step's outputs of an order as its runner may see it (store.workspace.seen_order)."""
     tracking = next((s.tracking_url for s in reversed(order.shipments) if s.tracking_url), None)
     outputs = {
         "ref": order.ref,
         "status": " · ".join([order.status, order.fulfilment_status.replace("_", " "),
                              f"payment {order.payment_status.replace('_', ' ')}"]),
         "customer": order.customer_name,
-        "total": money(order.total_minor, order.currency),
+        "total": (money(order.total_minor, order.currency) if order.sight == FULL
+                  else TOTAL_NOT_SHOWN),
         "promised_date": order.promised_date.isoformat() if order.promised_date else None,
         "tracking_url": tracking,
     }

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from bench.app_stack import PROCESSOR, SALES
+from bench.app_stack import CHANNEL, PROCESSOR, SALES
+from handlers.workflow import TOTAL_NOT_SHOWN
 from sandbox.console import run_console
-from store.models import Discrepancy, Order, OrderHold
+from store.models import Customer, Discrepancy, Order, OrderHold
 
 MANIFEST = json.loads((Path(__file__).parents[2] / "manifest.json").read_text())
 
@@ -44,14 +45,31 @@ def test_the_manifest_declares_the_steps_and_what_slack_needs_to_offer_them():
 
 
 def test_lookup_order_answers_its_outputs_or_says_there_is_no_such_order(stack, desk):
-    found = run(stack, "lookup_order", ref="so 1042", user_id=SALES)
+    found = run(stack, "lookup_order", ref="so 1042", user_id=PROCESSOR)
     assert found.state == "completed", found.error
     assert found.outputs["ref"] == "SO-1042" and found.outputs["customer"] == "Acme Corporation"
     assert found.outputs["status"].startswith("open · ") and found.outputs["total"].startswith("$")
-    shipped = run(stack, "lookup_order", ref="SO-1044", user_id=SALES)
+    shipped = run(stack, "lookup_order", ref="SO-1044", user_id=PROCESSOR)
     assert shipped.outputs["tracking_url"].startswith("https://")
     missing = run(stack, "lookup_order", ref="SO-404404", user_id=SALES)
     assert missing.state == "failed" and "SO-404404" in missing.error
+
+
+def test_lookup_order_outputs_what_the_person_running_it_may_see(stack, desk):
+    """The outputs go wherever the workflow's author sends them: a rep on another rep's
+    account (ORDERDESK_REP_VISIBILITY=status) gets its status, not its total or tracking; on
+    their own account everything; a guest nothing."""
+    other = run(stack, "lookup_order", ref="SO-1044", user_id=SALES)
+    assert other.state == "completed", other.error
+    assert other.outputs["ref"] == "SO-1044" and other.outputs["status"]
+    assert other.outputs["total"] == TOTAL_NOT_SHOWN and "tracking_url" not in other.outputs
+    with stack.db.write() as s:
+        s.get(Customer, desk["BETA"]).sales_rep_id = SALES
+    own = run(stack, "lookup_order", ref="SO-1044", user_id=SALES)
+    assert own.outputs["total"].startswith("$") and own.outputs["tracking_url"]
+    stack.sb.add_user("U0GUEST", "guest", guest="multi", channels=[CHANNEL])
+    guest = run(stack, "lookup_order", ref="SO-1044", user_id="U0GUEST")
+    assert guest.state == "failed" and "guests" in guest.error and "$" not in guest.error
 
 
 def test_flag_order_opens_one_discrepancy_per_execution(stack, desk):
