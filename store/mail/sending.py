@@ -25,6 +25,7 @@ from store.mail.addresses import (
 )
 from store.models import Customer, Discrepancy, Event, Order, OutgoingMail, PostedCard
 from store.views.mail import MailView, Outgoing
+from store.workspace import FULL
 
 LEASE = timedelta(seconds=120)
 MAX_ATTEMPTS = 30
@@ -75,7 +76,8 @@ def queue(session: Session, *, actor: str, sender: str, order_id: int, template:
 def note(session: Session, *, what: str, record_id: int, order_id: int | None,
          discrepancy_id: int | None = None, fallback_channel: str | None = None) -> None:
     """Queue the Slack line about a mail: in its discrepancy's thread (else the order's newest
-    routed discrepancy), else under the order's newest card, else in `fallback_channel`."""
+    routed discrepancy), else under the order's newest card shared in full, else in
+    `fallback_channel`."""
     d = session.get(Discrepancy, discrepancy_id) if discrepancy_id else None
     if (d is None or not d.channel_id) and order_id is not None:
         d = session.scalar(select(Discrepancy).where(
@@ -88,7 +90,10 @@ def note(session: Session, *, what: str, record_id: int, order_id: int | None,
         # The discrepancy's target: the note waits for its parent post, and reads its ts.
         payload["discrepancy_id"], target = d.id, f"discrepancy:{d.id}"
     else:
-        card = session.scalar(select(PostedCard).where(PostedCard.order_id == order_id)
+        # Only a card shared in full: the note names addresses and quotes the customer's
+        # reply, which a status-only or customer-safe card's readers may not see.
+        card = session.scalar(select(PostedCard).where(PostedCard.order_id == order_id,
+                                                       PostedCard.sight == FULL)
                               .order_by(PostedCard.id.desc()).limit(1)) if order_id else None
         if card is not None:
             payload |= {"channel": card.channel_id, "thread_ts": card.message_ts}

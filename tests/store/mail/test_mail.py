@@ -18,7 +18,7 @@ from store.mail import (
     receive_mail,
     send_mail,
 )
-from store.models import Customer, Discrepancy, Event, OrderLine, OutgoingMail
+from store.models import Customer, Discrepancy, Event, Order, OrderLine, OutgoingMail, PostedCard
 from store.orders import order_history
 from store.views.mail import InboundMessage
 from store.workspace import set_route
@@ -71,6 +71,22 @@ def test_sending_queues_the_mail_with_its_event_in_one_go(db, desk):
         assert event.actor_id == "U0ALICE" and "orders@acme.example" in event.summary
     history = order_history(db, ref="SO-1042")
     assert history.events[0].summary.startswith("emailed orders@acme.example: ")
+
+
+@pytest.mark.parametrize("cards, thread", [
+    ([("C0DESK", "1.1", "full"), ("C0REPS", "2.2", "status")], ("C0DESK", "1.1")),
+    ([("C0SHARED", "3.3", "customer")], None),
+])
+def test_the_note_of_a_mail_goes_under_a_card_shared_in_full_only(db, desk, cards, thread):
+    """It names the address and, for a reply, quotes the customer: not for the readers of a
+    status-only or customer-safe card, though it be the newest."""
+    with db.write() as s:
+        order_id = s.scalar(select(Order.id).where(Order.ref == "SO-1042"))
+        s.add_all([PostedCard(order_id=order_id, channel_id=channel, message_ts=ts, sight=seen)
+                   for channel, ts, seen in cards])
+    _send(db)
+    notes = [i.payload for i in outbox.claim_due(db) if i.payload.get("what") == "sent"]
+    assert [(p.get("channel"), p.get("thread_ts")) for p in notes] == ([thread] if thread else [])
 
 
 @pytest.mark.parametrize("field, value", [("to", "a@b.example\r\nBcc: x@evil.example"),
