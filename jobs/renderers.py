@@ -119,7 +119,9 @@ def _cancel_notice(db: Database, p: dict) -> dict:
 
 def _follow_notice(db: Database, p: dict, *, audience: Audience) -> dict | None:
     notice = follow_notice(db, follow_id=p["follow_id"], text=p["text"],
-                           status_text=p.get("status_text"), audience=audience)
+                           status_text=p.get("status_text"), audience=audience,
+                           customer_text=p.get("customer_text"),
+                           internal=bool(p.get("internal")))
     if notice is None:
         return None
     return {"channel": notice.channel_id, "thread_ts": notice.thread_ts,

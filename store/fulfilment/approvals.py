@@ -292,7 +292,7 @@ def _apply(session: Session, approval: Approval, order: Order, actor: str) -> li
     notify_followers(session, order_id=order.id, dedupe_key=f"approval:{approval.id}:followers",
                      text=f"{order.ref}: line {line.line_no} unit price {before} → {after} "
                           f"(approved, #{approval.id}).",
-                     status_text=f"{order.ref}: a price change was approved.")
+                     status_text=f"{order.ref}: a price change was approved.", internal=True)
     return [{"field": f"line {line.line_no} unit price", "before": before,
              "after": format_money(line.unit_price_minor, order.currency)}]
 

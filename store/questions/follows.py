@@ -119,21 +119,25 @@ def is_followed_thread(db: Database, *, channel_id: str, thread_ts: str) -> bool
 
 
 def notify_followers(session: Session, *, order_id: int, text: str, dedupe_key: str,
-                     status_text: str | None = None) -> int:
+                     status_text: str | None = None, customer_text: str | None = None,
+                     internal: bool = False) -> int:
     """Queue one post per thread following the order, inside the caller's transaction.
 
     `text` tells everything; `status_text` is what a follower who may see only the order's
-    status hears instead (None: `text` holds nothing the policy hides). Both are plain words;
-    which one a thread hears is decided when the post is sent (follow_notice). `dedupe_key`
-    names the change (e.g. "edited:42:7"); each thread's post gets it plus the follow's id.
-    Returns how many posts were queued.
+    status hears instead (None: `text` holds nothing the policy hides); `customer_text` what a
+    channel linked to the customer hears (None: the status words). `internal`: the change is
+    about nothing the customer may read (problems, prices, the desk's own fields), so their
+    channel hears nothing of it. All are plain words; which one a thread hears is decided when
+    the post is sent (follow_notice). `dedupe_key` names the change (e.g. "edited:42:7"); each
+    thread's post gets it plus the follow's id. Returns how many posts were queued.
     """
     follow_ids = session.scalars(select(Follow.id).where(Follow.order_id == order_id)
                                  .order_by(Follow.id)).all()
     queued = 0
     for follow_id in follow_ids:
         payload = {"$render": PostKind.FOLLOW_NOTICE, "follow_id": follow_id, "text": text,
-                   "status_text": status_text}
+                   "status_text": status_text, "customer_text": customer_text,
+                   "internal": internal}
         # One target per thread: the outbox keeps a thread's posts in order.
         if outbox.enqueue(session, method="chat.postMessage", payload=payload,
                           dedupe_key=f"{dedupe_key}:follow:{follow_id}"[:200],
@@ -143,9 +147,12 @@ def notify_followers(session: Session, *, order_id: int, text: str, dedupe_key: 
 
 
 def follow_notice(db: Database, *, follow_id: int, text: str, status_text: str | None,
-                  audience: Audience) -> FollowNotice | None:
+                  audience: Audience, customer_text: str | None = None,
+                  internal: bool = False) -> FollowNotice | None:
     """A queued notice as its thread may hear it now: the details for the desk and the
-    account's own rep, else per `audience`'s policy. None when the thread stopped following."""
+    account's own rep, else per `audience`'s policy; in a channel linked to the customer,
+    customer-safe words (notify_followers). None when the thread stopped following, or when
+    the customer's channel may hear nothing of the change."""
     with db.read() as session:
         row = session.execute(
             select(Follow.channel_id, Follow.thread_ts, Follow.user_id, Order.ref,
@@ -155,15 +162,21 @@ def follow_notice(db: Database, *, follow_id: int, text: str, status_text: str |
             .where(Follow.id == follow_id)).first()
         if row is None:
             return None
-        hides = status_text is not None and (
-            _linked(session, row.channel_id) or not _sees_details(session, row, audience))
+        if _linked(session, row.channel_id):
+            if internal:
+                return None
+            words = customer_text or status_text or text
+        elif status_text is not None and not _sees_details(session, row, audience):
+            words = status_text
+        else:
+            words = text
     return FollowNotice(ref=row.ref, channel_id=row.channel_id, thread_ts=row.thread_ts,
-                        words=status_text if hides else text)
+                        words=words)
 
 
 def _linked(session: Session, channel_id: str) -> bool:
-    """A channel linked to a customer (store.workspace.connections) hears status words only:
-    the customer's people read it."""
+    """A channel linked to a customer (store.workspace.connections): the customer's people
+    read it, so it hears customer-safe words only."""
     return session.get(ChannelLink, channel_id) is not None
 
 
@@ -177,9 +190,13 @@ def _sees_details(session: Session, row, audience: Audience) -> bool:
 
 def notify_edit(session: Session, order: Order, changed: Sequence[FieldChange]) -> int:
     """notify_followers for an order edit (store.orders.operations.edit_order, after its Event)."""
+    seen_by_customer = [c for c in changed if c.field in _SHOWN_VALUES]
     return notify_followers(session, order_id=order.id, dedupe_key=f"edited:{order.id}:"
                             f"{order.version_id}", text=edit_notice(order.ref, changed),
-                            status_text=edit_notice(order.ref, changed, values=False))
+                            status_text=edit_notice(order.ref, changed, values=False),
+                            customer_text=(edit_notice(order.ref, seen_by_customer)
+                                           if seen_by_customer else None),
+                            internal=not seen_by_customer)
 
 
 def edit_notice(ref: str, changed: Iterable[FieldChange], *, values: bool = True) -> str:

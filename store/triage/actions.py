@@ -111,7 +111,7 @@ def close(session: Session, d: Discrepancy, *, actor: str, reason: str, note: st
     if rep:
         posts.rep_dm(session, d.id, rep, "resolved")
     notify_followers(session, order_id=d.order_id, text=f"Resolved: {d.title} ({label})",
-                     status_text=f"Resolved: {kind_words(d.type)} ({label})",
+                     status_text=f"Resolved: {kind_words(d.type)} ({label})", internal=True,
                      dedupe_key=f"triage-resolved:{d.id}")
 
 

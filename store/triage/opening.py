@@ -109,7 +109,7 @@ def _tell_followers(session, by_id: dict[int, Finding]) -> None:
     for d_id, f in by_id.items():
         if f.order_id in followed:
             notify_followers(session, order_id=f.order_id, text=f"Flagged: {f.title}",
-                             status_text=f"Flagged: {kind_words(f.type)}",
+                             status_text=f"Flagged: {kind_words(f.type)}", internal=True,
                              dedupe_key=f"triage-flagged:{d_id}")
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from store import clock
 from store.enums import Role
 from store.errors import OrderNotFound
-from store.models import Follow, Order, OutboxMessage, ProcessedEvent
+from store.models import ChannelLink, Follow, Order, OutboxMessage, ProcessedEvent
 from store.orders.edit import OrderEdit
 from store.orders.operations import edit_order, get_order
 from store.questions.follows import Audience, edit_notice, follow, notify_followers, unfollow
@@ -101,6 +101,36 @@ def test_an_edit_tells_following_threads_which_fields_changed_without_prices(des
     [row] = [r for r in outbox_rows(desk) if (r.dedupe_key or "").startswith("edited:")]
     assert rendered(desk, row.id)["text"] == f"SO-1042 was edited: requested date → {in_days(8)}."
     assert row.dedupe_key.startswith(f"edited:{order.id}:")
+
+
+def test_a_channel_linked_to_the_customer_hears_only_what_the_customer_may_read(desk):
+    """The customer's people read it: no problems, prices or the desk's own fields, not even
+    their names; status and date changes, and how it ships, as everyone hears them."""
+    with desk.write() as session:
+        customer_id = session.get(Order, order_id(desk, "SO-1042")).customer_id
+        session.add(ChannelLink(channel_id="C0SHARED", customer_id=customer_id,
+                                linked_by="U0ADMIN", linked_at=clock.now()))
+    follow(desk, ref="SO-1042", channel_id="C0SHARED", thread_ts="1.1", user_id="U0PROC1")
+    order = get_order(desk, ref="SO-1042")
+    edit_order(desk, ref="SO-1042", actor="U0PROC1", expected_version=order.version,
+               changes=OrderEdit(shipping_instructions="Call before noon"))
+    order = get_order(desk, ref="SO-1042")
+    edit_order(desk, ref="SO-1042", actor="U0PROC1", expected_version=order.version,
+               changes=OrderEdit(shipping_instructions="Dock 4",
+                                 requested_date=in_days(9)))
+    with desk.write() as session:
+        notify_followers(session, order_id=order_id(desk, "SO-1042"), text="Flagged: $42 < $45",
+                         status_text="Flagged: a problem (price mismatch)", internal=True,
+                         dedupe_key="n:flag")
+        notify_followers(session, order_id=order_id(desk, "SO-1042"), text="went to the warehouse.",
+                         dedupe_key="n:released")
+    heard = [(r.dedupe_key.split(":")[0], (rendered(desk, r.id) or {}).get("text"))
+             for r in outbox_rows(desk)]
+    # An edit re-runs the checks; a problem they flag is the desk's too (SO-1042: its stock).
+    assert {text for key, text in heard if key == "triage-flagged"} <= {None}
+    assert [(key, text) for key, text in heard if key != "triage-flagged"] == [
+        ("edited", None), ("edited", f"SO-1042 was edited: requested date → {in_days(9)}."),
+        ("n", None), ("n", "went to the warehouse.")]
 
 
 def test_edit_notice_names_values_and_its_status_only_words_leave_money_out():
