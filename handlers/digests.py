@@ -15,7 +15,15 @@ from datetime import date
 
 from slack_bolt import App
 
-from handlers.kit import Deps, Listeners, Permission, Reply, Request, resolve_channel
+from handlers.kit import (
+    Deps,
+    Listeners,
+    Permission,
+    Reply,
+    Request,
+    require_own_channel,
+    resolve_channel,
+)
 from messages.actions import DigestActions
 from messages.common import confirmation_message, usage_message
 from messages.digest import (
@@ -198,6 +206,7 @@ def on_drill_button(request: Request) -> Reply:
 
 def subscribe(request: Request, args: SubscribeArgs) -> dict:
     channel = resolve_channel(request.client, args.channel_id)
+    require_own_channel(request.client, channel, f"the {args.report}")
     result = subscribe_digest(request.deps.db, period=args.period, channel_id=channel.id,
                               at_time=args.at_time or DEFAULT_TIME,
                               timezone=args.timezone or request.deps.settings.timezone,

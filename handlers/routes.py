@@ -17,6 +17,7 @@ from handlers.kit import (
     Request,
     channel_names,
     membership_state,
+    require_own_channel,
     resolve_channel,
 )
 from messages.common import confirmation_message
@@ -24,7 +25,14 @@ from messages.i18n import LANGUAGES, N_, in_language
 from messages.triage import queue_message, routes_message
 from store.errors import ValidationFailed
 from store.triage import SNOOZE_OPTIONS, list_queue
-from store.workspace import ROUTE_KEYS, desk_people, list_routes, set_route
+from store.workspace import (
+    ROUTE_KEYS,
+    WAREHOUSE,
+    desk_people,
+    list_routes,
+    parse_key,
+    set_route,
+)
 
 ROUTE_USAGE = ("/orders route <type|default|manager|warehouse|inbound_mail> #channel "
                "[lang es|en|auto]")
@@ -48,8 +56,10 @@ def on_route_command(request: Request) -> Reply:
     parts, language = language_option(parts)
     if len(parts) != 2:
         raise ValidationFailed({"text": f"expected a key and a channel: `{ROUTE_USAGE}`"})
-    channel = resolve_channel(request.client, parts[1])
-    route = set_route(request.deps.db, actor=request.user, key=parts[0], channel_id=channel.id,
+    key, channel = parse_key(parts[0]), resolve_channel(request.client, parts[1])
+    if key != WAREHOUSE:  # a 3PL's warehouse may well be another organisation
+        require_own_channel(request.client, channel, f"`{key}`")
+    route = set_route(request.deps.db, actor=request.user, key=key, channel_id=channel.id,
                       language=language, offered=LANGUAGES)
     return Reply.message(confirmation_message(f"`{route.key}` now goes to {channel.link}"
                                               f"{in_language(route.language)}."

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from handlers.kit.people import is_ext_shared
 from store.errors import ValidationFailed
 
 _LINKED = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
@@ -27,6 +28,16 @@ class ChannelRef:
     def link(self) -> str:
         """mrkdwn that Slack shows as #name (the label keeps it readable everywhere)."""
         return f"<#{self.id}|{self.name}>" if self.name else f"<#{self.id}>"
+
+
+def require_own_channel(client: WebClient, channel: ChannelRef, what: str) -> None:
+    """Refuse a channel another organisation reads (Slack Connect) for `what`, which names
+    other customers or the desk's problems: the visibility policy lets such a channel see its
+    own account's orders only."""
+    if is_ext_shared(client, channel.id):
+        raise ValidationFailed({"channel": (
+            f"{channel.link} is shared with another organisation, and {what} is for your own "
+            "team only. Pick one of your own channels.")})
 
 
 def looks_like_channel(token: str) -> bool:

@@ -38,6 +38,7 @@ from store.workspace.routing import (
     channel_language,
     list_routes,
     parse_channel,
+    parse_key,
     route_map,
     set_route,
 )
@@ -105,6 +106,7 @@ __all__ = [
     "roles_in",
     "route_map",
     "set_role",
+    "parse_key",
     "set_route",
     "submit_once",
 ]

@@ -16,6 +16,7 @@ from jobs.schedule import tick_digests
 from messages.actions import DigestActions
 from store.metrics.subscriptions import list_digest_subscriptions, subscribe_digest
 from store.models import DigestSubscription, Event
+from store.workspace import list_routes
 from tests.support.metrics_desk import AFTER_WEEK, build_desk, post_due_digests
 
 MGR_CHANNEL = "C0MGR"
@@ -77,6 +78,26 @@ def test_a_channel_typed_as_plain_text_is_found_by_its_name(stack):
     assert [s.channel_id for s in list_digest_subscriptions(stack.db)] == ["C0MGR"]
     slash(stack, "digest subscribe weekly #no-such-room", user=MANAGER)
     assert "can't find a channel named #no-such-room" in text(last_ephemeral(stack, MANAGER))
+
+
+def test_digests_and_problems_are_not_sent_where_another_organisation_reads(stack):
+    """A digest names every customer and its value, a triage route the desk's problems: a
+    Slack Connect channel may see its own account's orders only. A 3PL's warehouse channel
+    may be shared: its route is taken."""
+    stack.sb.add_channel("C0PARTNER", "partner-shared", ext_shared=True,
+                         members=[MANAGER, "U0ADMIN"])
+    slash(stack, "digest subscribe weekly <#C0PARTNER|partner-shared>", user=MANAGER)
+    assert "is shared with another organisation, and the digest is for your own team" in text(
+        last_ephemeral(stack, MANAGER))
+    assert list_digest_subscriptions(stack.db) == ()
+    refused = stack.sb.slash("/orders", "route price-mismatch <#C0PARTNER>", user="U0ADMIN",
+                             channel="C0ORDERS")
+    assert "is shared with another organisation" in str(refused.body)
+    taken = stack.sb.slash("/orders", "route warehouse <#C0PARTNER>", user="U0ADMIN",
+                           channel="C0ORDERS")
+    assert "now goes to <#C0PARTNER" in str(taken.body)
+    assert {r.key: r.channel_id for r in list_routes(stack.db)}.get("price_mismatch") != \
+        "C0PARTNER"
 
 
 def test_routes_take_channel_names_and_show_them(stack):
