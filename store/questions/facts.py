@@ -111,7 +111,7 @@ def _answer(order: Order, code: str, name: str, owner: str | None, blockers, shi
     pending = [s.expected_delivery for s in ships if s.expected_delivery]
     return OrderAnswer(
         ref=order.ref, customer_name=name, customer_code=code,
-        po_number=order.po_number, ordered_at=order.ordered_at,
+        po_number=order.po_number if full else None, ordered_at=order.ordered_at,
         status=order.status.value, fulfilment_status=order.fulfilment_status.value,
         payment_status=order.payment_status.value,
         stage=stage_of(order.status, order.fulfilment_status, blockers, late),

@@ -12,8 +12,10 @@ from tests.support.threads import answer_in, ask, buttons
 from tests.support.threads_desk import build_threads_desk, start
 
 SALES1, SALES2, PROCESSOR, MANAGER = "U0SALES1", "U0SALES2", "U0PROC1", "U0MGR1"
-# SO-1043 is Beta's (U0SALES1's account): on credit hold with a note, a price problem, $144.95.
-PRIVATE = ("$", "Main St", "GIZ-2001-RD", "waiting on credit approval", "contract says")
+# SO-1043 is Beta's (U0SALES1's account): on credit hold with a note, a price problem, $144.95,
+# PO 4500012345 (shown in full sight only, as on the card and in /order's candidates).
+PRIVATE = ("$", "Main St", "GIZ-2001-RD", "waiting on credit approval", "contract says",
+           "4500012345")
 
 
 def answer_text(stack, question: str, user: str) -> str:
