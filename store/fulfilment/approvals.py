@@ -246,7 +246,8 @@ def decide(db: Database, *, approval_id: int, actor: str, approve: bool,
 def settle(session: Session, approval: Approval, order: Order, *, actor: str, approve: bool,
            reason: str | None) -> list[int]:
     """Apply (or drop) what the approval held, log it, update the manager post, DM the
-    requester. Also used by store.fulfilment.cancel to reject what a canceled order still waited for."""
+    requester. Also used by store.fulfilment.cancel to reject what a canceled order still
+    waited for."""
     # Decided before it is applied: the checks that re-run on the new price read the approved
     # price as the agreed one (store.triage.facts).
     approval.status = ApprovalStatus.APPROVED if approve else ApprovalStatus.REJECTED
