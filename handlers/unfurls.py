@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import replace
 from functools import cache
 from urllib.parse import unquote, urlparse
 
@@ -35,13 +34,10 @@ def on_link_shared_event(request: Request) -> Reply:
     public, patterns = settings.public_url, settings.link_patterns
     if not public and not patterns:
         return Reply()
-    shared = bool(request.body.get("is_ext_shared_channel"))
     try:  # the card is for the channel, as the person who pasted the link may show it
         viewer = request.viewer(Permission.LOOKUP, posting=True)
     except (NotAllowed, Outsider):
         return Reply()  # nobody asked: no refusal, the link stays as it is
-    if shared and not viewer.shared:  # the event says another organisation reads it
-        viewer = replace(viewer, shared=True, account_id=request.linked_account)
     unfurls = {}
     for link in request.event.get("links") or []:
         ref = order_ref_of(link.get("url") or "", public, patterns)
@@ -57,7 +53,7 @@ def on_link_shared_event(request: Request) -> Reply:
             log.info("link to %s: not for this channel, not unfurled", ref)
             continue
         unfurls[link["url"]] = order_unfurl(cut_order(order, seen), url=link["url"],
-                                            customer_safe=viewer.shared)
+                                            customer_safe=request.in_shared_channel)
     if not unfurls:
         return Reply()
     event = request.event

@@ -135,8 +135,10 @@ class Request:
 
     @property
     def in_shared_channel(self) -> bool:
-        """The channel is read by another organisation (Slack Connect)."""
-        return is_ext_shared(self.client, self.channel)
+        """The channel is read by another organisation (Slack Connect): as an event's envelope
+        says (is_ext_shared_channel), else as conversations.info does."""
+        return bool(self.body.get("is_ext_shared_channel")) or is_ext_shared(self.client,
+                                                                             self.channel)
 
     @property
     def linked_account(self) -> int | None:
