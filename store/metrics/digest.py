@@ -94,6 +94,10 @@ def _run_reads(db: Database, steps: dict[str, Callable[[Session], object]],
     def read(step):
         with db.read() as session:
             tune_for_reports(session, db.dialect)
+            if db.dialect == "postgresql":
+                # The reads already run REPORT_THREADS at a time: parallel workers on top
+                # of them only contend for the same cores (1M orders, 2 cores: 0.56 -> 0.47 s).
+                session.execute(text("SET LOCAL max_parallel_workers_per_gather = 0"))
             return step(session)
 
     if isinstance(db.engine.pool, StaticPool):
