@@ -8,6 +8,7 @@ writes fails with "database is locked" instead of waiting). PostgreSQL needs non
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,13 +16,17 @@ from pathlib import Path
 
 from sqlalchemy import Engine, any_, bindparam, create_engine, event
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.exc import DataError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DisconnectionError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
 from store.errors import OutOfRange
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# A pooled PostgreSQL connection is pinged before use only when it sat unused this long
+# (HikariCP's aliveBypassWindowMs, 500 ms by default): under traffic connections come back
+# within milliseconds, and a ping per checkout was a round trip on every request.
+PING_AFTER_IDLE_S = 0.5
 _BEGIN_OPTION = "orderdesk_sqlite_begin"
 
 
@@ -47,8 +52,29 @@ def make_engine(url: str, **kwargs) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """A connection that sat in the pool may have been closed under us (a restart, a failover,
+    an idle timeout): ping it first, and take a fresh one if it is gone. One used a moment ago
+    is not pinged (PING_AFTER_IDLE_S); if the server went away in that moment, the request
+    gets DATABASE_DOWN's "try again" and the pool replaces every connection it had."""
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record) -> None:
+        record.info["returned_at"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _taken(dbapi_connection, record, _proxy) -> None:
+        returned_at = record.info.get("returned_at")  # none yet: connected just now
+        if returned_at is None or time.monotonic() - returned_at < PING_AFTER_IDLE_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as gone:
+            raise DisconnectionError() from gone  # the pool connects afresh and retries
 
 
 def _sqlite_engine(url: str, **kwargs) -> Engine:
