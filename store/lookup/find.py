@@ -98,6 +98,9 @@ class _OrderSearch:
         self.orders: dict[int, tuple[float, str]] = {}
         self.customers: dict[int, tuple[float, str]] = {}
         self.skus: dict[str, tuple[float, str]] = {}
+        # How many orders the keys match exactly, beyond the `limit` newest of each read (a PO
+        # on dozens of orders); forgotten when the orders are narrowed down.
+        self.exact_total = 0
 
     @property
     def snap(self) -> Snapshot:
@@ -127,9 +130,11 @@ class _OrderSearch:
             self._note(*_SEARCHED[key.kind])
             if key.kind not in (REF, PO) and len(key.value) >= 8:
                 self._note("tracking numbers")
-            for oid, phrase in probes.exact_order_hits(self.session, key, self.limit,
-                                                       self.prefixes):
+            hits, matched = probes.exact_order_matches(self.session, key, self.limit,
+                                                       self.prefixes)
+            for oid, phrase in hits:
                 self._add_order(oid, EXACT, phrase)
+            self.exact_total = max(self.exact_total, matched)
         if self.plan.words:
             self._match_words(self.plan.words)
         if len(self.orders) > 1 and self.customers:
@@ -153,7 +158,7 @@ class _OrderSearch:
         spelt = [oid for oid, (_s, phrase) in self.orders.items()
                  if phrase.casefold() == f"order ref {text}".casefold()]
         if len(spelt) == 1:
-            self.orders = {spelt[0]: self.orders[spelt[0]]}
+            self.orders, self.exact_total = {spelt[0]: self.orders[spelt[0]]}, 0
 
     def _match_keys_loosely(self) -> None:
         found = False
@@ -203,7 +208,7 @@ class _OrderSearch:
         owners = probes.customer_of_orders(self.session, self.orders)
         kept = {oid: hit for oid, hit in self.orders.items() if owners.get(oid) in self.customers}
         if kept:
-            self.orders = kept
+            self.orders, self.exact_total = kept, 0
 
     def _add_order(self, oid: int, score: float, phrase: str) -> None:
         if oid not in self.orders or self.orders[oid][0] < score:
@@ -245,7 +250,7 @@ class _OrderSearch:
     def _total(self) -> int:
         """How many orders the candidates come from, but for a name alone (candidates())."""
         if self.orders:
-            return len(self.orders)
+            return max(len(self.orders), self.exact_total)
         customers = list(_top(self.customers, self.limit))
         skus = list(_top(self.skus, self.limit))
         if not skus:

@@ -1,7 +1,8 @@
 """The database side of lookup: index probes that turn keys into order ids.
 
 Every probe is an indexed equality or IN lookup (refs unique, po_number, tracking_number,
-order_lines.sku, customers.code). "Newest" means highest order id (ids follow creation).
+order_lines.sku, customers.code). "Newest" means latest ordered_at, then highest id, as
+find_orders ranks the candidates (a page is then the same orders however far one pages).
 
 Measured at 1M orders: `WHERE po_number IN (..) ORDER BY ordered_at DESC LIMIT 5` made
 PostgreSQL walk the ordered_at index backwards past 900k rows (250 ms) for a PO shared by
@@ -39,9 +40,12 @@ def po_spellings(key: Key) -> list[str]:
 MATCH_CAP = 2_000
 
 
-def _newest_ids(session: Session, stmt, limit: int) -> list[int]:
-    ids = set(session.scalars(stmt.limit(MATCH_CAP)))
-    return sorted(ids, reverse=True)[:limit]
+def _newest_ids(session: Session, stmt, limit: int) -> tuple[list[int], set[int]]:
+    """The newest `limit` of the orders `stmt` selects as (id, ordered_at), and all their ids
+    (up to MATCH_CAP: how many there are, for the list's count and its Next button)."""
+    rows = {(oid, at) for oid, at in session.execute(stmt.limit(MATCH_CAP))}
+    newest = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
+    return [oid for oid, _at in newest[:limit]], {oid for oid, _at in rows}
 
 
 def orders_by_ref_keys(session: Session, keys: Collection[str]) -> list[tuple[int, str]]:
@@ -52,36 +56,52 @@ def orders_by_ref_keys(session: Session, keys: Collection[str]) -> list[tuple[in
         select(Order.id, Order.ref).where(among(session, Order.ref_key, keys)).limit(MATCH_CAP))]
 
 
-def orders_by_po(session: Session, spellings: Collection[str], limit: int) -> list[int]:
+def orders_by_po(session: Session, spellings: Collection[str], limit: int
+                 ) -> tuple[list[int], set[int]]:
     if not spellings:
-        return []
-    return _newest_ids(session, select(Order.id).where(among(session, Order.po_number, spellings)),
-                       limit)
+        return [], set()
+    return _newest_ids(session, select(Order.id, Order.ordered_at)
+                       .where(among(session, Order.po_number, spellings)), limit)
 
 
-def orders_by_tracking(session: Session, numbers: Collection[str], limit: int) -> list[int]:
+def orders_by_tracking(session: Session, numbers: Collection[str], limit: int
+                       ) -> tuple[list[int], set[int]]:
     if not numbers:
-        return []
-    return _newest_ids(session, select(Shipment.order_id)
+        return [], set()
+    return _newest_ids(session, select(Shipment.order_id, Order.ordered_at)
+                       .join(Order, Order.id == Shipment.order_id)
                        .where(among(session, Shipment.tracking_number, numbers)), limit)
 
 
 def exact_order_hits(session: Session, key: Key, limit: int,
                      prefixes: frozenset[str] = frozenset()) -> list[tuple[int, str]]:
-    """(order id, matched_on) for exact ref / PO / tracking matches of one key. Any key with
-    digits may be a ref ('HX-2001', '1001', 'SO12345'): its ref key is one index probe."""
+    """(order id, matched_on) for exact ref / PO / tracking matches of one key: the newest
+    `limit` of each kind."""
+    return exact_order_matches(session, key, limit, prefixes)[0]
+
+
+def exact_order_matches(session: Session, key: Key, limit: int,
+                        prefixes: frozenset[str] = frozenset()
+                        ) -> tuple[list[tuple[int, str]], int]:
+    """exact_order_hits, and how many orders match in all (a PO on dozens of orders). Any key
+    with digits may be a ref ('HX-2001', '1001', 'SO12345'): its ref key is one index probe."""
     hits: list[tuple[int, str]] = []
+    matched: set[int] = set()
     if key.kind != PO:  # a long number may be SAP's '4500012345' as much as a tracking number
         for oid, ref in orders_by_ref_keys(session, ref_keys(key.text, prefixes)):
             hits.append((oid, f"order ref {ref}"))
+            matched.add(oid)
     if key.kind != REF:
         spellings = po_spellings(key) if key.kind == PO else _spellings(key.text)
-        hits += [(oid, f"PO {key.text}") for oid in orders_by_po(session, spellings, limit)]
+        newest, ids = orders_by_po(session, spellings, limit)
+        hits += [(oid, f"PO {key.text}") for oid in newest]
+        matched |= ids
     if key.kind == TRACKING or (key.kind not in (REF, PO) and len(key.value) >= 8):
         numbers = list(dict.fromkeys([key.value, *_spellings(key.text)]))
-        hits += [(oid, f"tracking {key.value}")
-                 for oid in orders_by_tracking(session, numbers, limit)]
-    return hits
+        newest, ids = orders_by_tracking(session, numbers, limit)
+        hits += [(oid, f"tracking {key.value}") for oid in newest]
+        matched |= ids
+    return hits, len(matched)
 
 
 def near_ref_keys(key: Key, prefixes: frozenset[str]) -> list[str]:
@@ -118,10 +138,11 @@ def near_order_hits(session: Session, key: Key, limit: int,
         variants = neighbours(body)
         if key.kind == PO:
             variants += [f"PO-{v}" for v in variants]
-        hits += [(oid, f"PO ~ '{key.text}'") for oid in orders_by_po(session, variants, limit)]
+        hits += [(oid, f"PO ~ '{key.text}'")
+                 for oid in orders_by_po(session, variants, limit)[0]]
     if key.kind == TRACKING:
         hits += [(oid, f"tracking ~ '{key.text}'")
-                 for oid in orders_by_tracking(session, neighbours(key.value), limit)]
+                 for oid in orders_by_tracking(session, neighbours(key.value), limit)[0]]
     return hits
 
 

@@ -349,3 +349,18 @@ def test_a_sku_search_counts_each_order_once_and_either_as_the_sum_when_none_is_
                       lines=[("GIZ-2001-RD", giz, 1, 4500), ("GIZ-2001-RD", giz, 2, 4500)])
     found = find_orders(db, query=query)
     assert (found.total, len(found.candidates)) == (total, min(total, 5))
+
+
+@pytest.mark.parametrize("query", ["PO-5500", "po 5500", "PO5500"])
+def test_a_po_shared_by_many_orders_counts_them_all_and_pages_through_them(db, desk, query):
+    """A PO a customer reuses on every order (SAP's one blanket PO): the first page says how
+    many there are, so it offers Next, and the pages together hold every one of them."""
+    with db.write() as s:
+        for n in range(12):
+            add_order(s, f"BL-{n}", desk["ACME"], days_ago(n), lines=[], po="PO-5500")
+    first = find_orders(db, query=query)
+    assert first.exact is None and first.total == 12
+    assert [c.ref for c in first.candidates] == [f"BL-{n}" for n in range(5)]
+    seen = [c.ref for offset in (0, 5, 10)
+            for c in find_orders(db, query=query, offset=offset).candidates]
+    assert sorted(seen) == sorted(f"BL-{n}" for n in range(12))
