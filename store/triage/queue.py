@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from store import clock
 from store.db import Database
 from store.enums import DiscrepancyStatus, DiscrepancyType
-from store.errors import ValidationFailed
+from store.errors import Outsider, ValidationFailed
 from store.models import Discrepancy, Order
 from store.triage.loading import DiscrepancyView, discrepancy_view
 from store.workspace import FULL, Viewer, channel_for, route_map, sight
@@ -64,7 +64,10 @@ def list_queue(db: Database, *, user_id: str, filter: str = "", offset: int = 0,
                limit: int = PAGE, now: datetime | None = None,
                viewer: Viewer | None = None) -> QueuePage:
     """`viewer`: items of accounts they may see only in status read by their kind alone
-    (store.workspace.visibility); None: the desk's view."""
+    (store.workspace.visibility); None: the desk's view. The queue is the desk's own problems:
+    an outsider gets none of it, even in the channel linked to their account."""
+    if viewer is not None and viewer.is_outsider:
+        raise Outsider(linked=viewer.account_id is not None)
     flt = parse_filter(filter)
     where = [Discrepancy.status != DiscrepancyStatus.RESOLVED]
     if flt == "mine":
