@@ -119,16 +119,16 @@ def cut_candidates(viewer: Viewer, candidates: tuple[Candidate, ...]) -> tuple[C
 
 
 def cut_customer(viewer: Viewer, customer: CustomerView) -> CustomerView | None:
-    """A customer record: STATUS keeps the name, code, rep and open orders' status."""
+    """A customer record: STATUS keeps the name, code, rep and open orders' status. The record
+    is the desk's (credit, contacts, notices): a customer's own people get none of it."""
     seen = sight(viewer, owner_id=customer.sales_rep_id, customer_id=customer.id)
     if seen == FULL:
         return customer
-    if seen == NOTHING:
+    if seen in (NOTHING, CUSTOMER):
         return None
     return replace(
         customer, sight=seen, email=None, phone=None, credit_limit_minor=None,
         credit_used_minor=0, contacts=(), addresses=(), default_shipping=None,
         open_orders=tuple(replace(c, total_minor=None, po_number=None, sight=seen)
                           for c in customer.open_orders),
-        sales_rep_id=None if seen == CUSTOMER else customer.sales_rep_id,
     )
