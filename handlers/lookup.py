@@ -14,13 +14,14 @@ from messages.actions import OrderActions
 from messages.common import with_note
 from messages.i18n import N_
 from messages.orders import all_lines_modal, candidates_message, no_match_message, order_card
-from store.errors import NotForThisChannel, NotVisible
-from store.lookup import find_orders
+from store.errors import NotForThisChannel, NotVisible, OrderNotFound
+from store.lookup import PAGE_SIZE, find_orders
 from store.orders import get_order, record_posted_card
 from store.views.orders import LookupResult, OrderView
 from store.workspace import FULL, NOTHING, Viewer, cut_candidates, order_sight, seen_order
 
 LOOKUP_USAGE = "/order <ref, PO, tracking number, customer, SKU>"
+ACCOUNT_CANDIDATES = 100  # searched for an outsider, whose list holds their account's only
 
 
 def register(app: App, deps: Deps) -> None:
@@ -39,10 +40,13 @@ def on_lookup_command(request: Request) -> Reply:
     # common snapshot, so on PostgreSQL without BEGIN/COMMIT (store.db Database.read).
     with request.deps.db.read(one_transaction=False):
         viewer = request.viewer(Permission.LOOKUP)
-        result = find_orders(request.deps.db, query=request.text)
+        result = _search(request, viewer, request.text)
     if result.exact:
-        return Reply.message({"response_type": "ephemeral",
-                              **order_card(seen_order(viewer, result.exact), shareable=True)})
+        try:
+            shown = seen_order(viewer, result.exact)
+        except OrderNotFound:  # as if there were none: not even the ref a PO belongs to
+            return Reply.message(no_match_message(replace(result, exact=None, searched=())))
+        return Reply.message({"response_type": "ephemeral", **order_card(shown, shareable=True)})
     return Reply.message(_list_message(viewer, result))
 
 
@@ -51,17 +55,33 @@ def on_page_button(request: Request) -> Reply:
     offset, _, query = (request.value or "0|").partition("|")
     with request.deps.db.read(one_transaction=False):  # as on_lookup_command
         viewer = request.viewer(Permission.LOOKUP)
-        result = find_orders(request.deps.db, query=html.unescape(query),
-                             offset=int(offset) if offset.isdigit() else 0)
+        result = _search(request, viewer, html.unescape(query),
+                         offset=int(offset) if offset.isdecimal() else 0)
     return Reply().respond({"replace_original": True, **_list_message(viewer, result)})
+
+
+def _search(request: Request, viewer: Viewer, query: str, offset: int = 0) -> LookupResult:
+    """find_orders as `viewer` may see it. An outsider (a customer in the channel linked to
+    their account) sees that account's orders only, so their list, count and pages are made
+    of those: the first ACCOUNT_CANDIDATES candidates are searched and cut, then paged. What
+    was searched is not told them: a miss and an order of another account read the same."""
+    if not viewer.is_outsider:
+        return find_orders(request.deps.db, query=query, offset=offset)
+    result = replace(find_orders(request.deps.db, query=query, limit=ACCOUNT_CANDIDATES),
+                     searched=())
+    if result.exact:
+        return result
+    visible = cut_candidates(viewer, result.candidates)
+    return replace(result, candidates=visible[offset:offset + PAGE_SIZE], total=len(visible),
+                   offset=offset)
 
 
 def _list_message(viewer: Viewer, result: LookupResult) -> dict:
     """The candidates as `viewer` may see them (every page asks), or what was searched."""
-    if not result.candidates:
+    shown = cut_candidates(viewer, result.candidates)
+    if not shown:
         return no_match_message(result)
-    return candidates_message(replace(result, candidates=cut_candidates(viewer,
-                                                                        result.candidates)))
+    return candidates_message(replace(result, candidates=shown))
 
 
 def on_open_button(request: Request) -> Reply:

@@ -4,7 +4,7 @@ classified (store.lookup.plan), keys go to index probes, words to the in-memory 
 
 from __future__ import annotations
 
-from store.lookup.find import find_customers, find_orders, find_products, split_ref
+from store.lookup.find import PAGE_SIZE, find_customers, find_orders, find_products, split_ref
 from store.lookup.index import Snapshot, compact_sku, match_names, snapshot
 from store.lookup.plan import (
     CODE,
@@ -21,6 +21,7 @@ from store.lookup.plan import (
 from store.lookup.probes import customers_by_code, exact_order_hits, near_order_hits
 
 __all__ = [
+    "PAGE_SIZE",
     "customers_by_code",
     "exact_order_hits",
     "near_order_hits",

@@ -63,7 +63,11 @@ _SEARCHED = {
 }
 
 
-def find_orders(db: Database, *, query: str, limit: int = 5, offset: int = 0) -> LookupResult:
+PAGE_SIZE = 5  # candidates a page
+
+
+def find_orders(db: Database, *, query: str, limit: int = PAGE_SIZE, offset: int = 0
+                ) -> LookupResult:
     """The one order the query names exactly, else up to `limit` ranked candidates from
     `offset` on, with how many there are in all. Raises InputTooLong beyond MAX_QUERY_CHARS."""
     offset = max(0, offset)

@@ -3,11 +3,13 @@ desk role; in a channel linked to their account they may ask about its orders, c
 whatever Orderdesk posts into a channel another organisation reads is customer-safe."""
 
 import json
+import re
 
 import pytest
 
 from bench.app_stack import ADMIN, CHANNEL, PROCESSOR
 from messages.actions import OrderActions
+from store.triage import flag_order
 from tests.support.threads import answer_in, refs_of
 
 SHARED = "C0SHARED"
@@ -32,6 +34,10 @@ def connect(stack, desk):
 
 def text_of(message) -> str:
     return json.dumps(message.blocks) + message.text
+
+
+def _without_block_ids(text: str) -> str:
+    return re.sub(r', "block_id": "[^"]*"', "", text)
 
 
 def slash(stack, text, *, user, channel):
@@ -65,7 +71,7 @@ def test_in_a_linked_channel_an_outsider_sees_only_that_accounts_orders(stack, c
 
 
 def test_another_accounts_order_is_not_found_for_an_outsider(stack, connect):
-    assert "No order" in slash(stack, "SO-1042", user=BUYER, channel=SHARED)
+    assert "Nothing found for `SO-1042`" in slash(stack, "SO-1042", user=BUYER, channel=SHARED)
     card = slash(stack, "SO-1044", user=BUYER, channel=SHARED)
     assert "SO-1044" in card and "1Z999AA10123456784" in card
     assert not [s for s in INTERNAL if s in card], card
@@ -99,3 +105,38 @@ def test_connect_list_and_disconnect_are_for_admins(stack, connect):
     stack.sb.slash("/orders", f"disconnect <#{SHARED}>", user=ADMIN, channel=CHANNEL)
     assert "no longer linked" in text_of(stack.sb.ephemerals(user=ADMIN)[-1])
     assert REFUSAL in slash(stack, "SO-1044", user=BUYER, channel=SHARED)
+
+
+def test_another_accounts_po_gives_an_outsider_the_answer_of_one_that_does_not_exist(
+        stack, connect):
+    """Not even the ref the PO belongs to (it said "No order `SO-1042` found")."""
+    answer = slash(stack, "PO-7781", user=BUYER, channel=SHARED)
+    assert "Nothing found for `PO-7781`" in answer and "`SO-1042` found" not in answer, answer
+    nothing = slash(stack, "PO-0000", user=BUYER, channel=SHARED)
+    assert _without_block_ids(nothing).replace("0000", "7781") == _without_block_ids(answer)
+
+
+def test_an_outsiders_list_counts_and_pages_their_accounts_orders_only(stack, connect):
+    """GIZ-2001-RD is on Acme's SO-1042 and Beta's SO-1043: the buyer's list says 1, not 2."""
+    answer = slash(stack, "GIZ-2001-RD", user=BUYER, channel=SHARED)
+    assert "SO-1043" in answer and "SO-1042" not in answer, answer
+    assert "*2*" not in answer and "Next" not in answer, answer
+    acme = slash(stack, "acme", user=BUYER, channel=SHARED)
+    assert "Nothing found for `acme`" in acme and "Next" not in acme, acme
+
+
+@pytest.mark.parametrize("text", ["queue", "queue unassigned", "queue other"])
+def test_the_desks_queue_is_not_for_outsiders_even_in_their_linked_channel(stack, connect, text):
+    flag_order(stack.db, ref="SO-1042", actor=PROCESSOR, reason="wrong colour")
+    delivery = stack.sb.slash("/orders", text, user=BUYER, channel=SHARED)
+    assert delivery.status == 200 and not delivery.problems, delivery.problems
+    answer = text_of(stack.sb.ephemerals(user=BUYER, channel=SHARED)[-1])
+    assert REFUSAL in answer and "SO-1042" not in answer, answer
+
+
+def test_the_customer_record_is_not_shown_to_the_customers_own_people(stack, connect):
+    """It is the desk's: credit, contacts, notices, an Edit button (it read "no limit")."""
+    delivery = stack.sb.slash("/customer", "BETA", user=BUYER, channel=SHARED)
+    assert delivery.status == 200 and not delivery.problems, delivery.problems
+    answer = text_of(stack.sb.ephemerals(user=BUYER, channel=SHARED)[-1])
+    assert "Credit" not in answer and "Edit" not in answer, answer
