@@ -46,7 +46,7 @@ def read_body(environ: dict, limit: int) -> bytes:
     stream = environ.get("wsgi.input")
     raw = (environ.get("CONTENT_LENGTH") or "").strip()
     if raw:
-        if not raw.isdigit() or len(raw) > 12:
+        if not (raw.isascii() and raw.isdecimal()) or len(raw) > 12:
             raise BodyRefused(400, "Content-Length must be a number of bytes.")
         length = int(raw)
         if length > limit:
@@ -92,7 +92,7 @@ def _signed(secret: str, body: bytes, environ: dict) -> bool:
     bytes that are not UTF-8 would raise), within its five-minute window."""
     timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP") or ""
     signature = environ.get("HTTP_X_SLACK_SIGNATURE") or ""
-    if not timestamp.isdigit() or len(timestamp) > 12 or not signature:
+    if not (timestamp.isascii() and timestamp.isdecimal()) or len(timestamp) > 12 or not signature:
         return False
     if abs(SignatureVerifier(secret).clock.now() - int(timestamp)) > 60 * 5:
         return False

@@ -211,7 +211,7 @@ def _api_url(value: str) -> str:
 
 
 def _port(value: str) -> int:
-    if not value.isdigit() or not 0 < int(value) < 65536:
+    if not (value.isascii() and value.isdecimal()) or not 0 < int(value) < 65536:
         raise ConfigError(f"PORT={value!r} must be a number from 1 to 65535.")
     return int(value)
 

@@ -176,7 +176,7 @@ def on_digest_command(request: Request) -> Reply:
     if action == "unsubscribe":
         return Reply.message(unsubscribe(request, words))
     if action == "list":
-        page = int(words[0]) if words and words[0].isdigit() else 1
+        page = int(words[0]) if words and words[0].isdecimal() else 1
         return Reply.message(subscriptions_message(list_digest_subscriptions(request.deps.db),
                                                    page=page))
     return Reply.message(usage_message("/orders digest", [(DIGEST_USAGE, "digests for a channel")],

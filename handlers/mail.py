@@ -36,7 +36,7 @@ def on_mail_command(request: Request) -> Reply:
     if not parts:
         return Reply.message(dead_mails_message(*dead_mails(request.deps.db)))
     if parts[0].lower() != "retry" or len(parts) != 2 or not (
-            parts[1].lower() == "all" or parts[1].lstrip("#").isdigit()):
+            parts[1].lower() == "all" or parts[1].lstrip("#").isdecimal()):
         raise ValidationFailed({"text": f"Usage: `{MAIL_USAGE}`"})
     ids = None if parts[1].lower() == "all" else [int(parts[1].lstrip("#"))]
     count = retry_dead_mails(request.deps.db, ids=ids)
@@ -55,7 +55,7 @@ def _mail_off(request: Request) -> Reply | None:
 def on_email_item_button(request: Request) -> Reply:
     request.require(Permission.RESOLVE)
     _, _, number = request.action["action_id"].partition(":")
-    if not number.isdigit():
+    if not number.isdecimal():
         raise ValidationFailed({"item": "That button lost track of its item; reopen the queue."})
     draft = draft_for(request.deps.db, discrepancy_id=int(number))
     return _mail_off(request) or Reply.modal(

@@ -29,7 +29,7 @@ def on_outbox_command(request: Request) -> Reply:
         letters, total = dead_letters(request.deps.db)
         return Reply.message(dead_letters_message(letters, total))
     if parts[0].lower() != "retry" or len(parts) != 2 or not (
-            parts[1].lower() == "all" or parts[1].lstrip("#").isdigit()):
+            parts[1].lower() == "all" or parts[1].lstrip("#").isdecimal()):
         raise ValidationFailed({"text": f"Usage: `{USAGE}`"})
     ids = None if parts[1].lower() == "all" else [int(parts[1].lstrip("#"))]
     count = retry_dead(request.deps.db, ids=ids)

@@ -85,7 +85,7 @@ def on_page_button(request: Request) -> Reply:
     offset, _, text = (request.value or "0|").partition("|")
     result = answer_question(
         request.deps.db, text=text, user_id=request.user, role=viewer.role,
-        policy=viewer.policy, now=clock.now(), offset=int(offset) if offset.isdigit() else 0,
+        policy=viewer.policy, now=clock.now(), offset=int(offset) if offset.isdecimal() else 0,
         viewer=viewer, tz=request.tz)
     return Reply().post(answer_message(result), channel=request.channel,
                         thread_ts=request.thread)

@@ -130,6 +130,6 @@ def item_id(action: dict) -> int:
     """The discrepancy an element belongs to: its action id suffix, else its value."""
     _, _, suffix = action["action_id"].partition(":")
     value = suffix or (action.get("value") or "").split("|")[0]
-    if not value.isdigit():
+    if not value.isdecimal():
         raise ValidationFailed({"item": "That button lost track of its item; reopen the queue."})
     return int(value)

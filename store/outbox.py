@@ -159,7 +159,7 @@ def _record_undelivered(session: Session, row: OutboxMessage, error: str) -> Non
         return
     order_id = payload.get("order_id")
     kind, _, record_id = (row.target or "").partition(":")
-    if order_id is None and kind == "notice" and record_id.isdigit():
+    if order_id is None and kind == "notice" and record_id.isdecimal():
         order_id = int(record_id)
     if order_id is None and payload.get("discrepancy_id"):
         order_id = session.scalar(select(Discrepancy.order_id).where(

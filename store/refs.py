@@ -149,7 +149,7 @@ def _highest_taken(session: Session, prefix: str, column) -> int:
         select(column).where(column.startswith(prefix, autoescape=True))
         .order_by(func.length(column).desc(), column.desc()).limit(50)
     ).scalars()
-    numbers = [int(r[len(prefix):]) for r in rows if r[len(prefix):].isdigit()]
+    numbers = [int(r[len(prefix):]) for r in rows if r[len(prefix):].isdecimal()]
     return max(numbers, default=0)
 
 

@@ -203,7 +203,7 @@ def _return_lines(session: Session, order: Order, requests, errors: dict) -> lis
         if line is None:
             errors[f"{key}.quantity"] = f"Line {req.line_no} is no longer on {order.ref}."
             continue
-        if not text.isdigit():
+        if not text.isdecimal():
             errors[f"{key}.quantity"] = f"Enter a whole number, 0 or more (you entered '{text}')."
             continue
         quantity = int(text)

@@ -202,7 +202,7 @@ def _quantities(session: Session, order: Order, typed: dict[str, str], errors: d
         text = str(text or "").strip() or "0"
         if key not in targets:
             errors[f"qty.{key}"] = "This line is no longer on the order (or was shipped); reopen."
-        elif not text.isdigit():
+        elif not text.isdecimal():
             errors[f"qty.{key}"] = f"Enter a whole number, 0 or more (you entered '{text}')."
         elif int(text) > targets[key][1]:
             errors[f"qty.{key}"] = f"Only {targets[key][1]} left to ship on this line."

@@ -256,7 +256,7 @@ def _parse(text: str, today: date, yearless: bool) -> date | None:
 
 def _count(text: str) -> int:
     text = " ".join(text.lower().split())
-    return int(text) if text.isdigit() else COUNTS[text]
+    return int(text) if text.isdecimal() else COUNTS[text]
 
 
 def _at(day: date | None, zone: tzinfo) -> datetime | None:

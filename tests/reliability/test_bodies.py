@@ -18,7 +18,7 @@ from bench.security_probes import (
     intake_signature,
     raw_post,
 )
-from bot.bodies import MAX_SLACK_BODY, BodyRefused, read_body
+from bot.bodies import MAX_SLACK_BODY, BodyRefused, _signed, read_body
 from bot.intake import MAX_BODY
 from sandbox.player import signed_headers
 from store.models import Discrepancy, Order
@@ -107,8 +107,15 @@ def test_a_chunked_body_past_the_cap_is_refused_once_the_cap_is_passed():
     assert stream.tell() < MAX_BODY + 128 * 1024  # stopped reading soon after the cap
 
 
-@pytest.mark.parametrize("length", ["-1", "abc", "1" * 40])
+@pytest.mark.parametrize("length", ["-1", "abc", "1" * 40, "²", "١٢"])
 def test_a_nonsense_content_length_is_a_400(length):
     with pytest.raises(BodyRefused) as refused:
         read_body({"CONTENT_LENGTH": length, "wsgi.input": io.BytesIO(b"")}, MAX_BODY)
     assert refused.value.status == 400
+
+
+@pytest.mark.parametrize("timestamp", ["²", "①", "١٧٠٠٠٠٠٠٠٠"])
+def test_a_timestamp_of_digits_int_refuses_or_of_another_script_is_not_signed(timestamp):
+    """Not Slack's digits: unsigned (a 401), not a ValueError from int() (a 500)."""
+    environ = {"HTTP_X_SLACK_REQUEST_TIMESTAMP": timestamp, "HTTP_X_SLACK_SIGNATURE": "v0=00"}
+    assert _signed(SECRET, b"", environ) is False

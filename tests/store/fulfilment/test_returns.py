@@ -192,3 +192,9 @@ def test_the_return_window_is_a_policy_setting(db, shipped):
     _delivered(db, 59)
     inside = create_return(db, ref=REF, actor=ACTOR, lines=[Line(2, "1", "refund", "defective")])
     assert inside.ret.status == "approved"
+
+
+def test_a_superscript_two_is_no_quantity_to_return(db, shipped):
+    with pytest.raises(ValidationFailed) as refused:
+        create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "²", "refund", "damaged")])
+    assert set(refused.value.errors) == {"ret.1.quantity"}

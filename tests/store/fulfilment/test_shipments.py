@@ -129,3 +129,13 @@ def test_what_stops_a_release_stops_shipping_too(db, desk):
         ship_form(db, ref=REF)
     with pytest.raises(WrongStage, match="can't ship yet"):
         ship(db, ref=REF, l1=1)
+
+
+@pytest.mark.parametrize("typed", ["²", "①", "½"])
+def test_a_number_sign_that_is_no_whole_number_is_refused_under_its_line(db, desk, typed):
+    """Python calls these digits (str.isdigit) but int() refuses them: it was "Something went
+    wrong" under the carrier field, not an answer under the quantity."""
+    with pytest.raises(ValidationFailed) as refused:
+        ship(db, l1=typed)
+    assert refused.value.errors == {
+        "qty.l1": f"Enter a whole number, 0 or more (you entered '{typed}')."}
