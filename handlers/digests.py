@@ -127,6 +127,9 @@ def parse_subscribe(words: list[str], *, channel_id: str) -> SubscribeArgs:
                          None if language in (None, AUTO) else language)
 
 
+REPORT_DAYS = (date(1900, 1, 1), date(2999, 12, 31))
+
+
 def parse_report(text: str, *, today: date) -> ReportArgs:
     words = text.split()
     if words and words[0].lower() == "me":  # one's own scorecard, weekly unless told
@@ -150,10 +153,16 @@ def parse_report(text: str, *, today: date) -> ReportArgs:
 
 def _date(word: str) -> date:
     try:
-        return date.fromisoformat(word)
+        day = date.fromisoformat(word)
     except ValueError:
         raise ValidationFailed({"from": f"`{word}` is not a date. Write it as YYYY-MM-DD."}) \
             from None
+    # A period around year 1 or 9999 (the one before, the month after) is not a date Python has.
+    if not REPORT_DAYS[0] <= day <= REPORT_DAYS[1]:
+        raise ValidationFailed({"from": (
+            f"`{word}` is outside what a report covers: a date from "
+            f"{REPORT_DAYS[0].year} to {REPORT_DAYS[1].year}.")})
+    return day
 
 
 def register(app: App, deps: Deps) -> None:

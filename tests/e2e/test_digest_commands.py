@@ -8,6 +8,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import openpyxl
+import pytest
 from slack_sdk import WebClient
 from sqlalchemy import update
 
@@ -153,6 +154,15 @@ def test_sales_reps_cannot_see_reports(stack):
 def test_a_bad_date_is_explained(stack):
     slash(stack, "report weekly 02/11/2026", user=PROCESSOR)
     assert "Write it as YYYY-MM-DD" in text(last_ephemeral(stack, PROCESSOR))
+
+
+@pytest.mark.parametrize("command", ["report daily 9999-12-31", "report monthly 9999-12-31",
+                                     "report weekly 0001-01-01", "report me daily 0001-01-01",
+                                     "report weekly 2026-11-02 0001-01-01"])
+def test_a_date_at_the_ends_of_the_calendar_is_explained_not_an_error(stack, command):
+    """The period before year 1's first week, the month after 9999-12: OverflowError, it was."""
+    slash(stack, command, user=PROCESSOR)
+    assert "outside what a report covers" in text(last_ephemeral(stack, PROCESSOR))
 
 
 def test_a_posted_digests_buttons_answer_the_clicker_alone(stack, set_clock):
