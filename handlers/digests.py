@@ -68,7 +68,7 @@ REPORT_USAGE = ("/orders report [me] daily|weekly|monthly [from YYYY-MM-DD] [to 
                 "[csv|xlsx]")
 EXPORTS = ("csv", "xlsx")
 SCORECARD = "scorecard"
-_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]+)(?:\|[^>]*)?>$|^([CG][A-Z0-9]{2,})$")
+_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]{2,31})(?:\|[^>]*)?>$|^([CG][A-Z0-9]{2,31})$")  # ≤ 32
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _ID = re.compile(r"^#?(\d+)$")
 DEFAULT_TIME = "08:00"
@@ -98,7 +98,7 @@ def channel_in(token: str) -> str | None:
     match = _CHANNEL.match(token)
     if match:
         return match.group(1) or match.group(2)
-    if token.startswith("#") and len(token) > 1:
+    if token.startswith(("#", "<#")) and len(token) > 1:  # resolve_channel says what is wrong
         return token
     return None
 

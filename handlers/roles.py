@@ -15,7 +15,8 @@ from store.errors import ValidationFailed
 from store.workspace import set_role
 
 USAGE = "/orders role @user processor|sales|manager|admin"
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]+)(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,})$")
+# At most 32 characters, as users.slack_user_id keeps them.
+_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,31})(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,31})$")
 
 
 def register(app: App, deps: Deps) -> None:

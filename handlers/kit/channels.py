@@ -13,8 +13,9 @@ from slack_sdk.errors import SlackApiError
 from handlers.kit.people import is_ext_shared
 from store.errors import ValidationFailed
 
-_LINKED = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|([^>]*))?>$")
-_ID = re.compile(r"^#?([CGD][A-Z0-9]{2,})$")
+# Ids of at most 32 characters, as the columns keep them: a longer one is no channel.
+_LINKED = re.compile(r"^<#([CGD][A-Z0-9]{2,31})(?:\|([^>]*))?>$")
+_ID = re.compile(r"^#?([CGD][A-Z0-9]{2,31})$")
 # Slack channel names: lowercase letters, digits, hyphens and underscores, at most 80.
 _NAME = re.compile(r"^#?([a-z0-9][a-z0-9_-]{0,79})$")
 

@@ -26,7 +26,8 @@ ROUTE_KEYS = tuple(t.value for t in DiscrepancyType) + (DEFAULT, MANAGER, WAREHO
                                                         INBOUND_MAIL)
 ROUTE_CHANGED = "route_changed"
 # Slack escapes a picked channel as <#C0TRIAGE|order-triage> (or <#C0TRIAGE>); ids also work.
-_CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]+)(?:\|[^>]*)?>$|^#?([CGD][A-Z0-9]{2,})$")
+# At most 32 characters, as the columns keep them: a longer one is no channel, not an error.
+_CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]{2,31})(?:\|[^>]*)?>$|^#?([CGD][A-Z0-9]{2,31})$")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,8 @@ def test_a_channel_arrives_escaped_or_as_an_id(text):
     assert parse_channel(text) == "C0TRIAGE"
 
 
-@pytest.mark.parametrize("text", ["#order-triage", "<@U0ADMIN>", "", "triage"])
+@pytest.mark.parametrize("text", ["#order-triage", "<@U0ADMIN>", "", "triage",
+                                  "<#C" + "B" * 40 + "|x>", "C" + "B" * 40])
 def test_anything_else_is_not_a_channel(text):
     with pytest.raises(ValidationFailed):
         parse_channel(text)
