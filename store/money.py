@@ -67,6 +67,8 @@ def parse_decimal(text: str) -> Decimal:
             f"'{text}' contains a comma; write the amount with a dot as the decimal mark "
             "and no thousands separator, like 1234.50"
         )
+    if "_" in cleaned:  # Decimal reads '12_50' as 1250: a typo must not become a price
+        raise MoneyError(f"'{text}' is not a number; write the amount only, like 12.50")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

@@ -74,7 +74,7 @@ def whole_number(value: str, column: str, *, minimum: int, maximum: int = MAX_WH
     if not value:
         raise FieldError(column, f"{column} is empty; use {rule}")
     try:
-        number = Decimal(value)
+        number = None if "_" in value else Decimal(value)  # Decimal reads '1_0' as 10
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite() or number != number.to_integral_value():

@@ -7,6 +7,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from store.importer import UnknownImportKind, UnreadableFile, import_file
+from store.importer.fields import FieldError, whole_number
 from store.models import Order, OrderLine
 from tests.support.imports import ORDER_HEADER, load_reference, order_row, write_csv
 
@@ -114,3 +115,10 @@ def test_too_long_and_malformed_values_are_rejected_before_the_database_sees_the
     assert [(r.row, r.column) for r in report.rejections] == [
         (2, "ship_country"), (3, "ship_name"), (4, "sales_rep"), (5, "order_ref")]
     assert report.rows_imported == 0
+
+
+@pytest.mark.parametrize("typed", ["1_0", "1_000"])
+def test_a_quantity_with_an_underscore_is_refused_not_read_as_digit_grouping(typed):
+    """Decimal and int() read '1_0' as 10; in a file it is a typo to show, not a quantity."""
+    with pytest.raises(FieldError, match="is not a whole number"):
+        whole_number(typed, "quantity", minimum=1)

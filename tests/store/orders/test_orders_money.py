@@ -17,6 +17,7 @@ def test_parse_money(text, currency, minor):
 @pytest.mark.parametrize("text, message", [
     ("12.505", "more decimals than USD allows"), ("abc", "is not a number"),
     ("-3", "negative"), ("1,234.50", "comma"), ("", "not an amount"), ("1e3", "digits"),
+    ("12_50", "is not a number"),  # Decimal's digit grouping: it was $1,250.00
 ])
 def test_parse_money_says_what_is_wrong(text, message):
     with pytest.raises(ValueError, match=message):
