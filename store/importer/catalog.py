@@ -102,6 +102,7 @@ def _write_batch(ctx, batch, seen, seen_stock) -> None:
             .join(Product, StockLevel.product_id == Product.id)
             .join(Warehouse, StockLevel.warehouse_id == Warehouse.id)
             .where(Product.sku.in_(k)), skus)}
+        known = set(products)
         for row_no, row in batch:
             values, errors = parse_row(row)
             errors = errors or _conflicts(values, row_no, seen, seen_stock)
@@ -115,6 +116,11 @@ def _write_batch(ctx, batch, seen, seen_stock) -> None:
             else:
                 ctx.tally.rows_unchanged += 1
         session.flush()
+        if added := set(products) - known:
+            # Orders that were waiting for these SKUs: checked again in this transaction.
+            from store.triage import recheck_unknown_skus  # lazily, as store.importer.orders
+
+            recheck_unknown_skus(session, added, actor=ctx.actor)
         ctx.save_counts(session)
     ctx.batch_done()
 

@@ -6,7 +6,12 @@ Other domains run the checks inside their own write transaction (check_orders).
 from __future__ import annotations
 
 from store.triage.actions import ActionResult, close, close_vanished
-from store.triage.checks import HistoryCache, check_orders, check_stored_orders
+from store.triage.checks import (
+    HistoryCache,
+    check_orders,
+    check_stored_orders,
+    recheck_unknown_skus,
+)
 from store.triage.findings import EXTERNAL_PREFIX, LATE_FINGERPRINT, WORDS, Finding
 from store.triage.loading import discrepancy_view, load_discrepancy
 from store.triage.opening import open_findings
@@ -55,6 +60,7 @@ __all__ = [
     "list_queue",
     "load_discrepancy",
     "nudge_overdue",
+    "recheck_unknown_skus",
     "open_findings",
     "order_ref_in",
     "resolve",

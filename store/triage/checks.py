@@ -20,7 +20,7 @@ from store import clock
 from store.customers import CREDIT_STATUSES, UNPAID
 from store.db import Database, among
 from store.enums import DiscrepancyStatus, DiscrepancyType
-from store.models import OPEN_CREDIT, Discrepancy, Order
+from store.models import OPEN_CREDIT, Discrepancy, Order, OrderLine, Product
 from store.triage.actions import close_vanished, record
 from store.triage.facts import CustomerFacts, Facts, chunks, load_credit_facts, load_facts
 from store.triage.findings import (
@@ -72,6 +72,8 @@ def check_orders(session: Session, order_ids: list[int], *, actor: str,
     """history_cache: one import run's (store.triage.history.HistoryCache), across batches."""
     now, rules = now or clock.now(), active(rules)
     ids = list(dict.fromkeys(order_ids))
+    if recheck:
+        link_catalog_skus(session, ids)
     facts, findings = _find(session, ids, now, rules, history_cache)
     opened = open_findings(session, findings, actor=actor, now=now, rules=rules)
     closed: list[int] = []
@@ -84,6 +86,36 @@ def check_orders(session: Session, order_ids: list[int], *, actor: str,
     closed += _recheck_credit_of_others(session, ids, moved, facts.customers, actor=actor,
                                         now=now, rules=rules)
     return CheckReport(len(ids), len(findings), tuple(opened), tuple(closed))
+
+
+def link_catalog_skus(session: Session, order_ids: list[int]) -> None:
+    """Lines whose SKU was not in the catalog when they were written, and is now (the catalog
+    caught up): linked to the product, so the recheck finds a known SKU, its price and stock."""
+    lines = [ln for part in chunks(order_ids) for ln in session.scalars(
+        select(OrderLine).where(among(session, OrderLine.order_id, part),
+                                OrderLine.product_id.is_(None)))]
+    if not lines:
+        return
+    products = {sku: pid for sku, pid in session.execute(select(Product.sku, Product.id).where(
+        Product.sku.in_({ln.sku for ln in lines})))}
+    for line in lines:
+        line.product_id = products.get(line.sku, line.product_id)
+    session.flush()
+
+
+def recheck_unknown_skus(session: Session, skus, *, actor: str) -> int:
+    """Orders with an open unknown-SKU item on a line of one of `skus`, checked again now that
+    the catalog has them (store.importer.catalog): linked, and the item resolved. Returns how
+    many orders were checked."""
+    order_ids = list(dict.fromkeys(session.scalars(
+        select(OrderLine.order_id).join(Discrepancy, Discrepancy.order_id == OrderLine.order_id)
+        .where(OrderLine.sku.in_(set(skus)), OrderLine.product_id.is_(None),
+               Discrepancy.type == DiscrepancyType.UNKNOWN_SKU,
+               Discrepancy.status != DiscrepancyStatus.RESOLVED)
+        .order_by(OrderLine.order_id))))
+    if order_ids:
+        check_orders(session, order_ids, actor=actor, recheck=True)
+    return len(order_ids)
 
 
 def _settle_known(session: Session, order_ids: list[int], findings: list[Finding], *,
