@@ -118,7 +118,9 @@ def _ask(db: Database, question: Question, *, viewer: Viewer, now: datetime,
                                 thread=thread, limit=offset + limit)
         if found is None:
             return Answer(kind=NEEDS_ORDER, question=question)
-        single = len(found.ids) == 1 and not found.ambiguous
+        # A fallback ("nothing late for Stark; the latest instead") is a list, even of one:
+        # shown as the order alone, it read as the answer to the question.
+        single = len(found.ids) == 1 and not found.ambiguous and not found.fallback
         page = found.ids[offset:offset + limit] if not single else found.ids[:limit]
         orders = order_answers(session, page, viewer=viewer, today=clock.date_of(now),
                                matched=found.matched, detailed=single)

@@ -106,6 +106,13 @@ def test_a_customer_with_nothing_matching_shows_its_latest_instead(desk):
     assert refs(answer) == ["SO-1042", "SO-1045", "SO-1060"]
 
 
+def test_a_customer_with_one_order_and_nothing_matching_says_so_too(desk):
+    """It answered with the one order's card, as if it were the canceled (or late) one."""
+    assert len(refs(ask(desk, "stark industries"))) == 1
+    answer = ask(desk, "anything canceled for stark industries?")
+    assert answer.kind == ORDERS and answer.fallback and len(answer.orders) == 1
+
+
 def test_ambiguous_customer_names_give_candidates(desk):
     answer = ask(desk, "stark")
     assert answer.kind == CANDIDATES
