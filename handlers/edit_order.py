@@ -87,7 +87,8 @@ def parse_edit(state: ModalState, meta: EditMetadata) -> OrderEdit:
                           unit_price=state.figure(B.NEW_UNIT_PRICE)))
     hold = state.selected(B.HOLD)
     return OrderEdit(
-        ship_to=AddressView(**{f: state.text(B.ship_to(f)) for f in ADDRESS_FIELDS}),
+        ship_to=AddressView(**{f: state.text(B.ship_to(f)) for f in ADDRESS_FIELDS})
+        if state.has(B.ship_to("line1")) else None,
         requested_date=state.date(B.REQUESTED_DATE),
         shipping_instructions=state.text(B.SHIPPING_INSTRUCTIONS),
         lines=tuple(lines),

@@ -8,10 +8,10 @@ from messages.actions import EditOrderIds
 from messages.blocks import EditOrderBlocks
 from messages.i18n import _
 from messages.metadata import Metadata, OrderModalMetadata
-from messages.orders import change_row
+from messages.orders import address_text, change_row
 from messages.render import render
 from messages.text import label, money, mrkdwn
-from store.states import PAYMENT_CHOICES
+from store.states import ALL_SHIPPED, PAYMENT_CHOICES
 
 EDIT_LINES = 25  # 3 blocks a line; the rest of the modal takes ~22 of Slack's 100
 
@@ -54,6 +54,10 @@ def edit_order_modal(order, *, channel_id: str | None, hold_reasons: list[str]) 
         release_options=[{"text": f"{label(hold.reason)}: {hold.note or _('no note')}",
                           "value": str(hold.id)} for hold in order.holds[:10]],
         hold_options=[{"text": label(reason), "value": reason} for reason in hold_reasons],
+        # Shipped in full: the address as it went, not inputs (a missing postal code, which
+        # Slack would demand, could not be saved either: the address can't change now).
+        shipped_to=address_text(order.ship_to)
+        if order.fulfilment_status in ALL_SHIPPED else None,
     )
 
 

@@ -17,6 +17,9 @@ SHIPPED_STATES = frozenset({
     FulfilmentStatus.PARTIALLY_RETURNED, FulfilmentStatus.RETURNED,
 })
 
+# Every unit has left: the ship-to address is history, not something to edit.
+ALL_SHIPPED = SHIPPED_STATES - {FulfilmentStatus.PARTIALLY_SHIPPED}
+
 # What a person may record about payment in the editor; refunds come from returns.
 PAYMENT_CHOICES = ("awaiting", "authorized", "captured", "failed")
 

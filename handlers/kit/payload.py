@@ -45,6 +45,10 @@ class ModalState:
     def _element(self, block_id: str) -> dict:
         return next(iter((self._values.get(block_id) or {}).values()), None) or {}
 
+    def has(self, block_id: str) -> bool:
+        """The modal held this input (some show a part only when it can change)."""
+        return block_id in self._values
+
     def text(self, block_id: str) -> str | None:
         """Typed text, stripped."""
         value = self._element(block_id).get("value")

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from store import clock
 from store.control_chars import too_long
 from store.customers import address_problems, clean_address
-from store.enums import FulfilmentStatus, HoldReason, OrderStatus, PaymentStatus
+from store.enums import HoldReason, OrderStatus, PaymentStatus
 from store.fulfilment import release_reservation
 from store.models import Order, OrderHold
 from store.orders.lines import LineEdit, edit_lines
-from store.states import CLOSED_STATES, PAYMENT_CHOICES, transition_problem
+from store.states import ALL_SHIPPED, CLOSED_STATES, PAYMENT_CHOICES, transition_problem
 from store.views.orders import UNSET, AddressView, FieldChange, OrderView, Unset
 
 
@@ -51,8 +51,6 @@ ADDRESS_LABELS = {
     "city": "ship-to city", "region": "ship-to region", "postal_code": "ship-to postal code",
     "country": "ship-to country",
 }
-ALL_SHIPPED = frozenset({FulfilmentStatus.SHIPPED, FulfilmentStatus.DELIVERED,
-                         FulfilmentStatus.PARTIALLY_RETURNED, FulfilmentStatus.RETURNED})
 
 
 def apply_edit(session: Session, order: Order, edit: OrderEdit, *, actor: str, today: date,

@@ -152,3 +152,20 @@ def test_an_edit_whose_shared_card_was_deleted_is_saved_and_confirmed(stack, des
     told = " ".join(json.dumps(m.blocks) for m in stack.sb.ephemerals(user=PROCESSOR))
     assert "nothing was changed" not in told
     assert f"order card {CHANNEL}/{shared.ts}: message_not_found" in caplog.text
+
+
+def test_a_shipped_order_missing_its_postal_code_can_still_be_edited(stack, desk):
+    """The address shows as it went, not as inputs: Slack demanded the empty postal code, and
+    a filled one was refused because the address can't change after shipping."""
+    with stack.db.write() as s:
+        s.scalars(select(Order).where(Order.ref == "SO-1044")).one().ship_postal_code = None
+    view = open_editor(stack, ref="SO-1044")
+    assert not [b for b in view.blocks if b.get("block_id", "").startswith("ship_to.")]
+    assert "1 Main St" in json.dumps(view.blocks)
+    delivery = stack.sb.submit(view, {"shipping_instructions": "Leave at the dock"},
+                               user=PROCESSOR)
+    assert delivery.status == 200 and not delivery.problems, delivery.problems
+    assert not view.is_open
+    with stack.db.read() as s:
+        order = s.scalars(select(Order).where(Order.ref == "SO-1044")).one()
+        assert order.shipping_instructions == "Leave at the dock"
