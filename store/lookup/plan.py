@@ -24,7 +24,8 @@ PO = "po"
 TRACKING = "tracking"
 CODE = "code"
 
-_PO = re.compile(r"^PO[-#:]?([A-Z0-9][A-Z0-9\-/]*)$", re.IGNORECASE)
+# The PO's body in any script ('PO ΠΑΡ-1', 'PO-Ж12'): letters and digits, no underscore.
+_PO = re.compile(r"^PO[-#:]?([^\W_][\w\-/]*)$", re.IGNORECASE)
 _NUMBER = re.compile(r"^#?(\d{1,30})$")
 _PREFIX_ONLY = re.compile(r"^(SO|PO)[#:\-]?$|^#$", re.IGNORECASE)
 _DIGITS = frozenset(string.digits)

@@ -364,3 +364,12 @@ def test_a_po_shared_by_many_orders_counts_them_all_and_pages_through_them(db, d
     seen = [c.ref for offset in (0, 5, 10)
             for c in find_orders(db, query=query, offset=offset).candidates]
     assert sorted(seen) == sorted(f"BL-{n}" for n in range(12))
+
+
+@pytest.mark.parametrize("query", ["ΠΑΡ-1", "PO ΠΑΡ-1", "po παρ-1", "PO-ΠΑΡ-1"])
+def test_a_po_in_another_script_is_found_with_or_without_po_before_it(db, desk, query):
+    """Only the bare PO was found: 'PO ΠΑΡ-1' became a code nothing had."""
+    with db.write() as s:
+        add_order(s, "HX-2001", desk["ACME"], days_ago(1), lines=[], po="ΠΑΡ-1")
+    result = find_orders(db, query=query)
+    assert result.exact is not None and result.exact.ref == "HX-2001"
