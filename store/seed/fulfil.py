@@ -128,17 +128,22 @@ class Fulfiller:
                 self._next("return_lines"), rid, line[_ID], qty, RETURN_REASONS.pick(rng),
                 outcome, line[_PRODUCT] if outcome == "exchange" else None, refund,
             ))
-        age = self.now - created
-        status = ("closed" if age > 20 * _DAY else "received") if closed else "awaiting_approval"
+        age, late = self.now - created, (created - after) // _DAY
+        # Capped at now, a return of a recent shipment is within the window: unless its refund
+        # is over the threshold, nobody approves it (demo managers were asked about $0.00).
+        waits = not closed and (late > RETURN_WINDOW_DAYS or total > RULES.refund_approval_minor)
+        status = ("awaiting_approval" if waits else
+                  "closed" if closed and age > 20 * _DAY else "received")
         rma = f"RMA-{FIRST_RMA - 1 + rid}"
         self.rows["returns"].append((rid, rma, oid, status, total, 0, None, PROCESSOR, created))
-        if not closed:
-            self._approval(oid, rid, rma, total, created, late=(created - after) // _DAY)
+        if waits:
+            self._approval(oid, rid, rma, total, created, late=late)
         return created
 
     def _approval(self, oid, rid, rma, total, created, *, late: int) -> None:
         """An open demo return waits for a manager, so it has the request that asks one (the
-        clock posts it once a manager channel is routed): a late return past the window."""
+        clock posts it once a manager channel is routed): a late return past the window, or a
+        refund over the threshold."""
         outside = late > RETURN_WINDOW_DAYS
         why = (f" — {late} days after delivery (the return window is {RETURN_WINDOW_DAYS} days)"
                if outside else "")

@@ -243,6 +243,19 @@ def test_every_demo_return_waiting_on_a_manager_has_its_approval_request(seeded)
     assert {kind.value for kind in asked.values()} <= {"late_return", "refund"}
 
 
+def test_a_demo_refund_asks_a_manager_only_above_the_threshold(seeded):
+    """The demo desk asked managers to approve refunds of $0.00 and $13.40: returns of recent
+    shipments, within the window, under the $250 the rules ask about."""
+    from store.enums import ApprovalKind, ApprovalStatus
+    from store.fulfilment import RULES
+    from store.models import Approval
+    db, _ = seeded
+    with db.read() as s:
+        refunds = s.scalars(select(Approval.amount_minor).where(
+            Approval.status == ApprovalStatus.PENDING, Approval.kind == ApprovalKind.REFUND)).all()
+    assert all(amount > RULES.refund_approval_minor for amount in refunds), refunds
+
+
 def test_the_seeded_facts_are_what_the_facts_sql_makes_of_the_orders(seeded):
     """The seed writes the digest's facts rows from its own tuples (store.seed.facts); the
     set-wise SQL every other writer uses must find nothing to change in them."""
