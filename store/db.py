@@ -23,6 +23,9 @@ from sqlalchemy.pool import StaticPool
 from store.errors import OutOfRange
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# The largest id a row can have (64-bit keys): a longer number typed for an id names no row,
+# and compared with the column it would be an overflow, not a "no such" answer.
+MAX_ROW_ID = 2**63 - 1
 # A pooled PostgreSQL connection is pinged before use only when it sat unused this long
 # (HikariCP's aliveBypassWindowMs, 500 ms by default): under traffic connections come back
 # within milliseconds, and a ping per checkout was a round trip on every request.

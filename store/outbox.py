@@ -29,7 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
 
 from store import clock
-from store.db import Database
+from store.db import MAX_ROW_ID, Database
 from store.enums import OutboxStatus
 from store.models import Approval, Discrepancy, Event, OutboxMessage
 
@@ -230,7 +230,7 @@ def retry_dead(db: Database, *, ids: list[int] | None = None) -> int:
     with db.write() as session:
         where = [OutboxMessage.status == OutboxStatus.DEAD]
         if ids is not None:
-            where.append(OutboxMessage.id.in_(ids))
+            where.append(OutboxMessage.id.in_([i for i in ids if i <= MAX_ROW_ID]))
         result = session.execute(
             update(OutboxMessage).where(*where)
             .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now())

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from store import clock, outbox
-from store.db import Database
+from store.db import MAX_ROW_ID, Database
 from store.enums import DiscrepancyStatus, MailStatus, PostKind
 from store.errors import OrderNotFound, ValidationFailed
 from store.mail.addresses import (
@@ -136,7 +136,7 @@ def retry_dead_mails(db: Database, *, ids: list[int] | None = None) -> int:
     with db.write() as session:
         where = [OutgoingMail.status == MailStatus.DEAD]
         if ids is not None:
-            where.append(OutgoingMail.id.in_(ids))
+            where.append(OutgoingMail.id.in_([i for i in ids if i <= MAX_ROW_ID]))
         return len(session.execute(
             update(OutgoingMail).where(*where)
             .values(status=MailStatus.PENDING, attempts=0, next_attempt_at=clock.now())

@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import false, func, select
 
 from store import clock
-from store.db import Database
+from store.db import MAX_ROW_ID, Database
 from store.enums import DigestRunStatus
 from store.errors import DigestSubscriptionNotFound, ValidationFailed
 from store.models import DigestRun, DigestSubscription, Event
@@ -86,7 +86,9 @@ def unsubscribe_digest(db: Database, *, actor: str, subscription_id: int | None 
     under the old id."""
     where = [DigestSubscription.active.is_(True)]
     if subscription_id is not None:
-        where.append(DigestSubscription.id == int(subscription_id))
+        # An id past the largest a row can have names none (compared, it would overflow).
+        where.append(DigestSubscription.id == int(subscription_id)
+                     if int(subscription_id) <= MAX_ROW_ID else false())
         what = f"#{subscription_id}"
     else:
         period = check_kind(period or "")
