@@ -33,11 +33,13 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+
 from bot.bodies import BodyRefused, loads_object, read_body
 from bot.intake import STATUS
 from store.connect import Received, receive_order, receive_tracking, record_refusal
 from store.db import DATABASE_DOWN, Database
-from store.errors import IntakeRejected, OutOfRange
+from store.errors import IntakeRejected, OutOfRange, StaleEdit, ValidationFailed
 
 MAX_BODY = 1_000_000
 
@@ -145,17 +147,37 @@ def connect_request(environ: dict, *, db: Database, source: str,
         if not secret or not kind.signed(secret, body, environ):
             return _refused(db, source, 401, kind.header)
         data = loads_object(body, "The body")
-        received = kind.receive(db, data, environ, reps or {})
+        received = _receive(kind, db, data, environ, reps or {})
     except BodyRefused as refused:
         return _refused(db, source, refused.status, refused.message, refused.field)
     except IntakeRejected as err:
         return _refused(db, source, err.status, err.message, err.field)
     except OutOfRange as err:
         return _refused(db, source, 422, err.message)
-    except DATABASE_DOWN:
-        return _error(503, "The order database is unavailable; nothing was saved. Deliver "
-                           "again in a moment.")
+    except ValidationFailed as err:  # a value the desk's own rules refuse (a price's decimals)
+        field, message = next(iter(err.errors.items()))
+        return _refused(db, source, 422, message, field)
+    except (*DATABASE_DOWN, IntegrityError, StaleEdit):
+        return _error(503, "The order database is unavailable or busy with this order; nothing "
+                           "was saved. Deliver again in a moment.")
     return STATUS[200], {**received.answer, "duplicate": received.duplicate}
+
+
+RACE_TRIES = 4  # Shopify sends create, paid and updated of one new order together
+
+
+def _receive(kind, db: Database, data: dict, environ: dict, reps) -> Received:
+    """Deliveries about one order or new customer at once (Shopify sends create, paid and
+    updated together): the later one's insert meets the row the first one committed, or its
+    edit the version the first one wrote. Taken again, it finds that row and updates it as it
+    now is; each delivery at once can cost one more try. After RACE_TRIES the answer is 503:
+    deliver again."""
+    for _ in range(RACE_TRIES - 1):
+        try:
+            return kind.receive(db, data, environ, reps)
+        except (IntegrityError, StaleEdit):
+            continue
+    return kind.receive(db, data, environ, reps)
 
 
 def _refused(db: Database, source: str, code: int, message: str,

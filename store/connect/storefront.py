@@ -31,6 +31,7 @@ from store.errors import CannotCancel, IntakeRejected, ValidationFailed
 from store.fulfilment import cancel_order
 from store.models import Customer, Event, Order
 from store.orders import LineEdit, OrderEdit, edit_order, intake_order
+from store.states import PAYMENT_CHOICES
 from store.triage import EXTERNAL_PREFIX, Finding, open_findings
 from store.triage import RULES as CHECK_RULES
 from store.views.orders import AddressView
@@ -212,6 +213,11 @@ def _update(session: Session, db, order: Order, data: StorefrontOrder) -> dict:
         if "payment" in touched:
             conflicts.append(("payment", f"changed at the desk: {order.payment_status.value}",
                               data.payment.value))
+        elif not {data.payment.value, order.payment_status.value} <= set(PAYMENT_CHOICES):
+            # A refund on the storefront: the desk records refunds as returns (a refunds/create
+            # webhook makes one), so it is told, not refused (the update was a 500, retried).
+            conflicts.append(("payment", f"{order.payment_status.value} (a refund is recorded "
+                              "with a return)", data.payment.value))
         else:
             edit["payment_status"] = data.payment.value
     lines, problem = _line_edits(order, data.lines)  # a 4xx before anything is written

@@ -323,3 +323,60 @@ def test_a_shipped_line_is_not_reduced_below_what_shipped(connect):
     assert (status, answer["discrepancies"]) == (200, 1), answer
     assert lines_of(t)[0][:2] == ("WID-1042-BL", 4)
     assert "already shipped" in flagged(t, "storefront:lines:")[0].evidence["found"]
+
+
+@pytest.mark.parametrize("status", ["partially_refunded", "refunded"])
+def test_a_refund_on_an_update_is_told_to_the_desk_not_refused(connect, status):
+    """The editor records refunds only as returns, and refused the storefront's update: a 500,
+    the same on every retry (Shopify then turns the webhook off)."""
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    code, answer = t.shopify(shopify_order(created_at=at(-2), updated_at=at(-1),
+                                           email="bob@norman.example", financial_status=status),
+                             topic="orders/updated", webhook_id="w2")
+    assert (code, answer["discrepancies"]) == (200, 1), answer
+    assert order_of(t).payment_status == PaymentStatus.CAPTURED  # a return records the refund
+    with t.db.read() as s:
+        item = s.scalars(select(Discrepancy).where(
+            Discrepancy.order_id == order_of(t).id)).one()
+    assert "payment" in item.title and status in str(item.evidence)
+
+
+def test_a_shipping_charge_with_more_decimals_than_the_currency_is_a_422_naming_it(connect):
+    """Woo with its price decimals set above 2 sends these: it was a plain-text 500."""
+    t = connect
+    body = shopify_order(created_at=at(-1), email="bob@norman.example",
+                         shipping_lines=[{"id": 1, "title": "Standard", "price": "9.999"}])
+    code, answer = t.shopify(body)
+    assert code == 422 and "more decimals than USD allows" in answer["error"], answer
+    assert answer["field"] == "shipping"
+
+
+def test_create_paid_and_updated_at_once_make_one_order_and_all_answer_200(connect):
+    """Shopify sends them together for a new order from a new customer: on PostgreSQL the
+    later inserts met the first one's customer and order rows (IntegrityError, a 500)."""
+    import threading
+
+    t = connect
+    bodies = [(shopify_order(created_at=at(-1), email="new@buyer.example", customer_id=99,
+                             financial_status=fs, updated_at=at(-1 + n / 100)), topic, f"r{n}")
+              for n, (fs, topic) in enumerate([("pending", "orders/create"),
+                                               ("paid", "orders/paid"),
+                                               ("paid", "orders/updated")])]
+    answers: list = []
+    start = threading.Barrier(len(bodies))
+
+    def deliver(body, topic, webhook_id):
+        start.wait()
+        answers.append(t.shopify(body, topic=topic, webhook_id=webhook_id)[0])
+
+    threads = [threading.Thread(target=deliver, args=b) for b in bodies]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(answers) == [200, 200, 200], answers
+    with t.db.read() as s:
+        assert len(s.scalars(select(Order).where(Order.ref == "#1001")).all()) == 1
+        assert len(s.scalars(select(Customer).where(
+            Customer.email == "new@buyer.example")).all()) == 1
