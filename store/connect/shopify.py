@@ -102,12 +102,25 @@ def _payment(order: dict) -> PaymentStatus:
 
 def _buyer(order: dict) -> Buyer:
     data = order.get("customer")
+    if data is None or data == {}:  # a guest checkout: no Shopify customer, the order's email
+        return _guest(order)
     if not isinstance(data, dict) or data.get("id") is None:
         raise IntakeRejected("customer must be an object with its id.", field="customer.id")
     name = " ".join(text(data.get(k)) for k in ("first_name", "last_name")).strip()
     return Buyer(external_id=str(data["id"]),
                  email=text(data.get("email")) or text(order.get("email")), name=name,
                  code=f"SHOP-{data['id']}")
+
+
+def _guest(order: dict) -> Buyer:
+    """As WooCommerce's guests: the customer with that email, else a new SHOP-G<order id>."""
+    email = text(order.get("email")) or text(order.get("contact_email"))
+    if not email:
+        raise IntakeRejected("A guest checkout needs the order's email.", field="email")
+    address = order.get("billing_address") or order.get("shipping_address") or {}
+    name = text(address.get("name")) if isinstance(address, dict) else ""
+    return Buyer(external_id=None, email=email, name=name or email,
+                 code=f"SHOP-G{order.get('id')}")
 
 
 def _refund(session: Session, db, refund: dict) -> dict:

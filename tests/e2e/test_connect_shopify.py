@@ -139,7 +139,8 @@ def test_forged_or_incomplete_deliveries_are_refused_with_nothing_stored(connect
 @pytest.mark.parametrize(("change", "field"), [
     ({"line_items": []}, "line_items"),
     ({"financial_status": "maybe"}, "financial_status"),
-    ({"customer": None}, "customer.id"),
+    ({"customer": None, "email": None}, "email"),  # a guest checkout without its email
+    ({"customer": "Bob"}, "customer.id"),
     ({"created_at": "yesterday"}, "created_at"),
 ])
 def test_a_payload_that_cannot_be_an_order_is_a_4xx_naming_the_field(connect, change, field):
@@ -380,3 +381,20 @@ def test_create_paid_and_updated_at_once_make_one_order_and_all_answer_200(conne
         assert len(s.scalars(select(Order).where(Order.ref == "#1001")).all()) == 1
         assert len(s.scalars(select(Customer).where(
             Customer.email == "new@buyer.example")).all()) == 1
+
+
+@pytest.mark.parametrize("guest", [{"customer": None}, {"customer": {}}])
+def test_a_guest_checkout_is_taken_for_the_customer_with_its_email(connect, guest):
+    """Shopify sends no customer for a guest checkout: it was a 400 and the order was lost."""
+    t = connect
+    code, answer = t.shopify({**shopify_order(created_at=at(-1), email="ORDERS@acme.example"),
+                              **guest})
+    assert (code, answer["created"]) == (200, True), answer
+    with t.db.read() as s:
+        assert s.get(Customer, order_of(t).customer_id).code == "ACME"
+    code, answer = t.shopify({**shopify_order(created_at=at(-1), email="walk@in.example",
+                                              name="#1002"), "id": 77, **guest},
+                             webhook_id="w2")
+    assert code == 200, answer
+    with t.db.read() as s:
+        assert s.get(Customer, order_of(t, "#1002").customer_id).code == "SHOP-G77"
