@@ -1,8 +1,11 @@
 """POST /connect/mail: inbound mail in the "parsed inbound email" shape mail services post
-(SendGrid Inbound Parse, Mailgun routes, Postmark...): a multipart/form-data (or urlencoded) body
-with the fields `from`, `to`, `subject`, `text`, `html`, `headers` (the raw header block, for
+(SendGrid Inbound Parse, Mailgun routes): a multipart/form-data (or urlencoded) body with the
+fields `from`, `to`, `subject`, `text`, `html`, `headers` (the raw header block, for
 In-Reply-To / References / Content-Type) and attachments (file parts, or an `attachments` /
-`attachment-info` JSON field): only their names are kept.
+`attachment-info` JSON field): only their names are kept. Mailgun's `body-plain`,
+`stripped-text`, `body-html` and `message-headers` are read as the same; SendGrid's `charsets`
+field decodes the fields it names; Postmark's inbound JSON (`From`, `TextBody`, `Headers`…)
+maps onto the same fields. An HTML-only mail keeps its words, not its tags.
 
 Authenticated by HTTP basic auth whose password is ORDERDESK_INBOUND_MAIL_SECRET (any user
 name): services put it in the URL they post to (https://inbound:<secret>@desk.example/connect/
@@ -21,6 +24,7 @@ import json
 from email.parser import BytesParser, HeaderParser
 from email.policy import HTTP
 from email.utils import parseaddr
+from html.parser import HTMLParser
 from urllib.parse import parse_qs
 
 from bot.bodies import BodyRefused, read_body
@@ -51,27 +55,97 @@ def _form(environ: dict, body: bytes) -> tuple[dict[str, str], list[str]]:
     if content_type.startswith("application/x-www-form-urlencoded"):
         fields = parse_qs(body.decode("utf-8", "replace"), max_num_fields=100)
         return {k: strip_controls(v[0])[:MAX_FIELD] for k, v in fields.items()}, []
+    if content_type.startswith("application/json"):
+        return _postmark(body)
     if not content_type.startswith("multipart/form-data"):
-        raise BodyRefused(400, "Post the mail as multipart/form-data (or urlencoded) fields.")
+        raise BodyRefused(400, "Post the mail as multipart/form-data (or urlencoded) fields, "
+                               "or as Postmark's JSON.")
     message = BytesParser(policy=HTTP).parsebytes(
         f"Content-Type: {content_type}\r\n\r\n".encode("latin-1", "replace") + body)
     if not message.is_multipart():
         raise BodyRefused(400, "The multipart body could not be read.")
-    fields, files = {}, []
+    raw, files = {}, []
     for part in list(message.iter_parts())[:200]:
         name, filename = part.get_param("name", header="content-disposition"), part.get_filename()
         if filename:
             files.append(str(filename)[:200])
         elif name:
-            payload = part.get_payload(decode=True) or b""
-            charset = part.get_content_charset() or "utf-8"
-            try:
-                text = payload.decode(charset, "replace")
-            except LookupError:  # a charset Python does not know
-                text = payload.decode("utf-8", "replace")
-            # Parsed, not typed: control characters (NUL, which PostgreSQL refuses) dropped.
-            fields[str(name)] = strip_controls(text)[:MAX_FIELD]
-    return fields, files
+            raw[str(name)] = (part.get_payload(decode=True) or b"", part.get_content_charset())
+    # SendGrid names each field's character set in a `charsets` field, not on the part.
+    try:
+        declared = json.loads(_decoded(*raw.get("charsets", (b"", None))) or "{}")
+    except ValueError:
+        declared = {}
+    declared = declared if isinstance(declared, dict) else {}
+    # Parsed, not typed: control characters (NUL, which PostgreSQL refuses) dropped.
+    return {name: strip_controls(_decoded(payload, charset or declared.get(name)))[:MAX_FIELD]
+            for name, (payload, charset) in raw.items()}, files
+
+
+def _decoded(payload: bytes, charset: str | None) -> str:
+    try:
+        return payload.decode(charset or "utf-8", "replace")
+    except LookupError:  # a charset Python does not know
+        return payload.decode("utf-8", "replace")
+
+
+def _postmark(body: bytes) -> tuple[dict[str, str], list[str]]:
+    """Postmark's inbound JSON as the form fields the other services post."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        raise BodyRefused(400, "The JSON body could not be read.") from None
+    if not isinstance(data, dict):
+        raise BodyRefused(400, "The JSON body must be an object.")
+    headers = "\r\n".join(f"{h.get('Name')}: {h.get('Value')}" for h in data.get("Headers") or []
+                           if isinstance(h, dict))
+    fields = {"from": data.get("From"), "to": data.get("To"), "subject": data.get("Subject"),
+              "text": data.get("StrippedTextReply") or data.get("TextBody"),
+              "html": data.get("HtmlBody"), "headers": headers}
+    files = [str(a.get("Name"))[:200] for a in data.get("Attachments") or []
+             if isinstance(a, dict) and a.get("Name")]
+    return {k: strip_controls(str(v))[:MAX_FIELD] for k, v in fields.items() if v}, files
+
+
+def _headers(fields: dict[str, str]) -> str:
+    """The raw header block; Mailgun posts it as `message-headers`, JSON [[name, value], …]."""
+    if fields.get("headers"):
+        return fields["headers"]
+    try:
+        pairs = json.loads(fields.get("message-headers") or "[]")
+    except ValueError:
+        return ""
+    return "\r\n".join(f"{p[0]}: {p[1]}" for p in pairs if isinstance(p, list) and len(p) == 2)
+
+
+class _Text(HTMLParser):
+    """An HTML-only mail's words, without its tags, scripts or styles."""
+
+    def __init__(self):
+        super().__init__()
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag in ("br", "p", "div", "tr", "li"):
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style") and self._skip:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def _html_text(html: str) -> str:
+    reader = _Text()
+    reader.feed(html)
+    reader.close()
+    return "\n".join(line.strip() for line in "".join(reader.parts).splitlines() if line.strip())
 
 
 def _attachment_names(fields: dict[str, str]) -> list[str]:
@@ -93,12 +167,14 @@ def parse_inbound(environ: dict, body: bytes) -> InboundMessage:
     sender = parseaddr(fields.get("from") or "")[1].strip()
     if not sender:
         raise BodyRefused(400, "The `from` field is missing or not an address.", "from")
-    headers = HeaderParser().parsestr(fields.get("headers") or "")
+    headers = HeaderParser().parsestr(_headers(fields))
     wanted = ("in-reply-to", "references", "content-type", "message-id", "auto-submitted")
     return InboundMessage(
         from_address=sender[:254], to=(fields.get("to") or "")[:2000],
         subject=(fields.get("subject") or "").strip()[:200],
-        text=fields.get("text") or fields.get("html") or "",
+        # SendGrid and Postmark post `text`, Mailgun `stripped-text` and `body-plain`.
+        text=fields.get("text") or fields.get("stripped-text") or fields.get("body-plain")
+        or _html_text(fields.get("html") or fields.get("body-html") or ""),
         headers={k: str(headers.get(k) or "")[:4000] for k in wanted if headers.get(k)},
         attachments=tuple(dict.fromkeys(files + _attachment_names(fields)))[:50])
 

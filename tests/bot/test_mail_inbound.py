@@ -78,3 +78,50 @@ def test_an_unknown_charset_is_read_as_utf8():
     mail = parse_inbound(_environ(b"", content_type="multipart/form-data; boundary=b"),
                          body.encode())
     assert mail.from_address == "a@b.example"
+
+
+def _multipart(parts: list[tuple[str, bytes]], boundary: str = "b0und") -> tuple[dict, bytes]:
+    body = b"".join(f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n'
+                    .encode() + v + b"\r\n" for k, v in parts) + f"--{boundary}--\r\n".encode()
+    return _environ(b"", content_type=f"multipart/form-data; boundary={boundary}"), body
+
+
+def test_sendgrid_fields_in_the_charsets_it_names_keep_their_letters():
+    """'mañana' in ISO-8859-1 was stored as 'ma\ufffdana'."""
+    environ, body = _multipart([
+        ("from", b"Cliente <c@acme.example>"), ("subject", "Re: SO-2001 mañana".encode("latin-1")),
+        ("text", "Gracias, llegará mañana.".encode("latin-1")),
+        ("charsets", b'{"subject": "iso-8859-1", "text": "iso-8859-1", "from": "UTF-8"}')])
+    mail = parse_inbound(environ, body)
+    assert (mail.subject, mail.text) == ("Re: SO-2001 mañana", "Gracias, llegará mañana.")
+
+
+def test_a_mailgun_route_post_keeps_its_body_and_reply_headers():
+    """Mailgun posts body-plain / stripped-text and message-headers: the text was stored empty."""
+    environ, body = _multipart([
+        ("from", b"Buyer <buyer@acme.example>"), ("subject", b"Re: SO-1042"),
+        ("body-plain", b"Fine, ship it.\n\n> quoted"), ("stripped-text", b"Fine, ship it."),
+        ("message-headers", b'[["In-Reply-To", "<mail-abc@desk.example>"], ["X-A", "1"]]')])
+    mail = parse_inbound(environ, body)
+    assert mail.text == "Fine, ship it."
+    assert mail.headers["in-reply-to"] == "<mail-abc@desk.example>"
+
+
+def test_postmark_json_is_read_as_the_same_fields():
+    """It was a 400: "Post the mail as multipart/form-data"."""
+    body = (b'{"From": "buyer@acme.example", "To": "orders+abc@desk.example", '
+            b'"Subject": "Re: SO-1042", "TextBody": "Fine.", "HtmlBody": "<p>Fine.</p>", '
+            b'"Headers": [{"Name": "In-Reply-To", "Value": "<mail-abc@desk.example>"}], '
+            b'"Attachments": [{"Name": "po.pdf", "Content": "JVBERi0="}]}')
+    mail = parse_inbound(_environ(b"", content_type="application/json"), body)
+    assert (mail.from_address, mail.subject, mail.text, mail.attachments) == (
+        "buyer@acme.example", "Re: SO-1042", "Fine.", ("po.pdf",))
+    assert mail.headers["in-reply-to"] == "<mail-abc@desk.example>"
+
+
+def test_an_html_only_mail_keeps_its_words_not_its_tags_or_scripts():
+    environ, body = _multipart([
+        ("from", b"buyer@acme.example"),
+        ("html", b"<html><style>p{}</style><p>Ship <b>Friday</b>.</p>"
+                 b"<script>alert(1)</script><p>Thanks</p></html>")])
+    assert parse_inbound(environ, body).text == "Ship Friday.\nThanks"
