@@ -57,6 +57,10 @@ class Table:
         naming the required ones that are absent."""
         index: dict[str, int] = {}
         for i, name in enumerate(self.header):
+            if name in expected and name in index:  # which one is meant? Not ours to guess
+                raise UnreadableFile(self.path.name, (
+                    f"the header row has the column {name} twice (columns {index[name] + 1} "
+                    f"and {i + 1}); keep one and import again."))
             index.setdefault(name, i)
         missing = [name for name in required if name not in index]
         if missing:

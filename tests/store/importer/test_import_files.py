@@ -122,3 +122,12 @@ def test_a_quantity_with_an_underscore_is_refused_not_read_as_digit_grouping(typ
     """Decimal and int() read '1_0' as 10; in a file it is a typo to show, not a quantity."""
     with pytest.raises(FieldError, match="is not a whole number"):
         whole_number(typed, "quantity", minimum=1)
+
+
+def test_a_column_named_twice_stops_the_file_naming_both(db, tmp_path):
+    """The first of two quantity columns silently won (the second said 5)."""
+    path = write_csv(tmp_path / "orders.csv", ["order_ref", "customer_code", "order_date", "sku",
+                                               "quantity", "Quantity "],
+                     [["SO-D1", "ACME", "2026-11-02", "WID-1042-BL", "1", "5"]])
+    with pytest.raises(UnreadableFile, match="column quantity twice .columns 5 and 6"):
+        import_file(db, kind="orders", path=path)
