@@ -58,7 +58,7 @@ from store.periods import (
     local_date,
     period_containing,
 )
-from store.workspace import AUTO, check_language
+from store.workspace import AUTO, SLACK_ID_REST, check_language
 
 DIGEST_USAGE = ("/orders digest subscribe [scorecard] daily|weekly|monthly [#channel] "
                 "[at HH:MM] [timezone] [lang es|en|auto] "
@@ -68,7 +68,7 @@ REPORT_USAGE = ("/orders report [me] daily|weekly|monthly [from YYYY-MM-DD] [to 
                 "[csv|xlsx]")
 EXPORTS = ("csv", "xlsx")
 SCORECARD = "scorecard"
-_CHANNEL = re.compile(r"^<#([CG][A-Z0-9]{2,31})(?:\|[^>]*)?>$|^([CG][A-Z0-9]{2,31})$")  # ≤ 32
+_CHANNEL = re.compile(rf"^<#([CG]{SLACK_ID_REST})(?:\|[^>]*)?>$|^([CG]{SLACK_ID_REST})$")
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _ID = re.compile(r"^#?(\d+)$")
 DEFAULT_TIME = "08:00"

@@ -12,11 +12,10 @@ from messages.common import confirmation_message
 from messages.i18n import N_
 from store.enums import Role
 from store.errors import ValidationFailed
-from store.workspace import set_role
+from store.workspace import SLACK_ID_REST, set_role
 
 USAGE = "/orders role @user processor|sales|manager|admin"
-# At most 32 characters, as users.slack_user_id keeps them.
-_MENTION = re.compile(r"^<@([UW][A-Z0-9]{2,31})(?:\|[^>]*)?>$|^@?([UW][A-Z0-9]{2,31})$")
+_MENTION = re.compile(rf"^<@([UW]{SLACK_ID_REST})(?:\|[^>]*)?>$|^@?([UW]{SLACK_ID_REST})$")
 
 
 def register(app: App, deps: Deps) -> None:

@@ -12,10 +12,10 @@ from slack_sdk.errors import SlackApiError
 
 from handlers.kit.people import is_ext_shared
 from store.errors import ValidationFailed
+from store.workspace import SLACK_ID_REST
 
-# Ids of at most 32 characters, as the columns keep them: a longer one is no channel.
-_LINKED = re.compile(r"^<#([CGD][A-Z0-9]{2,31})(?:\|([^>]*))?>$")
-_ID = re.compile(r"^#?([CGD][A-Z0-9]{2,31})$")
+_LINKED = re.compile(rf"^<#([CGD]{SLACK_ID_REST})(?:\|([^>]*))?>$")
+_ID = re.compile(rf"^#?([CGD]{SLACK_ID_REST})$")
 # Slack channel names: lowercase letters, digits, hyphens and underscores, at most 80.
 _NAME = re.compile(r"^#?([a-z0-9][a-z0-9_-]{0,79})$")
 

@@ -25,9 +25,11 @@ INBOUND_MAIL = "inbound_mail"
 ROUTE_KEYS = tuple(t.value for t in DiscrepancyType) + (DEFAULT, MANAGER, WAREHOUSE,
                                                         INBOUND_MAIL)
 ROUTE_CHANGED = "route_changed"
+# What follows a Slack id's first letter (C…, U…): at most 32 characters in all, as the columns
+# keep ids. A longer one typed names no channel or person: "not a channel", not an error.
+SLACK_ID_REST = "[A-Z0-9]{2,31}"
 # Slack escapes a picked channel as <#C0TRIAGE|order-triage> (or <#C0TRIAGE>); ids also work.
-# At most 32 characters, as the columns keep them: a longer one is no channel, not an error.
-_CHANNEL = re.compile(r"^<#([CGD][A-Z0-9]{2,31})(?:\|[^>]*)?>$|^#?([CGD][A-Z0-9]{2,31})$")
+_CHANNEL = re.compile(rf"^<#([CGD]{SLACK_ID_REST})(?:\|[^>]*)?>$|^#?([CGD]{SLACK_ID_REST})$")
 
 
 @dataclass(frozen=True)
