@@ -8,12 +8,15 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from handlers.kit import Deps, Permission, Reply, Request
+from handlers.kit.people import is_outsider, slack_user
 from messages.common import confirmation_message
 from messages.i18n import N_
 from store.enums import Role
 from store.errors import ValidationFailed
 from store.workspace import SLACK_ID_REST, set_role
 
+LOWEST_ROLE = Role.SALES
+SLACKBOT = "USLACKBOT"
 USAGE = "/orders role @user processor|sales|manager|admin"
 _MENTION = re.compile(rf"^<@([UW]{SLACK_ID_REST})(?:\|[^>]*)?>$|^@?([UW]{SLACK_ID_REST})$")
 
@@ -29,7 +32,7 @@ def on_role_command(request: Request) -> Reply:
     settings = request.deps.settings
     set_role(request.deps.db, actor=request.user, user_id=user_id, role=role,
              admins=settings.admins, default_role=settings.default_role,
-             display_name=_name(request, user_id))
+             display_name=_colleague(request, user_id, role))
     return Reply.message(confirmation_message(f"<@{user_id}> is now *{role.value}*."))
 
 
@@ -51,12 +54,37 @@ def parse_role_command(text: str) -> tuple[str, Role]:
     return match.group(1) or match.group(2), role
 
 
-def _name(request: Request, user_id: str) -> str | None:
-    """The person's name as Slack shows it (for Assign… lists); None if Slack won't say."""
+def _colleague(request: Request, user_id: str, role: Role) -> str | None:
+    """The person's name as Slack shows it (for Assign… lists), once Slack says they are
+    someone of this workspace a role means something for. A role given to an id Slack does
+    not know, an app, a guest or another organisation's person would list them among the
+    desk's people (Assign… would send them a customer's problem) while Orderdesk still refused
+    them everything; a deactivated person may only be taken off the desk (the lowest role)."""
+    not_a_person = _refusal(user_id, f"<@{user_id}> is an app, not a person: roles are for people.")
+    if user_id == SLACKBOT:  # users.info calls Slackbot a person (is_bot false)
+        raise not_a_person
     try:
-        user = request.client.users_info(user=user_id)["user"]
-    except SlackApiError:
-        return None
+        user = slack_user(request.client, user_id)
+    except SlackApiError as err:
+        raise _refusal(user_id, f"I couldn't ask Slack who <@{user_id}> is "
+                                f"(`{err.response.get('error')}`). Try again in a minute.") \
+            from None
+    if user is None:
+        raise _refusal(user_id, f"Slack has no one with the id `{user_id}` in this workspace. "
+                                "Mention them with @, e.g. `/orders role @sam sales`.")
+    if user.get("is_bot"):
+        raise not_a_person
+    if is_outsider(request.client, user_id):
+        raise _refusal(user_id, f"<@{user_id}> is a guest or from another organisation, so "
+                                "Orderdesk gives them no role: they can look up only their own "
+                                "account's orders, in a channel linked to it (`/orders connect`).")
+    if user.get("deleted") and role != LOWEST_ROLE:
+        raise _refusal(user_id, f"<@{user_id}> is deactivated in Slack. The only role they can "
+                                f"be given is `{LOWEST_ROLE.value}`, which takes them off the "
+                                "desk's lists.")
     profile = user.get("profile") or {}
     return profile.get("display_name") or user.get("real_name") or user.get("name")
 
+
+def _refusal(user_id: str, text: str) -> ValidationFailed:
+    return ValidationFailed({"user": text}, mentions=(user_id,))

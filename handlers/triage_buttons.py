@@ -59,7 +59,7 @@ def on_assign_button(request: Request) -> Reply:
     except NotAllowed:
         raise ValidationFailed({"assignee": f"<@{assignee}> can't work triage items (their "
                                 "role doesn't allow it); pick a processor, manager or "
-                                "admin."}) from None
+                                "admin."}, mentions=(assignee,)) from None
     return acted(request, assign, assignee=assignee)
 
 

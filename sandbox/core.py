@@ -130,14 +130,16 @@ class SlackSandbox(Interactions, Events, Functions, Unfurls, Inspection):
     def add_user(self, user_id: str, name: str, *, is_bot: bool = False, is_admin: bool = False,
                  tz: str = "UTC", channels: Iterable[str] = (), guest: str | None = None,
                  team_id: str | None = None, stranger: bool = False,
-                 locale: str = "en-US") -> User:
+                 locale: str = "en-US", deleted: bool = False) -> User:
         """`guest`: "multi" or "single" (channel guest); `team_id`: another organisation's
         (a Slack Connect user), `stranger` when users.info says so; `locale`: their Slack
-        language (users.info with include_locale)."""
+        language (users.info with include_locale); `deleted`: deactivated, as users.info
+        still tells them."""
         with self.ws.lock:
             user = User(id=user_id, name=name, is_bot=is_bot, is_admin=is_admin, tz=tz,
                         is_restricted=guest is not None, is_ultra_restricted=guest == "single",
-                        is_stranger=stranger, team_id=team_id, locale=locale)
+                        is_stranger=stranger, team_id=team_id, locale=locale,
+                        deleted=deleted)
             self.ws.users[user_id] = user
             for ref in channels:
                 chan = self.ws.find_channel(ref)

@@ -29,6 +29,8 @@ class User:
     is_stranger: bool = False
     team_id: str | None = None  # None: the workspace's own
     locale: str = "en-US"  # IETF tag as Slack gives it; users.info tells it on include_locale
+    # Deactivated: Slack still describes them (users.info, users.list) with deleted true.
+    deleted: bool = False
 
     def to_api(self, team_id: str, *, include_locale: bool = False) -> dict:
         profile = {"display_name": self.name, "real_name": self.name.title(),
@@ -36,7 +38,7 @@ class User:
         if self.bot_id:
             profile["bot_id"] = self.bot_id
         user = {"id": self.id, "team_id": self.team_id or team_id, "name": self.name,
-                "real_name": self.name.title(), "deleted": False, "is_bot": self.is_bot,
+                "real_name": self.name.title(), "deleted": self.deleted, "is_bot": self.is_bot,
                 "is_admin": self.is_admin, "is_owner": False, "tz": self.tz,
                 "tz_offset": 0, "is_app_user": False, "profile": profile,
                 "is_restricted": self.is_restricted,

@@ -48,12 +48,13 @@ class ProductNotFound(NotFound):
 
 
 class ValidationFailed(OrderdeskError):
-    """One or more fields are wrong. `errors` maps a field name to what is wrong with it."""
+    """One or more fields are wrong. `errors` maps a field name to what is wrong with it;
+    `mentions`: the people and channels it names as <@id> / <#id>."""
 
-    def __init__(self, errors: dict[str, str]):
+    def __init__(self, errors: dict[str, str], *, mentions: tuple[str, ...] = ()):
         self.errors = dict(errors)
         summary = "; ".join(f"{field}: {msg}" for field, msg in self.errors.items())
-        super().__init__(f"Please fix: {summary}")
+        super().__init__(f"Please fix: {summary}", mentions=mentions)
 
 
 class StaleEdit(OrderdeskError):

@@ -41,7 +41,7 @@ def home_team(client: WebClient) -> str | None:
     return _cached(client, ("auth",), lambda: client.auth_test().get("team_id"))
 
 
-def _user(client: WebClient, user_id: str) -> dict | None:
+def slack_user(client: WebClient, user_id: str) -> dict | None:
     """users.info's user (with their locale), None when Slack does not know them; raises
     SlackApiError on any other failure (not kept)."""
     def fetch() -> dict | None:
@@ -58,7 +58,7 @@ def is_outsider(client: WebClient, user_id: str) -> bool:
     """A guest, or someone of another organisation. A user Slack does not know is outside;
     any other failure to ask counts as inside (not kept), so a hiccup refuses nobody."""
     try:
-        user = _user(client, user_id)
+        user = slack_user(client, user_id)
     except SlackApiError as err:
         log.warning("users.info failed for %s: %s", user_id, err.response.get("error"))
         return False
@@ -84,7 +84,7 @@ def slack_locale(client: WebClient, user_id: str) -> str | None:
 
 def _user_field(client: WebClient, user_id: str, key: str):
     try:
-        user = _user(client, user_id)
+        user = slack_user(client, user_id)
     except SlackApiError as err:
         log.warning("users.info failed for %s: %s", user_id, err.response.get("error"))
         return None

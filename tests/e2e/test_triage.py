@@ -19,7 +19,7 @@ from bench.app_stack import (
 )
 from bench.triage_desk import EXPECTED
 from messages.actions import TriageActions as A
-from store.models import Discrepancy, Event, Order, OrderLine
+from store.models import Discrepancy, Event, Order, OrderLine, User
 
 
 def events(t, kind: str) -> int:
@@ -71,6 +71,20 @@ def test_assign_buttons_update_the_parent_in_place_and_log_in_its_thread(triage,
         logged = s.scalars(select(Event).where(Event.kind == "triage.assigned")).all()
         assert {(e.actor_id, e.order_id is not None, e.discrepancy_id is not None)
                 for e in logged} == {(PROCESSOR, True, True)}
+
+
+def test_assigning_someone_whose_role_was_lowered_since_is_refused_naming_them(triage, tmp_path):
+    t = triage
+    t.import_problems(tmp_path)
+    parent = t.parent("SO-9002")
+    with t.db.write() as s:  # after Assign… was drawn with max among its choices
+        s.get(User, MANAGER).role = "sales"
+    t.sb.click(action_id(parent, A.ASSIGN), user=PROCESSOR, message=parent,
+               selected_option="max")
+    t.sb.wait_for(lambda: t.sb.ephemerals(user=PROCESSOR))
+    refusal = t.sb.ephemerals(user=PROCESSOR)[-1]
+    assert f"<@{MANAGER}> can't work triage items" in text_of(refusal)
+    assert "owner" not in text_of(parent)
 
 
 def test_a_double_click_acts_once(triage, tmp_path):

@@ -1,5 +1,8 @@
 """users.info and conversations.info tell guests, other organisations and shared channels
-apart, as Slack does (issue 16, part 4)."""
+apart, as Slack does (issue 16, part 4); deactivated people are still described."""
+
+import pytest
+from slack_sdk.errors import SlackApiError
 
 
 def test_users_info_flags_guests_strangers_and_other_organisations(sb, client):
@@ -26,3 +29,12 @@ def test_conversations_info_says_which_channels_are_shared(sb, client):
     own = client.conversations_info(channel="C0OWN")["channel"]
     assert (shared["is_ext_shared"], shared["is_shared"]) == (True, True)
     assert (own["is_ext_shared"], own["is_shared"]) == (False, False)
+
+
+def test_users_info_still_describes_deactivated_people_and_refuses_unknown_ids(sb, client):
+    sb.add_user("U0GONE", "gone", deleted=True)
+    assert client.users_info(user="U0GONE")["user"]["deleted"] is True
+    assert client.users_info(user="U0SALES1")["user"]["deleted"] is False
+    with pytest.raises(SlackApiError) as refused:
+        client.users_info(user="U0NOBODY")
+    assert refused.value.response["error"] == "user_not_found"
