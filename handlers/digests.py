@@ -21,6 +21,7 @@ from handlers.kit import (
     Permission,
     Reply,
     Request,
+    posting_note,
     require_own_channel,
     resolve_channel,
 )
@@ -225,7 +226,8 @@ def subscribe(request: Request, args: SubscribeArgs) -> dict:
     return confirmation_message(
         f"{channel.link} {verb} the *{s.period}* {s.report} at {s.at_time} {s.timezone}"
         f"{in_language(s.language)} "
-        f"(subscription `#{s.id}`). The first one comes when the current period is over.")
+        f"(subscription `#{s.id}`). The first one comes when the current period is over."
+        f"{posting_note(request.client, channel.id)}")
 
 
 def unsubscribe(request: Request, words: list[str]) -> dict:

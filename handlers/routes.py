@@ -7,16 +7,12 @@ from __future__ import annotations
 from slack_bolt import App
 
 from handlers.kit import (
-    ARCHIVED,
-    MEMBER,
-    NOT_MEMBER,
-    UNSEEN,
     Deps,
     Permission,
     Reply,
     Request,
     channel_names,
-    membership_state,
+    posting_note,
     require_own_channel,
     resolve_channel,
 )
@@ -63,7 +59,7 @@ def on_route_command(request: Request) -> Reply:
                       language=language, offered=LANGUAGES)
     return Reply.message(confirmation_message(f"`{route.key}` now goes to {channel.link}"
                                               f"{in_language(route.language)}."
-                                              f"{membership(request, channel.id)}"))
+                                              f"{posting_note(request.client, channel.id)}"))
 
 
 def language_option(words: list[str]) -> tuple[list[str], str | None]:
@@ -73,21 +69,6 @@ def language_option(words: list[str]) -> tuple[list[str], str | None]:
     if words and words[-1].lower() in ("lang", "language"):
         raise ValidationFailed({"language": "which language? e.g. `lang es` (es | en | auto)."})
     return words, None
-
-
-_MEMBERSHIP = {
-    UNSEEN: (" :warning: I can't see that channel: it is private and I'm not in it. Type "
-             "`/invite @Orderdesk` there, or nothing can be posted to it."),
-    ARCHIVED: " :warning: That channel is archived: nothing can be posted to it. Pick another.",
-    NOT_MEMBER: (" :warning: I'm not in that channel yet, so posts to it would be refused. Type "
-                 "`/invite @Orderdesk` there."),
-    MEMBER: " I'm in it, so posts will arrive.",
-}
-
-
-def membership(request: Request, channel: str) -> str:
-    """Whether Orderdesk can post in the channel, and how to fix it."""
-    return _MEMBERSHIP[membership_state(request.client, channel)]
 
 
 def on_queue_command(request: Request) -> Reply:

@@ -25,6 +25,7 @@ from handlers.kit.channels import (
     channel_names,
     looks_like_channel,
     membership_state,
+    posting_note,
     require_own_channel,
     resolve_channel,
 )
@@ -39,7 +40,7 @@ from messages.metadata import Metadata
 
 __all__ = [
     "ChannelRef", "channel_names", "looks_like_channel", "resolve_channel", "membership_state",
-    "require_own_channel",
+    "posting_note", "require_own_channel",
     "ARCHIVED", "MEMBER", "NOT_MEMBER", "UNSEEN",
     "CommandRouter", "Deps", "Listener", "ListenerPool", "Listeners", "Metadata", "ModalState",
     "Permission", "Reply", "Request", "channel_of", "handle_error", "listen", "numbered",

@@ -37,8 +37,8 @@ def require_own_channel(client: WebClient, channel: ChannelRef, what: str) -> No
     own account's orders only."""
     if is_ext_shared(client, channel.id):
         raise ValidationFailed({"channel": (
-            f"{channel.link} is shared with another organisation, and {what} is for your own "
-            "team only. Pick one of your own channels.")})
+            f"<#{channel.id}> is shared with another organisation, and {what} is for your own "
+            "team only. Pick one of your own channels.")}, mentions=(channel.id,))
 
 
 def looks_like_channel(token: str) -> bool:
@@ -90,6 +90,22 @@ def membership_state(client: WebClient, channel_id: str) -> str:
     if info.get("is_archived"):
         return ARCHIVED
     return MEMBER if info.get("is_member") else NOT_MEMBER
+
+
+_POSTING_NOTES = {
+    UNSEEN: (" :warning: I can't see that channel: it is private and I'm not in it. Type "
+             "`/invite @Orderdesk` there, or nothing can be posted to it."),
+    ARCHIVED: " :warning: That channel is archived: nothing can be posted to it. Pick another.",
+    NOT_MEMBER: (" :warning: I'm not in that channel yet, so posts to it would be refused. Type "
+                 "`/invite @Orderdesk` there."),
+    MEMBER: " I'm in it, so posts will arrive.",
+}
+
+
+def posting_note(client: WebClient, channel_id: str) -> str:
+    """Whether Orderdesk can post in the channel, and how to fix it: a sentence to append to
+    the confirmation of anything that will post there."""
+    return _POSTING_NOTES[membership_state(client, channel_id)]
 
 
 def _name_of(client: WebClient, channel_id: str) -> str | None:

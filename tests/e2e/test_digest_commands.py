@@ -81,6 +81,23 @@ def test_a_channel_typed_as_plain_text_is_found_by_its_name(stack):
     assert "can't find a channel named #no-such-room" in text(last_ephemeral(stack, MANAGER))
 
 
+@pytest.mark.parametrize("private,says", [
+    (False, "I'm not in that channel yet, so posts to it would be refused"),
+    (True, "I can't see that channel: it is private and I'm not in it"),
+])
+def test_a_subscription_to_a_channel_orderdesk_is_not_in_says_how_to_fix_it(stack, private, says):
+    """The digest would be refused there every period, unseen (not_in_channel /
+    channel_not_found); the confirmation says so and how to invite Orderdesk, as a route's
+    does."""
+    stack.sb.add_channel("C0ELSEWHERE", "elsewhere", is_private=private, members=[MANAGER],
+                         bot_member=False)
+    slash(stack, "digest subscribe weekly <#C0ELSEWHERE|elsewhere>", user=MANAGER)
+    said = text(last_ephemeral(stack, MANAGER))
+    assert "will get the *weekly* digest" in said and says in said and "/invite @Orderdesk" in said
+    slash(stack, "digest subscribe daily", user=MANAGER)
+    assert "I'm in it, so posts will arrive" in text(last_ephemeral(stack, MANAGER))
+
+
 def test_digests_and_problems_are_not_sent_where_another_organisation_reads(stack):
     """A digest names every customer and its value, a triage route the desk's problems: a
     Slack Connect channel may see its own account's orders only. A 3PL's warehouse channel
@@ -88,8 +105,8 @@ def test_digests_and_problems_are_not_sent_where_another_organisation_reads(stac
     stack.sb.add_channel("C0PARTNER", "partner-shared", ext_shared=True,
                          members=[MANAGER, "U0ADMIN"])
     slash(stack, "digest subscribe weekly <#C0PARTNER|partner-shared>", user=MANAGER)
-    assert "is shared with another organisation, and the digest is for your own team" in text(
-        last_ephemeral(stack, MANAGER))
+    assert "<#C0PARTNER> is shared with another organisation, and the digest is for your own " \
+        "team" in text(last_ephemeral(stack, MANAGER))
     assert list_digest_subscriptions(stack.db) == ()
     refused = stack.sb.slash("/orders", "route price-mismatch <#C0PARTNER>", user="U0ADMIN",
                              channel="C0ORDERS")
