@@ -43,9 +43,15 @@ MATCH_CAP = 2_000
 def _newest_ids(session: Session, stmt, limit: int) -> tuple[list[int], set[int]]:
     """The newest `limit` of the orders `stmt` selects as (id, ordered_at), and all their ids
     (up to MATCH_CAP: how many there are, for the list's count and its Next button)."""
-    rows = {(oid, at) for oid, at in session.execute(stmt.limit(MATCH_CAP))}
+    newest, ids = _newest_rows(session, stmt, limit)
+    return [row[0] for row in newest], ids
+
+
+def _newest_rows(session: Session, stmt, limit: int) -> tuple[list[tuple], set[int]]:
+    """_newest_ids with each row whole: (id, ordered_at, what else `stmt` selects)."""
+    rows = {tuple(row) for row in session.execute(stmt.limit(MATCH_CAP))}
     newest = sorted(rows, key=lambda row: (row[1], row[0]), reverse=True)
-    return [oid for oid, _at in newest[:limit]], {oid for oid, _at in rows}
+    return newest[:limit], {row[0] for row in rows}
 
 
 def orders_by_ref_keys(session: Session, keys: Collection[str]) -> list[tuple[int, str]]:
@@ -93,8 +99,10 @@ def exact_order_matches(session: Session, key: Key, limit: int,
             matched.add(oid)
     if key.kind != REF:
         spellings = po_spellings(key) if key.kind == PO else _spellings(key.text)
-        newest, ids = orders_by_po(session, spellings, limit)
-        hits += [(oid, f"PO {key.text}") for oid in newest]
+        # Each labelled with the PO as stored ('PO-1007'), not as typed ('po 1007').
+        newest, ids = _newest_rows(session, select(Order.id, Order.ordered_at, Order.po_number)
+                                   .where(among(session, Order.po_number, spellings)), limit)
+        hits += [(oid, f"PO {po}") for oid, _at, po in newest]
         matched |= ids
     if key.kind == TRACKING or (key.kind not in (REF, PO) and len(key.value) >= 8):
         numbers = list(dict.fromkeys([key.value, *_spellings(key.text)]))

@@ -360,6 +360,8 @@ def test_a_po_shared_by_many_orders_counts_them_all_and_pages_through_them(db, d
             add_order(s, f"BL-{n}", desk["ACME"], days_ago(n), lines=[], po="PO-5500")
     first = find_orders(db, query=query)
     assert first.exact is None and first.total == 12
+    # each says what it matched as stored, whatever the spelling typed
+    assert {c.matched_on for c in first.candidates} == {"PO PO-5500"}
     assert [c.ref for c in first.candidates] == [f"BL-{n}" for n in range(5)]
     seen = [c.ref for offset in (0, 5, 10)
             for c in find_orders(db, query=query, offset=offset).candidates]
