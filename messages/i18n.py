@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
+from copy import copy
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
@@ -21,14 +22,14 @@ from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 from babel.numbers import (
     NumberFormatError,
-    format_currency,
     format_decimal,
-    get_currency_precision,
     get_decimal_symbol,
     get_group_symbol,
     parse_decimal,
 )
 from babel.support import NullTranslations, Translations
+
+from store.money import shown_exponent
 
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
@@ -131,11 +132,18 @@ def in_language(language: str | None) -> str:
 
 def money(minor: int, currency: str) -> str | None:
     """Money in the reader's conventions ("1.234,56 €" in es_ES, "$1,234.56" in es_US);
-    None in English, whose own format (messages.text.money) is kept as it was."""
+    None in English, whose own format (messages.text.money) is kept as it was. The decimals
+    are the currency's ISO 4217 exponent, as the amount is stored, not CLDR's display digits:
+    they differ (IQD 3 against 0, IRR 2 against 0), and scaling by CLDR's showed 1.234 IQD as
+    1.234 thousand."""
     if language() == ENGLISH:
         return None
-    value = Decimal(minor).scaleb(-get_currency_precision(currency))
-    return format_currency(value, currency, locale=current())
+    exponent = shown_exponent(currency)
+    locale = Locale.parse(current())
+    pattern = copy(locale.currency_formats["standard"])
+    pattern.frac_prec = (exponent, exponent)
+    return pattern.apply(Decimal(minor).scaleb(-exponent), locale, currency=currency,
+                         currency_digits=False)
 
 
 def number(value: float, digits: int = 0, *, group: bool = True) -> str:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 from messages import i18n
+from store.money import format_money, shown_exponent
 
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
 ELLIPSIS = "…"
-
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
-ZERO_DECIMAL = {"JPY", "KRW", "VND", "CLP", "ISK"}
 
 
 def mrkdwn(value: object, limit: int | None = None) -> str:
@@ -74,29 +73,22 @@ def plain(value: object, limit: int | None = None) -> str:
 
 
 def money(minor: int | None, currency: str) -> str:
+    """Minor units as the reader reads money, with the currency's own decimals (ISO 4217, as
+    stored: 1234 KWD is 1.234 KWD, 700 UGX is 700 UGX)."""
     if minor is None:
         return "—"
     if (localized := i18n.money(minor, currency)) is not None:
         return localized
-    symbol = CURRENCY_SYMBOLS.get(currency, "")
-    sign = "-" if minor < 0 else ""
-    minor = abs(minor)
-    if currency in ZERO_DECIMAL:
-        amount = f"{minor:,}"
-    else:
-        amount = f"{minor // 100:,}.{minor % 100:02d}"
-    return f"{sign}{symbol}{amount}" if symbol else f"{sign}{amount} {currency}"
+    return format_money(minor, currency)
 
 
 def amount(minor: int | None, currency: str) -> str:
-    """A plain decimal amount for an input field: 1250 USD -> "12.50", 1200 JPY -> "1200"."""
+    """A plain decimal amount for an input field: 1250 USD -> "12.50", 1200 JPY -> "1200",
+    1234 KWD -> "1.234"."""
     if minor is None:
         return ""
-    sign, minor = ("-" if minor < 0 else ""), abs(minor)
-    if currency in ZERO_DECIMAL:
-        return f"{sign}{minor}"
     # "12,50" for a Spanish reader in Spain: the form they type back (ModalState.figure)
-    return i18n.typed_amount(f"{sign}{minor // 100}.{minor % 100:02d}")
+    return i18n.typed_amount(str(Decimal(minor).scaleb(-shown_exponent(currency))))
 
 
 def when(value: datetime | None) -> str:

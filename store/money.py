@@ -49,6 +49,12 @@ def currency_exponent(code: str) -> int:
     return CURRENCY_EXPONENTS[code]
 
 
+def shown_exponent(code: str) -> int:
+    """The decimals money in `code` is shown with: its ISO 4217 exponent, 2 for a code we don't
+    know (an order stored before the list knew it)."""
+    return CURRENCY_EXPONENTS.get(code, 2)
+
+
 def parse_currency(text: str) -> str:
     code = text.strip().upper()
     if code not in CURRENCY_EXPONENTS:
@@ -130,7 +136,7 @@ def parse_money(text: str, currency: str) -> int:
 
 def format_money(minor: int, currency: str) -> str:
     """1234 50 -> '$1,234.50', '€12.00', '¥1,200'; unknown symbols as '12.00 CHF'."""
-    exponent = currency_exponent(currency) if currency in CURRENCY_EXPONENTS else 2
+    exponent = shown_exponent(currency)
     sign = "-" if minor < 0 else ""
     whole, frac = divmod(abs(int(minor)), 10 ** exponent)
     amount = f"{whole:,}" + (f".{frac:0{exponent}d}" if exponent else "")
