@@ -15,7 +15,7 @@ from messages.i18n import N_, _, in_language, ngettext
 from messages.metadata import Metadata
 from messages.render import render
 from messages.text import count, day, label, money, mrkdwn, sections_of, when
-from store.periods import CUSTOM, Period
+from store.periods import CUSTOM, Period, local_date
 
 ROWS_PER_SECTION = 10
 KIND_TITLES = {"daily": N_("Daily digest"), "weekly": N_("Weekly digest"),
@@ -34,6 +34,7 @@ DRILL_TITLES = {"late": "Due in the period, not shipped on time",
 REASONS = {"late": "late", "not_in_full": "not in full",
            "problem_shipment": "damaged or bad documents", "returned": "returned",
            "unshipped": "not shipped", "past_due": "past due"}
+NOT_SHIPPED_THEN = "not shipped by the period's end"
 
 
 @dataclass(frozen=True)
@@ -232,22 +233,30 @@ def drill_message(view) -> dict:
     shown = len(view.orders)
     summary = (count(view.total, "order") + (f", the first {shown} shown" if shown < view.total
                                            else "")) if view.total else "No orders."
-    rows = [_drill_row(o) for o in view.orders]
+    rows = [_drill_row(o, view.timezone) for o in view.orders]
     chunks = ["\n".join(rows[i:i + ROWS_PER_SECTION])
               for i in range(0, len(rows), ROWS_PER_SECTION)]
     return render("digest_drill.json.j2", title=title, summary=summary, chunks=chunks)
 
 
-def _drill_row(order) -> str:
+def _drill_row(order, timezone: str) -> str:
+    """One order of a drill list, its days read in the report's zone, as its figure counted
+    them (a UTC day put a UTC+14 order shipped on its due day among the late ones)."""
+    def on(moment) -> str:
+        return day(local_date(moment, timezone))
+
     parts = [f"`{mrkdwn(order.ref, 64)}` {mrkdwn(order.customer_name, 80)}",
-             f"ordered {day(order.ordered_at)}"]
+             f"ordered {on(order.ordered_at)}"]
     if order.due_date:
         parts.append(f"due {day(order.due_date)}")
     if order.first_shipped_at:
-        parts.append(f"shipped {day(order.first_shipped_at)}")
+        parts.append(f"shipped {on(order.first_shipped_at)}")
     if order.rma:
         parts.append(mrkdwn(order.rma, 32))
-    reasons = ", ".join(REASONS.get(r, r) for r in order.reasons)
+    # In the backlog, an order that shipped after the period was not shipped at its end.
+    shipped_since = order.first_shipped_at is not None
+    reasons = ", ".join(NOT_SHIPPED_THEN if r == "unshipped" and shipped_since
+                        else REASONS.get(r, r) for r in order.reasons)
     return " · ".join(parts) + (f" — _{reasons}_" if reasons else "")
 
 

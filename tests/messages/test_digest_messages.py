@@ -196,3 +196,25 @@ def test_a_spanish_digest_says_every_figure_in_spanish_within_slacks_limits():
     assert message["text"].startswith("Resumen semanal · Semana 45 de 2026, 2–8 nov 2026: "
                                       "8 pedidos recibidos, 6 enviados")
     assert "Orders" not in text and "Week" not in text
+
+
+def test_a_drill_lists_days_in_the_reports_zone_as_its_figure_counted_them():
+    """Kiritimati (UTC+14): ordered Tue 3 Nov 10:00 and shipped Wed 4 Nov 09:00 local, due
+    Tue 3 Nov: late. In UTC days it read 'ordered Mon 02 Nov · shipped Tue 03 Nov — late'."""
+    late = DrillOrder(ref="SO-K1", customer_name="Kiri Co",
+                      ordered_at=datetime(2026, 11, 2, 20, tzinfo=UTC),
+                      first_shipped_at=datetime(2026, 11, 3, 19, tzinfo=UTC),
+                      due_date=date(2026, 11, 3), reasons=("late",))
+    text = text_of(drill_message(DrillView("late", WEEK, "Pacific/Kiritimati", 1, (late,))))
+    assert "ordered Tue 03 Nov 2026 · due Tue 03 Nov 2026 · shipped Wed 04 Nov 2026 — _late_" \
+        in text
+
+
+def test_a_backlog_order_shipped_since_says_it_was_not_shipped_by_the_periods_end():
+    since = DrillOrder(ref="SO-O9", customer_name="Acme", ordered_at=START,
+                       first_shipped_at=END + timedelta(hours=5), due_date=None,
+                       reasons=("unshipped",))
+    never = DrillOrder(ref="SO-O10", customer_name="Acme", ordered_at=START,
+                       first_shipped_at=None, due_date=None, reasons=("unshipped",))
+    text = text_of(drill_message(DrillView("backlog", WEEK, "UTC", 2, (since, never))))
+    assert "— _not shipped by the period's end_" in text and "— _not shipped_" in text
