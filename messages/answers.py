@@ -333,12 +333,17 @@ def _plain_intro(answer: Answer) -> str:
     return (_("Which one?") if answer.kind == CANDIDATES else _("Orders:")) + " " + refs
 
 
+ONE_LOCAL_DAY = timedelta(hours=25)  # the longest day, a DST change's
+
+
 def dates_text(dates: DateRange | None) -> str:
     if dates is None:
         return ""
     start, end = dates.start, dates.end
-    last = end - timedelta(days=1) if end else None
-    if start and last and start.date() == last.date():
+    # A moment inside the last day (a day before the end can fall outside it across a DST
+    # change); the days are shown in the reader's zone, the asker's being the one they were read in.
+    last = end - timedelta(seconds=1) if end else None
+    if start and end and end - start <= ONE_LOCAL_DAY:
         span = day(start)
     elif start and last:
         span = f"{day(start)} – {day(last)}"

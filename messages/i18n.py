@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from copy import copy
-from datetime import UTC, date, datetime
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -166,12 +166,10 @@ def local_day(value: date, pattern: str) -> str:
     return format_date(value, pattern, locale=current()).replace(".", "")
 
 
-def short_day(value: date | datetime) -> str | None:
+def short_day(value: date) -> str | None:
     """A day in the reader's language ("vie 4 dic 2026"); None in English (kept as it was)."""
     if language() == ENGLISH:
         return None
-    if isinstance(value, datetime):
-        value = value.astimezone(UTC).date()
     return format_date(value, SHORT_DAY, locale=current()).replace(".", "")
 
 

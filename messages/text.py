@@ -103,12 +103,26 @@ def when(value: datetime | None) -> str:
 
 
 def day(value: date | datetime | None) -> str:
+    """A calendar day ('Tue 03 Nov 2026', in the reader's language). A timestamp's day is the
+    reader's own: Slack's date token, rendered in each reader's zone as `when` is (an order
+    placed at 23:30 UTC was placed the next day in Tokyo); its fallback is the UTC day. mrkdwn
+    only. A day that must be one zone's (a report's) is given as a date."""
     if value is None:
         return "—"
-    if (localized := i18n.short_day(value)) is not None:
-        return localized
+    if isinstance(value, datetime):
+        utc = value.astimezone(UTC)
+        return f"<!date^{int(utc.timestamp())}^{{date_short}}|{calendar_day(utc)}>"
+    return calendar_day(value)
+
+
+def calendar_day(value: date | datetime | None) -> str:
+    """A day as text, for plain text (mail) and fallbacks: a timestamp's UTC day."""
+    if value is None:
+        return "—"
     if isinstance(value, datetime):
         value = value.astimezone(UTC).date()
+    if (localized := i18n.short_day(value)) is not None:
+        return localized
     return value.strftime("%a %d %b %Y")
 
 

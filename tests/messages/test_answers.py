@@ -9,6 +9,7 @@ import pytest
 from messages.actions import ThreadActions
 from messages.answers import answer_message, followed_message, headline, unfollowed_message
 from sandbox.blockkit import validate_message_blocks
+from sandbox.render_text import render_blocks
 from store.views.questions import (
     CANDIDATES,
     FOLLOWED,
@@ -97,7 +98,8 @@ def test_one_order_shows_status_dates_blockers_tracking_and_details():
         stage="in_transit", shipped_at=AT, expected_delivery=date(2026, 11, 27),
         shipments=(shipment,), blockers=(hold,)),)))
     text = blocks_text(message)
-    for shown in ("*SO-1042*", "Shipped Fri 20 Nov 2026 via UPS", "Credit hold",
+    assert "Shipped Nov 20, 2026 via UPS" in render_blocks(message["blocks"], tz="UTC")
+    for shown in ("*SO-1042*", "Credit hold",
                   "waiting on credit", "<https://www.ups.com/track?tracknum=1Z999AA10123456784|"
                   "1Z999AA10123456784>", "$34.95", "1 Main St", "Expected delivery"):
         assert shown in text, shown
@@ -142,8 +144,32 @@ def test_a_date_scope_is_spelled_out():
     dates = DateRange(datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 23, tzinfo=UTC),
                       "last week")
     answer = replace(ALL_KINDS[1], question=question("acme last week", dates=dates))
-    assert "ordered last week (Mon 16 Nov 2026 – Sun 22 Nov 2026)" in blocks_text(
-        answer_message(answer))
+    shown = render_blocks(answer_message(answer)["blocks"], tz="UTC")
+    assert "ordered last week (Nov 16, 2026 – Nov 22, 2026)" in shown
+
+
+def test_days_are_the_readers_own():
+    """Shipped 20 Nov 18:00 UTC is 21 Nov in Tokyo and still 20 Nov in New York; 'last week'
+    asked in Tokyo (its local midnights) reads as the Tokyo week it was, not the UTC days of
+    those midnights (15:00 the day before). The token's fallback is the UTC day."""
+    late_in_utc = datetime(2026, 11, 20, 18, tzinfo=UTC)
+    message = answer_message(Answer(kind=ORDER, question=question(), orders=(order(
+        stage="in_transit", shipped_at=late_in_utc),)))
+    assert "Shipped Nov 21, 2026" in render_blocks(message["blocks"], tz="Asia/Tokyo")
+    assert "Shipped Nov 20, 2026" in render_blocks(message["blocks"], tz="America/New_York")
+    assert "|Fri 20 Nov 2026>" in blocks_text(message)
+    tokyo_week = DateRange(datetime(2026, 11, 15, 15, tzinfo=UTC),
+                           datetime(2026, 11, 22, 15, tzinfo=UTC), "last week")
+    answer = replace(ALL_KINDS[1], question=question("acme last week", dates=tokyo_week))
+    shown = render_blocks(answer_message(answer)["blocks"], tz="Asia/Tokyo")
+    assert "ordered last week (Nov 16, 2026 – Nov 22, 2026)" in shown
+    # New York's 8 March 2026 is 23 hours long (clocks go forward): its range ends at 04:00
+    # UTC on the 9th, and a day before that end is still the 7th.
+    for start, shown in ((datetime(2026, 3, 8, 5, tzinfo=UTC), "(Mar 8, 2026)"),
+                         (datetime(2026, 3, 7, 5, tzinfo=UTC), "(Mar 7, 2026 – Mar 8, 2026)")):
+        dates = DateRange(start, datetime(2026, 3, 9, 4, tzinfo=UTC), "then")
+        answer = replace(ALL_KINDS[1], question=question("acme then", dates=dates))
+        assert shown in render_blocks(answer_message(answer)["blocks"], tz="America/New_York")
 
 
 @pytest.mark.parametrize("stage, expected", [
