@@ -78,7 +78,8 @@ class Settings:
         if not (self.smtp_url and self.mail_from):
             return None
         return dataclasses.replace(parse_smtp(self.smtp_url, self.mail_from),
-                                   sink=self.mail_sink, default_locale=self.default_locale)
+                                   sink=self.mail_sink, default_locale=self.default_locale,
+                                   timezone=self.timezone)
 
     @property
     def audience(self) -> Audience:

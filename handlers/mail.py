@@ -59,16 +59,20 @@ def on_email_item_button(request: Request) -> Reply:
         raise ValidationFailed({"item": "That button lost track of its item; reopen the queue."})
     draft = draft_for(request.deps.db, discrepancy_id=int(number))
     return _mail_off(request) or Reply.modal(
-        mail_modal(draft, template=draft.template, channel_id=request.channel,
-                   default_locale=request.deps.settings.default_locale))
+        _modal(request, draft, draft.template, channel_id=request.channel))
 
 
 def on_email_order_button(request: Request) -> Reply:
     request.require(Permission.RESOLVE)
     draft = draft_for(request.deps.db, ref=request.value or "")
     return _mail_off(request) or Reply.modal(
-        mail_modal(draft, template=draft.template, channel_id=request.channel,
-                   default_locale=request.deps.settings.default_locale))
+        _modal(request, draft, draft.template, channel_id=request.channel))
+
+
+def _modal(request: Request, draft, template: str, *, channel_id: str | None) -> dict:
+    settings = request.deps.settings
+    return mail_modal(draft, template=template, channel_id=channel_id,
+                      default_locale=settings.default_locale, timezone=settings.timezone)
 
 
 def on_template_select(request: Request) -> Reply:
@@ -80,8 +84,7 @@ def on_template_select(request: Request) -> Reply:
         raise ValidationFailed({"template": "Pick one of the templates listed."})
     draft = draft_for(request.deps.db, discrepancy_id=meta.discrepancy_id,
                       order_id=meta.order_id)
-    view = mail_modal(draft, template=template, channel_id=meta.channel_id,
-                      default_locale=request.deps.settings.default_locale)
+    view = _modal(request, draft, template, channel_id=meta.channel_id)
     return Reply().then_update_view((request.body.get("view") or {}).get("id"), view)
 
 

@@ -70,6 +70,7 @@ class Smtp:
     verify_tls: bool = True
     sink: MemorySink | None = None  # the console's: no server is connected
     default_locale: str = ENGLISH  # ORDERDESK_DEFAULT_LOCALE: notices to customers without one
+    timezone: str = "UTC"  # ORDERDESK_TIMEZONE: the days in notices
 
 
 def parse_smtp(url: str, sender: str) -> Smtp:
@@ -209,6 +210,6 @@ def queue_notices(db: Database, smtp: Smtp) -> int:
     queued = 0
     for notice in due_notices(db):
         subject, body = render_mail(notice.draft.template, notice.draft,
-                                    default_locale=smtp.default_locale)
+                                    default_locale=smtp.default_locale, timezone=smtp.timezone)
         queued += queue_notice(db, notice, sender=smtp.sender, subject=subject, body=body)
     return queued

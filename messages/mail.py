@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
 from messages import i18n, text
@@ -23,6 +24,7 @@ from messages.common import error_message, undelivered_message
 from messages.i18n import _
 from messages.metadata import Metadata
 from messages.render import TEMPLATES, render
+from store.periods import local_date
 from store.views.mail import MailDraft, MailNote
 
 LABELS = {"price_confirmation": "Price confirmation", "stock_shortfall": "Stock shortfall",
@@ -33,17 +35,30 @@ LABELS = {"price_confirmation": "Price confirmation", "stock_shortfall": "Stock 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                    autoescape=False, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
                    extensions=["jinja2.ext.i18n"])
-_env.filters.update(money=text.money, day=text.day)
+
+
+@pass_context
+def _customer_day(context, value) -> str:
+    """A day in a customer's mail: plain text (no Slack date token), a timestamp's day read in
+    the desk's zone (the customer's own is not known; UTC would date an evening order in
+    Tokyo the day before)."""
+    if isinstance(value, datetime):
+        value = local_date(value, context["timezone"])
+    return text.calendar_day(value)
+
+
+_env.filters.update(money=text.money, day=_customer_day)
 _env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 
 
 def render_mail(template: str, draft: MailDraft, *, default_locale: str = i18n.ENGLISH,
-                ) -> tuple[str, str]:
+                timezone: str = "UTC") -> tuple[str, str]:
     """(subject, body) of `template` for the draft's order, in the customer's language (else
-    the workspace's `default_locale`), whoever in Slack writes it."""
+    the workspace's `default_locale`), its days in the workspace's `timezone`, whoever in
+    Slack writes it."""
     with i18n.using(draft.language or default_locale):
         rendered = _env.get_template(f"mail/{template}.txt.j2").render(
-            o=draft.order, evidence=draft.evidence)
+            o=draft.order, evidence=draft.evidence, timezone=timezone)
     first, _, body = rendered.partition("\n")
     return first.removeprefix("Subject:").strip(), body.strip() + "\n"
 
@@ -103,9 +118,10 @@ class MailMetadata(Metadata):
 
 
 def mail_modal(draft: MailDraft, *, template: str, channel_id: str | None,
-               default_locale: str = i18n.ENGLISH) -> dict:
+               default_locale: str = i18n.ENGLISH, timezone: str = "UTC") -> dict:
     """Prefilled from the order with `template` in the customer's language; editable."""
-    subject, body = render_mail(template, draft, default_locale=default_locale)
+    subject, body = render_mail(template, draft, default_locale=default_locale,
+                                timezone=timezone)
     o = draft.order
     headline = (f"To *{text.mrkdwn(o.customer_name, 200)}* about *{text.mrkdwn(o.ref, 64)}*"
                 f"{f' (PO {text.mrkdwn(o.po_number, 64)})' if o.po_number else ''}.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
@@ -61,6 +63,21 @@ def test_every_template_renders_for_a_shipped_order_with_its_tracking_link(db, d
         assert "SO-1044" in subject and "\n" not in subject
     _, body = render_mail("shipped", draft)
     assert "1Z999AA10123456784" in body and "https://" in body
+
+
+def test_a_mails_days_are_the_desks_and_plain_text(db, desk):
+    """Placed at 20:00 UTC is the next morning in Tokyo: a Tokyo desk's mail says that day,
+    as plain text (a Slack date token would reach the customer as markup)."""
+    with db.write() as s:
+        order = s.scalar(select(Order).where(Order.ref == "SO-1044"))
+        order.ordered_at = order.ordered_at.replace(hour=20, minute=0)
+        placed = order.ordered_at
+    draft = draft_for(db, ref="SO-1044")
+    utc_day, tokyo_day = f"{placed:%a %d %b %Y}", f"{placed + timedelta(hours=9):%a %d %b %Y}"
+    _, in_utc = render_mail("shipped", draft)
+    _, in_tokyo = render_mail("shipped", draft, timezone="Asia/Tokyo")
+    assert f"placed {utc_day}" in in_utc and f"placed {tokyo_day}" in in_tokyo
+    assert "<!date" not in in_tokyo
 
 
 def test_sending_queues_the_mail_with_its_event_in_one_go(db, desk):
