@@ -35,7 +35,8 @@ LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "messages"
 ENGLISH = "en"
 LANGUAGES = ("en", "es")  # a catalogue ships for each (English is the msgids themselves)
-SHORT_DAY = "EEE d MMM y"  # "vie 4 dic 2026"
+SHORT_DAY = "EEE d MMM y"  # "vie 4 dic 2026": a daily digest's title
+CALENDAR_DAY = "d MMM y"  # "4 dic 2026": a day in a card, next to Slack's date tokens
 
 _locale: ContextVar[str | Callable[[], str]] = ContextVar("orderdesk_locale", default=ENGLISH)
 
@@ -167,10 +168,10 @@ def local_day(value: date, pattern: str) -> str:
 
 
 def short_day(value: date) -> str | None:
-    """A day in the reader's language ("vie 4 dic 2026"); None in English (kept as it was)."""
+    """A day in the reader's language ("4 dic 2026"); None in English (messages.text's)."""
     if language() == ENGLISH:
         return None
-    return format_date(value, SHORT_DAY, locale=current()).replace(".", "")
+    return format_date(value, CALENDAR_DAY, locale=current()).replace(".", "")
 
 
 _FIGURE = re.compile(r"^(?P<before>[^\d.,]*)(?P<figure>[\d.,]+)(?P<after>[^\d.,]*)$")

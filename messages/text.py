@@ -123,7 +123,7 @@ def calendar_day(value: date | datetime | None) -> str:
         value = value.astimezone(UTC).date()
     if (localized := i18n.short_day(value)) is not None:
         return localized
-    return value.strftime("%a %d %b %Y")
+    return f"{value:%b} {value.day}, {value.year}"  # as Slack shows a date token ({date_short})
 
 
 _ACRONYMS = {"sku": "SKU", "po": "PO", "rma": "RMA", "ups": "UPS", "dhl": "DHL", "sla": "SLA"}

@@ -73,7 +73,8 @@ def test_a_mails_days_are_the_desks_and_plain_text(db, desk):
         order.ordered_at = order.ordered_at.replace(hour=20, minute=0)
         placed = order.ordered_at
     draft = draft_for(db, ref="SO-1044")
-    utc_day, tokyo_day = f"{placed:%a %d %b %Y}", f"{placed + timedelta(hours=9):%a %d %b %Y}"
+    tokyo = placed + timedelta(hours=9)
+    utc_day, tokyo_day = f"{placed:%b} {placed.day}, ", f"{tokyo:%b} {tokyo.day}, "
     _, in_utc = render_mail("shipped", draft)
     _, in_tokyo = render_mail("shipped", draft, timezone="Asia/Tokyo")
     assert f"placed {utc_day}" in in_utc and f"placed {tokyo_day}" in in_tokyo
