@@ -19,7 +19,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from store.models import Counter, Order, Return
-from store.models.orders import ref_key_of, ref_prefix_of
+from store.models.orders import folded, ref_key_of, ref_prefix_of
 
 ORDER_COUNTER = "order_ref"
 RMA_COUNTER = "rma"
@@ -29,7 +29,7 @@ DEFAULT_REF_PREFIX = "SO-"  # ORDERDESK_REF_PREFIX
 MAX_PREFIXES = 64  # distinct ref prefixes learned; beyond, the rest are refs like any other
 
 __all__ = [
-    "DEFAULT_REF_PREFIX", "forget_prefixes", "next_ref", "next_rma", "ref_key_of", "ref_keys", "ref_prefix_of",
+    "DEFAULT_REF_PREFIX", "folded", "forget_prefixes", "next_ref", "next_rma", "ref_key_of", "ref_keys", "ref_prefix_of",
     "ref_prefixes", "set_counter",
 ]
 
@@ -41,13 +41,17 @@ def next_ref(session: Session, prefix: str = DEFAULT_REF_PREFIX) -> str:
 
 def ref_keys(text: str, prefixes: frozenset[str]) -> list[str]:
     """The ref keys a person may mean: 'HX 2001' -> ['hx2001']; a bare number also under each
-    prefix in use: '1001' -> ['1001', 'web1001', 'so1001'] (it is a ref only if one matches)."""
-    key = ref_key_of(text)
-    if not key:
-        return []
-    if not key.isdigit():
-        return [key]
-    return [key, *sorted(p + key for p in prefixes if p)]
+    prefix in use: '1001' -> ['1001', 'web1001', 'so1001'] (it is a ref only if one matches).
+    Typed in full-width or another script's digits ('ＳＯ-１０４２'), also as ASCII: the ref as
+    stored in either form is found."""
+    keys: list[str] = []
+    for key in dict.fromkeys([ref_key_of(text), ref_key_of(folded(text))]):
+        if not key:
+            continue
+        keys.append(key)
+        if key.isdigit():
+            keys += sorted(p + key for p in prefixes if p)
+    return keys
 
 
 def ref_prefixes(session: Session) -> frozenset[str]:

@@ -23,17 +23,21 @@ from store.db import among
 from store.lookup.plan import CODE, NUMBER, PO, REF, TRACKING, neighbours
 from store.models import Customer, Order, OrderLine, Product, Shipment
 from store.records import customers_bound, newest_of_customers
-from store.refs import ref_key_of, ref_keys
+from store.refs import folded, ref_key_of, ref_keys
 from store.views.questions import Key
 
 
 def _spellings(text: str) -> list[str]:
-    return list(dict.fromkeys([text, text.strip(), text.strip().upper(), text.strip().lower()]))
+    return list(dict.fromkeys(form for typed in (text, folded(text)) for form in (
+        typed, typed.strip(), typed.strip().upper(), typed.strip().lower())))
 
 
 def po_spellings(key: Key) -> list[str]:
-    body = key.value
-    forms = [key.text, body, f"PO-{body}", f"PO{body}", f"PO {body}", f"PO#{body}"]
+    """The ways a PO may be stored, as typed and, typed in full-width or another script's
+    digits, in ASCII too."""
+    forms = [key.text]
+    for body in dict.fromkeys([key.value, folded(key.value)]):
+        forms += [body, f"PO-{body}", f"PO{body}", f"PO {body}", f"PO#{body}"]
     return list(dict.fromkeys(f for text in forms for f in _spellings(text)))
 
 

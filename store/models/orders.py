@@ -5,6 +5,7 @@ as Saleor, Medusa, ERPNext and Odoo model it.
 """
 
 import re
+import unicodedata
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -37,6 +38,14 @@ def ref_key_of(text: str) -> str:
     each run of digits dropped (ERPs pad, people don't)."""
     kept = "".join(c for c in (text or "").casefold() if c.isalnum())
     return _PADDING.sub("", kept)
+
+
+def folded(text: str) -> str:
+    """Text as typed in a full-width or another script's digits, in plain ASCII letters and
+    digits where those have one: 'ＳＯ-１０４２' (a Japanese keyboard's) and 'SO-١٠٤٢' (Arabic-Indic)
+    -> 'SO-1042'. Compatibility forms (NFKC) and every decimal digit; the rest as it was."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c
+                   for c in unicodedata.normalize("NFKC", text or ""))
 
 
 def ref_prefix_of(key: str) -> str:

@@ -28,7 +28,16 @@ def test_an_order_ref_in_any_usual_spelling_opens_the_order(db, desk, query):
     assert "order refs" in result.searched
 
 
-@pytest.mark.parametrize("query", ["PO-7781", "po-7781", "PO 7781", "4500012345"])
+@pytest.mark.parametrize("query", ["SO-１０４２", "ＳＯ－１０４２", "SO-١٠٤٢", "１０４２", "so ۱۰۴۲"])
+def test_a_ref_typed_in_full_width_or_other_digits_opens_its_order(db, desk, query):
+    """A Japanese keyboard left in full-width mode, an Arabic or Persian one's digits: the ref
+    was 'Nothing found'."""
+    result = find_orders(db, query=query)
+    assert result.exact is not None and result.exact.ref == "SO-1042"
+
+
+@pytest.mark.parametrize("query", ["PO-7781", "po-7781", "PO 7781", "4500012345", "PO-７７８１",
+                                   "４５０００１２３４５"])
 def test_a_po_number_opens_its_order(db, desk, query):
     result = find_orders(db, query=query)
     assert result.exact is not None

@@ -31,6 +31,9 @@ def refs(answer):
     ("is HX-2005 paid", "HX-2005"), ("is hx 2005 paid?", "HX-2005"),
     ("status of WEB-1001", "WEB-1001"), ("any news on SO12345", "SO12345"),
     ("where is 4500099999", "4500099999"), ("has #1001 shipped", "#1001"),
+    # a Japanese keyboard's full-width refs, and Arabic-Indic digits
+    ("is ＨＸ－２００５ paid", "HX-2005"), ("status of WEB-１００１", "WEB-1001"),
+    ("where is ٤٥٠٠٠٩٩٩٩٩", "4500099999"),
 ])
 def test_a_question_names_a_ref_of_any_shape(desk, text, ref):
     answer = ask(desk, text)
