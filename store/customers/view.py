@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from store.enums import AddressKind, OrderStatus, PaymentStatus
-from store.models import Customer, CustomerAddress, CustomerContact, Order, OrderLine
+from store.models import (
+    Customer,
+    CustomerAddress,
+    CustomerContact,
+    Order,
+    OrderLine,
+    refunded,
+)
 from store.records import OPEN_STATES, candidates
 from store.views.orders import ADDRESS_FIELDS, AddressView, ContactView, CustomerView
 
@@ -63,14 +70,16 @@ def content_version(customer: Customer) -> str:
 
 
 def credit_used(session: Session, customer_id: int) -> int:
-    """Unpaid value of the customer's confirmed orders, lines plus shipping, minor units."""
+    """Unpaid value of the customer's confirmed orders, lines plus shipping, less what approved
+    returns credited back on them, minor units."""
     scope = (Order.customer_id == customer_id, Order.status.in_(CREDIT_STATUSES),
              Order.payment_status.in_(UNPAID))
     lines = session.scalar(
         select(func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
         .join(Order, Order.id == OrderLine.order_id).where(*scope)
     )
-    shipping = session.scalar(select(func.sum(Order.shipping_minor)).where(*scope))
+    shipping = session.scalar(select(func.sum(Order.shipping_minor - refunded(Order.id)))
+                              .where(*scope))
     return int(lines or 0) + int(shipping or 0)
 
 

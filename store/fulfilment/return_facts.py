@@ -1,7 +1,8 @@
 """What has come back on an order, and what still has to go out because of it.
 
 Returns count against a line's shipped quantity unless rejected (a pending one holds its
-units, so they can't be returned twice). Refunds count toward the payment axis once approved.
+units, so they can't be returned twice). The order's fulfilment and payment axes move once a
+return is approved (at once, or by a manager): one waiting for a decision may be rejected.
 Replacement and exchange goods owed to the customer (store.records.owed_goods, on the order's
 view too) are the replace/exchange lines of approved returns, less what shipments carrying that
 return (Shipment.return_id) already sent of that product (ShipmentLine.product_id).
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 from store import clock
 from store.enums import FulfilmentStatus, PaymentStatus, ReturnOutcome, ReturnStatus
 from store.models import (
+    APPROVED_RETURN,
     Order,
     Return,
     ReturnLine,
@@ -25,18 +27,23 @@ from store.records import shipped_quantities
 
 COUNTED = (ReturnStatus.REQUESTED, ReturnStatus.AWAITING_APPROVAL, ReturnStatus.APPROVED,
            ReturnStatus.RECEIVED, ReturnStatus.CLOSED)
-REFUNDED = (ReturnStatus.APPROVED, ReturnStatus.RECEIVED, ReturnStatus.CLOSED)
 MONEY_BACK = (ReturnOutcome.REFUND, ReturnOutcome.CLAIM)
+# Money was taken, so a refund gives it back; an unpaid order's refund is a credit against
+# what is still owed (store.models.refunded, taken off its unpaid balance), and its payment
+# status stays what it was (awaiting, authorized, failed).
+PAID = (PaymentStatus.CAPTURED, PaymentStatus.PARTIALLY_REFUNDED, PaymentStatus.REFUNDED)
 
 
 def returned_quantities(session: Session, line_ids: Sequence[int],
-                        outcomes: Sequence[ReturnOutcome] | None = None) -> dict[int, int]:
-    """order line id -> units on returns that are not rejected (optionally some outcomes)."""
+                        outcomes: Sequence[ReturnOutcome] | None = None,
+                        statuses: Sequence[ReturnStatus] = COUNTED) -> dict[int, int]:
+    """order line id -> units on returns in `statuses` (by default: not rejected), optionally
+    of some outcomes."""
     if not line_ids:
         return {}
     query = (select(ReturnLine.order_line_id, func.sum(ReturnLine.quantity))
              .join(Return, Return.id == ReturnLine.return_id)
-             .where(ReturnLine.order_line_id.in_(list(line_ids)), Return.status.in_(COUNTED))
+             .where(ReturnLine.order_line_id.in_(list(line_ids)), Return.status.in_(statuses))
              .group_by(ReturnLine.order_line_id))
     if outcomes is not None:
         query = query.where(ReturnLine.outcome.in_(list(outcomes)))
@@ -57,10 +64,12 @@ def refund_totals(session: Session, order_id: int, statuses=COUNTED) -> tuple[in
 
 def update_fulfilment(session: Session, order: Order) -> list[dict]:
     """Fulfilment from what shipped and came back; returns the change for the events log.
-    Returns win (partially_returned / returned); then shipped / partially_shipped; an order
-    with nothing shipped keeps its warehouse stage (unfulfilled, allocated, picking, packed)."""
+    Approved returns win (partially_returned / returned); then shipped / partially_shipped;
+    an order with nothing shipped keeps its warehouse stage (unfulfilled, allocated, picking,
+    packed)."""
     ids = [line.id for line in order.lines]
-    shipped, returned = shipped_quantities(session, ids), returned_quantities(session, ids)
+    shipped = shipped_quantities(session, ids)
+    returned = returned_quantities(session, ids, statuses=APPROVED_RETURN)
     current = order.fulfilment_status
     if any(returned.values()):
         whole = all(returned.get(line.id, 0) >= line.quantity for line in order.lines)
@@ -80,8 +89,11 @@ def update_fulfilment(session: Session, order: Order) -> list[dict]:
 
 
 def update_payment(session: Session, order: Order) -> list[dict]:
-    """partially_refunded / refunded from the approved refunds against the order's total."""
-    goods, shipping = refund_totals(session, order.id, REFUNDED)
+    """partially_refunded / refunded from the approved refunds against the order's total, when
+    the order was paid."""
+    if order.payment_status not in PAID:
+        return []
+    goods, shipping = refund_totals(session, order.id, APPROVED_RETURN)
     if goods + shipping <= 0:
         return []
     total = sum(line.quantity * line.unit_price_minor for line in order.lines) + \

@@ -176,17 +176,21 @@ def create_return(db: Database, *, ref: str, actor: str, lines, note: str | None
 
 
 def _days_since_delivery(session: Session, lines: list) -> int | None:
-    """Whole days since the last of these lines' goods were delivered (else shipped); None
-    when none shipped. The return window counts from there."""
-    last = session.scalar(
-        select(func.max(func.coalesce(Shipment.delivered_at, Shipment.shipped_at)))
-        .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
-        .where(ShipmentLine.order_line_id.in_([line.id for line in lines])))
-    if last is None:
+    """Whole days since the goods of the longest-delivered of these lines arrived (each line's
+    last delivery, else shipment); None when none shipped. The return window counts from
+    there for every line: a fresh unit on the same return does not bring an old one back
+    inside it."""
+    per_line = (select(func.max(func.coalesce(Shipment.delivered_at, Shipment.shipped_at))
+                       .label("arrived"))
+                .join(ShipmentLine, ShipmentLine.shipment_id == Shipment.id)
+                .where(ShipmentLine.order_line_id.in_([line.id for line in lines]))
+                .group_by(ShipmentLine.order_line_id).subquery())
+    first = session.scalar(select(func.min(per_line.c.arrived)))
+    if first is None:
         return None
-    if last.tzinfo is None:  # SQLite hands back naive UTC from an aggregate
-        last = last.replace(tzinfo=UTC)
-    return (clock.now() - last).days
+    if first.tzinfo is None:  # SQLite hands back naive UTC from an aggregate
+        first = first.replace(tzinfo=UTC)
+    return (clock.now() - first).days
 
 
 def _return_lines(session: Session, order: Order, requests, errors: dict) -> list[tuple]:

@@ -18,7 +18,7 @@ from store.models.orders import (
     Shipment,
     ShipmentLine,
 )
-from store.models.returns import Approval, Return, ReturnLine
+from store.models.returns import APPROVED_RETURN, Approval, Return, ReturnLine, refunded
 from store.models.search_index import SearchIndexVersion
 from store.models.triage import OPEN_CREDIT, Discrepancy
 from store.models.workspace import (
@@ -37,11 +37,11 @@ from store.models.workspace import (
 )
 
 __all__ = [
-    "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent",
+    "APPROVED_RETURN", "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent",
     "ConnectSource", "Counter", "Customer", "CustomerAddress", "CustomerContact", "CustomerPrice",
     "DigestRun", "DigestSubscription", "Discrepancy", "Event", "FINGERPRINT_FIELD", "OPEN_CREDIT",
     "OWING", "CYCLE_HOUR", "SearchIndexVersion", "Follow", "ImportRun", "InboundMail", "Order",
     "OrderHold", "OrderLine", "OrderReceivedFacts", "OrderShipFacts", "OutboxMessage",
     "OutgoingMail", "PostedCard", "ProcessedEvent", "Product", "Return", "ReturnLine", "Shipment",
-    "ShipmentLine", "StockLevel", "Submission", "User", "UserLanguage", "Warehouse",
+    "ShipmentLine", "StockLevel", "Submission", "User", "UserLanguage", "Warehouse", "refunded",
 ]

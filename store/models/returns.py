@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from store.enums import ApprovalKind, ApprovalStatus, ReturnOutcome, ReturnStatus
@@ -27,6 +27,19 @@ class Return(Base):
     lines: Mapped[list["ReturnLine"]] = relationship(
         back_populates="return_", cascade="all, delete-orphan"
     )
+
+
+# The returns an order's fulfilment, payment and unpaid balance count: approved (at once or by a
+# manager) and since received or closed; a pending one may still be rejected.
+APPROVED_RETURN = (ReturnStatus.APPROVED, ReturnStatus.RECEIVED, ReturnStatus.CLOSED)
+
+
+def refunded(order_id):
+    """Σ goods and shipping refunded by an order's approved returns, minor units (0 for none):
+    a scalar subquery correlated to `order_id` (e.g. Order.id)."""
+    return (select(func.coalesce(func.sum(Return.refund_minor + Return.shipping_refund_minor), 0))
+            .where(Return.order_id == order_id, Return.status.in_(APPROVED_RETURN))
+            .scalar_subquery())
 
 
 class ReturnLine(Base):

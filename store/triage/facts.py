@@ -25,6 +25,7 @@ from store.models import (
     OrderLine,
     Product,
     StockLevel,
+    refunded,
 )
 from store.triage.history import History, HistoryCache, load_history
 from store.triage.rules import active
@@ -255,7 +256,8 @@ def _exposure(session: Session, ids: list[int]) -> dict[int, int]:
              .where(OrderLine.order_id == Order.id).correlate(Order).scalar_subquery())
     out: dict[int, int] = {}
     for cid, total in session.execute(
-            select(Order.customer_id, func.sum(Order.shipping_minor + func.coalesce(lines, 0)))
+            select(Order.customer_id, func.sum(Order.shipping_minor + func.coalesce(lines, 0)
+                                               - refunded(Order.id)))
             .where(among(session, Order.customer_id, ids), OWING)
             .group_by(Order.customer_id)):
         out[cid] = int(total or 0)

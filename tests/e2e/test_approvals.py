@@ -15,6 +15,8 @@ def ship_pumps_and_ask_for_a_refund(ful, requester: str):
     ful.slash("release SO-2002")
     ful.submit(ful.modal("ship SO-2002"), {"carrier": "DHL", "tracking": "1234567890"})
     ful.said(PROCESSOR, "Everything has shipped")
+    with ful.db.write() as s:  # paid: its refund gives money back
+        s.scalars(select(Order).where(Order.ref == "SO-2002")).one().payment_status = "captured"
     view = ful.modal("return SO-2002", user=requester)
     ful.submit(view, {"ret.1.quantity": "2", "ret.1.outcome": "refund",
                       "ret.1.reason": "not_needed"}, user=requester)
@@ -29,7 +31,7 @@ def test_a_big_refund_waits_for_another_manager_and_the_requester_hears_the_outc
     post = ship_pumps_and_ask_for_a_refund(ful, requester=MANAGER)
     assert "Refund approval #1" in text_of(post) and "$366.63" in text_of(post)
     assert buttons(post) == [ApprovalActions.APPROVE, ApprovalActions.REJECT]
-    assert ful.order("SO-2002").payment_status.value == "awaiting"  # not refunded yet
+    assert ful.order("SO-2002").payment_status.value == "captured"  # not refunded yet
 
     ful.click(ApprovalActions.APPROVE, post, user=MANAGER)
     ful.said(MANAGER, "You asked for approval #1 yourself")

@@ -10,7 +10,7 @@ from messages.actions import ApprovalActions, FulfilmentActions
 from store import clock
 from store.enums import ReturnStatus
 from store.metrics import build_digest
-from store.models import Return, Shipment
+from store.models import Order, Return, Shipment
 from store.periods import period_containing
 from tests.support.journeys import MANAGER, PROCESSOR, SAM, buttons, text_of
 
@@ -84,13 +84,14 @@ def test_a_return_outside_the_window_needs_a_manager_then_is_accepted(journey):
     shipped_and_completed(j)
     with j.db.write() as s:
         s.scalars(select(Shipment)).one().delivered_at = clock.now() - timedelta(days=80)
+        s.scalars(select(Order).where(Order.ref == REF)).one().payment_status = "captured"
     j.submit(j.modal(f"return {REF}", user=PROCESSOR),
              {"ret.2.quantity": "1", "ret.2.outcome": "refund", "ret.2.reason": "not_needed"})
     j.said(PROCESSOR, "waits for a manager's approval (#1)")
     post = j.manager_post(REF)
     assert "Late return approval #1" in text_of(post)
     assert "80 days after delivery (the return window is 60 days)" in text_of(post)
-    assert j.order(REF).payment_status.value == "authorized"  # nothing refunded yet
+    assert j.order(REF).payment_status.value == "captured"  # nothing refunded yet
 
     j.click(ApprovalActions.APPROVE, post, user=MANAGER)
     j.wait_for(lambda: buttons(post) == [])

@@ -2,10 +2,12 @@
 fulfilment and payment axes."""
 
 import dataclasses
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from store.customers.view import credit_used
 from store.enums import ReturnOutcome
 from store.errors import NothingToReturn, ValidationFailed
 from store.fulfilment.refunds import ShippingFacts, line_refund, shipping_refund
@@ -13,7 +15,7 @@ from store.fulfilment.returns import ReturnLineRequest as Line
 from store.fulfilment.returns import create_return, return_form
 from store.fulfilment.rules import RULES
 from store.fulfilment.shipments import ShipRequest, ship_order
-from store.models import Order, Return
+from store.models import Approval, Order, Return
 from tests.support.clock import TODAY
 from tests.support.fulfil_desk import REF, fulfil_desk
 
@@ -27,6 +29,11 @@ def shipped(db):
     fulfil_desk(db)
     ship_order(db, ref=REF, actor=ACTOR, request=ShipRequest(
         "Other", None, TODAY, None, {"l1": "4", "l2": "10", "l3": "2"}))
+
+
+def paid(db, ref=REF) -> None:
+    with db.write() as s:
+        s.scalars(select(Order).where(Order.ref == ref)).one().payment_status = "captured"
 
 
 def axes(db, ref=REF) -> tuple[str, str]:
@@ -60,6 +67,7 @@ def test_whole_order_and_never_policies():
 
 
 def test_returning_everything_refunds_everything_under_whole_order(db, shipped):
+    paid(db)
     rules = dataclasses.replace(RULES, shipping_refund="whole_order")
     first = create_return(db, ref=REF, actor=ACTOR, rules=rules, lines=[
         Line(1, "4", "refund", "not_needed"), Line(2, "10", "claim", "missing")])
@@ -112,7 +120,62 @@ def test_a_big_refund_waits_and_is_not_counted_until_approved(db, shipped):
     result = create_return(db, ref=REF, actor=ACTOR, rules=rules, lines=[
         Line(1, "1", "refund", "damaged")])  # $12.50 + $1.35 > $10.00
     assert (result.ret.status, result.ret.approval_id) == ("awaiting_approval", 1)
+    # a manager may still reject it: the card must not say returned yet
+    assert axes(db) == ("shipped", "awaiting")
+
+
+def test_a_rejected_return_leaves_the_order_as_it_was_delivered(db, shipped):
+    """A pending return turned a delivered order 'returned', and the rejection then made it
+    'shipped': delivered was lost."""
+    from store.fulfilment import decide
+    with db.write() as s:
+        s.scalars(select(Order).where(Order.ref == REF)).one().fulfilment_status = "delivered"
+    rules = dataclasses.replace(RULES, refund_approval_minor=1000)
+    result = create_return(db, ref=REF, actor=ACTOR, rules=rules, lines=[
+        Line(1, "4", "refund", "damaged")])
+    assert axes(db) == ("delivered", "awaiting")
+    decide(db, approval_id=result.ret.approval_id, actor="U0MGR1", approve=False,
+           reason="used, not damaged")
+    assert axes(db) == ("delivered", "awaiting")
+
+
+def test_the_return_window_counts_from_the_oldest_goods_on_the_return(db):
+    """Line 1 shipped 90 days ago, line 3 today: a return of one of each was accepted at
+    once (the newest shipment decided for both), a way round the window."""
+    fulfil_desk(db)
+    with db.write() as s:
+        order = s.scalars(select(Order).where(Order.ref == REF)).one()
+        order.ordered_at -= timedelta(days=100)
+    ship_order(db, ref=REF, actor=ACTOR, request=ShipRequest(
+        "Other", None, TODAY - timedelta(days=90),
+        None, {"l1": "4", "l2": "", "l3": ""}))
+    ship_order(db, ref=REF, actor=ACTOR, request=ShipRequest(
+        "Other", None, TODAY, None, {"l2": "10", "l3": "2"}))
+    fresh = create_return(db, ref=REF, actor=ACTOR, lines=[Line(3, "1", "refund", "damaged")])
+    assert fresh.ret.status == "approved"
+    both = create_return(db, ref=REF, actor=ACTOR, lines=[
+        Line(1, "1", "refund", "damaged"), Line(3, "1", "refund", "damaged")])
+    assert both.ret.status == "awaiting_approval" and both.ret.approval_id is not None
+    with db.read() as s:
+        assert s.scalars(select(Approval.kind)).one().value == "late_return"
+
+
+def test_a_refund_on_an_unpaid_order_is_a_credit_and_leaves_payment_as_it_was(db, shipped):
+    """The order was never paid (the customer is on terms): 'partially_refunded' said money
+    went back, and lost that the invoice is still owed."""
+    def owed():
+        with db.read() as s:
+            order = s.scalars(select(Order).where(Order.ref == REF)).one()
+            return credit_used(s, order.customer_id)
+
+    before = owed()
+    first = create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "1", "refund", "damaged")])
     assert axes(db) == ("partially_returned", "awaiting")
+    # what the customer still owes drops by the credit ($12.50 + $1.35 of shipping)
+    assert before - owed() == first.ret.total_refund_minor == 1385
+    paid(db)
+    create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "1", "refund", "damaged")])
+    assert axes(db) == ("partially_returned", "partially_refunded")
 
 
 def test_a_replacement_after_a_completed_order_ships_from_the_pick_request(db, shipped):
