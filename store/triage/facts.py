@@ -279,13 +279,22 @@ def _shape(customer_id, lines, units, first_sku, last_sku) -> tuple:
     return customer_id, int(lines), int(units or 0), first_sku, last_sku
 
 
+def po_key(po: str) -> str:
+    """A PO as compared for duplicates: 'po1001' retyped is the PO1001 already used."""
+    return po.strip().casefold()
+
+
 def _first_po(session: Session, orders: list[OrderFacts]) -> dict[tuple[int, str], tuple]:
-    """For each (customer, PO) in the batch, the first live order that used it."""
+    """For each (customer, PO key) in the batch, the first live order that used it. The PO is
+    looked up as typed, in capitals and in lower case (the PO index is exact), and compared by
+    po_key."""
     customers = {o.customer_id for o in orders}
     out: dict[tuple[int, str], tuple] = {}
     rows = [(o.customer_id, o.po_number, o.ordered_at, o.id, o.ref) for o in orders
             if o.po_number and o.status != OrderStatus.CANCELED.value]
-    for part in chunks({o.po_number for o in orders if o.po_number}):
+    spellings = {form for o in orders if o.po_number for form in (
+        o.po_number, o.po_number.strip().upper(), o.po_number.strip().lower())}
+    for part in chunks(spellings):
         rows.extend(session.execute(
             select(Order.customer_id, Order.po_number, Order.ordered_at, Order.id, Order.ref)
             .where(among(session, Order.po_number, part),
@@ -295,7 +304,7 @@ def _first_po(session: Session, orders: list[OrderFacts]) -> dict[tuple[int, str
                    among(session, Order.customer_id + 0, customers),
                    Order.status != OrderStatus.CANCELED)).all())
     for cid, po, at, oid, ref in rows:
-        key = (cid, po)
+        key = (cid, po_key(po))
         if key not in out or (at, oid) < out[key][:2]:
             out[key] = (at, oid, ref)
     return out

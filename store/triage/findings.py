@@ -17,7 +17,7 @@ from store import clock
 from store.enums import DiscrepancyType as T
 from store.enums import Severity
 from store.money import format_money
-from store.triage.facts import Facts, OrderFacts
+from store.triage.facts import Facts, OrderFacts, po_key
 from store.triage.history import median_mad, ship_key
 from store.triage.rules import POSTAL_CODES, CheckRules
 
@@ -202,7 +202,8 @@ def check_payment(order, facts, rules, now):
 
 
 def check_duplicates(order, facts, rules, now):
-    first = facts.first_po.get((order.customer_id, order.po_number)) if order.po_number else None
+    first = (facts.first_po.get((order.customer_id, po_key(order.po_number)))
+             if order.po_number else None)
     if first and (first[0], first[1]) < (order.ordered_at, order.id):
         yield _finding(order, T.DUPLICATE_ORDER, "duplicate_po", rules, f"po:{first[2]}",
                        f"Same PO {order.po_number} as {first[2]}", "a new PO number",

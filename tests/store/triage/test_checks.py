@@ -104,6 +104,20 @@ def test_same_lines_for_the_same_customer_within_the_window_is_a_duplicate(db, t
     assert dupes == [("SO-2", "SO-1")]
 
 
+def test_a_po_used_before_is_a_duplicate_however_its_case_was_typed(db, tmp_path):
+    """'po1001' retyped was not the PO1001 the customer had already used."""
+    triage_desk(db)
+    now = clock.now()
+    import_problems(db, tmp_path, [
+        row("SO-1", "WID-1001-BL", 1, "12.50", po_number="PO1001",
+            order_date=(now - timedelta(days=20)).isoformat()),
+        row("SO-2", "WID-1002-RD", 3, "12.50", po_number="po1001 ", order_date=now.isoformat()),
+        row("SO-3", "WID-1001-BL", 5, "12.50", po_number="PO1002", order_date=now.isoformat())])
+    dupes = [(d.order.ref, d.evidence["other_ref"]) for d in _all(db)
+             if d.type.value == "duplicate_order"]
+    assert dupes == [("SO-2", "SO-1")]
+
+
 def _all(db) -> list[Discrepancy]:
     from sqlalchemy.orm import joinedload
     with db.read() as s:
