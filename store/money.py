@@ -75,6 +75,8 @@ def parse_decimal(text: str) -> Decimal:
         )
     if "_" in cleaned:  # Decimal reads '12_50' as 1250: a typo must not become a price
         raise MoneyError(f"'{text}' is not a number; write the amount only, like 12.50")
+    if "e" in cleaned.casefold():  # Decimal reads '1e2' as 100: a typo must not become a price
+        raise MoneyError(f"'{text}' is not an amount; write digits and a dot only, like 12.50")
     try:
         value = Decimal(cleaned)
     except InvalidOperation:

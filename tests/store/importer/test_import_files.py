@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from sqlalchemy import select
 
 from store.importer import UnknownImportKind, UnreadableFile, import_file
-from store.importer.fields import FieldError, whole_number
+from store.importer.fields import FieldError, amount, whole_number
 from store.models import Order, OrderLine
 from tests.support.imports import ORDER_HEADER, load_reference, order_row, write_csv
 
@@ -122,6 +122,13 @@ def test_a_quantity_with_an_underscore_is_refused_not_read_as_digit_grouping(typ
     """Decimal and int() read '1_0' as 10; in a file it is a typo to show, not a quantity."""
     with pytest.raises(FieldError, match="is not a whole number"):
         whole_number(typed, "quantity", minimum=1)
+
+
+@pytest.mark.parametrize("typed", ["1e2", "1E-2", "4.5E+09"])
+def test_an_amount_in_exponent_notation_is_refused_not_read_as_a_price(typed):
+    """Decimal reads '1e2' as 100: the New order modal and the import took $100.00 a unit."""
+    with pytest.raises(FieldError, match="write digits and a dot only"):
+        amount(typed, "unit_price")
 
 
 def test_a_column_named_twice_stops_the_file_naming_both(db, tmp_path):
