@@ -66,8 +66,16 @@ class ModalState:
         return [o["value"] for o in self._element(block_id).get("selected_options") or []]
 
     def date(self, block_id: str) -> date | None:
+        """A datepicker's day. Slack sends only real days; a forged or stale payload's
+        '2027-02-29' is refused under the field, not a crash."""
         picked = self._element(block_id).get("selected_date")
-        return date.fromisoformat(picked) if picked else None
+        if not picked:
+            return None
+        try:
+            return date.fromisoformat(str(picked))
+        except ValueError:
+            raise ValidationFailed({block_id: f"`{picked}` is not a day on the calendar; pick "
+                                              "one."}) from None
 
     def figure(self, block_id: str) -> str | None:
         """A typed amount or quantity, read in the reader's conventions ("12,50" in Spanish)

@@ -94,6 +94,14 @@ def test_a_number_that_is_not_one_is_an_error_under_its_field():
     assert set(refused.value.errors) == {"qty"}
 
 
+@pytest.mark.parametrize("picked", ["2027-02-29", "2026-13-01", "yesterday"])
+def test_a_day_that_is_not_on_the_calendar_is_an_error_under_its_field(picked):
+    """A forged or stale payload's impossible day was 'Something went wrong'."""
+    with pytest.raises(ValidationFailed) as refused:
+        state(day={"type": "datepicker", "selected_date": picked}).date("day")
+    assert set(refused.value.errors) == {"day"} and picked in refused.value.errors["day"]
+
+
 class RefusingSlack:
     """A client that refuses chat.update the way Slack does for a deleted message."""
 
