@@ -13,6 +13,7 @@ from messages.metadata import Metadata
 from messages.render import render
 from messages.text import money, mrkdwn
 from messages.triage import headline
+from store.views.orders import ADDRESS_MAX_LENGTH
 
 NEW_ORDER_LINES = 5  # lines the modal opens with; "Add lines" adds this many more
 MAX_NEW_ORDER_LINES = 25  # 3 inputs a line + 13 other blocks: under Slack's 100
@@ -51,7 +52,8 @@ def new_order_modal(*, channel_id: str | None, lines: int = NEW_ORDER_LINES) -> 
     lines = max(1, min(lines, MAX_NEW_ORDER_LINES))
     return render("new_order_modal.json.j2", ids=NewOrderIds, blocks=NewOrderBlocks,
                   lines=list(range(1, lines + 1)),
-                  ship_fields=[(field, _(text)) for field, text in SHIP_TO_FIELDS],
+                  ship_fields=[(field, _(text), ADDRESS_MAX_LENGTH[field])
+                               for field, text in SHIP_TO_FIELDS],
                   can_add=lines < MAX_NEW_ORDER_LINES,
                   metadata=ModalMetadata(None, channel_id, lines).dumps())
 

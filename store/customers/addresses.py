@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from store.views.orders import ADDRESS_FIELDS, AddressView
+from store.views.orders import ADDRESS_FIELDS, ADDRESS_MAX_LENGTH, AddressView
 
 _REQUIRED = {
     "line1": "Enter the street address (line 1).",
@@ -13,8 +13,6 @@ _REQUIRED = {
     "postal_code": "Enter the postal code (ZIP).",
     "country": "Enter the 2-letter country code, e.g. US, GB or DE.",
 }
-_MAX_LENGTH = {"name": 200, "line1": 200, "line2": 200, "city": 100, "region": 100,
-               "postal_code": 32, "country": 2}
 
 
 def clean_address(address: AddressView) -> dict[str, str | None]:
@@ -34,7 +32,7 @@ def address_problems(values: dict[str, str | None], prefix: str) -> dict[str, st
     if country and not re.fullmatch(r"[A-Z]{2}", country):
         problems[f"{prefix}.country"] = (f"'{country}' is not a 2-letter country code; "
                                          "use e.g. US, GB or DE.")
-    for part, limit in _MAX_LENGTH.items():
+    for part, limit in ADDRESS_MAX_LENGTH.items():
         if values[part] and len(values[part]) > limit and f"{prefix}.{part}" not in problems:
             problems[f"{prefix}.{part}"] = f"Keep this under {limit + 1} characters."
     return problems

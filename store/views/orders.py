@@ -47,6 +47,10 @@ class AddressView:
 
 
 ADDRESS_FIELDS = ("name", "line1", "line2", "city", "region", "postal_code", "country")
+# The most each part may hold (the columns' lengths): checked by store.customers, and the
+# modals' inputs carry them as max_length so Slack stops the typing there.
+ADDRESS_MAX_LENGTH = {"name": 200, "line1": 200, "line2": 200, "city": 100, "region": 100,
+                      "postal_code": 32, "country": 2}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from store.fulfilment import return_form, ship_form
 from store.mail import draft_for
 from store.orders import get_order
 from store.triage import flag_order
-from store.views.orders import ADDRESS_FIELDS
+from store.views.orders import ADDRESS_FIELDS, ADDRESS_MAX_LENGTH
 from tests.support.desk import build
 
 
@@ -131,5 +131,10 @@ def test_free_text_inputs_stop_at_the_stores_limits(db):
     customer = max_lengths(customer_edit_modal(get_customer(db, query="ACME"), channel_id=None))
     assert customer[CustomerBlocks.contact("role")] == L["contact_role"]
     assert customer[CustomerBlocks.EMAIL] == L["email"]
-    assert all(length is not None for view in (editor, ship, customer)
+    # the New order modal's ship-to stops where the edit and the store do (city 100, postal 32)
+    entry = max_lengths(new_order_modal(channel_id=None))
+    assert {part: entry[NewOrderBlocks.ship_to(part)] for part in ADDRESS_MAX_LENGTH} \
+        == {part: editor[EditOrderBlocks.ship_to(part)] for part in ADDRESS_MAX_LENGTH} \
+        == ADDRESS_MAX_LENGTH
+    assert all(length is not None for view in (editor, ship, customer, entry)
                for length in view.values()), "every text input has a max_length"
