@@ -10,7 +10,7 @@ What needs approval, and from what amount, is in store.fulfilment.rules (RULES):
 - discount: an edited unit price more than `discount_approval_pct` under the expected price
   (the customer's price, else the catalog's);
 - price_override: any other edited unit price moving the line's value by more than
-  `price_override_approval_minor`;
+  `price_override_approval_minor` (a price set back to the expected one needs none);
 - late_return: a return more than `return_window_days` after its goods were delivered.
 Until approved, a refund is not counted on the payment axis, and an edited price is not
 applied (the editor's saved message says it waits for approval #n).
@@ -162,6 +162,8 @@ def gate_price_change(session: Session, order: Order, line: OrderLine, new_price
 
 def _price_kind(session, order, line, new_price, rules) -> tuple[ApprovalKind | None, int]:
     expected = _expected_price(session, order, line)
+    if expected is not None and new_price == expected:
+        return None, 0  # back to the agreed price (a wrong price corrected): nothing to approve
     if expected and new_price < expected and \
             (expected - new_price) * 100 > rules.discount_approval_pct * expected:
         return ApprovalKind.DISCOUNT, (expected - new_price) * line.quantity

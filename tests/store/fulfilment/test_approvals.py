@@ -55,6 +55,18 @@ def test_small_price_changes_apply_and_big_ones_wait(db, desk):
         assert len(s.scalars(select(Approval)).all()) == 2
 
 
+def test_a_wrong_price_set_back_to_the_list_price_needs_no_approval(db, desk):
+    """$100.00 typed for a $180.00 pump is flagged; correcting it to the list price moved the
+    line by 3 × $80.00 and asked a manager to approve that as an 'override'."""
+    with db.write() as s:  # the wrong price, as an import or a storefront left it
+        order = s.scalars(select(Order).where(Order.ref == "SO-2002")).one()
+        order.lines[0].unit_price_minor = 10000
+    set_price(db, "SO-2002", 1, "180.00")
+    assert price(db, "SO-2002") == 18000
+    with db.read() as s:
+        assert s.scalars(select(Approval)).all() == []
+
+
 def test_thresholds_are_configuration(db, desk):
     strict = dataclasses.replace(RULES, discount_approval_pct=1.0)
     with db.write() as s:
