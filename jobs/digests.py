@@ -19,6 +19,7 @@ from datetime import date, datetime
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from jobs.own_posts import earlier_post, marked
 from messages import i18n
 from messages.charts import digest_chart
 from messages.digest import chart_title, digest_message
@@ -27,7 +28,6 @@ from store import clock
 from store.db import Database
 from store.errors import DigestAlreadyPosted, PeriodNotOver
 from store.metrics import (
-    ClaimedRun,
     SubscriptionView,
     build_digest,
     build_scorecard,
@@ -124,7 +124,7 @@ def _run_subscription_digest(db: Database, client: WebClient, *,
         else:
             view = build_digest(db, period=period, timezone=subscription.timezone,
                                 now=now or clock.now(), on_days=chart.draw)
-        ts = (_earlier_post(client, channel, run) if run.retry else None) \
+        ts = (earlier_post(client, channel, EVENT_TYPE, run_id=run.id) if run.retry else None) \
             or post_digest(client, channel=channel, view=view, run_id=run.id,
                            message=scorecard_message(view) if scorecard else None)
     except Exception as error:  # noqa: BLE001 - any failure gives the claim back for a retry
@@ -145,7 +145,7 @@ def post_digest(client: WebClient, *, channel: str, view, run_id: int | None = N
     message = message or digest_message(view)
     extra = {}
     if run_id is not None:
-        extra["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"run_id": run_id}}
+        extra["metadata"] = marked(EVENT_TYPE, run_id=run_id)
     posted = client.chat_postMessage(channel=channel, text=message["text"],
                                      blocks=message["blocks"], **extra)
     return posted["ts"]
@@ -178,23 +178,6 @@ def upload_chart(client: WebClient, *, channel: str, thread_ts: str, view,
     except SlackApiError as error:
         log.warning("digest chart not uploaded to %s: %s", channel, _reason(error))
         return False
-
-
-def _earlier_post(client: WebClient, channel: str, run: ClaimedRun) -> str | None:
-    """The ts of this run's own message if an earlier attempt did post it."""
-    try:
-        history = client.conversations_history(channel=channel, limit=200,
-                                               include_all_metadata=True)
-    except SlackApiError as error:  # e.g. missing channels:history: post, at worst twice
-        log.warning("could not check %s for an earlier digest post: %s", channel,
-                    _reason(error))
-        return None
-    for message in history.get("messages", []):
-        meta = message.get("metadata") or {}
-        if meta.get("event_type") == EVENT_TYPE and \
-                (meta.get("event_payload") or {}).get("run_id") == run.id:
-            return message["ts"]
-    return None
 
 
 def _reason(error: Exception) -> str:

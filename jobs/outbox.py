@@ -10,6 +10,8 @@ from the settings). A row is claimed (leased) before it is sent, so two delivere
 the same row. 429 -> retry after Retry-After; 5xx, network errors and Slack's transient
 errors -> retry with backoff; other Slack errors (channel_not_found, invalid_blocks...) mark
 the row dead with the error, for an admin to see; so does a row that cannot be rendered.
+A post carries its row's id in its metadata, and a retry after an unknown outcome (a timeout)
+first looks for it in the channel (jobs.own_posts), so a post Slack took is not made twice.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import threading
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from jobs.own_posts import earlier_post, marked
 from jobs.renderers import Renderers, render
 from store import clock, outbox
 from store.db import Database
@@ -28,6 +31,8 @@ log = logging.getLogger("orderdesk.outbox")
 TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
              "request_timeout", "team_added_to_org"}
 IDLE_WAIT_S = 30.0  # longest sleep while rows are pending but not due
+POST = "chat.postMessage"
+EVENT_TYPE = "orderdesk_post"  # the metadata naming an outbox row's post (jobs.own_posts)
 
 
 def sending_client(client: WebClient) -> WebClient:
@@ -61,6 +66,14 @@ def _deliver(db: Database, client: WebClient, renderers: Renderers,
         outbox.mark_failed(db, item_id=item.id, error="nothing to send (record gone or "
                            "its parent message never posted)", permanent=True)
         return 0
+    if item.method == POST:
+        args = {"metadata": marked(EVENT_TYPE, outbox_id=item.id), **args}
+        # An earlier attempt's outcome is unknown (a timeout; a deliverer stopped before it
+        # recorded the post): Slack may have taken it, so look before posting again.
+        if item.attempts > 1 and (ts := earlier_post(client, args["channel"], EVENT_TYPE,
+                                                     outbox_id=item.id)):
+            outbox.mark_sent(db, item_id=item.id, channel=args["channel"], ts=ts)
+            return 1
     try:
         response = client.api_call(item.method, json=args)
     except SlackApiError as err:

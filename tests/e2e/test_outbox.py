@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 
+from slack_sdk import WebClient
 from sqlalchemy import select, update
 
 from bench.app_stack import PROCESSOR, SALES, TRIAGE, WAREHOUSE, text_of
@@ -54,6 +55,29 @@ def test_a_post_committed_before_a_crash_arrives_later_once(triage, tmp_path):
     assert deliver_due(t.db, sender, t.renderers) == 0
     assert len(t.parents(TRIAGE)) == 1 and "wrong colour" in t.parents(TRIAGE)[0].text
     assert len(t.dms(SALES)) == 1
+
+
+def test_a_post_slack_took_after_the_deliverer_gave_up_waiting_arrives_once(triage, tmp_path):
+    """Slack answered after the client's timeout: the post was in the channel, the row was
+    retried, and #order-triage got a second parent (only the second one's ts was kept)."""
+    t = triage
+    import_problems(t.db, tmp_path, [row("SO-9101", "WID-1001-BL", 1, "12.50")])
+    flag_order(t.db, ref="SO-9101", actor=PROCESSOR, reason="customer called: wrong colour")
+    impatient = WebClient(token=t.client().token, base_url=t.client().base_url, timeout=0.5,
+                          retry_handlers=[])
+    t.sb.faults.add(method="chat.postMessage", delay_ms=1500, times=1)
+    deliver_due(t.db, impatient, t.renderers)
+    t.sb.wait_for(lambda: len(t.parents(TRIAGE)) == 1)  # Slack took it meanwhile
+    with t.db.write() as s:
+        s.execute(update(OutboxMessage).values(next_attempt_at=clock.now() - timedelta(seconds=1)))
+    deliver_due(t.db, sending_client(t.client()), t.renderers)
+    assert set(statuses(t)) == {"sent"}
+    parents = t.parents(TRIAGE)
+    assert len(parents) == 1
+    with t.db.read() as s:
+        kept = s.scalars(select(OutboxMessage.result_ts).where(
+            OutboxMessage.attempts == 2)).all()
+    assert kept == [parents[0].ts]
 
 
 def test_racing_deliverers_send_each_post_once(triage, tmp_path):

@@ -26,16 +26,31 @@ def deliver_due(db, slack, renderers=SAY) -> int:
     return deliver(db, slack, renderers)
 
 
+class TookItThenTimedOut(TimeoutError):
+    """Slack took the post, but its answer never came back."""
+
+
 class FakeSlack:
-    """Answers api_call with the next scripted outcome: a dict (ok), or (status, error, headers)."""
+    """Answers api_call with the next scripted outcome: a dict (ok), (status, error, headers),
+    an exception, or TookItThenTimedOut (posted, then the answer lost). Keeps what was posted,
+    with its metadata, for conversations.history."""
 
     def __init__(self, *outcomes):
         self.outcomes = list(outcomes)
         self.calls: list[tuple[str, dict]] = []
+        self.posted: list[dict] = []
+
+    def conversations_history(self, *, channel, limit, include_all_metadata):
+        return {"ok": True, "messages": [m for m in reversed(self.posted)
+                                         if m["channel"] == channel][:limit]}
 
     def api_call(self, method: str, json: dict):
         self.calls.append((method, json))
         outcome = self.outcomes.pop(0) if self.outcomes else {"channel": "C1", "ts": "1.1"}
+        if isinstance(outcome, TookItThenTimedOut):
+            self.posted.append({"channel": json["channel"], "ts": "9.9",
+                                "metadata": json.get("metadata")})
+            raise outcome
         if isinstance(outcome, Exception):
             raise outcome
         if isinstance(outcome, tuple):
@@ -44,6 +59,9 @@ class FakeSlack:
                                      data={"ok": False, "error": error}, headers=headers,
                                      status_code=status)
             raise SlackApiError(error, response)
+        if method == "chat.postMessage":
+            self.posted.append({"channel": json["channel"], "ts": outcome.get("ts"),
+                                "metadata": json.get("metadata")})
         return {"ok": True, **outcome}
 
 
@@ -77,6 +95,21 @@ def test_transient_failures_are_retried_later(db, outcome, wait_at_least):
     assert row(db, row_id).status == OutboxStatus.SENT and len(slack.calls) == 2
 
 
+def test_a_post_slack_took_before_the_answer_was_lost_is_found_not_posted_again(db):
+    """A timeout after Slack took the post: the retry posted it again, a second triage parent
+    whose buttons never updated. The post names its row in its metadata; the retry finds it."""
+    row_id = queue(db)
+    slack = FakeSlack(TookItThenTimedOut("read timed out"))
+    assert deliver_due(db, slack) == 0 and row(db, row_id).status == OutboxStatus.PENDING
+    with db.write() as s:
+        s.get(OutboxMessage, row_id).next_attempt_at = clock.now()
+    assert deliver_due(db, slack) == 1
+    sent = row(db, row_id)
+    assert (sent.status, sent.result_ts) == (OutboxStatus.SENT, "9.9")
+    assert [method for method, _ in slack.calls] == ["chat.postMessage"]  # once
+    assert len(slack.posted) == 1
+
+
 def test_slack_refusing_the_call_marks_the_row_dead_with_the_reason(db):
     row_id = queue(db)
     assert deliver_due(db, FakeSlack((200, "channel_not_found", {}))) == 0
@@ -88,7 +121,8 @@ def test_slack_gets_what_the_renderer_built_and_the_result_ts_is_kept(db):
     row_id = queue(db, {"$render": "test.say", "channel": "C1", "text": "hi", "$note": "x"})
     slack = FakeSlack({"channel": "C1", "ts": "5.5"})
     assert deliver_due(db, slack) == 1
-    assert slack.calls == [("chat.postMessage", {"channel": "C1", "text": "hi"})]
+    assert slack.calls == [("chat.postMessage", {"channel": "C1", "text": "hi", "metadata": {
+        "event_type": "orderdesk_post", "event_payload": {"outbox_id": row_id}}})]
     assert row(db, row_id).result_ts == "5.5"
 
 
