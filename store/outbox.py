@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session, aliased
@@ -226,11 +226,16 @@ def dead_letters(db: Database, *, limit: int = 15) -> tuple[list[DeadLetter], in
 
 def retry_dead(db: Database, *, ids: list[int] | None = None) -> int:
     """Send dead posts again (all when `ids` is None): pending, due now, attempts reset.
-    Returns how many."""
+    A chosen post brings back the dead posts queued after it about the same record (a
+    parent's thread notes and card updates, parked because it never posted): they go out
+    after it, in order. Returns how many."""
     with db.write() as session:
         where = [OutboxMessage.status == OutboxStatus.DEAD]
         if ids is not None:
-            where.append(OutboxMessage.id.in_([i for i in ids if i <= MAX_ROW_ID]))
+            wanted, chosen = [i for i in ids if i <= MAX_ROW_ID], aliased(OutboxMessage)
+            where.append(or_(OutboxMessage.id.in_(wanted), exists().where(
+                chosen.id.in_(wanted), chosen.target == OutboxMessage.target,
+                chosen.id < OutboxMessage.id)))
         result = session.execute(
             update(OutboxMessage).where(*where)
             .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now())

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from store import clock, outbox
 from store.enums import OutboxStatus
 from store.models import Discrepancy, OutboxMessage
@@ -74,6 +76,26 @@ def test_rows_of_one_target_go_out_in_order_and_a_dead_one_unblocks_the_rest(db)
     assert outbox.claim_due(db) == []  # ids[1] waits for ids[0], which is in flight
     outbox.mark_failed(db, item_id=ids[0], error="channel_not_found", permanent=True)
     assert [i.id for i in outbox.claim_due(db)] == [ids[1]]
+
+
+def test_retrying_a_dead_post_brings_back_the_posts_parked_behind_it(db):
+    """The parent died (an archived channel), so its thread note and card update were parked
+    at once; retrying the parent, as /orders outbox suggests, left them dead for good."""
+    with db.write() as session:
+        parent, note, update_ = [outbox.enqueue(session, method="chat.postMessage",
+                                                payload={"n": n}, target="discrepancy:1")
+                                 for n in range(3)]
+        other = outbox.enqueue(session, method="chat.postMessage", payload={}, target="x:2")
+        earlier = outbox.enqueue(session, method="chat.postMessage", payload={}, target="x:3")
+    for row_id in (parent, note, update_, other, earlier):
+        outbox.claim_due(db)
+        outbox.mark_failed(db, item_id=row_id, error="is_archived", permanent=True)
+    assert outbox.retry_dead(db, ids=[parent]) == 3
+    with db.read() as session:
+        status = {r.id: r.status for r in session.scalars(select(OutboxMessage))}
+    assert [status[i] for i in (parent, note, update_)] == [OutboxStatus.PENDING] * 3
+    assert (status[other], status[earlier]) == (OutboxStatus.DEAD, OutboxStatus.DEAD)
+    assert [i.id for i in outbox.claim_due(db)] == [parent]  # the rest follow it, in order
 
 
 def test_the_first_sent_row_of_a_discrepancy_stores_where_it_landed_on_it(db):
