@@ -103,7 +103,7 @@ def when(value: datetime | None) -> str:
 
 
 def day(value: date | datetime | None) -> str:
-    """A calendar day ('Tue 03 Nov 2026', in the reader's language). A timestamp's day is the
+    """A calendar day ('Sep 19, 2026', in the reader's language). A timestamp's day is the
     reader's own: Slack's date token, rendered in each reader's zone as `when` is (an order
     placed at 23:30 UTC was placed the next day in Tokyo); its fallback is the UTC day. mrkdwn
     only. A day that must be one zone's (a report's) is given as a date."""
