@@ -140,11 +140,19 @@ def money(minor: int, currency: str) -> str | None:
     if language() == ENGLISH:
         return None
     exponent = shown_exponent(currency)
-    locale = Locale.parse(current())
-    pattern = copy(locale.currency_formats["standard"])
-    pattern.frac_prec = (exponent, exponent)
+    locale, pattern = _currency_format(current(), exponent)
     return pattern.apply(Decimal(minor).scaleb(-exponent), locale, currency=currency,
                          currency_digits=False)
+
+
+@lru_cache(maxsize=64)
+def _currency_format(tag: str, exponent: int):
+    """The locale and its currency pattern with `exponent` decimals (built once: a card shows
+    several amounts)."""
+    locale = Locale.parse(tag)
+    pattern = copy(locale.currency_formats["standard"])
+    pattern.frac_prec = (exponent, exponent)
+    return locale, pattern
 
 
 def number(value: float, digits: int = 0, *, group: bool = True) -> str:
@@ -169,9 +177,7 @@ def local_day(value: date, pattern: str) -> str:
 
 def short_day(value: date) -> str | None:
     """A day in the reader's language ("4 dic 2026"); None in English (messages.text's)."""
-    if language() == ENGLISH:
-        return None
-    return format_date(value, CALENDAR_DAY, locale=current()).replace(".", "")
+    return None if language() == ENGLISH else local_day(value, CALENDAR_DAY)
 
 
 _FIGURE = re.compile(r"^(?P<before>[^\d.,]*)(?P<figure>[\d.,]+)(?P<after>[^\d.,]*)$")

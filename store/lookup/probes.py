@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from datetime import datetime
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -28,16 +29,15 @@ from store.views.questions import Key
 
 
 def _spellings(text: str) -> list[str]:
+    """As typed, trimmed, in capitals and lower case; each also in ASCII when typed in
+    full-width or another script's digits (store.refs.folded)."""
     return list(dict.fromkeys(form for typed in (text, folded(text)) for form in (
         typed, typed.strip(), typed.strip().upper(), typed.strip().lower())))
 
 
 def po_spellings(key: Key) -> list[str]:
-    """The ways a PO may be stored, as typed and, typed in full-width or another script's
-    digits, in ASCII too."""
-    forms = [key.text]
-    for body in dict.fromkeys([key.value, folded(key.value)]):
-        forms += [body, f"PO-{body}", f"PO{body}", f"PO {body}", f"PO#{body}"]
+    body = key.value
+    forms = [key.text, body, f"PO-{body}", f"PO{body}", f"PO {body}", f"PO#{body}"]
     return list(dict.fromkeys(f for text in forms for f in _spellings(text)))
 
 
@@ -67,11 +67,13 @@ def orders_by_ref_keys(session: Session, keys: Collection[str]) -> list[tuple[in
 
 
 def orders_by_po(session: Session, spellings: Collection[str], limit: int
-                 ) -> tuple[list[int], set[int]]:
+                 ) -> tuple[list[tuple[int, datetime, str]], set[int]]:
+    """The newest `limit` orders with one of these POs as (id, ordered_at, PO as stored), and
+    all their ids."""
     if not spellings:
         return [], set()
-    return _newest_ids(session, select(Order.id, Order.ordered_at)
-                       .where(among(session, Order.po_number, spellings)), limit)
+    return _newest_rows(session, select(Order.id, Order.ordered_at, Order.po_number)
+                        .where(among(session, Order.po_number, spellings)), limit)
 
 
 def orders_by_tracking(session: Session, numbers: Collection[str], limit: int
@@ -103,9 +105,8 @@ def exact_order_matches(session: Session, key: Key, limit: int,
             matched.add(oid)
     if key.kind != REF:
         spellings = po_spellings(key) if key.kind == PO else _spellings(key.text)
-        # Each labelled with the PO as stored ('PO-1007'), not as typed ('po 1007').
-        newest, ids = _newest_rows(session, select(Order.id, Order.ordered_at, Order.po_number)
-                                   .where(among(session, Order.po_number, spellings)), limit)
+        newest, ids = orders_by_po(session, spellings, limit)
+        # each labelled with the PO as stored ('PO-1007'), not as typed ('po 1007')
         hits += [(oid, f"PO {po}") for oid, _at, po in newest]
         matched |= ids
     if key.kind == TRACKING or (key.kind not in (REF, PO) and len(key.value) >= 8):
@@ -151,7 +152,7 @@ def near_order_hits(session: Session, key: Key, limit: int,
         if key.kind == PO:
             variants += [f"PO-{v}" for v in variants]
         hits += [(oid, f"PO ~ '{key.text}'")
-                 for oid in orders_by_po(session, variants, limit)[0]]
+                 for oid, _at, _po in orders_by_po(session, variants, limit)[0]]
     if key.kind == TRACKING:
         hits += [(oid, f"tracking ~ '{key.text}'")
                  for oid in orders_by_tracking(session, neighbours(key.value), limit)[0]]

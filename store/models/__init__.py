@@ -37,8 +37,9 @@ from store.models.workspace import (
 )
 
 __all__ = [
-    "APPROVED_RETURN", "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute", "ConnectEvent",
-    "ConnectSource", "Counter", "Customer", "CustomerAddress", "CustomerContact", "CustomerPrice",
+    "APPROVED_RETURN", "Approval", "AutolinkChannel", "Base", "ChannelLink", "ChannelRoute",
+    "ConnectEvent", "ConnectSource", "Counter", "Customer", "CustomerAddress", "CustomerContact",
+    "CustomerPrice",
     "DigestRun", "DigestSubscription", "Discrepancy", "Event", "FINGERPRINT_FIELD", "OPEN_CREDIT",
     "OWING", "CYCLE_HOUR", "SearchIndexVersion", "Follow", "ImportRun", "InboundMail", "Order",
     "OrderHold", "OrderLine", "OrderReceivedFacts", "OrderShipFacts", "OutboxMessage",
