@@ -9,13 +9,13 @@ import re
 from slack_bolt import App
 
 from handlers.kit import Deps, Listeners, Permission, Reply, Request, membership_state
+from handlers.triage_buttons import queue_answer
 from messages.actions import HomeActions
 from messages.home import home_view
-from messages.triage import queue_message
 from store import clock
 from store.errors import NotAllowed
 from store.orders import home_for
-from store.triage import SNOOZE_OPTIONS, list_queue
+from store.triage import SNOOZE_OPTIONS
 from store.workspace import desk_people, retry_dead
 
 _QUEUE = re.compile(rf"^{re.escape(HomeActions.QUEUE)}(:\w+)?$")
@@ -41,11 +41,7 @@ def on_refresh_button(request: Request) -> Reply:
 
 
 def on_queue_button(request: Request) -> Reply:
-    viewer = request.viewer(Permission.LOOKUP)
-    page = list_queue(request.deps.db, user_id=request.user, filter=request.value or "",
-                      viewer=viewer)
-    message = queue_message(page, snooze_options=SNOOZE_OPTIONS,
-                            workers=desk_people(request.deps.db))
+    message = queue_answer(request, request.value or "")
     message = {k: v for k, v in message.items() if k not in ("response_type", "replace_original")}
     return Reply().post(message, channel=request.user)
 

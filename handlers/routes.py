@@ -16,15 +16,14 @@ from handlers.kit import (
     require_own_channel,
     resolve_channel,
 )
+from handlers.triage_buttons import queue_answer
 from messages.common import confirmation_message
 from messages.i18n import LANGUAGES, N_, in_language
-from messages.triage import queue_message, routes_message
+from messages.triage import routes_message
 from store.errors import ValidationFailed
-from store.triage import SNOOZE_OPTIONS, list_queue
 from store.workspace import (
     ROUTE_KEYS,
     WAREHOUSE,
-    desk_people,
     list_routes,
     parse_key,
     set_route,
@@ -72,7 +71,4 @@ def language_option(words: list[str]) -> tuple[list[str], str | None]:
 
 
 def on_queue_command(request: Request) -> Reply:
-    viewer = request.viewer(Permission.LOOKUP)
-    page = list_queue(request.deps.db, user_id=request.user, filter=request.text, viewer=viewer)
-    return Reply.message(queue_message(page, snooze_options=SNOOZE_OPTIONS,
-                                       workers=desk_people(request.deps.db)))
+    return Reply.message(queue_answer(request, request.text))

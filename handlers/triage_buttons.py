@@ -25,7 +25,7 @@ from store.triage import (
     resolve,
     snooze,
 )
-from store.workspace import desk_people
+from store.workspace import desk_people, may
 
 REASONS = list(RESOLUTION_REASONS.items())
 
@@ -83,12 +83,18 @@ def on_snooze_button(request: Request) -> Reply:
 def on_queue_button(request: Request) -> Reply:
     """A batch summary's "Open these in the queue", the queue's "Next" and "Previous": value
     "<filter>|<offset>"."""
-    viewer = request.viewer(Permission.LOOKUP)
     flt, _, offset = (request.value or "|0").partition("|")
-    page = list_queue(request.deps.db, user_id=request.user, filter=flt,
-                      offset=int(offset or 0), viewer=viewer)
-    return Reply().respond(queue_message(page, snooze_options=SNOOZE_OPTIONS,
-                                         workers=desk_people(request.deps.db)))
+    return Reply().respond(queue_answer(request, flt, int(offset or 0)))
+
+
+def queue_answer(request: Request, flt: str, offset: int = 0) -> dict:
+    """A page of the queue as this person may see it, with the buttons their role may use."""
+    viewer = request.viewer(Permission.LOOKUP)
+    page = list_queue(request.deps.db, user_id=request.user, filter=flt, offset=offset,
+                      viewer=viewer)
+    may_work = may(viewer.role, Permission.RESOLVE)
+    return queue_message(page, snooze_options=SNOOZE_OPTIONS, may_work=may_work,
+                         workers=desk_people(request.deps.db) if may_work else ())
 
 
 def on_resolve_button(request: Request) -> Reply:

@@ -36,9 +36,10 @@ SNOOZE_WORDS = (N_("1 hour"), N_("4 hours"), N_("Tomorrow 09:00 UTC"))
 def headline(d) -> str:
     d = worded(d)
     icon = SEVERITY_ICONS.get(d.severity, ":white_circle:")
-    return (f"{icon} *{label(d.type)}* · {label(d.severity).lower()} · "
-            f"*{mrkdwn(d.order_ref, 64)}* · {mrkdwn(d.customer_name, 200)}\n"
-            f"{mrkdwn(d.title, 500)}")
+    line = (f"{icon} *{label(d.type)}* · {label(d.severity).lower()} · "
+            f"*{mrkdwn(d.order_ref, 64)}* · {mrkdwn(d.customer_name, 200)}")
+    # Where the policy cut the title it is only the kind, already named above.
+    return f"{line}\n{mrkdwn(d.title, 500)}" if d.detail_shown else line
 
 
 def status_text(d) -> str:
@@ -198,7 +199,10 @@ def action_reply(result) -> dict:
         body=body, hint=None)
 
 
-def queue_message(page, *, snooze_options: list[tuple[str, str]], workers=()) -> dict:
+def queue_message(page, *, snooze_options: list[tuple[str, str]], workers=(),
+                  may_work: bool = True) -> dict:
+    """`may_work`: the reader's role may act on items (assign, resolve, snooze...); without
+    it the items come without buttons that would only refuse them."""
     items = [_context(d, snooze_options, workers) for d in page.items[:QUEUE_ITEMS]]
     shown = len(items)
     more = page.total - page.offset - shown
@@ -211,6 +215,7 @@ def queue_message(page, *, snooze_options: list[tuple[str, str]], workers=()) ->
             total=count_text(page.total))
     back = max(0, page.offset - QUEUE_ITEMS)
     return render("triage_queue.json.j2", title=title, items=items, ids=TriageActions,
+                  may_work=may_work,
                   more=max(0, more), more_shown=count_text(max(0, more)),
                   next_value=f"{page.filter}|{page.offset + shown}",
                   back_value=f"{page.filter}|{back}" if page.offset > 0 else None)

@@ -53,6 +53,8 @@ class DiscrepancyView:
     # The finding's kind and figures (store.triage.findings.WORDS) for messages/ to word it in
     # the reader's language; None on items opened before they were kept.
     words: dict | None = None
+    # False where the visibility policy cut the title, figures and fix for this reader.
+    detail_shown: bool = True
 
     @property
     def is_open(self) -> bool:

@@ -94,5 +94,7 @@ def _seen(viewer: Viewer | None, d: Discrepancy, view: DiscrepancyView) -> Discr
     if viewer is None or sight(viewer, owner_id=d.order.customer.sales_rep_id,
                                customer_id=d.order.customer_id) == FULL:
         return view
+    # The words too: a reader in another language gets the title and figures rebuilt from them.
     return replace(view, title=d.type.value.replace("_", " ").capitalize(), expected=None,
-                   found=None, fix_label=None, resolution_note=None)
+                   found=None, fix_label=None, resolution_note=None, words=None,
+                   detail_shown=False)

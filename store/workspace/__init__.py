@@ -1,6 +1,6 @@
 """Who may do what, where posts go, and which Slack events were answered.
 
-require / set_role / roles_in          roles (admins from ORDERDESK_ADMINS); desk_people
+require / may / set_role / roles_in    roles (admins from ORDERDESK_ADMINS); desk_people
 set_route / list_routes / route_map    the channel of each route key, and its language
 channel_language                       the language of what is posted unasked to a channel
 claim_event / forget_events            answer each Slack event once
@@ -27,7 +27,7 @@ from store.workspace.connections import (
 from store.workspace.events import claim_event, forget_events, message_key
 from store.workspace.home import refresh_homes
 from store.workspace.language import AUTO, check_language, language_of, set_language
-from store.workspace.roles import desk_people, require, roles_in, set_role
+from store.workspace.roles import desk_people, may, require, roles_in, set_role
 from store.workspace.routing import (
     DEFAULT,
     INBOUND_MAIL,
@@ -104,6 +104,7 @@ __all__ = [
     "message_key",
     "parse_channel",
     "refresh_homes",
+    "may",
     "require",
     "roles_in",
     "route_map",

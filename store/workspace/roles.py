@@ -88,6 +88,11 @@ def roles_in(session: Session, user_ids: Collection[str], *, admins: Collection[
             for uid in user_ids}
 
 
+def may(role: Role, action: str) -> bool:
+    """Whether `role` may do `action` (what a message offers; `require` decides)."""
+    return role in PERMISSIONS[action]
+
+
 def require(db: Database, *, user_id: str, action: str, admins: Collection[str],
             default_role: Role) -> Role:
     """The user's role if it may do `action`; else NotAllowed naming who may."""

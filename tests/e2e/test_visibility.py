@@ -120,3 +120,34 @@ def test_the_queue_names_other_accounts_problems_by_kind_only(stack, others):
     assert "SO-1042" in text and "Price mismatch" in text
     assert_status_only(text)
     assert "contract says" in shown(ask(stack, "/orders", "queue", user=PROCESSOR))
+
+
+def test_the_queue_offers_its_buttons_to_those_who_may_work_items(stack, others):
+    """A rep's queue came with Assign, Resolve, Escalate and Snooze on every item, each of
+    which only answered "You can't"; and a cut item read its kind twice, then "Expected —"."""
+    rep = ask(stack, "/orders", "queue")
+    assert not [b for b in rep.blocks if b["type"] == "actions"]
+    item = rep.blocks[1]["text"]["text"]
+    assert item.count("Price mismatch") == 1 and "Expected" not in item, item
+    assert "Processors and managers act on these items" in shown(rep)
+    desk = ask(stack, "/orders", "queue", user=PROCESSOR)
+    assert [b for b in desk.blocks if b["type"] == "actions"]
+    assert "Expected" in shown(desk) and "act on these items" not in shown(desk)
+
+
+def test_a_spanish_reps_queue_hides_other_accounts_figures_too(stack, others):
+    """The Spanish wording is rebuilt from the item's kept figures: the queue cut the English
+    title and figures but kept those, so a rep whose Slack is in Spanish read the prices."""
+    stack.sb.add_user("U0LUCIA", "lucia", locale="es-ES", channels=[CHANNEL])
+    with stack.db.write() as s:
+        item = s.query(Discrepancy).one()
+        item.evidence = {"expected": "$42.00 (contract says)", "found": "$45.00",
+                         "words": {"kind": "price_over", "line_no": 1, "sku": "WID-1",
+                                   "currency": "USD", "price_minor": 4500,
+                                   "expected_minor": 4200, "source": "customer"}}
+    desk_view = shown(ask(stack, "/orders", "queue", user=PROCESSOR))
+    assert "45" in desk_view and "42" in desk_view
+    text = shown(ask(stack, "/orders", "queue", user="U0LUCIA"))
+    assert "SO-1042" in text
+    assert "45" not in text.replace("SO-1042", "") and "42" not in text.replace("SO-1042", "")
+    assert "WID-1" not in text
