@@ -14,11 +14,14 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from sqlalchemy import select
+
 from store import clock
 from store.db import Database
 from store.enums import Role
-from store.errors import OrderNotFound
+from store.errors import OrderNotFound, Outsider
 from store.lookup import CODE, MAX_QUERY_CHARS, check_length, snapshot
+from store.models import Order
 from store.questions import follows
 from store.questions.facts import order_answers
 from store.questions.find import (
@@ -79,6 +82,9 @@ def answer_question(db: Database, *, text: str, user_id: str, role: Role | str |
     if question.command == HELP:
         return Answer(kind=IGNORED if not addressed else HELP, question=question)
     viewer = viewer or _viewer(user_id, role, policy)
+    if question.command in (FOLLOW, UNFOLLOW) and viewer.is_outsider:
+        # As the Follow button: another organisation's people may look up and ask, no more.
+        raise Outsider(linked=viewer.account_id is not None)
     if question.command in (FOLLOW, UNFOLLOW) and thread is not None:
         return _follow_command(db, question, user_id=user_id, thread=thread, now=now,
                                viewer=viewer, limit=limit)
@@ -131,7 +137,8 @@ def _ask(db: Database, question: Question, *, viewer: Viewer, now: datetime,
     return Answer(kind=kind, question=question, orders=tuple(orders),
                   total=max(found.total, len(orders)), total_is_floor=found.floor,
                   customers=tuple(found.customers), searched=searched, note=_note(found),
-                  fallback=found.fallback, offset=0 if single else offset)
+                  fallback=found.fallback, offset=0 if single else offset,
+                  named=found.by_keys)
 
 
 def _find(session, snap, question: Question, *, viewer: Viewer, now: datetime,
@@ -140,13 +147,14 @@ def _find(session, snap, question: Question, *, viewer: Viewer, now: datetime,
     if question.keys:
         searched += ["order refs", "PO numbers", "tracking numbers"]
         found = orders_by_keys(session, question.keys, limit, ref_prefixes(session))
+        if viewer.is_outsider or viewer.shared:
+            # Another account's ref reads as one that does not exist, with a word beside it too.
+            _keep_account(session, found, viewer.account_id)
         if found.ids or not (question.words or _codes(question)):
             return found, tuple(searched)
-    if question.words or _codes(question) or question.mine or question.dates \
-            or question.filters or viewer.is_outsider or viewer.shared:
-        return _by_customer(session, snap, question, viewer=viewer, now=now, limit=limit,
-                            searched=searched)
-    if thread is not None:
+    elif thread is not None and not (question.words or _codes(question) or question.mine):
+        # "is it late?" in a thread that follows an order is about that order, not a search
+        # of every account's late orders (the policy still cuts what the viewer sees).
         refs = follows.followed_refs(session, channel_id=thread.channel_id,
                                      thread_ts=thread.thread_ts)
         if refs:
@@ -155,7 +163,18 @@ def _find(session, snap, question: Question, *, viewer: Viewer, now: datetime,
                 found.add(oid, f"followed in this thread ({ref})")
             found.total = len(found.ids)
             return found, ()
+    if question.words or _codes(question) or question.mine or question.dates \
+            or question.filters or viewer.is_outsider or viewer.shared:
+        return _by_customer(session, snap, question, viewer=viewer, now=now, limit=limit,
+                            searched=searched)
     return None, ()
+
+
+def _keep_account(session, found: Found, account_id: int | None) -> None:
+    ours = set(session.scalars(select(Order.id).where(
+        Order.id.in_(found.ids), Order.customer_id == account_id))) if found.ids else set()
+    found.ids = [oid for oid in found.ids if oid in ours]
+    found.total = len(found.ids)
 
 
 def _by_customer(session, snap, question: Question, *, viewer: Viewer, now: datetime,
@@ -215,7 +234,10 @@ def _follow_command(db: Database, question: Question, *, user_id: str, thread: T
                                 refs=[k.text for k in question.keys] or None)
         return Answer(kind=UNFOLLOWED, question=question, refs=refs)
     asked = _ask(db, question, viewer=viewer, now=now, thread=thread, limit=limit)
-    exact = asked.kind == ORDER or (asked.kind == ORDERS and question.keys)
+    if question.keys and asked.kind in (ORDER, ORDERS, CANDIDATES) and not asked.named:
+        # "follow SO-99999 for Acme": no such order; Acme's current orders are not it.
+        return Answer(kind=NO_MATCH, question=question, searched=asked.searched)
+    exact = asked.kind == ORDER or (asked.kind == ORDERS and asked.named)
     if asked.kind in (ORDERS, CANDIDATES) and not exact:
         return replace(asked, note="Which one? Open it with its button and press Follow")
     if not exact:

@@ -47,6 +47,7 @@ class Found:
     customers: list[str] = field(default_factory=list)
     fallback: bool = False  # nothing matched the dates / filters: these are the latest instead
     notes: list[str] = field(default_factory=list)
+    by_keys: bool = False  # the orders are those the question's refs, POs or tracking name
 
     def add(self, oid: int, phrase: str) -> None:
         if oid not in self.matched:
@@ -58,7 +59,7 @@ def orders_by_keys(session: Session, keys: tuple[Key, ...], limit: int,
                    prefixes: frozenset[str] = frozenset()) -> Found:
     """Exact hits for every key; a key with none gets its one-typo neighbours. `prefixes`:
     the ref prefixes in use (a bare '1001' may be WEB-1001)."""
-    found = Found()
+    found = Found(by_keys=True)
     for key in keys:
         exact = _one_ref_if_spelt(key, exact_order_hits(session, key, limit, prefixes))
         if sum(phrase.startswith("order ref ") for _oid, phrase in exact) > 1:

@@ -156,14 +156,15 @@ def follow_notice(db: Database, *, follow_id: int, text: str, status_text: str |
     with db.read() as session:
         row = session.execute(
             select(Follow.channel_id, Follow.thread_ts, Follow.user_id, Order.ref,
-                   Customer.sales_rep_id)
+                   Order.customer_id, Customer.sales_rep_id)
             .join(Order, Order.id == Follow.order_id)
             .join(Customer, Customer.id == Order.customer_id)
             .where(Follow.id == follow_id)).first()
         if row is None:
             return None
-        if _linked(session, row.channel_id):
-            if internal:
+        account = _linked_account(session, row.channel_id)
+        if account is not None:
+            if internal or account != row.customer_id:  # another account's people read it
                 return None
             words = customer_text or status_text or text
         elif status_text is not None and not _sees_details(session, row, audience):
@@ -174,10 +175,11 @@ def follow_notice(db: Database, *, follow_id: int, text: str, status_text: str |
                         words=words)
 
 
-def _linked(session: Session, channel_id: str) -> bool:
-    """A channel linked to a customer (store.workspace.connections): the customer's people
-    read it, so it hears customer-safe words only."""
-    return session.get(ChannelLink, channel_id) is not None
+def _linked_account(session: Session, channel_id: str) -> int | None:
+    """The customer a channel is linked to (store.workspace.connections): that customer's
+    people read it, so it hears customer-safe words about that account's orders only."""
+    return session.scalar(select(ChannelLink.customer_id)
+                          .where(ChannelLink.channel_id == channel_id))
 
 
 def _sees_details(session: Session, row, audience: Audience) -> bool:

@@ -148,3 +148,4 @@ class Answer:
     fallback: bool = False          # nothing matched the dates / filters; orders = the latest
     refs: tuple[str, ...] = field(default=())  # followed / unfollowed
     offset: int = 0                 # a later page of a list: how many came before it
+    named: bool = False             # the orders are those its refs, POs or tracking name

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from store import clock
 from store.db import Database
 from store.errors import CustomerNotFound
-from store.models import ChannelLink, Customer
+from store.models import ChannelLink, Customer, Follow, Order
 
 
 @dataclass(frozen=True)
@@ -37,14 +37,22 @@ def connect_channel(db: Database, *, actor: str, channel_id: str,
             link = ChannelLink(channel_id=channel_id, customer_id=customer.id)
             session.add(link)
         link.customer_id, link.linked_by, link.linked_at = customer.id, actor, clock.now()
+        # The customer's people read the channel: its threads stop following other accounts'
+        # orders (followed while it was linked to another account, or before it was linked).
+        others = select(Order.id).where(Order.customer_id != customer.id)
+        session.execute(delete(Follow).where(Follow.channel_id == channel_id,
+                                             Follow.order_id.in_(others)))
         return ConnectionView(channel_id, customer.id, customer.code, customer.name, actor)
 
 
 def disconnect_channel(db: Database, *, channel_id: str) -> bool:
-    """Unlink the channel; False when it was not linked."""
+    """Unlink the channel; False when it was not linked. Its threads stop following orders:
+    the other organisation may still read it, and unlinked it would hear the desk's words."""
     with db.write() as session:
         gone = session.execute(delete(ChannelLink).where(ChannelLink.channel_id == channel_id)
                                .returning(ChannelLink.channel_id)).first()
+        if gone is not None:
+            session.execute(delete(Follow).where(Follow.channel_id == channel_id))
     return gone is not None
 
 

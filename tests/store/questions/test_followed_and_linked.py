@@ -1,0 +1,79 @@
+"""A followed thread's plain questions, follow commands that name no order, and a linked
+channel's keys: each answered from what the thread follows or the account it is linked to."""
+
+import pytest
+
+from store.enums import Role
+from store.errors import Outsider
+from store.models import Customer, Follow
+from store.questions import follow
+from store.questions.answers import answer_question
+from store.views.questions import FOLLOWED, NO_MATCH, ThreadRef
+from store.workspace import Viewer
+from tests.support.threads_desk import NOW, build_threads_desk
+
+SALES1 = "U0SALES1"
+THREAD = ThreadRef("C0ORDERS", "1700000000.000100")
+
+
+@pytest.fixture
+def desk(db, frozen_clock):
+    build_threads_desk(db)
+    return db
+
+
+def ask(db, text, **kw):
+    return answer_question(db, text=text, user_id=SALES1, role=Role.SALES, policy="status",
+                           now=NOW, **kw)
+
+
+@pytest.mark.parametrize("reply", ["is it late?", "any problems?", "is it on hold?",
+                                   "¿está retrasado?", "is it still open?"])
+def test_a_status_word_in_a_followed_thread_asks_about_the_followed_order(desk, reply):
+    """SO-1042 (Acme) is followed here; 'is it late?' answered with Globex's SO-1050, and
+    'is it still open?' with ten open orders of every account."""
+    follow(desk, ref="SO-1042", channel_id=THREAD.channel_id, thread_ts=THREAD.thread_ts,
+           user_id=SALES1)
+    answer = ask(desk, reply, thread=THREAD, addressed=False)
+    assert [o.ref for o in answer.orders] == ["SO-1042"], [o.ref for o in answer.orders]
+
+
+def test_a_status_word_outside_a_followed_thread_still_searches(desk):
+    answer = ask(desk, "any late orders?")
+    assert answer.orders and "SO-1050" in {o.ref for o in answer.orders}
+
+
+def test_follow_with_a_ref_that_does_not_exist_follows_nothing(desk):
+    """'follow SO-99999 for Acme' made the thread follow every current Acme order."""
+    answer = ask(desk, "follow SO-99999 for Acme", thread=THREAD)
+    with desk.read() as s:
+        followed = s.query(Follow).count()
+    assert (answer.kind, followed) == (NO_MATCH, 0)
+    assert ask(desk, "follow SO-1042", thread=THREAD).kind == FOLLOWED
+
+
+def _buyer(desk) -> Viewer:
+    with desk.read() as s:
+        beta = s.query(Customer).filter_by(code="BETA").one().id
+    return Viewer(user_id="U0BUYER", role=None, policy="status", account_id=beta)
+
+
+def test_an_outsider_may_not_follow_by_typing_what_the_button_refuses(desk):
+    with pytest.raises(Outsider):
+        ask(desk, "follow SO-1044", thread=THREAD, viewer=_buyer(desk))
+    with pytest.raises(Outsider):
+        ask(desk, "unfollow", thread=THREAD, viewer=_buyer(desk))
+
+
+def test_an_outsider_cannot_tell_another_accounts_ref_from_one_that_does_not_exist(desk):
+    """README: in a linked channel a ref of another account gets the same answer as one that
+    does not exist. With a word beside it, Globex's ref read "Nothing found" while a ref of
+    nobody's listed Beta's orders."""
+    buyer = _buyer(desk)
+
+    def seen(text):
+        answer = ask(desk, text, viewer=buyer)
+        return answer.kind, [o.ref for o in answer.orders]
+
+    assert seen("SO-1050 for Beta") == seen("SO-9876 for Beta")
+    assert seen("SO-1050") == seen("SO-9876") == (NO_MATCH, [])
