@@ -21,7 +21,7 @@ from store.customers import CREDIT_STATUSES, UNPAID
 from store.db import Database, among
 from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.models import OPEN_CREDIT, Discrepancy, Order, OrderLine, Product
-from store.triage.actions import close_vanished, record
+from store.triage.actions import NO_LONGER_FOUND, close_vanished, record, reopen
 from store.triage.facts import CustomerFacts, Facts, chunks, load_credit_facts, load_facts
 from store.triage.findings import (
     EXTERNAL_PREFIX,
@@ -76,6 +76,8 @@ def check_orders(session: Session, order_ids: list[int], *, actor: str,
         link_catalog_skus(session, ids)
     facts, findings = _find(session, ids, now, rules, history_cache)
     opened = open_findings(session, findings, actor=actor, now=now, rules=rules)
+    if len(opened) < len({(f.order_id, f.fingerprint) for f in findings}):
+        opened += _reopen_found_again(session, findings, actor=actor, now=now, rules=rules)
     closed: list[int] = []
     if recheck:
         closed = _settle_known(session, ids, findings, actor=actor, now=now)
@@ -141,6 +143,27 @@ def _settle_known(session: Session, order_ids: list[int], findings: list[Finding
                    changes=[{"field": "found", "before": before,
                              "after": found.evidence.get("found") or found.title}])
     return closed
+
+
+def _reopen_found_again(session: Session, findings: list[Finding], *, actor: str,
+                        now: datetime, rules: CheckRules) -> list[int]:
+    """Findings whose item resolved itself when the problem went away (a payment captured, an
+    order brought under its credit limit) and is back: the item opens again. An item a person
+    resolved stays as they left it. Returns the reopened ids."""
+    found = {(f.order_id, f.fingerprint): f for f in findings}
+    reopened = []
+    for part in chunks({order_id for order_id, _ in found}):
+        for d in session.scalars(select(Discrepancy).where(
+                among(session, Discrepancy.order_id, part),
+                Discrepancy.status == DiscrepancyStatus.RESOLVED,
+                Discrepancy.resolution_reason == NO_LONGER_FOUND)
+                .order_by(Discrepancy.id).with_for_update()):
+            f = found.get((d.order_id, d.fingerprint))
+            if f is not None:
+                reopen(session, d, title=f.title, evidence=f.evidence, severity=f.severity,
+                       actor=actor, now=now, rules=rules)
+                reopened.append(d.id)
+    return reopened
 
 
 def _compared(evidence: dict) -> dict:
