@@ -79,4 +79,6 @@ def parse_ship(state: ModalState, meta: ShipMetadata) -> ShipRequest:
     return ShipRequest(
         carrier=state.selected(B.CARRIER), service=state.text(B.SERVICE),
         ship_date=state.date(B.SHIP_DATE), tracking_number=state.text(B.TRACKING),
-        quantities={key: state.figure(B.quantity(key)) or "" for key in meta.keys})
+        quantities={key: state.figure(B.quantity(key)) or "" for key in meta.keys},
+        marks=dict(zip(meta.keys, meta.marks, strict=True))
+        if len(meta.marks) == len(meta.keys) else None)

@@ -24,11 +24,12 @@ class ShipMetadata(Metadata):
     ref: str
     keys: tuple[str, ...] = ()
     channel_id: str | None = None
+    marks: tuple[str, ...] = ()  # each key's line as shown (store's line_mark), in key order
 
 
 def ship_modal(form, *, channel_id: str | None) -> dict:
     metadata = ShipMetadata(ref=form.ref, keys=tuple(line.key for line in form.lines),
-                            channel_id=channel_id)
+                            channel_id=channel_id, marks=tuple(line.mark for line in form.lines))
     return render("ship_modal.json.j2", form=form, ids=FulfilmentActions, blocks=ShipBlocks,
                   metadata=metadata.dumps(), tracking_hint=TRACKING_HINT,
                   summary=(f"*{mrkdwn(form.ref, 64)}* · {mrkdwn(form.customer_name, 200)} · "

@@ -37,7 +37,7 @@ from store.models import (
     StockLevel,
 )
 from store.refs import ref_keys, ref_prefixes
-from store.states import allowed_transitions
+from store.states import edit_transitions
 from store.tracking import tracking_url
 from store.views.orders import (
     AddressView,
@@ -302,7 +302,7 @@ def _assemble(head, *, customer_code: str, customer_name: str, lines: tuple[Line
         shipping_instructions=head.shipping_instructions, notes=head.notes,
         shipments=tuple(_shipment_view(s) for s in shipments),
         open_discrepancies=open_discrepancies, recent_events=recent_events,
-        allowed_transitions=allowed_transitions(head.status, head.fulfilment_status),
+        allowed_transitions=edit_transitions(head.status, head.fulfilment_status),
         account_rep_id=account_rep_id,
         owed=tuple(owed),
     )

@@ -27,6 +27,13 @@ PAYMENT_CHOICES = ("awaiting", "authorized", "captured", "failed")
 CLOSED_STATES = frozenset({OrderStatus.COMPLETED, OrderStatus.CANCELED})
 
 
+def edit_transitions(status: str, fulfilment_status: str) -> tuple[str, ...]:
+    """What the order editor offers: canceling has its own flow (`/order cancel`), which asks
+    why, tells the warehouse not to pick and settles waiting approvals."""
+    return tuple(target for target in allowed_transitions(status, fulfilment_status)
+                 if target != OrderStatus.CANCELED.value)
+
+
 def allowed_transitions(status: str, fulfilment_status: str) -> tuple[str, ...]:
     """Order-status values reachable from here, leaving out the ones that would be refused."""
     return tuple(

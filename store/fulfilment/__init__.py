@@ -26,7 +26,7 @@ from store.fulfilment.delivery import (
     TrackingUpdate,
     record_tracking,
 )
-from store.fulfilment.pick import get_pick_post, mark_packed, mark_picked
+from store.fulfilment.pick import get_pick_post, mark_packed, mark_picked, refresh_pick
 from store.fulfilment.returns import ReturnLineRequest, create_return, return_form
 from store.fulfilment.rules import RULES
 from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
@@ -55,6 +55,7 @@ __all__ = [
     "get_stock",
     "mark_packed",
     "mark_picked",
+    "refresh_pick",
     "post_unrouted",
     "release_reservation",
     "return_form",

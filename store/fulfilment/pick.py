@@ -258,6 +258,10 @@ def _advance(db: Database, *, ref: str, actor: str, source: FulfilmentStatus,
             now = order.fulfilment_status.value.replace("_", " ")
             raise WrongStage(f"{order.ref} is {now}, so it can't be marked {verb}; it needs to "
                              f"be {source.value.replace('_', ' ')} first.")
+        holds = [h.reason.value.replace("_", " ") for h in order.holds if h.released_at is None]
+        if holds:  # placed after the pick request went out: the warehouse stops here
+            raise WrongStage(f"{order.ref} is on hold ({', '.join(holds)}); it can't be marked "
+                             f"{verb} until the hold is released.")
         order.fulfilment_status = target
         log(session, order, actor=actor, kind=f"fulfilment.{verb}", summary=f"marked it {verb}",
             changes=[{"field": "fulfilment", "before": source.value, "after": target.value}])

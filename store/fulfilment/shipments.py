@@ -14,6 +14,7 @@ qty.<line key>.
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
@@ -48,6 +49,9 @@ class ShipFormLine:
     label: str
     left: int
     suggested: int
+    # What the line is as the form shows it (line_mark): an edit may change a line's SKU
+    # while the form is open, and its units must not ship as the new product.
+    mark: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class ShipRequest:
     ship_date: date | None
     tracking_number: str | None
     quantities: dict[str, str]  # form key -> quantity as typed
+    marks: dict[str, str] | None = None  # form key -> line_mark as the form showed it
 
 
 @dataclass(frozen=True)
@@ -123,11 +128,16 @@ def _form_lines(session: Session, order: Order, owed: list[Owed]) -> list[ShipFo
             name = line.product.name if line.product else (line.description or "unknown SKU")
             suggested = min(left, line.quantity_reserved) if line.quantity_reserved else left
             out.append(ShipFormLine(f"l{line.line_no}", f"Line {line.line_no} · {line.sku} "
-                                    f"{name}", left, suggested))
+                                    f"{name}", left, suggested, line_mark(line)))
     for item in owed:
         out.append(ShipFormLine(item.key, f"{item.rma} · {item.sku} {item.name} "
                                 f"({item.outcome})", item.quantity, item.quantity))
     return out
+
+
+def line_mark(line) -> str:
+    """A short mark of an order line's identity (its row and SKU), kept by the ship form."""
+    return f"{zlib.crc32(f'{line.id}:{line.sku}'.encode()):08x}"
 
 
 def _own_lines(order: Order) -> list:
@@ -145,7 +155,7 @@ def ship_order(db: Database, *, ref: str, actor: str, request: ShipRequest,
         errors: dict[str, str] = {}
         carrier, tracking = _carrier_and_tracking(request, errors)
         shipped_at = _shipped_at(request.ship_date, order, today, now, errors)
-        wanted = _quantities(session, order, request.quantities, errors)
+        wanted = _quantities(session, order, request.quantities, errors, request.marks)
         if problem := too_long((request.service or "").strip(), "service", "The service"):
             errors["service"] = problem
         if errors:
@@ -191,8 +201,10 @@ def _shipped_at(day: date | None, order: Order, today: date, now: datetime,
     return now
 
 
-def _quantities(session: Session, order: Order, typed: dict[str, str], errors: dict) -> dict:
-    """form key -> (order line or Owed, units), for the keys with units > 0."""
+def _quantities(session: Session, order: Order, typed: dict[str, str], errors: dict,
+                marks: dict[str, str] | None = None) -> dict:
+    """form key -> (order line or Owed, units), for the keys with units > 0. `marks`: the
+    lines as the form showed them; one that changed since is refused, not shipped."""
     shipped = shipped_quantities(session, [line.id for line in order.lines])
     targets: dict[str, tuple] = {f"l{line.line_no}": (line, line.quantity - shipped.get(
         line.id, 0)) for line in _own_lines(order)}
@@ -202,6 +214,10 @@ def _quantities(session: Session, order: Order, typed: dict[str, str], errors: d
         text = str(text or "").strip() or "0"
         if key not in targets:
             errors[f"qty.{key}"] = "This line is no longer on the order (or was shipped); reopen."
+        elif marks and key in marks and not isinstance(targets[key][0], Owed) \
+                and marks[key] != line_mark(targets[key][0]):
+            errors[f"qty.{key}"] = (f"This line changed since the form opened: it is now "
+                                    f"{targets[key][0].sku}. Close this and open Ship again.")
         elif not text.isdecimal():
             errors[f"qty.{key}"] = f"Enter a whole number, 0 or more (you entered '{text}')."
         elif int(text) > targets[key][1]:

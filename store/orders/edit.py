@@ -194,9 +194,17 @@ def _edit_transition(order: Order, target: str, errors: dict) -> list[FieldChang
     if problem:
         errors["transition"] = problem
         return []
+    if target == OrderStatus.CANCELED.value:
+        # One way to cancel: the editor's status change skipped the reason, the warehouse's
+        # "do not pick" and the waiting approvals.
+        errors["transition"] = (f"Cancel it with `/order cancel {order.ref}`: it asks why (the "
+                                "rep reads it), tells the warehouse not to pick it and settles "
+                                "its waiting approvals.")
+        return []
     before = order.status.value
     order.status = OrderStatus(target)
-    if order.status == OrderStatus.CANCELED:
+    if order.status == OrderStatus.COMPLETED:
+        # Closed short: what was never shipped no longer holds stock others are waiting for.
         for line in order.lines:
             release_reservation(line, keep=0)
     return [FieldChange("status", before, target)]

@@ -125,7 +125,8 @@ def _change_line(session, order, line, edit, shipped: int, errors: dict, *,
         out.append(FieldChange(f"line {line.line_no} quantity", str(line.quantity), str(quantity),
                                line_no=line.line_no, name="quantity"))
         line.quantity = quantity
-        release_reservation(line, keep=min(line.quantity_reserved, quantity))
+        # Reserved stock is for what is still to ship: none once the line is down to it.
+        release_reservation(line, keep=min(line.quantity_reserved, quantity - shipped))
         # Lowered: no more backordered than the line still lacks.
         line.quantity_backordered = min(line.quantity_backordered,
                                         max(0, quantity - shipped - line.quantity_reserved))

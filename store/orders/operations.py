@@ -14,6 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from store import clock
 from store.db import Database
 from store.errors import StaleEdit, ValidationFailed
+from store.fulfilment import refresh_pick
 from store.models import Event, Order, PostedCard
 from store.money import format_money, parse_money
 from store.orders.edit import UNSET, EditResult, OrderEdit, apply_edit
@@ -66,6 +67,9 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
                 notify_edit(session, order, changed)  # threads following the order hear of it
                 # Same transaction: new findings open, fixed ones resolve, with the edit.
                 check_orders(session, [order.id], actor=actor, recheck=True)
+                # The warehouse picks from its request: it shows the lines, holds and status
+                # as they are now (an edit after it went out left it picking the old lines).
+                refresh_pick(session, order)
             view = order_view(session, order)
             cards = _posted_cards(session, order.id)
     except StaleDataError:

@@ -44,7 +44,8 @@ def test_the_order_editor_names_its_inputs_with_edit_order_blocks(db):
     view = edit_order_modal(order, channel_id=None, hold_reasons=["other"])
     b = EditOrderBlocks
     expected = {b.REQUESTED_DATE, b.SHIPPING_INSTRUCTIONS, b.REMOVE_LINES, b.NEW_SKU,
-                b.NEW_QUANTITY, b.NEW_UNIT_PRICE, b.TRANSITION, b.PAYMENT, b.HOLD, b.HOLD_NOTE,
+                b.NEW_QUANTITY, b.NEW_UNIT_PRICE, b.PAYMENT, b.HOLD, b.HOLD_NOTE,
+                *([b.TRANSITION] if order.allowed_transitions else []),
                 *(b.ship_to(f) for f in ADDRESS_FIELDS),
                 *(i(x.line_no) for x in order.lines for i in (b.quantity, b.unit_price))}
     assert inputs(view) - {b.RELEASE_HOLDS} == expected

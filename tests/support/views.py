@@ -42,7 +42,7 @@ def order(**overrides) -> OrderView:
         ship_to=AddressView(name="Receiving", line1="1 Main St", city="Springfield",
                             region="IL", postal_code="62701", country="US"),
         shipping_instructions=None, notes=None, shipments=(), open_discrepancies=(),
-        recent_events=(), allowed_transitions=("completed", "canceled"),
+        recent_events=(), allowed_transitions=("completed",),
     )
     return OrderView(**{**values, **overrides})
 

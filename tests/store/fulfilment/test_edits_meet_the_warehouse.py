@@ -1,0 +1,104 @@
+"""An order edited while the warehouse works on it: the pick request follows the edit, a
+ship form opened before a line changed is refused for that line, a hold stops the picking,
+the editor closes short without keeping stock reserved, and canceling has one way."""
+
+import pytest
+from sqlalchemy import select, update
+
+from store.enums import OutboxStatus
+from store.errors import ValidationFailed, WrongStage
+from store.fulfilment import allocate, mark_packed, mark_picked
+from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
+from store.models import Order, OutboxMessage
+from store.orders import edit_order, get_order
+from store.orders.edit import OrderEdit
+from store.orders.lines import LineEdit
+from tests.support.clock import TODAY
+from tests.support.fulfil_desk import REF, fulfil_desk, reserved_lines, stock
+
+DESK, WAREHOUSE = "U0PROC1", "U0PROC2"
+
+
+def edit(db, **changes):
+    return edit_order(db, ref=REF, actor=DESK, expected_version=get_order(db, ref=REF).version,
+                      changes=OrderEdit(**changes))
+
+
+def ship(db, quantities, marks=None):
+    return ship_order(db, ref=REF, actor=WAREHOUSE, request=ShipRequest(
+        "UPS", "Ground", TODAY, "1Z999AA10123456784", quantities, marks))
+
+
+@pytest.fixture
+def released(db):
+    fulfil_desk(db)
+    allocate(db, ref=REF, actor=DESK)
+    with db.write() as s:  # the pick request is in the warehouse channel
+        order_id = s.scalar(select(Order.id).where(Order.ref == REF))
+        s.execute(update(OutboxMessage).where(OutboxMessage.dedupe_key == f"pick:{order_id}")
+                  .values(status=OutboxStatus.SENT, result_ts="1700000000.000100", attempts=1))
+    return order_id
+
+
+@pytest.mark.parametrize("change", [
+    {"lines": (LineEdit(3, "PMP-7007-GR", 2, "180.00"),)},
+    {"lines": (LineEdit(2, "", 3, "3.00"),)},
+    {"place_hold": ("customer_request", "wait for the new PO")},
+], ids=["sku", "quantity", "hold"])
+def test_an_edit_brings_the_posted_pick_request_up_to_date(db, released, change):
+    edit(db, **change)
+    with db.read() as s:
+        updates = s.scalars(select(OutboxMessage.id).where(
+            OutboxMessage.target == f"pick:{released}",
+            OutboxMessage.method == "chat.update")).all()
+    assert updates, "the warehouse still picks from the old request"
+
+
+def test_a_hold_placed_after_release_stops_picking(db, released):
+    edit(db, place_hold=("customer_request", "wait for the new PO"))
+    with pytest.raises(WrongStage, match="on hold"):
+        mark_picked(db, ref=REF, actor=WAREHOUSE)
+
+
+def test_a_ship_form_opened_before_a_line_changed_does_not_ship_the_new_product(db, released):
+    mark_picked(db, ref=REF, actor=WAREHOUSE)
+    mark_packed(db, ref=REF, actor=WAREHOUSE)
+    form = ship_form(db, ref=REF)  # "Line 3 · BRK-3003-SS", 2 left
+    marks = {line.key: line.mark for line in form.lines}
+    edit(db, lines=(LineEdit(3, "PMP-7007-GR", 2, "180.00"),))
+    pumps = stock(db, "PMP-7007-GR")
+    with pytest.raises(ValidationFailed) as refused:
+        ship(db, {"l1": "4", "l2": "10", "l3": "2"}, marks)
+    assert "PMP-7007-GR" in refused.value.errors["qty.l3"]
+    assert stock(db, "PMP-7007-GR") == pumps
+    ship(db, {"l1": "4"}, marks)  # the lines that did not change still ship
+    fresh = {line.key: line.mark for line in ship_form(db, ref=REF).lines}
+    ship(db, {"l3": "2"}, fresh)  # a form opened after the edit ships the pumps
+    assert stock(db, "PMP-7007-GR") == (pumps[0] - 2, pumps[1])
+
+
+def test_lowering_a_part_shipped_line_to_what_shipped_gives_its_stock_back(db, released):
+    ship(db, {"l2": "4"})
+    assert stock(db, "CBL-5005-BK") == (46, 6)
+    edit(db, lines=(LineEdit(2, "", 4, "3.00"),))  # the customer doesn't want the other 6
+    assert reserved_lines(db)[1] == 0 and stock(db, "CBL-5005-BK") == (46, 0)
+
+
+def test_lowering_a_part_shipped_line_keeps_what_is_still_to_ship(db, released):
+    ship(db, {"l2": "4"})
+    edit(db, lines=(LineEdit(2, "", 6, "3.00"),))  # 2 left to ship
+    assert reserved_lines(db)[1] == 2 and stock(db, "CBL-5005-BK") == (46, 2)
+
+
+def test_completing_short_in_the_editor_gives_the_rest_of_its_stock_back(db, released):
+    ship(db, {"l2": "4"})
+    edit(db, transition_to="completed")
+    assert reserved_lines(db) == [0, 0, 0] and stock(db, "CBL-5005-BK") == (46, 0)
+
+
+def test_the_editor_points_canceling_to_its_own_flow(db, released):
+    assert "canceled" not in get_order(db, ref=REF).allowed_transitions
+    with pytest.raises(ValidationFailed) as refused:
+        edit(db, transition_to="canceled")
+    assert f"/order cancel {REF}" in refused.value.errors["transition"]
+    assert get_order(db, ref=REF).status == "open"
