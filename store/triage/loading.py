@@ -97,6 +97,11 @@ def load_discrepancy(session: Session, discrepancy_id: int, *,
     stmt = (select(Discrepancy).where(Discrepancy.id == int(discrepancy_id))
             .options(joinedload(Discrepancy.order).joinedload(Order.customer)))
     if for_update:
+        # The order first, as every change of an order (edit, ship) locks it and then its
+        # items: taken the other way round (the item, then the order for its Event) the two
+        # deadlocked on PostgreSQL.
+        session.execute(select(Order.id).where(Order.id == select(Discrepancy.order_id).where(
+            Discrepancy.id == int(discrepancy_id)).scalar_subquery()).with_for_update())
         stmt = stmt.with_for_update(of=Discrepancy)
     d = session.scalars(stmt).first()
     if d is None:
