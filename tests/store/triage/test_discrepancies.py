@@ -125,6 +125,21 @@ def test_the_address_fix_uses_the_address_on_file(db, items):
     assert get_order(db, ref="SO-9004").ship_to.postal_code == "62701"
 
 
+def test_the_address_fix_uses_the_address_on_file_as_it_is_when_applied(db, items):
+    """The desk corrects the address on file, then applies the fix: it shipped to the address
+    the customer had moved from (the one kept when the item opened)."""
+    from store.customers import edit_customer, get_customer
+    from store.orders.operations import get_order
+    from store.views.orders import AddressView
+    moved = AddressView(name="Acme Dock", line1="9 Elm St", city="Shelbyville", region="IL",
+                        postal_code="62565", country="US")
+    customer = get_order(db, ref="SO-9004").customer_code
+    edit_customer(db, code=customer, actor="U0PROC1", address=moved,
+                  expected_version=get_customer(db, query=customer).version)
+    apply_fix(db, discrepancy_id=items["bad_address"], actor="U0PROC1")
+    assert get_order(db, ref="SO-9004").ship_to.line1 == "9 Elm St"
+
+
 def test_a_flag_dedupes_per_person_and_reason(db, items):
     first = triage.flag_order(db, ref="SO-9010", actor="U0SALES1", reason="Wrong colour")
     same = triage.flag_order(db, ref="so-9010", actor="U0SALES1", reason="wrong  colour")
