@@ -150,13 +150,14 @@ def gate_price_change(session: Session, order: Order, line: OrderLine, new_price
     for a in session.scalars(select(Approval).where(
             Approval.order_id == order.id, Approval.status == ApprovalStatus.PENDING,
             Approval.kind.in_((ApprovalKind.DISCOUNT, ApprovalKind.PRICE_OVERRIDE)))):
-        if (a.payload or {}).get("line_no") == line.line_no and a.payload.get("to") == new_price:
+        if (a.payload or {}).get("line_no") == line.line_no and a.payload.get("to") == new_price \
+                and a.payload.get("sku", line.sku) == line.sku:
             return f"waiting for approval #{a.id}"  # the same change asked again
     detail = f"Line {line.line_no} ({line.sku} × {line.quantity}) unit price {old} → {new}"
     approval, _queued, note = request_approval(
         session, order=order, kind=kind, amount_minor=amount, detail=detail,
-        requested_by=actor, payload={"line_no": line.line_no, "from": line.unit_price_minor,
-                                     "to": new_price})
+        requested_by=actor, payload={"line_no": line.line_no, "sku": line.sku,
+                                     "from": line.unit_price_minor, "to": new_price})
     return f"waiting for approval #{approval.id}" + (f" ({note})" if note else "")
 
 
@@ -283,7 +284,8 @@ def _apply(session: Session, approval: Approval, order: Order, actor: str) -> li
     line = next((x for x in order.lines if x.line_no == payload.get("line_no")), None)
     if order.status in (OrderStatus.CANCELED, OrderStatus.COMPLETED):
         raise ApprovalRefused(f"{order.ref} is {order.status.value}; reject #{approval.id}.")
-    if line is None or line.unit_price_minor != payload.get("from"):
+    if line is None or line.unit_price_minor != payload.get("from") or \
+            payload.get("sku", line.sku) != line.sku:
         raise ApprovalRefused(
             f"Line {payload.get('line_no')} of {order.ref} changed since #{approval.id} was "
             "asked for, so it can't be applied; reject it and ask again if still needed.")

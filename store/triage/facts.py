@@ -103,8 +103,9 @@ class Facts:
     neighbours: dict[int, list[OrderFacts]] = field(default_factory=dict)  # customer id -> orders
     # (customer id, PO) -> the first order that used it: (ordered_at, id, ref).
     first_po: dict[tuple[int, str], tuple] = field(default_factory=dict)
-    # (order id, line no) -> unit prices a manager approved for that line: the agreed price.
-    approved_prices: dict[tuple[int, int], set[int]] = field(default_factory=dict)
+    # (order id, line no, SKU) -> unit prices a manager approved for that line while it held
+    # that SKU: the agreed price. An approval kept before SKUs were recorded has SKU None.
+    approved_prices: dict[tuple[int, int, str | None], set[int]] = field(default_factory=dict)
     # The customers' own order history (store.triage.history): the unusual_order check's.
     history: History = field(default_factory=History)
 
@@ -152,15 +153,17 @@ def _owing(orders: list[OrderFacts]) -> set[int]:
     return {o.customer_id for o in orders if o.payment_status in _UNPAID}
 
 
-def _approved_prices(session: Session, order_ids: list[int]) -> dict[tuple[int, int], set[int]]:
-    out: dict[tuple[int, int], set[int]] = defaultdict(set)
+def _approved_prices(session: Session, order_ids: list[int]
+                     ) -> dict[tuple[int, int, str | None], set[int]]:
+    out: dict[tuple[int, int, str | None], set[int]] = defaultdict(set)
     for part in chunks(order_ids):
         for order_id, payload in session.execute(select(Approval.order_id, Approval.payload).where(
                 among(session, Approval.order_id, part), Approval.status == ApprovalStatus.APPROVED,
                 Approval.kind.in_((ApprovalKind.DISCOUNT, ApprovalKind.PRICE_OVERRIDE)))):
             payload = payload or {}
             if payload.get("line_no") is not None and payload.get("to") is not None:
-                out[(order_id, int(payload["line_no"]))].add(int(payload["to"]))
+                out[(order_id, int(payload["line_no"]), payload.get("sku"))].add(
+                    int(payload["to"]))
     return dict(out)
 
 

@@ -102,8 +102,12 @@ def check_prices(order, facts, rules, now):
         if expected is None:
             continue
         price, source = expected
-        if ln.unit_price_minor in facts.approved_prices.get((order.id, ln.line_no), ()):
-            continue  # a manager approved this price for this line: it is the agreed price
+        approved = facts.approved_prices
+        if ln.unit_price_minor in approved.get((order.id, ln.line_no, ln.sku), ()) or \
+                ln.unit_price_minor in approved.get((order.id, ln.line_no, None), ()):
+            # A manager approved this price for this line and product: the agreed price (a
+            # line whose SKU changed since, or a new line under a reused number, is not it).
+            continue
         allowed = max(abs(price) * rules.price_tolerance_pct / 100, rules.price_tolerance_minor)
         if abs(ln.unit_price_minor - price) <= allowed:
             continue

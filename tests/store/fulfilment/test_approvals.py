@@ -144,3 +144,41 @@ def test_an_approved_price_is_the_agreed_price_and_the_order_releases(db, desk):
             Discrepancy.type == DiscrepancyType.PRICE_MISMATCH,
             Discrepancy.status != DiscrepancyStatus.RESOLVED)).all()
     assert titles == ["Line 1: WID-1042-BL at $11.50, catalog price $12.50"]
+
+
+def _edit_lines(db, *lines):
+    return edit_order(db, ref="SO-2001", actor=REQUESTER, changes=OrderEdit(lines=lines),
+                      expected_version=get_order(db, ref="SO-2001").version)
+
+
+def _open_price_items(db) -> list[str]:
+    from store.models import Discrepancy
+    with db.read() as s:
+        return list(s.scalars(select(Discrepancy.title).where(
+            Discrepancy.type == "price_mismatch", Discrepancy.status != "resolved")))
+
+
+def _approve_waiting(db) -> None:
+    with db.read() as s:
+        waiting = list(s.scalars(select(Approval.id).where(Approval.status == "pending")))
+    for approval_id in waiting:
+        decide(db, approval_id=approval_id, actor=MANAGER, approve=True)
+
+
+def test_an_approved_price_does_not_follow_its_line_to_another_sku(desk, db):
+    """A $9.00 Widget was approved on line 1; the SKU then corrected to a $45.00 Gizmo with
+    the price untouched was not flagged: the approval went by line number alone."""
+    _edit_lines(db, LineEdit(1, "", 4, "9.00"))
+    _approve_waiting(db)
+    assert not _open_price_items(db)
+    _edit_lines(db, LineEdit(1, "GIZ-2001-RD", 4, "9.00"))
+    assert _open_price_items(db)
+
+
+def test_an_approved_price_does_not_pass_to_a_new_line_under_its_number(desk, db):
+    _edit_lines(db, LineEdit(3, "", 2, "2.00"))  # Bracket $6.00 -> $2.00, approved
+    _approve_waiting(db)
+    _edit_lines(db, LineEdit(3, "", 2, "2.00", remove=True))
+    _edit_lines(db, LineEdit(None, "WID-1042-BL", 2, "2.00"))  # numbered 3 again
+    assert [ln.line_no for ln in get_order(db, ref="SO-2001").lines][-1] == 3
+    assert _open_price_items(db), "a $12.50 Widget at $2.00 is not flagged"
