@@ -5,7 +5,7 @@ classified (store.lookup.plan), keys go to index probes, words to the in-memory 
 from __future__ import annotations
 
 from store.lookup.find import PAGE_SIZE, find_customers, find_orders, find_products, split_ref
-from store.lookup.index import Snapshot, compact_sku, match_names, snapshot
+from store.lookup.index import Snapshot, compact_sku, match_names, processed, snapshot
 from store.lookup.plan import (
     CODE,
     DEFAULT_PREFIXES,
@@ -32,6 +32,7 @@ __all__ = [
     "MAX_WORDS",
     "NUMBER",
     "Snapshot",
+    "processed",
     "check_length",
     "classify_token",
     "compact_sku",

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import threading
+import unicodedata
 import weakref
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
@@ -46,6 +47,29 @@ TIE_WINDOW = 4  # candidates per result re-ranked on ties
 MAX_CLOSE_KEPT = 20_000  # query words whose close words a snapshot remembers
 MAX_QUERY_WORDS = 20  # a name has a few words; the rest of a long query narrows nothing
 _NOT_ALNUM = re.compile(r"[^0-9A-Z]")
+_KANA_VOICING = ("\u3099", "\u309a")  # part of the kana they mark (か/が): kept
+# Letters with a stroke or a ligature have no decomposition: typed as their plain letters.
+_PLAIN_LETTERS = str.maketrans({"ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O",
+                                "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE",
+                                "ı": "i", "ħ": "h", "Ħ": "H", "þ": "th", "Þ": "Th", "ð": "d"})
+
+
+def fold_marks(text: str) -> str:
+    """Without accents and other combining marks: names are typed without them as often as
+    with ('Nguyen Thuong Mai' for 'Nguyễn Thương Mại', 'Lodz' for 'Łódź'). Canonical
+    decomposition and back, so Hangul syllables and kana keep their shape."""
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    kept = "".join(c for c in decomposed
+                   if not unicodedata.combining(c) or c in _KANA_VOICING)
+    return unicodedata.normalize("NFC", kept).translate(_PLAIN_LETTERS)
+
+
+def processed(text: str) -> str:
+    """A name or query as the index compares them: marks folded, then rapidfuzz's lower case
+    without punctuation."""
+    return default_process(fold_marks(text))
 
 
 def compact_sku(text: str) -> str:
@@ -151,12 +175,12 @@ def _build(session: Session, signature: int) -> Snapshot:
     ).all()
     by_name: dict[str, list[int]] = {}
     for cid, _code, name in customer_rows:
-        by_name.setdefault(default_process(name or ""), []).append(cid)
+        by_name.setdefault(processed(name or ""), []).append(cid)
     by_sku: dict[str, tuple[str, str, bool]] = {}
     for sku, name, active in product_rows:
         by_sku.setdefault(compact_sku(sku), (sku, name, bool(active)))
     names = list(by_name)
-    product_names = [default_process(name or "") for _sku, name, _a in by_sku.values()]
+    product_names = [processed(name or "") for _sku, name, _a in by_sku.values()]
     return Snapshot(
         signature=signature,
         names=names, name_words=_word_index(names),
@@ -184,7 +208,7 @@ def match_names(snap: Snapshot, query: str, *, limit: int,
                 cutoff: float) -> list[tuple[int, float]]:
     """(index into snap.names, score), best first: the better of WRatio on the whole name (as
     DESIGN.md measured) and the query's words against the name's words."""
-    text = default_process(query)
+    text = processed(query)
     if not text or not snap.names:
         return []
     by_words = _word_scores(snap.name_words, text)
@@ -279,7 +303,7 @@ def match_skus(snap: Snapshot, query: str, *, limit: int, cutoff: float) -> list
 def match_product_names(snap: Snapshot, query: str, *, limit: int,
                         cutoff: float) -> list[tuple[int, float]]:
     """(index into snap.product_names, score), best first, as match_names scores."""
-    text = default_process(query)
+    text = processed(query)
     if not text or not snap.product_names:
         return []
     whole = process.extract(text, snap.product_names, scorer=fuzz.WRatio, processor=None,

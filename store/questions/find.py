@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from rapidfuzz import fuzz
-from rapidfuzz.utils import default_process
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -21,6 +20,7 @@ from store.lookup import (
     exact_order_hits,
     match_names,
     near_order_hits,
+    processed,
 )
 from store.models import Customer, Order
 from store.questions.facts import is_blocked_clause, is_late_clause, is_open_clause
@@ -132,8 +132,8 @@ def likely(hits: list[CustomerHit], words: str = "") -> list[CustomerHit]:
     best = hits[0].score
     tied = [h for h in hits if h.score >= best - TIE_MARGIN]
     if len(tied) > 1 and words:
-        text = default_process(words)
-        ranked = sorted(((fuzz.token_set_ratio(text, default_process(h.name)), h)
+        text = processed(words)
+        ranked = sorted(((fuzz.token_set_ratio(text, processed(h.name)), h)
                          for h in tied), key=lambda pair: -pair[0])
         if ranked[0][0] - ranked[1][0] >= TIEBREAK_MARGIN:
             return [ranked[0][1]]

@@ -67,6 +67,29 @@ def test_a_typo_in_a_customer_name_still_finds_the_customer(db, desk):
     assert result.candidates[0].score >= 75
 
 
+@pytest.mark.parametrize("name, typed", [
+    ("Nguyễn Thương Mại", "Nguyen Thuong Mai"),          # Vietnamese, typed without marks
+    ("Łódź Hurtownia Spółka", "Lodz Hurtownia Spolka"),  # Polish
+    ("Ελληνική Εμπορική", "Ελληνικη Εμπορικη"),           # Greek without its accents
+    ("Nguyen Thuong Mai", "Nguyễn Thương Mại"),           # stored plain, typed with marks
+])
+def test_a_name_is_found_with_or_without_its_accents(db, desk, name, typed):
+    """'Nguyen Thuong Mai' scored 76 against 'Nguyễn Thương Mại', under the threads' cutoff."""
+    with db.write() as s:
+        customer = Customer(code="MARKS", name=name, currency="USD")
+        s.add(customer)
+        s.flush()
+        add_order(s, "SO-3100", customer.id, days_ago(3, 0), lines=[("WID-1042-BL", None, 1, 1250)])
+    found = find_orders(db, query=typed).candidates
+    assert [c.ref for c in found] == ["SO-3100"] and found[0].score >= 95
+
+
+def test_kana_keep_their_voicing_marks(db, desk):
+    """か and が are different sounds: folding marks must not make them one name."""
+    assert search_index.fold_marks("がっこう") == "がっこう"
+    assert search_index.fold_marks("Łódź Đặng") == "Lodz Dang"  # Ł and Đ: no decomposition
+
+
 def test_a_customer_code_lists_that_customers_orders(db, desk):
     result = find_orders(db, query="globex")
     assert [c.ref for c in result.candidates] == ["SO-1046"]
