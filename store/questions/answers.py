@@ -20,7 +20,7 @@ from store import clock
 from store.db import Database
 from store.enums import Role
 from store.errors import OrderNotFound, Outsider
-from store.lookup import CODE, MAX_QUERY_CHARS, check_length, snapshot
+from store.lookup import CODE, MAX_QUERY_CHARS, check_length, processed, snapshot
 from store.models import Order
 from store.questions import follows
 from store.questions.facts import order_answers
@@ -124,6 +124,8 @@ def _ask(db: Database, question: Question, *, viewer: Viewer, now: datetime,
                                 thread=thread, limit=offset + limit)
         if found is None:
             return Answer(kind=NEEDS_ORDER, question=question)
+        if found.undated:
+            question = replace(question, dates=None)
         # A fallback ("nothing late for Stark; the latest instead") is a list, even of one:
         # shown as the order alone, it read as the answer to the question.
         single = len(found.ids) == 1 and not found.ambiguous and not found.fallback
@@ -188,6 +190,10 @@ def _by_customer(session, snap, question: Question, *, viewer: Viewer, now: date
         searched += ["customer names", "customer codes"]
         hits = likely(match_customers(session, snap, question.words, _codes(question)),
                       question.words)
+        named = _date_word_as_name(session, snap, question, hits)
+        if named is not None:  # "orders from Jan Kowalski": a person, not January
+            hits, question = named, replace(question, dates=None)
+            found.undated = True
         found.customers = [h.name for h in hits]
         if not hits:
             return found, tuple(searched)
@@ -208,6 +214,31 @@ def _by_customer(session, snap, question: Question, *, viewer: Viewer, now: date
         found.add(oid, ", ".join(found.customers) or "")
     found.total, found.floor = total, floor
     return found, tuple(searched)
+
+
+# Words that lead a date phrase, not part of a name: "from Jan", "de Julio".
+_DATE_LEADS = frozenset({"in", "during", "for", "of", "since", "from", "on", "de", "en",
+                         "durante", "desde", "del"})
+
+
+def _date_word_as_name(session, snap, question: Question, hits: list) -> list | None:
+    """The customers the question names if the month or weekday it was read to mean is the
+    first word of a name ('Jan Kowalski', 'Julio Fernández', 'August Industries'); None when
+    the date reading stands: the word must be part of the name found, found at least as well
+    as by the words without it."""
+    if question.dates is None or not question.words:
+        return None
+    words = [w for w in question.dates.phrase.split() if w.lower() not in _DATE_LEADS]
+    if len(words) != 1 or not words[0].isalpha():
+        return None
+    together = f"{words[0]} {question.words}"
+    named = likely(match_customers(session, snap, together, _codes(question)), together)
+    # The word must be in the name found: 'August Initech' finds Initech as well as 'Initech'
+    # does, and there August is the month.
+    if named and processed(words[0]) in processed(named[0].name).split() \
+            and (not hits or named[0].score >= hits[0].score):
+        return named
+    return None
 
 
 def _current_orders(session, now: datetime, customer_ids: list[int], limit: int):

@@ -48,6 +48,7 @@ class Found:
     fallback: bool = False  # nothing matched the dates / filters: these are the latest instead
     notes: list[str] = field(default_factory=list)
     by_keys: bool = False  # the orders are those the question's refs, POs or tracking name
+    undated: bool = False  # the date it seemed to ask for was the first word of a name
 
     def add(self, oid: int, phrase: str) -> None:
         if oid not in self.matched:

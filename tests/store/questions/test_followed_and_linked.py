@@ -77,3 +77,30 @@ def test_an_outsider_cannot_tell_another_accounts_ref_from_one_that_does_not_exi
 
     assert seen("SO-1050 for Beta") == seen("SO-9876 for Beta")
     assert seen("SO-1050") == seen("SO-9876") == (NO_MATCH, [])
+
+
+@pytest.mark.parametrize("name, question", [
+    ("Jan Kowalski Sp. z o.o.", "orders from Jan Kowalski"),
+    ("Julio Fernández SL", "pedidos de Julio Fernández"),
+    ("August Industries", "what did August Industries order"),
+])
+def test_a_customer_named_like_a_month_is_a_name_not_a_date(desk, name, question):
+    """'Jan', 'Julio' and 'August' were read as months and the rest of the name searched alone
+    ('nothing in January for Kowalski', or Stark Industries offered beside August's)."""
+    from datetime import UTC, datetime
+
+    from tests.support.desk import add_order
+    with desk.write() as s:
+        customer = Customer(code="NAMED", name=name, currency="USD", sales_rep_id=SALES1)
+        s.add(customer)
+        s.flush()
+        add_order(s, "SO-2001", customer.id, datetime(2026, 11, 24, 10, tzinfo=UTC),
+                  lines=[("WID-1042-BL", None, 1, 1250)])
+    answer = ask(desk, question)
+    assert answer.question.dates is None, answer.question.dates
+    assert [o.ref for o in answer.orders] == ["SO-2001"], (answer.kind, answer.customers)
+
+
+def test_a_month_beside_a_customer_name_is_still_a_month(desk):
+    answer = ask(desk, "what did Initech order in August")
+    assert answer.question.dates is not None and answer.question.dates.phrase == "in August"
