@@ -41,6 +41,7 @@ from store.views.questions import (
     FOLLOWED,
     HELP,
     IGNORED,
+    ITEMS,
     NEEDS_ORDER,
     NO_MATCH,
     OPEN,
@@ -130,8 +131,9 @@ def _ask(db: Database, question: Question, *, viewer: Viewer, now: datetime,
         # shown as the order alone, it read as the answer to the question.
         single = len(found.ids) == 1 and not found.ambiguous and not found.fallback
         page = found.ids[offset:offset + limit] if not single else found.ids[:limit]
+        # "What did Initech order?" asks for the lines of each order listed, not only one's.
         orders = order_answers(session, page, viewer=viewer, today=clock.date_of(now),
-                               matched=found.matched, detailed=single)
+                               matched=found.matched, detailed=single or ITEMS in question.wants)
     if not orders:
         return Answer(kind=NO_MATCH, question=question, searched=searched,
                       customers=tuple(found.customers), note=_note(found))

@@ -104,3 +104,17 @@ def test_a_customer_named_like_a_month_is_a_name_not_a_date(desk, name, question
 def test_a_month_beside_a_customer_name_is_still_a_month(desk):
     answer = ask(desk, "what did Initech order in August")
     assert answer.question.dates is not None and answer.question.dates.phrase == "in August"
+
+
+def test_what_a_customer_ordered_lists_each_orders_items(desk):
+    """The list could show items, but the store loaded the lines for a single order only."""
+    answer = answer_question(desk, text="what did Initech order yesterday", user_id="U0PROC1",
+                             role=Role.PROCESSOR, policy="status", now=NOW)
+    assert len(answer.orders) == 2
+    assert all(o.details is not None and o.details.lines for o in answer.orders)
+
+
+def test_a_list_without_items_asked_stays_short(desk):
+    answer = answer_question(desk, text="Initech orders yesterday", user_id="U0PROC1",
+                             role=Role.PROCESSOR, policy="status", now=NOW)
+    assert len(answer.orders) == 2 and all(o.details is None for o in answer.orders)
