@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import quote
 
 _URLS = {
@@ -36,8 +37,24 @@ def carrier_key(carrier: str | None, tracking_number: str | None = None) -> str 
 
 
 def clean_tracking_number(text: str) -> str:
-    """People paste numbers with spaces or dashes; carriers store them without."""
-    return re.sub(r"[\s\-]", "", text).upper()
+    """People paste numbers with spaces or dashes, and copies from web pages carry invisible
+    characters (zero-width spaces); carriers store them without."""
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return re.sub(r"[\s\-]", "", visible).upper()
+
+
+# What a scanner reads off a label, around the tracking number: USPS's IMpb barcode leads
+# with "420" and the ZIP (5 or 9 digits); FedEx's 34-digit barcode ends with the 12-digit
+# tracking number.
+_USPS_SCAN = re.compile(r"420\d{5}(?:\d{4})?(9[1-5]\d{18,20})")
+_FEDEX_SCAN = re.compile(r"\d{22}(\d{12})")
+
+
+def scanned_tracking_number(carrier: str, number: str) -> str:
+    """The tracking number inside a scanned label barcode of `carrier`; else `number`."""
+    shape = {"USPS": _USPS_SCAN, "FedEx": _FEDEX_SCAN}.get(carrier)
+    found = shape.fullmatch(number) if shape else None
+    return found.group(1) if found else number
 
 
 def looks_like_tracking_number(text: str) -> bool:

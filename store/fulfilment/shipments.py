@@ -38,7 +38,7 @@ from store.fulfilment.rules import CARRIERS, RULES, TRACKING_FORMATS, Fulfilment
 from store.models import Discrepancy, Order, Return, ReturnLine, Shipment, ShipmentLine, Warehouse
 from store.questions import notify_followers
 from store.records import load_order, owed_goods, shipped_quantities
-from store.tracking import clean_tracking_number, tracking_url
+from store.tracking import clean_tracking_number, scanned_tracking_number, tracking_url
 from store.triage import LATE_FINGERPRINT, close_vanished
 from store.views.orders import OwedView as Owed
 
@@ -174,7 +174,8 @@ def _carrier_and_tracking(request: ShipRequest, errors: dict) -> tuple[str, str 
     if carrier is None:
         errors["carrier"] = f"Pick a carrier: {', '.join(CARRIERS)}."
         return chosen, None
-    tracking = clean_tracking_number(request.tracking_number or "") or None
+    tracking = scanned_tracking_number(
+        carrier, clean_tracking_number(request.tracking_number or "")) or None
     shape = TRACKING_FORMATS.get(carrier)
     if tracking and len(tracking) > 64:
         errors["tracking"] = "A tracking number is at most 64 characters."

@@ -44,6 +44,22 @@ def test_tracking_numbers_must_fit_their_carrier(db, desk, carrier, good, bad):
     assert result.tracking_url and result.units == 1
 
 
+@pytest.mark.parametrize("carrier,scanned,number", [
+    ("USPS", "42062701" "9400111899223344556677", "9400111899223344556677"),      # 420 + ZIP
+    ("USPS", "420627011234" "9400111899223344556677", "9400111899223344556677"),  # ZIP+4
+    ("FedEx", "1001901781990001000300617767123456", "617767123456"),  # the last 12 digits
+    ("UPS", "1Z999AA1\u200b0123456784", "1Z999AA10123456784"),  # a zero-width space inside
+])
+def test_a_scanned_label_barcode_gives_its_tracking_number(db, desk, carrier, scanned,
+                                                          number):
+    """Warehouse scanners read the whole label barcode: USPS's leads with 420 and the ZIP,
+    FedEx's 34 digits end with the tracking number. Both were refused as not USPS / FedEx."""
+    ship(db, carrier, scanned, l1=1)
+    with db.read() as s:
+        shipment = s.scalars(select(Shipment).order_by(Shipment.id.desc())).first()
+    assert shipment.tracking_number == number
+
+
 def test_every_field_is_checked_and_nothing_is_saved_on_error(db, desk):
     with pytest.raises(ValidationFailed) as refused:
         ship(db, "Pigeon", day=in_days(30), l1="x", l2=11, l9=1)
