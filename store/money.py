@@ -4,6 +4,8 @@ price typed in Slack go through the same rules, so they mean the same thing."""
 
 from __future__ import annotations
 
+import re
+
 from decimal import Decimal, InvalidOperation
 
 # ISO 4217 active codes and their minor-unit exponents; everything not listed uses 2.
@@ -88,6 +90,10 @@ def parse_decimal(text: str) -> Decimal:
     return value
 
 
+# '1.500' in a European export means 1500; a 2-decimal currency never needs three decimals.
+_THOUSANDS_DOT = re.compile(r"[1-9]\d{0,2}(?:\.\d{3})+")
+
+
 def to_minor(value: Decimal, currency: str, *, original: str | None = None) -> int:
     """Decimal -> minor units, refusing more decimals than the currency has."""
     exponent = currency_exponent(currency)
@@ -99,6 +105,12 @@ def to_minor(value: Decimal, currency: str, *, original: str | None = None) -> i
             f"'{shown}' has more decimals than {currency} allows ({exponent}); "
             f"write it like {example}"
         )
+    if original is not None and exponent < 3 and _THOUSANDS_DOT.fullmatch(original.strip()):
+        whole = original.strip().replace(".", "")
+        raise MoneyError(
+            f"'{original}' is ambiguous: {whole} written with a thousands dot, or "
+            f"{value:.{exponent}f} with more decimals than {currency} has ({exponent}). "
+            f"Write {whole} or {value:.{exponent}f}")
     if scaled > MAX_MINOR:
         shown = original if original is not None else str(value)
         raise MoneyError(f"'{shown}' is more than {format_minor(MAX_MINOR, currency)} "

@@ -72,8 +72,10 @@ def content_version(customer: Customer) -> str:
 def credit_used(session: Session, customer_id: int) -> int:
     """Unpaid value of the customer's confirmed orders, lines plus shipping, less what approved
     returns credited back on them, minor units."""
+    # In the limit's currency, the customer's: orders in another can't be added to it.
+    currency = select(Customer.currency).where(Customer.id == customer_id).scalar_subquery()
     scope = (Order.customer_id == customer_id, Order.status.in_(CREDIT_STATUSES),
-             Order.payment_status.in_(UNPAID))
+             Order.payment_status.in_(UNPAID), Order.currency == currency)
     lines = session.scalar(
         select(func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
         .join(Order, Order.id == OrderLine.order_id).where(*scope)

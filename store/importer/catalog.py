@@ -102,7 +102,7 @@ def _write_batch(ctx, batch, seen, seen_stock) -> None:
             .join(Product, StockLevel.product_id == Product.id)
             .join(Warehouse, StockLevel.warehouse_id == Warehouse.id)
             .where(Product.sku.in_(k)), skus)}
-        known = set(products)
+        known, changed_skus = set(products), set()
         for row_no, row in batch:
             values, errors = parse_row(row)
             errors = errors or _conflicts(values, row_no, seen, seen_stock)
@@ -113,6 +113,7 @@ def _write_batch(ctx, batch, seen, seen_stock) -> None:
             changed = _apply(session, values, products, warehouses, stock)
             if changed:
                 ctx.tally.rows_imported += 1
+                changed_skus.add(values["sku"])
             else:
                 ctx.tally.rows_unchanged += 1
         session.flush()
@@ -121,6 +122,11 @@ def _write_batch(ctx, batch, seen, seen_stock) -> None:
             from store.triage import recheck_unknown_skus  # lazily, as store.importer.orders
 
             recheck_unknown_skus(session, added, actor=ctx.actor)
+        if changed_skus & known:
+            from store.triage import recheck_changed_products
+
+            # A restock or a new price settles the stock and price items waiting on them.
+            recheck_changed_products(session, changed_skus & known, actor=ctx.actor)
         ctx.save_counts(session)
     ctx.batch_done()
 

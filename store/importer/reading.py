@@ -10,6 +10,7 @@ import csv
 import functools
 import hashlib
 import re
+import unicodedata
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -47,7 +48,7 @@ class Table:
                 continue
             if not any(cells):
                 continue
-            cells = [from_spreadsheet_cell(c) if c[:1] == "'" else c for c in cells]
+            cells = [from_spreadsheet_cell(c) if c[:1] == "'" else _composed(c) for c in cells]
             if len(cells) < width:
                 cells = cells + [""] * (width - len(cells))
             yield row_no, cells
@@ -95,6 +96,25 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _composed(text: str) -> str:
+    """Text as one composed form (NFC): macOS and some exports write 'Ü' as U followed by a
+    combining mark, which looks the same and compared unequal to the stored code."""
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _first_undecodable_line(path: Path) -> tuple[int, str]:
+    """The line number and text of the first line that is not UTF-8 (read as Windows-1252,
+    what such files usually are), for an error people can act on."""
+    with open(path, "rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as err:  # the words around the first odd byte
+                around = raw[max(0, err.start - 30):err.start + 30]
+                return number, around.decode("cp1252", errors="replace").strip()
+    return 0, ""
+
+
 def _sniff_delimiter(first_line: str) -> str:
     counts = {d: first_line.count(d) for d in _DELIMITERS}
     best = max(_DELIMITERS, key=lambda d: counts[d])
@@ -112,11 +132,12 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, list[str]]]:
             for cells in reader:
                 start, consumed = consumed + 1, reader.line_num
                 yield start, [c.strip() for c in cells]
-        except UnicodeDecodeError as err:
+        except UnicodeDecodeError:
+            line, text = _first_undecodable_line(path)
             raise UnreadableFile(
                 path.name,
-                f"it is not UTF-8 text (byte {err.start} of a chunk can't be decoded). "
-                "Save it as 'CSV UTF-8' and try again.",
+                f"it is not UTF-8 text: line {line} ('{text}') looks like another encoding, "
+                "such as Windows or Latin-1. Save it as 'CSV UTF-8' and try again.",
             ) from None
         except csv.Error as err:
             raise UnreadableFile(path.name, f"line {reader.line_num}: {err}.") from None
@@ -206,7 +227,9 @@ def _cell_text(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        # As Excel shows it: 15 significant digits. A formula's =3*1.1 is saved as
+        # 3.3000000000000003, refused as "more decimals than USD allows" though it reads 3.30.
+        return str(int(value)) if value.is_integer() else f"{value:.15g}"
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     return str(value).strip()

@@ -10,6 +10,7 @@ from store.triage.checks import (
     HistoryCache,
     check_orders,
     check_stored_orders,
+    recheck_changed_products,
     recheck_unknown_skus,
 )
 from store.triage.findings import EXTERNAL_PREFIX, LATE_FINGERPRINT, WORDS, Finding
@@ -60,6 +61,7 @@ __all__ = [
     "list_queue",
     "load_discrepancy",
     "nudge_overdue",
+    "recheck_changed_products",
     "recheck_unknown_skus",
     "open_findings",
     "order_ref_in",

@@ -40,7 +40,7 @@ _CREDIT_STATUSES = frozenset(s.value for s in CREDIT_STATUSES)
 _UNPAID = frozenset(s.value for s in UNPAID)
 
 __all__ = ["CheckReport", "Finding", "HistoryCache", "check_orders", "check_stored_orders",
-           "findings_for"]
+           "findings_for", "recheck_changed_products"]
 
 
 @dataclass(frozen=True)
@@ -115,6 +115,25 @@ def recheck_unknown_skus(session: Session, skus, *, actor: str) -> int:
                Discrepancy.type == DiscrepancyType.UNKNOWN_SKU,
                Discrepancy.status != DiscrepancyStatus.RESOLVED)
         .order_by(OrderLine.order_id))))
+    if order_ids:
+        check_orders(session, order_ids, actor=actor, recheck=True)
+    return len(order_ids)
+
+
+# What a catalog import can settle: more stock on hand, a new catalog price.
+_CATALOG_TYPES = (DiscrepancyType.INSUFFICIENT_STOCK, DiscrepancyType.PRICE_MISMATCH)
+RECHECK_MAX_ORDERS = 2_000  # a catalog import's recheck in one transaction; more wait for edits
+
+
+def recheck_changed_products(session: Session, skus, *, actor: str) -> int:
+    """Orders with an open stock or price item on a line of one of `skus`, checked again after
+    a catalog import changed those products (a restock settles "not enough stock", which
+    otherwise held the order back until someone resolved it by hand). Returns how many."""
+    order_ids = list(dict.fromkeys(session.scalars(
+        select(OrderLine.order_id).join(Discrepancy, Discrepancy.order_id == OrderLine.order_id)
+        .where(OrderLine.sku.in_(set(skus)), Discrepancy.type.in_(_CATALOG_TYPES),
+               Discrepancy.status != DiscrepancyStatus.RESOLVED)
+        .order_by(OrderLine.order_id).limit(RECHECK_MAX_ORDERS))))
     if order_ids:
         check_orders(session, order_ids, actor=actor, recheck=True)
     return len(order_ids)

@@ -84,12 +84,13 @@ class ProductFacts:
 @dataclass(frozen=True)
 class CustomerFacts:
     code: str
-    credit_limit_minor: int | None
+    credit_limit_minor: int | None  # in `currency`, the customer's
     # Unpaid value of open/completed orders, this one included; None where the credit check
     # can't need it (no limit, or no unpaid order among those loaded): reading it costs a
     # pass over every order of the customer, and most imported orders are paid.
     exposure_minor: int | None
     default_address: dict | None
+    currency: str = ""
 
 
 @dataclass
@@ -238,7 +239,8 @@ def _customers(session: Session, ids, owing: set[int]) -> dict[int, CustomerFact
     """owing: the customers whose unpaid total is read (see CustomerFacts.exposure_minor)."""
     out: dict[int, CustomerFacts] = {}
     for part in chunks(ids):
-        rows = session.execute(select(Customer.id, Customer.code, Customer.credit_limit_minor)
+        rows = session.execute(select(Customer.id, Customer.code, Customer.credit_limit_minor,
+                                      Customer.currency)
                                .where(among(session, Customer.id, part))).all()
         limited = [r.id for r in rows if r.credit_limit_minor is not None and r.id in owing]
         exposure = _exposure(session, limited)
@@ -246,13 +248,14 @@ def _customers(session: Session, ids, owing: set[int]) -> dict[int, CustomerFact
         for r in rows:
             out[r.id] = CustomerFacts(r.code, r.credit_limit_minor,
                                       exposure.get(r.id, 0) if r.id in limited else None,
-                                      addresses.get(r.id))
+                                      addresses.get(r.id), r.currency)
     return out
 
 
 def _exposure(session: Session, ids: list[int]) -> dict[int, int]:
     """store.customers.view.credit_used, for many customers in one grouped query over their
-    unpaid orders only (OWING's partial index); the lines are read only for those."""
+    unpaid orders only (OWING's partial index); the lines are read only for those. Only
+    orders in the customer's currency, the limit's: yen and cents don't add up."""
     if not ids:
         return {}
     lines = (select(func.sum(OrderLine.quantity * OrderLine.unit_price_minor))
@@ -261,7 +264,9 @@ def _exposure(session: Session, ids: list[int]) -> dict[int, int]:
     for cid, total in session.execute(
             select(Order.customer_id, func.sum(Order.shipping_minor + func.coalesce(lines, 0)
                                                - refunded(Order.id)))
-            .where(among(session, Order.customer_id, ids), OWING)
+            .join(Customer, Customer.id == Order.customer_id)
+            .where(among(session, Order.customer_id, ids), OWING,
+                   Order.currency == Customer.currency)
             .group_by(Order.customer_id)):
         out[cid] = int(total or 0)
     return out
