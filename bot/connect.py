@@ -79,7 +79,8 @@ def _storefront(source: str, topic: tuple[str, str], delivery: tuple[str, str],
                 ) -> Received:
         rep = reps.get(f"{source}@{shop(environ)}") or reps.get(source)
         return receive_order(db, source, body, topic=_header(environ, *topic),
-                             delivery_id=_header(environ, *delivery), default_rep=rep)
+                             delivery_id=_header(environ, *delivery), default_rep=rep,
+                             shop=shop(environ))
     return receive
 
 

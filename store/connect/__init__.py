@@ -47,16 +47,17 @@ def receive_tracking(db: Database, body: dict) -> Received:
 
 
 def receive_order(db: Database, source: str, body: dict, *, topic: str, delivery_id: str,
-                  default_rep: str | None = None) -> Received:
+                  default_rep: str | None = None, shop: str = "") -> Received:
     """One storefront webhook (store.connect.shopify / woocommerce), acted on once per delivery
-    id. Raises IntakeRejected naming the field; nothing of a refused delivery is kept."""
+    id. `shop`: the sending shop's domain, when the platform names it (Shopify). Raises
+    IntakeRejected naming the field; nothing of a refused delivery is kept."""
     platform = STOREFRONTS[source]
     with db.write() as session:
         earlier = claim(session, source=source, delivery_id=delivery_id, topic=topic)
         if earlier is not None:
             count(session, source, "duplicate")
             return Received(True, earlier)
-        answer = platform.receive(session, db, topic, body, default_rep=default_rep)
+        answer = platform.receive(session, db, topic, body, default_rep=default_rep, shop=shop)
         remember(session, source=source, delivery_id=delivery_id, result=answer)
         count(session, source, "accepted")
         return Received(False, answer)

@@ -20,6 +20,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store.connect.ledger import claim, remember
 from store.connect.storefront import (
     Buyer,
     StorefrontOrder,
@@ -29,6 +30,7 @@ from store.connect.storefront import (
     list_field,
     money_sum,
     text,
+    unshipped_lines,
 )
 from store.connect.tracking import moment, text_field
 from store.enums import PaymentStatus
@@ -48,12 +50,13 @@ ADDRESS = {"name": "name", "line1": "address1", "line2": "address2", "city": "ci
 REFUND_REASON = "refunded in Shopify"
 
 
-def receive(session: Session, db, topic: str, body: dict, *, default_rep: str | None) -> dict:
+def receive(session: Session, db, topic: str, body: dict, *, default_rep: str | None,
+            shop: str = "") -> dict:
     if topic not in TOPICS:
         return {"ok": True, "ignored": topic}
     if topic == "refunds/create":
         return _refund(session, db, body)
-    return apply(session, db, parse_order(body, topic), default_rep=default_rep)
+    return apply(session, db, parse_order(body, topic), default_rep=default_rep, shop=shop)
 
 
 def parse_order(order: dict, topic: str = "orders/create") -> StorefrontOrder:
@@ -88,7 +91,9 @@ def _notes(order: dict) -> str | None:
         f"{text(c.get('code'))} (" + (f"{text(c.get('amount'))}%" if c.get("type") ==
                                        "percentage" else text(c.get("amount"))) + ")"
         for c in codes if text(c.get("code")))
-    parts = [text(order.get("note")), f"Discount codes: {discount}" if discount else ""]
+    unshipped = unshipped_lines(order)
+    parts = [text(order.get("note")), f"Discount codes: {discount}" if discount else "",
+             f"Not shipped: {unshipped}" if unshipped else ""]
     return "\n".join(p for p in parts if p) or None
 
 
@@ -124,6 +129,20 @@ def _guest(order: dict) -> Buyer:
 
 
 def _refund(session: Session, db, refund: dict) -> dict:
+    """A refund acted on once by its own id: two subscriptions (the shop's admin webhook and an
+    app's) deliver it under two webhook ids, which made two returns."""
+    if refund.get("id") is None:
+        return _refund_once(session, db, refund)
+    key = f"refund:{text(refund.get('id'))}"
+    earlier = claim(session, source=PLATFORM, delivery_id=key, topic="refunds/create")
+    if earlier is not None:
+        return earlier | {"duplicate_refund": True}
+    answer = _refund_once(session, db, refund)
+    remember(session, source=PLATFORM, delivery_id=key, result=answer)
+    return answer
+
+
+def _refund_once(session: Session, db, refund: dict) -> dict:
     if refund.get("order_id") is None:
         raise IntakeRejected("The refund's order_id is missing.", field="order_id")
     items = list_field(refund, "refund_line_items")

@@ -18,7 +18,7 @@ the desk last took changes nothing. A cancellation of an order already shipped f
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
@@ -26,11 +26,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from store import clock
+from store.connect.ledger import claim
 from store.enums import DiscrepancyType, PaymentStatus
 from store.errors import CannotCancel, IntakeRejected, ValidationFailed
 from store.fulfilment import cancel_order
-from store.models import Customer, Event, Order
+from store.models import ConnectEvent, Customer, Event, Order
 from store.orders import LineEdit, OrderEdit, edit_order, intake_order
+from store.refs import ref_key_of
 from store.states import PAYMENT_CHOICES
 from store.triage import EXTERNAL_PREFIX, Finding, open_findings
 from store.triage import RULES as CHECK_RULES
@@ -66,7 +68,7 @@ class StorefrontOrder:
     created_at: datetime | None
     updated_at: datetime | None
     currency: str | None
-    payment: PaymentStatus
+    payment: PaymentStatus | None  # None: the platform's status says nothing of payment
     ship: dict[str, str] = field(default_factory=dict)  # ADDRESS column -> value
     lines: tuple[dict, ...] = ()  # intake lines: sku, quantity, unit_price
     shipping: str | None = None  # the shipping charge, as the platform wrote it
@@ -86,9 +88,11 @@ def list_field(body: dict, name: str) -> list:
 
 
 def line_items(order: dict, quantity=lambda line: line.get("quantity"), *,
-               zero_is_removed: bool = False) -> list[dict]:
-    """The order's `line_items` as intake lines (sku, quantity, unit price); `quantity` reads a
-    line's quantity the platform's way; with `zero_is_removed`, lines at 0 are left out."""
+               zero_is_removed: bool = False,
+               price=lambda line: text(line.get("price")) or None) -> list[dict]:
+    """The order's `line_items` as intake lines (sku, quantity, unit price); `quantity` and
+    `price` read a line's the platform's way; with `zero_is_removed`, lines at 0 are left
+    out."""
     lines = order.get("line_items")
     if not isinstance(lines, list) or not lines:
         raise IntakeRejected("line_items must be a list of at least one line.",
@@ -97,13 +101,26 @@ def line_items(order: dict, quantity=lambda line: line.get("quantity"), *,
     for n, line in enumerate(lines):
         if not isinstance(line, dict):
             raise IntakeRejected("Each line item must be an object.", field=f"line_items[{n}]")
-        sku = text(line.get("sku"))
-        if not sku:
-            raise IntakeRejected("A line item needs its sku.", field=f"line_items[{n}].sku")
+        if not ships(line):
+            continue  # a tip or a gift card: nothing for the warehouse (named in the notes)
+        # A product sold without a SKU still ships: it comes in under a stand-in, for the
+        # unknown-SKU check to flag (refusing it lost the whole order).
+        sku = text(line.get("sku")) or f"NO-SKU-{text(line.get('variant_id')) or n + 1}"[:64]
         if (units := quantity(line)) != 0 or not zero_is_removed:
-            out.append({"sku": sku, "quantity": units,
-                        "unit_price": text(line.get("price")) or None})
+            out.append({"sku": sku, "quantity": units, "unit_price": price(line)})
     return out
+
+
+def ships(line: dict) -> bool:
+    """A line the warehouse sends: not a tip or a gift card (Shopify marks both)."""
+    return line.get("requires_shipping") is not False and line.get("gift_card") is not True
+
+
+def unshipped_lines(order: dict) -> str:
+    """The lines that don't ship, for the order's notes: 'Tip (5.00)'."""
+    lines = order.get("line_items") if isinstance(order.get("line_items"), list) else []
+    return ", ".join(f"{text(x.get('title')) or 'item'} ({text(x.get('price'))})"
+                     for x in lines if isinstance(x, dict) and not ships(x))
 
 
 def money_sum(items: list, key: str, where: str) -> str | None:
@@ -118,14 +135,26 @@ def money_sum(items: list, key: str, where: str) -> str | None:
     return str(total) if total else None
 
 
-def apply(session: Session, db, order: StorefrontOrder, *, default_rep: str | None) -> dict:
+def apply(session: Session, db, order: StorefrontOrder, *, default_rep: str | None,
+          shop: str = "") -> dict:
     existing = session.scalars(select(Order).where(Order.external_key == order.key)).first()
     if existing is None:
-        if order.buyer is None or not order.lines:
+        if order.buyer is None:
+            if order.canceled:  # deleted before its create arrived: remembered for it
+                claim(session, source=order.platform, delivery_id=_tombstone(order),
+                      topic="deleted-first")
             return {"ok": True, "ignored": f"no order {order.key} to change"}
-        return _create(session, db, order, default_rep)
+        if not order.canceled and session.scalar(select(ConnectEvent.id).where(
+                ConnectEvent.source == order.platform,
+                ConnectEvent.delivery_id == _tombstone(order))) is not None:
+            order = replace(order, canceled=f"deleted in {order.platform} before it arrived")
+        if not order.lines:
+            return {"ok": True, "ignored": f"order {order.key} has nothing to ship"}
+        return _create(session, db, order, default_rep, shop)
     stamp = existing.external_updated_at
-    if stamp and order.updated_at and order.updated_at <= stamp:
+    # Older than what was applied: stale. The same second may carry other content (payment
+    # captured a moment after the create); applying it again changes only what differs.
+    if stamp and order.updated_at and order.updated_at < stamp:
         return {"ok": True, "order_ref": existing.ref, "created": False, "stale": True}
     answer = {"ok": True, "order_ref": existing.ref, "created": False}
     if order.canceled:
@@ -136,6 +165,10 @@ def apply(session: Session, db, order: StorefrontOrder, *, default_rep: str | No
     return answer
 
 
+def _tombstone(order: StorefrontOrder) -> str:
+    return f"deleted:{order.key}"
+
+
 def _stamp(session: Session, order: Order, **values) -> None:
     """The storefront's bookkeeping on the order, written without making it dirty: the ORM
     flush would recompute its digest facts (store.facts) for columns they don't read."""
@@ -143,11 +176,21 @@ def _stamp(session: Session, order: Order, **values) -> None:
                     execution_options={"synchronize_session": "fetch"})
 
 
-def _create(session: Session, db, order: StorefrontOrder, default_rep: str | None) -> dict:
+def _create(session: Session, db, order: StorefrontOrder, default_rep: str | None,
+            shop: str) -> dict:
     code = _customer(session, order, default_rep)
-    body = {"order_ref": order.ref, "customer_code": code,
+    ref = order.ref
+    taken = session.scalars(select(Order).where(Order.ref_key == ref_key_of(ref))).first()
+    if taken is not None:
+        if taken.external_key is None and taken.customer.code == code:
+            return _link(session, db, taken, order)
+        # Another shop's order (every Shopify shop counts from #1001), or another system's:
+        # this one is told apart by its shop, not refused (a refusal loses the order).
+        ref = f"{ref}-{(shop.split('.')[0] or order.external_id).upper()}"[:64]
+    body = {"order_ref": ref, "customer_code": code,
             "order_date": (order.created_at or clock.now()).isoformat(),
-            "currency": order.currency, "payment_status": order.payment.value,
+            "currency": order.currency,
+            "payment_status": (order.payment or PaymentStatus.AWAITING).value,
             "notes": order.notes, "lines": list(order.lines),
             **{f"ship_{column}": value for column, value in order.ship.items() if value}}
     result = intake_order(db, body={k: v for k, v in body.items() if v is not None},
@@ -159,6 +202,18 @@ def _create(session: Session, db, order: StorefrontOrder, default_rep: str | Non
               "discrepancies": result.discrepancies}
     if order.canceled:
         answer |= _cancel(session, db, new, order)
+    return answer
+
+
+def _link(session: Session, db, existing: Order, order: StorefrontOrder) -> dict:
+    """The shop's order already here, imported before the webhooks were connected (same ref,
+    same customer, no storefront of its own): from now on the storefront's, brought up to date
+    with what it sent."""
+    _stamp(session, existing, external_key=order.key)
+    answer = {"ok": True, "order_ref": existing.ref, "created": False, "linked": True}
+    answer |= _cancel(session, db, existing, order) if order.canceled else \
+        _update(session, db, existing, order)
+    _stamp(session, existing, external_updated_at=order.updated_at)
     return answer
 
 
@@ -209,7 +264,7 @@ def _update(session: Session, db, order: Order, data: StorefrontOrder) -> dict:
                               ", ".join(v for v in wanted.values() if v)))
         else:
             edit["ship_to"] = AddressView(**wanted)
-    if data.payment != order.payment_status:
+    if data.payment is not None and data.payment != order.payment_status:
         if "payment" in touched:
             conflicts.append(("payment", f"changed at the desk: {order.payment_status.value}",
                               data.payment.value))
