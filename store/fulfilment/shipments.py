@@ -194,11 +194,17 @@ def _shipped_at(day: date | None, order: Order, today: date, now: datetime,
     elif day > today:
         errors["ship_date"] = (f"{day.isoformat()} is in the future; record a shipment once it "
                                "has left.")
-    elif day < order.ordered_at.date():
-        errors["ship_date"] = (f"{order.ref} was ordered on {order.ordered_at.date().isoformat()}"
-                               "; it can't have shipped before that.")
+    elif day < clock.date_of(order.ordered_at):
+        errors["ship_date"] = (f"{order.ref} was ordered on "
+                               f"{clock.date_of(order.ordered_at).isoformat()}; it can't have "
+                               "shipped before that.")
+    elif day == today:
+        return now
     else:
-        return now if day == today else datetime.combine(day, time(12), tzinfo=UTC)
+        # A day in the workspace's zone, without a time: its noon there, never before the
+        # order was placed (12:00 UTC made negative cycle times, and in UTC+14 the next day).
+        noon = datetime.combine(day, time(12), tzinfo=clock.current().zone).astimezone(UTC)
+        return min(max(noon, order.ordered_at), now)
     return now
 
 
