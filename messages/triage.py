@@ -119,7 +119,7 @@ def _note_words(e, d) -> str:
 
 
 # The thread notes' words as store.triage records them (event summaries), translated here.
-_FIXED_SUMMARIES = (N_("escalated to the managers"), N_("snooze ended"), N_("found again"))
+_FIXED_SUMMARIES = (N_("escalated to the managers"), N_("snooze ended"))
 _DETAILED = {"triage.resolved": ("resolved: ", N_("resolved: {detail}")),
              "triage.updated": ("updated: ", N_("updated: {detail}"))}
 

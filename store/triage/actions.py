@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import clock
@@ -27,7 +26,6 @@ from store.triage.rules import AUTOMATIC_REASONS, RESOLUTION_REASONS, CheckRules
 from store.workspace import MANAGER, refresh_homes, route_map
 
 NO_LONGER_FOUND = "no_longer_found"
-FOUND_AGAIN = "found again"  # a reopened item's thread note (translated in messages.triage)
 
 
 @dataclass(frozen=True)
@@ -106,49 +104,21 @@ def close(session: Session, d: Discrepancy, *, actor: str, reason: str, note: st
     d.status, d.resolved_at, d.resolved_by = St.RESOLVED, now, actor
     d.resolution_reason, d.resolution_note, d.snoozed_until = reason, note, None
     label = {**RESOLUTION_REASONS, **AUTOMATIC_REASONS}.get(reason, reason.replace("_", " "))
-    event = record(session, d, actor=actor, kind="triage.resolved", now=now,
-                   summary=f"resolved: {label}" + (f" — {note}" if note else ""),
-                   changes=[{"field": "status", "before": before, "after": "resolved"}])
-    # After a reopen the item resolves a second time: the keys name this resolution.
-    again = event.id if _reopened(session, d) else None
+    record(session, d, actor=actor, kind="triage.resolved", now=now,
+           summary=f"resolved: {label}" + (f" — {note}" if note else ""),
+           changes=[{"field": "status", "before": before, "after": "resolved"}])
     rep = reps_of(session, [d.order_id]).get(d.order_id)
     if rep:
-        posts.rep_dm(session, d.id, rep, "resolved", occasion=again)
+        posts.rep_dm(session, d.id, rep, "resolved")
     notify_followers(session, order_id=d.order_id, text=f"Resolved: {d.title} ({label})",
                      status_text=f"Resolved: {kind_words(d.type)} ({label})", internal=True,
-                     dedupe_key=f"triage-resolved:{d.id}" + (f":{again}" if again else ""))
-
-
-def _reopened(session: Session, d: Discrepancy) -> bool:
-    return session.scalar(select(Event.id).where(
-        Event.discrepancy_id == d.id, Event.kind == "triage.reopened").limit(1)) is not None
+                     dedupe_key=f"triage-resolved:{d.id}")
 
 
 def close_vanished(session: Session, d: Discrepancy, *, actor: str, now: datetime) -> None:
     """An automatic finding that a re-check no longer finds resolves itself."""
     close(session, d, actor=actor, reason=NO_LONGER_FOUND, now=now,
           note="the order no longer has this problem")
-
-
-def reopen(session: Session, d: Discrepancy, *, title: str, evidence: dict, severity,
-           actor: str, now: datetime, rules: CheckRules) -> None:
-    """An item that resolved itself (no longer found) and is found again opens once more: the
-    same row, its parent card back to open with its buttons, the thread told, the account
-    owner and followers too, and a new SLA. Release to the warehouse waits on it again."""
-    d.status = St.ASSIGNED if d.owner_id else St.NEW
-    d.resolved_at = d.resolved_by = d.resolution_reason = d.resolution_note = None
-    d.escalated_at = d.snoozed_until = None
-    d.title, d.evidence, d.severity = title, evidence, severity
-    d.sla_due_at = now + rules.sla_for(d.type)
-    event = record(session, d, actor=actor, kind="triage.reopened", now=now,
-                   summary=FOUND_AGAIN,
-                   changes=[{"field": "status", "before": "resolved", "after": d.status.value}])
-    rep = reps_of(session, [d.order_id]).get(d.order_id)
-    if rep:
-        posts.rep_dm(session, d.id, rep, "flagged", occasion=event.id)
-    notify_followers(session, order_id=d.order_id, text=f"Flagged again: {d.title}",
-                     status_text=f"Flagged again: {kind_words(d.type)}", internal=True,
-                     dedupe_key=f"triage-flagged:{d.id}:{event.id}")
 
 
 def snooze_until(choice: str, now: datetime, rules: CheckRules | None = None) -> datetime:

@@ -21,7 +21,7 @@ from store.customers import CREDIT_STATUSES, UNPAID
 from store.db import Database, among
 from store.enums import DiscrepancyStatus, DiscrepancyType
 from store.models import OPEN_CREDIT, Discrepancy, Order, OrderLine, Product
-from store.triage.actions import NO_LONGER_FOUND, close_vanished, record, reopen
+from store.triage.actions import NO_LONGER_FOUND, close_vanished, record
 from store.triage.facts import CustomerFacts, Facts, chunks, load_credit_facts, load_facts
 from store.triage.findings import (
     EXTERNAL_PREFIX,
@@ -75,9 +75,9 @@ def check_orders(session: Session, order_ids: list[int], *, actor: str,
     if recheck:
         link_catalog_skus(session, ids)
     facts, findings = _find(session, ids, now, rules, history_cache)
+    if recheck:  # a problem can come back only on an order checked before
+        _archive_found_again(session, findings)
     opened = open_findings(session, findings, actor=actor, now=now, rules=rules)
-    if len(opened) < len({(f.order_id, f.fingerprint) for f in findings}):
-        opened += _reopen_found_again(session, findings, actor=actor, now=now, rules=rules)
     closed: list[int] = []
     if recheck:
         closed = _settle_known(session, ids, findings, actor=actor, now=now)
@@ -164,25 +164,26 @@ def _settle_known(session: Session, order_ids: list[int], findings: list[Finding
     return closed
 
 
-def _reopen_found_again(session: Session, findings: list[Finding], *, actor: str,
-                        now: datetime, rules: CheckRules) -> list[int]:
-    """Findings whose item resolved itself when the problem went away (a payment captured, an
-    order brought under its credit limit) and is back: the item opens again. An item a person
-    resolved stays as they left it. Returns the reopened ids."""
-    found = {(f.order_id, f.fingerprint): f for f in findings}
-    reopened = []
+def _archive_found_again(session: Session, findings: list[Finding]) -> None:
+    """Findings whose earlier item resolved itself when the problem went away (a payment
+    captured, an order brought under its credit limit) and is back: that item keeps its
+    history (opened and resolved in its week) under an archived fingerprint, so the finding
+    opens a new item now, posted, told and counted as new work. An item a person resolved
+    stays as they left it: its finding stays known."""
+    found = {(f.order_id, f.fingerprint) for f in findings}
+    archived = False
     for part in chunks({order_id for order_id, _ in found}):
         for d in session.scalars(select(Discrepancy).where(
                 among(session, Discrepancy.order_id, part),
                 Discrepancy.status == DiscrepancyStatus.RESOLVED,
                 Discrepancy.resolution_reason == NO_LONGER_FOUND)
                 .order_by(Discrepancy.id).with_for_update()):
-            f = found.get((d.order_id, d.fingerprint))
-            if f is not None:
-                reopen(session, d, title=f.title, evidence=f.evidence, severity=f.severity,
-                       actor=actor, now=now, rules=rules)
-                reopened.append(d.id)
-    return reopened
+            if (d.order_id, d.fingerprint) in found:
+                suffix = f"~{d.id}"
+                d.fingerprint = d.fingerprint[:200 - len(suffix)] + suffix
+                archived = True
+    if archived:
+        session.flush()  # before the new items' INSERT meets the old fingerprint
 
 
 def _compared(evidence: dict) -> dict:

@@ -61,11 +61,9 @@ def thread_note(session: Session, d: Discrepancy, event_id: int) -> None:
                                 "event_id": event_id})
 
 
-def rep_dm(session: Session, discrepancy_id: int, user_id: str, what: str,
-           occasion: int | None = None) -> None:
-    """`what`: flagged | resolved. `occasion`: the event of a second time (a reopened item)."""
-    again = f":{occasion}" if occasion is not None else ""
-    outbox.enqueue(session, method=POST, dedupe_key=f"triage-dm:{discrepancy_id}:{what}{again}",
+def rep_dm(session: Session, discrepancy_id: int, user_id: str, what: str) -> None:
+    """`what`: flagged | resolved."""
+    outbox.enqueue(session, method=POST, dedupe_key=f"triage-dm:{discrepancy_id}:{what}",
                    payload={"$render": PostKind.TRIAGE_REP_DM, "discrepancy_id": discrepancy_id,
                             "channel": user_id, "what": what})
 
