@@ -339,7 +339,18 @@ def _value_delta(now, before, change=None) -> str:
 
 
 def pct(rate: float | None) -> str:
-    return "—" if rate is None else f"{i18n.number(rate * 100, 1, group=False)}%"
+    return "—" if rate is None else f"{i18n.number(_points(rate), 1, group=False)}%"
+
+
+def _points(rate: float) -> float:
+    """A rate in percent to one decimal, never rounded onto 100 or 0 when it isn't: 1,999 of
+    2,000 on time read "100.0%", as if none was late."""
+    shown = round(rate * 100, 1)
+    if rate < 1 and shown >= 100:
+        return 99.9
+    if rate > 0 and shown <= 0:
+        return 0.1
+    return shown
 
 
 def pt(now: float | None, before: float | None) -> str:
@@ -347,7 +358,7 @@ def pt(now: float | None, before: float | None) -> str:
     own subtraction agrees with it."""
     if now is None or before is None:
         return _("(before {shown})").format(shown=pct(before))
-    points = round(now * 100, 1) - round(before * 100, 1)
+    points = _points(now) - _points(before)
     if abs(points) < 0.05:
         return f"(= {pct(before)})"
     return _("({arrow} {points} pt vs {shown})").format(

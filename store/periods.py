@@ -143,6 +143,14 @@ def local_date(moment: datetime, tz: str) -> date:
     return moment.astimezone(zone(tz)).date()
 
 
+def past_due_point(period: Period, tz: str, now: datetime) -> tuple[datetime, date]:
+    """Where "past due at the end" is counted, as (the moment, its local day): the period's
+    end, or for a period still running, the start of today there: an order due on Friday is
+    not past due on Wednesday."""
+    day = min(period.end, local_date(now, tz))
+    return local_midnight(day, tz), day
+
+
 def utc_offsets(start: datetime, end: datetime, tz: str) -> tuple[tuple[datetime, int], ...]:
     """The zone's UTC offsets (minutes) over [start, end): ((from, offset), ...), the first
     from `start`, then one per change (a DST switch), each from the instant it takes effect.

@@ -45,7 +45,7 @@ from store.models import (
     Return,
     Shipment,
 )
-from store.periods import Period, utc_offsets, zone
+from store.periods import Period, past_due_point, utc_offsets, zone
 from store.types import UTCDateTime
 from store.views.metrics import DrillOrder, DrillView
 
@@ -67,7 +67,7 @@ def drill_orders(db: Database, *, kind: str, period: Period, timezone: str,
     elif kind == "late":
         query = _late(db.dialect, period, (start, end), offsets)
     elif kind == "past_due":
-        query = _past_due(end, period.end)
+        query = _past_due(*past_due_point(period, timezone, clock.now()))
     elif kind == "returned":
         query = _returned(start, end)
     else:

@@ -50,7 +50,7 @@ from store.models import (
     Shipment,
 )
 from store.money import currency_exponent
-from store.periods import Period, zone
+from store.periods import Period, past_due_point, zone
 
 ORDER_HEADER = (
     "ref", "customer_code", "customer_name", "customer_since_utc", "status", "fulfilment_status",
@@ -140,6 +140,8 @@ class _Frame:
     first_day: date
     end_day: date
     place: ZoneInfo
+    past_due_at: datetime  # where "past due at the end" is counted (periods.past_due_point)
+    past_due_day: date
 
     def deadline(self, due: date) -> datetime:
         """The end of the due date, local time, as a UTC instant."""
@@ -151,7 +153,8 @@ class _Frame:
 
 def _order_rows(db: Database, period: Period, timezone: str) -> Iterator[tuple]:
     start, end = period.utc_bounds(timezone)
-    frame = _Frame(start, end, period.start, period.end, zone(timezone))
+    frame = _Frame(start, end, period.start, period.end, zone(timezone),
+                   *past_due_point(period, timezone, clock.now()))
     with db.read() as session:
         tune_for_reports(session, db.dialect)
         query = _orders_query(db.dialect, period, start, end)
@@ -226,7 +229,7 @@ def _order_row(row, frame: _Frame) -> tuple:
     owed = status not in NOT_OWED and (status == "open" or first_at is not None)
     due_here = owed and due is not None and frame.first_day <= due < frame.end_day
     on_time = due_here and first_at is not None and first_at < frame.deadline(due)
-    past_due_end = _past_due(row, status, end, frame.end_day)
+    past_due_end = _past_due(row, status, frame.past_due_at, frame.past_due_day)
     return (
         row.ref, row.code, row.name, row.since, status, _value(row.fulfilment_status),
         row.ordered_at, frame.day(row.ordered_at), row.currency, row.lines,
@@ -241,7 +244,7 @@ def _order_row(row, frame: _Frame) -> tuple:
         (done_at is not None and done_at < frame.deadline(due)) if due_here else None,
         bool(row.returned), _in_backlog(row, status, start), _in_backlog(row, status, end),
         _past_due(row, status, start, frame.first_day), past_due_end,
-        (frame.end_day - due).days if past_due_end else None)
+        (frame.past_due_day - due).days if past_due_end else None)
 
 
 def _past_due(row, status: str, moment: datetime, day: date) -> bool:

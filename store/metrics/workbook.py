@@ -144,11 +144,15 @@ def _summary(sheet, view) -> None:
 
 
 def _days(sheet, view) -> None:
+    # The last two columns reconcile: flagged ÷ orders received is the share (the header said
+    # "discrepancies per order" over a share of flagged orders, which its own columns didn't give).
     sheet.append([_bold(sheet, h) for h in ("Day", "Orders received", "Discrepancies opened",
-                                             "Discrepancies per order")])
+                                             "Orders received that were flagged",
+                                             "Share of orders flagged")])
     for point in view.days:
         sheet.append([_cell(sheet, point.day, DAY), _number(sheet, point.orders, COUNT),
                       _number(sheet, point.discrepancies, COUNT),
+                      _number(sheet, point.flagged, COUNT),
                       _number(sheet, point.discrepancy_rate, PERCENT)])
 
 

@@ -20,7 +20,7 @@ from collections.abc import Collection
 from dataclasses import replace
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import Select, distinct, exists, func, select
+from sqlalchemy import Select, exists, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from store import clock
@@ -45,8 +45,8 @@ from store.models import (
     Order,
     OrderHold,
     OrderLine,
+    OrderShipFacts,
     OutboxMessage,
-    Shipment,
     User,
 )
 from store.triage import discrepancy_view
@@ -263,8 +263,10 @@ def _today(session: Session, now: datetime) -> tuple[Figure, ...]:
 
     received = count(select(func.count()).select_from(Order)
                      .where(Order.status != OrderStatus.DRAFT), Order.ordered_at)
-    shipped = count(select(func.count(distinct(Shipment.order_id)))
-                    .where(Shipment.return_id.is_(None)), Shipment.shipped_at)
+    # As the digest counts them: orders whose first shipment left in the span (counting every
+    # shipment's order made a part-shipped order count again on the day its rest left).
+    shipped = count(select(func.count()).select_from(OrderShipFacts),
+                    OrderShipFacts.first_shipped_at)
     opened = count(select(func.count()).select_from(Discrepancy), Discrepancy.opened_at)
     resolved = count(select(func.count()).select_from(Discrepancy), Discrepancy.resolved_at)
     return tuple(Figure(name, *pair) for name, pair in (

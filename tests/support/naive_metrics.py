@@ -176,7 +176,13 @@ def past_due(order: NaiveOrder, day: date, timezone: str) -> bool:
     return done >= moment if done is not None else order.status == "open"
 
 
-def period_figures(desk: NaiveDesk, first_day: date, end_day: date, timezone: str) -> dict:
+def past_due_day(end_day: date, timezone: str, now: datetime) -> date:
+    """Past due is counted at the period's end, or, while it runs, at the start of today."""
+    return min(end_day, local_day(now, timezone))
+
+
+def period_figures(desk: NaiveDesk, first_day: date, end_day: date, timezone: str,
+                   now: datetime) -> dict:
     start, end = midnight(first_day, timezone), midnight(end_day, timezone)
     got = [o for o in desk.orders if received(o, start, end)]
     shipped = [o for o in desk.orders
@@ -211,7 +217,8 @@ def period_figures(desk: NaiveDesk, first_day: date, end_day: date, timezone: st
         "due_shipped_late": sum(o.first_shipped is not None
                                 and not by_due_date(o.first_shipped, o) for o in due),
         "due_in_full_on_time": sum(by_due_date(o.complete_at, o) for o in due),
-        "past_due": sum(past_due(o, end_day, timezone) for o in desk.orders),
+        "past_due": sum(past_due(o, past_due_day(end_day, timezone, now), timezone)
+                        for o in desk.orders),
         "cycle_median_hours": nearest_rank([hours(o.first_shipped, o.ordered_at)
                                             for o in shipped], 0.5),
         "cycle_p90_hours": nearest_rank([hours(o.first_shipped, o.ordered_at)
@@ -236,8 +243,8 @@ def naive_digest(desk: NaiveDesk, first_day: date, end_day: date, previous_first
     (from previous_first_day to first_day)."""
     start, end = midnight(first_day, timezone), midnight(end_day, timezone)
     before = midnight(previous_first_day, timezone)
-    current, previous = (period_figures(desk, first_day, end_day, timezone),
-                         period_figures(desk, previous_first_day, first_day, timezone))
+    current, previous = (period_figures(desk, first_day, end_day, timezone, now),
+                         period_figures(desk, previous_first_day, first_day, timezone, now))
     days = []
     day = first_day
     while day < end_day:
@@ -254,9 +261,10 @@ def naive_digest(desk: NaiveDesk, first_day: date, end_day: date, previous_first
             ages[next(i for i, (_, n) in enumerate(AGES)
                       if n is None or age < timedelta(days=n))] += 1
     late: list[int] = [0] * len(PAST_DUE_DAYS)
+    at_day = past_due_day(end_day, timezone, now)
     for o in desk.orders:
-        if past_due(o, end_day, timezone):
-            days_late = (end_day - o.due).days
+        if past_due(o, at_day, timezone):
+            days_late = (at_day - o.due).days
             late[next(i for i, n in enumerate(PAST_DUE_DAYS) if n is None or days_late <= n)] += 1
     return {"current": current, "previous": previous, "days": days, "open_by_age": ages,
             "past_due_by_age": late, "top_customers": _top(desk, (start, end), (before, start))}
