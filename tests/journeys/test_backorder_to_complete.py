@@ -2,7 +2,7 @@
 backordered and the fill and perfect-order figures count it complete. Past due after its due
 date while units are owed, not once they have all shipped."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from messages.actions import FulfilmentActions, TriageActions
 from store import clock
@@ -65,6 +65,8 @@ def test_a_backorder_filled_by_a_restock_leaves_the_order_complete_and_perfect(j
 
 
 def _past_due_after(j, due) -> int:
-    """Orders past due at the end of the days from today to `due`."""
-    return build_digest(j.db, period=custom_period(clock.today(), due),
-                        timezone="UTC").current.past_due
+    """Orders past due at the end of the days from today to `due`, as read once they are over
+    (read before, a running period counts past due as of today)."""
+    after = datetime.combine(due + timedelta(days=1), time(0), tzinfo=UTC)
+    return build_digest(j.db, period=custom_period(clock.today(), due), timezone="UTC",
+                        now=after).current.past_due
