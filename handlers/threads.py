@@ -16,6 +16,7 @@ from slack_bolt import App
 
 from handlers.autolink import autolink
 from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
+from messages import i18n
 from messages.actions import OrderActions, ThreadActions
 from messages.answers import answer_message, followed_message, unfollowed_message
 from store import clock
@@ -79,6 +80,11 @@ def on_details_button(request: Request) -> Reply:
                         thread_ts=request.thread)
 
 
+def day_first() -> bool:
+    """Whether the asker writes dates day first: Spanish's 3/4 is the 3rd of April."""
+    return i18n.language() == "es"
+
+
 def on_page_button(request: Request) -> Reply:
     """Next / Previous on a list answer: the same question, another page, in the thread."""
     viewer = request.viewer(Permission.ASK, posting=True)
@@ -86,7 +92,7 @@ def on_page_button(request: Request) -> Reply:
     result = answer_question(
         request.deps.db, text=text, user_id=request.user, role=viewer.role,
         policy=viewer.policy, now=clock.now(), offset=int(offset) if offset.isdecimal() else 0,
-        viewer=viewer, tz=request.tz)
+        viewer=viewer, tz=request.tz, day_first=day_first())
     return Reply().post(answer_message(result), channel=request.channel,
                         thread_ts=request.thread)
 
@@ -123,7 +129,7 @@ def answer(request: Request, *, addressed: bool) -> Reply:
     result = answer_question(
         request.deps.db, text=event.get("text") or "", user_id=request.user, role=viewer.role,
         policy=viewer.policy, now=clock.now(), thread=ThreadRef(channel, thread),
-        addressed=addressed, viewer=viewer, tz=request.tz)
+        addressed=addressed, viewer=viewer, tz=request.tz, day_first=day_first())
     log.debug("event %s: %s", event_id, result.kind)
     if result.kind == IGNORED:
         return Reply()

@@ -63,8 +63,10 @@ LIST_LIMIT = 10
 def answer_question(db: Database, *, text: str, user_id: str, role: Role | str | None,
                     policy: str, now: datetime, thread: ThreadRef | None = None,
                     addressed: bool = True, limit: int = LIST_LIMIT, offset: int = 0,
-                    viewer: Viewer | None = None, tz: str = "UTC") -> Answer:
-    """Read `text` and answer it for `user_id`, dates in words in their zone `tz`. Follow
+                    viewer: Viewer | None = None, tz: str = "UTC",
+                    day_first: bool = False) -> Answer:
+    """Read `text` and answer it for `user_id`, dates in words in their zone `tz` (and
+    slash dates day first with `day_first`: '3/4' is the 3rd of April in Spanish). Follow
     commands need `thread`.
 
     `addressed=False` is a message in a followed thread that did not mention the app: it is
@@ -76,7 +78,7 @@ def answer_question(db: Database, *, text: str, user_id: str, role: Role | str |
         check_length(clean_text(text), "question")
     with db.read() as session:
         prefixes = ref_prefixes(session)
-    question = parse_question(text, now=now, prefixes=prefixes, tz=tz)
+    question = parse_question(text, now=now, prefixes=prefixes, tz=tz, day_first=day_first)
     if not addressed and question.command == ASK and not (
             question.names_anything or question.wants):
         return Answer(kind=IGNORED, question=question)

@@ -105,11 +105,27 @@ order's customer's account's
 """.split())
 
 
+_SLASH_DATE = re.compile(r"(?<![\d/])(\d{1,2})/(\d{1,2})(/\d{2,4})?(?![\d/])")
+
+
+def _month_first(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Day-first slash dates ('3/4', '3/4/2026') as the date reader takes them (month first),
+    and the pairs that quote them back as they were asked."""
+    pairs: list[tuple[str, str]] = []
+
+    def swap(m: re.Match) -> str:
+        turned = f"{m.group(2)}/{m.group(1)}{m.group(3) or ''}"
+        pairs.append((turned, m.group(0)))
+        return turned
+    return _SLASH_DATE.sub(swap, text), pairs
+
+
 def parse_question(text: str, *, now: datetime,
-                   prefixes: frozenset[str] = DEFAULT_PREFIXES, tz: str = "UTC") -> Question:
+                   prefixes: frozenset[str] = DEFAULT_PREFIXES, tz: str = "UTC",
+                   day_first: bool = False) -> Question:
     """Read one message. `now` (UTC) anchors relative dates, read in the asker's zone `tz`;
     `prefixes`: the ref prefixes in use (store.refs.ref_prefixes), so 'HX 2001' and 'hx-2001'
-    read as one ref."""
+    read as one ref. `day_first`: the asker writes 3/4 for the 3rd of April (Spanish)."""
     clean = clean_text(text)
     command, rest = _command(clean)
     if command == HELP:
@@ -118,6 +134,9 @@ def parse_question(text: str, *, now: datetime,
     mine = bool(_MINE.search(rest))
     rest = _MINE.sub(" ", rest)
     rest, said = spanish.english_dates(rest)
+    if day_first:
+        rest, swapped = _month_first(rest)
+        said += swapped
     dates, rest = find_dates(rest, now, tz)
     if dates is not None and said:  # quote the date as it was asked
         dates = replace(dates, phrase=spanish.spanish_phrase(dates.phrase, said))

@@ -88,3 +88,17 @@ def test_a_mixed_channel_answers_each_person_in_their_language(tstack):
 def test_an_unknown_language_is_refused_naming_the_choices(tstack):
     refused = tstack.sb.slash("/orders", "language klingon", user=SALES1, channel=CHANNEL)
     assert "en | es | auto" in str(refused.body), refused.body
+
+
+def test_a_spanish_speakers_slash_date_is_day_first(tstack):
+    """Lucía's Slack is in Spanish: '3/4' is the 3rd of April for her, March 4 for Priya."""
+    sb = tstack.sb
+    sb.add_user("U0LUCIA", "lucia", locale="es-ES", channels=[CHANNEL])
+    set_role(tstack.db, actor=ADMIN, user_id="U0LUCIA", role=Role.PROCESSOR,
+             admins=frozenset({ADMIN}), default_role=Role.SALES)
+    channel, thread = ask(sb, "pedidos de Acme del 3/4/2026", user="U0LUCIA")
+    spanish = text_of(answer_in(sb, channel, thread))
+    channel, thread = ask(sb, "orders from Acme on 3/4/2026", user=PROCESSOR)
+    english = text_of(answer_in(sb, channel, thread))
+    assert "3/4/2026 (<!date^" in spanish and "|3 abr 2026>" in spanish, spanish[:400]
+    assert "|Mar 4, 2026>" in english, english[:400]

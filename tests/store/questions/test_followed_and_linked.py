@@ -118,3 +118,14 @@ def test_a_list_without_items_asked_stays_short(desk):
     answer = answer_question(desk, text="Initech orders yesterday", user_id="U0PROC1",
                              role=Role.PROCESSOR, policy="status", now=NOW)
     assert len(answer.orders) == 2 and all(o.details is None for o in answer.orders)
+
+
+def test_a_spanish_asker_writes_the_day_first(desk):
+    """'pedidos del 3/4' from a Spanish speaker is the 3rd of April; it was read as March 4."""
+    from store.questions.parse import parse_question
+    spanish = parse_question("pedidos del 3/4", now=NOW, day_first=True).dates
+    english = parse_question("orders on 3/4", now=NOW).dates
+    assert (spanish.start.month, spanish.start.day) == (4, 3)
+    assert (english.start.month, english.start.day) == (3, 4)
+    assert spanish.phrase.endswith("3/4")  # quoted as asked
+    assert parse_question("pedidos del 25/12/2026", now=NOW, day_first=True).dates.start.day == 25
