@@ -35,6 +35,12 @@ def claim(session: Session, *, source: str, delivery_id: str, topic: str) -> dic
         ConnectEvent.source == source, ConnectEvent.delivery_id == delivery_id[:200])) or {}
 
 
+def seen(session: Session, *, source: str, delivery_id: str) -> bool:
+    """Whether this delivery id (or a marker kept under one) was claimed before."""
+    return session.scalar(select(ConnectEvent.id).where(
+        ConnectEvent.source == source, ConnectEvent.delivery_id == delivery_id[:200])) is not None
+
+
 def remember(session: Session, *, source: str, delivery_id: str, result: dict) -> None:
     session.execute(update(ConnectEvent).where(
         ConnectEvent.source == source, ConnectEvent.delivery_id == delivery_id[:200])

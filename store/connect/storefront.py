@@ -26,11 +26,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from store import clock
-from store.connect.ledger import claim
+from store.connect.ledger import claim, seen
 from store.enums import DiscrepancyType, PaymentStatus
 from store.errors import CannotCancel, IntakeRejected, ValidationFailed
 from store.fulfilment import cancel_order
-from store.models import ConnectEvent, Customer, Event, Order
+from store.models import Customer, Event, Order
 from store.orders import LineEdit, OrderEdit, edit_order, intake_order
 from store.refs import ref_key_of
 from store.states import PAYMENT_CHOICES
@@ -144,9 +144,8 @@ def apply(session: Session, db, order: StorefrontOrder, *, default_rep: str | No
                 claim(session, source=order.platform, delivery_id=_tombstone(order),
                       topic="deleted-first")
             return {"ok": True, "ignored": f"no order {order.key} to change"}
-        if not order.canceled and session.scalar(select(ConnectEvent.id).where(
-                ConnectEvent.source == order.platform,
-                ConnectEvent.delivery_id == _tombstone(order))) is not None:
+        if not order.canceled and seen(session, source=order.platform,
+                                       delivery_id=_tombstone(order)):
             order = replace(order, canceled=f"deleted in {order.platform} before it arrived")
         if not order.lines:
             return {"ok": True, "ignored": f"order {order.key} has nothing to ship"}

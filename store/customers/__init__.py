@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from store.customers.addresses import address_problems, clean_address
 from store.customers.operations import edit_customer, get_customer
-from store.customers.view import CREDIT_STATUSES, UNPAID
+from store.customers.view import CREDIT_STATUSES, UNPAID, address_view, default_shipping
 
 __all__ = [
     "CREDIT_STATUSES",
     "UNPAID",
     "address_problems",
+    "address_view",
     "clean_address",
+    "default_shipping",
     "edit_customer",
     "get_customer",
 ]

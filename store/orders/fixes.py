@@ -11,22 +11,21 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from store import clock
+from store.customers import address_view, default_shipping
 from store.db import Database
-from store.enums import AddressKind
 from store.enums import DiscrepancyStatus as St
 from store.errors import StaleEdit, ValidationFailed
-from store.models import CustomerAddress, Event, Order
+from store.models import Event, Order
 from store.orders.edit import OrderEdit, apply_edit
 from store.orders.lines import LineEdit
 from store.orders.operations import edit_summary
 from store.records import load_order
 from store.triage import ActionResult, check_orders, close, discrepancy_view, load_discrepancy
-from store.views.orders import ADDRESS_FIELDS, AddressView, FieldChange
+from store.views.orders import AddressView, FieldChange
 
 
 def apply_fix(db: Database, *, discrepancy_id: int, actor: str,
@@ -65,7 +64,7 @@ def _apply(session: Session, order: Order, fix: dict, *, actor: str,
         edit = OrderEdit(lines=(LineEdit(line_no=line.line_no, sku="", quantity=line.quantity,
                                          unit_price=int(fix["price_minor"])),))
     elif kind == "address":
-        edit = OrderEdit(ship_to=_address_on_file(session, order))
+        edit = OrderEdit(ship_to=_address_on_file(order))
     else:
         raise ValidationFailed({"fix": f"Unknown fix '{kind}'."})
     errors: dict[str, str] = {}
@@ -76,17 +75,15 @@ def _apply(session: Session, order: Order, fix: dict, *, actor: str,
     return changed
 
 
-def _address_on_file(session: Session, order: Order) -> AddressView:
-    """The customer's default shipping address as it is now: the desk often corrects the
-    address on file first, then applies the fix (which used the one of the item's opening)."""
-    a = session.scalars(select(CustomerAddress).where(
-        CustomerAddress.customer_id == order.customer_id,
-        CustomerAddress.kind == AddressKind.SHIPPING, CustomerAddress.is_default.is_(True))
-        .order_by(CustomerAddress.id).limit(1)).first()
-    if a is None:
+def _address_on_file(order: Order) -> AddressView:
+    """The customer's shipping address on file as it is now, as the customer card shows it:
+    the desk often corrects it first, then applies the fix (which used the one of the item's
+    opening)."""
+    address = default_shipping(order.customer)
+    if address is None:
         raise ValidationFailed({"fix": f"{order.customer.name} has no shipping address on file "
                                        "any more; set the ship-to with Edit, then Resolve."})
-    return AddressView(**{part: getattr(a, part) for part in ADDRESS_FIELDS})
+    return address_view(address)
 
 
 def _backorder(order: Order, product_id: int, available: int) -> list[FieldChange]:

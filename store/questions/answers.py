@@ -196,15 +196,14 @@ def _by_customer(session, snap, question: Question, *, viewer: Viewer, now: date
                       question.words)
         named = _date_word_as_name(session, snap, question, hits)
         if named is not None:  # "orders from Jan Kowalski": a person, not January
-            hits, question = named, replace(question, dates=None)
-            found.undated = True
+            hits, found.undated = named, True
         found.customers = [h.name for h in hits]
         if not hits:
             return found, tuple(searched)
         customer_ids = [h.id for h in hits]
         found.ambiguous = len(hits) > 1
     rep = viewer.user_id if question.mine else None
-    dates, filters = question.dates, question.filters
+    dates, filters = None if found.undated else question.dates, question.filters
     ids, total, floor = select_orders(session, today=clock.date_of(now), customer_ids=customer_ids,
                                       rep_id=rep, dates=dates, filters=filters, limit=limit)
     if not ids and customer_ids is not None and (dates or filters):

@@ -90,7 +90,7 @@ class CustomerFacts:
     # pass over every order of the customer, and most imported orders are paid.
     exposure_minor: int | None
     default_address: dict | None
-    currency: str = ""
+    currency: str
 
 
 @dataclass

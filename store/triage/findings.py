@@ -244,7 +244,7 @@ def check_credit(order, facts, rules, now):
         return
     if order.payment_status not in ("awaiting", "authorized", "failed"):
         return  # a paid order uses no credit
-    if customer.currency and order.currency != customer.currency:
+    if order.currency != customer.currency:
         return  # the limit is in the customer's currency: this order's value can't be compared
     if customer.exposure_minor <= customer.credit_limit_minor:
         return
