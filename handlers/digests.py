@@ -73,6 +73,9 @@ _CHANNEL = re.compile(rf"^<#([CG]{SLACK_ID_REST})(?:\|[^>]*)?>$|^([CG]{SLACK_ID_
 _TIME = re.compile(r"^\d{1,2}:\d{2}$")
 _ID = re.compile(r"^#?(\d+)$")
 DEFAULT_TIME = "08:00"
+# The period words in Spanish too, beside the Spanish keywords (`/orders informe semanal`).
+SPANISH_PERIODS = {"diario": "daily", "diaria": "daily", "semanal": "weekly",
+                   "mensual": "monthly"}
 
 
 @dataclass(frozen=True)
@@ -110,7 +113,7 @@ def parse_subscribe(words: list[str], *, channel_id: str) -> SubscribeArgs:
         report, words = SCORECARD, words[1:]
     if not words:
         raise ValidationFailed({"period": f"which digest? Usage: `{DIGEST_USAGE}`"})
-    period, channel, at_time, timezone = check_kind(words[0]), channel_id, None, None
+    period, channel, at_time, timezone = _kind(words[0]), channel_id, None, None
     language = None
     rest = iter(words[1:])
     for word in rest:
@@ -142,7 +145,7 @@ def parse_report(text: str, *, today: date) -> ReportArgs:
     words = [w for w in words if w.lower() not in EXPORTS]
     if not words:
         raise ValidationFailed({"period": f"which period? Usage: `{REPORT_USAGE}`"})
-    kind, dates = check_kind(words[0]), [_date(w) for w in words[1:]]
+    kind, dates = _kind(words[0]), [_date(w) for w in words[1:]]
     if len(dates) > 2:
         raise ValidationFailed({"to": f"at most two dates. Usage: `{REPORT_USAGE}`"})
     if len(dates) == 2:
@@ -150,6 +153,10 @@ def parse_report(text: str, *, today: date) -> ReportArgs:
     if len(dates) == 1:
         return ReportArgs(period_containing(kind, dates[0]), export)
     return ReportArgs(last_complete_period(kind, today), export)
+
+
+def _kind(word: str) -> str:
+    return check_kind(SPANISH_PERIODS.get(word.lower(), word))
 
 
 def _date(word: str) -> date:

@@ -205,7 +205,7 @@ def _stage_text(o: OrderAnswer) -> str:  # noqa: C901 - one sentence per stage
 def row_text(o: OrderAnswer, *, items: bool = False) -> str:
     """One order on two lines, for lists; `items` adds a third with what was ordered (when
     the asker may see the lines)."""
-    po = f" · PO {mrkdwn(o.po_number, 64)}" if o.po_number else ""
+    po = " · " + _("PO") + f" {mrkdwn(o.po_number, 64)}" if o.po_number else ""
     tracking = [f"<{s.tracking_url}|{mrkdwn(s.tracking_number, 64)}>"
                 for s in o.shipments if s.tracking_url and s.tracking_number][:2]
     ordered = _("ordered {day}").format(day=day(o.ordered_at))
@@ -227,7 +227,7 @@ def _axes(o: OrderAnswer) -> str:
 
 
 def _title(o: OrderAnswer) -> str:
-    po = f" · PO {mrkdwn(o.po_number, 64)}" if o.po_number else ""
+    po = " · " + _("PO") + f" {mrkdwn(o.po_number, 64)}" if o.po_number else ""
     return f"*{mrkdwn(o.ref, 64)}* · {mrkdwn(o.customer_name, 200)}{po}"
 
 

@@ -260,15 +260,15 @@ def _drill_row(order, timezone: str) -> str:
     return " · ".join(parts) + (f" — _{reasons}_" if reasons else "")
 
 
-EXPORT_NAMES = {"csv": "the CSV files", "xlsx": "the workbook"}
-
-
 def working_message(period, *, export: str | None = None) -> dict:
     """The instant answer to a report command while the figures are counted: says where the
     answer will go (here, or a file in the asker's DMs)."""
-    follow = (f"{EXPORT_NAMES[export]} will be in your DMs in a moment" if export
-              else "the figures follow in a moment")
-    text = f"Counting {period.label()}… {follow}."
+    names = {"period": period_label(period)}
+    text = (_("Counting %(period)s… the CSV files will be in your DMs in a moment.")
+            if export == "csv" else
+            _("Counting %(period)s… the workbook will be in your DMs in a moment.")
+            if export == "xlsx" else
+            _("Counting %(period)s… the figures follow in a moment.")) % names
     return render("notice.json.j2", text=text, icon=":hourglass_flowing_sand:",
                   body=mrkdwn(text), hint=None)
 

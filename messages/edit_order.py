@@ -51,7 +51,7 @@ def edit_order_modal(order, *, channel_id: str | None, hold_reasons: list[str]) 
         payment_options=[{"text": label(p), "value": p} for p in PAYMENT_CHOICES
                          if p != order.payment_status]
         if order.payment_status in PAYMENT_CHOICES else [],
-        release_options=[{"text": f"{label(hold.reason)}: {hold.note or _('no note')}",
+        release_options=[{"text": f"{label(hold.reason)}: " + (hold.note or _("no note")),
                           "value": str(hold.id)} for hold in order.holds[:10]],
         hold_options=[{"text": label(reason), "value": reason} for reason in hold_reasons],
         # Shipped in full: the address as it went, not inputs (a missing postal code, which

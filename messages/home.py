@@ -122,7 +122,7 @@ def _processor(p: ProcessorHome, snooze_options: list[tuple[str, str]],
                              workers=[(u, n) for u, n in workers if u != d.owner_id][:100]))
     blocks += [*_empty(p.mine, N_("No items assigned to you.")), *_more(p.mine, "mine")]
     unassigned = sum(n for _type, n in p.unassigned_by_type)
-    blocks.append(section(f"*{_('Unassigned')}* · {unassigned}\n" + (
+    blocks.append(section("*" + _("Unassigned") + f"* · {unassigned}\n" + (
         "\n".join(f"• {label(t)}: {n}" for t, n in p.unassigned_by_type)
         or "_" + _("None.") + "_")))
     if unassigned:
@@ -159,7 +159,7 @@ def _manager(m: ManagerHome) -> list[dict]:
         *([section("\n".join(rows))] if rows else []),
         *_empty(m.approvals, N_("No approvals waiting.")), *_more(m.approvals, None),
         *_items(N_("Escalations"), m.escalations, N_("No escalations."), None),
-        section(f"*{_('Today so far')}*\n" + "\n".join(figures)),
+        section("*" + _("Today so far") + "*\n" + "\n".join(figures)),
     ]
 
 
@@ -208,16 +208,16 @@ def _admin(a: AdminHome, membership: Mapping[str, str] | None) -> list[dict]:
     ]
     return [
         {"type": "divider"},
-        section(f"*{_('Roles')}* · " + str(a.roles.total) + "\n"
+        section("*" + _("Roles") + "* · " + str(a.roles.total) + "\n"
                  + ("\n".join(roles) or "_" + _("Everyone has the default role.") + "_")
                  + _shown(a.roles)),
-        section(f"*{_('Routes')}*\n"
+        section("*" + _("Routes") + "*\n"
                  + ("\n".join(routes) or "_" + _("No routes: `/orders route`.") + "_")),
-        section(f"*{_('Clock health')}*\n" + "\n".join(clock_rows)
+        section("*" + _("Clock health") + "*\n" + "\n".join(clock_rows)
                  + ("\n" + _("… and %(n)s more digests") % {"n": len(c.digests) - 20}
                     if len(c.digests) > 20 else "")),
         *_dead(a.dead),
-        section(f"*{_('Shared channels')}* · {a.connections.total}\n"
+        section("*" + _("Shared channels") + f"* · {a.connections.total}\n"
                  + ("\n".join(links)
                     or "_" + _("None: `/orders connect <#channel> <customer>`.") + "_")
                  + _shown(a.connections)),
@@ -226,10 +226,10 @@ def _admin(a: AdminHome, membership: Mapping[str, str] | None) -> list[dict]:
 
 def _dead(dead: Listed) -> list[dict]:
     """Posts Slack refused for good, each with Retry; `/orders outbox` lists them all."""
-    blocks = [section(f"*{_('Undelivered posts')}* · {dead.total}"
+    blocks = [section("*" + _("Undelivered posts") + f"* · {dead.total}"
                        + ("" if dead.total else "\n_" + _("None.") + "_"))]
     for d in dead.items:
-        where = f" to <#{d.channel}>" if d.channel else ""
+        where = " " + _("to %(channel)s") % {"channel": f"<#{d.channel}>"} if d.channel else ""
         blocks.append({**section(f"#{d.id} {mrkdwn(label(d.kind), 80)}{where}: "
                                   f"`{mrkdwn(d.error, 200)}` · {when(d.created_at)}"),
                        "accessory": button(_("Retry"), f"{HomeActions.RETRY}:{d.id}",

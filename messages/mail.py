@@ -21,16 +21,16 @@ from messages import i18n, text
 from messages.actions import MailActions
 from messages.blocks import MailBlocks
 from messages.common import error_message, undelivered_message
-from messages.i18n import _
+from messages.i18n import N_, _
 from messages.metadata import Metadata
 from messages.render import TEMPLATES, render
 from store.periods import local_date
 from store.views.mail import MailDraft, MailNote
 
-LABELS = {"price_confirmation": "Price confirmation", "stock_shortfall": "Stock shortfall",
-          "address_check": "Address check", "payment_failed": "Payment failed",
-          "delay_notice": "Delay notice", "shipped": "Shipped (tracking)",
-          "return_refund": "Return received / refund"}
+LABELS = {"price_confirmation": N_("Price confirmation"),
+          "stock_shortfall": N_("Stock shortfall"), "address_check": N_("Address check"),
+          "payment_failed": N_("Payment failed"), "delay_notice": N_("Delay notice"),
+          "shipped": N_("Shipped (tracking)"), "return_refund": N_("Return received / refund")}
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                    autoescape=False, trim_blocks=True, lstrip_blocks=True, auto_reload=False,
@@ -123,17 +123,20 @@ def mail_modal(draft: MailDraft, *, template: str, channel_id: str | None,
     subject, body = render_mail(template, draft, default_locale=default_locale,
                                 timezone=timezone)
     o = draft.order
-    headline = (f"To *{text.mrkdwn(o.customer_name, 200)}* about *{text.mrkdwn(o.ref, 64)}*"
-                f"{f' (PO {text.mrkdwn(o.po_number, 64)})' if o.po_number else ''}.")
+    names = {"customer": text.mrkdwn(o.customer_name, 200), "ref": text.mrkdwn(o.ref, 64),
+             "po": text.mrkdwn(o.po_number or "", 64)}
+    headline = (_("To *%(customer)s* about *%(ref)s* (PO %(po)s).") if o.po_number
+                else _("To *%(customer)s* about *%(ref)s*.")) % names
     warning = None
     if draft.to_address is None:
-        warning = (":warning: No email on file for this customer: type one in *To*; it is "
-                   "saved as their contact email.")
+        warning = ":warning: " + _("No email on file for this customer: type one in *To*; it "
+                                   "is saved as their contact email.")
     elif draft.bad_email:
-        warning = (f":warning: Mail to {text.mrkdwn(draft.to_address)} bounced before; check "
-                   "the address or type another.")
+        warning = ":warning: " + _("Mail to %(address)s bounced before; check the address or "
+                                   "type another.") % {"address": text.mrkdwn(draft.to_address)}
     meta = MailMetadata(o.id, draft.discrepancy_id, template, channel_id)
-    return render("mail_modal.json.j2", ids=MailActions, blocks=MailBlocks, labels=LABELS,
+    labels = {value: _(label) for value, label in LABELS.items()}
+    return render("mail_modal.json.j2", ids=MailActions, blocks=MailBlocks, labels=labels,
                   chosen=template, to=draft.to_address or "", subject=subject[:200],
                   body=body[:3000], headline=headline, warning=warning,
                   metadata=meta.dumps())

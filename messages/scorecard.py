@@ -4,7 +4,7 @@ ScorecardView in, Block Kit out."""
 from __future__ import annotations
 
 from messages.digest import delta, hours, hours_delta, pct, period_label, pt
-from messages.i18n import _, number
+from messages.i18n import _, ngettext, number
 from messages.render import render
 from messages.text import mrkdwn, when
 
@@ -22,7 +22,8 @@ def scorecard_message(view, *, ephemeral: bool = False) -> dict:
               for i in range(0, len(rows), PEOPLE_PER_SECTION)]
     return render(
         "scorecard_message.json.j2", ephemeral=ephemeral, heading=heading,
-        fallback=_("{heading}: {n} people").format(heading=heading, n=len(view.rows)),
+        fallback=ngettext("{heading}: {n} person", "{heading}: {n} people", len(view.rows))
+        .format(heading=heading, n=len(view.rows)),
         context=_("{zone} · compared with {previous} · built {when}").format(
             zone=mrkdwn(view.timezone), previous=period_label(view.period.previous()),
             when=when(view.built_at)),

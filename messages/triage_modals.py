@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from messages import i18n
 from messages.actions import NewOrderIds, TriageActions
 from messages.blocks import FlagBlocks, NewOrderBlocks, ResolveBlocks
 from messages.findings import reason_choices
@@ -55,6 +56,8 @@ def new_order_modal(*, channel_id: str | None, lines: int = NEW_ORDER_LINES) -> 
                   ship_fields=[(field, _(text), ADDRESS_MAX_LENGTH[field])
                                for field, text in SHIP_TO_FIELDS],
                   can_add=lines < MAX_NEW_ORDER_LINES,
+                  # Written as the reader types figures (es_ES 9,95; es_MX 9.95).
+                  shipping_example=i18n.typed_amount("9.95"),
                   metadata=ModalMetadata(None, channel_id, lines).dumps())
 
 

@@ -134,12 +134,14 @@ def parse_question(text: str, *, now: datetime,
     mine = bool(_MINE.search(rest))
     rest = _MINE.sub(" ", rest)
     rest, said = spanish.english_dates(rest)
+    swapped: list[tuple[str, str]] = []
     if day_first:
         rest, swapped = _month_first(rest)
-        said += swapped
     dates, rest = find_dates(rest, now, tz)
-    if dates is not None and said:  # quote the date as it was asked
-        dates = replace(dates, phrase=spanish.spanish_phrase(dates.phrase, said))
+    if dates is not None and (said or swapped):  # quote the date as it was asked
+        # Slash dates first: a Spanish phrase holds them as they were typed ('entre el 20/11').
+        phrase = spanish.spanish_phrase(dates.phrase, swapped)
+        dates = replace(dates, phrase=spanish.spanish_phrase(phrase, said))
     rest = _DOTTED_PO.sub("PO", rest)
     rest = _UPS_SPACED.sub(lambda m: re.sub(r"[\s-]", "", m.group(0)), rest)
     keys, words, wants = _tokens(rest, prefixes)

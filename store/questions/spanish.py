@@ -64,6 +64,7 @@ hola gracias porfa favor oye buenas buenos dime dame mira ver saber sabes sabe p
 info información informacion detalle detalles último ultimo últimos ultimos nuevo nuevos
 este esta estos estas ese esa esos esas aquí aqui ahí ahi ahora bien muy más mas
 va van vamos pasó pasa entró entro entraron llegó hizo hicieron tiene tienen favor
+hay hubo había habia
 """.split())
 # Key prefixes said in Spanish, read as the English ones: "pedido 1042", "OC 7781".
 KEY_WORDS = {"pedido": "order", "orden": "order", "numero": "number", "num": "number",
@@ -94,7 +95,26 @@ def _n(m: re.Match) -> str:
 
 
 # Longest and most specific first; each pattern runs on the folded, lowercased text.
+_SLASH_DAY = r"\d{1,2}/\d{1,2}(?:/\d{2,4})?"
+_YEAR = r"(?:\s+(?:de\s+|del\s+)?(?P<y>20\d\d))?"
+# 'entre el 20 y el 24 de noviembre', 'del 20 al 24 de nov', 'desde el 3 de mayo hasta el 9
+# de junio': a range, its first day's month (and year) the last day's when it names none.
+_DAY_SPAN = (r"(?:entre|del?|desde)\s+(?:el\s+)?(?P<d1>\d{1,2})(?:\s+de\s+"
+             + _MONTH.replace("?P<m>", "?P<m1>") + r")?\s+(?:y|al?|hasta)\s+(?:el\s+)?"
+             r"(?P<d2>\d{1,2})\s+de\s+" + _MONTH.replace("?P<m>", "?P<m2>") + _YEAR)
+_SLASH_SPAN = (rf"(?:entre|del?|desde)\s+(?:el\s+)?(?P<a>{_SLASH_DAY})\s+(?:y|al?|hasta)\s+"
+               rf"(?:el\s+)?(?P<b>{_SLASH_DAY})")
+
+
+def _day_span(m: re.Match) -> str:
+    year = f" {m['y']}" if m["y"] else ""
+    first = f"{_month(m['m1'])} {m['d1']}" if m["m1"] else f"{_month(m['m2'])} {m['d1']}{year}"
+    return f"between {first} and {_month(m['m2'])} {m['d2']}{year}"
+
+
 _PHRASES: tuple[tuple[str, object], ...] = (
+    (_DAY_SPAN, _day_span),
+    (_SLASH_SPAN, lambda m: f"between {m['a']} and {m['b']}"),
     (r"(?:anteayer|antes\s+de\s+ayer)", "the day before yesterday"),
     (r"ayer", "yesterday"),
     (r"hoy", "today"),
