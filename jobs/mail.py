@@ -29,6 +29,7 @@ from messages.mail import mail_html, render_mail
 from store import clock
 from store.db import Database
 from store.mail import (
+    ascii_address,
     claim_mails,
     due_notices,
     mark_mail_failed,
@@ -92,7 +93,7 @@ def parse_smtp(url: str, sender: str) -> Smtp:
 def build_message(mail: Outgoing, smtp: Smtp) -> EmailMessage:
     message = EmailMessage()
     message["From"] = smtp.sender
-    message["To"] = mail.to_address
+    message["To"] = ascii_address(mail.to_address)
     message["Subject"] = mail.subject
     message["Message-ID"] = mail.message_id
     message["Reply-To"] = reply_address(smtp.sender, mail.token)
@@ -150,10 +151,19 @@ def deliver_mail(db: Database, smtp: Smtp, *, max_rounds: int = 20) -> int:
 
 
 def _send(db: Database, server: smtplib.SMTP | MemorySink, smtp: Smtp, mail: Outgoing) -> int:
+    """One mail; whatever goes wrong with it is its own and the others still go."""
     try:
-        server.send_message(build_message(mail, smtp),
-                            from_addr=reply_address(smtp.sender, mail.token),
-                            to_addrs=[mail.to_address])
+        message = build_message(mail, smtp)
+    except ValueError as err:  # a header no mail can carry (a line break in an old address)
+        _failed(db, mail, err, final=True)
+        return 0
+    try:
+        server.send_message(message, from_addr=reply_address(smtp.sender, mail.token),
+                            to_addrs=[ascii_address(mail.to_address)])
+    except smtplib.SMTPNotSupportedError as err:
+        # josé@…: only a server offering SMTPUTF8 takes it, and this one never will.
+        _failed(db, mail, err, final=True)
+        return 0
     except (OSError, smtplib.SMTPException) as err:
         _failed(db, mail, err)
         return 0
@@ -167,11 +177,12 @@ def _code(err: Exception) -> int:
     return getattr(err, "smtp_code", 0) or 0
 
 
-def _failed(db: Database, mail: Outgoing, err: Exception) -> None:
+def _failed(db: Database, mail: Outgoing, err: Exception, *, final: bool = False) -> None:
     code = _code(err)
-    log.warning("mail %s not accepted (%s): %r", mail.id, code or "connection", err)
-    mark_mail_failed(db, mail_id=mail.id, error=f"{code or 'connection'}: {err}"[:500],
-                     permanent=500 <= code < 600)
+    kind = "unsendable" if final else code or "connection"
+    log.warning("mail %s not accepted (%s): %r", mail.id, kind, err)
+    mark_mail_failed(db, mail_id=mail.id, error=f"{kind}: {err}"[:500],
+                     permanent=500 <= code < 600, final=final)
 
 
 _senders: dict[int, threading.Thread] = {}

@@ -53,7 +53,7 @@ def parse_row(row: dict[str, str]) -> tuple[dict, list[f.FieldError]]:
     attempt(out, "name", f.required_text, row["name"], "name", _C.name.type.length,
             "the customer's name")
     attempt(out, "currency", _currency, row["currency"])
-    attempt(out, "email", f.text, row.get("email", ""), "email", _C.email.type.length)
+    attempt(out, "email", f.email, row.get("email", ""), "email", _C.email.type.length)
     attempt(out, "phone", f.text, row.get("phone", ""), "phone", _C.phone.type.length)
     attempt(out, "language", f.language, row.get("language", ""), "language")
     attempt(out, "sales_rep_id", f.slack_user, row.get("sales_rep", ""), "sales_rep")

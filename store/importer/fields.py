@@ -8,7 +8,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
 from store.control_chars import NUL, NUL_REASON, identifier_problem, nul_fields
+from store.email_address import valid_address
 from store.enums import CUSTOMER_LANGUAGES, PaymentStatus
+from store.errors import ValidationFailed
 from store.money import MoneyError, parse_currency, parse_decimal, to_minor
 
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,31}$")
@@ -59,6 +61,20 @@ def text(value: str, column: str, max_len: int) -> str | None:
     if len(value) > max_len:
         raise FieldError(column, f"{column} is {len(value)} characters long; the most is {max_len}")
     return value
+
+
+def email(value: str, column: str, max_len: int) -> str | None:
+    """Optional address, as customer mail will send to it: a cell that is not one address
+    (a line break, 'a@x; b@y', no @) would fail every mail to it, and a line break would
+    add mail headers, so it is refused here, where the file can be fixed."""
+    value = text(value, column, max_len)
+    if value is None:
+        return None
+    try:
+        valid_address(value, column)
+    except ValidationFailed as err:
+        raise FieldError(column, err.errors[column]) from None
+    return value  # as written: the sending side normalises
 
 
 def required_text(value: str, column: str, max_len: int, what: str) -> str:

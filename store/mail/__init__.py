@@ -11,7 +11,8 @@ replies and bounces that come back (/connect/mail), and automatic notices custom
     mail_note(db, payload)                the Slack line about a mail, at send time
 """
 
-from store.mail.addresses import HeaderInjection, reply_address, valid_address
+from store.email_address import HeaderInjection, ascii_address, valid_address
+from store.mail.addresses import reply_address
 from store.mail.drafts import TEMPLATES, draft_for
 from store.mail.inbound import receive_mail
 from store.mail.notes import mail_note
@@ -28,6 +29,7 @@ from store.mail.sending import (
 )
 
 __all__ = [
+    "ascii_address",
     "HeaderInjection",
     "Notice",
     "TEMPLATES",

@@ -13,16 +13,10 @@ from sqlalchemy.orm import Session
 
 from store import clock, outbox
 from store.db import MAX_ROW_ID, Database
+from store.email_address import one_line, valid_address
 from store.enums import DiscrepancyStatus, MailStatus, PostKind
 from store.errors import OrderNotFound, ValidationFailed
-from store.mail.addresses import (
-    MAX_BODY,
-    MAX_SUBJECT,
-    message_id,
-    new_token,
-    one_line,
-    valid_address,
-)
+from store.mail.addresses import MAX_BODY, MAX_SUBJECT, message_id, new_token
 from store.models import Customer, Discrepancy, Event, Order, OutgoingMail, PostedCard
 from store.views.mail import MailView, Outgoing
 from store.workspace import FULL
@@ -171,14 +165,16 @@ def mark_mail_sent(db: Database, *, mail_id: int) -> None:
             row.status, row.sent_at, row.last_error = MailStatus.SENT, clock.now(), None
 
 
-def mark_mail_failed(db: Database, *, mail_id: int, error: str, permanent: bool) -> None:
+def mark_mail_failed(db: Database, *, mail_id: int, error: str, permanent: bool,
+                     final: bool = False) -> None:
+    """`final`: no try can ever send it (an address no server of ours takes): dead now."""
     with db.write() as session:
         row = session.get(OutgoingMail, mail_id)
         if row is None or row.status != MailStatus.PENDING:
             return
         row.last_error = error[:2000]
         limit = PERMANENT_TRIES if permanent else MAX_ATTEMPTS
-        if row.attempts >= limit:
+        if final or row.attempts >= limit:
             row.status = MailStatus.DEAD
             session.add(Event(actor_id="system", kind="mail.dead", order_id=row.order_id,
                               customer_id=row.customer_id, at=clock.now(),

@@ -75,16 +75,27 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server():
+def _serving(**options):
     handler = Handler()
     port = _free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller = Controller(handler, hostname="127.0.0.1", port=port, **options)
     controller.start()
     try:
         yield SmtpServer(handler, port)
     finally:
         controller.stop()
+
+
+@pytest.fixture
+def smtp_server():
+    yield from _serving()
+
+
+@pytest.fixture
+def ascii_only_smtp():
+    """A real server that, like many relays, does not offer SMTPUTF8: it takes only ASCII
+    addresses."""
+    yield from _serving(enable_SMTPUTF8=False)
 
 
 INBOUND_SECRET = "inbound-secret-for-tests"
