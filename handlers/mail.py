@@ -12,7 +12,14 @@ from messages.actions import MailActions
 from messages.blocks import MailBlocks
 from messages.common import confirmation_message
 from messages.i18n import N_
-from messages.mail import MailMetadata, dead_mails_message, mail_modal, mail_off_message
+from messages.mail import (
+    MailMetadata,
+    dead_mails_message,
+    mail_modal,
+    mail_off_message,
+    stands_in_for_order,
+    with_order_lines,
+)
 from store.errors import ValidationFailed
 from store.mail import TEMPLATES, dead_mails, draft_for, retry_dead_mails, send_mail
 
@@ -99,13 +106,19 @@ def on_mail_submit(request: Request) -> Reply:
     body_block = f"{MailBlocks.BODY}.{meta.template}"
     blocks = {"to": MailBlocks.TO, "subject": subject_block, "body": body_block}
 
+    body = state.text(body_block) or ""
+    if stands_in_for_order(body):  # a long order: its lines go where the modal stood them in
+        draft = draft_for(request.deps.db, discrepancy_id=meta.discrepancy_id,
+                          order_id=meta.order_id)
+        body = with_order_lines(body, draft, default_locale=settings.default_locale,
+                                timezone=settings.timezone)
+
     def send():
         try:
             return send_mail(request.deps.db, actor=request.user, sender=settings.mail_from,
                              order_id=meta.order_id, template=meta.template,
                              to=state.text(MailBlocks.TO) or "",
-                             subject=state.text(subject_block) or "",
-                             body=state.text(body_block) or "",
+                             subject=state.text(subject_block) or "", body=body,
                              discrepancy_id=meta.discrepancy_id)
         except ValidationFailed as refused:  # named by the modal's block ids
             raise ValidationFailed({blocks.get(k, k): v for k, v in refused.errors.items()}) \

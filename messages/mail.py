@@ -52,15 +52,43 @@ _env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)
 
 
 def render_mail(template: str, draft: MailDraft, *, default_locale: str = i18n.ENGLISH,
-                timezone: str = "UTC") -> tuple[str, str]:
+                timezone: str = "UTC", order_stand_in: str | None = None) -> tuple[str, str]:
     """(subject, body) of `template` for the draft's order, in the customer's language (else
     the workspace's `default_locale`), its days in the workspace's `timezone`, whoever in
-    Slack writes it."""
+    Slack writes it. `order_stand_in`: written where the order's lines and total would be."""
     with i18n.using(draft.language or default_locale):
         rendered = _env.get_template(f"mail/{template}.txt.j2").render(
-            o=draft.order, evidence=draft.evidence, timezone=timezone)
+            o=draft.order, evidence=draft.evidence, timezone=timezone,
+            order_stand_in=order_stand_in)
     first, _, body = rendered.partition("\n")
     return first.removeprefix("Subject:").strip(), body.strip() + "\n"
+
+
+# Slack's limit on a multiline input: a longer prefilled message can't be shown to edit.
+MODAL_BODY_MAX = 3000
+# Brackets nobody types, around the words that stand in for a long order's lines in the
+# modal; the lines replace them when the mail is sent.
+_STAND_IN = re.compile(r"⟦[^⟧\n]{1,300}⟧")
+
+
+def _order_stand_in(o) -> str:
+    return "⟦" + _("%(ref)s: its %(n)s lines and total, added here when the mail is sent") % {
+        "ref": o.ref, "n": len(o.lines)} + "⟧"
+
+
+def stands_in_for_order(body: str) -> bool:
+    """Whether a message from the modal holds a long order's stand-in (with_order_lines)."""
+    return _STAND_IN.search(body) is not None
+
+
+def with_order_lines(body: str, draft: MailDraft, *, default_locale: str = i18n.ENGLISH,
+                     timezone: str = "UTC") -> str:
+    """The message as sent: the order's lines and total where the modal showed its stand-in
+    (the order as it is now, in the customer's language)."""
+    with i18n.using(draft.language or default_locale):
+        lines = _env.get_template("mail/_order.txt.j2").render(
+            o=draft.order, timezone=timezone, order_stand_in=None).strip("\n")
+    return _STAND_IN.sub(lambda _m: lines, body, count=1)
 
 
 _LINK = re.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]")
@@ -119,10 +147,16 @@ class MailMetadata(Metadata):
 
 def mail_modal(draft: MailDraft, *, template: str, channel_id: str | None,
                default_locale: str = i18n.ENGLISH, timezone: str = "UTC") -> dict:
-    """Prefilled from the order with `template` in the customer's language; editable."""
+    """Prefilled from the order with `template` in the customer's language; editable. An
+    order too long for the message box shows a stand-in for its lines, which the lines replace
+    when the mail is sent (with_order_lines): never a message cut short."""
+    o = draft.order
     subject, body = render_mail(template, draft, default_locale=default_locale,
                                 timezone=timezone)
-    o = draft.order
+    long_order = len(body) > MODAL_BODY_MAX
+    if long_order:
+        subject, body = render_mail(template, draft, default_locale=default_locale,
+                                    timezone=timezone, order_stand_in=_order_stand_in(o))
     names = {"customer": text.mrkdwn(o.customer_name, 200), "ref": text.mrkdwn(o.ref, 64),
              "po": text.mrkdwn(o.po_number or "", 64)}
     headline = (_("To *%(customer)s* about *%(ref)s* (PO %(po)s).") if o.po_number
@@ -134,11 +168,16 @@ def mail_modal(draft: MailDraft, *, template: str, channel_id: str | None,
     elif draft.bad_email:
         warning = ":warning: " + _("Mail to %(address)s bounced before; check the address or "
                                    "type another.") % {"address": text.mrkdwn(draft.to_address)}
+    if long_order:
+        note = ":information_source: " + _(
+            "The order's %(n)s lines don't fit in this box: they are added where ⟦…⟧ stands "
+            "when the mail is sent. Keep the ⟦…⟧ line to send them.") % {"n": len(o.lines)}
+        warning = f"{warning}\n{note}" if warning else note
     meta = MailMetadata(o.id, draft.discrepancy_id, template, channel_id)
     labels = {value: _(label) for value, label in LABELS.items()}
     return render("mail_modal.json.j2", ids=MailActions, blocks=MailBlocks, labels=labels,
                   chosen=template, to=draft.to_address or "", subject=subject[:200],
-                  body=body[:3000], headline=headline, warning=warning,
+                  body=body[:MODAL_BODY_MAX], headline=headline, warning=warning,
                   metadata=meta.dumps())
 
 
