@@ -7,14 +7,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import String, cast, exists, select
+from sqlalchemy import String, cast, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from store import clock
 from store.db import Database
 from store.enums import FulfilmentStatus, OrderStatus
+from store.mail.drafts import customer_address
 from store.mail.sending import queue
-from store.models import Customer, Order, OrderLine, OutgoingMail, Shipment
+from store.models import Customer, CustomerContact, Order, OrderLine, OutgoingMail, Shipment
 from store.records import read_order_view
 from store.views.mail import MailDraft
 
@@ -31,9 +32,13 @@ class Notice:
 
 
 def _owed(key_expr, *where):
+    """Orders owed a notice, of customers with somewhere to send it: their email, else a
+    contact's, the address Email customer writes to (store.mail.drafts.customer_address)."""
     sent = exists().where(OutgoingMail.dedupe_key == key_expr)
+    a_contact = exists().where(CustomerContact.customer_id == Customer.id,
+                               CustomerContact.email.is_not(None))
     return select(Order.id, key_expr).join(Customer, Customer.id == Order.customer_id).where(
-        Customer.email.is_not(None), Customer.bad_email.is_(False),
+        or_(Customer.email.is_not(None), a_contact), Customer.bad_email.is_(False),
         Order.status != OrderStatus.CANCELED, ~sent, *where).limit(BATCH)
 
 
@@ -58,11 +63,11 @@ def due_notices(db: Database) -> list[Notice]:
                                 ("stock_shortfall", backordered)):
             for order_id, key in session.execute(query).all():
                 order = read_order_view(session, "", order_id=order_id)
-                customer = session.get(Customer, order.customer_id)
-                out.append(Notice(key, MailDraft(order=order, to_address=customer.email,
+                to, _bounced, language = customer_address(session, order.customer_id)
+                out.append(Notice(key, MailDraft(order=order, to_address=to,
                                                  bad_email=False, template=template,
                                                  discrepancy_id=None, evidence={},
-                                                 language=customer.language)))
+                                                 language=language)))
         return out
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from jobs.mail import deliver_mail, parse_smtp, queue_notices
 from messages.i18n import LANGUAGES
@@ -158,3 +158,15 @@ def test_the_store_offers_the_languages_there_are_catalogues_for():
 def test_a_bad_smtp_url_is_refused_naming_the_variable(url):
     with pytest.raises(ValueError, match="ORDERDESK_SMTP_URL"):
         parse_smtp(url, "orders@desk.example")
+
+
+def test_a_notice_goes_to_the_contact_when_the_customer_has_no_email(db, desk, smtp_server):
+    """Buyers kept as contacts (an ERP's import): Email customer wrote to the contact, but the
+    opted-in shipped notice was never queued, and nothing said so."""
+    with db.write() as s:  # SO-1044 (BETA) shipped 2 days ago
+        s.execute(update(Customer).where(Customer.code == "BETA")
+                  .values(email=None, notice_shipped=True))
+    assert draft_for(db, ref="SO-1044").to_address == "buyer@BETA.example"
+    assert queue_notices(db, smtp_server.settings) == 1
+    deliver_mail(db, smtp_server.settings)
+    assert [r.recipients for r in smtp_server.received] == [["buyer@beta.example"]]  # domain case
