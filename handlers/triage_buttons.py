@@ -77,7 +77,7 @@ def on_snooze_button(request: Request) -> Reply:
     request.require(Permission.SNOOZE)
     # The option's value is "<discrepancy id>|<choice>".
     choice = request.action["selected_option"]["value"].split("|", 1)[1]
-    return acted(request, snooze, choice=choice)
+    return acted(request, snooze, choice=choice, timezone=request.deps.settings.timezone)
 
 
 def on_queue_button(request: Request) -> Reply:

@@ -30,7 +30,7 @@ DONE = N_("Done.")
 
 
 # The snooze choices' words (store.triage.RULES), translated where they are shown.
-SNOOZE_WORDS = (N_("1 hour"), N_("4 hours"), N_("Tomorrow 09:00 UTC"))
+SNOOZE_WORDS = (N_("1 hour"), N_("4 hours"), N_("Tomorrow 09:00"))
 
 
 def headline(d) -> str:

@@ -8,7 +8,7 @@ update, a thread note and any DM in the outbox with it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,7 @@ from store.db import Database
 from store.enums import DiscrepancyStatus as St
 from store.errors import ValidationFailed
 from store.models import Discrepancy, Event
+from store.periods import zone
 from store.questions import kind_words, notify_followers
 from store.triage import posts
 from store.triage.loading import DiscrepancyView, discrepancy_view, load_discrepancy
@@ -121,22 +122,28 @@ def close_vanished(session: Session, d: Discrepancy, *, actor: str, now: datetim
           note="the order no longer has this problem")
 
 
-def snooze_until(choice: str, now: datetime, rules: CheckRules | None = None) -> datetime:
+def snooze_until(choice: str, now: datetime, rules: CheckRules | None = None,
+                 timezone: str = "UTC") -> datetime:
+    """When a snooze chosen at `now` wakes. "Tomorrow" is the desk's next day (`timezone`) at
+    its morning hour: the UTC date woke a Chatham desk's Tuesday-morning snooze on Tuesday
+    evening."""
     rules = active(rules)
     for value, _label, delta in rules.snooze_choices:
         if value == choice:
             if delta is not None:
                 return now + delta
-            tomorrow = (now + timedelta(days=1)).date()
-            return datetime(tomorrow.year, tomorrow.month, tomorrow.day,
-                            rules.tomorrow_hour_utc, tzinfo=now.tzinfo)
+            desk = zone(timezone)
+            tomorrow = now.astimezone(desk).date() + timedelta(days=1)
+            return datetime.combine(tomorrow, time(rules.tomorrow_hour), tzinfo=desk) \
+                .astimezone(UTC)
     raise ValidationFailed({"snooze": f"'{choice}' is not a snooze choice."})
 
 
 def snooze(db: Database, *, discrepancy_id: int, actor: str, choice: str,
-           now: datetime | None = None, rules: CheckRules | None = None) -> ActionResult:
+           now: datetime | None = None, rules: CheckRules | None = None,
+           timezone: str = "UTC") -> ActionResult:
     def act(session, d, now):
-        until = snooze_until(choice, now, rules)
+        until = snooze_until(choice, now, rules, timezone)
         if d.status == St.RESOLVED:
             return "already_resolved"
         # The same choice moments apart (a double click, a retry) lands on the same time.

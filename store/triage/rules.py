@@ -98,13 +98,14 @@ class CheckRules:
     batch_threshold: int = 10
     batch_thresholds: dict[str, int] = field(default_factory=dict)
     batch_window: timedelta = timedelta(hours=1)
-    # Snooze choices on the parent message: value -> (label, delta or None for "tomorrow 09:00").
+    # Snooze choices on the parent message: value -> (label, delta or None for "tomorrow at
+    # tomorrow_hour", the next day's morning in the desk's zone, ORDERDESK_TIMEZONE).
     snooze_choices: tuple[tuple[str, str, timedelta | None], ...] = (
         ("1h", "1 hour", timedelta(hours=1)),
         ("4h", "4 hours", timedelta(hours=4)),
-        ("tomorrow", "Tomorrow 09:00 UTC", None),
+        ("tomorrow", "Tomorrow 09:00", None),
     )
-    tomorrow_hour_utc: int = 9
+    tomorrow_hour: int = 9
     # Unusual orders (against the customer's own history; store.triage.history). A line is
     # unusual when |found - median| > k * max(1.4826 * MAD, floor * median), with at least
     # `unusual_min_history` past lines of that SKU for the customer (so one odd order moves

@@ -21,7 +21,7 @@ from store.workspace.routing import RouteView
 from tests.support.views import HOSTILE
 
 AT = datetime(2026, 11, 26, 9, tzinfo=UTC)
-SNOOZE = [("1h", "1 hour"), ("4h", "4 hours"), ("tomorrow", "Tomorrow 09:00 UTC")]
+SNOOZE = [("1h", "1 hour"), ("4h", "4 hours"), ("tomorrow", "Tomorrow 09:00")]
 
 
 def item(n: int = 1, **overrides) -> DiscrepancyView:

@@ -4,6 +4,7 @@ same transaction; flags dedupe per person and reason; the clock's SLA work is id
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -85,6 +86,23 @@ def test_snooze_choices_and_the_clock_wakes_them(db, items):
     assert triage.wake_snoozed(db, now=now) == 0
     assert triage.wake_snoozed(db, now=nine_tomorrow + timedelta(minutes=1)) == 1
     assert triage.get_discrepancy(db, discrepancy_id=d_id).status == "new"
+
+
+@pytest.mark.parametrize("desk, pressed, wakes", [
+    ("Pacific/Chatham", datetime(2026, 12, 8, 10, 0), datetime(2026, 12, 9, 9, 0)),  # +13:45
+    ("America/St_Johns", datetime(2026, 12, 8, 22, 30), datetime(2026, 12, 9, 9, 0)),  # -3:30
+    ("Asia/Tokyo", datetime(2026, 12, 8, 0, 30), datetime(2026, 12, 9, 9, 0)),
+    ("America/New_York", datetime(2026, 3, 7, 12, 0), datetime(2026, 3, 8, 9, 0)),  # DST day
+])
+def test_snoozed_till_tomorrow_wakes_the_next_morning_at_the_desk(db, items, desk, pressed,
+                                                                 wakes):
+    """The desk's tomorrow at 09:00, not the UTC date's: a Chatham desk's Tuesday-morning
+    snooze woke on Tuesday evening, and St John's got 05:30."""
+    local = ZoneInfo(desk)
+    now = pressed.replace(tzinfo=local).astimezone(UTC)
+    done = triage.snooze(db, discrepancy_id=items["late"], actor="U0PROC1", choice="tomorrow",
+                         now=now, timezone=desk)
+    assert done.discrepancy.snoozed_until.astimezone(local).replace(tzinfo=None) == wakes
 
 
 def test_overdue_items_are_nudged_once_then_escalated_once(db, items):

@@ -18,7 +18,7 @@ from store.triage.loading import discrepancy_view
 from store.triage.queue import QueuePage
 from tests.support.triage_checks import history
 
-SNOOZE = [("1h", "1 hour"), ("4h", "4 hours"), ("tomorrow", "Tomorrow 09:00 UTC")]
+SNOOZE = [("1h", "1 hour"), ("4h", "4 hours"), ("tomorrow", "Tomorrow 09:00")]
 
 
 def views(db) -> dict[str, object]:
