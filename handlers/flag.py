@@ -10,7 +10,7 @@ from messages.actions import OrderActions, TriageActions
 from messages.blocks import FlagBlocks
 from messages.common import confirmation_message
 from messages.i18n import N_
-from messages.text import mrkdwn
+from messages.triage import flagged_text
 from messages.triage_modals import ModalMetadata, flag_modal
 from store import clock
 from store.orders import get_order
@@ -61,11 +61,3 @@ def on_flag_submit(request: Request) -> Reply:
                         lambda result: {"text": flagged_text(result)})
     channel = request.metadata(ModalMetadata).channel_id
     return Reply().kick_outbox().confirm(done.answer["text"], channel=channel)
-
-
-def flagged_text(result) -> str:
-    d = result.discrepancy
-    where = f" in <#{d.channel_id}>" if d.channel_id else ""
-    if not result.created:
-        return f"You already flagged *{mrkdwn(d.order_ref, 64)}* for that{where}; it is {d.status}."
-    return f"Flagged *{mrkdwn(d.order_ref, 64)}*{where}: {mrkdwn(d.title, 300)}"

@@ -9,7 +9,9 @@ from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
 from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
+from handlers.kit.language import channel_locale
 from handlers.kit.reply import CANNOT_POST_HERE
+from messages import i18n
 from messages.actions import OrderActions
 from messages.common import with_note
 from messages.i18n import N_
@@ -92,7 +94,8 @@ def on_open_button(request: Request) -> Reply:
 def on_share_button(request: Request) -> Reply:
     # As the sharer may see it, and customer-safe where another organisation reads it.
     order = order_for(request, posting=True)
-    card = order_card(order, shared=True)
+    with i18n.using(channel_locale(request, request.channel)):  # as every redraw of it
+        card = order_card(order, shared=True)
     # Posted before the ack: the card's ts is recorded so later changes redraw it in place.
     try:
         posted = request.client.chat_postMessage(channel=request.channel, **card)

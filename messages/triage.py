@@ -277,3 +277,16 @@ def dead_letters_message(letters, total: int) -> dict:
         nothing="None: every post went out.", fallback="Undelivered posts",
         hint="Invite me where I'm missing (`/invite @Orderdesk`), then "
              "`/orders outbox retry <number>` or `/orders outbox retry all`.")
+
+
+def flagged_text(result) -> str:
+    """The answer to /order flag and the Flag modal: flagged, or flagged already."""
+    d = result.discrepancy
+    names = {"ref": mrkdwn(d.order_ref, 64), "channel": f"<#{d.channel_id}>",
+             "status": label(d.status).lower(), "title": mrkdwn(d.title, 300)}
+    if not result.created:
+        return (_("You already flagged *%(ref)s* for that in %(channel)s; it is %(status)s.")
+                if d.channel_id else
+                _("You already flagged *%(ref)s* for that; it is %(status)s.")) % names
+    return (_("Flagged *%(ref)s* in %(channel)s: %(title)s") if d.channel_id
+            else _("Flagged *%(ref)s*: %(title)s")) % names

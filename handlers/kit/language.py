@@ -11,7 +11,7 @@ import time
 from handlers.kit.people import slack_locale
 from messages.i18n import normalize
 from store.db import Database
-from store.workspace import language_of
+from store.workspace import channel_language, language_of
 
 log = logging.getLogger(__name__)
 
@@ -60,3 +60,17 @@ def locale_of(request) -> str:
         return from_slack or default
     # Chosen "es" by someone whose Slack is es-US: keep their region's money and dates.
     return from_slack if from_slack and from_slack.split("_")[0] == chosen else chosen
+
+
+def channel_locale(request, channel: str) -> str:
+    """The language of what Orderdesk posts in `channel` for everyone to read (a shared order
+    card, at the share and at every redraw): its route's, else the workspace's. Not the
+    poster's: a card redrawn in the language of whoever last edited the order changed language
+    under the channel's readers."""
+    default = request.deps.settings.default_locale
+    try:
+        return channel_language(request.deps.db, channel_id=channel) or default
+    except Exception:  # as locale_of: the language must never cost the post
+        log.warning("could not read the language of %s; using %s", channel, default,
+                    exc_info=True)
+        return default

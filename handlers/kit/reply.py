@@ -19,6 +19,8 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 from slack_sdk.webhook import WebhookClient
 
 from handlers.kit.errors import message_for, tell
+from handlers.kit.language import channel_locale
+from messages import i18n
 from messages.common import confirmation_message, with_note
 from messages.metadata import (
     keep_submission_token,
@@ -124,8 +126,8 @@ class Reply:
 
     def refresh_cards(self, result) -> Reply:
         """Redraw every shared card of `result.order` (`result.posted_cards`) in place, as far
-        as each one's sharer could see it; None (a repeated submission changed nothing)
-        redraws nothing."""
+        as each one's sharer could see it, in its channel's language; None (a repeated
+        submission changed nothing) redraws nothing."""
         if result is None:
             return self
         reply = self
@@ -133,9 +135,8 @@ class Reply:
             shown = cut_order(result.order, seen)
             if shown is None:
                 continue
-            card = order_card(shown, shared=True)
-            reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts, k=card:
-                               r.client.chat_update(channel=c, ts=t, **k))
+            reply = reply._then(f"order card {channel}/{ts}", lambda r, c=channel, t=ts, o=shown:
+                               _redraw_card(r, c, t, o))
         return reply
 
     def later(self, work: Callable[[], Reply]) -> Reply:
@@ -214,3 +215,9 @@ def _run_later(request: Request, work: Callable[[], Reply]) -> None:
         tell(message_for(error, request.body), request.body, request.client)
         return
     reply.send(request)
+
+
+def _redraw_card(request: Request, channel: str, ts: str, order) -> None:
+    with i18n.using(channel_locale(request, channel)):
+        card = order_card(order, shared=True)
+    request.client.chat_update(channel=channel, ts=ts, **card)

@@ -1,12 +1,13 @@
 """What a Spanish-speaking desk reads is Spanish throughout: the Home's headings, the New
 order modal's example figure (written as the reader types it: 9,95 in Spain, 9.95 in Mexico),
-the report's first answer and its period words, and the Email customer modal."""
+the report's first answer and its period words, and the Email customer modal. A card shared
+in a channel speaks the channel's language, whoever shares or edits the order."""
 
 import json
 
 from bench.app_stack import ADMIN, CHANNEL, MANAGER, PROCESSOR
 from bot.console import DEMO_ADMIN
-from messages.actions import MailActions, NewOrderIds
+from messages.actions import MailActions, NewOrderIds, OrderActions
 from store.enums import Role
 from store.workspace.roles import set_role
 
@@ -106,3 +107,51 @@ def test_email_customer_modal_is_all_spanish(mail_stack):
     assert "Price confirmation" not in shown and "Stock shortfall" not in shown, shown[:800]
     assert " about *SO-1042*" not in shown, shown[:800]
     assert "Confirmación de precio" in shown and "sobre *SO-1042*" in shown
+
+
+def _share(sb, user, ref="SO-1042"):
+    sb.slash("/order", ref, user=user, channel=CHANNEL)
+    card = sb.ephemerals(user=user, channel=CHANNEL)[-1]
+    before = len(sb.messages(CHANNEL))
+    sb.click(OrderActions.SHARE, user=user, message=card)
+    sb.wait_for(lambda: len(sb.messages(CHANNEL)) > before)
+    return json.dumps(sb.messages(CHANNEL)[-1].blocks, ensure_ascii=False)
+
+
+def _edit_city(sb, user, city):
+    sb.slash("/order", "editar SO-1042", user=user, channel=CHANNEL)
+    sb.wait_for(lambda: sb.views(user=user))
+    sb.submit(sb.views(user=user)[-1], {"ship_to.city": city}, user=user)
+    sb.wait_for(lambda: city in json.dumps(sb.messages(CHANNEL)[-1].blocks, ensure_ascii=False))
+    return json.dumps(sb.messages(CHANNEL)[-1].blocks, ensure_ascii=False)
+
+
+def test_a_shared_card_keeps_the_channels_language_when_a_spanish_speaker_edits(stack, desk):
+    """Max (English) shares SO-1042's card in #orders; Lucía (Spanish) changes the city. The
+    card was redrawn in her language for the whole channel ('*Cliente*', '79,95 US$'), and the
+    next English edit flipped it back."""
+    sb = stack.sb
+    assert "*Customer*" in _share(sb, MANAGER)
+    sb.slash("/orders", "idioma es", user=PROCESSOR, channel=CHANNEL)
+    redrawn = _edit_city(sb, PROCESSOR, "Mérida")
+    assert "*Customer*" in redrawn and "*Cliente*" not in redrawn, redrawn[:600]
+
+
+def test_a_channel_routed_in_spanish_gets_its_cards_in_spanish(stack, desk):
+    sb = stack.sb
+    sb.slash("/orders", f"route default <#{CHANNEL}|orders> lang es", user=ADMIN, channel=CHANNEL)
+    assert "*Cliente*" in _share(sb, MANAGER)  # shared by an English speaker
+    assert "*Cliente*" in _edit_city(sb, MANAGER, "Tulsa")
+
+
+def test_flag_answers_in_spanish(stack, desk):
+    """'/order marcar SO-1042 precio mal' answered 'Flagged *SO-1042*: precio mal' (the handler
+    wrote it in English)."""
+    sb = stack.sb
+    sb.slash("/orders", "idioma es", user=PROCESSOR, channel=CHANNEL)
+    shown = body_text(sb.slash("/order", "marcar SO-1042 precio mal", user=PROCESSOR,
+                               channel=CHANNEL))
+    assert "*SO-1042* marcado" in shown and "Flagged" not in shown, shown
+    again = body_text(sb.slash("/order", "marcar SO-1042 precio mal", user=PROCESSOR,
+                               channel=CHANNEL))
+    assert "Ya marcaste *SO-1042*" in again, again
