@@ -7,8 +7,7 @@ import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 
-from store.control_chars import NUL, NUL_REASON, identifier_problem, nul_fields
-from store.email_address import valid_address
+from store.control_chars import NUL, NUL_REASON, identifier_problem, nul_fields, valid_address
 from store.enums import CUSTOMER_LANGUAGES, PaymentStatus
 from store.errors import ValidationFailed
 from store.money import MoneyError, parse_currency, parse_decimal, to_minor

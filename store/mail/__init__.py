@@ -11,7 +11,7 @@ replies and bounces that come back (/connect/mail), and automatic notices custom
     mail_note(db, payload)                the Slack line about a mail, at send time
 """
 
-from store.email_address import HeaderInjection, ascii_address, valid_address
+from store.control_chars import HeaderInjection, ascii_address, valid_address
 from store.mail.addresses import reply_address
 from store.mail.drafts import TEMPLATES, draft_for
 from store.mail.inbound import receive_mail

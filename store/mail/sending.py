@@ -12,8 +12,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from store import clock, outbox
+from store.control_chars import one_line, valid_address
 from store.db import MAX_ROW_ID, Database
-from store.email_address import one_line, valid_address
 from store.enums import DiscrepancyStatus, MailStatus, PostKind
 from store.errors import OrderNotFound, ValidationFailed
 from store.mail.addresses import MAX_BODY, MAX_SUBJECT, message_id, new_token
