@@ -121,7 +121,8 @@ class RefusingSlack:
 
 def test_a_refused_card_update_is_logged_and_the_confirmation_still_goes(caplog):
     slack, kicked, acks = RefusingSlack(), [], []
-    deps = SimpleNamespace(db=None, kick_outbox=lambda db, client: kicked.append(client))
+    deps = SimpleNamespace(db=None, kick_outbox=lambda db, client: kicked.append(client),
+                           settings=SimpleNamespace(default_locale="en"))
     request = Request(deps=deps, body={"type": "block_actions", "user": {"id": "U1"}},
                       client=slack)
     result = SimpleNamespace(order=order(),
