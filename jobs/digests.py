@@ -128,8 +128,13 @@ def _run_subscription_digest(db: Database, client: WebClient, *,
             or post_digest(client, channel=channel, view=view, run_id=run.id,
                            message=scorecard_message(view) if scorecard else None)
     except Exception as error:  # noqa: BLE001 - any failure gives the claim back for a retry
-        record_digest_failed(db, run=run, at=clock.now())
-        log.exception("digest #%s %s failed; retried later", subscription.id, period.label())
+        record_digest_failed(db, run=run, at=clock.now(), error=_reason(error))
+        if isinstance(error, SlackApiError):  # Slack's answer says it all: no traceback
+            log.warning("digest #%s %s not posted to %s (%s); retried later", subscription.id,
+                        period.label(), channel, _reason(error))
+        else:
+            log.exception("digest #%s %s failed; retried later", subscription.id,
+                          period.label())
         return Outcome(period, channel, "failed", subscription.id, error=_reason(error))
     if not record_digest_posted(db, run=run, channel_id=channel, message_ts=ts, at=clock.now()):
         log.warning("digest #%s %s posted but its claim was taken over", subscription.id,

@@ -204,7 +204,7 @@ def _admin(a: AdminHome, membership: Mapping[str, str] | None) -> list[dict]:
                                                            "when": when(c.last_sent_at)},
         *("• " + _("%(period)s digest in %(channel)s: last posted %(when)s") % {
             "period": _(d.period), "channel": f"<#{d.channel_id}>",
-            "when": when(d.last_posted_at)} for d in c.digests[:20]),
+            "when": when(d.last_posted_at)} + _failing(d) for d in c.digests[:20]),
     ]
     return [
         {"type": "divider"},
@@ -222,6 +222,15 @@ def _admin(a: AdminHome, membership: Mapping[str, str] | None) -> list[dict]:
                     or "_" + _("None: `/orders connect <#channel> <customer>`.") + "_")
                  + _shown(a.connections)),
     ]
+
+
+def _failing(d) -> str:
+    """A digest that could not post: why, so an admin can fix it (invite Orderdesk, pick
+    another channel) instead of waiting for a post that keeps failing."""
+    if d.failed_at is None:
+        return ""
+    return " · :warning: " + _("failing: %(error)s (last try %(when)s)") % {
+        "error": f"`{mrkdwn(d.error or '?', 100)}`", "when": when(d.failed_at)}
 
 
 def _dead(dead: Listed) -> list[dict]:

@@ -94,14 +94,17 @@ def record_digest_posted(db: Database, *, run: ClaimedRun, channel_id: str, mess
     return done is not None
 
 
-def record_digest_failed(db: Database, *, run: ClaimedRun, at: datetime) -> None:
-    """Give the claim back for a later retry; claimed_at becomes the time of this attempt."""
+def record_digest_failed(db: Database, *, run: ClaimedRun, at: datetime,
+                         error: str | None = None) -> None:
+    """Give the claim back for a later retry; claimed_at becomes the time of this attempt,
+    and `error` (Slack's, e.g. not_in_channel) says why, for the admin's Home."""
     with db.write() as session:
         session.execute(
             update(DigestRun)
             .where(DigestRun.id == run.id, DigestRun.claimed_by == run.claimed_by,
                    DigestRun.status == DigestRunStatus.CLAIMED)
-            .values(status=DigestRunStatus.FAILED, claimed_at=at))
+            .values(status=DigestRunStatus.FAILED, claimed_at=at,
+                    error=(error or "")[:200] or None))
 
 
 def run_states(db: Database, *, subscription_ids: Iterable[int], since: date

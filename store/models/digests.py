@@ -44,3 +44,5 @@ class DigestRun(Base):
     posted_at: Mapped[datetime | None]
     channel_id: Mapped[str | None] = mapped_column(String(32))
     message_ts: Mapped[str | None] = mapped_column(String(32))
+    # Why its last try failed (Slack's error), while it waits for a retry.
+    error: Mapped[str | None] = mapped_column(String(200))

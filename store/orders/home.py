@@ -27,6 +27,7 @@ from store import clock
 from store.db import Database
 from store.enums import (
     ApprovalStatus,
+    DigestRunStatus,
     DiscrepancyStatus,
     DiscrepancyType,
     FulfilmentStatus,
@@ -288,6 +289,13 @@ def _admin(session: Session, admins: Collection[str], limit: int) -> AdminHome:
         select(DigestSubscription, last_posted.c.at)
         .outerjoin(last_posted, last_posted.c.subscription_id == DigestSubscription.id)
         .where(DigestSubscription.active).order_by(DigestSubscription.id)).all()
+    failing = {}  # subscription -> its latest failed try (a period waiting for its retry)
+    for sub_id, at, error in session.execute(
+            select(DigestRun.subscription_id, DigestRun.claimed_at, DigestRun.error)
+            .join(DigestSubscription, DigestSubscription.id == DigestRun.subscription_id)
+            .where(DigestSubscription.active, DigestRun.status == DigestRunStatus.FAILED)
+            .order_by(DigestRun.claimed_at)):
+        failing[sub_id] = (at, error)
     health = ClockHealth(
         outbox_pending=int(session.scalar(select(func.count()).select_from(OutboxMessage)
                                           .where(pending)) or 0),
@@ -296,5 +304,6 @@ def _admin(session: Session, admins: Collection[str], limit: int) -> AdminHome:
         outbox_dead=int(session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.status == OutboxStatus.DEAD)) or 0),
         last_sent_at=session.scalar(select(func.max(OutboxMessage.sent_at))),
-        digests=tuple(DigestHealth(s.id, s.period.value, s.channel_id, at) for s, at in digests))
+        digests=tuple(DigestHealth(s.id, s.period.value, s.channel_id, at,
+                                   *failing.get(s.id, (None, None))) for s, at in digests))
     return AdminHome(Listed(tuple(roles[:limit * 2]), len(roles)), (), health)

@@ -60,6 +60,9 @@ class DigestHealth:
     period: str
     channel_id: str
     last_posted_at: datetime | None
+    # A period it could not post yet: when it last tried and why (Slack's error).
+    failed_at: datetime | None = None
+    error: str | None = None
 
 
 @dataclass(frozen=True)

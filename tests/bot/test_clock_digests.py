@@ -3,6 +3,7 @@ Block Kit, with its chart in the thread; catch-up after downtime; failed posts r
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,10 +14,13 @@ from bot.clock import build_scheduler
 from bot.config import Settings
 from jobs.digests import EVENT_TYPE, run_due_digests
 from jobs.schedule import tick_digests
+from messages.home import home_view
 from sandbox import SlackSandbox
 from store import clock
 from store.metrics.runs import RETRY_AFTER, run_states
 from store.metrics.subscriptions import subscribe_digest
+from store.orders.home import home_for
+from store.workspace import Viewer
 from tests.support.clock import days_ago, in_days
 from tests.support.metrics_desk import build_desk
 
@@ -135,6 +139,24 @@ def test_a_failed_post_is_retried_after_a_pause_and_posted_once(db, sb, client, 
     assert [o.status for o in first] == ["failed"] and first[0].error == "not_in_channel"
     assert [o.status for o in soon] == ["skipped"]
     assert [o.status for o in later] == ["posted"] and len(digests(sb)) == 1
+
+
+def test_a_failing_digest_says_why_on_the_admins_home_until_it_posts(db, sb, client, set_clock):
+    """Orderdesk not in the channel: the post failed on every tick, the log took a traceback
+    each time, and the admin's Home read only "last posted —", as for a digest not yet due."""
+    subscribe(db, created=days_ago(1, 9))
+    now = days_ago(0, 9)
+    sb.faults.add(method="chat.postMessage", error="not_in_channel")
+    set_clock.set(now, ticking=False)
+    run_due_digests(db, client, now=now, claimed_by="c")
+
+    def clock_health() -> str:
+        home = home_for(db, viewer=Viewer("U0ADMIN", "admin"), admins=("U0ADMIN",), now=now)
+        return json.dumps(home_view(home, snooze_options=[]), ensure_ascii=False)
+    assert f"<#{CHANNEL}>: last posted — · :warning: failing: `not_in_channel`" in clock_health()
+    set_clock.advance(RETRY_AFTER)
+    run_due_digests(db, client, now=now, claimed_by="c")  # invited: it posts
+    assert "failing" not in clock_health() and len(digests(sb)) == 1
 
 
 class LostAnswer(WebClient):
