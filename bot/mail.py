@@ -131,6 +131,8 @@ class _Text(HTMLParser):
             self._skip += 1
         elif tag in ("br", "p", "div", "tr", "li"):
             self.parts.append("\n")
+        elif tag in ("td", "th"):  # a table's cells stay apart: WID-1042-BL 4, not WID-1042-BL4
+            self.parts.append("\t")
 
     def handle_endtag(self, tag):
         if tag in ("script", "style") and self._skip:
@@ -145,7 +147,9 @@ def _html_text(html: str) -> str:
     reader = _Text()
     reader.feed(html)
     reader.close()
-    return "\n".join(line.strip() for line in "".join(reader.parts).splitlines() if line.strip())
+    lines = ("  ".join(cell.strip() for cell in line.split("\t") if cell.strip())
+             for line in "".join(reader.parts).splitlines())
+    return "\n".join(line for line in lines if line)
 
 
 def _attachment_names(fields: dict[str, str]) -> list[str]:
@@ -168,7 +172,8 @@ def parse_inbound(environ: dict, body: bytes) -> InboundMessage:
     if not sender:
         raise BodyRefused(400, "The `from` field is missing or not an address.", "from")
     headers = HeaderParser().parsestr(_headers(fields))
-    wanted = ("in-reply-to", "references", "content-type", "message-id", "auto-submitted")
+    wanted = ("in-reply-to", "references", "content-type", "message-id", "auto-submitted",
+              "x-autoreply", "x-autorespond", "precedence")
     return InboundMessage(
         from_address=sender[:254], to=(fields.get("to") or "")[:2000],
         subject=(fields.get("subject") or "").strip()[:200],

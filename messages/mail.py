@@ -125,9 +125,13 @@ def mail_note_message(note: MailNote) -> dict:
         _("{address} replied: *{subject}*") if note.kind == "reply" else
         _("Mail from {address} matching no order: *{subject}*")).format(address=address,
                                                                         subject=subject)
-    quoted = "\n".join(f"> {line}" for line in text.mrkdwn(note.text, 2500).split("\n"))
-    return {"text": head, "blocks": [_section(head),
-                                     _section(quoted or "> " + _("(no text)"))]}
+    words = text.mrkdwn(note.text, 2500).strip()
+    quoted = "\n".join(f"> {line}" for line in words.split("\n")) if words else \
+        "> " + _("(no text)")
+    if note.attachments:  # only their names are kept: the file is in the desk's mailbox
+        quoted += "\n:paperclip: " + _("Attached: %(files)s") % {
+            "files": ", ".join(f"`{text.mrkdwn(name, 120)}`" for name in note.attachments)}
+    return {"text": head, "blocks": [_section(head), _section(quoted)]}
 
 
 def _section(line: str) -> dict:

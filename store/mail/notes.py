@@ -34,4 +34,5 @@ def mail_note(db: Database, payload: dict) -> MailNote | None:
             return None
         ref = session.scalar(select(Order.ref).where(Order.id == mail.order_id))
         return MailNote(channel, thread_ts, "reply" if mail.order_id else "unmatched", None,
-                        mail.from_address, mail.subject, mail.text[:EXCERPT], ref)
+                        mail.from_address, mail.subject, mail.text[:EXCERPT], ref,
+                        tuple(mail.attachments or ())[:10])

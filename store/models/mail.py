@@ -54,3 +54,5 @@ class InboundMail(Base):
     attachments: Mapped[list] = mapped_column(default=list)
     bounce: Mapped[bool] = mapped_column(default=False)
     received_at: Mapped[datetime] = created_at_column()
+    # The mail's own Message-ID: a service that posts it again (a retry) finds it kept.
+    message_id: Mapped[str | None] = mapped_column(String(200), unique=True)

@@ -37,6 +37,7 @@ class MailNote:
     subject: str
     text: str
     order_ref: str | None
+    attachments: tuple[str, ...] = ()  # a reply's files, by name (nothing of them is kept)
 
 
 @dataclass(frozen=True)

@@ -164,11 +164,15 @@ def test_replies_match_by_in_reply_to_then_token_then_subject(db, desk):
     token = mail.reply_to
     by_header = receive_mail(db, _inbound(headers={"in-reply-to": mail.message_id}))
     by_token = receive_mail(db, _inbound(to=f"orders+{token}@desk.example"))
-    by_subject = receive_mail(db, _inbound(subject="Re: your order SO-1043"))
+    # SO-1043 is Beta's: believed from Beta's company, not from anyone who names it.
+    by_subject = receive_mail(db, _inbound(subject="Re: your order SO-1043",
+                                           from_address="ap@beta.example"))
+    stranger = receive_mail(db, _inbound(subject="Re: your order SO-1043"))
     nothing = receive_mail(db, _inbound(subject="hello"))
     assert (by_header.matched_by, by_header.order_ref) == ("in-reply-to", "SO-1042")
     assert (by_token.matched_by, by_token.order_ref) == ("token", "SO-1042")
     assert (by_subject.matched_by, by_subject.order_ref) == ("subject", "SO-1043")
+    assert (stranger.matched_by, stranger.order_ref) == (None, None)
     assert (nothing.matched_by, nothing.order_ref) == (None, None)
 
 
