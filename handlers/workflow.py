@@ -3,7 +3,8 @@
 Slack runs a step by sending `function_executed` (Bolt acks it); the step ends with
 functions.completeSuccess (its outputs) or functions.completeError (a sentence a workflow
 author understands). Every step checks the role of the person who ran the workflow (its
-`user_id` input; guests and other organisations' people have none), shows what the visibility
+`user_id` input, a user_context Slack fills from that person: a builder can't type someone
+in; guests and other organisations' people have no role), shows what the visibility
 policy lets that person see (the outputs go wherever the workflow's author sends them), and
 runs once per execution id: a repeated delivery gets the first outputs
 back and changes nothing (store.workspace.submit_once keyed by the execution id).
@@ -78,12 +79,30 @@ def on_hold_order_step(request: Request) -> Reply:
     return run_step(request, "hold_order", Permission.EDIT_ORDER, work)
 
 
+# A workflow built on the manifest before Run by became a user_context: its builder typed a
+# person in, and the step would act as them.
+STALE_RUN_BY = ("Run by must be the person who ran the workflow, set by Slack. Remove this "
+                "step from the workflow and add it again: it was added when a builder could "
+                "type anyone in.")
+
+
+def run_by(value) -> str:
+    """Who ran the workflow: a user_context input ({"id", "secret"}), which Slack sets from
+    the person and no builder can type. A bare user id is refused ("" ): anyone building a
+    workflow could name someone else, and the step would act, and be logged, as them."""
+    if isinstance(value, dict) and isinstance(value.get("id"), str):
+        return value["id"]
+    return ""
+
+
 def run_step(request: Request, name: str, permission: Permission, work: Work) -> Reply:
     event = request.event
     execution, inputs = event["function_execution_id"], dict(event.get("inputs") or {})
-    actor = inputs.get("user_id") or ""  # required in the manifest: Slack always sends it
+    actor = run_by(inputs.get("user_id"))
     try:
-        if actor and is_outsider(request.client, actor):
+        if not actor:
+            raise ValidationFailed({"user_id": STALE_RUN_BY})
+        if is_outsider(request.client, actor):
             raise Outsider()
         viewer = Viewer(user_id=actor, role=require(request.deps, actor, permission),
                         policy=request.deps.settings.rep_visibility)

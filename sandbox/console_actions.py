@@ -274,7 +274,7 @@ class ConsoleActions:
             raise ValueError("usage: workflow <step> key=value ... (steps: "
                              + ", ".join(sorted(self.sb.ws.functions)) + ")")
         inputs = dict(w.split("=", 1) for w in words[1:] if "=" in w)
-        d = self.sb.run_function(words[0], {"user_id": self.user, **inputs})
+        d = self.sb.run_function(words[0], inputs, run_by=self.user)
         self.sb.wait_for(lambda: self.sb.execution(d.execution_id).state != "running")
         run = self.sb.execution(d.execution_id)
         if run.state == "failed":

@@ -3,11 +3,13 @@ entry) by sending `function_executed`, and the app ends it with functions.comple
 (outputs checked against the step's output parameters) or functions.completeError.
 
     sb.define_functions(manifest["functions"])
-    d = sb.run_function("lookup_order", {"ref": "SO-1042", "user_id": "U0PROC1"})
+    d = sb.run_function("lookup_order", {"ref": "SO-1042"}, run_by="U0PROC1")
     sb.wait_for(lambda: sb.execution(d.execution_id).state != "running")
 
 Each run carries a function token (`xwfp-…`, accepted by the Web API while the step runs), as
-Slack's does; Bolt calls the Web API with it.
+Slack's does; Bolt calls the Web API with it. An input of type `slack#/types/user_context` has
+no field in Workflow Builder: Slack fills it from the person who ran the workflow (`run_by`),
+as {"id", "secret"}, and a builder can't set it.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sandbox.state import Workspace
 from sandbox.webapi_core import ApiError, method, required
 
 RUNNING, COMPLETED, FAILED = "running", "completed", "failed"
+USER_CONTEXT = "slack#/types/user_context"
 
 
 @dataclass
@@ -47,14 +50,24 @@ class Functions:
             self.ws.functions.update(functions)
 
     def run_function(self, callback_id: str, inputs: dict, *,
-                     execution_id: str | None = None) -> Delivery:
+                     execution_id: str | None = None, run_by: str | None = None) -> Delivery:
         """A workflow reaches the app's step: `function_executed`. Workflow Builder only
-        offers declared steps and only runs them with their required inputs filled."""
+        offers declared steps and only runs them with their required inputs filled; a
+        user_context input is the person who ran it (`run_by`), never a builder's value."""
         with self.ws.lock:
             spec = self.ws.functions.get(callback_id)
             if spec is None:
                 raise LookupError(f"no step {callback_id!r} in the manifest's functions")
             params = spec.get("input_parameters") or {}
+            inputs = dict(inputs)
+            for name, p in params.items():
+                if p.get("type") != USER_CONTEXT:
+                    continue
+                if name in inputs:
+                    raise ValueError(f"Workflow Builder has no field for {name!r}: a "
+                                     "user_context is set by Slack, not by a builder")
+                if run_by:
+                    inputs[name] = {"id": run_by, "secret": secrets.token_hex(16)}
             missing = [k for k, p in params.items() if p.get("is_required") and not inputs.get(k)]
             if missing:
                 raise ValueError(f"Workflow Builder requires {missing} for {callback_id}")

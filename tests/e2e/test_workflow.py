@@ -9,6 +9,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bench.app_stack import CHANNEL, PROCESSOR, SALES
@@ -19,8 +20,10 @@ from store.models import Customer, Discrepancy, Order, OrderHold
 MANIFEST = json.loads((Path(__file__).parents[2] / "manifest.json").read_text())
 
 
-def run(stack, step: str, execution_id: str | None = None, **inputs):
-    d = stack.sb.run_function(step, inputs, execution_id=execution_id)
+def run(stack, step: str, execution_id: str | None = None, *, user_id: str | None = None,
+        **inputs):
+    """Run `step` as the person `user_id` (Run by: Slack sets it from whoever ran it)."""
+    d = stack.sb.run_function(step, inputs, execution_id=execution_id, run_by=user_id)
     assert d.status == 200 and not d.problems, d.problems
     stack.sb.wait_for(lambda: stack.sb.execution(d.execution_id).state != "running")
     return stack.sb.execution(d.execution_id)
@@ -39,10 +42,30 @@ def test_the_manifest_declares_the_steps_and_what_slack_needs_to_offer_them():
     assert set(steps) == {"lookup_order", "flag_order", "create_order", "hold_order"}
     for step in steps.values():
         assert step["title"] and step["description"]
-        assert step["input_parameters"]["user_id"]["type"] == "slack#/types/user_id"
+        # Set by Slack from the person who ran the workflow: no builder can type someone in.
+        assert step["input_parameters"]["user_id"]["type"] == "slack#/types/user_context"
         for param in [*step["input_parameters"].values(), *step["output_parameters"].values()]:
             assert set(param) <= {"type", "title", "description", "is_required", "hint"}
 
+
+
+def test_a_run_by_a_builder_typed_in_is_refused(stack):
+    """Run by was a user_id a workflow's builder could set to anyone: a rep's workflow ran
+    create_order as the processor, and the audit trail named the processor. A step added under
+    that manifest sends a bare id: refused, saying how to mend it; nothing is written."""
+    old = {**MANIFEST["functions"]["flag_order"]}
+    old["input_parameters"] = {**old["input_parameters"], "user_id": {
+        **old["input_parameters"]["user_id"], "type": "slack#/types/user_id"}}
+    stack.sb.define_functions({"flag_order": old})
+    d = stack.sb.run_function("flag_order", {"ref": "SO-1042", "note": "x", "user_id": PROCESSOR})
+    stack.sb.wait_for(lambda: stack.sb.execution(d.execution_id).state != "running")
+    done = stack.sb.execution(d.execution_id)
+    assert done.state == "failed" and "Remove this step from the workflow" in done.error
+    assert count(stack, Discrepancy) == 0
+    with pytest.raises(ValueError, match="user_context is set by Slack"):
+        stack.sb.define_functions(MANIFEST["functions"])
+        stack.sb.run_function("flag_order", {"ref": "SO-1042", "note": "x",
+                                             "user_id": {"id": PROCESSOR, "secret": "typed"}})
 
 def test_lookup_order_answers_its_outputs_or_says_there_is_no_such_order(stack, desk):
     found = run(stack, "lookup_order", ref="so 1042", user_id=PROCESSOR)

@@ -274,6 +274,27 @@ def test_a_workflow_step_completes_once_with_outputs_its_manifest_declares(sb, a
         sb.run_function("lookup", {})
 
 
+def test_a_user_context_input_is_the_person_who_ran_the_workflow(sb, app):
+    """Workflow Builder shows no field for a user_context: Slack sets it from whoever ran the
+    workflow, as {"id", "secret"}; a builder can't type one in."""
+    sb.define_functions({"whoami": {**STEP, "input_parameters": {
+        "who": {"type": "slack#/types/user_context", "is_required": True}}}})
+    seen = []
+
+    @app.function("whoami")
+    def on_whoami(inputs, complete):
+        seen.append(inputs["who"])
+        complete(outputs={"status": "ok"})
+
+    d = sb.run_function("whoami", {}, run_by="U0PROC1")
+    sb.wait_for(lambda: sb.execution(d.execution_id).state == "completed")
+    assert seen[0]["id"] == "U0PROC1" and len(seen[0]["secret"]) == 32
+    with pytest.raises(ValueError, match="set by Slack"):
+        sb.run_function("whoami", {"who": {"id": "U0MGR1", "secret": "x"}}, run_by="U0PROC1")
+    with pytest.raises(ValueError, match="requires"):  # nobody ran it (a scheduled trigger)
+        sb.run_function("whoami", {})
+
+
 def test_completions_are_refused_the_way_slack_refuses_them(sb, client):
     sb.define_functions({"lookup": STEP})
     sb.ws.executions["Fx1"] = Execution(
