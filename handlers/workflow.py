@@ -22,7 +22,8 @@ from handlers.kit import Deps, Listeners, Permission, Reply, Request, require
 from handlers.kit.errors import message_for
 from handlers.kit.people import is_outsider
 from messages.text import money
-from store.errors import OrderdeskError, Outsider, ValidationFailed
+from store.errors import OrderdeskError, OrderNotFound, Outsider, ValidationFailed
+from store.lookup import find_orders
 from store.orders import OrderEdit, create_order, edit_order, get_order
 from store.triage import flag_order
 from store.views.orders import OrderView
@@ -45,8 +46,19 @@ def register(app: App, deps: Deps) -> None:
 
 def on_lookup_order_step(request: Request) -> Reply:
     return run_step(request, "lookup_order", Permission.LOOKUP, lambda deps, viewer, inputs:
-                    order_outputs(seen_order(viewer,
-                                             get_order(deps.db, ref=_required(inputs, "ref")))))
+                    order_outputs(seen_order(viewer, _named(deps, _required(inputs, "ref")))))
+
+
+def _named(deps: Deps, text: str) -> OrderView:
+    """The order a ref, PO or tracking number names, as /order finds it; only an exact match
+    (a step has nobody to pick among candidates)."""
+    try:
+        return get_order(deps.db, ref=text)
+    except OrderNotFound:
+        found = find_orders(deps.db, query=text, limit=1)
+        if found.exact is None:
+            raise
+        return found.exact
 
 
 def on_flag_order_step(request: Request) -> Reply:

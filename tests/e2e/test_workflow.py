@@ -151,3 +151,15 @@ def test_the_console_runs_a_step_as_you(stack, desk):
     shown = out.getvalue()
     assert "Step lookup_order completed:\n  ref: SO-1042" in shown
     assert "customer: Acme Corporation" in shown and "Step lookup_order failed:" in shown
+
+
+def test_lookup_order_finds_an_order_by_its_po_or_tracking_number(stack, desk):
+    """The input is "an order ref, a PO or a tracking number" (the manifest, the README); a PO
+    or tracking number failed with "No order … found"."""
+    for given, ref in [("4500012345", "SO-1043"), ("PO-7781", "SO-1042"),
+                       ("1Z999AA10123456784", "SO-1044")]:
+        found = run(stack, "lookup_order", ref=given, user_id=PROCESSOR)
+        assert found.state == "completed", (given, found.error)
+        assert found.outputs["ref"] == ref
+    vague = run(stack, "lookup_order", ref="acme", user_id=PROCESSOR)  # candidates: no pick
+    assert vague.state == "failed"
