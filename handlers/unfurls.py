@@ -64,7 +64,8 @@ def order_ref_of(url: str, public_url: str | None, patterns: tuple[str, ...] = (
     """The ref of `<public_url>/o/<ref>` or of a link matching one of `patterns`, else None."""
     if public_url:
         ours = public_url.rstrip("/") + "/o/{ref}"
-        ref = _pattern(ours).fullmatch(_normal(url))
+        # Our page reads no query: a link carried through a mail (?utm_source=…) is the same.
+        ref = _pattern(ours).fullmatch(_normal(urlparse(url.strip())._replace(query="").geturl()))
         if ref is not None:
             return _ref(ref.group(1))
     for pattern in patterns:
@@ -74,10 +75,11 @@ def order_ref_of(url: str, public_url: str | None, patterns: tuple[str, ...] = (
 
 
 def _normal(url: str) -> str:
-    """Scheme and host in lower case (as Slack and browsers treat them); no trailing slash."""
+    """Scheme and host in lower case (as Slack and browsers treat them); no fragment (`#lines`
+    never reaches the server); no trailing slash."""
     link = urlparse(url.strip())
-    return link._replace(scheme=link.scheme.lower(), netloc=link.netloc.lower()).geturl() \
-        .rstrip("/")
+    return link._replace(scheme=link.scheme.lower(), netloc=link.netloc.lower(),
+                         fragment="").geturl().rstrip("/")
 
 
 @cache
@@ -85,7 +87,9 @@ def _pattern(template: str) -> re.Pattern:
     """`https://erp.example.com/orders/{ref}` -> a regex whose one group is the ref (one path
     segment or query value: no /, ?, # or &)."""
     head, _, tail = _normal(template).partition("{ref}")
-    return re.compile(re.escape(head) + r"([^/?#&]+)" + re.escape(tail.rstrip("/")),
+    # A ref in the query (`?id={ref}`) may be followed by other parameters (`&tab=lines`).
+    more = r"(?:&.*)?" if "?" in head and not tail else ""
+    return re.compile(re.escape(head) + r"([^/?#&]+)" + re.escape(tail.rstrip("/")) + more,
                       re.IGNORECASE)
 
 
