@@ -74,7 +74,7 @@ def on_create_order_step(request: Request) -> Reply:
     def work(deps: Deps, viewer: Viewer, inputs: dict) -> dict:
         order = create_order(deps.db, actor=viewer.user_id,
                              customer_code=_required(inputs, "customer_code").upper(),
-                             po_number=inputs.get("po_number") or None,
+                             po_number=str(inputs.get("po_number") or "").strip() or None,
                              lines=parse_lines(_required(inputs, "lines")))
         return order_outputs(seen_order(viewer, order))
     return run_step(request, "create_order", Permission.ENTER_ORDER, work)
@@ -127,12 +127,28 @@ def run_step(request: Request, name: str, permission: Permission, work: Work) ->
     return Reply().complete_step(execution, done.answer)
 
 
+_LINE_FIELD = re.compile(r"^line\.(\d+)\.")
+_NO_PRICE = re.compile(r"SKU '([^']+)' is not in the catalog")
+
+
 def step_error(error: Exception, body: dict) -> str:
     if isinstance(error, ValidationFailed):
-        return " ".join(error.errors.values())
+        return " ".join(_step_sentence(field, text) for field, text in error.errors.items())
     if isinstance(error, OrderdeskError):
         return error.message
     return message_for(error, body)["text"]  # logged with a reference the author can quote
+
+
+def _step_sentence(field: str, text: str) -> str:
+    """A modal's error as a workflow's author reads it: which line (the modal showed it under
+    the line's field), and no "write the price", which a step has no input for."""
+    line = _LINE_FIELD.match(field)
+    if line is None:
+        return text
+    if (unknown := _NO_PRICE.search(text)) is not None:
+        text = (f"SKU '{unknown.group(1)}' is not in the catalog, and a workflow step gives no "
+                "price: use a catalog SKU, or enter this order with /order new.")
+    return f"Line {line.group(1)}: {text}"
 
 
 def order_outputs(order: OrderView) -> dict:

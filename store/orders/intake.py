@@ -175,8 +175,9 @@ def create_order(db: Database, *, actor: str, customer_code: str, lines: list[tu
             "notes": (notes or "").strip(),
             **{f"ship_{k}": (v or "").strip() for k, v in (ship_to or {}).items()}}
 
-    rows = [{**(head if i == 0 else {}), "sku": s or "", "quantity": str(q or ""),
-             "unit_price": str(p or "")} for i, (_n, s, q, p) in enumerate(lines)]
+    # 0 is a quantity (refused as not positive), not an empty cell.
+    rows = [{**(head if i == 0 else {}), "sku": s or "", "quantity": "" if q is None else str(q),
+             "unit_price": "" if p is None else str(p)} for i, (_n, s, q, p) in enumerate(lines)]
     numbers = [n for n, *_ in lines]
     if not rows:
         raise ValidationFailed({"line.1.sku": "Add at least one line."})

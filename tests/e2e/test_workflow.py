@@ -163,3 +163,26 @@ def test_lookup_order_finds_an_order_by_its_po_or_tracking_number(stack, desk):
         assert found.outputs["ref"] == ref
     vague = run(stack, "lookup_order", ref="acme", user_id=PROCESSOR)  # candidates: no pick
     assert vague.state == "failed"
+
+
+def test_create_order_errors_say_which_line_and_what_to_fix(stack, desk):
+    """An unknown SKU on line 2 said "unit_price is empty … write the price" (no line named,
+    and the step has no price input); a quantity of 0 said "quantity is empty"."""
+    unknown = run(stack, "create_order", customer_code="acme",
+                  lines="WID-1042-BL x 1, NOPE-9 x 1", user_id=PROCESSOR)
+    assert unknown.state == "failed"
+    assert unknown.error.startswith("Line 2: SKU 'NOPE-9' is not in the catalog"), unknown.error
+    assert "write the price" not in unknown.error
+    zero = run(stack, "create_order", customer_code="acme",
+               lines="WID-1042-BL x 1, GIZ-2001-RD x 0", user_id=PROCESSOR)
+    assert zero.state == "failed"
+    assert "empty" not in zero.error and zero.error.startswith("Line 2: "), zero.error
+
+
+def test_a_blank_optional_po_is_no_po(stack, desk):
+    made = run(stack, "create_order", customer_code="acme", lines="WID-1042-BL x 1",
+               po_number="   ", user_id=PROCESSOR)
+    assert made.state == "completed", made.error
+    with stack.db.read() as s:
+        po = s.scalar(select(Order.po_number).where(Order.ref == made.outputs["ref"]))
+    assert po is None, repr(po)
