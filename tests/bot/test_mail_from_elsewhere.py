@@ -10,24 +10,18 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.mail import parse_inbound
-from messages.mail import mail_note_message, render_mail
-from store.mail import draft_for, mail_note, quoting, receive_mail, send_mail
+from messages.mail import mail_note_message
+from store.mail import mail_note, quoting, receive_mail
 from store.mail.quoting import new_part
 from store.models import Customer, Event, InboundMail
 from store.views.mail import InboundMessage
 from tests.support.desk import build
+from tests.support.smtp import send_prefilled
 
 
 @pytest.fixture
 def desk(db):
     return build(db)
-
-
-def _send(db, ref="SO-1042"):
-    draft = draft_for(db, ref=ref)
-    subject, body = render_mail(draft.template, draft)
-    return send_mail(db, actor="U0ALICE", sender="orders@desk.example", order_id=draft.order.id,
-                     template=draft.template, to=draft.to_address, subject=subject, body=body)
 
 
 def _reply(sent, **kw):
@@ -77,7 +71,7 @@ def test_outlook_header_block_in_spanish_is_cut():
 # --- auto-replies ---------------------------------------------------------------------------
 
 def test_an_out_of_office_auto_reply_is_not_posted_as_the_customers_answer(db, desk):
-    sent = _send(db)
+    sent = send_prefilled(db)
     receive_mail(db, _reply(sent, subject=f"Automatic reply: {sent.subject}",
                             text="I am out of the office until 4 January with no access to "
                                  "email.",
@@ -95,7 +89,7 @@ def test_an_out_of_office_auto_reply_is_not_posted_as_the_customers_answer(db, d
 
 def test_the_same_reply_delivered_twice_is_kept_and_posted_once(db, desk):
     """Mail services retry a webhook whose 200 they did not see (a timeout): same Message-ID."""
-    sent = _send(db)
+    sent = send_prefilled(db)
     reply = _reply(sent, headers={"in-reply-to": sent.message_id,
                                   "message-id": "<CAF=abc123@mail.gmail.com>"})
     receive_mail(db, reply)
@@ -123,7 +117,7 @@ def test_a_stranger_naming_another_customers_ref_lands_in_that_order(db, desk):
 
 def test_a_customer_writing_undelivered_in_the_subject_is_a_reply_not_a_bounce(db, desk):
     """The customer answers the shipped notice: 'Undelivered – SO-1042 never arrived'."""
-    sent = _send(db)
+    sent = send_prefilled(db)
     result = receive_mail(db, _reply(
         sent, subject="Undelivered - SO-1042 never arrived",
         text="The tracking says delivered but nothing came. Please check."))
@@ -152,7 +146,7 @@ def test_an_answer_written_below_the_quote_is_kept(db, desk):
     """Apple Mail / Thunderbird users who answer below (or between) the quoted lines: the cut
     starts at 'On … wrote:' on the first line, so everything is dropped; only the cut text is
     stored, so the customer's words are gone for good and the thread shows an empty quote."""
-    sent = _send(db)
+    sent = send_prefilled(db)
     result = receive_mail(db, _reply(sent, text=INTERLEAVED))
     with db.read() as s:
         kept = s.scalar(select(InboundMail.text).where(InboundMail.id == result.id))
@@ -162,7 +156,7 @@ def test_an_answer_written_below_the_quote_is_kept(db, desk):
 # --- a reply that is only an attachment -----------------------------------------------------
 
 def test_a_reply_with_only_an_attachment_says_so_in_slack(db, desk):
-    sent = _send(db)
+    sent = send_prefilled(db)
     result = receive_mail(db, _reply(sent, text="", attachments=("PO-7781-signed.pdf",)))
     note = mail_note(db, {"what": "reply", "id": result.id, "channel": "C0ORDERS"})
     shown = str(mail_note_message(note))

@@ -7,24 +7,17 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, update
 
-from messages.mail import render_mail
-from store.mail import draft_for, due_notices, queue_notice, receive_mail, send_mail
+from store.mail import draft_for, due_notices, queue_notice, receive_mail
 from store.models import Customer, Discrepancy, Order, OutgoingMail
 from store.views.mail import InboundMessage
 from tests.support.clock import days_ago
 from tests.support.desk import build
+from tests.support.smtp import send_prefilled
 
 
 @pytest.fixture
 def desk(db):
     return build(db)
-
-
-def _send(db, ref="SO-1042"):
-    draft = draft_for(db, ref=ref)
-    subject, body = render_mail(draft.template, draft)
-    return send_mail(db, actor="U0ALICE", sender="orders@desk.example", order_id=draft.order.id,
-                     template=draft.template, to=draft.to_address, subject=subject, body=body)
 
 
 def _bad(db, code="ACME"):
@@ -68,7 +61,7 @@ The response from the remote server was:
 ])
 def test_a_delay_warning_does_not_mark_the_address_bad(db, desk, sender, subject, text):
     """A 4.x.x 'still being retried' warning is not a failure: the mail may still arrive."""
-    sent = _send(db)
+    sent = send_prefilled(db)
     result = receive_mail(db, InboundMessage(
         from_address=sender, to=f"orders+{sent.reply_to}@desk.example", subject=subject,
         text=text, headers={"content-type": "multipart/report; report-type=delivery-status"}))
@@ -103,7 +96,7 @@ def test_a_bounced_notice_to_a_contact_stops_the_notices(db, desk):
 
 
 def test_a_bounce_delivered_twice_opens_one_item(db, desk):
-    sent = _send(db)
+    sent = send_prefilled(db)
     dsn = InboundMessage(
         from_address="MAILER-DAEMON@mx1.desk.example", to=f"orders+{sent.reply_to}@desk.example",
         subject="Undelivered Mail Returned to Sender",

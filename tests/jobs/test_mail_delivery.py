@@ -16,19 +16,12 @@ from store.enums import CUSTOMER_LANGUAGES, MailStatus
 from store.mail import draft_for, send_mail
 from store.models import Customer, OrderLine, OutgoingMail
 from tests.support.desk import build
-from tests.support.smtp import mail_text
+from tests.support.smtp import mail_text, send_prefilled
 
 
 @pytest.fixture
 def desk(db):
     return build(db)
-
-
-def _send(db, ref="SO-1042"):
-    draft = draft_for(db, ref=ref)
-    subject, body = render_mail(draft.template, draft)
-    return send_mail(db, actor="U0ALICE", sender="orders@desk.example", order_id=draft.order.id,
-                     template=draft.template, to=draft.to_address, subject=subject, body=body)
 
 
 def _due_now(db):
@@ -45,8 +38,8 @@ def _statuses(db):
 
 
 def test_the_server_receives_the_mail_with_its_headers_and_threading(db, desk, smtp_server):
-    first = _send(db)
-    _send(db)
+    first = send_prefilled(db)
+    send_prefilled(db)
     assert deliver_mail(db, smtp_server.settings) == 2
     got = smtp_server.received
     assert [r.recipients for r in got] == [["orders@acme.example"]] * 2
@@ -64,7 +57,7 @@ def test_the_server_receives_the_mail_with_its_headers_and_threading(db, desk, s
 
 
 def test_a_server_refusing_for_a_while_loses_nothing_and_doubles_nothing(db, desk, smtp_server):
-    _send(db), _send(db)
+    send_prefilled(db), send_prefilled(db)
     smtp_server.refuse(["451 4.3.0 try again later"] * 3)
     rounds = 0
     while "pending" in _statuses(db) and rounds < 10:
@@ -77,7 +70,7 @@ def test_a_server_refusing_for_a_while_loses_nothing_and_doubles_nothing(db, des
 
 
 def test_a_permanent_refusal_goes_dead_after_a_few_tries(db, desk, smtp_server):
-    _send(db)
+    send_prefilled(db)
     smtp_server.refuse(["550 5.1.1 no such user"] * 5)
     for _ in range(3):
         deliver_mail(db, smtp_server.settings)
@@ -86,7 +79,7 @@ def test_a_permanent_refusal_goes_dead_after_a_few_tries(db, desk, smtp_server):
 
 
 def test_no_server_listening_is_retried_later(db, desk, smtp_server):
-    _send(db)
+    send_prefilled(db)
     gone = parse_smtp("smtp://127.0.0.1:1", "orders@desk.example")
     assert deliver_mail(db, gone) == 0
     with db.read() as s:
@@ -111,7 +104,7 @@ def test_a_spanish_customer_gets_the_price_confirmation_in_spanish(db, desk, smt
         s.get(Customer, desk["ACME"]).language = "es"
         line = s.scalar(select(OrderLine).where(OrderLine.sku == "WID-1042-BL"))
         line.order.currency, line.unit_price_minor = "EUR", 123456
-    _send(db)  # written by an English-speaking user: the customer's language wins
+    send_prefilled(db)  # written by an English-speaking user: the customer's language wins
     deliver_mail(db, smtp_server.settings)
     message = smtp_server.received[0].message
     body = mail_text(message)

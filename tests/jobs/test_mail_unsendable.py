@@ -16,14 +16,13 @@ import pytest
 from sqlalchemy import select, update
 
 from jobs.mail import deliver_mail, queue_notices
-from messages.mail import render_mail
 from store import clock
 from store.enums import MailStatus
 from store.importer import import_file
-from store.mail import draft_for, send_mail
 from store.mail.sending import LEASE
 from store.models import Customer, OutgoingMail
 from tests.support.desk import build
+from tests.support.smtp import send_prefilled
 
 
 @pytest.fixture
@@ -31,14 +30,11 @@ def desk(db):
     return build(db)
 
 
-def _write_to(db, address: str | None = None, ref: str = "SO-1042"):
+def _write_to(db, address: str | None = None):
     if address is not None:
         with db.write() as s:
             s.execute(update(Customer).where(Customer.code == "ACME").values(email=address))
-    draft = draft_for(db, ref=ref)
-    subject, body = render_mail(draft.template, draft)
-    return send_mail(db, actor="U0PROC1", sender="orders@desk.example", order_id=draft.order.id,
-                     template=draft.template, to=draft.to_address, subject=subject, body=body)
+    return send_prefilled(db, actor="U0PROC1")
 
 
 def _rows(db) -> list[OutgoingMail]:

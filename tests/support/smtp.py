@@ -20,6 +20,8 @@ from aiosmtpd.controller import Controller
 
 from jobs import outbox as delivery
 from jobs.mail import Smtp, join_senders
+from messages.mail import render_mail
+from store.mail import draft_for, send_mail
 from tests.support.desk import build
 from tests.support.journeys import journey_on
 from tests.support.stack import running_stack
@@ -148,3 +150,11 @@ def mail_stack(db, smtp_server):
         yield stack
         join_senders()
         delivery.stop_all()
+
+
+def send_prefilled(db, ref: str = "SO-1042", *, actor: str = "U0ALICE"):
+    """Queue the mail Email customer prefills for `ref`, sent as it is."""
+    draft = draft_for(db, ref=ref)
+    subject, body = render_mail(draft.template, draft)
+    return send_mail(db, actor=actor, sender="orders@desk.example", order_id=draft.order.id,
+                     template=draft.template, to=draft.to_address, subject=subject, body=body)
