@@ -1,7 +1,8 @@
 """Talking to the customer (issue 20): a price problem -> the processor emails the customer
 from the triage item -> the customer replies -> the reply shows in the item's thread -> the
 fix is applied -> the order ships and the customer (opted in) gets the shipped notice with its
-tracking link. A bounce opens bad_contact. Mail goes through a real SMTP server (aiosmtpd)."""
+tracking link. A bounce opens bad_contact. A service's retry and an out-of-office answer don't
+reach the thread as answers. Mail goes through a real SMTP server (aiosmtpd)."""
 
 from __future__ import annotations
 
@@ -24,17 +25,22 @@ def _thread_texts(j, parent) -> list[str]:
     return [m.text for m in j.thread(parent)]
 
 
-def test_price_problem_mail_reply_fix_and_shipped_notice(mail_journey, smtp_server):
-    j = mail_journey
+def _price_mail_modal(j):
+    """HX-2001 imported at $80.00 (the catalog's $133.95): its triage item, and the Email
+    customer modal opened from it."""
     j.import_orders({"order_ref": REF, "customer_code": "GLOBEX", "po_number": PO,
                      "sku": "7731-0042", "quantity": "4", "unit_price": "80.00"})
     parent = j.triage_parent(REF)
-
-    # Email customer: the price confirmation, prefilled and addressed; sent as it stands.
     before = len(j.sb.views(user=PROCESSOR))
     j.click_button(MailActions.ITEM, parent)
     j.wait_for(lambda: len(j.sb.views(user=PROCESSOR)) > before, message="the mail modal")
-    modal = j.sb.views(user=PROCESSOR)[-1]
+    return parent, j.sb.views(user=PROCESSOR)[-1]
+
+
+def test_price_problem_mail_reply_fix_and_shipped_notice(mail_journey, smtp_server):
+    j = mail_journey
+    # Email customer: the price confirmation, prefilled and addressed; sent as it stands.
+    parent, modal = _price_mail_modal(j)
     shown = text_of(modal)
     assert "buying@globex.example" in shown and "Price confirmation" in shown
     assert "$80.00" in shown and "$133.95" in shown and PO in shown
@@ -163,3 +169,31 @@ def test_a_mail_the_server_refuses_for_good_is_said_in_the_thread(mail_journey, 
     j.slash("mail retry all", user=ADMIN, command="/orders")
     _sweep_until_settled(j, smtp_server)
     assert _statuses(j) == ["sent"] and len(smtp_server.received) == 1
+
+
+def test_thread_shows_one_reply_per_mail_and_no_auto_replies(mail_journey, smtp_server):
+    """The customer's answer shows once in the item's thread, though the mail service posted it
+    twice (its retry), and an out-of-office auto-reply not at all: it was posted as "replied",
+    and the retry posted the answer a second time."""
+    j = mail_journey
+    parent, modal = _price_mail_modal(j)
+    j.submit(modal, {})
+    join_senders()
+    sent = smtp_server.received[0].message
+    auto = {"from": "Buyer <buying@globex.example>", "to": sent["Reply-To"],
+            "subject": f"Automatic reply: {sent['Subject']}",
+            "text": "I am out of the office until 4 January.",
+            "headers": f"In-Reply-To: {sent['Message-ID']}\r\nAuto-Submitted: auto-replied\r\n"
+                       "X-Auto-Response-Suppress: All\r\nMessage-ID: <ooo-1@globex.example>\r\n"}
+    assert post_mail(j.sb.app_url, auto)[0] == 200
+    reply = {"from": "Buyer <buying@globex.example>", "to": sent["Reply-To"],
+             "subject": f"Re: {sent['Subject']}", "text": "Keep $80.00 please.",
+             "headers": f"In-Reply-To: {sent['Message-ID']}\r\n"
+                        "Message-ID: <CAF-reply-1@mail.gmail.com>\r\n"}
+    assert post_mail(j.sb.app_url, reply)[0] == 200
+    assert post_mail(j.sb.app_url, reply)[0] == 200  # the service's retry of the same POST
+    j.deliver()
+    j.wait_for(lambda: any("replied" in m.text for m in j.thread(parent)))
+    j.deliver()  # anything still queued would be posted now
+    replies = [m.text for m in j.thread(parent) if "replied" in m.text]
+    assert len(replies) == 1 and "Keep $80.00" in str(j.thread(parent)[-1].blocks), replies
