@@ -249,8 +249,8 @@ def routes_message(routes, keys: tuple[str, ...], *, names: dict | None = None) 
             rows.append(f"`{key}` → _as default_")
     body = "*Triage routes*\n" + "\n".join(rows)
     hint = ("Without a `default` route, unrouted items only show in `/orders queue`. "
-            "Change a route with `/orders route <type|default|manager> #channel "
-            "[lang es|en|auto]`.")
+            "Change a route with `/orders route <type|default|manager|warehouse|inbound_mail> "
+            "#channel [lang es|en|auto]`.")
     return render("notice.json.j2", text="Triage routes", icon=":twisted_rightwards_arrows:",
                   body=body, hint=hint)
 

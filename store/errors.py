@@ -20,10 +20,11 @@ class NotFound(OrderdeskError):
 
 class OrderNotFound(NotFound):
     def __init__(self, ref: str):
+        # What was asked, as far as anyone reads it back (a workflow may pass pages of text).
+        self.ref = ref if len(ref) <= 80 else ref[:79] + "…"
         super().__init__(
-            f"No order `{ref}` found. Try `/order <customer name, PO or SKU>` to search."
+            f"No order `{self.ref}` found. Try `/order <customer name, PO or SKU>` to search."
         )
-        self.ref = ref
 
 
 class AmbiguousRef(OrderdeskError):

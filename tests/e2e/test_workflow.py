@@ -186,3 +186,11 @@ def test_a_blank_optional_po_is_no_po(stack, desk):
     with stack.db.read() as s:
         po = s.scalar(select(Order.po_number).where(Order.ref == made.outputs["ref"]))
     assert po is None, repr(po)
+
+
+def test_a_huge_input_is_not_echoed_back_whole(stack, desk):
+    """A workflow may pass pages of text where a ref belongs: the error repeated all 1,500
+    characters of it (under the lookup's 2,000, it was read, and not found)."""
+    missing = run(stack, "lookup_order", ref="x" * 1500, user_id=PROCESSOR)
+    assert missing.state == "failed" and len(missing.error) < 200, len(missing.error)
+    assert "x" * 79 + "…" in missing.error
