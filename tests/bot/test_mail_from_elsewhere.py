@@ -5,6 +5,8 @@ an order, HTML tables, a reply that is only a file."""
 from __future__ import annotations
 
 import io
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import func, select
@@ -99,6 +101,29 @@ def test_the_same_reply_delivered_twice_is_kept_and_posted_once(db, desk):
         events = s.scalar(select(func.count()).select_from(Event)
                           .where(Event.kind == "mail.reply"))
     assert (rows, events) == (1, 1)
+
+
+def test_the_same_reply_delivered_twice_at_once_is_kept_once(db, desk):
+    """A retry that arrives while the first delivery is still being written: both read "not
+    seen" (on PostgreSQL both transactions run), the unique Message-ID lets one write, and the
+    other answers with the mail the first one kept."""
+    sent = send_prefilled(db)
+    reply = _reply(sent, headers={"in-reply-to": sent.message_id,
+                                  "message-id": "<CAF=race@mail.gmail.com>"})
+    start = threading.Barrier(2)
+
+    def deliver():
+        start.wait()
+        return receive_mail(db, reply)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(lambda _: deliver(), range(2)))
+    with db.read() as s:
+        rows = s.scalar(select(func.count()).select_from(InboundMail))
+        events = s.scalar(select(func.count()).select_from(Event)
+                          .where(Event.kind == "mail.reply"))
+    assert (rows, events) == (1, 1)
+    assert results[0].id == results[1].id and results[0].order_ref == "SO-1042"
 
 
 # --- matching by a ref in the subject -------------------------------------------------------
