@@ -110,7 +110,6 @@ def test_latin1_message(loaded, tmp_path):
 
 
 def test_restock_by_catalog_import_settles_the_stock_item(loaded, tmp_path):
-    from tests.support.imports import FIXTURES
     path = write_csv(tmp_path / "o.csv", ORDER_HEADER, [
         order_row("SO-S1", quantity="200", payment_status="captured")])
     assert import_file(loaded, kind="orders", path=path).rows_imported == 1
