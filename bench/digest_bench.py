@@ -202,9 +202,9 @@ def profile(db: Database, period) -> None:
         "discrepancies": lambda s: q.discrepancies(s, db.dialect, start, end),
         "open_by_age": lambda s: q.open_by_age(s, end),
         "top_customers": lambda s: q.top_customers(s, db.dialect, (start, end), previous, 5),
-        "days": lambda s: q.daily_counts(s, [(local_midnight(d, "UTC"),
-                                               local_midnight(d + timedelta(days=1), "UTC"))
-                                              for d in period.days]),
+        "days": lambda s: q.daily_counts(s, db.dialect, [
+            (local_midnight(d, "UTC"), local_midnight(d + timedelta(days=1), "UTC"))
+            for d in period.days]),
     }
     for name, step in steps.items():
         with db.read() as s:

@@ -60,7 +60,7 @@ def build_digest(db: Database, *, period: Period, timezone: str,
     # longest first, so the two threads finish together (1M orders: the days 0.2 s, the
     # periods ~0.4 s each, the customers 0.1 s).
     found = _run_reads(db, {
-        "days": lambda s: days_read(q.daily_counts(s, day_bounds)),
+        "days": lambda s: days_read(q.daily_counts(s, dialect, day_bounds)),
         "current": lambda s: _period(s, dialect, period, cur, timezone, offsets, now),
         "previous": lambda s: _period(s, dialect, period.previous(), prev, timezone,
                                       offsets, now),

@@ -12,6 +12,7 @@ from sqlalchemy import (
     case,
     column,
     desc,
+    exists,
     false,
     func,
     or_,
@@ -353,14 +354,17 @@ def open_by_age(session: Session, moment: datetime) -> tuple[AgeBucket, ...]:
     return tuple(AgeBucket(label, counts.get(i, 0)) for i, (label, _) in enumerate(AGE_BUCKETS))
 
 
-def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> list[tuple]:
+def daily_counts(session: Session, dialect: str,
+                 bounds: list[tuple[datetime, datetime]]) -> list[tuple]:
     """(orders received, discrepancies opened, orders received with a discrepancy) for each
     [lo, hi) in `bounds` (contiguous, in order): the days are a VALUES list, so local days in
     any time zone come out exact. Orders and openings are counted per day by small index range
     reads, in one statement (the earlier UNION of a SELECT per day cost more to build and plan
-    than to run). The flagged orders are found from the discrepancies' side: each flagged
-    order once, its received time read by key, then placed in its day (1M orders: probing
-    every received order for a discrepancy took 0.11 s of the 0.14 s, this 0.05)."""
+    than to run). The flagged orders, on PostgreSQL, in the same statement: each received
+    order probes a hash of the discrepancies' orders. SQLite has no hashed probe; there they
+    are found from the discrepancies' side, each flagged order once, its received time read by
+    key, then placed in its day (1M orders, a month: SQLite 0.079 -> 0.055 s for the read,
+    PostgreSQL 0.070 s this way against 0.098 s that way)."""
     if not bounds:
         return []
     days = values(column("i", Integer), column("lo", UTCDateTime()), column("hi", UTCDateTime()),
@@ -368,6 +372,12 @@ def daily_counts(session: Session, bounds: list[tuple[datetime, datetime]]) -> l
     r, d = OrderReceivedFacts, Discrepancy
     orders = select(func.count()).where(r.ordered_at >= days.c.lo, r.ordered_at < days.c.hi)
     opened = select(func.count()).where(d.opened_at >= days.c.lo, d.opened_at < days.c.hi)
+    if dialect != "sqlite":
+        flagged_in_day = orders.where(exists().where(d.order_id == r.order_id))
+        rows = session.execute(select(days.c.i, orders.scalar_subquery(),
+                                      opened.scalar_subquery(),
+                                      flagged_in_day.scalar_subquery()).order_by(days.c.i)).all()
+        return [(n, m, k) for _, n, m, k in rows]
     flagged_orders = select(d.order_id).distinct().subquery()
     flagged = dict(session.execute(
         select(days.c.i, func.count()).select_from(flagged_orders)
