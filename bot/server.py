@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 
@@ -28,6 +29,16 @@ def build_web_app(settings: Settings):
                            connect_reps=settings.connect_reps)
 
 
+def settle_heap() -> None:
+    """Once a serving process has loaded its app: what loading left is collected, and the rest
+    (modules, Bolt, SQLAlchemy's tables: ~155,000 objects) is frozen out of the collector's
+    sight. Otherwise each full collection walks them all while the process's threads wait:
+    70 ms every ~9,000 requests (1M orders, /order in process), a stall of every request in
+    flight. Frozen, a full collection walks only what requests left (~20,000 objects)."""
+    gc.collect()
+    gc.freeze()
+
+
 def serve(settings: Settings) -> None:
     from bot.startup import check_bot_token
 
@@ -45,16 +56,22 @@ def _serve_socket_mode(settings: Settings) -> None:
     from bot.startup import open_checked
 
     db = open_checked(settings)
-    SocketModeHandler(create_app(settings, db=db), settings.slack_app_token).start()
+    bolt = create_app(settings, db=db)
+    settle_heap()
+    SocketModeHandler(bolt, settings.slack_app_token).start()
 
 
 def _serve_gunicorn(settings: Settings) -> None:
-    from gunicorn.app.base import BaseApplication
-
     # Fail before forking workers if the database is unusable: one clear message, not N.
     from bot.startup import open_checked
 
     open_checked(settings).dispose()
+    gunicorn_server(settings).run()
+
+
+def gunicorn_server(settings: Settings):
+    """gunicorn, configured: each worker process loads its own app (`load`)."""
+    from gunicorn.app.base import BaseApplication
 
     class Gunicorn(BaseApplication):
         def load_config(self):
@@ -66,6 +83,8 @@ def _serve_gunicorn(settings: Settings) -> None:
             self.cfg.set("accesslog", "-")
 
         def load(self):
-            return build_web_app(settings)
+            app = build_web_app(settings)
+            settle_heap()
+            return app
 
-    Gunicorn().run()
+    return Gunicorn()
