@@ -7,9 +7,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import (
     Date,
+    DateTime,
     Integer,
     and_,
     case,
+    cast,
     column,
     desc,
     exists,
@@ -118,12 +120,15 @@ def shipped(session: Session, dialect: str, start: datetime, end: datetime,
     period = and_(f.first_shipped_at >= start, f.first_shipped_at < end)
     complete = f.complete_at.is_not(None)
     by_due_date = local_day(dialect, f.complete_at, offsets) <= f.due_date
-    if dialect == "sqlite" and max(offset for _, offset in offsets) < MINUTES_A_DAY:
+    if max(offset for _, offset in offsets) < MINUTES_A_DAY:
         # Completed before the due date's UTC midnight is on time in any zone less than a day
-        # ahead of UTC, and SQLite tells that from the stored text ('2026-11-05 23:30:00…' <
-        # '2026-11-06') without computing a local day: most completed orders (98 % of the
-        # 1M seed's), a month's shipped figures 0.20 -> 0.12 s.
-        by_due_date = or_(f.complete_at < f.due_date, by_due_date)
+        # ahead of UTC, told without computing a local day: most completed orders (98 % of
+        # the 1M seed's). SQLite compares the stored text ('2026-11-05 23:30:00…' <
+        # '2026-11-06'): a month's shipped figures 0.20 -> 0.12 s; PostgreSQL the instant
+        # (a month, UTC: 0.091 -> 0.087 s; Los Angeles, two offsets: 0.105 -> 0.088 s).
+        due_midnight = f.due_date if dialect == "sqlite" else \
+            func.timezone("UTC", cast(f.due_date, DateTime))
+        by_due_date = or_(f.complete_at < due_midnight, by_due_date)
     in_full_on_time = and_(complete, or_(f.due_date.is_(None), by_due_date))
     sums = select(
         func.count().label("n"), func.count().filter(complete).label("complete"),

@@ -227,7 +227,7 @@ def test_on_days_gets_the_charts_days_once_on_the_callers_thread(db):
 def test_in_full_on_time_reads_the_completion_day_in_the_report_zone(db, zone, completed,
                                                                     perfect):
     """Due 5 Nov: completed on or before 5 Nov local time is on time, whatever day it is in
-    UTC (SQLite reads completions before the due date's UTC midnight as on time without
+    UTC (completions before the due date's UTC midnight are read as on time without
     computing their local day; those on or after it are read in the zone)."""
     with db.write() as s:
         customer = Customer(code="K", name="Kiribati Traders", currency="USD")
