@@ -20,6 +20,7 @@ from messages import i18n
 from messages.actions import OrderActions, ThreadActions
 from messages.answers import answer_message, followed_message, unfollowed_message
 from store import clock
+from store.errors import NotForThisChannel
 from store.orders import get_order
 from store.questions import (
     ThreadRef,
@@ -30,7 +31,7 @@ from store.questions import (
     unfollow,
 )
 from store.views.questions import IGNORED
-from store.workspace import autolink_on, claim_event, message_key
+from store.workspace import NOTHING, autolink_on, claim_event, message_key, order_sight
 
 ANSWERED_SUBTYPES = (None, "thread_broadcast")
 log = logging.getLogger("orderdesk.threads")
@@ -98,10 +99,17 @@ def on_page_button(request: Request) -> Reply:
 
 
 def on_follow_button(request: Request) -> Reply:
-    request.require(Permission.FOLLOW)
     if request.is_ephemeral and not in_thread(request):
+        request.require(Permission.FOLLOW)
         follow_in_dm(request)
         return Reply()
+    # The thread hears of the order from now on: where another organisation reads it, only
+    # an order of the account linked to the channel, as a card posted there may show.
+    viewer = request.viewer(Permission.FOLLOW, posting=True)
+    if viewer.shared:
+        order = get_order(request.deps.db, ref=request.value)
+        if order_sight(viewer, order) == NOTHING:
+            raise NotForThisChannel(order.ref)
     view = follow(request.deps.db, ref=request.value, channel_id=request.channel,
                   thread_ts=request.thread, user_id=request.user)
     return Reply().post(followed_message([view.ref]), channel=request.channel,
