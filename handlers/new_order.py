@@ -32,8 +32,9 @@ def register(app: App, deps: Deps) -> None:
     on = Listeners(app, deps)
     on.shortcut(NewOrderIds.SHORTCUT, on_new_order)
     on.action(HomeActions.NEW_ORDER, on_new_order)  # the App Home's button
-    # The pickers serve only this modal, whose opening checks the role; they show names and
-    # SKUs anyone may look up, so they answer without a check of their own.
+    # The pickers serve only this modal, whose opening checks the role; they list names and
+    # SKUs anyone who may look orders up may read, and answer no one else (a guest, another
+    # organisation's user: Slack would not show them the modal, but a request can be made).
     on.options(NewOrderIds.CUSTOMER, on_customer_options)
     on.options(re.compile(rf"^{re.escape(NewOrderIds.SKU)}\.\d+$"), on_product_options)
     on.action(NewOrderIds.ADD_LINES, on_add_lines_button)
@@ -47,11 +48,13 @@ def on_new_order(request: Request) -> Reply:
 
 
 def on_customer_options(request: Request) -> Reply:
+    request.require(Permission.LOOKUP)
     found = find_customers(request.deps.db, query=request.value or "", limit=OPTIONS)
     return Reply.message(customer_options(found))
 
 
 def on_product_options(request: Request) -> Reply:
+    request.require(Permission.LOOKUP)
     found = find_products(request.deps.db, query=request.value or "", limit=OPTIONS)
     return Reply.message(product_options(found))
 

@@ -229,6 +229,11 @@ class Interactions:
             payload = payloads.block_suggestion(self.ws, target.block["block_id"], action_id,
                                                 value, user=user, view=target.view)
         delivery = self.player.send_interaction("block_suggestion", action_id, payload)
+        if not (isinstance(delivery.body, dict)
+                and ("options" in delivery.body or "option_groups" in delivery.body)):
+            # Slack shows the menu's own error for anything else, an empty body included.
+            delivery.problems.append(f"an options request is answered with options or "
+                                     f"option_groups, not {str(delivery.body)[:80]!r}")
         options = delivery.body.get("options", []) if isinstance(delivery.body, dict) else []
         if len(options) > 100:
             delivery.problems.append(f"{len(options)} options, max 100")

@@ -43,6 +43,9 @@ def _answer(error: Exception, body: dict, response: BoltResponse | None, client)
         return _json_response(_view_errors(error, body))
     if response is not None and kind == "slash_command":
         return _json_response(message)
+    if response is not None and kind == "block_suggestion":
+        tell(message, body, client)
+        return _json_response({"options": []})  # the menu stays usable, and empty
     tell(message, body, client)
     return BoltResponse(status=200, body="") if response is not None else None
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from sqlalchemy import select
 
 from bench.app_stack import CHANNEL, PROCESSOR, SALES, text_of
@@ -106,3 +107,16 @@ def test_an_unknown_customer_is_explained_in_slack_terms(db):
         create_order(db, actor=PROCESSOR, customer_code="NOPE", lines=[(1, "X-1", 1, None)])
     message = refused.value.errors["customer"]
     assert "orderdesk import" not in message and "Pick one from the list" in message
+
+
+@pytest.mark.parametrize("outsider", [{"guest": "multi"}, {"team_id": "T0BETA"}])
+def test_the_pickers_list_nothing_to_a_guest_or_another_organisations_user(triage, outsider):
+    """Slack shows them no New order modal, but the options request can still be made: the
+    customers' names and codes (and the catalog) were listed to them a letter at a time."""
+    t = triage
+    view = open_modal(t)
+    t.sb.add_user("U0OUTSIDE", "outsider", channels=[CHANNEL], **outsider)
+    for action_id, typed in ((NewOrderIds.CUSTOMER, "a"), (f"{NewOrderIds.SKU}.1", "w")):
+        answer = t.sb.block_suggestion(action_id, typed, user="U0OUTSIDE", view=view)
+        assert "ACME" not in json.dumps(answer.body) and "WID-" not in json.dumps(answer.body)
+        assert answer.body == {"options": []} and not answer.problems, answer.problems

@@ -189,6 +189,17 @@ def test_block_suggestion_returns_the_apps_options(sb, app, client):
     assert view.state["cust"]["cust_in"]["selected_option"]["value"] == "C1"
 
 
+def test_an_options_request_answered_without_options_is_a_problem(sb, app, client):
+    """Slack shows the menu's error for an answer without options or option_groups (an
+    empty ack included), as when a listener raised before it could answer."""
+    customer = {"type": "input", "block_id": "cust", "label": plain("Customer"),
+                "element": {"type": "external_select", "action_id": "cust_in"}}
+    app.options("cust_in")(lambda ack: ack())
+    view = open_from_command(sb, app, client, modal("edit", customer))
+    delivery = sb.block_suggestion("cust_in", "Acme", user="U0PROC1", view=view)
+    assert delivery.problems and "options or option_groups" in delivery.problems[0]
+
+
 def test_mentions_dms_messages_and_retried_events(sb, app, client):
     events = []
 
