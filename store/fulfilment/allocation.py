@@ -171,7 +171,7 @@ def reserve_order(session: Session, order: Order) -> list[Reserved]:
             continue
         level = _level_for(session, line)
         take = min(need, max(0, level.on_hand - level.reserved)) if level else 0
-        if level is not None:
+        if level is not None and take:
             level.reserved += take
             line.warehouse_id = level.warehouse_id
         line.quantity_reserved += take
@@ -181,9 +181,11 @@ def reserve_order(session: Session, order: Order) -> list[Reserved]:
 
 
 def _level_for(session: Session, line: OrderLine) -> StockLevel | None:
-    """The line's warehouse if it has one, else the one with the most available. Locked."""
+    """The warehouse holding the line's reservation, else the one with the most available.
+    Locked. A line that holds nothing is tied to no warehouse: stock arriving anywhere
+    reaches it."""
     query = select(StockLevel).where(StockLevel.product_id == line.product_id)
-    if line.warehouse_id is not None:
+    if line.warehouse_id is not None and line.quantity_reserved:
         query = query.where(StockLevel.warehouse_id == line.warehouse_id)
     levels = list(session.scalars(query.with_for_update()))
     if not levels:
@@ -233,15 +235,17 @@ def take_stock(session: Session, line: OrderLine, quantity: int,
         return f"{line.sku} matches no product; fix the line's SKU before shipping it."
     from_reserved = min(quantity, line.quantity_reserved)
     extra = quantity - from_reserved
-    if line.warehouse_id is not None:
+    # The units come from one warehouse: the reservation's, else any that has them free.
+    held_in = line.warehouse_id if from_reserved else None
+    if held_in is not None:
         level = session.scalars(select(StockLevel).where(
             StockLevel.product_id == line.product_id,
-            StockLevel.warehouse_id == line.warehouse_id).with_for_update()).first()
+            StockLevel.warehouse_id == held_in).with_for_update()).first()
     else:
         level = best_level(session, line.product_id, extra)
     free = (level.on_hand - level.reserved) if level else 0
     if level is None or free < extra or level.on_hand < quantity:
-        where = codes.get(line.warehouse_id) if line.warehouse_id else "any warehouse"
+        where = codes.get(held_in) if held_in is not None else "any warehouse"
         return (f"Only {max(0, free) + from_reserved} of {line.sku} can ship from {where} "
                 f"(stock on hand and this line's reservation); ship fewer or adjust stock.")
     level.on_hand -= quantity

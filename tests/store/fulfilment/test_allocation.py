@@ -184,3 +184,24 @@ def test_a_late_order_reads_in_spanish_and_its_english_is_unchanged(db, desk):
     assert "SO-2001 se prometió para el " in spanish and "y no se ha enviado" in spanish
     assert "enviado a más tardar el " in spanish and "sin preparar el " in spanish
     assert d.title not in spanish and f"para el {promised} y" in spanish
+
+
+def test_a_line_nothing_was_reserved_for_waits_for_stock_in_any_warehouse(db, desk):
+    """Allocated when no warehouse had a gizmo free, the line was tied to the emptiest-looking
+    one (WEST, 0 on hand), so stock arriving in EAST never reached it: the next allocation
+    still backordered it and shipping was refused ("Only 0 … can ship from WEST")."""
+    from store.models import Product, StockLevel, Warehouse
+    with db.write() as s:
+        gizmo = s.scalar(select(Product.id).where(Product.sku == "GIZ-2001-RD"))
+        west = s.scalar(select(Warehouse.id).where(Warehouse.code == "WEST"))
+        s.add(StockLevel(product_id=gizmo, warehouse_id=west, on_hand=0, reserved=0))
+    _paid(db, "SO-1043")
+    allocate(db, ref="SO-1043", actor=ACTOR)  # EAST: 5 on hand, 7 held by others
+    assert _backordered(db, "SO-1043") == [3]
+    _restock(db, "GIZ-2001-RD", 50)  # in EAST
+    result = allocate(db, ref="SO-1043", actor=ACTOR)
+    assert [(x.reserved, x.backordered) for x in result.pick.lines] == [(3, 0)]
+    assert stock(db, "GIZ-2001-RD") == (55, 10)
+    shipped = ship_order(db, ref="SO-1043", actor=ACTOR, request=ShipRequest(
+        "Other", None, TODAY, None, {"l1": "3"}))
+    assert shipped.complete and stock(db, "GIZ-2001-RD") == (52, 7)
