@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from store import clock
-from store.enums import FulfilmentStatus, PaymentStatus, ReturnOutcome, ReturnStatus
+from store.enums import FulfilmentStatus, OrderStatus, PaymentStatus, ReturnOutcome, ReturnStatus
 from store.models import (
     APPROVED_RETURN,
     Order,
@@ -64,14 +64,17 @@ def refund_totals(session: Session, order_id: int, statuses=COUNTED) -> tuple[in
 
 def update_fulfilment(session: Session, order: Order) -> list[dict]:
     """Fulfilment from what shipped and came back; returns the change for the events log.
-    Approved returns win (partially_returned / returned); then shipped / partially_shipped;
-    an order with nothing shipped keeps its warehouse stage (unfulfilled, allocated, picking,
-    packed)."""
+    Approved returns win (partially_returned / returned) once nothing is left to ship; an open
+    order still owing units stays partially_shipped, so the rest can be released, picked and
+    flagged late; then shipped / partially_shipped; an order with nothing shipped keeps its
+    warehouse stage (unfulfilled, allocated, picking, packed)."""
     ids = [line.id for line in order.lines]
     shipped = shipped_quantities(session, ids)
     returned = returned_quantities(session, ids, statuses=APPROVED_RETURN)
     current = order.fulfilment_status
-    if any(returned.values()):
+    owing = order.status == OrderStatus.OPEN and any(
+        shipped.get(line.id, 0) < line.quantity for line in order.lines)
+    if any(returned.values()) and not owing:
         whole = all(returned.get(line.id, 0) >= line.quantity for line in order.lines)
         new = FulfilmentStatus.RETURNED if whole else FulfilmentStatus.PARTIALLY_RETURNED
     elif order.lines and all(shipped.get(line.id, 0) >= line.quantity for line in order.lines):
