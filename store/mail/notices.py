@@ -52,11 +52,12 @@ def due_notices(db: Database) -> list[Notice]:
         delayed = _owed("auto:delayed:" + cast(Order.id, String) + ":"
                         + cast(Order.promised_date, String),
                         Customer.notice_delayed.is_(True), Order.promised_date < clock.today(),
-                        Order.fulfilment_status.not_in(DONE))
+                        Order.status == OrderStatus.OPEN, Order.fulfilment_status.not_in(DONE))
         short = exists().where(OrderLine.order_id == Order.id,
                                OrderLine.quantity_backordered > 0)
         backordered = _owed("auto:backordered:" + cast(Order.id, String),
                             Customer.notice_backordered.is_(True), short,
+                            Order.status == OrderStatus.OPEN,
                             Order.fulfilment_status.not_in(DONE))
         out = []
         for template, query in (("shipped", shipped), ("delay_notice", delayed),

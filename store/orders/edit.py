@@ -204,7 +204,9 @@ def _edit_transition(order: Order, target: str, errors: dict) -> list[FieldChang
     before = order.status.value
     order.status = OrderStatus(target)
     if order.status == OrderStatus.COMPLETED:
-        # Closed short: what was never shipped no longer holds stock others are waiting for.
+        # Closed short: what was never shipped no longer holds stock others are waiting for,
+        # nor waits for stock (its backorder no longer counts, and no notice says it does).
         for line in order.lines:
             release_reservation(line, keep=0)
+            line.quantity_backordered = 0
     return [FieldChange("status", before, target)]

@@ -205,3 +205,61 @@ def test_a_line_nothing_was_reserved_for_waits_for_stock_in_any_warehouse(db, de
     shipped = ship_order(db, ref="SO-1043", actor=ACTOR, request=ShipRequest(
         "Other", None, TODAY, None, {"l1": "3"}))
     assert shipped.complete and stock(db, "GIZ-2001-RD") == (52, 7)
+
+
+def test_a_return_on_a_part_shipped_order_leaves_the_rest_to_release_ship_and_flag_late(db,
+                                                                                        desk):
+    """SO-2002, 3 pumps with 2 in stock: 1 shipped and refunded on a return. The order became
+    partially_returned: the 2 still owed could not be released again ("fulfilment is
+    partially_returned") and the late sweep passed it by. Once everything has shipped, the
+    return shows."""
+    from store.fulfilment.returns import ReturnLineRequest, create_return
+    from store.models import StockLevel
+    with db.write() as s:
+        s.scalars(select(StockLevel).join(Order, Order.ref == "SO-2002").where(
+            StockLevel.product_id == s.scalar(select(Order).where(Order.ref == "SO-2002"))
+            .lines[0].product_id)).first().on_hand = 2
+    _paid(db, "SO-2002")
+    allocate(db, ref="SO-2002", actor=ACTOR)
+    ship_order(db, ref="SO-2002", actor=ACTOR,
+               request=ShipRequest("Other", None, TODAY, None, {"l1": "1"}))
+    create_return(db, ref="SO-2002", actor=ACTOR,
+                  lines=[ReturnLineRequest(1, 1, "refund", "damaged")])
+    assert get_order(db, ref="SO-2002").fulfilment_status == "partially_shipped"
+    with db.write() as s:
+        s.scalars(select(Order).where(Order.ref == "SO-2002")).one().promised_date = \
+            TODAY - timedelta(days=3)
+    assert flag_late_orders(db) == 1
+    _restock(db, "PMP-7007-GR", 10)
+    allocate(db, ref="SO-2002", actor=ACTOR)  # the 1 reserved before, and 1 more
+    done = ship_order(db, ref="SO-2002", actor=ACTOR,
+                      request=ShipRequest("Other", None, TODAY, None, {"l1": "2"}))
+    assert done.complete and get_order(db, ref="SO-2002").fulfilment_status == \
+        "partially_returned"
+
+
+def test_an_order_closed_short_is_no_longer_backordered_nor_told_late(db, desk):
+    """Completed in the editor with 2 pumps never shipped: its line stayed backordered (the
+    export and the week's backorder rate counted it for good), and a customer with notices on
+    was queued 'delayed' and 'backordered' mails for the closed order."""
+    from store.mail import due_notices
+    from store.models import Customer, StockLevel
+    with db.write() as s:
+        order = s.scalars(select(Order).where(Order.ref == "SO-2002")).one()
+        s.scalars(select(StockLevel).where(
+            StockLevel.product_id == order.lines[0].product_id)).first().on_hand = 2
+        customer = s.get(Customer, order.customer_id)
+        customer.email, customer.notice_delayed = "buyer@acme.example", True
+        customer.notice_backordered = True
+        order.promised_date = TODAY - timedelta(days=3)
+    _paid(db, "SO-2002")
+    allocate(db, ref="SO-2002", actor=ACTOR)
+    ship_order(db, ref="SO-2002", actor=ACTOR,
+               request=ShipRequest("Other", None, TODAY, None, {"l1": "1"}))
+    owed = {n.key.split(":")[1] for n in due_notices(db) if "SO-2002" == n.draft.order.ref}
+    assert owed == {"delayed", "backordered"}  # while it is open, both are owed
+    edit_order(db, ref="SO-2002", actor=ACTOR,
+               expected_version=get_order(db, ref="SO-2002").version,
+               changes=OrderEdit(transition_to="completed"))
+    assert _backordered(db, "SO-2002") == [0]
+    assert not [n.key for n in due_notices(db) if n.draft.order.ref == "SO-2002"]
