@@ -22,14 +22,12 @@ import threading
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from jobs.own_posts import earlier_post, marked
+from jobs.own_posts import earlier_post, is_transient, marked
 from jobs.renderers import Renderers, render
 from store import clock, outbox
 from store.db import Database
 
 log = logging.getLogger("orderdesk.outbox")
-TRANSIENT = {"ratelimited", "internal_error", "fatal_error", "service_unavailable",
-             "request_timeout", "team_added_to_org"}
 IDLE_WAIT_S = 30.0  # longest sleep while rows are pending but not due
 POST = "chat.postMessage"
 EVENT_TYPE = "orderdesk_post"  # the metadata naming an outbox row's post (jobs.own_posts)
@@ -68,14 +66,14 @@ def _deliver(db: Database, client: WebClient, renderers: Renderers,
         return 0
     if item.method == POST:
         args = {"metadata": marked(EVENT_TYPE, outbox_id=item.id), **args}
+    try:
         # An earlier attempt's outcome is unknown (a timeout; a deliverer stopped before it
         # recorded the post): Slack may have taken it, so look before posting again.
-        if item.attempts > 1 and (ts := earlier_post(client, args["channel"], EVENT_TYPE,
-                                                     outbox_id=item.id)):
-            outbox.mark_sent(db, item_id=item.id, channel=args["channel"], ts=ts)
-            return 1
-    try:
-        response = client.api_call(item.method, json=args)
+        found = earlier_post(client, args["channel"], EVENT_TYPE,
+                             thread_ts=args.get("thread_ts"), outbox_id=item.id) \
+            if item.method == POST and item.attempts > 1 else None
+        response = {"channel": args["channel"], "ts": found} if found else \
+            client.api_call(item.method, json=args)
     except SlackApiError as err:
         _failed(db, item, err)
         return 0
@@ -95,7 +93,7 @@ def _failed(db: Database, item: outbox.OutboxItem, err: SlackApiError) -> None:
         retry = headers.get("Retry-After") or headers.get("retry-after") or "1"
         outbox.mark_failed(db, item_id=item.id, error=f"429 {error}",
                            retry_after_s=float(retry))
-    elif status >= 500 or error in TRANSIENT:
+    elif is_transient(err):
         outbox.mark_failed(db, item_id=item.id, error=f"{status} {error}")
     else:
         log.warning("outbox row %s refused by Slack: %s", item.id, error)
