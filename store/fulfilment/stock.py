@@ -51,5 +51,6 @@ def stock_view(session: Session, product: Product) -> StockView:
         sku=product.sku, name=product.name, unit_price_minor=product.unit_price_minor,
         currency=product.currency, active=bool(product.active), warehouses=stock,
         total_on_hand=sum(r.on_hand for r in stock), total_reserved=sum(r.reserved for r in stock),
-        total_available=sum(r.available for r in stock),
+        # An over-reserved warehouse has none free; it takes nothing from another's.
+        total_available=sum(max(0, r.available) for r in stock),
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from store.customers import UNPAID
@@ -225,10 +225,13 @@ def _customer_prices(session: Session, customer_ids, product_ids) -> dict:
 
 
 def _available(session: Session, ids) -> dict[int, int]:
+    """Free units per product: each warehouse's on hand less reserved, an over-reserved one
+    counting as none (its shortfall does not take another warehouse's free stock away)."""
+    free = StockLevel.on_hand - StockLevel.reserved
     out = {}
     for part in chunks(ids):
         for pid, total in session.execute(
-                select(StockLevel.product_id, func.sum(StockLevel.on_hand - StockLevel.reserved))
+                select(StockLevel.product_id, func.sum(case((free > 0, free), else_=0)))
                 .where(among(session, StockLevel.product_id, part))
                 .group_by(StockLevel.product_id)):
             out[pid] = int(total or 0)

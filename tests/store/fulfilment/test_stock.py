@@ -23,9 +23,26 @@ def test_an_exact_sku_shows_stock_per_warehouse(db, desk):
     assert (view.total_on_hand, view.total_reserved, view.total_available) == (140, 10, 130)
 
 
-def test_over_reserved_stock_shows_negative_availability(db, desk):
+def test_over_reserved_stock_shows_negative_availability_and_takes_nothing_from_another(db,
+                                                                                       desk):
+    """EAST holds 5 and has 7 reserved: it shows -2 (news), but the total of what is free is
+    WEST's 3, not 1 (the checks then said "3 ordered, 1 available" for 3 gizmos that WEST had)."""
+    from sqlalchemy import select
+
+    from store.models import Order, Product, StockLevel, Warehouse
+    from store.triage.checks import findings_for
     view = get_stock(db, query="GIZ-2001-RD")
-    assert view.total_available == -2
+    assert [r.available for r in view.warehouses] == [-2] and view.total_available == 0
+    with db.write() as s:
+        s.add(StockLevel(product_id=s.scalar(select(Product.id).where(
+            Product.sku == "GIZ-2001-RD")), warehouse_id=s.scalar(select(Warehouse.id).where(
+                Warehouse.code == "WEST")), on_hand=3, reserved=0))
+    view = get_stock(db, query="GIZ-2001-RD")
+    assert [r.available for r in view.warehouses] == [-2, 3] and view.total_available == 3
+    with db.read() as s:  # SO-1043: 3 gizmos, which WEST has free
+        order_id = s.scalar(select(Order.id).where(Order.ref == "SO-1043"))
+        assert [f.fingerprint for f in findings_for(s, [order_id])
+                if f.type == "insufficient_stock"] == []
 
 
 def test_a_sku_without_dashes_is_still_exact(db, desk):
