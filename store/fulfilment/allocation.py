@@ -7,7 +7,9 @@ allocated by the clock's sweep (`allocate_ready`, every few minutes, only while 
 channel is routed) or at once by a person with `/order release <ref>` (`allocate`).
 Allocating reserves what each line still needs, posts the pick request in the warehouse
 channel, and moves fulfilment from unfulfilled to allocated. Running it again tops a line up
-(after a quantity was raised, or stock arrived for a backorder) and never reserves twice.
+(after a quantity was raised, or stock arrived for a backorder) and never reserves twice; the
+sweep tops up released orders' backorders itself, oldest order first, before newer orders
+take the stock that arrived.
 
 A line keeps the warehouse it already has; a line without one takes the warehouse with the
 most available stock (on hand - reserved). What can't be reserved is backordered.
@@ -19,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session, object_session
 
 from store import clock
@@ -129,8 +131,11 @@ def _allocate(session: Session, order: Order, actor: str) -> AllocateResult:
 
 def allocate_ready(db: Database, *, actor: str = "system", limit: int = 50,
                    rules: FulfilmentRules = RULES) -> list[str]:
-    """The clock's sweep: allocate every ready, unfulfilled order (one transaction each).
-    Does nothing while no warehouse channel is routed. Returns the refs allocated."""
+    """The clock's sweep, oldest order first (one transaction each): allocate every ready,
+    unfulfilled order, and top up the backordered lines of orders already released once
+    stock they can take is free again, so an older backorder gets arriving stock before a
+    newer order does. Does nothing while no warehouse channel is routed. Returns the refs
+    allocated or topped up."""
     with db.read() as session:
         if not route_map(session).get(WAREHOUSE_ROUTE):
             return []
@@ -139,12 +144,28 @@ def allocate_ready(db: Database, *, actor: str = "system", limit: int = 50,
     for order_id in ids:
         with db.write() as session:
             order = load_order(session, session.get(Order, order_id).ref, for_update=True)
-            if order.fulfilment_status != FulfilmentStatus.UNFULFILLED or readiness_problems(
+            if order.fulfilment_status not in ALLOCATABLE or readiness_problems(
                     session, order, rules):
                 continue  # changed since the query, or another clock got here first
-            _allocate(session, order, actor)
+            if order.fulfilment_status == FulfilmentStatus.UNFULFILLED:
+                _allocate(session, order, actor)
+            elif not _top_up(session, order, actor):
+                continue
             done.append(order.ref)
     return done
+
+
+def _top_up(session: Session, order: Order, actor: str) -> bool:
+    """Reserve what a released order's backordered lines can take now; False when nothing."""
+    reserved = [r for r in reserve_order(session, order) if r.reserved]
+    if not reserved:
+        return False
+    log(session, order, actor=actor, kind="allocated",
+        summary=f"reserved {sum(r.reserved for r in reserved)} backordered unit(s) that came "
+                "into stock", changes=[{"field": f"line {r.line_no} reserved", "before": None,
+                                        "after": r.reserved} for r in reserved])
+    post_pick(session, order)  # the pick request shows the units to pick now
+    return True
 
 
 def _ready_query(rules: FulfilmentRules):
@@ -152,9 +173,19 @@ def _ready_query(rules: FulfilmentRules):
                                Discrepancy.status != DiscrepancyStatus.RESOLVED,
                                Discrepancy.fingerprint != LATE_FINGERPRINT)
     held = exists().where(OrderHold.order_id == Order.id, OrderHold.released_at.is_(None))
+    # A backordered line with stock free where it can take it (its reservation's warehouse,
+    # or any when it holds none): a line that can take nothing never fills the sweep.
+    can_top_up = exists().where(
+        OrderLine.order_id == Order.id, OrderLine.quantity_backordered > 0,
+        StockLevel.product_id == OrderLine.product_id,
+        StockLevel.on_hand > StockLevel.reserved,
+        or_(OrderLine.quantity_reserved == 0, OrderLine.warehouse_id.is_(None),
+            StockLevel.warehouse_id == OrderLine.warehouse_id))
+    released = [s for s in ALLOCATABLE if s != FulfilmentStatus.UNFULFILLED]
     return (select(Order.id).join(Customer, Customer.id == Order.customer_id)
             .where(Order.status == OrderStatus.OPEN,
-                   Order.fulfilment_status == FulfilmentStatus.UNFULFILLED,
+                   or_(Order.fulfilment_status == FulfilmentStatus.UNFULFILLED,
+                       and_(Order.fulfilment_status.in_(released), can_top_up)),
                    Order.payment_status.in_(rules.paid_states)
                    | Customer.credit_limit_minor.is_not(None),
                    ~open_item, ~held)

@@ -263,3 +263,31 @@ def test_an_order_closed_short_is_no_longer_backordered_nor_told_late(db, desk):
                changes=OrderEdit(transition_to="completed"))
     assert _backordered(db, "SO-2002") == [0]
     assert not [n.key for n in due_notices(db) if n.draft.order.ref == "SO-2002"]
+
+
+def test_the_sweep_gives_arriving_stock_to_the_oldest_backorders_first(db, desk):
+    """Pumps ran short: SO-3001 and SO-3002, released by the sweep, were backordered. Stock
+    arrived, then a new order: the sweep allocated only the new one, in full, and left the
+    older backorders short with the stock gone to a newer customer."""
+    from store.models import Product, StockLevel
+    from tests.support.clock import days_ago
+    from tests.support.desk import add_order
+    with db.write() as s:
+        pump = s.scalar(select(Product.id).where(Product.sku == "PMP-7007-GR"))
+        s.scalars(select(StockLevel).where(StockLevel.product_id == pump)).one().on_hand = 5
+        for n, ago in ((3001, 3), (3002, 2)):
+            add_order(s, f"SO-{n}", desk["BETA"], days_ago(ago),
+                      lines=[("PMP-7007-GR", pump, 5, 18000)]).payment_status = \
+                PaymentStatus.CAPTURED
+    assert allocate_ready(db) == ["SO-1042", "SO-2001", "SO-2002", "SO-3001", "SO-3002"]
+    assert [_backordered(db, r) for r in ("SO-3001", "SO-3002")] == [[3], [5]]  # SO-2002 took 3
+    assert allocate_ready(db) == []  # nothing free: the backorders wait, and fill no sweep
+    _restock(db, "PMP-7007-GR", 10)
+    with db.write() as s:
+        add_order(s, "SO-3003", desk["GLOBEX"], days_ago(0),
+                  lines=[("PMP-7007-GR", pump, 5, 18000)]).payment_status = \
+            PaymentStatus.CAPTURED
+    assert allocate_ready(db) == ["SO-3001", "SO-3002", "SO-3003"]
+    assert [_backordered(db, r) for r in ("SO-3001", "SO-3002", "SO-3003")] == [[0], [0], [3]]
+    assert stock(db, "PMP-7007-GR") == (15, 15)
+    assert allocate_ready(db) == []
