@@ -39,6 +39,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 # A single day. Named groups say which kind matched.
 DAY = (
     r"(?P<today>today|tonight|this morning|this afternoon)"
+    r"|(?P<tomorrow>tomorrow|tmrw)"
     r"|(?P<dby>(?:the\s+)?day\s+before\s+yesterday)"
     r"|(?P<yesterday>yesterday|yday|last night)"
     r"|(?P<ago>" + _COUNT.replace("?P<n>", "?P<dn>") + r")\s+days?\s+ago"
@@ -48,7 +49,8 @@ DAY = (
     + _YEAR.replace("?P<year>", "?P<mdy>") + r")"
     r"|(?P<dm>(?P<dmd>\d{1,2})" + _ORD + r"\s+(?:of\s+)?"
     + _MONTH.replace("?P<month>", "?P<dmm>") + _YEAR.replace("?P<year>", "?P<dmy>") + r")"
-    r"|(?P<wdx>(?P<wdq>last|this|past|on|previous)\s+" + _WEEKDAY + r")"
+    r"|(?P<wdx>(?P<wdq>last|this|past|on|previous|next|coming|this\s+coming)\s+" + _WEEKDAY
+    + r")"
     r"|(?P<wdfull>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
 # A stretch of days: weeks, months, years, "last N days".
@@ -172,6 +174,8 @@ def _day_range(g: dict, today: date) -> tuple[date, date] | None:
 def _day(g: dict, today: date) -> date | None:  # noqa: C901 - one branch per phrase kind
     if g.get("today"):
         return today
+    if g.get("tomorrow"):  # what is due or promised: the desk asks ahead too
+        return today + timedelta(days=1)
     if g.get("dby"):
         return today - timedelta(days=2)
     if g.get("yesterday"):
@@ -187,7 +191,10 @@ def _day(g: dict, today: date) -> date | None:  # noqa: C901 - one branch per ph
     if g.get("dm"):
         return _parse(f"{g['dmm']} {g['dmd']} {g.get('dmy') or ''}", today, not g.get("dmy"))
     if g.get("wdx") or g.get("wdfull"):
-        qualifier = (g.get("wdq") or "").lower()
+        qualifier = " ".join((g.get("wdq") or "").lower().split())
+        if qualifier in ("next", "coming", "this coming"):  # the first one after today
+            return _weekday(g.get("wd") or g["wdfull"], today + timedelta(days=7),
+                            strictly_before=False)
         return _weekday(g.get("wd") or g["wdfull"], today,
                         strictly_before=qualifier in ("last", "past", "previous"))
     return None

@@ -118,6 +118,9 @@ _PHRASES: tuple[tuple[str, object], ...] = (
     (r"(?:anteayer|antes\s+de\s+ayer)", "the day before yesterday"),
     (r"ayer", "yesterday"),
     (r"hoy", "today"),
+    (r"esta\s+manana", "this morning"),
+    # "mañana" is tomorrow, but "la mañana" the morning ("por la mañana").
+    (r"(?<!la\s)(?<!pasado\s)manana", "tomorrow"),
     (r"(?:la\s+)?semana\s+pasada", "last week"),
     (r"esta\s+semana", "this week"),
     (r"(?:el\s+)?mes\s+pasado", "last month"),
@@ -137,6 +140,9 @@ _PHRASES: tuple[tuple[str, object], ...] = (
      lambda m: f"last {_WEEKDAYS_EN[_WEEKDAYS.index(m['w'])]}"),
     (r"(?:el\s+)?pasado\s+" + _WEEKDAY,
      lambda m: f"last {_WEEKDAYS_EN[_WEEKDAYS.index(m['w'])]}"),
+    (r"(?:el\s+)?(?:proximo\s+" + _WEEKDAY.replace("?P<w>", "?P<w2>") + r"|"
+     + _WEEKDAY + r"\s+(?:proximo|que\s+viene))",
+     lambda m: f"next {_WEEKDAYS_EN[_WEEKDAYS.index(m['w'] or m['w2'])]}"),
     (r"(?:el\s+)?" + _WEEKDAY, lambda m: f"on {_WEEKDAYS_EN[_WEEKDAYS.index(m['w'])]}"),
     (r"desde", "since"),
     (r"hasta", "until"),

@@ -38,6 +38,12 @@ OPEN = None
     ("last friday", date(2026, 11, 20), date(2026, 11, 21)),
     ("last wednesday", date(2026, 11, 18), date(2026, 11, 19)),  # not today
     ("Wednesday", date(2026, 11, 25), date(2026, 11, 26)),
+    # Ahead, as in "what's due …": "next Monday" was read as the Monday just past, and
+    # "tomorrow" was searched for as a word.
+    ("tomorrow", date(2026, 11, 26), date(2026, 11, 27)),
+    ("next Monday", date(2026, 11, 30), date(2026, 12, 1)),
+    ("next wednesday", date(2026, 12, 2), date(2026, 12, 3)),  # not today
+    ("this coming Friday", date(2026, 11, 27), date(2026, 11, 28)),
     ("Nov 20", date(2026, 11, 20), date(2026, 11, 21)),
     ("on Nov 20th", date(2026, 11, 20), date(2026, 11, 21)),
     ("for Nov 20", date(2026, 11, 20), date(2026, 11, 21)),

@@ -29,6 +29,10 @@ NOW = datetime(2026, 12, 9, 15, tzinfo=UTC)  # Wednesday 9 Dec 2026
     ("hace dos semanas", date(2026, 11, 23), date(2026, 11, 30)),
     ("los últimos 3 días", date(2026, 12, 6), date(2026, 12, 10)),
     ("los ultimos 3 dias", date(2026, 12, 6), date(2026, 12, 10)),
+    ("lo que vence mañana", date(2026, 12, 10), date(2026, 12, 11)),
+    ("pedidos de esta mañana", date(2026, 12, 9), date(2026, 12, 10)),
+    ("el próximo lunes", date(2026, 12, 14), date(2026, 12, 15)),
+    ("el viernes que viene", date(2026, 12, 11), date(2026, 12, 12)),
 ])
 def test_dates_in_spanish_words(text, start, end):
     q = parse_question(text, now=NOW)
@@ -69,3 +73,7 @@ def test_english_is_left_alone_and_a_long_message_reads_a_bounded_number_of_phra
         "where's the Acme order from last week", [])
     _text, pairs = english_dates("hoy " * 1000)
     assert len(pairs) == MAX_PHRASES
+
+
+def test_la_manana_is_the_morning_not_tomorrow():
+    assert english_dates("lo que se envió por la mañana") == ("lo que se envió por la mañana", [])
