@@ -113,8 +113,8 @@ def _note_words(e, d) -> str:
     if e.kind == "triage.snoozed":
         until = next((c.after for c in e.changes if c.field == "snoozed_until"), None)
         if until:
-            return _("snoozed until {when}").format(
-                when=f"{datetime.fromisoformat(until):%Y-%m-%d %H:%M} UTC")
+            # In each reader's own zone (Slack's date token), as the item's status line.
+            return _("snoozed until {when}").format(when=when(datetime.fromisoformat(until)))
     return mrkdwn(e.summary, 2000)
 
 

@@ -149,6 +149,18 @@ def test_threads_say_names_and_nudges_ping_someone():
     assert "<!here>" in nobody["text"] and "Assign to me" in nobody["text"]
 
 
+def test_a_snooze_note_says_when_in_each_readers_own_zone():
+    """A Kiritimati desk read "snoozed until 2026-05-04 19:00 UTC" for its own 09:00."""
+    from store.views.orders import FieldChange
+    snoozed = EventView(id=4, at=AT, actor_id="U0PROC1", kind="triage.snoozed",
+                        summary="snoozed until 2026-05-04T19:00:00+00:00",
+                        changes=(FieldChange("snoozed_until", "",
+                                             "2026-05-04T19:00:00+00:00"),))
+    text = m.thread_note(NoteView(STATES["new"], snoozed))["text"]
+    assert "snoozed until <!date^1777921200^{date_short_pretty} {time}|2026-05-04 19:00 UTC>" \
+        in text
+
+
 def test_the_escalation_carries_the_buttons_managers_need_and_assign_offers_the_desk():
     workers = [("U0MGR1", "max"), ("U0PROC1", "priya")]
     post = valid(m.escalation_message(STATES["new"], by="system", snooze_options=SNOOZE,
