@@ -253,9 +253,11 @@ def best_level(session: Session, product_id: int, quantity: int) -> StockLevel |
         else None
 
 
-def available(session: Session, product_id: int) -> int:
+def free_in_one_warehouse(session: Session, product_id: int) -> int:
+    """The most units of a product free in any one warehouse: goods never reserved
+    (replacements, exchanges) ship from one warehouse (best_level), so no more can be sent."""
     levels = session.scalars(select(StockLevel).where(StockLevel.product_id == product_id))
-    return sum(max(0, s.on_hand - s.reserved) for s in levels)
+    return max((s.on_hand - s.reserved for s in levels), default=0)
 
 
 def take_stock(session: Session, line: OrderLine, quantity: int,

@@ -28,7 +28,7 @@ from store.control_chars import too_long
 from store.db import Database
 from store.enums import ApprovalKind, ReturnOutcome, ReturnStatus
 from store.errors import NothingToReturn, ValidationFailed
-from store.fulfilment.allocation import available
+from store.fulfilment.allocation import free_in_one_warehouse
 from store.fulfilment.approvals import request_approval
 from store.fulfilment.pick import StepResult, finish_step, goods_out, log
 from store.fulfilment.refunds import ShippingFacts, line_refund, shipping_refund
@@ -245,14 +245,21 @@ def _return_line(session, line, req, quantity: int, wanted: dict, errors: dict):
         product_id = _exchange_product(session, line, req.exchange_sku, f"{key}.sku", errors)
     elif outcome == ReturnOutcome.REPLACE:
         product_id = line.product_id
-        if product_id is None:
+        product = session.get(Product, product_id) if product_id is not None else None
+        if product is None:
             errors[f"{key}.outcome"] = f"{line.sku} matches no product; refund it instead."
+            product_id = None
+        elif not product.active:
+            errors[f"{key}.outcome"] = (f"{product.sku} is discontinued: refund it, or "
+                                        "exchange it for another SKU.")
+            product_id = None
     if product_id is not None:
         wanted[product_id] = wanted.get(product_id, 0) + quantity
-        free = available(session, product_id)
+        free = max(0, free_in_one_warehouse(session, product_id))
         if wanted[product_id] > free:
             where = f"{key}.sku" if outcome == ReturnOutcome.EXCHANGE else f"{key}.outcome"
-            errors[where] = f"Only {free} in stock to send out; send fewer or refund instead."
+            errors[where] = (f"Only {free} in stock to send out from one warehouse; send "
+                             "fewer or refund instead.")
     if errors:
         return None
     return ReturnLine(order_line_id=line.id, quantity=quantity, outcome=outcome,

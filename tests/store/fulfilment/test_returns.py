@@ -261,3 +261,23 @@ def test_a_superscript_two_is_no_quantity_to_return(db, shipped):
     with pytest.raises(ValidationFailed) as refused:
         create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "²", "refund", "damaged")])
     assert set(refused.value.errors) == {"ret.1.quantity"}
+
+
+def test_goods_sent_out_must_be_active_and_free_in_one_warehouse(db, shipped):
+    """A replacement of a discontinued widget was approved; so was an exchange for 8 pumps
+    when EAST and WEST had 5 each free — but the ship form sends a product from one
+    warehouse, and refused it afterwards."""
+    from store.models import Product, StockLevel, Warehouse
+    with db.write() as s:
+        s.scalars(select(Product).where(Product.sku == "WID-1042-BL")).one().active = False
+        pump = s.scalars(select(Product).where(Product.sku == "PMP-7007-GR")).one()
+        s.scalars(select(StockLevel).where(StockLevel.product_id == pump.id)).one().on_hand = 5
+        s.add(StockLevel(product_id=pump.id, on_hand=5, reserved=0, warehouse_id=s.scalar(
+            select(Warehouse.id).where(Warehouse.code == "WEST"))))
+    with pytest.raises(ValidationFailed, match="WID-1042-BL is discontinued"):
+        create_return(db, ref=REF, actor=ACTOR, lines=[Line(1, "1", "replace", "defective")])
+    with pytest.raises(ValidationFailed, match="Only 5 in stock to send out from one"):
+        create_return(db, ref=REF, actor=ACTOR, lines=[
+            Line(2, "8", "exchange", "wrong_item", "PMP-7007-GR")])
+    create_return(db, ref=REF, actor=ACTOR, lines=[
+        Line(2, "5", "exchange", "wrong_item", "PMP-7007-GR")])
