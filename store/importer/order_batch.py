@@ -16,6 +16,7 @@ from store.importer.bulk import allocate_ids, insert_rows
 from store.importer.fields import FieldError, minor_units
 from store.importer.order_rows import SHIP_COLUMNS, OrderDraft, reject_order
 from store.importer.report import Tally
+from store.lookup import snapshot
 from store.models import (
     FINGERPRINT_FIELD,
     Customer,
@@ -65,11 +66,12 @@ def load_lookups(session: Session, drafts: list[OrderDraft]) -> Lookups:
                                      "sales_rep_id": row.sales_rep_id, "address": None}
     _load_addresses(session, found.customers)
     p = Product
+    typed = {ln.sku for d in drafts for ln in d.lines}
     for row in chunked_in(session, lambda k: select(
-            p.id, p.sku, p.unit_price_minor, p.currency).where(p.sku.in_(k)),
-            {ln.sku for d in drafts for ln in d.lines}):
-        found.products[row.sku] = {"id": row.id, "price": row.unit_price_minor,
+            p.id, p.sku, p.unit_price_minor, p.currency).where(p.sku.in_(k)), typed):
+        found.products[row.sku] = {"id": row.id, "sku": row.sku, "price": row.unit_price_minor,
                                    "currency": row.currency}
+    _load_other_spellings(session, typed - found.products.keys(), found.products)
     for row in chunked_in(session, lambda k: select(Order.id, Order.ref).where(Order.ref.in_(k)),
                           [d.ref for d in drafts]):
         found.existing[row.ref] = row.id
@@ -79,6 +81,24 @@ def load_lookups(session: Session, drafts: list[OrderDraft]) -> Lookups:
             if change.get("field") == FINGERPRINT_FIELD:
                 found.fingerprints.setdefault(row.order_id, set()).add(change.get("after"))
     return found
+
+
+def _load_other_spellings(session: Session, typed: set[str], products: dict[str, dict]) -> None:
+    """SKUs the file spells another way than the catalog ('wid-1042-bl', 'WID1042BL'), as
+    /stock and the order editor read them: the line gets the catalog's SKU and product. One
+    that could be more than one product stays as typed (an unknown SKU for the checks)."""
+    if not typed:
+        return
+    snap = snapshot(session.info["database"], session)
+    spelt = {sku: canonical for sku in typed if (canonical := snap.catalog_sku(sku))}
+    p = Product
+    catalog = {row.sku: {"id": row.id, "sku": row.sku, "price": row.unit_price_minor,
+                         "currency": row.currency}
+               for row in chunked_in(session, lambda k: select(
+                   p.id, p.sku, p.unit_price_minor, p.currency).where(p.sku.in_(k)),
+                   set(spelt.values()))}
+    products.update({sku: catalog[canonical] for sku, canonical in spelt.items()
+                     if canonical in catalog})
 
 
 def _load_addresses(session: Session, customers: dict[str, dict]) -> None:
@@ -143,7 +163,8 @@ def _resolve_line(line_no: int, line, currency: str, found: Lookups) -> dict:
             price = minor_units(line.price, currency, "unit_price", line.price_text)
         except FieldError as err:
             raise _RowFault(line.row, err.column, err.reason) from None
-    return {"line_no": line_no, "sku": line.sku, "product_id": product and product["id"],
+    return {"line_no": line_no, "sku": product["sku"] if product else line.sku,
+            "product_id": product and product["id"],
             "quantity": line.quantity, "unit_price_minor": price}
 
 

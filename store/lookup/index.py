@@ -105,6 +105,18 @@ class Snapshot:
     product_names: list[str]           # processed product names, parallel to sku_products
     name_words: Words = field(default_factory=lambda: Words([], [], {}))
     product_words: Words = field(default_factory=lambda: Words([], [], {}))
+    shared_skus: frozenset[str] = frozenset()  # compact SKUs that more than one SKU gives
+
+    @cached_property
+    def _sku_at(self) -> dict[str, int]:
+        return {compact: i for i, compact in enumerate(self.skus)}
+
+    def catalog_sku(self, typed: str) -> str | None:
+        """The catalog's SKU that `typed` spells another way ('wid1042bl', 'WID 1042-BL' for
+        'WID-1042-BL'), when it names exactly one product."""
+        compact = compact_sku(typed)
+        at = self._sku_at.get(compact)
+        return None if at is None or compact in self.shared_skus else self.sku_products[at][0]
 
     @cached_property
     def sorted_names(self) -> list[str]:
@@ -177,8 +189,12 @@ def _build(session: Session, signature: int) -> Snapshot:
     for cid, _code, name in customer_rows:
         by_name.setdefault(processed(name or ""), []).append(cid)
     by_sku: dict[str, tuple[str, str, bool]] = {}
+    shared = set()
     for sku, name, active in product_rows:
-        by_sku.setdefault(compact_sku(sku), (sku, name, bool(active)))
+        compact = compact_sku(sku)
+        if compact in by_sku:
+            shared.add(compact)
+        by_sku.setdefault(compact, (sku, name, bool(active)))
     names = list(by_name)
     product_names = [processed(name or "") for _sku, name, _a in by_sku.values()]
     return Snapshot(
@@ -189,6 +205,7 @@ def _build(session: Session, signature: int) -> Snapshot:
         skus=list(by_sku),
         sku_products=list(by_sku.values()),
         product_names=product_names, product_words=_word_index(product_names),
+        shared_skus=frozenset(shared),
     )
 
 

@@ -125,3 +125,25 @@ def test_restock_by_catalog_import_settles_the_stock_item(loaded, tmp_path):
     report = import_file(loaded, kind="catalog", path=cat)
     assert report.rows_imported == 1
     assert "insufficient_stock" not in open_types()
+
+
+def test_a_sku_spelt_another_way_is_the_catalogs_sku(loaded, tmp_path):
+    """'wid-1001-bl' and 'WID1001BL' opened "not in the catalog" though /stock and the order
+    editor find them; a spelling two catalog SKUs share stays as typed (an unknown SKU)."""
+    with loaded.write() as s:
+        s.add_all([Product(sku="AB-1", name="Ab one", unit_price_minor=100, currency="USD"),
+                   Product(sku="AB1", name="Ab one again", unit_price_minor=100,
+                           currency="USD")])
+    path = write_csv(tmp_path / "o.csv", ORDER_HEADER, [
+        order_row("SO-K1", sku="wid-1001-bl"), order_row("SO-K2", sku="WID1001BL"),
+        order_row("SO-K3", sku="ab 1", price="1.00")])
+    report = import_file(loaded, kind="orders", path=path)
+    assert report.rows_imported == 3, report.rejections
+    assert [(ref, sku) for ref, sku, _q, _p in lines(loaded)] == [
+        ("SO-K1", "WID-1001-BL"), ("SO-K2", "WID-1001-BL"), ("SO-K3", "ab 1")]
+    with loaded.read() as s:
+        unknown = s.execute(select(Order.ref).join(Discrepancy).where(
+            Discrepancy.type == "unknown_sku")).scalars().all()
+        linked = s.scalars(select(OrderLine.product_id).join(Order).where(
+            Order.ref.in_(["SO-K1", "SO-K2"]))).all()
+    assert unknown == ["SO-K3"] and None not in linked
