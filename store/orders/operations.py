@@ -66,7 +66,11 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
                 _log_edit(session, order, actor, changed)
                 notify_edit(session, order, changed)  # threads following the order hear of it
                 # Same transaction: new findings open, fixed ones resolve, with the edit.
-                check_orders(session, [order.id], actor=actor, recheck=True)
+                # Lines added or given another SKU or price are priced afresh; a quantity
+                # changes nothing the customer agreed to pay per unit.
+                check_orders(session, [order.id], actor=actor, recheck=True, lines_changed={
+                    order.id: {c.line_no for c in changed
+                               if c.line_no is not None and c.name != "quantity"}})
                 # The warehouse picks from its request: it shows the lines, holds and status
                 # as they are now (an edit after it went out left it picking the old lines).
                 refresh_pick(session, order)

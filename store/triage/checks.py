@@ -68,13 +68,18 @@ def _find(session: Session, order_ids: list[int], now: datetime, rules: CheckRul
 
 def check_orders(session: Session, order_ids: list[int], *, actor: str,
                  now: datetime | None = None, rules: CheckRules | None = None,
-                 recheck: bool = False, history_cache: HistoryCache | None = None) -> CheckReport:
-    """history_cache: one import run's (store.triage.history.HistoryCache), across batches."""
+                 recheck: bool = False, history_cache: HistoryCache | None = None,
+                 lines_changed: dict[int, set[int]] | None = None) -> CheckReport:
+    """history_cache: one import run's (store.triage.history.HistoryCache), across batches.
+    lines_changed: an edit's re-check, order id -> the line numbers it added or changed
+    (_priced_as_taken); None: every line is judged afresh."""
     now, rules = now or clock.now(), active(rules)
     ids = list(dict.fromkeys(order_ids))
     if recheck:
         link_catalog_skus(session, ids)
     facts, findings = _find(session, ids, now, rules, history_cache)
+    if lines_changed is not None:
+        findings = _priced_as_taken(session, findings, lines_changed)
     if recheck:  # a problem can come back only on an order checked before
         _archive_found_again(session, findings)
     opened = open_findings(session, findings, actor=actor, now=now, rules=rules)
@@ -88,6 +93,24 @@ def check_orders(session: Session, order_ids: list[int], *, actor: str,
     closed += _recheck_credit_of_others(session, ids, moved, facts.customers, actor=actor,
                                         now=now, rules=rules)
     return CheckReport(len(ids), len(findings), tuple(opened), tuple(closed))
+
+
+def _priced_as_taken(session: Session, findings: list[Finding],
+                     lines_changed: dict[int, set[int]]) -> list[Finding]:
+    """A line an edit left alone keeps the price it was taken at: the catalog or the
+    customer's price moving since is no news about this order (an address fix opened "catalog
+    price $4.00" on a cable taken at $3.00, which held the order back, and whose fix would have
+    re-priced the customer). A price item already open on it stays open."""
+    stale = [f for f in findings if f.type == DiscrepancyType.PRICE_MISMATCH
+             and f.evidence.get("line_no") not in lines_changed.get(f.order_id, ())]
+    if not stale:
+        return findings
+    open_now = set(session.execute(select(Discrepancy.order_id, Discrepancy.fingerprint).where(
+        Discrepancy.order_id.in_({f.order_id for f in stale}),
+        Discrepancy.type == DiscrepancyType.PRICE_MISMATCH,
+        Discrepancy.status != DiscrepancyStatus.RESOLVED)).all())
+    dropped = {id(f) for f in stale if (f.order_id, f.fingerprint) not in open_now}
+    return [f for f in findings if id(f) not in dropped]
 
 
 def link_catalog_skus(session: Session, order_ids: list[int]) -> None:

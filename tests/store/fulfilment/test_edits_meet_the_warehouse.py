@@ -102,3 +102,27 @@ def test_the_editor_points_canceling_to_its_own_flow(db, released):
         edit(db, transition_to="canceled")
     assert f"/order cancel {REF}" in refused.value.errors["transition"]
     assert get_order(db, ref=REF).status == "open"
+
+
+def test_a_catalog_price_moved_since_the_order_was_taken_is_no_news_to_an_edit(db):
+    """Cables went from $3.00 to $4.00 in the catalog after SO-2001 took 10 at $3.00. An edit
+    of the shipping instructions opened "catalog price $4.00" on the cable line: it held the
+    order back, and its fix would have re-priced the customer. A line the edit prices (a new
+    SKU, a new price) is judged against today's catalog."""
+    from store.models import Discrepancy, Product
+    fulfil_desk(db)
+    with db.write() as s:
+        s.scalars(select(Product).where(Product.sku == "CBL-5005-BK")).one() \
+            .unit_price_minor = 400
+
+    def price_items():
+        with db.read() as s:
+            return [d.title for d in s.scalars(select(Discrepancy).where(
+                Discrepancy.type == "price_mismatch"))]
+
+    edit(db, shipping_instructions="leave at dock 4")
+    edit(db, lines=(LineEdit(2, "", 12, "3.00"),))  # more cables, at the price agreed
+    assert price_items() == []
+    edit(db, lines=(LineEdit(2, "", 12, "2.00"),))  # a price asked for: the line is judged
+    (item,) = price_items()
+    assert item.startswith("Line 2: CBL-5005-BK at ") and item.endswith("catalog price $4.00")
