@@ -230,11 +230,13 @@ def subscribe(request: Request, args: SubscribeArgs) -> dict:
                               actor=request.user, report=args.report, language=args.language)
     s = result.subscription
     verb = "will get" if result.created else "now gets"
+    replaced = (f", replacing `#{result.replaced_id}`: its periods were another time zone's, "
+                "and those already posted stay as they were") if result.replaced_id else ""
     return confirmation_message(
         f"{channel.link} {verb} the *{s.period}* {s.report} at {s.at_time} {s.timezone}"
         f"{in_language(s.language)} "
-        f"(subscription `#{s.id}`). The first one comes when the current period is over."
-        f"{posting_note(request.client, channel.id)}")
+        f"(subscription `#{s.id}`{replaced}). The first one comes when the current period is "
+        f"over.{posting_note(request.client, channel.id)}")
 
 
 def unsubscribe(request: Request, words: list[str]) -> dict:

@@ -49,6 +49,7 @@ class SubscriptionView:
 class SubscribeResult:
     subscription: SubscriptionView
     created: bool
+    replaced_id: int | None = None  # the subscription it took over from (another time zone)
 
 
 def subscribe_digest(db: Database, *, period: str, channel_id: str, at_time: str,
@@ -64,18 +65,26 @@ def subscribe_digest(db: Database, *, period: str, channel_id: str, at_time: str
             DigestSubscription.period == period, DigestSubscription.channel_id == channel_id,
             DigestSubscription.report == report,
             DigestSubscription.active.is_(True)).order_by(DigestSubscription.id)).first()
-        created = row is None
-        if created:
+        created, replaced_id = row is None, None
+        if row is not None and row.timezone != timezone:
+            # Its days are another zone's days now: a new subscription from now on. Changed in
+            # place, the periods owed were counted from its creation in the new zone (one the
+            # old zone never owed was posted days late) and a day already posted in the old
+            # zone was never posted in the new one (a run is keyed by its local day). The old
+            # one keeps its runs.
+            row.active, replaced_id, row = False, row.id, None
+        if row is None:
             row = DigestSubscription(period=period, channel_id=channel_id, created_by=actor,
                                      created_at=now, active=True, report=report)
             session.add(row)
         row.at_time, row.timezone, row.language = at_time, timezone, language
         session.flush()
         verb = "subscribed" if created else "changed the subscription of"
+        moved = f", replacing #{replaced_id}" if replaced_id else ""
         session.add(Event(actor_id=actor, kind=SUBSCRIBED, at=now, summary=(
             f"{verb} {channel_id} to the {period} {report} at {at_time} {timezone} "
-            f"(#{row.id})")))
-        return SubscribeResult(_view(row), created)
+            f"(#{row.id}{moved})")))
+        return SubscribeResult(_view(row), created, replaced_id)
 
 
 def unsubscribe_digest(db: Database, *, actor: str, subscription_id: int | None = None,

@@ -196,3 +196,26 @@ def test_the_clock_registers_a_tick_that_runs_at_start_and_catches_up(db, sb, cl
     finally:
         scheduler.shutdown(wait=True)
     assert len(digests(sb)) == 3  # and nothing more once it stopped
+
+
+def test_a_daily_digest_moved_to_another_zone_posts_each_new_day_once_and_no_old_one(
+        db, sb, client, set_clock):
+    """Kiritimati (UTC+14) to Honolulu (UTC-10) on 4 May 12:00 UTC, the clock ticking every
+    30 minutes. Changed in place, it then posted Thu 30 Apr (a day the old zone never owed) on
+    4 May, and never Honolulu's 3 May: that local day was already posted in Kiritimati."""
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    subscribe(db, created=start, tz="Pacific/Kiritimati")
+    posted = []
+    moment, moved = start, False
+    while moment < datetime(2026, 5, 7, tzinfo=UTC):
+        if not moved and moment >= datetime(2026, 5, 4, 12, tzinfo=UTC):
+            subscribe(db, created=moment, tz="Pacific/Honolulu")
+            moved = True
+        set_clock.set(moment)
+        posted += [(o.subscription_id, o.period.start.day, moment.day)
+                   for o in tick_digests(db=db, client=client, claimed_by="c", now=moment)
+                   if o.status == "posted"]
+        moment += timedelta(minutes=30)
+    # Kiritimati's days 1-3 May (the 4th ends after the move), then Honolulu's from 3 May on:
+    # each on the day after it, once.
+    assert posted == [(1, 1, 1), (1, 2, 2), (1, 3, 3), (2, 3, 4), (2, 4, 5), (2, 5, 6)]

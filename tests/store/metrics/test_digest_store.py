@@ -38,12 +38,17 @@ def subscribe(db, period="daily", channel="C0MGR", **kw):
 
 
 def test_subscribing_again_changes_time_and_zone_instead_of_adding_one(db):
+    """The time changes in place; another zone's days replace the subscription (its periods
+    are other days: store.metrics.subscriptions), still one active per period and channel."""
     first = subscribe(db)
+    later = subscribe(db, at_time="9:15")
+    assert first.created and not later.created and later.replaced_id is None
+    assert later.subscription.id == first.subscription.id
     again = subscribe(db, at_time="9:15", timezone="europe/berlin")
-    assert first.created and not again.created
-    assert again.subscription.id == first.subscription.id
+    assert not again.created and again.replaced_id == first.subscription.id
     (only,) = list_digest_subscriptions(db)
-    assert (only.at_time, only.timezone) == ("09:15", "Europe/Berlin")
+    assert (only.id, only.at_time, only.timezone) == (again.subscription.id, "09:15",
+                                                      "Europe/Berlin")
 
 
 def test_each_period_and_channel_is_its_own_subscription(db):
