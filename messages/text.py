@@ -10,11 +10,16 @@ from store.money import format_money, shown_exponent
 
 _ESCAPES = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
 ELLIPSIS = "…"
+# Bidi embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069) in people's text:
+# one left open turns what follows on the line around (a ref, an amount). The marks that
+# only set a direction (U+200E, U+200F) stay, as Hebrew and Arabic text uses them.
+_DIRECTION_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
 def mrkdwn(value: object, limit: int | None = None) -> str:
-    """User text made safe for mrkdwn: no mentions, links or broadcasts can be smuggled in."""
-    raw = "" if value is None else str(value)
+    """User text made safe for mrkdwn: no mentions, links or broadcasts can be smuggled in,
+    and no direction control turns the rest of the line around."""
+    raw = "" if value is None else str(value).translate(_DIRECTION_CONTROLS)
     escaped = _escape(raw)
     if limit is None or len(escaped) <= limit:
         return escaped
@@ -65,8 +70,9 @@ def _escape(raw: str) -> str:
 
 
 def plain(value: object, limit: int | None = None) -> str:
-    """For plain_text fields (headers, buttons, titles): no escaping, just a length limit."""
-    raw = "" if value is None else str(value)
+    """For plain_text fields (headers, buttons, titles): no escaping, just a length limit
+    (and no direction controls, as mrkdwn)."""
+    raw = "" if value is None else str(value).translate(_DIRECTION_CONTROLS)
     if limit is not None and len(raw) > limit:
         return raw[: limit - 1] + ELLIPSIS
     return raw

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from messages.text import clip, sections_of, when
+from messages.text import clip, mrkdwn, plain, sections_of, when
 
 
 def test_rows_fill_sections_in_order_and_none_exceeds_the_limit():
@@ -25,3 +25,11 @@ def test_clip_never_leaves_half_a_date_token():
     clipped = clip(text)
     assert len(clipped) <= 3000 and "<!date" not in clipped and clipped.endswith("…")
     assert clip("short " + token) == "short " + token
+
+
+def test_peoples_text_cannot_turn_the_rest_of_a_line_around():
+    """A flag reason ending in an unclosed right-to-left override (U+202E) showed the ref and
+    amount after it reversed; Hebrew's direction marks and emoji joiners are text, and stay."""
+    reason = "a\u200db\u202e\u2067"
+    assert mrkdwn(reason) == plain(reason) == "a\u200db"
+    assert mrkdwn("\u200fשלום\u200e SO-1042") == "\u200fשלום\u200e SO-1042"
