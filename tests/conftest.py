@@ -37,6 +37,16 @@ def pytest_report_header(config):
     return f"orderdesk clock: tests start at {TEST_NOW.isoformat()} (ORDERDESK_TEST_NOW)"
 
 
+@pytest.fixture
+def sb():
+    """A started Slack sandbox (tests/sandbox/ has its own, signing its requests)."""
+    from sandbox import SlackSandbox
+
+    box = SlackSandbox().start()
+    yield box
+    box.stop()
+
+
 @pytest.fixture(autouse=True)
 def set_clock():
     """Every test runs on the one clock, starting at TEST_NOW and ticking on in real time.

@@ -10,17 +10,9 @@ from alembic import command
 from sqlalchemy import text
 
 from bot.cli import main as cli_main
-from sandbox import SlackSandbox
 from store import clock, schema
 from store.metrics.subscriptions import subscribe_digest
 from tests.support.metrics_desk import build_desk
-
-
-@pytest.fixture
-def sb():
-    box = SlackSandbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture

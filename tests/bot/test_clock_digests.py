@@ -15,7 +15,6 @@ from bot.config import Settings
 from jobs.digests import EVENT_TYPE, run_due_digests
 from jobs.schedule import tick_digests
 from messages.home import home_view
-from sandbox import SlackSandbox
 from store import clock
 from store.metrics.runs import RETRY_AFTER, run_states
 from store.metrics.subscriptions import subscribe_digest
@@ -25,13 +24,6 @@ from tests.support.clock import days_ago, in_days
 from tests.support.metrics_desk import build_desk
 
 CHANNEL = "C0MGR"
-
-
-@pytest.fixture
-def sb():
-    box = SlackSandbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture

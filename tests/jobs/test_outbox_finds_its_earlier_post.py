@@ -9,7 +9,6 @@ from slack_sdk import WebClient
 from sqlalchemy import select, update
 
 from jobs.outbox import deliver_due
-from sandbox import SlackSandbox
 from store import clock, outbox
 from store.enums import OutboxStatus
 from store.models import OutboxMessage
@@ -25,13 +24,6 @@ def _say(db, payload: dict) -> dict:
 
 
 RENDERERS = {"test.say": _say}
-
-
-@pytest.fixture
-def sb():
-    box = SlackSandbox().start()
-    yield box
-    box.stop()
 
 
 @pytest.fixture
