@@ -29,6 +29,12 @@ from store.db import Database
 
 log = logging.getLogger("orderdesk.outbox")
 IDLE_WAIT_S = 30.0  # longest sleep while rows are pending but not due
+# Slack refusing the app itself (uninstalled, its token revoked or expired, the workspace
+# gone): nothing is wrong with the post. It waits, tried again every few minutes, until the
+# app is back (reinstalled, a new token set); no person is said to be unreachable.
+APP_ACCESS_LOST = {"invalid_auth", "not_authed", "token_revoked", "token_expired",
+                   "account_inactive", "ekm_access_denied"}
+APP_ACCESS_RETRY_S = 300.0
 POST = "chat.postMessage"
 EVENT_TYPE = "orderdesk_post"  # the metadata naming an outbox row's post (jobs.own_posts)
 
@@ -89,7 +95,12 @@ def _failed(db: Database, item: outbox.OutboxItem, err: SlackApiError) -> None:
     status = getattr(err.response, "status_code", 0) or 0
     error = (err.response.get("error") if hasattr(err.response, "get") else None) or ""
     headers = getattr(err.response, "headers", {}) or {}
-    if status == 429 or error == "ratelimited":
+    if error in APP_ACCESS_LOST:
+        log.warning("outbox row %s waits: Slack refuses the app itself (%s); reinstall it or "
+                    "set its new token", item.id, error)
+        outbox.mark_failed(db, item_id=item.id, error=f"{status} {error}",
+                           retry_after_s=APP_ACCESS_RETRY_S)
+    elif status == 429 or error == "ratelimited":
         retry = headers.get("Retry-After") or headers.get("retry-after") or "1"
         outbox.mark_failed(db, item_id=item.id, error=f"429 {error}",
                            retry_after_s=float(retry))
