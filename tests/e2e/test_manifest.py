@@ -27,3 +27,13 @@ def test_every_declared_command_answers_help(stack, command):
     delivery = stack.sb.slash(command, "help", user=PROCESSOR, channel=CHANNEL)
     assert delivery.status == 200 and not delivery.problems, delivery.problems
     assert command in json.dumps(stack.sb.ephemerals(user=PROCESSOR)[-1].blocks)
+
+
+@pytest.mark.parametrize("event", [{"type": "app_uninstalled"},
+                                   {"type": "tokens_revoked",
+                                    "tokens": {"oauth": [], "bot": ["U0BOT"]}}])
+def test_being_uninstalled_or_revoked_is_acknowledged(stack, event):
+    """Both are declared: unanswered (404), Slack sends them again and again."""
+    assert event["type"] in MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    delivery = stack.sb.send_event(event)
+    assert delivery.status == 200 and not delivery.problems, delivery.problems

@@ -380,6 +380,8 @@ CASES = [
     # The App Home: every role has one, and it names no record (tests/e2e/test_home.py)
     Case("home.on_home_opened_event", lambda d, user, gone: d.sb.open_home(user),
          acked=False),
+    Case("outbox.on_app_access_lost_event",
+         lambda d, user, gone: d.sb.send_event({"type": "app_uninstalled"}), acked=False),
     Case("home.on_refresh_button", click(HomeActions.REFRESH, lambda g: "refresh")),
     Case("home.on_queue_button", click(f"{HomeActions.QUEUE}:mine", lambda g: "mine")),
     Case("home.on_retry_button", click(f"{HomeActions.RETRY}:all", lambda g: "all"),
