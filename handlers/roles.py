@@ -13,6 +13,7 @@ from messages.common import confirmation_message
 from messages.i18n import N_
 from store.enums import Role
 from store.errors import ValidationFailed
+from store.triage import hand_back
 from store.workspace import SLACK_ID_REST, set_role
 
 LOWEST_ROLE = Role.SALES
@@ -33,7 +34,11 @@ def on_role_command(request: Request) -> Reply:
     set_role(request.deps.db, actor=request.user, user_id=user_id, role=role,
              admins=settings.admins, default_role=settings.default_role,
              display_name=_colleague(request, user_id, role))
-    return Reply.message(confirmation_message(f"<@{user_id}> is now *{role.value}*."))
+    handed = 0 if role != Role.SALES else hand_back(request.deps.db, owner=user_id,
+                                                    actor=request.user)
+    items = (f" Their {handed} open item{'s' * (handed != 1)} went back to the queue."
+             if handed else "")
+    return Reply.message(confirmation_message(f"<@{user_id}> is now *{role.value}*.{items}"))
 
 
 def parse_role_command(text: str) -> tuple[str, Role]:

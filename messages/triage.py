@@ -104,6 +104,10 @@ def _note_words(e, d) -> str:
     if e.kind == "triage.assigned" and owner:
         return _("took it") if owner == e.actor_id else \
             _("assigned it to {who}").format(who=actor(owner))
+    if e.kind == "triage.assigned":  # store.triage.hand_back
+        left = next((c.before for c in e.changes if c.field == "owner"), "")
+        return _("handed it back to the queue: {who} is no longer on the desk").format(
+            who=actor(left))
     if e.summary in _FIXED_SUMMARIES:
         return _(e.summary)
     prefix, words = _DETAILED.get(e.kind, (None, None))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from store import clock
@@ -80,6 +81,25 @@ def assign(db: Database, *, discrepancy_id: int, actor: str, assignee: str,
                changes=[{"field": "owner", "before": before, "after": assignee}])
         return "assigned"
     return _act(db, discrepancy_id, act, now)
+
+
+def hand_back(db: Database, *, owner: str, actor: str, now: datetime | None = None) -> int:
+    """The open items `owner` holds, back to nobody: they left the desk (made a sales rep, who
+    works no items), and their items were left with someone who can never act, out of the
+    unassigned queue and the managers' Home until the SLA escalated them. Returns how many."""
+    now = now or clock.now()
+    with db.write() as session:
+        items = session.scalars(select(Discrepancy).where(
+            Discrepancy.owner_id == owner, Discrepancy.status != St.RESOLVED)
+            .order_by(Discrepancy.id).with_for_update()).all()
+        for d in items:
+            d.owner_id = None
+            if d.status == St.ASSIGNED:
+                d.status = St.NEW
+            record(session, d, actor=actor, kind="triage.assigned", now=now,
+                   summary=f"handed it back: {owner} is no longer on the desk",
+                   changes=[{"field": "owner", "before": owner, "after": None}])
+        return len(items)
 
 
 def resolve(db: Database, *, discrepancy_id: int, actor: str, reason: str,

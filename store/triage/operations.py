@@ -33,6 +33,7 @@ from store.triage.actions import (
     ActionResult,
     assign,
     escalate,
+    hand_back,
     raise_to_managers,
     record,
     resolve,

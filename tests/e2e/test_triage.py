@@ -4,6 +4,8 @@ click acts once; the account's rep hears about it."""
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import func, select
 
 from bench.app_stack import (
@@ -157,3 +159,24 @@ def test_a_sales_rep_cannot_resolve_and_is_told_who_can(triage, tmp_path):
     t.sb.wait_for(lambda: any("your role is sales" in text_of(m)
                               for m in t.sb.ephemerals(user=SALES)))
     assert has_action(parent, A.FIX) and events(t, "edited") == 0
+
+
+def test_someone_made_a_sales_rep_hands_their_open_items_back_to_the_queue(triage, tmp_path):
+    """A processor who left the desk kept their items: assigned to someone who can never
+    act, out of the unassigned queue and the managers' Home until the SLA escalated them."""
+    from bench.app_stack import ADMIN, CHANNEL
+    t = triage
+    t.import_problems(tmp_path)
+    parent = t.parent("SO-9002")
+    t.sb.click(action_id(parent, A.ASSIGN_ME), user=PROCESSOR, message=parent)
+    t.sb.wait_for(lambda: f"<@{PROCESSOR}>" in text_of(parent) and parent.edited)
+    answer = t.sb.slash("/orders", f"role <@{PROCESSOR}> sales", user=ADMIN, channel=CHANNEL)
+    assert "Their 1 open item went back to the queue" in json.dumps(answer.body)
+    with t.db.read() as s:
+        d = s.scalars(select(Discrepancy).join(Order).where(Order.ref == "SO-9002")).one()
+        assert (d.owner_id, d.status.value) == (None, "new")
+    t.sb.wait_for(lambda: len(t.sb.thread(TRIAGE, parent.ts)) == 2)
+    note = t.sb.thread(TRIAGE, parent.ts)[-1].blocks[0]["elements"][0]["text"]
+    assert note == (f"<@{ADMIN}> handed it back to the queue: <@{PROCESSOR}> is no longer on "
+                    "the desk")
+    t.sb.wait_for(lambda: f"<@{PROCESSOR}>" not in text_of(parent))
