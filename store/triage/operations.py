@@ -54,7 +54,7 @@ from store.triage.rules import CheckRules, active
 __all__ = [
     "RESOLUTION_REASONS", "ActionResult", "DiscrepancyView", "FlagResult",
     "assign", "batch_state", "escalate", "escalate_overdue", "flag_order", "get_discrepancy",
-    "get_note", "nudge_overdue", "order_ref_in", "resolve", "snooze", "wake_snoozed",
+    "get_note", "hand_back", "nudge_overdue", "order_ref_in", "resolve", "snooze", "wake_snoozed",
 ]
 MAX_REASON = 500
 
