@@ -43,7 +43,7 @@ from store.models import Approval, CustomerPrice, Order, OrderLine, Return
 from store.money import format_money
 from store.questions import notify_followers
 from store.records import load_order
-from store.triage import check_orders
+from store.triage import check_orders, recheck_credit
 from store.workspace import route_map
 
 MANAGER_ROUTE = "manager"
@@ -259,6 +259,8 @@ def settle(session: Session, approval: Approval, order: Order, *, actor: str, ap
     if not approve and approval.kind in RETURN_KINDS and approval.return_id:
         session.get(Return, approval.return_id).status = ReturnStatus.REJECTED
     changes += update_fulfilment(session, order) + update_payment(session, order)
+    if approval.kind in RETURN_KINDS:  # a credit approved lowers what the customer owes
+        recheck_credit(session, [order.customer_id], actor=actor)
     verb = "approved" if approve else "rejected"
     log(session, order, actor=actor, kind=f"approval.{verb}",
         summary=f"{verb} #{approval.id}: {approval.payload.get('detail', '')}"

@@ -21,6 +21,7 @@ from store.models import Approval, Event, Order
 from store.questions import notify_followers
 from store.records import load_order, shipped_quantities
 from store.states import SHIPPED_STATES, transition_problem
+from store.triage import check_orders
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,10 @@ def cancel_order(db: Database, *, ref: str, actor: str, reason: str) -> CancelRe
                      {"field": "reserved", "before": released, "after": 0}])
         queued = _reject_waiting(session, order, actor)
         queued += refresh_pick(session, order)
+        # Its own automatic items have nothing left to be about, and what its customer owes
+        # moved: the other orders' credit items are brought up to date (or resolved).
+        check_orders(session, [order.id], actor=actor, recheck=True,
+                     lines_changed={order.id: set()})
         rep = order.customer.sales_rep_id or order.sales_rep_id
         if rep:
             row = queue_post(session, kind=PostKind.CANCEL_NOTICE, ids={"order_id": order.id},

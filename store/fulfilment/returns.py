@@ -45,6 +45,7 @@ from store.money import format_money
 from store.questions import notify_followers
 from store.records import load_order, shipped_quantities
 from store.refs import next_rma
+from store.triage import recheck_credit
 
 OUTCOMES = (("refund", "Refund"), ("replace", "Replacement"),
             ("exchange", "Exchange for another SKU"), ("claim", "Claim: missing or wrong item"))
@@ -169,6 +170,7 @@ def create_return(db: Database, *, ref: str, actor: str, lines, note: str | None
             notes.append(hint)
         session.flush()
         changes = update_fulfilment(session, order) + update_payment(session, order)
+        recheck_credit(session, [order.customer_id], actor=actor)  # a credit lowers what it owes
         _log_return(session, order, ret, rows, actor, changes)
         queued += goods_out(session, order, notes)
         base = finish_step(session, order, queued, notes=notes)

@@ -25,6 +25,7 @@ from store.importer import fields as f
 from store.importer.context import ImportContext
 from store.importer.order_batch import chunked_in
 from store.models import Customer, CustomerAddress
+from store.triage import recheck_credit
 
 COLUMNS = [
     "customer_code", "name", "email", "phone", "credit_limit", "currency", "sales_rep",
@@ -93,6 +94,7 @@ def _write_batch(ctx: ImportContext, batch, seen: dict[str, int]) -> None:
         codes = {row["customer_code"] for _, row in batch}
         existing = {c.code: c for (c,) in chunked_in(session, lambda k: select(Customer).options(
             selectinload(Customer.addresses)).where(Customer.code.in_(k)), codes)}
+        moved: list[Customer] = []
         for row_no, row in batch:
             values, errors = parse_row(row)
             if not errors:
@@ -104,13 +106,25 @@ def _write_batch(ctx: ImportContext, batch, seen: dict[str, int]) -> None:
             if errors:
                 for err in errors:
                     ctx.tally.reject(row_no, err.column, err.reason)
-            elif _apply(session, values, existing):
-                ctx.tally.rows_imported += 1
             else:
-                ctx.tally.rows_unchanged += 1
+                owed_before = _credit_terms(existing.get(values["code"]))
+                if _apply(session, values, existing):
+                    ctx.tally.rows_imported += 1
+                    customer = existing[values["code"]]
+                    if owed_before is not None and _credit_terms(customer) != owed_before:
+                        moved.append(customer)
+                else:
+                    ctx.tally.rows_unchanged += 1
         session.flush()
+        if moved:  # a limit raised, lowered or cleared, another currency: its items follow
+            recheck_credit(session, [c.id for c in moved], actor=ctx.actor)
         ctx.save_counts(session)
     ctx.batch_done()
+
+
+def _credit_terms(customer: Customer | None) -> tuple | None:
+    """What the credit check reads of a customer (None: a new one, with no orders yet)."""
+    return None if customer is None else (customer.credit_limit_minor, customer.currency)
 
 
 def _apply(session: Session, values: dict, existing: dict[str, Customer]) -> bool:

@@ -11,6 +11,7 @@ from store.triage.checks import (
     check_orders,
     check_stored_orders,
     recheck_changed_products,
+    recheck_credit,
     recheck_unknown_skus,
 )
 from store.triage.findings import EXTERNAL_PREFIX, LATE_FINGERPRINT, WORDS, Finding
@@ -51,6 +52,7 @@ __all__ = [
     "batch_filter",
     "batch_state",
     "check_orders",
+    "recheck_credit",
     "check_stored_orders",
     "close",
     "close_vanished",

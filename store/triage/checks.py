@@ -215,6 +215,15 @@ def _compared(evidence: dict) -> dict:
     return {k: v for k, v in (evidence or {}).items() if k != WORDS}
 
 
+def recheck_credit(session: Session, customer_ids, *, actor: str,
+                   now: datetime | None = None, rules: CheckRules | None = None) -> list[int]:
+    """What a customer owes or may owe moved outside an order's own check (a refund on an
+    unpaid order, a limit re-imported): the open credit items of their orders are brought up
+    to date, or resolved. Returns those resolved."""
+    return _recheck_credit_of_others(session, [], set(customer_ids), {}, actor=actor,
+                                     now=now or clock.now(), rules=active(rules))
+
+
 def _recheck_credit_of_others(session: Session, order_ids: list[int], customers: set[int],
                               known: dict[int, CustomerFacts], *, actor: str, now: datetime,
                               rules: CheckRules) -> list[int]:

@@ -41,3 +41,62 @@ def test_the_credit_figure_follows_the_order_and_the_payment_resolves_it(journey
     j.wait_for(lambda: "Resolved" in text_of(parent) or "resolved" in text_of(parent))
     j.slash(f"release {REF}")
     j.said(PROCESSOR, "is released to the warehouse")
+
+
+def credit_items(j) -> dict[str, tuple[str, str]]:
+    from store.models import Order
+    with j.db.read() as s:
+        return {ref: (d.status.value, d.evidence.get("found")) for d, ref in s.execute(
+            select(Discrepancy, Order.ref).join(Order, Order.id == Discrepancy.order_id)
+            .where(Discrepancy.type == DiscrepancyType.CREDIT_LIMIT))}
+
+
+def test_what_globex_owes_follows_a_cancel_and_its_limit_a_re_import(journey):
+    """Canceling A-1 left B-1's item at "$5,159.00 unpaid", B-1 refused release ("$159.00
+    over its credit limit") and A-1's own items open in the queue; a limit raised by
+    re-importing the customers left the item open too (refunds take the same path)."""
+    from tests.support.journeys import CUSTOMERS
+    j = journey
+    j.import_orders({"order_ref": "A-1", "customer_code": "GLOBEX", "po_number": "P1",
+                     "sku": "7731-0042", "quantity": "20", "unit_price": "133.95"})
+    j.import_orders({"order_ref": "B-1", "customer_code": "GLOBEX", "po_number": "P2",
+                     "sku": "HXV12", "quantity": "200", "unit_price": "12.40"}, name="o2.csv")
+    assert credit_items(j) == {"B-1": ("new", "$5,159.00 unpaid with this order")}
+    j.submit(j.modal("cancel A-1"), {"reason": "Ordered twice by mistake"})
+    j.said(PROCESSOR, "is canceled")
+    assert credit_items(j) == {"B-1": ("resolved", "$5,159.00 unpaid with this order")}
+    with j.db.read() as s:
+        from store.models import Order
+        open_on_a1 = s.scalars(select(Discrepancy.title).join(Order).where(
+            Order.ref == "A-1", Discrepancy.status != DiscrepancyStatus.RESOLVED)).all()
+    assert open_on_a1 == []
+
+    j.import_orders({"order_ref": "C-1", "customer_code": "GLOBEX", "po_number": "P3",
+                     "sku": "7731-0042", "quantity": "20", "unit_price": "133.95"},
+                    name="o3.csv")
+    assert credit_items(j)["C-1"] == ("new", "$5,159.00 unpaid with this order")
+    raised = [list(r) for r in CUSTOMERS]
+    raised[1][4] = "10000.00"
+    j.import_csv("customers", raised, name="customers-raised.csv")
+    assert credit_items(j)["C-1"][0] == "resolved"
+    j.slash("release C-1")
+    j.said(PROCESSOR, "is released to the warehouse")
+
+
+def test_a_refund_on_an_unpaid_order_brings_globex_back_under_its_limit(journey):
+    """A-1 shipped unpaid ($2,545.05), then B-1 put Globex $25.05 over; a valve refunded on
+    A-1 left B-1's item at "$5,025.05 unpaid" though /customer said $4,891.10 of $5,000."""
+    j = journey
+    j.import_orders({"order_ref": "A-1", "customer_code": "GLOBEX", "po_number": "P1",
+                     "sku": "7731-0042", "quantity": "19", "unit_price": "133.95"})
+    j.slash("release A-1")
+    j.said(PROCESSOR, "is released")
+    j.submit(j.modal("ship A-1"), {"carrier": "UPS", "tracking": "1Z999AA10123456784"})
+    j.said(PROCESSOR, "Everything has shipped")
+    j.import_orders({"order_ref": "B-1", "customer_code": "GLOBEX", "po_number": "P2",
+                     "sku": "HXV12", "quantity": "200", "unit_price": "12.40"}, name="o2.csv")
+    assert credit_items(j) == {"B-1": ("new", "$5,025.05 unpaid with this order")}
+    j.submit(j.modal("return A-1"), {"ret.1.quantity": "1", "ret.1.outcome": "refund",
+                                    "ret.1.reason": "defective"})
+    j.said(PROCESSOR, "Recorded *RMA-")
+    assert credit_items(j)["B-1"][0] == "resolved"
