@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from store import clock
@@ -39,7 +40,7 @@ from store.importer import (
     load_lookups,
     write_orders,
 )
-from store.models import Order
+from store.models import Customer, Order
 from store.money import MoneyError, parse_money
 from store.records import order_view
 from store.refs import DEFAULT_REF_PREFIX, next_ref
@@ -138,6 +139,11 @@ def _first_cause(tally: Tally):
 def _write(session, draft: OrderDraft, *, actor: str, source: str, field,
            shipping: str | None = None):
     """Insert and check the order; None if the same order already exists (unchanged)."""
+    # Orders of one customer arriving at once each passed the credit and duplicate checks
+    # without the other (PostgreSQL): the second waits here until the first has committed,
+    # and its checks then count it. (SQLite runs one writer at a time anyway.)
+    session.execute(select(Customer.id).where(Customer.code == draft.head["customer_code"])
+                    .with_for_update())
     found = load_lookups(session, [draft])
     existing = found.existing.get(draft.ref)
     tally = Tally()

@@ -1,6 +1,9 @@
 """A credit problem: found on import, kept current as the order grows, resolved by the check once
 the payment is recorded; then the order goes to the warehouse."""
 
+import csv
+
+import pytest
 from sqlalchemy import select
 
 from store.enums import DiscrepancyStatus, DiscrepancyType
@@ -100,3 +103,40 @@ def test_a_refund_on_an_unpaid_order_brings_globex_back_under_its_limit(journey)
                                     "ret.1.reason": "defective"})
     j.said(PROCESSOR, "Recorded *RMA-")
     assert credit_items(j)["B-1"][0] == "resolved"
+
+
+def test_two_orders_of_one_customer_at_once_are_checked_one_after_the_other(db, tmp_path):
+    """On PostgreSQL two orders of $2,679.40 for Globex ($5,000 limit) arriving together both
+    passed the credit check (6 runs of 6): each counted the other's unpaid total without it."""
+    if db.is_sqlite:
+        pytest.skip("SQLite runs one writer at a time: there is no race to lose")
+    from store import clock
+    from store.importer import import_file
+    from store.models import Order
+    from store.orders import intake_order
+    from tests.support.journeys import CATALOG, CUSTOMERS
+    from tests.support.race import at_once
+    for kind, rows in (("catalog", CATALOG), ("customers", CUSTOMERS)):
+        path = tmp_path / f"{kind}.csv"
+        with open(path, "w", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+        import_file(db, kind=kind, path=path)
+
+    def order(ref: str):
+        return lambda: intake_order(db, body={
+            "order_ref": ref, "customer_code": "GLOBEX", "po_number": f"P-{ref}",
+            "order_date": clock.now().isoformat(), "payment_status": "authorized",
+            "lines": [{"sku": "HXV12", "quantity": 1, "unit_price": "12.40"},
+                      {"sku": "7731-0042", "quantity": 1, "unit_price": "2667.00"}]})
+
+    for run in range(3):
+        refs = [f"R{run}-A", f"R{run}-B"]
+        outcomes = at_once(order(refs[0]), order(refs[1]))
+        assert not [o for o in outcomes if isinstance(o, Exception)], outcomes
+        with db.read() as s:
+            flagged = s.scalars(select(Order.ref).join(Discrepancy).where(
+                Discrepancy.type == DiscrepancyType.CREDIT_LIMIT, Order.ref.in_(refs))).all()
+        assert len(flagged) == 1, (run, flagged)
+        with db.write() as s:  # paid: the next run starts from nothing owed
+            for o in s.scalars(select(Order).where(Order.ref.in_(refs))):
+                o.payment_status = "captured"
