@@ -85,7 +85,7 @@ def cancel_order(db: Database, *, ref: str, actor: str, reason: str) -> CancelRe
         # moved: the other orders' credit items are brought up to date (or resolved).
         check_orders(session, [order.id], actor=actor, recheck=True,
                      lines_changed={order.id: set()})
-        rep = order.customer.sales_rep_id or order.sales_rep_id
+        rep = order.customer.sales_rep_id  # the account owner, as store.triage.reps_of
         if rep:
             row = queue_post(session, kind=PostKind.CANCEL_NOTICE, ids={"order_id": order.id},
                              channel=rep, target=f"notice:{order.id}",

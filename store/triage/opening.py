@@ -114,13 +114,15 @@ def _tell_followers(session, by_id: dict[int, Finding]) -> None:
 
 
 def reps_of(session: Session, order_ids) -> dict[int, str]:
-    """order id -> the account owner (the customer's rep, else the order's)."""
+    """order id -> the account owner: the customer's rep, the one who sees its orders in full
+    (store.workspace.visibility). The order's own rep is not: under the `status` policy they
+    read its card as status only, and were DMed its problems in full."""
     out = {}
     for part in chunks(order_ids):
         rows = session.execute(
-            select(Order.id, Customer.sales_rep_id, Order.sales_rep_id)
+            select(Order.id, Customer.sales_rep_id)
             .join(Customer, Customer.id == Order.customer_id).where(among(session, Order.id, part)))
-        out.update({oid: rep or order_rep for oid, rep, order_rep in rows if rep or order_rep})
+        out.update({oid: rep for oid, rep in rows if rep})
     return out
 
 

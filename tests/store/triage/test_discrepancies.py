@@ -229,3 +229,18 @@ def test_threads_following_the_order_hear_it_was_flagged_and_resolved(db, items)
              if p["thread_ts"] == "1.1"]
     assert texts == ["Flagged: dented &lt;box&gt;",
                      "Resolved: dented &lt;box&gt; (Fixed on the order)"]
+
+
+def test_only_the_account_owner_is_dmed_a_problem_not_the_rep_on_the_order(db, items):
+    """The customer has no rep and the order names Sam: Sam was DMed the problem in full,
+    yet reads the order as status only (the account is not his)."""
+    from sqlalchemy import delete, update
+
+    from store.models import Customer, Order
+    with db.write() as s:
+        s.execute(update(Customer).values(sales_rep_id=None))
+        s.execute(update(Order).values(sales_rep_id="U0SALES1"))
+        s.execute(delete(OutboxMessage))
+        ref = s.scalar(select(Order.ref).order_by(Order.id))
+    triage.flag_order(db, ref=ref, actor="U0PROC1", reason="customer called to change it")
+    assert queued(db, "triage.parent") and queued(db, "triage.rep_dm") == []
