@@ -35,7 +35,9 @@ def customer_card(customer) -> dict:
                                                  "limit": money(limit, customer.currency)}
               + (" :warning: *" + _("over limit") + "*"
                  if customer.credit_used_minor > limit else "")
-              if limit is not None else _("%(used)s used · no limit") % {"used": used})
+              # No limit is no terms: its orders go to the warehouse only once paid.
+              if limit is not None else _("%(used)s unpaid · no credit terms (pays first)")
+              % {"used": used})
     contacts = "\n".join(
         " · ".join(mrkdwn(part, 200) for part in (c.name, c.role, c.email, c.phone) if part)
         for c in customer.contacts[:5])

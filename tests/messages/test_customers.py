@@ -47,8 +47,10 @@ def test_customer_card_shows_credit_against_limit_and_flags_over_limit():
     assert validate_message_blocks(card["blocks"]) == []
 
 
-def test_customer_without_limit_says_so():
-    assert "no limit" in json.dumps(customer_card(customer(credit_limit_minor=None)))
+def test_customer_without_limit_says_it_has_no_credit_terms():
+    """It read "no limit", but without a limit release waits for payment ("not on terms")."""
+    text = json.dumps(customer_card(customer(credit_limit_minor=None)))
+    assert "no credit terms (pays first)" in text and "no limit" not in text
 
 
 def test_hostile_customer_text_is_escaped_and_valid():
