@@ -257,7 +257,7 @@ def free_in_one_warehouse(session: Session, product_id: int) -> int:
     """The most units of a product free in any one warehouse: goods never reserved
     (replacements, exchanges) ship from one warehouse (best_level), so no more can be sent."""
     levels = session.scalars(select(StockLevel).where(StockLevel.product_id == product_id))
-    return max((s.on_hand - s.reserved for s in levels), default=0)
+    return max((max(0, s.on_hand - s.reserved) for s in levels), default=0)
 
 
 def take_stock(session: Session, line: OrderLine, quantity: int,

@@ -257,7 +257,7 @@ def _return_line(session, line, req, quantity: int, wanted: dict, errors: dict):
             product_id = None
     if product_id is not None:
         wanted[product_id] = wanted.get(product_id, 0) + quantity
-        free = max(0, free_in_one_warehouse(session, product_id))
+        free = free_in_one_warehouse(session, product_id)
         if wanted[product_id] > free:
             where = f"{key}.sku" if outcome == ReturnOutcome.EXCHANGE else f"{key}.outcome"
             errors[where] = (f"Only {free} in stock to send out from one warehouse; send "

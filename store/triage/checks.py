@@ -109,8 +109,8 @@ def _priced_as_taken(session: Session, findings: list[Finding],
         Discrepancy.order_id.in_({f.order_id for f in stale}),
         Discrepancy.type == DiscrepancyType.PRICE_MISMATCH,
         Discrepancy.status != DiscrepancyStatus.RESOLVED)).all())
-    dropped = {id(f) for f in stale if (f.order_id, f.fingerprint) not in open_now}
-    return [f for f in findings if id(f) not in dropped]
+    dropped = {(f.order_id, f.fingerprint) for f in stale} - open_now
+    return [f for f in findings if (f.order_id, f.fingerprint) not in dropped]
 
 
 def link_catalog_skus(session: Session, order_ids: list[int]) -> None:
