@@ -10,6 +10,7 @@ from the settings). A row is claimed (leased) before it is sent, so two delivere
 the same row. 429 -> retry after Retry-After; 5xx, network errors and Slack's transient
 errors -> retry with backoff; other Slack errors (channel_not_found, invalid_blocks...) mark
 the row dead with the error, for an admin to see; so does a row that cannot be rendered.
+Slack refusing the app itself (its token revoked, an uninstall) keeps the row waiting.
 A post carries its row's id in its metadata, and a retry after an unknown outcome (a timeout)
 first looks for it in the channel (jobs.own_posts), so a post Slack took is not made twice.
 """

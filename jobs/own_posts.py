@@ -1,7 +1,7 @@
 """Finding a post of our own that an earlier attempt made: Slack took it, but the answer never
 reached us (a timeout, a process stopped between the post and recording it). Each post carries
-its key in Slack's message metadata; a retry looks for it in the channel's recent history
-before posting again, so a post goes out once."""
+its key in Slack's message metadata; a retry looks for it in the channel's recent history (in
+its thread, for a reply) before posting again, so a post goes out once."""
 
 from __future__ import annotations
 

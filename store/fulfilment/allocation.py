@@ -11,8 +11,8 @@ channel, and moves fulfilment from unfulfilled to allocated. Running it again to
 sweep tops up released orders' backorders itself, oldest order first, before newer orders
 take the stock that arrived.
 
-A line keeps the warehouse it already has; a line without one takes the warehouse with the
-most available stock (on hand - reserved). What can't be reserved is backordered.
+A line keeps the warehouse holding its reservation; a line holding none takes the warehouse
+with the most available stock (on hand - reserved). What can't be reserved is backordered.
 Stock rows are locked (FOR UPDATE on PostgreSQL; SQLite writes are serialised) while counted.
 """
 
