@@ -1,30 +1,52 @@
-"""/orders role @user <role>: admins give people their role."""
+"""/orders role @user <role>: admins give people their role. And Slack deactivating someone
+(user_change): off the desk, their items back to the queue, the managers told."""
 
 from __future__ import annotations
 
+import logging
 import re
 
 from slack_bolt import App
 from slack_sdk.errors import SlackApiError
 
-from handlers.kit import Deps, Permission, Reply, Request
+from handlers.kit import Deps, Listeners, Permission, Reply, Request
 from handlers.kit.people import is_outsider, slack_user
 from messages.common import confirmation_message
 from messages.i18n import N_
 from store.enums import Role
 from store.errors import ValidationFailed
-from store.triage import hand_back
+from store.triage import hand_back, person_deactivated
 from store.workspace import SLACK_ID_REST, set_role
 
 LOWEST_ROLE = Role.SALES
 SLACKBOT = "USLACKBOT"
 USAGE = "/orders role @user processor|sales|manager|admin"
+SLACK_ID = re.compile(rf"^[UW]{SLACK_ID_REST}$")
+log = logging.getLogger("orderdesk")
 _MENTION = re.compile(rf"^<@([UW]{SLACK_ID_REST})(?:\|[^>]*)?>$|^@?([UW]{SLACK_ID_REST})$")
 
 
 def register(app: App, deps: Deps) -> None:
     deps.orders_command.add("role", on_role_command, usage=USAGE,
                             summary=N_("give someone a role (admins)"))
+    Listeners(app, deps).event("user_change", on_user_change_event)
+
+
+def on_user_change_event(request: Request) -> Reply:
+    """Slack sends every profile change of everyone; only a deactivation concerns the desk.
+    Another organisation's people (Slack Connect) hold no role nor item here."""
+    user = request.event.get("user")
+    if not isinstance(user, dict) or user.get("deleted") is not True:
+        return Reply()
+    user_id = user.get("id")
+    if not isinstance(user_id, str) or not SLACK_ID.match(user_id):
+        return Reply()
+    settings = request.deps.settings
+    left = person_deactivated(request.deps.db, user_id=user_id, admins=settings.admins,
+                              default_role=settings.default_role)
+    log.info("%s was deactivated in Slack: role before %s, %d items handed back, %d accounts",
+             user_id, left.role_before, left.handed_back, left.account_count)
+    return Reply().kick_outbox() if left.told or left.handed_back else Reply()
 
 
 def on_role_command(request: Request) -> Reply:

@@ -26,6 +26,7 @@ from messages.home import home_view
 from messages.mail import mail_note_message
 from messages.triage import (
     batch_summary,
+    departure_message,
     dm_batch_summary,
     escalation_message,
     parent_message,
@@ -96,6 +97,13 @@ def _escalation(db: Database, p: dict) -> dict | None:
     return {"channel": p["channel"],
             **escalation_message(note.discrepancy, by=note.event.actor_id,
                                  snooze_options=SNOOZE_OPTIONS, workers=desk_people(db))}
+
+
+def _departure(_db: Database, p: dict) -> dict:
+    """A past event, told as it was: the payload holds what was undone, not a record's id."""
+    return {"channel": p["channel"], **departure_message(
+        user_id=p["user_id"], role_before=p["role_before"], handed_back=p["handed_back"],
+        accounts=p["accounts"], account_count=p["account_count"])}
 
 
 def _pick(db: Database, p: dict) -> dict | None:
@@ -203,6 +211,7 @@ def renderer_table(audience: Audience, default_locale: str = i18n.ENGLISH) -> Re
         PostKind.TRIAGE_BATCH: _batch,
         PostKind.TRIAGE_DM_BATCH: _batch,
         PostKind.TRIAGE_ESCALATION: _escalation,
+        PostKind.PERSON_DEACTIVATED: _departure,
         PostKind.PICK_REQUEST: _pick,
         PostKind.APPROVAL_REQUEST: _approval_request,
         PostKind.APPROVAL_OUTCOME: _approval_outcome,

@@ -182,6 +182,36 @@ def dm_batch_summary(*, count: int) -> dict:
                   ids=TriageActions)
 
 
+def departure_message(*, user_id: str, role_before: str | None, handed_back: int,
+                      accounts: list[str], account_count: int) -> dict:
+    """The managers' post when Slack deactivates someone (store.triage.person_deactivated):
+    what Orderdesk undid, and the accounts still naming them, whose notices now go to a DM
+    nobody reads (Slack accepts posts to a deactivated person)."""
+    who = f"<@{user_id}>"
+    lines = [":bust_in_silhouette: " + _("*{who}* was deactivated in Slack.").format(who=who)]
+    if role_before:
+        lines.append(_("Their role went from {before} to {after}.").format(
+            before=_(role_before), after=_("sales")))
+    if handed_back:
+        lines.append(ngettext("Their {n} open item went back to the queue.",
+                              "Their {n} open items went back to the queue.",
+                              handed_back).format(n=count_text(handed_back)))
+    if account_count:
+        codes = ", ".join(f"`{mrkdwn(code, 64)}`" for code in accounts)
+        more = account_count - len(accounts)
+        if more > 0:
+            codes += " " + _("and {n} more").format(n=count_text(more))
+        lines.append(ngettext(
+            "{n} customer still names them as its rep: {codes}. Its problems and notices go "
+            "to a DM nobody reads until a customer import gives it another `sales_rep`.",
+            "{n} customers still name them as their rep: {codes}. Their problems and notices "
+            "go to a DM nobody reads until a customer import gives them another `sales_rep`.",
+            account_count).format(n=count_text(account_count), codes=codes))
+    fallback = _("{who} was deactivated in Slack").format(who=who)
+    return render("triage_notice.json.j2", body="\n".join(lines), fallback=fallback,
+                  button=None, ids=TriageActions)
+
+
 def escalation_message(d, *, by: str, snooze_options, workers=()) -> dict:
     """The managers' post, with the item's buttons (assign, resolve, fix, snooze) while open."""
     d = worded(d)

@@ -37,6 +37,21 @@ class Events:
             event["parent_user_id"] = parent.user if parent is not None else None
         return msg, event
 
+    def deactivate(self, user_id: str) -> Delivery:
+        """An admin deactivates someone: from now on users.info and users.list say `deleted`,
+        and Slack sends user_change with the person as users.info describes them (only to an
+        app holding users:read). Slack still accepts the app's posts to their DM."""
+        with self.ws.lock:
+            user = self.ws.users[user_id]
+            user.deleted = True
+            self.ws.touch()
+            event = {"type": "user_change", "user": user.to_api(self.ws.team_id),
+                     "cache_ts": int(float(self.ws.next_ts())), "event_ts": self.ws.next_ts()}
+        scopes = self.ws.bot_scopes
+        if scopes is not None and "users:read" not in scopes:
+            return _not_sent("the app lacks users:read: Slack sends it no user_change")
+        return self.send_event(event)
+
     def mention(self, text: str, *, user: str, channel: str,
                 thread_ts: str | None = None) -> Delivery:
         """"@orderdesk <text>" in a channel: the message is posted, then app_mention is sent."""

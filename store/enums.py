@@ -137,6 +137,7 @@ class PostKind(StrEnum):
     TRIAGE_BATCH = "triage.batch"
     TRIAGE_DM_BATCH = "triage.dm_batch"
     TRIAGE_ESCALATION = "triage.escalation"
+    PERSON_DEACTIVATED = "triage.person_deactivated"  # the managers told what Orderdesk undid
     PICK_REQUEST = "fulfilment.pick"
     APPROVAL_REQUEST = "fulfilment.approval_request"
     APPROVAL_OUTCOME = "fulfilment.approval_outcome"

@@ -7,25 +7,27 @@ update, a thread note and any DM in the outbox with it.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from store import clock
+from store import clock, outbox
 from store.control_chars import too_long
 from store.db import Database
 from store.enums import DiscrepancyStatus as St
+from store.enums import PostKind, Role
 from store.errors import ValidationFailed
-from store.models import Discrepancy, Event
+from store.models import Customer, Discrepancy, Event
 from store.periods import zone
 from store.questions import kind_words, notify_followers
 from store.triage import posts
 from store.triage.loading import DiscrepancyView, discrepancy_view, load_discrepancy
 from store.triage.opening import reps_of
 from store.triage.rules import AUTOMATIC_REASONS, RESOLUTION_REASONS, CheckRules, active
-from store.workspace import MANAGER, refresh_homes, route_map
+from store.workspace import MANAGER, channel_for, refresh_homes, route_map, take_off_desk
 
 NO_LONGER_FOUND = "no_longer_found"
 
@@ -100,6 +102,63 @@ def hand_back(db: Database, *, owner: str, actor: str, now: datetime | None = No
                    summary=f"handed it back: {owner} is no longer on the desk",
                    changes=[{"field": "owner", "before": owner, "after": None}])
         return len(items)
+
+
+PERSON_DEACTIVATED = "person.deactivated"
+_ACCOUNTS_NAMED = 10  # the managers' post names this many of the accounts left without a rep
+
+
+@dataclass(frozen=True)
+class Departure:
+    """What Orderdesk undid when Slack deactivated someone (person_deactivated)."""
+
+    user_id: str
+    role_before: Role | None  # the role taken from them; None: they had the lowest already
+    handed_back: int  # open items back in the queue
+    accounts: tuple[str, ...]  # codes of the first customers still naming them as their rep
+    account_count: int
+    told: bool  # the managers' channel was sent a post about it
+
+
+def person_deactivated(db: Database, *, user_id: str, admins: Collection[str],
+                       default_role: Role, now: datetime | None = None) -> Departure:
+    """Slack says `user_id` was deactivated. In one transaction: the lowest role, their open
+    items back to the queue (each with a thread note), and one post to the managers' channel
+    (else the default route) saying so and naming the accounts that still name them as rep:
+    Slack accepts posts to a deactivated person's DM, so those accounts' problems would go
+    where nobody reads. Slack sends user_change again for later edits of that profile: the
+    post goes when something changed, or the first time they are seen deactivated while
+    owning accounts."""
+    now = now or clock.now()
+    with db.write() as session:
+        before = take_off_desk(db, user_id=user_id, admins=admins, default_role=default_role,
+                               reason="deactivated in Slack")
+        handed = hand_back(db, owner=user_id, actor="system", now=now)
+        owned = Customer.sales_rep_id == user_id
+        codes = tuple(session.scalars(select(Customer.code).where(owned).order_by(Customer.code)
+                                      .limit(_ACCOUNTS_NAMED)))
+        count = session.scalar(select(func.count()).select_from(Customer).where(owned)) or 0
+        # Counted per person (an indexed row) rather than looked for among all the events.
+        first = posts.bump(session, f"deactivated:{user_id}", 1) == 1
+        tell = before is not None or handed > 0 or (count > 0 and first)
+        channel = channel_for(route_map(session), MANAGER) if tell else None
+        if tell:
+            event = Event(actor_id="system", kind=PERSON_DEACTIVATED, at=now,
+                          summary=f"{user_id} was deactivated in Slack",
+                          changes=[{"field": "role", "before": before and before.value,
+                                    "after": Role.SALES.value, "user_id": user_id}])
+            session.add(event)
+            session.flush()
+            if channel:
+                outbox.enqueue(session, method="chat.postMessage",
+                               dedupe_key=f"person-deactivated:{event.id}", payload={
+                                   "$render": PostKind.PERSON_DEACTIVATED, "channel": channel,
+                                   "user_id": user_id,
+                                   "role_before": before and before.value,
+                                   "handed_back": handed, "accounts": list(codes),
+                                   "account_count": count})
+        return Departure(user_id=user_id, role_before=before, handed_back=handed,
+                         accounts=codes, account_count=count, told=bool(channel))
 
 
 def resolve(db: Database, *, discrepancy_id: int, actor: str, reason: str,

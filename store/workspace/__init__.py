@@ -1,6 +1,7 @@
 """Who may do what, where posts go, and which Slack events were answered.
 
-require / may / set_role / roles_in    roles (admins from ORDERDESK_ADMINS); desk_people
+require / may / set_role / roles_in    roles (admins from ORDERDESK_ADMINS); desk_people;
+                                       take_off_desk (Slack deactivated someone)
 set_route / list_routes / route_map    the channel of each route key, and its language
 channel_language                       the language of what is posted unasked to a channel
 claim_event / forget_events            answer each Slack event once
@@ -27,7 +28,7 @@ from store.workspace.connections import (
 from store.workspace.events import claim_event, forget_events, message_key
 from store.workspace.home import refresh_homes
 from store.workspace.language import AUTO, check_language, language_of, set_language
-from store.workspace.roles import desk_people, may, require, roles_in, set_role
+from store.workspace.roles import desk_people, may, require, roles_in, set_role, take_off_desk
 from store.workspace.routing import (
     DEFAULT,
     INBOUND_MAIL,
@@ -109,6 +110,7 @@ __all__ = [
     "roles_in",
     "route_map",
     "set_role",
+    "take_off_desk",
     "parse_key",
     "set_route",
     "submit_once",

@@ -150,3 +150,29 @@ def desk_people(db: Database) -> list[tuple[str, str]]:
             User.role.in_(list(PERMISSIONS["assign"])))).all()
     return sorted(((uid, name or uid) for uid, name in rows), key=lambda p: p[1].lower())
 
+
+
+def take_off_desk(db: Database, *, user_id: str, admins: Collection[str], default_role: Role,
+                  reason: str) -> Role | None:
+    """`user_id` left (Slack deactivated them): the lowest role, which is all a deactivated
+    person may hold (handlers/roles.py refuses them any other), logged with `reason` as the
+    system's doing. Returns the role they had, or None when they already had the lowest.
+    Admins named in ORDERDESK_ADMINS keep theirs: that setting always wins."""
+    if user_id in admins:
+        return None
+    with db.write() as session:
+        user = session.get(User, user_id, with_for_update=True)
+        before = Role(user.role if user is not None else default_role)
+        if before == _ORDER[0]:
+            return None
+        shown_before = before.value if user is not None else f"{before.value} (default)"
+        if user is None:
+            user = User(slack_user_id=user_id, role=_ORDER[0])
+            session.add(user)
+        user.role, user.updated_by, user.updated_at = _ORDER[0], "system", clock.now()
+        session.add(Event(
+            actor_id="system", kind=ROLE_CHANGED, at=clock.now(),
+            summary=f"set the role of {user_id} to {_ORDER[0].value}: {reason}",
+            changes=[{"field": "role", "before": shown_before, "after": _ORDER[0].value,
+                      "user_id": user_id}]))
+        return before

@@ -382,6 +382,11 @@ CASES = [
          acked=False),
     Case("outbox.on_app_access_lost_event",
          lambda d, user, gone: d.sb.send_event({"type": "app_uninstalled"}), acked=False),
+    # Slack's word that someone was deactivated: nothing to refuse, no one to answer
+    # (tests/e2e/test_deactivated.py); a person nobody knew is no error
+    Case("roles.on_user_change_event",
+         lambda d, user, gone: d.sb.send_event({"type": "user_change", "user": {
+             "id": "U0GONE404", "team_id": d.sb.team_id, "deleted": True}}), acked=False),
     Case("home.on_refresh_button", click(HomeActions.REFRESH, lambda g: "refresh")),
     Case("home.on_queue_button", click(f"{HomeActions.QUEUE}:mine", lambda g: "mine")),
     Case("home.on_retry_button", click(f"{HomeActions.RETRY}:all", lambda g: "all"),

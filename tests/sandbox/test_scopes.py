@@ -43,3 +43,20 @@ def test_every_scope_a_method_needs_of_the_app_is_in_the_manifest():
     used = {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.unfurl",
             "users.info", "files.getUploadURLExternal", "files.completeUploadExternal"}
     assert {FIXED[m] for m in used} <= set(MANIFEST["oauth_config"]["scopes"]["bot"])
+
+
+def test_a_deactivation_is_sent_as_user_change_only_with_users_read(sb, client, app):
+    seen = []
+    app.event("user_change")(lambda event: seen.append(event))
+    sb.add_user("U0LEFT", "left")
+    sb.ws.bot_scopes = frozenset({"chat:write"})
+    assert not sb.deactivate("U0LEFT").sent  # Slack sends user_change only to users:read
+    sb.ws.users["U0LEFT"].deleted = False
+    sb.ws.bot_scopes = frozenset({"chat:write", "users:read"})
+    delivery = sb.deactivate("U0LEFT")
+    assert delivery.status == 200 and not delivery.problems
+    sb.wait_for(lambda: seen)
+    assert (seen[0]["user"]["id"], seen[0]["user"]["deleted"]) == ("U0LEFT", True)
+    assert client.users_info(user="U0LEFT")["user"]["deleted"] is True
+    # and Slack still takes the app's post to their DM, as it does for a deactivated person
+    assert client.chat_postMessage(channel="U0LEFT", text="still accepted")["ok"]
