@@ -29,7 +29,12 @@ from store.fulfilment.delivery import (
 from store.fulfilment.pick import get_pick_post, mark_packed, mark_picked, refresh_pick
 from store.fulfilment.returns import ReturnLineRequest, create_return, return_form
 from store.fulfilment.rules import RULES
-from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
+from store.fulfilment.shipments import (
+    ShipRequest,
+    settle_edited_lines,
+    ship_form,
+    ship_order,
+)
 from store.fulfilment.stock import get_stock
 
 __all__ = [
@@ -59,6 +64,7 @@ __all__ = [
     "post_unrouted",
     "release_reservation",
     "return_form",
+    "settle_edited_lines",
     "ship_form",
     "ship_order",
 ]

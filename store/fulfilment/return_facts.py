@@ -62,14 +62,17 @@ def refund_totals(session: Session, order_id: int, statuses=COUNTED) -> tuple[in
 # --- the order's fulfilment and payment axes -------------------------------------------
 
 
-def update_fulfilment(session: Session, order: Order) -> list[dict]:
+def update_fulfilment(session: Session, order: Order,
+                      shipped: dict[int, int] | None = None) -> list[dict]:
     """Fulfilment from what shipped and came back; returns the change for the events log.
     Approved returns win (partially_returned / returned) once nothing is left to ship; an open
     order still owing units stays partially_shipped, so the rest can be released, picked and
     flagged late; then shipped / partially_shipped; an order with nothing shipped keeps its
-    warehouse stage (unfulfilled, allocated, picking, packed)."""
-    ids = [line.id for line in order.lines]
-    shipped = shipped_quantities(session, ids)
+    warehouse stage (unfulfilled, allocated, picking, packed). `shipped` (line id -> units),
+    when the caller has it: an edit's new lines have no id yet and have shipped nothing."""
+    ids = [line.id for line in order.lines if line.id is not None]
+    if shipped is None:
+        shipped = shipped_quantities(session, ids)
     returned = returned_quantities(session, ids, statuses=APPROVED_RETURN)
     current = order.fulfilment_status
     owing = order.status == OrderStatus.OPEN and any(

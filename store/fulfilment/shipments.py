@@ -301,6 +301,22 @@ def _after_shipping(session: Session, order: Order, shipments: list, *, actor: s
                       tracking_url=tracking_url(first.carrier, first.tracking_number))
 
 
+def settle_edited_lines(session: Session, order: Order, shipped: dict[int, int], *,
+                        actor: str, now: datetime) -> list[dict]:
+    """An edit of a part-shipped or shipped order's lines (`shipped`: line id -> units, as
+    before the edit) moves its fulfilment as a shipment would: a line dropped or lowered to
+    what shipped leaves it shipped (and its late flag resolved), a line added or raised after
+    everything shipped leaves it partially_shipped, so the rest can be released and is owed.
+    Without this the stage stayed as it was: shipped with units still to go, which could never
+    be released, or partially_shipped with none, which the late sweep flagged for ever."""
+    changes = update_fulfilment(session, order, shipped)
+    complete = order.lines and all(shipped.get(line.id, 0) >= line.quantity
+                                   for line in order.lines)
+    if complete and not owed_goods(session, order.id):
+        _resolve_late(session, order, actor, now)
+    return changes
+
+
 def _close_fulfilled_returns(session: Session, order: Order) -> None:
     owing = {o.return_id for o in owed_goods(session, order.id)}
     sending = session.scalars(

@@ -9,8 +9,9 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from store import clock
 from store.control_chars import identifier_problem
-from store.fulfilment import gate_price_change, release_reservation
+from store.fulfilment import gate_price_change, release_reservation, settle_edited_lines
 from store.lookup import compact_sku
 from store.models import CustomerPrice, Order, OrderLine, Product
 from store.money import MoneyError, format_money, order_total_problem, parse_money
@@ -68,6 +69,9 @@ def edit_lines(session: Session, order: Order, edits, errors: dict, *,
     if not order.lines and "lines.remove" not in errors:
         errors["lines.remove"] = ("An order needs at least one line; to drop everything, "
                                   "cancel the order instead.")
+    if out and not errors and any(shipped.values()):
+        out += [FieldChange(c["field"], c["before"], c["after"]) for c in settle_edited_lines(
+            session, order, shipped, actor=actor, now=clock.now())]
     return out
 
 
