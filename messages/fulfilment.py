@@ -104,6 +104,9 @@ def allocated_text(result) -> str:
     words = {"ref": mrkdwn(result.order.ref), "n": count_text(reserved)}
     if result.pick_request == "none":
         text = _("*{ref}*: {n} unit(s) reserved.").format(**words)
+    elif result.pick_request == "already":
+        text = _("*{ref}* is already with the warehouse and nothing more is free to reserve: "
+                 "{n} unit(s) reserved; its pick request is kept current.").format(**words)
     elif result.pick_request == "kept current":
         text = _("*{ref}* is released to the warehouse: {n} unit(s) reserved; its pick "
                  "request is kept current.").format(**words)

@@ -50,8 +50,9 @@ ALLOCATABLE = (FulfilmentStatus.UNFULFILLED, FulfilmentStatus.ALLOCATED, Fulfilm
 
 @dataclass(frozen=True)
 class AllocateResult(StepResult):
-    # The pick request: "posted" now, "kept current" (the order had one), or "none" (no
-    # warehouse channel is routed; the notes say how to route one).
+    # The pick request: "posted" now, "kept current" (the order had one), "already" (released
+    # again with nothing new to reserve: the order was with the warehouse already), or "none"
+    # (no warehouse channel is routed; the notes say how to route one).
     pick_request: str = "posted"
 
 
@@ -108,25 +109,35 @@ def allocate(db: Database, *, ref: str, actor: str,
 
 
 def _allocate(session: Session, order: Order, actor: str) -> AllocateResult:
+    released = order.fulfilment_status != FulfilmentStatus.UNFULFILLED
+    short_before = [line.quantity_backordered for line in order.lines]
     reserved = reserve_order(session, order)
-    if order.fulfilment_status == FulfilmentStatus.UNFULFILLED:
+    # Released again (a double click, a second person) with nothing new to reserve: no second
+    # release in the history and no second notice; the answer says it was there already.
+    again = released and not any(r.reserved for r in reserved) and short_before == [
+        line.quantity_backordered for line in order.lines]
+    if not released:
         order.fulfilment_status = FulfilmentStatus.ALLOCATED
     changes = [{"field": f"line {r.line_no} reserved", "before": None, "after": r.reserved}
                for r in reserved]
     short = sum(r.backordered for r in reserved)
-    log(session, order, actor=actor, kind="allocated",
-        summary=f"released it to the warehouse ({sum(r.reserved for r in reserved)} unit(s) "
-                f"reserved{f', {short} backordered' if short else ''})", changes=changes)
+    if not again:
+        log(session, order, actor=actor, kind="allocated",
+            summary=f"released it to the warehouse ({sum(r.reserved for r in reserved)} "
+                    f"unit(s) reserved{f', {short} backordered' if short else ''})",
+            changes=changes)
     had_pick = has_pick_request(session, order.id)
     queued, note = post_pick(session, order)
-    notify_followers(session, order_id=order.id, dedupe_key=f"released:{order.id}",
-                     text=f"{order.ref} went to the warehouse"
-                          f"{f' ({short} unit(s) backordered)' if short else ''}.")
+    if not again:
+        notify_followers(session, order_id=order.id, dedupe_key=f"released:{order.id}",
+                         text=f"{order.ref} went to the warehouse"
+                              f"{f' ({short} unit(s) backordered)' if short else ''}.")
     backorder_note = (f"{short} unit(s) are not in stock and were backordered." if short
-                      else None)
+                      and not again else None)
     base = finish_step(session, order, queued, notes=(note, backorder_note))
     return AllocateResult(**vars(base), pick_request=(
-        "none" if note else "kept current" if had_pick else "posted"))
+        "none" if note else "already" if again and had_pick else
+        "kept current" if had_pick else "posted"))
 
 
 def allocate_ready(db: Database, *, actor: str = "system", limit: int = 50,

@@ -240,6 +240,10 @@ def test_buttons_and_release_pressed_twice_change_things_once(ful):
     for _ in range(2):
         ful.slash("release SO-2001")
     assert stock(ful.db, "WID-1042-BL") == (100, 14) and reserved_lines(ful.db) == [4, 10, 2]
+    # the second is no second release in the history, nor told it reserved what was held
+    ful.said(PROCESSOR, "already with the warehouse and nothing more is free to reserve: "
+                        "16 unit(s) reserved; its pick request is kept current")
+    assert count(ful.db, Event, Event.kind == "allocated") == 1
     pick = ful.pick_message()
     # Clicked only once the post is recorded as sent: a change while it is in flight is drawn
     # by the next change only (store.fulfilment.pick.refresh_post), which is not this test's.

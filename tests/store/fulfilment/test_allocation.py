@@ -10,7 +10,7 @@ from store.enums import PaymentStatus
 from store.errors import NotReady
 from store.fulfilment.allocation import allocate, allocate_ready, flag_late_orders
 from store.fulfilment.shipments import ShipRequest, ship_order
-from store.models import ChannelRoute, Discrepancy, Order, OutboxMessage
+from store.models import ChannelRoute, Discrepancy, Event, Order, OutboxMessage
 from store.orders.edit import OrderEdit
 from store.orders.lines import LineEdit
 from store.orders.operations import edit_order, get_order
@@ -42,7 +42,9 @@ def test_allocating_reserves_each_line_and_posts_one_pick_request(db, desk):
     with db.read() as s:
         assert s.query(OutboxMessage).filter(OutboxMessage.method == "chat.postMessage",
                                              OutboxMessage.target.startswith("pick:")).count() == 1
-    assert again.order.fulfilment_status == "allocated"
+    assert again.order.fulfilment_status == "allocated" and again.pick_request == "already"
+    with db.read() as s:  # one release in the history, not a second "0 unit(s) reserved"
+        assert s.query(Event).filter(Event.kind == "allocated").count() == 1
 
 
 def test_an_order_is_not_ready_unpaid_without_terms_held_or_with_open_discrepancies(db, desk):
