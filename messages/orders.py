@@ -10,10 +10,12 @@ from messages.elements import actions, button, context, header, md, section
 from messages.findings import worded_title
 from messages.i18n import N_, _, ngettext
 from messages.render import render
-from messages.text import clip, day, label, money, mrkdwn, plain, when
+from messages.text import clip, day, label, money, mrkdwn, plain, sections_of, when
 
 CARD_LINES = 15  # lines shown on the card itself; the rest behind a button
-LINES_PER_SECTION = 20
+# The all-lines modal's sections: Slack's 100 blocks a view, less its closing context. Each
+# holds as many lines as fit its 3,000 characters (10 of the longest, 40 of short ones).
+MODAL_SECTIONS = 99
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 
 
@@ -46,14 +48,17 @@ def order_card(order, *, shareable: bool = False, shared: bool = False) -> dict:
         blocks.append(context(":no_entry: *" + _("On hold:") + "* " + label(hold.reason)
                                + note + " (" + _("since %(day)s") % {"day": when(hold.placed_at)}
                                + ")"))
-    lines = {"type": "section",
-             "text": md(_lines_text(shown, cur) or "_" + _("No lines.") + "_")}
+    # 15 long lines (64-character SKUs, 3-decimal amounts, shipped and backordered) are more
+    # than one section's 3,000 characters: as many sections as they need (two at most).
+    lines = [{"type": "section", "text": md(text)}
+             for text in sections_of(line_rows(shown, cur))
+             or ["_" + _("No lines.") + "_"]]
     if len(o.lines) > len(shown):
-        lines["accessory"] = button(_("All %(n)s lines") % {"n": len(o.lines)},
-                                    OrderActions.ALL_LINES, o.ref)
+        lines[0]["accessory"] = button(_("All %(n)s lines") % {"n": len(o.lines)},
+                                       OrderActions.ALL_LINES, o.ref)
     blocks += [
         {"type": "divider"},
-        lines,
+        *lines,
         context(_("Subtotal %(amount)s") % {"amount": money(o.subtotal_minor, cur)} + " · "
                  + _("Shipping %(amount)s") % {"amount": money(o.shipping_minor, cur)} + " · *"
                  + _("Total %(amount)s") % {"amount": money(o.total_minor, cur)} + "*"),
@@ -208,7 +213,8 @@ def owed_row(item) -> str:
             f"*{item.quantity}* · {item.outcome} for {mrkdwn(item.rma, 32)}")
 
 
-def _lines_text(lines, currency: str) -> str:
+def line_rows(lines, currency: str) -> list[str]:
+    """One mrkdwn row a line (at most ~260 characters: SKU 64, name 60, two amounts)."""
     rows = []
     for line in lines:
         name = mrkdwn(line.product_name, 60) if line.product_name else "_" + _("unknown SKU") + "_"
@@ -221,7 +227,7 @@ def _lines_text(lines, currency: str) -> str:
             f"{money(line.unit_price_minor, currency)} = *{money(line.line_total_minor, currency)}*"
             f"{shipped}{back}"
         )
-    return "\n".join(rows)
+    return rows
 
 
 def _shipments_text(shipments, *, tracking: bool = True) -> str:
@@ -249,12 +255,13 @@ def _discrepancies_text(items) -> str:
 
 
 def all_lines_modal(order) -> dict:
-    """Every line of a long order, LINES_PER_SECTION to a section, within the 100-block limit."""
-    chunks = [order.lines[i:i + LINES_PER_SECTION]
-              for i in range(0, len(order.lines), LINES_PER_SECTION)][:95]
+    """Every line of a long order, as many to a section as fit its 3,000 characters, within
+    Slack's 100 blocks a view; past that (a thousand long lines or more) the last section says
+    how many lines it leaves out."""
+    sections = sections_of(line_rows(order.lines, order.currency), most=MODAL_SECTIONS,
+                           more=lambda n: _("…and {n} more line(s)").format(n=n))
     return render("order_lines_modal.json.j2", order=order,
-                  sections=[_lines_text(chunk, order.currency) for chunk in chunks],
-                  truncated=len(order.lines) > 95 * LINES_PER_SECTION)
+                  sections=sections or ["_" + _("No lines.") + "_"])
 
 
 def candidates_message(result) -> dict:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -49,18 +50,33 @@ def clip(text: str, limit: int = SECTION_TEXT) -> str:
     return cut + ELLIPSIS
 
 
-def sections_of(rows: list[str], *, first: str = "", limit: int = SECTION_TEXT) -> list[str]:
+def sections_of(rows: list[str], *, first: str = "", limit: int = SECTION_TEXT,
+                most: int | None = None, more: Callable[[int], str] | None = None) -> list[str]:
     """Rows joined by newlines into as few section texts as fit in `limit` characters each
-    (`first` heads the first one); a row longer than a section is cut."""
-    texts, current = [], first
-    for row in rows:
+    (`first` heads the first one); a row longer than a section is cut. At most `most`
+    sections (Slack's blocks per message or view): when the rows need more, the last one ends
+    with `more(n)`, the n rows left out ("…and 12 more lines")."""
+    texts: list[str] = []
+    current: list[str] = [first] if first else []
+    for n, row in enumerate(rows):
         row = clip(row, limit)
-        joined = f"{current}\n{row}" if current else row
-        if len(joined) > limit:
-            texts.append(current)
-            joined = row
-        current = joined
-    return [*texts, current] if current else texts
+        if current and len("\n".join([*current, row])) > limit:
+            if most is not None and len(texts) + 1 >= most:
+                return [*texts, _closed(current, len(rows) - n, limit, more)]
+            texts.append("\n".join(current))
+            current = []
+        current.append(row)
+    return [*texts, "\n".join(current)] if current else texts
+
+
+def _closed(rows: list[str], left: int, limit: int, more: Callable[[int], str] | None) -> str:
+    """The last section's rows and the note of the `left` rows cut, rows given up to fit it."""
+    while True:
+        note = more(left) if more else ELLIPSIS
+        if len(rows) <= 1 or len("\n".join([*rows, note])) <= limit:
+            return clip("\n".join([*rows, note]), limit)
+        rows = rows[:-1]
+        left += 1
 
 
 def _escape(raw: str) -> str:

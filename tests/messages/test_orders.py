@@ -37,7 +37,8 @@ def test_order_card_shows_ref_customer_status_axes_and_totals():
 
 
 def test_order_card_buttons_carry_the_ref():
-    part = order(lines=(line(1, quantity_shipped=2), line(2)), fulfilment_status="partially_shipped")
+    part = order(lines=(line(1, quantity_shipped=2), line(2)),
+                 fulfilment_status="partially_shipped")
     card = order_card(part, shareable=True)
     ids = action_ids(card["blocks"])
     assert ids == [OrderActions.EDIT, OrderActions.FLAG, OrderActions.HISTORY,
@@ -207,3 +208,46 @@ def test_labels_keep_acronyms_and_addresses_say_parts_in_words():
     (found,) = check_address(Order, Facts, RULES, None)
     assert found.title == "Ship-to is missing street address, postal code"
     assert found.evidence["found"] == "no street address, postal code"
+
+
+def _longest_lines(n: int) -> tuple:
+    """Lines as long as a row gets: 64-character SKUs, 60-character names, 3-decimal amounts
+    at the store's limits, part shipped and backordered."""
+    return tuple(line(i, sku=f"{i:04d}-" + "S" * 59, product_name="N" * 80,
+                      quantity=999_999, unit_price_minor=10**12, line_total_minor=10**13,
+                      quantity_shipped=499_999, quantity_backordered=500_000)
+                 for i in range(1, n + 1))
+
+
+@pytest.mark.parametrize("language", ["en", "es_ES"])
+def test_the_card_of_the_longest_lines_splits_them_into_sections_slack_takes(language):
+    from messages import i18n
+    with i18n.using(language):
+        card = order_card(order(currency="KWD", lines=_longest_lines(40),
+                                fulfilment_status="partially_shipped"))
+    assert validate_message_blocks(card["blocks"]) == []
+    texts = [b["text"]["text"] for b in card["blocks"] if b["type"] == "section" and "text" in b]
+    shown = [t for t in texts if "SSSS" in t]
+    assert len(shown) > 1 and "\n".join(shown).count("-SSSS") == 15  # CARD_LINES, none cut
+    assert "accessory" in next(b for b in card["blocks"] if "SSSS" in str(b.get("text")))
+
+
+@pytest.mark.parametrize("language", ["en", "es_ES"])
+def test_the_all_lines_modal_shows_every_long_line_within_slacks_limits(language):
+    from messages import i18n
+    with i18n.using(language):
+        modal = all_lines_modal(order(currency="KWD", lines=_longest_lines(300)))
+    assert validate_view(modal) == []
+    text = all_text(modal)
+    assert text.count("-SSSS") == 300 and "more line" not in text and "más" not in text
+    assert modal["blocks"][-1]["elements"][0]["text"].startswith(
+        {"en": "300 lines · total", "es_ES": "300 líneas · total"}[language])
+
+
+def test_an_order_too_long_for_one_modal_says_how_many_lines_it_leaves_out():
+    modal = all_lines_modal(order(currency="KWD", lines=_longest_lines(1500)))
+    assert validate_view(modal) == [] and len(modal["blocks"]) == 100
+    sections = [b["text"]["text"] for b in modal["blocks"] if b["type"] == "section"]
+    shown = "\n".join(sections).count("-SSSS")
+    assert sections[-1].endswith(f"…and {1500 - shown} more line(s)") and 900 < shown < 1500
+    assert modal["blocks"][-1]["elements"][0]["text"].startswith("1,500 lines · total ")

@@ -33,3 +33,13 @@ def test_peoples_text_cannot_turn_the_rest_of_a_line_around():
     reason = "a\u200db\u202e\u2067"
     assert mrkdwn(reason) == plain(reason) == "a\u200db"
     assert mrkdwn("\u200fשלום\u200e SO-1042") == "\u200fשלום\u200e SO-1042"
+
+
+def test_at_most_so_many_sections_the_last_saying_how_many_rows_it_leaves_out():
+    rows = [f"row {n:03d} " + "x" * 290 for n in range(100)]  # 10 to a section
+    texts = sections_of(rows, most=3, more=lambda n: f"…and {n} more")
+    assert len(texts) == 3 and all(len(t) <= 3000 for t in texts)
+    kept = "\n".join(texts).split("\n")
+    assert kept[-1] == f"…and {100 - len(kept[:-1])} more" and kept[:-1] == rows[:len(kept) - 1]
+    assert len(kept) - 1 == 29  # the note took the place of the 30th row
+    assert sections_of(rows, most=10, more=lambda n: "never") == sections_of(rows)
