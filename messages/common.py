@@ -7,8 +7,9 @@ import re
 from messages import i18n
 from messages.i18n import _
 from messages.render import render
-from messages.text import mrkdwn
+from messages.text import mrkdwn, sections_of
 
+CONFIRMATION_SECTIONS = 49  # Slack's 50 blocks a message; a confirmation is its sections
 _SLACK_ID = re.compile(r"^[UWCGD][A-Z0-9]{2,}$")
 
 
@@ -56,7 +57,8 @@ def usage_text(usage: str) -> str:
     return _PLACEHOLDER.sub(lambda m: words[m[1]], usage)
 
 
-def usage_message(command: str, entries: list[tuple[str, str]], *, unknown: str | None = None) -> dict:
+def usage_message(command: str, entries: list[tuple[str, str]], *,
+                  unknown: str | None = None) -> dict:
     lines = [f"`{mrkdwn(usage_text(usage))}`  {mrkdwn(summary)}" for usage, summary in entries]
     return render("usage.json.j2", command=command, lines=lines, unknown=unknown)
 
@@ -94,7 +96,12 @@ def confirmation_message(body: str, *, fallback: str | None = None) -> dict:
     """`body` is mrkdwn the caller built: user text in it must already be escaped.
     `fallback` (notification text) is plain and gets escaped here."""
     text = mrkdwn(fallback, 3000) if fallback else body
-    return render("notice.json.j2", text=text, icon=":white_check_mark:", body=body, hint=None)
+    # A return of 15 long lines, an edit of 20 fields: more than one section's 3,000
+    # characters, which Slack refuses (the person saw no confirmation). Split at its lines.
+    sections = sections_of((":white_check_mark: " + body).split("\n"),
+                           most=CONFIRMATION_SECTIONS,
+                           more=lambda n: _("…and %(n)s more") % {"n": n})
+    return render("notice.json.j2", text=text, sections=sections, hint=None)
 
 
 def with_note(message: dict, note: str) -> dict:
