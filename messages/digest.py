@@ -17,7 +17,6 @@ from messages.render import render
 from messages.text import count, day, label, money, mrkdwn, sections_of, when
 from store.periods import CUSTOM, Period, local_date
 
-ROWS_PER_SECTION = 10
 KIND_TITLES = {"daily": N_("Daily digest"), "weekly": N_("Weekly digest"),
                "monthly": N_("Monthly digest"), CUSTOM: N_("Report")}
 DRILLS = (("late", N_("Late")), ("past_due", N_("Past due")), ("short", N_("Not in full")),
@@ -233,9 +232,9 @@ def drill_message(view) -> dict:
     shown = len(view.orders)
     summary = (count(view.total, "order") + (f", the first {shown} shown" if shown < view.total
                                            else "")) if view.total else "No orders."
-    rows = [_drill_row(o, view.timezone) for o in view.orders]
-    chunks = ["\n".join(rows[i:i + ROWS_PER_SECTION])
-              for i in range(0, len(rows), ROWS_PER_SECTION)]
+    # As many rows to a section as fit its 3,000 characters: ten with long refs, names, an RMA
+    # and every reason were more (Slack refused the list). Twenty rows at most (DRILL_LIMIT).
+    chunks = sections_of([_drill_row(o, view.timezone) for o in view.orders])
     return render("digest_drill.json.j2", title=title, summary=summary, chunks=chunks)
 
 

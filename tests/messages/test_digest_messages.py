@@ -138,6 +138,20 @@ def test_the_drill_list_splits_long_lists_and_escapes_names():
     assert "_late, not in full_" in text
 
 
+def test_a_drill_list_of_the_longest_rows_fills_sections_by_length():
+    """Ten rows to a section: long refs and names, an RMA and every reason passed 3,000."""
+    orders = tuple(DrillOrder(ref=f"{n:02d}" + "R" * 62, customer_name="N" * 100,
+                              ordered_at=START, first_shipped_at=START + timedelta(days=1),
+                              due_date=date(2026, 11, 2), rma="RMA-" + "9" * 28,
+                              reasons=("late", "not_in_full", "problem_shipment", "returned",
+                                       "unshipped", "past_due"))
+                   for n in range(20))
+    message = drill_message(DrillView("imperfect", WEEK, "UTC", 20, orders))
+    assert validate_message_blocks(message["blocks"]) == []
+    text = text_of(message)
+    assert all(f"`{n:02d}RRR" in text for n in range(20)) and text.count("past due_") == 20
+
+
 def test_an_empty_drill_list_says_no_orders():
     message = drill_message(DrillView("backlog", WEEK, "UTC", 0, ()))
     assert validate_message_blocks(message["blocks"]) == [] and "No orders." in text_of(message)
