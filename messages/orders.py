@@ -10,7 +10,7 @@ from messages.elements import actions, button, context, header, md, section
 from messages.findings import worded_title
 from messages.i18n import N_, _, ngettext
 from messages.render import render
-from messages.text import clip, day, label, money, mrkdwn, plain, sections_of, when
+from messages.text import day, label, money, mrkdwn, plain, sections_of, when
 
 CARD_LINES = 15  # lines shown on the card itself; the rest behind a button
 # The all-lines modal's sections: Slack's 100 blocks a view, less its closing context. Each
@@ -333,13 +333,21 @@ def no_match_message(result) -> dict:
     return render("order_no_match.json.j2", query=result.query, searched=searched)
 
 
+# A history page's sections: Slack's 50 blocks a message, less its header, context and buttons.
+HISTORY_SECTIONS = 46
+
+
 def history_message(page) -> dict:
-    return render("order_history.json.j2", page=page, ids=OrderActions,
-                  rows=[_history_row(e) for e in page.events])
-
-
-def _history_row(event) -> str:
-    text = event_text(event)
-    for change in event.changes[:10]:
-        text += f"\n    • {change_row(change, 300)}"
-    return clip(text, 2900)
+    """Each event with every change it made (an edit of 40 fields is 40 rows, in as many
+    sections as they need: the history is where a manager looks for what changed). Only when
+    a page's events need more sections than a message holds does an event end with how many
+    of its changes are left out; every event keeps at least its own section."""
+    rows, left = [], HISTORY_SECTIONS
+    for n, event in enumerate(page.events):
+        most = max(1, left - (len(page.events) - n - 1))
+        texts = sections_of([event_text(event)] +
+                            [f"    • {change_row(change, 300)}" for change in event.changes],
+                            most=most, more=lambda k: _("…and %(n)s more") % {"n": k})
+        rows += texts
+        left -= len(texts)
+    return render("order_history.json.j2", page=page, ids=OrderActions, rows=rows)
