@@ -13,7 +13,11 @@ desk's value stays. Lines are matched by SKU (quantity changed, line added, line
 desk's prices stay) and edited as the order modal edits them, reservations following; lines a
 person changed since, a shipped line cut below what shipped or a SKU the desk lacks flag the
 order instead. Updates are ordered by the platform's modification time: an older one than
-the desk last took changes nothing. A cancellation of an order already shipped flags it."""
+the desk last took changes nothing. A cancellation of an order already shipped flags it.
+
+Each line keeps the platform's own id of its line item (`OrderLine.external_id`): by position
+when the order is created, by SKU when an update adds a line or the order is linked (a SKU on
+two new lines gets none): a refund names the line it refunds by that id."""
 
 from __future__ import annotations
 
@@ -30,7 +34,7 @@ from store.connect.ledger import claim, seen
 from store.enums import DiscrepancyType, PaymentStatus
 from store.errors import CannotCancel, IntakeRejected, ValidationFailed
 from store.fulfilment import cancel_order
-from store.models import Customer, Event, Order
+from store.models import Customer, Event, Order, OrderLine
 from store.orders import LineEdit, OrderEdit, edit_order, intake_order
 from store.refs import ref_key_of
 from store.states import PAYMENT_CHOICES
@@ -70,7 +74,9 @@ class StorefrontOrder:
     currency: str | None
     payment: PaymentStatus | None  # None: the platform's status says nothing of payment
     ship: dict[str, str] = field(default_factory=dict)  # ADDRESS column -> value
-    lines: tuple[dict, ...] = ()  # intake lines: sku, quantity, unit_price
+    # Intake lines (sku, quantity, unit_price), each with the platform's id of its line item
+    # (external_id; None when the platform sent none).
+    lines: tuple[dict, ...] = ()
     shipping: str | None = None  # the shipping charge, as the platform wrote it
     notes: str | None = None
     canceled: str | None = None  # why, when the platform canceled (or deleted) the order
@@ -90,9 +96,9 @@ def list_field(body: dict, name: str) -> list:
 def line_items(order: dict, quantity=lambda line: line.get("quantity"), *,
                zero_is_removed: bool = False,
                price=lambda line: text(line.get("price")) or None) -> list[dict]:
-    """The order's `line_items` as intake lines (sku, quantity, unit price); `quantity` and
-    `price` read a line's the platform's way; with `zero_is_removed`, lines at 0 are left
-    out."""
+    """The order's `line_items` as intake lines (sku, quantity, unit price) with their `id`
+    as external_id; `quantity` and `price` read a line's the platform's way; with
+    `zero_is_removed`, lines at 0 are left out."""
     lines = order.get("line_items")
     if not isinstance(lines, list) or not lines:
         raise IntakeRejected("line_items must be a list of at least one line.",
@@ -107,7 +113,8 @@ def line_items(order: dict, quantity=lambda line: line.get("quantity"), *,
         # unknown-SKU check to flag (refusing it lost the whole order).
         sku = text(line.get("sku")) or f"NO-SKU-{text(line.get('variant_id')) or n + 1}"[:64]
         if (units := quantity(line)) != 0 or not zero_is_removed:
-            out.append({"sku": sku, "quantity": units, "unit_price": price(line)})
+            out.append({"sku": sku, "quantity": units, "unit_price": price(line),
+                        "external_id": text(line.get("id"))[:80] or None})
     return out
 
 
@@ -190,13 +197,16 @@ def _create(session: Session, db, order: StorefrontOrder, default_rep: str | Non
             "order_date": (order.created_at or clock.now()).isoformat(),
             "currency": order.currency,
             "payment_status": (order.payment or PaymentStatus.AWAITING).value,
-            "notes": order.notes, "lines": list(order.lines),
+            "notes": order.notes,
+            "lines": [{k: v for k, v in line.items() if k != "external_id"}
+                      for line in order.lines],
             **{f"ship_{column}": value for column, value in order.ship.items() if value}}
     result = intake_order(db, body={k: v for k, v in body.items() if v is not None},
                           actor=order.platform, shipping=order.shipping)
     new = session.scalars(select(Order).where(Order.ref == result.order_ref)).one()
     _stamp(session, new, external_key=order.key, source=order.platform,
            external_updated_at=order.updated_at)
+    _keep_line_ids(session, new, order, in_order=result.created)
     answer = {"ok": True, "order_ref": result.order_ref, "created": result.created,
               "discrepancies": result.discrepancies}
     if order.canceled:
@@ -213,7 +223,49 @@ def _link(session: Session, db, existing: Order, order: StorefrontOrder) -> dict
     answer |= _cancel(session, db, existing, order) if order.canceled else \
         _update(session, db, existing, order)
     _stamp(session, existing, external_updated_at=order.updated_at)
+    if order.canceled:  # an update keeps them itself
+        _keep_line_ids(session, existing, order)
     return answer
+
+
+def sku_key(sku: str) -> str:
+    """A SKU compared as the catalog matches its spellings: 'wid1042bl' is 'WID-1042-BL'."""
+    return "".join(c for c in (sku or "").casefold() if c.isalnum())
+
+
+def _keep_line_ids(session: Session, order: Order, data: StorefrontOrder, *,
+                   in_order: bool = False) -> None:
+    """Each desk line gets the id of the platform's line item it came from. `in_order`: the
+    order was just created from `data.lines`, one desk line per line item in the same order.
+    Else a line item whose id no desk line has yet goes to the one desk line without an id of
+    its SKU, when it is the only such line item: a SKU on two lines is left without ids (a
+    refund of it is then told to the desk, not guessed)."""
+    lines = list(session.scalars(select(OrderLine).where(OrderLine.order_id == order.id)
+                                 .order_by(OrderLine.line_no)))
+    if in_order:
+        if len(lines) != len(data.lines) or any(
+                sku_key(ours.sku) != sku_key(line["sku"])
+                for ours, line in zip(lines, data.lines, strict=True)):
+            return
+        pairs = [(ours, line.get("external_id")) for ours, line in zip(lines, data.lines,
+                                                                       strict=True)]
+    else:
+        known = {line.external_id for line in lines if line.external_id}
+        free: dict[str, list[OrderLine]] = {}
+        for line in lines:
+            if not line.external_id:
+                free.setdefault(sku_key(line.sku), []).append(line)
+        new: dict[str, list[str]] = {}
+        for line in data.lines:
+            if line.get("external_id") and line["external_id"] not in known:
+                new.setdefault(sku_key(line["sku"]), []).append(line["external_id"])
+        pairs = [(free[key][0], ids[0]) for key, ids in new.items()
+                 if len(ids) == 1 and len(free.get(key, ())) == 1]
+    for line, external_id in pairs:
+        if external_id and line.external_id != external_id:
+            # Not through the ORM's flush: it would recompute the order's digest facts.
+            session.execute(update(OrderLine).where(OrderLine.id == line.id)
+                            .values(external_id=external_id))
 
 
 def _customer(session: Session, order: StorefrontOrder, default_rep: str | None) -> str:
@@ -299,6 +351,7 @@ def _update(session: Session, db, order: Order, data: StorefrontOrder) -> dict:
         (f"{name}:{theirs}", f"storefront and desk disagree on {name.replace('_', '-')}",
          f"{data.platform}: {theirs}", ours)
         for name, ours, theirs in conflicts]) if conflicts else 0
+    _keep_line_ids(session, order, data)
     return {"changed": changed, "discrepancies": opened}
 
 

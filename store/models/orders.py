@@ -174,6 +174,9 @@ class OrderLine(Base):
     warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouses.id"))
     # Units of this line currently reserved against stock.
     quantity_reserved: Mapped[int] = mapped_column(default=0)
+    # The storefront's own id of the line ("466157049", Shopify's line item id) on an order
+    # with an external key: a refund names the line by it, and a SKU may be on two lines.
+    external_id: Mapped[str | None] = mapped_column(String(80))
 
     order: Mapped[Order] = relationship(back_populates="lines")
     product: Mapped[Product | None] = relationship()

@@ -11,7 +11,16 @@ from sqlalchemy import select
 from store import clock
 from store.enums import DiscrepancyStatus, OrderStatus, PaymentStatus
 from store.fulfilment import ShipRequest, allocate, ship_order
-from store.models import ConnectSource, Customer, Discrepancy, Event, Order, Return
+from store.models import (
+    ConnectSource,
+    Customer,
+    Discrepancy,
+    Event,
+    Order,
+    OrderLine,
+    Return,
+    ReturnLine,
+)
 from store.orders import LineEdit, OrderEdit, edit_order
 from store.views.orders import AddressView
 from tests.support.clock import TODAY
@@ -240,6 +249,49 @@ def test_a_refund_the_desk_cannot_map_is_a_discrepancy(connect, refund, words):
     status, answer = t.shopify(refund, topic="refunds/create", webhook_id="r1")
     assert (status, answer["rma"], answer["discrepancies"]) == (200, None, 1), answer
     assert words in flagged(t, "storefront:refund:")[0].title
+
+
+def two_lines_of_one_sku(t) -> None:
+    """#1001 with WID-1042-BL on two lines (Shopify's 466157049 × 4, 466157050 × 1), shipped."""
+    body = shopify_order(created_at=at(-2), email="bob@norman.example")
+    paid = body["line_items"][0]
+    body["line_items"] = [paid, {**paid, "id": 466157050, "quantity": 1, "current_quantity": 1,
+                                 "title": "Widget Blue (gift wrapped)"}]
+    assert t.shopify(body)[0] == 200
+    ship_order(t.db, ref="#1001", actor="U0PROC1", request=ShipRequest(
+        "UPS", "Ground", TODAY, "1Z999AA10000000001", {"l1": "4", "l2": "1"}))
+
+
+def returned(t) -> list[tuple[int, int, int]]:
+    """(line no, quantity, the return's refund) of every return line."""
+    with t.db.read() as s:
+        return [tuple(row) for row in s.execute(
+            select(OrderLine.line_no, ReturnLine.quantity, Return.refund_minor)
+            .join(ReturnLine, ReturnLine.order_line_id == OrderLine.id)
+            .join(Return, Return.id == ReturnLine.return_id)).all()]
+
+
+def test_a_line_an_update_adds_keeps_its_line_item_id_for_a_refund(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    body = shopify_order(created_at=at(-2), updated_at=at(-1), email="bob@norman.example")
+    paid = body["line_items"][0]
+    body["line_items"] = [paid, {**paid, "id": 466157051, "sku": "CBL-5005-BK", "quantity": 2,
+                                 "current_quantity": 2, "price": "3.00"}]
+    status, answer = t.shopify(body, topic="orders/updated", webhook_id="w2")
+    assert (status, answer["discrepancies"]) == (200, 0), answer
+    with t.db.read() as s:
+        assert [(line.sku, line.external_id) for line in s.scalars(
+            select(OrderLine).where(OrderLine.order_id == order_of(t).id)
+            .order_by(OrderLine.line_no))] == [("WID-1042-BL", "466157049"),
+                                               ("CBL-5005-BK", "466157051")]
+    ship_order(t.db, ref="#1001", actor="U0PROC1", request=ShipRequest(
+        "UPS", "Ground", TODAY, "1Z999AA10000000001", {"l1": "4", "l2": "2"}))
+    status, answer = t.shopify(shopify_refund(quantity=1, amount="3.00", sku="CBL-5005-BK",
+                                              line_item_id=466157051),
+                               topic="refunds/create", webhook_id="r1")
+    assert (status, bool(answer["rma"])) == (200, True), answer
+    assert returned(t) == [(2, 1, 300)]
 
 
 def test_an_unknown_sku_is_stored_and_flagged_as_with_csv(connect):

@@ -160,13 +160,15 @@ def shopify_order(*, created_at: str, updated_at: str | None = None, email: str,
 
 
 def shopify_refund(*, order_id: int = 450789469, sku: str = "WID-1042-BL", quantity: int = 1,
-                   refund_id: int = 509562969, amount: str = "12.50") -> dict:
-    """A Refund as Shopify's REST Admin API documents it (refunds/create's body)."""
+                   refund_id: int = 509562969, amount: str = "12.50",
+                   line_item_id: int = 466157049) -> dict:
+    """A Refund as Shopify's REST Admin API documents it (refunds/create's body); its one
+    refund line item names the order's line item by `line_item_id`."""
     items = [] if quantity == 0 else [{
-        "id": 104689539, "quantity": quantity, "line_item_id": 466157049, "location_id": 487838322,
-        "restock_type": "return", "subtotal": 12.5, "total_tax": 0.0,
+        "id": 104689539, "quantity": quantity, "line_item_id": line_item_id,
+        "location_id": 487838322, "restock_type": "return", "subtotal": 12.5, "total_tax": 0.0,
         "subtotal_set": {"shop_money": {"amount": "12.50", "currency_code": "USD"}},
-        "line_item": {"id": 466157049, "variant_id": 39072856, "title": "Widget Blue",
+        "line_item": {"id": line_item_id, "variant_id": 39072856, "title": "Widget Blue",
                       "quantity": 4, "sku": sku, "price": "12.50", "product_id": 632910392}}]
     return {"id": refund_id, "order_id": order_id, "created_at": "2026-12-01T10:00:00-05:00",
             "note": "damaged in transit", "user_id": 548380009, "processed_at":
