@@ -11,9 +11,12 @@ with its offset; `updated_at` orders the updates.
 
 Refund: {"id", "order_id", "created_at", "note", "refund_line_items": [{"line_item_id",
 "quantity", "restock_type", "subtotal", "line_item": {"sku", ...}}], "transactions": [{"kind":
-"refund", "status": "success", "amount"}]}. Refunded lines that shipped become a return (RMA,
-outcome refund) through the desk's own return path; what cannot map (nothing shipped yet, a
-line the desk does not have, a money-only refund) becomes a discrepancy saying so."""
+"refund", "status": "success", "amount"}]}. Each refunded item is the desk line its
+`line_item_id` came in as (store.connect.storefront.refund_lines; by SKU only for a line the
+desk keeps no id for, and only when no other such line has that SKU). Refunded lines that
+shipped become a return (RMA, outcome refund) through the desk's own return path; what cannot
+map (nothing shipped yet, a line item the desk does not have or cannot tell apart, a
+money-only refund) becomes a discrepancy saying so."""
 
 from __future__ import annotations
 
@@ -23,12 +26,14 @@ from sqlalchemy.orm import Session
 from store.connect.ledger import claim, remember
 from store.connect.storefront import (
     Buyer,
+    RefundedItem,
     StorefrontOrder,
     apply,
     flag,
     line_items,
     list_field,
     money_sum,
+    refund_lines,
     text,
     unshipped_lines,
 )
@@ -145,16 +150,16 @@ def _refund(session: Session, db, refund: dict) -> dict:
 def _refund_once(session: Session, db, refund: dict) -> dict:
     if refund.get("order_id") is None:
         raise IntakeRejected("The refund's order_id is missing.", field="order_id")
-    items = list_field(refund, "refund_line_items")
-    wanted: dict[str, int] = {}
-    for n, item in enumerate(items):
+    items: list[RefundedItem] = []
+    for n, item in enumerate(list_field(refund, "refund_line_items")):
         line = item.get("line_item") if isinstance(item, dict) else None
         quantity = item.get("quantity") if isinstance(item, dict) else None
         if not isinstance(line, dict) or not isinstance(quantity, int) or quantity < 0:
             raise IntakeRejected("Each refund line item needs its line_item and a quantity.",
                                  field=f"refund_line_items[{n}]")
-        sku = text(line.get("sku"))
-        wanted[sku] = wanted.get(sku, 0) + quantity
+        # The order's line item it refunds: its line_item_id (the line_item's own id).
+        named = text(item.get("line_item_id")) or text(line.get("id"))
+        items.append(RefundedItem(named[:80] or None, text(line.get("sku")), quantity))
     order = session.scalars(select(Order).where(
         Order.external_key == f"{PLATFORM}:{refund['order_id']}")).first()
     if order is None:
@@ -163,18 +168,19 @@ def _refund_once(session: Session, db, refund: dict) -> dict:
                         and t.get("kind") == "refund" and t.get("status") == "success"],
                        "amount", "transactions") or "0"
     answer = {"ok": True, "order_ref": order.ref, "refunded": amount}
-    by_sku = {line.sku: line.line_no for line in order.lines}
-    unknown = sorted(sku or "(no sku)" for sku in wanted if sku not in by_sku)
+    # By the line item each names, not by SKU: a SKU on two lines put the refund of the first
+    # on the second, at its price.
+    wanted, unmatched = refund_lines(order, items)
     why = None
-    if not wanted:
+    if not items:
         why = f"a refund of {amount} {order.currency} with no lines"
-    elif unknown:
-        why = f"refunded lines the order does not have ({', '.join(unknown)})"
+    elif unmatched:
+        why = "; ".join(unmatched)
     else:
         try:
             result = create_return(db, ref=order.ref, actor=PLATFORM, lines=[
-                ReturnLineRequest(by_sku[sku], quantity, "refund", REFUND_REASON)
-                for sku, quantity in wanted.items()], note=text(refund.get("note")) or None)
+                ReturnLineRequest(line_no, quantity, "refund", REFUND_REASON)
+                for line_no, quantity in wanted.items()], note=text(refund.get("note")) or None)
             return answer | {"rma": result.ret.rma}
         except (NothingToReturn, ValidationFailed) as err:
             why = "refunded lines that cannot come back: " + (

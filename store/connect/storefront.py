@@ -17,7 +17,7 @@ the desk last took changes nothing. A cancellation of an order already shipped f
 
 Each line keeps the platform's own id of its line item (`OrderLine.external_id`): by position
 when the order is created, by SKU when an update adds a line or the order is linked (a SKU on
-two new lines gets none): a refund names the line it refunds by that id."""
+two new lines gets none). A refund names the line it refunds by that id (`refund_lines`)."""
 
 from __future__ import annotations
 
@@ -287,6 +287,50 @@ def _customer(session: Session, order: StorefrontOrder, default_rep: str | None)
     session.add(customer)
     session.flush()
     return customer.code
+
+
+@dataclass(frozen=True)
+class RefundedItem:
+    """One line of a storefront's refund: the platform's id of the order's line item it names
+    (None: it named none), that line item's SKU as the refund carries it, and the units."""
+    external_id: str | None
+    sku: str
+    quantity: int
+
+
+def refund_lines(order: Order, items: list[RefundedItem]) -> tuple[dict[int, int], list[str]]:
+    """The desk's lines the refunded items are (line no -> units), each found by the platform's
+    line item id; and why the items that are not one line for certain are not. A line the desk
+    keeps no id for (an order taken before the desk kept them) is found by its SKU, when the
+    SKU is on one such line only: a SKU on two lines is never guessed between."""
+    by_id = {line.external_id: line for line in order.lines if line.external_id}
+    wanted: dict[int, int] = {}
+    problems: list[str] = []
+    for item in items:
+        named = f"line item {item.external_id}" if item.external_id else "a line item"
+        sku = item.sku or "no SKU"
+        line = by_id.get(item.external_id) if item.external_id else None
+        if line is not None and item.sku and sku_key(item.sku) != sku_key(line.sku):
+            problems.append(f"{named} is line {line.line_no} ({line.sku}), not {item.sku}")
+            continue
+        if line is None:
+            pool = [ours for ours in order.lines if item.sku and sku_key(ours.sku) ==
+                    sku_key(item.sku) and not (item.external_id and ours.external_id)]
+            if not pool:
+                problems.append(f"{named} ({sku}) is not on the order")
+                continue
+            if len(pool) > 1:
+                problems.append(f"{pool[0].sku} is on lines {_and(ours.line_no for ours in pool)}, "
+                                f"and the desk cannot tell which is {named}")
+                continue
+            line = pool[0]
+        wanted[line.line_no] = wanted.get(line.line_no, 0) + item.quantity
+    return wanted, problems
+
+
+def _and(numbers) -> str:
+    words = [str(n) for n in numbers]
+    return ", ".join(words[:-1]) + f" and {words[-1]}" if len(words) > 1 else "".join(words)
 
 
 def _people_changed(session: Session, order: Order, actor: str) -> set[str]:

@@ -271,6 +271,65 @@ def returned(t) -> list[tuple[int, int, int]]:
             .join(Return, Return.id == ReturnLine.return_id)).all()]
 
 
+@pytest.mark.parametrize(("line_item_id", "quantity", "amount", "expected"), [
+    (466157049, 2, "25.00", [(1, 2, 2500)]),
+    (466157050, 1, "12.50", [(2, 1, 1250)]),
+])
+def test_a_refund_lands_on_the_line_item_it_names_when_its_sku_is_on_two_lines(
+        connect, line_item_id, quantity, amount, expected):
+    """Refunds were matched by SKU, the last line of a SKU kept: 2 units of the first line
+    went to the second (1 unit) and were refused as 'Only 1 of line 2 can come back'."""
+    t = connect
+    two_lines_of_one_sku(t)
+    status, answer = t.shopify(shopify_refund(quantity=quantity, amount=amount,
+                                              line_item_id=line_item_id),
+                               topic="refunds/create", webhook_id="r1")
+    assert (status, answer.get("discrepancies")) == (200, None), answer
+    assert answer["rma"]
+    assert returned(t) == expected
+    assert flagged(t, "storefront:refund:") == []
+
+
+def test_a_refund_of_a_line_item_not_on_the_order_is_a_discrepancy_naming_it(connect):
+    t = connect
+    two_lines_of_one_sku(t)
+    status, answer = t.shopify(shopify_refund(quantity=1, line_item_id=466157999),
+                               topic="refunds/create", webhook_id="r1")
+    assert (status, answer["rma"], answer["discrepancies"]) == (200, None, 1), answer
+    assert returned(t) == []
+    title = flagged(t, "storefront:refund:")[0].title
+    assert "line item 466157999 (WID-1042-BL) is not on the order" in title, title
+
+
+def test_a_refund_naming_no_known_line_item_of_a_sku_on_two_lines_is_not_guessed(connect):
+    """An order taken before the desk kept Shopify's line item ids: the SKU alone cannot say
+    which of its two lines came back, so the desk is told, not guessed for."""
+    t = connect
+    two_lines_of_one_sku(t)
+    with t.db.write() as s:
+        for line in s.scalars(select(OrderLine)):
+            line.external_id = None
+    status, answer = t.shopify(shopify_refund(quantity=1), topic="refunds/create",
+                               webhook_id="r1")
+    assert (status, answer["rma"], answer["discrepancies"]) == (200, None, 1), answer
+    assert returned(t) == []
+    title = flagged(t, "storefront:refund:")[0].title
+    assert "WID-1042-BL is on lines 1 and 2" in title, title
+
+
+def test_a_refund_of_an_order_without_line_item_ids_maps_a_sku_on_one_line(connect):
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    ship(t)
+    with t.db.write() as s:
+        for line in s.scalars(select(OrderLine)):
+            line.external_id = None
+    status, answer = t.shopify(shopify_refund(quantity=2, amount="25.00"),
+                               topic="refunds/create", webhook_id="r1")
+    assert (status, bool(answer["rma"])) == (200, True), answer
+    assert returned(t) == [(1, 2, 2500)]
+
+
 def test_a_line_an_update_adds_keeps_its_line_item_id_for_a_refund(connect):
     t = connect
     t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
