@@ -76,9 +76,11 @@ def cancel_order(db: Database, *, ref: str, actor: str, reason: str) -> CancelRe
         stage = order.fulfilment_status
         order.fulfilment_status = FulfilmentStatus.UNFULFILLED
         log(session, order, actor=actor, kind="canceled", summary=f"canceled it: {reason}",
-            changes=[{"field": "status", "before": before, "after": "canceled"},
-                     {"field": "fulfilment", "before": stage.value, "after": "unfulfilled"},
-                     {"field": "reserved", "before": released, "after": 0}])
+            changes=[change for change in (
+                {"field": "status", "before": before, "after": "canceled"},
+                {"field": "fulfilment", "before": stage.value, "after": "unfulfilled"},
+                {"field": "reserved", "before": released, "after": 0},
+            ) if change["before"] != change["after"]])  # only what the cancel changed
         queued = _reject_waiting(session, order, actor)
         queued += refresh_pick(session, order)
         # Its own automatic items have nothing left to be about, and what its customer owes

@@ -229,10 +229,14 @@ def snooze(db: Database, *, discrepancy_id: int, actor: str, choice: str,
         if d.status == St.SNOOZED and d.snoozed_until and abs(
                 d.snoozed_until - until) < timedelta(minutes=2):
             return "already_snoozed"
+        # Snoozed again: the wake time it had is the change's before, not nothing.
+        before = d.snoozed_until.isoformat() if d.status == St.SNOOZED and d.snoozed_until \
+            else None
         d.status, d.snoozed_until = St.SNOOZED, until
         record(session, d, actor=actor, kind="triage.snoozed", now=now,
                summary=f"snoozed until {until:%Y-%m-%d %H:%M} UTC",
-               changes=[{"field": "snoozed_until", "before": None, "after": until.isoformat()}])
+               changes=[{"field": "snoozed_until", "before": before,
+                         "after": until.isoformat()}])
         return "snoozed"
     return _act(db, discrepancy_id, act, now)
 

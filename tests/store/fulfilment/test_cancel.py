@@ -85,3 +85,12 @@ def test_another_reps_thread_hears_shipments_and_cancels_without_tracking_or_rea
     canceled = follow_notices(db, "canceled:")
     assert canceled == {"U0SALES1": "SO-2002 was canceled: customer found it at $3 less",
                         "U0SALES2": "SO-2002 was canceled."}
+
+
+def test_a_cancel_records_only_what_it_changed(db, desk):
+    """An order never released read 'fulfilment: unfulfilled → unfulfilled' and 'reserved:
+    0 → 0' in its history beside the real change."""
+    cancel_order(db, ref="SO-2002", actor="U0PROC1", reason="duplicate")
+    with db.read() as s:
+        event = s.scalars(select(Event).where(Event.kind == "canceled")).one()
+    assert [c["field"] for c in event.changes] == ["status"]

@@ -244,3 +244,18 @@ def test_only_the_account_owner_is_dmed_a_problem_not_the_rep_on_the_order(db, i
         ref = s.scalar(select(Order.ref).order_by(Order.id))
     triage.flag_order(db, ref=ref, actor="U0PROC1", reason="customer called to change it")
     assert queued(db, "triage.parent") and queued(db, "triage.rep_dm") == []
+
+
+def test_snoozed_again_records_the_wake_time_it_had(db, items):
+    """The history kept 'snoozed_until: — → …' for a second snooze: when it would have woken
+    was lost."""
+    d_id, now = items["late"], clock.now()
+    first = triage.snooze(db, discrepancy_id=d_id, actor="U0PROC1", choice="1h", now=now)
+    triage.snooze(db, discrepancy_id=d_id, actor="U0PROC2", choice="tomorrow", now=now)
+    with db.read() as s:
+        snoozes = s.scalars(select(Event).where(Event.kind == "triage.snoozed",
+                                                Event.discrepancy_id == d_id)
+                            .order_by(Event.id)).all()
+    assert snoozes[0].changes[0]["before"] is None
+    assert snoozes[1].changes[0]["before"] == first.discrepancy.snoozed_until.isoformat() == \
+        snoozes[0].changes[0]["after"]
