@@ -57,7 +57,7 @@ def on_disconnect_command(request: Request) -> Reply:
     if len(request.text.split()) != 1:
         raise ValidationFailed({"text": f"which channel? `{DISCONNECT_USAGE}`"})
     channel = parse_channel(request.text)
-    gone = disconnect_channel(request.deps.db, channel_id=channel)
+    gone = disconnect_channel(request.deps.db, channel_id=channel, actor=request.user)
     return Reply.message(confirmation_message(
         f"<#{channel}> is no longer linked to an account." if gone
         else f"<#{channel}> wasn't linked to an account."))

@@ -8,7 +8,7 @@ from messages import i18n
 from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
 from messages.elements import actions, button, context, header, md, section
 from messages.findings import worded_title
-from messages.i18n import N_, _, ngettext
+from messages.i18n import N_, _, count_text, ngettext
 from messages.render import render
 from messages.text import day, label, money, mrkdwn, plain, sections_of, when
 
@@ -338,16 +338,35 @@ HISTORY_SECTIONS = 46
 
 
 def history_message(page) -> dict:
+    return render("order_history.json.j2", page=page, ids=OrderActions,
+                  rows=_event_sections(page.events))
+
+
+def audit_message(page) -> dict:
+    """`/orders audit`: the workspace's changes that are no one order's, newest first."""
+    rows = _event_sections(page.events) or ["_" + _("No changes recorded yet.") + "_"]
+    footer = _("Page %(page)s of %(pages)s") % {"page": page.page, "pages": page.pages} + \
+        " · " + ngettext("%(num)s change, newest first", "%(num)s changes, newest first",
+                         page.total) % {"num": count_text(page.total)}
+    if page.page < page.pages:
+        footer += " · " + _("older: %(command)s") % {
+            "command": f"`/orders audit {page.page + 1}`"}
+    title = _("Workspace changes")
+    return {"response_type": "ephemeral", "text": title,
+            "blocks": [header(title), *(section(text) for text in rows), context(footer)]}
+
+
+def _event_sections(events) -> list[str]:
     """Each event with every change it made (an edit of 40 fields is 40 rows, in as many
     sections as they need: the history is where a manager looks for what changed). Only when
     a page's events need more sections than a message holds does an event end with how many
     of its changes are left out; every event keeps at least its own section."""
     rows, left = [], HISTORY_SECTIONS
-    for n, event in enumerate(page.events):
-        most = max(1, left - (len(page.events) - n - 1))
+    for n, event in enumerate(events):
+        most = max(1, left - (len(events) - n - 1))
         texts = sections_of([event_text(event)] +
                             [f"    • {change_row(change, 300)}" for change in event.changes],
                             most=most, more=lambda k: _("…and %(n)s more") % {"n": k})
         rows += texts
         left -= len(texts)
-    return render("order_history.json.j2", page=page, ids=OrderActions, rows=rows)
+    return rows

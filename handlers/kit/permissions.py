@@ -24,6 +24,7 @@ class Permission(StrEnum):
     APPROVE = "approve"
     DIGEST_SUBSCRIBE = "digest_subscribe"
     REPORT = "report"
+    AUDIT = "audit"
     SET_ROLE = "set_role"
     ROUTE = "route"
     ASSIGN = "assign"

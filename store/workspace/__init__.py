@@ -11,12 +11,14 @@ dead_letters / retry_dead              posts Slack refused for good, for admins 
 submit_once / forget_submissions       change things once per modal submission
 refresh_homes                          queue App Home refreshes (outbox, coalesced)
 set_autolink / autolink_on             channels where messages naming orders are answered
+workspace_history                      the audit trail of what is no one order's (/orders audit)
 language_of / set_language             the language a person chose (/orders language)
 """
 
 from __future__ import annotations
 
 from store.outbox import DeadLetter, dead_letters, retry_dead
+from store.workspace.audit import workspace_history
 from store.workspace.autolink import autolink_channels, autolink_on, set_autolink
 from store.workspace.connections import (
     ConnectionView,
@@ -61,6 +63,7 @@ from store.workspace.visibility import (
 )
 
 __all__ = [
+    "workspace_history",
     "autolink_channels",
     "autolink_on",
     "set_autolink",

@@ -7,7 +7,9 @@ from sqlalchemy import delete, select
 
 from store import clock
 from store.db import Database
-from store.models import AutolinkChannel
+from store.models import AutolinkChannel, Event
+
+AUTOLINK_CHANGED = "autolink_changed"
 
 
 def set_autolink(db: Database, *, channel_id: str, on: bool, actor: str) -> bool:
@@ -17,12 +19,17 @@ def set_autolink(db: Database, *, channel_id: str, on: bool, actor: str) -> bool
         if on and row is None:
             session.add(AutolinkChannel(channel_id=channel_id, enabled_by=actor,
                                         enabled_at=clock.now()))
-            return True
-        if not on and row is not None:
+        elif not on and row is not None:
             session.execute(delete(AutolinkChannel)
                             .where(AutolinkChannel.channel_id == channel_id))
-            return True
-        return False
+        else:
+            return False
+        # Who made a channel answer every order named in it (the audit trail, /orders audit).
+        session.add(Event(actor_id=actor, kind=AUTOLINK_CHANGED, at=clock.now(),
+                          summary=f"turned order links {'on' if on else 'off'} in {channel_id}",
+                          changes=[{"field": "order links", "before": "off" if on else "on",
+                                    "after": "on" if on else "off", "channel_id": channel_id}]))
+        return True
 
 
 def autolink_on(db: Database, *, channel_id: str | None) -> bool:

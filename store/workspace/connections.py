@@ -12,7 +12,9 @@ from sqlalchemy import delete, select
 from store import clock
 from store.db import Database
 from store.errors import CustomerNotFound
-from store.models import ChannelLink, Customer, Follow, Order
+from store.models import ChannelLink, Customer, Event, Follow, Order
+
+LINKED, UNLINKED = "channel.linked", "channel.unlinked"
 
 
 @dataclass(frozen=True)
@@ -33,9 +35,17 @@ def connect_channel(db: Database, *, actor: str, channel_id: str,
         if customer is None:
             raise CustomerNotFound(customer_code.strip())
         link = session.get(ChannelLink, channel_id)
+        before = None if link is None else session.scalar(
+            select(Customer.code).where(Customer.id == link.customer_id))
         if link is None:
             link = ChannelLink(channel_id=channel_id, customer_id=customer.id)
             session.add(link)
+        if before != customer.code:  # who let another organisation read which account
+            session.add(Event(actor_id=actor, kind=LINKED, customer_id=customer.id,
+                              at=clock.now(), summary=f"linked {channel_id} to {customer.code}"
+                              + (f" (it was linked to {before})" if before else ""),
+                              changes=[{"field": "link", "before": before or "",
+                                        "after": customer.code, "channel_id": channel_id}]))
         link.customer_id, link.linked_by, link.linked_at = customer.id, actor, clock.now()
         # The customer's people read the channel: its threads stop following other accounts'
         # orders (followed while it was linked to another account, or before it was linked).
@@ -45,14 +55,19 @@ def connect_channel(db: Database, *, actor: str, channel_id: str,
         return ConnectionView(channel_id, customer.id, customer.code, customer.name, actor)
 
 
-def disconnect_channel(db: Database, *, channel_id: str) -> bool:
+def disconnect_channel(db: Database, *, channel_id: str, actor: str) -> bool:
     """Unlink the channel; False when it was not linked. Its threads stop following orders:
     the other organisation may still read it, and unlinked it would hear the desk's words."""
     with db.write() as session:
         gone = session.execute(delete(ChannelLink).where(ChannelLink.channel_id == channel_id)
-                               .returning(ChannelLink.channel_id)).first()
+                               .returning(ChannelLink.customer_id)).first()
         if gone is not None:
             session.execute(delete(Follow).where(Follow.channel_id == channel_id))
+            code = session.scalar(select(Customer.code).where(Customer.id == gone[0]))
+            session.add(Event(actor_id=actor, kind=UNLINKED, customer_id=gone[0], at=clock.now(),
+                              summary=f"unlinked {channel_id} from {code}",
+                              changes=[{"field": "link", "before": code, "after": "",
+                                        "channel_id": channel_id}]))
     return gone is not None
 
 

@@ -33,6 +33,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "approve": MANAGERS,
     "digest_subscribe": MANAGERS,
     "report": DESK,
+    "audit": MANAGERS,
     "set_role": ADMINS,
     "route": ADMINS,
     # triage (handlers/triage*.py, handlers/flag.py, handlers/new_order.py)
@@ -55,7 +56,7 @@ ACTION_PHRASES: dict[str, str] = {
     "follow": "follow orders", "edit_order": "edit orders", "edit_customer": "edit customers",
     "claim": "claim discrepancies", "resolve": "resolve discrepancies",
     "approve": "approve changes", "digest_subscribe": "subscribe channels to digests",
-    "report": "see reports",
+    "report": "see reports", "audit": "read the workspace's audit trail",
     "set_role": "set roles", "route": "route channels",
     "assign": "assign discrepancies", "escalate": "escalate discrepancies",
     "snooze": "snooze discrepancies", "apply_fix": "apply fixes to orders",

@@ -284,6 +284,8 @@ CASES = [
     Case("connections.on_disconnect_command",
          slash("/orders", lambda g: f"disconnect <#{CHANNEL}>"), refused=PROCESSOR),
     Case("outbox.on_outbox_command", slash("/orders", lambda g: "outbox"), refused=PROCESSOR),
+    Case("history.on_audit_command", slash("/orders", lambda g: "audit"), refused=PROCESSOR,
+         allowed=MANAGER),
     Case("autolink.on_autolink_command", slash("/orders", lambda g: "autolink"),
          refused=PROCESSOR),
     Case("mail.on_mail_command", slash("/orders", lambda g: "mail"), refused=PROCESSOR),
