@@ -5,11 +5,12 @@ the address rules orders' ship-to shares.
 from __future__ import annotations
 
 from store.customers.addresses import address_problems, clean_address
-from store.customers.operations import edit_customer, get_customer
+from store.customers.operations import CUSTOMER_EDITED, edit_customer, get_customer
 from store.customers.view import CREDIT_STATUSES, UNPAID, address_view, default_shipping
 
 __all__ = [
     "CREDIT_STATUSES",
+    "CUSTOMER_EDITED",
     "UNPAID",
     "address_problems",
     "address_view",

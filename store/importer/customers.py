@@ -20,11 +20,14 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from store import clock
+from store.customers import CUSTOMER_EDITED
 from store.enums import AddressKind
 from store.importer import fields as f
 from store.importer.context import ImportContext
 from store.importer.order_batch import chunked_in
-from store.models import Customer, CustomerAddress
+from store.models import Customer, CustomerAddress, Event
+from store.money import format_money
 from store.triage import recheck_credit
 
 COLUMNS = [
@@ -108,9 +111,12 @@ def _write_batch(ctx: ImportContext, batch, seen: dict[str, int]) -> None:
                     ctx.tally.reject(row_no, err.column, err.reason)
             else:
                 owed_before = _credit_terms(existing.get(values["code"]))
-                if _apply(session, values, existing):
+                known = values["code"] in existing
+                if diffs := _apply(session, values, existing):
                     ctx.tally.rows_imported += 1
                     customer = existing[values["code"]]
+                    if known:  # a limit, a rep, an address changed by a file: in the trail too
+                        _log_changes(session, ctx, customer, diffs)
                     if owed_before is not None and _credit_terms(customer) != owed_before:
                         moved.append(customer)
                 else:
@@ -127,18 +133,25 @@ def _credit_terms(customer: Customer | None) -> tuple | None:
     return None if customer is None else (customer.credit_limit_minor, customer.currency)
 
 
-def _apply(session: Session, values: dict, existing: dict[str, Customer]) -> bool:
+# The customer's columns an import sets, as the trail names them.
+_FIELDS = {"name": "name", "email": "email", "phone": "phone", "currency": "currency",
+           "sales_rep_id": "sales rep", "credit_limit_minor": "credit limit",
+           "language": "language"}
+
+
+def _apply(session: Session, values: dict, existing: dict[str, Customer]) -> list[tuple]:
+    """Set the row's values; the (field, before, after) it changed (a new customer: one)."""
     customer = existing.get(values["code"])
-    changed = customer is None
+    changed: list[tuple] = []
     if customer is None:
         customer = Customer(code=values["code"])
         session.add(customer)
         existing[values["code"]] = customer
-    for attr in ("name", "email", "phone", "currency", "sales_rep_id", "credit_limit_minor",
-                 "language"):
+        changed.append(("customer", None, values["code"]))
+    for attr, label in _FIELDS.items():
         if getattr(customer, attr, None) != values[attr]:
+            changed.append((label, getattr(customer, attr, None), values[attr]))
             setattr(customer, attr, values[attr])
-            changed = True
     address = values["address"]
     if not any(address.values()):
         return changed
@@ -147,9 +160,24 @@ def _apply(session: Session, values: dict, existing: dict[str, Customer]) -> boo
     if current is None:
         customer.addresses.append(CustomerAddress(kind=AddressKind.SHIPPING, is_default=True,
                                                   **address))
-        return True
+        return changed + [("shipping address", None, "added")]
     for attr, value in address.items():
         if getattr(current, attr) != value:
+            changed.append((f"shipping {attr.replace('_', ' ')}", getattr(current, attr), value))
             setattr(current, attr, value)
-            changed = True
     return changed
+
+
+def _log_changes(session: Session, ctx: ImportContext, customer: Customer, diffs) -> None:
+    def shown(label: str, value) -> str:
+        if value is None:
+            return ""
+        if label == "credit limit":
+            return format_money(value, customer.currency)
+        return str(value)
+    fields = ", ".join(dict.fromkeys(label for label, _, _ in diffs))
+    session.add(Event(actor_id=ctx.actor, kind=CUSTOMER_EDITED, customer_id=customer.id,
+                      at=clock.now(), summary=f"import {ctx.filename}: edited {customer.code}: "
+                                              f"{fields}"[:300],
+                      changes=[{"field": label, "before": shown(label, before),
+                                "after": shown(label, after)} for label, before, after in diffs]))

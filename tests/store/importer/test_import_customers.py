@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from store.enums import AddressKind
 from store.importer import import_file
-from store.models import Customer, CustomerAddress
+from store.models import Customer, CustomerAddress, Event
 from tests.support.imports import FIXTURES, write_csv
 
 CUSTOMERS = FIXTURES / "customers.csv"
@@ -81,3 +81,26 @@ def test_the_mail_language_is_imported_checked_and_empty_means_the_default(db, t
     import_file(db, kind="customers", path=write_csv(tmp_path / "d.csv", HEADER, [row]))
     # Like every optional column, a file without it means "none": the workspace default.
     assert customer(db, "ACME")[0].language is None
+
+
+def test_what_an_import_changes_of_known_customers_is_in_the_trail(db, tmp_path):
+    """A file that moved an account to another rep or cut its credit limit left no trace: the
+    customer's trail (and /orders audit) had only edits made in Slack."""
+    import_file(db, kind="customers", path=CUSTOMERS)
+    with db.read() as s:
+        assert s.scalars(select(Event)).all() == []  # new customers: the import run says so
+    moved = write_csv(tmp_path / "moved.csv", HEADER, [
+        ["ACME", "Acme Corp", "buyer@acme.example", "+1 555 0100", "400.00", "USD",
+         "U0SALES2", "9 Elm St", "", "Springfield", "IL", "62702", "us"],
+    ])
+    import_file(db, kind="customers", path=moved, actor="U0ADMIN")
+    import_file(db, kind="customers", path=moved, actor="U0ADMIN")  # unchanged: nothing more
+    with db.read() as s:
+        events = s.scalars(select(Event)).all()
+    assert len(events) == 1 and events[0].actor_id == "U0ADMIN"
+    assert events[0].customer_id == customer(db, "ACME")[0].id
+    assert events[0].summary.startswith("import moved.csv: edited ACME: ")
+    changes = {c["field"]: (c["before"], c["after"]) for c in events[0].changes}
+    assert changes["credit limit"] == ("$50,000.00", "$400.00")
+    assert changes["sales rep"][1] == "U0SALES2"
+    assert changes["shipping line1"][1] == "9 Elm St"
