@@ -107,6 +107,10 @@ def build_message(mail: Outgoing, smtp: Smtp) -> EmailMessage:
     return message
 
 
+# A relay on this machine (stunnel, a local MTA) is no network to read a password from.
+_THIS_MACHINE = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
 def _connect(smtp: Smtp) -> smtplib.SMTP | MemorySink:
     if smtp.sink is not None:
         return smtp.sink
@@ -121,6 +125,14 @@ def _connect(smtp: Smtp) -> smtplib.SMTP | MemorySink:
         if server.has_extn("starttls"):
             server.starttls(context=context)
             server.ehlo()
+        elif smtp.user and smtp.host not in _THIS_MACHINE:
+            # A server (or someone between) that offers no STARTTLS would be handed the
+            # password in clear: the mails wait, and the error says why.
+            server.close()
+            raise smtplib.SMTPException(
+                f"{smtp.host}:{smtp.port} offers no STARTTLS, and Orderdesk won't send the "
+                "SMTP password unencrypted; use the server's TLS port (smtps://, 465) or "
+                "one that offers STARTTLS")
     if smtp.user:
         server.login(smtp.user, smtp.password or "")
     return server

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import html
 import re
+import smtplib
+import socket
 from dataclasses import replace
 
 import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
 from sqlalchemy import select, update
 
-from jobs.mail import deliver_mail, parse_smtp, queue_notices
+from jobs.mail import Smtp, _connect, deliver_mail, parse_smtp, queue_notices
 from messages.i18n import LANGUAGES
 from messages.mail import render_mail
 from store.enums import CUSTOMER_LANGUAGES, MailStatus
 from store.mail import draft_for, send_mail
 from store.models import Customer, OrderLine, OutgoingMail
 from tests.support.desk import build
-from tests.support.smtp import mail_text, send_prefilled
+from tests.support.smtp import Handler, mail_text, send_prefilled
 
 
 @pytest.fixture
@@ -163,3 +167,33 @@ def test_a_notice_goes_to_the_contact_when_the_customer_has_no_email(db, desk, s
     assert queue_notices(db, smtp_server.settings) == 1
     deliver_mail(db, smtp_server.settings)
     assert [r.recipients for r in smtp_server.received] == [["buyer@beta.example"]]  # domain case
+
+
+def test_the_smtp_password_is_never_sent_where_no_tls_was_offered():
+    """A server that offers no STARTTLS (or someone between who stripped it) was handed the
+    password in clear: login() ran whether or not the connection was encrypted."""
+    tried = []
+
+    def authenticator(server, session, envelope, mechanism, data):
+        tried.append(session.ssl)
+        return AuthResult(success=True)
+
+    for host in ("127.0.0.2", "127.0.0.1"):  # another machine, and a relay on this one
+        with socket.socket() as probe:
+            probe.bind((host, 0))
+            port = probe.getsockname()[1]
+        controller = Controller(Handler(), hostname=host, port=port,
+                                authenticator=authenticator, auth_require_tls=False)
+        controller.start()
+        try:
+            settings = Smtp(host=host, port=port, implicit_tls=False, user="desk",
+                            password="pw", sender="orders@desk.example")
+            if host == "127.0.0.2":
+                with pytest.raises(smtplib.SMTPException, match="offers no STARTTLS"):
+                    _connect(settings)
+                assert tried == []
+            else:
+                _connect(settings).quit()
+                assert tried == [None]
+        finally:
+            controller.stop()
