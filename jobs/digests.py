@@ -46,6 +46,7 @@ from store.periods import (
     local_date,
     period_containing,
 )
+from store.workspace import connected_customer
 
 log = logging.getLogger("orderdesk.digests")
 EVENT_TYPE = "orderdesk_digest"
@@ -111,6 +112,13 @@ def _run_subscription_digest(db: Database, client: WebClient, *,
                              subscription: SubscriptionView, period: Period, claimed_by: str,
                              now: datetime | None) -> Outcome:
     channel = subscription.channel_id
+    if connected_customer(db, channel_id=channel) is not None:
+        # Linked to a customer since it was subscribed (before connect refused that): its
+        # people would read every customer's figures. Not posted; an admin moves it.
+        log.warning("digest #%s not posted to %s: the channel is linked to a customer "
+                    "(/orders connect); subscribe one of your own channels", subscription.id,
+                    channel)
+        return Outcome(period, channel, "skipped", subscription.id)
     run = claim_digest_run(db, subscription_id=subscription.id, period=period,
                            claimed_by=claimed_by, at=clock.now())
     if run is None:

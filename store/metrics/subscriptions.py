@@ -22,7 +22,7 @@ from store import clock
 from store.db import MAX_ROW_ID, Database
 from store.enums import DigestRunStatus
 from store.errors import DigestSubscriptionNotFound, ValidationFailed
-from store.models import DigestRun, DigestSubscription, Event
+from store.models import ChannelLink, Customer, DigestRun, DigestSubscription, Event
 from store.periods import canonical_zone, check_kind, check_time
 
 REPORTS = ("digest", "scorecard")
@@ -61,6 +61,14 @@ def subscribe_digest(db: Database, *, period: str, channel_id: str, at_time: str
     timezone = canonical_zone(timezone)
     now = now or clock.now()
     with db.write() as session:
+        linked_to = session.scalar(select(Customer.code).join(
+            ChannelLink, ChannelLink.customer_id == Customer.id).where(
+            ChannelLink.channel_id == channel_id))
+        if linked_to is not None:  # its people would read every customer's figures
+            raise ValidationFailed({"channel": (
+                f"<#{channel_id}> is linked to {linked_to}'s people (`/orders connect`), and "
+                f"the {report} is for your own team only. Pick one of your own channels.")},
+                mentions=(channel_id,))
         row = session.scalars(select(DigestSubscription).where(
             DigestSubscription.period == period, DigestSubscription.channel_id == channel_id,
             DigestSubscription.report == report,

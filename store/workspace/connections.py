@@ -11,8 +11,17 @@ from sqlalchemy import delete, select
 
 from store import clock
 from store.db import Database
-from store.errors import CustomerNotFound
-from store.models import ChannelLink, Customer, Event, Follow, Order
+from store.errors import CustomerNotFound, ValidationFailed
+from store.models import (
+    ChannelLink,
+    ChannelRoute,
+    Customer,
+    DigestSubscription,
+    Event,
+    Follow,
+    Order,
+)
+from store.workspace.routing import WAREHOUSE
 
 LINKED, UNLINKED = "channel.linked", "channel.unlinked"
 
@@ -34,6 +43,7 @@ def connect_channel(db: Database, *, actor: str, channel_id: str,
             Customer.code.in_([customer_code.strip(), customer_code.strip().upper()])))
         if customer is None:
             raise CustomerNotFound(customer_code.strip())
+        _refuse_desk_posts(session, channel_id)
         link = session.get(ChannelLink, channel_id)
         before = None if link is None else session.scalar(
             select(Customer.code).where(Customer.id == link.customer_id))
@@ -53,6 +63,27 @@ def connect_channel(db: Database, *, actor: str, channel_id: str,
         session.execute(delete(Follow).where(Follow.channel_id == channel_id,
                                              Follow.order_id.in_(others)))
         return ConnectionView(channel_id, customer.id, customer.code, customer.name, actor)
+
+
+def _refuse_desk_posts(session, channel_id: str) -> None:
+    """A channel the desk's own posts go to (a route other than the warehouse's, a digest)
+    is not linked to a customer: its people would read every account's problems and figures
+    there, whatever the cards in it say."""
+    routes = session.scalars(select(ChannelRoute.key).where(
+        ChannelRoute.channel_id == channel_id, ChannelRoute.key != WAREHOUSE)
+        .order_by(ChannelRoute.key)).all()
+    digests = session.scalars(select(DigestSubscription.id).where(
+        DigestSubscription.channel_id == channel_id, DigestSubscription.active.is_(True))
+        .order_by(DigestSubscription.id)).all()
+    if not routes and not digests:
+        return
+    moves = [f"`/orders route {key} #your-channel`" for key in routes] + \
+        [f"`/orders digest unsubscribe {n}`" for n in digests]
+    got = ", ".join([f"route `{key}`" for key in routes] + [f"digest #{n}" for n in digests])
+    raise ValidationFailed({"channel": (
+        f"<#{channel_id}> gets the desk's own posts ({got}), which name every customer: the "
+        f"customer's people would read them there. Move them first: {', '.join(moves)}.")},
+        mentions=(channel_id,))
 
 
 def disconnect_channel(db: Database, *, channel_id: str, actor: str) -> bool:

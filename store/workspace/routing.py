@@ -16,7 +16,7 @@ from store import clock
 from store.db import Database
 from store.enums import DiscrepancyType
 from store.errors import ValidationFailed
-from store.models import ChannelRoute, Event
+from store.models import ChannelLink, ChannelRoute, Customer, Event
 from store.workspace.language import AUTO, check_language, language_of
 
 DEFAULT, MANAGER, WAREHOUSE = "default", "manager", "warehouse"
@@ -66,6 +66,8 @@ def set_route(db: Database, *, actor: str, key: str, channel_id: str,
     if language is not None:
         language = check_language(language, offered)
     with db.write() as session:
+        if key != WAREHOUSE:  # a 3PL's warehouse may well be another organisation
+            refuse_linked(session, channel_id, f"`{key}`")
         route = session.get(ChannelRoute, key)
         before = (route.channel_id, route.language) if route else (None, None)
         if route is None:
@@ -83,6 +85,18 @@ def set_route(db: Database, *, actor: str, key: str, channel_id: str,
             session.add(Event(actor_id=actor, kind=ROUTE_CHANGED, at=clock.now(),
                               summary=f"routed {key} to {channel_id}", changes=changes))
         return _view(route)
+
+
+def refuse_linked(session: Session, channel_id: str, what: str) -> None:
+    """A channel linked to a customer (`/orders connect`) is read by that customer's people:
+    `what` names other customers and the desk's problems, and is not posted there."""
+    code = session.scalar(select(Customer.code).join(
+        ChannelLink, ChannelLink.customer_id == Customer.id).where(
+        ChannelLink.channel_id == channel_id))
+    if code is not None:
+        raise ValidationFailed({"channel": (
+            f"<#{channel_id}> is linked to {code}'s people (`/orders connect`), and {what} is "
+            "for your own team only. Pick one of your own channels.")}, mentions=(channel_id,))
 
 
 def list_routes(db: Database) -> tuple[RouteView, ...]:
