@@ -91,6 +91,8 @@ _WORDS = (
     (E.ProductNotFound, lambda e: _("No product with SKU `%(sku)s`. Try `/stock <part of the "
                                     "name>`.") % {"sku": e.sku}),
     (E.ValidationFailed, _validation),
+    # The reason is the store's English (the editor's refusal, or no fix): said as it is.
+    (E.FixNotApplied, lambda e: _("Couldn't apply the fix: %(why)s") % {"why": e.reason}),
     (E.StaleEdit, _stale),
     (E.NotAllowed, _not_allowed),
     (E.NotVisible, lambda e: _("%(what)s of `%(ref)s` are for its account's rep and the order "

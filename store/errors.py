@@ -180,6 +180,15 @@ class NothingToShip(OrderdeskError):
     pass
 
 
+class FixNotApplied(OrderdeskError):
+    """An item's automatic fix that the order refuses, or that it has none of; `reason` says
+    which, as the person can act on it."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"Couldn't apply the fix: {reason}")
+
+
 class NothingToReturn(OrderdeskError):
     pass
 

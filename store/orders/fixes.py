@@ -18,7 +18,7 @@ from store import clock
 from store.customers import address_view, default_shipping
 from store.db import Database
 from store.enums import DiscrepancyStatus as St
-from store.errors import StaleEdit, ValidationFailed
+from store.errors import FixNotApplied, StaleEdit
 from store.models import Event, Order
 from store.orders.edit import OrderEdit, apply_edit
 from store.orders.lines import LineEdit
@@ -30,7 +30,7 @@ from store.views.orders import AddressView, FieldChange
 
 def apply_fix(db: Database, *, discrepancy_id: int, actor: str,
               now: datetime | None = None) -> ActionResult:
-    """Raises ValidationFailed when there is no known fix or the order refuses it."""
+    """Raises FixNotApplied when there is no known fix or the order refuses it."""
     now = now or clock.now()
     try:
         with db.write() as session:
@@ -39,8 +39,8 @@ def apply_fix(db: Database, *, discrepancy_id: int, actor: str,
                 return ActionResult(discrepancy_view(d, now=now), "already_resolved")
             fix = (d.evidence or {}).get("fix")
             if not isinstance(fix, dict):
-                raise ValidationFailed({"fix": "There is no automatic fix for this one; fix the "
-                                               "order with Edit, then Resolve."})
+                raise FixNotApplied("there is no automatic fix for this one; fix the order "
+                                    "with Edit, then Resolve.")
             order = load_order(session, d.order.ref, for_update=True)
             changed = _apply(session, order, fix, actor=actor, now=now)
             if changed:
@@ -60,18 +60,18 @@ def _apply(session: Session, order: Order, fix: dict, *, actor: str,
     if kind == "reprice":
         line = next((ln for ln in order.lines if ln.line_no == fix["line_no"]), None)
         if line is None:
-            raise ValidationFailed({"fix": f"Line {fix['line_no']} is no longer on {order.ref}."})
+            raise FixNotApplied(f"Line {fix['line_no']} is no longer on {order.ref}.")
         edit = OrderEdit(lines=(LineEdit(line_no=line.line_no, sku="", quantity=line.quantity,
                                          unit_price=int(fix["price_minor"])),))
     elif kind == "address":
         edit = OrderEdit(ship_to=_address_on_file(order))
     else:
-        raise ValidationFailed({"fix": f"Unknown fix '{kind}'."})
+        raise FixNotApplied(f"Unknown fix '{kind}'.")
     errors: dict[str, str] = {}
     with session.no_autoflush:
         changed = apply_edit(session, order, edit, actor=actor, today=clock.date_of(now), errors=errors)
     if errors:
-        raise ValidationFailed({"fix": " ".join(errors.values())})
+        raise FixNotApplied(" ".join(errors.values()))
     return changed
 
 
@@ -81,8 +81,8 @@ def _address_on_file(order: Order) -> AddressView:
     opening)."""
     address = default_shipping(order.customer)
     if address is None:
-        raise ValidationFailed({"fix": f"{order.customer.name} has no shipping address on file "
-                                       "any more; set the ship-to with Edit, then Resolve."})
+        raise FixNotApplied(f"{order.customer.name} has no shipping address on file any "
+                            "more; set the ship-to with Edit, then Resolve.")
     return address_view(address)
 
 

@@ -17,6 +17,7 @@ from store import clock
 from store.enums import DiscrepancyType as T
 from store.enums import Severity
 from store.money import format_money
+from store.states import ALL_SHIPPED
 from store.triage.facts import Facts, OrderFacts, po_key
 from store.triage.history import median_mad, ship_key
 from store.triage.rules import POSTAL_CODES, CheckRules
@@ -148,7 +149,12 @@ def check_stock(order, facts, rules, now):
                  "label": f"Ship {available}, backorder {wanted - available}"})
 
 
+_ALL_SHIPPED = frozenset(status.value for status in ALL_SHIPPED)
+
+
 def check_address(order, facts, rules, now):
+    if order.fulfilment_status in _ALL_SHIPPED:
+        return  # the goods went: no address to fix (the editor refuses to change it)
     ship = order.ship
     missing = [p for p in rules.address_required if not (ship.get(p) or "").strip()]
     country = (ship.get("country") or "").strip().upper()

@@ -9,6 +9,7 @@ from messages import i18n
 from messages.errors import error_text
 from store.errors import (
     AmbiguousRef,
+    FixNotApplied,
     NotAllowed,
     NotVisible,
     OrderNotFound,
@@ -77,3 +78,12 @@ def test_a_typed_error_is_worded_in_the_readers_language_and_kept_in_english(err
     assert error_text(error) == error.message
     with i18n.using("es_ES"):
         assert spanish in error_text(error)
+
+
+def test_a_fix_the_order_refuses_is_said_without_a_field_name():
+    """It read "Please fix: fix: Everything on this order has shipped…", the field's key
+    shown as if it were something to fill in."""
+    refused = FixNotApplied("Everything on this order has shipped.")
+    assert error_text(refused) == "Couldn't apply the fix: Everything on this order has shipped."
+    with i18n.using("es_ES"):
+        assert error_text(refused).startswith("No se pudo aplicar la corrección: ")

@@ -203,7 +203,7 @@ def test_labels_keep_acronyms_and_addresses_say_parts_in_words():
         customers: dict = {}
 
     class Order:
-        id, customer_id = 1, 1
+        id, customer_id, fulfilment_status = 1, 1, "allocated"
         ship = {"line1": "", "city": "Springfield", "postal_code": "", "country": "US"}
     (found,) = check_address(Order, Facts, RULES, None)
     assert found.title == "Ship-to is missing street address, postal code"

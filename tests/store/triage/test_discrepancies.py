@@ -11,10 +11,11 @@ from sqlalchemy import func, select
 
 from bench.triage_desk import import_problems, row, triage_desk
 from store import clock
-from store.enums import DiscrepancyStatus, OutboxStatus
-from store.errors import ValidationFailed
-from store.models import Discrepancy, Event, OutboxMessage
+from store.enums import DiscrepancyStatus, FulfilmentStatus, OutboxStatus
+from store.errors import FixNotApplied, ValidationFailed
+from store.models import Discrepancy, Event, Order, OutboxMessage
 from store.orders import apply_fix
+from store.triage import check_stored_orders
 from store.triage import operations as triage
 from store.workspace.routing import set_route
 from tests.support.clock import in_days
@@ -133,7 +134,7 @@ def test_apply_fix_reprices_resolves_and_logs_an_edit_with_the_item(db, items):
     assert edit.discrepancy_id == d_id and edit.changes[0]["after"] == "$12.50"
     assert apply_fix(db, discrepancy_id=d_id, actor="U0PROC1").outcome == (
         "already_resolved")
-    with pytest.raises(ValidationFailed):
+    with pytest.raises(FixNotApplied, match="no automatic fix"):
         apply_fix(db, discrepancy_id=items["payment_error"], actor="U0PROC1")
 
 
@@ -259,3 +260,16 @@ def test_snoozed_again_records_the_wake_time_it_had(db, items):
     assert snoozes[0].changes[0]["before"] is None
     assert snoozes[1].changes[0]["before"] == first.discrepancy.snoozed_until.isoformat() == \
         snoozes[0].changes[0]["after"]
+
+
+def test_a_shipped_orders_address_is_no_problem_to_fix(db, items):
+    """Every unit had left, yet its address was flagged with an Apply fix that could only fail
+    ("the ship-to address can't change"): 7 of 13 of the demo's address items."""
+    with db.write() as s:
+        order = s.get(Order, triage.get_discrepancy(db, discrepancy_id=items["bad_address"])
+                      .order_id)
+        order.fulfilment_status = FulfilmentStatus.SHIPPED
+        order_id = order.id
+    check_stored_orders(db, order_ids=[order_id], actor="system")
+    item = triage.get_discrepancy(db, discrepancy_id=items["bad_address"])
+    assert item.status == "resolved"
