@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import email.policy
 import hmac
 import json
+import re
+from email.errors import InvalidHeaderDefect
 from email.parser import BytesParser, HeaderParser
 from email.policy import HTTP
-from email.utils import parseaddr
 from html.parser import HTMLParser
 from urllib.parse import parse_qs
 
@@ -36,6 +38,7 @@ from store.views.mail import InboundMessage
 
 MAX_BODY = 10_000_000  # attachments come inline; their bytes are read, never kept
 MAX_FIELD = 200_000
+_BRACKETED = re.compile(r"<([^<>\s@]+@[^<>\s@]+)>")
 
 
 def _password(environ: dict) -> str | None:
@@ -166,9 +169,24 @@ def _attachment_names(fields: dict[str, str]) -> list[str]:
     return [n[:200] for n in names if n]
 
 
+def _sender(value: str) -> str:
+    """The one address a From names; "" when it names none or several. A display name that
+    looks like an address (`orders@acme.example <attacker@evil.example>`, unquoted) is not the
+    sender: parseaddr read it as one, and the mail was taken as the customer's own."""
+    try:
+        header = email.policy.default.header_factory("from", value[:998])
+    except Exception:  # noqa: BLE001 - the parser's own failure on junk: no address
+        return ""
+    invalid = any(isinstance(d, InvalidHeaderDefect) for d in header.defects)
+    if not invalid and len(header.addresses) == 1 and "@" in header.addresses[0].addr_spec:
+        return header.addresses[0].addr_spec.strip()
+    bracketed = _BRACKETED.findall(value)  # malformed: the address in angle brackets, if one
+    return bracketed[0] if len(bracketed) == 1 else ""
+
+
 def parse_inbound(environ: dict, body: bytes) -> InboundMessage:
     fields, files = _form(environ, body)
-    sender = parseaddr(fields.get("from") or "")[1].strip()
+    sender = _sender(fields.get("from") or "")
     if not sender:
         raise BodyRefused(400, "The `from` field is missing or not an address.", "from")
     headers = HeaderParser().parsestr(_headers(fields))

@@ -9,6 +9,7 @@ import io
 import pytest
 from sqlalchemy import select
 
+from bot.bodies import BodyRefused
 from bot.mail import MAX_BODY, mail_request, parse_inbound
 from store.models import InboundMail
 
@@ -125,3 +126,26 @@ def test_an_html_only_mail_keeps_its_words_not_its_tags_or_scripts():
         ("html", b"<html><style>p{}</style><p>Ship <b>Friday</b>.</p>"
                  b"<script>alert(1)</script><p>Thanks</p></html>")])
     assert parse_inbound(environ, body).text == "Ship Friday.\nThanks"
+
+
+@pytest.mark.parametrize(("sent", "sender"), [
+    # a display name that looks like the customer's address: the sender is the one in <>
+    (b"orders@acme.example <attacker@evil.example>", "attacker@evil.example"),
+    (b'"orders@acme.example" <attacker@evil.example>', "attacker@evil.example"),
+    (b"J. Smith <js@acme.example>", "js@acme.example"),
+    ("José Núñez <jose@acme.example>".encode(), "jose@acme.example"),
+    (b"<buyer@acme.example>", "buyer@acme.example"),
+])
+def test_the_sender_is_the_address_not_a_display_name_that_looks_like_one(sent, sender):
+    """parseaddr read the unquoted display name as the address: a stranger's mail naming
+    SO-1042 was taken as the customer's own and posted in the order's thread."""
+    environ, body = _multipart([("from", sent), ("subject", b"Re: SO-1042"), ("text", b"x")])
+    assert parse_inbound(environ, body).from_address == sender
+
+
+@pytest.mark.parametrize("sent", [b"a@acme.example, b@evil.example", b"not an address",
+                                  b"x <a@acme.example> <b@evil.example>"])
+def test_a_from_naming_no_one_sender_is_refused(sent):
+    environ, body = _multipart([("from", sent), ("subject", b"Re: SO-1042"), ("text", b"x")])
+    with pytest.raises(BodyRefused, match="from"):
+        parse_inbound(environ, body)
