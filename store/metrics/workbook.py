@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -195,8 +196,10 @@ def _cell(sheet, value, fmt: str | None) -> WriteOnlyCell:
 
 def _text(sheet, value: str) -> WriteOnlyCell:
     """Always a text cell: openpyxl would store "=…" as a formula. quotePrefix keeps Excel
-    from turning it into one when the cell is edited."""
-    cell = WriteOnlyCell(sheet, value=value)
+    from turning it into one when the cell is edited. Control characters XML cannot hold
+    (ESC in a customer's name) are dropped: openpyxl refused the cell, and with it the whole
+    report of every period that customer is in."""
+    cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
     cell.data_type = "s"
     if value[:1] in ("=", "+", "-", "@"):
         cell.quotePrefix = True

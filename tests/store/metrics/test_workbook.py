@@ -85,3 +85,15 @@ def test_the_days_sheet_holds_the_charts_numbers(book):
     assert [(d[1], d[2]) for d in days] == [(1, 1), (2, 1), (1, 1), (1, 0), (1, 0), (1, 0),
                                              (1, 1)]
     assert days[0][3] == 1.0 and days[3][3] == 0.0
+
+
+def test_a_control_character_in_a_name_does_not_break_the_workbook(db):
+    """An ESC in one customer's name (the import refuses only NUL) made openpyxl refuse the
+    cell, and every report of a period with that customer was "an unexpected error"."""
+    build_desk(db)
+    with db.write() as s:
+        s.execute(update(Customer).where(Customer.code == "ACME").values(name="Acme\x1b\x07 Corp"))
+    book = openpyxl.load_workbook(io.BytesIO(
+        report_xlsx(db, period=WEEK, timezone="UTC", now=BUILT).content))
+    names = {r[2].value for r in book["Orders"].iter_rows(min_row=2) if r[1].value == "ACME"}
+    assert names == {"Acme Corp"}
