@@ -241,7 +241,8 @@ def _fields(o: OrderAnswer) -> list[str]:
     if o.delivered_at:
         fields.append((_("Delivered"), day(o.delivered_at)))
     elif o.expected_delivery:
-        fields.append((_("Expected delivery"), arrival(o.expected_delivery, o.as_of)))
+        fields.append((_("Expected delivery"), arrival(o.expected_delivery, o.as_of,
+                                                        field=True)))
     return [f"*{name}*\n{value}" for name, value in fields]
 
 
@@ -254,10 +255,14 @@ def _blocker(b) -> str:
     return f"{icon} {label(b.kind)}{severity}{detail} · {since}"
 
 
-def arrival(expected: date, as_of: date | None) -> str:
-    """An estimated delivery day, or, once it has passed without a delivery, how long overdue."""
+def arrival(expected: date, as_of: date | None, *, field: bool = False) -> str:
+    """An estimated delivery day, or, once it has passed without a delivery, that it was due
+    then ("overdue" read as if the order were late). `field`: under its own "Expected
+    delivery" label, without saying "expected" again."""
     if as_of is not None and expected < as_of:
-        return _("overdue since {day}").format(day=day(expected))
+        return _("delivery was due {day}, not confirmed yet").format(day=day(expected))
+    if field:
+        return _("{day} (est.)").format(day=day(expected))
     return _("expected {day} (est.)").format(day=day(expected))
 
 

@@ -228,7 +228,9 @@ def test_an_expected_delivery_that_has_passed_reads_overdue_not_estimated():
     passed = order(stage="in_transit", shipped_at=AT, expected_delivery=date(2026, 12, 4),
                    shipments=(shipment,), as_of=date(2026, 12, 6))
     text = blocks_text(answer_message(Answer(kind=ORDER, question=question(), orders=(passed,))))
-    assert "overdue since Dec 4, 2026" in text and "(est.)" not in text
+    assert "delivery was due Dec 4, 2026, not confirmed yet" in text and "(est.)" not in text
     coming = replace(passed, as_of=date(2026, 12, 3))
     text = blocks_text(answer_message(Answer(kind=ORDER, question=question(), orders=(coming,))))
-    assert "expected Dec 4, 2026 (est.)" in text and "overdue" not in text
+    assert "expected Dec 4, 2026 (est.)" in text and "was due" not in text
+    # under its own label the day is not "expected" twice ("Expected delivery expected …")
+    assert "*Expected delivery*\\nDec 4, 2026 (est.)" in text  # \n as JSON writes it
