@@ -50,7 +50,21 @@ def pick_request(pick) -> dict:
                         "primary": not buttons})
     return render("pick_request.json.j2", pick=pick, buttons=buttons,
                   stage_text=label(pick.stage), ship_to_text=address_text(pick.ship_to),
-                  lines_text=_pick_lines(pick.lines, pick.owed))
+                  lines_text=_pick_lines(pick.lines, pick.owed), hold_text=_pick_holds(pick))
+
+
+def _pick_holds(pick) -> str:
+    """What stops the warehouse: each unreleased hold (its reason and note), and that nothing
+    is picked or shipped meanwhile. Empty when no hold stands between the warehouse and work
+    it would have (not held, canceled, closed, or nothing left to ship)."""
+    if not pick.holds or pick.canceled or not pick.units_left:
+        return ""
+    if pick.status != "open" and not pick.owed:
+        return ""
+    # At most 7 holds (one a reason) of 300-character notes: well inside a section's 3,000.
+    rows = [":no_entry: *" + _("On hold:") + "* " + label(hold.reason)
+            + (" — " + mrkdwn(hold.note, 300) if hold.note else "") for hold in pick.holds]
+    return "\n".join(rows + ["*" + _("Don't pick or ship while the order is on hold.") + "*"])
 
 
 def _pick_lines(lines, owed=(), budget: int = 2900) -> str:

@@ -34,7 +34,7 @@ from store.models import Event, Order, OutboxMessage, PostedCard, Warehouse
 from store.outbox import enqueue
 from store.questions import notify_followers
 from store.records import address_of, load_order, order_view, owed_goods, shipped_quantities
-from store.views.orders import AddressView, OrderView, OwedView
+from store.views.orders import AddressView, HoldView, OrderView, OwedView
 from store.workspace import route_map
 
 POST, UPDATE = "chat.postMessage", "chat.update"
@@ -121,6 +121,10 @@ class PickView:
     canceled: bool
     summary: str
     owed: tuple[OwedView, ...] = ()  # replacements and exchanges to send (their own shipment)
+    # The holds not released yet: while there is one, nothing is picked, packed or shipped
+    # (mark_picked/mark_packed and the ship form refuse), so the request says so and offers
+    # none of them.
+    holds: tuple[HoldView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -154,15 +158,20 @@ def pick_view(session: Session, order: Order) -> PickView:
     stage = order.fulfilment_status
     nothing_shipped = not any(line.shipped for line in lines)
     open_ = order.status == OrderStatus.OPEN
+    holds = tuple(HoldView(id=h.id, reason=h.reason.value, note=h.note, placed_by=h.placed_by,
+                           placed_at=h.placed_at)
+                  for h in sorted(order.holds, key=lambda h: h.id or 0) if h.released_at is None)
+    free = not holds  # a hold placed after the request went out stops the warehouse
     return PickView(
         order_id=order.id, ref=order.ref, customer_name=order.customer.name,
         status=order.status.value, stage=stage.value, lines=lines, ship_to=address_of(order),
         shipping_instructions=order.shipping_instructions, requested_date=order.requested_date,
         promised_date=order.promised_date, units_left=left,
-        can_pick=open_ and nothing_shipped and stage == FulfilmentStatus.ALLOCATED,
-        can_pack=open_ and nothing_shipped and stage == FulfilmentStatus.PICKING,
-        can_ship=(open_ or (bool(owed) and order.status == OrderStatus.COMPLETED)) and left > 0,
-        canceled=canceled, owed=owed,
+        can_pick=free and open_ and nothing_shipped and stage == FulfilmentStatus.ALLOCATED,
+        can_pack=free and open_ and nothing_shipped and stage == FulfilmentStatus.PICKING,
+        can_ship=free and (open_ or (bool(owed) and order.status == OrderStatus.COMPLETED))
+        and left > 0,
+        canceled=canceled, owed=owed, holds=holds,
         summary=f"Pick request {order.ref} · {order.customer.name} · {left} unit(s) to ship",
     )
 

@@ -6,7 +6,7 @@ import json
 from sqlalchemy import select
 
 from messages.actions import FulfilmentActions
-from store.models import Shipment
+from store.models import OrderHold, Shipment
 from tests.support.fulfil_desk import reserved_lines, stock
 from tests.support.fulfilment import buttons, text_of
 
@@ -93,3 +93,35 @@ def test_nothing_left_to_ship_is_said_at_once(ful):
 
 def text_of_body(answer) -> str:
     return json.dumps(answer.body)
+
+
+def test_pick_request_shows_a_hold(ful):
+    """A hold placed after release redrew the pick request as it was: "Stage Allocated" with
+    [Picked] [Shipped…], and the picker learned of the hold only by pressing Picked."""
+    ful.slash("release SO-2001")
+    pick = ful.pick_message()
+    assert buttons(pick) == [FulfilmentActions.PICKED, FulfilmentActions.SHIP]
+    ful.submit(ful.modal("edit SO-2001"), {"hold": "customer_request", "hold_note": "wait"})
+    ful.sb.wait_for(lambda: FulfilmentActions.PICKED not in text_of(pick))
+    assert ":no_entry: *On hold:* Customer request — wait" in text_of(pick)
+    assert "Don't pick or ship while the order is on hold." in text_of(pick)
+    assert buttons(pick) == []
+    assert ful.order().fulfilment_status.value == "allocated"
+
+
+def test_a_released_hold_gives_the_pick_request_its_buttons_back(ful):
+    ful.slash("release SO-2001")
+    pick = ful.pick_message()
+    ful.click(FulfilmentActions.PICKED, pick)
+    ful.sb.wait_for(lambda: buttons(pick) == [FulfilmentActions.PACKED, FulfilmentActions.SHIP])
+    ful.submit(ful.modal("edit SO-2001"), {"hold": "credit_hold"})
+    ful.sb.wait_for(lambda: buttons(pick) == [])
+    assert "On hold:* Credit hold\\n" in text_of(pick)  # no note: nothing after the reason
+    with ful.db.read() as s:
+        (hold_id,) = s.scalars(select(OrderHold.id).where(OrderHold.released_at.is_(None)))
+    ful.submit(ful.modal("edit SO-2001"), {"release_holds": [str(hold_id)]})
+    ful.sb.wait_for(lambda: buttons(pick) == [FulfilmentActions.PACKED, FulfilmentActions.SHIP])
+    assert "hold" not in text_of(pick).lower()
+    ful.click(FulfilmentActions.PACKED, pick)
+    ful.sb.wait_for(lambda: buttons(pick) == [FulfilmentActions.SHIP])
+    assert ful.order().fulfilment_status.value == "packed"

@@ -147,3 +147,42 @@ def test_pick_requests_approvals_and_cancel_notices_speak_spanish_within_slacks_
     assert "<@U0MGR1> rechazó tu solicitud de cambio de precio n.º 7 en *SO-2001* (" in \
         shown["outcome"]
     assert "<@U0PROC1> canceló *SO-2001*" in shown["cancel"]
+
+
+def held(*reasons: str, note: str | None = HOSTILE, **overrides) -> PickView:
+    """A pick request as the store draws it while holds stand: nothing to press."""
+    from store.views.orders import HoldView
+    holds = tuple(HoldView(n, reason, note, "U0PROC1", AT) for n, reason in enumerate(reasons))
+    return pick(**{"holds": holds, "can_pick": False, "can_pack": False, "can_ship": False,
+                   **overrides})
+
+
+def test_a_held_pick_request_says_so_instead_of_offering_picked_and_shipped():
+    """A hold placed after release left the request reading "Stage Allocated" with [Picked]
+    [Shipped…]: the picker learned of it only by pressing Picked."""
+    message = pick_request(held("customer_request", note="wait for the <!here> PO"))
+    text = json.dumps(message, ensure_ascii=False)
+    assert ":no_entry: *On hold:* Customer request — wait for the &lt;!here&gt; PO" in text
+    assert "Don't pick or ship while the order is on hold." in text
+    assert [b for b in message["blocks"] if b["type"] == "actions"] == []
+    assert "Nothing left to pick or ship" not in text
+    assert validate_message_blocks(message["blocks"]) == []
+    # Every reason at once, each with the longest note (escaped), still fits one section.
+    every = held("awaiting_payment", "high_risk", "incorrect_address", "inventory_out_of_stock",
+                 "credit_hold", "customer_request", "other", note=HOSTILE * 30)
+    assert validate_message_blocks(pick_request(every)["blocks"]) == []
+    assert_inert(pick_request(every))
+    # Canceled, or nothing left to ship: the hold is no news to the warehouse.
+    assert "On hold" not in json.dumps(pick_request(held("other", canceled=True)))
+    assert "On hold" not in json.dumps(pick_request(held("other", units_left=0)))
+    assert "On hold" not in json.dumps(pick_request(pick()))
+
+
+def test_a_held_pick_request_speaks_spanish():
+    from messages import i18n
+    with i18n.using("es_ES"):
+        message = pick_request(held("customer_request", note="esperar"))
+    text = json.dumps(message, ensure_ascii=False)
+    assert ":no_entry: *Retenido:* Petición del cliente — esperar" in text
+    assert "No preparar ni enviar mientras el pedido esté retenido." in text
+    assert "On hold" not in text and "Don't pick" not in text

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from store.enums import OutboxStatus
 from store.errors import ValidationFailed, WrongStage
-from store.fulfilment import allocate, mark_packed, mark_picked
+from store.fulfilment import allocate, get_pick_post, mark_packed, mark_picked
 from store.fulfilment.shipments import ShipRequest, ship_form, ship_order
 from store.models import Order, OutboxMessage
 from store.orders import edit_order, get_order
@@ -58,6 +58,28 @@ def test_a_hold_placed_after_release_stops_picking(db, released):
     edit(db, place_hold=("customer_request", "wait for the new PO"))
     with pytest.raises(WrongStage, match="on hold"):
         mark_picked(db, ref=REF, actor=WAREHOUSE)
+
+
+def updates_queued(db, order_id) -> int:
+    with db.read() as s:
+        return len(s.scalars(select(OutboxMessage.id).where(
+            OutboxMessage.target == f"pick:{order_id}",
+            OutboxMessage.method == "chat.update")).all())
+
+
+def test_the_pick_request_shows_a_hold_and_offers_no_step_until_it_is_released(db, released):
+    """The redraw after a hold kept [Picked] [Shipped…] and said nothing of the hold."""
+    edit(db, place_hold=("customer_request", "wait for the new PO"))
+    pick, _ = get_pick_post(db, order_id=released)
+    assert [(h.reason, h.note) for h in pick.holds] == [("customer_request",
+                                                         "wait for the new PO")]
+    assert not (pick.can_pick or pick.can_pack or pick.can_ship)
+    before = updates_queued(db, released)
+    (hold,) = pick.holds
+    edit(db, release_hold_ids=(hold.id,))
+    assert updates_queued(db, released) == before + 1  # the release redraws it too
+    pick, _ = get_pick_post(db, order_id=released)
+    assert pick.holds == () and pick.can_pick and pick.can_ship and not pick.can_pack
 
 
 def test_a_ship_form_opened_before_a_line_changed_does_not_ship_the_new_product(db, released):
