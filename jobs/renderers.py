@@ -21,7 +21,7 @@ from types import MappingProxyType
 from messages import i18n
 from messages.answers import follow_notice as follow_notice_message
 from messages.approvals import approval_outcome, approval_request
-from messages.fulfilment import cancel_notice, pick_request
+from messages.fulfilment import cancel_notice, pick_note_ship_to, pick_request
 from messages.home import home_view
 from messages.mail import mail_note_message
 from messages.triage import (
@@ -111,6 +111,16 @@ def _pick(db: Database, p: dict) -> dict | None:
     return _post_or_update(p, pick_request(pick), posted)
 
 
+def _pick_note(db: Database, p: dict) -> dict | None:
+    """In the thread of the pick request, wherever it landed; nothing if it never did."""
+    _pick_view, posted = get_pick_post(db, order_id=p["order_id"])
+    if posted is None:
+        return None
+    channel, ts = posted
+    return {"channel": channel, "thread_ts": ts,
+            **pick_note_ship_to(actor_id=p["actor"], address=p["address"])}
+
+
 def _approval_request(db: Database, p: dict) -> dict | None:
     approval, posted = get_approval_post(db, approval_id=p["approval_id"])
     return _post_or_update(p, approval_request(approval), posted)
@@ -154,7 +164,7 @@ def _destination(db: Database, p: dict) -> str | None:
                                              PostKind.MAIL_NOTE):
         return get_discrepancy(db, discrepancy_id=p["discrepancy_id"]).channel_id
     posted = None
-    if kind == PostKind.PICK_REQUEST:
+    if kind in (PostKind.PICK_REQUEST, PostKind.PICK_NOTE):
         posted = get_pick_post(db, order_id=p["order_id"])[1]
     elif kind == PostKind.APPROVAL_REQUEST:
         posted = get_approval_post(db, approval_id=p["approval_id"])[1]
@@ -213,6 +223,7 @@ def renderer_table(audience: Audience, default_locale: str = i18n.ENGLISH) -> Re
         PostKind.TRIAGE_ESCALATION: _escalation,
         PostKind.PERSON_DEACTIVATED: _departure,
         PostKind.PICK_REQUEST: _pick,
+        PostKind.PICK_NOTE: _pick_note,
         PostKind.APPROVAL_REQUEST: _approval_request,
         PostKind.APPROVAL_OUTCOME: _approval_outcome,
         PostKind.CANCEL_NOTICE: _cancel_notice,

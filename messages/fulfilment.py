@@ -11,7 +11,7 @@ from messages.i18n import _, count_text
 from messages.metadata import Metadata, OrderModalMetadata
 from messages.orders import actor, address_text, owed_row
 from messages.render import render
-from messages.text import label, mrkdwn
+from messages.text import clip, label, mrkdwn
 
 TRACKING_HINT = ("UPS: 1Z + 16 letters/digits · FedEx: 12, 15, 20 or 22 digits · USPS: 20-22 "
                  "digits or XX123456789US · DHL: 10 digits or JJD… · Other: anything")
@@ -35,6 +35,15 @@ def ship_modal(form, *, channel_id: str | None) -> dict:
                   summary=(f"*{mrkdwn(form.ref, 64)}* · {mrkdwn(form.customer_name, 200)} · "
                            f"{label(form.stage)}\nPartial shipments are fine: enter what "
                            "left today."))
+
+
+def pick_note_ship_to(*, actor_id: str, address: list[str]) -> dict:
+    """In the pick request's thread: its ship-to changed after it went out."""
+    where = "\n".join(f"> {mrkdwn(line, 200)}" for line in address) or "> —"
+    body = ":warning: " + _("Ship-to changed by {who}: check the label before it ships.").format(
+        who=actor(actor_id)) + "\n" + where
+    return {"text": _("Ship-to changed: check the label"),
+            "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": clip(body)}}]}
 
 
 def pick_request(pick) -> dict:

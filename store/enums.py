@@ -139,6 +139,7 @@ class PostKind(StrEnum):
     TRIAGE_ESCALATION = "triage.escalation"
     PERSON_DEACTIVATED = "triage.person_deactivated"  # the managers told what Orderdesk undid
     PICK_REQUEST = "fulfilment.pick"
+    PICK_NOTE = "fulfilment.pick_note"  # in the pick request's thread: the warehouse must act
     APPROVAL_REQUEST = "fulfilment.approval_request"
     APPROVAL_OUTCOME = "fulfilment.approval_outcome"
     CANCEL_NOTICE = "fulfilment.cancel_notice"

@@ -26,7 +26,13 @@ from store.fulfilment.delivery import (
     TrackingUpdate,
     record_tracking,
 )
-from store.fulfilment.pick import get_pick_post, mark_packed, mark_picked, refresh_pick
+from store.fulfilment.pick import (
+    get_pick_post,
+    mark_packed,
+    mark_picked,
+    refresh_pick,
+    tell_warehouse_ship_to,
+)
 from store.fulfilment.returns import ReturnLineRequest, create_return, return_form
 from store.fulfilment.rules import RULES
 from store.fulfilment.shipments import (
@@ -65,6 +71,7 @@ __all__ = [
     "release_reservation",
     "return_form",
     "settle_edited_lines",
+    "tell_warehouse_ship_to",
     "ship_form",
     "ship_order",
 ]

@@ -34,6 +34,7 @@ from store.models import Event, Order, OutboxMessage, PostedCard, Warehouse
 from store.outbox import enqueue
 from store.questions import notify_followers
 from store.records import address_of, load_order, order_view, owed_goods, shipped_quantities
+from store.states import ALL_SHIPPED
 from store.views.orders import AddressView, HoldView, OrderView, OwedView
 from store.workspace import route_map
 
@@ -194,6 +195,21 @@ def refresh_pick(session: Session, order: Order) -> list[int]:
     """Keep the order's pick request current (if it has one). Returns rows to send."""
     row_id = refresh_post(session, dedupe_key=pick_key(order.id), kind=PostKind.PICK_REQUEST,
                           ids={"order_id": order.id}, target=pick_key(order.id))
+    return [row_id] if row_id else []
+
+
+def tell_warehouse_ship_to(session: Session, order: Order, *, actor: str,
+                           event_id: int) -> list[int]:
+    """A new ship-to after the pick request went out: redrawn in place, the request changes
+    silently, and a label printed from it already goes to the old address. One note in its
+    thread says so (payload: who, and the address as it is now). Nothing once every unit
+    has left, or when the order has no request."""
+    if order.fulfilment_status in ALL_SHIPPED or not has_pick_request(session, order.id):
+        return []
+    row_id = enqueue(session, method=POST, dedupe_key=f"pick-note:{event_id}",
+                     target=pick_key(order.id), payload={
+                         "$render": PostKind.PICK_NOTE, "order_id": order.id, "actor": actor,
+                         "address": list(address_of(order).lines())})
     return [row_id] if row_id else []
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from store import clock
 from store.db import Database
 from store.errors import StaleEdit, ValidationFailed
-from store.fulfilment import refresh_pick
+from store.fulfilment import refresh_pick, tell_warehouse_ship_to
 from store.models import Event, Order, PostedCard
 from store.money import format_money, parse_money
 from store.orders.edit import UNSET, EditResult, OrderEdit, apply_edit
@@ -63,7 +63,7 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
             if errors:
                 raise ValidationFailed(errors)
             if changed:
-                _log_edit(session, order, actor, changed)
+                event = _log_edit(session, order, actor, changed)
                 notify_edit(session, order, changed)  # threads following the order hear of it
                 # Same transaction: new findings open, fixed ones resolve, with the edit.
                 # Lines added or given another SKU or price are priced afresh; a quantity
@@ -74,6 +74,8 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
                 # The warehouse picks from its request: it shows the lines, holds and status
                 # as they are now (an edit after it went out left it picking the old lines).
                 refresh_pick(session, order)
+                if any(c.field.startswith("ship-to") for c in changed):
+                    tell_warehouse_ship_to(session, order, actor=actor, event_id=event.id)
             view = order_view(session, order)
             cards = _posted_cards(session, order.id)
     except StaleDataError:
@@ -85,15 +87,17 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
     return EditResult(order=view, changed_fields=tuple(changed), posted_cards=cards)
 
 
-def _log_edit(session: Session, order: Order, actor: str, changed: list[FieldChange]) -> None:
+def _log_edit(session: Session, order: Order, actor: str, changed: list[FieldChange]) -> Event:
     order.updated_at = clock.now()  # always touch the row, so line-only edits bump the version too
     session.flush()
-    session.add(Event(
+    event = Event(
         actor_id=actor, kind=EDITED, order_id=order.id, at=clock.now(),
         summary=edit_summary(changed),
         changes=[{**c.record(), "version": order.version_id} for c in changed],
-    ))
+    )
+    session.add(event)
     session.flush()
+    return event
 
 
 def edit_summary(changed: list[FieldChange]) -> str:

@@ -125,3 +125,21 @@ def test_a_released_hold_gives_the_pick_request_its_buttons_back(ful):
     ful.click(FulfilmentActions.PACKED, pick)
     ful.sb.wait_for(lambda: buttons(pick) == [FulfilmentActions.SHIP])
     assert ful.order().fulfilment_status.value == "packed"
+
+
+def test_a_new_ship_to_after_release_is_said_in_the_pick_requests_thread(ful):
+    """The request was redrawn in place with the new address and nothing else: a label
+    printed from it already went to the old one, and nobody in the warehouse was told."""
+    ful.slash("release SO-2001")
+    pick = ful.pick_message()
+    ful.sb.wait_for(lambda: pick.ts)
+    ful.submit(ful.modal("edit SO-2001"), {"ship_to.line1": "9 Harbour Rd",
+                                           "ship_to.city": "Shelbyville",
+                                           "ship_to.postal_code": "62565"})
+    ful.sb.wait_for(lambda: ful.sb.thread(pick.channel, pick.ts))
+    (note,) = ful.sb.thread(pick.channel, pick.ts)
+    assert f"Ship-to changed by <@{PROCESSOR}>: check the label" in text_of(note)
+    assert "> 9 Harbour Rd" in text_of(note) and "Shelbyville" in text_of(note)
+    ful.submit(ful.modal("edit SO-2001"), {"shipping_instructions": "dock 4"})  # not ship-to
+    ful.deliver()
+    assert len(ful.sb.thread(pick.channel, pick.ts)) == 1
