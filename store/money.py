@@ -125,17 +125,27 @@ def format_minor(amount: int, currency: str) -> str:
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
 _PREFIXES = sorted(set(SYMBOLS.values()) | {"US$"}, key=len, reverse=True)
+# The currencies a typed symbol may stand for: '$' is how people write any of the dollars.
+_SYMBOL_OF = {"US$": {"USD"}, "$": {code for code, s in SYMBOLS.items() if s.endswith("$")},
+              **{s: {code} for code, s in SYMBOLS.items() if s != "$"}, "¥": {"JPY", "CNY"}}
+_OTHER_CODE = re.compile(r"^([A-Z]{3})\s*[\d.]|[\d.]\s*([A-Z]{3})$")
 
 
 def parse_money(text: str, currency: str) -> int:
-    """'12.50' (or '$12.50', '12.50 USD') -> 1250 minor units. Raises MoneyError (a ValueError)
+    """'12.50' (or '$12.50', '12.50 USD') -> 1250 minor units. A symbol or code of another
+    currency ('€12.50' for USD) is refused, not dropped. Raises MoneyError (a ValueError)
     saying what is wrong and how to write it."""
     raw = str(text).strip()
     cleaned = raw.upper().removesuffix(currency.upper()).removeprefix(currency.upper()).strip()
     for symbol in _PREFIXES:
         if cleaned.startswith(symbol):
+            if currency.upper() not in _SYMBOL_OF[symbol]:
+                raise _other_currency(raw, currency)
             cleaned = cleaned[len(symbol):].strip()
             break
+    other = _OTHER_CODE.search(cleaned)
+    if other and (other.group(1) or other.group(2)) in CURRENCY_EXPONENTS:
+        raise _other_currency(raw, currency)
     if not cleaned:
         raise MoneyError(f"'{raw}' is not an amount; write it like 12.50")
     if "E" in cleaned:
@@ -146,6 +156,11 @@ def parse_money(text: str, currency: str) -> int:
         return to_minor(parse_decimal(cleaned), currency, original=raw)
     except MoneyError as error:
         raise MoneyError(str(error).replace(f"'{cleaned}'", f"'{raw}'")) from None
+
+
+def _other_currency(raw: str, currency: str) -> MoneyError:
+    return MoneyError(f"'{raw}' is in another currency than {currency.upper()}; write the "
+                      "amount only, like 12.50")
 
 
 def format_money(minor: int, currency: str) -> str:

@@ -24,6 +24,23 @@ def test_parse_money_says_what_is_wrong(text, message):
         parse_money(text, "USD")
 
 
+@pytest.mark.parametrize("text, currency", [
+    ("€12.50", "USD"), ("$12.50", "EUR"), ("£3", "USD"), ("12.50 EUR", "USD"),
+])
+def test_another_currencys_symbol_is_not_taken_for_the_orders(text, currency):
+    """"€12.50" on a USD order was stored as $12.50: the symbol was dropped, whichever it was."""
+    with pytest.raises(ValueError, match="the amount only, like 12.50"):
+        parse_money(text, currency)
+
+
+@pytest.mark.parametrize("text, currency, minor", [
+    ("US$12.50", "USD", 1250), ("CA$12.50", "CAD", 1250), ("$12.50", "CAD", 1250),
+    ("A$3", "AUD", 300), ("¥1200", "JPY", 1200), ("£3", "GBP", 300),
+])
+def test_a_dollar_sign_is_taken_for_the_dollars(text, currency, minor):
+    assert parse_money(text, currency) == minor
+
+
 @pytest.mark.parametrize("minor, currency, shown", [
     (123450, "USD", "$1,234.50"), (1200, "EUR", "€12.00"), (1200, "JPY", "¥1,200"),
     (-5, "USD", "-$0.05"), (1234, "CHF", "12.34 CHF"), (0, "GBP", "£0.00"),
