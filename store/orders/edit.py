@@ -120,13 +120,22 @@ def _edit_requested_date(order: Order, value: date | None, today: date,
                          errors: dict) -> list[FieldChange]:
     if value == order.requested_date:
         return []
-    if value is not None and value < today:
-        errors["requested_date"] = (f"{value.isoformat()} is in the past; pick today "
-                                    f"({today.isoformat()}) or a later date.")
+    if problem := requested_date_problem(value, today):
+        errors["requested_date"] = problem
         return []
     before = order.requested_date.isoformat() if order.requested_date else ""
     order.requested_date = value
     return [FieldChange("requested date", before, value.isoformat() if value else "")]
+
+
+def requested_date_problem(value: date | None, today: date) -> str | None:
+    """What is wrong with a requested date (a past day: the order would be late as it is
+    saved), else None. The editor and the New order modal share it; `today` is the desk's
+    (store.clock.today())."""
+    if value is not None and value < today:
+        return (f"{value.isoformat()} is in the past; pick today ({today.isoformat()}) or a "
+                "later date.")
+    return None
 
 
 def _edit_instructions(order: Order, value: str | None, errors: dict) -> list[FieldChange]:

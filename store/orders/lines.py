@@ -75,15 +75,15 @@ def edit_lines(session: Session, order: Order, edits, errors: dict, *,
     return out
 
 
-def parse_quantity(value) -> tuple[int | None, str | None]:
-    """(quantity, None) or (None, what is wrong)."""
+def parse_quantity(value, *, drop: str = "remove it instead") -> tuple[int | None, str | None]:
+    """(quantity, None) or (None, what is wrong); `drop`: how the form drops a line."""
     text = str(value).strip() if value is not None else ""
     if isinstance(value, bool) or not re.fullmatch(r"\d+", text):
         shown = f" (you entered '{text}')" if text else ""
         return None, f"Enter a whole number of 1 or more{shown}."
     quantity = int(text)
     if quantity < 1:
-        return None, "The quantity must be 1 or more; to drop the line, remove it instead."
+        return None, f"The quantity must be 1 or more; to drop the line, {drop}."
     if quantity > MAX_QUANTITY:
         return None, f"{quantity:,} is more than we can take on one line ({MAX_QUANTITY:,})."
     return quantity, None
@@ -140,7 +140,8 @@ def _change_line(session, order, line, edit, shipped: int, errors: dict, *,
     if problem:
         errors[f"{key}.unit_price"] = problem
     elif price is not None and price != line.unit_price_minor:
-        # A big price move waits for a manager (store.fulfilment.approvals); the price stays until then.
+        # A big price move waits for a manager (store.fulfilment.approvals); the price stays
+        # until then.
         waiting = gate_price_change(session, order, line, price, actor=actor)
         out.append(FieldChange(f"line {line.line_no} unit price",
                                format_money(line.unit_price_minor, order.currency),
