@@ -143,7 +143,7 @@ def _step_sentence(field: str, text: str) -> str:
     """A modal's error as a workflow's author reads it: which line (the modal showed it under
     the line's field), and no "write the price", which a step has no input for."""
     line = _LINE_FIELD.match(field)
-    if line is None:
+    if line is None or text.startswith(f"Line {line.group(1)}:"):
         return text
     if (unknown := _NO_PRICE.search(text)) is not None:
         text = (f"SKU '{unknown.group(1)}' is not in the catalog, and a workflow step gives no "

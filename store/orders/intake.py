@@ -2,7 +2,10 @@
 
 Both go through the orders importer's own row validation and writer (store.importer), so an
 order means the same whatever door it came in by, and both run the order checks in the same
-transaction. The intake body (JSON, one order) uses the import's column names:
+transaction. What a person types in the modal is first held to the order editor's rules (a
+whole ship-to or none, no past requested date, quantities and prices as the editor reads
+them), in the form's words; a file or a storefront is not. The intake body (JSON, one
+order) uses the import's column names:
 
     {"order_ref": "WEB-1001",            required; the idempotency key
      "customer_code": "ACME",            required
@@ -24,11 +27,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from store import clock
+from store.customers import address_problems, clean_address
 from store.db import Database
 from store.errors import IntakeRejected, ValidationFailed
 from store.importer import (
@@ -41,11 +46,13 @@ from store.importer import (
     write_orders,
 )
 from store.models import Customer, Order
-from store.money import MoneyError, parse_money
+from store.money import MoneyError, format_minor, parse_money
+from store.orders.edit import requested_date_problem
+from store.orders.lines import parse_price, parse_quantity
 from store.records import order_view
 from store.refs import DEFAULT_REF_PREFIX, next_ref
 from store.triage import check_orders
-from store.views.orders import OrderView
+from store.views.orders import AddressView, OrderView
 
 MAX_LINES = 500
 LINE_FIELDS = ("sku", "quantity", "unit_price")
@@ -174,40 +181,111 @@ def create_order(db: Database, *, actor: str, customer_code: str, lines: list[tu
     `ship_to` the address parts (name, line1, ... country; all empty: the customer's address
     on file), `shipping` the charge as typed, `notes` free text; the order's ref is the next
     number after `ref_prefix` (ORDERDESK_REF_PREFIX). Raises ValidationFailed keyed by the
-    modal's block ids."""
-    head = {"order_ref": PENDING_REF, "customer_code": customer_code or "",
-            "po_number": po_number or "", "order_date": clock.now().isoformat(),
-            "requested_date": requested_date.isoformat() if requested_date else "",
-            "notes": (notes or "").strip(),
-            **{f"ship_{k}": (v or "").strip() for k, v in (ship_to or {}).items()}}
+    modal's block ids.
 
-    # 0 is a quantity (refused as not positive), not an empty cell.
-    rows = [{**(head if i == 0 else {}), "sku": s or "", "quantity": "" if q is None else str(q),
-             "unit_price": "" if p is None else str(p)} for i, (_n, s, q, p) in enumerate(lines)]
-    numbers = [n for n, *_ in lines]
-    if not rows:
+    What a person typed is checked first by the order editor's own rules (store.orders.edit,
+    .lines; store.customers' address rules), so the two forms take the same ship-to, dates and
+    lines, in the same words: a half-typed ship-to or a past requested date is refused under
+    its field, not filed as a problem against the order just entered."""
+    if not lines:
         raise ValidationFailed({"line.1.sku": "Add at least one line."})
+    numbers = [n for n, *_ in lines]
+    field = partial(_modal_field, numbers)
+    address = clean_address(AddressView(**(ship_to or {})))
     try:
-        draft = _draft(rows, lambda n, col: _modal_field(numbers, n, col))
         with db.write() as session:
+            currency = session.scalar(select(Customer.currency).where(
+                Customer.code == (customer_code or "")))
+            if currency is None:
+                raise ValidationFailed({"customer": _no_customer(customer_code)})
+            errors: dict[str, str] = {}
+            typed = _typed_lines(lines, currency, errors)
+            errors.update(_ship_to_problems(address))
+            if problem := requested_date_problem(requested_date, clock.today()):
+                errors["requested_date"] = problem
+            shipping = _typed_shipping(shipping, currency, errors)
+            if errors:
+                raise ValidationFailed(errors)
+            head = {"order_ref": PENDING_REF, "customer_code": customer_code,
+                    "po_number": po_number or "", "order_date": clock.now().isoformat(),
+                    "requested_date": requested_date.isoformat() if requested_date else "",
+                    "notes": (notes or "").strip(),
+                    **{f"ship_{k}": v or "" for k, v in address.items()}}
+            rows = [{**(head if i == 0 else {}), **cells} for i, cells in enumerate(typed)]
+            draft = _draft(rows, field)
             draft.ref = next_ref(session, ref_prefix)
-            order_id, _ = _write(session, draft, actor=actor, source="modal",
-                                 field=lambda n, col: _modal_field(numbers, n, col),
+            order_id, _ = _write(session, draft, actor=actor, source="modal", field=field,
                                  shipping=shipping)
             return order_view(session, session.get(Order, order_id))
     except IntakeRejected as err:
-        field = err.field or "customer"
-        if field == "customer" and "is not known" in err.message:
-            raise ValidationFailed({field: (
-                f"There is no customer '{customer_code}'. Pick one from the list as you type its "
-                "name or code; a new customer is added by a processor or admin through the "
-                "customer import.")}) from None
-        raise ValidationFailed({field: err.message}) from None
+        key = err.field or "customer"
+        if key == "customer" and "is not known" in err.message:
+            raise ValidationFailed({key: _no_customer(customer_code)}) from None
+        raise ValidationFailed({key: err.message}) from None
+
+
+def _no_customer(code: str | None) -> str:
+    if not code:
+        return "Pick the customer from the list as you type its name or code."
+    return (f"There is no customer '{code}'. Pick one from the list as you type its name or "
+            "code; a new customer is added by a processor or admin through the customer "
+            "import.")
+
+
+# The modal drops a line by clearing it, a workflow step by not listing it: neither "removes".
+CLEAR_LINE = "leave it out"
+ON_FILE = "Or leave every Ship-to field empty to ship to the customer's address on file."
+
+
+def _typed_lines(lines: list[tuple], currency: str, errors: dict) -> list[dict[str, str]]:
+    """The modal's lines as the importer's cells, after the editor's rules (a quantity of 1
+    or more, a price as parse_money reads it: '$12.50' for USD); problems go in `errors`."""
+    cells = []
+    for n, sku, quantity, price in lines:
+        sku = str(sku or "").strip()
+        if not sku:
+            typed = [what for what, value in (("quantity", quantity), ("unit price", price))
+                     if str(value if value is not None else "").strip()]
+            errors[f"line.{n}.sku"] = (f"Line {n}: pick a product, or clear its "
+                                       f"{' and '.join(typed or ['quantity'])}.")
+            continue
+        count, problem = parse_quantity(quantity, drop=CLEAR_LINE)
+        if problem:
+            errors[f"line.{n}.quantity"] = problem
+        minor, problem = parse_price(price, currency)
+        if problem:
+            errors[f"line.{n}.unit_price"] = problem
+        cells.append({"sku": sku, "quantity": str(count or ""),
+                      "unit_price": "" if minor is None else format_minor(minor, currency)})
+    return cells
+
+
+def _ship_to_problems(address: dict[str, str | None]) -> dict[str, str]:
+    """All empty: the address on file. Else the editor's rule: a whole address (line 1, city,
+    postal code, country); the first missing part says the modal's other way out."""
+    if not any(address.values()):
+        return {}
+    problems = address_problems(address, "ship_to")
+    missing = next((k for k in problems if not address[k.partition(".")[2]]), None)
+    if missing is not None:
+        problems[missing] = f"{problems[missing]} {ON_FILE}"
+    return problems
+
+
+def _typed_shipping(text: str | None, currency: str, errors: dict) -> str | None:
+    """The shipping charge as typed ('$12.50' for USD), as the plain amount _write reads."""
+    if not (text or "").strip():
+        return None
+    try:
+        return format_minor(parse_money(text, currency), currency)
+    except MoneyError as err:
+        errors["shipping"] = f"{err}."
+        return None
 
 
 def _shipping(text: str | None, currency: str) -> int:
-    """The shipping charge as typed (empty: none), in the order's currency's minor units."""
-    text = (text or "").strip().lstrip("$€£¥")
+    """The shipping charge as given (empty: none), in the order's currency's minor units."""
+    text = (text or "").strip()
     if not text:
         return 0
     try:

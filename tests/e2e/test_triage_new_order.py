@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bench.app_stack import CHANNEL, PROCESSOR, SALES, text_of
 from messages.actions import NewOrderIds
-from store.models import Order
+from store.models import Discrepancy, Order
 
 
 def open_modal(t, user=PROCESSOR):
@@ -120,3 +120,96 @@ def test_the_pickers_list_nothing_to_a_guest_or_another_organisations_user(triag
         answer = t.sb.block_suggestion(action_id, typed, user="U0OUTSIDE", view=view)
         assert "ACME" not in json.dumps(answer.body) and "WID-" not in json.dumps(answer.body)
         assert answer.body == {"options": []} and not answer.problems, answer.problems
+
+
+def _submit_order(t, po: str, **extra):
+    """The New order modal filled in with one line of WID-1001-BL for ACME, plus `extra`."""
+    view = open_modal(t)
+    delivery = t.sb.submit(view, {NewOrderIds.CUSTOMER: "ACME", "po_number": po,
+                                  f"line.1.sku.{NewOrderIds.SKU}.1": "WID-1001-BL",
+                                  "line.1.quantity": "1", **extra}, user=PROCESSOR)
+    assert delivery.status == 200, delivery.problems
+    return view
+
+
+def _orders_with_po(t, po: str) -> list[Order]:
+    with t.db.read() as s:
+        return list(s.scalars(select(Order).where(Order.po_number == po)))
+
+
+def test_a_half_typed_ship_to_is_refused_under_its_fields(triage):
+    """Only "9 Harbour Rd" typed: the order was created without city, postal code or country
+    and flagged at once ("Ship-to is missing ...") against the processor's own entry. The
+    editor's rule (store.customers.address_problems) now refuses it in the modal too."""
+    t = triage
+    view = _submit_order(t, "PO-HALF-1", **{"ship_to.line1": "9 Harbour Rd"})
+    assert view.is_open and _orders_with_po(t, "PO-HALF-1") == []
+    assert {"ship_to.city", "ship_to.postal_code", "ship_to.country"} <= set(view.errors)
+    assert "ship_to.line1" not in view.errors
+    assert "Enter the city." in view.errors["ship_to.city"]
+    assert "leave every Ship-to field empty" in view.errors["ship_to.city"]
+    fixed = t.sb.submit(view, {"ship_to.line1": "", "ship_to.name": ""}, user=PROCESSOR)
+    assert fixed.status == 200 and not view.is_open, view.errors  # the address on file
+    (order,) = _orders_with_po(t, "PO-HALF-1")
+    assert order.ship_line1 != "9 Harbour Rd" and order.ship_city and order.ship_country
+
+
+def test_a_whole_ship_to_is_taken_without_a_triage_item(triage):
+    t = triage
+    view = _submit_order(t, "PO-WHOLE-1", **{
+        "ship_to.line1": "9 Harbour Rd", "ship_to.city": "Portland",
+        "ship_to.postal_code": "97201", "ship_to.country": "us"})
+    assert not view.is_open, view.errors
+    (order,) = _orders_with_po(t, "PO-WHOLE-1")
+    assert (order.ship_line1, order.ship_city, order.ship_country) == (
+        "9 Harbour Rd", "Portland", "US")
+    with t.db.read() as s:
+        titles = list(s.scalars(select(Discrepancy.title).where(
+            Discrepancy.order_id == order.id)))
+    assert not [title for title in titles if "Ship-to" in title], titles
+
+
+def test_a_past_requested_date_is_refused_and_today_is_taken(triage):
+    """2020-01-01 was accepted and the new order flagged late at once; the editor refuses a
+    past day (store.orders.edit), and the modal now says the same under the date."""
+    from store import clock
+    t = triage
+    view = _submit_order(t, "PO-PAST-1", requested_date="2020-01-01")
+    assert view.is_open and _orders_with_po(t, "PO-PAST-1") == []
+    assert "2020-01-01 is in the past" in view.errors["requested_date"]
+    today = clock.today()
+    view = _submit_order(t, "PO-TODAY-1", requested_date=today.isoformat())
+    assert not view.is_open, view.errors
+    (order,) = _orders_with_po(t, "PO-TODAY-1")
+    assert order.requested_date == today
+
+
+def test_a_unit_price_with_the_currencys_symbol_is_taken(triage):
+    """"$12.50" for a USD customer said "unit_price '$12.50' is not a number"; the editor
+    takes it (store.money.parse_money)."""
+    t = triage
+    view = _submit_order(t, "PO-SYM-1", **{"line.1.unit_price": "$12.50"})
+    assert not view.is_open, view.errors
+    with t.db.read() as s:
+        order = s.scalars(select(Order).where(Order.po_number == "PO-SYM-1")).one()
+        assert [line.unit_price_minor for line in order.lines] == [1250]
+
+
+def test_another_currencys_symbol_is_refused(triage):
+    t = triage
+    view = _submit_order(t, "PO-SYM-2", **{"line.1.unit_price": "€12.50"})
+    assert view.is_open and _orders_with_po(t, "PO-SYM-2") == []
+    price = view.errors["line.1.unit_price"]
+    assert "unit_price" not in price and "the amount only, like 12.50" in price
+
+
+def test_line_errors_are_in_the_forms_words_not_the_importers(triage):
+    """The modal's line errors read like the CSV importer's ("sku is empty; every row needs
+    the SKU it orders", "unit_price 'abc' is not a number")."""
+    t = triage
+    view = _submit_order(t, "PO-WORDS-1", **{"line.2.quantity": "3",
+                                              "line.1.unit_price": "abc"})
+    assert view.is_open and _orders_with_po(t, "PO-WORDS-1") == []
+    assert view.errors["line.2.sku"] == "Line 2: pick a product, or clear its quantity."
+    price = view.errors["line.1.unit_price"]
+    assert "unit_price" not in price and "the amount only, like 12.50" in price

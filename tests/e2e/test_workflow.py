@@ -177,6 +177,7 @@ def test_create_order_errors_say_which_line_and_what_to_fix(stack, desk):
                lines="WID-1042-BL x 1, GIZ-2001-RD x 0", user_id=PROCESSOR)
     assert zero.state == "failed"
     assert "empty" not in zero.error and zero.error.startswith("Line 2: "), zero.error
+    assert "Line 2: Line 2" not in zero.error and "remove it" not in zero.error, zero.error
 
 
 def test_a_blank_optional_po_is_no_po(stack, desk):

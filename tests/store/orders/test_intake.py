@@ -76,3 +76,28 @@ def test_the_modal_gets_the_next_ref_and_errors_keyed_by_block(db, desk):
         create_order(db, actor="U0PROC1", customer_code="NOBODY",
                      lines=[(1, "WID-1001-BL", "1", None)])
     assert list(err.value.errors) == ["customer"]
+
+
+def test_the_modal_holds_what_was_typed_to_the_editors_rules(db, desk):
+    """A ship name alone is a half-typed ship-to too (line 1 first, with the way out); a
+    3-letter country, a price with no product, a foreign shipping charge: the editor's
+    words, under their fields, and nothing written."""
+    with pytest.raises(ValidationFailed) as err:
+        create_order(db, actor="U0PROC1", customer_code="ACME",
+                     lines=[(1, "WID-1001-BL", 1, None), (2, "", None, "4.00")],
+                     ship_to={"name": "Dock 9"}, shipping="€5")
+    errors = err.value.errors
+    assert errors["ship_to.line1"].startswith("Enter the street address (line 1). Or leave")
+    assert errors["ship_to.city"] == "Enter the city."
+    assert errors["line.2.sku"] == "Line 2: pick a product, or clear its unit price."
+    assert "another currency than USD" in errors["shipping"]
+    with pytest.raises(ValidationFailed) as err:
+        create_order(db, actor="U0PROC1", customer_code="ACME",
+                     lines=[(1, "WID-1001-BL", 0, None)],
+                     ship_to={"line1": "9 Harbour Rd", "city": "Portland",
+                              "postal_code": "97201", "country": "USA"})
+    assert set(err.value.errors) == {"ship_to.country", "line.1.quantity"}
+    assert "not a 2-letter country code" in err.value.errors["ship_to.country"]
+    assert "to drop the line, leave it out" in err.value.errors["line.1.quantity"]
+    with db.read() as s:
+        assert s.scalars(select(Order)).all() == []
