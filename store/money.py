@@ -5,7 +5,6 @@ price typed in Slack go through the same rules, so they mean the same thing."""
 from __future__ import annotations
 
 import re
-
 from decimal import Decimal, InvalidOperation
 
 # ISO 4217 active codes and their minor-unit exponents; everything not listed uses 2.
