@@ -300,9 +300,10 @@ class RefundedItem:
 
 def refund_lines(order: Order, items: list[RefundedItem]) -> tuple[dict[int, int], list[str]]:
     """The desk's lines the refunded items are (line no -> units), each found by the platform's
-    line item id; and why the items that are not one line for certain are not. A line the desk
-    keeps no id for (an order taken before the desk kept them) is found by its SKU, when the
-    SKU is on one such line only: a SKU on two lines is never guessed between."""
+    line item id; and why the items that are not one line for certain are not. An item whose id
+    the desk does not keep (an order taken before it kept them, or a line item an update added
+    to a line of its SKU) is found by its SKU when one line is the only one it can be: a SKU on
+    two lines is never guessed between."""
     by_id = {line.external_id: line for line in order.lines if line.external_id}
     wanted: dict[int, int] = {}
     problems: list[str] = []
@@ -314,12 +315,18 @@ def refund_lines(order: Order, items: list[RefundedItem]) -> tuple[dict[int, int
             problems.append(f"{named} is line {line.line_no} ({line.sku}), not {item.sku}")
             continue
         if line is None:
-            pool = [ours for ours in order.lines if item.sku and sku_key(ours.sku) ==
-                    sku_key(item.sku) and not (item.external_id and ours.external_id)]
-            if not pool:
+            # One desk line of the SKU is the one (an update's line item of a SKU already on
+            # the order was added to its line, which keeps the first item's id); of several,
+            # only one the desk keeps no id for can be it.
+            same = [ours for ours in order.lines if item.sku and sku_key(ours.sku) ==
+                    sku_key(item.sku)]
+            pool = same if len(same) == 1 else [
+                ours for ours in same if not (item.external_id and ours.external_id)]
+            if not same:
                 problems.append(f"{named} ({sku}) is not on the order")
                 continue
-            if len(pool) > 1:
+            if len(pool) != 1:
+                pool = pool or same
                 problems.append(f"{pool[0].sku} is on lines {_and(ours.line_no for ours in pool)}, "
                                 f"and the desk cannot tell which is {named}")
                 continue

@@ -298,7 +298,27 @@ def test_a_refund_of_a_line_item_not_on_the_order_is_a_discrepancy_naming_it(con
     assert (status, answer["rma"], answer["discrepancies"]) == (200, None, 1), answer
     assert returned(t) == []
     title = flagged(t, "storefront:refund:")[0].title
-    assert "line item 466157999 (WID-1042-BL) is not on the order" in title, title
+    assert ("WID-1042-BL is on lines 1 and 2, and the desk cannot tell which is line item "
+            "466157999") in title, title
+
+
+def test_a_refund_of_a_line_item_an_update_added_to_a_line_of_its_sku_finds_that_line(
+        connect):
+    """An update's second line item of a SKU already on the order joins its line, which keeps
+    the first item's id: refunded, it was 'not on the order' (the SKU, on one line, says)."""
+    t = connect
+    t.shopify(shopify_order(created_at=at(-2), email="bob@norman.example"))
+    body = shopify_order(created_at=at(-2), updated_at=at(-1), email="bob@norman.example")
+    paid = body["line_items"][0]
+    body["line_items"] = [paid, {**paid, "id": 466157050, "quantity": 1, "current_quantity": 1}]
+    t.shopify(body, topic="orders/updated", webhook_id="w2")
+    ship_order(t.db, ref="#1001", actor="U0PROC1", request=ShipRequest(
+        "UPS", "Ground", TODAY, "1Z999AA10000000001", {"l1": "5"}))
+    status, answer = t.shopify(shopify_refund(quantity=1, amount="12.50",
+                                              line_item_id=466157050),
+                               topic="refunds/create", webhook_id="r1")
+    assert status == 200 and answer.get("rma"), answer
+    assert returned(t) == [(1, 1, 1250)]
 
 
 def test_a_refund_naming_no_known_line_item_of_a_sku_on_two_lines_is_not_guessed(connect):
