@@ -21,7 +21,6 @@ from store.models import (
     Follow,
     Order,
 )
-from store.workspace.routing import WAREHOUSE
 
 LINKED, UNLINKED = "channel.linked", "channel.unlinked"
 
@@ -66,12 +65,11 @@ def connect_channel(db: Database, *, actor: str, channel_id: str,
 
 
 def _refuse_desk_posts(session, channel_id: str) -> None:
-    """A channel the desk's own posts go to (a route other than the warehouse's, a digest)
-    is not linked to a customer: its people would read every account's problems and figures
-    there, whatever the cards in it say."""
+    """A channel the desk's own posts go to (a route, the warehouse's too: pick requests name
+    every customer's goods and addresses; a digest) is not linked to a customer: its people
+    would read every account's problems and figures there, whatever the cards in it say."""
     routes = session.scalars(select(ChannelRoute.key).where(
-        ChannelRoute.channel_id == channel_id, ChannelRoute.key != WAREHOUSE)
-        .order_by(ChannelRoute.key)).all()
+        ChannelRoute.channel_id == channel_id).order_by(ChannelRoute.key)).all()
     digests = session.scalars(select(DigestSubscription.id).where(
         DigestSubscription.channel_id == channel_id, DigestSubscription.active.is_(True))
         .order_by(DigestSubscription.id)).all()

@@ -66,8 +66,9 @@ def set_route(db: Database, *, actor: str, key: str, channel_id: str,
     if language is not None:
         language = check_language(language, offered)
     with db.write() as session:
-        if key != WAREHOUSE:  # a 3PL's warehouse may well be another organisation
-            refuse_linked(session, channel_id, f"`{key}`")
+        # Every route, the warehouse's too: its pick requests name every customer's goods
+        # and addresses (a 3PL's shared channel is fine; one linked to a customer is not).
+        refuse_linked(session, channel_id, f"`{key}`")
         route = session.get(ChannelRoute, key)
         before = (route.channel_id, route.language) if route else (None, None)
         if route is None:

@@ -55,7 +55,9 @@ def test_a_linked_channel_gets_no_route_nor_digest(stack, set_clock):
     for answer in (route, digest):
         assert "is linked to ACME's people (`/orders connect`)" in answer, answer
     assert "is for your own team only" in route and "the digest is for your own team" in digest
-    assert "warehouse" in orders(stack, f"route warehouse <#{SHARED}|acme-partner>")  # a 3PL's
+    # the warehouse's too: pick requests name every customer's goods and addresses
+    warehouse = orders(stack, f"route warehouse <#{SHARED}|acme-partner>")
+    assert "is linked to ACME's people" in warehouse
 
 
 def test_a_digest_subscribed_before_its_channel_was_linked_is_not_posted(stack, set_clock):
@@ -70,3 +72,12 @@ def test_a_digest_subscribed_before_its_channel_was_linked_is_not_posted(stack, 
     post_due_digests(stack)
 
     assert [m for m in stack.sb.messages(SHARED) if m.user == stack.sb.bot_user_id] == []
+
+
+def test_the_warehouse_channel_is_not_linked_to_a_customer(stack, set_clock):
+    set_clock.set(AFTER_WEEK)
+    build_desk(stack.db)
+    stack.sb.add_channel(SHARED, "acme-partner", members=[MANAGER, ADMIN])
+    orders(stack, f"route warehouse <#{SHARED}|acme-partner>")
+    refused = orders(stack, f"connect <#{SHARED}|acme-partner> ACME")
+    assert "gets the desk's own posts (route `warehouse`)" in refused
