@@ -19,6 +19,7 @@ from store.customers import address_view, default_shipping
 from store.db import Database
 from store.enums import DiscrepancyStatus as St
 from store.errors import FixNotApplied, StaleEdit
+from store.fulfilment import refresh_pick, tell_warehouse_ship_to
 from store.models import Event, Order
 from store.orders.edit import OrderEdit, apply_edit
 from store.orders.lines import LineEdit
@@ -44,7 +45,11 @@ def apply_fix(db: Database, *, discrepancy_id: int, actor: str,
             order = load_order(session, d.order.ref, for_update=True)
             changed = _apply(session, order, fix, actor=actor, now=now)
             if changed:
-                _log(session, order, d.id, actor, changed, now)
+                event = _log(session, order, d.id, actor, changed, now)
+                # As an edit: the warehouse picks from its request, and hears of a new ship-to.
+                refresh_pick(session, order)
+                if any(c.field.startswith("ship-to") for c in changed):
+                    tell_warehouse_ship_to(session, order, actor=actor, event_id=event.id)
             close(session, d, actor=actor, reason="fixed", note=fix.get("label"), now=now)
             check_orders(session, [order.id], actor=actor, now=now, recheck=True)
             return ActionResult(discrepancy_view(d, now=now), "fixed")
@@ -106,11 +111,13 @@ def _backorder(order: Order, product_id: int, available: int) -> list[FieldChang
 
 
 def _log(session: Session, order: Order, discrepancy_id: int, actor: str,
-         changed: list[FieldChange], now: datetime) -> None:
+         changed: list[FieldChange], now: datetime) -> Event:
     order.updated_at = now  # one UPDATE, version-checked, even for line-only changes
     session.flush()
-    session.add(Event(
+    event = Event(
         actor_id=actor, kind="edited", order_id=order.id, discrepancy_id=discrepancy_id, at=now,
         summary=f"applied fix: {edit_summary(changed)}"[:300],
-        changes=[{**c.record(), "version": order.version_id} for c in changed]))
+        changes=[{**c.record(), "version": order.version_id} for c in changed])
+    session.add(event)
     session.flush()
+    return event

@@ -6,7 +6,8 @@ import json
 from sqlalchemy import select
 
 from messages.actions import FulfilmentActions
-from store.models import OrderHold, Shipment
+from store.models import Discrepancy, OrderHold, Shipment
+from store.orders import apply_fix
 from tests.support.fulfil_desk import reserved_lines, stock
 from tests.support.fulfilment import buttons, text_of
 
@@ -143,3 +144,21 @@ def test_a_new_ship_to_after_release_is_said_in_the_pick_requests_thread(ful):
     ful.submit(ful.modal("edit SO-2001"), {"shipping_instructions": "dock 4"})  # not ship-to
     ful.deliver()
     assert len(ful.sb.thread(pick.channel, pick.ts)) == 1
+
+
+def test_an_address_fix_after_release_reaches_the_pick_request_and_its_thread(ful):
+    """Apply fix changed the ship-to with neither a redraw nor a word: the request kept the
+    address it had and its thread's last note named the wrong one."""
+    ful.slash("release SO-2001")
+    pick = ful.pick_message()
+    ful.sb.wait_for(lambda: pick.ts)
+    ful.submit(ful.modal("edit SO-2001"), {"ship_to.line1": "9 Harbour Rd",
+                                           "ship_to.postal_code": "ABCDE"})
+    ful.sb.wait_for(lambda: len(ful.sb.thread(pick.channel, pick.ts)) == 1)
+    with ful.db.read() as s:
+        item = s.scalars(select(Discrepancy).where(Discrepancy.type == "bad_address")).one()
+    apply_fix(ful.db, discrepancy_id=item.id, actor=PROCESSOR)
+    ful.deliver()
+    ful.sb.wait_for(lambda: len(ful.sb.thread(pick.channel, pick.ts)) == 2)
+    assert "> 1 Main St" in text_of(ful.sb.thread(pick.channel, pick.ts)[-1])
+    ful.sb.wait_for(lambda: "9 Harbour Rd" not in text_of(pick))
