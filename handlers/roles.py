@@ -15,13 +15,13 @@ from messages.common import confirmation_message
 from messages.i18n import N_
 from store.enums import Role
 from store.errors import ValidationFailed
-from store.triage import hand_back, person_deactivated
+from store.triage import hand_back, person_active, person_deactivated
 from store.workspace import SLACK_ID_REST, set_role
 
 LOWEST_ROLE = Role.SALES
 SLACKBOT = "USLACKBOT"
 USAGE = "/orders role @user processor|sales|manager|admin"
-SLACK_ID = re.compile(rf"^[UW]{SLACK_ID_REST}$")
+SLACK_ID = re.compile(r"^[UW][A-Z0-9]{2,26}$")  # Slack's are 9 to 11 characters
 log = logging.getLogger("orderdesk")
 _MENTION = re.compile(rf"^<@([UW]{SLACK_ID_REST})(?:\|[^>]*)?>$|^@?([UW]{SLACK_ID_REST})$")
 
@@ -36,10 +36,15 @@ def on_user_change_event(request: Request) -> Reply:
     """Slack sends every profile change of everyone; only a deactivation concerns the desk.
     Another organisation's people (Slack Connect) hold no role nor item here."""
     user = request.event.get("user")
-    if not isinstance(user, dict) or user.get("deleted") is not True:
+    if not isinstance(user, dict):
         return Reply()
     user_id = user.get("id")
-    if not isinstance(user_id, str) or not SLACK_ID.match(user_id):
+    home = request.body.get("team_id")
+    if not isinstance(user_id, str) or not SLACK_ID.match(user_id) or user.get("is_stranger") \
+            or (home and user.get("team_id") and user["team_id"] != home):
+        return Reply()  # another organisation's person (Slack Connect): no role here
+    if user.get("deleted") is not True:
+        person_active(request.deps.db, user_id=user_id)  # reactivated: told again next time
         return Reply()
     settings = request.deps.settings
     left = person_deactivated(request.deps.db, user_id=user_id, admins=settings.admins,

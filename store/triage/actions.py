@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from store import clock, outbox
@@ -20,7 +20,7 @@ from store.db import Database
 from store.enums import DiscrepancyStatus as St
 from store.enums import PostKind, Role
 from store.errors import ValidationFailed
-from store.models import Customer, Discrepancy, Event
+from store.models import Counter, Customer, Discrepancy, Event
 from store.periods import zone
 from store.questions import kind_words, notify_followers
 from store.triage import posts
@@ -138,8 +138,9 @@ def person_deactivated(db: Database, *, user_id: str, admins: Collection[str],
         codes = tuple(session.scalars(select(Customer.code).where(owned).order_by(Customer.code)
                                       .limit(_ACCOUNTS_NAMED)))
         count = session.scalar(select(func.count()).select_from(Customer).where(owned)) or 0
-        # Counted per person (an indexed row) rather than looked for among all the events.
-        first = posts.bump(session, f"deactivated:{user_id}", 1) == 1
+        # Counted per person (an indexed row) rather than looked for among all the events;
+        # reset when they are active again (person_active).
+        first = posts.bump(session, _deactivations(user_id), 1) == 1
         tell = before is not None or handed > 0 or (count > 0 and first)
         channel = channel_for(route_map(session), MANAGER) if tell else None
         if tell:
@@ -159,6 +160,22 @@ def person_deactivated(db: Database, *, user_id: str, admins: Collection[str],
                                    "account_count": count})
         return Departure(user_id=user_id, role_before=before, handed_back=handed,
                          accounts=codes, account_count=count, told=bool(channel))
+
+
+def person_active(db: Database, *, user_id: str) -> None:
+    """Slack says `user_id` is active (any profile change): if they were deactivated before,
+    a later deactivation is told to the managers again. A read first: most people never were,
+    and Slack sends this for every profile change of everyone."""
+    key = _deactivations(user_id)
+    with db.read() as session:
+        if session.get(Counter, key) is None:
+            return
+    with db.write() as session:
+        session.execute(delete(Counter).where(Counter.name == key))
+
+
+def _deactivations(user_id: str) -> str:
+    return f"off:{user_id}"  # counters' names hold 32 characters; Slack's ids are 9 to 11
 
 
 def resolve(db: Database, *, discrepancy_id: int, actor: str, reason: str,

@@ -34,6 +34,7 @@ from store.triage.actions import (
     assign,
     escalate,
     hand_back,
+    person_active,
     person_deactivated,
     raise_to_managers,
     record,
@@ -55,8 +56,8 @@ from store.triage.rules import CheckRules, active
 __all__ = [
     "RESOLUTION_REASONS", "ActionResult", "DiscrepancyView", "FlagResult",
     "assign", "batch_state", "escalate", "escalate_overdue", "flag_order", "get_discrepancy",
-    "get_note", "hand_back", "nudge_overdue", "order_ref_in", "person_deactivated", "resolve",
-    "snooze", "wake_snoozed",
+    "get_note", "hand_back", "nudge_overdue", "order_ref_in", "person_active",
+    "person_deactivated", "resolve", "snooze", "wake_snoozed",
 ]
 MAX_REASON = 500
 

@@ -70,7 +70,7 @@ def test_a_deactivated_rep_s_accounts_are_named_to_the_managers_once(triage, tmp
     # Slack sends user_change again for each later edit of that profile: told once.
     assert t.sb.send_event({"type": "user_change",
                             "user": t.sb.ws.users[REP].to_api(t.sb.team_id)}).status == 200
-    t.sb.wait_for(lambda: counter(t, f"deactivated:{REP}") == 2)
+    t.sb.wait_for(lambda: counter(t, f"off:{REP}") == 2)
     with t.db.read() as s:
         told = s.scalars(select(Event).where(Event.kind == "person.deactivated")).all()
         queued = s.scalars(select(OutboxMessage).where(
@@ -84,8 +84,33 @@ def test_a_profile_change_of_someone_active_changes_nothing(triage, tmp_path):
     user = t.sb.ws.users[PROCESSOR].to_api(t.sb.team_id)
     assert t.sb.send_event({"type": "user_change", "user": user}).status == 200
     t.sb.deactivate(SALES_OF_GLOBEX)  # answered after the first: that one is answered too
-    t.sb.wait_for(lambda: counter(t, f"deactivated:{SALES_OF_GLOBEX}") == 1)
+    t.sb.wait_for(lambda: counter(t, f"off:{SALES_OF_GLOBEX}") == 1)
     with t.db.read() as s:
         assert s.get(User, PROCESSOR) is None or s.get(User, PROCESSOR).role != Role.SALES
         told = s.scalars(select(Event).where(Event.kind == "person.deactivated")).all()
         assert [e.summary for e in told] == [f"{SALES_OF_GLOBEX} was deactivated in Slack"]
+
+
+def test_deactivated_again_after_coming_back_is_told_again(triage, tmp_path):
+    t = triage
+    t.import_problems(tmp_path)
+    t.sb.deactivate(REP)
+    t.sb.wait_for(lambda: len(managers_posts(t)) == 1)
+    t.sb.ws.users[REP].deleted = False  # an admin reactivates them: Slack says so
+    t.sb.send_event({"type": "user_change", "user": t.sb.ws.users[REP].to_api(t.sb.team_id)})
+    t.sb.wait_for(lambda: counter(t, f"off:{REP}") is None)
+    t.sb.deactivate(REP)
+    t.sb.wait_for(lambda: len(managers_posts(t)) == 2)
+
+
+def test_another_organisations_person_deactivated_changes_nothing_here(triage, tmp_path):
+    """A Slack Connect user's deletion made them a User row, a role change and a managers'
+    post 'role went from processor to sales' under ORDERDESK_DEFAULT_ROLE=processor."""
+    t = triage
+    t.import_problems(tmp_path)
+    t.sb.add_user("U0EXT1", "outsider", team_id="T0OTHER")
+    t.sb.deactivate("U0EXT1")
+    t.sb.deactivate(SALES_OF_GLOBEX)  # answered after the first: that one is answered too
+    t.sb.wait_for(lambda: counter(t, f"off:{SALES_OF_GLOBEX}") == 1)
+    with t.db.read() as s:
+        assert s.get(User, "U0EXT1") is None and counter(t, "off:U0EXT1") is None
