@@ -124,8 +124,13 @@ def format_minor(amount: int, currency: str) -> str:
 
 SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "CAD": "CA$", "AUD": "A$"}
 _PREFIXES = sorted(set(SYMBOLS.values()) | {"US$"}, key=len, reverse=True)
-# The currencies a typed symbol may stand for: '$' is how people write any of the dollars.
-_SYMBOL_OF = {"US$": {"USD"}, "$": {code for code, s in SYMBOLS.items() if s.endswith("$")},
+# The currencies written with a '$' where they are used: the dollars and most pesos.
+_DOLLAR_SIGNED = frozenset({
+    "USD", "CAD", "AUD", "NZD", "HKD", "SGD", "TWD", "BSD", "BBD", "BZD", "BMD", "BND", "KYD",
+    "XCD", "FJD", "GYD", "JMD", "LRD", "NAD", "SBD", "SRD", "TTD", "MXN", "CLP", "COP", "ARS",
+    "UYU", "DOP", "CUP", "BRL", "TOP", "WST", "KID", "TVD"})
+# The currencies a typed symbol may stand for: '$' is how people write any of those.
+_SYMBOL_OF = {"US$": {"USD"}, "$": _DOLLAR_SIGNED,
               **{s: {code} for code, s in SYMBOLS.items() if s != "$"}, "¥": {"JPY", "CNY"}}
 _OTHER_CODE = re.compile(r"^([A-Z]{3})\s*[\d.]|[\d.]\s*([A-Z]{3})$")
 

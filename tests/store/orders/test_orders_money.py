@@ -26,6 +26,7 @@ def test_parse_money_says_what_is_wrong(text, message):
 
 @pytest.mark.parametrize("text, currency", [
     ("€12.50", "USD"), ("$12.50", "EUR"), ("£3", "USD"), ("12.50 EUR", "USD"),
+    ("$12.50", "CHF"), ("$12.50", "GBP"),
 ])
 def test_another_currencys_symbol_is_not_taken_for_the_orders(text, currency):
     """"€12.50" on a USD order was stored as $12.50: the symbol was dropped, whichever it was."""
@@ -36,6 +37,9 @@ def test_another_currencys_symbol_is_not_taken_for_the_orders(text, currency):
 @pytest.mark.parametrize("text, currency, minor", [
     ("US$12.50", "USD", 1250), ("CA$12.50", "CAD", 1250), ("$12.50", "CAD", 1250),
     ("A$3", "AUD", 300), ("¥1200", "JPY", 1200), ("£3", "GBP", 300),
+    # the other dollars and the pesos are written with '$' where they are used
+    ("$12.50", "NZD", 1250), ("$12.50", "HKD", 1250), ("$120", "MXN", 12000),
+    ("$1200", "CLP", 1200),
 ])
 def test_a_dollar_sign_is_taken_for_the_dollars(text, currency, minor):
     assert parse_money(text, currency) == minor
