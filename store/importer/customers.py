@@ -148,9 +148,14 @@ def _apply(session: Session, values: dict, existing: dict[str, Customer]) -> lis
         session.add(customer)
         existing[values["code"]] = customer
         changed.append(("customer", None, values["code"]))
+    was_in = customer.currency  # a limit's before is in the currency it was in
     for attr, label in _FIELDS.items():
         if getattr(customer, attr, None) != values[attr]:
-            changed.append((label, getattr(customer, attr, None), values[attr]))
+            before, after = getattr(customer, attr, None), values[attr]
+            if attr == "credit_limit_minor":
+                before = None if before is None else format_money(before, was_in)
+                after = None if after is None else format_money(after, values["currency"])
+            changed.append((label, before, after))
             setattr(customer, attr, values[attr])
     address = values["address"]
     if not any(address.values()):
@@ -169,15 +174,11 @@ def _apply(session: Session, values: dict, existing: dict[str, Customer]) -> lis
 
 
 def _log_changes(session: Session, ctx: ImportContext, customer: Customer, diffs) -> None:
-    def shown(label: str, value) -> str:
-        if value is None:
-            return ""
-        if label == "credit limit":
-            return format_money(value, customer.currency)
-        return str(value)
+    def shown(value) -> str:
+        return "" if value is None else str(value)
     fields = ", ".join(dict.fromkeys(label for label, _, _ in diffs))
     session.add(Event(actor_id=ctx.actor, kind=CUSTOMER_EDITED, customer_id=customer.id,
                       at=clock.now(), summary=f"import {ctx.filename}: edited {customer.code}: "
                                               f"{fields}"[:300],
-                      changes=[{"field": label, "before": shown(label, before),
-                                "after": shown(label, after)} for label, before, after in diffs]))
+                      changes=[{"field": label, "before": shown(before), "after": shown(after)}
+                               for label, before, after in diffs]))

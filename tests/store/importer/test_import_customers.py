@@ -104,3 +104,17 @@ def test_what_an_import_changes_of_known_customers_is_in_the_trail(db, tmp_path)
     assert changes["credit limit"] == ("$50,000.00", "$400.00")
     assert changes["sales rep"][1] == "U0SALES2"
     assert changes["shipping line1"][1] == "9 Elm St"
+
+
+def test_a_limit_moved_to_another_currency_shows_each_side_in_its_own(db, tmp_path):
+    import_file(db, kind="customers", path=CUSTOMERS)
+    yen = write_csv(tmp_path / "yen.csv", HEADER, [
+        ["ACME", "Acme Corp", "buyer@acme.example", "+1 555 0100", "6000000", "JPY",
+         "U0SALES1", "1 Main St", "", "Springfield", "IL", "62701", "us"],
+    ])
+    import_file(db, kind="customers", path=yen)
+    with db.read() as s:
+        (event,) = s.scalars(select(Event)).all()
+    changes = {c["field"]: (c["before"], c["after"]) for c in event.changes}
+    assert changes["credit limit"] == ("$50,000.00", "¥6,000,000")
+    assert changes["currency"] == ("USD", "JPY")
