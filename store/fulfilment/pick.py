@@ -203,9 +203,9 @@ def tell_warehouse_ship_to(session: Session, order: Order, *, actor: str,
     """A new ship-to after the pick request went out: redrawn in place, the request changes
     silently, and a label printed from it already goes to the old address. One note in its
     thread says so (payload: who, and the address as it is now). Nothing once every unit
-    has left, or when the order has no request."""
-    if order.fulfilment_status in ALL_SHIPPED or not has_pick_request(session, order.id):
-        return []
+    has left, or while the request is not posted yet."""
+    if order.fulfilment_status in ALL_SHIPPED or posted_at(session, pick_key(order.id)) is None:
+        return []  # not posted yet: it goes out with the new address, no label printed
     row_id = enqueue(session, method=POST, dedupe_key=f"pick-note:{event_id}",
                      target=pick_key(order.id), payload={
                          "$render": PostKind.PICK_NOTE, "order_id": order.id, "actor": actor,

@@ -13,6 +13,7 @@ from store.models import Order, OutboxMessage
 from store.orders import edit_order, get_order
 from store.orders.edit import OrderEdit
 from store.orders.lines import LineEdit
+from store.views.orders import AddressView
 from tests.support.clock import TODAY
 from tests.support.fulfil_desk import REF, fulfil_desk, reserved_lines, stock
 
@@ -148,3 +149,25 @@ def test_a_catalog_price_moved_since_the_order_was_taken_is_no_news_to_an_edit(d
     edit(db, lines=(LineEdit(2, "", 12, "2.00"),))  # a price asked for: the line is judged
     (item,) = price_items()
     assert item.startswith("Line 2: CBL-5005-BK at ") and item.endswith("catalog price $4.00")
+
+
+def _pick_notes(db) -> int:
+    with db.read() as s:
+        return len(s.scalars(select(OutboxMessage).where(
+            OutboxMessage.dedupe_key.like("pick-note:%"))).all())
+
+
+def test_a_new_ship_to_is_said_to_the_warehouse_once_the_request_is_out(released, db):
+    moved = AddressView(name="Acme Dock", line1="9 Harbour Rd", city="Shelbyville",
+                        region="IL", postal_code="62565", country="US")
+    edit(db, ship_to=moved)
+    assert _pick_notes(db) == 1
+
+
+def test_no_note_while_the_pick_request_is_not_posted_yet(db):
+    """It goes out with the new address: there is no label to check yet."""
+    fulfil_desk(db)
+    allocate(db, ref=REF, actor=DESK)  # queued, not sent
+    edit(db, ship_to=AddressView(name="Acme Dock", line1="9 Harbour Rd", city="Shelbyville",
+                                 region="IL", postal_code="62565", country="US"))
+    assert _pick_notes(db) == 0
