@@ -15,7 +15,7 @@ import urllib.request
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bench.app_stack import CHANNEL, MANAGER, SALES, action_id, order
+from bench.app_stack import CHANNEL, MANAGER, PROCESSOR, SALES, action_id, order
 from messages.actions import ApprovalActions, OrderActions, TriageActions
 from sandbox.player import signed_headers
 from store.enums import ApprovalKind
@@ -145,8 +145,10 @@ def approval_post(t) -> tuple:
 def press(t, button: str):
     """Where each guarded button lives; returns (action_id, message)."""
     if button == OrderActions.EDIT:
-        assert t.sb.slash("/order", "SO-9004", user=SALES, channel=CHANNEL).status == 200
-        return button, t.sb.ephemerals(user=SALES)[-1]
+        # A rep's card offers no Edit: the press is forged from a processor's card (a rep's
+        # stale card from when they were one is the same request).
+        assert t.sb.slash("/order", "SO-9004", user=PROCESSOR, channel=CHANNEL).status == 200
+        return button, t.sb.ephemerals(user=PROCESSOR)[-1]
     if button in (ApprovalActions.APPROVE, ApprovalActions.REJECT):
         return button, approval_post(t)[1]
     parent = t.parent("SO-9004")

@@ -12,18 +12,22 @@ from handlers.kit import Deps, Listeners, Permission, Reply, Request, numbered
 from handlers.kit.language import channel_locale
 from handlers.kit.reply import CANNOT_POST_HERE
 from messages import i18n
-from messages.actions import OrderActions
+from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
 from messages.common import with_note
 from messages.i18n import N_
 from messages.orders import all_lines_modal, candidates_message, no_match_message, order_card
+from store.enums import Role
 from store.errors import NotForThisChannel, NotVisible, OrderNotFound
 from store.lookup import PAGE_SIZE, find_orders
 from store.orders import get_order, record_posted_card
 from store.views.orders import LookupResult, OrderView
-from store.workspace import FULL, NOTHING, Viewer, cut_candidates, order_sight, seen_order
+from store.workspace import FULL, NOTHING, Viewer, cut_candidates, may, order_sight, seen_order
 
 LOOKUP_USAGE = "/order <ref, PO, tracking number, customer, SKU>"
 ACCOUNT_CANDIDATES = 100  # searched for an outsider, whose list holds their account's only
+# A card's buttons that need a role, and the action its listener requires.
+_ROLE_BUTTONS = {OrderActions.EDIT: Permission.EDIT_ORDER, FulfilmentActions.SHIP: Permission.SHIP,
+                 ReturnActions.START: Permission.RETURN, MailActions.ORDER: Permission.RESOLVE}
 
 
 def register(app: App, deps: Deps) -> None:
@@ -48,8 +52,18 @@ def on_lookup_command(request: Request) -> Reply:
             shown = seen_order(viewer, result.exact)
         except OrderNotFound:  # as if there were none: not even the ref a PO belongs to
             return Reply.message(no_match_message(replace(result, exact=None, searched=())))
-        return Reply.message({"response_type": "ephemeral", **order_card(shown, shareable=True)})
+        return Reply.message({"response_type": "ephemeral", **order_card(
+            shown, shareable=True, pressable=pressable(viewer))})
     return Reply.message(_list_message(viewer, result))
+
+
+def pressable(viewer: Viewer) -> frozenset[str]:
+    """The card's role buttons the viewer may press: a rep was offered Edit and Return, and
+    refused on pressing them."""
+    if viewer.role is None:
+        return frozenset()
+    return frozenset(button for button, permission in _ROLE_BUTTONS.items()
+                     if may(Role(viewer.role), permission.value))
 
 
 def on_page_button(request: Request) -> Reply:
@@ -87,8 +101,9 @@ def _list_message(viewer: Viewer, result: LookupResult) -> dict:
 
 
 def on_open_button(request: Request) -> Reply:
-    order = order_for(request)
-    return Reply().respond({"replace_original": True, **order_card(order, shareable=True)})
+    order, viewer = order_for(request, with_viewer=True)
+    return Reply().respond({"replace_original": True, **order_card(
+        order, shareable=True, pressable=pressable(viewer))})
 
 
 def on_share_button(request: Request) -> Reply:
@@ -121,12 +136,13 @@ def on_all_lines_button(request: Request) -> Reply:
     return Reply.modal(all_lines_modal(order))
 
 
-def order_for(request: Request, *, posting: bool = False) -> OrderView:
+def order_for(request: Request, *, posting: bool = False,
+              with_viewer: bool = False) -> OrderView | tuple[OrderView, Viewer]:
     """The button's order as the presser may see it, read in the role check's session
-    (`posting`: as the channel may see it, for a post)."""
+    (`posting`: as the channel may see it, for a post); with who the viewer is, if asked."""
     with request.deps.db.read(one_transaction=False):  # as on_lookup_command
         viewer = request.viewer(Permission.LOOKUP, posting=posting)
         order = get_order(request.deps.db, ref=request.value)
     if viewer.shared and order_sight(viewer, order) == NOTHING:
         raise NotForThisChannel(order.ref)
-    return seen_order(viewer, order)
+    return (seen_order(viewer, order), viewer) if with_viewer else seen_order(viewer, order)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from messages import i18n
 from messages.actions import FulfilmentActions, MailActions, OrderActions, ReturnActions
@@ -19,10 +20,13 @@ MODAL_SECTIONS = 99
 _USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 
 
-def order_card(order, *, shareable: bool = False, shared: bool = False) -> dict:
+def order_card(order, *, shareable: bool = False, shared: bool = False,
+               pressable: Collection[str] | None = None) -> dict:
     """The order card. `shareable` adds "Share in channel" (for the ephemeral lookup answer);
     `shared`: the card posted in a channel, which everyone sees, so it carries only what
     anyone may press (Edit, Ship and Return stay on the private cards of those who may).
+    `pressable`: of Edit, Ship, Return and Email customer, the ones the reader's role may
+    press (None: all); a rep was offered Edit and Return only to be refused.
     An order cut by store.workspace.visibility gets the status (or customer-safe) card.
 
     Built as dicts, not from a template: it answers every /order, and rendering a template
@@ -76,7 +80,8 @@ def order_card(order, *, shareable: bool = False, shared: bool = False) -> dict:
         blocks.append({"type": "context",
                        "elements": [md(event_text(e)) for e in o.recent_events[:3]]})
     buttons = [button(b["text"], b["action_id"], o.ref, primary=b["primary"])
-               for b in card_buttons(o, shareable=shareable, shared=shared)]
+               for b in card_buttons(o, shareable=shareable, shared=shared,
+                                     pressable=pressable)]
     blocks.append(actions(buttons, block_id="order_actions:" + o.ref))
     return {"text": _card_text(o), "blocks": blocks}
 
@@ -125,7 +130,12 @@ def _card_header(o) -> dict:
     return header(plain(o.ref + " · " + o.customer_name, 150))
 
 
-def card_buttons(order, *, shareable: bool = False, shared: bool = False) -> list[dict]:
+# The card's buttons a role may not press (the rest anyone may: Flag, History, Follow, Share).
+ROLE_BUTTONS = (OrderActions.EDIT, FulfilmentActions.SHIP, ReturnActions.START, MailActions.ORDER)
+
+
+def card_buttons(order, *, shareable: bool = False, shared: bool = False,
+                 pressable: Collection[str] | None = None) -> list[dict]:
     """Only what can apply now: Edit while the order is not closed, Ship while something is
     left to send (its own lines while open, replacements a return owes), Return once
     something has shipped, Email customer on an order that is not a draft or canceled."""
@@ -143,7 +153,8 @@ def card_buttons(order, *, shareable: bool = False, shared: bool = False) -> lis
               (MailActions.ORDER, N_("Email customer"), private and not draft_or_canceled),
               (OrderActions.SHARE, N_("Share in channel"), shareable)]
     return [{"action_id": action, "text": _(text), "primary": action == OrderActions.SHARE}
-            for action, text, shown in wanted if shown]
+            for action, text, shown in wanted if shown and (
+                pressable is None or action not in ROLE_BUTTONS or action in pressable)]
 
 
 def actor(actor_id: str) -> str:

@@ -82,11 +82,20 @@ def test_a_second_concurrent_edit_is_refused_and_nothing_is_lost(stack, desk):
 
 
 def test_a_sales_rep_pressing_edit_is_told_why_and_which_role_may(stack, desk):
-    with stack.db.write() as s:  # their own account: the full card, with its Edit button
+    """A rep's card offers no Edit; one they got while still a processor keeps it, and the
+    button is checked when pressed."""
+    from store.enums import Role
+    from store.workspace.roles import set_role
+    with stack.db.write() as s:  # their own account: the full card
         s.get(Customer, desk["ACME"]).sales_rep_id = SALES
+    admins = frozenset({"U0ADMIN"})
+    set_role(stack.db, actor="U0ADMIN", user_id=SALES, role=Role.PROCESSOR, admins=admins,
+             default_role=Role.SALES)
     answer = stack.sb.slash("/order", "SO-1042", user=SALES, channel=CHANNEL)
     assert answer.status == 200
     card = stack.sb.ephemerals(user=SALES)[-1]
+    set_role(stack.db, actor="U0ADMIN", user_id=SALES, role=Role.SALES, admins=admins,
+             default_role=Role.SALES)
     stack.sb.click(OrderActions.EDIT, user=SALES, message=card)
     stack.sb.wait_for(lambda: len(stack.sb.ephemerals(user=SALES)) > 1)
     refusal = json.dumps(stack.sb.ephemerals(user=SALES)[-1].blocks)

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from bench.app_stack import CHANNEL, PROCESSOR, SALES
-from messages.actions import OrderActions
+from messages.actions import MailActions, OrderActions, ReturnActions
+from store.models import Customer
 from tests.support.slash import card_ref, slash_answer
 from tests.support.statements import counting
 
@@ -99,3 +100,21 @@ def test_a_dropped_letter_in_the_first_word_of_a_name_finds_its_orders(stack, de
     text = json.dumps(message.blocks)
     assert "Nothing found" not in text
     assert "SO-1046" in text or card_ref(message) == "SO-1046"
+
+
+def card_actions(stack, user: str) -> list[str]:
+    stack.sb.slash("/order", "SO-1042", user=user, channel="C0ORDERS")
+    card = stack.sb.ephemerals(user=user)[-1]
+    return [e["action_id"] for b in card.blocks if b["type"] == "actions" for e in b["elements"]]
+
+
+def test_a_card_offers_each_reader_only_the_buttons_their_role_may_press(stack, desk):
+    """A rep was offered Edit, Return and Email customer on their own account's card, and
+    refused on pressing each."""
+    with stack.db.write() as s:
+        s.get(Customer, desk["ACME"]).sales_rep_id = SALES  # their account: the full card
+    rep, desk_view = card_actions(stack, SALES), card_actions(stack, PROCESSOR)
+    for button in (OrderActions.EDIT, MailActions.ORDER):
+        assert button in desk_view and button not in rep, (button, rep)
+    assert OrderActions.HISTORY in rep and OrderActions.FOLLOW in rep
+    assert ReturnActions.START not in rep
