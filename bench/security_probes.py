@@ -15,7 +15,7 @@ import urllib.request
 from slack_sdk import WebClient
 from sqlalchemy import select
 
-from bench.app_stack import CHANNEL, MANAGER, PROCESSOR, SALES, action_id, order
+from bench.app_stack import CHANNEL, MANAGER, PROCESSOR, action_id, order
 from messages.actions import ApprovalActions, OrderActions, TriageActions
 from sandbox.player import signed_headers
 from store.enums import ApprovalKind
