@@ -101,14 +101,14 @@ def _list_message(viewer: Viewer, result: LookupResult) -> dict:
 
 
 def on_open_button(request: Request) -> Reply:
-    order, viewer = order_for(request, with_viewer=True)
+    order, viewer = order_for(request)
     return Reply().respond({"replace_original": True, **order_card(
         order, shareable=True, pressable=pressable(viewer))})
 
 
 def on_share_button(request: Request) -> Reply:
     # As the sharer may see it, and customer-safe where another organisation reads it.
-    order = order_for(request, posting=True)
+    order, _viewer = order_for(request, posting=True)
     with i18n.using(channel_locale(request, request.channel)):  # as every redraw of it
         card = order_card(order, shared=True)
     # Posted before the ack: the card's ts is recorded so later changes redraw it in place.
@@ -130,19 +130,18 @@ def on_share_button(request: Request) -> Reply:
 
 
 def on_all_lines_button(request: Request) -> Reply:
-    order = order_for(request)
+    order, _viewer = order_for(request)
     if order.sight != FULL:
         raise NotVisible(order.ref, "The lines")
     return Reply.modal(all_lines_modal(order))
 
 
-def order_for(request: Request, *, posting: bool = False,
-              with_viewer: bool = False) -> OrderView | tuple[OrderView, Viewer]:
+def order_for(request: Request, *, posting: bool = False) -> tuple[OrderView, Viewer]:
     """The button's order as the presser may see it, read in the role check's session
-    (`posting`: as the channel may see it, for a post); with who the viewer is, if asked."""
+    (`posting`: as the channel may see it, for a post), and who the presser is."""
     with request.deps.db.read(one_transaction=False):  # as on_lookup_command
         viewer = request.viewer(Permission.LOOKUP, posting=posting)
         order = get_order(request.deps.db, ref=request.value)
     if viewer.shared and order_sight(viewer, order) == NOTHING:
         raise NotForThisChannel(order.ref)
-    return (seen_order(viewer, order), viewer) if with_viewer else seen_order(viewer, order)
+    return seen_order(viewer, order), viewer

@@ -19,11 +19,10 @@ from store.customers import address_view, default_shipping
 from store.db import Database
 from store.enums import DiscrepancyStatus as St
 from store.errors import FixNotApplied, StaleEdit
-from store.fulfilment import refresh_pick, tell_warehouse_ship_to
 from store.models import Event, Order
 from store.orders.edit import OrderEdit, apply_edit
 from store.orders.lines import LineEdit
-from store.orders.operations import edit_summary
+from store.orders.operations import edit_summary, tell_warehouse
 from store.records import load_order
 from store.triage import ActionResult, check_orders, close, discrepancy_view, load_discrepancy
 from store.views.orders import AddressView, FieldChange
@@ -46,10 +45,7 @@ def apply_fix(db: Database, *, discrepancy_id: int, actor: str,
             changed = _apply(session, order, fix, actor=actor, now=now)
             if changed:
                 event = _log(session, order, d.id, actor, changed, now)
-                # As an edit: the warehouse picks from its request, and hears of a new ship-to.
-                refresh_pick(session, order)
-                if any(c.field.startswith("ship-to") for c in changed):
-                    tell_warehouse_ship_to(session, order, actor=actor, event_id=event.id)
+                tell_warehouse(session, order, changed, actor=actor, event_id=event.id)
             close(session, d, actor=actor, reason="fixed", note=fix.get("label"), now=now)
             check_orders(session, [order.id], actor=actor, now=now, recheck=True)
             return ActionResult(discrepancy_view(d, now=now), "fixed")

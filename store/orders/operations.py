@@ -71,11 +71,7 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
                 check_orders(session, [order.id], actor=actor, recheck=True, lines_changed={
                     order.id: {c.line_no for c in changed
                                if c.line_no is not None and c.name != "quantity"}})
-                # The warehouse picks from its request: it shows the lines, holds and status
-                # as they are now (an edit after it went out left it picking the old lines).
-                refresh_pick(session, order)
-                if any(c.field.startswith("ship-to") for c in changed):
-                    tell_warehouse_ship_to(session, order, actor=actor, event_id=event.id)
+                tell_warehouse(session, order, changed, actor=actor, event_id=event.id)
             view = order_view(session, order)
             cards = _posted_cards(session, order.id)
     except StaleDataError:
@@ -85,6 +81,16 @@ def edit_order(db: Database, *, ref: str, actor: str, expected_version: int,
             raise StaleEdit(f"Order {order.ref}",
                             changes_since(session, order, int(expected_version))) from None
     return EditResult(order=view, changed_fields=tuple(changed), posted_cards=cards)
+
+
+def tell_warehouse(session: Session, order: Order, changed: list[FieldChange], *, actor: str,
+                   event_id: int) -> None:
+    """After an edit (or an applied fix): the warehouse picks from its request, which shows
+    the lines, holds and status as they are now (an edit after it went out left it picking
+    the old lines), and a new ship-to is said in its thread (a label may be printed)."""
+    refresh_pick(session, order)
+    if any(c.field.startswith("ship-to") for c in changed):
+        tell_warehouse_ship_to(session, order, actor=actor, event_id=event_id)
 
 
 def _log_edit(session: Session, order: Order, actor: str, changed: list[FieldChange]) -> Event:
